@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs vlac's build and test dependencies from Debian 12 packages.
+# Idempotent: prints nothing and touches nothing when every package is already installed.
+# Usage: scripts/install-deps.sh [--with-arm]   (--with-arm adds the Cortex-M4 toolchain and qemu)
+set -euo pipefail
+
+packages=(
+  antlr4 libantlr4-runtime-dev uuid-dev
+  llvm-19-dev libzstd-dev
+  nlohmann-json3-dev libboost-dev libgtest-dev
+  cmake ninja-build g++ sqlite3 python3
+)
+if [[ "${1:-}" == "--with-arm" ]]; then
+  packages+=(gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib qemu-system-arm)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+echo "install-deps: installing ${missing[*]}" >&2
+sudo_cmd=()
+[[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
