@@ -1,13 +1,48 @@
-#include <fstream>
+// The vlac command line: `vlac COMMAND [options]`. Exit codes (LANGUAGE.md §8): 0 ok, 1 program
+// or input errors, 2 usage errors.
+#include <cstring>
 #include <iostream>
-#include <sstream>
-#include "parse/parser.h"
+#include <string>
+#include <vector>
+
+#include "driver/commands.h"
+
+namespace {
+
+constexpr const char* kUsage = R"(usage: vlac COMMAND [options]
+
+Compiles and runs stream pipelines written in the vlac language.
+
+commands:
+  check PROGRAM.vsql      report errors in a program (exit 1 if there are any)
+  explain PROGRAM.vsql    print the program's logical plan
+
+Run 'vlac COMMAND --help' for a command's options.
+options:
+  --help       print this help
+  --version    print vlac's version
+)";
+
+}  // namespace
+
 int main(int argc, char** argv) {
-  std::ifstream in(argv[1]); std::stringstream ss; ss << in.rdbuf();
-  vlac::SourceFile f(argv[1], ss.str());
-  vlac::Diagnostics d;
-  auto p = vlac::parse_program(f, d);
-  std::cerr << vlac::render_all(f, d);
-  std::cout << p.statements.size() << " statements\n";
-  return d.has_errors();
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    std::cerr << kUsage;
+    return vlac::kExitUsage;
+  }
+  const std::string command = args[0];
+  args.erase(args.begin());
+  if (command == "--help" || command == "-h" || command == "help") {
+    std::cout << kUsage;
+    return vlac::kExitOk;
+  }
+  if (command == "--version") {
+    std::cout << "vlac " << VLAC_VERSION << "\n";
+    return vlac::kExitOk;
+  }
+  if (command == "check") return vlac::run_check(args);
+  if (command == "explain") return vlac::run_explain(args);
+  std::cerr << "vlac: unknown command '" << command << "'\n" << kUsage;
+  return vlac::kExitUsage;
 }

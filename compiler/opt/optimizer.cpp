@@ -1,0 +1,111 @@
+#include "opt/optimizer.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "opt/passes.h"
+#include "opt/plan_walk.h"
+
+namespace vlac {
+namespace {
+
+struct Pass {
+  const char* name;
+  void (*run)(LogicalProgram&);
+};
+
+// The passes, in the order they run.
+constexpr Pass kPasses[] = {
+    {"fold-constants", fold_constants},
+    {"push-filters-below-windows", push_filters_below_windows},
+    {"merge-filters", merge_filters},
+    {"merge-projections", merge_projections},
+};
+
+[[noreturn]] void broken(const std::string& after, const std::string& what) {
+  std::fprintf(stderr, "vlac: internal error: the plan is inconsistent after %s: %s\n", after.c_str(), what.c_str());
+  std::abort();
+}
+
+}  // namespace
+
+void for_each_expr(PlanNode& n, const std::function<void(ScalarExprPtr&)>& f) {
+  auto each = [&](std::vector<ScalarExprPtr>& v) {
+    for (auto& e : v) f(e);
+  };
+  auto each_agg = [&](std::vector<AggregateCall>& v) {
+    for (auto& a : v)
+      if (a.arg) f(a.arg);
+  };
+  switch (n.kind) {
+    case PlanKind::Source:
+    case PlanKind::WindowAssign:
+    case PlanKind::Union: return;
+    case PlanKind::Filter: f(static_cast<FilterNode&>(n).predicate); return;
+    case PlanKind::Project: each(static_cast<ProjectNode&>(n).exprs); return;
+    case PlanKind::WindowAggregate: {
+      auto& w = static_cast<WindowAggregateNode&>(n);
+      each(w.keys);
+      each_agg(w.aggregates);
+      return;
+    }
+    case PlanKind::GroupAggregate: {
+      auto& g = static_cast<GroupAggregateNode&>(n);
+      each(g.keys);
+      each_agg(g.aggregates);
+      return;
+    }
+    case PlanKind::IntervalJoin:
+    case PlanKind::AsofJoin:
+    case PlanKind::WindowJoin: {
+      auto& j = static_cast<JoinNodeBase&>(n);
+      each(j.left_keys);
+      each(j.right_keys);
+      if (j.residual) f(j.residual);
+      return;
+    }
+    case PlanKind::Over: {
+      auto& o = static_cast<OverNode&>(n);
+      each(o.partition_keys);
+      for (auto& c : o.calls)
+        if (c.arg) f(c.arg);
+      return;
+    }
+  }
+}
+
+std::vector<std::string> optimizer_pass_names() {
+  std::vector<std::string> names;
+  for (const Pass& p : kPasses) names.push_back(p.name);
+  return names;
+}
+
+void optimize(LogicalProgram& program, const OptimizerOptions& options) {
+  for (const Pass& p : kPasses) {
+    if (options.disabled.count(p.name)) continue;
+    p.run(program);
+    verify_plan(program, p.name);
+  }
+}
+
+void verify_plan(const LogicalProgram& program, const std::string& after) {
+  for (PlanNode* n : nodes_bottom_up(program)) {
+    // Expressions read the columns of the node's first input (joins: of their combined row,
+    // checked by their own key lists below).
+    int width = n->inputs.empty() ? 0 : n->inputs[0]->schema.size();
+    if (n->kind == PlanKind::IntervalJoin || n->kind == PlanKind::AsofJoin || n->kind == PlanKind::WindowJoin)
+      width = n->schema.size();
+    std::function<void(const ScalarExpr&)> check = [&](const ScalarExpr& e) {
+      if (e.op == ExprOp::Column && (e.column < 0 || e.column >= width))
+        broken(after, plan_kind_name(n->kind) + " reads column " + std::to_string(e.column) + " of " + std::to_string(width));
+      for (const auto& a : e.args) check(*a);
+    };
+    for_each_expr(*n, [&](ScalarExprPtr& e) { check(*e); });
+    if (n->kind == PlanKind::Project) {
+      auto& p = static_cast<ProjectNode&>(*n);
+      if (static_cast<int>(p.exprs.size()) != p.schema.size()) broken(after, "a projection's schema does not match its expressions");
+    }
+  }
+}
+
+}  // namespace vlac

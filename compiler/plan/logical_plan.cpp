@@ -1,0 +1,62 @@
+#include "plan/logical_plan.h"
+
+namespace vlac {
+
+std::string plan_kind_name(PlanKind k) {
+  switch (k) {
+    case PlanKind::Source: return "Source";
+    case PlanKind::Filter: return "Filter";
+    case PlanKind::Project: return "Project";
+    case PlanKind::WindowAssign: return "WindowAssign";
+    case PlanKind::WindowAggregate: return "WindowAggregate";
+    case PlanKind::GroupAggregate: return "GroupAggregate";
+    case PlanKind::IntervalJoin: return "IntervalJoin";
+    case PlanKind::AsofJoin: return "AsofJoin";
+    case PlanKind::WindowJoin: return "WindowJoin";
+    case PlanKind::Over: return "Over";
+    case PlanKind::Union: return "Union";
+  }
+  return "?";
+}
+
+std::string window_kind_name(WindowKind k) {
+  switch (k) {
+    case WindowKind::Tumble: return "TUMBLE";
+    case WindowKind::Hop: return "HOP";
+    case WindowKind::Session: return "SESSION";
+    case WindowKind::Cumulate: return "CUMULATE";
+  }
+  return "?";
+}
+
+AggregateCall AggregateCall::clone() const {
+  return {function, arg ? arg->clone() : nullptr, result, range};
+}
+
+OverCall OverCall::clone() const {
+  OverCall c;
+  c.function = function;
+  c.arg = arg ? arg->clone() : nullptr;
+  c.result = result;
+  c.unit = unit;
+  c.unbounded = unbounded;
+  c.preceding = preceding;
+  c.lag_offset = lag_offset;
+  c.range = range;
+  return c;
+}
+
+std::vector<std::string> visible_names(const Schema& s) {
+  std::vector<std::string> out;
+  for (const Column& c : s.columns)
+    if (!c.hidden) out.push_back(c.name);
+  return out;
+}
+
+std::vector<std::string> all_names(const Schema& s) {
+  std::vector<std::string> out;
+  for (const Column& c : s.columns) out.push_back(c.name);
+  return out;
+}
+
+}  // namespace vlac

@@ -1,0 +1,263 @@
+#include "sema/join_classifier.h"
+
+#include <algorithm>
+
+#include "sema/constant.h"
+
+namespace vlac {
+namespace {
+
+enum class Side { Constant, Left, Right, Both };
+
+Side side_of(const ScalarExpr& e, int left_columns) {
+  bool l = false, r = false;
+  for_each_column(e, [&](int c) { (c < left_columns ? l : r) = true; });
+  return l && r ? Side::Both : l ? Side::Left : r ? Side::Right : Side::Constant;
+}
+
+void flatten_and(ScalarExprPtr e, std::vector<ScalarExprPtr>& out) {
+  if (e->op == ExprOp::And) {
+    for (auto& a : e->args) flatten_and(std::move(a), out);
+    return;
+  }
+  out.push_back(std::move(e));
+}
+
+void shift_columns(ScalarExpr& e, int by) {
+  if (e.op == ExprOp::Column) e.column += by;
+  for (auto& a : e.args) shift_columns(*a, by);
+}
+
+/// `time_column + constant`, the form a time bound takes on each side.
+struct TimeTerm {
+  int column;
+  int64_t offset;
+};
+
+std::optional<TimeTerm> time_term(const ScalarExpr& e, const Schema& schema) {
+  if (e.op == ExprOp::Column) {
+    if (!schema.columns[e.column].time_attribute) return std::nullopt;
+    return TimeTerm{e.column, 0};
+  }
+  if ((e.op == ExprOp::Add || e.op == ExprOp::Sub) && e.type.type.kind == TypeKind::Timestamp) {
+    bool interval_right = e.args[1]->type.type.kind == TypeKind::Interval;
+    const ScalarExpr& t = *e.args[interval_right ? 0 : 1];
+    auto c = constant_interval(*e.args[interval_right ? 1 : 0]);
+    auto inner = time_term(t, schema);
+    if (!c || !inner) return std::nullopt;
+    int64_t off;
+    bool overflow = e.op == ExprOp::Add ? __builtin_add_overflow(inner->offset, *c, &off)
+                                        : __builtin_sub_overflow(inner->offset, *c, &off);
+    if (overflow) return std::nullopt;
+    return TimeTerm{inner->column, off};
+  }
+  return std::nullopt;
+}
+
+/// A bound on d = right.time - left.time that one comparison gives.
+struct TimeBound {
+  int left_column, right_column;
+  std::optional<int64_t> lower, upper;
+  bool strict = false;
+  SourceRange range;
+};
+
+std::optional<TimeBound> time_bound(const ScalarExpr& cmp, int left_columns, const Schema& schema) {
+  if (cmp.op != ExprOp::Lt && cmp.op != ExprOp::Le && cmp.op != ExprOp::Gt && cmp.op != ExprOp::Ge &&
+      cmp.op != ExprOp::Eq)
+    return std::nullopt;
+  auto a = time_term(*cmp.args[0], schema), b = time_term(*cmp.args[1], schema);
+  if (!a || !b) return std::nullopt;
+  bool a_left = a->column < left_columns, b_left = b->column < left_columns;
+  if (a_left == b_left) return std::nullopt;
+  TimeBound out;
+  out.range = cmp.range;
+  out.strict = cmp.op == ExprOp::Lt || cmp.op == ExprOp::Gt;
+  // Rewrite as d OP k with d = right - left.
+  ExprOp op = cmp.op;
+  int64_t k;
+  if (a_left) {  // l + oa OP r + ob  <=>  (oa - ob) OP d  <=>  d OP' k
+    out.left_column = a->column;
+    out.right_column = b->column;
+    if (__builtin_sub_overflow(a->offset, b->offset, &k)) return std::nullopt;
+    op = op == ExprOp::Lt ? ExprOp::Gt : op == ExprOp::Le ? ExprOp::Ge : op == ExprOp::Gt ? ExprOp::Lt
+       : op == ExprOp::Ge ? ExprOp::Le : op;
+  } else {  // r + oa OP l + ob  <=>  d OP (ob - oa)
+    out.left_column = b->column;
+    out.right_column = a->column;
+    if (__builtin_sub_overflow(b->offset, a->offset, &k)) return std::nullopt;
+  }
+  switch (op) {
+    case ExprOp::Lt: out.upper = k - 1; break;  // nanoseconds are integers
+    case ExprOp::Le: out.upper = k; break;
+    case ExprOp::Gt: out.lower = k + 1; break;
+    case ExprOp::Ge: out.lower = k; break;
+    default: out.lower = out.upper = k; break;
+  }
+  return out;
+}
+
+Schema joined_schema(const Schema& l, const Schema& r, bool right_nullable, bool right_keeps_time) {
+  Schema s = l;
+  for (Column c : r.columns) {
+    if (right_nullable) c.type.nullable = true;
+    if (!right_keeps_time) c.time_attribute = false;
+    s.columns.push_back(c);
+  }
+  return s;
+}
+
+const char* kNoneOfThem =
+    "a stream join must be an interval join (bound right.ts on both sides of left.ts, e.g. "
+    "b.ts BETWEEN a.ts - INTERVAL '50' MILLISECOND AND a.ts + INTERVAL '50' MILLISECOND), an "
+    "as-of join (a ASOF JOIN b ON a.k = b.k AND a.ts >= b.ts) or a window join (two windows "
+    "joined on window_start and window_end)";
+
+}  // namespace
+
+PlanNodePtr classify_join(const ast::Join& join, ScalarExprPtr condition, const JoinSide& left,
+                          const JoinSide& right, const Scope& scope, Diagnostics& diags) {
+  const int nl = left.plan->schema.size();
+  const Schema& schema = scope.schema();
+  std::vector<ScalarExprPtr> conjuncts;
+  flatten_and(std::move(condition), conjuncts);
+
+  std::vector<ScalarExprPtr> left_keys, right_keys, residual;
+  std::vector<TimeBound> bounds;
+  int lws = -1, lwe = -1;  // key pairs that equate the window columns
+  for (auto& c : conjuncts) {
+    if (auto b = time_bound(*c, nl, schema)) {
+      bounds.push_back(*b);
+      continue;
+    }
+    if (c->op == ExprOp::Eq) {
+      Side s0 = side_of(*c->args[0], nl), s1 = side_of(*c->args[1], nl);
+      if ((s0 == Side::Left && s1 == Side::Right) || (s0 == Side::Right && s1 == Side::Left)) {
+        ScalarExprPtr l = std::move(c->args[s0 == Side::Left ? 0 : 1]);
+        ScalarExprPtr r = std::move(c->args[s0 == Side::Left ? 1 : 0]);
+        shift_columns(*r, -nl);
+        if (left.windowed && right.windowed && l->op == ExprOp::Column && r->op == ExprOp::Column) {
+          if (l->column == left.window_start && r->column == right.window_start) { lws = 1; continue; }
+          if (l->column == left.window_end && r->column == right.window_end) { lwe = 1; continue; }
+        }
+        left_keys.push_back(std::move(l));
+        right_keys.push_back(std::move(r));
+        continue;
+      }
+    }
+    residual.push_back(std::move(c));
+  }
+
+  auto and_all = [](std::vector<ScalarExprPtr> parts) -> ScalarExprPtr {
+    ScalarExprPtr out;
+    for (auto& p : parts) {
+      if (!out) { out = std::move(p); continue; }
+      bool n = out->type.nullable || p->type.nullable;
+      std::vector<ScalarExprPtr> args;
+      args.push_back(std::move(out));
+      args.push_back(std::move(p));
+      out = ScalarExpr::make(ExprOp::And, {Type::boolean(), n}, std::move(args));
+    }
+    return out;
+  };
+  const bool is_left = join.kind == ast::JoinKind::Left || join.kind == ast::JoinKind::LeftAsof;
+
+  // ---- as-of ----
+  if (join.kind == ast::JoinKind::Asof || join.kind == ast::JoinKind::LeftAsof) {
+    bool ok = bounds.size() == 1 && !bounds[0].lower && bounds[0].upper == 0 && !bounds[0].strict;
+    if (!ok || !residual.empty()) {
+      SourceRange at = !residual.empty() ? residual[0]->range : bounds.size() > 1 ? bounds[1].range : join.condition->range;
+      diags.error(at, "an ASOF JOIN condition must be key equalities and left.ts >= right.ts",
+                  "e.g. a ASOF JOIN b ON a.robot_id = b.robot_id AND a.ts >= b.ts");
+      return nullptr;
+    }
+    auto node = std::make_shared<AsofJoinNode>();
+    node->type = is_left ? JoinType::Left : JoinType::Inner;
+    node->left_time = bounds[0].left_column;
+    node->right_time = bounds[0].right_column - nl;
+    node->left_keys = std::move(left_keys);
+    node->right_keys = std::move(right_keys);
+    node->schema = joined_schema(left.plan->schema, right.plan->schema, true, false);
+    node->watermark = {Watermark::Origin::HeldBack, 0, 0};
+    return node;
+  }
+
+  // ---- window join ----
+  if (left.windowed && right.windowed) {
+    const WindowSpec &a = left.window, &b = right.window;
+    if (a.kind != b.kind || a.size != b.size || a.slide != b.slide || a.gap != b.gap || a.offset != b.offset) {
+      diags.error(join.range, "a window join needs two windows of the same kind and size",
+                  "left is " + window_kind_name(a.kind) + ", right is " + window_kind_name(b.kind) +
+                      "; use the same function and the same intervals on both sides");
+      return nullptr;
+    }
+    if (lws < 0 || lwe < 0) {
+      diags.error(join.condition->range, "a window join must equate window_start and window_end of both sides",
+                  "add: l.window_start = r.window_start AND l.window_end = r.window_end");
+      return nullptr;
+    }
+    if (!bounds.empty() || !residual.empty()) {
+      SourceRange at = !bounds.empty() ? bounds[0].range : residual[0]->range;
+      diags.error(at, "a window join condition may only hold equalities between the two sides",
+                  "filter in WHERE instead");
+      return nullptr;
+    }
+    auto node = std::make_shared<WindowJoinNode>();
+    node->type = is_left ? JoinType::Left : JoinType::Inner;
+    node->left_window = a;
+    node->right_window = b;
+    node->left_window_start = left.window_start;
+    node->left_window_end = left.window_end;
+    node->right_window_start = right.window_start;
+    node->right_window_end = right.window_end;
+    node->left_keys = std::move(left_keys);
+    node->right_keys = std::move(right_keys);
+    node->schema = joined_schema(left.plan->schema, right.plan->schema, is_left, false);
+    node->watermark = {Watermark::Origin::MinOfInputs, 0, 0};
+    return node;
+  }
+
+  // ---- interval join ----
+  if (bounds.empty()) {
+    diags.error(join.condition->range, "this join has no time bound between the two streams", kNoneOfThem);
+    return nullptr;
+  }
+  TimeBound first = bounds[0];
+  std::optional<int64_t> lower, upper;
+  for (const TimeBound& b : bounds) {
+    if (b.left_column != first.left_column || b.right_column != first.right_column) {
+      diags.error(b.range, "all time bounds of an interval join must relate the same two time columns");
+      return nullptr;
+    }
+    if (b.lower) lower = lower ? std::max(*lower, *b.lower) : *b.lower;
+    if (b.upper) upper = upper ? std::min(*upper, *b.upper) : *b.upper;
+  }
+  const std::string lname = schema.columns[first.left_column].name, rname = schema.columns[first.right_column].name;
+  if (!lower || !upper) {
+    diags.error(join.condition->range,
+                std::string("this interval join bounds ") + rname + " only " + (lower ? "from below" : "from above"),
+                std::string("add the other bound, e.g. ") + (lower ? "AND " + rname + " <= " + lname + " + INTERVAL '1' SECOND"
+                                                                   : "AND " + rname + " >= " + lname + " - INTERVAL '1' SECOND") +
+                    "; " + kNoneOfThem);
+    return nullptr;
+  }
+  if (*lower > *upper) {
+    diags.error(join.condition->range, "the time bounds of this join leave no room for a match",
+                "the lower bound must not be above the upper bound");
+    return nullptr;
+  }
+  auto node = std::make_shared<IntervalJoinNode>();
+  node->type = is_left ? JoinType::Left : JoinType::Inner;
+  node->left_time = first.left_column;
+  node->right_time = first.right_column - nl;
+  node->lower_ns = *lower;
+  node->upper_ns = *upper;
+  node->left_keys = std::move(left_keys);
+  node->right_keys = std::move(right_keys);
+  node->residual = and_all(std::move(residual));
+  node->schema = joined_schema(left.plan->schema, right.plan->schema, is_left, true);
+  node->watermark = {Watermark::Origin::HeldBack, 0, std::max(std::abs(*lower), std::abs(*upper))};
+  return node;
+}
+
+}  // namespace vlac

@@ -1,0 +1,38 @@
+#pragma once
+// Binds a query (SELECTs joined by UNION ALL) and lowers it to logical plan nodes:
+//   FROM (sources, windows, joins, subqueries) -> WHERE -> aggregate or OVER -> HAVING -> SELECT.
+
+#include "ast/ast.h"
+#include "plan/logical_plan.h"
+#include "sema/catalog.h"
+#include "sema/join_classifier.h"
+#include "sema/scope.h"
+
+namespace vlac {
+
+class SelectBinder {
+ public:
+  SelectBinder(StreamCatalog& catalog, Diagnostics& diags, Capacities capacities)
+      : catalog_(catalog), diags_(diags), capacities_(capacities) {}
+
+  /// Returns null after reporting errors.
+  PlanNodePtr bind_query(const ast::Query& q);
+
+ private:
+  struct BoundRelation {
+    JoinSide side;
+    std::string name;
+    PlanNodePtr window_input;  // for a window relation: the rows it windows
+  };
+
+  PlanNodePtr bind_select(const ast::Select& s);
+  std::optional<BoundRelation> bind_relation(const ast::Relation& r);
+  std::optional<BoundRelation> bind_window(const ast::Relation& r);
+  PlanNodePtr stream(const ast::Identifier& name);
+
+  StreamCatalog& catalog_;
+  Diagnostics& diags_;
+  Capacities capacities_;
+};
+
+}  // namespace vlac
