@@ -51,4 +51,11 @@ std::string render_all(const SourceFile& file, const Diagnostics& diags) {
   return out;
 }
 
+std::string render_report(const SourceFile& file, const Diagnostics& diags) {
+  std::string out = render_all(file, diags);
+  size_t n = diags.error_count();
+  if (n) out += std::to_string(n) + (n == 1 ? " error" : " errors") + " generated.\n";
+  return out;
+}
+
 }  // namespace vlac

@@ -42,5 +42,7 @@ class Diagnostics {
 ///       = hint: did you mean 'brightness'?
 std::string render_diagnostic(const SourceFile& file, const Diagnostic& d);
 std::string render_all(const SourceFile& file, const Diagnostics& diags);
+/// What `vlac check` prints: every diagnostic, then "N errors generated." when there are errors.
+std::string render_report(const SourceFile& file, const Diagnostics& diags);
 
 }  // namespace vlac

@@ -40,12 +40,8 @@ std::optional<Compilation> compile_file(const std::string& path, const FrontendO
   std::optional<std::string> text = read_program_file(path);
   if (!text) return std::nullopt;
   Compilation c = compile_program(path, std::move(*text), options);
-  std::cerr << render_all(*c.file, c.diags);
-  if (c.diags.has_errors()) {
-    size_t n = c.diags.error_count();
-    std::cerr << n << (n == 1 ? " error" : " errors") << " generated.\n";
-    return std::nullopt;
-  }
+  std::cerr << render_report(*c.file, c.diags);
+  if (c.diags.has_errors()) return std::nullopt;
   return c;
 }
 

@@ -54,14 +54,16 @@ std::string watermark_text(const PlanNode& n) {
   return "?";
 }
 
+/// `in` names the window's input columns; empty to leave out the time column (window joins,
+/// whose inputs are already windowed).
 std::string window_text(const WindowSpec& w, const std::vector<std::string>& in) {
-  std::string t = w.time_column >= 0 && w.time_column < static_cast<int>(in.size()) ? in[w.time_column] : "?";
-  std::string s = window_kind_name(w.kind) + "(" + t;
+  std::string s = window_kind_name(w.kind) + "(";
+  if (!in.empty()) s += (w.time_column >= 0 && w.time_column < static_cast<int>(in.size()) ? in[w.time_column] : "?") + ", ";
   switch (w.kind) {
-    case WindowKind::Tumble: s += ", " + format_duration(w.size); break;
-    case WindowKind::Hop: s += ", slide " + format_duration(w.slide) + ", size " + format_duration(w.size); break;
-    case WindowKind::Session: s += ", gap " + format_duration(w.gap); break;
-    case WindowKind::Cumulate: s += ", step " + format_duration(w.slide) + ", max " + format_duration(w.size); break;
+    case WindowKind::Tumble: s += format_duration(w.size); break;
+    case WindowKind::Hop: s += "slide " + format_duration(w.slide) + ", size " + format_duration(w.size); break;
+    case WindowKind::Session: s += "gap " + format_duration(w.gap); break;
+    case WindowKind::Cumulate: s += "step " + format_duration(w.slide) + ", max " + format_duration(w.size); break;
   }
   if (w.offset) s += ", offset " + format_duration(w.offset);
   return s + ")";
@@ -141,7 +143,7 @@ std::string detail_text(const PlanNode& n) {
     case PlanKind::WindowJoin: {
       const auto& j = static_cast<const WindowJoinNode&>(n);
       return std::string(j.type == JoinType::Left ? "LEFT " : "") + "keys=[" + join_keys_text(j) + "] " +
-             window_text(j.left_window, in) + capacities_text(j.capacities);
+             window_text(j.left_window, {}) + capacities_text(j.capacities);
     }
     case PlanKind::Over: {
       const auto& o = static_cast<const OverNode&>(n);

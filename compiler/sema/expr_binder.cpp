@@ -531,7 +531,8 @@ ScalarExprPtr ExprBinder::substring(const SubstringExpr& e) {
   args.push_back(coerce(std::move(v), out));
   args.push_back(std::move(from));
   if (len) args.push_back(std::move(len));
-  return ScalarExpr::make(ExprOp::Substring, {out, any_nullable(args)}, std::move(args), e.range);
+  const bool nullable = any_nullable(args);  // read before `args` is moved into the node
+  return ScalarExpr::make(ExprOp::Substring, {out, nullable}, std::move(args), e.range);
 }
 
 // ---- calls ------------------------------------------------------------------------------------

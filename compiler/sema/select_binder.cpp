@@ -74,6 +74,30 @@ bool contains_call(const Expr& e, bool over) {
 
 }  // namespace
 
+/// A windowed aggregate's result keeps its window: when `side.plan` projects window_start and
+/// window_end of a WindowAggregate (through a HAVING filter at most), it can be one side of a
+/// window join.
+void detect_window(JoinSide& side) {
+  if (side.plan->kind != PlanKind::Project) return;
+  const auto& project = static_cast<const ProjectNode&>(*side.plan);
+  PlanNodePtr below = project.inputs[0];
+  if (below->kind == PlanKind::Filter) below = below->inputs[0];
+  if (below->kind != PlanKind::WindowAggregate) return;
+  const auto& agg = static_cast<const WindowAggregateNode&>(*below);
+  const int start = static_cast<int>(agg.keys.size()), end = start + 1;
+  int ws = -1, we = -1;
+  for (size_t i = 0; i < project.exprs.size(); ++i) {
+    if (project.exprs[i]->op != ExprOp::Column || project.schema.columns[i].hidden) continue;
+    if (project.exprs[i]->column == start && ws < 0) ws = static_cast<int>(i);
+    if (project.exprs[i]->column == end && we < 0) we = static_cast<int>(i);
+  }
+  if (ws < 0 || we < 0) return;
+  side.windowed = true;
+  side.window = agg.window;
+  side.window_start = ws;
+  side.window_end = we;
+}
+
 PlanNodePtr SelectBinder::stream(const Identifier& name) {
   auto it = catalog_.streams.find(name.name);
   if (it != catalog_.streams.end()) {
@@ -108,6 +132,7 @@ std::optional<SelectBinder::BoundRelation> SelectBinder::bind_relation(const Rel
     case RelationKind::Window: return bind_window(r);
   }
   if (!out.side.plan) return std::nullopt;
+  detect_window(out.side);
   return out;
 }
 
