@@ -18,6 +18,7 @@ struct Pass {
 constexpr Pass kPasses[] = {
     {"fold-constants", fold_constants},
     {"push-filters-below-windows", push_filters_below_windows},
+    {"remove-identity-projections", remove_identity_projections},
     {"merge-filters", merge_filters},
     {"merge-projections", merge_projections},
 };

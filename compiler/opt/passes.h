@@ -7,6 +7,8 @@ namespace vlac {
 
 /// Folds constant subexpressions: (2 + 3) => 5, NOT TRUE => FALSE, x AND TRUE => x.
 void fold_constants(LogicalProgram& program);
+/// Project(columns 0..n-1 unchanged) => its input, except at an output's root.
+void remove_identity_projections(LogicalProgram& program);
 /// Filter(a) over Filter(b) => Filter(b AND a), when the inner filter has no other reader.
 void merge_filters(LogicalProgram& program);
 /// Filter over WindowAssign => WindowAssign over Filter, when the predicate reads no window

@@ -60,7 +60,20 @@ std::string token_display(const antlr4::dfa::Vocabulary& vocab, size_t type) {
   return vocab.getSymbolicName(type);    // keywords: SELECT, FROM, ...
 }
 
-bool is_keyword(size_t type) { return type >= VlacParser::ALL && type <= VlacParser::WITH; }
+/// Reserved words that people plausibly choose as column or stream names. Only for these does
+/// a syntax error suggest quoting; `SELECT FROM s` is a missing select list, not a bad name.
+bool is_name_like_keyword(size_t type) {
+  switch (type) {
+    case VlacParser::ASOF: case VlacParser::CURRENT: case VlacParser::END: case VlacParser::INTERVAL:
+    case VlacParser::LEFT: case VlacParser::ORDER: case VlacParser::OUTER: case VlacParser::OVER:
+    case VlacParser::PARTITION: case VlacParser::PRECEDING: case VlacParser::RANGE: case VlacParser::ROW:
+    case VlacParser::ROWS: case VlacParser::STREAM: case VlacParser::TIMESTAMP: case VlacParser::UNBOUNDED:
+    case VlacParser::WATERMARK: case VlacParser::INNER: case VlacParser::ALL:
+      return true;
+    default:
+      return false;
+  }
+}
 
 /// Records the first syntax error of a statement as a vlac diagnostic.
 class SyntaxErrorListener : public antlr4::BaseErrorListener {
@@ -87,7 +100,7 @@ class SyntaxErrorListener : public antlr4::BaseErrorListener {
       diags_.error(r, "unexpected ';': the statement is incomplete", expected.empty() ? "" : "expected " + expected);
     } else if (bad->getType() == VlacParser::UNRECOGNIZED) {
       diags_.error(r, "unexpected character '" + text + "'", hint_for_character(text));
-    } else if (is_keyword(bad->getType()) && parser &&
+    } else if (is_name_like_keyword(bad->getType()) && parser &&
                parser->getExpectedTokens().contains(static_cast<size_t>(VlacParser::IDENTIFIER))) {
       diags_.error(r, "'" + text + "' is a reserved word and cannot be a name here",
                    "quote it to use it as a name: \"" + text + "\"");

@@ -208,7 +208,7 @@ TEST_P(SyntaxErrors, PointAtTheToken) {
   const SyntaxCase& c = GetParam();
   Parsed p = parse(c.text);
   ASSERT_TRUE(p.diags.has_errors()) << c.text;
-  const Diagnostic& d = p.diags.sorted().front();
+  const Diagnostic d = p.diags.sorted().front();
   LineCol at = p.file->line_col(d.range.begin);
   EXPECT_EQ(at.line, c.line) << c.text << ": " << d.message;
   EXPECT_EQ(at.col, c.col) << c.text << ": " << d.message;

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The README's first command: installs what vlac needs, builds it, and runs the first program
+# of LANGUAGE.md (examples/cam_stats.vsql) on the bundled camera recording.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+scripts/build.sh release
+echo "== vlac check examples/cam_stats.vsql" >&2
+build/vlac check examples/cam_stats.vsql
+echo "== vlac explain examples/cam_stats.vsql" >&2
+build/vlac explain examples/cam_stats.vsql

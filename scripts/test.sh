@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The README's second command (and CI's): installs what the tests need, builds the release
+# configuration and the AddressSanitizer + UBSan one, and runs every test in both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+jobs=$(nproc)
+
+echo "== release build and tests" >&2
+scripts/build.sh release
+(cd build && ctest --output-on-failure -j "$jobs")
+
+echo "== AddressSanitizer + UndefinedBehaviorSanitizer build and tests" >&2
+scripts/build.sh sanitize
+(cd build-sanitize && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --output-on-failure -j "$jobs")

@@ -1,0 +1,238 @@
+// The logical plan: operators, join classification, event-time propagation, outputs, and each
+// optimizer pass. Expectations are derived by hand from LANGUAGE.md.
+#include <gtest/gtest.h>
+
+#include "driver/frontend.h"
+#include "plan/explain.h"
+
+namespace vlac {
+namespace {
+
+constexpr const char* kStreams = R"(
+CREATE STREAM a (ts TIMESTAMP NOT NULL, k INT32, x DOUBLE, WATERMARK FOR ts AS ts - 10ms);
+CREATE STREAM b (ts TIMESTAMP NOT NULL, k INT32, y DOUBLE, WATERMARK FOR ts AS ts - 20ms);
+CREATE STREAM plain (t TIMESTAMP NOT NULL, v INT32);
+)";
+
+LogicalProgram plan_of(const std::string& body, bool optimize = true, std::set<std::string> disabled = {}) {
+  FrontendOptions options;
+  options.optimize = optimize;
+  options.optimizer.disabled = std::move(disabled);
+  Compilation c = compile_program("p.vsql", std::string(kStreams) + body, options);
+  EXPECT_FALSE(c.diags.has_errors()) << render_report(*c.file, c.diags);
+  return std::move(c.program);
+}
+
+const PlanNode& output(const LogicalProgram& p, size_t i = 0) { return *p.outputs.at(i).plan; }
+
+template <typename T>
+const T& below(const PlanNode& n, PlanKind kind) {
+  EXPECT_EQ(n.inputs.at(0)->kind, kind) << "below " << plan_kind_name(n.kind);
+  return static_cast<const T&>(*n.inputs.at(0));
+}
+
+TEST(Plan, FirstProgramOfTheSpec) {
+  LogicalProgram p = plan_of(
+      "CREATE STREAM stats AS SELECT k, window_start, window_end, COUNT(*) AS n, AVG(x) AS mx "
+      "FROM TUMBLE(a, ts, INTERVAL '1' SECOND) WHERE x > 0.05 GROUP BY k, window_start, window_end;");
+  ASSERT_EQ(p.outputs.size(), 1u);
+  EXPECT_EQ(p.outputs[0].name, "stats");
+  const PlanNode& proj = output(p);
+  ASSERT_EQ(proj.kind, PlanKind::Project);
+  const auto& agg = below<WindowAggregateNode>(proj, PlanKind::WindowAggregate);
+  EXPECT_EQ(agg.window.kind, WindowKind::Tumble);
+  EXPECT_EQ(agg.window.size, 1'000'000'000);
+  ASSERT_EQ(agg.keys.size(), 1u);  // window_start and window_end are implicit
+  ASSERT_EQ(agg.aggregates.size(), 2u);
+  EXPECT_EQ(agg.aggregates[0].function, AggregateFunction::CountStar);
+  EXPECT_EQ(agg.aggregates[1].function, AggregateFunction::Avg);
+  const auto& filter = below<FilterNode>(agg, PlanKind::Filter);
+  below<SourceNode>(filter, PlanKind::Source);
+  // The result carries window_time as a hidden event-time column.
+  std::vector<std::string> names = visible_names(proj.schema);
+  EXPECT_EQ(names, (std::vector<std::string>{"k", "window_start", "window_end", "n", "mx"}));
+  auto t = proj.schema.event_time();
+  ASSERT_TRUE(t.has_value());
+  EXPECT_EQ(proj.schema.columns[*t].name, "window_time");
+  EXPECT_TRUE(proj.schema.columns[*t].hidden);
+}
+
+TEST(Plan, OutputsAreUnreadDerivedStreamsAndBareQueries) {
+  LogicalProgram p = plan_of(
+      "CREATE STREAM d1 AS SELECT ts, k FROM a;\n"
+      "SELECT k FROM d1;\n"
+      "CREATE STREAM d2 AS SELECT ts, y FROM b;\n"
+      "SELECT COUNT(*) AS n FROM a;\n");
+  ASSERT_EQ(p.outputs.size(), 3u);
+  EXPECT_EQ(p.outputs[0].name, "_1");
+  EXPECT_EQ(p.outputs[1].name, "d2");
+  EXPECT_EQ(p.outputs[2].name, "_2");
+}
+
+TEST(Plan, EventTimePropagation) {
+  LogicalProgram p = plan_of(
+      "CREATE STREAM kept AS SELECT ts AS t, k FROM a;\n"
+      "CREATE STREAM lost AS SELECT ts + INTERVAL '1' SECOND AS t, k FROM a;\n");
+  const Schema& kept = p.streams.at("kept")->schema;
+  EXPECT_TRUE(kept.columns[0].time_attribute);
+  const Schema& lost = p.streams.at("lost")->schema;
+  EXPECT_FALSE(lost.event_time().has_value());
+}
+
+TEST(Plan, ChainedWindowsUseWindowTime) {
+  LogicalProgram p = plan_of(
+      "CREATE STREAM s1 AS SELECT k, COUNT(*) AS n FROM TUMBLE(a, ts, 1s) GROUP BY k, window_start, window_end;\n"
+      "SELECT k, SUM(n) AS n FROM TUMBLE(s1, window_time, 10s) GROUP BY k;\n");
+  const auto& agg = below<WindowAggregateNode>(output(p), PlanKind::WindowAggregate);
+  EXPECT_EQ(agg.window.size, 10'000'000'000);
+  EXPECT_EQ(agg.inputs[0]->schema.columns[agg.window.time_column].name, "window_time");
+}
+
+struct IntervalCase {
+  const char* condition;
+  int64_t lower, upper;
+};
+
+class IntervalJoinBounds : public testing::TestWithParam<IntervalCase> {};
+
+// d = b.ts - a.ts must lie in [lower, upper], bounds inclusive, in nanoseconds.
+TEST_P(IntervalJoinBounds, NormaliseToRightMinusLeft) {
+  LogicalProgram p = plan_of(std::string("SELECT a.x, b.y FROM a JOIN b ON a.k = b.k AND ") + GetParam().condition + ";");
+  const auto& join = below<IntervalJoinNode>(output(p), PlanKind::IntervalJoin);
+  EXPECT_EQ(join.lower_ns, GetParam().lower);
+  EXPECT_EQ(join.upper_ns, GetParam().upper);
+  EXPECT_EQ(join.left_keys.size(), 1u);
+}
+
+constexpr int64_t kMs = 1'000'000;
+const IntervalCase kIntervalCases[] = {
+    {"b.ts BETWEEN a.ts - INTERVAL '50' MILLISECOND AND a.ts + INTERVAL '20' MILLISECOND", -50 * kMs, 20 * kMs},
+    {"a.ts BETWEEN b.ts - 1s AND b.ts + 2s", -2000 * kMs, 1000 * kMs},  // the bound on the other side
+    {"a.ts = b.ts", 0, 0},
+    {"b.ts >= a.ts AND b.ts < a.ts + 10ms", 0, 10 * kMs - 1},  // strict: 1 ns inside
+    {"b.ts > a.ts - 5ms AND a.ts + 5ms >= b.ts", -5 * kMs + 1, 5 * kMs},
+    {"b.ts <= a.ts AND b.ts >= a.ts - 1s AND b.ts >= a.ts - 2s", -1000 * kMs, 0},  // tightest wins
+};
+
+INSTANTIATE_TEST_SUITE_P(Cases, IntervalJoinBounds, testing::ValuesIn(kIntervalCases));
+
+TEST(Plan, LeftIntervalJoinMakesRightColumnsNullable) {
+  LogicalProgram p = plan_of("SELECT a.k AS ak, b.k AS bk FROM a LEFT JOIN b ON a.k = b.k AND a.ts = b.ts;");
+  const auto& join = below<IntervalJoinNode>(output(p), PlanKind::IntervalJoin);
+  EXPECT_EQ(join.type, JoinType::Left);
+  EXPECT_TRUE(output(p).schema.columns[1].type.nullable);
+}
+
+TEST(Plan, AsofJoin) {
+  LogicalProgram p = plan_of("SELECT a.ts, b.y FROM a LEFT ASOF JOIN b ON a.k = b.k AND a.ts >= b.ts;");
+  const auto& join = below<AsofJoinNode>(output(p), PlanKind::AsofJoin);
+  EXPECT_EQ(join.type, JoinType::Left);
+  EXPECT_EQ(join.left_time, 0);
+  EXPECT_EQ(join.right_time, 0);
+  EXPECT_EQ(join.watermark.origin, Watermark::Origin::HeldBack);
+  // The left side's time stays the event time; the right side's does not.
+  EXPECT_TRUE(output(p).schema.columns[0].time_attribute);
+}
+
+TEST(Plan, WindowJoin) {
+  LogicalProgram p = plan_of(
+      "SELECT l.k, r.y FROM TUMBLE(a, ts, 1s) l JOIN TUMBLE(b, ts, 1s) r "
+      "ON l.window_start = r.window_start AND l.window_end = r.window_end AND l.k = r.k;");
+  const auto& join = below<WindowJoinNode>(output(p), PlanKind::WindowJoin);
+  EXPECT_EQ(join.left_keys.size(), 1u);  // the window columns are not keys
+  EXPECT_EQ(join.left_window.size, 1'000'000'000);
+}
+
+TEST(Plan, UnionTakesTheMinimumWatermark) {
+  LogicalProgram p = plan_of("SELECT ts, k FROM a UNION ALL SELECT ts, k FROM b;");
+  const PlanNode& u = output(p);
+  ASSERT_EQ(u.kind, PlanKind::Union);
+  EXPECT_EQ(u.watermark.origin, Watermark::Origin::MinOfInputs);
+  EXPECT_TRUE(u.schema.columns[0].time_attribute);
+}
+
+TEST(Plan, GroupByWithoutWindowEmitsAtEndOfInput) {
+  LogicalProgram p = plan_of("SELECT v, COUNT(*) AS n FROM plain GROUP BY v;");
+  const auto& g = below<GroupAggregateNode>(output(p), PlanKind::GroupAggregate);
+  EXPECT_EQ(g.watermark.origin, Watermark::Origin::EndOfInput);
+}
+
+TEST(Plan, OverCollectsCalls) {
+  LogicalProgram p = plan_of(
+      "SELECT ts, AVG(x) OVER (PARTITION BY k ORDER BY ts ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) AS m,"
+      " LAG(x, 2) OVER (PARTITION BY k ORDER BY ts) AS p FROM a;");
+  const auto& over = below<OverNode>(output(p), PlanKind::Over);
+  ASSERT_EQ(over.calls.size(), 2u);
+  EXPECT_EQ(over.calls[0].unit, FrameUnit::Rows);
+  EXPECT_EQ(over.calls[0].preceding, 2);
+  EXPECT_EQ(over.calls[1].function, AggregateFunction::Lag);
+  EXPECT_EQ(over.calls[1].lag_offset, 2);
+  EXPECT_EQ(over.order_column, 0);
+}
+
+// ---- optimizer passes --------------------------------------------------------------------------
+
+TEST(Optimizer, FoldConstants) {
+  LogicalProgram p = plan_of("SELECT k FROM a WHERE k > 2 + 3 * 4;");
+  const auto& f = below<FilterNode>(output(p), PlanKind::Filter);
+  ASSERT_EQ(f.predicate->args[1]->op, ExprOp::Literal);
+  EXPECT_EQ(f.predicate->args[1]->value.i, 14);
+  LogicalProgram q = plan_of("SELECT k FROM a WHERE k > 2 + 3 * 4;", true, {"fold-constants"});
+  EXPECT_EQ(below<FilterNode>(output(q), PlanKind::Filter).predicate->args[1]->op, ExprOp::Add);
+}
+
+TEST(Optimizer, FoldedIntegersWrap) {
+  LogicalProgram p = plan_of("SELECT k FROM a WHERE k > 2147483647 + 1;");
+  // INT32 + INT32 stays INT32 and wraps (LANGUAGE.md §2).
+  EXPECT_EQ(below<FilterNode>(output(p), PlanKind::Filter).predicate->args[1]->value.i, -2147483648LL);
+}
+
+TEST(Optimizer, PushFiltersBelowWindows) {
+  const char* q = "SELECT * FROM HOP(a, ts, 1s, 5s) WHERE x > 1.0;";
+  LogicalProgram p = plan_of(q);
+  const auto& w = below<WindowAssignNode>(output(p), PlanKind::WindowAssign);
+  below<FilterNode>(w, PlanKind::Filter);
+  LogicalProgram n = plan_of(q, false);
+  below<WindowAssignNode>(below<FilterNode>(output(n), PlanKind::Filter), PlanKind::WindowAssign);
+}
+
+TEST(Optimizer, MergeProjectionsAndFilters) {
+  const char* q = "CREATE STREAM d AS SELECT ts, k, x * 2 AS x2 FROM a WHERE k > 0;\n"
+                  "SELECT x2 + 1 AS y FROM d WHERE x2 > 3.0;";
+  LogicalProgram n = plan_of(q, false);
+  // Unoptimised: Project, Filter, Project, Filter, Source.
+  const auto& f1 = below<FilterNode>(output(n), PlanKind::Filter);
+  below<FilterNode>(below<ProjectNode>(f1, PlanKind::Project), PlanKind::Filter);
+  LogicalProgram m = plan_of("CREATE STREAM d AS SELECT ts, x * 2 AS x2 FROM a;\nSELECT x2 + 1 AS y FROM d;");
+  const auto& top = static_cast<const ProjectNode&>(output(m));
+  EXPECT_EQ(top.inputs[0]->kind, PlanKind::Source);  // merged into one projection
+  EXPECT_EQ(to_string(*top.exprs[0], all_names(top.inputs[0]->schema)), "((x * 2) + 1)");
+  LogicalProgram f = plan_of("CREATE STREAM d AS SELECT * FROM a WHERE k > 0;\nSELECT * FROM d WHERE x > 1.0;");
+  // d's SELECT * is bypassed, so the two filters meet and merge: Project <- Filter(AND) <- Source.
+  const auto& merged = below<FilterNode>(output(f), PlanKind::Filter);
+  EXPECT_EQ(merged.predicate->op, ExprOp::And);
+  below<SourceNode>(merged, PlanKind::Source);
+}
+
+TEST(Optimizer, SharedNodesAreNotRewrittenForOneReader) {
+  LogicalProgram p = plan_of(
+      "CREATE STREAM d AS SELECT ts, x * 2 AS x2 FROM a;\n"
+      "SELECT x2 + 1 AS y FROM d;\nSELECT x2 - 1 AS z FROM d;");
+  EXPECT_EQ(output(p, 0).inputs[0], output(p, 1).inputs[0]);  // both still read d
+  EXPECT_EQ(output(p, 0).inputs[0]->kind, PlanKind::Project);
+}
+
+TEST(Explain, JsonIsStableAndComplete) {
+  LogicalProgram p = plan_of("SELECT k, COUNT(*) AS n FROM TUMBLE(a, ts, 1s) GROUP BY k;");
+  auto j = explain_json(p);
+  EXPECT_EQ(j["version"], 1);
+  ASSERT_EQ(j["outputs"].size(), 1u);
+  EXPECT_EQ(j["outputs"][0]["name"], "_1");
+  EXPECT_EQ(j["outputs"][0]["columns"].size(), 2u);  // the hidden window_time is not an output column
+  EXPECT_EQ(j["sources"][0]["watermark_bound_ns"], 10'000'000);
+  EXPECT_EQ(j["nodes"][0]["kind"], "Source");
+  EXPECT_EQ(j["nodes"][0]["watermark"]["origin"], "source");
+}
+
+}  // namespace
+}  // namespace vlac
