@@ -16,6 +16,9 @@ Compiles and runs stream pipelines written in the vlac language.
 commands:
   check PROGRAM.vsql      report errors in a program (exit 1 if there are any)
   explain PROGRAM.vsql    print the program's logical plan
+  run PROGRAM.vsql --input NAME=PATH ...
+                          compile the program (LLVM JIT) and stream the inputs through it
+  emit-llvm PROGRAM.vsql  print the optimised LLVM IR of the program
 
 Run 'vlac COMMAND --help' for a command's options.
 options:
@@ -43,6 +46,8 @@ int main(int argc, char** argv) {
   }
   if (command == "check") return vlac::run_check(args);
   if (command == "explain") return vlac::run_explain(args);
+  if (command == "run") return vlac::run_run(args);
+  if (command == "emit-llvm") return vlac::run_emit_llvm(args);
   std::cerr << "vlac: unknown command '" << command << "'\n" << kUsage;
   return vlac::kExitUsage;
 }

@@ -1,0 +1,434 @@
+#include "codegen/jit/program_codegen.h"
+
+#include <llvm/IR/Intrinsics.h>
+#include <llvm/IR/Verifier.h>
+#include <llvm/Support/raw_ostream.h>
+
+#include "codegen/jit/expr_codegen.h"
+
+namespace vlac::jit {
+
+using llvm::Value;
+
+std::string pipeline_fn_name(int p) { return "vlac_pipeline_" + std::to_string(p); }
+std::string source_entry_fn_name(int s) { return "vlac_source_" + std::to_string(s); }
+std::string operator_emit_fn_name(int op) { return "vlac_operator_" + std::to_string(op) + "_emit"; }
+std::string aggregate_kernel_fn_name(int op, const char* k) { return "vlac_operator_" + std::to_string(op) + "_" + k; }
+
+namespace {
+
+class ProgramCodegen {
+ public:
+  ProgramCodegen(const PhysicalPlan& plan, llvm::Module& module)
+      : plan_(plan), module_(module), b_(module.getContext()), ir_(module, b_) {}
+
+  void run() {
+    llvm::Type* ptr = b_.getPtrTy();
+    row_fn_type_ = llvm::FunctionType::get(b_.getVoidTy(), {ptr, ptr}, false);
+    // Declare every row function first: pipelines call each other.
+    for (const Pipeline& p : plan_.pipelines) declare(pipeline_fn_name(p.id));
+    for (size_t s = 0; s < plan_.sources.size(); ++s) declare(source_entry_fn_name(static_cast<int>(s)));
+    for (const PhysicalOperator& op : plan_.operators) declare(operator_emit_fn_name(op.id));
+
+    for (size_t s = 0; s < plan_.sources.size(); ++s) {
+      llvm::Function* f = module_.getFunction(source_entry_fn_name(static_cast<int>(s)));
+      begin(f);
+      emit_consumers(f->getArg(0), f->getArg(1), plan_.sources[s].consumers);
+      b_.CreateRetVoid();
+    }
+    for (const Pipeline& p : plan_.pipelines) pipeline(p);
+    for (const PhysicalOperator& op : plan_.operators) {
+      llvm::Function* f = module_.getFunction(operator_emit_fn_name(op.id));
+      begin(f);
+      emit_consumers(f->getArg(0), f->getArg(1), op.consumers);
+      b_.CreateRetVoid();
+      if (op.kind == OperatorKind::WindowAggregate) aggregate_kernels(op);
+    }
+  }
+
+ private:
+  void declare(const std::string& name) {
+    auto* f = llvm::Function::Create(row_fn_type_, llvm::Function::ExternalLinkage, name, module_);
+    f->getArg(0)->setName("ctx");
+    f->getArg(1)->setName("row");
+  }
+
+  void begin(llvm::Function* f) { b_.SetInsertPoint(llvm::BasicBlock::Create(module_.getContext(), "entry", f)); }
+
+  /// A row-sized, 8-byte-aligned buffer on the stack, with its null bitmap cleared.
+  Value* row_buffer(const rt::RowLayout& layout) {
+    llvm::IRBuilderBase::InsertPointGuard guard(b_);
+    llvm::BasicBlock& entry = b_.GetInsertBlock()->getParent()->getEntryBlock();
+    b_.SetInsertPoint(&entry, entry.begin());
+    auto* buf = b_.CreateAlloca(llvm::ArrayType::get(b_.getInt64Ty(), layout.size / 8), nullptr, "out");
+    return buf;
+  }
+
+  Value* load_pointer(Value* ctx, int table_offset, int index) {
+    Value* table = b_.CreateLoad(b_.getPtrTy(), b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), ctx, table_offset));
+    return b_.CreateLoad(b_.getPtrTy(), b_.CreateConstInBoundsGEP1_64(b_.getPtrTy(), table, index));
+  }
+
+  void emit_consumers(Value* ctx, Value* row, const std::vector<Consumer>& consumers) {
+    for (const Consumer& c : consumers) {
+      switch (c.kind) {
+        case ConsumerKind::Pipeline:
+          b_.CreateCall(module_.getFunction(pipeline_fn_name(c.index)), {ctx, row});
+          break;
+        case ConsumerKind::Operator: {
+          Value* op = load_pointer(ctx, 0, c.index);  // ExecContext::operators
+          RuntimeFn fn = plan_.operators[c.index].kind == OperatorKind::WindowAggregate ? RuntimeFn::WindowAggregatePush
+                                                                                         : RuntimeFn::WindowAssignPush;
+          b_.CreateCall(ir_.runtime(fn), {op, row});
+          break;
+        }
+        case ConsumerKind::Output: {
+          Value* sink = load_pointer(ctx, 8, c.index);  // ExecContext::outputs
+          b_.CreateCall(ir_.runtime(RuntimeFn::OutputPush), {sink, row});
+          break;
+        }
+      }
+    }
+  }
+
+  void pipeline(const Pipeline& p) {
+    llvm::Function* f = module_.getFunction(pipeline_fn_name(p.id));
+    begin(f);
+    Value* ctx = f->getArg(0);
+    Value* row = f->getArg(1);
+    const rt::RowLayout* layout = &p.input_layout;
+    for (size_t i = 0; i < p.steps.size(); ++i) {
+      const PlanNode& step = *p.steps[i];
+      ExprCodegen eg(ir_, ctx, row, *layout);
+      if (step.kind == PlanKind::Filter) {
+        Value* keep = eg.emit_condition(*static_cast<const FilterNode&>(step).predicate);
+        auto* pass = llvm::BasicBlock::Create(module_.getContext(), "pass", f);
+        auto* drop = llvm::BasicBlock::Create(module_.getContext(), "drop", f);
+        b_.CreateCondBr(keep, pass, drop);
+        b_.SetInsertPoint(drop);
+        b_.CreateRetVoid();
+        b_.SetInsertPoint(pass);
+        continue;
+      }
+      const auto& project = static_cast<const ProjectNode&>(step);
+      const rt::RowLayout& out_layout = p.step_layouts[i];
+      Value* out = row_buffer(out_layout);
+      if (out_layout.null_bytes)
+        b_.CreateMemSet(out, b_.getInt8(0), out_layout.null_bytes, llvm::MaybeAlign(8));
+      for (size_t c = 0; c < project.exprs.size(); ++c) ir_.store(out, out_layout.fields[c], eg.emit(*project.exprs[c]));
+      row = out;
+      layout = &out_layout;
+    }
+    emit_consumers(ctx, row, p.consumers);
+    b_.CreateRetVoid();
+  }
+
+  // ---- aggregate kernels ------------------------------------------------------------------------
+
+  llvm::Function* kernel(const PhysicalOperator& op, const char* name, std::vector<llvm::Type*> params) {
+    auto* ft = llvm::FunctionType::get(b_.getVoidTy(), params, false);
+    auto* f = llvm::Function::Create(ft, llvm::Function::ExternalLinkage, aggregate_kernel_fn_name(op.id, name), module_);
+    begin(f);
+    return f;
+  }
+
+  const rt::Field& acc_field(const PhysicalOperator& op, int i) { return op.acc_layout.fields[i]; }
+
+  Value* load_i64(Value* row, const rt::Field& f) { return ir_.load(row, f).value; }
+  void store_plain(Value* row, const rt::Field& f, Value* v) { ir_.store(row, f, CgValue{v, nullptr, nullptr}); }
+
+  /// Runs `body` only when `cond` holds.
+  template <typename F>
+  void when(Value* cond, F&& body) {
+    llvm::Function* f = b_.GetInsertBlock()->getParent();
+    auto* then = llvm::BasicBlock::Create(module_.getContext(), "then", f);
+    auto* done = llvm::BasicBlock::Create(module_.getContext(), "done", f);
+    b_.CreateCondBr(cond, then, done);
+    b_.SetInsertPoint(then);
+    body();
+    b_.CreateBr(done);
+    b_.SetInsertPoint(done);
+  }
+
+  Value* as_double(Value* v) {
+    if (v->getType()->isDoubleTy()) return v;
+    if (v->getType()->isFloatTy()) return b_.CreateFPExt(v, b_.getDoubleTy());
+    return b_.CreateSIToFP(v, b_.getDoubleTy());
+  }
+  Value* as_i64(Value* v) { return v->getType()->isIntegerTy(64) ? v : b_.CreateSExt(v, b_.getInt64Ty()); }
+
+  /// Stores a value into an accumulator field, copying strings into the operator's arena.
+  void store_value(Value* acc, const rt::Field& f, CgValue v, Value* arena) {
+    if (f.type == rt::FieldType::String)
+      v.value = b_.CreateCall(ir_.runtime(RuntimeFn::ArenaCopy), {arena, v.value, v.length});
+    v.null = nullptr;
+    ir_.store(acc, f, v);
+  }
+
+  void aggregate_kernels(const PhysicalOperator& op) {
+    llvm::Type* ptr = b_.getPtrTy();
+    llvm::Type* i64 = b_.getInt64Ty();
+    const PlanNode& node = *op.node;
+    const std::vector<ScalarExprPtr>& keys = node.kind == PlanKind::WindowAggregate
+                                                 ? static_cast<const WindowAggregateNode&>(node).keys
+                                                 : static_cast<const GroupAggregateNode&>(node).keys;
+
+    // key(ctx, in, key)
+    {
+      llvm::Function* f = kernel(op, "key", {ptr, ptr, ptr});
+      ExprCodegen eg(ir_, f->getArg(0), f->getArg(1), op.input_layout);
+      for (size_t k = 0; k < keys.size(); ++k) ir_.store(f->getArg(2), op.key_layout.fields[k], eg.emit(*keys[k]));
+      b_.CreateRetVoid();
+    }
+    // update(ctx, acc, in, time, seq, arena)
+    {
+      llvm::Function* f = kernel(op, "update", {ptr, ptr, ptr, i64, i64, ptr});
+      Value *ctx = f->getArg(0), *acc = f->getArg(1), *in = f->getArg(2), *time = f->getArg(3), *seq = f->getArg(4),
+            *arena = f->getArg(5);
+      for (const AccumulatorSlots& s : op.slots) {
+        ExprCodegen eg(ir_, ctx, in, op.input_layout);
+        CgValue arg = s.call->arg ? eg.emit(*s.call->arg) : CgValue{};
+        Type arg_type = s.call->arg ? s.call->arg->type.type : Type::int64();
+        auto body = [&] { update_slot(op, s, acc, arg, arg_type, time, seq, arena, eg); };
+        if (arg.null) when(b_.CreateNot(arg.null), body);
+        else body();
+      }
+      b_.CreateRetVoid();
+    }
+    // merge(ctx, acc, other, arena): sessions that an event bridges become one.
+    {
+      llvm::Function* f = kernel(op, "merge", {ptr, ptr, ptr, ptr});
+      for (const AccumulatorSlots& s : op.slots) merge_slot(op, s, f->getArg(1), f->getArg(2), f->getArg(3), f->getArg(0));
+      b_.CreateRetVoid();
+    }
+    // finalize(ctx, key, acc, start, end, out)
+    {
+      llvm::Function* f = kernel(op, "finalize", {ptr, ptr, ptr, i64, i64, ptr});
+      Value *key = f->getArg(1), *acc = f->getArg(2), *start = f->getArg(3), *end = f->getArg(4), *out = f->getArg(5);
+      size_t field = 0;
+      for (size_t k = 0; k < keys.size(); ++k, ++field) ir_.store(out, op.output_layout.fields[field], ir_.load(key, op.key_layout.fields[k]));
+      if (op.windowed) {
+        store_plain(out, op.output_layout.fields[field++], start);
+        store_plain(out, op.output_layout.fields[field++], end);
+        store_plain(out, op.output_layout.fields[field++], b_.CreateSub(end, b_.getInt64(1)));
+      }
+      for (const AccumulatorSlots& s : op.slots) ir_.store(out, op.output_layout.fields[field++], result_of(op, s, acc));
+      b_.CreateRetVoid();
+    }
+  }
+
+  void update_slot(const PhysicalOperator& op, const AccumulatorSlots& s, Value* acc, const CgValue& arg, Type arg_type,
+                   Value* time, Value* seq, Value* arena, ExprCodegen& eg) {
+    auto bump = [&](int field) {
+      const rt::Field& c = acc_field(op, field);
+      store_plain(acc, c, b_.CreateAdd(load_i64(acc, c), b_.getInt64(1)));
+    };
+    switch (s.function) {
+      case AggregateFunction::CountStar:
+      case AggregateFunction::Count: bump(s.count); return;
+      case AggregateFunction::Sum:
+      case AggregateFunction::Avg: {
+        const rt::Field& v = acc_field(op, s.value);
+        Value* cur = ir_.load(acc, v).value;
+        Value* next = arg_type.is_float() ? b_.CreateFAdd(cur, as_double(arg.value)) : b_.CreateAdd(cur, as_i64(arg.value));
+        store_plain(acc, v, next);
+        bump(s.count);
+        return;
+      }
+      case AggregateFunction::StddevPop:
+      case AggregateFunction::StddevSamp:
+      case AggregateFunction::VarPop:
+      case AggregateFunction::VarSamp: {
+        // Welford: n += 1; delta = x - mean; mean += delta / n; m2 += delta * (x - mean).
+        const rt::Field &mean_f = acc_field(op, s.value), &m2_f = acc_field(op, s.m2), &n_f = acc_field(op, s.count);
+        Value* x = as_double(arg.value);
+        Value* n = b_.CreateAdd(load_i64(acc, n_f), b_.getInt64(1));
+        Value* mean = ir_.load(acc, mean_f).value;
+        Value* delta = b_.CreateFSub(x, mean);
+        Value* mean2 = b_.CreateFAdd(mean, b_.CreateFDiv(delta, b_.CreateSIToFP(n, b_.getDoubleTy())));
+        Value* m2 = b_.CreateFAdd(ir_.load(acc, m2_f).value, b_.CreateFMul(delta, b_.CreateFSub(x, mean2)));
+        store_plain(acc, n_f, n);
+        store_plain(acc, mean_f, mean2);
+        store_plain(acc, m2_f, m2);
+        return;
+      }
+      case AggregateFunction::Min:
+      case AggregateFunction::Max: {
+        const rt::Field &v = acc_field(op, s.value), &has = acc_field(op, s.count);
+        CgValue cur = ir_.load(acc, v);
+        Value* better = eg.compare(s.function == AggregateFunction::Min ? ExprOp::Lt : ExprOp::Gt, arg, cur, arg_type);
+        Value* empty = b_.CreateICmpEQ(load_i64(acc, has), b_.getInt64(0));
+        when(b_.CreateOr(empty, better), [&] {
+          store_value(acc, v, arg, arena);
+          store_plain(acc, has, b_.getInt64(1));
+        });
+        return;
+      }
+      case AggregateFunction::FirstValue:
+      case AggregateFunction::LastValue: {
+        // First/last by event time; ties by arrival (the first keeps the earlier, the last the later).
+        const rt::Field &v = acc_field(op, s.value), &has = acc_field(op, s.count), &t = acc_field(op, s.time),
+                        &q = acc_field(op, s.seq);
+        Value* empty = b_.CreateICmpEQ(load_i64(acc, has), b_.getInt64(0));
+        Value* cur_t = load_i64(acc, t);
+        Value* better = s.function == AggregateFunction::FirstValue ? b_.CreateICmpSLT(time, cur_t) : b_.CreateICmpSGE(time, cur_t);
+        when(b_.CreateOr(empty, better), [&] {
+          store_value(acc, v, arg, arena);
+          store_plain(acc, has, b_.getInt64(1));
+          store_plain(acc, t, time);
+          store_plain(acc, q, seq);
+        });
+        return;
+      }
+      case AggregateFunction::Lag: return;
+    }
+  }
+
+  void merge_slot(const PhysicalOperator& op, const AccumulatorSlots& s, Value* acc, Value* other, Value* arena, Value* ctx) {
+    auto add_i64 = [&](int field) {
+      const rt::Field& c = acc_field(op, field);
+      store_plain(acc, c, b_.CreateAdd(load_i64(acc, c), load_i64(other, c)));
+    };
+    switch (s.function) {
+      case AggregateFunction::CountStar:
+      case AggregateFunction::Count: add_i64(s.count); return;
+      case AggregateFunction::Sum:
+      case AggregateFunction::Avg: {
+        const rt::Field& v = acc_field(op, s.value);
+        Value* a = ir_.load(acc, v).value;
+        Value* o = ir_.load(other, v).value;
+        store_plain(acc, v, a->getType()->isDoubleTy() ? b_.CreateFAdd(a, o) : b_.CreateAdd(a, o));
+        add_i64(s.count);
+        return;
+      }
+      case AggregateFunction::StddevPop:
+      case AggregateFunction::StddevSamp:
+      case AggregateFunction::VarPop:
+      case AggregateFunction::VarSamp: {
+        // Chan et al.: combine (n, mean, m2) of two parts.
+        const rt::Field &mean_f = acc_field(op, s.value), &m2_f = acc_field(op, s.m2), &n_f = acc_field(op, s.count);
+        Value *na = load_i64(acc, n_f), *nb = load_i64(other, n_f);
+        when(b_.CreateICmpNE(nb, b_.getInt64(0)), [&] {
+          Value* n = b_.CreateAdd(na, nb);
+          Value *dn = b_.CreateSIToFP(n, b_.getDoubleTy()), *dna = b_.CreateSIToFP(na, b_.getDoubleTy()),
+                *dnb = b_.CreateSIToFP(nb, b_.getDoubleTy());
+          Value *ma = ir_.load(acc, mean_f).value, *mb = ir_.load(other, mean_f).value;
+          Value* delta = b_.CreateFSub(mb, ma);
+          Value* mean = b_.CreateFAdd(ma, b_.CreateFDiv(b_.CreateFMul(delta, dnb), dn));
+          Value* m2 = b_.CreateFAdd(b_.CreateFAdd(ir_.load(acc, m2_f).value, ir_.load(other, m2_f).value),
+                                    b_.CreateFDiv(b_.CreateFMul(b_.CreateFMul(delta, delta), b_.CreateFMul(dna, dnb)), dn));
+          store_plain(acc, n_f, n);
+          store_plain(acc, mean_f, mean);
+          store_plain(acc, m2_f, m2);
+        });
+        return;
+      }
+      case AggregateFunction::Min:
+      case AggregateFunction::Max: {
+        const rt::Field &v = acc_field(op, s.value), &has = acc_field(op, s.count);
+        Type t = s.call->arg->type.type;
+        ExprCodegen eg(ir_, ctx, other, op.acc_layout);
+        CgValue mine = ir_.load(acc, v), theirs = ir_.load(other, v);
+        Value* better = eg.compare(s.function == AggregateFunction::Min ? ExprOp::Lt : ExprOp::Gt, theirs, mine, t);
+        Value* they_have = b_.CreateICmpNE(load_i64(other, has), b_.getInt64(0));
+        Value* i_lack = b_.CreateICmpEQ(load_i64(acc, has), b_.getInt64(0));
+        when(b_.CreateAnd(they_have, b_.CreateOr(i_lack, better)), [&] {
+          ir_.store(acc, v, theirs);  // strings already live in the same arena
+          store_plain(acc, has, b_.getInt64(1));
+        });
+        (void)arena;
+        return;
+      }
+      case AggregateFunction::FirstValue:
+      case AggregateFunction::LastValue: {
+        const rt::Field &v = acc_field(op, s.value), &has = acc_field(op, s.count), &t = acc_field(op, s.time),
+                        &q = acc_field(op, s.seq);
+        Value *mt = load_i64(acc, t), *ot = load_i64(other, t), *mq = load_i64(acc, q), *oq = load_i64(other, q);
+        bool first = s.function == AggregateFunction::FirstValue;
+        Value* earlier = b_.CreateOr(b_.CreateICmpSLT(ot, mt), b_.CreateAnd(b_.CreateICmpEQ(ot, mt), b_.CreateICmpSLT(oq, mq)));
+        Value* later = b_.CreateOr(b_.CreateICmpSGT(ot, mt), b_.CreateAnd(b_.CreateICmpEQ(ot, mt), b_.CreateICmpSGT(oq, mq)));
+        Value* they_have = b_.CreateICmpNE(load_i64(other, has), b_.getInt64(0));
+        Value* i_lack = b_.CreateICmpEQ(load_i64(acc, has), b_.getInt64(0));
+        when(b_.CreateAnd(they_have, b_.CreateOr(i_lack, first ? earlier : later)), [&] {
+          ir_.store(acc, v, ir_.load(other, v));
+          store_plain(acc, has, b_.getInt64(1));
+          store_plain(acc, t, ot);
+          store_plain(acc, q, oq);
+        });
+        return;
+      }
+      case AggregateFunction::Lag: return;
+    }
+  }
+
+  CgValue result_of(const PhysicalOperator& op, const AccumulatorSlots& s, Value* acc) {
+    CgValue r;
+    auto count = [&] { return load_i64(acc, acc_field(op, s.count)); };
+    Type out = s.call->result.type;
+    switch (s.function) {
+      case AggregateFunction::CountStar:
+      case AggregateFunction::Count: r.value = count(); return r;
+      case AggregateFunction::Sum:
+        r.value = ir_.load(acc, acc_field(op, s.value)).value;
+        r.null = b_.CreateICmpEQ(count(), b_.getInt64(0));
+        return r;
+      case AggregateFunction::Avg: {
+        Value* n = count();
+        Value* sum = as_double(ir_.load(acc, acc_field(op, s.value)).value);
+        Value* safe_n = b_.CreateSelect(b_.CreateICmpEQ(n, b_.getInt64(0)), b_.getInt64(1), n);
+        r.value = b_.CreateFDiv(sum, b_.CreateSIToFP(safe_n, b_.getDoubleTy()));
+        r.null = b_.CreateICmpEQ(n, b_.getInt64(0));
+        return r;
+      }
+      case AggregateFunction::StddevPop:
+      case AggregateFunction::StddevSamp:
+      case AggregateFunction::VarPop:
+      case AggregateFunction::VarSamp: {
+        bool sample = s.function == AggregateFunction::StddevSamp || s.function == AggregateFunction::VarSamp;
+        Value* n = count();
+        Value* m2 = ir_.load(acc, acc_field(op, s.m2)).value;
+        Value* divisor = sample ? b_.CreateSub(n, b_.getInt64(1)) : n;
+        Value* safe = b_.CreateSelect(b_.CreateICmpSLE(divisor, b_.getInt64(0)), b_.getInt64(1), divisor);
+        Value* var = b_.CreateFDiv(m2, b_.CreateSIToFP(safe, b_.getDoubleTy()));
+        bool stddev = s.function == AggregateFunction::StddevPop || s.function == AggregateFunction::StddevSamp;
+        r.value = stddev ? b_.CreateUnaryIntrinsic(llvm::Intrinsic::sqrt, var) : var;
+        r.null = b_.CreateICmpSLE(divisor, b_.getInt64(0));
+        return r;
+      }
+      case AggregateFunction::Min:
+      case AggregateFunction::Max:
+      case AggregateFunction::FirstValue:
+      case AggregateFunction::LastValue: {
+        r = ir_.load(acc, acc_field(op, s.value));
+        r.null = b_.CreateICmpEQ(count(), b_.getInt64(0));
+        (void)out;
+        return r;
+      }
+      case AggregateFunction::Lag: return r;
+    }
+    return r;
+  }
+
+  const PhysicalPlan& plan_;
+  llvm::Module& module_;
+  llvm::IRBuilder<> b_;
+  IrContext ir_;
+  llvm::FunctionType* row_fn_type_ = nullptr;
+};
+
+}  // namespace
+
+std::unique_ptr<llvm::Module> generate_module(const PhysicalPlan& plan, llvm::LLVMContext& context) {
+  auto module = std::make_unique<llvm::Module>("vlac_program", context);
+  ProgramCodegen(plan, *module).run();
+  std::string errors;
+  llvm::raw_string_ostream os(errors);
+  if (llvm::verifyModule(*module, &os)) {
+    llvm::errs() << "vlac: internal error: generated invalid IR:\n" << os.str() << "\n";
+    module->print(llvm::errs(), nullptr);
+    std::abort();
+  }
+  return module;
+}
+
+}  // namespace vlac::jit

@@ -1,0 +1,134 @@
+#include "codegen/jit/runtime_functions.h"
+
+#include <cmath>
+#include <cstring>
+
+#include "runtime/exec_context.h"
+#include "runtime/io/row_writer.h"
+#include "runtime/ops/string_arena.h"
+#include "runtime/ops/window_aggregate.h"
+#include "runtime/scalar/math_functions.h"
+#include "runtime/scalar/string_functions.h"
+#include "runtime/value_format.h"
+
+namespace vlac::jit {
+namespace {
+
+using rt::ExecContext;
+
+void window_aggregate_push(void* op, const uint8_t* row) { static_cast<rt::WindowAggregateOp*>(op)->push(row); }
+void window_assign_push(void* op, const uint8_t* row) { static_cast<rt::WindowAssignOp*>(op)->push(row); }
+void output_push(void* sink, const uint8_t* row) { static_cast<rt::RowWriter*>(sink)->write(row); }
+char* scratch(ExecContext* ctx, uint32_t n) { return ctx->scratch.alloc(n); }
+const char* arena_copy(rt::StringArena* a, const char* p, uint32_t n) { return a->copy(p, n); }
+int32_t string_compare(const char* a, uint32_t al, const char* b, uint32_t bl) { return rt::string_compare(a, al, b, bl); }
+int32_t like(const char* s, uint32_t sl, const char* p, uint32_t pl) { return rt::like_match(s, sl, p, pl); }
+int32_t utf8_length(const char* s, uint32_t n) { return rt::utf8_length(s, n); }
+int32_t substring(const char* s, uint32_t n, int64_t start, int64_t count, int32_t has_count, const char** out,
+                  uint32_t* out_len) {
+  return rt::utf8_substring(s, n, start, count, has_count != 0, out, out_len);
+}
+void upper(const char* s, uint32_t n, char* out) { rt::ascii_upper(s, n, out); }
+void lower(const char* s, uint32_t n, char* out) { rt::ascii_lower(s, n, out); }
+const char* concat(ExecContext* ctx, const char* a, uint32_t al, const char* b, uint32_t bl) {
+  char* out = ctx->scratch.alloc(al + bl);
+  if (al) std::memcpy(out, a, al);
+  if (bl) std::memcpy(out + al, b, bl);
+  return out;
+}
+double round_f64(double x, int32_t digits, int32_t is_f32) { return rt::round_decimal(x, digits, is_f32 != 0); }
+int64_t round_i64(int64_t x, int32_t digits) { return rt::round_integer(x, digits); }
+uint32_t format_i64(ExecContext* ctx, int64_t v, const char** out) {
+  char* buf = ctx->scratch.alloc(rt::kValueFormatBufSize);
+  *out = buf;
+  return static_cast<uint32_t>(rt::format_int64(v, buf));
+}
+uint32_t format_f64(ExecContext* ctx, double v, int32_t is_f32, const char** out) {
+  char* buf = ctx->scratch.alloc(rt::kValueFormatBufSize);
+  *out = buf;
+  return static_cast<uint32_t>(is_f32 ? rt::format_float(static_cast<float>(v), buf) : rt::format_double(v, buf));
+}
+uint32_t format_bool(int32_t v, const char** out) {
+  *out = v ? "true" : "false";
+  return v ? 4 : 5;
+}
+uint32_t format_timestamp(ExecContext* ctx, int64_t v, const char** out) {
+  char* buf = ctx->scratch.alloc(rt::kValueFormatBufSize);
+  *out = buf;
+  return static_cast<uint32_t>(rt::format_timestamp_iso(v, buf));
+}
+int32_t parse_i64(const char* s, uint32_t n, int64_t* out) { return rt::parse_int64(s, n, out); }
+int32_t parse_f64(const char* s, uint32_t n, double* out) { return rt::parse_double(s, n, out); }
+int32_t parse_bool(const char* s, uint32_t n, int32_t* out) {
+  bool b = false;
+  bool ok = rt::parse_bool(s, n, &b);
+  *out = b;
+  return ok;
+}
+int32_t parse_timestamp(const char* s, uint32_t n, int64_t* out) { return rt::parse_timestamp(s, n, out); }
+
+template <typename F>
+void* address(F f) {
+  return reinterpret_cast<void*>(f);
+}
+
+const RuntimeFnInfo kFunctions[] = {
+    {"vlac_window_aggregate_push", address(window_aggregate_push), "vpp"},
+    {"vlac_window_assign_push", address(window_assign_push), "vpp"},
+    {"vlac_output_push", address(output_push), "vpp"},
+    {"vlac_scratch", address(scratch), "ppi"},
+    {"vlac_arena_copy", address(arena_copy), "pppi"},
+    {"vlac_string_compare", address(string_compare), "ipipi"},
+    {"vlac_like", address(like), "ipipi"},
+    {"vlac_utf8_length", address(utf8_length), "ipi"},
+    {"vlac_substring", address(substring), "ipillipp"},
+    {"vlac_upper", address(upper), "vpip"},
+    {"vlac_lower", address(lower), "vpip"},
+    {"vlac_concat", address(concat), "pppipi"},
+    {"vlac_round_f64", address(round_f64), "ddii"},
+    {"vlac_round_i64", address(round_i64), "lli"},
+    {"vlac_format_i64", address(format_i64), "iplp"},
+    {"vlac_format_f64", address(format_f64), "ipdip"},
+    {"vlac_format_bool", address(format_bool), "iip"},
+    {"vlac_format_timestamp", address(format_timestamp), "iplp"},
+    {"vlac_parse_i64", address(parse_i64), "ipip"},
+    {"vlac_parse_f64", address(parse_f64), "ipip"},
+    {"vlac_parse_bool", address(parse_bool), "ipip"},
+    {"vlac_parse_timestamp", address(parse_timestamp), "ipip"},
+};
+static_assert(sizeof(kFunctions) / sizeof(kFunctions[0]) == static_cast<size_t>(RuntimeFn::Count));
+
+double (*const kExp)(double) = std::exp;
+const LibcSymbol kLibc[] = {
+    {"exp", address(static_cast<double (*)(double)>(std::exp))},
+    {"log", address(static_cast<double (*)(double)>(std::log))},
+    {"log10", address(static_cast<double (*)(double)>(std::log10))},
+    {"pow", address(static_cast<double (*)(double, double)>(std::pow))},
+    {"sin", address(static_cast<double (*)(double)>(std::sin))},
+    {"cos", address(static_cast<double (*)(double)>(std::cos))},
+    {"tan", address(static_cast<double (*)(double)>(std::tan))},
+    {"asin", address(static_cast<double (*)(double)>(std::asin))},
+    {"acos", address(static_cast<double (*)(double)>(std::acos))},
+    {"atan", address(static_cast<double (*)(double)>(std::atan))},
+    {"atan2", address(static_cast<double (*)(double, double)>(std::atan2))},
+    {"fmod", address(static_cast<double (*)(double, double)>(std::fmod))},
+    {"fmodf", address(static_cast<float (*)(float, float)>(std::fmod))},
+    {"floor", address(static_cast<double (*)(double)>(std::floor))},
+    {"ceil", address(static_cast<double (*)(double)>(std::ceil))},
+    {"floorf", address(static_cast<float (*)(float)>(std::floor))},
+    {"ceilf", address(static_cast<float (*)(float)>(std::ceil))},
+    {"memcpy", address(static_cast<void* (*)(void*, const void*, size_t)>(std::memcpy))},
+    {"memset", address(static_cast<void* (*)(void*, int, size_t)>(std::memset))},
+};
+
+}  // namespace
+
+const RuntimeFnInfo& runtime_fn(RuntimeFn f) { return kFunctions[static_cast<size_t>(f)]; }
+
+const LibcSymbol* libc_symbols(size_t* count) {
+  (void)kExp;
+  *count = sizeof(kLibc) / sizeof(kLibc[0]);
+  return kLibc;
+}
+
+}  // namespace vlac::jit

@@ -1,0 +1,53 @@
+// `vlac emit-llvm`: prints the optimised LLVM IR the JIT would run for a program.
+#include <iostream>
+
+#include "codegen/jit/jit_engine.h"
+#include "driver/commands.h"
+#include "driver/frontend.h"
+#include "physical/physical_plan.h"
+
+namespace vlac {
+namespace {
+constexpr const char* kHelp = R"(usage: vlac emit-llvm PROGRAM.vsql
+
+Prints the optimised LLVM IR of the program: one function per pipeline (vlac_pipeline_N), an
+entry function per source stream (vlac_source_N), and per aggregate operator its emit function
+and kernels (vlac_operator_N_key, _update, _merge, _finalize). See docs/runtime-interface.md.
+)";
+}  // namespace
+
+int run_emit_llvm(const std::vector<std::string>& args) {
+  std::string path;
+  for (const std::string& a : args) {
+    if (a == "--help" || a == "-h") {
+      std::cout << kHelp;
+      return kExitOk;
+    }
+    if (a.size() > 1 && a[0] == '-') {
+      std::cerr << "vlac: unknown option '" << a << "'\n" << kHelp;
+      return kExitUsage;
+    }
+    if (!path.empty()) {
+      std::cerr << "vlac: emit-llvm takes one program\n" << kHelp;
+      return kExitUsage;
+    }
+    path = a;
+  }
+  if (path.empty()) {
+    std::cerr << "vlac: emit-llvm needs a program\n" << kHelp;
+    return kExitUsage;
+  }
+  std::optional<std::string> text = read_program_file(path);
+  if (!text) return kExitError;
+  Compilation c = compile_program(path, std::move(*text));
+  std::cerr << render_report(*c.file, c.diags);
+  if (c.diags.has_errors()) return kExitError;
+  Diagnostics lowering;
+  PhysicalPlan plan = lower_to_physical(c.program, *c.file, lowering);
+  std::cerr << render_report(*c.file, lowering);
+  if (lowering.has_errors()) return kExitError;
+  std::cout << jit::emit_llvm_ir(plan);
+  return kExitOk;
+}
+
+}  // namespace vlac

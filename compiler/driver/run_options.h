@@ -1,0 +1,29 @@
+#pragma once
+// The options of `vlac run` (LANGUAGE.md §8) and their parsing.
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace vlac {
+
+struct RunOptions {
+  std::string program;
+  std::vector<std::pair<std::string, std::string>> inputs;   // stream name, path ("-" = stdin)
+  std::vector<std::pair<std::string, std::string>> outputs;  // output name, path
+  std::string format = "csv";      // csv | jsonl | table
+  bool timestamps_ns = false;      // --timestamps ns
+  std::string backend = "jit";     // jit | cpp
+  bool stats = false;
+  std::string rejects_path;
+  bool fail_fast = false;          // --on-error fail
+  bool help = false;
+};
+
+extern const char* const kRunHelp;
+
+/// Parses run's arguments; nullopt with `*error` set on a usage error.
+std::optional<RunOptions> parse_run_options(const std::vector<std::string>& args, std::string* error);
+
+}  // namespace vlac

@@ -1,0 +1,285 @@
+// Lowers the logical DAG into sources, fused pipelines, runtime operators and outputs.
+#include <functional>
+#include <map>
+#include <set>
+
+#include "physical/physical_plan.h"
+
+namespace vlac {
+
+rt::FieldType field_type(Type t) {
+  switch (t.kind) {
+    case TypeKind::Bool: return rt::FieldType::Bool;
+    case TypeKind::Int32: return rt::FieldType::Int32;
+    case TypeKind::Int64: return rt::FieldType::Int64;
+    case TypeKind::Float32: return rt::FieldType::Float32;
+    case TypeKind::Float64: return rt::FieldType::Float64;
+    case TypeKind::Timestamp: return rt::FieldType::Timestamp;
+    case TypeKind::Interval: return rt::FieldType::Interval;
+    case TypeKind::String: return rt::FieldType::String;
+    case TypeKind::Null: return rt::FieldType::Int32;  // never stored: the binder types every NULL
+  }
+  return rt::FieldType::Int64;
+}
+
+rt::RowLayout layout_of(const Schema& schema) {
+  std::vector<rt::RowLayout::ColumnSpec> cols;
+  for (const Column& c : schema.columns) cols.push_back({field_type(c.type.type), c.type.nullable, c.type.type.max_bytes});
+  return rt::RowLayout::make(cols);
+}
+
+namespace {
+
+/// Where a logical node's rows can be consumed: one or more producers (several for a UNION ALL).
+struct Producer {
+  enum Kind { Source, Pipeline, Operator } kind;
+  int index;
+};
+
+class Lowering {
+ public:
+  Lowering(const SourceFile& file, Diagnostics& diags) : file_(file), diags_(diags) {}
+
+  PhysicalPlan run(const LogicalProgram& program) {
+    // Readers of each node, to know where a pipeline must end.
+    std::map<const PlanNode*, int> readers;
+    std::vector<const PlanNode*> order;
+    std::set<const PlanNode*> seen;
+    std::function<void(const PlanNode*)> visit = [&](const PlanNode* n) {
+      if (!seen.insert(n).second) return;
+      for (const auto& in : n->inputs) {
+        visit(in.get());
+        ++readers[in.get()];
+      }
+      order.push_back(n);
+    };
+    for (const ProgramOutput& o : program.outputs) {
+      visit(o.plan.get());
+      ++readers[o.plan.get()];
+    }
+    readers_ = readers;
+
+    for (const SourceStream& s : program.sources) {
+      PhysicalSource src;
+      src.stream = s.name;
+      for (const Column& c : s.schema.columns) src.column_names.push_back(c.name);
+      src.layout = layout_of(s.schema);
+      src.time_field = s.time_column.value_or(-1);
+      src.watermark_bound_ns = s.watermark_bound_ns;
+      source_index_[s.name] = static_cast<int>(plan_.sources.size());
+      plan_.sources.push_back(std::move(src));
+    }
+    for (const PlanNode* n : order) lower(*n);
+    for (const ProgramOutput& o : program.outputs) {
+      PhysicalOutput out;
+      out.name = o.name;
+      rt::RowLayout full = layout_of(o.plan->schema);
+      out.layout.size = full.size;
+      out.layout.null_bytes = full.null_bytes;
+      for (int i = 0; i < o.plan->schema.size(); ++i) {
+        if (o.plan->schema.columns[i].hidden) continue;
+        out.column_names.push_back(o.plan->schema.columns[i].name);
+        out.layout.fields.push_back(full.fields[i]);
+      }
+      auto it = producers_.find(o.plan.get());
+      if (it == producers_.end()) continue;  // its plan could not be lowered (reported)
+      out.time_origins = origins_of(it->second);
+      connect(it->second, {ConsumerKind::Output, static_cast<int>(plan_.outputs.size())});
+      plan_.outputs.push_back(std::move(out));
+    }
+    return std::move(plan_);
+  }
+
+ private:
+  std::vector<Consumer>& consumers_of(const Producer& p) {
+    switch (p.kind) {
+      case Producer::Source: return plan_.sources[p.index].consumers;
+      case Producer::Pipeline: return plan_.pipelines[p.index].consumers;
+      case Producer::Operator: return plan_.operators[p.index].consumers;
+    }
+    return plan_.sources[0].consumers;
+  }
+
+  void connect(const std::vector<Producer>& from, Consumer to) {
+    for (const Producer& p : from) consumers_of(p).push_back(to);
+  }
+
+  std::vector<TimeOrigin> origins_of(const std::vector<Producer>& from) {
+    std::vector<TimeOrigin> out;
+    for (const Producer& p : from) {
+      if (p.kind == Producer::Source) out.push_back({true, p.index});
+      else if (p.kind == Producer::Operator) out.push_back({false, p.index});
+      else for (const TimeOrigin& o : plan_.pipelines[p.index].time_origins) out.push_back(o);
+    }
+    return out;
+  }
+
+  std::string text_of(const PlanNode& n) { return std::string(file_.slice(n.range)); }
+
+  void lower(const PlanNode& n) {
+    switch (n.kind) {
+      case PlanKind::Source: {
+        const auto& s = static_cast<const SourceNode&>(n);
+        producers_[&n] = {{Producer::Source, source_index_.at(s.stream)}};
+        return;
+      }
+      case PlanKind::Filter:
+      case PlanKind::Project: return lower_stateless(n);
+      case PlanKind::Union: {
+        std::vector<Producer> all;
+        for (const auto& in : n.inputs) {
+          auto it = producers_.find(in.get());
+          if (it == producers_.end()) return;
+          all.insert(all.end(), it->second.begin(), it->second.end());
+        }
+        producers_[&n] = all;
+        return;
+      }
+      case PlanKind::WindowAggregate:
+      case PlanKind::GroupAggregate: return lower_aggregate(n);
+      case PlanKind::WindowAssign: return lower_window_assign(n);
+      case PlanKind::IntervalJoin:
+      case PlanKind::AsofJoin:
+      case PlanKind::WindowJoin:
+      case PlanKind::Over:
+        diags_.error(n.range, plan_kind_name(n.kind) + " is not supported by vlac run yet",
+                     "joins and OVER arrive with the sensor-fusion work; `vlac check` and `vlac explain` accept them");
+        return;
+    }
+  }
+
+  void lower_stateless(const PlanNode& n) {
+    const PlanNode& in = *n.inputs[0];
+    auto it = producers_.find(&in);
+    if (it == producers_.end()) return;
+    // Extend the input's pipeline when nothing else reads the input.
+    if (it->second.size() == 1 && it->second[0].kind == Producer::Pipeline && readers_[&in] == 1) {
+      Pipeline& p = plan_.pipelines[it->second[0].index];
+      p.steps.push_back(&n);
+      p.step_layouts.push_back(n.kind == PlanKind::Filter ? p.step_layouts.back() : layout_of(n.schema));
+      producers_[&n] = it->second;
+      return;
+    }
+    Pipeline p;
+    p.id = static_cast<int>(plan_.pipelines.size());
+    p.input_layout = layout_of(in.schema);
+    p.steps.push_back(&n);
+    p.step_layouts.push_back(n.kind == PlanKind::Filter ? p.input_layout : layout_of(n.schema));
+    p.time_origins = origins_of(it->second);
+    p.source_text = text_of(n);
+    connect(it->second, {ConsumerKind::Pipeline, p.id});
+    producers_[&n] = {{Producer::Pipeline, p.id}};
+    plan_.pipelines.push_back(std::move(p));
+  }
+
+  PhysicalOperator& new_operator(const PlanNode& n, OperatorKind kind) {
+    const PlanNode& in = *n.inputs[0];
+    PhysicalOperator op;
+    op.id = static_cast<int>(plan_.operators.size());
+    op.kind = kind;
+    op.node = &n;
+    op.input_layout = layout_of(in.schema);
+    op.output_layout = layout_of(n.schema);
+    op.time_origins = origins_of(producers_.at(&in));
+    op.source_text = text_of(n);
+    connect(producers_.at(&in), {ConsumerKind::Operator, op.id});
+    producers_[&n] = {{Producer::Operator, op.id}};
+    plan_.operators.push_back(std::move(op));
+    return plan_.operators.back();
+  }
+
+  void lower_window_assign(const PlanNode& n) {
+    if (!producers_.count(n.inputs[0].get())) return;
+    PhysicalOperator& op = new_operator(n, OperatorKind::WindowAssign);
+    op.window = static_cast<const WindowAssignNode&>(n).window;
+    op.windowed = true;
+    op.time_field = op.window.time_column;
+  }
+
+  void lower_aggregate(const PlanNode& n) {
+    if (!producers_.count(n.inputs[0].get())) return;
+    PhysicalOperator& op = new_operator(n, OperatorKind::WindowAggregate);
+    const std::vector<ScalarExprPtr>* keys;
+    const std::vector<AggregateCall>* calls;
+    if (n.kind == PlanKind::WindowAggregate) {
+      const auto& w = static_cast<const WindowAggregateNode&>(n);
+      op.windowed = true;
+      op.window = w.window;
+      op.time_field = w.window.time_column;
+      op.capacities = w.capacities;
+      keys = &w.keys;
+      calls = &w.aggregates;
+    } else {
+      const auto& g = static_cast<const GroupAggregateNode&>(n);
+      op.time_field = n.inputs[0]->schema.event_time().value_or(-1);
+      op.capacities = g.capacities;
+      op.global = g.keys.empty();
+      keys = &g.keys;
+      calls = &g.aggregates;
+    }
+    Schema key_schema;
+    for (const auto& k : *keys) key_schema.columns.push_back({"", k->type});
+    op.key_layout = layout_of(key_schema);
+
+    // Accumulator fields, per aggregate.
+    std::vector<rt::RowLayout::ColumnSpec> acc;
+    auto add = [&](rt::FieldType t) {
+      acc.push_back({t, false, 0});
+      return static_cast<int>(acc.size()) - 1;
+    };
+    for (const AggregateCall& c : *calls) {
+      AccumulatorSlots s;
+      s.function = c.function;
+      s.call = &c;
+      rt::FieldType arg = c.arg ? field_type(c.arg->type.type) : rt::FieldType::Int64;
+      bool float_arg = c.arg && c.arg->type.type.is_float();
+      switch (c.function) {
+        case AggregateFunction::CountStar:
+        case AggregateFunction::Count: s.count = add(rt::FieldType::Int64); break;
+        case AggregateFunction::Sum:
+        case AggregateFunction::Avg:
+          s.value = add(float_arg ? rt::FieldType::Float64 : rt::FieldType::Int64);
+          s.count = add(rt::FieldType::Int64);
+          break;
+        case AggregateFunction::StddevPop:
+        case AggregateFunction::StddevSamp:
+        case AggregateFunction::VarPop:
+        case AggregateFunction::VarSamp:
+          s.value = add(rt::FieldType::Float64);
+          s.m2 = add(rt::FieldType::Float64);
+          s.count = add(rt::FieldType::Int64);
+          break;
+        case AggregateFunction::Min:
+        case AggregateFunction::Max:
+          s.value = add(arg);
+          s.count = add(rt::FieldType::Int64);
+          break;
+        case AggregateFunction::FirstValue:
+        case AggregateFunction::LastValue:
+          s.value = add(arg);
+          s.count = add(rt::FieldType::Int64);
+          s.time = add(rt::FieldType::Int64);
+          s.seq = add(rt::FieldType::Int64);
+          break;
+        case AggregateFunction::Lag: break;  // OVER only
+      }
+      op.slots.push_back(s);
+    }
+    op.acc_layout = rt::RowLayout::make(acc);
+  }
+
+  const SourceFile& file_;
+  Diagnostics& diags_;
+  PhysicalPlan plan_;
+  std::map<std::string, int> source_index_;
+  std::map<const PlanNode*, std::vector<Producer>> producers_;
+  std::map<const PlanNode*, int> readers_;
+};
+
+}  // namespace
+
+PhysicalPlan lower_to_physical(const LogicalProgram& program, const SourceFile& file, Diagnostics& diags) {
+  return Lowering(file, diags).run(program);
+}
+
+}  // namespace vlac

@@ -1,0 +1,78 @@
+#pragma once
+// Drives a compiled program: reads the inputs in event-time order, hands each row to the
+// generated entry function of its stream, keeps each stream's watermark (LANGUAGE.md §5), and
+// lets operators fire when the watermark reaching them advances. Knows nothing of the compiler.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runtime/exec_context.h"
+#include "runtime/ops/operator.h"
+
+namespace vlac::rt {
+
+class RowReader;
+
+/// Where a watermark comes from: a stream or an operator.
+struct WatermarkOrigin {
+  bool is_stream;
+  int index;
+};
+
+struct EngineStream {
+  std::string name;
+  uint32_t row_size = 0;
+  int32_t time_offset = -1;  // -1: no event time; the watermark stays -inf until the end
+  int64_t bound_ns = 0;
+  void (*entry)(ExecContext*, const uint8_t*) = nullptr;  // generated: the stream's consumers
+  std::vector<RowReader*> readers;  // its input files, in --input order
+  int64_t max_time = INT64_MIN;
+  int64_t watermark = INT64_MIN;
+};
+
+struct EngineOperator {
+  StatefulOperator* op = nullptr;
+  std::vector<WatermarkOrigin> origins;
+  int64_t input_watermark = INT64_MIN;
+};
+
+class Engine {
+ public:
+  explicit Engine(ExecContext* ctx) : ctx_(ctx) {}
+
+  std::vector<EngineStream>& streams() { return streams_; }
+  /// Operators in topological order (an operator's origins come before it).
+  std::vector<EngineOperator>& operators() { return operators_; }
+  /// Called after every input row when the input is live (standard input), to flush outputs.
+  void set_after_row(std::function<void()> f) { after_row_ = std::move(f); }
+
+  /// Checked after every row: true stops the run (`--on-error fail` after a malformed row).
+  void set_should_stop(std::function<bool()> f) { should_stop_ = std::move(f); }
+
+  /// Runs to the end of every input. Returns false when should_stop ended it early.
+  bool run();
+
+ private:
+  struct Cursor {
+    int stream;
+    RowReader* reader;
+    std::vector<uint8_t> row;
+    bool has_row = false;
+    int64_t time = INT64_MIN;
+  };
+
+  void refill(Cursor& c);
+  void propagate();
+  int64_t origin_watermark(const WatermarkOrigin& o) const;
+
+  ExecContext* ctx_;
+  std::vector<EngineStream> streams_;
+  std::vector<EngineOperator> operators_;
+  std::function<void()> after_row_;
+  std::function<bool()> should_stop_;
+};
+
+}  // namespace vlac::rt

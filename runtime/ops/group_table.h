@@ -1,0 +1,119 @@
+#pragma once
+// A hash table from group keys (rows of a key layout) to accumulator rows, kept flat: keys and
+// accumulators in two byte vectors, groups numbered in the order they first appeared (which is
+// the order results are emitted in). Open addressing, no allocation per lookup.
+
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+#include "runtime/ops/string_arena.h"
+#include "runtime/row_layout.h"
+
+namespace vlac::rt {
+
+class GroupTable {
+ public:
+  GroupTable(const RowLayout* key_layout, uint32_t acc_size) : key_layout_(key_layout), acc_size_(acc_size) {
+    for (const Field& f : key_layout->fields)
+      if (f.type == FieldType::String) has_strings_ = true;
+  }
+
+  uint32_t size() const { return count_; }
+  uint8_t* key(uint32_t group) { return keys_.data() + static_cast<size_t>(group) * key_layout_->size; }
+  uint8_t* acc(uint32_t group) { return accs_.data() + static_cast<size_t>(group) * acc_size_; }
+  StringArena& arena() { return arena_; }
+
+  /// The group of `key`; a new zeroed accumulator when it is new (unless the table already
+  /// holds `limit` groups: then UINT32_MAX).
+  uint32_t find_or_insert(const uint8_t* key, uint64_t limit, bool* inserted) {
+    *inserted = false;
+    if (slots_.empty()) rehash(16);
+    uint64_t h = hash(key);
+    size_t mask = slots_.size() - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+      uint32_t s = slots_[i];
+      if (s == 0) {
+        if (count_ >= limit) return UINT32_MAX;
+        uint32_t g = count_++;
+        keys_.resize(static_cast<size_t>(count_) * key_layout_->size);
+        accs_.resize(static_cast<size_t>(count_) * acc_size_, 0);
+        std::memcpy(this->key(g), key, key_layout_->size);
+        if (has_strings_) own_strings(this->key(g));
+        slots_[i] = g + 1;
+        *inserted = true;
+        if (count_ * 2 > slots_.size()) rehash(slots_.size() * 2);
+        return g;
+      }
+      if (equal(this->key(s - 1), key)) return s - 1;
+    }
+  }
+
+ private:
+  uint64_t hash(const uint8_t* key) const {
+    uint64_t h = 1469598103934665603ull;
+    auto mix = [&](const void* p, size_t n) {
+      const auto* b = static_cast<const uint8_t*>(p);
+      for (size_t i = 0; i < n; ++i) h = (h ^ b[i]) * 1099511628211ull;
+    };
+    if (!has_strings_) {
+      mix(key, key_layout_->size);
+    } else {
+      mix(key, key_layout_->null_bytes);
+      for (const Field& f : key_layout_->fields) {
+        if (is_null(key, f)) continue;
+        if (f.type == FieldType::String) {
+          StringRef s = get<StringRef>(key, f);
+          mix(s.data, s.size);
+          mix(&s.size, sizeof s.size);
+        } else {
+          mix(key + f.offset, field_size(f.type));
+        }
+      }
+    }
+    return h ^ (h >> 29);
+  }
+
+  bool equal(const uint8_t* a, const uint8_t* b) const {
+    if (!has_strings_) return std::memcmp(a, b, key_layout_->size) == 0;
+    if (std::memcmp(a, b, key_layout_->null_bytes) != 0) return false;
+    for (const Field& f : key_layout_->fields) {
+      if (is_null(a, f)) continue;
+      if (f.type == FieldType::String) {
+        StringRef x = get<StringRef>(a, f), y = get<StringRef>(b, f);
+        if (x.size != y.size || (x.size && std::memcmp(x.data, y.data, x.size) != 0)) return false;
+      } else if (std::memcmp(a + f.offset, b + f.offset, field_size(f.type)) != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  void own_strings(uint8_t* key) {
+    for (const Field& f : key_layout_->fields) {
+      if (f.type != FieldType::String || is_null(key, f)) continue;
+      StringRef s = get<StringRef>(key, f);
+      s.data = arena_.copy(s.data, s.size);
+      put(key, f, s);
+    }
+  }
+
+  void rehash(size_t n) {
+    slots_.assign(n, 0);
+    for (uint32_t g = 0; g < count_; ++g) {
+      size_t i = hash(key(g)) & (n - 1);
+      while (slots_[i] != 0) i = (i + 1) & (n - 1);
+      slots_[i] = g + 1;
+    }
+  }
+
+  const RowLayout* key_layout_;
+  uint32_t acc_size_;
+  bool has_strings_ = false;
+  uint32_t count_ = 0;
+  std::vector<uint8_t> keys_, accs_;
+  std::vector<uint32_t> slots_;  // group + 1; 0 = empty
+  StringArena arena_;
+};
+
+}  // namespace vlac::rt

@@ -1,0 +1,97 @@
+#!/usr/bin/env python3
+"""Live standard input (LANGUAGE.md §7): rows are processed as they arrive, results are written
+and flushed as soon as they exist, and the rows are the same as from a file (batch = stream).
+
+Usage: live_stdin_test.py PATH/TO/vlac
+"""
+import os
+import select
+import subprocess
+import sys
+import tempfile
+import time
+
+PROGRAM = """
+CREATE STREAM camera (ts TIMESTAMP NOT NULL, cam_id INT32, brightness FLOAT32,
+                      WATERMARK FOR ts AS ts - INTERVAL '50' MILLISECOND);
+SELECT cam_id, window_start, COUNT(*) AS frames, MAX(brightness) AS peak
+FROM TUMBLE(camera, ts, INTERVAL '1' SECOND)
+GROUP BY cam_id, window_start, window_end;
+"""
+
+# Two seconds of frames from two cameras, 100 ms apart, slightly out of order.
+ROWS = []
+for i in range(20):
+    for cam in (1, 2):
+        ms = i * 100 + (7 if cam == 2 else 0)
+        ROWS.append((ms, cam, 0.25 + 0.01 * i))
+ROWS[5], ROWS[6] = ROWS[6], ROWS[5]
+
+
+def line(ms, cam, b):
+    return f"2026-11-24T06:00:{ms // 1000:02d}.{ms % 1000:03d}Z,{cam},{b:.2f}\n"
+
+
+def main():
+    vlac = sys.argv[1]
+    passed = failed = 0
+
+    def check(name, ok, detail=""):
+        nonlocal passed, failed
+        if ok:
+            passed += 1
+        else:
+            failed += 1
+            print(f"FAIL {name} {detail}")
+
+    with tempfile.TemporaryDirectory() as d:
+        prog = os.path.join(d, "p.vsql")
+        with open(prog, "w") as f:
+            f.write(PROGRAM)
+        data = "ts,cam_id,brightness\n" + "".join(line(*r) for r in ROWS)
+        path = os.path.join(d, "camera.csv")
+        with open(path, "w") as f:
+            f.write(data)
+        from_file = subprocess.run([vlac, "run", prog, "--input", f"camera={path}"], capture_output=True, text=True, timeout=60)
+        check("file run exits 0", from_file.returncode == 0, from_file.stderr)
+
+        live = subprocess.Popen([vlac, "run", prog, "--input", "camera=-"], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1)
+        out = ""
+
+        def read_available(wait):
+            nonlocal out
+            deadline = time.time() + wait
+            while time.time() < deadline:
+                r, _, _ = select.select([live.stdout], [], [], 0.05)
+                if r:
+                    chunk = os.read(live.stdout.fileno(), 65536).decode()
+                    if not chunk:
+                        return
+                    out += chunk
+                    if out.count("\n") >= 3:
+                        return
+
+        live.stdin.write("ts,cam_id,brightness\n")
+        first_window_seen_early = False
+        for i, r in enumerate(ROWS):
+            live.stdin.write(line(*r))
+            live.stdin.flush()
+            time.sleep(0.01)
+            # The row at 1.1 s moves the watermark to 1.05 s >= the end of window [0 s, 1 s):
+            # both cameras' first windows must come out now, before the rest of the input.
+            if r[0] >= 1100 and not first_window_seen_early:
+                read_available(5.0)
+                first_window_seen_early = out.count("\n") >= 3  # header + two rows
+        check("results flushed while input is still open", first_window_seen_early, repr(out))
+        live.stdin.close()
+        rest, err = live.communicate(timeout=60)
+        out += rest
+        check("live run exits 0", live.returncode == 0, err)
+        check("live rows equal file rows", out == from_file.stdout, f"\nlive:\n{out}\nfile:\n{from_file.stdout}")
+    print(f"live-stdin: {passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
