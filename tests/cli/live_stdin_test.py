@@ -85,7 +85,9 @@ def main():
                 first_window_seen_early = out.count("\n") >= 3  # header + two rows
         check("results flushed while input is still open", first_window_seen_early, repr(out))
         live.stdin.close()
-        rest, err = live.communicate(timeout=60)
+        rest = live.stdout.read()
+        err = live.stderr.read()
+        live.wait(timeout=60)
         out += rest
         check("live run exits 0", live.returncode == 0, err)
         check("live rows equal file rows", out == from_file.stdout, f"\nlive:\n{out}\nfile:\n{from_file.stdout}")

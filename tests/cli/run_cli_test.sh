@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Black-box tests of `vlac run` and `vlac emit-llvm` (LANGUAGE.md §7, §8): usage errors (exit 2),
+# input errors (exit 1), malformed rows (reported as file:line: reason, counted, --rejects,
+# --on-error fail), output formats, and several files for one stream. Every expected output
+# below is worked out by hand from the tiny inputs next to it.
+# Usage: run_cli_test.sh PATH/TO/vlac
+set -u
+vlac="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+passed=0 failed=0
+ok() { passed=$((passed + 1)); }
+bad() { echo "FAIL $1"; failed=$((failed + 1)); }
+run() {  # NAME WANT_EXIT ARGS... : runs vlac, keeps $out and $err
+  local name="$1" want="$2"
+  shift 2
+  "$vlac" "$@" >out.txt 2>err.txt
+  local got=$?
+  out="$(cat out.txt)" err="$(cat err.txt)"
+  [[ $got -eq $want ]] && ok || bad "$name: exit $got, expected $want; stderr: ${err:0:300}"
+}
+same() {  # NAME ACTUAL EXPECTED
+  [[ "$2" == "$3" ]] && ok || { bad "$1"; diff <(echo "$3") <(echo "$2") | head -20; }
+}
+
+cat >p.vsql <<'VSQL'
+CREATE STREAM cam (ts TIMESTAMP NOT NULL, id INT32, b FLOAT32, name STRING(4),
+                   WATERMARK FOR ts AS ts - INTERVAL '10' NANOSECOND);
+SELECT id, window_start, COUNT(*) AS n, MAX(b) AS top FROM TUMBLE(cam, ts, INTERVAL '100' NANOSECOND) GROUP BY id;
+VSQL
+cat >two.vsql <<'VSQL'
+CREATE STREAM cam (ts TIMESTAMP NOT NULL, id INT32, WATERMARK FOR ts AS ts);
+SELECT id FROM cam;
+SELECT ts FROM cam;
+VSQL
+printf 'ts,id,b,name\n5,1,0.5,ab\n150,2,1.5,cd\n' >cam.csv
+
+run help 0 run --help
+[[ "$out" == *"--input NAME=PATH"* ]] && ok || bad "run --help lists --input"
+run no-input 2 run p.vsql
+[[ "$err" == *"source stream 'cam' has no --input"* ]] && ok || bad "no-input message: $err"
+run unknown-input 2 run p.vsql --input cam=cam.csv --input camera=cam.csv
+[[ "$err" == *"--input names no source stream 'camera'"* ]] && ok || bad "unknown-input message"
+run unknown-output 2 run p.vsql --input cam=cam.csv --output nope=x.csv
+run several-outputs 2 run two.vsql --input cam=cam.csv
+[[ "$err" == *"give each an --output"* ]] && ok || bad "several-outputs message"
+run unknown-flag 2 run p.vsql --input cam=cam.csv --fast
+run bad-format 2 run p.vsql --input cam=cam.csv --format xml
+run missing-file 1 run p.vsql --input cam=nope.csv
+[[ "$err" == *"cannot read 'nope.csv'"* ]] && ok || bad "missing-file message: $err"
+run program-error 1 run nope.vsql --input cam=cam.csv
+
+# Windows [0,100) and [100,200): ids 1 and 2, one row each. 0.5 and 1.5 are exact in float32.
+run csv 0 run p.vsql --input cam=cam.csv
+same csv-out "$out" $'id,window_start,n,top\n1,1970-01-01T00:00:00Z,1,0.5\n2,1970-01-01T00:00:00.0000001Z,1,1.5'
+run ns 0 run p.vsql --input cam=cam.csv --timestamps ns
+same ns-out "$out" $'id,window_start,n,top\n1,0,1,0.5\n2,100,1,1.5'
+run jsonl 0 run p.vsql --input cam=cam.csv --format jsonl
+same jsonl-out "$out" $'{"id":1,"window_start":"1970-01-01T00:00:00Z","n":1,"top":0.5}\n{"id":2,"window_start":"1970-01-01T00:00:00.0000001Z","n":1,"top":1.5}'
+run outputs 0 run two.vsql --input cam=cam.csv --output _1=a.csv --output _2=b.csv
+same output-a "$(cat a.csv)" $'id\n1\n2'
+same output-b "$(cat b.csv)" $'ts\n1970-01-01T00:00:00.000000005Z\n1970-01-01T00:00:00.00000015Z'
+
+# Malformed rows: skipped, reported as file:line: reason, counted; accepted + rejected = read.
+printf 'ts,id,b,name\n5,1,0.5,ab\n7,x,0.5,ab\n,1,0.5,ab\n9,1,0.5,abcdef\n11,1\n13,2,0.25,"q"\n' >bad.csv
+run malformed 0 run p.vsql --input cam=bad.csv --stats --rejects rej.csv
+[[ "$err" == *"bad.csv:3: column 'id': cannot read 'x' as INT32"* ]] && ok || bad "reason for line 3: $err"
+[[ "$err" == *"bad.csv:4: column 'ts': NULL in a NOT NULL column"* ]] && ok || bad "reason for line 4"
+[[ "$err" == *"bad.csv:5: column 'name': 6 bytes do not fit STRING(4)"* ]] && ok || bad "reason for line 5"
+[[ "$err" == *"bad.csv:6: expected 4 fields, found 2"* ]] && ok || bad "reason for line 6"
+[[ "$err" == *"source cam: 6 read, 2 accepted, 4 rejected"* ]] && ok || bad "stats count: $err"
+same rejects-file "$(cat rej.csv)" $'7,x,0.5,ab\n,1,0.5,ab\n9,1,0.5,abcdef\n11,1'
+same malformed-out "$out" $'id,window_start,n,top\n1,1970-01-01T00:00:00Z,1,0.5\n2,1970-01-01T00:00:00Z,1,0.25'
+run fail-fast 1 run p.vsql --input cam=bad.csv --on-error fail
+[[ "$err" == *"bad.csv:3:"* && "$err" != *"bad.csv:4:"* ]] && ok || bad "fail-fast stops at the first malformed row: $err"
+
+# Header checks: a missing NOT NULL column is an error before any row; unknown columns warn once.
+printf 'id,b\n1,0.5\n' >nots.csv
+run missing-not-null 1 run p.vsql --input cam=nots.csv
+[[ "$err" == *"missing column 'ts'"* ]] && ok || bad "missing-not-null message: $err"
+printf 'ts,extra,id\n5,zz,1\n' >extra.csv
+run unknown-column 0 run p.vsql --input cam=extra.csv
+[[ $(grep -c "extra" err.txt) -eq 1 ]] && ok || bad "one warning for the unknown column: $err"
+
+# One stream from two files, interleaved by event time: window [0,100) gets 4 rows of id 1.
+printf 'ts,id,b,name\n1,1,1,a\n50,1,2,a\n' >part1.csv
+printf 'ts,id,b,name\n20,1,3,b\n60,1,4,b\n' >part2.csv
+run two-files 0 run p.vsql --input cam=part1.csv --input cam=part2.csv
+same two-files-out "$out" $'id,window_start,n,top\n1,1970-01-01T00:00:00Z,4,4'
+
+# Late rows are dropped and counted: bound 10 ns, so after ts=150 the window [0,100) has fired.
+printf 'ts,id,b,name\n5,1,1,a\n150,1,2,a\n50,1,3,a\n' >late.csv
+run late 0 run p.vsql --input cam=late.csv --stats
+same late-out "$out" $'id,window_start,n,top\n1,1970-01-01T00:00:00Z,1,1\n1,1970-01-01T00:00:00.0000001Z,1,2'
+[[ "$err" == *"1 late"* ]] && ok || bad "late count: $err"
+
+run emit-llvm 0 emit-llvm p.vsql
+[[ "$out" == *"define void @vlac_pipeline_0"* && "$out" == *"@vlac_operator_0_update"* ]] && ok || bad "emit-llvm functions"
+run emit-llvm-help 0 emit-llvm --help
+
+echo "run-cli: $passed passed, $failed failed"
+[[ $failed -eq 0 ]]
