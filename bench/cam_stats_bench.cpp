@@ -75,8 +75,10 @@ class MemoryReader final : public vlac::rt::RowReader {
     return true;
   }
   const vlac::rt::InputStats& stats() const override { return stats_; }
+  const std::string& read_error() const override { return no_error_; }
 
  private:
+  std::string no_error_;
   const std::vector<uint8_t>& rows_;
   uint32_t size_;
   size_t at_ = 0;

@@ -71,6 +71,9 @@ class WindowAggregateOp final : public StatefulOperator {
 
   // TUMBLE, HOP, CUMULATE and end-of-input: open windows by (end, start), the firing order.
   std::map<std::pair<int64_t, int64_t>, std::unique_ptr<GroupTable>> windows_;
+  // The window the previous row went to: most rows go to the same one (TUMBLE, in order).
+  std::pair<int64_t, int64_t> last_window_{INT64_MIN, INT64_MIN};
+  GroupTable* last_groups_ = nullptr;
   // SESSION: the keys, and each key's open sessions.
   std::unique_ptr<GroupTable> session_keys_;
   std::vector<std::vector<Session>> sessions_;

@@ -1,0 +1,48 @@
+#pragma once
+// Runs a compiled program: builds the runtime objects of a physical plan (writers, operators
+// with their generated kernels, readers), drives the engine to the end of the inputs, and
+// reports what happened. Shared by `vlac run`, the REPL and the in-process tests.
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "codegen/jit/jit_engine.h"
+#include "physical/physical_plan.h"
+#include "runtime/io/row_reader.h"
+#include "runtime/io/row_writer.h"
+#include "runtime/ops/operator.h"
+
+namespace vlac {
+
+struct InputFile {
+  std::string display_name;  // as given to --input; "<stdin>" for standard input
+  std::FILE* file;           // not owned
+  bool jsonl = false;
+  bool live = false;         // standard input: flush outputs after every row
+};
+
+struct ExecutionOptions {
+  rt::WriterOptions writer;
+  std::FILE* messages = stderr;       // malformed-row reports and warnings
+  std::FILE* rejects = nullptr;       // --rejects
+  bool fail_fast = false;             // --on-error fail
+};
+
+struct ExecutionReport {
+  bool ok = true;                     // false: an input could not be opened or read, or fail-fast stopped
+  std::string error;                  // why, when !ok (one line)
+  std::vector<rt::InputStats> sources;   // per source stream, summed over its files
+  std::vector<rt::OperatorStats> operators;
+};
+
+/// Runs `program` (compiled from `plan`) over `inputs[s]` (the files of source stream s),
+/// writing output o to `outputs[o]`.
+ExecutionReport execute(const PhysicalPlan& plan, jit::CompiledProgram& program,
+                        const std::vector<std::vector<InputFile>>& inputs, const std::vector<std::FILE*>& outputs,
+                        const ExecutionOptions& options);
+
+/// Prints a report the way `vlac run --stats` does.
+void print_stats(std::FILE* to, const PhysicalPlan& plan, const ExecutionReport& report, double compile_ms);
+
+}  // namespace vlac

@@ -1,0 +1,388 @@
+// CSV input (LANGUAGE.md §7): a header row matched by name, RFC 4180 quoting, LF or CRLF, an
+// optional UTF-8 BOM. Each record is checked completely before it is accepted: a malformed
+// record is never half-read into a row.
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "runtime/io/field_text.h"
+#include "runtime/io/line_input.h"
+#include "runtime/io/row_reader.h"
+#include "runtime/value_format.h"
+
+namespace vlac::rt {
+namespace {
+
+enum class FieldKind : uint8_t {
+  Unquoted,
+  Quoted,         // the text between the quotes is the value
+  QuotedEscaped,  // ... after turning each `""` into `"`
+};
+
+/// Where one field's text lies in the record, as offsets (the record buffer may move while a
+/// multi-line record is being read).
+struct RawField {
+  size_t begin, end;
+  FieldKind kind;
+};
+
+/// Quoting mistakes that leave the record's extent clear but its fields unreadable.
+enum class Syntax : uint8_t { None, QuoteInUnquoted, TextAfterQuote };
+
+/// Where the record scanner stands, kept across the physical lines of one record.
+enum class ScanState : uint8_t { FieldStart, Unquoted, Quoted, QuoteInQuoted, AfterQuoted };
+
+class CsvReader final : public RowReader {
+ public:
+  CsvReader(std::string name, std::FILE* in, SourceSpec spec, RejectSink& rejects)
+      : name_(std::move(name)), lines_(in), spec_(std::move(spec)), rejects_(rejects) {}
+
+  bool open(std::string* error) override;
+  bool next(uint8_t* row) override;
+  const InputStats& stats() const override { return stats_; }
+  const std::string& read_error() const override { return read_error_; }
+
+ private:
+  bool read_record();
+  void scan(size_t from, size_t to);
+  std::string_view text(const RawField& f);
+  bool decode(uint8_t* row);
+  void append_field_prefix(size_t field);
+  std::string header_error(const char* what) const;
+
+  std::string name_;
+  LineInput lines_;
+  SourceSpec spec_;
+  RejectSink& rejects_;
+  InputStats stats_;
+  std::string read_error_;
+  bool opened_ = false;
+  bool ended_ = false;
+  bool at_start_ = true;  // no byte read yet: a BOM may come
+
+  // From the header.
+  std::vector<std::string> header_;
+  std::vector<int> column_of_field_;        // header field i -> spec column, or -1 (ignored)
+  std::vector<uint32_t> absent_columns_;    // nullable spec columns the header lacks
+
+  // The current record; every buffer is reused, so the steady state does not allocate.
+  std::string record_;  // the raw text, line ends included (what goes to --rejects)
+  uint64_t record_line_ = 0;
+  std::vector<RawField> fields_;
+  ScanState state_ = ScanState::FieldStart;
+  size_t field_begin_ = 0, field_end_ = 0;
+  FieldKind field_kind_ = FieldKind::Unquoted;
+  Syntax syntax_ = Syntax::None;
+  size_t syntax_field_ = 0;
+  bool unterminated_ = false;
+  std::string unescaped_;  // values of QuotedEscaped fields; only grows, so pointers stay put
+  size_t unescaped_used_ = 0;
+  std::string reason_;
+};
+
+// Reads one record: physical lines until a line end outside quotes, skipping empty lines.
+// Returns false at end of input (or on a read error) with nothing read.
+bool CsvReader::read_record() {
+  record_.clear();
+  fields_.clear();
+  state_ = ScanState::FieldStart;
+  syntax_ = Syntax::None;
+  unterminated_ = false;
+  bool first_line = true;
+  while (true) {
+    std::string_view line;
+    if (!lines_.read(&line)) {
+      ended_ = true;
+      if (lines_.failed()) {
+        read_error_ = name_ + ": cannot read: " + lines_.error();
+        return false;
+      }
+      if (first_line) return false;
+      // End of input inside a quoted field: the rest of the input is this one bad record.
+      unterminated_ = true;
+      return true;
+    }
+    if (first_line) record_line_ = lines_.line_number();
+    const size_t base = record_.size();
+    record_.append(line);
+    if (at_start_) {
+      at_start_ = false;
+      if (record_.compare(0, 3, "\xEF\xBB\xBF") == 0) record_.erase(0, 3);
+    }
+    size_t content_end = record_.size();
+    if (content_end > base && record_[content_end - 1] == '\n') --content_end;
+    if (content_end > base && record_[content_end - 1] == '\r') --content_end;
+    if (first_line && content_end == 0) {
+      record_.clear();  // an empty line is no record: skipped silently
+      continue;
+    }
+    first_line = false;
+    scan(base, content_end);
+    if (state_ == ScanState::Quoted) continue;  // the line end belongs to a quoted value
+    // The record ends here: close its last field.
+    switch (state_) {
+      case ScanState::FieldStart: fields_.push_back({content_end, content_end, FieldKind::Unquoted}); break;
+      case ScanState::Unquoted: fields_.push_back({field_begin_, content_end, FieldKind::Unquoted}); break;
+      default: fields_.push_back({field_begin_, field_end_, field_kind_}); break;
+    }
+    return true;
+  }
+}
+
+// The RFC 4180 state machine over record_[from, to). A quote opens a quoted value only at the
+// start of a field; inside one, `""` is a quote and a lone `"` closes it. The states inside a
+// value skip ahead to the next byte that matters rather than switching on every byte.
+void CsvReader::scan(size_t from, size_t to) {
+  const char* d = record_.data();
+  auto note = [this](Syntax s) {
+    if (syntax_ == Syntax::None) {
+      syntax_ = s;
+      syntax_field_ = fields_.size();
+    }
+  };
+  size_t i = from;
+  while (i < to) {
+    switch (state_) {
+      case ScanState::FieldStart:
+        if (d[i] == '"') {
+          state_ = ScanState::Quoted;
+          field_begin_ = i + 1;
+          field_kind_ = FieldKind::Quoted;
+          ++i;
+        } else if (d[i] == ',') {
+          fields_.push_back({i, i, FieldKind::Unquoted});
+          ++i;
+        } else {
+          state_ = ScanState::Unquoted;  // this byte is the value's first
+          field_begin_ = i;
+        }
+        break;
+      case ScanState::Unquoted:
+        while (i < to && d[i] != ',' && d[i] != '"') ++i;
+        if (i == to) break;
+        if (d[i] == ',') {
+          fields_.push_back({field_begin_, i, FieldKind::Unquoted});
+          state_ = ScanState::FieldStart;
+        } else {
+          note(Syntax::QuoteInUnquoted);
+        }
+        ++i;
+        break;
+      case ScanState::Quoted: {
+        const void* q = std::memchr(d + i, '"', to - i);
+        if (!q) {
+          i = to;
+          break;
+        }
+        i = static_cast<size_t>(static_cast<const char*>(q) - d);
+        state_ = ScanState::QuoteInQuoted;
+        field_end_ = i++;
+        break;
+      }
+      case ScanState::QuoteInQuoted:
+        if (d[i] == '"') {
+          field_kind_ = FieldKind::QuotedEscaped;
+          state_ = ScanState::Quoted;
+        } else if (d[i] == ',') {
+          fields_.push_back({field_begin_, field_end_, field_kind_});
+          state_ = ScanState::FieldStart;
+        } else {
+          note(Syntax::TextAfterQuote);
+          state_ = ScanState::AfterQuoted;
+        }
+        ++i;
+        break;
+      case ScanState::AfterQuoted:
+        while (i < to && d[i] != ',') ++i;
+        if (i == to) break;
+        fields_.push_back({field_begin_, field_end_, field_kind_});
+        state_ = ScanState::FieldStart;
+        ++i;
+        break;
+    }
+  }
+}
+
+std::string_view CsvReader::text(const RawField& f) {
+  const char* d = record_.data();
+  if (f.kind != FieldKind::QuotedEscaped) return std::string_view(d + f.begin, f.end - f.begin);
+  // unescaped_ holds at least record_.size() bytes (see decode), and a value is never longer
+  // than its raw text, so this never reallocates under an earlier field's StringRef.
+  char* out = unescaped_.data() + unescaped_used_;
+  size_t n = 0;
+  for (size_t i = f.begin; i < f.end; ++i) {
+    out[n++] = d[i];
+    if (d[i] == '"') ++i;  // the second quote of a `""` pair
+  }
+  unescaped_used_ += n;
+  return std::string_view(out, n);
+}
+
+void CsvReader::append_field_prefix(size_t field) {
+  if (field < header_.size()) {
+    append_column_prefix(&reason_, header_[field]);
+  } else {
+    char num[kValueFormatBufSize];
+    reason_ += "field ";
+    reason_.append(num, format_int64(static_cast<int64_t>(field + 1), num));
+    reason_ += ": ";
+  }
+}
+
+// Checks the record read last and fills `row`; false with reason_ set if it is malformed.
+bool CsvReader::decode(uint8_t* row) {
+  reason_.clear();
+  if (unterminated_) {
+    reason_ = "unterminated quoted field";
+    return false;
+  }
+  if (syntax_ != Syntax::None) {
+    append_field_prefix(syntax_field_);
+    reason_ += syntax_ == Syntax::QuoteInUnquoted ? "quote inside an unquoted field" : "text after the closing quote";
+    return false;
+  }
+  if (fields_.size() != column_of_field_.size()) {
+    char num[kValueFormatBufSize];
+    reason_ += "expected ";
+    reason_.append(num, format_int64(static_cast<int64_t>(column_of_field_.size()), num));
+    reason_ += column_of_field_.size() == 1 ? " field, found " : " fields, found ";
+    reason_.append(num, format_int64(static_cast<int64_t>(fields_.size()), num));
+    return false;
+  }
+  const RowLayout& layout = spec_.layout;
+  std::memset(row, 0, layout.size);
+  for (uint32_t c : absent_columns_) set_null(row, layout.fields[c], true);
+  if (unescaped_.size() < record_.size()) unescaped_.resize(record_.size());
+  unescaped_used_ = 0;
+  for (size_t i = 0; i < fields_.size(); ++i) {
+    const int col = column_of_field_[i];
+    if (col < 0) continue;
+    const RawField& raw = fields_[i];
+    const Field& f = layout.fields[static_cast<size_t>(col)];
+    if (raw.kind == FieldKind::Unquoted && raw.begin == raw.end) {  // unquoted empty: NULL
+      if (!f.nullable) {
+        append_column_prefix(&reason_, header_[i]);
+        reason_ += "NULL in a NOT NULL column";
+        return false;
+      }
+      set_null(row, f, true);
+      continue;
+    }
+    const std::string_view t = text(raw);
+    const TextValue r = store_text_value(row, f, t.data(), t.size());
+    if (r != TextValue::Ok) {
+      append_value_reason(&reason_, header_[i], f, r, t.data(), t.size());
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string CsvReader::header_error(const char* what) const {
+  char num[kValueFormatBufSize];
+  return name_ + ":" + std::string(num, format_int64(static_cast<int64_t>(record_line_), num)) +
+         ": malformed header: " + what;
+}
+
+bool CsvReader::open(std::string* error) {
+  if (opened_) return true;
+  if (std::string why = lines_.check_readable(); !why.empty()) {
+    *error = name_ + ": cannot read: " + why;
+    return false;
+  }
+  if (!read_record()) {
+    *error = read_error_.empty() ? name_ + ": empty input, expected a header row" : read_error_;
+    return false;
+  }
+  if (unterminated_) {
+    *error = header_error("unterminated quoted field");
+    return false;
+  }
+  if (syntax_ != Syntax::None) {
+    reason_.clear();
+    append_field_prefix(syntax_field_);  // header_ is still empty: names the field by number
+    reason_ += syntax_ == Syntax::QuoteInUnquoted ? "quote inside an unquoted field" : "text after the closing quote";
+    *error = header_error(reason_.c_str());
+    return false;
+  }
+  if (unescaped_.size() < record_.size()) unescaped_.resize(record_.size());
+  unescaped_used_ = 0;
+  const size_t ncols = spec_.column_names.size();
+  std::vector<bool> present(ncols, false);
+  std::vector<std::string_view> unknown_names;
+  std::string unknown, missing;
+  size_t missing_count = 0;
+  header_.reserve(fields_.size());  // unknown_names points into its strings: they must not move
+  for (const RawField& raw : fields_) {
+    header_.emplace_back(text(raw));
+    int col = -1;
+    for (size_t c = 0; c < ncols; ++c) {
+      if (spec_.column_names[c] == header_.back()) {
+        col = static_cast<int>(c);
+        break;
+      }
+    }
+    if (col >= 0 && present[static_cast<size_t>(col)]) {
+      reason_.clear();
+      append_printable(&reason_, header_.back(), 64);
+      *error = name_ + ": column '" + reason_ + "' appears twice in the header";
+      return false;
+    }
+    if (col >= 0) {
+      present[static_cast<size_t>(col)] = true;
+    } else if (std::find(unknown_names.begin(), unknown_names.end(), header_.back()) == unknown_names.end()) {
+      unknown += unknown_names.empty() ? "'" : ", '";
+      append_printable(&unknown, header_.back(), 64);
+      unknown += '\'';
+      unknown_names.push_back(header_.back());
+    }
+    column_of_field_.push_back(col);
+  }
+  if (!unknown_names.empty()) {
+    rejects_.warn(name_, 0, (unknown_names.size() == 1 ? "ignoring unknown column " : "ignoring unknown columns ") + unknown);
+  }
+  for (size_t c = 0; c < ncols; ++c) {
+    if (present[c]) continue;
+    if (spec_.layout.fields[c].nullable) {
+      absent_columns_.push_back(static_cast<uint32_t>(c));
+    } else {
+      missing += missing_count++ ? ", '" : "'";
+      append_printable(&missing, spec_.column_names[c], 64);
+      missing += '\'';
+    }
+  }
+  if (missing_count > 0) {
+    *error = name_ + (missing_count == 1 ? ": missing column " + missing + ", which is NOT NULL"
+                                         : ": missing columns " + missing + ", which are NOT NULL");
+    return false;
+  }
+  opened_ = true;
+  return true;
+}
+
+bool CsvReader::next(uint8_t* row) {
+  if (!opened_) return false;
+  while (!ended_ && !rejects_.should_stop()) {
+    if (!read_record()) return false;
+    ++stats_.read;
+    if (decode(row)) {
+      ++stats_.accepted;
+      return true;
+    }
+    ++stats_.rejected;
+    rejects_.reject(name_, record_line_, reason_, record_);
+  }
+  return false;
+}
+
+}  // namespace
+
+std::unique_ptr<RowReader> open_csv_reader(std::string display_name, std::FILE* in, SourceSpec spec,
+                                           RejectSink& rejects) {
+  return std::make_unique<CsvReader>(std::move(display_name), in, std::move(spec), rejects);
+}
+
+}  // namespace vlac::rt

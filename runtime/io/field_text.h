@@ -1,0 +1,45 @@
+#pragma once
+// Text → typed row value, shared by the CSV reader (every field is text) and the JSON Lines
+// reader (strings, numbers), so that both accept the same spellings (value_format.h) and give
+// the same reasons for a malformed value (LANGUAGE.md §7).
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "runtime/row_layout.h"
+
+namespace vlac::rt {
+
+/// Appends the language's spelling of f's type: BOOL, INT32, INT64, FLOAT32, FLOAT64,
+/// TIMESTAMP, INTERVAL, STRING(n), or STRING when unbounded.
+void append_type_name(std::string* out, const Field& f);
+
+enum class TextValue : uint8_t { Ok, Unreadable, TooLong, BadUtf8 };
+
+/// Stores the text s[0..n) of a non-NULL value as field f of `row`. A STRING is stored by
+/// reference, so s must stay valid as long as the row is used. Does not allocate.
+TextValue store_text_value(uint8_t* row, const Field& f, const char* s, size_t n);
+
+/// Appends the reason for a result other than Ok of store_text_value:
+///   column 'brightness': cannot read 'abc' as FLOAT32
+///   column 'name': 23 bytes do not fit STRING(16)
+///   column 'name': invalid UTF-8
+void append_value_reason(std::string* out, std::string_view column, const Field& f, TextValue result,
+                         const char* s, size_t n);
+
+/// Appends `column 'x': ` (the name made printable).
+void append_column_prefix(std::string* out, std::string_view column);
+
+/// Appends s so that a message stays one readable line: control characters and bytes that are
+/// not UTF-8 become escapes (\n, \t, \r, \xNN), and text beyond max_bytes is cut with "...".
+void append_printable(std::string* out, std::string_view s, size_t max_bytes = 48);
+
+/// Length of the valid UTF-8 sequence at s (1-4), or 0 if s[0..n) does not start with one
+/// (overlong forms, surrogates and code points above U+10FFFF are invalid). n >= 1.
+size_t utf8_sequence_length(const unsigned char* s, size_t n);
+
+bool is_valid_utf8(const char* s, size_t n);
+
+}  // namespace vlac::rt

@@ -1,0 +1,321 @@
+// JSON Lines input (LANGUAGE.md §7): one flat object per line, fields by name, `null` or a
+// missing field = NULL. Values must have the column's JSON type; nothing is converted by guess
+// (a string "5" is not a number). Strings are decoded into a per-line scratch buffer, so a row
+// allocates nothing.
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "runtime/io/field_text.h"
+#include "runtime/io/json_text.h"
+#include "runtime/io/line_input.h"
+#include "runtime/io/row_reader.h"
+#include "runtime/value_format.h"
+
+namespace vlac::rt {
+namespace {
+
+class JsonlReader final : public RowReader {
+ public:
+  JsonlReader(std::string name, std::FILE* in, SourceSpec spec, RejectSink& rejects)
+      : name_(std::move(name)), lines_(in), spec_(std::move(spec)), rejects_(rejects),
+        seen_(spec_.column_names.size(), 0) {}
+
+  bool open(std::string* error) override;
+  bool next(uint8_t* row) override;
+  const InputStats& stats() const override { return stats_; }
+  const std::string& read_error() const override { return read_error_; }
+
+ private:
+  bool parse(const char* b, const char* e, uint8_t* row);
+  const char* parse_value(const char* p, const char* e, size_t col, uint8_t* row);
+  bool syntax_error(const json::Error& err);
+  bool type_error(size_t col, const char* found_begin, const char* found_end, const char* found_word);
+  bool store(size_t col, uint8_t* row, const char* s, size_t n);
+  int find_column(std::string_view key);
+  void note_unknown(std::string_view key);
+
+  std::string name_;
+  LineInput lines_;
+  SourceSpec spec_;
+  RejectSink& rejects_;
+  InputStats stats_;
+  std::string read_error_;
+  bool opened_ = false;
+  bool ended_ = false;
+  bool at_start_ = true;
+
+  // Per line; every buffer is reused.
+  const char* line_begin_ = nullptr;  // for byte positions in messages
+  std::vector<uint8_t> seen_;         // which columns the object named
+  std::string scratch_;               // decoded strings; only grows, so pointers stay put
+  size_t scratch_used_ = 0;
+  size_t hint_ = 0;                   // the column expected next: objects usually keep an order
+  std::string reason_;
+
+  // Unknown fields are warned about once per input, listing those of the first accepted
+  // object that had any; until then their names are collected here.
+  bool warned_unknown_ = false;
+  std::vector<std::string> unknown_;
+};
+
+bool JsonlReader::open(std::string* error) {
+  if (std::string why = lines_.check_readable(); !why.empty()) {
+    *error = name_ + ": cannot read: " + why;
+    return false;
+  }
+  opened_ = true;  // no header: a live input is not read before the first row is wanted
+  return true;
+}
+
+bool JsonlReader::next(uint8_t* row) {
+  if (!opened_) return false;
+  while (!ended_ && !rejects_.should_stop()) {
+    std::string_view line;
+    if (!lines_.read(&line)) {
+      ended_ = true;
+      if (lines_.failed()) read_error_ = name_ + ": cannot read: " + lines_.error();
+      return false;
+    }
+    if (at_start_) {
+      at_start_ = false;
+      if (line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);
+    }
+    std::string_view content = line;
+    if (!content.empty() && content.back() == '\n') content.remove_suffix(1);
+    const char* b = content.data();
+    const char* e = b + content.size();
+    if (json::skip_ws(b, e) == e) continue;  // a blank line is no record
+    ++stats_.read;
+    if (parse(b, e, row)) {
+      ++stats_.accepted;
+      if (!warned_unknown_ && !unknown_.empty()) {
+        std::string list = unknown_.size() == 1 ? "ignoring unknown field " : "ignoring unknown fields ";
+        for (size_t i = 0; i < unknown_.size(); ++i) {
+          list += i ? ", '" : "'";
+          append_printable(&list, unknown_[i], 64);
+          list += '\'';
+        }
+        rejects_.warn(name_, lines_.line_number(), list);
+        warned_unknown_ = true;
+        unknown_ = {};
+      }
+      return true;
+    }
+    ++stats_.rejected;
+    rejects_.reject(name_, lines_.line_number(), reason_, line);
+  }
+  return false;
+}
+
+bool JsonlReader::syntax_error(const json::Error& err) {
+  char num[kValueFormatBufSize];
+  reason_ = "invalid JSON at byte ";
+  reason_.append(num, format_int64(err.at - line_begin_ + 1, num));
+  reason_ += ": ";
+  reason_ += err.what;
+  return false;
+}
+
+// `column 'x': expected a number, found "abc"`: found_word names a value that is not shown
+// (an object); otherwise the value's JSON text is shown.
+bool JsonlReader::type_error(size_t col, const char* found_begin, const char* found_end, const char* found_word) {
+  const Field& f = spec_.layout.fields[col];
+  append_column_prefix(&reason_, spec_.column_names[col]);
+  reason_ += "expected ";
+  switch (f.type) {
+    case FieldType::Bool: reason_ += "true or false"; break;
+    case FieldType::Timestamp: reason_ += "a number or a string"; break;
+    case FieldType::String: reason_ += "a string"; break;
+    default: reason_ += "a number"; break;
+  }
+  reason_ += ", found ";
+  if (found_word) reason_ += found_word;
+  else append_printable(&reason_, std::string_view(found_begin, static_cast<size_t>(found_end - found_begin)));
+  return false;
+}
+
+bool JsonlReader::store(size_t col, uint8_t* row, const char* s, size_t n) {
+  const Field& f = spec_.layout.fields[col];
+  const TextValue r = store_text_value(row, f, s, n);
+  if (r == TextValue::Ok) return true;
+  append_value_reason(&reason_, spec_.column_names[col], f, r, s, n);
+  return false;
+}
+
+int JsonlReader::find_column(std::string_view key) {
+  const size_t n = spec_.column_names.size();
+  for (size_t k = 0; k < n; ++k) {
+    const size_t c = (hint_ + k) % n;
+    if (spec_.column_names[c] == key) {
+      hint_ = c + 1;
+      return static_cast<int>(c);
+    }
+  }
+  return -1;
+}
+
+void JsonlReader::note_unknown(std::string_view key) {
+  if (warned_unknown_) return;
+  if (std::find(unknown_.begin(), unknown_.end(), key) == unknown_.end()) unknown_.emplace_back(key);
+}
+
+// Reads the value at p into column col; returns its end, or null with reason_ set.
+const char* JsonlReader::parse_value(const char* p, const char* e, size_t col, uint8_t* row) {
+  const Field& f = spec_.layout.fields[col];
+  json::Error err;
+  if (p >= e) return syntax_error({p, "expected a value"}), nullptr;
+  const char c = *p;
+  if (c == 'n' || c == 't' || c == 'f') {
+    const char* word = c == 'n' ? "null" : c == 't' ? "true" : "false";
+    const char* q = json::match_literal(p, e, word);
+    if (!q) return syntax_error({p, "invalid literal"}), nullptr;
+    if (c == 'n') {
+      if (!f.nullable) {
+        append_column_prefix(&reason_, spec_.column_names[col]);
+        reason_ += "NULL in a NOT NULL column";
+        return nullptr;
+      }
+      set_null(row, f, true);
+    } else if (f.type == FieldType::Bool) {
+      put(row, f, c == 't');
+    } else {
+      return type_error(col, p, q, nullptr), nullptr;
+    }
+    return q;
+  }
+  if (c == '"') {
+    json::StringToken tok;
+    const char* q = json::scan_string(p, e, &tok, &err);
+    if (!q) return syntax_error(err), nullptr;
+    const char* s = tok.begin;
+    size_t n = static_cast<size_t>(tok.end - tok.begin);
+    if (tok.escaped) {
+      char* out = scratch_.data() + scratch_used_;
+      n = json::decode_string(tok, out);
+      if (n == SIZE_MAX) return syntax_error({p, "unpaired UTF-16 surrogate in \\u escape"}), nullptr;
+      s = out;
+      scratch_used_ += n;
+    }
+    switch (f.type) {
+      case FieldType::String:
+      case FieldType::Timestamp:  // ISO-8601 (or integer nanoseconds as text)
+        return store(col, row, s, n) ? q : nullptr;
+      case FieldType::Float32:
+      case FieldType::Float64: {
+        // The JSON writer spells non-finite floats as strings; read those back, nothing else.
+        std::string_view v(s, n);
+        if (!v.empty() && (v[0] == '-' || v[0] == '+')) v.remove_prefix(1);
+        if (detail::equals_ci(v.data(), v.size(), "nan") || detail::equals_ci(v.data(), v.size(), "inf") ||
+            detail::equals_ci(v.data(), v.size(), "infinity"))
+          return store(col, row, s, n) ? q : nullptr;
+        return type_error(col, p, q, nullptr), nullptr;
+      }
+      default:
+        return type_error(col, p, q, nullptr), nullptr;
+    }
+  }
+  if (c == '-' || (c >= '0' && c <= '9')) {
+    const char* q = json::scan_number(p, e);
+    if (!q) return syntax_error({p, "invalid number"}), nullptr;
+    if (f.type == FieldType::String || f.type == FieldType::Bool) return type_error(col, p, q, nullptr), nullptr;
+    return store(col, row, p, static_cast<size_t>(q - p)) ? q : nullptr;
+  }
+  if (c == '{') return type_error(col, nullptr, nullptr, "an object"), nullptr;
+  if (c == '[') return type_error(col, nullptr, nullptr, "an array"), nullptr;
+  return syntax_error({p, "unexpected character"}), nullptr;
+}
+
+// Reads the object in [b, e) into row; false with reason_ set if the line is malformed.
+bool JsonlReader::parse(const char* b, const char* e, uint8_t* row) {
+  reason_.clear();
+  line_begin_ = b;
+  unknown_.clear();
+  const RowLayout& layout = spec_.layout;
+  std::memset(row, 0, layout.size);
+  std::fill(seen_.begin(), seen_.end(), 0);
+  // Decoded text is never longer than its escaped form, so one line's worth of room suffices
+  // for every string of the line, and the buffer never moves under a stored StringRef.
+  const size_t len = static_cast<size_t>(e - b);
+  if (scratch_.size() < len) scratch_.resize(len);
+  scratch_used_ = 0;
+  hint_ = 0;
+
+  json::Error err;
+  const char* p = json::skip_ws(b, e);
+  if (p == e || *p != '{') {
+    reason_ = "not a JSON object";
+    return false;
+  }
+  p = json::skip_ws(p + 1, e);
+  if (p < e && *p == '}') {
+    ++p;
+  } else {
+    while (true) {
+      if (p >= e || *p != '"') return syntax_error({p, "expected a field name"});
+      json::StringToken tok;
+      const char* q = json::scan_string(p, e, &tok, &err);
+      if (!q) return syntax_error(err);
+      std::string_view key(tok.begin, static_cast<size_t>(tok.end - tok.begin));
+      if (tok.escaped) {
+        char* out = scratch_.data() + scratch_used_;
+        const size_t n = json::decode_string(tok, out);
+        if (n == SIZE_MAX) return syntax_error({p, "unpaired UTF-16 surrogate in \\u escape"});
+        key = std::string_view(out, n);
+        scratch_used_ += n;
+      }
+      p = json::skip_ws(q, e);
+      if (p >= e || *p != ':') return syntax_error({p, "expected ':'"});
+      p = json::skip_ws(p + 1, e);
+      const int col = find_column(key);
+      if (col < 0) {
+        if (!(q = json::skip_value(p, e, &err))) return syntax_error(err);
+        note_unknown(key);
+      } else {
+        const size_t c = static_cast<size_t>(col);
+        if (seen_[c]) {
+          append_column_prefix(&reason_, spec_.column_names[c]);
+          reason_ += "appears twice in the object";
+          return false;
+        }
+        seen_[c] = 1;
+        if (!(q = parse_value(p, e, c, row))) return false;
+      }
+      p = json::skip_ws(q, e);
+      if (p < e && *p == ',') {
+        p = json::skip_ws(p + 1, e);
+      } else if (p < e && *p == '}') {
+        ++p;
+        break;
+      } else {
+        return syntax_error({p, "expected ',' or '}'"});
+      }
+    }
+  }
+  p = json::skip_ws(p, e);
+  if (p != e) return syntax_error({p, "text after the object"});
+  for (size_t c = 0; c < seen_.size(); ++c) {
+    if (seen_[c]) continue;
+    const Field& f = layout.fields[c];
+    if (!f.nullable) {
+      reason_ = "missing column '";
+      append_printable(&reason_, spec_.column_names[c], 64);
+      reason_ += "', which is NOT NULL";
+      return false;
+    }
+    set_null(row, f, true);
+  }
+  return true;
+}
+
+}  // namespace
+
+std::unique_ptr<RowReader> open_jsonl_reader(std::string display_name, std::FILE* in, SourceSpec spec,
+                                             RejectSink& rejects) {
+  return std::make_unique<JsonlReader>(std::move(display_name), in, std::move(spec), rejects);
+}
+
+}  // namespace vlac::rt

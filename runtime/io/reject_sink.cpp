@@ -1,0 +1,54 @@
+#include "runtime/io/reject_sink.h"
+
+#include "runtime/value_format.h"
+
+namespace vlac::rt {
+
+std::string display_name_for_path(std::string_view path) {
+  return path == "-" ? std::string(kStdinDisplayName) : std::string(path);
+}
+
+RejectSink::RejectSink(std::FILE* messages, std::FILE* rejects, OnError on_error)
+    : messages_(messages), rejects_(rejects), on_error_(on_error) {}
+
+void RejectSink::emit_line() {
+  line_ += '\n';
+  // One fwrite per message, so that a message is never interleaved with other output on an
+  // unbuffered stderr.
+  if (messages_) std::fwrite(line_.data(), 1, line_.size(), messages_);
+}
+
+void RejectSink::reject(std::string_view file, uint64_t line, std::string_view reason, std::string_view raw_record) {
+  ++rejected_;
+  char num[kValueFormatBufSize];
+  line_.assign(file);
+  line_ += ':';
+  line_.append(num, format_int64(static_cast<int64_t>(line), num));
+  line_ += ": ";
+  line_ += reason;
+  emit_line();
+  if (rejects_) {
+    bool ok = std::fwrite(raw_record.data(), 1, raw_record.size(), rejects_) == raw_record.size();
+    // The last record of an input may lack a line end; add one so that the next rejected
+    // record (maybe from another input) starts on its own line.
+    if (raw_record.empty() || raw_record.back() != '\n') ok = std::fputc('\n', rejects_) != EOF && ok;
+    // Rejects are rare; flushing each keeps the file complete if the run is stopped or killed.
+    ok = std::fflush(rejects_) == 0 && ok;
+    rejects_ok_ = rejects_ok_ && ok;
+  }
+  if (on_error_ == OnError::Fail) stop_ = true;
+}
+
+void RejectSink::warn(std::string_view file, uint64_t line, std::string_view message) {
+  line_.assign(file);
+  if (line > 0) {
+    char num[kValueFormatBufSize];
+    line_ += ':';
+    line_.append(num, format_int64(static_cast<int64_t>(line), num));
+  }
+  line_ += ": warning: ";
+  line_ += message;
+  emit_line();
+}
+
+}  // namespace vlac::rt

@@ -1,0 +1,59 @@
+#pragma once
+// Where malformed input rows go (LANGUAGE.md §7): a one-line `file:line: reason` message, the
+// raw record appended to the `--rejects` file, a count, and the `--on-error fail` decision.
+// One sink serves every input of a run, so that the count and the stop decision are global.
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+namespace vlac::rt {
+
+/// The name that messages give standard input (`--input NAME=-`).
+inline constexpr std::string_view kStdinDisplayName = "<stdin>";
+
+/// The name messages use for an `--input` path: the path as given, or `<stdin>` for `-`.
+std::string display_name_for_path(std::string_view path);
+
+/// `--on-error skip|fail`.
+enum class OnError { Skip, Fail };
+
+class RejectSink {
+ public:
+  /// `messages` receives the reports and warnings (normally stderr; null prints nothing);
+  /// `rejects` is the `--rejects` file or null. Neither is owned or closed.
+  explicit RejectSink(std::FILE* messages, std::FILE* rejects = nullptr, OnError on_error = OnError::Skip);
+
+  RejectSink(const RejectSink&) = delete;
+  RejectSink& operator=(const RejectSink&) = delete;
+
+  /// Reports one malformed record: prints `file:line: reason`, appends `raw_record` (the record
+  /// exactly as read, line ending included) to the rejects file, counts it, and under
+  /// OnError::Fail makes should_stop() true. `reason` must be a single line.
+  void reject(std::string_view file, uint64_t line, std::string_view reason, std::string_view raw_record);
+
+  /// Prints `file: warning: message`, or `file:line: warning: message` when line > 0.
+  void warn(std::string_view file, uint64_t line, std::string_view message);
+
+  /// Malformed records reported so far, over all inputs.
+  uint64_t rejected() const { return rejected_; }
+  /// True once a record was rejected under OnError::Fail: the run must stop (exit status 1).
+  bool should_stop() const { return stop_; }
+  /// False if writing to the rejects file failed (disk full, ...); the caller may report it.
+  bool rejects_ok() const { return rejects_ok_; }
+  std::FILE* messages() const { return messages_; }
+
+ private:
+  void emit_line();
+
+  std::FILE* messages_;
+  std::FILE* rejects_;
+  OnError on_error_;
+  uint64_t rejected_ = 0;
+  bool stop_ = false;
+  bool rejects_ok_ = true;
+  std::string line_;  // the message being built; reused
+};
+
+}  // namespace vlac::rt

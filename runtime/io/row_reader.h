@@ -1,0 +1,70 @@
+#pragma once
+// The source interface of the hosted runtime: a reader turns one input (a file or standard
+// input) into rows of a stream's RowLayout (LANGUAGE.md §7). Malformed records never reach the
+// caller: they go to the RejectSink and the reader moves on.
+
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runtime/io/reject_sink.h"
+#include "runtime/row_layout.h"
+
+namespace vlac::rt {
+
+/// What a source stream expects from its input: column i is called column_names[i] and has
+/// layout.fields[i].
+struct SourceSpec {
+  std::string stream;
+  std::vector<std::string> column_names;
+  RowLayout layout;
+};
+
+/// Per-input counts. `read` is data records seen (not the header, not skipped empty lines);
+/// accepted + rejected == read always.
+struct InputStats {
+  uint64_t read = 0, accepted = 0, rejected = 0;
+};
+
+class RowReader {
+ public:
+  virtual ~RowReader() = default;
+
+  /// Reads the header (CSV). Returns false and sets *error (a one-line message that starts with
+  /// the display name) for: unreadable input, an empty CSV input (no header), a malformed CSV
+  /// header, a spec column named twice in the header, a NOT NULL column of the spec missing
+  /// from the header (`camera.csv: missing column 'ts', which is NOT NULL`). Unknown header
+  /// columns are ignored with ONE warning line on the reject sink's stream
+  /// (`camera.csv: warning: ignoring unknown columns 'a', 'b'`). Nullable spec columns absent
+  /// from the header are NULL in every row. Call once, before next().
+  virtual bool open(std::string* error) = 0;
+
+  /// Reads the next accepted record into `row` (layout.size bytes, fully overwritten).
+  /// Malformed records are reported through the RejectSink and skipped. Returns false at end
+  /// of input, when the sink says to stop, or on a read error (see read_error()). Strings in
+  /// `row` stay valid until the next call on this reader. Returns each record as soon as its
+  /// line end has arrived: it never waits for input beyond the record it returns.
+  virtual bool next(uint8_t* row) = 0;
+
+  virtual const InputStats& stats() const = 0;
+
+  /// Empty, unless next() returned false because the input could not be read (not end of
+  /// input); then a one-line message starting with the display name.
+  virtual const std::string& read_error() const {
+    static const std::string kNone;
+    return kNone;
+  }
+};
+
+/// CSV with a header row (RFC 4180 quoting, LF or CRLF, optional UTF-8 BOM). `display_name` is
+/// used in messages (`<stdin>` for standard input). `in` is not owned or closed.
+std::unique_ptr<RowReader> open_csv_reader(std::string display_name, std::FILE* in, SourceSpec spec,
+                                           RejectSink& rejects);
+
+/// JSON Lines: one flat object per line, fields by name. `in` is not owned or closed.
+std::unique_ptr<RowReader> open_jsonl_reader(std::string display_name, std::FILE* in, SourceSpec spec,
+                                             RejectSink& rejects);
+
+}  // namespace vlac::rt

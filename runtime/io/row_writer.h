@@ -1,0 +1,42 @@
+#pragma once
+// The sink side of the hosted runtime: rows of an output stream as CSV, JSON Lines or a table
+// for people (LANGUAGE.md §7, `--format csv|jsonl|table`, `--timestamps iso|ns`).
+
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runtime/row_layout.h"
+
+namespace vlac::rt {
+
+enum class OutputFormat { Csv, Jsonl, Table };
+
+struct WriterOptions {
+  OutputFormat format = OutputFormat::Csv;
+  bool timestamps_ns = false;  // `--timestamps ns`: TIMESTAMP as integer nanoseconds, not ISO-8601
+};
+
+class RowWriter {
+ public:
+  virtual ~RowWriter() = default;
+  /// Formats one row (of the layout given at construction) into the writer's buffer; the
+  /// buffer goes to the FILE when it grows past 64 KiB, on flush() and on finish().
+  virtual void write(const uint8_t* row) = 0;
+  /// Writes buffered output and fflush()es the FILE (the caller does this after each input
+  /// row when reading live input). A table writes nothing before finish().
+  virtual void flush() = 0;
+  /// End of the stream: the table is printed here; CSV's header is written even when no row
+  /// came. Call exactly once; later writes are ignored. The destructor does not write.
+  virtual void finish() = 0;
+  /// Bytes handed to the FILE so far (buffered bytes are not counted until they are written).
+  virtual uint64_t bytes_written() const = 0;
+};
+
+/// `out` is not owned or closed. column_names[i] names layout.fields[i].
+std::unique_ptr<RowWriter> make_row_writer(std::FILE* out, std::vector<std::string> column_names, RowLayout layout,
+                                           WriterOptions options);
+
+}  // namespace vlac::rt
