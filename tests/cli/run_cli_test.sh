@@ -95,6 +95,31 @@ run late 0 run p.vsql --input cam=late.csv --stats
 same late-out "$out" $'id,window_start,n,top\n1,1970-01-01T00:00:00Z,1,1\n1,1970-01-01T00:00:00.0000001Z,1,2'
 [[ "$err" == *"1 late"* ]] && ok || bad "late count: $err"
 
+# Capacities: a row that does not fit is dropped and counted, never undefined.
+cat >cap.vsql <<'VSQL'
+CREATE STREAM cam (ts TIMESTAMP NOT NULL, id INT32, WATERMARK FOR ts AS ts - INTERVAL '10' NANOSECOND);
+CREATE STREAM per_id WITH (max_keys = 2) AS
+SELECT id, window_start, COUNT(*) AS n FROM TUMBLE(cam, ts, INTERVAL '100' NANOSECOND) GROUP BY id;
+VSQL
+# Window [0,100) takes ids 1 and 2; the two rows of id 3 do not fit. Window [100,200) is new: id 3 fits.
+printf 'ts,id\n1,1\n2,2\n3,3\n4,1\n5,3\n150,3\n' >cap.csv
+run max-keys 0 run cap.vsql --input cam=cap.csv --timestamps ns --stats
+same max-keys-out "$out" $'id,window_start,n\n1,0,2\n2,0,1\n3,100,1'
+[[ "$err" == *"2 over capacity"* ]] && ok || bad "max_keys drop count: $err"
+sed 's/max_keys = 2/max_open_windows = 1/' cap.vsql >win.vsql
+# Row 150 arrives while [0,100) is still open (it fires only once 150 has moved W to 140): dropped.
+printf 'ts,id\n5,1\n150,1\n160,1\n' >win.csv
+run max-open-windows 0 run win.vsql --input cam=win.csv --timestamps ns --stats
+same max-open-windows-out "$out" $'id,window_start,n\n1,0,1\n1,100,1'
+[[ "$err" == *"1 over capacity"* ]] && ok || bad "max_open_windows drop count: $err"
+
+# JSON Lines in, table out.
+printf '{"ts": 5, "id": 1, "b": 0.5, "name": "ab"}\n{"ts": "1970-01-01T00:00:00.00000015Z", "id": 2, "b": null}\n' >cam.jsonl
+run jsonl-in 0 run p.vsql --input cam=cam.jsonl --timestamps ns
+same jsonl-in-out "$out" $'id,window_start,n,top\n1,0,1,0.5\n2,100,1,'
+run table 0 run p.vsql --input cam=cam.csv --format table
+[[ "$out" == *"(2 rows)"* && "$out" == *"window_start"* ]] && ok || bad "table output: $out"
+
 run emit-llvm 0 emit-llvm p.vsql
 [[ "$out" == *"define void @vlac_pipeline_0"* && "$out" == *"@vlac_operator_0_update"* ]] && ok || bad "emit-llvm functions"
 run emit-llvm-help 0 emit-llvm --help
