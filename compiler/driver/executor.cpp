@@ -121,7 +121,9 @@ ExecutionReport execute(const PhysicalPlan& plan, jit::CompiledProgram& program,
   if (live) engine.set_after_row([&] {
     for (auto& w : writers) w->flush();
   });
-  engine.set_should_stop([&] { return rejects.should_stop(); });
+  engine.set_should_stop([&] {
+    return rejects.should_stop() || (options.cancel && options.cancel->load(std::memory_order_relaxed));
+  });
 
   bool completed = engine.run();
   for (auto& w : writers) w->finish();
@@ -144,7 +146,7 @@ ExecutionReport execute(const PhysicalPlan& plan, jit::CompiledProgram& program,
   }
   if (!completed) {
     report.ok = false;
-    report.error = "stopped at the first malformed row (--on-error fail)";
+    report.error = options.cancel && options.cancel->load() ? "cancelled" : "stopped at the first malformed row (--on-error fail)";
   }
   return report;
 }

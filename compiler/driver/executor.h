@@ -3,6 +3,7 @@
 // with their generated kernels, readers), drives the engine to the end of the inputs, and
 // reports what happened. Shared by `vlac run`, the REPL and the in-process tests.
 
+#include <atomic>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -27,6 +28,9 @@ struct ExecutionOptions {
   std::FILE* messages = stderr;       // malformed-row reports and warnings
   std::FILE* rejects = nullptr;       // --rejects
   bool fail_fast = false;             // --on-error fail
+  /// Set (from another thread or a signal handler) to stop the run after the current row; the
+  /// report then says "cancelled". Used by the REPL's Ctrl-C.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct ExecutionReport {
