@@ -244,7 +244,10 @@ int main(int argc, char** argv) {
   stream.entry = reinterpret_cast<decltype(stream.entry)>(program->lookup(vlac::jit::source_entry_fn_name(0)));
   stream.readers.push_back(&reader);
   engine.streams().push_back(stream);
-  engine.operators().push_back({&agg, {{true, 0}}, INT64_MIN});
+  vlac::rt::EngineOperator eo;
+  eo.op = &agg;
+  eo.ports = {{{true, 0}}};
+  engine.operators().push_back(eo);
   auto t1 = Clock::now();
   engine.run();
   double engine_ms = ms_since(t1);

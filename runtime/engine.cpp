@@ -14,18 +14,35 @@ void Engine::refill(Cursor& c) {
 }
 
 int64_t Engine::origin_watermark(const WatermarkOrigin& o) const {
-  return o.is_stream ? streams_[o.index].watermark : operators_[o.index].input_watermark;
+  return o.is_stream ? streams_[o.index].watermark : operators_[o.index].output_watermark;
 }
 
 void Engine::propagate() {
   // Operators are in topological order, so one pass carries a watermark all the way down.
-  // An operator forwards its input watermark unchanged once it has emitted what it completes.
+  // An operator emits what its input watermarks complete, then forwards its output watermark.
   for (EngineOperator& op : operators_) {
-    int64_t w = INT64_MAX;
-    for (const WatermarkOrigin& o : op.origins) w = std::min(w, origin_watermark(o));
-    if (op.origins.empty() || w <= op.input_watermark) continue;
-    op.input_watermark = w;
-    if (w >= op.op->next_fire() || w == INT64_MAX) op.op->advance(w);
+    if (op.ports.empty()) continue;
+    op.port_watermarks.resize(op.ports.size(), INT64_MIN);
+    bool changed = false;
+    int64_t lowest = INT64_MAX;
+    for (size_t p = 0; p < op.ports.size(); ++p) {
+      int64_t w = INT64_MAX;
+      for (const WatermarkOrigin& o : op.ports[p]) w = std::min(w, origin_watermark(o));
+      if (w > op.port_watermarks[p]) {
+        op.port_watermarks[p] = w;
+        changed = true;
+      }
+      lowest = std::min(lowest, op.port_watermarks[p]);
+    }
+    if (!changed) continue;
+    op.input_watermark = lowest;
+    if (op.ports.size() > 1) {
+      op.op->advance_ports(op.port_watermarks.data(), static_cast<int>(op.ports.size()));
+    } else {
+      // Always told, even when nothing fires: lateness is judged against this watermark.
+      op.op->advance(lowest);
+    }
+    op.output_watermark = op.op->output_watermark(lowest);
   }
 }
 

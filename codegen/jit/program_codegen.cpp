@@ -43,6 +43,9 @@ class ProgramCodegen {
       emit_consumers(f->getArg(0), f->getArg(1), op.consumers);
       b_.CreateRetVoid();
       if (op.kind == OperatorKind::WindowAggregate) aggregate_kernels(op);
+      if (op.kind == OperatorKind::IntervalJoin || op.kind == OperatorKind::AsofJoin || op.kind == OperatorKind::WindowJoin)
+        join_kernels(op);
+      if (op.kind == OperatorKind::Over) over_kernels(op);
     }
   }
 
@@ -77,9 +80,20 @@ class ProgramCodegen {
           break;
         case ConsumerKind::Operator: {
           Value* op = load_pointer(ctx, 0, c.index);  // ExecContext::operators
-          RuntimeFn fn = plan_.operators[c.index].kind == OperatorKind::WindowAggregate ? RuntimeFn::WindowAggregatePush
-                                                                                         : RuntimeFn::WindowAssignPush;
-          b_.CreateCall(ir_.runtime(fn), {op, row});
+          switch (plan_.operators[c.index].kind) {
+            case OperatorKind::WindowAggregate: b_.CreateCall(ir_.runtime(RuntimeFn::WindowAggregatePush), {op, row}); break;
+            case OperatorKind::WindowAssign: b_.CreateCall(ir_.runtime(RuntimeFn::WindowAssignPush), {op, row}); break;
+            case OperatorKind::Over: b_.CreateCall(ir_.runtime(RuntimeFn::OverPush), {op, row}); break;
+            case OperatorKind::IntervalJoin:
+            case OperatorKind::AsofJoin:
+            case OperatorKind::WindowJoin: {
+              RuntimeFn fn = plan_.operators[c.index].kind == OperatorKind::IntervalJoin ? RuntimeFn::IntervalJoinPush
+                             : plan_.operators[c.index].kind == OperatorKind::AsofJoin   ? RuntimeFn::AsofJoinPush
+                                                                                         : RuntimeFn::WindowJoinPush;
+              b_.CreateCall(ir_.runtime(fn), {op, b_.getInt32(c.port), row});
+              break;
+            }
+          }
           break;
         }
         case ConsumerKind::Output: {
@@ -213,6 +227,87 @@ class ProgramCodegen {
         store_plain(out, op.output_layout.fields[field++], b_.CreateSub(end, b_.getInt64(1)));
       }
       for (const AccumulatorSlots& s : op.slots) ir_.store(out, op.output_layout.fields[field++], result_of(op, s, acc));
+      b_.CreateRetVoid();
+    }
+  }
+
+  /// Copies every field of `from` (layout `from_layout`) to fields `first`.. of `out`; with a
+  /// null `from` pointer at run time (an unmatched LEFT join row), writes NULLs instead.
+  void copy_fields(Value* from, const rt::RowLayout& from_layout, Value* out, const rt::RowLayout& out_layout,
+                   size_t first, bool may_be_null) {
+    auto copy = [&] {
+      for (size_t i = 0; i < from_layout.fields.size(); ++i)
+        ir_.store(out, out_layout.fields[first + i], ir_.load(from, from_layout.fields[i]));
+    };
+    if (!may_be_null) {
+      copy();
+      return;
+    }
+    llvm::Function* f = b_.GetInsertBlock()->getParent();
+    auto* present = llvm::BasicBlock::Create(module_.getContext(), "present", f);
+    auto* absent = llvm::BasicBlock::Create(module_.getContext(), "absent", f);
+    auto* done = llvm::BasicBlock::Create(module_.getContext(), "copied", f);
+    b_.CreateCondBr(b_.CreateIsNull(from), absent, present);
+    b_.SetInsertPoint(present);
+    copy();
+    b_.CreateBr(done);
+    b_.SetInsertPoint(absent);
+    for (size_t i = 0; i < from_layout.fields.size(); ++i) {
+      const rt::Field& f_out = out_layout.fields[first + i];
+      CgValue null_value{ir_.zero_of(ir_.type_of(f_out.type)), f_out.type == rt::FieldType::String ? b_.getInt32(0) : nullptr,
+                         b_.getTrue()};
+      ir_.store(out, f_out, null_value);
+    }
+    b_.CreateBr(done);
+    b_.SetInsertPoint(done);
+  }
+
+  void join_kernels(const PhysicalOperator& op) {
+    llvm::Type* ptr = b_.getPtrTy();
+    const auto& j = static_cast<const JoinNodeBase&>(*op.node);
+    const char* names[2] = {"left_key", "right_key"};
+    const std::vector<ScalarExprPtr>* keys[2] = {&j.left_keys, &j.right_keys};
+    for (int side = 0; side < 2; ++side) {
+      llvm::Function* f = kernel(op, names[side], {ptr, ptr, ptr});
+      ExprCodegen eg(ir_, f->getArg(0), f->getArg(1), op.port_layouts[side]);
+      for (size_t k = 0; k < keys[side]->size(); ++k) ir_.store(f->getArg(2), op.key_layout.fields[k], eg.emit(*(*keys[side])[k]));
+      b_.CreateRetVoid();
+    }
+    // combine(ctx, left, right, out) -> i32: the output row, then the residual condition.
+    auto* ft = llvm::FunctionType::get(b_.getInt32Ty(), {ptr, ptr, ptr, ptr}, false);
+    auto* f = llvm::Function::Create(ft, llvm::Function::ExternalLinkage, aggregate_kernel_fn_name(op.id, "combine"), module_);
+    begin(f);
+    Value* out = f->getArg(3);
+    copy_fields(f->getArg(1), op.port_layouts[0], out, op.output_layout, 0, false);
+    copy_fields(f->getArg(2), op.port_layouts[1], out, op.output_layout, op.port_layouts[0].fields.size(), j.type == JoinType::Left);
+    Value* pass = b_.getTrue();
+    if (j.residual) {
+      ExprCodegen eg(ir_, f->getArg(0), out, op.output_layout);
+      pass = eg.emit_condition(*j.residual);
+    }
+    b_.CreateRet(b_.CreateZExt(pass, b_.getInt32Ty()));
+  }
+
+  void over_kernels(const PhysicalOperator& op) {
+    llvm::Type* ptr = b_.getPtrTy();
+    const auto& o = static_cast<const OverNode&>(*op.node);
+    {
+      llvm::Function* f = kernel(op, "key", {ptr, ptr, ptr});
+      ExprCodegen eg(ir_, f->getArg(0), f->getArg(1), op.input_layout);
+      for (size_t k = 0; k < o.partition_keys.size(); ++k) ir_.store(f->getArg(2), op.key_layout.fields[k], eg.emit(*o.partition_keys[k]));
+      b_.CreateRetVoid();
+    }
+    {
+      llvm::Function* f = kernel(op, "args", {ptr, ptr, ptr});
+      ExprCodegen eg(ir_, f->getArg(0), f->getArg(1), op.input_layout);
+      for (size_t c = 0; c < o.calls.size(); ++c)
+        if (o.calls[c].arg) ir_.store(f->getArg(2), op.args_layout.fields[c], eg.emit(*o.calls[c].arg));
+      b_.CreateRetVoid();
+    }
+    {
+      llvm::Function* f = kernel(op, "finish", {ptr, ptr, ptr, ptr});
+      copy_fields(f->getArg(1), op.input_layout, f->getArg(3), op.output_layout, 0, false);
+      copy_fields(f->getArg(2), op.results_layout, f->getArg(3), op.output_layout, op.input_layout.fields.size(), false);
       b_.CreateRetVoid();
     }
   }

@@ -5,6 +5,8 @@
 
 #include "runtime/exec_context.h"
 #include "runtime/io/row_writer.h"
+#include "runtime/ops/joins.h"
+#include "runtime/ops/over.h"
 #include "runtime/ops/string_arena.h"
 #include "runtime/ops/window_aggregate.h"
 #include "runtime/scalar/math_functions.h"
@@ -19,6 +21,10 @@ using rt::ExecContext;
 void window_aggregate_push(void* op, const uint8_t* row) { static_cast<rt::WindowAggregateOp*>(op)->push(row); }
 void window_assign_push(void* op, const uint8_t* row) { static_cast<rt::WindowAssignOp*>(op)->push(row); }
 void output_push(void* sink, const uint8_t* row) { static_cast<rt::RowWriter*>(sink)->write(row); }
+void interval_join_push(void* op, int32_t port, const uint8_t* row) { static_cast<rt::IntervalJoinOp*>(op)->push(port, row); }
+void asof_join_push(void* op, int32_t port, const uint8_t* row) { static_cast<rt::AsofJoinOp*>(op)->push(port, row); }
+void window_join_push(void* op, int32_t port, const uint8_t* row) { static_cast<rt::WindowJoinOp*>(op)->push(port, row); }
+void over_push(void* op, const uint8_t* row) { static_cast<rt::OverOp*>(op)->push(row); }
 char* scratch(ExecContext* ctx, uint32_t n) { return ctx->scratch.alloc(n); }
 const char* arena_copy(rt::StringArena* a, const char* p, uint32_t n) { return a->copy(p, n); }
 int32_t string_compare(const char* a, uint32_t al, const char* b, uint32_t bl) { return rt::string_compare(a, al, b, bl); }
@@ -76,6 +82,10 @@ const RuntimeFnInfo kFunctions[] = {
     {"vlac_window_aggregate_push", address(window_aggregate_push), "vpp"},
     {"vlac_window_assign_push", address(window_assign_push), "vpp"},
     {"vlac_output_push", address(output_push), "vpp"},
+    {"vlac_interval_join_push", address(interval_join_push), "vpip"},
+    {"vlac_asof_join_push", address(asof_join_push), "vpip"},
+    {"vlac_window_join_push", address(window_join_push), "vpip"},
+    {"vlac_over_push", address(over_push), "vpp"},
     {"vlac_scratch", address(scratch), "ppi"},
     {"vlac_arena_copy", address(arena_copy), "pppi"},
     {"vlac_string_compare", address(string_compare), "ipipi"},

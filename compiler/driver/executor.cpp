@@ -5,6 +5,8 @@
 #include "codegen/jit/program_codegen.h"
 #include "runtime/engine.h"
 #include "runtime/io/reject_sink.h"
+#include "runtime/ops/joins.h"
+#include "runtime/ops/over.h"
 #include "runtime/ops/window_aggregate.h"
 
 namespace vlac {
@@ -28,11 +30,108 @@ F lookup(jit::CompiledProgram& program, const std::string& name) {
 
 using RowFn = void (*)(rt::ExecContext*, const uint8_t*);
 
+rt::OverFunction over_function(AggregateFunction f) {
+  switch (f) {
+    case AggregateFunction::CountStar: return rt::OverFunction::CountStar;
+    case AggregateFunction::Count: return rt::OverFunction::Count;
+    case AggregateFunction::Sum: return rt::OverFunction::Sum;
+    case AggregateFunction::Avg: return rt::OverFunction::Avg;
+    case AggregateFunction::Min: return rt::OverFunction::Min;
+    case AggregateFunction::Max: return rt::OverFunction::Max;
+    case AggregateFunction::FirstValue: return rt::OverFunction::First;
+    case AggregateFunction::LastValue: return rt::OverFunction::Last;
+    case AggregateFunction::VarPop: return rt::OverFunction::VarPop;
+    case AggregateFunction::VarSamp: return rt::OverFunction::VarSamp;
+    case AggregateFunction::StddevPop: return rt::OverFunction::StddevPop;
+    case AggregateFunction::StddevSamp: return rt::OverFunction::StddevSamp;
+    case AggregateFunction::Lag: return rt::OverFunction::Lag;
+  }
+  return rt::OverFunction::Count;
+}
+
+std::unique_ptr<rt::StatefulOperator> make_join(const PhysicalOperator& op, jit::CompiledProgram& program,
+                                                rt::ExecContext* ctx, RowFn emit) {
+  const auto& j = static_cast<const JoinNodeBase&>(*op.node);
+  rt::JoinConfig config;
+  config.left_layout = &op.port_layouts[0];
+  config.right_layout = &op.port_layouts[1];
+  config.key_layout = &op.key_layout;
+  config.out_size = op.output_layout.size;
+  config.left_outer = j.type == JoinType::Left;
+  config.hold_back = op.hold_back_ns;
+  if (j.capacities.max_buffered_rows) config.max_buffered_rows = static_cast<uint64_t>(*j.capacities.max_buffered_rows);
+  auto offset = [&](int port, int field) { return static_cast<int32_t>(op.port_layouts[port].fields[field].offset); };
+  rt::JoinKernels k;
+  k.left_key = lookup<decltype(k.left_key)>(program, jit::aggregate_kernel_fn_name(op.id, "left_key"));
+  k.right_key = lookup<decltype(k.right_key)>(program, jit::aggregate_kernel_fn_name(op.id, "right_key"));
+  k.combine = lookup<decltype(k.combine)>(program, jit::aggregate_kernel_fn_name(op.id, "combine"));
+  k.emit = emit;
+  switch (op.kind) {
+    case OperatorKind::IntervalJoin: {
+      const auto& n = static_cast<const IntervalJoinNode&>(j);
+      config.left_time = offset(0, n.left_time);
+      config.right_time = offset(1, n.right_time);
+      config.lower = n.lower_ns;
+      config.upper = n.upper_ns;
+      return std::make_unique<rt::IntervalJoinOp>(ctx, config, k);
+    }
+    case OperatorKind::AsofJoin: {
+      const auto& n = static_cast<const AsofJoinNode&>(j);
+      config.left_time = offset(0, n.left_time);
+      config.right_time = offset(1, n.right_time);
+      return std::make_unique<rt::AsofJoinOp>(ctx, config, k);
+    }
+    default: {
+      const auto& n = static_cast<const WindowJoinNode&>(j);
+      config.left_window_start = offset(0, n.left_window_start);
+      config.left_window_end = offset(0, n.left_window_end);
+      config.right_window_start = offset(1, n.right_window_start);
+      config.right_window_end = offset(1, n.right_window_end);
+      return std::make_unique<rt::WindowJoinOp>(ctx, config, k);
+    }
+  }
+}
+
+std::unique_ptr<rt::StatefulOperator> make_over(const PhysicalOperator& op, jit::CompiledProgram& program,
+                                                rt::ExecContext* ctx, RowFn emit) {
+  const auto& o = static_cast<const OverNode&>(*op.node);
+  rt::OverConfig config;
+  config.input_layout = &op.input_layout;
+  config.key_layout = &op.key_layout;
+  config.args_size = op.args_layout.size;
+  config.results_size = op.results_layout.size;
+  config.out_size = op.output_layout.size;
+  config.time_offset = static_cast<int32_t>(op.input_layout.fields[op.time_field].offset);
+  if (o.capacities.max_keys) config.max_keys = static_cast<uint64_t>(*o.capacities.max_keys);
+  if (o.capacities.max_buffered_rows) config.max_buffered_rows = static_cast<uint64_t>(*o.capacities.max_buffered_rows);
+  for (size_t c = 0; c < o.calls.size(); ++c) {
+    const OverCall& call = o.calls[c];
+    rt::OverCallSpec spec;
+    spec.function = over_function(call.function);
+    spec.rows = call.unit == FrameUnit::Rows;
+    spec.unbounded = call.unbounded;
+    spec.preceding = call.preceding;
+    spec.lag = call.lag_offset;
+    spec.arg = op.args_layout.fields[c];
+    spec.result = op.results_layout.fields[c];
+    config.calls.push_back(spec);
+  }
+  rt::OverKernels k;
+  k.key = lookup<decltype(k.key)>(program, jit::aggregate_kernel_fn_name(op.id, "key"));
+  k.args = lookup<decltype(k.args)>(program, jit::aggregate_kernel_fn_name(op.id, "args"));
+  k.finish = lookup<decltype(k.finish)>(program, jit::aggregate_kernel_fn_name(op.id, "finish"));
+  k.emit = emit;
+  return std::make_unique<rt::OverOp>(ctx, std::move(config), k);
+}
+
 /// One runtime operator for a physical operator, wired to its generated kernels.
 std::unique_ptr<rt::StatefulOperator> make_operator(const PhysicalOperator& op, jit::CompiledProgram& program,
                                                     rt::ExecContext* ctx) {
   auto emit = lookup<RowFn>(program, jit::operator_emit_fn_name(op.id));
   int32_t time_offset = op.time_field >= 0 ? static_cast<int32_t>(op.input_layout.fields[op.time_field].offset) : -1;
+  if (op.kind == OperatorKind::IntervalJoin || op.kind == OperatorKind::AsofJoin || op.kind == OperatorKind::WindowJoin)
+    return make_join(op, program, ctx, emit);
+  if (op.kind == OperatorKind::Over) return make_over(op, program, ctx, emit);
   if (op.kind == OperatorKind::WindowAssign) {
     size_t window_start = op.output_layout.fields.size() - 3;
     return std::make_unique<rt::WindowAssignOp>(ctx, mode_of(op), op.window.size, op.window.slide, op.window.offset,
@@ -115,7 +214,10 @@ ExecutionReport execute(const PhysicalPlan& plan, jit::CompiledProgram& program,
   for (size_t i = 0; i < plan.operators.size(); ++i) {
     rt::EngineOperator eo;
     eo.op = operators[i].get();
-    for (const TimeOrigin& t : plan.operators[i].time_origins) eo.origins.push_back({t.is_source, t.index});
+    for (const auto& port : plan.operators[i].port_origins) {
+      eo.ports.emplace_back();
+      for (const TimeOrigin& t : port) eo.ports.back().push_back({t.is_source, t.index});
+    }
     engine.operators().push_back(std::move(eo));
   }
   if (live) engine.set_after_row([&] {
@@ -161,10 +263,15 @@ void print_stats(std::FILE* to, const PhysicalPlan& plan, const ExecutionReport&
   }
   for (size_t i = 0; i < plan.operators.size() && i < report.operators.size(); ++i) {
     const rt::OperatorStats& st = report.operators[i];
-    std::fprintf(to, "  operator #%zu %s: %llu in, %llu out, %llu late, %llu over capacity\n", i,
+    std::fprintf(to, "  operator #%zu %s: %llu in, %llu out, %llu late, %llu over capacity", i,
                  plan_kind_name(plan.operators[i].node->kind).c_str(), static_cast<unsigned long long>(st.rows_in),
                  static_cast<unsigned long long>(st.rows_out), static_cast<unsigned long long>(st.late_dropped),
                  static_cast<unsigned long long>(st.capacity_dropped));
+    OperatorKind kind = plan.operators[i].kind;
+    if (kind != OperatorKind::WindowAggregate && kind != OperatorKind::WindowAssign)
+      std::fprintf(to, ", %llu buffered (peak %llu)", static_cast<unsigned long long>(st.buffered),
+                   static_cast<unsigned long long>(st.peak_buffered));
+    std::fputc('\n', to);
   }
 }
 

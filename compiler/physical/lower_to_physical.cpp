@@ -140,11 +140,8 @@ class Lowering {
       case PlanKind::WindowAssign: return lower_window_assign(n);
       case PlanKind::IntervalJoin:
       case PlanKind::AsofJoin:
-      case PlanKind::WindowJoin:
-      case PlanKind::Over:
-        diags_.error(n.range, plan_kind_name(n.kind) + " is not supported by vlac run yet",
-                     "joins and OVER arrive with the sensor-fusion work; `vlac check` and `vlac explain` accept them");
-        return;
+      case PlanKind::WindowJoin: return lower_join(n);
+      case PlanKind::Over: return lower_over(n);
     }
   }
 
@@ -172,24 +169,70 @@ class Lowering {
     plan_.pipelines.push_back(std::move(p));
   }
 
+  /// A runtime operator reading every input of `n`, one port per input.
   PhysicalOperator& new_operator(const PlanNode& n, OperatorKind kind) {
-    const PlanNode& in = *n.inputs[0];
     PhysicalOperator op;
     op.id = static_cast<int>(plan_.operators.size());
     op.kind = kind;
     op.node = &n;
-    op.input_layout = layout_of(in.schema);
+    for (size_t port = 0; port < n.inputs.size(); ++port) {
+      const PlanNode& in = *n.inputs[port];
+      op.port_layouts.push_back(layout_of(in.schema));
+      op.port_origins.push_back(origins_of(producers_.at(&in)));
+      connect(producers_.at(&in), {ConsumerKind::Operator, op.id, static_cast<int>(port)});
+    }
+    op.input_layout = op.port_layouts[0];
     op.output_layout = layout_of(n.schema);
-    op.time_origins = origins_of(producers_.at(&in));
     op.source_text = text_of(n);
-    connect(producers_.at(&in), {ConsumerKind::Operator, op.id});
     producers_[&n] = {{Producer::Operator, op.id}};
     plan_.operators.push_back(std::move(op));
     return plan_.operators.back();
   }
 
+  bool inputs_lowered(const PlanNode& n) {
+    for (const auto& in : n.inputs)
+      if (!producers_.count(in.get())) return false;
+    return true;
+  }
+
+  void lower_join(const PlanNode& n) {
+    if (!inputs_lowered(n)) return;
+    OperatorKind kind = n.kind == PlanKind::IntervalJoin ? OperatorKind::IntervalJoin
+                        : n.kind == PlanKind::AsofJoin   ? OperatorKind::AsofJoin
+                                                         : OperatorKind::WindowJoin;
+    PhysicalOperator& op = new_operator(n, kind);
+    const auto& j = static_cast<const JoinNodeBase&>(n);
+    Schema key_schema;
+    for (const auto& k : j.left_keys) key_schema.columns.push_back({"", k->type});
+    op.key_layout = layout_of(key_schema);
+    op.capacities = j.capacities;
+    op.hold_back_ns = n.watermark.origin == Watermark::Origin::HeldBack ? n.watermark.hold_back_ns : 0;
+    if (n.kind == PlanKind::WindowJoin) op.window = static_cast<const WindowJoinNode&>(n).left_window;
+  }
+
+  void lower_over(const PlanNode& n) {
+    if (!inputs_lowered(n)) return;
+    PhysicalOperator& op = new_operator(n, OperatorKind::Over);
+    const auto& o = static_cast<const OverNode&>(n);
+    Schema key_schema;
+    for (const auto& k : o.partition_keys) key_schema.columns.push_back({"", k->type});
+    op.key_layout = layout_of(key_schema);
+    op.capacities = o.capacities;
+    op.time_field = o.order_column;
+    std::vector<rt::RowLayout::ColumnSpec> args, results;
+    for (const OverCall& c : o.calls) {
+      if (c.arg && c.arg->type.type.is_string())
+        diags_.error(c.range, "OVER over STRING values is not supported by vlac run yet",
+                     "aggregate or LAG a number, a BOOL or a TIMESTAMP");
+      args.push_back({c.arg ? field_type(c.arg->type.type) : rt::FieldType::Int64, true, 0});
+      results.push_back({field_type(c.result.type), true, 0});
+    }
+    op.args_layout = rt::RowLayout::make(args);
+    op.results_layout = rt::RowLayout::make(results);
+  }
+
   void lower_window_assign(const PlanNode& n) {
-    if (!producers_.count(n.inputs[0].get())) return;
+    if (!inputs_lowered(n)) return;
     PhysicalOperator& op = new_operator(n, OperatorKind::WindowAssign);
     op.window = static_cast<const WindowAssignNode&>(n).window;
     op.windowed = true;
@@ -197,7 +240,7 @@ class Lowering {
   }
 
   void lower_aggregate(const PlanNode& n) {
-    if (!producers_.count(n.inputs[0].get())) return;
+    if (!inputs_lowered(n)) return;
     PhysicalOperator& op = new_operator(n, OperatorKind::WindowAggregate);
     const std::vector<ScalarExprPtr>* keys;
     const std::vector<AggregateCall>* calls;

@@ -22,6 +22,7 @@ enum class ConsumerKind { Pipeline, Operator, Output };
 struct Consumer {
   ConsumerKind kind;
   int index;
+  int port = 0;  // which input of an operator (a join's left input is 0, its right input 1)
 };
 
 /// Where rows come from, for watermark propagation: a source stream or an operator.
@@ -60,13 +61,17 @@ struct AccumulatorSlots {
   int seq = -1;    // field: arrival number of the value (FIRST, LAST ties)
 };
 
-enum class OperatorKind { WindowAggregate, WindowAssign };
+enum class OperatorKind { WindowAggregate, WindowAssign, IntervalJoin, AsofJoin, WindowJoin, Over };
 
 struct PhysicalOperator {
   int id = 0;
   OperatorKind kind = OperatorKind::WindowAggregate;
   const PlanNode* node = nullptr;
-  rt::RowLayout input_layout, key_layout, acc_layout, output_layout;
+  rt::RowLayout input_layout, key_layout, acc_layout, output_layout;  // input_layout = port 0's
+  std::vector<rt::RowLayout> port_layouts;                // one per input
+  std::vector<std::vector<TimeOrigin>> port_origins;      // one per input
+  int64_t hold_back_ns = 0;  // how far the output watermark trails the input's (interval joins)
+  rt::RowLayout args_layout, results_layout;  // OVER: one field per call
   int time_field = -1;  // in the input row; -1 for a GROUP BY without event time
   bool windowed = false;  // false: GROUP BY without a window, fires at end of input
   bool global = false;    // no keys and no window: one row even over no input
@@ -74,7 +79,6 @@ struct PhysicalOperator {
   std::vector<AccumulatorSlots> slots;
   Capacities capacities;
   std::vector<Consumer> consumers;
-  std::vector<TimeOrigin> time_origins;
   std::string source_text;
 };
 

@@ -11,6 +11,8 @@ struct OperatorStats {
   uint64_t rows_out = 0;
   uint64_t late_dropped = 0;
   uint64_t capacity_dropped = 0;
+  uint64_t buffered = 0;       // rows a join or OVER holds now
+  uint64_t peak_buffered = 0;  // and the most it ever held
 };
 
 class StatefulOperator {
@@ -18,6 +20,16 @@ class StatefulOperator {
   virtual ~StatefulOperator() = default;
   /// The input watermark is now `w` (INT64_MAX at end of input): emit what it completes.
   virtual void advance(int64_t w) = 0;
+  /// An operator with several inputs learns each input's watermark (LANGUAGE.md §5: it acts on
+  /// their minimum, but a join also purges each side by the other side's watermark).
+  virtual void advance_ports(const int64_t* w, int ports) {
+    int64_t m = w[0];
+    for (int i = 1; i < ports; ++i) m = w[i] < m ? w[i] : m;
+    advance(m);
+  }
+  /// The watermark this operator forwards once it has emitted what the input watermark
+  /// completed: by default the input's; joins hold it back so their results are never late.
+  virtual int64_t output_watermark(int64_t input_w) const { return input_w; }
   /// The smallest watermark at which advance() would emit anything (INT64_MAX: nothing open).
   virtual int64_t next_fire() const = 0;
   virtual const OperatorStats& stats() const = 0;

@@ -119,6 +119,7 @@ void WindowAggregateOp::fire(const uint8_t* key, const uint8_t* acc, int64_t sta
 void WindowAggregateOp::advance(int64_t w) {
   if (w <= watermark_) return;
   watermark_ = w;
+  if (w < next_fire_) return;  // nothing completes yet: the usual case, one compare per row
   if (config_.mode == WindowMode::Session) {
     fire_sessions(w);
     return;

@@ -1,0 +1,100 @@
+#pragma once
+// Per-row analytics (LANGUAGE.md §4): `agg(x) OVER (PARTITION BY k ORDER BY ts <frame>)` and
+// LAG. A row waits until the watermark has passed it (ts < W), when all its peers are in; rows
+// then leave in (ts, arrival) order with their frame values. Each call keeps, per partition, an
+// incremental frame: running sums and counts, a monotonic deque for MIN/MAX, a ring for LAG,
+// so a row costs O(1) amortised, not O(frame).
+//
+// Values are numbers (integers, floats, timestamps, booleans); generated kernels extract the
+// partition key and the arguments, and build the output row.
+
+#include <cstdint>
+#include <deque>
+#include <set>
+#include <tuple>
+#include <vector>
+
+#include "runtime/exec_context.h"
+#include "runtime/ops/group_table.h"
+#include "runtime/ops/operator.h"
+#include "runtime/ops/row_store.h"
+
+namespace vlac::rt {
+
+enum class OverFunction { Count, CountStar, Sum, Avg, Min, Max, First, Last, VarPop, VarSamp, StddevPop, StddevSamp, Lag };
+
+struct OverCallSpec {
+  OverFunction function;
+  bool rows = false;       // ROWS frame (else RANGE)
+  bool unbounded = true;   // UNBOUNDED PRECEDING
+  int64_t preceding = 0;   // rows or nanoseconds
+  int64_t lag = 1;
+  Field arg;               // in the argument row (unused for COUNT(*))
+  Field result;            // in the result row
+};
+
+struct OverKernels {
+  void (*key)(ExecContext* ctx, const uint8_t* row, uint8_t* key);
+  void (*args)(ExecContext* ctx, const uint8_t* row, uint8_t* args);
+  void (*finish)(ExecContext* ctx, const uint8_t* row, const uint8_t* results, uint8_t* out);
+  void (*emit)(ExecContext* ctx, const uint8_t* row);
+};
+
+struct OverConfig {
+  const RowLayout* input_layout = nullptr;
+  const RowLayout* key_layout = nullptr;
+  uint32_t args_size = 0, results_size = 0, out_size = 0;
+  int32_t time_offset = 0;
+  std::vector<OverCallSpec> calls;
+  uint64_t max_keys = UINT64_MAX;           // partitions
+  uint64_t max_buffered_rows = UINT64_MAX;  // rows waiting for the watermark
+};
+
+class OverOp final : public StatefulOperator {
+ public:
+  OverOp(ExecContext* ctx, OverConfig config, OverKernels kernels);
+  void push(const uint8_t* row);
+  void advance(int64_t w) override;
+  int64_t next_fire() const override { return pending_.empty() ? INT64_MAX : std::get<0>(*pending_.begin()) + 1; }
+  const OperatorStats& stats() const override { return stats_; }
+
+ private:
+  /// One value in a frame: its time, its position in the partition, and the number.
+  struct Entry {
+    int64_t time;
+    int64_t index;
+    bool is_float;
+    int64_t i;
+    double f;
+  };
+  struct Frame {
+    std::deque<Entry> values;    // non-NULL values in the frame, oldest first
+    std::deque<Entry> extreme;   // MIN/MAX: monotonic deque
+    std::deque<Entry> lag;       // LAG: the last `lag` values, NULLs included (is_float marks NULL via index < 0)
+    int64_t count = 0;           // non-NULL values in the frame
+    int64_t isum = 0;
+    double fsum = 0, fsum2 = 0;
+  };
+  struct Partition {
+    int64_t rows = 0;  // rows emitted so far
+    std::vector<Frame> frames;  // one per call
+  };
+
+  void add(Frame& f, const OverCallSpec& c, const Entry& e);
+  void evict(Frame& f, const OverCallSpec& c, int64_t time, int64_t index);
+  void write_result(const Frame& f, const OverCallSpec& c, uint8_t* results) const;
+
+  ExecContext* ctx_;
+  OverConfig config_;
+  OverKernels kernels_;
+  OperatorStats stats_;
+  int64_t watermark_ = INT64_MIN;
+  int64_t seq_ = 0;
+  RowStore rows_;
+  std::set<std::tuple<int64_t, int64_t, uint32_t>> pending_;  // (time, arrival, slot)
+  GroupTable partitions_index_;
+  std::vector<Partition> partitions_;
+  std::vector<uint8_t> key_buf_, args_buf_, out_buf_;
+};
+
+}  // namespace vlac::rt

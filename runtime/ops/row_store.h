@@ -1,0 +1,89 @@
+#pragma once
+// Rows an operator keeps (join buffers, pending OVER rows): fixed-size slots that are reused,
+// and a string arena that is compacted when most of it belongs to rows already removed, so
+// that memory stays proportional to the rows held, on an endless stream too.
+
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+#include "runtime/ops/string_arena.h"
+#include "runtime/row_layout.h"
+
+namespace vlac::rt {
+
+class RowStore {
+ public:
+  explicit RowStore(const RowLayout* layout) : layout_(layout) {
+    for (const Field& f : layout->fields)
+      if (f.type == FieldType::String) strings_.push_back(f);
+  }
+
+  /// Copies `row` (and its strings) in; returns its slot.
+  uint32_t add(const uint8_t* row) {
+    uint32_t slot;
+    if (!free_.empty()) {
+      slot = free_.back();
+      free_.pop_back();
+    } else {
+      slot = static_cast<uint32_t>(live_.size());
+      live_.push_back(false);
+      data_.resize(static_cast<size_t>(live_.size()) * layout_->size);
+    }
+    uint8_t* dst = this->row(slot);
+    std::memcpy(dst, row, layout_->size);
+    live_[slot] = true;
+    ++count_;
+    for (const Field& f : strings_) {
+      if (is_null(dst, f)) continue;
+      StringRef s = get<StringRef>(dst, f);
+      s.data = arena_.copy(s.data, s.size);
+      arena_bytes_ += s.size;
+      live_string_bytes_ += s.size;
+      put(dst, f, s);
+    }
+    return slot;
+  }
+
+  void remove(uint32_t slot) {
+    uint8_t* r = row(slot);
+    for (const Field& f : strings_)
+      if (!is_null(r, f)) live_string_bytes_ -= get<StringRef>(r, f).size;
+    live_[slot] = false;
+    free_.push_back(slot);
+    --count_;
+    if (arena_bytes_ > 65536 && arena_bytes_ > 2 * live_string_bytes_) compact();
+  }
+
+  uint8_t* row(uint32_t slot) { return data_.data() + static_cast<size_t>(slot) * layout_->size; }
+  size_t size() const { return count_; }
+
+ private:
+  /// Copies the strings of the live rows into a fresh arena and drops the old one.
+  void compact() {
+    StringArena fresh;
+    for (uint32_t slot = 0; slot < live_.size(); ++slot) {
+      if (!live_[slot]) continue;
+      uint8_t* r = row(slot);
+      for (const Field& f : strings_) {
+        if (is_null(r, f)) continue;
+        StringRef s = get<StringRef>(r, f);
+        s.data = fresh.copy(s.data, s.size);
+        put(r, f, s);
+      }
+    }
+    arena_ = std::move(fresh);
+    arena_bytes_ = live_string_bytes_;
+  }
+
+  const RowLayout* layout_;
+  std::vector<Field> strings_;
+  std::vector<uint8_t> data_;
+  std::vector<bool> live_;
+  std::vector<uint32_t> free_;
+  size_t count_ = 0;
+  StringArena arena_;
+  size_t arena_bytes_ = 0, live_string_bytes_ = 0;
+};
+
+}  // namespace vlac::rt
