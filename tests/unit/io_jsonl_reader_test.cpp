@@ -1,0 +1,283 @@
+// Tests for the JSON Lines reader (runtime/io, LANGUAGE.md §7). Expected rows and reasons are
+// written by hand from the spec; 2026-11-24T06:31:29.5Z = 1795501889500000000 ns (Python).
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "runtime/io/reject_sink.h"
+#include "runtime/io/row_reader.h"
+
+namespace {
+
+using namespace vlac::rt;
+
+struct Col {
+  std::string name;
+  FieldType type;
+  bool nullable = true;
+  uint32_t max_bytes = 0;
+};
+
+SourceSpec make_spec(const std::vector<Col>& cols) {
+  SourceSpec spec;
+  spec.stream = "s";
+  std::vector<RowLayout::ColumnSpec> cs;
+  for (const Col& c : cols) {
+    spec.column_names.push_back(c.name);
+    cs.push_back({c.type, c.nullable, c.max_bytes});
+  }
+  spec.layout = RowLayout::make(cs);
+  return spec;
+}
+
+SourceSpec camera_spec() {
+  return make_spec({{"ts", FieldType::Timestamp, false},
+                    {"cam_id", FieldType::Int32},
+                    {"frame_id", FieldType::Int64},
+                    {"brightness", FieldType::Float32},
+                    {"objects", FieldType::Int32}});
+}
+
+std::FILE* file_with(const std::string& text) {
+  std::FILE* f = std::tmpfile();
+  std::fwrite(text.data(), 1, text.size(), f);
+  std::rewind(f);
+  return f;
+}
+
+std::string contents(std::FILE* f) {
+  std::fflush(f);
+  std::rewind(f);
+  std::string s;
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) s.append(buf, n);
+  return s;
+}
+
+// One row as `v1|v2|...` (see io_csv_reader_test.cpp).
+std::string render(const uint8_t* row, const SourceSpec& spec) {
+  std::string out;
+  char buf[64];
+  for (size_t i = 0; i < spec.layout.fields.size(); ++i) {
+    const Field& f = spec.layout.fields[i];
+    if (i > 0) out += '|';
+    if (is_null(row, f)) {
+      out += "NULL";
+      continue;
+    }
+    switch (f.type) {
+      case FieldType::Bool: out += get<bool>(row, f) ? "true" : "false"; break;
+      case FieldType::Int32: out += std::to_string(get<int32_t>(row, f)); break;
+      case FieldType::Int64:
+      case FieldType::Timestamp:
+      case FieldType::Interval: out += std::to_string(get<int64_t>(row, f)); break;
+      case FieldType::Float32:
+        std::snprintf(buf, sizeof buf, "%.9g", static_cast<double>(get<float>(row, f)));
+        out += buf;
+        break;
+      case FieldType::Float64:
+        std::snprintf(buf, sizeof buf, "%.17g", get<double>(row, f));
+        out += buf;
+        break;
+      case FieldType::String: {
+        const StringRef s = get<StringRef>(row, f);
+        out += '\'';
+        out.append(s.data, s.size);
+        out += '\'';
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+struct Result {
+  std::vector<std::string> rows;
+  InputStats stats;
+  std::string messages;
+  std::string rejects;
+  bool stopped = false;
+};
+
+Result read_jsonl(const std::string& input, const SourceSpec& spec, OnError on_error = OnError::Skip) {
+  Result r;
+  std::FILE* in = file_with(input);
+  std::FILE* messages = std::tmpfile();
+  std::FILE* rejects = std::tmpfile();
+  {
+    RejectSink sink(messages, rejects, on_error);
+    auto reader = open_jsonl_reader("cam.jsonl", in, spec, sink);
+    std::string error;
+    EXPECT_TRUE(reader->open(&error)) << error;
+    std::vector<uint8_t> row(spec.layout.size);
+    while (reader->next(row.data())) r.rows.push_back(render(row.data(), spec));
+    r.stats = reader->stats();
+    r.stopped = sink.should_stop();
+    EXPECT_EQ(sink.rejected(), r.stats.rejected);
+  }
+  r.messages = contents(messages);
+  r.rejects = contents(rejects);
+  std::fclose(in);
+  std::fclose(messages);
+  std::fclose(rejects);
+  EXPECT_EQ(r.stats.accepted + r.stats.rejected, r.stats.read);
+  EXPECT_EQ(r.stats.accepted, r.rows.size());
+  return r;
+}
+
+using Rows = std::vector<std::string>;
+
+TEST(IoJsonlReader, FieldsByNameNullAndMissing) {
+  const Result r = read_jsonl(
+      "{\"ts\": 1000000000, \"cam_id\": 1, \"frame_id\": 7, \"brightness\": 0.5, \"objects\": 3}\n"
+      "{\"objects\":0,\"ts\":\"2026-11-24T06:31:29.5Z\",\"cam_id\":null}\n"
+      "  {  \"ts\" :\t2 , \"brightness\" : -1.25e1 }  \n"
+      "{\"ts\":3,\"frame_id\":-9223372036854775808}",
+      camera_spec());
+  EXPECT_EQ(r.rows, (Rows{"1000000000|1|7|0.5|3", "1795501889500000000|NULL|NULL|NULL|0", "2|NULL|NULL|-12.5|NULL",
+                          "3|NULL|-9223372036854775808|NULL|NULL"}));
+  EXPECT_EQ(r.messages, "");
+  EXPECT_EQ(r.stats.read, 4u);
+}
+
+TEST(IoJsonlReader, ValuesOfEveryType) {
+  const SourceSpec spec = make_spec({{"b", FieldType::Bool},
+                                     {"i", FieldType::Int32},
+                                     {"d", FieldType::Float64},
+                                     {"f", FieldType::Float32},
+                                     {"t", FieldType::Timestamp},
+                                     {"iv", FieldType::Interval},
+                                     {"s", FieldType::String}});
+  const Result r = read_jsonl(
+      "{\"b\":true,\"i\":-2147483648,\"d\":1E2,\"f\":\"NaN\",\"t\":\"2026-11-24T08:31:29+02:00\",\"iv\":-5,\"s\":\"\"}\n"
+      "{\"b\":false,\"i\":0,\"d\":\"-Infinity\",\"f\":\"Infinity\",\"t\":-1,\"iv\":0,\"s\":\"x\"}\n",
+      spec);
+  EXPECT_EQ(r.rows, (Rows{"true|-2147483648|100|nan|1795501889000000000|-5|''", "false|0|-inf|inf|-1|0|'x'"}));
+}
+
+TEST(IoJsonlReader, StringEscapes) {
+  const SourceSpec spec = make_spec({{"s", FieldType::String}, {"k\"ey", FieldType::Int32}});
+  const Result r = read_jsonl(
+      "{\"s\":\"q\\\" b\\\\ s\\/ \\b\\f\\n\\r\\t\"}\n"
+      "{\"s\":\"\\u00e9\\u20AC\\ud83d\\ude00\\u0000!\"}\n"
+      "{\"s\":\"\xC3\xA9 raw\", \"k\\\"ey\": 5}\n"
+      "{\"\\u0073\":\"escaped key\"}\n",
+      spec);
+  EXPECT_EQ(r.rows, (Rows{"'q\" b\\ s/ \b\f\n\r\t'|NULL", std::string("'\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\0!'|NULL", 18),
+                          "'\xC3\xA9 raw'|5", "'escaped key'|NULL"}));
+  EXPECT_EQ(r.stats.rejected, 0u);
+}
+
+TEST(IoJsonlReader, SeveralEscapedStringsInOneRow) {
+  const SourceSpec spec = make_spec({{"a", FieldType::String}, {"b", FieldType::String}, {"c", FieldType::String}});
+  const Result r = read_jsonl("{\"a\":\"1\\n\",\"b\":\"2\\t\",\"c\":\"3\\\"\"}\n", spec);
+  EXPECT_EQ(r.rows, (Rows{"'1\n'|'2\t'|'3\"'"}));
+}
+
+TEST(IoJsonlReader, BlankLinesCrLfAndBom) {
+  const SourceSpec spec = make_spec({{"a", FieldType::Int32}});
+  const Result r = read_jsonl("\xEF\xBB\xBF{\"a\":1}\r\n\r\n\n   \n{\"a\":2}\r\n{\"a\":\"x\"}\r\n", spec);
+  EXPECT_EQ(r.rows, (Rows{"1", "2"}));
+  EXPECT_EQ(r.stats.read, 3u);
+  EXPECT_EQ(r.messages, "cam.jsonl:6: column 'a': expected a number, found \"x\"\n");
+  EXPECT_EQ(r.rejects, "{\"a\":\"x\"}\r\n");
+}
+
+TEST(IoJsonlReader, UnknownFieldsWarnOnce) {
+  const Result r = read_jsonl(
+      "{\"ts\":1}\n"
+      "{\"ts\":2,\"x\":1,\"y\":{\"nested\":[1,2,{\"z\":null}]},\"x\":\"again\"}\n"
+      "{\"ts\":3,\"w\":true}\n",
+      camera_spec());
+  EXPECT_EQ(r.rows.size(), 3u);
+  EXPECT_EQ(r.messages, "cam.jsonl:2: warning: ignoring unknown fields 'x', 'y'\n");
+}
+
+struct BadCase {
+  std::string line;
+  std::string reason;
+};
+
+TEST(IoJsonlReader, MalformedReasons) {
+  const SourceSpec spec = make_spec({{"ts", FieldType::Timestamp, false},
+                                     {"cam_id", FieldType::Int32},
+                                     {"ok", FieldType::Bool},
+                                     {"name", FieldType::String, true, 4},
+                                     {"x", FieldType::Float64}});
+  const std::vector<BadCase> cases = {
+      {"[1,2]", "not a JSON object"},
+      {"42", "not a JSON object"},
+      {"\"ts\"", "not a JSON object"},
+      {"ts=1", "not a JSON object"},
+      {"{\"ts\":1,\"cam_id\":\"abc\"}", "column 'cam_id': expected a number, found \"abc\""},
+      {"{\"ts\":1,\"cam_id\":true}", "column 'cam_id': expected a number, found true"},
+      {"{\"ts\":1,\"cam_id\":{\"a\":1}}", "column 'cam_id': expected a number, found an object"},
+      {"{\"ts\":1,\"cam_id\":[1]}", "column 'cam_id': expected a number, found an array"},
+      {"{\"ts\":1,\"cam_id\":1.5}", "column 'cam_id': cannot read '1.5' as INT32"},
+      {"{\"ts\":1,\"cam_id\":2147483648}", "column 'cam_id': cannot read '2147483648' as INT32"},
+      {"{\"ts\":1,\"ok\":1}", "column 'ok': expected true or false, found 1"},
+      {"{\"ts\":1,\"ok\":\"true\"}", "column 'ok': expected true or false, found \"true\""},
+      {"{\"ts\":1,\"name\":5}", "column 'name': expected a string, found 5"},
+      {"{\"ts\":1,\"name\":\"abcde\"}", "column 'name': 5 bytes do not fit STRING(4)"},
+      {"{\"ts\":1,\"name\":\"a\xFF\"}", "column 'name': invalid UTF-8"},
+      {"{\"ts\":1,\"x\":\"1.5\"}", "column 'x': expected a number, found \"1.5\""},
+      {"{\"ts\":\"yesterday\"}", "column 'ts': cannot read 'yesterday' as TIMESTAMP"},
+      {"{\"ts\":1.5e9}", "column 'ts': cannot read '1.5e9' as TIMESTAMP"},
+      {"{\"ts\":false}", "column 'ts': expected a number or a string, found false"},
+      {"{\"ts\":null}", "column 'ts': NULL in a NOT NULL column"},
+      {"{\"cam_id\":1}", "missing column 'ts', which is NOT NULL"},
+      {"{}", "missing column 'ts', which is NOT NULL"},
+      {"{\"ts\":1,\"ts\":2}", "column 'ts': appears twice in the object"},
+      {"{\"ts\":1", "invalid JSON at byte 8: expected ',' or '}'"},
+      {"{\"ts\":1} x", "invalid JSON at byte 10: text after the object"},
+      {"{\"ts\":1,}", "invalid JSON at byte 9: expected a field name"},
+      {"{ts:1}", "invalid JSON at byte 2: expected a field name"},
+      {"{\"ts\" 1}", "invalid JSON at byte 7: expected ':'"},
+      {"{\"ts\":01}", "invalid JSON at byte 8: expected ',' or '}'"},
+      {"{\"ts\":-}", "invalid JSON at byte 7: invalid number"},
+      {"{\"ts\":nul}", "invalid JSON at byte 7: invalid literal"},
+      {"{\"ts\":1,\"name\":\"ab", "invalid JSON at byte 16: unterminated string"},
+      {"{\"ts\":1,\"name\":\"a\\x\"}", "invalid JSON at byte 18: invalid escape in a string"},
+      {"{\"ts\":1,\"name\":\"\\u12\"}", "invalid JSON at byte 17: invalid \\u escape"},
+      {"{\"ts\":1,\"name\":\"\\ud800\"}", "invalid JSON at byte 16: unpaired UTF-16 surrogate in \\u escape"},
+      {"{\"ts\":1,\"name\":\"\\udc00\\ud800\"}", "invalid JSON at byte 16: unpaired UTF-16 surrogate in \\u escape"},
+      {"{\"ts\":1,\"name\":\"a\tb\"}", "invalid JSON at byte 18: control character in a string"},
+      {"{\"ts\":1,\"other\":[1,}", "invalid JSON at byte 20: unexpected character"},
+      {"{\"ts\":1,\"other\":@}", "invalid JSON at byte 17: unexpected character"},
+  };
+  for (const BadCase& c : cases) {
+    const Result r = read_jsonl("{\"ts\":0}\n" + c.line + "\n{\"ts\":5}\n", spec);
+    EXPECT_EQ(r.messages, "cam.jsonl:2: " + c.reason + "\n") << "line: " << c.line;
+    EXPECT_EQ(r.rejects, c.line + "\n");
+    EXPECT_EQ(r.rows, (Rows{"0|NULL|NULL|NULL|NULL", "5|NULL|NULL|NULL|NULL"}));
+    EXPECT_EQ(r.stats.read, 3u);
+    EXPECT_EQ(r.stats.rejected, 1u);
+  }
+}
+
+TEST(IoJsonlReader, DeepNestingInAnUnknownFieldIsRejectedNotACrash) {
+  const SourceSpec spec = make_spec({{"a", FieldType::Int32}});
+  const std::string deep(100000, '[');
+  const Result r = read_jsonl("{\"junk\":" + deep + "}\n", spec);
+  EXPECT_EQ(r.stats.rejected, 1u);
+  EXPECT_EQ(r.messages, "cam.jsonl:1: invalid JSON at byte 73: nesting too deep\n");
+}
+
+TEST(IoJsonlReader, FailFast) {
+  const SourceSpec spec = make_spec({{"a", FieldType::Int32}});
+  const Result r = read_jsonl("{\"a\":1}\n{\"a\":x}\n{\"a\":3}\n", spec, OnError::Fail);
+  EXPECT_TRUE(r.stopped);
+  EXPECT_EQ(r.rows, (Rows{"1"}));
+  EXPECT_EQ(r.messages, "cam.jsonl:2: invalid JSON at byte 6: unexpected character\n");
+}
+
+TEST(IoJsonlReader, EmptyInputHasNoRows) {
+  const Result r = read_jsonl("", camera_spec());
+  EXPECT_TRUE(r.rows.empty());
+  EXPECT_EQ(r.stats.read, 0u);
+}
+
+}  // namespace
