@@ -139,7 +139,8 @@ literal
     | durationLiteral                                   # shorthandDuration
     ;
 
-durationLiteral : DURATION_VALUE ;
+// BAD_DURATION (`2sec`) is accepted here so that the front end can name the unknown unit.
+durationLiteral : DURATION_VALUE | BAD_DURATION ;
 
 identifier
     : IDENTIFIER
@@ -225,6 +226,10 @@ DECIMAL_VALUE
     | '.' DIGIT+ EXPONENT?
     | DIGIT+ EXPONENT
     ;
+// A number run into a word that is not a unit (`2sec`, `5mins`): one token, reported as an
+// unknown duration unit. It comes after DURATION_VALUE and DECIMAL_VALUE, which win ties of
+// equal length (`50ms`, `1e5`).
+BAD_DURATION   : DIGIT+ [A-Za-z] [A-Za-z0-9_]* ;
 
 STRING_LITERAL    : '\'' ( ~'\'' | '\'\'' )* '\'' ;
 IDENTIFIER        : [A-Za-z_] [A-Za-z0-9_]* ;

@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <string>
+#include <utility>
 
 namespace vlac {
 namespace {
@@ -81,6 +82,26 @@ std::vector<std::string_view> all_function_names() {
   for (const auto& a : kAggregates)
     if (a.id != AggregateFunction::CountStar) names.push_back(a.name);
   return names;
+}
+
+std::string_view vlac_name_for(std::string_view name) {
+  static constexpr std::pair<std::string_view, std::string_view> kOtherNames[] = {
+      {"STDDEV", "STDDEV_POP or STDDEV_SAMP"}, {"STDEV", "STDDEV_POP or STDDEV_SAMP"},
+      {"STDDEVP", "STDDEV_POP"},               {"STDEVP", "STDDEV_POP"},
+      {"VARIANCE", "VAR_POP or VAR_SAMP"},     {"VAR", "VAR_POP or VAR_SAMP"},
+      {"VARP", "VAR_POP"},                     {"MEAN", "AVG"},
+      {"AVERAGE", "AVG"},                      {"FIRST", "FIRST_VALUE"},
+      {"LAST", "LAST_VALUE"},                  {"LEN", "LENGTH"},
+      {"CHAR_LENGTH", "LENGTH"},               {"CEILING", "CEIL"},
+      {"POW", "POWER"},                        {"LOG", "LN or LOG10"},
+      {"IFNULL", "COALESCE"},                  {"NVL", "COALESCE"},
+      {"ISNULL", "COALESCE"},                  {"LCASE", "LOWER"},
+      {"UCASE", "UPPER"},                      {"SUBSTR", "SUBSTRING(s FROM i FOR n)"},
+  };
+  const std::string u = upper(name);
+  for (auto [other, ours] : kOtherNames)
+    if (other == u) return ours;
+  return {};
 }
 
 }  // namespace vlac

@@ -53,4 +53,8 @@ const AggregateInfo& aggregate_info(AggregateFunction id);
 /// Every function and aggregate name, for "did you mean" hints and completion.
 std::vector<std::string_view> all_function_names();
 
+/// What vlac calls a function that other SQL dialects name differently, for hints:
+/// "STDDEV_POP or STDDEV_SAMP" for STDDEV, "AVG" for MEAN; empty when `name` is not such a name.
+std::string_view vlac_name_for(std::string_view name);
+
 }  // namespace vlac

@@ -427,6 +427,14 @@ ExprPtr AstBuilder::duration(P::DurationLiteralContext* ctx) {
   const std::string text = ctx->getText();
   size_t digits = 0;
   while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
+  if (ctx->BAD_DURATION()) {  // `2sec`: a number run into a word that is not a unit
+    const std::string word = text.substr(digits), amount = text.substr(0, digits);
+    auto unit = short_unit_for(word);
+    diags_.error(e->range, "unknown duration unit '" + word + "'",
+                 unit ? "did you mean " + amount + *unit + "? (" + std::string(kShortUnitHint) + ")"
+                      : std::string(kShortUnitHint) + ", e.g. " + amount + "ms");
+    return e;
+  }
   auto unit = unit_nanoseconds(text.substr(digits));
   auto ns = unit ? duration_nanoseconds(text.substr(0, digits), *unit) : std::nullopt;
   if (!ns) diags_.error(e->range, "duration '" + text + "' is out of range", "a duration must fit in 64-bit nanoseconds (about 292 years)");
@@ -458,7 +466,9 @@ ExprPtr AstBuilder::literal(P::LiteralContext* ctx) {
     Identifier unit = identifier(c->unit);
     auto unit_ns = unit_nanoseconds(unit.name);
     if (!unit_ns) {
-      diags_.error(unit.range, "unknown interval unit '" + unit.name + "'", std::string(kUnitHint));
+      auto near = nearest_unit(unit.name);
+      diags_.error(unit.range, "unknown interval unit '" + unit.name + "'",
+                   near ? "did you mean " + *near + "? (" + std::string(kUnitHint) + ")" : std::string(kUnitHint));
       return e;
     }
     std::string amount = unquote(c->STRING_LITERAL()->getText());

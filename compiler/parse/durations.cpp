@@ -1,7 +1,9 @@
 #include "parse/durations.h"
 
+#include <algorithm>
 #include <cctype>
 #include <string>
+#include <vector>
 
 namespace vlac {
 
@@ -18,6 +20,76 @@ std::optional<int64_t> unit_nanoseconds(std::string_view unit) {
   };
   for (auto [name, ns] : kUnits)
     if (name == u) return ns;
+  return std::nullopt;
+}
+
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string out;
+  for (char c : s) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j)
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+}  // namespace
+
+std::optional<std::string> nearest_unit(std::string_view word) {
+  static constexpr std::string_view kWords[] = {"nanosecond", "microsecond", "millisecond", "second",
+                                                "minute",     "hour",        "day"};
+  const std::string w = lower(word);
+  std::optional<std::string> best;
+  size_t best_distance = std::max<size_t>(2, w.size() / 3) + 1;
+  for (std::string_view candidate : kWords) {
+    for (std::string c : {std::string(candidate), std::string(candidate) + "s"}) {
+      size_t d = edit_distance(w, c);
+      if (d < best_distance) {
+        best_distance = d;
+        best = c;
+      }
+    }
+  }
+  if (!best) {  // an abbreviation such as `secs` or `hrs`
+    static constexpr std::pair<std::string_view, std::string_view> kLong[] = {
+        {"ns", "nanosecond"}, {"us", "microsecond"}, {"ms", "millisecond"}, {"s", "second"},
+        {"min", "minute"},    {"h", "hour"},         {"d", "day"}};
+    if (auto short_unit = short_unit_for(word))
+      for (auto [s, l] : kLong)
+        if (s == *short_unit) best = std::string(l);
+  }
+  if (!best) return std::nullopt;
+  const bool lower_case = std::none_of(word.begin(), word.end(), [](char c) { return std::isupper(static_cast<unsigned char>(c)); });
+  if (!lower_case)
+    for (char& c : *best) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return best;
+}
+
+std::optional<std::string> short_unit_for(std::string_view word) {
+  const std::string w = lower(word);
+  static constexpr std::pair<std::string_view, std::string_view> kAbbreviations[] = {
+      {"sec", "s"},   {"secs", "s"},    {"nsec", "ns"},   {"nsecs", "ns"},  {"nanos", "ns"},
+      {"usec", "us"}, {"usecs", "us"},  {"micros", "us"}, {"msec", "ms"},   {"msecs", "ms"},
+      {"millis", "ms"}, {"m", "min"},   {"mins", "min"},  {"hr", "h"},      {"hrs", "h"},
+  };
+  for (auto [from, to] : kAbbreviations)
+    if (w == from) return std::string(to);
+  static constexpr std::pair<int64_t, std::string_view> kShort[] = {
+      {1, "ns"}, {1'000, "us"}, {1'000'000, "ms"}, {1'000'000'000, "s"},
+      {60'000'000'000, "min"}, {3'600'000'000'000, "h"}, {86'400'000'000'000, "d"}};
+  if (auto ns = unit_nanoseconds(w))  // a whole word: 2second, 5minutes
+    for (auto [n, name] : kShort)
+      if (n == *ns) return std::string(name);
   return std::nullopt;
 }
 

@@ -51,6 +51,7 @@ std::string token_display(const antlr4::dfa::Vocabulary& vocab, size_t type) {
     case VlacParser::DECIMAL_VALUE: return "";
     case VlacParser::STRING_LITERAL: return "a string";
     case VlacParser::DURATION_VALUE: return "a duration";
+    case VlacParser::BAD_DURATION: return "";
     case VlacParser::NULL_: return "NULL";
     case antlr4::Token::EOF: return "end of input";
     default: break;
@@ -75,37 +76,47 @@ bool is_name_like_keyword(size_t type) {
   }
 }
 
-/// Records the first syntax error of a statement as a vlac diagnostic.
+/// Records the first syntax error of a statement as a vlac diagnostic, without reporting it
+/// yet: parse_program decides whether it stands (see the missing-';' rule there).
 class SyntaxErrorListener : public antlr4::BaseErrorListener {
  public:
-  SyntaxErrorListener(Diagnostics& diags, const std::vector<uint32_t>& offsets)
-      : diags_(diags), offsets_(offsets) {}
+  explicit SyntaxErrorListener(const std::vector<uint32_t>& offsets) : offsets_(offsets) {}
 
   bool failed() const { return failed_; }
+  const Diagnostic& error() const { return error_; }
+  /// The index of the offending token in the statement's token stream (npos: unknown).
+  size_t bad_token_index() const { return bad_index_; }
 
   void syntaxError(antlr4::Recognizer* recognizer, antlr4::Token* bad, size_t, size_t,
                    const std::string&, std::exception_ptr) override {
     if (failed_) return;  // later errors of the same statement are usually echoes of the first
     failed_ = true;
+    if (bad) bad_index_ = bad->getTokenIndex();
     auto* parser = dynamic_cast<VlacParser*>(recognizer);
     SourceRange r = token_range(bad);
     std::string text = bad ? bad->getText() : "";
     std::string expected = expected_tokens(parser);
+    auto report = [&](std::string message, std::string hint = {}) {
+      error_ = {Severity::Error, r, std::move(message), std::move(hint)};
+    };
 
     if ((!bad || bad->getType() == antlr4::Token::EOF) && expected == "';'") {
-      diags_.error(r, "missing ';' at the end of the statement", "every statement ends with ';'");
+      report("missing ';' at the end of the statement", "every statement ends with ';'");
     } else if (!bad || bad->getType() == antlr4::Token::EOF) {
-      diags_.error(r, "unexpected end of input", expected.empty() ? "" : "expected " + expected);
+      report("unexpected end of input", expected.empty() ? "" : "expected " + expected);
     } else if (bad->getType() == VlacParser::SEMI) {
-      diags_.error(r, "unexpected ';': the statement is incomplete", expected.empty() ? "" : "expected " + expected);
+      report("unexpected ';': the statement is incomplete", expected.empty() ? "" : "expected " + expected);
     } else if (bad->getType() == VlacParser::UNRECOGNIZED) {
-      diags_.error(r, "unexpected character '" + text + "'", hint_for_character(text));
+      report("unexpected character '" + text + "'", hint_for_character(text));
     } else if (is_name_like_keyword(bad->getType()) && parser &&
                parser->getExpectedTokens().contains(static_cast<size_t>(VlacParser::IDENTIFIER))) {
-      diags_.error(r, "'" + text + "' is a reserved word and cannot be a name here",
-                   "quote it to use it as a name: \"" + text + "\"");
+      report("'" + text + "' is a reserved word and cannot be a name here",
+             "quote it to use it as a name: \"" + text + "\"");
+    } else if (after_comma(parser, bad) &&
+               (bad->getType() == VlacParser::FROM || bad->getType() == VlacParser::RPAREN)) {
+      report("syntax error: unexpected '" + text + "'", "remove the ',' before " + (bad->getType() == VlacParser::FROM ? text : "')'"));
     } else {
-      diags_.error(r, "syntax error: unexpected '" + text + "'", expected.empty() ? "" : "expected " + expected);
+      report("syntax error: unexpected '" + text + "'", expected.empty() ? "" : "expected " + expected);
     }
   }
 
@@ -117,12 +128,21 @@ class SyntaxErrorListener : public antlr4::BaseErrorListener {
     return {at(t->getStartIndex()), at(t->getStopIndex() + 1)};
   }
 
+  /// Whether the token before `bad` is a ',' (a list that ends in a comma).
+  static bool after_comma(VlacParser* parser, antlr4::Token* bad) {
+    if (!parser || bad->getTokenIndex() == 0 || bad->getTokenIndex() == static_cast<size_t>(-1)) return false;
+    antlr4::Token* prev = parser->getTokenStream()->get(bad->getTokenIndex() - 1);
+    return prev && prev->getType() == VlacParser::COMMA;
+  }
+
   static std::string hint_for_character(const std::string& c) {
     if (c == "\"") return "a quoted name needs a closing \"";
     if (c == "!") return "write <> or != for 'not equal', NOT for negation";
     if (c == "[" || c == "]" || c == "{" || c == "}") return "vlac uses ( ) for grouping";
     if (c == "&") return "write AND";
     if (c == "|") return "write OR, or || to concatenate strings";
+    if (c == "#") return "comments are written -- to the end of the line, or /* ... */";
+    if (c == "`") return "quote names with \"...\", not with backquotes";
     return "";
   }
 
@@ -147,10 +167,72 @@ class SyntaxErrorListener : public antlr4::BaseErrorListener {
     return out;
   }
 
-  Diagnostics& diags_;
   const std::vector<uint32_t>& offsets_;
   bool failed_ = false;
+  Diagnostic error_;
+  size_t bad_index_ = std::string::npos;
 };
+
+/// One statement's tokens, parsed: the parse tree lives as long as this object.
+struct ParsedStatement {
+  std::unique_ptr<antlr4::ListTokenSource> source;
+  std::unique_ptr<antlr4::CommonTokenStream> stream;
+  std::unique_ptr<VlacParser> parser;
+  std::unique_ptr<SyntaxErrorListener> listener;
+  VlacParser::SingleStatementContext* tree = nullptr;
+};
+
+/// Parses tokens[begin, stop) as one statement, with a ';' added after them when `add_semi`.
+std::unique_ptr<ParsedStatement> parse_statement(const std::vector<std::unique_ptr<antlr4::Token>>& tokens,
+                                                 size_t begin, size_t stop, bool add_semi,
+                                                 const std::vector<uint32_t>& offsets) {
+  std::vector<std::unique_ptr<antlr4::Token>> chunk;
+  for (size_t i = begin; i < stop; ++i) chunk.push_back(std::make_unique<antlr4::CommonToken>(tokens[i].get()));
+  antlr4::Token* last = tokens[stop - 1].get();
+  size_t next = last->getStopIndex() + 1;
+  if (add_semi) {
+    // A copy of the last token keeps its token source, which ANTLR's error recovery reads.
+    auto semi = std::make_unique<antlr4::CommonToken>(last);
+    semi->setType(VlacLexer::SEMI);
+    semi->setText(";");
+    semi->setStartIndex(next);
+    semi->setStopIndex(next - 1);  // takes no room in the source
+    semi->setLine(last->getLine());
+    chunk.push_back(std::move(semi));
+  }
+  auto eof = std::make_unique<antlr4::CommonToken>(antlr4::Token::EOF, "<EOF>");
+  eof->setStartIndex(next);
+  eof->setStopIndex(next - 1);
+  eof->setLine(last->getLine());
+  chunk.push_back(std::move(eof));
+
+  auto p = std::make_unique<ParsedStatement>();
+  p->source = std::make_unique<antlr4::ListTokenSource>(std::move(chunk));
+  p->stream = std::make_unique<antlr4::CommonTokenStream>(p->source.get());
+  p->parser = std::make_unique<VlacParser>(p->stream.get());
+  p->listener = std::make_unique<SyntaxErrorListener>(offsets);
+  p->parser->removeErrorListeners();
+  p->parser->addErrorListener(p->listener.get());
+  p->tree = p->parser->singleStatement();
+  return p;
+}
+
+/// The name a statement starting at tokens[begin] declares with CREATE STREAM, or "".
+std::string declared_stream(const std::vector<std::unique_ptr<antlr4::Token>>& tokens, size_t begin, size_t stop) {
+  if (stop - begin < 3 || tokens[begin]->getType() != VlacLexer::CREATE ||
+      tokens[begin + 1]->getType() != VlacLexer::STREAM)
+    return "";
+  const antlr4::Token* name = tokens[begin + 2].get();
+  if (name->getType() == VlacLexer::IDENTIFIER) return name->getText();
+  if (name->getType() != VlacLexer::QUOTED_IDENTIFIER) return "";
+  const std::string raw = name->getText();
+  std::string out;
+  for (size_t i = 1; i + 1 < raw.size(); ++i) {
+    out += raw[i];
+    if (raw[i] == '"' && i + 2 < raw.size() && raw[i + 1] == '"') ++i;
+  }
+  return out;
+}
 
 /// Reports unterminated comments and quotes, which the lexer leaves as stray characters, and
 /// returns the index of the first token they swallow (everything after them belongs to them).
@@ -206,47 +288,53 @@ ast::Program parse_program(const SourceFile& file, Diagnostics& diags) {
     tokens.resize(kept);
   }
 
+  // Builds the AST of a statement that parsed; one with errors is left out, but the stream it
+  // declares is remembered, so that statements reading it are not reported as reading an
+  // unknown stream.
+  auto build = [&](const ParsedStatement& parsed, const std::string& declared) {
+    size_t before = diags.error_count();
+    AstBuilder builder(diags, offsets);
+    ast::Statement st = builder.statement(parsed.tree->statement());
+    if (diags.error_count() == before) program.statements.push_back(std::move(st));
+    else if (!declared.empty()) program.broken_streams.push_back(declared);
+  };
+
   // Split at every ';' and parse each statement on its own.
   size_t begin = 0;
   while (begin < tokens.size()) {
     size_t end = begin;
     while (end < tokens.size() && tokens[end]->getType() != VlacLexer::SEMI) ++end;
     size_t stop = std::min(end + 1, tokens.size());  // include the ';' when there is one
+    const std::string declared = declared_stream(tokens, begin, stop);
 
-    // The stream a CREATE STREAM declares: if the statement is broken, statements that read
-    // the stream are not also reported as reading an unknown stream.
-    std::string declared;
-    if (stop - begin >= 3 && tokens[begin]->getType() == VlacLexer::CREATE &&
-        tokens[begin + 1]->getType() == VlacLexer::STREAM &&
-        tokens[begin + 2]->getType() == VlacLexer::IDENTIFIER)
-      declared = tokens[begin + 2]->getText();
-
-    std::vector<std::unique_ptr<antlr4::Token>> chunk;
-    for (size_t i = begin; i < stop; ++i) chunk.push_back(std::make_unique<antlr4::CommonToken>(tokens[i].get()));
-    antlr4::Token* last = tokens[stop - 1].get();
-    auto eof = std::make_unique<antlr4::CommonToken>(antlr4::Token::EOF, "<EOF>");
-    eof->setStartIndex(last->getStopIndex() + 1);
-    eof->setStopIndex(last->getStopIndex());
-    eof->setLine(last->getLine());
-    chunk.push_back(std::move(eof));
-    begin = stop;
-
-    antlr4::ListTokenSource source(std::move(chunk));
-    antlr4::CommonTokenStream stream(&source);
-    VlacParser parser(&stream);
-    SyntaxErrorListener listener(diags, offsets);
-    parser.removeErrorListeners();
-    parser.addErrorListener(&listener);
-    VlacParser::SingleStatementContext* tree = parser.singleStatement();
-    if (listener.failed()) {
-      if (!declared.empty()) program.broken_streams.push_back(declared);
+    std::unique_ptr<ParsedStatement> parsed = parse_statement(tokens, begin, stop, false, offsets);
+    if (!parsed->listener->failed()) {
+      build(*parsed, declared);
+      begin = stop;
       continue;
     }
-
-    size_t before = diags.error_count();
-    AstBuilder builder(diags, offsets);
-    ast::Statement st = builder.statement(tree->statement());
-    if (diags.error_count() == before) program.statements.push_back(std::move(st));
+    // A statement that stops at a CREATE or SELECT opening a line, after what is a whole
+    // statement by itself, lacks its ';': report that, and parse the next statement normally.
+    size_t bad = parsed->listener->bad_token_index();
+    if (bad != std::string::npos && bad > 0 && begin + bad < stop) {
+      const antlr4::Token* next = tokens[begin + bad].get();
+      const antlr4::Token* prev = tokens[begin + bad - 1].get();
+      if ((next->getType() == VlacLexer::CREATE || next->getType() == VlacLexer::SELECT) &&
+          next->getLine() > prev->getLine()) {
+        std::unique_ptr<ParsedStatement> head = parse_statement(tokens, begin, begin + bad, true, offsets);
+        if (!head->listener->failed()) {
+          uint32_t at = offsets[std::min<size_t>(prev->getStopIndex() + 1, offsets.size() - 1)];
+          diags.error({at, at}, "missing ';' at the end of the statement", "every statement ends with ';'");
+          build(*head, declared);
+          begin += bad;
+          continue;
+        }
+      }
+    }
+    const Diagnostic& d = parsed->listener->error();
+    diags.error(d.range, d.message, d.hint);
+    if (!declared.empty()) program.broken_streams.push_back(declared);
+    begin = stop;
   }
   return program;
 }

@@ -9,7 +9,9 @@
 namespace vlac {
 
 /// Parses a whole program. Statements with syntax errors are reported and left out, so that the
-/// binder can still check the rest; every other statement is returned in order.
+/// binder can still check the rest (the streams they declare are listed in broken_streams);
+/// every other statement is returned in order. A statement missing its ';' before a CREATE or
+/// SELECT that opens a line is reported as such and kept, and the next one is parsed normally.
 ast::Program parse_program(const SourceFile& file, Diagnostics& diags);
 
 }  // namespace vlac

@@ -167,21 +167,49 @@ class ProgramBinder {
     Scope scope;
     scope.add(src.name, src.schema);
     ExprBinder eb(scope, diags_, "a WATERMARK clause");
-    ScalarExprPtr e = eb.bind(*wm.expr);
-    if (!e) return false;
-    const std::string form = wm.column.name + " - INTERVAL '50' MILLISECOND";
-    int col = static_cast<int>(it - src.schema.columns.begin());
+    const int col = static_cast<int>(it - src.schema.columns.begin());
+    const std::string& ts = wm.column.name;
+    auto is_time_column = [&](const ScalarExprPtr& e) { return e->op == ExprOp::Column && e->column == col; };
+    // The bound in the hints: the number written without a unit, else 50 milliseconds.
+    std::string amount = "50";
     std::optional<int64_t> bound;
-    if (e->op == ExprOp::Column && e->column == col) bound = 0;
-    else if (e->op == ExprOp::Sub && e->args[0]->op == ExprOp::Column && e->args[0]->column == col)
-      bound = constant_interval(*e->args[1]);
+    const auto* sub = wm.expr->kind == ExprKind::Binary ? static_cast<const BinaryExpr*>(wm.expr.get()) : nullptr;
+    if (sub && sub->op == BinaryOp::Sub) {
+      // `ts - bound`: the two sides are checked on their own, so that the error names the bound.
+      ScalarExprPtr left = eb.bind(*sub->left);
+      ScalarExprPtr right = eb.bind(*sub->right);
+      if (!left || !right) return false;
+      if (sub->right->kind == ExprKind::Literal) {
+        const auto& lit = static_cast<const LiteralExpr&>(*sub->right);
+        if (lit.literal == LiteralKind::Integer || lit.literal == LiteralKind::Decimal) amount = lit.text;
+      }
+      const std::string form = ts + " - INTERVAL '" + amount + "' MILLISECOND";
+      if (is_time_column(left) && right->type.type.kind != TypeKind::Interval) {
+        diags_.error(sub->right->range, "the watermark bound must be an INTERVAL, not " + type_name(right->type.type),
+                     "write WATERMARK FOR " + ts + " AS " + form);
+        return false;
+      }
+      if (is_time_column(left)) {
+        bound = constant_interval(*right);
+        if (bound && *bound < 0) {
+          diags_.error(sub->right->range, "the watermark bound must not be negative",
+                       "write WATERMARK FOR " + ts + " AS " + ts + " - " + interval_literal(*bound == INT64_MIN ? 50'000'000 : -*bound));
+          return false;
+        }
+        if (!bound) {
+          diags_.error(sub->right->range, "the watermark bound must be a constant interval",
+                       "write WATERMARK FOR " + ts + " AS " + form);
+          return false;
+        }
+      }
+    } else {
+      ScalarExprPtr e = eb.bind(*wm.expr);
+      if (!e) return false;
+      if (is_time_column(e)) bound = 0;
+    }
     if (!bound) {
       diags_.error(wm.expr->range, "a WATERMARK must be the event-time column minus a constant interval",
-                   "write WATERMARK FOR " + wm.column.name + " AS " + form);
-      return false;
-    }
-    if (*bound < 0) {
-      diags_.error(wm.expr->range, "the watermark bound must not be negative", "write WATERMARK FOR " + wm.column.name + " AS " + form);
+                   "write WATERMARK FOR " + ts + " AS " + ts + " - INTERVAL '50' MILLISECOND");
       return false;
     }
     it->time_attribute = true;
@@ -195,6 +223,9 @@ class ProgramBinder {
     bool declared = declare(st.name);
     SelectBinder sb(catalog_, diags_, caps);
     PlanNodePtr plan = sb.bind_query(*st.query);
+    // A derived stream with errors is remembered as broken: statements that read it are still
+    // checked, without an echo ("used before it is declared") of its errors.
+    if (declared && !plan) catalog_.broken.insert(st.name.name);
     if (!declared || !plan) return nullptr;
     catalog_.streams[st.name.name] = plan;
     return plan;

@@ -45,4 +45,13 @@ std::optional<int64_t> constant_integer(const ScalarExpr& e) {
   return evaluate(e);
 }
 
+std::string interval_literal(int64_t ns) {
+  static constexpr std::pair<int64_t, const char*> kUnits[] = {
+      {86'400'000'000'000, "DAY"}, {3'600'000'000'000, "HOUR"}, {60'000'000'000, "MINUTE"},
+      {1'000'000'000, "SECOND"},   {1'000'000, "MILLISECOND"},  {1'000, "MICROSECOND"}};
+  for (auto [unit, name] : kUnits)
+    if (ns != 0 && ns % unit == 0) return "INTERVAL '" + std::to_string(ns / unit) + "' " + name;
+  return "INTERVAL '" + std::to_string(ns) + "' NANOSECOND";
+}
+
 }  // namespace vlac

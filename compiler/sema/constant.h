@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 
 #include "plan/scalar_expr.h"
 
@@ -11,5 +12,8 @@ namespace vlac {
 
 std::optional<int64_t> constant_interval(const ScalarExpr& e);
 std::optional<int64_t> constant_integer(const ScalarExpr& e);
+
+/// A duration as an INTERVAL literal in the largest unit that divides it: INTERVAL '50' MILLISECOND.
+std::string interval_literal(int64_t ns);
 
 }  // namespace vlac

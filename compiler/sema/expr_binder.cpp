@@ -24,6 +24,33 @@ bool any_nullable(const std::vector<ScalarExprPtr>& args) {
 
 std::string describe(Type t) { return type_name(t); }
 
+/// For an ISO-8601 timestamp with a field out of range, which one ("hour 25 is out of range");
+/// "" when the text is malformed in another way.
+std::string timestamp_field_problem(const std::string& s) {
+  auto field = [&](size_t at, size_t n, uint32_t* v) {
+    if (at + n > s.size()) return false;
+    *v = 0;
+    for (size_t i = at; i < at + n; ++i) {
+      if (s[i] < '0' || s[i] > '9') return false;
+      *v = *v * 10 + static_cast<uint32_t>(s[i] - '0');
+    }
+    return true;
+  };
+  uint32_t year, month, day, hour, minute, second;
+  if (s.size() < 19 || !field(0, 4, &year) || s[4] != '-' || !field(5, 2, &month) || s[7] != '-' ||
+      !field(8, 2, &day) || !(s[10] == 'T' || s[10] == 't' || s[10] == ' ') || !field(11, 2, &hour) ||
+      s[13] != ':' || !field(14, 2, &minute) || s[16] != ':' || !field(17, 2, &second))
+    return "";
+  if (month < 1 || month > 12) return "month " + std::to_string(month) + " is out of range";
+  const uint32_t days = rt::detail::days_in_month(year, month);
+  if (day < 1 || day > days)
+    return "day " + std::to_string(day) + " is out of range (" + s.substr(0, 7) + " has " + std::to_string(days) + " days)";
+  if (hour > 23) return "hour " + std::to_string(hour) + " is out of range";
+  if (minute > 59) return "minute " + std::to_string(minute) + " is out of range";
+  if (second > 59) return "second " + std::to_string(second) + " is out of range";
+  return "";
+}
+
 }  // namespace
 
 ScalarExprPtr coerce(ScalarExprPtr e, Type t) {
@@ -128,7 +155,8 @@ bool ExprBinder::require_bool(const ScalarExprPtr& e, const std::string& what) {
 ScalarExprPtr ExprBinder::bind_in_aggregate_query(const Expr& e) {
   if (e.kind == ExprKind::Call) {
     const auto& c = static_cast<const CallExpr&>(e);
-    if (!c.over && (c.star || find_aggregate(c.function.name))) return call(c);
+    const AggregateInfo* a = find_aggregate(c.function.name);
+    if (!c.over && (c.star || (a && !a->over_only))) return call(c);
   }
   // Does the whole expression equal a group key (or a window column)?
   Diagnostics scratch;
@@ -153,6 +181,7 @@ ScalarExprPtr ExprBinder::bind_in_aggregate_query(const Expr& e) {
       diags_.error(scratch.all().front().range, scratch.all().front().message, scratch.all().front().hint);
       return nullptr;
     }
+    if (agg_->keys_incomplete) return nullptr;  // it may be the GROUP BY key that failed
     const auto& c = static_cast<const ColumnExpr&>(e);
     diags_.error(e.range, "column '" + c.name.name + "' must be in GROUP BY or inside an aggregate",
                  "group by it, or aggregate it, e.g. MAX(" + c.name.name + ")");
@@ -211,7 +240,8 @@ ScalarExprPtr ExprBinder::literal(const LiteralExpr& e) {
     case LiteralKind::Timestamp: {
       int64_t ns = 0;
       if (!rt::parse_timestamp(e.text.data(), e.text.size(), &ns)) {
-        diags_.error(e.range, "invalid timestamp '" + e.text + "'",
+        const std::string problem = timestamp_field_problem(e.text);
+        diags_.error(e.range, "invalid timestamp '" + e.text + "'" + (problem.empty() ? "" : ": " + problem),
                      "write ISO-8601, e.g. TIMESTAMP '2026-11-24T06:31:29.5Z'");
         return nullptr;
       }
@@ -336,13 +366,30 @@ ScalarExprPtr ExprBinder::arithmetic(const BinaryExpr& e, ScalarExprPtr l, Scala
     return make(Type::interval(), lt, Type::int64());
   if (lt.is_integer() && rt.kind == K::Interval && op == ExprOp::Mul) return make(Type::interval(), Type::int64(), rt);
 
+  // The error underlines the whole expression, as comparison errors do.
   std::string hint;
-  if (lt.kind == K::Timestamp && rt.is_numeric())
+  if ((lt.kind == K::Timestamp || lt.kind == K::Interval) && rt.is_numeric() && (op == ExprOp::Add || op == ExprOp::Sub)) {
+    // `ts + 33`: the unit is missing.
+    const Expr& right = *e.right;
+    if (right.kind == ExprKind::Literal && static_cast<const LiteralExpr&>(right).literal == LiteralKind::Integer) {
+      const std::string& n = static_cast<const LiteralExpr&>(right).text;
+      if (e.left->kind == ExprKind::Column) {
+        const auto& c = static_cast<const ColumnExpr&>(*e.left);
+        const std::string left = (c.qualifier ? c.qualifier->name + "." : "") + c.name.name;
+        hint = "give the number a unit, e.g. " + left + " " + op_symbol(op) + " " + n + "ms";
+      } else {
+        hint = "give the number a unit, e.g. " + n + "ms or INTERVAL '" + n + "' MILLISECOND";
+      }
+    } else {
+      hint = "add a duration instead, e.g. ts + INTERVAL '1' SECOND";
+    }
+  } else if (lt.kind == K::Timestamp && rt.is_numeric()) {
     hint = "add a duration instead, e.g. ts + INTERVAL '1' SECOND";
-  else if (lt.is_string() || rt.is_string())
+  } else if (lt.is_string() || rt.is_string()) {
     hint = op == ExprOp::Add ? "concatenate strings with ||" : "convert with CAST(x AS DOUBLE)";
-  diags_.error(e.op_range, "operator " + op_symbol(op) + " cannot take " + describe(l->type.type) + " and " +
-                               describe(r->type.type), hint);
+  }
+  diags_.error(e.range, "operator " + op_symbol(op) + " cannot take " + describe(l->type.type) + " and " +
+                            describe(r->type.type), hint);
   return nullptr;
 }
 
@@ -557,7 +604,9 @@ ScalarExprPtr ExprBinder::call(const CallExpr& e) {
   for (auto n : all_function_names()) names.emplace_back(n);
   std::string upper;
   for (char c : e.function.name) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  diags_.error(e.function.range, "unknown function '" + e.function.name + "'", did_you_mean(upper, names));
+  std::string_view ours = vlac_name_for(e.function.name);
+  diags_.error(e.function.range, "unknown function '" + e.function.name + "'",
+               ours.empty() ? did_you_mean(upper, names) : "did you mean " + std::string(ours) + "?");
   return nullptr;
 }
 
@@ -665,7 +714,8 @@ ScalarExprPtr ExprBinder::aggregate_call(const CallExpr& e, const AggregateInfo&
     ExprBinder input(scope_, diags_, "an aggregate's argument");
     if (e.args[0]->kind == ExprKind::Call) {
       const auto& inner = static_cast<const CallExpr&>(*e.args[0]);
-      if (!inner.over && (inner.star || find_aggregate(inner.function.name))) {
+      const AggregateInfo* a = find_aggregate(inner.function.name);
+      if (!inner.over && (inner.star || (a && !a->over_only))) {
         diags_.error(inner.range, "aggregates cannot be nested", "compute the inner aggregate in a derived stream");
         return nullptr;
       }
@@ -707,9 +757,17 @@ ScalarExprPtr ExprBinder::over_call(const CallExpr& e, const AggregateInfo* agg)
   ScalarExprPtr order = input.bind(*o.order_by);
   if (!order) return nullptr;
   if (order->op != ExprOp::Column || !scope_.schema().columns[order->column].time_attribute) {
-    std::string hint = over_->time_column >= 0
-                           ? "order by the event-time column: ORDER BY " + scope_.schema().columns[over_->time_column].name
-                           : "declare a WATERMARK on the source stream to give it event time";
+    std::string hint;
+    if (over_->time_column >= 0) {
+      hint = "order by the event-time column: ORDER BY " + scope_.schema().columns[over_->time_column].name;
+    } else if (!over_->source_without_watermark.empty() && order->op == ExprOp::Column &&
+               order->type.type.kind == TypeKind::Timestamp) {
+      const std::string& ts = scope_.schema().columns[order->column].name;
+      hint = "'" + over_->source_without_watermark + "' has no event time; add a WATERMARK clause to its CREATE STREAM: "
+             "WATERMARK FOR " + ts + " AS " + ts + " - INTERVAL '1' SECOND";
+    } else {
+      hint = "declare a WATERMARK on the source stream to give it event time";
+    }
     diags_.error(o.order_by->range, "OVER must be ordered by the input's event-time column", hint);
     return nullptr;
   }

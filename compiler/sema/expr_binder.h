@@ -19,6 +19,7 @@ struct AggregateContext {
   bool windowed = false;
   int window_start_input = -1, window_end_input = -1, window_time_input = -1;
   bool global = false;  // no GROUP BY and no window: one row even over empty input
+  bool keys_incomplete = false;  // a GROUP BY key failed (reported): "must be in GROUP BY" would echo it
 
   int window_output(int which) const { return static_cast<int>(keys.size()) + which; }
   int call_output(int i) const { return static_cast<int>(keys.size()) + (windowed ? 3 : 0) + i; }
@@ -32,6 +33,7 @@ struct OverContext {
   std::vector<ScalarExprPtr> partition_keys;
   bool partition_set = false;
   SourceRange first_over;
+  std::string source_without_watermark;  // the source stream read, when it has no event time
 };
 
 class ExprBinder {

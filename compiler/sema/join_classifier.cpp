@@ -107,6 +107,16 @@ Schema joined_schema(const Schema& l, const Schema& r, bool right_nullable, bool
   return s;
 }
 
+/// A column of the joined row as the user would write it: `alias.name`.
+std::string qualified(const Scope& scope, int column) {
+  const std::string& name = scope.schema().columns[column].name;
+  for (const ScopeRelation& r : scope.relations())
+    if (column >= r.first_column && column < r.first_column + r.column_count && !r.name.empty()) return r.name + "." + name;
+  return name;
+}
+
+std::string duration_text(int64_t ns) { return ns == 0 ? "0s" : format_duration(ns); }
+
 const char* kNoneOfThem =
     "a stream join must be an interval join (bound right.ts on both sides of left.ts, e.g. "
     "b.ts BETWEEN a.ts - INTERVAL '50' MILLISECOND AND a.ts + INTERVAL '50' MILLISECOND), an "
@@ -164,11 +174,27 @@ PlanNodePtr classify_join(const ast::Join& join, ScalarExprPtr condition, const 
 
   // ---- as-of ----
   if (join.kind == ast::JoinKind::Asof || join.kind == ast::JoinKind::LeftAsof) {
-    bool ok = bounds.size() == 1 && !bounds[0].lower && bounds[0].upper == 0 && !bounds[0].strict;
-    if (!ok || !residual.empty()) {
-      SourceRange at = !residual.empty() ? residual[0]->range : bounds.size() > 1 ? bounds[1].range : join.condition->range;
-      diags.error(at, "an ASOF JOIN condition must be key equalities and left.ts >= right.ts",
-                  "e.g. a ASOF JOIN b ON a.robot_id = b.robot_id AND a.ts >= b.ts");
+    const char* kAsofForm = "an ASOF JOIN condition must be key equalities and left.ts >= right.ts";
+    if (!residual.empty() || bounds.size() > 1) {
+      SourceRange at = !residual.empty() ? residual[0]->range : bounds[1].range;
+      diags.error(at, kAsofForm, "e.g. a ASOF JOIN b ON a.robot_id = b.robot_id AND a.ts >= b.ts");
+      return nullptr;
+    }
+    if (bounds.empty()) {
+      std::string hint = "e.g. a ASOF JOIN b ON a.robot_id = b.robot_id AND a.ts >= b.ts";
+      auto lt = left.plan->schema.event_time(), rt = right.plan->schema.event_time();
+      if (lt && rt) hint = "add AND " + qualified(scope, *lt) + " >= " + qualified(scope, nl + *rt);
+      diags.error(join.condition->range, kAsofForm, hint);
+      return nullptr;
+    }
+    const TimeBound& b = bounds[0];
+    if (b.lower || b.upper != 0 || b.strict) {
+      const std::string form = qualified(scope, b.left_column) + " >= " + qualified(scope, b.right_column);
+      if (!b.upper && b.lower == 0 && !b.strict)
+        diags.error(b.range, "this ASOF JOIN comparison is the wrong way round",
+                    "write " + form + " (the left side's time >= the right side's time)");
+      else
+        diags.error(b.range, "an ASOF JOIN must compare the times as left.ts >= right.ts", "write " + form);
       return nullptr;
     }
     auto node = std::make_shared<AsofJoinNode>();
@@ -185,10 +211,34 @@ PlanNodePtr classify_join(const ast::Join& join, ScalarExprPtr condition, const 
   // ---- window join ----
   if (left.windowed && right.windowed) {
     const WindowSpec &a = left.window, &b = right.window;
-    if (a.kind != b.kind || a.size != b.size || a.slide != b.slide || a.gap != b.gap || a.offset != b.offset) {
-      diags.error(join.range, "a window join needs two windows of the same kind and size",
-                  "left is " + window_kind_name(a.kind) + ", right is " + window_kind_name(b.kind) +
-                      "; use the same function and the same intervals on both sides");
+    // Point at what differs, in the right side's window when it is written here.
+    const ast::WindowCall* rw = join.right->kind == ast::RelationKind::Window ? join.right->window.get() : nullptr;
+    if (a.kind != b.kind) {
+      diags.error(rw ? rw->function.range : join.right->range,
+                  "a window join needs windows of the same kind, but the left is " + window_kind_name(a.kind) +
+                      " and the right is " + window_kind_name(b.kind),
+                  "use the same window function, with the same intervals, on both sides");
+      return nullptr;
+    }
+    struct Field { const char* name; int64_t left, right; size_t arg; };
+    std::vector<Field> fields;
+    switch (a.kind) {
+      case WindowKind::Tumble: fields = {{"size", a.size, b.size, 0}, {"offset", a.offset, b.offset, 1}}; break;
+      case WindowKind::Hop:
+        fields = {{"slide", a.slide, b.slide, 0}, {"size", a.size, b.size, 1}, {"offset", a.offset, b.offset, 2}};
+        break;
+      case WindowKind::Session: fields = {{"gap", a.gap, b.gap, 0}}; break;
+      case WindowKind::Cumulate:
+        fields = {{"step", a.slide, b.slide, 0}, {"max size", a.size, b.size, 1}, {"offset", a.offset, b.offset, 2}};
+        break;
+    }
+    for (const Field& f : fields) {
+      if (f.left == f.right) continue;
+      const std::string what = window_kind_name(a.kind) + " " + f.name + "s";
+      diags.error(rw && f.arg < rw->args.size() ? rw->args[f.arg]->range : join.right->range,
+                  std::string("a window join needs windows of the same ") + f.name + ", but the " + what + " differ: " +
+                      duration_text(f.left) + " and " + duration_text(f.right),
+                  std::string("use the same ") + f.name + " on both sides, e.g. " + duration_text(f.left));
       return nullptr;
     }
     if (lws < 0 || lwe < 0) {
@@ -232,13 +282,14 @@ PlanNodePtr classify_join(const ast::Join& join, ScalarExprPtr condition, const 
     if (b.lower) lower = lower ? std::max(*lower, *b.lower) : *b.lower;
     if (b.upper) upper = upper ? std::min(*upper, *b.upper) : *b.upper;
   }
-  const std::string lname = schema.columns[first.left_column].name, rname = schema.columns[first.right_column].name;
   if (!lower || !upper) {
-    diags.error(join.condition->range,
-                std::string("this interval join bounds ") + rname + " only " + (lower ? "from below" : "from above"),
-                std::string("add the other bound, e.g. ") + (lower ? "AND " + rname + " <= " + lname + " + INTERVAL '1' SECOND"
-                                                                   : "AND " + rname + " >= " + lname + " - INTERVAL '1' SECOND") +
-                    "; " + kNoneOfThem);
+    // Suggest the mirror image of the bound that is there (which is never below it).
+    const std::string l = qualified(scope, first.left_column), r = qualified(scope, first.right_column);
+    int64_t k = lower ? *lower : *upper;
+    k = k == INT64_MIN ? INT64_MAX : k < 0 ? -k : k;
+    if (k == 0) k = 1'000'000'000;
+    diags.error(first.range, "this interval join bounds " + r + " only " + (lower ? "from below" : "from above"),
+                "add the other bound, e.g. AND " + r + (lower ? " <= " + l + " + " : " >= " + l + " - ") + interval_literal(k));
     return nullptr;
   }
   if (*lower > *upper) {

@@ -11,10 +11,15 @@ using namespace vlac::ast;
 
 namespace {
 
+/// An aggregate call without OVER. LAG without OVER is not one: it is an error of its own
+/// ("LAG needs an OVER clause"), not a reason to make the query an aggregate query.
 bool is_aggregate_call(const Expr& e) {
   if (e.kind != ExprKind::Call) return false;
   const auto& c = static_cast<const CallExpr&>(e);
-  return !c.over && (c.star || find_aggregate(c.function.name));
+  if (c.over) return false;
+  if (c.star) return true;
+  const AggregateInfo* agg = find_aggregate(c.function.name);
+  return agg && !agg->over_only;
 }
 
 /// Whether `e` contains an aggregate call (or, with `over`, an OVER call) outside OVER clauses.
@@ -136,12 +141,44 @@ std::optional<SelectBinder::BoundRelation> SelectBinder::bind_relation(const Rel
   return out;
 }
 
+namespace {
+
+/// Whether `plan` is the result of a GROUP BY without a window (through a HAVING filter at most).
+bool is_unwindowed_group_by(const PlanNodePtr& plan) {
+  PlanNodePtr p = plan;
+  if (p->kind == PlanKind::Project) p = p->inputs[0];
+  if (p->kind == PlanKind::Filter) p = p->inputs[0];
+  return p->kind == PlanKind::GroupAggregate;
+}
+
+/// What each argument after the time column is called, per window function.
+const char* window_argument_name(ast::WindowKind kind, size_t i) {
+  static const char* kTumble[] = {"size", "offset"};
+  static const char* kHop[] = {"slide", "size", "offset"};
+  static const char* kSession[] = {"gap"};
+  static const char* kCumulate[] = {"step", "max size", "offset"};
+  switch (kind) {
+    case ast::WindowKind::Tumble: return i < 2 ? kTumble[i] : "argument";
+    case ast::WindowKind::Hop: return i < 3 ? kHop[i] : "argument";
+    case ast::WindowKind::Session: return i < 1 ? kSession[i] : "argument";
+    case ast::WindowKind::Cumulate: return i < 3 ? kCumulate[i] : "argument";
+  }
+  return "argument";
+}
+
+}  // namespace
+
+/// A window's arguments are checked even when its time column is wrong, and a window with bad
+/// arguments still has its columns (window_start, ...), so that the rest of the SELECT is
+/// checked too: the result is then marked `broken`.
 std::optional<SelectBinder::BoundRelation> SelectBinder::bind_window(const Relation& r) {
   const WindowCall& w = *r.window;
   std::optional<BoundRelation> in = bind_relation(*w.input);
   if (!in) return std::nullopt;
+  bool broken = in->broken;
   PlanNodePtr input = in->side.plan;
-  const std::string input_name = w.input->kind == RelationKind::Stream ? w.input->stream.name : "the subquery";
+  const bool named = w.input->kind == RelationKind::Stream;
+  const std::string input_name = named ? "'" + w.input->stream.name + "'" : "the subquery";
   const std::string fn = window_kind_name(static_cast<vlac::WindowKind>(w.kind));
 
   // The time column must be one of the input's event-time columns.
@@ -153,23 +190,27 @@ std::optional<SelectBinder::BoundRelation> SelectBinder::bind_window(const Relat
     std::vector<std::string> names;
     for (const Column& c : input->schema.columns)
       if (c.resolvable) names.push_back(c.name);
-    diags_.error(w.time_column.range, "unknown column '" + w.time_column.name + "' in '" + input_name + "'",
+    diags_.error(w.time_column.range, "unknown column '" + w.time_column.name + "' in " + input_name,
                  did_you_mean(w.time_column.name, names));
-    return std::nullopt;
-  }
-  if (!input->schema.columns[time].time_attribute) {
+    broken = true;
+  } else if (!input->schema.columns[time].time_attribute) {
+    // Without any event time, the stream itself is the problem: point at it.
     if (!event_time && input->kind == PlanKind::Source) {
-      diags_.error(w.time_column.range, "stream '" + input_name + "' has no event time, so " + fn + " cannot window it",
+      diags_.error(w.input->range, "stream " + input_name + " has no event time, so " + fn + " cannot window it",
                    "add a WATERMARK clause to its CREATE STREAM: WATERMARK FOR " + w.time_column.name + " AS " +
                        w.time_column.name + " - INTERVAL '1' SECOND");
+    } else if (!event_time && is_unwindowed_group_by(input)) {
+      diags_.error(w.input->range, input_name + " has no event-time column, so " + fn + " cannot window it",
+                   "a GROUP BY without a window has no event time (it emits once, at the end of input); " +
+                       input_name + " needs a window of its own, such as TUMBLE");
     } else if (!event_time) {
-      diags_.error(w.time_column.range, "'" + input_name + "' has no event-time column, so " + fn + " cannot window it",
+      diags_.error(w.input->range, input_name + " has no event-time column, so " + fn + " cannot window it",
                    "select its input's event-time column (or window_time of a windowed result) in its SELECT list");
     } else {
-      diags_.error(w.time_column.range, "'" + w.time_column.name + "' is not an event-time column of '" + input_name + "'",
+      diags_.error(w.time_column.range, "'" + w.time_column.name + "' is not an event-time column of " + input_name,
                    "window on its event time: " + input->schema.columns[*event_time].name);
     }
-    return std::nullopt;
+    broken = true;
   }
 
   // Sizes, slides, gaps and offsets are constant intervals.
@@ -178,66 +219,75 @@ std::optional<SelectBinder::BoundRelation> SelectBinder::bind_window(const Relat
   if (w.kind == ast::WindowKind::Hop) { min_args = 2; max_args = 3; usage = "HOP(stream, time_column, slide, size [, offset])"; }
   if (w.kind == ast::WindowKind::Session) { min_args = 1; max_args = 1; usage = "SESSION(stream, time_column, gap)"; }
   if (w.kind == ast::WindowKind::Cumulate) { min_args = 2; max_args = 3; usage = "CUMULATE(stream, time_column, step, max_size [, offset])"; }
+  WindowSpec spec;
+  spec.kind = static_cast<vlac::WindowKind>(w.kind);
+  spec.time_column = time;
   if (w.args.size() < min_args || w.args.size() > max_args) {
     diags_.error(r.range, fn + " takes " + std::to_string(min_args + 2) +
                               (max_args > min_args ? " or " + std::to_string(max_args + 2) : "") + " arguments, not " +
                               std::to_string(w.args.size() + 2),
                  "write " + usage);
-    return std::nullopt;
-  }
-  std::vector<int64_t> values;
-  Scope empty;
-  for (const auto& a : w.args) {
-    ExprBinder b(empty, diags_, "a window argument");
-    ScalarExprPtr v = b.bind(*a);
-    if (!v) return std::nullopt;
-    auto ns = constant_interval(*v);
-    if (!ns) {
-      diags_.error(a->range, fn + "'s arguments must be constant intervals, not " + type_name(v->type.type),
-                   "e.g. INTERVAL '1' SECOND or 1s");
-      return std::nullopt;
+    broken = true;
+  } else {
+    // The arguments are bound over the input's columns, so that one computed from a column is
+    // reported as not constant rather than as an unknown column.
+    Scope input_scope;
+    input_scope.add(in->name, input->schema);
+    std::vector<std::optional<int64_t>> values;
+    for (size_t i = 0; i < w.args.size(); ++i) {
+      const Expr& a = *w.args[i];
+      const std::string what = fn + "'s " + window_argument_name(w.kind, i);
+      ExprBinder b(input_scope, diags_, "a window argument");
+      ScalarExprPtr v = b.bind(a);
+      std::optional<int64_t> ns = v ? constant_interval(*v) : std::nullopt;
+      if (v && !ns) {
+        std::string example = "e.g. INTERVAL '1' SECOND or 1s";
+        if (a.kind == ExprKind::Literal && static_cast<const LiteralExpr&>(a).literal == LiteralKind::Integer) {
+          const std::string& n = static_cast<const LiteralExpr&>(a).text;
+          example = "give it a unit, e.g. INTERVAL '" + n + "' SECOND or " + n + "s";
+        }
+        diags_.error(a.range, what + " must be a constant interval" +
+                                  (v->type.type.kind == TypeKind::Interval ? "" : ", not " + type_name(v->type.type)),
+                     example);
+      }
+      if (!ns) broken = true;
+      values.push_back(ns);
     }
-    values.push_back(*ns);
-  }
-  WindowSpec spec;
-  spec.kind = static_cast<vlac::WindowKind>(w.kind);
-  spec.time_column = time;
-  auto positive = [&](size_t i, const char* what) {
-    if (values[i] > 0) return true;
-    diags_.error(w.args[i]->range, std::string(fn) + "'s " + what + " must be positive");
-    return false;
-  };
-  switch (spec.kind) {
-    case vlac::WindowKind::Tumble:
-      if (!positive(0, "size")) return std::nullopt;
-      spec.size = values[0];
-      if (values.size() > 1) spec.offset = values[1];
-      break;
-    case vlac::WindowKind::Hop:
-      if (!positive(0, "slide") || !positive(1, "size")) return std::nullopt;
-      spec.slide = values[0];
-      spec.size = values[1];
-      if (values.size() > 2) spec.offset = values[2];
-      if (spec.size % spec.slide != 0) {
-        diags_.error(w.args[1]->range, "HOP's size must be a whole multiple of its slide",
-                     "e.g. HOP(s, ts, INTERVAL '1' SECOND, INTERVAL '5' SECOND)");
-        return std::nullopt;
+    auto positive = [&](size_t i) {
+      if (!values[i]) return false;
+      if (*values[i] > 0) return true;
+      diags_.error(w.args[i]->range, fn + "'s " + window_argument_name(w.kind, i) + " must be positive");
+      broken = true;
+      return false;
+    };
+    auto value = [&](size_t i) { return i < values.size() && values[i] ? *values[i] : 0; };
+    switch (spec.kind) {
+      case vlac::WindowKind::Tumble:
+        positive(0);
+        spec.size = value(0);
+        spec.offset = value(1);
+        break;
+      case vlac::WindowKind::Hop:
+      case vlac::WindowKind::Cumulate: {
+        bool slide_ok = positive(0), size_ok = positive(1);
+        spec.slide = value(0);
+        spec.size = value(1);
+        spec.offset = value(2);
+        if (slide_ok && size_ok && spec.size % spec.slide != 0) {
+          if (spec.kind == vlac::WindowKind::Hop)
+            diags_.error(w.args[1]->range, "HOP's size must be a whole multiple of its slide",
+                         "e.g. HOP(s, ts, INTERVAL '1' SECOND, INTERVAL '5' SECOND)");
+          else
+            diags_.error(w.args[1]->range, "CUMULATE's max size must be a whole multiple of its step");
+          broken = true;
+        }
+        break;
       }
-      break;
-    case vlac::WindowKind::Session:
-      if (!positive(0, "gap")) return std::nullopt;
-      spec.gap = values[0];
-      break;
-    case vlac::WindowKind::Cumulate:
-      if (!positive(0, "step") || !positive(1, "max size")) return std::nullopt;
-      spec.slide = values[0];
-      spec.size = values[1];
-      if (values.size() > 2) spec.offset = values[2];
-      if (spec.size % spec.slide != 0) {
-        diags_.error(w.args[1]->range, "CUMULATE's max size must be a whole multiple of its step");
-        return std::nullopt;
-      }
-      break;
+      case vlac::WindowKind::Session:
+        positive(0);
+        spec.gap = value(0);
+        break;
+    }
   }
 
   // Output: the input's columns, with upstream window columns shadowed, then the window's own.
@@ -267,16 +317,23 @@ std::optional<SelectBinder::BoundRelation> SelectBinder::bind_window(const Relat
   out.side.window_end = node->schema.size() - 2;
   out.window_input = input;
   out.name = r.alias ? r.alias->name : w.input->kind == RelationKind::Stream ? w.input->stream.name : "";
+  out.broken = broken;
   return out;
 }
 
-PlanNodePtr SelectBinder::bind_select(const Select& s) {
+/// Binds every clause of a SELECT, even when an earlier one failed, so that one run reports
+/// every independent error; only what depends on a failed part is skipped (an unknown input
+/// stream skips the whole SELECT; a failed GROUP BY key silences "must be in GROUP BY").
+/// Plan nodes are built only when everything bound.
+PlanNodePtr SelectBinder::bind_select(const Select& s, std::vector<SourceRange>* output_ranges) {
+  bool ok = true;
   // ---- FROM and joins ----
   std::optional<BoundRelation> first = bind_relation(*s.from);
   if (!first) return nullptr;
+  ok = !first->broken;
   Scope scope;
   scope.add(first->name, first->side.plan->schema);
-  PlanNodePtr plan = first->side.plan;
+  PlanNodePtr plan = first->side.plan;  // null once a join failed
   JoinSide left = first->side;
   for (const Join& j : s.joins) {
     std::optional<BoundRelation> right = bind_relation(*j.right);
@@ -285,16 +342,22 @@ PlanNodePtr SelectBinder::bind_select(const Select& s) {
     joined.add(right->name, right->side.plan->schema);
     ExprBinder cb(joined, diags_, "a join condition");
     ScalarExprPtr cond = cb.bind_condition(*j.condition);
-    if (!cond) return nullptr;
-    PlanNodePtr node = classify_join(j, std::move(cond), left, right->side, joined, diags_);
-    if (!node) return nullptr;
-    node->inputs = {plan, right->side.plan};
-    node->range = j.range;
-    static_cast<JoinNodeBase&>(*node).capacities = capacities_;
+    PlanNodePtr node;
+    // A join is classified only when both sides and its condition are sound (else its errors
+    // would echo theirs).
+    if (cond && ok && !right->broken) node = classify_join(j, std::move(cond), left, right->side, joined, diags_);
+    if (node) {
+      node->inputs = {plan, right->side.plan};
+      node->range = j.range;
+      static_cast<JoinNodeBase&>(*node).capacities = capacities_;
+      joined.set_schema(node->schema);
+      left = JoinSide();
+      left.plan = node;
+    } else {
+      ok = false;
+    }
     plan = node;
-    joined.set_schema(node->schema);
     scope = std::move(joined);
-    left = JoinSide{plan};
   }
 
   const bool windowed = first->side.windowed && s.joins.empty();
@@ -304,50 +367,43 @@ PlanNodePtr SelectBinder::bind_select(const Select& s) {
     if (item.expr && contains_call(*item.expr, false)) has_agg = true;
     if (item.expr && contains_call(*item.expr, true)) has_over = true;
   }
+  bool bind_items = true;
   if (has_agg && has_over) {
     diags_.error(s.range, "a SELECT cannot both aggregate and use OVER",
                  "compute the OVER expressions in a derived stream, then aggregate that");
-    return nullptr;
+    ok = bind_items = false;  // the SELECT list would echo it; WHERE is still checked
   }
   if (windowed && first->side.window.kind == vlac::WindowKind::Session && !has_agg) {
     diags_.error(s.from->range, "SESSION windows must be aggregated",
                  "add GROUP BY (the session key) and aggregates such as COUNT(*)");
-    return nullptr;
+    ok = false;
   }
 
   // An aggregated window reads the window's input rows directly: WHERE filters them first.
   PlanNodePtr rows = windowed && has_agg ? first->window_input : plan;
+  ScalarExprPtr where;
   if (s.where) {
     ExprBinder wb(scope, diags_, "WHERE");
-    ScalarExprPtr pred = wb.bind_condition(*s.where);
-    if (!pred) return nullptr;
-    if (windowed && has_agg) {
+    where = wb.bind_condition(*s.where);
+    if (!where) {
+      ok = false;
+    } else if (windowed && has_agg) {
       bool reads_window = false;
-      for_each_column(*pred, [&](int c) { reads_window |= c >= rows->schema.size(); });
+      for_each_column(*where, [&](int c) { reads_window |= c >= rows->schema.size(); });
       if (reads_window) {
         diags_.error(s.where->range, "WHERE cannot read window_start, window_end or window_time of an aggregated window",
                      "filter on them in HAVING");
-        return nullptr;
+        ok = false;
       }
     }
-    auto filter = std::make_shared<FilterNode>();
-    filter->inputs = {rows};
-    filter->predicate = std::move(pred);
-    filter->schema = rows->schema;
-    filter->range = s.where->range;
-    rows = filter;
   }
+  if (!bind_items) return nullptr;
 
   // ---- aggregate or OVER, then the SELECT list ----
   std::vector<ScalarExprPtr> exprs;
-  Schema out;
   AggregateContext agg;
   OverContext over;
-  std::unique_ptr<Scope> post_scope;  // the scope the SELECT list's result refers to
-  PlanNodePtr below;                  // the node the final projection reads
-
-  std::vector<const SelectItem*> items;
-  for (const SelectItem& item : s.items) items.push_back(&item);
+  PlanNodePtr below;  // the node the final projection reads
 
   if (has_agg) {
     agg.windowed = windowed;
@@ -358,10 +414,12 @@ PlanNodePtr SelectBinder::bind_select(const Select& s) {
       agg.window_time_input = first->side.window_start + 2;
     }
     ExprBinder kb(scope, diags_, "GROUP BY");
-    bool ok = true;
     for (const auto& g : s.group_by) {
       ScalarExprPtr k = kb.bind_value(*g);
-      if (!k) { ok = false; continue; }
+      if (!k) {
+        agg.keys_incomplete = true;
+        continue;
+      }
       if (windowed && k->op == ExprOp::Column &&
           (k->column == agg.window_start_input || k->column == agg.window_end_input || k->column == agg.window_time_input))
         continue;  // implicit in a window aggregate
@@ -370,41 +428,44 @@ PlanNodePtr SelectBinder::bind_select(const Select& s) {
         for_each_column(*k, [&](int c) { reads_window |= c >= agg.window_start_input; });
         if (reads_window) {
           diags_.error(g->range, "group by window_start and window_end themselves, not an expression of them");
-          ok = false;
+          agg.keys_incomplete = true;
           continue;
         }
       }
       agg.keys.push_back(std::move(k));
     }
-    if (!ok) return nullptr;
+    if (agg.keys_incomplete) ok = false;
   } else if (has_over) {
     over.input_columns = scope.schema().size();
     over.time_column = scope.schema().event_time().value_or(-1);
+    if (over.time_column < 0 && s.joins.empty() && first->side.plan->kind == PlanKind::Source)
+      over.source_without_watermark = first->name;
   } else if (s.having) {
     diags_.error(s.having->range, "HAVING needs an aggregate query", "filter rows with WHERE");
-    return nullptr;
+    ok = false;
   }
 
-  // Expand * and bind each item.
+  // Expand * and bind each item. A failed item keeps its place (a null expression), so that
+  // the names of the others, and their duplicates, are still checked.
   ExprBinder sb(scope, diags_, "SELECT");
   if (has_agg) sb.set_aggregates(&agg);
   if (has_over) sb.set_over(&over);
   std::vector<std::string> names;
-  std::vector<SourceRange> ranges;
-  bool ok = true;
-  for (const SelectItem* item : items) {
-    if (item->kind != SelectItemKind::Expr) {
+  std::vector<SourceRange> ranges;       // where each output column is named, for duplicates
+  std::vector<SourceRange> item_ranges;  // the select item of each output column
+  for (const SelectItem& item : s.items) {
+    if (item.kind != SelectItemKind::Expr) {
       const ScopeRelation* only = nullptr;
-      if (item->kind == SelectItemKind::QualifiedStar) {
-        only = scope.find_relation(item->qualifier.name);
+      if (item.kind == SelectItemKind::QualifiedStar) {
+        only = scope.find_relation(item.qualifier.name);
         if (!only) {
-          diags_.error(item->qualifier.range, "unknown stream or alias '" + item->qualifier.name + "'");
+          diags_.error(item.qualifier.range, "unknown stream or alias '" + item.qualifier.name + "'");
           ok = false;
           continue;
         }
       }
       if (has_agg) {
-        diags_.error(item->range, "SELECT * cannot be used in an aggregate query", "list the group keys and aggregates");
+        diags_.error(item.range, "SELECT * cannot be used in an aggregate query", "list the group keys and aggregates");
         ok = false;
         continue;
       }
@@ -413,21 +474,23 @@ PlanNodePtr SelectBinder::bind_select(const Select& s) {
         for (int i = rel.first_column; i < rel.first_column + rel.column_count; ++i) {
           const Column& c = scope.schema().columns[i];
           if (c.hidden || !c.resolvable) continue;
-          exprs.push_back(ScalarExpr::column_ref(i, c.type, item->range));
+          exprs.push_back(ScalarExpr::column_ref(i, c.type, item.range));
           names.push_back(c.name);
-          ranges.push_back(item->range);
+          ranges.push_back(item.range);
+          item_ranges.push_back(item.range);
         }
       }
       continue;
     }
-    ScalarExprPtr e = sb.bind_value(*item->expr);
-    if (!e) { ok = false; continue; }
-    std::string name = item->alias ? item->alias->name
-                       : item->expr->kind == ExprKind::Column ? static_cast<const ColumnExpr&>(*item->expr).name.name
-                                                              : "EXPR$" + std::to_string(exprs.size());
+    ScalarExprPtr e = sb.bind_value(*item.expr);
+    if (!e) ok = false;
+    std::string name = item.alias ? item.alias->name
+                       : item.expr->kind == ExprKind::Column ? static_cast<const ColumnExpr&>(*item.expr).name.name
+                                                             : "EXPR$" + std::to_string(exprs.size());
     exprs.push_back(std::move(e));
     names.push_back(name);
-    ranges.push_back(item->alias ? item->alias->range : item->range);
+    ranges.push_back(item.alias ? item.alias->range : item.range);
+    item_ranges.push_back(item.range);
   }
   ScalarExprPtr having;
   if (s.having && has_agg) {
@@ -436,9 +499,25 @@ PlanNodePtr SelectBinder::bind_select(const Select& s) {
     having = hb.bind_condition(*s.having);
     if (!having) ok = false;
   }
+  std::set<std::string> seen;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (!seen.insert(names[i]).second) {
+      diags_.error(ranges[i], "duplicate output column name '" + names[i] + "'", "name one of them with AS");
+      ok = false;
+    }
+  }
   if (!ok) return nullptr;
+  if (output_ranges) *output_ranges = item_ranges;
 
-  // Build the aggregate or OVER node the projection reads.
+  // ---- the plan: WHERE, then the aggregate or OVER node the projection reads ----
+  if (where) {
+    auto filter = std::make_shared<FilterNode>();
+    filter->inputs = {rows};
+    filter->predicate = std::move(where);
+    filter->schema = rows->schema;
+    filter->range = s.where->range;
+    rows = filter;
+  }
   const int window_time_output = agg.window_output(2);
   if (has_agg) {
     Schema agg_schema;
@@ -507,18 +586,12 @@ PlanNodePtr SelectBinder::bind_select(const Select& s) {
   project->inputs = {below};
   project->range = s.range;
   project->watermark = {Watermark::Origin::Input, 0, 0};
-  std::set<std::string> seen;
   for (size_t i = 0; i < exprs.size(); ++i) {
-    if (!seen.insert(names[i]).second) {
-      diags_.error(ranges[i], "duplicate output column name '" + names[i] + "'", "name one of them with AS");
-      ok = false;
-    }
     Column c{names[i], exprs[i]->type};
     if (exprs[i]->op == ExprOp::Column) c.time_attribute = below->schema.columns[exprs[i]->column].time_attribute;
     project->schema.columns.push_back(c);
     project->exprs.push_back(std::move(exprs[i]));
   }
-  if (!ok) return nullptr;
   // A windowed result keeps window_time as its event time, hidden if the SELECT list omits it.
   if (has_agg && windowed && !project->schema.event_time()) {
     Column c{"window_time", {Type::timestamp(), false}, true, !seen.count("window_time"), true};
@@ -529,12 +602,16 @@ PlanNodePtr SelectBinder::bind_select(const Select& s) {
 }
 
 PlanNodePtr SelectBinder::bind_query(const Query& q) {
+  // Every SELECT of a UNION ALL is checked, even after one failed.
   std::vector<PlanNodePtr> parts;
-  for (const auto& s : q.selects) {
-    PlanNodePtr p = bind_select(*s);
-    if (!p) return nullptr;
+  std::vector<std::vector<SourceRange>> item_ranges(q.selects.size());
+  bool ok = true;
+  for (size_t i = 0; i < q.selects.size(); ++i) {
+    PlanNodePtr p = bind_select(*q.selects[i], &item_ranges[i]);
+    if (!p) ok = false;
     parts.push_back(p);
   }
+  if (!ok) return nullptr;
   if (parts.size() == 1) return parts[0];
 
   // UNION ALL: same column names; types brought to a common type.
@@ -553,18 +630,20 @@ PlanNodePtr SelectBinder::bind_query(const Query& q) {
                                             std::to_string(cols.size()) + ", the first has " + std::to_string(names.size()));
       return nullptr;
     }
+    // The select item that makes column i, to point at.
+    auto item = [&](size_t i) { return i < item_ranges[p].size() ? item_ranges[p][i] : q.selects[p]->range; };
     for (size_t i = 0; i < cols.size(); ++i) {
       if (cols[i]->name != names[i]) {
-        diags_.error(q.selects[p]->range, "UNION ALL inputs must have the same column names: column " +
-                                              std::to_string(i + 1) + " is '" + cols[i]->name + "' here and '" + names[i] +
-                                              "' in the first",
+        diags_.error(item(i), "UNION ALL inputs must have the same column names: column " +
+                                  std::to_string(i + 1) + " is '" + cols[i]->name + "' here and '" + names[i] +
+                                  "' in the first",
                      "rename it with AS");
         return nullptr;
       }
       auto t = common_type(types[i], cols[i]->type.type);
       if (!t) {
-        diags_.error(q.selects[p]->range, "UNION ALL column '" + names[i] + "' is " + type_name(cols[i]->type.type) +
-                                              " here but " + type_name(types[i]) + " in the first");
+        diags_.error(item(i), "UNION ALL column '" + names[i] + "' is " + type_name(cols[i]->type.type) +
+                                  " here but " + type_name(types[i]) + " in the first");
         return nullptr;
       }
       types[i] = *t;

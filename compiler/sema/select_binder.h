@@ -23,9 +23,11 @@ class SelectBinder {
     JoinSide side;
     std::string name;
     PlanNodePtr window_input;  // for a window relation: the rows it windows
+    bool broken = false;       // errors were reported, but its columns are known
   };
 
-  PlanNodePtr bind_select(const ast::Select& s);
+  /// `output_ranges` receives, for each visible output column, the range of its select item.
+  PlanNodePtr bind_select(const ast::Select& s, std::vector<SourceRange>* output_ranges = nullptr);
   std::optional<BoundRelation> bind_relation(const ast::Relation& r);
   std::optional<BoundRelation> bind_window(const ast::Relation& r);
   PlanNodePtr stream(const ast::Identifier& name);

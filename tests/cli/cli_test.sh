@@ -47,7 +47,7 @@ SELECT cam_id, COUNT(*) AS n FROM TUMBLE(camera, ts, INTERVAL '1' SECOND) GROUP 
 SELECT brightnes FROM camera;
 VSQL
 expect check-errors 1 "$vlac" check "$work/bad.vsql"
-check_contains window-without-watermark "$err" "bad.vsql:2:50: error: stream 'camera' has no event time"
+check_contains window-without-watermark "$err" "bad.vsql:2:42: error: stream 'camera' has no event time"
 check_contains watermark-hint "$err" "= hint: add a WATERMARK clause to its CREATE STREAM: WATERMARK FOR ts AS ts - INTERVAL '1' SECOND"
 check_contains both-errors "$err" "bad.vsql:3:8: error: unknown column 'brightnes'"
 check_contains did-you-mean "$err" "did you mean 'brightness'?"

@@ -228,9 +228,43 @@ const SyntaxCase kSyntaxCases[] = {
     {"SELECT INTERVAL '5' FORTNIGHT FROM s;", 1, 21, "unknown interval unit"},
     {"CREATE STREAM s (a INTEGRAL);", 1, 20, "unknown type"},
     {"SELECT a FROM s \xff;", 1, 17, "not valid UTF-8"},
+    {"SELECT a FROM s\nSELECT b FROM s;", 1, 16, "missing ';'"},
+    {"SELECT a FROM TUMBLE(s, ts, 2sec);", 1, 29, "unknown duration unit 'sec'"},
+    {"SELECT a, FROM s;", 1, 11, "unexpected 'FROM'"},
 };
 
 INSTANTIATE_TEST_SUITE_P(Cases, SyntaxErrors, testing::ValuesIn(kSyntaxCases));
+
+TEST(Parser, NumbersRunIntoWordsAreOneToken) {
+  Parsed p = parse("SELECT 1e5, 1.5e3, 50ms, 2min FROM s;");
+  ASSERT_FALSE(p.diags.has_errors());
+  const Select& s = first_select(p);
+  ASSERT_EQ(s.items.size(), 4u);
+  EXPECT_EQ(static_cast<const LiteralExpr&>(*s.items[0].expr).literal, LiteralKind::Decimal);
+  EXPECT_EQ(static_cast<const LiteralExpr&>(*s.items[1].expr).literal, LiteralKind::Decimal);
+  EXPECT_EQ(static_cast<const LiteralExpr&>(*s.items[2].expr).interval_ns, 50'000'000);
+  EXPECT_EQ(static_cast<const LiteralExpr&>(*s.items[3].expr).interval_ns, 120'000'000'000);
+  // `2sec` is one bad token (not `2s` followed by `ec`), with the unit that was meant.
+  Parsed bad = parse("SELECT 2sec FROM s;");
+  ASSERT_EQ(bad.diags.error_count(), 1u);
+  EXPECT_EQ(bad.diags.all()[0].message, "unknown duration unit 'sec'");
+  EXPECT_NE(bad.diags.all()[0].hint.find("2s?"), std::string::npos) << bad.diags.all()[0].hint;
+}
+
+TEST(Parser, MissingSemicolonBetweenStatementsKeepsBoth) {
+  Parsed p = parse("CREATE STREAM s (ts TIMESTAMP NOT NULL)\nSELECT ts FROM s\nSELECT ts FROM s;");
+  EXPECT_EQ(p.diags.error_count(), 2u);
+  ASSERT_EQ(p.program.statements.size(), 3u);
+  EXPECT_EQ(p.program.statements[0].kind, StatementKind::CreateSource);
+}
+
+TEST(Parser, StreamWithAnInvalidIntervalIsRememberedAsBroken) {
+  Parsed p = parse("CREATE STREAM s (ts TIMESTAMP NOT NULL, WATERMARK FOR ts AS ts - INTERVAL '5' MILISECOND);\n"
+                   "CREATE STREAM \"q s\" (ts TIMESTAMP NOT NULL, WATERMARK FOR ts AS ts - INTERVAL '0.5' NANOSECOND);");
+  EXPECT_EQ(p.diags.error_count(), 2u);
+  EXPECT_EQ(p.program.broken_streams, (std::vector<std::string>{"s", "q s"}));
+  EXPECT_NE(p.diags.all()[0].hint.find("did you mean MILLISECOND?"), std::string::npos) << p.diags.all()[0].hint;
+}
 
 TEST(Parser, EveryBrokenStatementIsReportedAndTheRestParse) {
   Parsed p = parse("SELECT FROM a;\nSELECT x FROM b;\nSELECT y FROM;\nSELECT z FROM c;");

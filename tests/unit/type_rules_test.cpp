@@ -160,5 +160,35 @@ const char* kErrors[] = {
 
 INSTANTIATE_TEST_SUITE_P(Spec, TypeErrors, testing::ValuesIn(kErrors));
 
+/// Every independent error of a statement is reported, and none that only echoes another.
+struct ErrorCount {
+  const char* program;  // after kStream
+  size_t errors;
+};
+
+class IndependentErrors : public testing::TestWithParam<ErrorCount> {};
+
+TEST_P(IndependentErrors, AreEachReportedOnce) {
+  Compilation c = compile_program("t.vsql", std::string(kStream) + GetParam().program);
+  EXPECT_EQ(c.diags.error_count(), GetParam().errors) << GetParam().program << "\n" << render_report(*c.file, c.diags);
+}
+
+const ErrorCount kErrorCounts[] = {
+    // WHERE, the SELECT list and the window's size are checked independently.
+    {"SELECT nope, COUNT(*) AS n FROM TUMBLE(s, ts, 0ms) WHERE i32 GROUP BY i32;", 3},
+    // A failed GROUP BY key does not make every other column "not in GROUP BY".
+    {"SELECT i32, f32, COUNT(*) AS n FROM s GROUP BY nope;", 1},
+    // LAG without OVER does not make the query an aggregate query.
+    {"SELECT i32, LAG(i32) AS x FROM s;", 1},
+    // A derived stream with errors is not "used before it is declared" by its readers.
+    {"CREATE STREAM d AS SELECT nope FROM s;\nSELECT * FROM d;", 1},
+    // Each SELECT of a UNION ALL is checked.
+    {"SELECT nope FROM s UNION ALL SELECT nada FROM s;", 2},
+    // A window argument computed from a column is not constant (not an unknown column).
+    {"SELECT COUNT(*) AS n FROM TUMBLE(s, ts, i32 * 1ms);", 1},
+};
+
+INSTANTIATE_TEST_SUITE_P(Spec, IndependentErrors, testing::ValuesIn(kErrorCounts));
+
 }  // namespace
 }  // namespace vlac
