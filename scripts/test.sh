@@ -13,4 +13,4 @@ scripts/build.sh release
 echo "== AddressSanitizer + UndefinedBehaviorSanitizer build and tests" >&2
 scripts/build.sh sanitize
 (cd build-sanitize && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  ctest --output-on-failure -j "$jobs")
+  ctest --output-on-failure -j "$jobs" -LE slow)

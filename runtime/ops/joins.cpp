@@ -50,8 +50,9 @@ IntervalJoinOp::IntervalJoinOp(ExecContext* ctx, const JoinConfig& config, const
 bool IntervalJoinOp::can_match_later(int port, int64_t t) const {
   // Later rows of the other side have time >= its watermark. A left row at t matches right
   // rows up to t + upper; a right row at s matches left rows down to s - lower.
-  if (port == 0) return t > INT64_MAX - config_.upper || t + config_.upper >= watermark_[1];
-  return t < INT64_MIN + config_.lower || t - config_.lower >= watermark_[0];
+  int64_t reach;  // the other side's latest time this row can still match
+  if (port == 0) return __builtin_add_overflow(t, config_.upper, &reach) || reach >= watermark_[1];
+  return __builtin_sub_overflow(t, config_.lower, &reach) || reach >= watermark_[0];
 }
 
 void IntervalJoinOp::push(int port, const uint8_t* row) {
@@ -154,6 +155,7 @@ void AsofJoinOp::push(int port, const uint8_t* row) {
       }
       versions.emplace(t, right_rows_.add(row));
     }
+    purge_key(versions);  // amortised O(1): each row is purged once
   } else {
     if (left_rows_.size() >= config_.max_buffered_rows) {
       ++stats_.capacity_dropped;
@@ -193,18 +195,20 @@ void AsofJoinOp::release(int64_t upto) {
   }
 }
 
-void AsofJoinOp::purge_right() {
+void AsofJoinOp::purge_key(std::map<int64_t, uint32_t>& versions) {
   // Later left rows have time >= W_left: of a key's right rows before W_left only the newest
   // can still be met.
-  for (auto& versions : right_by_key_) {
-    auto it = versions.lower_bound(watermark_[0]);
-    if (it == versions.begin()) continue;
-    auto keep = std::prev(it);
-    for (auto j = versions.begin(); j != keep;) {
-      right_rows_.remove(j->second);
-      j = versions.erase(j);
-    }
+  auto it = versions.lower_bound(watermark_[0]);
+  if (it == versions.begin()) return;
+  auto keep = std::prev(it);
+  for (auto j = versions.begin(); j != keep;) {
+    right_rows_.remove(j->second);
+    j = versions.erase(j);
   }
+}
+
+void AsofJoinOp::purge_right() {
+  for (auto& versions : right_by_key_) purge_key(versions);
 }
 
 void AsofJoinOp::advance_ports(const int64_t* w, int) {
@@ -212,7 +216,7 @@ void AsofJoinOp::advance_ports(const int64_t* w, int) {
   watermark_[1] = std::max(watermark_[1], w[1]);
   release(std::min(watermark_[0], watermark_[1]));
   // Purging walks every key: do it once the right side has grown, not on every watermark.
-  if (++advances_since_purge_ >= 1024 || watermark_[0] == INT64_MAX) {
+  if (++advances_since_purge_ >= kPurgeEvery || watermark_[0] == INT64_MAX) {
     advances_since_purge_ = 0;
     purge_right();
   }

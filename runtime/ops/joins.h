@@ -101,6 +101,7 @@ class AsofJoinOp final : public JoinBase {
  private:
   void release(int64_t upto);
   void purge_right();
+  void purge_key(std::map<int64_t, uint32_t>& versions);
 
   RowStore left_rows_, right_rows_;
   std::set<std::tuple<int64_t, int64_t, uint32_t>> pending_;  // (time, arrival, slot) of left rows
@@ -108,6 +109,7 @@ class AsofJoinOp final : public JoinBase {
   std::vector<uint32_t> pending_key_;                        // by left slot
   std::vector<std::map<int64_t, uint32_t>> right_by_key_;    // key id -> time -> right slot
   int64_t seq_ = 0;
+  static constexpr uint64_t kPurgeEvery = 1024;  // full sweeps, for keys that went quiet
   uint64_t advances_since_purge_ = 0;
 };
 
