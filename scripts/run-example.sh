@@ -5,7 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh release
-echo "== vlac check examples/cam_stats.vsql" >&2
-build/vlac check examples/cam_stats.vsql
-echo "== vlac explain examples/cam_stats.vsql" >&2
-build/vlac explain examples/cam_stats.vsql
+echo "== vlac run examples/cam_stats.vsql --input camera=examples/data/camera.csv --stats" >&2
+build/vlac run examples/cam_stats.vsql --input camera=examples/data/camera.csv --stats
