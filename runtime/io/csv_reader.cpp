@@ -83,7 +83,8 @@ class CsvReader final : public RowReader {
   std::string reason_;
 };
 
-// Reads one record: physical lines until a line end outside quotes, skipping empty lines.
+// Reads one record: physical lines until a line end outside quotes, skipping empty lines
+// (but see below for one-column files).
 // Returns false at end of input (or on a read error) with nothing read.
 bool CsvReader::read_record() {
   record_.clear();
@@ -115,8 +116,10 @@ bool CsvReader::read_record() {
     size_t content_end = record_.size();
     if (content_end > base && record_[content_end - 1] == '\n') --content_end;
     if (content_end > base && record_[content_end - 1] == '\r') --content_end;
-    if (first_line && content_end == 0) {
-      record_.clear();  // an empty line is no record: skipped silently
+    // An empty line is no record and is skipped, except in a one-column file, where it is a
+    // row whose only field is NULL (that is how a writer writes such a row).
+    if (first_line && content_end == 0 && header_.size() != 1) {
+      record_.clear();
       continue;
     }
     first_line = false;

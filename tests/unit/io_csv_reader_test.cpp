@@ -214,6 +214,15 @@ TEST(IoCsvReader, EmptyLinesAreSkippedAndNotCounted) {
   EXPECT_EQ(r.messages, "camera.csv:5: column 'id': cannot read 'x' as INT32\n");
 }
 
+TEST(IoCsvReader, InAOneColumnFileAnEmptyLineIsANullRow) {
+  // A writer writes a one-column row whose value is NULL as an empty line: reading it back must
+  // give that row, not lose it.
+  const SourceSpec spec = make_spec({{"v", FieldType::Int32}});
+  const Result r = read_csv("v\n1\n\n2\n", spec);
+  EXPECT_EQ(r.rows, (Rows{"1", "NULL", "2"}));
+  EXPECT_EQ(r.stats.read, 3u);
+}
+
 TEST(IoCsvReader, HeaderOnlyFileHasNoRows) {
   for (const char* input : {"ts,cam_id,frame_id,brightness,objects\n", "ts,cam_id,frame_id,brightness,objects"}) {
     const Result r = read_csv(input, camera_spec());
