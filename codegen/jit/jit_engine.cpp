@@ -1,18 +1,25 @@
 #include "codegen/jit/jit_engine.h"
 
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include <llvm/ExecutionEngine/Orc/Core.h>
 #include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
 #include <llvm/IR/LegacyPassManager.h>
 #include <llvm/Passes/PassBuilder.h>
+#include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/TargetSelect.h>
 #include <llvm/Support/raw_ostream.h>
 #include <llvm/Target/TargetMachine.h>
 
 #include "codegen/jit/program_codegen.h"
 #include "codegen/jit/runtime_functions.h"
+
+#include <unistd.h>
 
 namespace vlac::jit {
 namespace {
@@ -47,6 +54,51 @@ std::unique_ptr<llvm::TargetMachine> host_target_machine() {
   auto tm = jtmb->createTargetMachine();
   if (!tm) return nullptr;
   return std::move(*tm);
+}
+
+/// Where compiled programs are kept between runs: $VLAC_CACHE_DIR, else
+/// $XDG_CACHE_HOME/vlac, else ~/.cache/vlac; empty (no cache) when none can be made.
+std::filesystem::path cache_dir() {
+  namespace fs = std::filesystem;
+  fs::path dir;
+  if (const char* v = std::getenv("VLAC_CACHE_DIR")) {
+    if (std::string(v).empty()) return {};  // VLAC_CACHE_DIR= turns the cache off
+    dir = v;
+  } else if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) {
+    dir = fs::path(x) / "vlac";
+  } else if (const char* h = std::getenv("HOME"); h && *h) {
+    dir = fs::path(h) / ".cache" / "vlac";
+  } else {
+    return {};
+  }
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  return ec ? fs::path() : dir;
+}
+
+/// A key for the unoptimised IR: the same IR, LLVM and vlac give the same object code.
+std::string cache_key(const llvm::Module& m, const llvm::TargetMachine& tm) {
+  std::string ir;
+  llvm::raw_string_ostream os(ir);
+  m.print(os, nullptr);
+  os << tm.getTargetTriple().str() << tm.getTargetCPU() << tm.getTargetFeatureString() << LLVM_VERSION_STRING
+     << " vlac-object-v1";
+  uint64_t h = 1469598103934665603ull;  // FNV-1a
+  for (unsigned char c : ir) h = (h ^ c) * 1099511628211ull;
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+  return hex;
+}
+
+/// Optimises and compiles the module to an object file in memory.
+std::unique_ptr<llvm::MemoryBuffer> compile_to_object(llvm::Module& m, llvm::TargetMachine& tm) {
+  optimise(m, &tm);
+  llvm::SmallVector<char, 0> object;
+  llvm::raw_svector_ostream os(object);
+  llvm::legacy::PassManager pm;
+  if (tm.addPassesToEmitFile(pm, os, nullptr, llvm::CodeGenFileType::ObjectFile)) return nullptr;
+  pm.run(m);
+  return llvm::MemoryBuffer::getMemBufferCopy(llvm::StringRef(object.data(), object.size()), "vlac_program.o");
 }
 
 }  // namespace
@@ -105,13 +157,41 @@ std::unique_ptr<CompiledProgram> compile(const PhysicalPlan& plan, std::string* 
     return nullptr;
   }
 
-  auto context = std::make_unique<llvm::LLVMContext>();
-  auto module = generate_module(plan, *context);
+  // The object code of a program is cached under its unoptimised IR: a rerun of an unchanged
+  // program skips optimisation and code generation, most of the start-up time.
+  llvm::LLVMContext context;
+  auto module = generate_module(plan, context);
   module->setDataLayout((*jit)->getDataLayout());
   module->setTargetTriple((*jit)->getTargetTriple().str());
   auto tm = host_target_machine();
-  optimise(*module, tm.get());
-  if (auto err = (*jit)->addIRModule(llvm::orc::ThreadSafeModule(std::move(module), std::move(context)))) {
+  if (!tm) {
+    *error = "cannot create a target machine for this host";
+    return nullptr;
+  }
+  std::filesystem::path dir = cache_dir();
+  std::filesystem::path cached = dir.empty() ? std::filesystem::path() : dir / (cache_key(*module, *tm) + ".o");
+  std::unique_ptr<llvm::MemoryBuffer> object;
+  if (!cached.empty()) {
+    if (auto buf = llvm::MemoryBuffer::getFile(cached.string())) object = std::move(*buf);
+  }
+  if (!object) {
+    object = compile_to_object(*module, *tm);
+    if (!object) {
+      *error = "LLVM cannot emit object code for this host";
+      return nullptr;
+    }
+    if (!cached.empty()) {  // write, then rename: a reader never sees half a file
+      std::filesystem::path tmp = cached;
+      tmp += ".tmp" + std::to_string(::getpid());
+      std::ofstream out(tmp, std::ios::binary);
+      out.write(object->getBufferStart(), static_cast<std::streamsize>(object->getBufferSize()));
+      out.close();
+      std::error_code ec;
+      if (out) std::filesystem::rename(tmp, cached, ec);
+      else std::filesystem::remove(tmp, ec);
+    }
+  }
+  if (auto err = (*jit)->addObjectFile(std::move(object))) {
     *error = llvm::toString(std::move(err));
     return nullptr;
   }

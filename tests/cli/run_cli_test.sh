@@ -120,6 +120,18 @@ same jsonl-in-out "$out" $'id,window_start,n,top\n1,0,1,0.5\n2,100,1,'
 run table 0 run p.vsql --input cam=cam.csv --format table
 [[ "$out" == *"(2 rows)"* && "$out" == *"window_start"* ]] && ok || bad "table output: $out"
 
+# The object cache: a rerun of an unchanged program loads the cached object code and gives the
+# same rows; a changed program gets its own entry.
+mkdir cache
+VLAC_CACHE_DIR="$work/cache" "$vlac" run p.vsql --input cam=cam.csv >miss.txt 2>/dev/null
+VLAC_CACHE_DIR="$work/cache" "$vlac" run p.vsql --input cam=cam.csv >hit.txt 2>/dev/null
+same cache-hit-same-rows "$(cat hit.txt)" "$(cat miss.txt)"
+[[ $(ls cache | wc -l) -eq 1 ]] && ok || bad "one cached object after two runs: $(ls cache)"
+sed 's/COUNT(\*) AS n/COUNT(*) + 1 AS n/' p.vsql >p2.vsql
+VLAC_CACHE_DIR="$work/cache" "$vlac" run p2.vsql --input cam=cam.csv >changed.txt 2>/dev/null
+same cache-changed-program "$(cat changed.txt)" $'id,window_start,n,top\n1,1970-01-01T00:00:00Z,2,0.5\n2,1970-01-01T00:00:00.0000001Z,2,1.5'
+[[ $(ls cache | wc -l) -eq 2 ]] && ok || bad "a changed program gets its own cache entry"
+
 run emit-llvm 0 emit-llvm p.vsql
 [[ "$out" == *"define void @vlac_pipeline_0"* && "$out" == *"@vlac_operator_0_update"* ]] && ok || bad "emit-llvm functions"
 run emit-llvm-help 0 emit-llvm --help

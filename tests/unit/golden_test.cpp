@@ -60,6 +60,8 @@ std::vector<ValidProgram> valid_programs() {
   return out;
 }
 
+void PrintTo(const ValidProgram& p, std::ostream* os) { *os << p.name; }
+
 class ValidPrograms : public testing::TestWithParam<ValidProgram> {};
 
 TEST_P(ValidPrograms, CheckCleanly) {

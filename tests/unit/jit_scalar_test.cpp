@@ -19,6 +19,8 @@ struct Case {
   const char* expected;  // the CSV field
 };
 
+void PrintTo(const Case& c, std::ostream* os) { *os << c.expr; }
+
 class JitScalar : public testing::TestWithParam<Case> {};
 
 TEST_P(JitScalar, Evaluates) {

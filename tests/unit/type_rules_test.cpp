@@ -22,6 +22,8 @@ struct TypeRow {
   bool nullable;
 };
 
+void PrintTo(const TypeRow& r, std::ostream* os) { *os << r.query; }
+
 class TypeRules : public testing::TestWithParam<TypeRow> {};
 
 TEST_P(TypeRules, ColumnX) {
