@@ -148,6 +148,16 @@ class ProgramCodegen {
 
   const rt::Field& acc_field(const PhysicalOperator& op, int i) { return op.acc_layout.fields[i]; }
 
+  /// name(ctx, row, key): evaluates `keys` over a row of `layout` into the operator's key row.
+  void key_kernel(const PhysicalOperator& op, const char* name, const std::vector<ScalarExprPtr>& keys,
+                  const rt::RowLayout& layout) {
+    llvm::Type* ptr = b_.getPtrTy();
+    llvm::Function* f = kernel(op, name, {ptr, ptr, ptr});
+    ExprCodegen eg(ir_, f->getArg(0), f->getArg(1), layout);
+    for (size_t k = 0; k < keys.size(); ++k) ir_.store(f->getArg(2), op.key_layout.fields[k], eg.emit(*keys[k]));
+    b_.CreateRetVoid();
+  }
+
   Value* load_i64(Value* row, const rt::Field& f) { return ir_.load(row, f).value; }
   void store_plain(Value* row, const rt::Field& f, Value* v) { ir_.store(row, f, CgValue{v, nullptr, nullptr}); }
 
@@ -187,13 +197,7 @@ class ProgramCodegen {
                                                  ? static_cast<const WindowAggregateNode&>(node).keys
                                                  : static_cast<const GroupAggregateNode&>(node).keys;
 
-    // key(ctx, in, key)
-    {
-      llvm::Function* f = kernel(op, "key", {ptr, ptr, ptr});
-      ExprCodegen eg(ir_, f->getArg(0), f->getArg(1), op.input_layout);
-      for (size_t k = 0; k < keys.size(); ++k) ir_.store(f->getArg(2), op.key_layout.fields[k], eg.emit(*keys[k]));
-      b_.CreateRetVoid();
-    }
+    key_kernel(op, "key", keys, op.input_layout);
     // update(ctx, acc, in, time, seq, arena)
     {
       llvm::Function* f = kernel(op, "update", {ptr, ptr, ptr, i64, i64, ptr});
@@ -265,14 +269,8 @@ class ProgramCodegen {
   void join_kernels(const PhysicalOperator& op) {
     llvm::Type* ptr = b_.getPtrTy();
     const auto& j = static_cast<const JoinNodeBase&>(*op.node);
-    const char* names[2] = {"left_key", "right_key"};
-    const std::vector<ScalarExprPtr>* keys[2] = {&j.left_keys, &j.right_keys};
-    for (int side = 0; side < 2; ++side) {
-      llvm::Function* f = kernel(op, names[side], {ptr, ptr, ptr});
-      ExprCodegen eg(ir_, f->getArg(0), f->getArg(1), op.port_layouts[side]);
-      for (size_t k = 0; k < keys[side]->size(); ++k) ir_.store(f->getArg(2), op.key_layout.fields[k], eg.emit(*(*keys[side])[k]));
-      b_.CreateRetVoid();
-    }
+    key_kernel(op, "left_key", j.left_keys, op.port_layouts[0]);
+    key_kernel(op, "right_key", j.right_keys, op.port_layouts[1]);
     // combine(ctx, left, right, out) -> i32: the output row, then the residual condition.
     auto* ft = llvm::FunctionType::get(b_.getInt32Ty(), {ptr, ptr, ptr, ptr}, false);
     auto* f = llvm::Function::Create(ft, llvm::Function::ExternalLinkage, aggregate_kernel_fn_name(op.id, "combine"), module_);
@@ -291,12 +289,7 @@ class ProgramCodegen {
   void over_kernels(const PhysicalOperator& op) {
     llvm::Type* ptr = b_.getPtrTy();
     const auto& o = static_cast<const OverNode&>(*op.node);
-    {
-      llvm::Function* f = kernel(op, "key", {ptr, ptr, ptr});
-      ExprCodegen eg(ir_, f->getArg(0), f->getArg(1), op.input_layout);
-      for (size_t k = 0; k < o.partition_keys.size(); ++k) ir_.store(f->getArg(2), op.key_layout.fields[k], eg.emit(*o.partition_keys[k]));
-      b_.CreateRetVoid();
-    }
+    key_kernel(op, "key", o.partition_keys, op.input_layout);
     {
       llvm::Function* f = kernel(op, "args", {ptr, ptr, ptr});
       ExprCodegen eg(ir_, f->getArg(0), f->getArg(1), op.input_layout);

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "driver/frontend.h"
+#include "physical/physical_plan.h"
 #include "plan/explain.h"
 
 namespace vlac {
@@ -57,6 +58,18 @@ std::optional<std::string> read_program_file(const std::string& path) {
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+bool compile_to_physical(const std::string& path, Compilation& c, PhysicalPlan& plan) {
+  std::optional<std::string> text = read_program_file(path);
+  if (!text) return false;
+  c = compile_program(path, std::move(*text));
+  std::cerr << render_report(*c.file, c.diags);
+  if (c.diags.has_errors()) return false;
+  Diagnostics lowering;
+  plan = lower_to_physical(c.program, *c.file, lowering);
+  std::cerr << render_report(*c.file, lowering);
+  return !lowering.has_errors();
 }
 
 int run_check(const std::vector<std::string>& args) {

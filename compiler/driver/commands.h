@@ -16,6 +16,13 @@ int run_explain(const std::vector<std::string>& args);
 int run_run(const std::vector<std::string>& args);
 int run_emit_llvm(const std::vector<std::string>& args);
 
+struct Compilation;
+struct PhysicalPlan;
+
+/// Reads, compiles and lowers the program at `path`, printing its diagnostics; false when it
+/// cannot be read or has errors. `c` must outlive `plan` (the plan points into it).
+bool compile_to_physical(const std::string& path, Compilation& c, PhysicalPlan& plan);
+
 /// Reads a whole file; nullopt (after printing "vlac: cannot read ...") when it cannot.
 std::optional<std::string> read_program_file(const std::string& path);
 

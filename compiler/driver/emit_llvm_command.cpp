@@ -37,15 +37,9 @@ int run_emit_llvm(const std::vector<std::string>& args) {
     std::cerr << "vlac: emit-llvm needs a program\n" << kHelp;
     return kExitUsage;
   }
-  std::optional<std::string> text = read_program_file(path);
-  if (!text) return kExitError;
-  Compilation c = compile_program(path, std::move(*text));
-  std::cerr << render_report(*c.file, c.diags);
-  if (c.diags.has_errors()) return kExitError;
-  Diagnostics lowering;
-  PhysicalPlan plan = lower_to_physical(c.program, *c.file, lowering);
-  std::cerr << render_report(*c.file, lowering);
-  if (lowering.has_errors()) return kExitError;
+  Compilation c;
+  PhysicalPlan plan;
+  if (!compile_to_physical(path, c, plan)) return kExitError;
   std::cout << jit::emit_llvm_ir(plan);
   return kExitOk;
 }

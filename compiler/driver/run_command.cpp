@@ -59,15 +59,9 @@ int run_run(const std::vector<std::string>& args) {
   if (o.backend == "cpp") return fail("the C++ backend (--backend cpp) is not available yet; use --backend jit");
 
   // ---- compile ----
-  std::optional<std::string> text = read_program_file(o.program);
-  if (!text) return kExitError;
-  Compilation c = compile_program(o.program, std::move(*text));
-  std::cerr << render_report(*c.file, c.diags);
-  if (c.diags.has_errors()) return kExitError;
-  Diagnostics lowering;
-  PhysicalPlan plan = lower_to_physical(c.program, *c.file, lowering);
-  std::cerr << render_report(*c.file, lowering);
-  if (lowering.has_errors()) return kExitError;
+  Compilation c;
+  PhysicalPlan plan;
+  if (!compile_to_physical(o.program, c, plan)) return kExitError;
 
   // ---- inputs and outputs named on the command line (usage errors, exit 2) ----
   std::map<std::string, int> source_index, output_index;

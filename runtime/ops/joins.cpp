@@ -34,6 +34,14 @@ int64_t JoinBase::time_of(int port, const uint8_t* row) const {
   return t;
 }
 
+bool JoinBase::admit(int port, const uint8_t* row, int64_t* time) {
+  ++stats_.rows_in;
+  *time = time_of(port, row);
+  if (*time >= watermark_[port]) return true;
+  ++stats_.late_dropped;
+  return false;
+}
+
 void JoinBase::note_buffered(uint64_t now) {
   stats_.buffered = now;
   stats_.peak_buffered = std::max(stats_.peak_buffered, now);
@@ -56,12 +64,8 @@ bool IntervalJoinOp::can_match_later(int port, int64_t t) const {
 }
 
 void IntervalJoinOp::push(int port, const uint8_t* row) {
-  ++stats_.rows_in;
-  int64_t t = time_of(port, row);
-  if (t < watermark_[port]) {
-    ++stats_.late_dropped;
-    return;
-  }
+  int64_t t;
+  if (!admit(port, row, &t)) return;
   bool has_key = key_of(port, row);
   bool matched = false;
   uint32_t key = UINT32_MAX;
@@ -131,12 +135,8 @@ AsofJoinOp::AsofJoinOp(ExecContext* ctx, const JoinConfig& config, const JoinKer
     : JoinBase(ctx, config, kernels), left_rows_(config.left_layout), right_rows_(config.right_layout) {}
 
 void AsofJoinOp::push(int port, const uint8_t* row) {
-  ++stats_.rows_in;
-  int64_t t = time_of(port, row);
-  if (t < watermark_[port]) {
-    ++stats_.late_dropped;
-    return;
-  }
+  int64_t t;
+  if (!admit(port, row, &t)) return;
   bool has_key = key_of(port, row);
   if (port == 1) {
     if (!has_key) return;  // a NULL key never matches

@@ -53,6 +53,8 @@ class JoinBase : public StatefulOperator {
   bool key_of(int port, const uint8_t* row);
   void emit(const uint8_t* left, const uint8_t* right);
   int64_t time_of(int port, const uint8_t* row) const;
+  /// Counts an arriving row; false (and counted late) when it is behind its side's watermark.
+  bool admit(int port, const uint8_t* row, int64_t* time);
   void note_buffered(uint64_t now);
 
   ExecContext* ctx_;
