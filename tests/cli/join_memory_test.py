@@ -58,9 +58,12 @@ with tempfile.TemporaryDirectory() as d:
         run = subprocess.Popen([vlac, "run", prog, "--input", "joints=-", "--input", f"camera={fifo}", "--stats"],
                                stdin=joint_gen.stdout, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         joint_gen.stdout.close()
+        # Opening the FIFO waits for vlac to open it; the generator then runs alongside while we
+        # drain vlac's output (waiting for the generator first would deadlock on a full pipe).
         with open(fifo, "wb") as camera_pipe:
-            camera_gen = subprocess.run([gen, "camera", str(camera)], stdout=camera_pipe)
+            camera_gen = subprocess.Popen([gen, "camera", str(camera)], stdout=camera_pipe)
         out, err = run.communicate(timeout=900)
+        camera_gen.wait()
         joint_gen.wait()
         peaks = [int(p) for p in re.findall(r"buffered \(peak (\d+)\)", err)]
         rows_out = out.count("\n") - 1
