@@ -196,9 +196,10 @@ void AsofJoinOp::release(int64_t upto) {
 }
 
 void AsofJoinOp::purge_key(std::map<int64_t, uint32_t>& versions) {
-  // Later left rows have time >= W_left: of a key's right rows before W_left only the newest
-  // can still be met.
-  auto it = versions.lower_bound(watermark_[0]);
+  // Left rows still to be matched have time >= min(W_left, W_right): later ones are not late
+  // (>= W_left), pending ones have not been released (>= the release point). Of a key's right
+  // rows before that time only the newest can still be met.
+  auto it = versions.lower_bound(std::min(watermark_[0], watermark_[1]));
   if (it == versions.begin()) return;
   auto keep = std::prev(it);
   for (auto j = versions.begin(); j != keep;) {
