@@ -104,12 +104,7 @@ std::optional<ColumnType> aggregate_result(AggregateFunction fn, const ColumnTyp
       if (!numeric_only()) return std::nullopt;
       return nullable_if(Type::float64(), true);  // NULL for a single row
     case AggregateFunction::Min:
-    case AggregateFunction::Max:
-      if (arg->type.kind == TypeKind::Interval) {
-        *why = "does not take an INTERVAL";
-        return std::nullopt;
-      }
-      return nullable_if(arg->type, may_be_empty);
+    case AggregateFunction::Max: return nullable_if(arg->type, may_be_empty);  // keep the type (§4)
     case AggregateFunction::FirstValue:
     case AggregateFunction::LastValue: return nullable_if(arg->type, may_be_empty);
     case AggregateFunction::Lag: return nullable_if(arg->type, true);

@@ -119,6 +119,7 @@ const TypeRow kRows[] = {
     {"SELECT AVG(i32n) AS x FROM TUMBLE(s, ts, INTERVAL '1' SECOND);", "FLOAT64", false},
     {"SELECT MIN(f32) AS x FROM TUMBLE(s, ts, INTERVAL '1' SECOND);", "FLOAT32", true},
     {"SELECT MAX(s8) AS x FROM TUMBLE(s, ts, INTERVAL '1' SECOND);", "STRING(8)", true},
+    {"SELECT MAX(ts - ts) AS x FROM TUMBLE(s, ts, INTERVAL '1' SECOND);", "INTERVAL", false},
     {"SELECT STDDEV_SAMP(i32n) AS x FROM TUMBLE(s, ts, INTERVAL '1' SECOND);", "FLOAT64", true},
     {"SELECT VAR_POP(f64n) AS x FROM TUMBLE(s, ts, INTERVAL '1' SECOND);", "FLOAT64", false},
     {"SELECT FIRST_VALUE(str) AS x FROM TUMBLE(s, ts, INTERVAL '1' SECOND);", "STRING", true},
