@@ -1,6 +1,7 @@
 #include "runtime/ops/joins.h"
 
 #include <algorithm>
+#include <functional>
 #include <cstring>
 
 namespace vlac::rt {
@@ -143,17 +144,19 @@ void AsofJoinOp::push(int port, const uint8_t* row) {
     bool inserted;
     uint32_t key = keys_.find_or_insert(key_buf_.data(), UINT64_MAX, &inserted);
     if (right_by_key_.size() < keys_.size()) right_by_key_.resize(keys_.size());
-    auto& versions = right_by_key_[key];
-    auto it = versions.find(t);
-    if (it != versions.end()) {  // equal times: the later arrival wins
-      right_rows_.remove(it->second);
-      it->second = right_rows_.add(row);
+    Versions& versions = right_by_key_[key];
+    // Find the place of t from the back (rows come nearly in time order).
+    auto it = versions.end();
+    while (it != versions.begin() && std::prev(it)->first > t) --it;
+    if (it != versions.begin() && std::prev(it)->first == t) {  // equal times: the later arrival wins
+      right_rows_.remove(std::prev(it)->second);
+      std::prev(it)->second = right_rows_.add(row);
     } else {
       if (right_rows_.size() >= config_.max_buffered_rows) {
         ++stats_.capacity_dropped;
         return;
       }
-      versions.emplace(t, right_rows_.add(row));
+      versions.insert(it, {t, right_rows_.add(row)});
     }
     purge_key(versions);  // amortised O(1): each row is purged once
   } else {
@@ -172,7 +175,8 @@ void AsofJoinOp::push(int port, const uint8_t* row) {
       pending_key_[slot] = keys_.find_or_insert(key_buf_.data(), UINT64_MAX, &inserted);
       if (right_by_key_.size() < keys_.size()) right_by_key_.resize(keys_.size());
     }
-    pending_.emplace(t, seq_++, slot);
+    pending_.emplace_back(t, seq_++, slot);
+    std::push_heap(pending_.begin(), pending_.end(), std::greater<>());
   }
   note_buffered(left_rows_.size() + right_rows_.size());
 }
@@ -180,14 +184,16 @@ void AsofJoinOp::push(int port, const uint8_t* row) {
 void AsofJoinOp::release(int64_t upto) {
   // Left rows leave in time order (ties by arrival) once no earlier left row and no right row
   // at or before their time can still come: time < min(W_left, W_right).
-  while (!pending_.empty() && std::get<0>(*pending_.begin()) < upto) {
-    auto [t, seq, slot] = *pending_.begin();
-    pending_.erase(pending_.begin());
+  while (!pending_.empty() && std::get<0>(pending_.front()) < upto) {
+    std::pop_heap(pending_.begin(), pending_.end(), std::greater<>());
+    auto [t, seq, slot] = pending_.back();
+    pending_.pop_back();
     const uint8_t* left = left_rows_.row(slot);
     const uint8_t* right = nullptr;
     if (pending_has_key_[slot]) {
-      auto& versions = right_by_key_[pending_key_[slot]];
-      auto it = versions.upper_bound(t);
+      const Versions& versions = right_by_key_[pending_key_[slot]];
+      auto it = std::upper_bound(versions.begin(), versions.end(), t,
+                                 [](int64_t x, const std::pair<int64_t, uint32_t>& v) { return x < v.first; });
       if (it != versions.begin()) right = right_rows_.row(std::prev(it)->second);
     }
     if (right || config_.left_outer) emit(left, right);
@@ -195,16 +201,15 @@ void AsofJoinOp::release(int64_t upto) {
   }
 }
 
-void AsofJoinOp::purge_key(std::map<int64_t, uint32_t>& versions) {
+void AsofJoinOp::purge_key(Versions& versions) {
   // Left rows still to be matched have time >= min(W_left, W_right): later ones are not late
   // (>= W_left), pending ones have not been released (>= the release point). Of a key's right
   // rows before that time only the newest can still be met.
-  auto it = versions.lower_bound(std::min(watermark_[0], watermark_[1]));
-  if (it == versions.begin()) return;
-  auto keep = std::prev(it);
-  for (auto j = versions.begin(); j != keep;) {
-    right_rows_.remove(j->second);
-    j = versions.erase(j);
+  const int64_t needed = std::min(watermark_[0], watermark_[1]);
+  // Pop from the front while the next version is also before `needed`.
+  while (versions.size() >= 2 && versions[1].first <= needed) {
+    right_rows_.remove(versions.front().second);
+    versions.pop_front();
   }
 }
 

@@ -101,15 +101,21 @@ class AsofJoinOp final : public JoinBase {
   void advance_ports(const int64_t* w, int ports) override;
 
  private:
+  /// A key's right rows by time (one per time: the later arrival replaces). Rows arrive nearly
+  /// in time order, so inserting from the back is cheap; purging pops from the front. A deque
+  /// allocates in blocks, not per row.
+  using Versions = std::deque<std::pair<int64_t, uint32_t>>;
+
   void release(int64_t upto);
   void purge_right();
-  void purge_key(std::map<int64_t, uint32_t>& versions);
+  void purge_key(Versions& versions);
 
   RowStore left_rows_, right_rows_;
-  std::set<std::tuple<int64_t, int64_t, uint32_t>> pending_;  // (time, arrival, slot) of left rows
-  std::vector<int8_t> pending_has_key_;                      // by left slot
-  std::vector<uint32_t> pending_key_;                        // by left slot
-  std::vector<std::map<int64_t, uint32_t>> right_by_key_;    // key id -> time -> right slot
+  // Left rows waiting to be released: a min-heap by (time, arrival) in a vector.
+  std::vector<std::tuple<int64_t, int64_t, uint32_t>> pending_;
+  std::vector<int8_t> pending_has_key_;  // by left slot
+  std::vector<uint32_t> pending_key_;    // by left slot
+  std::vector<Versions> right_by_key_;   // key id -> versions
   int64_t seq_ = 0;
   static constexpr uint64_t kPurgeEvery = 1024;  // full sweeps, for keys that went quiet
   uint64_t advances_since_purge_ = 0;

@@ -1,7 +1,9 @@
 #include "runtime/ops/over.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <functional>
 
 namespace vlac::rt {
 namespace {
@@ -54,7 +56,8 @@ void OverOp::push(const uint8_t* row) {
     ++stats_.capacity_dropped;
     return;
   }
-  pending_.emplace(t, seq_++, rows_.add(row));
+  pending_.emplace_back(t, seq_++, rows_.add(row));
+  std::push_heap(pending_.begin(), pending_.end(), std::greater<>());
   stats_.buffered = rows_.size();
   stats_.peak_buffered = std::max(stats_.peak_buffered, stats_.buffered);
 }
@@ -153,17 +156,23 @@ void OverOp::advance(int64_t w) {
   watermark_ = w;
   // Rows with time < w leave, one group of equal times at a time: a RANGE frame holds all of
   // a row's peers, so the group's values enter the RANGE frames before any result is taken.
-  while (!pending_.empty() && std::get<0>(*pending_.begin()) < w) {
-    int64_t t = std::get<0>(*pending_.begin());
-    std::vector<uint32_t> group;
-    while (!pending_.empty() && std::get<0>(*pending_.begin()) == t) {
-      group.push_back(std::get<2>(*pending_.begin()));
-      pending_.erase(pending_.begin());
+  while (!pending_.empty() && std::get<0>(pending_.front()) < w) {
+    const int64_t t = std::get<0>(pending_.front());
+    group_.clear();
+    while (!pending_.empty() && std::get<0>(pending_.front()) == t) {
+      std::pop_heap(pending_.begin(), pending_.end(), std::greater<>());
+      group_.push_back(std::get<2>(pending_.back()));
+      pending_.pop_back();
     }
-    std::vector<uint32_t> part(group.size());
-    std::vector<int64_t> index(group.size());
-    std::vector<std::vector<uint8_t>> results(group.size(), std::vector<uint8_t>(config_.results_size, 0));
-    std::vector<std::vector<uint8_t>> args(group.size(), std::vector<uint8_t>(config_.args_size, 0));
+    const std::vector<uint32_t>& group = group_;
+    group_part_.assign(group.size(), 0);
+    group_index_.assign(group.size(), 0);
+    group_args_.assign(group.size() * config_.args_size, 0);
+    group_results_.assign(group.size() * config_.results_size, 0);
+    std::vector<uint32_t>& part = group_part_;
+    std::vector<int64_t>& index = group_index_;
+    auto args_of = [&](size_t g) { return group_args_.data() + g * config_.args_size; };
+    auto results_of = [&](size_t g) { return group_results_.data() + g * config_.results_size; };
     for (size_t g = 0; g < group.size(); ++g) {
       const uint8_t* row = rows_.row(group[g]);
       std::memset(key_buf_.data(), 0, key_buf_.size());
@@ -181,7 +190,7 @@ void OverOp::advance(int64_t w) {
       }
       part[g] = p;
       index[g] = partitions_[p].rows++;
-      kernels_.args(ctx_, row, args[g].data());
+      kernels_.args(ctx_, row, args_of(g));
     }
     // ROWS frames and LAG: row by row in arrival order (peers are ordered by arrival).
     for (size_t g = 0; g < group.size(); ++g) {
@@ -190,9 +199,9 @@ void OverOp::advance(int64_t w) {
         const OverCallSpec& spec = config_.calls[c];
         Frame& f = partitions_[part[g]].frames[c];
         Entry e{t, index[g], is_float_type(spec.arg.type), 0, 0};
-        bool has = spec.function != OverFunction::CountStar && read_value(args[g].data(), spec.arg, &e.i, &e.f);
+        bool has = spec.function != OverFunction::CountStar && read_value(args_of(g), spec.arg, &e.i, &e.f);
         if (spec.function == OverFunction::Lag) {
-          write_result(f, spec, results[g].data());
+          write_result(f, spec, results_of(g));
           if (!has) e.index = -1;  // a NULL still takes its place in the lag
           f.lag.push_back(e);
           if (static_cast<int64_t>(f.lag.size()) > spec.lag) f.lag.pop_front();
@@ -201,8 +210,8 @@ void OverOp::advance(int64_t w) {
         if (!spec.rows) continue;
         if (has || spec.function == OverFunction::CountStar) add(f, spec, e);
         evict(f, spec, t, index[g]);
-        write_result(f, spec, results[g].data());
-        if (spec.function == OverFunction::CountStar) write_number(results[g].data(), spec.result, static_cast<int64_t>(f.values.size()), 0);
+        write_result(f, spec, results_of(g));
+        if (spec.function == OverFunction::CountStar) write_number(results_of(g), spec.result, static_cast<int64_t>(f.values.size()), 0);
       }
     }
     // RANGE frames: every peer in first, then the results.
@@ -213,21 +222,21 @@ void OverOp::advance(int64_t w) {
         if (part[g] == UINT32_MAX) continue;
         Frame& f = partitions_[part[g]].frames[c];
         Entry e{t, index[g], is_float_type(spec.arg.type), 0, 0};
-        bool has = spec.function != OverFunction::CountStar && read_value(args[g].data(), spec.arg, &e.i, &e.f);
+        bool has = spec.function != OverFunction::CountStar && read_value(args_of(g), spec.arg, &e.i, &e.f);
         if (has || spec.function == OverFunction::CountStar) add(f, spec, e);
       }
       for (size_t g = 0; g < group.size(); ++g) {
         if (part[g] == UINT32_MAX) continue;
         Frame& f = partitions_[part[g]].frames[c];
         evict(f, spec, t, index[g]);
-        write_result(f, spec, results[g].data());
-        if (spec.function == OverFunction::CountStar) write_number(results[g].data(), spec.result, static_cast<int64_t>(f.values.size()), 0);
+        write_result(f, spec, results_of(g));
+        if (spec.function == OverFunction::CountStar) write_number(results_of(g), spec.result, static_cast<int64_t>(f.values.size()), 0);
       }
     }
     for (size_t g = 0; g < group.size(); ++g) {
       if (part[g] != UINT32_MAX) {
         std::memset(out_buf_.data(), 0, out_buf_.size());
-        kernels_.finish(ctx_, rows_.row(group[g]), results[g].data(), out_buf_.data());
+        kernels_.finish(ctx_, rows_.row(group[g]), results_of(g), out_buf_.data());
         ++stats_.rows_out;
         kernels_.emit(ctx_, out_buf_.data());
       }

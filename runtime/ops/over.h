@@ -55,7 +55,7 @@ class OverOp final : public StatefulOperator {
   OverOp(ExecContext* ctx, OverConfig config, OverKernels kernels);
   void push(const uint8_t* row);
   void advance(int64_t w) override;
-  int64_t next_fire() const override { return pending_.empty() ? INT64_MAX : std::get<0>(*pending_.begin()) + 1; }
+  int64_t next_fire() const override { return pending_.empty() ? INT64_MAX : std::get<0>(pending_.front()) + 1; }
   const OperatorStats& stats() const override { return stats_; }
 
  private:
@@ -91,7 +91,12 @@ class OverOp final : public StatefulOperator {
   int64_t watermark_ = INT64_MIN;
   int64_t seq_ = 0;
   RowStore rows_;
-  std::set<std::tuple<int64_t, int64_t, uint32_t>> pending_;  // (time, arrival, slot)
+  // Rows waiting for the watermark: a min-heap by (time, arrival) in a vector.
+  std::vector<std::tuple<int64_t, int64_t, uint32_t>> pending_;
+  // Per group of equal times, reused: slots, partitions, positions, argument and result rows.
+  std::vector<uint32_t> group_, group_part_;
+  std::vector<int64_t> group_index_;
+  std::vector<uint8_t> group_args_, group_results_;
   GroupTable partitions_index_;
   std::vector<Partition> partitions_;
   std::vector<uint8_t> key_buf_, args_buf_, out_buf_;
