@@ -84,10 +84,15 @@ class GroupTable {
 
   bool equal(const uint8_t* a, const uint8_t* b) const {
     if (!has_strings_ && key_layout_->size <= 16) {
-      uint64_t x[2] = {0, 0}, y[2] = {0, 0};
-      std::memcpy(x, a, key_layout_->size);
-      std::memcpy(y, b, key_layout_->size);
-      return x[0] == y[0] && x[1] == y[1];
+      // Constant-size loads (layout sizes are multiples of 8) compile to plain moves.
+      uint64_t x0, y0, x1 = 0, y1 = 0;
+      std::memcpy(&x0, a, 8);
+      std::memcpy(&y0, b, 8);
+      if (key_layout_->size == 16) {
+        std::memcpy(&x1, a + 8, 8);
+        std::memcpy(&y1, b + 8, 8);
+      }
+      return x0 == y0 && x1 == y1;
     }
     if (!has_strings_) return std::memcmp(a, b, key_layout_->size) == 0;
     if (std::memcmp(a, b, key_layout_->null_bytes) != 0) return false;
