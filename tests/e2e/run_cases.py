@@ -21,14 +21,35 @@ CASES_DIR = pathlib.Path(__file__).resolve().parent / "cases"
 TIMEOUT_S = 120
 
 
-def run_case(vlac, case_dir, backend):
+def stdin_variant(args):
+    """For a case with exactly one --input: the same arguments reading it from standard input
+    (`NAME=-`), and the file to feed; else None. Batch = stream: the rows must not change."""
+    inputs = [i for i, a in enumerate(args) if a == "--input"]
+    if len(inputs) != 1 or inputs[0] + 1 >= len(args) or "=" not in args[inputs[0] + 1]:
+        return None
+    name, path = args[inputs[0] + 1].split("=", 1)
+    if path.endswith(".jsonl"):
+        return None  # JSON Lines is chosen by the file name; stdin is read as CSV
+    live = list(args)
+    live[inputs[0] + 1] = name + "=-"
+    return live, path
+
+
+def run_case(vlac, case_dir, backend, via_stdin=False):
     args = shlex.split((case_dir / "args").read_text())
+    feed = None
+    if via_stdin:
+        variant = stdin_variant(args)
+        if variant is None:
+            return None, ""
+        args, path = variant
+        feed = (case_dir / path).read_bytes()
     cmd = [vlac, "run", "program.vsql"] + args
     if backend:
         cmd += ["--backend", backend]
     expected = (case_dir / "expected.csv").read_bytes()
     try:
-        proc = subprocess.run(cmd, cwd=case_dir, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        proc = subprocess.run(cmd, cwd=case_dir, input=feed, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               timeout=TIMEOUT_S)
     except subprocess.TimeoutExpired:
         return False, "timed out after %d s: %s" % (TIMEOUT_S, shlex.join(cmd))
@@ -68,14 +89,18 @@ def main():
         cases = [d for d in cases if d.name in opts.case]
     passed = failed = 0
     for d in cases:
-        ok, report = run_case(vlac, d, opts.backend)
-        if ok:
-            passed += 1
-            print("PASS %s" % d.name)
-        else:
-            failed += 1
-            print("FAIL %s\n%s" % (d.name, report.rstrip("\n")))
-        sys.stdout.flush()
+        for via_stdin in (False, True):
+            ok, report = run_case(vlac, d, opts.backend, via_stdin)
+            if ok is None:
+                continue  # several inputs: no standard-input variant
+            label = d.name + (" (input on stdin)" if via_stdin else "")
+            if ok:
+                passed += 1
+                print("PASS %s" % label)
+            else:
+                failed += 1
+                print("FAIL %s\n%s" % (label, report.rstrip("\n")))
+            sys.stdout.flush()
     print("e2e: %d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 
