@@ -8,7 +8,7 @@ packages=(
   antlr4 libantlr4-runtime-dev uuid-dev
   llvm-19-dev libzstd-dev
   nlohmann-json3-dev libboost-dev libgtest-dev
-  cmake ninja-build g++ sqlite3 python3
+  cmake ninja-build g++ sqlite3 python3 libedit-dev
 )
 if [[ "${1:-}" == "--with-arm" ]]; then
   packages+=(gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib qemu-system-arm)

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "driver/commands.h"
+#include "repl/repl.h"
 
 namespace {
 
@@ -19,6 +20,7 @@ commands:
   run PROGRAM.vsql --input NAME=PATH ...
                           compile the program (LLVM JIT) and stream the inputs through it
   emit-llvm PROGRAM.vsql  print the optimised LLVM IR of the program
+  repl [PROGRAM.vsql]     an interactive shell: declare streams, run queries (docs/repl.md)
 
 Run 'vlac COMMAND --help' for a command's options.
 options:
@@ -48,6 +50,7 @@ int main(int argc, char** argv) {
   if (command == "explain") return vlac::run_explain(args);
   if (command == "run") return vlac::run_run(args);
   if (command == "emit-llvm") return vlac::run_emit_llvm(args);
+  if (command == "repl") return vlac::run_repl(args);
   std::cerr << "vlac: unknown command '" << command << "'\n" << kUsage;
   return vlac::kExitUsage;
 }
