@@ -23,6 +23,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>78]|\x1b\][^\x07]*\x07|[\x07\x08]")
 PROMPT = "vlac> "
+DEADLINE = time.time() + 150  # for the whole test: once passed, every wait fails at once
 CONT = "   ...> "
 
 
@@ -57,7 +58,7 @@ class Terminal:
 
     def expect(self, text, timeout=30):
         """Waits until `text` appears after what earlier expects consumed; True when it did."""
-        end = time.time() + timeout
+        end = min(time.time() + timeout, DEADLINE)
         while True:
             s = self.screen()
             at = s.find(text, self.seen)
@@ -72,7 +73,7 @@ class Terminal:
         os.write(self.fd, text.encode())
 
     def wait_exit(self, timeout=20):
-        end = time.time() + timeout
+        end = min(time.time() + timeout, DEADLINE + 10)
         while time.time() < end:
             self.read_for(0.05)
             pid, status = os.waitpid(self.pid, os.WNOHANG)
@@ -104,6 +105,11 @@ def main():
 
     with tempfile.TemporaryDirectory() as home:
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": home, "TERM": "xterm", "LANG": "C.UTF-8"}
+        for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS"):  # the sanitizer build's settings
+            if k in os.environ:
+                env[k] = os.environ[k]
+        lsan = os.environ.get("LSAN_OPTIONS", "")
+        env["LSAN_OPTIONS"] = (lsan + ":" if lsan else "") + "suppressions=" + os.path.join(HERE, "lsan.supp")
         t = Terminal([vlac, "repl"], env, HERE)
         try:
             check("banner and prompt", t.expect("Type .help") and t.expect(PROMPT), t)
