@@ -22,7 +22,6 @@ void Engine::propagate() {
   // An operator emits what its input watermarks complete, then forwards its output watermark.
   for (EngineOperator& op : operators_) {
     if (op.ports.empty()) continue;
-    op.port_watermarks.resize(op.ports.size(), INT64_MIN);
     bool changed = false;
     int64_t lowest = INT64_MAX;
     for (size_t p = 0; p < op.ports.size(); ++p) {
@@ -35,7 +34,6 @@ void Engine::propagate() {
       lowest = std::min(lowest, op.port_watermarks[p]);
     }
     if (!changed) continue;
-    op.input_watermark = lowest;
     if (op.ports.size() > 1) {
       op.op->advance_ports(op.port_watermarks.data(), static_cast<int>(op.ports.size()));
     } else {
@@ -51,6 +49,7 @@ bool Engine::run() {
   for (size_t s = 0; s < streams_.size(); ++s)
     for (RowReader* r : streams_[s].readers) cursors.push_back({static_cast<int>(s), r, std::vector<uint8_t>(streams_[s].row_size), false, INT64_MIN});
   for (Cursor& c : cursors) refill(c);
+  for (EngineOperator& op : operators_) op.port_watermarks.assign(op.ports.size(), INT64_MIN);
 
   while (true) {
     // The next row is the one with the smallest event time; ties go to the stream declared

@@ -37,7 +37,6 @@ struct EngineOperator {
   StatefulOperator* op = nullptr;
   std::vector<std::vector<WatermarkOrigin>> ports;  // per input: where its rows come from
   std::vector<int64_t> port_watermarks;             // filled by the engine
-  int64_t input_watermark = INT64_MIN;              // the minimum over the ports
   int64_t output_watermark = INT64_MIN;             // what downstream operators see
 };
 

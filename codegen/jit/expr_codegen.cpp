@@ -220,7 +220,6 @@ CgValue ExprCodegen::arithmetic(const ScalarExpr& e) {
   CgValue a = emit(*e.args[0]), c = emit(*e.args[1]);
   CgValue v;
   v.null = ir_.either_null(a.null, c.null);
-  Type lt = e.args[0]->type.type;
   bool is_float = e.type.type.is_float();
   // INTERVAL * integer and friends: integers are widened to 64 bits.
   auto as_i64 = [&](Value* x) { return x->getType()->isIntegerTy(64) ? x : b_.CreateSExt(x, b_.getInt64Ty()); };
@@ -230,7 +229,6 @@ CgValue ExprCodegen::arithmetic(const ScalarExpr& e) {
     x = as_i64(x);
     y = as_i64(y);
   }
-  (void)lt;
   switch (e.op) {
     case ExprOp::Add: v.value = is_float ? b_.CreateFAdd(x, y) : b_.CreateAdd(x, y); break;  // wraps
     case ExprOp::Sub: v.value = is_float ? b_.CreateFSub(x, y) : b_.CreateSub(x, y); break;

@@ -452,7 +452,6 @@ class ProgramCodegen {
   CgValue result_of(const PhysicalOperator& op, const AccumulatorSlots& s, Value* acc) {
     CgValue r;
     auto count = [&] { return load_i64(acc, acc_field(op, s.count)); };
-    Type out = s.call->result.type;
     switch (s.function) {
       case AggregateFunction::CountStar:
       case AggregateFunction::Count: r.value = count(); return r;
@@ -489,7 +488,6 @@ class ProgramCodegen {
       case AggregateFunction::LastValue: {
         r = ir_.load(acc, acc_field(op, s.value));
         r.null = b_.CreateICmpEQ(count(), b_.getInt64(0));
-        (void)out;
         return r;
       }
       case AggregateFunction::Lag: return r;

@@ -108,7 +108,6 @@ const RuntimeFnInfo kFunctions[] = {
 };
 static_assert(sizeof(kFunctions) / sizeof(kFunctions[0]) == static_cast<size_t>(RuntimeFn::Count));
 
-double (*const kExp)(double) = std::exp;
 const LibcSymbol kLibc[] = {
     {"exp", address(static_cast<double (*)(double)>(std::exp))},
     {"log", address(static_cast<double (*)(double)>(std::log))},
@@ -136,7 +135,6 @@ const LibcSymbol kLibc[] = {
 const RuntimeFnInfo& runtime_fn(RuntimeFn f) { return kFunctions[static_cast<size_t>(f)]; }
 
 const LibcSymbol* libc_symbols(size_t* count) {
-  (void)kExp;
   *count = sizeof(kLibc) / sizeof(kLibc[0]);
   return kLibc;
 }

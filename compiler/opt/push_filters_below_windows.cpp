@@ -26,9 +26,6 @@ void push_filters_below_windows(LogicalProgram& program) {
       input = window;
     }
   }
-  for (ProgramOutput& o : program.outputs) {
-    (void)o;  // outputs are projections in practice; a bare filter output stays where it is
-  }
 }
 
 }  // namespace vlac

@@ -301,12 +301,12 @@ ScalarExprPtr ExprBinder::binary(const BinaryExpr& e) {
       args.push_back(coerce(std::move(r), Type::boolean()));
       return ScalarExpr::make(e.op == BinaryOp::And ? ExprOp::And : ExprOp::Or, {Type::boolean(), n}, std::move(args), e.range);
     }
-    case BinaryOp::Eq: return comparison(ExprOp::Eq, std::move(l), std::move(r), e.range, e.op_range);
-    case BinaryOp::Ne: return comparison(ExprOp::Ne, std::move(l), std::move(r), e.range, e.op_range);
-    case BinaryOp::Lt: return comparison(ExprOp::Lt, std::move(l), std::move(r), e.range, e.op_range);
-    case BinaryOp::Le: return comparison(ExprOp::Le, std::move(l), std::move(r), e.range, e.op_range);
-    case BinaryOp::Gt: return comparison(ExprOp::Gt, std::move(l), std::move(r), e.range, e.op_range);
-    case BinaryOp::Ge: return comparison(ExprOp::Ge, std::move(l), std::move(r), e.range, e.op_range);
+    case BinaryOp::Eq: return comparison(ExprOp::Eq, std::move(l), std::move(r), e.range);
+    case BinaryOp::Ne: return comparison(ExprOp::Ne, std::move(l), std::move(r), e.range);
+    case BinaryOp::Lt: return comparison(ExprOp::Lt, std::move(l), std::move(r), e.range);
+    case BinaryOp::Le: return comparison(ExprOp::Le, std::move(l), std::move(r), e.range);
+    case BinaryOp::Gt: return comparison(ExprOp::Gt, std::move(l), std::move(r), e.range);
+    case BinaryOp::Ge: return comparison(ExprOp::Ge, std::move(l), std::move(r), e.range);
     case BinaryOp::Concat: {
       Type lt = l->type.type, rt = r->type.type;
       bool ls = lt.is_string() || lt.kind == TypeKind::Null, rs = rt.is_string() || rt.kind == TypeKind::Null;
@@ -388,7 +388,7 @@ ScalarExprPtr ExprBinder::arithmetic(const BinaryExpr& e, ScalarExprPtr l, Scala
   return nullptr;
 }
 
-ScalarExprPtr ExprBinder::comparison(ExprOp op, ScalarExprPtr l, ScalarExprPtr r, SourceRange range, SourceRange op_range) {
+ScalarExprPtr ExprBinder::comparison(ExprOp op, ScalarExprPtr l, ScalarExprPtr r, SourceRange range) {
   auto t = common_type(l->type.type, r->type.type);
   if (!t) {
     std::string hint;
@@ -405,7 +405,6 @@ ScalarExprPtr ExprBinder::comparison(ExprOp op, ScalarExprPtr l, ScalarExprPtr r
   std::vector<ScalarExprPtr> args;
   args.push_back(coerce(std::move(l), *t));
   args.push_back(coerce(std::move(r), *t));
-  (void)op_range;
   return ScalarExpr::make(op, {Type::boolean(), n}, std::move(args), range);
 }
 
@@ -414,8 +413,8 @@ ScalarExprPtr ExprBinder::between(const BetweenExpr& e) {
   ScalarExprPtr v = bind(*e.value), lo = bind(*e.lower), hi = bind(*e.upper);
   if (!v || !lo || !hi) return nullptr;
   ScalarExprPtr v2 = v->clone();
-  ScalarExprPtr ge = comparison(ExprOp::Ge, std::move(v), std::move(lo), e.range, e.range);
-  ScalarExprPtr le = comparison(ExprOp::Le, std::move(v2), std::move(hi), e.range, e.range);
+  ScalarExprPtr ge = comparison(ExprOp::Ge, std::move(v), std::move(lo), e.range);
+  ScalarExprPtr le = comparison(ExprOp::Le, std::move(v2), std::move(hi), e.range);
   if (!ge || !le) return nullptr;
   bool n = ge->type.nullable || le->type.nullable;
   std::vector<ScalarExprPtr> args;
@@ -495,7 +494,7 @@ ScalarExprPtr ExprBinder::case_when(const CaseExpr& e) {
     if (operand) {
       ScalarExprPtr v = bind(*w.condition);
       if (!v) return nullptr;
-      c = comparison(ExprOp::Eq, operand->clone(), std::move(v), w.condition->range, w.condition->range);
+      c = comparison(ExprOp::Eq, operand->clone(), std::move(v), w.condition->range);
     } else {
       c = bind(*w.condition);
       if (c && !require_bool(c, "WHEN")) return nullptr;

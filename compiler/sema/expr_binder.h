@@ -60,7 +60,7 @@ class ExprBinder {
   ScalarExprPtr unary(const ast::UnaryExpr& e);
   ScalarExprPtr binary(const ast::BinaryExpr& e);
   ScalarExprPtr arithmetic(const ast::BinaryExpr& e, ScalarExprPtr l, ScalarExprPtr r);
-  ScalarExprPtr comparison(ExprOp op, ScalarExprPtr l, ScalarExprPtr r, SourceRange range, SourceRange op_range);
+  ScalarExprPtr comparison(ExprOp op, ScalarExprPtr l, ScalarExprPtr r, SourceRange range);
   ScalarExprPtr between(const ast::BetweenExpr& e);
   ScalarExprPtr in_list(const ast::InListExpr& e);
   ScalarExprPtr like(const ast::LikeExpr& e);

@@ -660,7 +660,6 @@ PlanNodePtr SelectBinder::bind_query(const Query& q) {
     proj->inputs = {parts[p]};
     proj->range = q.selects[p]->range;
     size_t vi = 0;
-    bool all_time = true;
     for (int c = 0; c < parts[p]->schema.size(); ++c) {
       const Column& col = parts[p]->schema.columns[c];
       if (col.hidden) continue;
@@ -669,7 +668,6 @@ PlanNodePtr SelectBinder::bind_query(const Query& q) {
       proj->schema.columns.push_back({names[vi], {types[vi], col.type.nullable}, false, true, col.time_attribute});
       ++vi;
     }
-    (void)all_time;
     u->inputs.push_back(proj);
   }
   // A column is a time attribute of the union when it is one in every input.

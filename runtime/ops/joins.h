@@ -7,7 +7,6 @@
 #include <deque>
 #include <map>
 #include <memory>
-#include <set>
 #include <tuple>
 #include <vector>
 
@@ -44,7 +43,6 @@ class JoinBase : public StatefulOperator {
  public:
   JoinBase(ExecContext* ctx, const JoinConfig& config, const JoinKernels& kernels);
   void advance(int64_t w) override { int64_t both[2] = {w, w}; advance_ports(both, 2); }
-  int64_t next_fire() const override { return INT64_MIN; }
   const OperatorStats& stats() const override { return stats_; }
 
  protected:

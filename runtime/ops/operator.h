@@ -30,8 +30,6 @@ class StatefulOperator {
   /// The watermark this operator forwards once it has emitted what the input watermark
   /// completed: by default the input's; joins hold it back so their results are never late.
   virtual int64_t output_watermark(int64_t input_w) const { return input_w; }
-  /// The smallest watermark at which advance() would emit anything (INT64_MAX: nothing open).
-  virtual int64_t next_fire() const = 0;
   virtual const OperatorStats& stats() const = 0;
 };
 

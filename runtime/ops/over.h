@@ -10,7 +10,6 @@
 
 #include <cstdint>
 #include <deque>
-#include <set>
 #include <tuple>
 #include <vector>
 
@@ -55,7 +54,6 @@ class OverOp final : public StatefulOperator {
   OverOp(ExecContext* ctx, OverConfig config, OverKernels kernels);
   void push(const uint8_t* row);
   void advance(int64_t w) override;
-  int64_t next_fire() const override { return pending_.empty() ? INT64_MAX : std::get<0>(pending_.front()) + 1; }
   const OperatorStats& stats() const override { return stats_; }
 
  private:

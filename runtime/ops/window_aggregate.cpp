@@ -35,21 +35,16 @@ void WindowAggregateOp::push_windowed(const uint8_t* row, int64_t t, int64_t seq
   auto add = [&](int64_t start, int64_t end) {
     if (end <= watermark_) return;  // this window has fired: the row is late for it
     auto k = std::make_pair(end, start);
-    GroupTable* groups = last_groups_;
-    if (k != last_window_ || !groups) {
-      auto it = windows_.find(k);
-      if (it == windows_.end()) {
-        if (windows_.size() >= config_.max_open_windows) {
-          full = true;
-          return;
-        }
-        it = windows_.emplace(k, std::make_unique<GroupTable>(config_.key_layout, config_.acc_size)).first;
-        next_fire_ = std::min(next_fire_, end);
+    auto it = windows_.find(k);
+    if (it == windows_.end()) {
+      if (windows_.size() >= config_.max_open_windows) {
+        full = true;
+        return;
       }
-      groups = it->second.get();
-      last_window_ = k;
-      last_groups_ = groups;
+      it = windows_.emplace(k, std::make_unique<GroupTable>(config_.key_layout, config_.acc_size)).first;
+      next_fire_ = std::min(next_fire_, end);
     }
+    GroupTable* groups = it->second.get();
     bool inserted;
     uint32_t g = groups->find_or_insert(key_buf_.data(), config_.max_keys, &inserted);
     if (g == UINT32_MAX) {
@@ -125,7 +120,6 @@ void WindowAggregateOp::advance(int64_t w) {
     return;
   }
   while (!windows_.empty() && windows_.begin()->first.first <= w) {
-    if (windows_.begin()->first == last_window_) last_groups_ = nullptr;
     auto node = windows_.extract(windows_.begin());
     GroupTable& groups = *node.mapped();
     auto [end, start] = node.key();

@@ -45,7 +45,6 @@ class WindowAggregateOp final : public StatefulOperator {
   /// Adds one input row. Called by generated code.
   void push(const uint8_t* row);
   void advance(int64_t w) override;
-  int64_t next_fire() const override { return next_fire_; }
   const OperatorStats& stats() const override { return stats_; }
 
  private:
@@ -65,15 +64,12 @@ class WindowAggregateOp final : public StatefulOperator {
   WindowAggregateKernels kernels_;
   OperatorStats stats_;
   int64_t watermark_ = INT64_MIN;
-  int64_t next_fire_ = INT64_MAX;
+  int64_t next_fire_ = INT64_MAX;  // the earliest end of an open window: advance() returns below it
   int64_t seq_ = 0;
   std::vector<uint8_t> key_buf_, out_buf_;
 
   // TUMBLE, HOP, CUMULATE and end-of-input: open windows by (end, start), the firing order.
   std::map<std::pair<int64_t, int64_t>, std::unique_ptr<GroupTable>> windows_;
-  // The window the previous row went to: most rows go to the same one (TUMBLE, in order).
-  std::pair<int64_t, int64_t> last_window_{INT64_MIN, INT64_MIN};
-  GroupTable* last_groups_ = nullptr;
   // SESSION: the keys, and each key's open sessions.
   std::unique_ptr<GroupTable> session_keys_;
   std::vector<std::vector<Session>> sessions_;
@@ -89,7 +85,6 @@ class WindowAssignOp final : public StatefulOperator {
                  void (*emit)(ExecContext*, const uint8_t*));
   void push(const uint8_t* row);
   void advance(int64_t) override {}
-  int64_t next_fire() const override { return INT64_MAX; }
   const OperatorStats& stats() const override { return stats_; }
 
  private:

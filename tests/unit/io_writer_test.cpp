@@ -13,20 +13,13 @@
 #include "runtime/io/reject_sink.h"
 #include "runtime/io/row_reader.h"
 #include "runtime/io/row_writer.h"
+#include "io_test_support.h"
 
 namespace {
 
 using namespace vlac::rt;
 
-std::string contents(std::FILE* f) {
-  std::fflush(f);
-  std::rewind(f);
-  std::string s;
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) s.append(buf, n);
-  return s;
-}
+using vlac::rt::io_test::contents;
 
 const std::vector<std::string> kNames = {"b", "i", "l", "f", "d", "t", "iv", "s"};
 
