@@ -1,5 +1,7 @@
 #include "codegen/jit/jit_engine.h"
 
+#include "driver/cache_dir.h"
+
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -54,26 +56,6 @@ std::unique_ptr<llvm::TargetMachine> host_target_machine() {
   auto tm = jtmb->createTargetMachine();
   if (!tm) return nullptr;
   return std::move(*tm);
-}
-
-/// Where compiled programs are kept between runs: $VLAC_CACHE_DIR, else
-/// $XDG_CACHE_HOME/vlac, else ~/.cache/vlac; empty (no cache) when none can be made.
-std::filesystem::path cache_dir() {
-  namespace fs = std::filesystem;
-  fs::path dir;
-  if (const char* v = std::getenv("VLAC_CACHE_DIR")) {
-    if (std::string(v).empty()) return {};  // VLAC_CACHE_DIR= turns the cache off
-    dir = v;
-  } else if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) {
-    dir = fs::path(x) / "vlac";
-  } else if (const char* h = std::getenv("HOME"); h && *h) {
-    dir = fs::path(h) / ".cache" / "vlac";
-  } else {
-    return {};
-  }
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  return ec ? fs::path() : dir;
 }
 
 /// A key for the unoptimised IR: the same IR, LLVM and vlac give the same object code.

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "physical/compiled_code.h"
 #include "physical/physical_plan.h"
 
 namespace vlac::jit {
@@ -13,12 +14,13 @@ namespace vlac::jit {
 /// The optimised IR of a plan, as `vlac emit-llvm` prints it.
 std::string emit_llvm_ir(const PhysicalPlan& plan);
 
-class CompiledProgram {
+class CompiledProgram final : public CompiledCode {
  public:
-  ~CompiledProgram();
-  /// The address of a generated function (see program_codegen.h for the names).
-  void* lookup(const std::string& name);
-  double compile_ms() const { return compile_ms_; }
+  ~CompiledProgram() override;
+  /// The address of a generated function (see physical/kernel_names.h for the names).
+  void* lookup(const std::string& name) override;
+  double compile_ms() const override { return compile_ms_; }
+  const char* backend_name() const override { return "JIT"; }
 
  private:
   friend std::unique_ptr<CompiledProgram> compile(const PhysicalPlan& plan, std::string* error);

@@ -10,11 +10,6 @@ namespace vlac::jit {
 
 using llvm::Value;
 
-std::string pipeline_fn_name(int p) { return "vlac_pipeline_" + std::to_string(p); }
-std::string source_entry_fn_name(int s) { return "vlac_source_" + std::to_string(s); }
-std::string operator_emit_fn_name(int op) { return "vlac_operator_" + std::to_string(op) + "_emit"; }
-std::string aggregate_kernel_fn_name(int op, const char* k) { return "vlac_operator_" + std::to_string(op) + "_" + k; }
-
 namespace {
 
 class ProgramCodegen {

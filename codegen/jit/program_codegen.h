@@ -10,14 +10,15 @@
 #include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/Module.h>
 
+#include "physical/kernel_names.h"
 #include "physical/physical_plan.h"
 
 namespace vlac::jit {
 
-std::string pipeline_fn_name(int pipeline);
-std::string source_entry_fn_name(int source);
-std::string operator_emit_fn_name(int op);
-std::string aggregate_kernel_fn_name(int op, const char* kernel);  // "key", "update", "merge", "finalize"
+using vlac::aggregate_kernel_fn_name;
+using vlac::operator_emit_fn_name;
+using vlac::pipeline_fn_name;
+using vlac::source_entry_fn_name;
 
 std::unique_ptr<llvm::Module> generate_module(const PhysicalPlan& plan, llvm::LLVMContext& context);
 

@@ -2,7 +2,7 @@
 
 #include <memory>
 
-#include "codegen/jit/program_codegen.h"
+#include "physical/kernel_names.h"
 #include "runtime/engine.h"
 #include "runtime/io/reject_sink.h"
 #include "runtime/ops/joins.h"
@@ -24,7 +24,7 @@ rt::WindowMode mode_of(const PhysicalOperator& op) {
 }
 
 template <typename F>
-F lookup(jit::CompiledProgram& program, const std::string& name) {
+F lookup(CompiledCode& program, const std::string& name) {
   return reinterpret_cast<F>(program.lookup(name));
 }
 
@@ -49,7 +49,7 @@ rt::OverFunction over_function(AggregateFunction f) {
   return rt::OverFunction::Count;
 }
 
-std::unique_ptr<rt::StatefulOperator> make_join(const PhysicalOperator& op, jit::CompiledProgram& program,
+std::unique_ptr<rt::StatefulOperator> make_join(const PhysicalOperator& op, CompiledCode& program,
                                                 rt::ExecContext* ctx, RowFn emit) {
   const auto& j = static_cast<const JoinNodeBase&>(*op.node);
   rt::JoinConfig config;
@@ -62,9 +62,9 @@ std::unique_ptr<rt::StatefulOperator> make_join(const PhysicalOperator& op, jit:
   if (j.capacities.max_buffered_rows) config.max_buffered_rows = static_cast<uint64_t>(*j.capacities.max_buffered_rows);
   auto offset = [&](int port, int field) { return static_cast<int32_t>(op.port_layouts[port].fields[field].offset); };
   rt::JoinKernels k;
-  k.left_key = lookup<decltype(k.left_key)>(program, jit::aggregate_kernel_fn_name(op.id, "left_key"));
-  k.right_key = lookup<decltype(k.right_key)>(program, jit::aggregate_kernel_fn_name(op.id, "right_key"));
-  k.combine = lookup<decltype(k.combine)>(program, jit::aggregate_kernel_fn_name(op.id, "combine"));
+  k.left_key = lookup<decltype(k.left_key)>(program, aggregate_kernel_fn_name(op.id, "left_key"));
+  k.right_key = lookup<decltype(k.right_key)>(program, aggregate_kernel_fn_name(op.id, "right_key"));
+  k.combine = lookup<decltype(k.combine)>(program, aggregate_kernel_fn_name(op.id, "combine"));
   k.emit = emit;
   switch (op.kind) {
     case OperatorKind::IntervalJoin: {
@@ -92,7 +92,7 @@ std::unique_ptr<rt::StatefulOperator> make_join(const PhysicalOperator& op, jit:
   }
 }
 
-std::unique_ptr<rt::StatefulOperator> make_over(const PhysicalOperator& op, jit::CompiledProgram& program,
+std::unique_ptr<rt::StatefulOperator> make_over(const PhysicalOperator& op, CompiledCode& program,
                                                 rt::ExecContext* ctx, RowFn emit) {
   const auto& o = static_cast<const OverNode&>(*op.node);
   rt::OverConfig config;
@@ -117,17 +117,17 @@ std::unique_ptr<rt::StatefulOperator> make_over(const PhysicalOperator& op, jit:
     config.calls.push_back(spec);
   }
   rt::OverKernels k;
-  k.key = lookup<decltype(k.key)>(program, jit::aggregate_kernel_fn_name(op.id, "key"));
-  k.args = lookup<decltype(k.args)>(program, jit::aggregate_kernel_fn_name(op.id, "args"));
-  k.finish = lookup<decltype(k.finish)>(program, jit::aggregate_kernel_fn_name(op.id, "finish"));
+  k.key = lookup<decltype(k.key)>(program, aggregate_kernel_fn_name(op.id, "key"));
+  k.args = lookup<decltype(k.args)>(program, aggregate_kernel_fn_name(op.id, "args"));
+  k.finish = lookup<decltype(k.finish)>(program, aggregate_kernel_fn_name(op.id, "finish"));
   k.emit = emit;
   return std::make_unique<rt::OverOp>(ctx, std::move(config), k);
 }
 
 /// One runtime operator for a physical operator, wired to its generated kernels.
-std::unique_ptr<rt::StatefulOperator> make_operator(const PhysicalOperator& op, jit::CompiledProgram& program,
+std::unique_ptr<rt::StatefulOperator> make_operator(const PhysicalOperator& op, CompiledCode& program,
                                                     rt::ExecContext* ctx) {
-  auto emit = lookup<RowFn>(program, jit::operator_emit_fn_name(op.id));
+  auto emit = lookup<RowFn>(program, operator_emit_fn_name(op.id));
   int32_t time_offset = op.time_field >= 0 ? static_cast<int32_t>(op.input_layout.fields[op.time_field].offset) : -1;
   if (op.kind == OperatorKind::IntervalJoin || op.kind == OperatorKind::AsofJoin || op.kind == OperatorKind::WindowJoin)
     return make_join(op, program, ctx, emit);
@@ -152,17 +152,17 @@ std::unique_ptr<rt::StatefulOperator> make_operator(const PhysicalOperator& op, 
   if (op.capacities.max_open_windows) config.max_open_windows = static_cast<uint64_t>(*op.capacities.max_open_windows);
   config.global = op.global;
   rt::WindowAggregateKernels k;
-  k.key = lookup<decltype(k.key)>(program, jit::aggregate_kernel_fn_name(op.id, "key"));
-  k.update = lookup<decltype(k.update)>(program, jit::aggregate_kernel_fn_name(op.id, "update"));
-  k.merge = lookup<decltype(k.merge)>(program, jit::aggregate_kernel_fn_name(op.id, "merge"));
-  k.finalize = lookup<decltype(k.finalize)>(program, jit::aggregate_kernel_fn_name(op.id, "finalize"));
+  k.key = lookup<decltype(k.key)>(program, aggregate_kernel_fn_name(op.id, "key"));
+  k.update = lookup<decltype(k.update)>(program, aggregate_kernel_fn_name(op.id, "update"));
+  k.merge = lookup<decltype(k.merge)>(program, aggregate_kernel_fn_name(op.id, "merge"));
+  k.finalize = lookup<decltype(k.finalize)>(program, aggregate_kernel_fn_name(op.id, "finalize"));
   k.emit = emit;
   return std::make_unique<rt::WindowAggregateOp>(ctx, config, k);
 }
 
 }  // namespace
 
-ExecutionReport execute(const PhysicalPlan& plan, jit::CompiledProgram& program,
+ExecutionReport execute(const PhysicalPlan& plan, CompiledCode& program,
                         const std::vector<std::vector<InputFile>>& inputs, const std::vector<std::FILE*>& outputs,
                         const ExecutionOptions& options) {
   ExecutionReport report;
@@ -195,7 +195,7 @@ ExecutionReport execute(const PhysicalPlan& plan, jit::CompiledProgram& program,
     stream.row_size = src.layout.size;
     stream.time_offset = src.time_field >= 0 ? static_cast<int32_t>(src.layout.fields[src.time_field].offset) : -1;
     stream.bound_ns = src.watermark_bound_ns;
-    stream.entry = lookup<RowFn>(program, jit::source_entry_fn_name(static_cast<int>(s)));
+    stream.entry = lookup<RowFn>(program, source_entry_fn_name(static_cast<int>(s)));
     for (const InputFile& in : inputs[s]) {
       live |= in.live;
       rt::SourceSpec spec{src.stream, src.column_names, src.layout};
@@ -253,8 +253,8 @@ ExecutionReport execute(const PhysicalPlan& plan, jit::CompiledProgram& program,
   return report;
 }
 
-void print_stats(std::FILE* to, const PhysicalPlan& plan, const ExecutionReport& report, double compile_ms) {
-  std::fprintf(to, "vlac: stats (JIT compile %.0f ms)\n", compile_ms);
+void print_stats(std::FILE* to, const PhysicalPlan& plan, const ExecutionReport& report, const CompiledCode& program) {
+  std::fprintf(to, "vlac: stats (%s compile %.0f ms)\n", program.backend_name(), program.compile_ms());
   for (size_t s = 0; s < plan.sources.size() && s < report.sources.size(); ++s) {
     const rt::InputStats& st = report.sources[s];
     std::fprintf(to, "  source %s: %llu read, %llu accepted, %llu rejected\n", plan.sources[s].stream.c_str(),

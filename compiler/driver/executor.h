@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "codegen/jit/jit_engine.h"
+#include "physical/compiled_code.h"
 #include "physical/physical_plan.h"
 #include "runtime/io/row_reader.h"
 #include "runtime/io/row_writer.h"
@@ -42,11 +42,11 @@ struct ExecutionReport {
 
 /// Runs `program` (compiled from `plan`) over `inputs[s]` (the files of source stream s),
 /// writing output o to `outputs[o]`.
-ExecutionReport execute(const PhysicalPlan& plan, jit::CompiledProgram& program,
+ExecutionReport execute(const PhysicalPlan& plan, CompiledCode& program,
                         const std::vector<std::vector<InputFile>>& inputs, const std::vector<std::FILE*>& outputs,
                         const ExecutionOptions& options);
 
 /// Prints a report the way `vlac run --stats` does.
-void print_stats(std::FILE* to, const PhysicalPlan& plan, const ExecutionReport& report, double compile_ms);
+void print_stats(std::FILE* to, const PhysicalPlan& plan, const ExecutionReport& report, const CompiledCode& program);
 
 }  // namespace vlac

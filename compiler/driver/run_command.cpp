@@ -1,4 +1,4 @@
-// `vlac run`: compiles a program with the JIT and streams its inputs through it.
+// `vlac run`: compiles a program (LLVM JIT, or C++ with --backend cpp) and streams its inputs through it.
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -8,6 +8,7 @@
 #include <memory>
 #include <set>
 
+#include "codegen/cpp/shared_library.h"
 #include "codegen/jit/jit_engine.h"
 #include "driver/commands.h"
 #include "driver/frontend.h"
@@ -56,7 +57,6 @@ int run_run(const std::vector<std::string>& args) {
     std::cout << kRunHelp;
     return kExitOk;
   }
-  if (o.backend == "cpp") return fail("the C++ backend (--backend cpp) is not available yet; use --backend jit");
 
   // ---- compile ----
   Compilation c;
@@ -90,8 +90,9 @@ int run_run(const std::vector<std::string>& args) {
                    " outputs; give each an --output NAME=PATH (missing: " + missing + ")");
   }
 
-  // ---- JIT ----
-  std::unique_ptr<jit::CompiledProgram> program = jit::compile(plan, &error);
+  // ---- code: the LLVM JIT, or the C++ backend through the system compiler ----
+  std::unique_ptr<CompiledCode> program =
+      o.backend == "cpp" ? cpp::compile_shared_library(plan, &error) : std::unique_ptr<CompiledCode>(jit::compile(plan, &error));
   if (!program) return fail("cannot compile the program: " + error);
 
   // ---- files ----
@@ -125,7 +126,7 @@ int run_run(const std::vector<std::string>& args) {
 
   ExecutionReport report = execute(plan, *program, inputs, outputs, options);
   std::fflush(stdout);
-  if (o.stats) print_stats(stderr, plan, report, program->compile_ms());
+  if (o.stats) print_stats(stderr, plan, report, *program);
   if (!report.ok) return fail(report.error);
   return kExitOk;
 }

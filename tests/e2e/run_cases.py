@@ -1,13 +1,17 @@
 #!/usr/bin/env python3
 """Runs the end-to-end golden cases of tests/e2e/cases/ against a vlac binary.
 
-    python3 tests/e2e/run_cases.py build/vlac [--backend jit] [--case NAME ...]
+    python3 tests/e2e/run_cases.py build/vlac [--backend jit|cpp | --differential] [--case NAME ...]
 
 For each case folder: runs `VLAC run program.vsql <args>` (the one line of `args`, plus
 `--backend B` when given) with the case folder as the working directory, and compares its
 stdout byte for byte with `expected.csv`. A mismatch prints a unified diff (and stderr); a
 non-zero exit status is a failure too. Ends with `e2e: N passed, M failed`; exits 1 if any
 case failed.
+
+`--differential` runs every case through both backends (the LLVM JIT and the C++ backend):
+each must match expected.csv, and their stdout and exit status must be identical to each
+other, byte for byte.
 """
 
 import argparse
@@ -71,6 +75,22 @@ def run_case(vlac, case_dir, backend, via_stdin=False):
         problems.append("stderr:\n" + (err if len(err) < 4000 else err[:4000] + "...\n"))
     if problems:
         return False, "$ (cd %s && %s)\n" % (case_dir, shlex.join(cmd)) + "\n".join(problems)
+    return True, (proc.returncode, proc.stdout)
+
+
+def run_differential(vlac, case_dir, via_stdin):
+    """Both backends: each against expected.csv, then against each other."""
+    results = {}
+    for backend in ("jit", "cpp"):
+        ok, result = run_case(vlac, case_dir, backend, via_stdin)
+        if ok is None:
+            return None, ""
+        if not ok:
+            return False, "[--backend %s] %s" % (backend, result)
+        results[backend] = result
+    if results["jit"] != results["cpp"]:
+        return False, "the backends disagree: jit exit %d, cpp exit %d, outputs %s" % (
+            results["jit"][0], results["cpp"][0], "equal" if results["jit"][1] == results["cpp"][1] else "differ")
     return True, ""
 
 
@@ -78,8 +98,12 @@ def main():
     ap = argparse.ArgumentParser(description="Runs tests/e2e/cases against a vlac binary.")
     ap.add_argument("vlac", help="the vlac binary")
     ap.add_argument("--backend", help="passed on as `--backend B` (jit or cpp)")
+    ap.add_argument("--differential", action="store_true",
+                    help="run both backends and require identical output (and expected.csv)")
     ap.add_argument("--case", action="append", help="run only this case (repeatable)")
     opts = ap.parse_args()
+    if opts.differential and opts.backend:
+        ap.error("--differential runs both backends; drop --backend")
     vlac = str(pathlib.Path(opts.vlac).resolve())
     cases = sorted(d for d in CASES_DIR.iterdir() if (d / "program.vsql").is_file())
     if opts.case:
@@ -90,7 +114,10 @@ def main():
     passed = failed = 0
     for d in cases:
         for via_stdin in (False, True):
-            ok, report = run_case(vlac, d, opts.backend, via_stdin)
+            if opts.differential:
+                ok, report = run_differential(vlac, d, via_stdin)
+            else:
+                ok, report = run_case(vlac, d, opts.backend, via_stdin)
             if ok is None:
                 continue  # several inputs: no standard-input variant
             label = d.name + (" (input on stdin)" if via_stdin else "")
@@ -99,7 +126,7 @@ def main():
                 print("PASS %s" % label)
             else:
                 failed += 1
-                print("FAIL %s\n%s" % (label, report.rstrip("\n")))
+                print("FAIL %s\n%s" % (label, str(report).rstrip("\n")))
             sys.stdout.flush()
     print("e2e: %d passed, %d failed" % (passed, failed))
     return 1 if failed else 0

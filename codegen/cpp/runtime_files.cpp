@@ -1,0 +1,42 @@
+#include "codegen/cpp/runtime_files.h"
+
+#include <fstream>
+#include <sstream>
+
+namespace vlac::cpp {
+
+bool write_embedded_files(const std::filesystem::path& dir, const std::vector<std::string>& prefixes, std::string* error) {
+  namespace fs = std::filesystem;
+  size_t count = 0;
+  const EmbeddedFile* files = embedded_files(&count);
+  for (size_t i = 0; i < count; ++i) {
+    std::string path = files[i].path;
+    bool wanted = false;
+    for (const std::string& p : prefixes) wanted |= path.rfind(p, 0) == 0;
+    if (!wanted) continue;
+    fs::path target = dir / path;
+    std::error_code ec;
+    fs::create_directories(target.parent_path(), ec);
+    if (ec) {
+      *error = "cannot create '" + target.parent_path().string() + "': " + ec.message();
+      return false;
+    }
+    {
+      std::ifstream existing(target, std::ios::binary);
+      if (existing) {
+        std::stringstream ss;
+        ss << existing.rdbuf();
+        if (ss.str() == files[i].text) continue;
+      }
+    }
+    std::ofstream out(target, std::ios::binary | std::ios::trunc);
+    out << files[i].text;
+    if (!out) {
+      *error = "cannot write '" + target.string() + "'";
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace vlac::cpp

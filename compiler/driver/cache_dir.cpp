@@ -1,0 +1,26 @@
+#include "driver/cache_dir.h"
+
+#include <cstdlib>
+#include <string>
+
+namespace vlac {
+
+std::filesystem::path cache_dir() {
+  namespace fs = std::filesystem;
+  fs::path dir;
+  if (const char* v = std::getenv("VLAC_CACHE_DIR")) {
+    if (std::string(v).empty()) return {};  // VLAC_CACHE_DIR= turns the cache off
+    dir = v;
+  } else if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) {
+    dir = fs::path(x) / "vlac";
+  } else if (const char* h = std::getenv("HOME"); h && *h) {
+    dir = fs::path(h) / ".cache" / "vlac";
+  } else {
+    return {};
+  }
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  return ec ? fs::path() : dir;
+}
+
+}  // namespace vlac
