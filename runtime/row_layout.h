@@ -12,7 +12,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 
 #if !defined(VLAC_FIRMWARE)
 #include <string>
@@ -36,6 +35,9 @@ struct Field {
   uint32_t null_bit;  // index into the null bitmap (nullable fields only)
   uint32_t max_bytes; // STRING(n): n; 0 otherwise or unbounded
 };
+
+/// Bytes of an inline STRING(n) field (firmware): [uint32 size][n bytes], padded to 4.
+inline uint32_t inline_string_size(uint32_t max_bytes) { return 4 + (max_bytes + 3) / 4 * 4; }
 
 inline uint32_t field_size(FieldType t) {
   switch (t) {
@@ -63,12 +65,12 @@ inline void set_null(uint8_t* row, const Field& f, bool null) {
 template <typename T>
 inline T get(const uint8_t* row, const Field& f) {
   T v;
-  std::memcpy(&v, row + f.offset, sizeof v);
+  __builtin_memcpy(&v, row + f.offset, sizeof v);
   return v;
 }
 template <typename T>
 inline void put(uint8_t* row, const Field& f, T v) {
-  std::memcpy(row + f.offset, &v, sizeof v);
+  __builtin_memcpy(row + f.offset, &v, sizeof v);
 }
 
 #if !defined(VLAC_FIRMWARE)
@@ -85,15 +87,17 @@ struct RowLayout {
   };
 
   /// Lays out columns in order: the null bitmap first, then each field at its alignment.
-  static RowLayout make(const std::vector<ColumnSpec>& columns) {
+  /// `inline_strings` (firmware): a STRING(n) field holds its bytes, [uint32 size][n bytes].
+  static RowLayout make(const std::vector<ColumnSpec>& columns, bool inline_strings = false) {
     RowLayout l;
     uint32_t nullable = 0;
     for (const ColumnSpec& c : columns) nullable += c.nullable;
     l.null_bytes = (nullable + 7) / 8;
     uint32_t at = l.null_bytes, bit = 0;
     for (const ColumnSpec& c : columns) {
-      uint32_t size = field_size(c.type);
-      uint32_t align = c.type == FieldType::String ? 8 : size;
+      bool inline_string = inline_strings && c.type == FieldType::String;
+      uint32_t size = inline_string ? inline_string_size(c.max_bytes) : field_size(c.type);
+      uint32_t align = inline_string ? 4 : c.type == FieldType::String ? 8 : size;
       at = (at + align - 1) / align * align;
       l.fields.push_back({c.type, c.nullable, at, c.nullable ? bit++ : 0, c.max_bytes});
       at += size;
