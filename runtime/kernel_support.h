@@ -47,6 +47,13 @@ struct Str {
   uint32_t size;
 };
 
+/// A STRING(n) column in a generated firmware row struct: the bytes, not a pointer.
+template <uint32_t N>
+struct FixedString {
+  uint32_t size;
+  char data[N];
+};
+
 #if defined(VLAC_FIRMWARE)
 inline Str load_string(const uint8_t* row, uint32_t offset) {
   return {reinterpret_cast<const char*>(row + offset + 4), load<uint32_t>(row, offset)};
@@ -108,6 +115,8 @@ inline int32_t narrow_int32(int64_t x, bool* null) {
   *null = static_cast<int64_t>(r) != x;
   return r;
 }
+
+inline int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
 
 /// SIGN of a float: -1, 0 or 1, and NaN for NaN.
 template <typename T>

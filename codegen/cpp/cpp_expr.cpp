@@ -13,6 +13,12 @@ std::string CppBody::local(const std::string& type, const std::string& init) {
   return name;
 }
 
+std::string CppBody::maybe_unused_local(const std::string& type, const std::string& init) {
+  std::string name = "v" + std::to_string(next_++);
+  line("[[maybe_unused]] const " + type + " " + name + " = " + init + ";");
+  return name;
+}
+
 std::string cpp_type(rt::FieldType t) {
   switch (t) {
     case rt::FieldType::Bool: return "bool";
@@ -102,11 +108,11 @@ CppValue RowAccess::load(CppBody& body, const std::string& row, const rt::Field&
   CppValue v;
   std::string off = std::to_string(f.offset);
   switch (f.type) {
-    case rt::FieldType::Bool: v.value = body.local("bool", "vlac::cg::load_bool(" + row + ", " + off + ")"); break;
-    case rt::FieldType::String: v.value = body.local("vlac::cg::Str", "vlac::cg::load_string(" + row + ", " + off + ")"); break;
+    case rt::FieldType::Bool: v.value = body.maybe_unused_local("bool", "vlac::cg::load_bool(" + row + ", " + off + ")"); break;
+    case rt::FieldType::String: v.value = body.maybe_unused_local("vlac::cg::Str", "vlac::cg::load_string(" + row + ", " + off + ")"); break;
     default: {
       std::string t = cpp_type(f.type);
-      v.value = body.local(t, "vlac::cg::load<" + t + ">(" + row + ", " + off + ")");
+      v.value = body.maybe_unused_local(t, "vlac::cg::load<" + t + ">(" + row + ", " + off + ")");
     }
   }
   if (f.nullable) v.null = body.local("bool", "vlac::cg::is_null(" + row + ", " + std::to_string(f.null_bit) + ")");

@@ -28,6 +28,8 @@ class CppBody {
   explicit CppBody(std::string indent = "  ") : indent_(std::move(indent)) {}
   /// Declares `const type name = init;` and returns the name.
   std::string local(const std::string& type, const std::string& init);
+  /// The same for a value that may go unused (a column loaded only for its NULL flag).
+  std::string maybe_unused_local(const std::string& type, const std::string& init);
   /// A fresh name for a mutable local the caller declares.
   std::string fresh() { return "v" + std::to_string(next_++); }
   void line(const std::string& text) { text_ += indent_ + text + "\n"; }

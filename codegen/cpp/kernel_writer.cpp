@@ -24,10 +24,12 @@ class KernelWriter {
   std::string run() {
     std::string ctx = options_.ctx_type + "* ctx";
     // Declarations first: pipelines call each other and emit functions call pipelines.
-    for (size_t s = 0; s < plan_.sources.size(); ++s) declare(source_entry_fn_name(static_cast<int>(s)));
-    for (const Pipeline& p : plan_.pipelines) declare(pipeline_fn_name(p.id));
-    for (const PhysicalOperator& op : plan_.operators) declare(operator_emit_fn_name(op.id));
-    out_ += "\n";
+    if (options_.declare_first) {
+      for (size_t s = 0; s < plan_.sources.size(); ++s) declare(source_entry_fn_name(static_cast<int>(s)));
+      for (const Pipeline& p : plan_.pipelines) declare(pipeline_fn_name(p.id));
+      for (const PhysicalOperator& op : plan_.operators) declare(operator_emit_fn_name(op.id));
+      out_ += "\n";
+    }
 
     for (size_t s = 0; s < plan_.sources.size(); ++s) {
       const PhysicalSource& src = plan_.sources[s];

@@ -20,6 +20,9 @@ struct KernelWriterOptions {
   std::string ctx_type = "vlac::rt::ExecContext";
   /// "extern \"C\"" (a shared library the executor looks functions up in) or "static".
   std::string linkage = "extern \"C\"";
+  /// Declare every row function before the definitions (free functions); members of a class
+  /// need no declarations.
+  bool declare_first = true;
   /// Firmware: strings inline in rows, no string arenas (kernels take no arena argument).
   StringStorage strings = StringStorage::Ref;
   /// Writes the statement that hands `row` to consumer `c`, in a function whose context

@@ -15,6 +15,7 @@ int run_check(const std::vector<std::string>& args);
 int run_explain(const std::vector<std::string>& args);
 int run_run(const std::vector<std::string>& args);
 int run_emit_llvm(const std::vector<std::string>& args);
+int run_build(const std::vector<std::string>& args);
 
 struct Compilation;
 struct PhysicalPlan;

@@ -18,7 +18,10 @@ commands:
   check PROGRAM.vsql      report errors in a program (exit 1 if there are any)
   explain PROGRAM.vsql    print the program's logical plan
   run PROGRAM.vsql --input NAME=PATH ...
-                          compile the program (LLVM JIT) and stream the inputs through it
+                          compile the program (LLVM JIT, or C++ with --backend cpp) and
+                          stream the inputs through it
+  build PROGRAM.vsql -o DIR [--target host|firmware]
+                          emit the program as a C++17 class (docs/firmware.md)
   emit-llvm PROGRAM.vsql  print the optimised LLVM IR of the program
   repl [PROGRAM.vsql]     an interactive shell: declare streams, run queries (docs/repl.md)
 
@@ -50,6 +53,7 @@ int main(int argc, char** argv) {
   if (command == "explain") return vlac::run_explain(args);
   if (command == "run") return vlac::run_run(args);
   if (command == "emit-llvm") return vlac::run_emit_llvm(args);
+  if (command == "build") return vlac::run_build(args);
   if (command == "repl") return vlac::run_repl(args);
   std::cerr << "vlac: unknown command '" << command << "'\n" << kUsage;
   return vlac::kExitUsage;

@@ -22,10 +22,10 @@ rt::FieldType field_type(Type t) {
   return rt::FieldType::Int64;
 }
 
-rt::RowLayout layout_of(const Schema& schema) {
+rt::RowLayout layout_of(const Schema& schema, bool inline_strings) {
   std::vector<rt::RowLayout::ColumnSpec> cols;
   for (const Column& c : schema.columns) cols.push_back({field_type(c.type.type), c.type.nullable, c.type.type.max_bytes});
-  return rt::RowLayout::make(cols);
+  return rt::RowLayout::make(cols, inline_strings);
 }
 
 namespace {
@@ -38,7 +38,8 @@ struct Producer {
 
 class Lowering {
  public:
-  Lowering(const SourceFile& file, Diagnostics& diags) : file_(file), diags_(diags) {}
+  Lowering(const SourceFile& file, Diagnostics& diags, LoweringOptions options)
+      : file_(file), diags_(diags), options_(options) {}
 
   PhysicalPlan run(const LogicalProgram& program) {
     // Readers of each node, to know where a pipeline must end.
@@ -63,7 +64,7 @@ class Lowering {
       PhysicalSource src;
       src.stream = s.name;
       for (const Column& c : s.schema.columns) src.column_names.push_back(c.name);
-      src.layout = layout_of(s.schema);
+      src.layout = layout_of(s.schema, options_.inline_strings);
       src.time_field = s.time_column.value_or(-1);
       src.watermark_bound_ns = s.watermark_bound_ns;
       source_index_[s.name] = static_cast<int>(plan_.sources.size());
@@ -73,7 +74,7 @@ class Lowering {
     for (const ProgramOutput& o : program.outputs) {
       PhysicalOutput out;
       out.name = o.name;
-      rt::RowLayout full = layout_of(o.plan->schema);
+      rt::RowLayout full = layout_of(o.plan->schema, options_.inline_strings);
       out.layout.size = full.size;
       out.layout.null_bytes = full.null_bytes;
       for (int i = 0; i < o.plan->schema.size(); ++i) {
@@ -153,15 +154,15 @@ class Lowering {
     if (it->second.size() == 1 && it->second[0].kind == Producer::Pipeline && readers_[&in] == 1) {
       Pipeline& p = plan_.pipelines[it->second[0].index];
       p.steps.push_back(&n);
-      p.step_layouts.push_back(n.kind == PlanKind::Filter ? p.step_layouts.back() : layout_of(n.schema));
+      p.step_layouts.push_back(n.kind == PlanKind::Filter ? p.step_layouts.back() : layout_of(n.schema, options_.inline_strings));
       producers_[&n] = it->second;
       return;
     }
     Pipeline p;
     p.id = static_cast<int>(plan_.pipelines.size());
-    p.input_layout = layout_of(in.schema);
+    p.input_layout = layout_of(in.schema, options_.inline_strings);
     p.steps.push_back(&n);
-    p.step_layouts.push_back(n.kind == PlanKind::Filter ? p.input_layout : layout_of(n.schema));
+    p.step_layouts.push_back(n.kind == PlanKind::Filter ? p.input_layout : layout_of(n.schema, options_.inline_strings));
     p.time_origins = origins_of(it->second);
     p.source_text = text_of(n);
     connect(it->second, {ConsumerKind::Pipeline, p.id});
@@ -177,12 +178,12 @@ class Lowering {
     op.node = &n;
     for (size_t port = 0; port < n.inputs.size(); ++port) {
       const PlanNode& in = *n.inputs[port];
-      op.port_layouts.push_back(layout_of(in.schema));
+      op.port_layouts.push_back(layout_of(in.schema, options_.inline_strings));
       op.port_origins.push_back(origins_of(producers_.at(&in)));
       connect(producers_.at(&in), {ConsumerKind::Operator, op.id, static_cast<int>(port)});
     }
     op.input_layout = op.port_layouts[0];
-    op.output_layout = layout_of(n.schema);
+    op.output_layout = layout_of(n.schema, options_.inline_strings);
     op.source_text = text_of(n);
     producers_[&n] = {{Producer::Operator, op.id}};
     plan_.operators.push_back(std::move(op));
@@ -204,7 +205,7 @@ class Lowering {
     const auto& j = static_cast<const JoinNodeBase&>(n);
     Schema key_schema;
     for (const auto& k : j.left_keys) key_schema.columns.push_back({"", k->type});
-    op.key_layout = layout_of(key_schema);
+    op.key_layout = layout_of(key_schema, options_.inline_strings);
     op.capacities = j.capacities;
     op.hold_back_ns = n.watermark.origin == Watermark::Origin::HeldBack ? n.watermark.hold_back_ns : 0;
     if (n.kind == PlanKind::WindowJoin) op.window = static_cast<const WindowJoinNode&>(n).left_window;
@@ -216,7 +217,7 @@ class Lowering {
     const auto& o = static_cast<const OverNode&>(n);
     Schema key_schema;
     for (const auto& k : o.partition_keys) key_schema.columns.push_back({"", k->type});
-    op.key_layout = layout_of(key_schema);
+    op.key_layout = layout_of(key_schema, options_.inline_strings);
     op.capacities = o.capacities;
     op.time_field = o.order_column;
     std::vector<rt::RowLayout::ColumnSpec> args, results;
@@ -227,8 +228,8 @@ class Lowering {
       args.push_back({c.arg ? field_type(c.arg->type.type) : rt::FieldType::Int64, true, 0});
       results.push_back({field_type(c.result.type), true, 0});
     }
-    op.args_layout = rt::RowLayout::make(args);
-    op.results_layout = rt::RowLayout::make(results);
+    op.args_layout = rt::RowLayout::make(args, options_.inline_strings);
+    op.results_layout = rt::RowLayout::make(results, options_.inline_strings);
   }
 
   void lower_window_assign(const PlanNode& n) {
@@ -262,12 +263,12 @@ class Lowering {
     }
     Schema key_schema;
     for (const auto& k : *keys) key_schema.columns.push_back({"", k->type});
-    op.key_layout = layout_of(key_schema);
+    op.key_layout = layout_of(key_schema, options_.inline_strings);
 
     // Accumulator fields, per aggregate.
     std::vector<rt::RowLayout::ColumnSpec> acc;
-    auto add = [&](rt::FieldType t) {
-      acc.push_back({t, false, 0});
+    auto add = [&](rt::FieldType t, uint32_t max_bytes = 0) {
+      acc.push_back({t, false, max_bytes});
       return static_cast<int>(acc.size()) - 1;
     };
     for (const AggregateCall& c : *calls) {
@@ -275,6 +276,7 @@ class Lowering {
       s.function = c.function;
       s.call = &c;
       rt::FieldType arg = c.arg ? field_type(c.arg->type.type) : rt::FieldType::Int64;
+      uint32_t arg_bytes = c.arg ? c.arg->type.type.max_bytes : 0;  // STRING(n) values inline on firmware
       bool float_arg = c.arg && c.arg->type.type.is_float();
       switch (c.function) {
         case AggregateFunction::CountStar:
@@ -294,12 +296,12 @@ class Lowering {
           break;
         case AggregateFunction::Min:
         case AggregateFunction::Max:
-          s.value = add(arg);
+          s.value = add(arg, arg_bytes);
           s.count = add(rt::FieldType::Int64);
           break;
         case AggregateFunction::FirstValue:
         case AggregateFunction::LastValue:
-          s.value = add(arg);
+          s.value = add(arg, arg_bytes);
           s.count = add(rt::FieldType::Int64);
           s.time = add(rt::FieldType::Int64);
           s.seq = add(rt::FieldType::Int64);
@@ -308,11 +310,12 @@ class Lowering {
       }
       op.slots.push_back(s);
     }
-    op.acc_layout = rt::RowLayout::make(acc);
+    op.acc_layout = rt::RowLayout::make(acc, options_.inline_strings);
   }
 
   const SourceFile& file_;
   Diagnostics& diags_;
+  LoweringOptions options_;
   PhysicalPlan plan_;
   std::map<std::string, int> source_index_;
   std::map<const PlanNode*, std::vector<Producer>> producers_;
@@ -321,8 +324,9 @@ class Lowering {
 
 }  // namespace
 
-PhysicalPlan lower_to_physical(const LogicalProgram& program, const SourceFile& file, Diagnostics& diags) {
-  return Lowering(file, diags).run(program);
+PhysicalPlan lower_to_physical(const LogicalProgram& program, const SourceFile& file, Diagnostics& diags,
+                               LoweringOptions options) {
+  return Lowering(file, diags, options).run(program);
 }
 
 }  // namespace vlac

@@ -97,11 +97,16 @@ struct PhysicalPlan {
 };
 
 /// The row layout of a schema (every column, hidden ones included).
-rt::RowLayout layout_of(const Schema& schema);
+rt::RowLayout layout_of(const Schema& schema, bool inline_strings = false);
 rt::FieldType field_type(Type t);
 
 /// Lowers an optimised logical program. Operators the runtime does not implement yet are
 /// reported as errors at their source range.
-PhysicalPlan lower_to_physical(const LogicalProgram& program, const SourceFile& file, Diagnostics& diags);
+struct LoweringOptions {
+  /// Firmware: STRING(n) values live inside rows (runtime/row_layout.h), not behind pointers.
+  bool inline_strings = false;
+};
+PhysicalPlan lower_to_physical(const LogicalProgram& program, const SourceFile& file, Diagnostics& diags,
+                               LoweringOptions options = {});
 
 }  // namespace vlac

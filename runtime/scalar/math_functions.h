@@ -4,7 +4,6 @@
 
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 
 #if !defined(VLAC_FIRMWARE)
 #include <charconv>
@@ -70,7 +69,7 @@ inline int64_t round_integer(int64_t x, int32_t digits) {
   if (r >= 0 ? r * 2 >= scale : -r * 2 >= scale) q += x < 0 ? -1 : 1;
   uint64_t out = static_cast<uint64_t>(q) * static_cast<uint64_t>(scale);
   int64_t s;
-  std::memcpy(&s, &out, sizeof s);
+  __builtin_memcpy(&s, &out, sizeof s);
   return s;
 }
 

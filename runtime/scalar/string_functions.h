@@ -4,14 +4,13 @@
 // Shared by the JIT (through runtime symbols) and the C++ backend.
 
 #include <cstdint>
-#include <cstring>
 
 namespace vlac::rt {
 
 /// Three-way comparison of byte strings (memcmp order, then length): <0, 0, >0.
 inline int string_compare(const char* a, uint32_t alen, const char* b, uint32_t blen) {
   uint32_t n = alen < blen ? alen : blen;
-  int c = n ? std::memcmp(a, b, n) : 0;
+  int c = n ? __builtin_memcmp(a, b, n) : 0;
   if (c != 0) return c;
   return alen < blen ? -1 : alen > blen ? 1 : 0;
 }

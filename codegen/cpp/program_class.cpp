@@ -1,0 +1,794 @@
+#include "codegen/cpp/program_class.h"
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+#include "codegen/cpp/kernel_writer.h"
+#include "physical/kernel_names.h"
+
+namespace vlac::cpp {
+
+std::string class_name_of(const std::string& stem) {
+  std::string out;
+  bool upper = true;
+  for (char c : stem) {
+    if (!std::isalnum(static_cast<unsigned char>(c))) {
+      upper = true;
+      continue;
+    }
+    out += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
+    upper = false;
+  }
+  if (out.empty() || std::isdigit(static_cast<unsigned char>(out[0]))) out = "Program" + out;
+  return out;
+}
+
+std::string identifier_of(const std::string& name) {
+  static const std::set<std::string> kKeywords = {
+      "alignas", "alignof", "and", "asm", "auto", "bool", "break", "case", "catch", "char", "class", "const", "constexpr",
+      "continue", "default", "delete", "do", "double", "else", "enum", "explicit", "export", "extern", "false", "float",
+      "for", "friend", "goto", "if", "inline", "int", "long", "mutable", "namespace", "new", "noexcept", "not", "nullptr",
+      "operator", "or", "private", "protected", "public", "register", "return", "short", "signed", "sizeof", "static",
+      "struct", "switch", "template", "this", "throw", "true", "try", "typedef", "typename", "union", "unsigned", "using",
+      "virtual", "void", "volatile", "while", "xor", "int32_t", "int64_t", "uint8_t", "row", "s_", "ctx"};
+  std::string out;
+  for (char c : name) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  if (out.empty() || std::isdigit(static_cast<unsigned char>(out[0]))) out = "_" + out;
+  if (kKeywords.count(out)) out += "_";
+  return out;
+}
+
+namespace {
+
+std::string str(int64_t v) {
+  if (v == INT64_MIN) return "INT64_MIN";
+  return "INT64_C(" + std::to_string(v) + ")";
+}
+
+const char* field_type_name(rt::FieldType t) {
+  switch (t) {
+    case rt::FieldType::Bool: return "Bool";
+    case rt::FieldType::Int32: return "Int32";
+    case rt::FieldType::Int64: return "Int64";
+    case rt::FieldType::Float32: return "Float32";
+    case rt::FieldType::Float64: return "Float64";
+    case rt::FieldType::Timestamp: return "Timestamp";
+    case rt::FieldType::Interval: return "Interval";
+    case rt::FieldType::String: return "String";
+  }
+  return "Int64";
+}
+
+std::string field_literal(const rt::Field& f) {
+  return "vlac::rt::Field{vlac::rt::FieldType::" + std::string(field_type_name(f.type)) + ", " + (f.nullable ? "true" : "false") +
+         ", " + std::to_string(f.offset) + ", " + std::to_string(f.null_bit) + ", " + std::to_string(f.max_bytes) + "}";
+}
+
+const char* type_comment(rt::FieldType t) {
+  switch (t) {
+    case rt::FieldType::Timestamp: return "  // TIMESTAMP: ns since 1970-01-01T00:00:00Z";
+    case rt::FieldType::Interval: return "  // INTERVAL: ns";
+    default: return "";
+  }
+}
+
+const char* window_mode(const PhysicalOperator& op) {
+  if (!op.windowed) return "EndOfInput";
+  switch (op.window.kind) {
+    case WindowKind::Tumble: return "Tumble";
+    case WindowKind::Hop: return "Hop";
+    case WindowKind::Cumulate: return "Cumulate";
+    case WindowKind::Session: return "Session";
+  }
+  return "Tumble";
+}
+
+const char* over_function(AggregateFunction f) {
+  switch (f) {
+    case AggregateFunction::CountStar: return "CountStar";
+    case AggregateFunction::Count: return "Count";
+    case AggregateFunction::Sum: return "Sum";
+    case AggregateFunction::Avg: return "Avg";
+    case AggregateFunction::Min: return "Min";
+    case AggregateFunction::Max: return "Max";
+    case AggregateFunction::FirstValue: return "First";
+    case AggregateFunction::LastValue: return "Last";
+    case AggregateFunction::VarPop: return "VarPop";
+    case AggregateFunction::VarSamp: return "VarSamp";
+    case AggregateFunction::StddevPop: return "StddevPop";
+    case AggregateFunction::StddevSamp: return "StddevSamp";
+    case AggregateFunction::Lag: return "Lag";
+  }
+  return "Count";
+}
+
+bool is_join(OperatorKind k) { return k == OperatorKind::IntervalJoin || k == OperatorKind::AsofJoin || k == OperatorKind::WindowJoin; }
+
+class ClassWriter {
+ public:
+  ClassWriter(const PhysicalPlan& plan, std::string program_path, std::string stem, BuildTarget target,
+              const FirmwareDefaults& defaults)
+      : plan_(plan), path_(std::move(program_path)), stem_(std::move(stem)), target_(target), defaults_(defaults),
+        name_(class_name_of(stem_)) {}
+
+  ProgramClass run() {
+    ProgramClass pc;
+    pc.class_name = name_;
+    pc.header_name = stem_ + ".h";
+    pc.header = header();
+    if (host()) pc.main_cpp = main_cpp();
+    pc.cmake = cmake();
+    return pc;
+  }
+
+ private:
+  bool host() const { return target_ == BuildTarget::Host; }
+  std::string ctx_type() const { return host() ? "vlac::rt::ExecContext" : name_; }
+
+  // ---- names ----------------------------------------------------------------------------------
+
+  std::string row_struct(const std::string& stream) { return class_name_of(stream) + "Row"; }
+  std::string sink_type(const std::string& output) { return class_name_of(output) + "Sink"; }
+  std::string op_member(int i) { return "op" + std::to_string(i); }
+
+  // ---- capacities -----------------------------------------------------------------------------
+
+  int64_t cap(const std::optional<int64_t>& given, int64_t fallback) { return given ? *given : fallback; }
+  int64_t fw_open_windows(const PhysicalOperator& op) {
+    if (op.capacities.max_open_windows) return *op.capacities.max_open_windows;
+    int64_t need = defaults_.max_open_windows;
+    if (op.windowed && op.window.kind == WindowKind::Hop && op.window.slide > 0)
+      need = std::max(need, op.window.size / op.window.slide + 2);
+    if (op.windowed && op.window.kind == WindowKind::Cumulate && op.window.slide > 0)
+      need = std::max(need, op.window.size / op.window.slide + 2);
+    return need;
+  }
+  const Capacities& caps(const PhysicalOperator& op) {
+    if (is_join(op.kind)) return static_cast<const JoinNodeBase&>(*op.node).capacities;
+    if (op.kind == OperatorKind::Over) return static_cast<const OverNode&>(*op.node).capacities;
+    return op.capacities;
+  }
+
+  // ---- the header -----------------------------------------------------------------------------
+
+  std::string header() {
+    std::string h;
+    h += "// " + name_ + ": generated by vlac from " + path_ + " (vlac build --target " + (host() ? "host" : "firmware") +
+         ").\n// Do not edit: change the program and build again.\n//\n";
+    h += "// Push each source's rows in event-time order per source with push_<stream>(row); results\n"
+         "// arrive at the sinks given to the constructor, as LANGUAGE.md §5 orders them. Call finish()\n"
+         "// at the end of input. advance_watermark(w) tells every source that no event before w will\n"
+         "// come (an idle sensor), so windows can close without new rows.\n";
+    if (!host())
+      h += "//\n// Firmware: no heap, no exceptions, no RTTI, no virtual calls. All state is in the object\n"
+           "// (kStateBytes); a row that does not fit a capacity is dropped and counted (operator_stats).\n";
+    h += "#pragma once\n\n#include <cmath>\n#include <cstddef>\n#include <cstdint>\n\n";
+    h += "#include \"runtime/kernel_support.h\"\n";
+    if (host()) {
+      h += "#include \"runtime/ops/joins.h\"\n#include \"runtime/ops/over.h\"\n#include \"runtime/ops/window_aggregate.h\"\n";
+    } else {
+      h += "#include \"runtime/firmware/joins.h\"\n#include \"runtime/firmware/over.h\"\n#include \"runtime/firmware/window_aggregate.h\"\n";
+    }
+    h += "\nclass " + name_ + " {\n public:\n";
+    h += row_structs();
+    h += public_api();
+    h += " private:\n";
+    h += kernels();
+    if (!host()) h += kernel_structs();
+    h += state();
+    h += private_functions();
+    h += "};\n\n";
+    h += "static_assert(sizeof(" + name_ + ") == " + name_ + "::kStateBytes, \"the object is its state and nothing else\");\n";
+    h += out_of_class();
+    return h;
+  }
+
+  std::string member_type(const rt::Field& f) {
+    if (f.type == rt::FieldType::String)
+      return host() ? "vlac::cg::Str" : "vlac::cg::FixedString<" + std::to_string(f.max_bytes) + ">";
+    return cpp_type(f.type);
+  }
+
+  std::string row_struct_text(const std::string& name, const std::vector<std::string>& columns, const rt::RowLayout& layout,
+                              const std::string& what) {
+    std::string s = "  /// " + what + "\n  struct " + name + " {\n";
+    for (size_t i = 0; i < columns.size(); ++i) {
+      const rt::Field& f = layout.fields[i];
+      std::string id = identifier_of(columns[i]);
+      s += "    " + member_type(f) + " " + id + "{};" + type_comment(f.type) + "\n";
+      if (f.nullable) s += "    bool " + id + "_null = false;  // NULL\n";
+    }
+    return s + "  };\n";
+  }
+
+  std::string row_structs() {
+    std::string s = "  // ---- rows ----\n";
+    for (const PhysicalSource& src : plan_.sources)
+      s += row_struct_text(row_struct(src.stream), src.column_names, src.layout, "A row of source stream " + src.stream + ".");
+    for (const PhysicalOutput& out : plan_.outputs) {
+      s += row_struct_text(row_struct(out.name), out.column_names, out.layout, "A result row of " + out.name + ".");
+      s += "  using " + sink_type(out.name) + " = void (*)(void* user, const " + row_struct(out.name) + "& row);\n";
+    }
+    s += "  using Stats = " + std::string(host() ? "vlac::rt::OperatorStats" : "vlac::fw::Stats") + ";\n\n";
+    return s;
+  }
+
+  std::string sink_params() {
+    std::string s;
+    for (const PhysicalOutput& out : plan_.outputs) s += sink_type(out.name) + " " + identifier_of(out.name) + " = nullptr, ";
+    return s + "void* user = nullptr";
+  }
+
+  std::string public_api() {
+    std::string s = "  // ---- the pipeline ----\n";
+    s += "  /// Results go to one sink per output (nullptr: dropped), each called with `user`.\n";
+    s += "  explicit " + name_ + "(" + sink_params() + ");\n";
+    s += "  " + name_ + "(const " + name_ + "&) = delete;\n  " + name_ + "& operator=(const " + name_ + "&) = delete;\n\n";
+    for (size_t i = 0; i < plan_.sources.size(); ++i) {
+      const PhysicalSource& src = plan_.sources[i];
+      s += "  void push_" + identifier_of(src.stream) + "(const " + row_struct(src.stream) + "& row);\n";
+    }
+    s += "  /// No event of any source earlier than `w` (ns) will come: windows that ends close.\n";
+    s += "  void advance_watermark(int64_t w);\n";
+    s += "  /// End of input: every open window fires and every buffered row leaves.\n  void finish();\n\n";
+    s += "  static constexpr size_t kOperators = " + std::to_string(plan_.operators.size()) + ";\n";
+    s += "  /// Counters of operator i (rows in/out, late and capacity drops), in explain's order.\n";
+    s += "  const Stats& operator_stats(size_t i) const;\n\n";
+    if (host()) {
+      s += "  // ---- rows in the runtime's layout (for main.cpp and other drivers) ----\n";
+      s += "  static constexpr size_t kSources = " + std::to_string(plan_.sources.size()) + ";\n";
+      s += "  static constexpr size_t kOutputs = " + std::to_string(plan_.outputs.size()) + ";\n";
+      s += "  static const char* source_name(size_t i);\n  static const char* output_name(size_t i);\n";
+      s += "  static const vlac::rt::RowLayout& source_layout(size_t i);\n";
+      s += "  /// Byte offset of source i's event time in its rows; -1 when it has none.\n";
+      s += "  static int32_t source_time_offset(size_t i);\n";
+      s += "  static std::vector<std::string> source_columns(size_t i);\n";
+      s += "  static const vlac::rt::RowLayout& output_layout(size_t i);\n";
+      s += "  static std::vector<std::string> output_columns(size_t i);\n";
+      s += "  void push_raw(size_t source, const uint8_t* row);\n";
+      s += "  using RawSink = void (*)(void* user, const uint8_t* row);\n";
+      s += "  /// Replaces output i's typed sink with one that gets rows in the runtime's layout.\n";
+      s += "  void set_raw_sink(size_t output, RawSink sink, void* user);\n\n";
+    }
+    return s;
+  }
+
+  std::string kernels() {
+    KernelWriterOptions options;
+    options.ctx_type = ctx_type();
+    options.linkage = "static";
+    options.declare_first = false;
+    options.strings = host() ? StringStorage::Ref : StringStorage::Inline;
+    options.consumer_call = [&](const Consumer& c, const std::string& row) -> std::string {
+      switch (c.kind) {
+        case ConsumerKind::Pipeline: return pipeline_fn_name(c.index) + "(ctx, " + row + ");";
+        case ConsumerKind::Output: return "self(ctx)->deliver_" + std::to_string(c.index) + "(" + row + ");";
+        case ConsumerKind::Operator: break;
+      }
+      std::string call = "self(ctx)->s_." + op_member(c.index) + ".push(";
+      if (is_join(plan_.operators[c.index].kind)) call += std::to_string(c.port) + ", ";
+      return call + row + ");";
+    };
+    std::string k = "  // ---- generated pipelines and kernels (docs/runtime-interface.md) ----\n";
+    if (host()) {
+      k += "  struct HostContext : vlac::rt::ExecContext {\n    " + name_ + "* self;\n  };\n";
+      k += "  static " + name_ + "* self(vlac::rt::ExecContext* ctx) { return static_cast<HostContext*>(ctx)->self; }\n\n";
+    } else {
+      k += "  static " + name_ + "* self(" + name_ + "* ctx) { return ctx; }\n\n";
+    }
+    std::string text = write_kernels(plan_, options);
+    // Indent into the class.
+    std::string out;
+    size_t at = 0;
+    while (at < text.size()) {
+      size_t nl = text.find('\n', at);
+      std::string line = text.substr(at, nl - at);
+      out += line.empty() ? "\n" : "  " + line + "\n";
+      at = nl == std::string::npos ? text.size() : nl + 1;
+    }
+    return k + out;
+  }
+
+  /// Firmware operators take their kernels as a struct of static functions (inlined).
+  std::string kernel_structs() {
+    std::string s;
+    for (const PhysicalOperator& op : plan_.operators) {
+      std::string n = std::to_string(op.id);
+      s += "  struct Op" + n + "Kernels {\n";
+      auto fwd = [&](const char* kernel, const std::string& ret, const std::string& params, const std::string& args) {
+        s += "    static " + ret + " " + kernel + "(" + name_ + "* ctx, " + params + ") { return " + name_ + "::" +
+             aggregate_kernel_fn_name(op.id, kernel) + "(ctx, " + args + "); }\n";
+      };
+      if (op.kind == OperatorKind::WindowAggregate) {
+        fwd("key", "void", "const uint8_t* in, uint8_t* key", "in, key");
+        fwd("update", "void", "uint8_t* acc, const uint8_t* in, int64_t time, int64_t seq", "acc, in, time, seq");
+        fwd("merge", "void", "uint8_t* acc, const uint8_t* other", "acc, other");
+        fwd("finalize", "void", "const uint8_t* key, const uint8_t* acc, int64_t start, int64_t end, uint8_t* out",
+            "key, acc, start, end, out");
+      } else if (is_join(op.kind)) {
+        fwd("left_key", "void", "const uint8_t* row, uint8_t* key", "row, key");
+        fwd("right_key", "void", "const uint8_t* row, uint8_t* key", "row, key");
+        fwd("combine", "int32_t", "const uint8_t* left, const uint8_t* right, uint8_t* out", "left, right, out");
+      } else if (op.kind == OperatorKind::Over) {
+        fwd("key", "void", "const uint8_t* row, uint8_t* key", "row, key");
+        fwd("args", "void", "const uint8_t* row, uint8_t* args", "row, args");
+        fwd("finish", "void", "const uint8_t* row, const uint8_t* results, uint8_t* out", "row, results, out");
+      }
+      s += "    static void emit(" + name_ + "* ctx, const uint8_t* row) { " + name_ + "::" + operator_emit_fn_name(op.id) +
+           "(ctx, row); }\n  };\n";
+    }
+    return s + "\n";
+  }
+
+  std::string sz(uint32_t v) { return std::to_string(v); }
+
+  std::string fw_operator_type(const PhysicalOperator& op) {
+    std::string k = "Op" + std::to_string(op.id) + "Kernels";
+    const Capacities& c = caps(op);
+    switch (op.kind) {
+      case OperatorKind::WindowAggregate:
+        return "vlac::fw::WindowAggregate<" + name_ + ", " + k + ", " + sz(op.input_layout.size) + ", " + sz(op.key_layout.size) +
+               ", " + sz(op.acc_layout.size) + ", " + sz(op.output_layout.size) + ", " +
+               std::to_string(cap(c.max_keys, defaults_.max_keys)) + ", " + std::to_string(fw_open_windows(op)) + ">";
+      case OperatorKind::WindowAssign:
+        return "vlac::fw::WindowAssign<" + name_ + ", " + k + ", " + sz(op.input_layout.size) + ", " + sz(op.output_layout.size) + ">";
+      case OperatorKind::IntervalJoin:
+      case OperatorKind::AsofJoin:
+      case OperatorKind::WindowJoin: {
+        const char* kind = op.kind == OperatorKind::IntervalJoin ? "IntervalJoin" : op.kind == OperatorKind::AsofJoin ? "AsofJoin" : "WindowJoin";
+        return std::string("vlac::fw::") + kind + "<" + name_ + ", " + k + ", " + sz(op.port_layouts[0].size) + ", " +
+               sz(op.port_layouts[1].size) + ", " + sz(op.key_layout.size) + ", " + sz(op.output_layout.size) + ", " +
+               std::to_string(cap(c.max_keys, defaults_.max_keys)) + ", " +
+               std::to_string(cap(c.max_buffered_rows, defaults_.max_buffered_rows)) + ">";
+      }
+      case OperatorKind::Over: {
+        const auto& o = static_cast<const OverNode&>(*op.node);
+        return "vlac::fw::Over<" + name_ + ", " + k + ", " + sz(op.input_layout.size) + ", " + sz(op.key_layout.size) + ", " +
+               sz(op.args_layout.size) + ", " + sz(op.results_layout.size) + ", " + sz(op.output_layout.size) + ", " +
+               std::to_string(o.calls.size()) + ", " + std::to_string(cap(c.max_keys, defaults_.max_keys)) + ", " +
+               std::to_string(cap(c.max_buffered_rows, defaults_.max_buffered_rows)) + ">";
+      }
+    }
+    return "";
+  }
+
+  std::string host_operator_type(const PhysicalOperator& op) {
+    switch (op.kind) {
+      case OperatorKind::WindowAggregate: return "vlac::rt::WindowAggregateOp";
+      case OperatorKind::WindowAssign: return "vlac::rt::WindowAssignOp";
+      case OperatorKind::IntervalJoin: return "vlac::rt::IntervalJoinOp";
+      case OperatorKind::AsofJoin: return "vlac::rt::AsofJoinOp";
+      case OperatorKind::WindowJoin: return "vlac::rt::WindowJoinOp";
+      case OperatorKind::Over: return "vlac::rt::OverOp";
+    }
+    return "";
+  }
+
+  std::string state() {
+    std::string s = "  // ---- state: everything the pipeline keeps between calls ----\n  struct State {\n";
+    if (host()) {
+      s += "    explicit State(" + name_ + "* self);\n";
+      s += "    HostContext ctx;\n";
+    }
+    for (const PhysicalOperator& op : plan_.operators) {
+      std::string comment = op.source_text.substr(0, op.source_text.find('\n'));
+      s += "    " + (host() ? host_operator_type(op) : fw_operator_type(op)) + " " + op_member(op.id) + ";  // " +
+           plan_kind_name(op.node->kind) + ": " + comment + "\n";
+    }
+    for (const PhysicalSource& src : plan_.sources) {
+      std::string id = identifier_of(src.stream);
+      s += "    int64_t " + id + "_max_time = INT64_MIN, " + id + "_watermark = INT64_MIN;  // W = max(time) - " +
+           std::to_string(src.watermark_bound_ns) + " ns\n";
+    }
+    for (const PhysicalOperator& op : plan_.operators)
+      s += "    int64_t " + op_member(op.id) + "_in[" + std::to_string(op.port_origins.size()) + "] = {" +
+           std::string(op.port_origins.size() == 2 ? "INT64_MIN, INT64_MIN" : "INT64_MIN") + "}, " + op_member(op.id) +
+           "_out = INT64_MIN;  // watermarks\n";
+    for (size_t i = 0; i < plan_.outputs.size(); ++i) {
+      s += "    " + sink_type(plan_.outputs[i].name) + " sink" + std::to_string(i) + " = nullptr;\n";
+      if (host()) s += "    RawSink raw_sink" + std::to_string(i) + " = nullptr;\n    void* raw_user" + std::to_string(i) + " = nullptr;\n";
+    }
+    s += "    void* user = nullptr;\n  };\n  State s_;\n\n";
+    return s;
+  }
+
+  std::string private_functions() {
+    std::string s;
+    s += "  void accept(int64_t* max_time, int64_t* watermark, int64_t bound, int64_t time);\n";
+    s += "  void propagate();\n";
+    for (size_t i = 0; i < plan_.outputs.size(); ++i) s += "  void deliver_" + std::to_string(i) + "(const uint8_t* row);\n";
+    s += "\n public:\n";
+    s += "  /// The bytes of state this object holds: all the RAM the pipeline needs besides the\n"
+         "  /// caller's rows and the stack" +
+         std::string(host() ? " (on hosts, operators also grow on the heap)" : "") + ".\n";
+    s += "  static constexpr size_t kStateBytes = sizeof(State);\n";
+    return s;
+  }
+
+  // ---- definitions after the class -------------------------------------------------------------
+
+  std::string layout_function(const rt::RowLayout& l) {
+    std::string s = "[] {\n    vlac::rt::RowLayout l;\n";
+    for (const rt::Field& f : l.fields) s += "    l.fields.push_back(" + field_literal(f) + ");\n";
+    s += "    l.null_bytes = " + sz(l.null_bytes) + ";\n    l.size = " + sz(l.size) + ";\n    return l;\n  }()";
+    return s;
+  }
+
+  std::string out_of_class() {
+    std::string s = "\n// ---- definitions ----\n\n";
+    s += constructor();
+    // push_<stream>
+    for (size_t i = 0; i < plan_.sources.size(); ++i) {
+      const PhysicalSource& src = plan_.sources[i];
+      std::string id = identifier_of(src.stream);
+      s += "inline void " + name_ + "::push_" + id + "(const " + row_struct(src.stream) + "& in) {\n";
+      s += "  alignas(8) uint8_t row[" + sz(src.layout.size) + "] = {};\n";
+      for (size_t c = 0; c < src.column_names.size(); ++c) {
+        const rt::Field& f = src.layout.fields[c];
+        std::string m = "in." + identifier_of(src.column_names[c]);
+        std::string off = sz(f.offset);
+        if (f.type == rt::FieldType::String) {
+          std::string v = host() ? m : "vlac::cg::Str{" + m + ".data, " + m + ".size}";
+          s += "  vlac::cg::store_string(row, " + off + ", " + sz(f.max_bytes) + ", " + v + ");\n";
+        } else if (f.type == rt::FieldType::Bool) {
+          s += "  vlac::cg::store_bool(row, " + off + ", " + m + ");\n";
+        } else {
+          s += "  vlac::cg::store<" + cpp_type(f.type) + ">(row, " + off + ", " + m + ");\n";
+        }
+        if (f.nullable) s += "  vlac::cg::set_null(row, " + sz(f.null_bit) + ", " + m + "_null);\n";
+      }
+      if (host()) s += "  push_raw(" + std::to_string(i) + ", row);\n}\n\n";
+      else s += accept_row(i, "row") + "}\n\n";
+    }
+    if (host()) {
+      s += "inline void " + name_ + "::push_raw(size_t source, const uint8_t* row) {\n  s_.ctx.scratch.reset();\n  switch (source) {\n";
+      for (size_t i = 0; i < plan_.sources.size(); ++i) s += "    case " + std::to_string(i) + ": {\n" + accept_row(i, "row", "      ") + "      break;\n    }\n";
+      s += "    default: break;\n  }\n}\n\n";
+    }
+    s += "inline void " + name_ + "::accept(int64_t* max_time, int64_t* watermark, int64_t bound, int64_t time) {\n"
+         "  if (time <= *max_time) return;\n  *max_time = time;\n"
+         "  int64_t w = time < INT64_MIN + bound ? INT64_MIN : time - bound;\n"
+         "  if (w > *watermark) {\n    *watermark = w;\n    propagate();\n  }\n}\n\n";
+    s += "inline void " + name_ + "::advance_watermark(int64_t w) {\n";
+    for (const PhysicalSource& src : plan_.sources) {
+      std::string id = identifier_of(src.stream);
+      s += "  if (w > s_." + id + "_watermark) s_." + id + "_watermark = w;\n";
+    }
+    s += "  propagate();\n}\n\n";
+    s += "inline void " + name_ + "::finish() {\n";
+    for (const PhysicalSource& src : plan_.sources) s += "  s_." + identifier_of(src.stream) + "_watermark = INT64_MAX;\n";
+    s += "  propagate();\n}\n\n";
+    s += propagate();
+    s += deliver();
+    s += "inline const " + name_ + "::Stats& " + name_ + "::operator_stats(size_t i) const {\n  switch (i) {\n";
+    for (const PhysicalOperator& op : plan_.operators)
+      s += "    case " + std::to_string(op.id) + ": return s_." + op_member(op.id) + ".stats();\n";
+    s += "    default: break;\n  }\n  static const Stats none{};\n  return none;\n}\n";
+    if (host()) s += host_tables();
+    return s;
+  }
+
+  std::string accept_row(size_t i, const std::string& row, const std::string& indent = "  ") {
+    const PhysicalSource& src = plan_.sources[i];
+    std::string id = identifier_of(src.stream);
+    std::string s = indent + source_entry_fn_name(static_cast<int>(i)) + "(" + (host() ? "&s_.ctx" : "this") + ", " + row + ");\n";
+    if (src.time_field >= 0)
+      s += indent + "accept(&s_." + id + "_max_time, &s_." + id + "_watermark, " + str(src.watermark_bound_ns) +
+           ", vlac::cg::load<int64_t>(" + row + ", " + sz(src.layout.fields[src.time_field].offset) + "));\n";
+    return s;
+  }
+
+  std::string constructor() {
+    std::string s;
+    if (host()) {
+      s += "inline " + name_ + "::State::State(" + name_ + "* self)\n    : ctx{}";
+      for (const PhysicalOperator& op : plan_.operators) s += ",\n      " + host_operator_init(op);
+      s += " {\n  ctx.self = self;\n}\n\n";
+      s += "inline " + name_ + "::" + name_ + "(" + sink_params_def() + ") : s_(this) {\n";
+    } else {
+      s += "inline " + name_ + "::" + name_ + "(" + sink_params_def() + ") {\n";
+      for (const PhysicalOperator& op : plan_.operators) s += fw_operator_init(op);
+    }
+    for (size_t i = 0; i < plan_.outputs.size(); ++i) s += "  s_.sink" + std::to_string(i) + " = " + identifier_of(plan_.outputs[i].name) + ";\n";
+    s += "  s_.user = user;\n}\n\n";
+    return s;
+  }
+
+  std::string sink_params_def() {
+    std::string s;
+    for (const PhysicalOutput& out : plan_.outputs) s += sink_type(out.name) + " " + identifier_of(out.name) + ", ";
+    return s + "void* user";
+  }
+
+  std::string kernel_ref(const PhysicalOperator& op, const char* k) { return "&" + name_ + "::" + aggregate_kernel_fn_name(op.id, k); }
+  std::string emit_ref(const PhysicalOperator& op) { return "&" + name_ + "::" + operator_emit_fn_name(op.id); }
+
+  std::string host_operator_init(const PhysicalOperator& op) {
+    std::string m = op_member(op.id);
+    int32_t time_offset = op.time_field >= 0 ? static_cast<int32_t>(op.input_layout.fields[op.time_field].offset) : -1;
+    const Capacities& c = caps(op);
+    auto limit = [](const std::optional<int64_t>& v) { return v ? "uint64_t(" + std::to_string(*v) + ")" : std::string("UINT64_MAX"); };
+    if (op.kind == OperatorKind::WindowAssign) {
+      size_t ws = op.output_layout.fields.size() - 3;
+      return m + "(&ctx, vlac::rt::WindowMode::" + window_mode(op) + ", " + str(op.window.size) + ", " + str(op.window.slide) + ", " +
+             str(op.window.offset) + ", " + std::to_string(time_offset) + ", " + sz(op.input_layout.size) + ", " +
+             sz(op.output_layout.size) + ", " + sz(op.output_layout.fields[ws].offset) + ", " + emit_ref(op) + ")";
+    }
+    if (op.kind == OperatorKind::WindowAggregate) {
+      std::string cfg = "[] {\n        vlac::rt::WindowAggregateConfig c;\n";
+      cfg += "        c.mode = vlac::rt::WindowMode::" + std::string(window_mode(op)) + ";\n";
+      cfg += "        c.size = " + str(op.window.size) + ";\n        c.slide = " + str(op.window.slide) + ";\n";
+      cfg += "        c.gap = " + str(op.window.gap) + ";\n        c.offset = " + str(op.window.offset) + ";\n";
+      cfg += "        c.time_offset = " + std::to_string(time_offset) + ";\n";
+      cfg += "        static const vlac::rt::RowLayout key = " + indent(layout_function(op.key_layout), "      ") + ";\n";
+      cfg += "        c.key_layout = &key;\n        c.acc_size = " + sz(op.acc_layout.size) + ";\n        c.out_size = " +
+             sz(op.output_layout.size) + ";\n";
+      cfg += "        c.max_keys = " + limit(c.max_keys) + ";\n        c.max_open_windows = " + limit(c.max_open_windows) + ";\n";
+      cfg += "        c.global = " + std::string(op.global ? "true" : "false") + ";\n        return c;\n      }()";
+      std::string k = "vlac::rt::WindowAggregateKernels{" + kernel_ref(op, "key") + ", " + kernel_ref(op, "update") + ", " +
+                      kernel_ref(op, "merge") + ", " + kernel_ref(op, "finalize") + ", " + emit_ref(op) + "}";
+      return m + "(&ctx, " + cfg + ",\n      " + k + ")";
+    }
+    if (is_join(op.kind)) {
+      const auto& j = static_cast<const JoinNodeBase&>(*op.node);
+      auto offset = [&](int port, int field) { return std::to_string(op.port_layouts[port].fields[field].offset); };
+      std::string cfg = "[] {\n        vlac::rt::JoinConfig c;\n";
+      cfg += "        static const vlac::rt::RowLayout left = " + indent(layout_function(op.port_layouts[0]), "      ") + ";\n";
+      cfg += "        static const vlac::rt::RowLayout right = " + indent(layout_function(op.port_layouts[1]), "      ") + ";\n";
+      cfg += "        static const vlac::rt::RowLayout key = " + indent(layout_function(op.key_layout), "      ") + ";\n";
+      cfg += "        c.left_layout = &left;\n        c.right_layout = &right;\n        c.key_layout = &key;\n";
+      cfg += "        c.out_size = " + sz(op.output_layout.size) + ";\n";
+      cfg += "        c.left_outer = " + std::string(j.type == JoinType::Left ? "true" : "false") + ";\n";
+      cfg += "        c.hold_back = " + str(op.hold_back_ns) + ";\n";
+      cfg += "        c.max_buffered_rows = " + limit(j.capacities.max_buffered_rows) + ";\n";
+      if (op.kind == OperatorKind::IntervalJoin) {
+        const auto& n = static_cast<const IntervalJoinNode&>(j);
+        cfg += "        c.left_time = " + offset(0, n.left_time) + ";\n        c.right_time = " + offset(1, n.right_time) + ";\n";
+        cfg += "        c.lower = " + str(n.lower_ns) + ";\n        c.upper = " + str(n.upper_ns) + ";\n";
+      } else if (op.kind == OperatorKind::AsofJoin) {
+        const auto& n = static_cast<const AsofJoinNode&>(j);
+        cfg += "        c.left_time = " + offset(0, n.left_time) + ";\n        c.right_time = " + offset(1, n.right_time) + ";\n";
+      } else {
+        const auto& n = static_cast<const WindowJoinNode&>(j);
+        cfg += "        c.left_window_start = " + offset(0, n.left_window_start) + ";\n        c.left_window_end = " +
+               offset(0, n.left_window_end) + ";\n";
+        cfg += "        c.right_window_start = " + offset(1, n.right_window_start) + ";\n        c.right_window_end = " +
+               offset(1, n.right_window_end) + ";\n";
+      }
+      cfg += "        return c;\n      }()";
+      std::string k = "vlac::rt::JoinKernels{" + kernel_ref(op, "left_key") + ", " + kernel_ref(op, "right_key") + ", " +
+                      kernel_ref(op, "combine") + ", " + emit_ref(op) + "}";
+      return m + "(&ctx, " + cfg + ",\n      " + k + ")";
+    }
+    // OVER
+    const auto& o = static_cast<const OverNode&>(*op.node);
+    std::string cfg = "[] {\n        vlac::rt::OverConfig c;\n";
+    cfg += "        static const vlac::rt::RowLayout input = " + indent(layout_function(op.input_layout), "      ") + ";\n";
+    cfg += "        static const vlac::rt::RowLayout key = " + indent(layout_function(op.key_layout), "      ") + ";\n";
+    cfg += "        c.input_layout = &input;\n        c.key_layout = &key;\n";
+    cfg += "        c.args_size = " + sz(op.args_layout.size) + ";\n        c.results_size = " + sz(op.results_layout.size) +
+           ";\n        c.out_size = " + sz(op.output_layout.size) + ";\n";
+    cfg += "        c.time_offset = " + sz(op.input_layout.fields[op.time_field].offset) + ";\n";
+    cfg += "        c.max_keys = " + limit(o.capacities.max_keys) + ";\n        c.max_buffered_rows = " +
+           limit(o.capacities.max_buffered_rows) + ";\n";
+    for (size_t i = 0; i < o.calls.size(); ++i) cfg += "        c.calls.push_back(" + over_call(op, o, i, "vlac::rt::OverCallSpec", "vlac::rt::OverFunction") + ");\n";
+    cfg += "        return c;\n      }()";
+    std::string k = "vlac::rt::OverKernels{" + kernel_ref(op, "key") + ", " + kernel_ref(op, "args") + ", " + kernel_ref(op, "finish") +
+                    ", " + emit_ref(op) + "}";
+    return m + "(&ctx, " + cfg + ",\n      " + k + ")";
+  }
+
+  std::string over_call(const PhysicalOperator& op, const OverNode& o, size_t i, const std::string& type, const std::string& fn) {
+    const OverCall& call = o.calls[i];
+    return type + "{" + fn + "::" + over_function(call.function) + ", " + (call.unit == FrameUnit::Rows ? "true" : "false") + ", " +
+           (call.unbounded ? "true" : "false") + ", " + str(call.preceding) + ", " + str(call.lag_offset) + ", " +
+           field_literal(op.args_layout.fields[i]) + ", " + field_literal(op.results_layout.fields[i]) + "}";
+  }
+
+  static std::string indent(const std::string& text, const std::string& by) {
+    std::string out;
+    for (char c : text) {
+      out += c;
+      if (c == '\n') out += by;
+    }
+    return out;
+  }
+
+  std::string fw_operator_init(const PhysicalOperator& op) {
+    std::string m = "s_." + op_member(op.id);
+    int32_t time_offset = op.time_field >= 0 ? static_cast<int32_t>(op.input_layout.fields[op.time_field].offset) : -1;
+    std::string s = "  {\n";
+    if (op.kind == OperatorKind::WindowAggregate || op.kind == OperatorKind::WindowAssign) {
+      s += "    decltype(" + m + ")::Config c{};\n";
+      s += "    c.mode = vlac::fw::WindowMode::" + std::string(window_mode(op)) + ";\n";
+      s += "    c.size = " + str(op.window.size) + ";\n    c.slide = " + str(op.window.slide) + ";\n";
+      s += "    c.offset = " + str(op.window.offset) + ";\n    c.time_offset = " + std::to_string(time_offset) + ";\n";
+      if (op.kind == OperatorKind::WindowAggregate) {
+        s += "    c.gap = " + str(op.window.gap) + ";\n    c.global = " + std::string(op.global ? "true" : "false") + ";\n";
+      } else {
+        s += "    c.window_start_offset = " + sz(op.output_layout.fields[op.output_layout.fields.size() - 3].offset) + ";\n";
+      }
+    } else if (is_join(op.kind)) {
+      const auto& j = static_cast<const JoinNodeBase&>(*op.node);
+      auto offset = [&](int port, int field) { return std::to_string(op.port_layouts[port].fields[field].offset); };
+      s += "    vlac::fw::JoinConfig c{};\n";
+      s += "    c.key_null_bytes = " + sz(op.key_layout.null_bytes) + ";\n";
+      s += "    c.left_outer = " + std::string(j.type == JoinType::Left ? "true" : "false") + ";\n";
+      s += "    c.hold_back = " + str(op.hold_back_ns) + ";\n";
+      if (op.kind == OperatorKind::IntervalJoin) {
+        const auto& n = static_cast<const IntervalJoinNode&>(j);
+        s += "    c.left_time = " + offset(0, n.left_time) + ";\n    c.right_time = " + offset(1, n.right_time) + ";\n";
+        s += "    c.lower = " + str(n.lower_ns) + ";\n    c.upper = " + str(n.upper_ns) + ";\n";
+      } else if (op.kind == OperatorKind::AsofJoin) {
+        const auto& n = static_cast<const AsofJoinNode&>(j);
+        s += "    c.left_time = " + offset(0, n.left_time) + ";\n    c.right_time = " + offset(1, n.right_time) + ";\n";
+      } else {
+        const auto& n = static_cast<const WindowJoinNode&>(j);
+        s += "    c.left_window_start = " + offset(0, n.left_window_start) + ";\n    c.left_window_end = " +
+             offset(0, n.left_window_end) + ";\n";
+        s += "    c.right_window_start = " + offset(1, n.right_window_start) + ";\n    c.right_window_end = " +
+             offset(1, n.right_window_end) + ";\n";
+      }
+    } else {
+      const auto& o = static_cast<const OverNode&>(*op.node);
+      s += "    decltype(" + m + ")::Config c{};\n";
+      s += "    c.time_offset = " + sz(op.input_layout.fields[op.time_field].offset) + ";\n";
+      for (size_t i = 0; i < o.calls.size(); ++i)
+        s += "    c.calls[" + std::to_string(i) + "] = " + over_call(op, o, i, "vlac::fw::OverCall", "vlac::fw::OverFunction") + ";\n";
+    }
+    s += "    " + m + ".init(this, c);\n  }\n";
+    return s;
+  }
+
+  std::string propagate() {
+    // LANGUAGE.md §5, as rt::Engine::propagate: operators in topological order; each learns the
+    // minimum watermark of what it reads, emits what that completes, then forwards its own.
+    std::string s = "inline void " + name_ + "::propagate() {\n";
+    for (const PhysicalOperator& op : plan_.operators) {
+      std::string m = op_member(op.id);
+      s += "  {  // " + std::string(plan_kind_name(op.node->kind)) + " #" + std::to_string(op.id) + "\n    bool changed = false;\n";
+      for (size_t p = 0; p < op.port_origins.size(); ++p) {
+        std::string w = "INT64_MAX";
+        for (const TimeOrigin& t : op.port_origins[p]) {
+          std::string origin = t.is_source ? "s_." + identifier_of(plan_.sources[t.index].stream) + "_watermark"
+                                           : "s_." + op_member(t.index) + "_out";
+          w = w == "INT64_MAX" ? origin : "vlac::cg::min64(" + w + ", " + origin + ")";
+        }
+        s += "    const int64_t w" + std::to_string(p) + " = " + w + ";\n";
+        s += "    if (w" + std::to_string(p) + " > s_." + m + "_in[" + std::to_string(p) + "]) {\n      s_." + m + "_in[" +
+             std::to_string(p) + "] = w" + std::to_string(p) + ";\n      changed = true;\n    }\n";
+      }
+      std::string lowest = op.port_origins.size() == 2 ? "(s_." + m + "_in[0] < s_." + m + "_in[1] ? s_." + m + "_in[0] : s_." + m + "_in[1])"
+                                                       : "s_." + m + "_in[0]";
+      s += "    if (changed) {\n      const int64_t lowest = " + lowest + ";\n";
+      if (op.port_origins.size() > 1) s += "      s_." + m + ".advance_ports(s_." + m + "_in, " + std::to_string(op.port_origins.size()) + ");\n";
+      else s += "      s_." + m + ".advance(lowest);\n";
+      s += "      s_." + m + "_out = s_." + m + ".output_watermark(lowest);\n    }\n  }\n";
+    }
+    return s + "}\n\n";
+  }
+
+  std::string deliver() {
+    std::string s;
+    for (size_t i = 0; i < plan_.outputs.size(); ++i) {
+      const PhysicalOutput& out = plan_.outputs[i];
+      std::string n = std::to_string(i);
+      s += "inline void " + name_ + "::deliver_" + n + "(const uint8_t* row) {\n";
+      if (host()) s += "  if (s_.raw_sink" + n + ") {\n    s_.raw_sink" + n + "(s_.raw_user" + n + ", row);\n    return;\n  }\n";
+      s += "  if (!s_.sink" + n + ") return;\n  " + row_struct(out.name) + " r;\n";
+      for (size_t c = 0; c < out.column_names.size(); ++c) {
+        const rt::Field& f = out.layout.fields[c];
+        std::string m = "r." + identifier_of(out.column_names[c]);
+        std::string off = sz(f.offset);
+        if (f.type == rt::FieldType::String) {
+          if (host()) s += "  " + m + " = vlac::cg::load_string(row, " + off + ");\n";
+          else
+            s += "  {\n    vlac::cg::Str v = vlac::cg::load_string(row, " + off + ");\n    " + m + ".size = v.size;\n    if (v.size) __builtin_memcpy(" +
+                 m + ".data, v.data, v.size);\n  }\n";
+        } else if (f.type == rt::FieldType::Bool) {
+          s += "  " + m + " = vlac::cg::load_bool(row, " + off + ");\n";
+        } else {
+          s += "  " + m + " = vlac::cg::load<" + cpp_type(f.type) + ">(row, " + off + ");\n";
+        }
+        if (f.nullable) s += "  " + m + "_null = vlac::cg::is_null(row, " + sz(f.null_bit) + ");\n";
+      }
+      s += "  s_.sink" + n + "(s_.user, r);\n}\n\n";
+    }
+    return s;
+  }
+
+  std::string host_tables() {
+    std::string s = "\n";
+    auto names = [&](const std::string& fn, auto get) {
+      std::string t = "inline const char* " + name_ + "::" + fn + "(size_t i) {\n  static const char* const names[] = {";
+      for (size_t i = 0; i < get.size(); ++i) t += cpp_string_literal(get[i]) + ", ";
+      return t + "nullptr};\n  return names[i];\n}\n\n";
+    };
+    std::vector<std::string> sn, on;
+    for (const auto& src : plan_.sources) sn.push_back(src.stream);
+    for (const auto& out : plan_.outputs) on.push_back(out.name);
+    s += names("source_name", sn) + names("output_name", on);
+    s += "inline const vlac::rt::RowLayout& " + name_ + "::source_layout(size_t i) {\n  switch (i) {\n";
+    for (size_t i = 0; i < plan_.sources.size(); ++i)
+      s += "    case " + std::to_string(i) + ": {\n      static const vlac::rt::RowLayout l = " +
+           indent(layout_function(plan_.sources[i].layout), "      ") + ";\n      return l;\n    }\n";
+    s += "    default: break;\n  }\n  static const vlac::rt::RowLayout none;\n  return none;\n}\n\n";
+    s += "inline int32_t " + name_ + "::source_time_offset(size_t i) {\n  switch (i) {\n";
+    for (size_t i = 0; i < plan_.sources.size(); ++i) {
+      const PhysicalSource& src = plan_.sources[i];
+      s += "    case " + std::to_string(i) + ": return " +
+           (src.time_field >= 0 ? sz(src.layout.fields[src.time_field].offset) : std::string("-1")) + ";\n";
+    }
+    s += "    default: return -1;\n  }\n}\n\n";
+    s += "inline const vlac::rt::RowLayout& " + name_ + "::output_layout(size_t i) {\n  switch (i) {\n";
+    for (size_t i = 0; i < plan_.outputs.size(); ++i)
+      s += "    case " + std::to_string(i) + ": {\n      static const vlac::rt::RowLayout l = " +
+           indent(layout_function(plan_.outputs[i].layout), "      ") + ";\n      return l;\n    }\n";
+    s += "    default: break;\n  }\n  static const vlac::rt::RowLayout none;\n  return none;\n}\n\n";
+    auto columns = [&](const std::string& fn, auto lists) {
+      std::string t = "inline std::vector<std::string> " + name_ + "::" + fn + "(size_t i) {\n  switch (i) {\n";
+      for (size_t i = 0; i < lists.size(); ++i) {
+        t += "    case " + std::to_string(i) + ": return {";
+        for (const std::string& c : lists[i]) t += cpp_string_literal(c) + ", ";
+        t += "};\n";
+      }
+      return t + "    default: return {};\n  }\n}\n\n";
+    };
+    std::vector<std::vector<std::string>> sc, oc;
+    for (const auto& src : plan_.sources) sc.push_back(src.column_names);
+    for (const auto& out : plan_.outputs) oc.push_back(out.column_names);
+    s += columns("source_columns", sc) + columns("output_columns", oc);
+    s += "inline void " + name_ + "::set_raw_sink(size_t output, RawSink sink, void* user) {\n  switch (output) {\n";
+    for (size_t i = 0; i < plan_.outputs.size(); ++i)
+      s += "    case " + std::to_string(i) + ":\n      s_.raw_sink" + std::to_string(i) + " = sink;\n      s_.raw_user" +
+           std::to_string(i) + " = user;\n      break;\n";
+    s += "    default: break;\n  }\n}\n";
+    return s;
+  }
+
+  // ---- main.cpp and CMakeLists.txt ---------------------------------------------------------------
+
+  std::string main_cpp() {
+    std::string s = "// A drop-in for `vlac run " + path_ + "`: generated by vlac build --target host.\n";
+    s += "#include \"" + stem_ + ".h\"\n#include \"runtime/host_main.h\"\n\n";
+    s += "int main(int argc, char** argv) { return vlac::rt::host_main<" + name_ + ">(argc, argv, \"" + stem_ + "\"); }\n";
+    return s;
+  }
+
+  std::string cmake() {
+    std::string s = "# Generated by vlac build (" + path_ + "). Builds " +
+                    std::string(host() ? "the drop-in for `vlac run` and the header-only class."
+                                       : "nothing by default: include the header in your firmware; `" + stem_ + "_check` compiles it.") +
+                    "\ncmake_minimum_required(VERSION 3.16)\nproject(" + stem_ + " CXX)\nset(CMAKE_CXX_STANDARD 17)\nset(CMAKE_CXX_STANDARD_REQUIRED ON)\n";
+    s += "add_library(" + stem_ + "_pipeline INTERFACE)\ntarget_include_directories(" + stem_ + "_pipeline INTERFACE ${CMAKE_CURRENT_SOURCE_DIR})\n";
+    if (host()) {
+      s += "file(GLOB VLAC_RUNTIME_SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/runtime/*.cpp ${CMAKE_CURRENT_SOURCE_DIR}/runtime/io/*.cpp "
+           "${CMAKE_CURRENT_SOURCE_DIR}/runtime/ops/*.cpp)\n";
+      s += "add_library(vlac_runtime STATIC ${VLAC_RUNTIME_SOURCES})\ntarget_include_directories(vlac_runtime PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})\n";
+      s += "target_link_libraries(" + stem_ + "_pipeline INTERFACE vlac_runtime)\n";
+      s += "# Same float results as vlac's JIT: no fused multiply-adds.\ntarget_compile_options(" + stem_ +
+           "_pipeline INTERFACE -ffp-contract=off)\n";
+      s += "add_executable(" + stem_ + " main.cpp)\ntarget_link_libraries(" + stem_ + " PRIVATE " + stem_ + "_pipeline)\n";
+    } else {
+      s += "target_compile_definitions(" + stem_ + "_pipeline INTERFACE VLAC_FIRMWARE)\n";
+      s += "target_compile_options(" + stem_ + "_pipeline INTERFACE -fno-exceptions -fno-rtti -ffp-contract=off)\n";
+    }
+    return s;
+  }
+
+  const PhysicalPlan& plan_;
+  std::string path_, stem_;
+  BuildTarget target_;
+  FirmwareDefaults defaults_;
+  std::string name_;
+};
+
+}  // namespace
+
+ProgramClass write_program_class(const PhysicalPlan& plan, const std::string& program_path, const std::string& stem,
+                                 BuildTarget target, const FirmwareDefaults& defaults) {
+  return ClassWriter(plan, program_path, stem, target, defaults).run();
+}
+
+}  // namespace vlac::cpp

@@ -1,0 +1,207 @@
+#pragma once
+// The `main` of a program built with `vlac build --target host`: reads inputs and writes outputs
+// the way `vlac run` does (LANGUAGE.md §7, §8: the same flags where they make sense, the same
+// exit codes), driving the generated class through its raw-row interface. Several input files
+// are interleaved by event time like rt::Engine does (ties: the stream declared first, then the
+// file given first).
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runtime/io/reject_sink.h"
+#include "runtime/io/row_reader.h"
+#include "runtime/io/row_writer.h"
+
+namespace vlac::rt {
+
+namespace host_main_detail {
+
+inline int usage(const char* prog, const std::string& message) {
+  std::fprintf(stderr, "%s: %s\nRun '%s --help' for the options.\n", prog, message.c_str(), prog);
+  return 2;
+}
+
+inline bool ends_with(const std::string& s, const char* suffix) {
+  size_t n = std::strlen(suffix);
+  return s.size() >= n && s.compare(s.size() - n, n, suffix) == 0;
+}
+
+struct Cursor {
+  size_t stream;
+  RowReader* reader;
+  std::vector<uint8_t> row;
+  bool has_row = false;
+  int64_t time = INT64_MIN;
+};
+
+}  // namespace host_main_detail
+
+template <typename Program>
+int host_main(int argc, char** argv, const char* prog) {
+  using namespace host_main_detail;
+  std::vector<std::vector<std::string>> inputs(Program::kSources);
+  std::vector<std::string> outputs(Program::kOutputs);
+  WriterOptions writer;
+  std::string rejects_path;
+  bool fail_fast = false, stats = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto value = [&](std::string* out) {
+      if (i + 1 >= argc) return false;
+      *out = argv[++i];
+      return true;
+    };
+    std::string v;
+    if (a == "--help" || a == "-h") {
+      std::printf("usage: %s --input NAME=PATH ... [--output NAME=PATH ...] [--format csv|jsonl|table]\n"
+                  "       [--timestamps iso|ns] [--stats] [--rejects PATH] [--on-error skip|fail]\n"
+                  "Runs the pipeline built by `vlac build --target host`, like `vlac run` does.\n", prog);
+      return 0;
+    } else if (a == "--input" || a == "--output") {
+      if (!value(&v) || v.find('=') == std::string::npos) return usage(prog, a + " needs NAME=PATH");
+      std::string name = v.substr(0, v.find('=')), path = v.substr(v.find('=') + 1);
+      bool found = false;
+      size_t n = a == "--input" ? Program::kSources : Program::kOutputs;
+      for (size_t k = 0; k < n; ++k) {
+        if (name != (a == "--input" ? Program::source_name(k) : Program::output_name(k))) continue;
+        found = true;
+        if (a == "--input") inputs[k].push_back(path);
+        else outputs[k] = path;
+      }
+      if (!found) return usage(prog, a + " names no " + (a == "--input" ? "source stream '" : "output '") + name + "'");
+    } else if (a == "--format") {
+      if (!value(&v) || (v != "csv" && v != "jsonl" && v != "table")) return usage(prog, "--format takes csv, jsonl or table");
+      writer.format = v == "jsonl" ? OutputFormat::Jsonl : v == "table" ? OutputFormat::Table : OutputFormat::Csv;
+    } else if (a == "--timestamps") {
+      if (!value(&v) || (v != "iso" && v != "ns")) return usage(prog, "--timestamps takes iso or ns");
+      writer.timestamps_ns = v == "ns";
+    } else if (a == "--rejects") {
+      if (!value(&rejects_path)) return usage(prog, "--rejects needs a PATH");
+    } else if (a == "--on-error") {
+      if (!value(&v) || (v != "skip" && v != "fail")) return usage(prog, "--on-error takes skip or fail");
+      fail_fast = v == "fail";
+    } else if (a == "--stats") {
+      stats = true;
+    } else {
+      return usage(prog, "unknown option '" + a + "'");
+    }
+  }
+  for (size_t s = 0; s < Program::kSources; ++s)
+    if (inputs[s].empty()) return usage(prog, std::string("source stream '") + Program::source_name(s) + "' has no --input");
+  if (Program::kOutputs > 1)
+    for (size_t o = 0; o < Program::kOutputs; ++o)
+      if (outputs[o].empty()) return usage(prog, "the program has several outputs; give each an --output NAME=PATH");
+
+  std::vector<std::FILE*> open_files;
+  struct Closer {
+    std::vector<std::FILE*>& files;
+    ~Closer() {
+      for (std::FILE* f : files) std::fclose(f);
+    }
+  } closer{open_files};
+  auto open = [&](const std::string& path, const char* mode) {
+    std::FILE* f = std::fopen(path.c_str(), mode);
+    if (f) open_files.push_back(f);
+    return f;
+  };
+  auto fail = [&](const std::string& message) {
+    std::fprintf(stderr, "%s: %s\n", prog, message.c_str());
+    return 1;
+  };
+
+  std::vector<std::unique_ptr<RowWriter>> writers;
+  for (size_t o = 0; o < Program::kOutputs; ++o) {
+    std::FILE* f = stdout;
+    if (!outputs[o].empty() && outputs[o] != "-") {
+      f = open(outputs[o], "wb");
+      if (!f) return fail("cannot write '" + outputs[o] + "': " + std::strerror(errno));
+    }
+    writers.push_back(make_row_writer(f, Program::output_columns(o), Program::output_layout(o), writer));
+  }
+  std::FILE* rejects_file = nullptr;
+  if (!rejects_path.empty() && !(rejects_file = open(rejects_path, "wb")))
+    return fail("cannot write '" + rejects_path + "': " + std::strerror(errno));
+  RejectSink rejects(stderr, rejects_file, fail_fast ? OnError::Fail : OnError::Skip);
+
+  // The program object may be large (its state); it lives on the heap, not the stack.
+  auto program = std::make_unique<Program>();
+  for (size_t o = 0; o < Program::kOutputs; ++o)
+    program->set_raw_sink(o, [](void* w, const uint8_t* row) { static_cast<RowWriter*>(w)->write(row); }, writers[o].get());
+
+  std::vector<std::unique_ptr<RowReader>> readers;
+  std::vector<Cursor> cursors;
+  bool live = false;
+  for (size_t s = 0; s < Program::kSources; ++s) {
+    const RowLayout& layout = Program::source_layout(s);
+    for (const std::string& path : inputs[s]) {
+      bool is_stdin = path == "-";
+      std::FILE* f = is_stdin ? stdin : open(path, "rb");
+      if (!f) return fail("cannot read '" + path + "': " + std::strerror(errno));
+      live |= is_stdin;
+      SourceSpec spec{Program::source_name(s), Program::source_columns(s), layout};
+      std::string display = is_stdin ? "<stdin>" : path;
+      auto reader = ends_with(path, ".jsonl") ? open_jsonl_reader(display, f, spec, rejects) : open_csv_reader(display, f, spec, rejects);
+      std::string error;
+      if (!reader->open(&error)) return fail(error);
+      cursors.push_back({s, reader.get(), std::vector<uint8_t>(layout.size), false, INT64_MIN});
+      readers.push_back(std::move(reader));
+    }
+  }
+  auto refill = [&](Cursor& c) {
+    c.has_row = c.reader->next(c.row.data());
+    int32_t time_offset = Program::source_time_offset(c.stream);
+    if (c.has_row && time_offset >= 0) std::memcpy(&c.time, c.row.data() + time_offset, sizeof c.time);
+    else c.time = INT64_MIN;
+  };
+  for (Cursor& c : cursors) refill(c);
+  bool stopped = false;
+  while (true) {
+    Cursor* next = nullptr;
+    for (Cursor& c : cursors)
+      if (c.has_row && (!next || c.time < next->time)) next = &c;
+    if (!next) break;
+    program->push_raw(next->stream, next->row.data());
+    if (live)
+      for (auto& w : writers) w->flush();
+    if (rejects.should_stop()) {
+      stopped = true;
+      break;
+    }
+    refill(*next);
+  }
+  if (!stopped && rejects.should_stop()) stopped = true;
+  if (!stopped) program->finish();
+  for (auto& w : writers) w->finish();
+  std::fflush(stdout);
+  if (stats) {
+    std::fprintf(stderr, "%s: stats\n", prog);
+    for (size_t s = 0; s < Program::kSources; ++s) {
+      InputStats sum;
+      for (size_t c = 0; c < cursors.size(); ++c)
+        if (cursors[c].stream == s) {
+          sum.read += readers[c]->stats().read;
+          sum.accepted += readers[c]->stats().accepted;
+          sum.rejected += readers[c]->stats().rejected;
+        }
+      std::fprintf(stderr, "  source %s: %llu read, %llu accepted, %llu rejected\n", Program::source_name(s),
+                   static_cast<unsigned long long>(sum.read), static_cast<unsigned long long>(sum.accepted),
+                   static_cast<unsigned long long>(sum.rejected));
+    }
+    for (size_t i = 0; i < Program::kOperators; ++i) {
+      const auto& st = program->operator_stats(i);
+      std::fprintf(stderr, "  operator #%zu: %llu in, %llu out, %llu late, %llu over capacity\n", i,
+                   static_cast<unsigned long long>(st.rows_in), static_cast<unsigned long long>(st.rows_out),
+                   static_cast<unsigned long long>(st.late_dropped), static_cast<unsigned long long>(st.capacity_dropped));
+    }
+  }
+  for (const auto& r : readers)
+    if (!r->read_error().empty()) return fail(r->read_error());
+  if (stopped) return fail("stopped at the first malformed row (--on-error fail)");
+  return 0;
+}
+
+}  // namespace vlac::rt
