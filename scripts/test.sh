@@ -3,7 +3,8 @@
 # configuration and the AddressSanitizer + UBSan one, and runs every test in both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh
+# --with-arm: the Cortex-M4 toolchain and qemu, so that the firmware tests always run in CI.
+scripts/install-deps.sh --with-arm
 jobs=$(nproc)
 
 echo "== release build and tests" >&2

@@ -1,0 +1,1177 @@
+// Tests for the firmware runtime (runtime/firmware/*.h, LANGUAGE.md §9): each fixed-capacity
+// operator driven by small hand-written kernels with hand-computed results, differential tests
+// against the hosted operators (runtime/ops) on the same rows — out of order, late, several
+// keys, session merges, NULL join keys — comparing emitted rows and every counter, and capacity
+// tests with exact drop counts.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <cstring>
+#include <random>
+#include <vector>
+
+#include "runtime/exec_context.h"
+#include "runtime/firmware/joins.h"
+#include "runtime/firmware/over.h"
+#include "runtime/firmware/window_aggregate.h"
+#include "runtime/ops/joins.h"
+#include "runtime/ops/over.h"
+#include "runtime/ops/window_math.h"
+#include "runtime/ops/window_aggregate.h"
+
+namespace {
+
+namespace fw = vlac::fw;
+namespace rt = vlac::rt;
+
+using Row = std::vector<uint8_t>;
+using Rows = std::vector<Row>;
+
+int64_t ld(const uint8_t* p) {
+  int64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
+void st(uint8_t* p, int64_t v) { std::memcpy(p, &v, 8); }
+int64_t ld(const Row& r, size_t off) { return ld(r.data() + off); }
+
+/// The firmware "program": where emitted rows go.
+struct FwCtx {
+  Rows out;
+  size_t out_size = 0;
+};
+
+/// Hosted emit: ctx->outputs[0] is a FwCtx as well.
+void hosted_emit(rt::ExecContext* ctx, const uint8_t* row) {
+  auto* sink = static_cast<FwCtx*>(ctx->outputs[0]);
+  sink->out.emplace_back(row, row + sink->out_size);
+}
+
+struct HostedSink {
+  FwCtx sink;
+  void* outputs[1];
+  rt::ExecContext ctx;
+  explicit HostedSink(size_t out_size) {
+    sink.out_size = out_size;
+    outputs[0] = &sink;
+    ctx.outputs = outputs;
+  }
+};
+
+template <typename A, typename B>
+void expect_same_stats(const A& h, const B& f) {
+  EXPECT_EQ(h.rows_in, f.rows_in);
+  EXPECT_EQ(h.rows_out, f.rows_out);
+  EXPECT_EQ(h.late_dropped, f.late_dropped);
+  EXPECT_EQ(h.capacity_dropped, f.capacity_dropped);
+  EXPECT_EQ(h.buffered, f.buffered);
+  EXPECT_EQ(h.peak_buffered, f.peak_buffered);
+}
+
+void expect_same_rows(const Rows& hosted, const Rows& firmware) {
+  ASSERT_EQ(hosted.size(), firmware.size());
+  for (size_t i = 0; i < hosted.size(); ++i) EXPECT_EQ(hosted[i], firmware[i]) << "row " << i;
+}
+
+// =============================================================================================
+// Window aggregates. Input rows: key INT64 @0, time @8, value @16 (24 bytes). Key: 8 bytes.
+// Accumulator (40 bytes): count @0, sum @8, min time @16, max seq @24, an order-sensitive hash
+// @32 (so that merge order shows). Output (64 bytes): key, start, end, count, sum, min time,
+// max seq, hash.
+
+constexpr size_t kAggIn = 24, kAggKey = 8, kAggAcc = 40, kAggOut = 64;
+
+void agg_key(const uint8_t* in, uint8_t* key) { std::memcpy(key, in, 8); }
+void agg_update(uint8_t* acc, const uint8_t* in, int64_t time, int64_t seq) {
+  int64_t n = ld(acc);
+  st(acc, n + 1);
+  st(acc + 8, ld(acc + 8) + ld(in + 16));
+  if (n == 0 || time < ld(acc + 16)) st(acc + 16, time);
+  if (n == 0 || seq > ld(acc + 24)) st(acc + 24, seq);
+  st(acc + 32, static_cast<int64_t>(static_cast<uint64_t>(ld(acc + 32)) * 31 + static_cast<uint64_t>(ld(in + 16))));
+}
+void agg_merge(uint8_t* acc, const uint8_t* other) {
+  st(acc, ld(acc) + ld(other));
+  st(acc + 8, ld(acc + 8) + ld(other + 8));
+  st(acc + 16, std::min(ld(acc + 16), ld(other + 16)));
+  st(acc + 24, std::max(ld(acc + 24), ld(other + 24)));
+  st(acc + 32, static_cast<int64_t>(static_cast<uint64_t>(ld(acc + 32)) * 1000003 + static_cast<uint64_t>(ld(other + 32))));
+}
+void agg_finalize(const uint8_t* key, const uint8_t* acc, int64_t start, int64_t end, uint8_t* out) {
+  std::memcpy(out, key, 8);
+  st(out + 8, start);
+  st(out + 16, end);
+  std::memcpy(out + 24, acc, 40);
+}
+
+struct KAgg {
+  static void key(FwCtx*, const uint8_t* in, uint8_t* key) { agg_key(in, key); }
+  static void update(FwCtx*, uint8_t* acc, const uint8_t* in, int64_t t, int64_t seq) { agg_update(acc, in, t, seq); }
+  static void merge(FwCtx*, uint8_t* acc, const uint8_t* other) { agg_merge(acc, other); }
+  static void finalize(FwCtx*, const uint8_t* key, const uint8_t* acc, int64_t s, int64_t e, uint8_t* out) {
+    agg_finalize(key, acc, s, e, out);
+  }
+  static void emit(FwCtx* ctx, const uint8_t* row) { ctx->out.emplace_back(row, row + kAggOut); }
+};
+/// No keys (the global aggregate).
+struct KAggGlobal : KAgg {
+  static void key(FwCtx*, const uint8_t*, uint8_t*) {}
+};
+
+rt::WindowAggregateKernels hosted_agg_kernels(bool global) {
+  rt::WindowAggregateKernels k;
+  k.key = global ? +[](rt::ExecContext*, const uint8_t*, uint8_t*) {}
+                 : +[](rt::ExecContext*, const uint8_t* in, uint8_t* key) { agg_key(in, key); };
+  k.update = [](rt::ExecContext*, uint8_t* acc, const uint8_t* in, int64_t t, int64_t seq, rt::StringArena*) {
+    agg_update(acc, in, t, seq);
+  };
+  k.merge = [](rt::ExecContext*, uint8_t* acc, const uint8_t* other, rt::StringArena*) { agg_merge(acc, other); };
+  k.finalize = [](rt::ExecContext*, const uint8_t* key, const uint8_t* acc, int64_t s, int64_t e, uint8_t* out) {
+    agg_finalize(key, acc, s, e, out);
+  };
+  k.emit = hosted_emit;
+  return k;
+}
+
+Row agg_row(int64_t key, int64_t time, int64_t value) {
+  Row r(kAggIn, 0);
+  st(r.data(), key);
+  st(r.data() + 8, time);
+  st(r.data() + 16, value);
+  return r;
+}
+
+struct AggParams {
+  fw::WindowMode mode;
+  int64_t size, slide, gap, offset;
+  bool global;
+};
+
+template <class Op>
+typename Op::Config fw_agg_config(const AggParams& p) {
+  typename Op::Config c;
+  c.mode = p.mode;
+  c.size = p.size;
+  c.slide = p.slide;
+  c.gap = p.gap;
+  c.offset = p.offset;
+  c.time_offset = 8;
+  c.global = p.global;
+  return c;
+}
+
+/// One step of a run: a row, or a watermark.
+struct Step {
+  bool is_row;
+  int port;
+  Row row;
+  int64_t w[2];
+};
+
+/// Rows with times that mostly increase, disorder beyond the watermark bound (late rows), and
+/// the watermark max(time) - bound after each row, as the engine computes it.
+std::vector<Step> make_agg_steps(uint64_t seed, int n, int keys, int64_t disorder, int64_t bound) {
+  std::mt19937_64 rng(seed);
+  std::vector<Step> steps;
+  int64_t base = 0, max_t = INT64_MIN, w = INT64_MIN;
+  for (int i = 0; i < n; ++i) {
+    base += static_cast<int64_t>(rng() % 4);
+    if (rng() % 40 == 0) base += 30;
+    int64_t t = base - static_cast<int64_t>(rng() % static_cast<uint64_t>(disorder + 1));
+    steps.push_back({true, 0, agg_row(static_cast<int64_t>(rng() % static_cast<uint64_t>(keys)), t, static_cast<int64_t>(rng() % 100)), {0, 0}});
+    if (t > max_t) {
+      max_t = t;
+      if (max_t - bound > w) {
+        w = max_t - bound;
+        steps.push_back({false, 0, {}, {w, w}});
+      }
+    }
+  }
+  steps.push_back({false, 0, {}, {INT64_MAX, INT64_MAX}});
+  return steps;
+}
+
+/// Sums of the firmware counters over a differential test: proof that it exercised late rows,
+/// capacity drops and output.
+struct Totals {
+  uint64_t rows_out = 0, late = 0, capacity = 0;
+  void add(const fw::Stats& s) {
+    rows_out += s.rows_out;
+    late += s.late_dropped;
+    capacity += s.capacity_dropped;
+  }
+};
+
+template <size_t kMaxKeys, size_t kMaxOpen>
+fw::Stats diff_aggregate(const AggParams& p, const std::vector<Step>& steps) {
+  using Op = fw::WindowAggregate<FwCtx, KAgg, kAggIn, kAggKey, kAggAcc, kAggOut, kMaxKeys, kMaxOpen>;
+  using OpG = fw::WindowAggregate<FwCtx, KAggGlobal, kAggIn, kAggKey, kAggAcc, kAggOut, kMaxKeys, kMaxOpen>;
+  static Op op;  // large: not on the stack
+  static OpG opg;
+  FwCtx fctx;
+  if (p.global) opg.init(&fctx, fw_agg_config<OpG>(p));
+  else op.init(&fctx, fw_agg_config<Op>(p));
+
+  rt::RowLayout key_layout = p.global ? rt::RowLayout::make({}) : rt::RowLayout::make({{rt::FieldType::Int64, false, 0}});
+  rt::WindowAggregateConfig hc;
+  hc.mode = static_cast<rt::WindowMode>(static_cast<int>(p.mode));
+  hc.size = p.size;
+  hc.slide = p.slide;
+  hc.gap = p.gap;
+  hc.offset = p.offset;
+  hc.time_offset = 8;
+  hc.key_layout = &key_layout;
+  hc.acc_size = kAggAcc;
+  hc.out_size = kAggOut;
+  hc.max_keys = kMaxKeys;
+  hc.max_open_windows = kMaxOpen;
+  hc.global = p.global;
+  HostedSink hs(kAggOut);
+  rt::WindowAggregateOp hosted(&hs.ctx, hc, hosted_agg_kernels(p.global));
+
+  for (const Step& s : steps) {
+    if (s.is_row) {
+      hosted.push(s.row.data());
+      if (p.global) opg.push(s.row.data());
+      else op.push(s.row.data());
+    } else {
+      hosted.advance(s.w[0]);
+      if (p.global) opg.advance(s.w[0]);
+      else op.advance(s.w[0]);
+    }
+  }
+  expect_same_rows(hs.sink.out, fctx.out);
+  expect_same_stats(hosted.stats(), p.global ? opg.stats() : op.stats());
+  return p.global ? opg.stats() : op.stats();
+}
+
+const AggParams kTumble{fw::WindowMode::Tumble, 10, 0, 0, 3, false};
+const AggParams kHop{fw::WindowMode::Hop, 20, 5, 0, 0, false};
+const AggParams kCumulate{fw::WindowMode::Cumulate, 20, 5, 0, 1, false};
+const AggParams kSession{fw::WindowMode::Session, 0, 0, 7, 0, false};
+const AggParams kEndOfInput{fw::WindowMode::EndOfInput, 0, 0, 0, 0, false};
+const AggParams kGlobal{fw::WindowMode::EndOfInput, 0, 0, 0, 0, true};
+
+using SmallAgg = fw::WindowAggregate<FwCtx, KAgg, kAggIn, kAggKey, kAggAcc, kAggOut, 2, 2>;
+
+TEST(FirmwareWindowAggregate, TumbleByHand) {
+  static fw::WindowAggregate<FwCtx, KAgg, kAggIn, kAggKey, kAggAcc, kAggOut, 8, 4> op;
+  FwCtx ctx;
+  op.init(&ctx, fw_agg_config<decltype(op)>({fw::WindowMode::Tumble, 10, 0, 0, 0, false}));
+  for (const Row& r : {agg_row(1, 1, 10), agg_row(2, 3, 20), agg_row(1, 12, 5), agg_row(1, 8, 1)}) op.push(r.data());
+  op.advance(9);
+  EXPECT_TRUE(ctx.out.empty());
+  op.advance(10);  // [0, 10) fires: key 1 then key 2 (first appearance)
+  ASSERT_EQ(ctx.out.size(), 2u);
+  EXPECT_EQ(ld(ctx.out[0], 0), 1);
+  EXPECT_EQ(ld(ctx.out[0], 8), 0);
+  EXPECT_EQ(ld(ctx.out[0], 16), 10);
+  EXPECT_EQ(ld(ctx.out[0], 24), 2);   // count
+  EXPECT_EQ(ld(ctx.out[0], 32), 11);  // sum
+  EXPECT_EQ(ld(ctx.out[0], 40), 1);   // min time
+  EXPECT_EQ(ld(ctx.out[1], 0), 2);
+  EXPECT_EQ(ld(ctx.out[1], 32), 20);
+  Row late = agg_row(1, 5, 100);
+  op.push(late.data());
+  EXPECT_EQ(op.stats().late_dropped, 1u);
+  op.advance(INT64_MAX);
+  ASSERT_EQ(ctx.out.size(), 3u);
+  EXPECT_EQ(ld(ctx.out[2], 8), 10);
+  EXPECT_EQ(ld(ctx.out[2], 16), 20);
+  EXPECT_EQ(ld(ctx.out[2], 32), 5);
+  EXPECT_EQ(op.stats().rows_in, 5u);
+  EXPECT_EQ(op.stats().rows_out, 3u);
+  EXPECT_EQ(op.stats().capacity_dropped, 0u);
+}
+
+TEST(FirmwareWindowAggregate, NegativeTimesTumble) {
+  static fw::WindowAggregate<FwCtx, KAgg, kAggIn, kAggKey, kAggAcc, kAggOut, 8, 4> op;
+  FwCtx ctx;
+  op.init(&ctx, fw_agg_config<decltype(op)>({fw::WindowMode::Tumble, 10, 0, 0, 0, false}));
+  Row r = agg_row(1, -1, 7);
+  op.push(r.data());
+  op.advance(INT64_MAX);
+  ASSERT_EQ(ctx.out.size(), 1u);
+  EXPECT_EQ(ld(ctx.out[0], 8), -10);
+  EXPECT_EQ(ld(ctx.out[0], 16), 0);
+}
+
+TEST(FirmwareWindowAggregate, SessionMergeByHand) {
+  static fw::WindowAggregate<FwCtx, KAgg, kAggIn, kAggKey, kAggAcc, kAggOut, 8, 4> op;
+  FwCtx ctx;
+  op.init(&ctx, fw_agg_config<decltype(op)>({fw::WindowMode::Session, 0, 0, 6, 0, false}));
+  // Key 1: [0, 6) and [10, 16); t = 5 bridges them into [0, 16). Key 2: [20, 26) and [26, 32)
+  // (exactly gap apart: two sessions).
+  for (const Row& r : {agg_row(1, 0, 1), agg_row(1, 10, 2), agg_row(2, 20, 3), agg_row(2, 26, 4), agg_row(1, 5, 4)})
+    op.push(r.data());
+  op.advance(16);
+  ASSERT_EQ(ctx.out.size(), 1u);
+  EXPECT_EQ(ld(ctx.out[0], 0), 1);
+  EXPECT_EQ(ld(ctx.out[0], 8), 0);
+  EXPECT_EQ(ld(ctx.out[0], 16), 16);
+  EXPECT_EQ(ld(ctx.out[0], 24), 3);
+  EXPECT_EQ(ld(ctx.out[0], 32), 7);
+  Row late = agg_row(1, 3, 1);  // its own session [3, 9) would have fired
+  op.push(late.data());
+  EXPECT_EQ(op.stats().late_dropped, 1u);
+  op.advance(INT64_MAX);
+  ASSERT_EQ(ctx.out.size(), 3u);
+  EXPECT_EQ(ld(ctx.out[1], 8), 20);
+  EXPECT_EQ(ld(ctx.out[1], 16), 26);
+  EXPECT_EQ(ld(ctx.out[2], 8), 26);
+  EXPECT_EQ(ld(ctx.out[2], 16), 32);
+}
+
+TEST(FirmwareWindowAggregate, GlobalOverNoInputGivesOneRow) {
+  static fw::WindowAggregate<FwCtx, KAggGlobal, kAggIn, kAggKey, kAggAcc, kAggOut, 1, 1> op;
+  FwCtx ctx;
+  op.init(&ctx, fw_agg_config<decltype(op)>(kGlobal));
+  op.advance(100);
+  EXPECT_TRUE(ctx.out.empty());
+  op.advance(INT64_MAX);
+  ASSERT_EQ(ctx.out.size(), 1u);
+  EXPECT_EQ(ld(ctx.out[0], 24), 0);  // COUNT(*) = 0
+  EXPECT_EQ(ld(ctx.out[0], 8), INT64_MIN);
+  EXPECT_EQ(ld(ctx.out[0], 16), INT64_MAX);
+  op.advance(INT64_MAX);
+  EXPECT_EQ(ctx.out.size(), 1u);
+}
+
+TEST(FirmwareWindowAggregate, EndOfInputGroupsInFirstAppearanceOrder) {
+  static fw::WindowAggregate<FwCtx, KAgg, kAggIn, kAggKey, kAggAcc, kAggOut, 4, 1> op;
+  FwCtx ctx;
+  op.init(&ctx, fw_agg_config<decltype(op)>(kEndOfInput));
+  for (int64_t k : {5, 3, 5, 9, 3, 5}) {
+    Row r = agg_row(k, 1000 - k, 1);
+    op.push(r.data());
+    op.advance(2000);  // nothing fires before the end of input
+  }
+  EXPECT_TRUE(ctx.out.empty());
+  op.advance(INT64_MAX);
+  ASSERT_EQ(ctx.out.size(), 3u);
+  EXPECT_EQ(ld(ctx.out[0], 0), 5);
+  EXPECT_EQ(ld(ctx.out[0], 24), 3);
+  EXPECT_EQ(ld(ctx.out[1], 0), 3);
+  EXPECT_EQ(ld(ctx.out[2], 0), 9);
+  Row r = agg_row(1, 1, 1);
+  op.push(r.data());
+  EXPECT_EQ(op.stats().late_dropped, 1u);
+}
+
+TEST(FirmwareWindowAggregate, MoreKeysThanCapacity) {
+  static SmallAgg op;  // 2 keys per window, 2 open windows
+  FwCtx ctx;
+  op.init(&ctx, fw_agg_config<SmallAgg>({fw::WindowMode::Tumble, 10, 0, 0, 0, false}));
+  for (int64_t k : {1, 2, 3, 3, 1, 4}) {
+    Row r = agg_row(k, 1, 1);
+    op.push(r.data());
+  }
+  EXPECT_EQ(op.stats().capacity_dropped, 3u);
+  // A third open window does not fit either.
+  for (int64_t t : {11, 21, 25}) {
+    Row r = agg_row(1, t, 1);
+    op.push(r.data());
+  }
+  EXPECT_EQ(op.stats().capacity_dropped, 5u);
+  op.advance(INT64_MAX);
+  ASSERT_EQ(ctx.out.size(), 3u);  // [0,10): keys 1, 2; [10,20): key 1
+  EXPECT_EQ(ld(ctx.out[0], 24), 2);
+  EXPECT_EQ(ld(ctx.out[1], 24), 1);
+  EXPECT_EQ(ld(ctx.out[2], 8), 10);
+}
+
+TEST(FirmwareWindowAggregate, MoreSessionsThanCapacity) {
+  static SmallAgg op;  // 2 keys, 2 open sessions per key
+  FwCtx ctx;
+  op.init(&ctx, fw_agg_config<SmallAgg>({fw::WindowMode::Session, 0, 0, 10, 0, false}));
+  for (const Row& r : {agg_row(1, 0, 1), agg_row(1, 100, 1), agg_row(1, 200, 1), agg_row(1, 105, 1),
+                       agg_row(2, 0, 1), agg_row(3, 0, 1), agg_row(1, 300, 1)})
+    op.push(r.data());
+  // Dropped: key 1 at 200 and 300 (two sessions open), key 3 (two keys held).
+  EXPECT_EQ(op.stats().capacity_dropped, 3u);
+  op.advance(110);  // key 1's [0, 10) and key 2's [0, 10) fire
+  EXPECT_EQ(ctx.out.size(), 2u);
+  Row r = agg_row(1, 300, 1);  // room again
+  op.push(r.data());
+  EXPECT_EQ(op.stats().capacity_dropped, 3u);
+  r = agg_row(3, 300, 1);  // keys are never forgotten (as hosted)
+  op.push(r.data());
+  EXPECT_EQ(op.stats().capacity_dropped, 4u);
+  op.advance(INT64_MAX);
+  ASSERT_EQ(ctx.out.size(), 4u);
+  EXPECT_EQ(ld(ctx.out[2], 8), 100);
+  EXPECT_EQ(ld(ctx.out[2], 16), 115);
+  EXPECT_EQ(ld(ctx.out[2], 24), 2);
+}
+
+TEST(FirmwareWindowAggregate, DifferentialAgainstHosted) {
+  const AggParams all[] = {kTumble, kHop, kCumulate, kSession, kEndOfInput, kGlobal};
+  for (const AggParams& p : all) {
+    Totals big, small;
+    for (uint64_t seed = 1; seed <= 12; ++seed) {
+      SCOPED_TRACE(testing::Message() << "seed " << seed << " mode " << static_cast<int>(p.mode) << " global " << p.global);
+      auto steps = make_agg_steps(seed, 400, 1 + static_cast<int>(seed % 6), 12, 4);
+      big.add(diff_aggregate<64, 64>(p, steps));
+      small.add(diff_aggregate<3, 2>(p, steps));  // capacity drops on both sides
+    }
+    SCOPED_TRACE(testing::Message() << "mode " << static_cast<int>(p.mode) << " global " << p.global);
+    EXPECT_EQ(big.capacity, 0u);
+    EXPECT_GE(big.rows_out, 12u);
+    if (p.mode != fw::WindowMode::EndOfInput) {
+      if (p.mode != fw::WindowMode::Hop) EXPECT_GT(big.late, 0u);  // HOP's 20 ns windows outlast the disorder
+      EXPECT_GT(small.capacity, 0u);
+    }
+  }
+}
+
+TEST(FirmwareWindowAggregate, DifferentialSessionsWithManyMerges) {
+  Totals big, small;
+  for (uint64_t seed = 100; seed < 110; ++seed) {
+    SCOPED_TRACE(seed);
+    // Large disorder and a large bound: many sessions bridged by late-arriving events.
+    auto steps = make_agg_steps(seed, 300, 3, 40, 30);
+    big.add(diff_aggregate<64, 64>({fw::WindowMode::Session, 0, 0, 5, 0, false}, steps));
+    small.add(diff_aggregate<2, 3>({fw::WindowMode::Session, 0, 0, 5, 0, false}, steps));
+  }
+  EXPECT_GT(big.late, 0u);
+  EXPECT_GT(small.capacity, 0u);
+}
+
+// ---- WindowAssign -------------------------------------------------------------------------------
+
+struct KAssign {
+  static void emit(FwCtx* ctx, const uint8_t* row) { ctx->out.emplace_back(row, row + 48); }
+};
+
+TEST(FirmwareWindowAssign, HopCopiesRowPerWindow) {
+  fw::WindowAssign<FwCtx, KAssign, kAggIn, 48> op;
+  FwCtx ctx;
+  op.init(&ctx, {fw::WindowMode::Hop, 10, 5, 0, 8, 24});
+  Row r = agg_row(7, 12, 3);
+  op.push(r.data());
+  ASSERT_EQ(ctx.out.size(), 2u);  // [5, 15) and [10, 20)
+  EXPECT_EQ(ld(ctx.out[0], 0), 7);
+  EXPECT_EQ(ld(ctx.out[0], 24), 5);
+  EXPECT_EQ(ld(ctx.out[0], 32), 15);
+  EXPECT_EQ(ld(ctx.out[0], 40), 14);
+  EXPECT_EQ(ld(ctx.out[1], 24), 10);
+
+  // The same as the hosted operator, for every kind.
+  for (fw::WindowMode m : {fw::WindowMode::Tumble, fw::WindowMode::Hop, fw::WindowMode::Cumulate}) {
+    FwCtx f;
+    op.init(&f, {m, 20, 5, 2, 8, 24});
+    HostedSink hs(48);
+    rt::WindowAssignOp hosted(&hs.ctx, static_cast<rt::WindowMode>(static_cast<int>(m)), 20, 5, 2, 8, kAggIn, 48, 24,
+                              hosted_emit);
+    for (int64_t t = -30; t < 30; t += 3) {
+      Row in = agg_row(t, t, t);
+      op.push(in.data());
+      hosted.push(in.data());
+    }
+    expect_same_rows(hs.sink.out, f.out);
+    expect_same_stats(hosted.stats(), op.stats());
+  }
+}
+
+// =============================================================================================
+// OVER. Input rows (40 bytes): null bitmap, key @8, time @16, v INT64 NULL @24 (bit 0),
+// f FLOAT64 NULL @32 (bit 1). Arguments (24 bytes): v @8 (bit 0), f @16 (bit 1). Results: one
+// nullable field per call. Output: key, time, then the result row.
+
+const rt::RowLayout kOverIn = rt::RowLayout::make({{rt::FieldType::Int64, false, 0},
+                                                   {rt::FieldType::Timestamp, false, 0},
+                                                   {rt::FieldType::Int64, true, 0},
+                                                   {rt::FieldType::Float64, true, 0}});
+const rt::RowLayout kOverArgs = rt::RowLayout::make({{rt::FieldType::Int64, true, 0}, {rt::FieldType::Float64, true, 0}});
+const rt::RowLayout kOverKey = rt::RowLayout::make({{rt::FieldType::Int64, false, 0}});
+
+struct CallDef {
+  fw::OverFunction fn;
+  bool rows, unbounded;
+  int64_t preceding, lag;
+  int arg;  // 0: v, 1: f
+};
+
+/// Every function and frame kind.
+const std::vector<CallDef> kCallDefs = {
+    {fw::OverFunction::Count, true, false, 2, 1, 0},      {fw::OverFunction::CountStar, false, false, 10, 1, 0},
+    {fw::OverFunction::Sum, false, false, 5, 1, 0},       {fw::OverFunction::Avg, true, false, 3, 1, 1},
+    {fw::OverFunction::Min, false, false, 7, 1, 0},       {fw::OverFunction::Max, true, false, 1, 1, 1},
+    {fw::OverFunction::First, true, true, 0, 1, 0},       {fw::OverFunction::Last, false, false, 3, 1, 1},
+    {fw::OverFunction::VarSamp, true, false, 4, 1, 1},    {fw::OverFunction::StddevPop, false, true, 0, 1, 0},
+    {fw::OverFunction::Lag, false, true, 0, 2, 0},        {fw::OverFunction::Min, false, true, 0, 1, 1},
+    {fw::OverFunction::Max, true, true, 0, 1, 0},         {fw::OverFunction::Sum, false, true, 0, 1, 1},
+    {fw::OverFunction::First, true, false, 2, 1, 1},      {fw::OverFunction::Last, false, true, 0, 1, 0},
+    {fw::OverFunction::CountStar, true, true, 0, 1, 0},   {fw::OverFunction::VarPop, false, false, 6, 1, 0},
+    {fw::OverFunction::StddevSamp, true, false, 3, 1, 1}, {fw::OverFunction::Avg, false, true, 0, 1, 0},
+    {fw::OverFunction::Max, false, false, 4, 1, 0},       {fw::OverFunction::Min, true, false, 2, 1, 1},
+    {fw::OverFunction::Lag, false, true, 0, 1, 1},        {fw::OverFunction::Count, false, true, 0, 1, 1},
+};
+constexpr size_t kOverCalls = 24;
+
+rt::FieldType result_type(const CallDef& c) {
+  switch (c.fn) {
+    case fw::OverFunction::Count:
+    case fw::OverFunction::CountStar: return rt::FieldType::Int64;
+    case fw::OverFunction::Sum:
+    case fw::OverFunction::Min:
+    case fw::OverFunction::Max:
+    case fw::OverFunction::First:
+    case fw::OverFunction::Last:
+    case fw::OverFunction::Lag: return c.arg == 0 ? rt::FieldType::Int64 : rt::FieldType::Float64;
+    default: return rt::FieldType::Float64;
+  }
+}
+
+rt::RowLayout over_results_layout(const std::vector<CallDef>& defs) {
+  std::vector<rt::RowLayout::ColumnSpec> cols;
+  for (const CallDef& c : defs) cols.push_back({result_type(c), true, 0});
+  return rt::RowLayout::make(cols);
+}
+
+void over_key(const uint8_t* row, uint8_t* key) { std::memcpy(key, row + 8, 8); }
+void over_args(const uint8_t* row, uint8_t* args) {
+  args[0] = row[0] & 3;  // the same two null bits
+  std::memcpy(args + 8, row + 24, 16);
+}
+
+template <size_t kResults>
+struct KOver {
+  static void key(FwCtx*, const uint8_t* row, uint8_t* key) { over_key(row, key); }
+  static void args(FwCtx*, const uint8_t* row, uint8_t* args) { over_args(row, args); }
+  static void finish(FwCtx*, const uint8_t* row, const uint8_t* results, uint8_t* out) {
+    std::memcpy(out, row + 8, 16);
+    std::memcpy(out + 16, results, kResults);
+  }
+  static void emit(FwCtx* ctx, const uint8_t* row) { ctx->out.emplace_back(row, row + 16 + kResults); }
+};
+
+Row over_row(int64_t key, int64_t time, bool v_null, int64_t v, bool f_null, double f) {
+  Row r(kOverIn.size, 0);
+  r[0] = static_cast<uint8_t>((v_null ? 1 : 0) | (f_null ? 2 : 0));
+  st(r.data() + 8, key);
+  st(r.data() + 16, time);
+  st(r.data() + 24, v);
+  std::memcpy(r.data() + 32, &f, 8);
+  return r;
+}
+
+template <class Op, size_t kCalls>
+typename Op::Config fw_over_config(const std::vector<CallDef>& defs, const rt::RowLayout& results) {
+  typename Op::Config c;
+  c.time_offset = 16;
+  for (size_t i = 0; i < kCalls; ++i) {
+    fw::OverCall& call = c.calls[i];
+    call.function = defs[i].fn;
+    call.rows = defs[i].rows;
+    call.unbounded = defs[i].unbounded;
+    call.preceding = defs[i].preceding;
+    call.lag = defs[i].lag;
+    call.arg = kOverArgs.fields[static_cast<size_t>(defs[i].arg)];
+    call.result = results.fields[i];
+  }
+  return c;
+}
+
+rt::OverConfig hosted_over_config(const std::vector<CallDef>& defs, const rt::RowLayout& results, uint64_t max_keys,
+                                  uint64_t max_rows) {
+  rt::OverConfig c;
+  c.input_layout = &kOverIn;
+  c.key_layout = &kOverKey;
+  c.args_size = kOverArgs.size;
+  c.results_size = results.size;
+  c.out_size = 16 + results.size;
+  c.time_offset = 16;
+  for (size_t i = 0; i < defs.size(); ++i) {
+    rt::OverCallSpec s;
+    s.function = static_cast<rt::OverFunction>(static_cast<int>(defs[i].fn));
+    s.rows = defs[i].rows;
+    s.unbounded = defs[i].unbounded;
+    s.preceding = defs[i].preceding;
+    s.lag = defs[i].lag;
+    s.arg = kOverArgs.fields[static_cast<size_t>(defs[i].arg)];
+    s.result = results.fields[i];
+    c.calls.push_back(s);
+  }
+  c.max_keys = max_keys;
+  c.max_buffered_rows = max_rows;
+  return c;
+}
+
+rt::OverKernels hosted_over_kernels() {
+  rt::OverKernels k;
+  k.key = [](rt::ExecContext*, const uint8_t* row, uint8_t* key) { over_key(row, key); };
+  k.args = [](rt::ExecContext*, const uint8_t* row, uint8_t* args) { over_args(row, args); };
+  k.finish = [](rt::ExecContext* ctx, const uint8_t* row, const uint8_t* results, uint8_t* out) {
+    size_t n = static_cast<FwCtx*>(ctx->outputs[0])->out_size - 16;
+    std::memcpy(out, row + 8, 16);
+    std::memcpy(out + 16, results, n);
+  };
+  k.emit = hosted_emit;
+  return k;
+}
+
+std::vector<Step> make_over_steps(uint64_t seed, int n, int keys, int64_t disorder, int64_t bound) {
+  std::mt19937_64 rng(seed);
+  std::vector<Step> steps;
+  int64_t base = 0, max_t = INT64_MIN, w = INT64_MIN;
+  for (int i = 0; i < n; ++i) {
+    base += static_cast<int64_t>(rng() % 3);
+    int64_t t = base - static_cast<int64_t>(rng() % static_cast<uint64_t>(disorder + 1));
+    double f = static_cast<double>(rng() % 1000) / 7.0 - 50;
+    steps.push_back({true, 0,
+                     over_row(static_cast<int64_t>(rng() % static_cast<uint64_t>(keys)), t, rng() % 5 == 0,
+                              static_cast<int64_t>(rng() % 200) - 100, rng() % 6 == 0, f),
+                     {0, 0}});
+    if (t > max_t) {
+      max_t = t;
+      if (max_t - bound > w) {
+        w = max_t - bound;
+        if (rng() % 3 != 0) steps.push_back({false, 0, {}, {w, w}});  // the engine may skip some
+      }
+    }
+  }
+  steps.push_back({false, 0, {}, {INT64_MAX, INT64_MAX}});
+  return steps;
+}
+
+template <size_t kMaxKeys, size_t kMaxRows>
+fw::Stats diff_over(const std::vector<Step>& steps, uint64_t hosted_max_rows, bool short_frames = false) {
+  std::vector<CallDef> defs = kCallDefs;
+  if (short_frames)  // frames that stay small, so that only the pending rows fill up
+    for (CallDef& d : defs) d.preceding = std::min<int64_t>(d.preceding, d.rows ? 4 : 1);
+  const rt::RowLayout results = over_results_layout(defs);
+  constexpr size_t kResults = 8 + 8 * kOverCalls;  // 24 nullable 8-byte fields: 3 bitmap bytes
+  EXPECT_EQ(results.size, kResults);
+  using Op = fw::Over<FwCtx, KOver<kResults>, 40, 8, 24, kResults, 16 + kResults, kOverCalls, kMaxKeys, kMaxRows>;
+  static Op op;
+  FwCtx fctx;
+  op.init(&fctx, fw_over_config<Op, kOverCalls>(defs, results));
+  HostedSink hs(16 + results.size);
+  rt::OverOp hosted(&hs.ctx, hosted_over_config(defs, results, kMaxKeys, hosted_max_rows), hosted_over_kernels());
+  for (const Step& s : steps) {
+    if (s.is_row) {
+      hosted.push(s.row.data());
+      op.push(s.row.data());
+    } else {
+      hosted.advance(s.w[0]);
+      op.advance(s.w[0]);
+    }
+  }
+  expect_same_rows(hs.sink.out, fctx.out);
+  expect_same_stats(hosted.stats(), op.stats());
+  return op.stats();
+}
+
+TEST(FirmwareOver, DifferentialAgainstHosted) {
+  Totals big, small;
+  for (uint64_t seed = 1; seed <= 15; ++seed) {
+    SCOPED_TRACE(seed);
+    auto steps = make_over_steps(seed, 500, 1 + static_cast<int>(seed % 4), 6, 3);
+    // Large frames (RANGE 10 with several peers per time) fit in 128 rows.
+    fw::Stats s = diff_over<8, 128>(steps, 128);
+    big.add(s);
+    EXPECT_EQ(s.capacity_dropped, 0u);
+    // Pending rows limited alike on both sides (short frames still fit).
+    small.add(diff_over<8, 10>(steps, 10, true));
+    // Fewer partitions than keys.
+    if (seed % 4 >= 2) EXPECT_GT((diff_over<1, 128>(steps, 128).capacity_dropped), 0u);
+  }
+  EXPECT_GT(big.late, 0u);
+  EXPECT_GT(big.rows_out, 1000u);
+  EXPECT_GT(small.capacity, 0u);
+}
+
+struct OverByHand {
+  static constexpr size_t kResults = 8 + 8 * 4;
+  using Op = fw::Over<FwCtx, KOver<kResults>, 40, 8, 24, kResults, 16 + kResults, 4, 2, 4>;
+};
+
+TEST(FirmwareOver, FramesByHand) {
+  // SUM(v) ROWS 1 PRECEDING, COUNT(*) RANGE 2 PRECEDING, LAG(v), MIN(v) UNBOUNDED.
+  std::vector<CallDef> defs = {{fw::OverFunction::Sum, true, false, 1, 1, 0},
+                               {fw::OverFunction::CountStar, false, false, 2, 1, 0},
+                               {fw::OverFunction::Lag, false, true, 0, 1, 0},
+                               {fw::OverFunction::Min, false, true, 0, 1, 0}};
+  rt::RowLayout results = over_results_layout(defs);
+  ASSERT_EQ(results.size, OverByHand::kResults);
+  static OverByHand::Op op;
+  FwCtx ctx;
+  op.init(&ctx, fw_over_config<OverByHand::Op, 4>(defs, results));
+  // Times 0, 1, 1 (peers), 3, pushed out of order; one partition.
+  for (const Row& r : {over_row(1, 1, false, 10, false, 0), over_row(1, 0, false, 5, false, 0),
+                       over_row(1, 3, false, 1, false, 0), over_row(1, 1, false, 20, false, 0)})
+    op.push(r.data());
+  EXPECT_EQ(op.stats().buffered, 4u);
+  op.advance(2);  // times 0 and 1 leave
+  ASSERT_EQ(ctx.out.size(), 3u);
+  auto res = [&](size_t row, size_t call) { return ld(ctx.out[row], 16 + results.fields[call].offset); };
+  auto null = [&](size_t row, size_t call) { return rt::is_null(ctx.out[row].data() + 16, results.fields[call]); };
+  // time 0: sum 5, count* 1, lag NULL, min 5
+  EXPECT_EQ(res(0, 0), 5);
+  EXPECT_EQ(res(0, 1), 1);
+  EXPECT_TRUE(null(0, 2));
+  EXPECT_EQ(res(0, 3), 5);
+  // time 1 (first arrival, v 10): sum 5+10, count* 3 (both peers in), lag 5, min 5
+  EXPECT_EQ(ld(ctx.out[1], 8), 1);
+  EXPECT_EQ(res(1, 0), 15);
+  EXPECT_EQ(res(1, 1), 3);
+  EXPECT_EQ(res(1, 2), 5);
+  // time 1 (v 20): sum 10+20, count* 3, lag 10
+  EXPECT_EQ(res(2, 0), 30);
+  EXPECT_EQ(res(2, 1), 3);
+  EXPECT_EQ(res(2, 2), 10);
+  Row late = over_row(1, 1, false, 0, false, 0);
+  op.push(late.data());
+  EXPECT_EQ(op.stats().late_dropped, 1u);
+  op.advance(INT64_MAX);
+  ASSERT_EQ(ctx.out.size(), 4u);
+  // time 3: sum 20+1, count* over [1, 3]: 3, lag 20, min 1
+  EXPECT_EQ(res(3, 0), 21);
+  EXPECT_EQ(res(3, 1), 3);
+  EXPECT_EQ(res(3, 2), 20);
+  EXPECT_EQ(res(3, 3), 1);
+  EXPECT_EQ(op.stats().buffered, 0u);
+  EXPECT_EQ(op.stats().peak_buffered, 4u);
+}
+
+TEST(FirmwareOver, CapacityDrops) {
+  std::vector<CallDef> defs = {{fw::OverFunction::CountStar, false, false, 100, 1, 0},
+                               {fw::OverFunction::Sum, true, false, 1, 1, 0},
+                               {fw::OverFunction::Lag, false, true, 0, 1, 0},
+                               {fw::OverFunction::Max, false, true, 0, 1, 0}};
+  rt::RowLayout results = over_results_layout(defs);
+  static OverByHand::Op op;  // 2 partitions, 4 rows
+  FwCtx ctx;
+  op.init(&ctx, fw_over_config<OverByHand::Op, 4>(defs, results));
+  // Pending rows: the fifth is dropped.
+  for (int64_t t = 0; t < 5; ++t) {
+    Row r = over_row(1, t, false, t, false, 0);
+    op.push(r.data());
+  }
+  EXPECT_EQ(op.stats().capacity_dropped, 1u);
+  op.advance(4);  // 4 rows of partition 1 out; the RANGE 100 frame now holds 4 values
+  EXPECT_EQ(ctx.out.size(), 4u);
+  // The fifth value would not fit the RANGE frame: dropped; a third partition does not fit.
+  for (const Row& r : {over_row(1, 5, false, 1, false, 0), over_row(2, 5, false, 1, false, 0), over_row(3, 5, false, 1, false, 0)})
+    op.push(r.data());
+  op.advance(INT64_MAX);
+  EXPECT_EQ(op.stats().capacity_dropped, 3u);
+  ASSERT_EQ(ctx.out.size(), 5u);
+  EXPECT_EQ(ld(ctx.out[4], 0), 2);
+  // LAG with an offset beyond the capacity: every row dropped.
+  defs[2].lag = 5;
+  op.init(&ctx, fw_over_config<OverByHand::Op, 4>(defs, results));
+  Row r = over_row(1, 0, false, 0, false, 0);
+  op.push(r.data());
+  op.advance(INT64_MAX);
+  EXPECT_EQ(op.stats().capacity_dropped, 1u);
+  EXPECT_EQ(op.stats().rows_out, 0u);
+}
+
+TEST(FirmwareOver, FrameCapacityDropsMatchHostedWhenRowsFit) {
+  // A frame limit the hosted operator does not have: drops happen only in firmware, and the
+  // rows that are emitted are still exact for the rows kept. With RANGE 100 and 8 slots, rows
+  // beyond the eighth in a partition's frame are dropped.
+  std::vector<CallDef> defs = {{fw::OverFunction::CountStar, false, false, 100, 1, 0},
+                               {fw::OverFunction::Sum, false, false, 100, 1, 0}};
+  rt::RowLayout results = over_results_layout(defs);
+  constexpr size_t kRes = 8 + 16;
+  using Op = fw::Over<FwCtx, KOver<kRes>, 40, 8, 24, kRes, 16 + kRes, 2, 2, 8>;
+  static Op op;
+  FwCtx ctx;
+  op.init(&ctx, fw_over_config<Op, 2>(defs, results));
+  for (int64_t t = 0; t < 12; ++t) {
+    Row r = over_row(1, t, false, 1, false, 0);
+    op.push(r.data());
+    op.advance(t + 1);
+  }
+  EXPECT_EQ(op.stats().capacity_dropped, 4u);
+  ASSERT_EQ(ctx.out.size(), 8u);
+  EXPECT_EQ(ld(ctx.out[7], 16 + results.fields[0].offset), 8);
+  EXPECT_EQ(ld(ctx.out[7], 16 + results.fields[1].offset), 8);
+}
+
+// =============================================================================================
+// Joins. Left and right rows (48 bytes): null bitmap, key INT64 NULL @8 (bit 0), time @16,
+// value @24, window_start @32, window_end @40. Key: null bitmap, value @8 (16 bytes).
+// Output (48 bytes): left value, left time, right present, right value, right time, right key.
+// The residual condition fails when left value + right value is a multiple of 13.
+
+const rt::RowLayout kJoinRow = rt::RowLayout::make({{rt::FieldType::Int64, true, 0},
+                                                    {rt::FieldType::Timestamp, false, 0},
+                                                    {rt::FieldType::Int64, false, 0},
+                                                    {rt::FieldType::Timestamp, false, 0},
+                                                    {rt::FieldType::Timestamp, false, 0}});
+const rt::RowLayout kJoinKey = rt::RowLayout::make({{rt::FieldType::Int64, true, 0}});
+constexpr size_t kJoinRowSize = 48, kJoinKeySize = 16, kJoinOut = 48;
+
+void join_key(const uint8_t* row, uint8_t* key) {
+  if (row[0] & 1) key[0] = 1;
+  else std::memcpy(key + 8, row + 8, 8);
+}
+int32_t join_combine(const uint8_t* l, const uint8_t* r, uint8_t* out) {
+  if (r && (ld(l + 24) + ld(r + 24)) % 13 == 0) return 0;
+  st(out, ld(l + 24));
+  st(out + 8, ld(l + 16));
+  st(out + 16, r ? 1 : 0);
+  if (r) {
+    st(out + 24, ld(r + 24));
+    st(out + 32, ld(r + 16));
+    st(out + 40, ld(r + 8));
+  }
+  return 1;
+}
+
+struct KJoin {
+  static void left_key(FwCtx*, const uint8_t* row, uint8_t* key) { join_key(row, key); }
+  static void right_key(FwCtx*, const uint8_t* row, uint8_t* key) { join_key(row, key); }
+  static int32_t combine(FwCtx*, const uint8_t* l, const uint8_t* r, uint8_t* out) { return join_combine(l, r, out); }
+  static void emit(FwCtx* ctx, const uint8_t* row) { ctx->out.emplace_back(row, row + kJoinOut); }
+};
+
+rt::JoinKernels hosted_join_kernels() {
+  rt::JoinKernels k;
+  k.left_key = [](rt::ExecContext*, const uint8_t* row, uint8_t* key) { join_key(row, key); };
+  k.right_key = [](rt::ExecContext*, const uint8_t* row, uint8_t* key) { join_key(row, key); };
+  k.combine = [](rt::ExecContext*, const uint8_t* l, const uint8_t* r, uint8_t* out) { return join_combine(l, r, out); };
+  k.emit = hosted_emit;
+  return k;
+}
+
+Row join_row(bool key_null, int64_t key, int64_t time, int64_t value, int64_t window = 10) {
+  Row r(kJoinRowSize, 0);
+  r[0] = key_null ? 1 : 0;
+  st(r.data() + 8, key);
+  st(r.data() + 16, time);
+  st(r.data() + 24, value);
+  int64_t ws = fw::tumble_start(time, window, 0);
+  st(r.data() + 32, ws);
+  st(r.data() + 40, ws + window);
+  return r;
+}
+
+struct JoinParams {
+  bool left_outer;
+  int64_t lower, upper, hold_back;
+};
+
+fw::JoinConfig fw_join_config(const JoinParams& p) {
+  fw::JoinConfig c;
+  c.left_time = c.right_time = 16;
+  c.key_null_bytes = kJoinKey.null_bytes;
+  c.left_outer = p.left_outer;
+  c.lower = p.lower;
+  c.upper = p.upper;
+  c.hold_back = p.hold_back;
+  c.left_window_start = c.right_window_start = 32;
+  c.left_window_end = c.right_window_end = 40;
+  return c;
+}
+
+rt::JoinConfig hosted_join_config(const JoinParams& p, uint64_t max_rows) {
+  rt::JoinConfig c;
+  c.left_layout = c.right_layout = &kJoinRow;
+  c.key_layout = &kJoinKey;
+  c.out_size = kJoinOut;
+  c.left_time = c.right_time = 16;
+  c.left_outer = p.left_outer;
+  c.lower = p.lower;
+  c.upper = p.upper;
+  c.hold_back = p.hold_back;
+  c.left_window_start = c.right_window_start = 32;
+  c.left_window_end = c.right_window_end = 40;
+  c.max_buffered_rows = max_rows;
+  return c;
+}
+
+/// Two inputs with their own watermarks, NULL keys, late rows.
+std::vector<Step> make_join_steps(uint64_t seed, int n, int keys, int64_t disorder, int64_t bound) {
+  std::mt19937_64 rng(seed);
+  std::vector<Step> steps;
+  int64_t base[2] = {0, 0}, max_t[2] = {INT64_MIN, INT64_MIN}, w[2] = {INT64_MIN, INT64_MIN};
+  for (int i = 0; i < n; ++i) {
+    int port = static_cast<int>(rng() % 2);
+    base[port] += static_cast<int64_t>(rng() % 4);
+    int64_t t = base[port] - static_cast<int64_t>(rng() % static_cast<uint64_t>(disorder + 1));
+    steps.push_back({true, port,
+                     join_row(rng() % 8 == 0, static_cast<int64_t>(rng() % static_cast<uint64_t>(keys)), t,
+                              static_cast<int64_t>(rng() % 1000)),
+                     {0, 0}});
+    if (t > max_t[port]) {
+      max_t[port] = t;
+      if (max_t[port] - bound > w[port]) {
+        w[port] = max_t[port] - bound;
+        steps.push_back({false, 0, {}, {w[0], w[1]}});
+      }
+    }
+  }
+  steps.push_back({false, 0, {}, {INT64_MAX, INT64_MAX}});
+  return steps;
+}
+
+template <class FwOp, class HostedOp>
+void run_join(FwOp& op, FwCtx& fctx, HostedOp& hosted, HostedSink& hs, const std::vector<Step>& steps) {
+  for (const Step& s : steps) {
+    if (s.is_row) {
+      hosted.push(s.port, s.row.data());
+      op.push(s.port, s.row.data());
+    } else {
+      hosted.advance_ports(s.w, 2);
+      op.advance_ports(s.w, 2);
+      int64_t lo = std::min(s.w[0], s.w[1]);
+      EXPECT_EQ(hosted.output_watermark(lo), op.output_watermark(lo));
+    }
+  }
+  expect_same_rows(hs.sink.out, fctx.out);
+  expect_same_stats(hosted.stats(), op.stats());
+}
+
+template <template <class, class, size_t, size_t, size_t, size_t, size_t, size_t> class FwJoin, class HostedJoin,
+          size_t kKeys, size_t kRows>
+fw::Stats diff_join(const JoinParams& p, const std::vector<Step>& steps, uint64_t hosted_max_rows) {
+  using Op = FwJoin<FwCtx, KJoin, kJoinRowSize, kJoinRowSize, kJoinKeySize, kJoinOut, kKeys, kRows>;
+  static Op op;
+  FwCtx fctx;
+  op.init(&fctx, fw_join_config(p));
+  HostedSink hs(kJoinOut);
+  HostedJoin hosted(&hs.ctx, hosted_join_config(p, hosted_max_rows), hosted_join_kernels());
+  run_join(op, fctx, hosted, hs, steps);
+  return op.stats();
+}
+
+TEST(FirmwareIntervalJoin, ByHand) {
+  using Op = fw::IntervalJoin<FwCtx, KJoin, kJoinRowSize, kJoinRowSize, kJoinKeySize, kJoinOut, 4, 4>;
+  static Op op;
+  FwCtx ctx;
+  op.init(&ctx, fw_join_config({true, -2, 3, 3}));
+  Row l1 = join_row(false, 1, 10, 1), r1 = join_row(false, 1, 12, 2), r2 = join_row(false, 1, 14, 3),
+      lnull = join_row(true, 0, 11, 4), l2 = join_row(false, 2, 11, 5);
+  op.push(0, l1.data());
+  op.push(1, r1.data());  // 12 - 10 = 2: a pair
+  op.push(1, r2.data());  // 4 > 3: no pair
+  op.push(0, lnull.data());
+  op.push(0, l2.data());
+  ASSERT_EQ(ctx.out.size(), 1u);
+  EXPECT_EQ(ld(ctx.out[0], 0), 1);
+  EXPECT_EQ(ld(ctx.out[0], 24), 2);
+  int64_t w[2] = {20, 20};
+  op.advance_ports(w, 2);  // purges: unmatched left rows come out with NULLs, in arrival order
+  ASSERT_EQ(ctx.out.size(), 3u);
+  EXPECT_EQ(ld(ctx.out[1], 0), 4);
+  EXPECT_EQ(ld(ctx.out[1], 16), 0);
+  EXPECT_EQ(ld(ctx.out[2], 0), 5);
+  EXPECT_EQ(op.output_watermark(20), 17);
+  EXPECT_EQ(op.output_watermark(INT64_MAX), INT64_MAX);
+  EXPECT_EQ(op.output_watermark(INT64_MIN + 1), INT64_MIN);
+  EXPECT_EQ(op.stats().buffered, 0u);
+  EXPECT_EQ(op.stats().peak_buffered, 5u);
+  Row late = join_row(false, 1, 19, 0);
+  op.push(1, late.data());
+  EXPECT_EQ(op.stats().late_dropped, 1u);
+}
+
+TEST(FirmwareIntervalJoin, FullBufferDropsExactly) {
+  using Op = fw::IntervalJoin<FwCtx, KJoin, kJoinRowSize, kJoinRowSize, kJoinKeySize, kJoinOut, 2, 2>;
+  static Op op;
+  FwCtx ctx;
+  op.init(&ctx, fw_join_config({false, 0, 10, 10}));
+  for (int64_t k : {1, 1, 1, 2}) {
+    Row r = join_row(false, k, 5, 1);
+    op.push(0, r.data());
+  }
+  EXPECT_EQ(op.stats().capacity_dropped, 2u);  // 2 rows per side
+  Row r = join_row(false, 1, 6, 1);
+  op.push(1, r.data());  // meets both held left rows
+  EXPECT_EQ(ctx.out.size(), 2u);
+  Row r3 = join_row(false, 3, 6, 1);
+  op.push(1, r3.data());  // keys 1 and 3 held: 2 keys
+  Row r4 = join_row(false, 4, 6, 1);
+  op.push(1, r4.data());  // right side full
+  EXPECT_EQ(op.stats().capacity_dropped, 3u);
+  int64_t w[2] = {100, 100};
+  op.advance_ports(w, 2);
+  EXPECT_EQ(op.stats().buffered, 0u);
+  // Keys were forgotten with their rows: new keys fit again.
+  Row a = join_row(false, 7, 200, 1), b = join_row(false, 8, 200, 1);
+  op.push(0, a.data());
+  op.push(0, b.data());
+  EXPECT_EQ(op.stats().capacity_dropped, 3u);
+  Row c = join_row(false, 9, 200, 1);
+  op.push(1, c.data());  // a third key
+  EXPECT_EQ(op.stats().capacity_dropped, 4u);
+}
+
+TEST(FirmwareIntervalJoin, DifferentialAgainstHosted) {
+  const JoinParams params[] = {{false, -3, 4, 4}, {true, -5, 0, 5}, {true, 0, 0, 0}, {false, 2, 6, 6}};
+  Totals big, small;
+  for (uint64_t seed = 1; seed <= 10; ++seed) {
+    for (const JoinParams& p : params) {
+      SCOPED_TRACE(testing::Message() << "seed " << seed << " outer " << p.left_outer << " [" << p.lower << "," << p.upper << "]");
+      auto steps = make_join_steps(seed, 400, 1 + static_cast<int>(seed % 5), 8, 3);
+      fw::Stats s = diff_join<fw::IntervalJoin, rt::IntervalJoinOp, 16, 256>(p, steps, 256);
+      big.add(s);
+      EXPECT_EQ(s.capacity_dropped, 0u);
+      small.add(diff_join<fw::IntervalJoin, rt::IntervalJoinOp, 16, 6>(p, steps, 6));
+    }
+  }
+  EXPECT_GT(big.late, 0u);
+  EXPECT_GT(big.rows_out, 1000u);
+  EXPECT_GT(small.capacity, 0u);
+}
+
+TEST(FirmwareAsofJoin, ByHand) {
+  using Op = fw::AsofJoin<FwCtx, KJoin, kJoinRowSize, kJoinRowSize, kJoinKeySize, kJoinOut, 4, 4>;
+  static Op op;
+  FwCtx ctx;
+  op.init(&ctx, fw_join_config({true, 0, 0, 0}));
+  Row b1 = join_row(false, 1, 5, 1), b2 = join_row(false, 1, 8, 2), b2b = join_row(false, 1, 8, 3),
+      a1 = join_row(false, 1, 9, 20), a2 = join_row(false, 1, 6, 11), a3 = join_row(false, 2, 7, 12),
+      a4 = join_row(false, 1, 4, 14);
+  for (const Row* r : {&b1, &b2, &b2b}) op.push(1, r->data());
+  for (const Row* r : {&a1, &a2, &a3, &a4}) op.push(0, r->data());
+  int64_t w[2] = {100, 9};
+  op.advance_ports(w, 2);  // left rows with time < 9 leave, in time order
+  ASSERT_EQ(ctx.out.size(), 3u);
+  EXPECT_EQ(ld(ctx.out[0], 0), 14);  // t 4: no right row at or before: NULLs
+  EXPECT_EQ(ld(ctx.out[0], 16), 0);
+  EXPECT_EQ(ld(ctx.out[1], 0), 11);  // t 6 meets b at 5
+  EXPECT_EQ(ld(ctx.out[1], 24), 1);
+  EXPECT_EQ(ld(ctx.out[2], 0), 12);  // key 2: NULLs
+  EXPECT_EQ(ld(ctx.out[2], 16), 0);
+  w[1] = 10;
+  op.advance_ports(w, 2);
+  ASSERT_EQ(ctx.out.size(), 4u);
+  EXPECT_EQ(ld(ctx.out[3], 0), 20);  // t 9 meets the later arrival at 8
+  EXPECT_EQ(ld(ctx.out[3], 24), 3);
+  Row late = join_row(false, 1, 8, 0);
+  op.push(1, late.data());
+  EXPECT_EQ(op.stats().late_dropped, 1u);
+}
+
+TEST(FirmwareAsofJoin, CapacityDrops) {
+  using Op = fw::AsofJoin<FwCtx, KJoin, kJoinRowSize, kJoinRowSize, kJoinKeySize, kJoinOut, 2, 3>;
+  static Op op;
+  FwCtx ctx;
+  op.init(&ctx, fw_join_config({false, 0, 0, 0}));
+  for (int64_t t : {1, 2, 3, 4}) {
+    Row r = join_row(false, 1, t, 1);
+    op.push(1, r.data());
+  }
+  EXPECT_EQ(op.stats().capacity_dropped, 1u);  // 3 right rows
+  Row same = join_row(false, 1, 3, 5);           // replaces the version at 3: no room needed
+  op.push(1, same.data());
+  EXPECT_EQ(op.stats().capacity_dropped, 1u);
+  Row l1 = join_row(false, 2, 10, 1), l2 = join_row(false, 3, 10, 1);
+  op.push(0, l1.data());  // key 2 is the second key
+  op.push(0, l2.data());  // a third key
+  EXPECT_EQ(op.stats().capacity_dropped, 2u);
+}
+
+TEST(FirmwareAsofJoin, DifferentialAgainstHosted) {
+  Totals big, small;
+  for (uint64_t seed = 1; seed <= 12; ++seed) {
+    for (bool outer : {false, true}) {
+      SCOPED_TRACE(testing::Message() << "seed " << seed << " outer " << outer);
+      auto steps = make_join_steps(seed, 500, 1 + static_cast<int>(seed % 5), 8, 3);
+      fw::Stats s = diff_join<fw::AsofJoin, rt::AsofJoinOp, 16, 512>({outer, 0, 0, 0}, steps, 512);
+      big.add(s);
+      EXPECT_EQ(s.capacity_dropped, 0u);
+      small.add(diff_join<fw::AsofJoin, rt::AsofJoinOp, 16, 5>({outer, 0, 0, 0}, steps, 5));
+    }
+  }
+  EXPECT_GT(big.late, 0u);
+  EXPECT_GT(big.rows_out, 1000u);
+  EXPECT_GT(small.capacity, 0u);
+}
+
+TEST(FirmwareWindowJoin, ByHandAndDifferential) {
+  using Op = fw::WindowJoin<FwCtx, KJoin, kJoinRowSize, kJoinRowSize, kJoinKeySize, kJoinOut, 4, 4>;
+  static Op op;
+  FwCtx ctx;
+  op.init(&ctx, fw_join_config({true, 0, 0, 0}));
+  Row l1 = join_row(false, 1, 1, 1), l2 = join_row(true, 0, 2, 2), r1 = join_row(false, 1, 3, 3),
+      r2 = join_row(false, 1, 4, 4), l3 = join_row(false, 1, 12, 5);
+  for (const Row* r : {&l1, &l2, &l3}) op.push(0, r->data());
+  for (const Row* r : {&r1, &r2}) op.push(1, r->data());
+  op.advance(10);  // [0, 10) fires: l1 with r1, r2; l2 (NULL key) alone
+  ASSERT_EQ(ctx.out.size(), 3u);
+  EXPECT_EQ(ld(ctx.out[0], 24), 3);
+  EXPECT_EQ(ld(ctx.out[1], 24), 4);
+  EXPECT_EQ(ld(ctx.out[2], 0), 2);
+  EXPECT_EQ(ld(ctx.out[2], 16), 0);
+  op.push(1, r1.data());  // its window has fired
+  EXPECT_EQ(op.stats().late_dropped, 1u);
+  op.advance(INT64_MAX);
+  EXPECT_EQ(ctx.out.size(), 4u);
+
+  Totals big, small;
+  for (uint64_t seed = 1; seed <= 10; ++seed) {
+    for (bool outer : {false, true}) {
+      SCOPED_TRACE(testing::Message() << "seed " << seed << " outer " << outer);
+      auto steps = make_join_steps(seed, 400, 1 + static_cast<int>(seed % 4), 8, 3);
+      fw::Stats s = diff_join<fw::WindowJoin, rt::WindowJoinOp, 4, 256>({outer, 0, 0, 0}, steps, 256);
+      big.add(s);
+      EXPECT_EQ(s.capacity_dropped, 0u);
+      small.add(diff_join<fw::WindowJoin, rt::WindowJoinOp, 4, 7>({outer, 0, 0, 0}, steps, 7));
+    }
+  }
+  EXPECT_GT(big.late, 0u);
+  EXPECT_GT(big.rows_out, 1000u);
+  EXPECT_GT(small.capacity, 0u);
+}
+
+// ---- containers -------------------------------------------------------------------------------
+
+TEST(FirmwareCommon, KeyTableRemoveKeepsOtherKeysFindable) {
+  static fw::KeyTable<8, 16> t;
+  t.clear();
+  std::mt19937_64 rng(7);
+  std::vector<int64_t> live;
+  for (int i = 0; i < 2000; ++i) {
+    uint8_t k[8];
+    if (live.size() < 16 && (live.empty() || rng() % 2)) {
+      int64_t v = static_cast<int64_t>(rng() % 40);
+      st(k, v);
+      bool inserted;
+      uint32_t id = t.find_or_insert(k, &inserted);
+      ASSERT_NE(id, UINT32_MAX);
+      bool was = std::find(live.begin(), live.end(), v) != live.end();
+      EXPECT_EQ(inserted, !was);
+      if (inserted) live.push_back(v);
+    } else {
+      size_t at = rng() % live.size();
+      st(k, live[at]);
+      uint32_t id = t.find(k);
+      ASSERT_NE(id, UINT32_MAX);
+      t.remove(id);
+      live.erase(live.begin() + static_cast<std::ptrdiff_t>(at));
+    }
+    ASSERT_EQ(t.size(), live.size());
+    for (int64_t v : live) {
+      st(k, v);
+      uint32_t id = t.find(k);
+      ASSERT_NE(id, UINT32_MAX);
+      EXPECT_EQ(ld(t.key(id)), v);
+    }
+  }
+}
+
+TEST(FirmwareCommon, WindowMathMatchesHosted) {
+  for (int kind = 0; kind < 3; ++kind)
+    for (int64_t t = -50; t <= 50; ++t) {
+      std::vector<std::pair<int64_t, int64_t>> a, b;
+      rt::for_each_window(kind, t, 12, 4, 3, [&](int64_t s, int64_t e) { a.push_back({s, e}); });
+      fw::for_each_window(kind, t, 12, 4, 3, [&](int64_t s, int64_t e) { b.push_back({s, e}); });
+      EXPECT_EQ(a, b) << kind << " " << t;
+    }
+  // Extreme times do not overflow (wrapping, no UB) and loops end.
+  int n = 0;
+  fw::for_each_window(1, INT64_MAX, 10, 3, 0, [&](int64_t, int64_t) { ++n; });
+  fw::for_each_window(2, INT64_MIN, 10, 3, 0, [&](int64_t, int64_t) { ++n; });
+  EXPECT_LE(n, 7);
+}
+
+}  // namespace
