@@ -244,7 +244,7 @@ class IntervalJoin : public JoinCore<Ctx, K, kKeySize, kOutSize> {
   uint32_t head_[2][kMaxKeys] = {}, tail_[2][kMaxKeys] = {};  // by key id: its rows, arrival order
   uint32_t refs_[kMaxKeys] = {};             // by key id: held rows (both sides) with the key
   uint8_t matched_[kMaxBufferedRows] = {};   // by left slot: has the row met a right row
-  KeyTable<kKeySize, kMaxKeys> keys_;
+  KeyTable<kKeySize, kMaxKeys> keys_ = {};
 };
 
 // ---- as-of join -------------------------------------------------------------------------------
@@ -404,7 +404,7 @@ class AsofJoin : public JoinCore<Ctx, K, kKeySize, kOutSize> {
   uint32_t prev_[kMaxBufferedRows] = {}, next_[kMaxBufferedRows] = {};
   uint32_t head_[kMaxKeys] = {}, tail_[kMaxKeys] = {}, versions_[kMaxKeys] = {};
   uint32_t refs_[kMaxKeys] = {};  // by key id: pending left rows + right versions with the key
-  KeyTable<kKeySize, kMaxKeys> keys_;
+  KeyTable<kKeySize, kMaxKeys> keys_ = {};
   int64_t seq_ = 0;
   uint64_t advances_since_purge_ = 0;
 };
@@ -516,7 +516,7 @@ class WindowJoin : public JoinCore<Ctx, K, kKeySize, kOutSize> {
   };
   RowSlots<kLeftSize, kMaxBufferedRows> left_rows_;
   RowSlots<kRightSize, kMaxBufferedRows> right_rows_;
-  Meta meta_[2][kMaxBufferedRows];              // by slot
+  Meta meta_[2][kMaxBufferedRows] = {};              // by slot
   uint32_t order_[2][kMaxBufferedRows] = {};    // held slots in arrival order
   size_t count_[2] = {0, 0};
 };

@@ -427,8 +427,8 @@ class Over {
   int64_t index_[kMaxBufferedRows] = {};
   alignas(8) uint8_t group_args_[kMaxBufferedRows][kArgsSize] = {};
   alignas(8) uint8_t group_results_[kMaxBufferedRows][kResultsSize] = {};
-  KeyTable<kKeySize, kMaxKeys> partitions_index_;
-  Partition partitions_[kMaxKeys];
+  KeyTable<kKeySize, kMaxKeys> partitions_index_ = {};
+  Partition partitions_[kMaxKeys] = {};
   alignas(8) uint8_t key_buf_[kKeySize] = {};
   alignas(8) uint8_t out_buf_[kOutSize] = {};
 };

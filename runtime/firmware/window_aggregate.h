@@ -8,10 +8,11 @@
 //   with at most kMaxKeys groups (the hosted max_open_windows and max_keys). A row that fits in
 //   none of its windows because a window or group table is full is counted capacity_dropped; one
 //   whose windows have all fired, late_dropped (a row with both counts as capacity, as hosted).
-//   State: kMaxOpenWindows * kMaxKeys * (kKeySize + kAccSize + ~12) bytes.
+//   Windowed state: kMaxOpenWindows * kMaxKeys * (kKeySize + kAccSize + ~12) bytes.
 //   SESSION: at most kMaxKeys keys (keys are never forgotten, as hosted: a new key beyond them is
 //   dropped), each with at most kMaxOpenWindows open sessions.
-//   State: kMaxKeys * (kKeySize + kMaxOpenWindows * (kAccSize + 24) + ~12) bytes.
+//   Session state: kMaxKeys * (kKeySize + kMaxOpenWindows * (kAccSize + 24) + ~16) bytes; the
+//   two share storage (a union), so the operator's size is the larger of the two.
 //
 // K (all static):
 //   void key(Ctx*, const uint8_t* in, uint8_t* key);           // key zeroed before
@@ -51,10 +52,10 @@ class WindowAggregate {
     watermark_ = INT64_MIN;
     seq_ = 0;
     if (config_.mode == WindowMode::Session) {
-      session_keys_.clear();
-      for (size_t k = 0; k < kMaxKeys; ++k) session_count_[k] = 0;
+      state_.session.keys.clear();
+      for (size_t k = 0; k < kMaxKeys; ++k) state_.session.count[k] = 0;
     } else {
-      for (size_t i = 0; i < kMaxOpenWindows; ++i) windows_[i].used = false;
+      for (size_t i = 0; i < kMaxOpenWindows; ++i) state_.windows[i].used = false;
     }
     if (config_.mode == WindowMode::EndOfInput) open_window(INT64_MIN, INT64_MAX);
   }
@@ -82,7 +83,7 @@ class WindowAggregate {
     while (true) {
       Window* next = nullptr;
       for (size_t i = 0; i < kMaxOpenWindows; ++i) {
-        Window& win = windows_[i];
+        Window& win = state_.windows[i];
         if (!win.used || win.end > w) continue;
         if (!next || win.end < next->end || (win.end == next->end && win.start < next->start)) next = &win;
       }
@@ -119,7 +120,7 @@ class WindowAggregate {
 
   Window* open_window(int64_t start, int64_t end) {
     for (size_t i = 0; i < kMaxOpenWindows; ++i) {
-      Window& win = windows_[i];
+      Window& win = state_.windows[i];
       if (win.used) continue;
       win.used = true;
       win.start = start;
@@ -136,7 +137,7 @@ class WindowAggregate {
       if (end <= watermark_) return;  // this window has fired: the row is late for it
       Window* win = nullptr;
       for (size_t i = 0; i < kMaxOpenWindows; ++i)
-        if (windows_[i].used && windows_[i].end == end && windows_[i].start == start) win = &windows_[i];
+        if (state_.windows[i].used && state_.windows[i].end == end && state_.windows[i].start == start) win = &state_.windows[i];
       if (!win) {
         win = open_window(start, end);
         if (!win) {
@@ -165,13 +166,13 @@ class WindowAggregate {
   void push_session(const uint8_t* row, int64_t t, int64_t seq) {
     const int64_t end = config_.gap >= 0 && t > INT64_MAX - config_.gap ? INT64_MAX : wrap_add(t, config_.gap);
     bool inserted;
-    uint32_t k = session_keys_.find_or_insert(key_buf_, &inserted);
+    uint32_t k = state_.session.keys.find_or_insert(key_buf_, &inserted);
     if (k == KeyTable<kKeySize, kMaxKeys>::kNone) {
       ++stats_.capacity_dropped;
       return;
     }
-    Session* open = sessions_[k];
-    size_t& n = session_count_[k];
+    Session* open = state_.session.sessions[k];
+    size_t& n = state_.session.count[k];
     // Sessions [start, end) that the new event's [t, t + gap) overlaps merge with it.
     size_t first = n;
     for (size_t i = 0; i < n; ++i)
@@ -238,12 +239,12 @@ class WindowAggregate {
     while (true) {
       uint32_t best_key = 0;
       size_t best = SIZE_MAX;
-      for (uint32_t k = 0; k < session_keys_.high(); ++k)
-        for (size_t i = 0; i < session_count_[k]; ++i) {
-          const Session& s = sessions_[k][i];
+      for (uint32_t k = 0; k < state_.session.keys.high(); ++k)
+        for (size_t i = 0; i < state_.session.count[k]; ++i) {
+          const Session& s = state_.session.sessions[k][i];
           if (s.end > w) continue;
           if (best != SIZE_MAX) {
-            const Session& b = sessions_[best_key][best];
+            const Session& b = state_.session.sessions[best_key][best];
             if (s.end > b.end || (s.end == b.end && (s.start > b.start || (s.start == b.start && s.first_seq > b.first_seq))))
               continue;
           }
@@ -251,9 +252,9 @@ class WindowAggregate {
           best = i;
         }
       if (best == SIZE_MAX) break;
-      const Session& s = sessions_[best_key][best];
-      fire(session_keys_.key(best_key), s.acc, s.start, s.end);
-      erase_session(sessions_[best_key], session_count_[best_key], best);
+      const Session& s = state_.session.sessions[best_key][best];
+      fire(state_.session.keys.key(best_key), s.acc, s.start, s.end);
+      erase_session(state_.session.sessions[best_key], state_.session.count[best_key], best);
     }
   }
 
@@ -276,11 +277,7 @@ class WindowAggregate {
     Window windows[kMaxOpenWindows];
     // SESSION: keys, and each key's open sessions in the hosted vector's order.
     SessionState session;
-  } state_;
-  Window* const windows_ = state_.windows;
-  KeyTable<kKeySize, kMaxKeys>& session_keys_ = state_.session.keys;
-  Session (*const sessions_)[kMaxOpenWindows] = state_.session.sessions;
-  size_t* const session_count_ = state_.session.count;
+  } state_ = {};
 };
 
 /// The non-aggregating window table function: copies each row once per window it belongs to,

@@ -420,7 +420,9 @@ TEST(FirmwareWindowAggregate, DifferentialAgainstHosted) {
     EXPECT_EQ(big.capacity, 0u);
     EXPECT_GE(big.rows_out, 12u);
     if (p.mode != fw::WindowMode::EndOfInput) {
-      if (p.mode != fw::WindowMode::Hop) EXPECT_GT(big.late, 0u);  // HOP's 20 ns windows outlast the disorder
+      if (p.mode != fw::WindowMode::Hop) {  // HOP's 20 ns windows outlast the disorder
+        EXPECT_GT(big.late, 0u);
+      }
       EXPECT_GT(small.capacity, 0u);
     }
   }
@@ -677,7 +679,9 @@ TEST(FirmwareOver, DifferentialAgainstHosted) {
     // Pending rows limited alike on both sides (short frames still fit).
     small.add(diff_over<8, 10>(steps, 10, true));
     // Fewer partitions than keys.
-    if (seed % 4 >= 2) EXPECT_GT((diff_over<1, 128>(steps, 128).capacity_dropped), 0u);
+    if (seed % 4 >= 2) {
+      EXPECT_GT((diff_over<1, 128>(steps, 128).capacity_dropped), 0u);
+    }
   }
   EXPECT_GT(big.late, 0u);
   EXPECT_GT(big.rows_out, 1000u);
