@@ -2,16 +2,9 @@
 
 #include <cstring>
 
-#include "runtime/io/row_reader.h"
+#include "runtime/io/input_merger.h"
 
 namespace vlac::rt {
-
-void Engine::refill(Cursor& c) {
-  c.has_row = c.reader->next(c.row.data());
-  const EngineStream& s = streams_[c.stream];
-  if (c.has_row && s.time_offset >= 0) std::memcpy(&c.time, c.row.data() + s.time_offset, sizeof c.time);
-  else c.time = INT64_MIN;  // no event time: such rows come as soon as they are read
-}
 
 int64_t Engine::origin_watermark(const WatermarkOrigin& o) const {
   return o.is_stream ? streams_[o.index].watermark : operators_[o.index].output_watermark;
@@ -45,24 +38,20 @@ void Engine::propagate() {
 }
 
 bool Engine::run() {
-  std::vector<Cursor> cursors;
+  InputMerger inputs;
   for (size_t s = 0; s < streams_.size(); ++s)
-    for (RowReader* r : streams_[s].readers) cursors.push_back({static_cast<int>(s), r, std::vector<uint8_t>(streams_[s].row_size), false, INT64_MIN});
-  for (Cursor& c : cursors) refill(c);
+    for (RowReader* r : streams_[s].readers) inputs.add(static_cast<int>(s), r, streams_[s].row_size, streams_[s].time_offset);
   for (EngineOperator& op : operators_) op.port_watermarks.assign(op.ports.size(), INT64_MIN);
 
-  while (true) {
-    // The next row is the one with the smallest event time; ties go to the stream declared
-    // first, then to the file given first (cursors are in that order).
-    Cursor* next = nullptr;
-    for (Cursor& c : cursors)
-      if (c.has_row && (!next || c.time < next->time)) next = &c;
-    if (!next) break;
-    EngineStream& s = streams_[next->stream];
+  int stream;
+  const uint8_t* row;
+  int64_t time;
+  while (inputs.next(&stream, &row, &time)) {
+    EngineStream& s = streams_[stream];
     ctx_->scratch.reset();
-    s.entry(ctx_, next->row.data());
-    if (s.time_offset >= 0 && next->time > s.max_time) {
-      s.max_time = next->time;
+    s.entry(ctx_, row);
+    if (s.time_offset >= 0 && time > s.max_time) {
+      s.max_time = time;
       int64_t w = s.max_time < INT64_MIN + s.bound_ns ? INT64_MIN : s.max_time - s.bound_ns;
       if (w > s.watermark) {
         s.watermark = w;
@@ -71,7 +60,6 @@ bool Engine::run() {
     }
     if (after_row_) after_row_();
     if (should_stop_ && should_stop_()) return false;
-    refill(*next);
   }
   if (should_stop_ && should_stop_()) return false;
   // End of input: every watermark reaches +inf and every open window fires.

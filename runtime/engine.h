@@ -57,15 +57,6 @@ class Engine {
   bool run();
 
  private:
-  struct Cursor {
-    int stream;
-    RowReader* reader;
-    std::vector<uint8_t> row;
-    bool has_row = false;
-    int64_t time = INT64_MIN;
-  };
-
-  void refill(Cursor& c);
   void propagate();
   int64_t origin_watermark(const WatermarkOrigin& o) const;
 

@@ -2,8 +2,7 @@
 // The `main` of a program built with `vlac build --target host`: reads inputs and writes outputs
 // the way `vlac run` does (LANGUAGE.md §7, §8: the same flags where they make sense, the same
 // exit codes), driving the generated class through its raw-row interface. Several input files
-// are interleaved by event time like rt::Engine does (ties: the stream declared first, then the
-// file given first).
+// are interleaved by event time (rt::InputMerger, as in `vlac run`).
 
 #include <cerrno>
 #include <cstdio>
@@ -12,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/io/input_merger.h"
 #include "runtime/io/reject_sink.h"
 #include "runtime/io/row_reader.h"
 #include "runtime/io/row_writer.h"
@@ -29,14 +29,6 @@ inline bool ends_with(const std::string& s, const char* suffix) {
   size_t n = std::strlen(suffix);
   return s.size() >= n && s.compare(s.size() - n, n, suffix) == 0;
 }
-
-struct Cursor {
-  size_t stream;
-  RowReader* reader;
-  std::vector<uint8_t> row;
-  bool has_row = false;
-  int64_t time = INT64_MIN;
-};
 
 }  // namespace host_main_detail
 
@@ -133,7 +125,8 @@ int host_main(int argc, char** argv, const char* prog) {
     program->set_raw_sink(o, [](void* w, const uint8_t* row) { static_cast<RowWriter*>(w)->write(row); }, writers[o].get());
 
   std::vector<std::unique_ptr<RowReader>> readers;
-  std::vector<Cursor> cursors;
+  std::vector<size_t> reader_stream;
+  InputMerger merger;
   bool live = false;
   for (size_t s = 0; s < Program::kSources; ++s) {
     const RowLayout& layout = Program::source_layout(s);
@@ -147,31 +140,23 @@ int host_main(int argc, char** argv, const char* prog) {
       auto reader = ends_with(path, ".jsonl") ? open_jsonl_reader(display, f, spec, rejects) : open_csv_reader(display, f, spec, rejects);
       std::string error;
       if (!reader->open(&error)) return fail(error);
-      cursors.push_back({s, reader.get(), std::vector<uint8_t>(layout.size), false, INT64_MIN});
+      merger.add(static_cast<int>(s), reader.get(), layout.size, Program::source_time_offset(s));
+      reader_stream.push_back(s);
       readers.push_back(std::move(reader));
     }
   }
-  auto refill = [&](Cursor& c) {
-    c.has_row = c.reader->next(c.row.data());
-    int32_t time_offset = Program::source_time_offset(c.stream);
-    if (c.has_row && time_offset >= 0) std::memcpy(&c.time, c.row.data() + time_offset, sizeof c.time);
-    else c.time = INT64_MIN;
-  };
-  for (Cursor& c : cursors) refill(c);
   bool stopped = false;
-  while (true) {
-    Cursor* next = nullptr;
-    for (Cursor& c : cursors)
-      if (c.has_row && (!next || c.time < next->time)) next = &c;
-    if (!next) break;
-    program->push_raw(next->stream, next->row.data());
+  int stream;
+  const uint8_t* row;
+  int64_t time;
+  while (merger.next(&stream, &row, &time)) {
+    program->push_raw(static_cast<size_t>(stream), row);
     if (live)
       for (auto& w : writers) w->flush();
     if (rejects.should_stop()) {
       stopped = true;
       break;
     }
-    refill(*next);
   }
   if (!stopped && rejects.should_stop()) stopped = true;
   if (!stopped) program->finish();
@@ -181,11 +166,11 @@ int host_main(int argc, char** argv, const char* prog) {
     std::fprintf(stderr, "%s: stats\n", prog);
     for (size_t s = 0; s < Program::kSources; ++s) {
       InputStats sum;
-      for (size_t c = 0; c < cursors.size(); ++c)
-        if (cursors[c].stream == s) {
-          sum.read += readers[c]->stats().read;
-          sum.accepted += readers[c]->stats().accepted;
-          sum.rejected += readers[c]->stats().rejected;
+      for (size_t r = 0; r < readers.size(); ++r)
+        if (reader_stream[r] == s) {
+          sum.read += readers[r]->stats().read;
+          sum.accepted += readers[r]->stats().accepted;
+          sum.rejected += readers[r]->stats().rejected;
         }
       std::fprintf(stderr, "  source %s: %llu read, %llu accepted, %llu rejected\n", Program::source_name(s),
                    static_cast<unsigned long long>(sum.read), static_cast<unsigned long long>(sum.accepted),

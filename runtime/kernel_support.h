@@ -13,6 +13,7 @@
 #include "runtime/row_layout.h"
 #include "runtime/scalar/math_functions.h"
 #include "runtime/scalar/string_functions.h"
+#include "runtime/scalar/wrapping.h"
 
 #if !defined(VLAC_FIRMWARE)
 #include "runtime/exec_context.h"
@@ -75,22 +76,12 @@ inline void store_string(uint8_t* row, uint32_t offset, uint32_t /*capacity*/, S
 }
 #endif
 
-// Wrapping integer arithmetic: computed on the unsigned type, converted back (modulo 2^n).
-template <typename T>
-struct Unsigned;
-template <>
-struct Unsigned<int32_t> { using type = uint32_t; };
-template <>
-struct Unsigned<int64_t> { using type = uint64_t; };
+// Wrapping integer arithmetic (runtime/scalar/wrapping.h).
+using rt::wrap_add;
+using rt::wrap_mul;
+using rt::wrap_neg;
+using rt::wrap_sub;
 
-template <typename T>
-inline T wrap_add(T a, T b) { using U = typename Unsigned<T>::type; return static_cast<T>(static_cast<U>(a) + static_cast<U>(b)); }
-template <typename T>
-inline T wrap_sub(T a, T b) { using U = typename Unsigned<T>::type; return static_cast<T>(static_cast<U>(a) - static_cast<U>(b)); }
-template <typename T>
-inline T wrap_mul(T a, T b) { using U = typename Unsigned<T>::type; return static_cast<T>(static_cast<U>(a) * static_cast<U>(b)); }
-template <typename T>
-inline T wrap_neg(T a) { using U = typename Unsigned<T>::type; return static_cast<T>(U{0} - static_cast<U>(a)); }
 /// Integer division truncating toward zero; the caller has ruled out a zero divisor. -1 is
 /// negation (wrapping), so INT_MIN / -1 does not trap.
 template <typename T>

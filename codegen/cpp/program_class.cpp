@@ -6,6 +6,7 @@
 
 #include "codegen/cpp/kernel_writer.h"
 #include "physical/kernel_names.h"
+#include "physical/operator_settings.h"
 
 namespace vlac::cpp {
 
@@ -73,37 +74,24 @@ const char* type_comment(rt::FieldType t) {
   }
 }
 
-const char* window_mode(const PhysicalOperator& op) {
-  if (!op.windowed) return "EndOfInput";
-  switch (op.window.kind) {
-    case WindowKind::Tumble: return "Tumble";
-    case WindowKind::Hop: return "Hop";
-    case WindowKind::Cumulate: return "Cumulate";
-    case WindowKind::Session: return "Session";
+const char* window_mode_name(rt::WindowMode m) {
+  switch (m) {
+    case rt::WindowMode::Tumble: return "Tumble";
+    case rt::WindowMode::Hop: return "Hop";
+    case rt::WindowMode::Cumulate: return "Cumulate";
+    case rt::WindowMode::Session: return "Session";
+    case rt::WindowMode::EndOfInput: return "EndOfInput";
   }
   return "Tumble";
 }
 
-const char* over_function(AggregateFunction f) {
-  switch (f) {
-    case AggregateFunction::CountStar: return "CountStar";
-    case AggregateFunction::Count: return "Count";
-    case AggregateFunction::Sum: return "Sum";
-    case AggregateFunction::Avg: return "Avg";
-    case AggregateFunction::Min: return "Min";
-    case AggregateFunction::Max: return "Max";
-    case AggregateFunction::FirstValue: return "First";
-    case AggregateFunction::LastValue: return "Last";
-    case AggregateFunction::VarPop: return "VarPop";
-    case AggregateFunction::VarSamp: return "VarSamp";
-    case AggregateFunction::StddevPop: return "StddevPop";
-    case AggregateFunction::StddevSamp: return "StddevSamp";
-    case AggregateFunction::Lag: return "Lag";
-  }
-  return "Count";
+const char* over_function_name(rt::OverFunction f) {
+  static const char* const kNames[] = {"Count", "CountStar", "Sum", "Avg", "Min", "Max", "First",
+                                       "Last", "VarPop", "VarSamp", "StddevPop", "StddevSamp", "Lag"};
+  return kNames[static_cast<int>(f)];
 }
 
-bool is_join(OperatorKind k) { return k == OperatorKind::IntervalJoin || k == OperatorKind::AsofJoin || k == OperatorKind::WindowJoin; }
+std::string flag(bool b) { return b ? "true" : "false"; }
 
 class ClassWriter {
  public:
@@ -134,20 +122,17 @@ class ClassWriter {
 
   // ---- capacities -----------------------------------------------------------------------------
 
-  int64_t cap(const std::optional<int64_t>& given, int64_t fallback) { return given ? *given : fallback; }
+  // Firmware capacities: the WITH option, else the documented default.
+  int64_t fw_max_keys(const PhysicalOperator& op) { return op.capacities.max_keys.value_or(defaults_.max_keys); }
+  int64_t fw_max_buffered_rows(const PhysicalOperator& op) {
+    return op.capacities.max_buffered_rows.value_or(defaults_.max_buffered_rows);
+  }
   int64_t fw_open_windows(const PhysicalOperator& op) {
     if (op.capacities.max_open_windows) return *op.capacities.max_open_windows;
     int64_t need = defaults_.max_open_windows;
-    if (op.windowed && op.window.kind == WindowKind::Hop && op.window.slide > 0)
-      need = std::max(need, op.window.size / op.window.slide + 2);
-    if (op.windowed && op.window.kind == WindowKind::Cumulate && op.window.slide > 0)
-      need = std::max(need, op.window.size / op.window.slide + 2);
+    bool stepped = op.windowed && (op.window.kind == WindowKind::Hop || op.window.kind == WindowKind::Cumulate);
+    if (stepped && op.window.slide > 0) need = std::max(need, op.window.size / op.window.slide + 2);
     return need;
-  }
-  const Capacities& caps(const PhysicalOperator& op) {
-    if (is_join(op.kind)) return static_cast<const JoinNodeBase&>(*op.node).capacities;
-    if (op.kind == OperatorKind::Over) return static_cast<const OverNode&>(*op.node).capacities;
-    return op.capacities;
   }
 
   // ---- the header -----------------------------------------------------------------------------
@@ -325,12 +310,11 @@ class ClassWriter {
 
   std::string fw_operator_type(const PhysicalOperator& op) {
     std::string k = "Op" + std::to_string(op.id) + "Kernels";
-    const Capacities& c = caps(op);
     switch (op.kind) {
       case OperatorKind::WindowAggregate:
         return "vlac::fw::WindowAggregate<" + name_ + ", " + k + ", " + sz(op.input_layout.size) + ", " + sz(op.key_layout.size) +
                ", " + sz(op.acc_layout.size) + ", " + sz(op.output_layout.size) + ", " +
-               std::to_string(cap(c.max_keys, defaults_.max_keys)) + ", " + std::to_string(fw_open_windows(op)) + ">";
+               std::to_string(fw_max_keys(op)) + ", " + std::to_string(fw_open_windows(op)) + ">";
       case OperatorKind::WindowAssign:
         return "vlac::fw::WindowAssign<" + name_ + ", " + k + ", " + sz(op.input_layout.size) + ", " + sz(op.output_layout.size) + ">";
       case OperatorKind::IntervalJoin:
@@ -339,15 +323,15 @@ class ClassWriter {
         const char* kind = op.kind == OperatorKind::IntervalJoin ? "IntervalJoin" : op.kind == OperatorKind::AsofJoin ? "AsofJoin" : "WindowJoin";
         return std::string("vlac::fw::") + kind + "<" + name_ + ", " + k + ", " + sz(op.port_layouts[0].size) + ", " +
                sz(op.port_layouts[1].size) + ", " + sz(op.key_layout.size) + ", " + sz(op.output_layout.size) + ", " +
-               std::to_string(cap(c.max_keys, defaults_.max_keys)) + ", " +
-               std::to_string(cap(c.max_buffered_rows, defaults_.max_buffered_rows)) + ">";
+               std::to_string(fw_max_keys(op)) + ", " +
+               std::to_string(fw_max_buffered_rows(op)) + ">";
       }
       case OperatorKind::Over: {
         const auto& o = static_cast<const OverNode&>(*op.node);
         return "vlac::fw::Over<" + name_ + ", " + k + ", " + sz(op.input_layout.size) + ", " + sz(op.key_layout.size) + ", " +
                sz(op.args_layout.size) + ", " + sz(op.results_layout.size) + ", " + sz(op.output_layout.size) + ", " +
-               std::to_string(o.calls.size()) + ", " + std::to_string(cap(c.max_keys, defaults_.max_keys)) + ", " +
-               std::to_string(cap(c.max_buffered_rows, defaults_.max_buffered_rows)) + ">";
+               std::to_string(o.calls.size()) + ", " + std::to_string(fw_max_keys(op)) + ", " +
+               std::to_string(fw_max_buffered_rows(op)) + ">";
       }
     }
     return "";
@@ -504,86 +488,80 @@ class ClassWriter {
   std::string kernel_ref(const PhysicalOperator& op, const char* k) { return "&" + name_ + "::" + aggregate_kernel_fn_name(op.id, k); }
   std::string emit_ref(const PhysicalOperator& op) { return "&" + name_ + "::" + operator_emit_fn_name(op.id); }
 
-  std::string host_operator_init(const PhysicalOperator& op) {
-    std::string m = op_member(op.id);
-    int32_t time_offset = op.time_field >= 0 ? static_cast<int32_t>(op.input_layout.fields[op.time_field].offset) : -1;
-    const Capacities& c = caps(op);
-    auto limit = [](const std::optional<int64_t>& v) { return v ? "uint64_t(" + std::to_string(*v) + ")" : std::string("UINT64_MAX"); };
-    if (op.kind == OperatorKind::WindowAssign) {
-      size_t ws = op.output_layout.fields.size() - 3;
-      return m + "(&ctx, vlac::rt::WindowMode::" + window_mode(op) + ", " + str(op.window.size) + ", " + str(op.window.slide) + ", " +
-             str(op.window.offset) + ", " + std::to_string(time_offset) + ", " + sz(op.input_layout.size) + ", " +
-             sz(op.output_layout.size) + ", " + sz(op.output_layout.fields[ws].offset) + ", " + emit_ref(op) + ")";
+  /// `c.field = value;` for the settings the hosted and the firmware configurations share.
+  std::string shared_settings(const PhysicalOperator& op, const OperatorSettings& st, const std::string& in) {
+    std::string s;
+    auto set = [&](const char* field, const std::string& value) { s += in + "c." + field + " = " + value + ";\n"; };
+    if (op.kind == OperatorKind::WindowAggregate || op.kind == OperatorKind::WindowAssign) {
+      set("mode", std::string("vlac::rt::WindowMode::") + window_mode_name(st.mode));
+      set("size", str(st.size));
+      set("slide", str(st.slide));
+      set("offset", str(st.offset));
+      set("time_offset", std::to_string(st.time_offset));
     }
     if (op.kind == OperatorKind::WindowAggregate) {
-      std::string cfg = "[] {\n        vlac::rt::WindowAggregateConfig c;\n";
-      cfg += "        c.mode = vlac::rt::WindowMode::" + std::string(window_mode(op)) + ";\n";
-      cfg += "        c.size = " + str(op.window.size) + ";\n        c.slide = " + str(op.window.slide) + ";\n";
-      cfg += "        c.gap = " + str(op.window.gap) + ";\n        c.offset = " + str(op.window.offset) + ";\n";
-      cfg += "        c.time_offset = " + std::to_string(time_offset) + ";\n";
-      cfg += "        static const vlac::rt::RowLayout key = " + indent(layout_function(op.key_layout), "      ") + ";\n";
-      cfg += "        c.key_layout = &key;\n        c.acc_size = " + sz(op.acc_layout.size) + ";\n        c.out_size = " +
-             sz(op.output_layout.size) + ";\n";
-      cfg += "        c.max_keys = " + limit(c.max_keys) + ";\n        c.max_open_windows = " + limit(c.max_open_windows) + ";\n";
-      cfg += "        c.global = " + std::string(op.global ? "true" : "false") + ";\n        return c;\n      }()";
-      std::string k = "vlac::rt::WindowAggregateKernels{" + kernel_ref(op, "key") + ", " + kernel_ref(op, "update") + ", " +
-                      kernel_ref(op, "merge") + ", " + kernel_ref(op, "finalize") + ", " + emit_ref(op) + "}";
-      return m + "(&ctx, " + cfg + ",\n      " + k + ")";
+      set("gap", str(st.gap));
+      set("global", flag(st.global));
     }
     if (is_join(op.kind)) {
-      const auto& j = static_cast<const JoinNodeBase&>(*op.node);
-      auto offset = [&](int port, int field) { return std::to_string(op.port_layouts[port].fields[field].offset); };
-      std::string cfg = "[] {\n        vlac::rt::JoinConfig c;\n";
-      cfg += "        static const vlac::rt::RowLayout left = " + indent(layout_function(op.port_layouts[0]), "      ") + ";\n";
-      cfg += "        static const vlac::rt::RowLayout right = " + indent(layout_function(op.port_layouts[1]), "      ") + ";\n";
-      cfg += "        static const vlac::rt::RowLayout key = " + indent(layout_function(op.key_layout), "      ") + ";\n";
-      cfg += "        c.left_layout = &left;\n        c.right_layout = &right;\n        c.key_layout = &key;\n";
-      cfg += "        c.out_size = " + sz(op.output_layout.size) + ";\n";
-      cfg += "        c.left_outer = " + std::string(j.type == JoinType::Left ? "true" : "false") + ";\n";
-      cfg += "        c.hold_back = " + str(op.hold_back_ns) + ";\n";
-      cfg += "        c.max_buffered_rows = " + limit(j.capacities.max_buffered_rows) + ";\n";
-      if (op.kind == OperatorKind::IntervalJoin) {
-        const auto& n = static_cast<const IntervalJoinNode&>(j);
-        cfg += "        c.left_time = " + offset(0, n.left_time) + ";\n        c.right_time = " + offset(1, n.right_time) + ";\n";
-        cfg += "        c.lower = " + str(n.lower_ns) + ";\n        c.upper = " + str(n.upper_ns) + ";\n";
-      } else if (op.kind == OperatorKind::AsofJoin) {
-        const auto& n = static_cast<const AsofJoinNode&>(j);
-        cfg += "        c.left_time = " + offset(0, n.left_time) + ";\n        c.right_time = " + offset(1, n.right_time) + ";\n";
-      } else {
-        const auto& n = static_cast<const WindowJoinNode&>(j);
-        cfg += "        c.left_window_start = " + offset(0, n.left_window_start) + ";\n        c.left_window_end = " +
-               offset(0, n.left_window_end) + ";\n";
-        cfg += "        c.right_window_start = " + offset(1, n.right_window_start) + ";\n        c.right_window_end = " +
-               offset(1, n.right_window_end) + ";\n";
-      }
-      cfg += "        return c;\n      }()";
-      std::string k = "vlac::rt::JoinKernels{" + kernel_ref(op, "left_key") + ", " + kernel_ref(op, "right_key") + ", " +
-                      kernel_ref(op, "combine") + ", " + emit_ref(op) + "}";
-      return m + "(&ctx, " + cfg + ",\n      " + k + ")";
+      set("left_outer", flag(st.left_outer));
+      set("left_time", std::to_string(st.left_time));
+      set("right_time", std::to_string(st.right_time));
+      set("lower", str(st.lower));
+      set("upper", str(st.upper));
+      set("hold_back", str(st.hold_back));
+      set("left_window_start", std::to_string(st.left_window_start));
+      set("left_window_end", std::to_string(st.left_window_end));
+      set("right_window_start", std::to_string(st.right_window_start));
+      set("right_window_end", std::to_string(st.right_window_end));
     }
-    // OVER
-    const auto& o = static_cast<const OverNode&>(*op.node);
-    std::string cfg = "[] {\n        vlac::rt::OverConfig c;\n";
-    cfg += "        static const vlac::rt::RowLayout input = " + indent(layout_function(op.input_layout), "      ") + ";\n";
-    cfg += "        static const vlac::rt::RowLayout key = " + indent(layout_function(op.key_layout), "      ") + ";\n";
-    cfg += "        c.input_layout = &input;\n        c.key_layout = &key;\n";
-    cfg += "        c.args_size = " + sz(op.args_layout.size) + ";\n        c.results_size = " + sz(op.results_layout.size) +
-           ";\n        c.out_size = " + sz(op.output_layout.size) + ";\n";
-    cfg += "        c.time_offset = " + sz(op.input_layout.fields[op.time_field].offset) + ";\n";
-    cfg += "        c.max_keys = " + limit(o.capacities.max_keys) + ";\n        c.max_buffered_rows = " +
-           limit(o.capacities.max_buffered_rows) + ";\n";
-    for (size_t i = 0; i < o.calls.size(); ++i) cfg += "        c.calls.push_back(" + over_call(op, o, i, "vlac::rt::OverCallSpec", "vlac::rt::OverFunction") + ");\n";
-    cfg += "        return c;\n      }()";
-    std::string k = "vlac::rt::OverKernels{" + kernel_ref(op, "key") + ", " + kernel_ref(op, "args") + ", " + kernel_ref(op, "finish") +
-                    ", " + emit_ref(op) + "}";
-    return m + "(&ctx, " + cfg + ",\n      " + k + ")";
+    if (op.kind == OperatorKind::Over) set("time_offset", std::to_string(st.time_offset));
+    return s;
   }
 
-  std::string over_call(const PhysicalOperator& op, const OverNode& o, size_t i, const std::string& type, const std::string& fn) {
-    const OverCall& call = o.calls[i];
-    return type + "{" + fn + "::" + over_function(call.function) + ", " + (call.unit == FrameUnit::Rows ? "true" : "false") + ", " +
-           (call.unbounded ? "true" : "false") + ", " + str(call.preceding) + ", " + str(call.lag_offset) + ", " +
-           field_literal(op.args_layout.fields[i]) + ", " + field_literal(op.results_layout.fields[i]) + "}";
+  static std::string over_call(const rt::OverCallSpec& c) {
+    return "vlac::rt::OverCallSpec{vlac::rt::OverFunction::" + std::string(over_function_name(c.function)) + ", " + flag(c.rows) +
+           ", " + flag(c.unbounded) + ", " + str(c.preceding) + ", " + str(c.lag) + ", " + field_literal(c.arg) + ", " +
+           field_literal(c.result) + "}";
+  }
+
+  std::string host_operator_init(const PhysicalOperator& op) {
+    std::string m = op_member(op.id);
+    OperatorSettings st = operator_settings(op);
+    const std::string in = "        ";
+    auto limit = [](const std::optional<int64_t>& v) { return v ? "uint64_t(" + std::to_string(*v) + ")" : std::string("UINT64_MAX"); };
+    auto layout = [&](const char* name, const rt::RowLayout& l) {
+      return in + "static const vlac::rt::RowLayout " + name + " = " + indent(layout_function(l), "      ") + ";\n";
+    };
+    if (op.kind == OperatorKind::WindowAssign)
+      return m + "(&ctx, vlac::rt::WindowMode::" + window_mode_name(st.mode) + ", " + str(st.size) + ", " + str(st.slide) + ", " +
+             str(st.offset) + ", " + std::to_string(st.time_offset) + ", " + sz(op.input_layout.size) + ", " +
+             sz(op.output_layout.size) + ", " + sz(st.window_start_offset) + ", " + emit_ref(op) + ")";
+    std::string cfg, kernels;
+    if (op.kind == OperatorKind::WindowAggregate) {
+      cfg = "vlac::rt::WindowAggregateConfig c;\n" + shared_settings(op, st, in) + layout("key", op.key_layout);
+      cfg += in + "c.key_layout = &key;\n" + in + "c.acc_size = " + sz(op.acc_layout.size) + ";\n";
+      cfg += in + "c.max_keys = " + limit(st.max_keys) + ";\n" + in + "c.max_open_windows = " + limit(st.max_open_windows) + ";\n";
+      kernels = "vlac::rt::WindowAggregateKernels{" + kernel_ref(op, "key") + ", " + kernel_ref(op, "update") + ", " +
+                kernel_ref(op, "merge") + ", " + kernel_ref(op, "finalize") + ", " + emit_ref(op) + "}";
+    } else if (is_join(op.kind)) {
+      cfg = "vlac::rt::JoinConfig c;\n" + shared_settings(op, st, in) + layout("left", op.port_layouts[0]) +
+            layout("right", op.port_layouts[1]) + layout("key", op.key_layout);
+      cfg += in + "c.left_layout = &left;\n" + in + "c.right_layout = &right;\n" + in + "c.key_layout = &key;\n";
+      cfg += in + "c.max_buffered_rows = " + limit(st.max_buffered_rows) + ";\n";
+      kernels = "vlac::rt::JoinKernels{" + kernel_ref(op, "left_key") + ", " + kernel_ref(op, "right_key") + ", " +
+                kernel_ref(op, "combine") + ", " + emit_ref(op) + "}";
+    } else {
+      cfg = "vlac::rt::OverConfig c;\n" + shared_settings(op, st, in) + layout("input", op.input_layout) + layout("key", op.key_layout);
+      cfg += in + "c.input_layout = &input;\n" + in + "c.key_layout = &key;\n";
+      cfg += in + "c.args_size = " + sz(op.args_layout.size) + ";\n" + in + "c.results_size = " + sz(op.results_layout.size) + ";\n";
+      cfg += in + "c.max_keys = " + limit(st.max_keys) + ";\n" + in + "c.max_buffered_rows = " + limit(st.max_buffered_rows) + ";\n";
+      for (const rt::OverCallSpec& call : st.calls) cfg += in + "c.calls.push_back(" + over_call(call) + ");\n";
+      kernels = "vlac::rt::OverKernels{" + kernel_ref(op, "key") + ", " + kernel_ref(op, "args") + ", " + kernel_ref(op, "finish") +
+                ", " + emit_ref(op) + "}";
+    }
+    cfg += in + "c.out_size = " + sz(op.output_layout.size) + ";\n";
+    return m + "(&ctx, [] {\n" + in + cfg + in + "return c;\n      }(),\n      " + kernels + ")";
   }
 
   static std::string indent(const std::string& text, const std::string& by) {
@@ -597,48 +575,12 @@ class ClassWriter {
 
   std::string fw_operator_init(const PhysicalOperator& op) {
     std::string m = "s_." + op_member(op.id);
-    int32_t time_offset = op.time_field >= 0 ? static_cast<int32_t>(op.input_layout.fields[op.time_field].offset) : -1;
-    std::string s = "  {\n";
-    if (op.kind == OperatorKind::WindowAggregate || op.kind == OperatorKind::WindowAssign) {
-      s += "    decltype(" + m + ")::Config c{};\n";
-      s += "    c.mode = vlac::fw::WindowMode::" + std::string(window_mode(op)) + ";\n";
-      s += "    c.size = " + str(op.window.size) + ";\n    c.slide = " + str(op.window.slide) + ";\n";
-      s += "    c.offset = " + str(op.window.offset) + ";\n    c.time_offset = " + std::to_string(time_offset) + ";\n";
-      if (op.kind == OperatorKind::WindowAggregate) {
-        s += "    c.gap = " + str(op.window.gap) + ";\n    c.global = " + std::string(op.global ? "true" : "false") + ";\n";
-      } else {
-        s += "    c.window_start_offset = " + sz(op.output_layout.fields[op.output_layout.fields.size() - 3].offset) + ";\n";
-      }
-    } else if (is_join(op.kind)) {
-      const auto& j = static_cast<const JoinNodeBase&>(*op.node);
-      auto offset = [&](int port, int field) { return std::to_string(op.port_layouts[port].fields[field].offset); };
-      s += "    vlac::fw::JoinConfig c{};\n";
-      s += "    c.key_null_bytes = " + sz(op.key_layout.null_bytes) + ";\n";
-      s += "    c.left_outer = " + std::string(j.type == JoinType::Left ? "true" : "false") + ";\n";
-      s += "    c.hold_back = " + str(op.hold_back_ns) + ";\n";
-      if (op.kind == OperatorKind::IntervalJoin) {
-        const auto& n = static_cast<const IntervalJoinNode&>(j);
-        s += "    c.left_time = " + offset(0, n.left_time) + ";\n    c.right_time = " + offset(1, n.right_time) + ";\n";
-        s += "    c.lower = " + str(n.lower_ns) + ";\n    c.upper = " + str(n.upper_ns) + ";\n";
-      } else if (op.kind == OperatorKind::AsofJoin) {
-        const auto& n = static_cast<const AsofJoinNode&>(j);
-        s += "    c.left_time = " + offset(0, n.left_time) + ";\n    c.right_time = " + offset(1, n.right_time) + ";\n";
-      } else {
-        const auto& n = static_cast<const WindowJoinNode&>(j);
-        s += "    c.left_window_start = " + offset(0, n.left_window_start) + ";\n    c.left_window_end = " +
-             offset(0, n.left_window_end) + ";\n";
-        s += "    c.right_window_start = " + offset(1, n.right_window_start) + ";\n    c.right_window_end = " +
-             offset(1, n.right_window_end) + ";\n";
-      }
-    } else {
-      const auto& o = static_cast<const OverNode&>(*op.node);
-      s += "    decltype(" + m + ")::Config c{};\n";
-      s += "    c.time_offset = " + sz(op.input_layout.fields[op.time_field].offset) + ";\n";
-      for (size_t i = 0; i < o.calls.size(); ++i)
-        s += "    c.calls[" + std::to_string(i) + "] = " + over_call(op, o, i, "vlac::fw::OverCall", "vlac::fw::OverFunction") + ";\n";
-    }
-    s += "    " + m + ".init(this, c);\n  }\n";
-    return s;
+    OperatorSettings st = operator_settings(op);
+    std::string s = "  {\n    decltype(" + m + ")::Config c{};\n" + shared_settings(op, st, "    ");
+    if (op.kind == OperatorKind::WindowAssign) s += "    c.window_start_offset = " + sz(st.window_start_offset) + ";\n";
+    if (is_join(op.kind)) s += "    c.key_null_bytes = " + sz(op.key_layout.null_bytes) + ";\n";
+    for (size_t i = 0; i < st.calls.size(); ++i) s += "    c.calls[" + std::to_string(i) + "] = " + over_call(st.calls[i]) + ";\n";
+    return s + "    " + m + ".init(this, c);\n  }\n";
   }
 
   std::string propagate() {

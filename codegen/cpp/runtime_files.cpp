@@ -3,7 +3,20 @@
 #include <fstream>
 #include <sstream>
 
+#include "driver/cache_dir.h"
+
 namespace vlac::cpp {
+
+const std::string& embedded_files_digest() {
+  static const std::string digest = [] {
+    size_t count = 0;
+    const EmbeddedFile* files = embedded_files(&count);
+    std::string all;
+    for (size_t i = 0; i < count; ++i) all += std::string(files[i].path) + '\0' + files[i].text + '\0';
+    return cache_key(all);
+  }();
+  return digest;
+}
 
 bool write_embedded_files(const std::filesystem::path& dir, const std::vector<std::string>& prefixes, std::string* error) {
   namespace fs = std::filesystem;

@@ -76,14 +76,6 @@ std::string compiler() {
 // -ffp-contract=off: no fused multiply-adds, so float results are the JIT's bit for bit.
 const char* const kFlags = "-std=c++17 -O2 -fPIC -shared -ffp-contract=off -fno-strict-aliasing -w";
 
-std::string hex_hash(const std::string& text) {
-  uint64_t h = 1469598103934665603ull;  // FNV-1a
-  for (unsigned char c : text) h = (h ^ c) * 1099511628211ull;
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
-  return hex;
-}
-
 std::string shell_quote(const std::string& s) {
   std::string out = "'";
   for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
@@ -140,9 +132,11 @@ std::unique_ptr<CompiledCode> compile_shared_library(const PhysicalPlan& plan, s
     cache = tmpl;
   }
   fs::path dir = cache / "cpp";
-  fs::path include = dir / "include-v1";
+  // The runtime headers are part of what a library was built from: a vlac with other headers
+  // writes them to another folder and builds its libraries under other keys.
+  fs::path include = dir / ("include-" + embedded_files_digest());
   if (!write_embedded_files(include, {"runtime/"}, error)) return nullptr;
-  std::string key = hex_hash(source + "\n" + cxx + " " + kFlags);
+  std::string key = cache_key(source + "\n" + cxx + " " + kFlags + "\n" + embedded_files_digest());
   fs::path library = dir / (key + ".so");
   double ms = 0;
   std::error_code ec;

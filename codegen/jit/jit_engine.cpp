@@ -59,17 +59,13 @@ std::unique_ptr<llvm::TargetMachine> host_target_machine() {
 }
 
 /// A key for the unoptimised IR: the same IR, LLVM and vlac give the same object code.
-std::string cache_key(const llvm::Module& m, const llvm::TargetMachine& tm) {
+std::string object_cache_key(const llvm::Module& m, const llvm::TargetMachine& tm) {
   std::string ir;
   llvm::raw_string_ostream os(ir);
   m.print(os, nullptr);
   os << tm.getTargetTriple().str() << tm.getTargetCPU() << tm.getTargetFeatureString() << LLVM_VERSION_STRING
      << " vlac-object-v1";
-  uint64_t h = 1469598103934665603ull;  // FNV-1a
-  for (unsigned char c : ir) h = (h ^ c) * 1099511628211ull;
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
-  return hex;
+  return cache_key(os.str());
 }
 
 /// Optimises and compiles the module to an object file in memory.
@@ -151,7 +147,7 @@ std::unique_ptr<CompiledProgram> compile(const PhysicalPlan& plan, std::string* 
     return nullptr;
   }
   std::filesystem::path dir = cache_dir();
-  std::filesystem::path cached = dir.empty() ? std::filesystem::path() : dir / (cache_key(*module, *tm) + ".o");
+  std::filesystem::path cached = dir.empty() ? std::filesystem::path() : dir / (object_cache_key(*module, *tm) + ".o");
   std::unique_ptr<llvm::MemoryBuffer> object;
   if (!cached.empty()) {
     if (auto buf = llvm::MemoryBuffer::getFile(cached.string())) object = std::move(*buf);

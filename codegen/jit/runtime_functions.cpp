@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "runtime/exec_context.h"
+#include "runtime/kernel_support.h"
 #include "runtime/io/row_writer.h"
 #include "runtime/ops/joins.h"
 #include "runtime/ops/over.h"
@@ -37,32 +38,21 @@ int32_t substring(const char* s, uint32_t n, int64_t start, int64_t count, int32
 void upper(const char* s, uint32_t n, char* out) { rt::ascii_upper(s, n, out); }
 void lower(const char* s, uint32_t n, char* out) { rt::ascii_lower(s, n, out); }
 const char* concat(ExecContext* ctx, const char* a, uint32_t al, const char* b, uint32_t bl) {
-  char* out = ctx->scratch.alloc(al + bl);
-  if (al) std::memcpy(out, a, al);
-  if (bl) std::memcpy(out + al, b, bl);
-  return out;
+  return cg::concat(ctx, {a, al}, {b, bl}).data;
 }
 double round_f64(double x, int32_t digits, int32_t is_f32) { return rt::round_decimal(x, digits, is_f32 != 0); }
 int64_t round_i64(int64_t x, int32_t digits) { return rt::round_integer(x, digits); }
-uint32_t format_i64(ExecContext* ctx, int64_t v, const char** out) {
-  char* buf = ctx->scratch.alloc(rt::kValueFormatBufSize);
-  *out = buf;
-  return static_cast<uint32_t>(rt::format_int64(v, buf));
+// The formatted text goes to the per-row scratch arena; the length is returned, the text in *out.
+uint32_t text_out(cg::Str s, const char** out) {
+  *out = s.data;
+  return s.size;
 }
+uint32_t format_i64(ExecContext* ctx, int64_t v, const char** out) { return text_out(cg::format_int(ctx, v), out); }
 uint32_t format_f64(ExecContext* ctx, double v, int32_t is_f32, const char** out) {
-  char* buf = ctx->scratch.alloc(rt::kValueFormatBufSize);
-  *out = buf;
-  return static_cast<uint32_t>(is_f32 ? rt::format_float(static_cast<float>(v), buf) : rt::format_double(v, buf));
+  return text_out(cg::format_real(ctx, v, is_f32 != 0), out);
 }
-uint32_t format_bool(int32_t v, const char** out) {
-  *out = v ? "true" : "false";
-  return v ? 4 : 5;
-}
-uint32_t format_timestamp(ExecContext* ctx, int64_t v, const char** out) {
-  char* buf = ctx->scratch.alloc(rt::kValueFormatBufSize);
-  *out = buf;
-  return static_cast<uint32_t>(rt::format_timestamp_iso(v, buf));
-}
+uint32_t format_bool(int32_t v, const char** out) { return text_out(cg::format_bool(v != 0), out); }
+uint32_t format_timestamp(ExecContext* ctx, int64_t v, const char** out) { return text_out(cg::format_timestamp(ctx, v), out); }
 int32_t parse_i64(const char* s, uint32_t n, int64_t* out) { return rt::parse_int64(s, n, out); }
 int32_t parse_f64(const char* s, uint32_t n, double* out) { return rt::parse_double(s, n, out); }
 int32_t parse_bool(const char* s, uint32_t n, int32_t* out) {

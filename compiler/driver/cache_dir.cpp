@@ -1,5 +1,6 @@
 #include "driver/cache_dir.h"
 
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 
@@ -21,6 +22,14 @@ std::filesystem::path cache_dir() {
   std::error_code ec;
   fs::create_directories(dir, ec);
   return ec ? fs::path() : dir;
+}
+
+std::string cache_key(const std::string& determinants) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : determinants) h = (h ^ c) * 1099511628211ull;
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+  return hex;
 }
 
 }  // namespace vlac

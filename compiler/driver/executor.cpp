@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "physical/kernel_names.h"
+#include "physical/operator_settings.h"
 #include "runtime/engine.h"
 #include "runtime/io/reject_sink.h"
 #include "runtime/ops/joins.h"
@@ -12,17 +13,6 @@
 namespace vlac {
 namespace {
 
-rt::WindowMode mode_of(const PhysicalOperator& op) {
-  if (!op.windowed) return rt::WindowMode::EndOfInput;
-  switch (op.window.kind) {
-    case WindowKind::Tumble: return rt::WindowMode::Tumble;
-    case WindowKind::Hop: return rt::WindowMode::Hop;
-    case WindowKind::Cumulate: return rt::WindowMode::Cumulate;
-    case WindowKind::Session: return rt::WindowMode::Session;
-  }
-  return rt::WindowMode::Tumble;
-}
-
 template <typename F>
 F lookup(CompiledCode& program, const std::string& name) {
   return reinterpret_cast<F>(program.lookup(name));
@@ -30,92 +20,50 @@ F lookup(CompiledCode& program, const std::string& name) {
 
 using RowFn = void (*)(rt::ExecContext*, const uint8_t*);
 
-rt::OverFunction over_function(AggregateFunction f) {
-  switch (f) {
-    case AggregateFunction::CountStar: return rt::OverFunction::CountStar;
-    case AggregateFunction::Count: return rt::OverFunction::Count;
-    case AggregateFunction::Sum: return rt::OverFunction::Sum;
-    case AggregateFunction::Avg: return rt::OverFunction::Avg;
-    case AggregateFunction::Min: return rt::OverFunction::Min;
-    case AggregateFunction::Max: return rt::OverFunction::Max;
-    case AggregateFunction::FirstValue: return rt::OverFunction::First;
-    case AggregateFunction::LastValue: return rt::OverFunction::Last;
-    case AggregateFunction::VarPop: return rt::OverFunction::VarPop;
-    case AggregateFunction::VarSamp: return rt::OverFunction::VarSamp;
-    case AggregateFunction::StddevPop: return rt::OverFunction::StddevPop;
-    case AggregateFunction::StddevSamp: return rt::OverFunction::StddevSamp;
-    case AggregateFunction::Lag: return rt::OverFunction::Lag;
-  }
-  return rt::OverFunction::Count;
+uint64_t limit(const std::optional<int64_t>& capacity) {
+  return capacity ? static_cast<uint64_t>(*capacity) : UINT64_MAX;
 }
 
-std::unique_ptr<rt::StatefulOperator> make_join(const PhysicalOperator& op, CompiledCode& program,
+std::unique_ptr<rt::StatefulOperator> make_join(const PhysicalOperator& op, const OperatorSettings& s, CompiledCode& program,
                                                 rt::ExecContext* ctx, RowFn emit) {
-  const auto& j = static_cast<const JoinNodeBase&>(*op.node);
   rt::JoinConfig config;
   config.left_layout = &op.port_layouts[0];
   config.right_layout = &op.port_layouts[1];
   config.key_layout = &op.key_layout;
   config.out_size = op.output_layout.size;
-  config.left_outer = j.type == JoinType::Left;
-  config.hold_back = op.hold_back_ns;
-  if (j.capacities.max_buffered_rows) config.max_buffered_rows = static_cast<uint64_t>(*j.capacities.max_buffered_rows);
-  auto offset = [&](int port, int field) { return static_cast<int32_t>(op.port_layouts[port].fields[field].offset); };
+  config.left_time = s.left_time;
+  config.right_time = s.right_time;
+  config.left_outer = s.left_outer;
+  config.lower = s.lower;
+  config.upper = s.upper;
+  config.hold_back = s.hold_back;
+  config.left_window_start = s.left_window_start;
+  config.left_window_end = s.left_window_end;
+  config.right_window_start = s.right_window_start;
+  config.right_window_end = s.right_window_end;
+  config.max_buffered_rows = limit(s.max_buffered_rows);
   rt::JoinKernels k;
   k.left_key = lookup<decltype(k.left_key)>(program, aggregate_kernel_fn_name(op.id, "left_key"));
   k.right_key = lookup<decltype(k.right_key)>(program, aggregate_kernel_fn_name(op.id, "right_key"));
   k.combine = lookup<decltype(k.combine)>(program, aggregate_kernel_fn_name(op.id, "combine"));
   k.emit = emit;
-  switch (op.kind) {
-    case OperatorKind::IntervalJoin: {
-      const auto& n = static_cast<const IntervalJoinNode&>(j);
-      config.left_time = offset(0, n.left_time);
-      config.right_time = offset(1, n.right_time);
-      config.lower = n.lower_ns;
-      config.upper = n.upper_ns;
-      return std::make_unique<rt::IntervalJoinOp>(ctx, config, k);
-    }
-    case OperatorKind::AsofJoin: {
-      const auto& n = static_cast<const AsofJoinNode&>(j);
-      config.left_time = offset(0, n.left_time);
-      config.right_time = offset(1, n.right_time);
-      return std::make_unique<rt::AsofJoinOp>(ctx, config, k);
-    }
-    default: {
-      const auto& n = static_cast<const WindowJoinNode&>(j);
-      config.left_window_start = offset(0, n.left_window_start);
-      config.left_window_end = offset(0, n.left_window_end);
-      config.right_window_start = offset(1, n.right_window_start);
-      config.right_window_end = offset(1, n.right_window_end);
-      return std::make_unique<rt::WindowJoinOp>(ctx, config, k);
-    }
-  }
+  if (op.kind == OperatorKind::IntervalJoin) return std::make_unique<rt::IntervalJoinOp>(ctx, config, k);
+  if (op.kind == OperatorKind::AsofJoin) return std::make_unique<rt::AsofJoinOp>(ctx, config, k);
+  return std::make_unique<rt::WindowJoinOp>(ctx, config, k);
 }
 
-std::unique_ptr<rt::StatefulOperator> make_over(const PhysicalOperator& op, CompiledCode& program,
+std::unique_ptr<rt::StatefulOperator> make_over(const PhysicalOperator& op, const OperatorSettings& s, CompiledCode& program,
                                                 rt::ExecContext* ctx, RowFn emit) {
-  const auto& o = static_cast<const OverNode&>(*op.node);
   rt::OverConfig config;
   config.input_layout = &op.input_layout;
   config.key_layout = &op.key_layout;
   config.args_size = op.args_layout.size;
   config.results_size = op.results_layout.size;
   config.out_size = op.output_layout.size;
-  config.time_offset = static_cast<int32_t>(op.input_layout.fields[op.time_field].offset);
-  if (o.capacities.max_keys) config.max_keys = static_cast<uint64_t>(*o.capacities.max_keys);
-  if (o.capacities.max_buffered_rows) config.max_buffered_rows = static_cast<uint64_t>(*o.capacities.max_buffered_rows);
-  for (size_t c = 0; c < o.calls.size(); ++c) {
-    const OverCall& call = o.calls[c];
-    rt::OverCallSpec spec;
-    spec.function = over_function(call.function);
-    spec.rows = call.unit == FrameUnit::Rows;
-    spec.unbounded = call.unbounded;
-    spec.preceding = call.preceding;
-    spec.lag = call.lag_offset;
-    spec.arg = op.args_layout.fields[c];
-    spec.result = op.results_layout.fields[c];
-    config.calls.push_back(spec);
-  }
+  config.time_offset = s.time_offset;
+  config.max_keys = limit(s.max_keys);
+  config.max_buffered_rows = limit(s.max_buffered_rows);
+  config.calls = s.calls;
   rt::OverKernels k;
   k.key = lookup<decltype(k.key)>(program, aggregate_kernel_fn_name(op.id, "key"));
   k.args = lookup<decltype(k.args)>(program, aggregate_kernel_fn_name(op.id, "args"));
@@ -125,32 +73,27 @@ std::unique_ptr<rt::StatefulOperator> make_over(const PhysicalOperator& op, Comp
 }
 
 /// One runtime operator for a physical operator, wired to its generated kernels.
-std::unique_ptr<rt::StatefulOperator> make_operator(const PhysicalOperator& op, CompiledCode& program,
-                                                    rt::ExecContext* ctx) {
+std::unique_ptr<rt::StatefulOperator> make_operator(const PhysicalOperator& op, CompiledCode& program, rt::ExecContext* ctx) {
   auto emit = lookup<RowFn>(program, operator_emit_fn_name(op.id));
-  int32_t time_offset = op.time_field >= 0 ? static_cast<int32_t>(op.input_layout.fields[op.time_field].offset) : -1;
-  if (op.kind == OperatorKind::IntervalJoin || op.kind == OperatorKind::AsofJoin || op.kind == OperatorKind::WindowJoin)
-    return make_join(op, program, ctx, emit);
-  if (op.kind == OperatorKind::Over) return make_over(op, program, ctx, emit);
-  if (op.kind == OperatorKind::WindowAssign) {
-    size_t window_start = op.output_layout.fields.size() - 3;
-    return std::make_unique<rt::WindowAssignOp>(ctx, mode_of(op), op.window.size, op.window.slide, op.window.offset,
-                                                time_offset, op.input_layout.size, op.output_layout.size,
-                                                op.output_layout.fields[window_start].offset, emit);
-  }
+  OperatorSettings s = operator_settings(op);
+  if (is_join(op.kind)) return make_join(op, s, program, ctx, emit);
+  if (op.kind == OperatorKind::Over) return make_over(op, s, program, ctx, emit);
+  if (op.kind == OperatorKind::WindowAssign)
+    return std::make_unique<rt::WindowAssignOp>(ctx, s.mode, s.size, s.slide, s.offset, s.time_offset, op.input_layout.size,
+                                                op.output_layout.size, s.window_start_offset, emit);
   rt::WindowAggregateConfig config;
-  config.mode = mode_of(op);
-  config.size = op.window.size;
-  config.slide = op.window.slide;
-  config.gap = op.window.gap;
-  config.offset = op.window.offset;
-  config.time_offset = time_offset;
+  config.mode = s.mode;
+  config.size = s.size;
+  config.slide = s.slide;
+  config.gap = s.gap;
+  config.offset = s.offset;
+  config.time_offset = s.time_offset;
   config.key_layout = &op.key_layout;
   config.acc_size = op.acc_layout.size;
   config.out_size = op.output_layout.size;
-  if (op.capacities.max_keys) config.max_keys = static_cast<uint64_t>(*op.capacities.max_keys);
-  if (op.capacities.max_open_windows) config.max_open_windows = static_cast<uint64_t>(*op.capacities.max_open_windows);
-  config.global = op.global;
+  config.max_keys = limit(s.max_keys);
+  config.max_open_windows = limit(s.max_open_windows);
+  config.global = s.global;
   rt::WindowAggregateKernels k;
   k.key = lookup<decltype(k.key)>(program, aggregate_kernel_fn_name(op.id, "key"));
   k.update = lookup<decltype(k.update)>(program, aggregate_kernel_fn_name(op.id, "update"));

@@ -11,27 +11,24 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "runtime/ops/operator_stats.h"
+#include "runtime/ops/window_math.h"
+
 namespace vlac::fw {
 
-/// The counters of one operator (the hosted rt::OperatorStats).
-struct Stats {
-  uint64_t rows_in = 0;
-  uint64_t rows_out = 0;
-  uint64_t late_dropped = 0;
-  uint64_t capacity_dropped = 0;
-  uint64_t buffered = 0;       // rows a join or OVER holds now
-  uint64_t peak_buffered = 0;  // and the most it ever held
-};
+/// The counters of one operator: the hosted operators' (rows in/out, late and capacity drops).
+using Stats = rt::OperatorStats;
 
-/// The same values as rt::WindowMode.
-enum class WindowMode { Tumble = 0, Hop = 1, Cumulate = 2, Session = 3, EndOfInput = 4 };
+using rt::WindowMode;
 
-// ---- integer helpers without undefined behaviour ---------------------------------------------
+// ---- integers and window math, shared with the hosted runtime ---------------------------------
 
-/// Two's-complement wrapping arithmetic (the hosted code's results whenever it does not overflow).
-inline int64_t wrap_add(int64_t a, int64_t b) { return static_cast<int64_t>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b)); }
-inline int64_t wrap_sub(int64_t a, int64_t b) { return static_cast<int64_t>(static_cast<uint64_t>(a) - static_cast<uint64_t>(b)); }
-inline int64_t wrap_mul(int64_t a, int64_t b) { return static_cast<int64_t>(static_cast<uint64_t>(a) * static_cast<uint64_t>(b)); }
+using rt::floor_div;
+using rt::for_each_window;
+using rt::tumble_start;
+using rt::wrap_add;
+using rt::wrap_mul;
+using rt::wrap_sub;
 inline int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
 inline int64_t max64(int64_t a, int64_t b) { return a > b ? a : b; }
 
@@ -41,50 +38,6 @@ inline int64_t load_i64(const uint8_t* p) {
   return v;
 }
 inline void store_i64(uint8_t* p, int64_t v) { __builtin_memcpy(p, &v, sizeof v); }
-
-// ---- window math (runtime/ops/window_math.h) ---------------------------------------------------
-
-/// floor(a / b) for b > 0, correct for negative a.
-inline int64_t floor_div(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  return (a % b != 0 && a < 0) ? q - 1 : q;
-}
-
-/// The start of the TUMBLE window of `size` (and HOP's or CUMULATE's alignment) holding t.
-inline int64_t tumble_start(int64_t t, int64_t size, int64_t offset) {
-  return wrap_add(wrap_mul(floor_div(wrap_sub(t, offset), size), size), offset);
-}
-
-/// Calls f(start, end) for every window of kind `kind` that contains t, in increasing end order.
-///   kind 0 TUMBLE(size), 1 HOP(slide, size), 2 CUMULATE(step = slide, max = size).
-/// A size (or, for HOP and CUMULATE, a slide) that is not positive gives no windows. The loops
-/// count windows instead of comparing times, so they end even where times wrap.
-template <typename F>
-inline void for_each_window(int kind, int64_t t, int64_t size, int64_t slide, int64_t offset, F&& f) {
-  if (size <= 0) return;
-  if (kind == 0) {
-    int64_t s = tumble_start(t, size, offset);
-    f(s, wrap_add(s, size));
-  } else if (kind == 1) {
-    if (slide <= 0 || size < slide) return;
-    // Windows [k*slide + offset, +size) containing t: the latest start is at or before t.
-    int64_t last = tumble_start(t, slide, offset);
-    int64_t first = wrap_add(wrap_sub(last, size), slide);
-    int64_t n = (size - slide) / slide + 1;
-    for (int64_t k = 0; k < n; ++k) {
-      int64_t s = wrap_add(first, wrap_mul(k, slide));
-      if (t < wrap_add(s, size)) f(s, wrap_add(s, size));
-    }
-  } else {
-    if (slide <= 0) return;
-    int64_t s = tumble_start(t, size, offset);
-    int64_t n = size / slide;
-    for (int64_t k = 1; k <= n; ++k) {
-      int64_t e = wrap_add(s, wrap_mul(k, slide));
-      if (t < e) f(s, e);
-    }
-  }
-}
 
 // ---- containers --------------------------------------------------------------------------------
 

@@ -30,23 +30,13 @@
 #include <cstdint>
 
 #include "runtime/firmware/fw_common.h"
+#include "runtime/ops/over_spec.h"
 #include "runtime/row_layout.h"
 
 namespace vlac::fw {
 
-/// The same values as rt::OverFunction.
-enum class OverFunction { Count, CountStar, Sum, Avg, Min, Max, First, Last, VarPop, VarSamp, StddevPop, StddevSamp, Lag };
-
-/// One OVER call (rt::OverCallSpec).
-struct OverCall {
-  OverFunction function = OverFunction::Count;
-  bool rows = false;        // ROWS frame (else RANGE)
-  bool unbounded = true;    // UNBOUNDED PRECEDING
-  int64_t preceding = 0;    // rows or nanoseconds (>= 0)
-  int64_t lag = 1;          // LAG's offset
-  rt::Field arg{};          // the argument, in the argument row (unused for COUNT(*))
-  rt::Field result{};       // the result, in the result row
-};
+using rt::OverFunction;
+using OverCall = rt::OverCallSpec;
 
 template <class Ctx, class K, size_t kInSize, size_t kKeySize, size_t kArgsSize, size_t kResultsSize, size_t kOutSize,
           size_t kCalls, size_t kMaxKeys, size_t kMaxBufferedRows>
@@ -166,11 +156,6 @@ class Over {
       }
     }
     stats_.buffered = rows_.size();
-  }
-  void advance_ports(const int64_t* w, int ports) {
-    int64_t m = w[0];
-    for (int i = 1; i < ports; ++i) m = w[i] < m ? w[i] : m;
-    advance(m);
   }
   int64_t output_watermark(int64_t input_w) const { return input_w; }
   const Stats& stats() const { return stats_; }

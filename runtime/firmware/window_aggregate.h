@@ -97,11 +97,6 @@ class WindowAggregate {
       for (uint32_t g = 0; g < next->groups.size(); ++g) fire(next->groups.key(g), next->accs[g], next->start, next->end);
     }
   }
-  void advance_ports(const int64_t* w, int ports) {
-    int64_t m = w[0];
-    for (int i = 1; i < ports; ++i) m = w[i] < m ? w[i] : m;
-    advance(m);
-  }
   int64_t output_watermark(int64_t input_w) const { return input_w; }
   const Stats& stats() const { return stats_; }
 
@@ -320,7 +315,6 @@ class WindowAssign {
                     });
   }
   void advance(int64_t) {}
-  void advance_ports(const int64_t*, int) {}
   int64_t output_watermark(int64_t input_w) const { return input_w; }
   const Stats& stats() const { return stats_; }
 

@@ -16,21 +16,10 @@
 #include "runtime/exec_context.h"
 #include "runtime/ops/group_table.h"
 #include "runtime/ops/operator.h"
+#include "runtime/ops/over_spec.h"
 #include "runtime/ops/row_store.h"
 
 namespace vlac::rt {
-
-enum class OverFunction { Count, CountStar, Sum, Avg, Min, Max, First, Last, VarPop, VarSamp, StddevPop, StddevSamp, Lag };
-
-struct OverCallSpec {
-  OverFunction function;
-  bool rows = false;       // ROWS frame (else RANGE)
-  bool unbounded = true;   // UNBOUNDED PRECEDING
-  int64_t preceding = 0;   // rows or nanoseconds
-  int64_t lag = 1;
-  Field arg;               // in the argument row (unused for COUNT(*))
-  Field result;            // in the result row
-};
 
 struct OverKernels {
   void (*key)(ExecContext* ctx, const uint8_t* row, uint8_t* key);

@@ -12,6 +12,7 @@
 #include "runtime/exec_context.h"
 #include "runtime/ops/group_table.h"
 #include "runtime/ops/operator.h"
+#include "runtime/ops/window_math.h"
 #include "runtime/row_layout.h"
 
 namespace vlac::rt {
@@ -23,8 +24,6 @@ struct WindowAggregateKernels {
   void (*finalize)(ExecContext* ctx, const uint8_t* key, const uint8_t* acc, int64_t start, int64_t end, uint8_t* out);
   void (*emit)(ExecContext* ctx, const uint8_t* row);
 };
-
-enum class WindowMode { Tumble = 0, Hop = 1, Cumulate = 2, Session = 3, EndOfInput = 4 };
 
 struct WindowAggregateConfig {
   WindowMode mode = WindowMode::Tumble;

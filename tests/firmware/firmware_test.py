@@ -14,8 +14,8 @@
 Exits 77 (skipped) when the ARM toolchain or qemu is missing.
 """
 
+import calendar
 import csv
-import io
 import math
 import pathlib
 import re
@@ -31,7 +31,6 @@ ROOT = HERE.parents[1]
 def ns_of(text):
     """ISO-8601 UTC timestamp (as vlac prints it) -> integer nanoseconds."""
     m = re.fullmatch(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?Z", text)
-    import calendar
     y, mo, d, h, mi, s, frac = m.groups()
     secs = calendar.timegm((int(y), int(mo), int(d), int(h), int(mi), int(s)))
     return secs * 1_000_000_000 + int((frac or "").ljust(9, "0") or 0)
@@ -68,7 +67,7 @@ def build_examples(vlac, tmp):
             ok = False
             continue
         size = re.search(r"checked code size: text=(\d+) data=(\d+) bss=(\d+)", r.stdout + r.stderr)
-        objs = list((out / "pipeline.obj").glob("*.o")) if (out / "pipeline.obj").exists() else list(out.glob("**/*.o"))
+        objs = list((out / "pipeline.obj").glob("*.o"))  # arm_build.sh: objects in OUT.obj/
         nm = subprocess.run(["arm-none-eabi-nm", "-S", "-C"] + [str(o) for o in objs], capture_output=True, text=True).stdout
         state = re.search(r"^[0-9a-f]+ ([0-9a-f]+) [bBdD] vlac_pipeline$", nm, re.M)
         rows.append((program.name, int(state.group(1), 16) if state else -1, size.group(1) if size else "?"))

@@ -1163,13 +1163,23 @@ TEST(FirmwareCommon, KeyTableRemoveKeepsOtherKeysFindable) {
   }
 }
 
-TEST(FirmwareCommon, WindowMathMatchesHosted) {
+TEST(FirmwareCommon, WindowMathMatchesDefinition) {
+  // LANGUAGE.md §5 by brute force over window indices: TUMBLE [k*size+off, +size), HOP
+  // [k*slide+off, +size), CUMULATE [k*size+off, +j*step) for j = 1..size/step; those holding t.
+  const int64_t size = 12, slide = 4, off = 3;
   for (int kind = 0; kind < 3; ++kind)
     for (int64_t t = -50; t <= 50; ++t) {
-      std::vector<std::pair<int64_t, int64_t>> a, b;
-      rt::for_each_window(kind, t, 12, 4, 3, [&](int64_t s, int64_t e) { a.push_back({s, e}); });
-      fw::for_each_window(kind, t, 12, 4, 3, [&](int64_t s, int64_t e) { b.push_back({s, e}); });
-      EXPECT_EQ(a, b) << kind << " " << t;
+      std::vector<std::pair<int64_t, int64_t>> want, got;
+      for (int64_t k = -20; k <= 20; ++k) {
+        if (kind == 0 && k * size + off <= t && t < k * size + off + size) want.push_back({k * size + off, k * size + off + size});
+        if (kind == 1 && k * slide + off <= t && t < k * slide + off + size) want.push_back({k * slide + off, k * slide + off + size});
+        if (kind == 2)
+          for (int64_t j = 1; j <= size / slide; ++j)
+            if (k * size + off <= t && t < k * size + off + j * slide) want.push_back({k * size + off, k * size + off + j * slide});
+      }
+      std::sort(want.begin(), want.end(), [](auto a, auto b) { return a.second != b.second ? a.second < b.second : a.first < b.first; });
+      fw::for_each_window(kind, t, size, slide, off, [&](int64_t s, int64_t e) { got.push_back({s, e}); });
+      EXPECT_EQ(got, want) << kind << " " << t;
     }
   // Extreme times do not overflow (wrapping, no UB) and loops end.
   int n = 0;

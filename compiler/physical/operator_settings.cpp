@@ -1,0 +1,95 @@
+#include "physical/operator_settings.h"
+
+namespace vlac {
+namespace {
+
+rt::WindowMode mode_of(const PhysicalOperator& op) {
+  if (!op.windowed) return rt::WindowMode::EndOfInput;
+  switch (op.window.kind) {
+    case WindowKind::Tumble: return rt::WindowMode::Tumble;
+    case WindowKind::Hop: return rt::WindowMode::Hop;
+    case WindowKind::Cumulate: return rt::WindowMode::Cumulate;
+    case WindowKind::Session: return rt::WindowMode::Session;
+  }
+  return rt::WindowMode::Tumble;
+}
+
+rt::OverFunction over_function(AggregateFunction f) {
+  switch (f) {
+    case AggregateFunction::CountStar: return rt::OverFunction::CountStar;
+    case AggregateFunction::Count: return rt::OverFunction::Count;
+    case AggregateFunction::Sum: return rt::OverFunction::Sum;
+    case AggregateFunction::Avg: return rt::OverFunction::Avg;
+    case AggregateFunction::Min: return rt::OverFunction::Min;
+    case AggregateFunction::Max: return rt::OverFunction::Max;
+    case AggregateFunction::FirstValue: return rt::OverFunction::First;
+    case AggregateFunction::LastValue: return rt::OverFunction::Last;
+    case AggregateFunction::VarPop: return rt::OverFunction::VarPop;
+    case AggregateFunction::VarSamp: return rt::OverFunction::VarSamp;
+    case AggregateFunction::StddevPop: return rt::OverFunction::StddevPop;
+    case AggregateFunction::StddevSamp: return rt::OverFunction::StddevSamp;
+    case AggregateFunction::Lag: return rt::OverFunction::Lag;
+  }
+  return rt::OverFunction::Count;
+}
+
+}  // namespace
+
+OperatorSettings operator_settings(const PhysicalOperator& op) {
+  OperatorSettings s;
+  s.mode = mode_of(op);
+  s.size = op.window.size;
+  s.slide = op.window.slide;
+  s.gap = op.window.gap;
+  s.offset = op.window.offset;
+  s.global = op.global;
+  s.max_keys = op.capacities.max_keys;
+  s.max_open_windows = op.capacities.max_open_windows;
+  s.max_buffered_rows = op.capacities.max_buffered_rows;
+  if (op.time_field >= 0) s.time_offset = static_cast<int32_t>(op.input_layout.fields[op.time_field].offset);
+  if (op.kind == OperatorKind::WindowAssign)
+    s.window_start_offset = op.output_layout.fields[op.output_layout.fields.size() - 3].offset;
+
+  if (is_join(op.kind)) {
+    const auto& j = static_cast<const JoinNodeBase&>(*op.node);
+    auto offset = [&](int port, int field) { return static_cast<int32_t>(op.port_layouts[port].fields[field].offset); };
+    s.left_outer = j.type == JoinType::Left;
+    s.hold_back = op.hold_back_ns;
+    if (op.kind == OperatorKind::IntervalJoin) {
+      const auto& n = static_cast<const IntervalJoinNode&>(j);
+      s.left_time = offset(0, n.left_time);
+      s.right_time = offset(1, n.right_time);
+      s.lower = n.lower_ns;
+      s.upper = n.upper_ns;
+    } else if (op.kind == OperatorKind::AsofJoin) {
+      const auto& n = static_cast<const AsofJoinNode&>(j);
+      s.left_time = offset(0, n.left_time);
+      s.right_time = offset(1, n.right_time);
+    } else {
+      const auto& n = static_cast<const WindowJoinNode&>(j);
+      s.left_window_start = offset(0, n.left_window_start);
+      s.left_window_end = offset(0, n.left_window_end);
+      s.right_window_start = offset(1, n.right_window_start);
+      s.right_window_end = offset(1, n.right_window_end);
+    }
+  }
+
+  if (op.kind == OperatorKind::Over) {
+    const auto& o = static_cast<const OverNode&>(*op.node);
+    for (size_t c = 0; c < o.calls.size(); ++c) {
+      const OverCall& call = o.calls[c];
+      rt::OverCallSpec spec;
+      spec.function = over_function(call.function);
+      spec.rows = call.unit == FrameUnit::Rows;
+      spec.unbounded = call.unbounded;
+      spec.preceding = call.preceding;
+      spec.lag = call.lag_offset;
+      spec.arg = op.args_layout.fields[c];
+      spec.result = op.results_layout.fields[c];
+      s.calls.push_back(spec);
+    }
+  }
+  return s;
+}
+
+}  // namespace vlac

@@ -1,0 +1,41 @@
+#pragma once
+// Reads several inputs as one sequence of rows in event-time order (LANGUAGE.md §7): the next
+// row is the one with the smallest event time among each input's next row; ties go to the input
+// added first (the stream declared first, then the file given first). Within one input, rows
+// keep their order. Used by the engine and by the main() of programs built for hosts.
+
+#include <cstdint>
+#include <vector>
+
+#include "runtime/io/row_reader.h"
+
+namespace vlac::rt {
+
+class InputMerger {
+ public:
+  /// `time_offset`: the byte offset of the event time in the reader's rows of `row_size` bytes;
+  /// -1 when there is none (those rows come as soon as they are read). Add every input before
+  /// the first next().
+  void add(int stream, RowReader* reader, uint32_t row_size, int32_t time_offset);
+
+  /// The next row, its stream and its event time (INT64_MIN without one); false once every
+  /// input has ended. The row stays valid until the next call.
+  bool next(int* stream, const uint8_t** row, int64_t* time);
+
+ private:
+  struct Cursor {
+    int stream;
+    RowReader* reader;
+    int32_t time_offset;
+    std::vector<uint8_t> row;
+    bool has_row = false;
+    int64_t time = INT64_MIN;
+  };
+  void refill(Cursor& c);
+
+  std::vector<Cursor> cursors_;
+  bool started_ = false;
+  int last_ = -1;  // the cursor whose row next() returned last: read its next row first
+};
+
+}  // namespace vlac::rt
