@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs vlac's build and test dependencies from Debian 12 packages.
 # Idempotent: prints nothing and touches nothing when every package is already installed.
-# Usage: scripts/install-deps.sh [--with-arm]   (--with-arm adds the Cortex-M4 toolchain and qemu)
+# Usage: scripts/install-deps.sh [--with-arm] [--with-fuzz]
+#   --with-arm adds the Cortex-M4 toolchain and qemu; --with-fuzz adds clang and libFuzzer.
 set -euo pipefail
 
 packages=(
@@ -10,9 +11,13 @@ packages=(
   nlohmann-json3-dev libboost-dev libgtest-dev
   cmake ninja-build g++ sqlite3 python3 libedit-dev
 )
-if [[ "${1:-}" == "--with-arm" ]]; then
-  packages+=(gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib qemu-system-arm)
-fi
+for flag in "$@"; do
+  case "$flag" in
+    --with-arm) packages+=(gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib qemu-system-arm) ;;
+    --with-fuzz) packages+=(clang-19 libclang-rt-19-dev) ;;
+    *) echo "usage: scripts/install-deps.sh [--with-arm] [--with-fuzz]" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for p in "${packages[@]}"; do

@@ -15,25 +15,14 @@
 #include "runtime/io/field_text.h"
 #include "runtime/io/reject_sink.h"
 #include "runtime/io/row_reader.h"
+#include "tests/fuzz/reader_fuzz_spec.h"
+#include "test_files.h"
 
 namespace {
 
 using namespace vlac::rt;
 
-SourceSpec fuzz_spec() {
-  SourceSpec spec;
-  spec.stream = "s";
-  spec.column_names = {"ts", "id", "v", "ok", "name", "note", "iv", "big"};
-  spec.layout = RowLayout::make({{FieldType::Timestamp, false, 0},
-                                 {FieldType::Int32, false, 0},
-                                 {FieldType::Float32, true, 0},
-                                 {FieldType::Bool, true, 0},
-                                 {FieldType::String, true, 8},
-                                 {FieldType::String, true, 0},
-                                 {FieldType::Interval, true, 0},
-                                 {FieldType::Float64, true, 0}});
-  return spec;
-}
+SourceSpec fuzz_spec() { return vlac::test::reader_fuzz_spec(); }
 
 const std::vector<std::string> kCsvSeeds = {
     "ts,id,v,ok,name,note,iv,big\n"
@@ -210,6 +199,16 @@ void fuzz(const std::vector<std::string>& seeds, bool jsonl, uint32_t seed) {
   // The mutations must exercise both outcomes, or the test proves little.
   EXPECT_GT(accepted, 1000u);
   EXPECT_GT(rejected, 1000u);
+}
+
+// Inputs that once broke a reader, found by tests/fuzz/run_fuzz.sh, replayed first.
+TEST(IoFuzzRegressions, ReplayedWithoutFailure) {
+  for (const char* ext : {".csv", ".jsonl"}) {
+    for (const std::string& p : vlac::test::files_in("tests/fuzz/regressions", ext)) {
+      SCOPED_TRACE(p);
+      check_run(vlac::test::read_file(vlac::test::full_path(p)), std::string(ext) == ".jsonl");
+    }
+  }
 }
 
 TEST(IoFuzzCsv, MutatedInputs) { fuzz(kCsvSeeds, false, 20261124); }
