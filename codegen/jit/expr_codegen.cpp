@@ -304,6 +304,14 @@ llvm::Value* ExprCodegen::compare(ExprOp op, const CgValue& a, const CgValue& c,
   return b_.CreateICmp(p, a.value, c.value);
 }
 
+llvm::Value* ExprCodegen::extreme_better(bool min, const CgValue& a, const CgValue& cur, Type t) {
+  if (!t.is_float()) return compare(min ? ExprOp::Lt : ExprOp::Gt, a, cur, t);
+  auto is_nan = [&](llvm::Value* v) { return b_.CreateFCmpUNO(v, v); };
+  auto is_num = [&](llvm::Value* v) { return b_.CreateFCmpORD(v, v); };
+  if (min) return b_.CreateOr(b_.CreateFCmpOLT(a.value, cur.value), b_.CreateAnd(is_nan(cur.value), is_num(a.value)));
+  return b_.CreateOr(b_.CreateFCmpOGT(a.value, cur.value), b_.CreateAnd(is_nan(a.value), is_num(cur.value)));
+}
+
 CgValue ExprCodegen::case_when(const ScalarExpr& e) {
   // Branch-free: every branch is evaluated (expressions have no side effects and never trap),
   // then selected from the last WHEN to the first.

@@ -1534,10 +1534,49 @@ FROM imu;
 """ % (sd, sd, vs, vs), sel, vals)
 
 
+def case_agg_nan_extremes():
+    """Window aggregates follow the OVER frames' MIN/MAX rule (NaN above every number), whatever
+    the order in which NaN arrives (first, middle, alone)."""
+    c = JCase("agg_nan_extremes", "MIN/MAX of windows with NaN: NaN is above every number, in any arrival order")
+    src = c.source("s", [("ts", "TIMESTAMP"), ("k", "INT32"), ("x", "FLOAT64"), ("y", "FLOAT32")], "ts", 0)
+    c.ts_mode = "ns"
+    rows = [(1, 1, "NaN"), (2, 1, "1"), (3, 1, "2.5"), (4, 2, "-Infinity"), (5, 2, "NaN"),
+            (11, 1, "1"), (12, 1, "NaN"), (13, 1, "-0.5"), (14, 2, "3"), (15, 2, "Infinity"),
+            (21, 1, "NaN"), (22, 2, "NaN"), (23, 2, "NaN")]
+    c.write_input(src, [[str(t), str(k), x, x] for t, k, x in rows])
+    c.load()
+    windows = {}
+    for _s, row in c.arrivals:
+        windows.setdefault((row["ts"] // 10 * 10, row["k"]), []).append(row["x"])
+    vals = []
+    for (start, k), xs in windows.items():  # one firing per window, keys in order of appearance
+        mn, mx = _nan_top_min(xs, min), _nan_top_min(xs, max)
+        vals.append([k, start, mn, mx, mn, mx])
+    sel = [("", "k", "INT32"), ("", "window_start", "TIMESTAMP"), ("", "mn", "FLOAT64"), ("", "mx", "FLOAT64"),
+           ("", "mn32", "FLOAT32"), ("", "mx32", "FLOAT32")]
+    c.notes += ["Tumbling windows of 10 ns, two keys; NaN arrives first, in the middle, alone. MIN",
+                "ignores NaN unless every value is NaN; MAX is NaN as soon as one value is (the",
+                "order of PostgreSQL and Java's Double.compare; docs/decisions.md)."]
+    return c.finish("""
+CREATE STREAM s (
+  ts  TIMESTAMP NOT NULL,
+  k   INT32 NOT NULL,
+  x   FLOAT64,
+  y   FLOAT32,
+  WATERMARK FOR ts AS ts
+);
+
+SELECT k, window_start, MIN(x) AS mn, MAX(x) AS mx, MIN(y) AS mn32, MAX(y) AS mx32
+FROM TUMBLE(s, ts, INTERVAL '10' NANOSECOND)
+GROUP BY k, window_start;
+""", sel, vals)
+
+
 CASES = [case_join_action_frames, case_join_no_key, case_join_stereo_sync, case_join_tumble_downstream,
          case_asof_frame_pose, case_asof_frame_pose_left, case_asof_min_watermark,
          case_asof_tumble_downstream, case_wjoin_commands_faults, case_wjoin_aggregates,
-         case_over_wrist_smoothing, case_over_range_peers, case_over_lag_joints, case_over_fresh_frames]
+         case_over_wrist_smoothing, case_over_range_peers, case_over_lag_joints, case_over_fresh_frames,
+         case_agg_nan_extremes]
 
 
 def main():
