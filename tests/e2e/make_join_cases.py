@@ -1572,11 +1572,49 @@ GROUP BY k, window_start;
 """, sel, vals)
 
 
+def case_over_range_min_time():
+    """RANGE frames at the very first instant: ts - interval is below every time, so the frame of
+    a row at INT64_MIN holds its peers (it was empty when the bound wrapped)."""
+    c = JCase("over_range_min_time", "RANGE frames of rows at ts = INT64_MIN (the bound must not wrap)")
+    src = c.source("s", [("ts", "TIMESTAMP"), ("x", "INT64")], "ts", 0)
+    c.ts_mode = "ns"
+    lo = -2 ** 63
+    rows = [(lo, 1), (lo, 2), (lo + 10, 4), (lo + 11, 8), (lo + 30, 16)]
+    c.write_input(src, [[str(t), str(x)] for t, x in rows])
+    c.load()
+    tr = Trace(c)
+    order, late = over_order(c, tr, src, set(range(tr.n)))
+    assert not late
+    vals = []
+    for seq in order:
+        t = c.arrivals[seq][1]["ts"]
+        frame = [r["x"] for _s, r in c.arrivals if t - 10 <= r["ts"] <= t]  # Python ints: no wrap
+        vals.append([t, c.arrivals[seq][1]["x"], len(frame), sum(frame), min(frame), max(frame)])
+    sel = [("", "ts", "TIMESTAMP"), ("", "x", "INT64"), ("", "n", "INT64"), ("", "s", "INT64"),
+           ("", "lo", "INT64"), ("", "hi", "INT64")]
+    c.notes += ["Integer-nanosecond times from INT64_MIN; RANGE 10 ns frames computed with Python's",
+                "unbounded integers: the rows at INT64_MIN see each other, INT64_MIN + 10 sees them too."]
+    return c.finish("""
+CREATE STREAM s (
+  ts  TIMESTAMP NOT NULL,
+  x   INT64,
+  WATERMARK FOR ts AS ts
+);
+
+SELECT ts, x,
+       COUNT(*) OVER (ORDER BY ts RANGE BETWEEN INTERVAL '10' NANOSECOND PRECEDING AND CURRENT ROW) AS n,
+       SUM(x) OVER (ORDER BY ts RANGE BETWEEN INTERVAL '10' NANOSECOND PRECEDING AND CURRENT ROW) AS s,
+       MIN(x) OVER (ORDER BY ts RANGE BETWEEN INTERVAL '10' NANOSECOND PRECEDING AND CURRENT ROW) AS lo,
+       MAX(x) OVER (ORDER BY ts RANGE BETWEEN INTERVAL '10' NANOSECOND PRECEDING AND CURRENT ROW) AS hi
+FROM s;
+""", sel, vals)
+
+
 CASES = [case_join_action_frames, case_join_no_key, case_join_stereo_sync, case_join_tumble_downstream,
          case_asof_frame_pose, case_asof_frame_pose_left, case_asof_min_watermark,
          case_asof_tumble_downstream, case_wjoin_commands_faults, case_wjoin_aggregates,
          case_over_wrist_smoothing, case_over_range_peers, case_over_lag_joints, case_over_fresh_frames,
-         case_agg_nan_extremes]
+         case_agg_nan_extremes, case_over_range_min_time]
 
 
 def main():
