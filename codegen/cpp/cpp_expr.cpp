@@ -491,9 +491,10 @@ CppValue CppExpr::call(const ScalarExpr& e) {
     case ScalarFunction::Least:
     case ScalarFunction::Greatest:
     case ScalarFunction::Clamp: {
-      // NULL when any argument is; CLAMP(x, lo, hi) = LEAST(GREATEST(x, lo), hi).
+      // NULL when any argument is; CLAMP(x, lo, hi) = LEAST(GREATEST(x, lo), hi). Floats in
+      // MIN/MAX's order (NaN above every number), whatever the argument order.
       auto pick = [&](const CppValue& x, const CppValue& y, bool least) {
-        std::string take_y = compare(least ? ExprOp::Lt : ExprOp::Gt, y, x, t);
+        std::string take_y = extreme_better(least, y, x, t);
         return CppValue{body_.local(type, "(" + take_y + ") ? " + y.value + " : " + x.value), ""};
       };
       CppValue acc = a[0];

@@ -551,8 +551,9 @@ CgValue ExprCodegen::call(const ScalarExpr& e) {
     case ScalarFunction::Greatest:
     case ScalarFunction::Clamp: {
       // LEAST/GREATEST/CLAMP are NULL when any argument is; CLAMP(x, lo, hi) = LEAST(GREATEST(x, lo), hi).
+      // Floats in MIN/MAX's order (NaN above every number), whatever the argument order.
       auto pick = [&](const CgValue& x, const CgValue& y, bool least) {
-        Value* take_y = compare(least ? ExprOp::Lt : ExprOp::Gt, y, x, t);
+        Value* take_y = extreme_better(least, y, x, t);
         CgValue r;
         r.value = b_.CreateSelect(take_y, y.value, x.value);
         if (x.length) r.length = b_.CreateSelect(take_y, y.length, x.length);

@@ -1494,14 +1494,15 @@ def case_over_fresh_frames():
         assert range10 == last2 and len(range30) == min(4, len(xs))
         vals.append([t, k, x, _fresh_sum(last2), _fresh_sum(range10) / len(range10),
                      _nan_top_min(last3, min), _nan_top_min(last3, max), _nan_top_min(xs, min), _nan_top_min(xs, max),
-                     _round_sig3(_exact_stddev_pop(last5)), _round_sig3(_exact_var_samp(range30))])
+                     _round_sig3(_exact_stddev_pop(last5)), _round_sig3(_exact_var_samp(range30)),
+                     _nan_top_min([0.5, x], min), _nan_top_min([x, 0.5], max)])
     P = "PARTITION BY k ORDER BY ts"
     sd = "STDDEV_POP(x) OVER (%s ROWS BETWEEN 4 PRECEDING AND CURRENT ROW)" % P
     vs = "VAR_SAMP(x) OVER (%s RANGE BETWEEN INTERVAL '30' MILLISECOND PRECEDING AND CURRENT ROW)" % P
     sel = [("ts", "ts", "TIMESTAMP"), ("k", "k", "INT32"), ("x", "x", "FLOAT64"),
            ("", "sum2", "FLOAT64"), ("", "avg10ms", "FLOAT64"), ("", "min3", "FLOAT64"), ("", "max3", "FLOAT64"),
            ("", "min_all", "FLOAT64"), ("", "max_all", "FLOAT64"), ("", "sd5_3sig", "FLOAT64"),
-           ("", "var30ms_3sig", "FLOAT64")]
+           ("", "var30ms_3sig", "FLOAT64"), ("", "least_half", "FLOAT64"), ("", "greatest_half", "FLOAT64")]
     c.notes += [
         "Three sensors, one row every 10 ms each, in time order (bound 0). Sensor 1 has a NaN, a",
         "1e16 and both infinities that enter and leave the frames: once a value has left, it no",
@@ -1510,7 +1511,8 @@ def case_over_fresh_frames():
         "variance without cancellation (E[x^2] - E[x]^2 gives 1.7e-6 and 0). Expected values:",
         "math.fsum and exact fractions (standard deviation, variance) in Python, NaN above every",
         "number for MIN/MAX, standard deviation and variance rounded to 3 significant digits",
-        "(the generator checks the exact value is far from a rounding edge).",
+        "(the generator checks the exact value is far from a rounding edge). LEAST/GREATEST",
+        "follow MIN/MAX's order (NaN above every number).",
     ]
     return c.finish("""
 CREATE STREAM imu (
@@ -1529,7 +1531,9 @@ SELECT ts, k, x,
        MIN(x) OVER (PARTITION BY k ORDER BY ts) AS min_all,
        MAX(x) OVER (PARTITION BY k ORDER BY ts) AS max_all,
        ROUND(%s, 2 - CAST(FLOOR(LOG10(%s)) AS INT32)) AS sd5_3sig,
-       ROUND(%s, 2 - CAST(FLOOR(LOG10(%s)) AS INT32)) AS var30ms_3sig
+       ROUND(%s, 2 - CAST(FLOOR(LOG10(%s)) AS INT32)) AS var30ms_3sig,
+       LEAST(x, 0.5) AS least_half,
+       GREATEST(0.5, x) AS greatest_half
 FROM imu;
 """ % (sd, sd, vs, vs), sel, vals)
 
