@@ -31,12 +31,14 @@ struct OverEntry {
   double f;
 };
 
-/// Moments of a multiset of numbers, merged without cancellation (Chan et al.).
+/// Moments of a multiset of numbers, merged without cancellation (Chan et al.): the count, the
+/// sum, and the mean and M2 of the values minus a pivot (variance does not depend on it; a pivot
+/// near the values keeps their deviations exact, so 1e9 + 0.1, + 0.2, + 0.3 lose nothing).
 struct Moments {
   int64_t n;
   double sum, mean, m2;
 
-  static Moments of(double x) { return Moments{1, x, x, 0}; }
+  static Moments of(double x, double pivot) { return Moments{1, x, x - pivot, 0}; }
   static Moments merge(const Moments& a, const Moments& b) {
     if (a.n == 0) return b;
     if (b.n == 0) return a;
@@ -100,6 +102,8 @@ struct OverFrame {
   Queue<OverEntry> extreme;  // bounded MIN/MAX: monotonic deque, best first
   Queue<Moments> front;      // bounded: front[k] = moments of values[k .. front.size())
   Moments back{};            // the moments of the values after the front stack (all, unbounded)
+  double pivot = 0;          // of front and back: a finite value of the frame, chosen at each flip
+  bool has_pivot = false;
   int64_t count = 0;         // non-NULL values in the frame
   int64_t isum = 0;          // integer SUM, wrapping
   OverEntry first{}, last{}, best{};  // UNBOUNDED: the first, last and extreme value (when count)
@@ -109,6 +113,8 @@ struct OverFrame {
     extreme.clear();
     front.clear();
     back = Moments{};
+    pivot = 0;
+    has_pivot = false;
     count = isum = 0;
     first = last = best = OverEntry{};
   }
@@ -123,7 +129,12 @@ struct OverFrame {
     if (is_extreme(c) && c.unbounded && (count == 0 || over_better(c, e, best))) best = e;
     ++count;
     isum = static_cast<int64_t>(static_cast<uint64_t>(isum) + static_cast<uint64_t>(e.i));
-    back = Moments::merge(back, Moments::of(is_float ? e.f : static_cast<double>(e.i)));
+    const double x = is_float ? e.f : static_cast<double>(e.i);
+    if (!has_pivot && std::isfinite(x)) {  // NaN/inf minus any finite pivot stay NaN/inf
+      pivot = x;
+      has_pivot = true;
+    }
+    back = Moments::merge(back, Moments::of(x, pivot));
     if (c.unbounded) return;
     values.push_back(e);
     if (is_extreme(c)) {
@@ -138,12 +149,20 @@ struct OverFrame {
     const bool is_float = over_is_float(c.arg.type);
     while (!values.empty() && over_outside(c, values.front(), time, index)) {
       if (front.empty()) {  // every value moves to the front stack, newest first
+        auto value = [&](size_t k) { return is_float ? values[k].f : static_cast<double>(values[k].i); };
         const size_t n = values.size();
+        has_pivot = false;  // the newest finite value: near the values to come
+        for (size_t k = n; k-- > 0 && !has_pivot;) {
+          if (std::isfinite(value(k))) {
+            pivot = value(k);
+            has_pivot = true;
+          }
+        }
+        if (!has_pivot) pivot = 0;
         for (size_t k = 0; k < n; ++k) front.push_back(Moments{});
         Moments acc{};
         for (size_t k = n; k-- > 0;) {
-          const OverEntry& v = values[k];
-          acc = Moments::merge(Moments::of(is_float ? v.f : static_cast<double>(v.i)), acc);
+          acc = Moments::merge(Moments::of(value(k), pivot), acc);
           front[k] = acc;
         }
         back = Moments{};

@@ -1416,8 +1416,8 @@ def _round_sig3(v):
     """The case's `ROUND(v, 2 - CAST(FLOOR(LOG10(v)) AS INT32))` on the exact value v (a Fraction,
     or None for a non-finite frame): 3 significant digits, half away from zero. Asserts that the
     exact value is more than 1e-5 (relative) from a rounding edge and from a power of ten, so
-    vlac's value (Welford/Chan moments: relative error below 1e-6 even for 1e9 + 0.1...) rounds
-    to the same decimal."""
+    vlac's value (Chan moments of the values minus a pivot from the frame: a relative error far
+    below that) rounds to the same decimal."""
     if v is None or v == 0:
         return None  # LOG10 gives -inf, NaN or +inf: the CAST is NULL, so is ROUND(v, NULL)
     e = 0

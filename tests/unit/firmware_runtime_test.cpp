@@ -895,9 +895,9 @@ TEST(FreshOverFrames, VarianceWithoutCancellation) {
   const Rows out = run_fresh_over(defs, rows);
   ASSERT_EQ(out.size(), 9u);
   auto r = [&](size_t row, size_t call) { return fresh_result(out, defs, row, call); };
-  // Within 1e-5 relative: Welford/Chan keeps the mean of 1e9-sized values to an ulp (1.2e-7), so
-  // deviations of 0.1 carry ~1e-6 relative error; E[x²] − E[x]² lost everything (0).
-  auto near = [](double got, double want) { EXPECT_NEAR(got, want, std::abs(want) * 1e-5) << got; };
+  // Within 1e-12 relative: the moments are of the values minus a pivot from the frame, so the
+  // deviations are exact; E[x²] − E[x]² lost everything (0), plain Welford kept ~1e-6.
+  auto near = [](double got, double want) { EXPECT_NEAR(got, want, std::abs(want) * 1e-12) << got; };
   // Expected values from Python's statistics module, which works in exact fractions:
   // statistics.pstdev/stdev of the five latitudes; pvariance/variance of the three doubles.
   near(r(5, 0), 1.646086266967934e-06);
