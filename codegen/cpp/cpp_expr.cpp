@@ -291,6 +291,14 @@ std::string CppExpr::compare(ExprOp op, const CppValue& a, const CppValue& c, Ty
   return a.value + sym + c.value;  // C++'s float comparisons are ordered, `!=` unordered, like the IR's
 }
 
+std::string CppExpr::extreme_better(bool min, const CppValue& a, const CppValue& cur, Type t) {
+  if (!t.is_float()) return compare(min ? ExprOp::Lt : ExprOp::Gt, a, cur, t);
+  const std::string& x = a.value;
+  const std::string& c = cur.value;
+  if (min) return "(" + x + " < " + c + " || (" + c + " != " + c + " && " + x + " == " + x + "))";
+  return "(" + x + " > " + c + " || (" + x + " != " + x + " && " + c + " == " + c + "))";
+}
+
 CppValue CppExpr::case_when(const ScalarExpr& e) {
   // Every branch is evaluated (expressions have no side effects and never trap), then selected
   // from the last WHEN to the first, as the LLVM backend does.
@@ -483,9 +491,10 @@ CppValue CppExpr::call(const ScalarExpr& e) {
     case ScalarFunction::Least:
     case ScalarFunction::Greatest:
     case ScalarFunction::Clamp: {
-      // NULL when any argument is; CLAMP(x, lo, hi) = LEAST(GREATEST(x, lo), hi).
+      // NULL when any argument is; CLAMP(x, lo, hi) = LEAST(GREATEST(x, lo), hi). Floats in
+      // MIN/MAX's order (NaN above every number), whatever the argument order.
       auto pick = [&](const CppValue& x, const CppValue& y, bool least) {
-        std::string take_y = compare(least ? ExprOp::Lt : ExprOp::Gt, y, x, t);
+        std::string take_y = extreme_better(least, y, x, t);
         return CppValue{body_.local(type, "(" + take_y + ") ? " + y.value + " : " + x.value), ""};
       };
       CppValue acc = a[0];

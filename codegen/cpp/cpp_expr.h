@@ -76,6 +76,9 @@ class CppExpr {
   /// `op` (Eq .. Ge) of two non-NULL values of one type, as a bool expression. Floats compare
   /// ordered (false with NaN) except `<>`, which is true with NaN, as in the LLVM backend.
   std::string compare(ExprOp op, const CppValue& a, const CppValue& b, Type t);
+  /// Whether MIN (`min`) or MAX prefers `a` to `cur`, strictly: floats order NaN above every
+  /// number (docs/decisions.md), as the OVER frames of runtime/ops/over_frame.h do.
+  std::string extreme_better(bool min, const CppValue& a, const CppValue& cur, Type t);
   CppValue cast(const CppValue& v, Type from, Type to);
 
  private:

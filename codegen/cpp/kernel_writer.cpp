@@ -208,7 +208,7 @@ class KernelWriter {
       case AggregateFunction::Max: {
         const rt::Field &v = acc_field(op, s.value), &has = acc_field(op, s.count);
         CppValue cur = rows_.load(body, "acc", v);
-        std::string better = expr.compare(s.function == AggregateFunction::Min ? ExprOp::Lt : ExprOp::Gt, arg, cur, arg_type);
+        std::string better = expr.extreme_better(s.function == AggregateFunction::Min, arg, cur, arg_type);
         body.open("if (" + load_raw("acc", has) + " == 0 || " + better + ")");
         store_value(body, "acc", v, arg);
         store_raw(body, "acc", has, "int64_t(1)");
@@ -277,7 +277,7 @@ class KernelWriter {
         Type t = s.call->arg->type.type;
         CppExpr expr(body, rows_, "ctx", "other", op.acc_layout);
         CppValue mine = rows_.load(body, "acc", v), theirs = rows_.load(body, "other", v);
-        std::string better = expr.compare(s.function == AggregateFunction::Min ? ExprOp::Lt : ExprOp::Gt, theirs, mine, t);
+        std::string better = expr.extreme_better(s.function == AggregateFunction::Min, theirs, mine, t);
         body.open("if (" + load_raw("other", has) + " != 0 && (" + load_raw("acc", has) + " == 0 || " + better + "))");
         rows_.store(body, "acc", v, theirs);  // strings already live in the same arena
         store_raw(body, "acc", has, "int64_t(1)");

@@ -304,6 +304,14 @@ llvm::Value* ExprCodegen::compare(ExprOp op, const CgValue& a, const CgValue& c,
   return b_.CreateICmp(p, a.value, c.value);
 }
 
+llvm::Value* ExprCodegen::extreme_better(bool min, const CgValue& a, const CgValue& cur, Type t) {
+  if (!t.is_float()) return compare(min ? ExprOp::Lt : ExprOp::Gt, a, cur, t);
+  auto is_nan = [&](llvm::Value* v) { return b_.CreateFCmpUNO(v, v); };
+  auto is_num = [&](llvm::Value* v) { return b_.CreateFCmpORD(v, v); };
+  if (min) return b_.CreateOr(b_.CreateFCmpOLT(a.value, cur.value), b_.CreateAnd(is_nan(cur.value), is_num(a.value)));
+  return b_.CreateOr(b_.CreateFCmpOGT(a.value, cur.value), b_.CreateAnd(is_nan(a.value), is_num(cur.value)));
+}
+
 CgValue ExprCodegen::case_when(const ScalarExpr& e) {
   // Branch-free: every branch is evaluated (expressions have no side effects and never trap),
   // then selected from the last WHEN to the first.
@@ -543,8 +551,9 @@ CgValue ExprCodegen::call(const ScalarExpr& e) {
     case ScalarFunction::Greatest:
     case ScalarFunction::Clamp: {
       // LEAST/GREATEST/CLAMP are NULL when any argument is; CLAMP(x, lo, hi) = LEAST(GREATEST(x, lo), hi).
+      // Floats in MIN/MAX's order (NaN above every number), whatever the argument order.
       auto pick = [&](const CgValue& x, const CgValue& y, bool least) {
-        Value* take_y = compare(least ? ExprOp::Lt : ExprOp::Gt, y, x, t);
+        Value* take_y = extreme_better(least, y, x, t);
         CgValue r;
         r.value = b_.CreateSelect(take_y, y.value, x.value);
         if (x.length) r.length = b_.CreateSelect(take_y, y.length, x.length);

@@ -61,6 +61,9 @@ class ExprCodegen {
   /// Three-way comparison of two values of one type, as i32 (<0, 0, >0). Floats: NaN is
   /// unordered, so callers use ordered predicates instead; see compare().
   llvm::Value* compare(ExprOp op, const CgValue& a, const CgValue& b, Type t);
+  /// Whether MIN (`min`) or MAX prefers `a` to `cur`, strictly: floats order NaN above every
+  /// number (docs/decisions.md), as the OVER frames of runtime/ops/over_frame.h do.
+  llvm::Value* extreme_better(bool min, const CgValue& a, const CgValue& cur, Type t);
 
  private:
   CgValue arithmetic(const ScalarExpr& e);

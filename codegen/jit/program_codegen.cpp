@@ -339,7 +339,7 @@ class ProgramCodegen {
       case AggregateFunction::Max: {
         const rt::Field &v = acc_field(op, s.value), &has = acc_field(op, s.count);
         CgValue cur = ir_.load(acc, v);
-        Value* better = eg.compare(s.function == AggregateFunction::Min ? ExprOp::Lt : ExprOp::Gt, arg, cur, arg_type);
+        Value* better = eg.extreme_better(s.function == AggregateFunction::Min, arg, cur, arg_type);
         Value* empty = b_.CreateICmpEQ(load_i64(acc, has), b_.getInt64(0));
         when(b_.CreateOr(empty, better), [&] {
           store_value(acc, v, arg, arena);
@@ -412,7 +412,7 @@ class ProgramCodegen {
         Type t = s.call->arg->type.type;
         ExprCodegen eg(ir_, ctx, other, op.acc_layout);
         CgValue mine = ir_.load(acc, v), theirs = ir_.load(other, v);
-        Value* better = eg.compare(s.function == AggregateFunction::Min ? ExprOp::Lt : ExprOp::Gt, theirs, mine, t);
+        Value* better = eg.extreme_better(s.function == AggregateFunction::Min, theirs, mine, t);
         Value* they_have = b_.CreateICmpNE(load_i64(other, has), b_.getInt64(0));
         Value* i_lack = b_.CreateICmpEQ(load_i64(acc, has), b_.getInt64(0));
         when(b_.CreateAnd(they_have, b_.CreateOr(i_lack, better)), [&] {

@@ -2,8 +2,8 @@
 // Per-row analytics (LANGUAGE.md §4): `agg(x) OVER (PARTITION BY k ORDER BY ts <frame>)` and
 // LAG. A row waits until the watermark has passed it (ts < W), when all its peers are in; rows
 // then leave in (ts, arrival) order with their frame values. Each call keeps, per partition, an
-// incremental frame: running sums and counts, a monotonic deque for MIN/MAX, a ring for LAG,
-// so a row costs O(1) amortised, not O(frame).
+// incremental frame (runtime/ops/over_frame.h: a two-stack queue of mergeable moments, a
+// monotonic deque for MIN/MAX, a ring for LAG), so a row costs O(1) amortised, not O(frame).
 //
 // Values are numbers (integers, floats, timestamps, booleans); generated kernels extract the
 // partition key and the arguments, and build the output row.
@@ -16,6 +16,7 @@
 #include "runtime/exec_context.h"
 #include "runtime/ops/group_table.h"
 #include "runtime/ops/operator.h"
+#include "runtime/ops/over_frame.h"
 #include "runtime/ops/over_spec.h"
 #include "runtime/ops/row_store.h"
 
@@ -46,30 +47,13 @@ class OverOp final : public StatefulOperator {
   const OperatorStats& stats() const override { return stats_; }
 
  private:
-  /// One value in a frame: its time, its position in the partition, and the number.
-  struct Entry {
-    int64_t time;
-    int64_t index;
-    bool is_float;
-    int64_t i;
-    double f;
-  };
-  struct Frame {
-    std::deque<Entry> values;    // non-NULL values in the frame, oldest first
-    std::deque<Entry> extreme;   // MIN/MAX: monotonic deque
-    std::deque<Entry> lag;       // LAG: the last `lag` values, NULLs included (is_float marks NULL via index < 0)
-    int64_t count = 0;           // non-NULL values in the frame
-    int64_t isum = 0;
-    double fsum = 0, fsum2 = 0;
-  };
+  template <class T>
+  using Queue = std::deque<T>;
+  using Frame = OverFrame<Queue>;
   struct Partition {
     int64_t rows = 0;  // rows emitted so far
     std::vector<Frame> frames;  // one per call
   };
-
-  void add(Frame& f, const OverCallSpec& c, const Entry& e);
-  void evict(Frame& f, const OverCallSpec& c, int64_t time, int64_t index);
-  void write_result(const Frame& f, const OverCallSpec& c, uint8_t* results) const;
 
   ExecContext* ctx_;
   OverConfig config_;

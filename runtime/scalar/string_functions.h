@@ -33,7 +33,8 @@ inline int32_t utf8_length(const char* s, uint32_t len) {
 inline bool utf8_substring(const char* s, uint32_t len, int64_t start, int64_t count, bool has_count,
                            const char** out, uint32_t* out_len) {
   if (has_count && count < 0) return false;
-  int64_t end = has_count ? (count > INT64_MAX - start ? INT64_MAX : start + count) : INT64_MAX;
+  // start + count, saturating: only a positive start can push it past INT64_MAX (count >= 0).
+  int64_t end = !has_count ? INT64_MAX : start > 0 && count > INT64_MAX - start ? INT64_MAX : start + count;
   if (start < 1) start = 1;
   uint32_t i = 0;
   int64_t pos = 1;

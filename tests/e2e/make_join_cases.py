@@ -24,6 +24,9 @@ It never runs or imports any vlac component. Standard library only; deterministi
 """
 
 import argparse
+import decimal
+import fractions
+import math
 import pathlib
 import random
 import shutil
@@ -1394,10 +1397,228 @@ WHERE status <> 'calib';
 """, sel, vals)
 
 
+def _fresh_sum(xs):
+    """The sum of a frame computed afresh, correctly rounded (math.fsum), with IEEE's NaN rules."""
+    if any(math.isnan(x) for x in xs) or (INF in xs and -INF in xs):
+        return float("nan")
+    return math.fsum(xs)
+
+
+def _nan_top_min(xs, pick):
+    """MIN/MAX with NaN above every number (LANGUAGE.md-silent rule, docs/decisions.md)."""
+    nums = [x for x in xs if not math.isnan(x)]
+    if pick is max:
+        return float("nan") if len(nums) < len(xs) else max(nums)
+    return min(nums) if nums else float("nan")
+
+
+def _round_sig3(v):
+    """The case's `ROUND(v, 2 - CAST(FLOOR(LOG10(v)) AS INT32))` on the exact value v (a Fraction,
+    or None for a non-finite frame): 3 significant digits, half away from zero. Asserts that the
+    exact value is more than 1e-5 (relative) from a rounding edge and from a power of ten, so
+    vlac's value (Chan moments of the values minus a pivot from the frame: a relative error far
+    below that) rounds to the same decimal."""
+    if v is None or v == 0:
+        return None  # LOG10 gives -inf, NaN or +inf: the CAST is NULL, so is ROUND(v, NULL)
+    e = 0
+    while fractions.Fraction(10) ** (e + 1) <= v:
+        e += 1
+    while fractions.Fraction(10) ** e > v:
+        e -= 1
+    tol = v / 100000
+    assert v - fractions.Fraction(10) ** e > tol and fractions.Fraction(10) ** (e + 1) - v > tol, v
+    d = 2 - e
+    unit = fractions.Fraction(1, 10) ** d
+    k = math.floor(v / unit)
+    edge = (k + fractions.Fraction(1, 2)) * unit
+    assert abs(v - edge) > tol, (float(v), d)
+    if v > edge:
+        k += 1
+    return float(k * unit)
+
+
+def _exact_stddev_pop(xs):
+    if any(math.isnan(x) or math.isinf(x) for x in xs):
+        return None
+    fr = [fractions.Fraction(x) for x in xs]
+    mean = sum(fr) / len(fr)
+    var = sum((x - mean) ** 2 for x in fr) / len(fr)
+    with decimal.localcontext() as ctx:
+        ctx.prec = 60
+        root = (decimal.Decimal(var.numerator) / decimal.Decimal(var.denominator)).sqrt()
+    return fractions.Fraction(root)
+
+
+def _exact_var_samp(xs):
+    if len(xs) < 2 or any(math.isnan(x) or math.isinf(x) for x in xs):
+        return None
+    fr = [fractions.Fraction(x) for x in xs]
+    mean = sum(fr) / len(fr)
+    return sum((x - mean) ** 2 for x in fr) / (len(fr) - 1)
+
+
+def case_over_fresh_frames():
+    c = JCase("over_fresh_frames", "a frame's aggregate is computed afresh: NaN, infinities, 1e16 leave; no cancellation")
+    src = c.source("imu", [("ts", "TIMESTAMP"), ("k", "INT32"), ("x", "FLOAT64")], "ts", 0)
+    c.ts_mode = "ns"
+    H = T0 + 83 * 60 * SEC
+    series = {
+        1: ["1.3", "2.7183", "NaN", "3.1416", "4.4142", "1e16", "1", "1", "0.5772", "Infinity", "2.2361", "2.9979",
+            "-Infinity", "1.618", "0.2571", "0.7431", "3.3219", "1.0123"],
+        2: ["37.4275010", "37.4275032", "37.4274998", "37.4275041", "37.4275005", "37.4275019", "37.4274987",
+            "37.4275013"],
+        3: ["1000000000.1037", "1000000000.2719", "1000000000.3141", "1000000000.1329", "1000000000.4602"],
+    }
+    rows = []
+    for k, xs in series.items():
+        for i, x in enumerate(xs):
+            rows.append((H + i * 10 * MS + k * MS, k, x))
+    rows.sort()
+    c.write_input(src, [[str(t), str(k), x] for t, k, x in rows])
+    c.load()
+    tr = Trace(c)
+    order, late = over_order(c, tr, src, set(range(tr.n)))
+    assert not late
+    seen = {}
+    vals = []
+    for seq in order:
+        _s, row = c.arrivals[seq]
+        t, k, x = row["ts"], row["k"], row["x"]
+        prev = seen.setdefault(k, [])
+        prev.append((t, x))
+        xs = [v for _, v in prev]
+        last2 = xs[-2:]                                   # ROWS 1 PRECEDING
+        range10 = [v for u, v in prev if u >= t - 10 * MS]  # RANGE 10ms: the boundary row is in
+        last3, last5 = xs[-3:], xs[-5:]
+        range30 = [v for u, v in prev if u >= t - 30 * MS]
+        assert range10 == last2 and len(range30) == min(4, len(xs))
+        vals.append([t, k, x, _fresh_sum(last2), _fresh_sum(range10) / len(range10),
+                     _nan_top_min(last3, min), _nan_top_min(last3, max), _nan_top_min(xs, min), _nan_top_min(xs, max),
+                     _round_sig3(_exact_stddev_pop(last5)), _round_sig3(_exact_var_samp(range30)),
+                     _nan_top_min([0.5, x], min), _nan_top_min([x, 0.5], max)])
+    P = "PARTITION BY k ORDER BY ts"
+    sd = "STDDEV_POP(x) OVER (%s ROWS BETWEEN 4 PRECEDING AND CURRENT ROW)" % P
+    vs = "VAR_SAMP(x) OVER (%s RANGE BETWEEN INTERVAL '30' MILLISECOND PRECEDING AND CURRENT ROW)" % P
+    sel = [("ts", "ts", "TIMESTAMP"), ("k", "k", "INT32"), ("x", "x", "FLOAT64"),
+           ("", "sum2", "FLOAT64"), ("", "avg10ms", "FLOAT64"), ("", "min3", "FLOAT64"), ("", "max3", "FLOAT64"),
+           ("", "min_all", "FLOAT64"), ("", "max_all", "FLOAT64"), ("", "sd5_3sig", "FLOAT64"),
+           ("", "var30ms_3sig", "FLOAT64"), ("", "least_half", "FLOAT64"), ("", "greatest_half", "FLOAT64")]
+    c.notes += [
+        "Three sensors, one row every 10 ms each, in time order (bound 0). Sensor 1 has a NaN, a",
+        "1e16 and both infinities that enter and leave the frames: once a value has left, it no",
+        "longer counts (sliding by subtraction kept NaN for ever and turned SUM of [1, 1] after",
+        "the 1e16 into 0). Sensors 2 (GPS latitudes, deviations ~2e-6) and 3 (1e9 + 0.1 ...) need",
+        "variance without cancellation (E[x^2] - E[x]^2 gives 1.7e-6 and 0). Expected values:",
+        "math.fsum and exact fractions (standard deviation, variance) in Python, NaN above every",
+        "number for MIN/MAX, standard deviation and variance rounded to 3 significant digits",
+        "(the generator checks the exact value is far from a rounding edge). LEAST/GREATEST",
+        "follow MIN/MAX's order (NaN above every number).",
+    ]
+    return c.finish("""
+CREATE STREAM imu (
+  ts  TIMESTAMP NOT NULL,
+  k   INT32 NOT NULL,
+  x   FLOAT64,
+  WATERMARK FOR ts AS ts
+);
+
+SELECT ts, k, x,
+       SUM(x) OVER (PARTITION BY k ORDER BY ts ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS sum2,
+       AVG(x) OVER (PARTITION BY k ORDER BY ts
+                    RANGE BETWEEN INTERVAL '10' MILLISECOND PRECEDING AND CURRENT ROW) AS avg10ms,
+       MIN(x) OVER (PARTITION BY k ORDER BY ts ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) AS min3,
+       MAX(x) OVER (PARTITION BY k ORDER BY ts ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) AS max3,
+       MIN(x) OVER (PARTITION BY k ORDER BY ts) AS min_all,
+       MAX(x) OVER (PARTITION BY k ORDER BY ts) AS max_all,
+       ROUND(%s, 2 - CAST(FLOOR(LOG10(%s)) AS INT32)) AS sd5_3sig,
+       ROUND(%s, 2 - CAST(FLOOR(LOG10(%s)) AS INT32)) AS var30ms_3sig,
+       LEAST(x, 0.5) AS least_half,
+       GREATEST(0.5, x) AS greatest_half
+FROM imu;
+""" % (sd, sd, vs, vs), sel, vals)
+
+
+def case_agg_nan_extremes():
+    """Window aggregates follow the OVER frames' MIN/MAX rule (NaN above every number), whatever
+    the order in which NaN arrives (first, middle, alone)."""
+    c = JCase("agg_nan_extremes", "MIN/MAX of windows with NaN: NaN is above every number, in any arrival order")
+    src = c.source("s", [("ts", "TIMESTAMP"), ("k", "INT32"), ("x", "FLOAT64"), ("y", "FLOAT32")], "ts", 0)
+    c.ts_mode = "ns"
+    rows = [(1, 1, "NaN"), (2, 1, "1"), (3, 1, "2.5"), (4, 2, "-Infinity"), (5, 2, "NaN"),
+            (11, 1, "1"), (12, 1, "NaN"), (13, 1, "-0.5"), (14, 2, "3"), (15, 2, "Infinity"),
+            (21, 1, "NaN"), (22, 2, "NaN"), (23, 2, "NaN")]
+    c.write_input(src, [[str(t), str(k), x, x] for t, k, x in rows])
+    c.load()
+    windows = {}
+    for _s, row in c.arrivals:
+        windows.setdefault((row["ts"] // 10 * 10, row["k"]), []).append(row["x"])
+    vals = []
+    for (start, k), xs in windows.items():  # one firing per window, keys in order of appearance
+        mn, mx = _nan_top_min(xs, min), _nan_top_min(xs, max)
+        vals.append([k, start, mn, mx, mn, mx])
+    sel = [("", "k", "INT32"), ("", "window_start", "TIMESTAMP"), ("", "mn", "FLOAT64"), ("", "mx", "FLOAT64"),
+           ("", "mn32", "FLOAT32"), ("", "mx32", "FLOAT32")]
+    c.notes += ["Tumbling windows of 10 ns, two keys; NaN arrives first, in the middle, alone. MIN",
+                "ignores NaN unless every value is NaN; MAX is NaN as soon as one value is (the",
+                "order of PostgreSQL and Java's Double.compare; docs/decisions.md)."]
+    return c.finish("""
+CREATE STREAM s (
+  ts  TIMESTAMP NOT NULL,
+  k   INT32 NOT NULL,
+  x   FLOAT64,
+  y   FLOAT32,
+  WATERMARK FOR ts AS ts
+);
+
+SELECT k, window_start, MIN(x) AS mn, MAX(x) AS mx, MIN(y) AS mn32, MAX(y) AS mx32
+FROM TUMBLE(s, ts, INTERVAL '10' NANOSECOND)
+GROUP BY k, window_start;
+""", sel, vals)
+
+
+def case_over_range_min_time():
+    """RANGE frames at the very first instant: ts - interval is below every time, so the frame of
+    a row at INT64_MIN holds its peers (it was empty when the bound wrapped)."""
+    c = JCase("over_range_min_time", "RANGE frames of rows at ts = INT64_MIN (the bound must not wrap)")
+    src = c.source("s", [("ts", "TIMESTAMP"), ("x", "INT64")], "ts", 0)
+    c.ts_mode = "ns"
+    lo = -2 ** 63
+    rows = [(lo, 1), (lo, 2), (lo + 10, 4), (lo + 11, 8), (lo + 30, 16)]
+    c.write_input(src, [[str(t), str(x)] for t, x in rows])
+    c.load()
+    tr = Trace(c)
+    order, late = over_order(c, tr, src, set(range(tr.n)))
+    assert not late
+    vals = []
+    for seq in order:
+        t = c.arrivals[seq][1]["ts"]
+        frame = [r["x"] for _s, r in c.arrivals if t - 10 <= r["ts"] <= t]  # Python ints: no wrap
+        vals.append([t, c.arrivals[seq][1]["x"], len(frame), sum(frame), min(frame), max(frame)])
+    sel = [("", "ts", "TIMESTAMP"), ("", "x", "INT64"), ("", "n", "INT64"), ("", "s", "INT64"),
+           ("", "lo", "INT64"), ("", "hi", "INT64")]
+    c.notes += ["Integer-nanosecond times from INT64_MIN; RANGE 10 ns frames computed with Python's",
+                "unbounded integers: the rows at INT64_MIN see each other, INT64_MIN + 10 sees them too."]
+    return c.finish("""
+CREATE STREAM s (
+  ts  TIMESTAMP NOT NULL,
+  x   INT64,
+  WATERMARK FOR ts AS ts
+);
+
+SELECT ts, x,
+       COUNT(*) OVER (ORDER BY ts RANGE BETWEEN INTERVAL '10' NANOSECOND PRECEDING AND CURRENT ROW) AS n,
+       SUM(x) OVER (ORDER BY ts RANGE BETWEEN INTERVAL '10' NANOSECOND PRECEDING AND CURRENT ROW) AS s,
+       MIN(x) OVER (ORDER BY ts RANGE BETWEEN INTERVAL '10' NANOSECOND PRECEDING AND CURRENT ROW) AS lo,
+       MAX(x) OVER (ORDER BY ts RANGE BETWEEN INTERVAL '10' NANOSECOND PRECEDING AND CURRENT ROW) AS hi
+FROM s;
+""", sel, vals)
+
+
 CASES = [case_join_action_frames, case_join_no_key, case_join_stereo_sync, case_join_tumble_downstream,
          case_asof_frame_pose, case_asof_frame_pose_left, case_asof_min_watermark,
          case_asof_tumble_downstream, case_wjoin_commands_faults, case_wjoin_aggregates,
-         case_over_wrist_smoothing, case_over_range_peers, case_over_lag_joints]
+         case_over_wrist_smoothing, case_over_range_peers, case_over_lag_joints, case_over_fresh_frames,
+         case_agg_nan_extremes, case_over_range_min_time]
 
 
 def main():

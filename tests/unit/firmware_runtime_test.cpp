@@ -7,8 +7,10 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <random>
 #include <vector>
 
@@ -796,6 +798,147 @@ TEST(FirmwareOver, FrameCapacityDropsMatchHostedWhenRowsFit) {
   ASSERT_EQ(ctx.out.size(), 8u);
   EXPECT_EQ(ld(ctx.out[7], 16 + results.fields[0].offset), 8);
   EXPECT_EQ(ld(ctx.out[7], 16 + results.fields[1].offset), 8);
+}
+
+// Fresh frames (LANGUAGE.md §4, issue 11 item 5): a frame's aggregate is the one computed afresh
+// over the rows in it, in the hosted and the firmware operator alike. Eight calls on f, all rows
+// in one run; both operators must emit the same bytes, checked here against hand values.
+constexpr size_t kFreshCalls = 8, kFreshResults = 8 + 8 * kFreshCalls;  // 8 nullable fields: 1 bitmap byte
+
+/// Runs `rows` through the hosted and the firmware OVER, checks that they agree, returns the rows.
+Rows run_fresh_over(const std::vector<CallDef>& defs, const std::vector<Row>& rows) {
+  const rt::RowLayout results = over_results_layout(defs);
+  EXPECT_EQ(results.size, kFreshResults);
+  using Op = fw::Over<FwCtx, KOver<kFreshResults>, 40, 8, 24, kFreshResults, 16 + kFreshResults, kFreshCalls, 2, 16>;
+  static Op op;
+  FwCtx fctx;
+  op.init(&fctx, fw_over_config<Op, kFreshCalls>(defs, results));
+  HostedSink hs(16 + results.size);
+  rt::OverOp hosted(&hs.ctx, hosted_over_config(defs, results, 2, 16), hosted_over_kernels());
+  for (const Row& r : rows) {
+    hosted.push(r.data());
+    op.push(r.data());
+  }
+  hosted.advance(INT64_MAX);
+  op.advance(INT64_MAX);
+  expect_same_rows(hs.sink.out, fctx.out);
+  EXPECT_EQ(op.stats().capacity_dropped, 0u);
+  return fctx.out;
+}
+
+double fresh_result(const Rows& out, const std::vector<CallDef>& defs, size_t row, size_t call) {
+  const rt::RowLayout results = over_results_layout(defs);
+  double d;
+  std::memcpy(&d, out[row].data() + 16 + results.fields[call].offset, 8);
+  return d;
+}
+
+bool fresh_null(const Rows& out, const std::vector<CallDef>& defs, size_t row, size_t call) {
+  const rt::RowLayout results = over_results_layout(defs);
+  return rt::is_null(out[row].data() + 16, results.fields[call]);
+}
+
+TEST(FreshOverFrames, ValuesThatLeftNoLongerCount) {
+  using F = fw::OverFunction;
+  const std::vector<CallDef> defs = {{F::Sum, true, false, 1, 1, 1},    {F::Avg, true, false, 1, 1, 1},
+                                     {F::Sum, false, false, 1, 1, 1},   {F::VarPop, true, false, 1, 1, 1},
+                                     {F::Min, true, false, 1, 1, 1},    {F::Max, true, false, 1, 1, 1},
+                                     {F::Min, false, true, 0, 1, 1},    {F::Max, false, true, 0, 1, 1}};
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const std::vector<double> f = {1e16, 1, 1, nan, 2, 3};
+  std::vector<Row> rows;
+  for (size_t i = 0; i < f.size(); ++i) rows.push_back(over_row(1, static_cast<int64_t>(i), false, 0, false, f[i]));
+  const Rows out = run_fresh_over(defs, rows);
+  ASSERT_EQ(out.size(), f.size());
+  auto r = [&](size_t row, size_t call) { return fresh_result(out, defs, row, call); };
+  // Frames of two rows (ROWS 1 PRECEDING; RANGE 1 PRECEDING on times 0, 1, 2, ...):
+  // {1e16}, {1e16, 1}, {1, 1}, {1, NaN}, {NaN, 2}, {2, 3}.
+  for (size_t call : {0, 2}) {  // SUM: 1e16 + 1 is 1e16 in doubles (ulp 2, ties to even)
+    SCOPED_TRACE(call);
+    EXPECT_EQ(r(0, call), 1e16);
+    EXPECT_EQ(r(1, call), 1e16);
+    EXPECT_EQ(r(2, call), 2.0);  // was 0: the 1e16 was subtracted after the 1s were lost to it
+    EXPECT_TRUE(std::isnan(r(3, call)));
+    EXPECT_TRUE(std::isnan(r(4, call)));
+    EXPECT_EQ(r(5, call), 5.0);  // was NaN for the rest of the partition
+  }
+  EXPECT_EQ(r(2, 1), 1.0);  // AVG
+  EXPECT_EQ(r(5, 1), 2.5);
+  EXPECT_EQ(r(2, 3), 0.0);   // VAR_POP {1, 1}
+  EXPECT_EQ(r(5, 3), 0.25);  // VAR_POP {2, 3}: mean 2.5, squares 0.25 + 0.25, / 2
+  // MIN/MAX: NaN is above every number (as in window aggregates).
+  EXPECT_EQ(r(3, 4), 1.0);
+  EXPECT_EQ(r(4, 4), 2.0);
+  EXPECT_TRUE(std::isnan(r(3, 5)));
+  EXPECT_TRUE(std::isnan(r(4, 5)));
+  EXPECT_EQ(r(5, 5), 3.0);
+  for (size_t row = 0; row < f.size(); ++row) {
+    EXPECT_EQ(r(row, 6), row == 0 ? 1e16 : 1.0) << row;  // unbounded MIN ignores the NaN
+    if (row < 3) EXPECT_EQ(r(row, 7), 1e16) << row;
+    else EXPECT_TRUE(std::isnan(r(row, 7))) << row;  // unbounded MAX: NaN from then on
+  }
+}
+
+TEST(FreshOverFrames, VarianceWithoutCancellation) {
+  using F = fw::OverFunction;
+  // Partition 1: 1e9, then five GPS latitudes; the 1e9 has left the ROWS 4 frame of the last row.
+  // Partition 2: 1e9 + 0.1, + 0.2, + 0.3 (E[x²] − E[x]² gives 0 for both).
+  const std::vector<CallDef> defs = {{F::StddevPop, true, false, 4, 1, 1},  {F::StddevSamp, true, false, 4, 1, 1},
+                                     {F::VarPop, false, true, 0, 1, 1},     {F::VarSamp, false, false, 10, 1, 1},
+                                     {F::StddevPop, false, false, 4, 1, 1}, {F::VarPop, true, false, 2, 1, 1},
+                                     {F::Avg, true, false, 4, 1, 1},        {F::Count, true, false, 4, 1, 1}};
+  const std::vector<double> gps = {1e9, 37.4275010, 37.4275032, 37.4274998, 37.4275041, 37.4275005};
+  const std::vector<double> big = {1e9 + 0.1, 1e9 + 0.2, 1e9 + 0.3};
+  std::vector<Row> rows;
+  for (size_t i = 0; i < gps.size(); ++i) rows.push_back(over_row(1, 100 + static_cast<int64_t>(i), false, 0, false, gps[i]));
+  for (size_t i = 0; i < big.size(); ++i) rows.push_back(over_row(2, 200 + static_cast<int64_t>(i), false, 0, false, big[i]));
+  const Rows out = run_fresh_over(defs, rows);
+  ASSERT_EQ(out.size(), 9u);
+  auto r = [&](size_t row, size_t call) { return fresh_result(out, defs, row, call); };
+  // Within 1e-12 relative: the moments are of the values minus a pivot from the frame, so the
+  // deviations are exact; E[x²] − E[x]² lost everything (0), plain Welford kept ~1e-6.
+  auto near = [](double got, double want) { EXPECT_NEAR(got, want, std::abs(want) * 1e-12) << got; };
+  // Expected values from Python's statistics module, which works in exact fractions:
+  // statistics.pstdev/stdev of the five latitudes; pvariance/variance of the three doubles.
+  near(r(5, 0), 1.646086266967934e-06);
+  near(r(5, 1), 1.8403803948845834e-06);
+  near(r(5, 4), 1.646086266967934e-06);  // RANGE 4 PRECEDING: times 101 .. 105
+  near(r(8, 2), 0.006666661898296727);
+  near(r(8, 3), 0.00999999284744509);
+  near(r(8, 5), 0.006666661898296727);
+  EXPECT_EQ(static_cast<int64_t>(ld(out[5], 16 + over_results_layout(defs).fields[7].offset)), 5);
+}
+
+TEST(FreshOverFrames, RangeFrameAtTheMinimumTime) {
+  using F = fw::OverFunction;
+  // RANGE 10 PRECEDING at ts = INT64_MIN holds the row itself and its peer (ts − 10 is below
+  // every time; it must not wrap to a large positive time and empty the frame).
+  const std::vector<CallDef> defs = {{F::CountStar, false, false, 10, 1, 0}, {F::Sum, false, false, 10, 1, 1},
+                                     {F::Min, false, false, 10, 1, 1},       {F::Max, false, false, 10, 1, 1},
+                                     {F::First, false, false, 10, 1, 1},     {F::Last, false, false, 10, 1, 1},
+                                     {F::Avg, false, false, 10, 1, 1},       {F::Count, false, false, 10, 1, 1}};
+  std::vector<Row> rows = {over_row(1, INT64_MIN, false, 0, false, 1), over_row(1, INT64_MIN, false, 0, false, 2),
+                           over_row(1, INT64_MIN + 10, false, 0, false, 4), over_row(1, INT64_MIN + 11, false, 0, false, 8)};
+  const Rows out = run_fresh_over(defs, rows);
+  ASSERT_EQ(out.size(), 4u);
+  const rt::RowLayout results = over_results_layout(defs);
+  auto count = [&](size_t row) { return ld(out[row], 16 + results.fields[0].offset); };
+  auto r = [&](size_t row, size_t call) { return fresh_result(out, defs, row, call); };
+  for (size_t row = 0; row < 4; ++row)
+    for (size_t call = 0; call < defs.size(); ++call) EXPECT_FALSE(fresh_null(out, defs, row, call)) << row << " " << call;
+  EXPECT_EQ(count(0), 2);
+  EXPECT_EQ(count(1), 2);
+  EXPECT_EQ(count(2), 3);  // INT64_MIN is exactly 10 back: inside
+  EXPECT_EQ(count(3), 2);  // times MIN+1 .. MIN+11: the two peers left
+  EXPECT_EQ(r(0, 1), 3.0);
+  EXPECT_EQ(r(2, 1), 7.0);
+  EXPECT_EQ(r(3, 1), 12.0);
+  EXPECT_EQ(r(1, 2), 1.0);
+  EXPECT_EQ(r(1, 3), 2.0);
+  EXPECT_EQ(r(1, 4), 1.0);
+  EXPECT_EQ(r(1, 5), 2.0);
+  EXPECT_EQ(r(3, 4), 4.0);
+  EXPECT_EQ(r(0, 6), 1.5);
 }
 
 // =============================================================================================

@@ -60,6 +60,17 @@ const Case kCases[] = {
     // The stdlib: outside the domain is NULL; ROUND is half away from zero on the decimal form.
     {"ABS(neg)", "7"}, {"SQRT(-1.0)", ""}, {"SQRT(16)", "4"}, {"LN(0)", ""}, {"LOG10(1000)", "3"},
     {"POWER(2, 10)", "1024"}, {"POWER(-8, 0.5)", ""}, {"ROUND(2.675, 2)", "2.68"}, {"ROUND(-2.5)", "-3"},
+    // LEAST/GREATEST order NaN above every number, as MIN/MAX do, in any argument order.
+    {"LEAST(CAST('NaN' AS FLOAT64), f)", "2.5"}, {"LEAST(f, CAST('NaN' AS FLOAT64))", "2.5"},
+    {"GREATEST(CAST('NaN' AS FLOAT64), f)", "NaN"}, {"GREATEST(f, CAST('NaN' AS FLOAT64))", "NaN"},
+    {"CLAMP(CAST('NaN' AS FLOAT64), 0, f)", "2.5"},
+    // Digits and positions at their extremes (issue 11): no overflow in the arithmetic.
+    {"ROUND(1.5, 2147483647)", "1.5"}, {"ROUND(f, -2147483648)", "0"}, {"ROUND(-f, -2147483648)", "-0"},
+    {"ROUND(big, -19)", "-8446744073709551616"}, {"ROUND(big, -18)", "9000000000000000000"},
+    {"ROUND(i, -2147483648)", "0"}, {"ROUND(g, 2147483647)", "0.1"},
+    {"SUBSTRING(u FROM -5 FOR 9223372036854775807)", "Grüße"}, {"SUBSTRING(u FROM neg FOR 1)", "\"\""}, {"SUBSTRING(u FROM 2 FOR 9223372036854775807)", "rüße"},
+    {"SUBSTRING(u FROM 9223372036854775807 FOR 9223372036854775807)", "\"\""},
+    {"SUBSTRING(u FROM -9223372036854775807 - 1 FOR 9223372036854775807)", "\"\""},
     {"ROUND(1234, -2)", "1200"}, {"ROUND(1250, -2)", "1300"}, {"ROUND(f)", "3"}, {"FLOOR(-2.5)", "-3"}, {"CEIL(2.1)", "3"},
     {"SIGN(neg)", "-1"}, {"SIGN(f)", "1"}, {"LEAST(i, 3, 9)", "3"}, {"GREATEST(i, n)", ""}, {"CLAMP(i, 0, 5)", "5"},
     {"ASIN(2)", ""}, {"ATAN2(1, 1)", "0.7853981633974483"}, {"COS(0)", "1"},

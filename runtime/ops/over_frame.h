@@ -1,0 +1,234 @@
+#pragma once
+// One OVER call's frame in one partition (LANGUAGE.md §4), shared by the hosted rt::OverOp
+// (runtime/ops/over.cpp, Queue = std::deque) and the firmware fw::Over (runtime/firmware/over.h,
+// Queue = a fixed ring). Header-only, firmware-clean (<cstdint>, <cmath>, row_layout.h).
+//
+// A frame's aggregate is the one computed afresh over the rows in the frame: floats are never
+// subtracted. A bounded frame keeps its values in a two-stack queue of mergeable moments (count,
+// sum, mean, M2; Chan et al.): new values merge into `back`; when the oldest value leaves and
+// the front stack is empty, every value in the frame moves to the front stack, which keeps for
+// each position the moments of it and every newer front value. The frame's moments are then
+// front.front() merged with back: O(1) amortised per row, each value merged into a running sum
+// at most twice, no drift, and a value that left (a NaN, an infinity, a 1e16) is gone.
+// Integer SUM keeps a wrapping running sum (subtraction is exact there). MIN/MAX keep a monotonic
+// deque (bounded) or the best value (unbounded); NaN counts as larger than every number (as in
+// window aggregates), and among equal values the earliest wins.
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+
+#include "runtime/ops/over_spec.h"
+#include "runtime/row_layout.h"
+
+namespace vlac::rt {
+
+/// One value in a frame: its time, its position in the partition, and the number.
+struct OverEntry {
+  int64_t time;
+  int64_t index;  // LAG: < 0 for a NULL
+  int64_t i;
+  double f;
+};
+
+/// Moments of a multiset of numbers, merged without cancellation (Chan et al.): the count, the
+/// sum, and the mean and M2 of the values minus a pivot (variance does not depend on it; a pivot
+/// near the values keeps their deviations exact, so 1e9 + 0.1, + 0.2, + 0.3 lose nothing).
+struct Moments {
+  int64_t n;
+  double sum, mean, m2;
+
+  static Moments of(double x, double pivot) { return Moments{1, x, x - pivot, 0}; }
+  static Moments merge(const Moments& a, const Moments& b) {
+    if (a.n == 0) return b;
+    if (b.n == 0) return a;
+    const int64_t n = a.n + b.n;
+    const double dn = static_cast<double>(n), dna = static_cast<double>(a.n), dnb = static_cast<double>(b.n);
+    const double delta = b.mean - a.mean;
+    return Moments{n, a.sum + b.sum, a.mean + delta * dnb / dn, a.m2 + b.m2 + delta * delta * (dna * dnb) / dn};
+  }
+};
+
+inline bool over_is_float(FieldType t) { return t == FieldType::Float32 || t == FieldType::Float64; }
+
+/// Reads a numeric argument (false when NULL).
+inline bool over_read_value(const uint8_t* args, const Field& f, int64_t* i, double* d) {
+  if (is_null(args, f)) return false;
+  switch (f.type) {
+    case FieldType::Bool: *i = get<uint8_t>(args, f); break;
+    case FieldType::Int32: *i = get<int32_t>(args, f); break;
+    case FieldType::Float32: *d = get<float>(args, f); break;
+    case FieldType::Float64: *d = get<double>(args, f); break;
+    default: *i = get<int64_t>(args, f); break;
+  }
+  return true;
+}
+
+inline void over_write_number(uint8_t* row, const Field& f, int64_t i, double d) {
+  switch (f.type) {
+    case FieldType::Bool: put<uint8_t>(row, f, static_cast<uint8_t>(i != 0)); break;
+    case FieldType::Int32: put<int32_t>(row, f, static_cast<int32_t>(i)); break;
+    case FieldType::Float32: put<float>(row, f, static_cast<float>(d)); break;
+    case FieldType::Float64: put<double>(row, f, d); break;
+    default: put<int64_t>(row, f, i); break;
+  }
+  set_null(row, f, false);
+}
+
+/// a < b in MIN/MAX's order: floats with NaN above every number (all NaNs equal).
+inline bool over_less(const OverCallSpec& c, const OverEntry& a, const OverEntry& b) {
+  if (!over_is_float(c.arg.type)) return a.i < b.i;
+  return a.f < b.f || (std::isnan(b.f) && !std::isnan(a.f));
+}
+
+/// Whether MIN/MAX prefer `e` to `cur` (strictly: among equal values the earlier stays).
+inline bool over_better(const OverCallSpec& c, const OverEntry& e, const OverEntry& cur) {
+  return c.function == OverFunction::Min ? over_less(c, e, cur) : over_less(c, cur, e);
+}
+
+/// An entry outside the frame of the row at (time, index). ROWS n: positions index-n .. index;
+/// RANGE x: times time-x .. time (the boundary row is in), compared without overflow.
+inline bool over_outside(const OverCallSpec& c, const OverEntry& e, int64_t time, int64_t index) {
+  if (c.rows) return e.index < index - c.preceding;  // index >= 0, preceding >= 0: no overflow
+  if (time < INT64_MIN + c.preceding) return false;  // time - preceding is below every time
+  return e.time < time - c.preceding;
+}
+
+template <template <class> class Queue>
+struct OverFrame {
+  // Bounded frames: the non-NULL values in the frame, oldest first. LAG: the last `lag` values,
+  // NULLs included (index < 0).
+  Queue<OverEntry> values;
+  Queue<OverEntry> extreme;  // bounded MIN/MAX: monotonic deque, best first
+  Queue<Moments> front;      // bounded: front[k] = moments of values[k .. front.size())
+  Moments back{};            // the moments of the values after the front stack (all, unbounded)
+  double pivot = 0;          // of front and back: a finite value of the frame, chosen at each flip
+  bool has_pivot = false;
+  int64_t count = 0;         // non-NULL values in the frame
+  int64_t isum = 0;          // integer SUM, wrapping
+  OverEntry first{}, last{}, best{};  // UNBOUNDED: the first, last and extreme value (when count)
+
+  void reset() {
+    values.clear();
+    extreme.clear();
+    front.clear();
+    back = Moments{};
+    pivot = 0;
+    has_pivot = false;
+    count = isum = 0;
+    first = last = best = OverEntry{};
+  }
+
+  static bool is_extreme(const OverCallSpec& c) { return c.function == OverFunction::Min || c.function == OverFunction::Max; }
+
+  /// A value joins the frame (call after evict(), so a fixed ring never holds more than the frame).
+  void add(const OverCallSpec& c, const OverEntry& e) {
+    const bool is_float = over_is_float(c.arg.type);
+    if (count == 0) first = e;
+    last = e;
+    if (is_extreme(c) && c.unbounded && (count == 0 || over_better(c, e, best))) best = e;
+    ++count;
+    isum = static_cast<int64_t>(static_cast<uint64_t>(isum) + static_cast<uint64_t>(e.i));
+    const double x = is_float ? e.f : static_cast<double>(e.i);
+    if (!has_pivot && std::isfinite(x)) {  // NaN/inf minus any finite pivot stay NaN/inf
+      pivot = x;
+      has_pivot = true;
+    }
+    back = Moments::merge(back, Moments::of(x, pivot));
+    if (c.unbounded) return;
+    values.push_back(e);
+    if (is_extreme(c)) {
+      while (!extreme.empty() && over_better(c, e, extreme.back())) extreme.pop_back();
+      extreme.push_back(e);
+    }
+  }
+
+  /// The values that are outside the frame of the row at (time, index) leave.
+  void evict(const OverCallSpec& c, int64_t time, int64_t index) {
+    if (c.unbounded) return;
+    const bool is_float = over_is_float(c.arg.type);
+    while (!values.empty() && over_outside(c, values.front(), time, index)) {
+      if (front.empty()) {  // every value moves to the front stack, newest first
+        auto value = [&](size_t k) { return is_float ? values[k].f : static_cast<double>(values[k].i); };
+        const size_t n = values.size();
+        has_pivot = false;  // the newest finite value: near the values to come
+        for (size_t k = n; k-- > 0 && !has_pivot;) {
+          if (std::isfinite(value(k))) {
+            pivot = value(k);
+            has_pivot = true;
+          }
+        }
+        if (!has_pivot) pivot = 0;
+        for (size_t k = 0; k < n; ++k) front.push_back(Moments{});
+        Moments acc{};
+        for (size_t k = n; k-- > 0;) {
+          acc = Moments::merge(Moments::of(value(k), pivot), acc);
+          front[k] = acc;
+        }
+        back = Moments{};
+      }
+      --count;
+      isum = static_cast<int64_t>(static_cast<uint64_t>(isum) - static_cast<uint64_t>(values.front().i));
+      values.pop_front();
+      front.pop_front();
+    }
+    while (!extreme.empty() && over_outside(c, extreme.front(), time, index)) extreme.pop_front();
+  }
+
+  /// LAG: the row's value (or NULL) takes its place after the result was taken.
+  void push_lag(const OverCallSpec& c, OverEntry e, bool has) {
+    if (c.lag < 1) return;
+    if (!has) e.index = -1;
+    if (static_cast<int64_t>(values.size()) >= c.lag) values.pop_front();
+    values.push_back(e);
+  }
+
+  Moments moments() const { return front.empty() ? back : Moments::merge(front.front(), back); }
+
+  void write_result(const OverCallSpec& c, uint8_t* results) const {
+    const Field& r = c.result;
+    set_null(results, r, true);
+    const bool is_float = over_is_float(c.arg.type);
+    const bool any = count != 0;
+    switch (c.function) {
+      case OverFunction::Count:
+      case OverFunction::CountStar: over_write_number(results, r, count, 0); return;
+      case OverFunction::Sum:
+        if (any) over_write_number(results, r, isum, moments().sum);
+        return;
+      case OverFunction::Avg:
+        if (any) over_write_number(results, r, 0, (is_float ? moments().sum : static_cast<double>(isum)) / static_cast<double>(count));
+        return;
+      case OverFunction::VarPop:
+      case OverFunction::VarSamp:
+      case OverFunction::StddevPop:
+      case OverFunction::StddevSamp: {
+        const bool sample = c.function == OverFunction::VarSamp || c.function == OverFunction::StddevSamp;
+        if (count == 0 || (sample && count < 2)) return;
+        const double var = moments().m2 / static_cast<double>(sample ? count - 1 : count);
+        const bool stddev = c.function == OverFunction::StddevPop || c.function == OverFunction::StddevSamp;
+        over_write_number(results, r, 0, stddev ? std::sqrt(var) : var);
+        return;
+      }
+      case OverFunction::Min:
+      case OverFunction::Max: {
+        if (!any) return;
+        const OverEntry& e = c.unbounded ? best : extreme.front();
+        over_write_number(results, r, e.i, e.f);
+        return;
+      }
+      case OverFunction::First:
+        if (any) over_write_number(results, r, c.unbounded ? first.i : values.front().i, c.unbounded ? first.f : values.front().f);
+        return;
+      case OverFunction::Last:
+        if (any) over_write_number(results, r, last.i, last.f);
+        return;
+      case OverFunction::Lag:
+        if (c.lag >= 1 && static_cast<int64_t>(values.size()) == c.lag && values.front().index >= 0)
+          over_write_number(results, r, values.front().i, values.front().f);
+        return;
+    }
+  }
+};
+
+}  // namespace vlac::rt
