@@ -159,7 +159,7 @@ class WindowAggregate {
   }
 
   void push_session(const uint8_t* row, int64_t t, int64_t seq) {
-    const int64_t end = config_.gap >= 0 && t > INT64_MAX - config_.gap ? INT64_MAX : wrap_add(t, config_.gap);
+    const int64_t end = sat_add(t, config_.gap);  // clamped, as hosted
     bool inserted;
     uint32_t k = state_.session.keys.find_or_insert(key_buf_, &inserted);
     if (k == KeyTable<kKeySize, kMaxKeys>::kNone) {
