@@ -117,6 +117,18 @@ const IntervalCase kIntervalCases[] = {
 
 INSTANTIATE_TEST_SUITE_P(Cases, IntervalJoinBounds, testing::ValuesIn(kIntervalCases));
 
+TEST(Plan, IntervalJoinBoundAtInt64MinHoldsBackWithoutOverflow) {
+  // The held-back watermark was max(|lower|, |upper|), and |INT64_MIN| overflows (undefined
+  // behaviour; INT64_MIN in practice, a negative hold-back). It saturates at INT64_MAX.
+  LogicalProgram p = plan_of(
+      "SELECT a.x, b.y FROM a JOIN b ON b.ts BETWEEN a.ts - INTERVAL '9223372036854775807' NANOSECOND "
+      "- INTERVAL '1' NANOSECOND AND a.ts;");
+  const auto& join = below<IntervalJoinNode>(output(p), PlanKind::IntervalJoin);
+  EXPECT_EQ(join.lower_ns, INT64_MIN);
+  EXPECT_EQ(join.upper_ns, 0);
+  EXPECT_EQ(join.watermark.hold_back_ns, INT64_MAX);
+}
+
 TEST(Plan, LeftIntervalJoinMakesRightColumnsNullable) {
   LogicalProgram p = plan_of("SELECT a.k AS ak, b.k AS bk FROM a LEFT JOIN b ON a.k = b.k AND a.ts = b.ts;");
   const auto& join = below<IntervalJoinNode>(output(p), PlanKind::IntervalJoin);
