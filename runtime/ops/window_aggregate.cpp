@@ -75,7 +75,7 @@ void WindowAggregateOp::push_session(const uint8_t* row, int64_t t, int64_t seq)
   // Sessions [start, end) that the new event's [t, t + gap) overlaps merge with it.
   std::vector<size_t> hits;
   for (size_t i = 0; i < open.size(); ++i)
-    if (open[i].start < end && t < open[i].end) hits.push_back(i);
+    if (before_end(open[i].start, end) && before_end(t, open[i].end)) hits.push_back(i);
   if (hits.empty()) {
     if (end <= watermark_) {  // its own session would already have fired
       ++stats_.late_dropped;

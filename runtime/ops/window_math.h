@@ -31,7 +31,8 @@ inline int64_t tumble_start(int64_t t, int64_t size, int64_t offset) {
 ///   kind 0 TUMBLE(size), 1 HOP(slide, size), 2 CUMULATE(step = slide, max = size).
 /// A size (or, for HOP and CUMULATE, a slide) that is not positive gives no windows. Each
 /// window is found by its distance back to its start and ahead to its end (both within
-/// [0, size]), so membership is exact; start and end are then clamped to the INT64 range.
+/// [0, size]), so membership is exact; start and end are then clamped to the INT64 range, and
+/// windows whose clamped bounds coincide (CUMULATE's ends beyond INT64_MAX) are one window.
 template <typename F>
 inline void for_each_window(int kind, int64_t t, int64_t size, int64_t slide, int64_t offset, F&& f) {
   if (size <= 0) return;
@@ -53,7 +54,11 @@ inline void for_each_window(int kind, int64_t t, int64_t size, int64_t slide, in
     int64_t n = size / slide;
     for (int64_t k = 1; k <= n; ++k) {
       int64_t ahead = k * slide - back;  // k * slide <= size: no overflow
-      if (ahead > 0) f(sat_sub(t, back), sat_add(t, ahead));
+      if (ahead <= 0) continue;
+      int64_t end = sat_add(t, ahead);
+      f(sat_sub(t, back), end);
+      // The longer windows of this start end beyond INT64_MAX too: clamped, they are this one.
+      if (end == INT64_MAX) break;
     }
   }
 }

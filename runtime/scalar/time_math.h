@@ -45,6 +45,10 @@ inline bool shifted_back_at_least(int64_t t, int64_t offset, int64_t w) {
   return r >= w;
 }
 
+/// Whether t lies before `end`, the (clamped) end of a window or session: an end of INT64_MAX
+/// stands for every end beyond it, so every time lies before it.
+inline bool before_end(int64_t t, int64_t end) { return t < end || end == INT64_MAX; }
+
 /// The watermark INT64_MAX is reserved for the end of the input (every window fires, every
 /// buffered row is final). Before that, a source's W = max(time) - bound is at most
 /// INT64_MAX - 1, so a row at INT64_MAX is never late and never made final too soon.

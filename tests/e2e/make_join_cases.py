@@ -1792,9 +1792,13 @@ def limits_windows(name, title, call, windows_of):
     clamp = lambda v: max(I64_MIN, min(I64_MAX, v))  # noqa: E731
     groups = {}
     for i, t in enumerate(times):
-        for start, end in windows_of(t):
+        # windows whose clamped bounds coincide (CUMULATE's ends beyond INT64_MAX) are one
+        clamped = set()
+        for start, end in windows_of(t, times):
             assert start <= t < end
-            g = groups.setdefault((clamp(end), clamp(start)), [0, None, None])
+            clamped.add((clamp(end), clamp(start)))
+        for w in clamped:
+            g = groups.setdefault(w, [0, None, None])
             g[0] += 1
             g[1] = t if g[1] is None else min(g[1], t)
             g[2] = i if g[2] is None else max(g[2], i)
@@ -1824,16 +1828,40 @@ GROUP BY window_start, window_end;
 def case_tumble_int64_limits():
     return limits_windows("tumble_int64_limits", "TUMBLE(1 s) of events at the INT64 limits",
                           "TUMBLE(ev, ts, INTERVAL '1' SECOND)",
-                          lambda t: [(t // SEC * SEC, t // SEC * SEC + SEC)])
+                          lambda t, _: [(t // SEC * SEC, t // SEC * SEC + SEC)])
 
 
 def case_hop_int64_limits():
-    def hop_windows(t):
+    def hop_windows(t, _):
         slide, size = 400 * MS, 1200 * MS
         last = t // slide * slide
         return [(s, s + size) for s in (last - 2 * slide, last - slide, last)]
     return limits_windows("hop_int64_limits", "HOP(400 ms, 1.2 s) of events at the INT64 limits",
                           "HOP(ev, ts, INTERVAL '400' MILLISECOND, INTERVAL '1200' MILLISECOND)", hop_windows)
+
+
+def case_cumulate_int64_limits():
+    def cumulate_windows(t, _):
+        step, size = 400 * MS, 1200 * MS
+        start = t // size * size
+        return [(start, start + k * step) for k in (1, 2, 3) if t < start + k * step]
+    return limits_windows("cumulate_int64_limits", "CUMULATE(400 ms, 1.2 s) of events at the INT64 limits",
+                          "CUMULATE(ev, ts, INTERVAL '400' MILLISECOND, INTERVAL '1200' MILLISECOND)",
+                          cumulate_windows)
+
+
+def case_session_int64_limits():
+    def session_windows(t, times):
+        # the events in time order; a session runs while the next event is < 1 s after the last
+        runs = [[times[0]]]
+        for x in times[1:]:
+            if x - runs[-1][-1] < SEC:
+                runs[-1].append(x)
+            else:
+                runs.append([x])
+        return [(r[0], r[-1] + SEC) for r in runs if t in r]
+    return limits_windows("session_int64_limits", "SESSION(1 s) of events at the INT64 limits",
+                          "SESSION(ev, ts, INTERVAL '1' SECOND)", session_windows)
 
 
 CASES = [case_join_action_frames, case_join_no_key, case_join_stereo_sync, case_join_tumble_downstream,
@@ -1842,7 +1870,8 @@ CASES = [case_join_action_frames, case_join_no_key, case_join_stereo_sync, case_
          case_over_wrist_smoothing, case_over_range_peers, case_over_lag_joints,
          case_join_null_keys, case_join_null_keys_mirrored, case_asof_null_keys, case_wjoin_null_keys,
          case_wjoin_string_keys, case_wjoin_string_aggregates, case_join_left_residual,
-         case_join_int64_limits, case_tumble_int64_limits, case_hop_int64_limits]
+         case_join_int64_limits, case_tumble_int64_limits, case_hop_int64_limits,
+         case_cumulate_int64_limits, case_session_int64_limits]
 
 
 def main():
