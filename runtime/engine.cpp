@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "runtime/io/input_merger.h"
+#include "runtime/scalar/time_math.h"
 
 namespace vlac::rt {
 
@@ -52,7 +53,7 @@ bool Engine::run() {
     s.entry(ctx_, row);
     if (s.time_offset >= 0 && time > s.max_time) {
       s.max_time = time;
-      int64_t w = s.max_time < INT64_MIN + s.bound_ns ? INT64_MIN : s.max_time - s.bound_ns;
+      int64_t w = source_watermark(s.max_time, s.bound_ns);
       if (w > s.watermark) {
         s.watermark = w;
         propagate();

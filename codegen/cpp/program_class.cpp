@@ -432,7 +432,7 @@ class ClassWriter {
     }
     s += "inline void " + name_ + "::accept(int64_t* max_time, int64_t* watermark, int64_t bound, int64_t time) {\n"
          "  if (time <= *max_time) return;\n  *max_time = time;\n"
-         "  int64_t w = time < INT64_MIN + bound ? INT64_MIN : time - bound;\n"
+         "  int64_t w = vlac::rt::source_watermark(time, bound);\n"
          "  if (w > *watermark) {\n    *watermark = w;\n    propagate();\n  }\n}\n\n";
     s += "inline void " + name_ + "::advance_watermark(int64_t w) {\n";
     for (const PhysicalSource& src : plan_.sources) {

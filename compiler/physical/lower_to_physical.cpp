@@ -1,4 +1,5 @@
 // Lowers the logical DAG into sources, fused pipelines, runtime operators and outputs.
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <set>
@@ -29,6 +30,23 @@ rt::RowLayout layout_of(const Schema& schema, bool inline_strings) {
 }
 
 namespace {
+
+/// The key row of a join: one column per key pair, nullable when EITHER side's key is (a NULL
+/// key on one side must stay NULL, never become the other side's zero value, so that it
+/// matches nothing), wide enough for the longer STRING(n) of the two (so that no value is
+/// truncated into equality with a shorter one).
+Schema join_key_schema(const JoinNodeBase& j) {
+  Schema key_schema;
+  for (size_t i = 0; i < j.left_keys.size(); ++i) {
+    ColumnType t = j.left_keys[i]->type;
+    const ColumnType& r = j.right_keys[i]->type;
+    t.nullable = t.nullable || r.nullable;
+    if (t.type.max_bytes != 0 && r.type.max_bytes != 0) t.type.max_bytes = std::max(t.type.max_bytes, r.type.max_bytes);
+    else t.type.max_bytes = 0;
+    key_schema.columns.push_back({"", t});
+  }
+  return key_schema;
+}
 
 /// Where a logical node's rows can be consumed: one or more producers (several for a UNION ALL).
 struct Producer {
@@ -203,9 +221,7 @@ class Lowering {
                                                          : OperatorKind::WindowJoin;
     PhysicalOperator& op = new_operator(n, kind);
     const auto& j = static_cast<const JoinNodeBase&>(n);
-    Schema key_schema;
-    for (const auto& k : j.left_keys) key_schema.columns.push_back({"", k->type});
-    op.key_layout = layout_of(key_schema, options_.inline_strings);
+    op.key_layout = layout_of(join_key_schema(j), options_.inline_strings);
     op.capacities = j.capacities;
     op.hold_back_ns = n.watermark.origin == Watermark::Origin::HeldBack ? n.watermark.hold_back_ns : 0;
     if (n.kind == PlanKind::WindowJoin) op.window = static_cast<const WindowJoinNode&>(n).left_window;

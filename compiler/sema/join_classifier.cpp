@@ -87,8 +87,11 @@ std::optional<TimeBound> time_bound(const ScalarExpr& cmp, int left_columns, con
     out.right_column = a->column;
     if (__builtin_sub_overflow(b->offset, a->offset, &k)) return std::nullopt;
   }
+  // Nanoseconds are integers: d < k is d <= k - 1. A strict bound beyond the INT64 range
+  // (d < INT64_MIN) is not a time bound this join can hold.
+  if ((op == ExprOp::Lt && k == INT64_MIN) || (op == ExprOp::Gt && k == INT64_MAX)) return std::nullopt;
   switch (op) {
-    case ExprOp::Lt: out.upper = k - 1; break;  // nanoseconds are integers
+    case ExprOp::Lt: out.upper = k - 1; break;
     case ExprOp::Le: out.upper = k; break;
     case ExprOp::Gt: out.lower = k + 1; break;
     case ExprOp::Ge: out.lower = k; break;
@@ -307,7 +310,9 @@ PlanNodePtr classify_join(const ast::Join& join, ScalarExprPtr condition, const 
   node->right_keys = std::move(right_keys);
   node->residual = and_all(std::move(residual));
   node->schema = joined_schema(left.plan->schema, right.plan->schema, is_left, true);
-  node->watermark = {Watermark::Origin::HeldBack, 0, std::max(std::abs(*lower), std::abs(*upper))};
+  // How far the output's watermark is held back: the larger |bound|, INT64_MIN's saturated.
+  auto magnitude = [](int64_t v) { return v == INT64_MIN ? INT64_MAX : v < 0 ? -v : v; };
+  node->watermark = {Watermark::Origin::HeldBack, 0, std::max(magnitude(*lower), magnitude(*upper))};
   return node;
 }
 

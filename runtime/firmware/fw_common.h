@@ -13,6 +13,7 @@
 
 #include "runtime/ops/operator_stats.h"
 #include "runtime/ops/window_math.h"
+#include "runtime/scalar/wrapping.h"
 
 namespace vlac::fw {
 
@@ -24,6 +25,8 @@ using rt::WindowMode;
 // ---- integers and window math, shared with the hosted runtime ---------------------------------
 
 using rt::floor_div;
+using rt::sat_add;
+using rt::sat_sub;
 using rt::for_each_window;
 using rt::tumble_start;
 using rt::wrap_add;

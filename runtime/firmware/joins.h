@@ -62,11 +62,15 @@ class JoinCore {
       if (key_buf_[i] != 0) return false;
     return true;
   }
-  void emit(const uint8_t* left, const uint8_t* right) {
+  /// Builds and emits the output row; false (nothing emitted) when the residual condition fails.
+  bool emit(const uint8_t* left, const uint8_t* right) {
     __builtin_memset(out_buf_, 0, kOutSize);
-    if (!K::combine(ctx_, left, right, out_buf_)) return;
+    // The residual condition decides whether a pair matches, never whether a LEFT join's
+    // unmatched row (right = NULLs) is output (as hosted).
+    if (!K::combine(ctx_, left, right, out_buf_) && right) return false;
     ++stats_.rows_out;
     K::emit(ctx_, out_buf_);
+    return true;
   }
   int64_t time_of(int port, const uint8_t* row) const {
     return load_i64(row + (port == 0 ? config_.left_time : config_.right_time));
@@ -135,14 +139,10 @@ class IntervalJoin : public JoinCore<Ctx, K, kKeySize, kOutSize> {
       if (key != kNil) {
         for (uint32_t s = head_[other][key]; s != kNil; s = next_[other][s]) {
           int64_t ot = time_[other][s];
-          int64_t d = port == 0 ? wrap_sub(ot, t) : wrap_sub(t, ot);  // right.time - left.time
-          if (d < config_.lower || d > config_.upper) continue;
-          if (port == 0) {
-            this->emit(row, right_rows_.row(s));
-          } else {
-            this->emit(left_rows_.row(s), row);
-            matched_[s] = 1;
-          }
+          if (!rt::time_diff_within(port == 0 ? t : ot, port == 0 ? ot : t, config_.lower, config_.upper)) continue;
+          // A pair that fails the rest of the ON condition is no match (as hosted).
+          if (!(port == 0 ? this->emit(row, right_rows_.row(s)) : this->emit(left_rows_.row(s), row))) continue;
+          if (port == 1) matched_[s] = 1;
           matched = true;
         }
       }
@@ -190,11 +190,7 @@ class IntervalJoin : public JoinCore<Ctx, K, kKeySize, kOutSize> {
     this->raise_watermarks(w);
     if (moved) purge();
   }
-  int64_t output_watermark(int64_t w) const {
-    if (w == INT64_MAX) return w;
-    if (config_.hold_back >= 0 && w < INT64_MIN + config_.hold_back) return INT64_MIN;
-    return wrap_sub(w, config_.hold_back);
-  }
+  int64_t output_watermark(int64_t w) const { return rt::held_back_watermark(w, config_.hold_back); }
 
  private:
   struct Held {
@@ -208,9 +204,10 @@ class IntervalJoin : public JoinCore<Ctx, K, kKeySize, kOutSize> {
   bool can_match_later(int port, int64_t t) const {
     // Later rows of the other side have time >= its watermark. A left row at t matches right
     // rows up to t + upper; a right row at s matches left rows down to s - lower.
-    int64_t reach;  // the other side's latest time this row can still match
-    if (port == 0) return __builtin_add_overflow(t, config_.upper, &reach) || reach >= watermark_[1];
-    return __builtin_sub_overflow(t, config_.lower, &reach) || reach >= watermark_[0];
+    // Both computed exactly; at the end of the input nothing can match any more (as hosted).
+    if (watermark_[1 - port] == rt::kEndOfInput) return false;
+    if (port == 0) return rt::shifted_at_least(t, config_.upper, watermark_[1]);
+    return rt::shifted_back_at_least(t, config_.lower, watermark_[0]);
   }
 
   void purge() {
@@ -362,7 +359,7 @@ class AsofJoin : public JoinCore<Ctx, K, kKeySize, kOutSize> {
   void release(int64_t upto) {
     // Left rows leave in time order (ties by arrival) once no earlier left row and no right row
     // at or before their time can still come: time < min(W_left, W_right).
-    while (!pending_.empty() && pending_.top().time < upto) {
+    while (!pending_.empty() && (pending_.top().time < upto || upto == rt::kEndOfInput)) {
       auto item = pending_.pop();
       const uint8_t* left = left_rows_.row(item.slot);
       const uint8_t* right = nullptr;
@@ -475,7 +472,7 @@ class WindowJoin : public JoinCore<Ctx, K, kKeySize, kOutSize> {
             any = true;
           }
         }
-      if (!any || end == INT64_MAX || end > fire) break;
+      if (!any || end > fire) break;  // an end of INT64_MAX fires at the end of the input
       for (size_t i = 0; i < count_[0]; ++i) {
         const Meta& l = meta_[0][order_[0][i]];
         if (l.end != end || l.start != start) continue;

@@ -159,7 +159,7 @@ class WindowAggregate {
   }
 
   void push_session(const uint8_t* row, int64_t t, int64_t seq) {
-    const int64_t end = config_.gap >= 0 && t > INT64_MAX - config_.gap ? INT64_MAX : wrap_add(t, config_.gap);
+    const int64_t end = sat_add(t, config_.gap);  // clamped, as hosted
     bool inserted;
     uint32_t k = state_.session.keys.find_or_insert(key_buf_, &inserted);
     if (k == KeyTable<kKeySize, kMaxKeys>::kNone) {
@@ -171,7 +171,7 @@ class WindowAggregate {
     // Sessions [start, end) that the new event's [t, t + gap) overlaps merge with it.
     size_t first = n;
     for (size_t i = 0; i < n; ++i)
-      if (open[i].start < end && t < open[i].end) {
+      if (overlaps(open[i], t, end)) {
         first = i;
         break;
       }
@@ -198,7 +198,7 @@ class WindowAggregate {
     // The other hits, from the last back (as hosted), merge into the first and leave.
     for (size_t h = n; h-- > first + 1;) {
       Session& other = open[h];
-      if (!(other.start < end && t < other.end)) continue;
+      if (!overlaps(other, t, end)) continue;
       K::merge(ctx_, into.acc, other.acc);
       into.start = min64(into.start, other.start);
       into.end = max64(into.end, other.end);
@@ -206,6 +206,11 @@ class WindowAggregate {
       erase_session(open, n, h);
     }
     K::update(ctx_, into.acc, row, t, seq);
+  }
+
+  /// Whether an event's [t, end) overlaps the session (ends clamped at INT64_MAX, as hosted).
+  static bool overlaps(const Session& s, int64_t t, int64_t end) {
+    return rt::before_end(s.start, end) && rt::before_end(t, s.end);
   }
 
   /// Removes open[at] of the n open sessions, keeping the others' order.

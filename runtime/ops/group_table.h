@@ -49,6 +49,33 @@ class GroupTable {
     }
   }
 
+  /// Whether two key rows hold the same key: STRING fields by their bytes (not where they are).
+  bool equal(const uint8_t* a, const uint8_t* b) const {
+    if (!has_strings_ && key_layout_->size <= 16) {
+      // Constant-size loads (layout sizes are multiples of 8) compile to plain moves.
+      uint64_t x0, y0, x1 = 0, y1 = 0;
+      std::memcpy(&x0, a, 8);
+      std::memcpy(&y0, b, 8);
+      if (key_layout_->size == 16) {
+        std::memcpy(&x1, a + 8, 8);
+        std::memcpy(&y1, b + 8, 8);
+      }
+      return x0 == y0 && x1 == y1;
+    }
+    if (!has_strings_) return std::memcmp(a, b, key_layout_->size) == 0;
+    if (std::memcmp(a, b, key_layout_->null_bytes) != 0) return false;
+    for (const Field& f : key_layout_->fields) {
+      if (is_null(a, f)) continue;
+      if (f.type == FieldType::String) {
+        StringRef x = get<StringRef>(a, f), y = get<StringRef>(b, f);
+        if (x.size != y.size || (x.size && std::memcmp(x.data, y.data, x.size) != 0)) return false;
+      } else if (std::memcmp(a + f.offset, b + f.offset, field_size(f.type)) != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
  private:
   uint64_t hash(const uint8_t* key) const {
     uint64_t h = 1469598103934665603ull;
@@ -80,32 +107,6 @@ class GroupTable {
       }
     }
     return h ^ (h >> 29);
-  }
-
-  bool equal(const uint8_t* a, const uint8_t* b) const {
-    if (!has_strings_ && key_layout_->size <= 16) {
-      // Constant-size loads (layout sizes are multiples of 8) compile to plain moves.
-      uint64_t x0, y0, x1 = 0, y1 = 0;
-      std::memcpy(&x0, a, 8);
-      std::memcpy(&y0, b, 8);
-      if (key_layout_->size == 16) {
-        std::memcpy(&x1, a + 8, 8);
-        std::memcpy(&y1, b + 8, 8);
-      }
-      return x0 == y0 && x1 == y1;
-    }
-    if (!has_strings_) return std::memcmp(a, b, key_layout_->size) == 0;
-    if (std::memcmp(a, b, key_layout_->null_bytes) != 0) return false;
-    for (const Field& f : key_layout_->fields) {
-      if (is_null(a, f)) continue;
-      if (f.type == FieldType::String) {
-        StringRef x = get<StringRef>(a, f), y = get<StringRef>(b, f);
-        if (x.size != y.size || (x.size && std::memcmp(x.data, y.data, x.size) != 0)) return false;
-      } else if (std::memcmp(a + f.offset, b + f.offset, field_size(f.type)) != 0) {
-        return false;
-      }
-    }
-    return true;
   }
 
   void own_strings(uint8_t* key) {

@@ -1,5 +1,7 @@
 #include "runtime/ops/joins.h"
 
+#include "runtime/scalar/time_math.h"
+
 #include <algorithm>
 #include <functional>
 #include <cstring>
@@ -22,11 +24,14 @@ bool JoinBase::key_of(int port, const uint8_t* row) {
   return true;
 }
 
-void JoinBase::emit(const uint8_t* left, const uint8_t* right) {
+bool JoinBase::emit(const uint8_t* left, const uint8_t* right) {
   std::memset(out_buf_.data(), 0, out_buf_.size());
-  if (!kernels_.combine(ctx_, left, right, out_buf_.data())) return;
+  // The residual condition is part of ON: it decides whether a pair matches, never whether a
+  // LEFT join's unmatched row (right = NULLs, where it would be NULL or false) is output.
+  if (!kernels_.combine(ctx_, left, right, out_buf_.data()) && right) return false;
   ++stats_.rows_out;
   kernels_.emit(ctx_, out_buf_.data());
+  return true;
 }
 
 int64_t JoinBase::time_of(int port, const uint8_t* row) const {
@@ -59,9 +64,10 @@ IntervalJoinOp::IntervalJoinOp(ExecContext* ctx, const JoinConfig& config, const
 bool IntervalJoinOp::can_match_later(int port, int64_t t) const {
   // Later rows of the other side have time >= its watermark. A left row at t matches right
   // rows up to t + upper; a right row at s matches left rows down to s - lower.
-  int64_t reach;  // the other side's latest time this row can still match
-  if (port == 0) return __builtin_add_overflow(t, config_.upper, &reach) || reach >= watermark_[1];
-  return __builtin_sub_overflow(t, config_.lower, &reach) || reach >= watermark_[0];
+  // Both computed exactly; at the end of the input nothing can match any more.
+  if (watermark_[1 - port] == kEndOfInput) return false;
+  if (port == 0) return shifted_at_least(t, config_.upper, watermark_[1]);
+  return shifted_back_at_least(t, config_.lower, watermark_[0]);
 }
 
 void IntervalJoinOp::push(int port, const uint8_t* row) {
@@ -76,15 +82,12 @@ void IntervalJoinOp::push(int port, const uint8_t* row) {
     for (auto& side : by_key_) side.resize(keys_.size());
     int other = 1 - port;
     for (const auto& [ot, slot] : by_key_[other][key]) {
-      int64_t d = port == 0 ? ot - t : t - ot;  // right.time - left.time
-      if (d < config_.lower || d > config_.upper) continue;
+      if (!time_diff_within(port == 0 ? t : ot, port == 0 ? ot : t, config_.lower, config_.upper)) continue;
+      // A pair that fails the rest of the ON condition is no match (a LEFT join's left row
+      // stays unmatched).
       const uint8_t* o = rows_[other]->row(slot);
-      if (port == 0) {
-        emit(row, o);
-      } else {
-        emit(o, row);
-        matched_[slot] = 1;
-      }
+      if (!(port == 0 ? emit(row, o) : emit(o, row))) continue;
+      if (port == 1) matched_[slot] = 1;
       matched = true;
     }
   }
@@ -184,7 +187,7 @@ void AsofJoinOp::push(int port, const uint8_t* row) {
 void AsofJoinOp::release(int64_t upto) {
   // Left rows leave in time order (ties by arrival) once no earlier left row and no right row
   // at or before their time can still come: time < min(W_left, W_right).
-  while (!pending_.empty() && std::get<0>(pending_.front()) < upto) {
+  while (!pending_.empty() && (std::get<0>(pending_.front()) < upto || upto == kEndOfInput)) {
     std::pop_heap(pending_.begin(), pending_.end(), std::greater<>());
     auto [t, seq, slot] = pending_.back();
     pending_.pop_back();
@@ -258,16 +261,17 @@ void WindowJoinOp::advance_ports(const int64_t* w, int) {
   // Windows fire in (end, start) order; per window, left rows in arrival order, each with its
   // right matches in arrival order.
   while (true) {
-    std::pair<int64_t, int64_t> next{INT64_MAX, INT64_MAX};
+    const std::pair<int64_t, int64_t>* next = nullptr;  // (end, start); an end may be INT64_MAX
     for (auto& side : windows_)
-      if (!side.empty()) next = std::min(next, side.begin()->first);
-    if (next.first == INT64_MAX || next.first > fire) break;
+      if (!side.empty() && (!next || side.begin()->first < *next)) next = &side.begin()->first;
+    if (!next || next->first > fire) break;
+    const std::pair<int64_t, int64_t> window = *next;
     std::vector<uint32_t> left, right;
-    if (auto it = windows_[0].find(next); it != windows_[0].end()) {
+    if (auto it = windows_[0].find(window); it != windows_[0].end()) {
       left = std::move(it->second);
       windows_[0].erase(it);
     }
-    if (auto it = windows_[1].find(next); it != windows_[1].end()) {
+    if (auto it = windows_[1].find(window); it != windows_[1].end()) {
       right = std::move(it->second);
       windows_[1].erase(it);
     }
@@ -282,7 +286,7 @@ void WindowJoinOp::advance_ports(const int64_t* w, int) {
       bool has_key = key_of(0, l);
       bool matched = false;
       for (size_t r = 0; has_key && r < right.size(); ++r) {
-        if (!right_has_key[r] || right_keys[r] != key_buf_) continue;
+        if (!right_has_key[r] || !keys_.equal(right_keys[r].data(), key_buf_.data())) continue;
         emit(l, rows_[1].row(right[r]));
         matched = true;
       }

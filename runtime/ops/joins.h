@@ -14,13 +14,15 @@
 #include "runtime/ops/group_table.h"
 #include "runtime/ops/operator.h"
 #include "runtime/ops/row_store.h"
+#include "runtime/scalar/time_math.h"
 
 namespace vlac::rt {
 
 struct JoinKernels {
   void (*left_key)(ExecContext* ctx, const uint8_t* row, uint8_t* key);
   void (*right_key)(ExecContext* ctx, const uint8_t* row, uint8_t* key);
-  /// Writes left ++ right (right may be null: NULLs) to `out`; 0 when a residual condition fails.
+  /// Writes left ++ right (right may be null: NULLs) to `out`; 0 when a residual condition fails
+  /// (ignored for right = null: an unmatched LEFT row is output whatever the residual says).
   int32_t (*combine)(ExecContext* ctx, const uint8_t* left, const uint8_t* right, uint8_t* out);
   void (*emit)(ExecContext* ctx, const uint8_t* row);
 };
@@ -49,7 +51,8 @@ class JoinBase : public StatefulOperator {
   /// Computes the key of a row of `port` into key_buf_; false when a key column is NULL
   /// (NULL keys never match).
   bool key_of(int port, const uint8_t* row);
-  void emit(const uint8_t* left, const uint8_t* right);
+  /// Builds and emits the output row; false (nothing emitted) when the residual condition fails.
+  bool emit(const uint8_t* left, const uint8_t* right);
   int64_t time_of(int port, const uint8_t* row) const;
   /// Counts an arriving row; false (and counted late) when it is behind its side's watermark.
   bool admit(int port, const uint8_t* row, int64_t* time);
@@ -71,9 +74,7 @@ class IntervalJoinOp final : public JoinBase {
   IntervalJoinOp(ExecContext* ctx, const JoinConfig& config, const JoinKernels& kernels);
   void push(int port, const uint8_t* row);
   void advance_ports(const int64_t* w, int ports) override;
-  int64_t output_watermark(int64_t w) const override {
-    return w == INT64_MAX ? w : (w < INT64_MIN + config_.hold_back ? INT64_MIN : w - config_.hold_back);
-  }
+  int64_t output_watermark(int64_t w) const override { return held_back_watermark(w, config_.hold_back); }
 
  private:
   struct Held {

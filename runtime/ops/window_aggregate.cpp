@@ -63,7 +63,7 @@ void WindowAggregateOp::push_windowed(const uint8_t* row, int64_t t, int64_t seq
 }
 
 void WindowAggregateOp::push_session(const uint8_t* row, int64_t t, int64_t seq) {
-  const int64_t end = t > INT64_MAX - config_.gap ? INT64_MAX : t + config_.gap;
+  const int64_t end = sat_add(t, config_.gap);  // clamped: a session ending at INT64_MAX fires at the end
   bool inserted;
   uint32_t k = session_keys_->find_or_insert(key_buf_.data(), config_.max_keys, &inserted);
   if (k == UINT32_MAX) {
@@ -75,7 +75,7 @@ void WindowAggregateOp::push_session(const uint8_t* row, int64_t t, int64_t seq)
   // Sessions [start, end) that the new event's [t, t + gap) overlaps merge with it.
   std::vector<size_t> hits;
   for (size_t i = 0; i < open.size(); ++i)
-    if (open[i].start < end && t < open[i].end) hits.push_back(i);
+    if (before_end(open[i].start, end) && before_end(t, open[i].end)) hits.push_back(i);
   if (hits.empty()) {
     if (end <= watermark_) {  // its own session would already have fired
       ++stats_.late_dropped;
@@ -179,7 +179,7 @@ void WindowAssignOp::push(const uint8_t* row) {
   // The output row is the input row (same leading layout) followed by the window columns.
   std::memcpy(out_.data(), row, in_size_ < out_.size() ? in_size_ : out_.size());
   for_each_window(static_cast<int>(mode_), t, size_, slide_, offset_, [&](int64_t start, int64_t end) {
-    int64_t time = end - 1;
+    int64_t time = end - 1;  // end > t >= INT64_MIN: no overflow
     std::memcpy(out_.data() + window_start_offset_, &start, 8);
     std::memcpy(out_.data() + window_start_offset_ + 8, &end, 8);
     std::memcpy(out_.data() + window_start_offset_ + 16, &time, 8);

@@ -1,11 +1,13 @@
 #pragma once
 // Which windows an event belongs to (LANGUAGE.md §5), aligned to the epoch plus an offset.
-// Header-only and allocation-free: shared by the hosted and the firmware runtime. Time
-// arithmetic wraps instead of overflowing, so extreme times are never undefined behaviour.
+// Header-only and allocation-free: shared by the hosted and the firmware runtime. Windows are
+// computed relative to the event's own time, so nothing overflows; a window whose start or end
+// lies beyond the INT64 range is clamped to INT64_MIN or INT64_MAX (docs/decisions.md): the
+// event still belongs to it, and an end of INT64_MAX fires at the end of the input.
 
 #include <cstdint>
 
-#include "runtime/scalar/wrapping.h"
+#include "runtime/scalar/time_math.h"
 
 namespace vlac::rt {
 
@@ -13,44 +15,50 @@ namespace vlac::rt {
 /// kinds 0, 1 and 2. EndOfInput: a GROUP BY without a window, one window fired at the end.
 enum class WindowMode { Tumble = 0, Hop = 1, Cumulate = 2, Session = 3, EndOfInput = 4 };
 
-/// floor(a / b) for b > 0, correct for negative a.
-inline int64_t floor_div(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  return (a % b != 0 && a < 0) ? q - 1 : q;
+/// How far t lies after the start of its TUMBLE window of `size` (aligned to the epoch plus
+/// `offset`): (t - offset) mod size, in [0, size), computed without overflow.
+inline int64_t window_phase(int64_t t, int64_t size, int64_t offset) {
+  int64_t r = floor_mod(t, size) - floor_mod(offset, size);
+  return r < 0 ? r + size : r;
 }
 
-/// The start of the TUMBLE window of `size` (and HOP's or CUMULATE's alignment) holding t.
+/// The start of the TUMBLE window of `size` holding t, clamped to INT64_MIN.
 inline int64_t tumble_start(int64_t t, int64_t size, int64_t offset) {
-  return wrap_add(wrap_mul(floor_div(wrap_sub(t, offset), size), size), offset);
+  return sat_sub(t, window_phase(t, size, offset));
 }
 
 /// Calls f(start, end) for every window of kind `kind` that contains t, in increasing end order.
 ///   kind 0 TUMBLE(size), 1 HOP(slide, size), 2 CUMULATE(step = slide, max = size).
-/// A size (or, for HOP and CUMULATE, a slide) that is not positive gives no windows. The loops
-/// count windows instead of comparing times, so they end even where times wrap.
+/// A size (or, for HOP and CUMULATE, a slide) that is not positive gives no windows. Each
+/// window is found by its distance back to its start and ahead to its end (both within
+/// [0, size]), so membership is exact; start and end are then clamped to the INT64 range, and
+/// windows whose clamped bounds coincide (CUMULATE's ends beyond INT64_MAX) are one window.
 template <typename F>
 inline void for_each_window(int kind, int64_t t, int64_t size, int64_t slide, int64_t offset, F&& f) {
   if (size <= 0) return;
   if (kind == 0) {
-    int64_t s = tumble_start(t, size, offset);
-    f(s, wrap_add(s, size));
+    int64_t back = window_phase(t, size, offset);
+    f(sat_sub(t, back), sat_add(t, size - back));
   } else if (kind == 1) {
     if (slide <= 0 || size < slide) return;
-    // Windows [k*slide + offset, +size) containing t: the latest start is at or before t.
-    int64_t last = tumble_start(t, slide, offset);
-    int64_t first = wrap_add(wrap_sub(last, size), slide);
-    int64_t n = (size - slide) / slide + 1;
-    for (int64_t k = 0; k < n; ++k) {
-      int64_t s = wrap_add(first, wrap_mul(k, slide));
-      if (t < wrap_add(s, size)) f(s, wrap_add(s, size));
+    // Windows [k*slide + offset, +size): the latest start is `phase` before t, the others
+    // whole slides earlier; the earliest first (increasing ends).
+    int64_t phase = window_phase(t, slide, offset);
+    for (int64_t k = (size - 1 - phase) / slide; k >= 0; --k) {
+      int64_t back = phase + k * slide;  // < size: no overflow
+      f(sat_sub(t, back), sat_add(t, size - back));
     }
   } else {
     if (slide <= 0) return;
-    int64_t s = tumble_start(t, size, offset);
+    int64_t back = window_phase(t, size, offset);
     int64_t n = size / slide;
     for (int64_t k = 1; k <= n; ++k) {
-      int64_t e = wrap_add(s, wrap_mul(k, slide));
-      if (t < e) f(s, e);
+      int64_t ahead = k * slide - back;  // k * slide <= size: no overflow
+      if (ahead <= 0) continue;
+      int64_t end = sat_add(t, ahead);
+      f(sat_sub(t, back), end);
+      // The longer windows of this start end beyond INT64_MAX too: clamped, they are this one.
+      if (end == INT64_MAX) break;
     }
   }
 }

@@ -113,8 +113,9 @@ def _items_append(items, state, rows, w):
         items.append(("wm", w))
 
 
-def interval_join(c, tr, a, b, akeys, bkeys, lo, hi):
-    """`b.ts BETWEEN a.ts + lo AND a.ts + hi` (lo, hi in ns, inclusive) and a.akeys = b.bkeys.
+def interval_join(c, tr, a, b, akeys, bkeys, lo, hi, left=False, residual=None):
+    """`b.ts BETWEEN a.ts + lo AND a.ts + hi` (lo, hi in ns, inclusive) and a.akeys = b.bkeys,
+    and `residual(a_seq, b_seq)` (the rest of the ON condition) when given.
 
     Row by row: a row behind its own side's W is late; otherwise it meets the buffered rows of
     the other side (in their arrival order) and each match is emitted now; then it is buffered.
@@ -122,11 +123,19 @@ def interval_join(c, tr, a, b, akeys, bkeys, lo, hi):
     impossible: an a row can still meet a future b row (b.ts >= W_b) only while a.ts + hi >= W_b,
     a b row a future a row (a.ts >= W_a) only while b.ts - lo >= W_a.
 
+    LEFT (`left`): an a row that met no b row satisfying the whole ON comes out with NULLs
+    (b_seq None) when it is purged, or at the end of the input (Flink's rule); the caller
+    gives a rows in time order, so purging in arrival order and by time agree.
+
     The output's event time is a.ts; its watermark is held back to min(W_a, W_b - hi) (the
     earliest a.ts a future pair can have); naive_items forward min(W_a, W_b) instead."""
     run = JoinRun()
     buf = {a.name: [], b.name: []}
     st, nst = [-INF], [-INF]
+    matched = set()
+    if left:
+        a_ts = [tr.ts[q] for q in range(tr.n) if tr.src[q] == a.name]
+        assert a_ts == sorted(a_ts), "a LEFT case gives its left rows in time order"
     for seq, (s, row) in enumerate(c.arrivals):
         rows = []
         if s is a or s is b:
@@ -142,10 +151,18 @@ def interval_join(c, tr, a, b, akeys, bkeys, lo, hi):
                     at, bt = (t, ot) if s is a else (ot, t)
                     if at + lo <= bt <= at + hi:
                         pair = (seq, oseq) if s is a else (oseq, seq)
+                        if residual and not residual(*pair):
+                            continue
                         rows.append(("row", len(run.out), at))
                         run.out.append(pair)
+                        matched.add(pair[0])
                 buf[s.name].append((seq, t, key))
         wa, wb = tr.w_after[seq][a.name], tr.w_after[seq][b.name]
+        wb_purge = INF if seq == tr.n - 1 else wb  # the end of the input purges everything
+        for r in buf[a.name]:
+            if left and r[1] + hi < wb_purge and r[0] not in matched:
+                rows.append(("row", len(run.out), r[1]))
+                run.out.append((r[0], None))
         buf[a.name] = [r for r in buf[a.name] if r[1] + hi >= wb]
         buf[b.name] = [r for r in buf[b.name] if r[1] - lo >= wa]
         _items_append(run.items, st, rows, min(wa, wb - hi))
@@ -1612,13 +1629,468 @@ SELECT ts, x,
        MAX(x) OVER (ORDER BY ts RANGE BETWEEN INTERVAL '10' NANOSECOND PRECEDING AND CURRENT ROW) AS hi
 FROM s;
 """, sel, vals)
+# ============================================================================================
+# Cases: issue 11 -- NULL and STRING join keys, LEFT joins with a residual, INT64 time limits
+# ============================================================================================
+
+# Join keys of every type. `tool` keys are NOT NULL, `probe` keys nullable; the INT32 key `kl`
+# of `tool` meets an INT64 `kl` of `probe` (a key of mixed types).
+NK_TYPES = [("kb", "BOOL"), ("ki", "INT32"), ("kl", None), ("kf", "FLOAT32"), ("kd", "FLOAT64"),
+            ("kt", "TIMESTAMP"), ("ks", "STRING")]
+NK_ZERO = ["false", "0", "0", "0", "0", iso(0), ""]
+NK_SOME = ["true", "5", "7", "1.5", "2.5", iso(T0), "x"]
+NK_KEYS = [k for k, _ in NK_TYPES]
+NK_ON = " AND ".join("{l}.%s = {r}.%s" % (k, k) for k in NK_KEYS)
+
+
+def nk_ddl(name, not_null, kl_type):
+    cols = ["  ts  TIMESTAMP NOT NULL,"]
+    for k, t in NK_TYPES:
+        cols.append("  %s  %s%s," % (k, t or kl_type, " NOT NULL" if not_null else ""))
+    cols += ["  id  INT32 NOT NULL,", "  WATERMARK FOR ts AS ts - 1s"]
+    return "CREATE STREAM %s (\n%s\n);\n" % (name, "\n".join(cols))
+
+
+NK_DDL = nk_ddl("tool", True, "INT32") + "\n" + nk_ddl("probe", False, "INT64")
+
+
+def null_keys_inputs(c):
+    """`tool` rows (keys NOT NULL) and `probe` rows (keys nullable) within one second: tool 1
+    and 3 hold every key's zero value (false, 0, 0.0, 1970-01-01, ""), tool 2 other values;
+    probe 10 the zero values, probes 11-17 the zero values but one key NULL each (after 10, so
+    that an as-of join would prefer them), probe 18 tool 2's values, probe 19 all NULL."""
+    cols = [("ts", "TIMESTAMP")] + [(k, t or "INT64") for k, t in NK_TYPES] + [("id", "INT32")]
+    tool = c.source("tool", cols, "ts", SEC)
+    probe = c.source("probe", cols, "ts", SEC)
+    S = T0 + 90 * 60 * SEC
+    ms = lambda x: iso(S + x * MS)  # noqa: E731
+    c.write_input(tool, [[ms(50)] + NK_ZERO + ["1"], [ms(60)] + NK_SOME + ["2"], [ms(70)] + NK_ZERO + ["3"]])
+    prows = [[ms(10)] + NK_ZERO + ["10"]]
+    for i in range(len(NK_TYPES)):
+        keys = list(NK_ZERO)
+        keys[i] = None
+        prows.append([ms(20 + i)] + keys + [str(11 + i)])
+    prows += [[ms(30)] + NK_SOME + ["18"], [ms(40)] + [None] * len(NK_TYPES) + ["19"]]
+    c.write_input(probe, prows)
+    c.notes += [
+        "Keys of every type (BOOL, INT32 = INT64, FLOAT32, FLOAT64, TIMESTAMP, STRING): `tool`",
+        "keys NOT NULL, `probe` keys nullable. Tools 1 and 3 hold each key's zero value, tool 2",
+        "others; probe 10 the zero values, probes 11-17 the zero values with one key NULL each,",
+        "probe 18 tool 2's values, probe 19 only NULLs. A NULL key matches nothing (it matched",
+        "the zero value of a NOT NULL key before).",
+    ]
+    return tool, probe
+
+
+def nk_pairs(c, run):
+    ids = [(c.arrivals[x][1]["id"], None if y is None else c.arrivals[y][1]["id"]) for x, y in run.out]
+    return ids
+
+
+def null_keys_interval(name, mirrored):
+    c = JCase(name, "interval join on keys of every type, %s" % (
+        "left keys nullable, right NOT NULL" if mirrored else "left keys NOT NULL, right nullable"))
+    tool, probe = null_keys_inputs(c)
+    db = c.load()
+    tr = Trace(c)
+    no_late_among(tr, range(tr.n))
+    a, b = (probe, tool) if mirrored else (tool, probe)
+    run = interval_join(c, tr, a, b, NK_KEYS, NK_KEYS, -100 * MS, 100 * MS)
+    store_late(db, run.late)
+    al, bl = a.name[0], b.name[0]
+    sel = [("%s.id" % al, "%s_id" % a.name, "INT32"), ("%s.id" % bl, "%s_id" % b.name, "INT32"),
+           ("%s.kl" % bl, "%s_kl" % b.name, "INT64" if b is probe else "INT32")]
+    vals = interval_join_sql(db, a.name, al, b.name, bl, [(k, k) for k in NK_KEYS], -100 * MS, 100 * MS, sel)
+    assert [tuple(v[:2]) for v in vals] == run.out
+    want = [(10, 1), (18, 2), (10, 3)] if mirrored else [(1, 10), (2, 18), (3, 10)]
+    got = nk_pairs(c, run)
+    assert sorted(got) == sorted(want), got
+    return c.finish(NK_DDL + """
+SELECT {a}.id AS {an}_id, {b}.id AS {bn}_id, {b}.kl AS {bn}_kl
+FROM {an} {a}
+JOIN {bn} {b}
+  ON {on}
+ AND {b}.ts BETWEEN {a}.ts - INTERVAL '100' MILLISECOND AND {a}.ts + INTERVAL '100' MILLISECOND;
+""".format(a=al, b=bl, an=a.name, bn=b.name, on=NK_ON.format(l=al, r=bl)), sel, [v[2:] for v in vals])
+
+
+def case_join_null_keys():
+    return null_keys_interval("join_null_keys", False)
+
+
+def case_join_null_keys_mirrored():
+    return null_keys_interval("join_null_keys_mirrored", True)
+
+
+def case_asof_null_keys():
+    c = JCase("asof_null_keys", "LEFT as-of join on keys of every type, left NOT NULL, right nullable")
+    tool, probe = null_keys_inputs(c)
+    db = c.load()
+    tr = Trace(c)
+    run = asof_join(c, tr, tool, probe, NK_KEYS, NK_KEYS, True)
+    store_late(db, run.late)
+    sel = [("t.id", "tool_id", "INT32"), ("p.id", "probe_id", "INT32"), ("p.ks", "probe_ks", "STRING")]
+    vals = asof_join_sql(db, "tool", "t", "probe", "p", [(k, k) for k in NK_KEYS], True, sel)
+    assert [tuple(v[:2]) for v in vals] == run.out
+    # the latest probe at or before each tool with equal keys: 10 (not 11-17, later but NULL)
+    assert nk_pairs(c, run) == [(1, 10), (2, 18), (3, 10)], nk_pairs(c, run)
+    return c.finish(NK_DDL + """
+SELECT t.id AS tool_id, p.id AS probe_id, p.ks AS probe_ks
+FROM tool t
+LEFT ASOF JOIN probe p
+  ON """ + NK_ON.format(l="t", r="p") + """
+ AND t.ts >= p.ts;
+""", sel, [v[2:] for v in vals])
+
+
+def case_wjoin_null_keys():
+    c = JCase("wjoin_null_keys", "window join on keys of every type, left nullable, right NOT NULL")
+    tool, probe = null_keys_inputs(c)
+    db = c.load()
+    tr = Trace(c)
+    run = window_join(c, tr, probe, tool, NK_KEYS, NK_KEYS, SEC)
+    assert not run.late
+    assert nk_pairs(c, run) == [(10, 1), (10, 3), (18, 2)], nk_pairs(c, run)
+    sel = [("p.id", "probe_id", "INT32"), ("t.id", "tool_id", "INT32"), ("t.kt", "tool_kt", "TIMESTAMP")]
+    vals = db.q("SELECT p.seq, t.seq, %s FROM probe p JOIN tool t ON %s ORDER BY p.seq, t.seq" % (
+        ", ".join(e for e, _, _ in sel), NK_ON.format(l="p", r="t")))
+    assert [tuple(v[:2]) for v in vals] == run.out  # one window: left arrival, then right arrival
+    return c.finish(NK_DDL + """
+SELECT p.id AS probe_id, t.id AS tool_id, t.kt AS tool_kt
+FROM TUMBLE(probe, ts, INTERVAL '1' SECOND) p
+JOIN TUMBLE(tool, ts, INTERVAL '1' SECOND) t
+  ON p.window_start = t.window_start AND p.window_end = t.window_end
+ AND """ + NK_ON.format(l="p", r="t") + ";\n", sel, [v[2:] for v in vals])
+
+
+GRIP_COLS = [("ts", "TIMESTAMP"), ("item", "STRING"), ("bin", "STRING"), ("force", "INT32")]
+SCAN_COLS = [("ts", "TIMESTAMP"), ("item", "STRING"), ("bin", "STRING"), ("score", "INT32")]
+ITEMS = ["bolt", "nut", "", None, "washer, M4", "bolt2"]
+BINS = ["A", "", "AB"]
+GRIP_DDL = """
+CREATE STREAM grips (
+  ts     TIMESTAMP NOT NULL,
+  item   STRING,
+  bin    STRING(4) NOT NULL,
+  force  INT32,
+  WATERMARK FOR ts AS ts - 10ms
+);
+
+CREATE STREAM scans (
+  ts     TIMESTAMP NOT NULL,
+  item   STRING(12) NOT NULL,
+  bin    STRING,
+  score  INT32,
+  WATERMARK FOR ts AS ts - 10ms
+);
+"""
+
+
+def string_keys_inputs(c, seed):
+    """Grips and scans of items in bins, in time order, 4 s: items and bins drawn from small
+    sets with the empty string, a comma, a prefix ("bolt"/"bolt2", "A"/"AB") and (grips' item,
+    scans' bin) NULL."""
+    grips = c.source("grips", GRIP_COLS, "ts", 10 * MS)
+    scans = c.source("scans", SCAN_COLS, "ts", 10 * MS)
+    rng = random.Random(seed)
+    S = T0 + 95 * 60 * SEC
+    for src, item_null, bin_null in ((grips, True, False), (scans, False, True)):
+        rows, t = [], S + rng.randint(0, 50) * MS
+        while t < S + 4 * SEC:
+            item = rng.choice(ITEMS if item_null else [i for i in ITEMS if i is not None])
+            b = rng.choice(BINS + [None] if bin_null else BINS)
+            rows.append([iso(t), item, b, str(rng.randint(1, 99))])
+            t += rng.randint(10, 60) * MS
+        c.write_input(src, rows)
+    return grips, scans
+
+
+def case_wjoin_string_keys():
+    c = JCase("wjoin_string_keys", "window join on STRING and STRING(n) keys, nullable and NOT NULL")
+    grips, scans = string_keys_inputs(c, 5101)
+    db = c.load()
+    tr = Trace(c)
+    size = 500 * MS
+    run = window_join(c, tr, grips, scans, ["item", "bin"], ["item", "bin"], size)
+    store_late(db, run.late)
+    for tab in ("grips", "scans"):
+        db.c.execute("CREATE VIEW w_%s AS SELECT *, ts / %d * %d AS window_start, ts / %d * %d + %d AS window_end "
+                     "FROM %s WHERE seq NOT IN late_rows" % (tab, size, size, size, size, size, tab))
+    sel = [("g.window_start", "window_start", "TIMESTAMP"), ("g.item", "item", "STRING"), ("g.bin", "bin", "STRING"),
+           ("g.force", "force", "INT32"), ("s.score", "score", "INT32")]
+    vals = db.q("SELECT g.seq, s.seq, %s FROM w_grips g JOIN w_scans s ON g.window_start = s.window_start "
+                "AND g.window_end = s.window_end AND g.item = s.item AND g.bin = s.bin "
+                "ORDER BY g.window_end, g.window_start, g.seq, s.seq" % ", ".join(e for e, _, _ in sel))
+    assert [tuple(v[:2]) for v in vals] == run.out
+    assert {v[3] for v in vals} >= {"", "bolt", "washer, M4"} and {v[4] for v in vals} >= {"", "A", "AB"}, (
+        sorted({v[3] for v in vals}), sorted({v[4] for v in vals}), len(vals))
+    c.notes += [
+        "Grips (item STRING nullable, bin STRING(4) NOT NULL) and scans (item STRING(12) NOT",
+        "NULL, bin STRING nullable) of 4 s, TUMBLE(500 ms): a grip meets the scans of its",
+        "window with the same item and bin, compared by value (\"\", prefixes, a comma; NULL",
+        "matches nothing). Before the fix only empty strings matched.",
+    ]
+    return c.finish(GRIP_DDL + """
+SELECT g.window_start, g.item, g.bin, g.force, s.score
+FROM TUMBLE(grips, ts, INTERVAL '500' MILLISECOND) g
+JOIN TUMBLE(scans, ts, INTERVAL '500' MILLISECOND) s
+  ON g.window_start = s.window_start AND g.window_end = s.window_end
+ AND g.item = s.item AND g.bin = s.bin;
+""", sel, [v[2:] for v in vals])
+
+
+def case_wjoin_string_aggregates():
+    c = JCase("wjoin_string_aggregates", "window join of two windowed aggregates grouped by a STRING key")
+    grips, scans = string_keys_inputs(c, 5202)
+    db = c.load()
+    size = 500 * MS
+    # Both aggregates see their rows in time order (no late rows), so each emits a window's
+    # groups when the window fires, in first-appearance order, and the join fires it at the
+    # same watermark: per window, left groups in that order, each with its right match.
+    out = []
+    for tab, agg in (("grips", "SUM(force)"), ("scans", "MAX(score)")):
+        db.c.execute("CREATE VIEW a_%s AS SELECT item, ts / %d * %d AS window_start, COUNT(*) AS n, %s AS v, "
+                     "MIN(seq) AS first_seq FROM %s GROUP BY item, window_start" % (tab, size, size, agg, tab))
+    sel = [("g.window_start", "window_start", "TIMESTAMP"), ("g.item", "item", "STRING"), ("g.n", "grips", "INT64"),
+           ("g.v", "total_force", "INT64"), ("s.n", "scans", "INT64"), ("s.v", "best_score", "INT32")]
+    vals = db.q("SELECT %s FROM a_grips g JOIN a_scans s ON g.window_start = s.window_start AND g.item = s.item "
+                "ORDER BY g.window_start, g.first_seq" % ", ".join(e for e, _, _ in sel))
+    tr = Trace(c)
+    no_late_among(tr, range(tr.n))
+    assert "" in {v[1] for v in vals} and len(vals) >= 10
+    out = vals
+    c.notes += [
+        "Grips and scans of 4 s (no late rows) counted per item and TUMBLE(500 ms) on each",
+        "side (the Flink form); the join pairs equal items of the same window, compared by value",
+        "(\"\", a prefix, a comma; the NULL item group meets nothing).",
+    ]
+    return c.finish(GRIP_DDL + """
+SELECT g.window_start, g.item, g.grips, g.total_force, s.scans, s.best_score
+FROM (SELECT item, window_start, window_end, COUNT(*) AS grips, SUM(force) AS total_force
+      FROM TUMBLE(grips, ts, INTERVAL '500' MILLISECOND)
+      GROUP BY item, window_start, window_end) g
+JOIN (SELECT item, window_start, window_end, COUNT(*) AS scans, MAX(score) AS best_score
+      FROM TUMBLE(scans, ts, INTERVAL '500' MILLISECOND)
+      GROUP BY item, window_start, window_end) s
+  ON g.window_start = s.window_start AND g.window_end = s.window_end AND g.item = s.item;
+""", sel, out)
+
+
+def case_join_left_residual():
+    c = JCase("join_left_residual", "LEFT interval join with a residual condition (a.force > b.limit)")
+    cols_a = [("ts", "TIMESTAMP"), ("robot_id", "INT32"), ("force", "INT32")]
+    cols_b = [("ts", "TIMESTAMP"), ("robot_id", "INT32"), ("limit_n", "INT32")]
+    a = c.source("pushes", cols_a, "ts", 5 * MS)
+    b = c.source("limits", cols_b, "ts", 20 * MS)
+    rng = random.Random(5303)
+    S = T0 + 97 * 60 * SEC
+    arows, t = [], S
+    while t < S + 3 * SEC:
+        arows.append([iso(t), rng.choice(["1", "2", None]), str(rng.randint(0, 60))])
+        t += rng.randint(15, 90) * MS
+    brecs = []
+    for _ in range(45):
+        bt = S + rng.randint(0, 3000) * MS
+        brecs.append([bt + rng.randint(0, 15) * MS, bt, [iso(bt), rng.choice(["1", "2"]), str(rng.randint(10, 50))]])
+    c.write_input(a, arows)
+    c.write_input(b, by_arrival(brecs))
+    db = c.load()
+    tr = Trace(c)
+    row = lambda q: c.arrivals[q][1]  # noqa: E731
+    run = interval_join(c, tr, a, b, ["robot_id"], ["robot_id"], -50 * MS, 50 * MS, left=True,
+                        residual=lambda x, y: row(x)["force"] > row(y)["limit_n"])
+    store_late(db, run.late)
+    sel = [("p.ts", "ts", "TIMESTAMP"), ("p.robot_id", "robot_id", "INT32"), ("p.force", "force", "INT32"),
+           ("l.limit_n", "limit_n", "INT32"), ("l.ts", "limit_ts", "TIMESTAMP")]
+    sql = db.q("SELECT p.seq, l.seq, %s FROM pushes p LEFT JOIN limits l ON p.robot_id = l.robot_id "
+               "AND l.ts BETWEEN p.ts - %d AND p.ts + %d AND p.force > l.limit_n AND l.seq NOT IN late_rows "
+               "WHERE p.seq NOT IN late_rows" % (", ".join(e for e, _, _ in sel), 50 * MS, 50 * MS))
+    assert sorted(run.out, key=str) == sorted(((v[0], v[1]) for v in sql), key=str)
+    by_pair = {(v[0], v[1]): v[2:] for v in sql}
+    unmatched = [x for x, y in run.out if y is None]
+    # rows unmatched although some pair met keys and time (the residual failed them all)
+    tried = [x for x in unmatched if any(row(x)["robot_id"] is not None and row(x)["robot_id"] == row(y)["robot_id"]
+                                         and abs(tr.ts[y] - tr.ts[x]) <= 50 * MS for y in range(tr.n)
+                                         if tr.src[y] == "limits" and y not in run.late)]
+    assert len(tried) >= 5 and len(unmatched) > len(tried), (len(tried), len(unmatched))
+    c.notes += [
+        "Pushes (in time order, bound 5 ms; some robot_id NULL) LEFT JOIN force limits (bound",
+        "20 ms, disordered) of the same robot within 50 ms, AND p.force > l.limit_n: a push is",
+        "unmatched when no limit satisfies the whole ON (%d pushes met only pairs that fail the" % len(tried),
+        "residual) and comes out with NULLs when it is purged (Flink), in arrival order.",
+    ]
+    return c.finish("""
+CREATE STREAM pushes (
+  ts        TIMESTAMP NOT NULL,
+  robot_id  INT32,
+  force     INT32 NOT NULL,
+  WATERMARK FOR ts AS ts - 5ms
+);
+
+CREATE STREAM limits (
+  ts        TIMESTAMP NOT NULL,
+  robot_id  INT32 NOT NULL,
+  limit_n   INT32 NOT NULL,
+  WATERMARK FOR ts AS ts - 20ms
+);
+
+SELECT p.ts, p.robot_id, p.force, l.limit_n, l.ts AS limit_ts
+FROM pushes p
+LEFT JOIN limits l
+  ON p.robot_id = l.robot_id AND p.force > l.limit_n
+ AND l.ts BETWEEN p.ts - INTERVAL '50' MILLISECOND AND p.ts + INTERVAL '50' MILLISECOND;
+""", sel, [by_pair[p] for p in run.out])
+
+
+I64_MIN, I64_MAX = -(1 << 63), (1 << 63) - 1
+
+
+def case_join_int64_limits():
+    c = JCase("join_int64_limits", "LEFT interval join of times at the INT64 limits (no wrapping)")
+    c.ts_mode = "ns"
+    cols = [("ts", "TIMESTAMP"), ("k", "INT32"), ("id", "INT32")]
+    a = c.source("early", cols, "ts", 1)
+    b = c.source("late_side", cols, "ts", 1)
+    c.write_input(a, [[str(I64_MIN), "1", "1"], [str(I64_MIN + 3), "2", "2"], [str(I64_MAX - 1), "1", "3"],
+                      [str(I64_MAX), "9", "4"]])
+    c.write_input(b, [[str(I64_MIN + 1), "1", "11"], [str(I64_MAX), "1", "13"]])
+    db = c.load()
+    tr = Trace(c)
+    run = interval_join(c, tr, a, b, ["k"], ["k"], -1, 1, left=True)
+    ids = nk_pairs(c, run)
+    # By hand, exactly: 11 is 1 ns after 1, 13 1 ns after 3: pairs. 1 and 13 (both key 1) are
+    # 2^64 - 1 ns apart, and 1 is still held when 13 arrives (W_late_side is INT64_MIN until
+    # then): their difference wrapped to -1, a pair. 2 (key 2) has no partner: NULLs once 13
+    # moves W_late_side past its reach; 4 (key 9, at INT64_MAX) at the end of the input.
+    assert ids == [(1, 11), (3, 13), (2, None), (4, None)], ids
+    sel = [("a.ts", "ts", "TIMESTAMP"), ("a.id", "id", "INT32"), ("b.id", "b_id", "INT32"), ("b.ts", "b_ts", "TIMESTAMP")]
+    rows = []
+    for x, y in run.out:
+        ra = c.arrivals[x][1]
+        rb = c.arrivals[y][1] if y is not None else None
+        rows.append((ra["ts"], ra["id"], rb and rb["id"], rb and rb["ts"]))
+    c.notes += [
+        "Rows at INT64_MIN, INT64_MIN + 3, INT64_MAX - 1 and INT64_MAX (bound 1 ns), 1 ns bounds:",
+        "pairs only 1 ns apart, never INT64_MIN with INT64_MAX (whose difference wrapped to -1);",
+        "the unmatched left rows, one at INT64_MAX, come out with NULLs at the end of the input.",
+    ]
+    return c.finish("""
+CREATE STREAM early (
+  ts  TIMESTAMP NOT NULL,
+  k   INT32,
+  id  INT32,
+  WATERMARK FOR ts AS ts - 1ns
+);
+
+CREATE STREAM late_side (
+  ts  TIMESTAMP NOT NULL,
+  k   INT32,
+  id  INT32,
+  WATERMARK FOR ts AS ts - 1ns
+);
+
+SELECT a.ts, a.id, b.id AS b_id, b.ts AS b_ts
+FROM early a
+LEFT JOIN late_side b
+  ON a.k = b.k AND b.ts BETWEEN a.ts - INTERVAL '1' NANOSECOND AND a.ts + INTERVAL '1' NANOSECOND;
+""", sel, rows)
+
+
+def limits_windows(name, title, call, windows_of):
+    """A windowed COUNT/MIN over events at and near the INT64 limits; windows_of(t) gives the
+    exact windows holding t (Python integers), clamped here to the INT64 range
+    (docs/decisions.md): a window fires at the end of the input when its end is INT64_MAX."""
+    c = JCase(name, title)
+    c.ts_mode = "ns"
+    src = c.source("ev", [("ts", "TIMESTAMP"), ("v", "INT32")], "ts", 1)
+    times = [I64_MIN, I64_MIN + 1, I64_MIN + 854775807, I64_MIN + 854775808, -1, 0,
+             I64_MAX - 854775807, I64_MAX - 1, I64_MAX]
+    c.write_input(src, [[str(t), str(i)] for i, t in enumerate(times)])
+    c.load()
+    clamp = lambda v: max(I64_MIN, min(I64_MAX, v))  # noqa: E731
+    groups = {}
+    for i, t in enumerate(times):
+        # windows whose clamped bounds coincide (CUMULATE's ends beyond INT64_MAX) are one
+        clamped = set()
+        for start, end in windows_of(t, times):
+            assert start <= t < end
+            clamped.add((clamp(end), clamp(start)))
+        for w in clamped:
+            g = groups.setdefault(w, [0, None, None])
+            g[0] += 1
+            g[1] = t if g[1] is None else min(g[1], t)
+            g[2] = i if g[2] is None else max(g[2], i)
+    rows = [(start, end, n, mn, mx) for (end, start), (n, mn, mx) in sorted(groups.items())]
+    assert rows[0][0] == I64_MIN and rows[-1][1] == I64_MAX
+    sel = [("", "window_start", "TIMESTAMP"), ("", "window_end", "TIMESTAMP"), ("", "n", "INT64"),
+           ("", "first_ts", "TIMESTAMP"), ("", "last_v", "INT32")]
+    c.notes += [
+        "Events at and near INT64_MIN and INT64_MAX (and -1, 0), timestamps as integer ns: each",
+        "window's start and end are exact, clamped to [INT64_MIN, INT64_MAX] where they fall",
+        "outside (the event at INT64_MIN is in a window starting at INT64_MIN, not in 2262), and a",
+        "window ending at INT64_MAX fires at the end of the input.",
+    ]
+    return c.finish("""
+CREATE STREAM ev (
+  ts  TIMESTAMP NOT NULL,
+  v   INT32,
+  WATERMARK FOR ts AS ts - 1ns
+);
+
+SELECT window_start, window_end, COUNT(*) AS n, MIN(ts) AS first_ts, MAX(v) AS last_v
+FROM %s
+GROUP BY window_start, window_end;
+""" % call, sel, rows)
+
+
+def case_tumble_int64_limits():
+    return limits_windows("tumble_int64_limits", "TUMBLE(1 s) of events at the INT64 limits",
+                          "TUMBLE(ev, ts, INTERVAL '1' SECOND)",
+                          lambda t, _: [(t // SEC * SEC, t // SEC * SEC + SEC)])
+
+
+def case_hop_int64_limits():
+    def hop_windows(t, _):
+        slide, size = 400 * MS, 1200 * MS
+        last = t // slide * slide
+        return [(s, s + size) for s in (last - 2 * slide, last - slide, last)]
+    return limits_windows("hop_int64_limits", "HOP(400 ms, 1.2 s) of events at the INT64 limits",
+                          "HOP(ev, ts, INTERVAL '400' MILLISECOND, INTERVAL '1200' MILLISECOND)", hop_windows)
+
+
+def case_cumulate_int64_limits():
+    def cumulate_windows(t, _):
+        step, size = 400 * MS, 1200 * MS
+        start = t // size * size
+        return [(start, start + k * step) for k in (1, 2, 3) if t < start + k * step]
+    return limits_windows("cumulate_int64_limits", "CUMULATE(400 ms, 1.2 s) of events at the INT64 limits",
+                          "CUMULATE(ev, ts, INTERVAL '400' MILLISECOND, INTERVAL '1200' MILLISECOND)",
+                          cumulate_windows)
+
+
+def case_session_int64_limits():
+    def session_windows(t, times):
+        # the events in time order; a session runs while the next event is < 1 s after the last
+        runs = [[times[0]]]
+        for x in times[1:]:
+            if x - runs[-1][-1] < SEC:
+                runs[-1].append(x)
+            else:
+                runs.append([x])
+        return [(r[0], r[-1] + SEC) for r in runs if t in r]
+    return limits_windows("session_int64_limits", "SESSION(1 s) of events at the INT64 limits",
+                          "SESSION(ev, ts, INTERVAL '1' SECOND)", session_windows)
 
 
 CASES = [case_join_action_frames, case_join_no_key, case_join_stereo_sync, case_join_tumble_downstream,
          case_asof_frame_pose, case_asof_frame_pose_left, case_asof_min_watermark,
          case_asof_tumble_downstream, case_wjoin_commands_faults, case_wjoin_aggregates,
          case_over_wrist_smoothing, case_over_range_peers, case_over_lag_joints, case_over_fresh_frames,
-         case_agg_nan_extremes, case_over_range_min_time]
+         case_agg_nan_extremes, case_over_range_min_time,
+         case_join_null_keys, case_join_null_keys_mirrored, case_asof_null_keys, case_wjoin_null_keys,
+         case_wjoin_string_keys, case_wjoin_string_aggregates, case_join_left_residual,
+         case_join_int64_limits, case_tumble_int64_limits, case_hop_int64_limits,
+         case_cumulate_int64_limits, case_session_int64_limits]
 
 
 def main():

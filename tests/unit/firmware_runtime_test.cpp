@@ -12,6 +12,7 @@
 #include <cstring>
 #include <limits>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "runtime/exec_context.h"
@@ -298,6 +299,34 @@ TEST(FirmwareWindowAggregate, NegativeTimesTumble) {
   ASSERT_EQ(ctx.out.size(), 1u);
   EXPECT_EQ(ld(ctx.out[0], 8), -10);
   EXPECT_EQ(ld(ctx.out[0], 16), 0);
+}
+
+TEST(FirmwareWindowAggregate, WindowsAtInt64MaxAreClampedOnce) {
+  // Issue 11 item 6. SESSION(gap 10): events at INT64_MAX - 7 and INT64_MAX are one session
+  // [INT64_MAX - 7, INT64_MAX] (exactly [.., INT64_MAX + 10)); its end is clamped, and the
+  // event at INT64_MAX was taken for outside it (t < end failed): two sessions. CUMULATE(4,
+  // 12): [INT64_MAX - 7, +8) and [.., +12) both end beyond INT64_MAX: clamped, one window,
+  // where each row counted twice. Expected by hand; hosted and firmware agree (diff_aggregate).
+  const int64_t a = INT64_MAX - 7;  // a multiple of 12 (INT64_MAX = 12 * 768614336404564650 + 7)
+  for (const AggParams& p : {AggParams{fw::WindowMode::Session, 0, 0, 10, 0, false},
+                             AggParams{fw::WindowMode::Cumulate, 12, 4, 0, 0, false}}) {
+    SCOPED_TRACE(static_cast<int>(p.mode));
+    std::vector<Step> steps = {{true, 0, agg_row(1, a, 1), {0, 0}},
+                               {true, 0, agg_row(1, INT64_MAX, 2), {0, 0}},
+                               {false, 0, {}, {INT64_MAX, INT64_MAX}}};
+    diff_aggregate<4, 4>(p, steps);
+    static fw::WindowAggregate<FwCtx, KAgg, kAggIn, kAggKey, kAggAcc, kAggOut, 4, 4> op;
+    FwCtx ctx;
+    op.init(&ctx, fw_agg_config<decltype(op)>(p));
+    for (const Step& st0 : steps)
+      if (st0.is_row) op.push(st0.row.data());
+    op.advance(INT64_MAX);
+    std::vector<std::array<int64_t, 3>> got;  // start, end, count
+    for (const Row& r : ctx.out) got.push_back({ld(r, 8), ld(r, 16), ld(r, 24)});
+    std::vector<std::array<int64_t, 3>> want = {{a, INT64_MAX, 2}};
+    if (p.mode == fw::WindowMode::Cumulate) want.insert(want.begin(), {a, a + 4, 1});
+    EXPECT_EQ(got, want);
+  }
 }
 
 TEST(FirmwareWindowAggregate, SessionMergeByHand) {
@@ -1089,6 +1118,98 @@ fw::Stats diff_join(const JoinParams& p, const std::vector<Step>& steps, uint64_
   return op.stats();
 }
 
+/// Runs `steps` through the firmware join and the hosted one (checking that they agree) and
+/// returns the rows they emitted.
+template <template <class, class, size_t, size_t, size_t, size_t, size_t, size_t> class FwJoin, class HostedJoin>
+Rows both_joins(const JoinParams& p, const std::vector<Step>& steps) {
+  using Op = FwJoin<FwCtx, KJoin, kJoinRowSize, kJoinRowSize, kJoinKeySize, kJoinOut, 8, 8>;
+  static Op op;
+  FwCtx fctx;
+  op.init(&fctx, fw_join_config(p));
+  HostedSink hs(kJoinOut);
+  HostedJoin hosted(&hs.ctx, hosted_join_config(p, 8), hosted_join_kernels());
+  run_join(op, fctx, hosted, hs, steps);
+  return fctx.out;
+}
+
+Step row_step(int port, const Row& r) { return {true, port, r, {0, 0}}; }
+Step end_step() { return {false, 0, {}, {INT64_MAX, INT64_MAX}}; }
+
+/// A join row with explicit window bounds (join_row computes them, which overflows at the limits).
+Row join_row_at(int64_t key, int64_t time, int64_t value, int64_t start, int64_t end) {
+  Row r = join_row(false, key, 0, value, 1);
+  st(r.data() + 16, time);
+  st(r.data() + 32, start);
+  st(r.data() + 40, end);
+  return r;
+}
+
+TEST(FirmwareIntervalJoin, LeftRowWhosePairsFailTheResidualIsUnmatched) {
+  // Issue 11 item 4: `LEFT JOIN ... ON keys AND time bound AND a.x > b.y`: a left row is
+  // unmatched when no right row satisfies the WHOLE ON, and then comes out with NULLs when it
+  // is purged (Flink). The residual here fails when left value + right value is a multiple of
+  // 13; the unmatched row's own combine (right = NULLs) must not be judged by it either.
+  Row l1 = join_row(false, 1, 10, 1), r1 = join_row(false, 1, 11, 12),  // 1 + 12 = 13: no match
+      r2 = join_row(false, 2, 20, 1), l2 = join_row(false, 2, 21, 12),  // right first: 13 again
+      l3 = join_row(false, 1, 12, 2);                                   // 2 + 12 = 14: a match
+  Rows out = both_joins<fw::IntervalJoin, rt::IntervalJoinOp>(
+      {true, -5, 5, 5}, {row_step(0, l1), row_step(1, r1), row_step(1, r2), row_step(0, l2), row_step(0, l3), end_step()});
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_EQ(ld(out[0], 0), 2);   // l3 with r1, when l3 arrives
+  EXPECT_EQ(ld(out[0], 16), 1);
+  EXPECT_EQ(ld(out[0], 24), 12);
+  EXPECT_EQ(ld(out[1], 0), 1);   // then, at the end, the unmatched rows in arrival order
+  EXPECT_EQ(ld(out[1], 16), 0);
+  EXPECT_EQ(ld(out[2], 0), 12);
+  EXPECT_EQ(ld(out[2], 16), 0);
+}
+
+TEST(FirmwareIntervalJoin, TimesAtTheInt64Limits) {
+  // Issue 11 item 6: right.time - left.time = INT64_MAX - INT64_MIN wrapped to -1, inside
+  // [-1, 1]: rows 2^64 - 1 ns apart were paired. Exactly, they are not.
+  Row lmin = join_row(false, 1, INT64_MIN, 1), rmax = join_row(false, 1, INT64_MAX, 2),
+      lmax = join_row(false, 2, INT64_MAX, 3), rmin = join_row(false, 2, INT64_MIN, 4);
+  Rows out = both_joins<fw::IntervalJoin, rt::IntervalJoinOp>(
+      {false, -1, 1, 1}, {row_step(0, lmin), row_step(1, rmax), row_step(0, lmax), row_step(1, rmin), end_step()});
+  EXPECT_EQ(out.size(), 0u);
+  // LEFT join: a left row whose reach t + upper lies below INT64_MIN, or at INT64_MAX, was held
+  // for ever (the overflow counted as "can still match", INT64_MAX >= the end watermark), so
+  // its NULL row never came out. At the end of the input every unmatched row comes out.
+  Row near_min = join_row(false, 1, INT64_MIN + 1, 5), at_max = join_row(false, 1, INT64_MAX, 6);
+  out = both_joins<fw::IntervalJoin, rt::IntervalJoinOp>({true, -5, -3, 5},
+                                                         {row_step(0, near_min), row_step(0, at_max), end_step()});
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(ld(out[0], 0), 5);
+  EXPECT_EQ(ld(out[1], 0), 6);
+  out = both_joins<fw::IntervalJoin, rt::IntervalJoinOp>({true, 0, 0, 0}, {row_step(0, at_max), end_step()});
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(ld(out[0], 16), 0);
+}
+
+TEST(FirmwareAsofJoin, LeftRowAtInt64MaxLeavesAtTheEnd) {
+  // A left row at INT64_MAX waited for time < min(W) = INT64_MAX, never true: it was never
+  // released, not even at the end of the input. It meets the right row at INT64_MAX - 1.
+  Row b = join_row(false, 1, INT64_MAX - 1, 7), a = join_row(false, 1, INT64_MAX, 8);
+  Rows out = both_joins<fw::AsofJoin, rt::AsofJoinOp>({false, 0, 0, 0}, {row_step(1, b), row_step(0, a), end_step()});
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(ld(out[0], 0), 8);
+  EXPECT_EQ(ld(out[0], 24), 7);
+}
+
+TEST(FirmwareWindowJoin, WindowEndingAtInt64MaxFiresAtTheEnd) {
+  // A window whose end is clamped to INT64_MAX (the last window of time) was taken for "no
+  // window" and never fired. It fires at the end of the input, after the earlier windows.
+  Row l1 = join_row_at(1, INT64_MAX, 1, INT64_MAX - 7, INT64_MAX), r1 = join_row_at(1, INT64_MAX - 1, 2, INT64_MAX - 7, INT64_MAX),
+      l0 = join_row_at(1, 5, 3, 0, 10), r0 = join_row_at(1, 6, 4, 0, 10);
+  Rows out = both_joins<fw::WindowJoin, rt::WindowJoinOp>(
+      {false, 0, 0, 0}, {row_step(0, l1), row_step(1, r1), row_step(0, l0), row_step(1, r0), end_step()});
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(ld(out[0], 0), 3);
+  EXPECT_EQ(ld(out[0], 24), 4);
+  EXPECT_EQ(ld(out[1], 0), 1);
+  EXPECT_EQ(ld(out[1], 24), 2);
+}
+
 TEST(FirmwareIntervalJoin, ByHand) {
   using Op = fw::IntervalJoin<FwCtx, KJoin, kJoinRowSize, kJoinRowSize, kJoinKeySize, kJoinOut, 4, 4>;
   static Op op;
@@ -1270,6 +1391,117 @@ TEST(FirmwareWindowJoin, ByHandAndDifferential) {
   EXPECT_GT(small.capacity, 0u);
 }
 
+// Window join on a STRING key (issue 11 item 1): hosted rows hold a StringRef to bytes
+// elsewhere, firmware rows an inline STRING(8). Rows: key STRING NULL, value INT64, window_start,
+// window_end. Output (16 bytes): left value, right value.
+
+const rt::RowLayout kStrRow = rt::RowLayout::make({{rt::FieldType::String, true, 0},
+                                                   {rt::FieldType::Int64, false, 0},
+                                                   {rt::FieldType::Timestamp, false, 0},
+                                                   {rt::FieldType::Timestamp, false, 0}});
+const rt::RowLayout kStrKey = rt::RowLayout::make({{rt::FieldType::String, true, 0}});
+const rt::RowLayout kFwStrRow = rt::RowLayout::make({{rt::FieldType::String, true, 8},
+                                                     {rt::FieldType::Int64, false, 0},
+                                                     {rt::FieldType::Timestamp, false, 0},
+                                                     {rt::FieldType::Timestamp, false, 0}},
+                                                    true);
+const rt::RowLayout kFwStrKey = rt::RowLayout::make({{rt::FieldType::String, true, 8}}, true);
+constexpr size_t kFwStrRowSize = 40, kFwStrKeySize = 16;
+
+/// The generated key kernel's work: the NULL bit, else the string (inline: size, then bytes).
+void str_key(const rt::RowLayout& row_layout, const rt::RowLayout& key_layout, bool inline_string, const uint8_t* row,
+             uint8_t* key) {
+  const rt::Field &f = row_layout.fields[0], &k = key_layout.fields[0];
+  if (rt::is_null(row, f)) return rt::set_null(key, k, true);
+  if (!inline_string) return rt::put(key, k, rt::get<rt::StringRef>(row, f));
+  uint32_t n = rt::get<uint32_t>(row, f);
+  std::memcpy(key + k.offset, &n, 4);
+  std::memcpy(key + k.offset + 4, row + f.offset + 4, n);
+}
+int32_t str_combine(const rt::RowLayout& layout, const uint8_t* l, const uint8_t* r, uint8_t* out) {
+  st(out, rt::get<int64_t>(l, layout.fields[1]));
+  st(out + 8, r ? rt::get<int64_t>(r, layout.fields[1]) : -1);
+  return 1;
+}
+struct KStrJoin {
+  static void left_key(FwCtx*, const uint8_t* row, uint8_t* key) { str_key(kFwStrRow, kFwStrKey, true, row, key); }
+  static void right_key(FwCtx*, const uint8_t* row, uint8_t* key) { str_key(kFwStrRow, kFwStrKey, true, row, key); }
+  static int32_t combine(FwCtx*, const uint8_t* l, const uint8_t* r, uint8_t* out) { return str_combine(kFwStrRow, l, r, out); }
+  static void emit(FwCtx* ctx, const uint8_t* row) { ctx->out.emplace_back(row, row + 16); }
+};
+
+TEST(FirmwareWindowJoin, StringKeysMatchByValue) {
+  // Left keys "abc", NULL, "", "x"; right keys "abc", NULL, "", "y" (other copies of the
+  // bytes): LEFT join pairs "abc" and "" only; NULL and "x" come out alone. Before the fix the
+  // hosted join compared the StringRefs' addresses, so only the empty strings matched.
+  ASSERT_EQ(kFwStrRow.size, kFwStrRowSize);
+  ASSERT_EQ(kFwStrKey.size, kFwStrKeySize);
+  const char* texts[2][4] = {{"abc", nullptr, "", "x"}, {"abc", nullptr, "", "y"}};
+  std::string copies[2][4];
+  Rows hosted_rows[2], fw_rows[2];
+  for (int p = 0; p < 2; ++p)
+    for (int i = 0; i < 4; ++i) {
+      Row h(kStrRow.size, 0), f(kFwStrRowSize, 0);
+      const rt::Field &hk = kStrRow.fields[0], &fk = kFwStrRow.fields[0];
+      if (!texts[p][i]) {
+        rt::set_null(h.data(), hk, true);
+        rt::set_null(f.data(), fk, true);
+      } else {
+        copies[p][i] = texts[p][i];
+        rt::put(h.data(), hk, rt::StringRef{copies[p][i].data(), static_cast<uint32_t>(copies[p][i].size())});
+        uint32_t n = static_cast<uint32_t>(copies[p][i].size());
+        std::memcpy(f.data() + fk.offset, &n, 4);
+        std::memset(f.data() + fk.offset + 4, 0x5a, 8);  // bytes past the string: not part of it
+        std::memcpy(f.data() + fk.offset + 4, copies[p][i].data(), n);
+      }
+      for (auto* rl : {&kStrRow, &kFwStrRow}) {
+        Row& r = rl == &kStrRow ? h : f;
+        rt::put<int64_t>(r.data(), rl->fields[1], 10 * p + i);
+        rt::put<int64_t>(r.data(), rl->fields[2], 0);
+        rt::put<int64_t>(r.data(), rl->fields[3], 10);
+      }
+      hosted_rows[p].push_back(h);
+      fw_rows[p].push_back(f);
+    }
+  const std::vector<std::pair<int64_t, int64_t>> want = {{0, 10}, {1, -1}, {2, 12}, {3, -1}};
+
+  HostedSink hs(16);
+  rt::JoinConfig hc;
+  hc.left_layout = hc.right_layout = &kStrRow;
+  hc.key_layout = &kStrKey;
+  hc.out_size = 16;
+  hc.left_outer = true;
+  hc.left_window_start = hc.right_window_start = static_cast<int32_t>(kStrRow.fields[2].offset);
+  hc.left_window_end = hc.right_window_end = static_cast<int32_t>(kStrRow.fields[3].offset);
+  rt::JoinKernels hk;
+  hk.left_key = hk.right_key = [](rt::ExecContext*, const uint8_t* row, uint8_t* key) { str_key(kStrRow, kStrKey, false, row, key); };
+  hk.combine = [](rt::ExecContext*, const uint8_t* l, const uint8_t* r, uint8_t* out) { return str_combine(kStrRow, l, r, out); };
+  hk.emit = hosted_emit;
+  rt::WindowJoinOp hosted(&hs.ctx, hc, hk);
+
+  using Op = fw::WindowJoin<FwCtx, KStrJoin, kFwStrRowSize, kFwStrRowSize, kFwStrKeySize, 16, 4, 8>;
+  static Op op;
+  FwCtx fctx;
+  fw::JoinConfig fc;
+  fc.key_null_bytes = kFwStrKey.null_bytes;
+  fc.left_outer = true;
+  fc.left_window_start = fc.right_window_start = static_cast<int32_t>(kFwStrRow.fields[2].offset);
+  fc.left_window_end = fc.right_window_end = static_cast<int32_t>(kFwStrRow.fields[3].offset);
+  op.init(&fctx, fc);
+  for (int p = 0; p < 2; ++p)
+    for (int i = 0; i < 4; ++i) {
+      hosted.push(p, hosted_rows[p][i].data());
+      op.push(p, fw_rows[p][i].data());
+    }
+  hosted.advance(INT64_MAX);
+  op.advance(INT64_MAX);
+  for (const Rows* out : {&hs.sink.out, &fctx.out}) {
+    std::vector<std::pair<int64_t, int64_t>> got;
+    for (const Row& r : *out) got.push_back({ld(r, 0), ld(r, 8)});
+    EXPECT_EQ(got, want) << (out == &fctx.out ? "firmware" : "hosted");
+  }
+}
+
 // ---- containers -------------------------------------------------------------------------------
 
 TEST(FirmwareCommon, KeyTableRemoveKeepsOtherKeysFindable) {
@@ -1329,6 +1561,70 @@ TEST(FirmwareCommon, WindowMathMatchesDefinition) {
   fw::for_each_window(1, INT64_MAX, 10, 3, 0, [&](int64_t, int64_t) { ++n; });
   fw::for_each_window(2, INT64_MIN, 10, 3, 0, [&](int64_t, int64_t) { ++n; });
   EXPECT_LE(n, 7);
+}
+
+TEST(FirmwareCommon, WindowMathAtTheInt64LimitsClampsStartAndEnd) {
+  // Issue 11 item 6: the TUMBLE window of an event at INT64_MIN started in year 2262 (the
+  // start wrapped). Reference: the same brute force in 128-bit arithmetic, each window's start
+  // and end then clamped to [INT64_MIN, INT64_MAX] (docs/decisions.md); the event belongs to
+  // every window that holds it in exact arithmetic.
+  using I128 = __int128;
+  auto clamp = [](I128 v) { return v < INT64_MIN ? INT64_MIN : v > INT64_MAX ? INT64_MAX : static_cast<int64_t>(v); };
+  std::vector<int64_t> times;
+  for (int64_t d = 0; d < 30; ++d) times.push_back(INT64_MIN + d), times.push_back(INT64_MAX - d);
+  for (int64_t size : {12, 10, 1000000007}) {
+    const int64_t step = size == 12 ? 4 : size == 10 ? 5 : size;  // HOP's slide, CUMULATE's step
+    for (int64_t off : {int64_t{0}, int64_t{3}, int64_t{-5}})
+      for (int kind = 0; kind < 3; ++kind)
+        for (int64_t t : times) {
+          std::vector<std::pair<int64_t, int64_t>> want, got;
+          const I128 unit = kind == 1 ? step : size;  // window starts are k * unit + off
+          I128 k0 = (static_cast<I128>(t) - off) / unit - 1;
+          for (I128 k = k0 - size / unit - 2; k <= k0 + 2; ++k) {
+            I128 start = k * unit + off;
+            if (kind == 0 && start <= t && t < start + size) want.push_back({clamp(start), clamp(start + size)});
+            if (kind == 1 && start <= t && t < start + size) want.push_back({clamp(start), clamp(start + size)});
+            if (kind == 2)
+              for (int64_t j = 1; j <= size / step; ++j)
+                if (start <= t && t < start + j * step) want.push_back({clamp(start), clamp(start + j * step)});
+          }
+          std::sort(want.begin(), want.end(), [](auto a, auto b) { return a.second != b.second ? a.second < b.second : a.first < b.first; });
+          // Windows whose clamped bounds coincide (CUMULATE's ends beyond INT64_MAX) are one.
+          want.erase(std::unique(want.begin(), want.end()), want.end());
+          fw::for_each_window(kind, t, size, step, off, [&](int64_t s0, int64_t e) { got.push_back({s0, e}); });
+          EXPECT_EQ(got, want) << "kind " << kind << " t " << t << " size " << size << " off " << off;
+        }
+  }
+  // The issue's example: TUMBLE(1 s) of an event at INT64_MIN starts at INT64_MIN, not in 2262.
+  EXPECT_EQ(fw::tumble_start(INT64_MIN, 1000000000, 0), INT64_MIN);
+  fw::for_each_window(0, INT64_MIN, 1000000000, 0, 0, [](int64_t s0, int64_t e) {
+    EXPECT_EQ(s0, INT64_MIN);
+    // INT64_MIN = -9223372036.854775808 s lies in the second [-9223372037 s, -9223372036 s).
+    EXPECT_EQ(e, -9223372036000000000);
+  });
+}
+
+TEST(TimeMath, SaturatesAndComparesExactly) {
+  EXPECT_EQ(rt::sat_add(INT64_MAX, 1), INT64_MAX);
+  EXPECT_EQ(rt::sat_add(INT64_MIN, -1), INT64_MIN);
+  EXPECT_EQ(rt::sat_sub(INT64_MIN, 1), INT64_MIN);
+  EXPECT_EQ(rt::sat_sub(INT64_MAX, -1), INT64_MAX);
+  EXPECT_EQ(rt::sat_sub(5, 7), -2);
+  // INT64_MAX - INT64_MIN wraps to -1: it must not count as within [-1, 1].
+  EXPECT_FALSE(rt::time_diff_within(INT64_MIN, INT64_MAX, -1, 1));
+  EXPECT_FALSE(rt::time_diff_within(INT64_MAX, INT64_MIN, -1, 1));
+  EXPECT_TRUE(rt::time_diff_within(INT64_MAX - 1, INT64_MAX, -1, 1));
+  EXPECT_TRUE(rt::time_diff_within(INT64_MIN, INT64_MAX, 0, INT64_MAX) == false);
+  EXPECT_TRUE(rt::shifted_at_least(INT64_MAX, 1, INT64_MAX));     // beyond INT64_MAX
+  EXPECT_FALSE(rt::shifted_at_least(INT64_MIN, -1, INT64_MIN));   // below INT64_MIN
+  EXPECT_TRUE(rt::shifted_back_at_least(INT64_MAX, -1, INT64_MAX));
+  EXPECT_FALSE(rt::shifted_back_at_least(INT64_MIN, 1, INT64_MIN));
+  // W = max - bound never wraps, and INT64_MAX stays the end of the input.
+  EXPECT_EQ(rt::source_watermark(INT64_MIN + 3, 10), INT64_MIN);
+  EXPECT_EQ(rt::source_watermark(INT64_MAX, 0), INT64_MAX - 1);
+  EXPECT_EQ(rt::source_watermark(100, 10), 90);
+  EXPECT_EQ(rt::held_back_watermark(INT64_MIN + 1, 5), INT64_MIN);
+  EXPECT_EQ(rt::held_back_watermark(INT64_MAX, 5), INT64_MAX);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "driver/frontend.h"
+#include "physical/physical_plan.h"
 #include "plan/explain.h"
 
 namespace vlac {
@@ -116,6 +117,18 @@ const IntervalCase kIntervalCases[] = {
 
 INSTANTIATE_TEST_SUITE_P(Cases, IntervalJoinBounds, testing::ValuesIn(kIntervalCases));
 
+TEST(Plan, IntervalJoinBoundAtInt64MinHoldsBackWithoutOverflow) {
+  // The held-back watermark was max(|lower|, |upper|), and |INT64_MIN| overflows (undefined
+  // behaviour; INT64_MIN in practice, a negative hold-back). It saturates at INT64_MAX.
+  LogicalProgram p = plan_of(
+      "SELECT a.x, b.y FROM a JOIN b ON b.ts BETWEEN a.ts - INTERVAL '9223372036854775807' NANOSECOND "
+      "- INTERVAL '1' NANOSECOND AND a.ts;");
+  const auto& join = below<IntervalJoinNode>(output(p), PlanKind::IntervalJoin);
+  EXPECT_EQ(join.lower_ns, INT64_MIN);
+  EXPECT_EQ(join.upper_ns, 0);
+  EXPECT_EQ(join.watermark.hold_back_ns, INT64_MAX);
+}
+
 TEST(Plan, LeftIntervalJoinMakesRightColumnsNullable) {
   LogicalProgram p = plan_of("SELECT a.k AS ak, b.k AS bk FROM a LEFT JOIN b ON a.k = b.k AND a.ts = b.ts;");
   const auto& join = below<IntervalJoinNode>(output(p), PlanKind::IntervalJoin);
@@ -141,6 +154,46 @@ TEST(Plan, WindowJoin) {
   const auto& join = below<WindowJoinNode>(output(p), PlanKind::WindowJoin);
   EXPECT_EQ(join.left_keys.size(), 1u);  // the window columns are not keys
   EXPECT_EQ(join.left_window.size, 1'000'000'000);
+}
+
+TEST(Physical, JoinKeyIsNullableWhenEitherSideIs) {
+  // Issue 11 item 2: the key row was laid out from the left keys only, so a NULL right key of
+  // a NOT NULL left key was stored as its zero value and met the left rows holding 0, 0.0,
+  // false or "" (every backend and target shares this layout). The key column is nullable when
+  // either side is, and wide enough for the longer STRING(n) of the two (firmware keeps
+  // strings inline: a shorter one would truncate "abcdef" into equality with "abcd").
+  const std::string streams = R"(
+CREATE STREAM l (ts TIMESTAMP NOT NULL, i INT32 NOT NULL, s STRING(4) NOT NULL, n INT64, WATERMARK FOR ts AS ts - 1ms);
+CREATE STREAM r (ts TIMESTAMP NOT NULL, i INT64, s STRING(8), n INT64 NOT NULL, WATERMARK FOR ts AS ts - 1ms);
+)";
+  const char* joins[] = {
+      "SELECT a.ts FROM l a JOIN r b ON a.i = b.i AND a.s = b.s AND a.n = b.n AND b.ts BETWEEN a.ts - 1ms AND a.ts;",
+      "SELECT a.ts FROM l a ASOF JOIN r b ON a.i = b.i AND a.s = b.s AND a.n = b.n AND a.ts >= b.ts;",
+      "SELECT a.ts FROM TUMBLE(l, ts, 1s) a JOIN TUMBLE(r, ts, 1s) b ON a.window_start = b.window_start "
+      "AND a.window_end = b.window_end AND a.i = b.i AND a.s = b.s AND a.n = b.n;"};
+  for (const char* join : joins) {
+    for (bool inline_strings : {false, true}) {
+      SCOPED_TRACE(std::string(join) + (inline_strings ? " (firmware)" : ""));
+      Compilation c = compile_program("p.vsql", streams + join, FrontendOptions{});
+      ASSERT_FALSE(c.diags.has_errors()) << render_report(*c.file, c.diags);
+      LoweringOptions lowering;
+      lowering.inline_strings = inline_strings;
+      PhysicalPlan plan = lower_to_physical(c.program, *c.file, c.diags, lowering);
+      const PhysicalOperator* join_op = nullptr;
+      for (const PhysicalOperator& op : plan.operators)
+        if (op.kind == OperatorKind::IntervalJoin || op.kind == OperatorKind::AsofJoin || op.kind == OperatorKind::WindowJoin)
+          join_op = &op;
+      ASSERT_NE(join_op, nullptr);
+      const rt::RowLayout& key = join_op->key_layout;
+      ASSERT_EQ(key.fields.size(), 3u);
+      EXPECT_TRUE(key.fields[0].nullable);  // INT32 NOT NULL = INT64 (nullable)
+      EXPECT_TRUE(key.fields[1].nullable);  // STRING(4) NOT NULL = STRING(8) (nullable)
+      EXPECT_TRUE(key.fields[2].nullable);  // INT64 (nullable) = INT64 NOT NULL
+      EXPECT_EQ(key.fields[0].type, rt::FieldType::Int64);
+      EXPECT_EQ(key.fields[1].max_bytes, 8u);
+      EXPECT_EQ(key.null_bytes, 1u);
+    }
+  }
 }
 
 TEST(Plan, UnionTakesTheMinimumWatermark) {
