@@ -283,7 +283,8 @@ def fam_over(rng, prog, skip):
     key_t = rng.choice(["INT32", "INT64", "BOOL", None])
     specials = "over_specials" not in skip and rng.random() < 0.3
     src = _src(rng, "s", 2, key_t, types=["INT32", "INT64", "FLOAT32", "FLOAT64"])
-    rows, _ = _rows(rng, prog, src, rng.randint(0, 40), specials=specials)
+    extremes = "over_specials" not in skip and rng.random() < 0.3
+    rows, _ = _rows(rng, prog, src, rng.randint(0, 40), specials=specials, extremes=extremes)
     world = G.World(prog, [src], {"s": rows})
     exprs = src.exprs()
     key = exprs[0] if key_t else None
@@ -433,27 +434,31 @@ def fam_interval_join(rng, prog, skip):
 
 
 def _left_interval(world, tr, run, pairs, lo, hi):
-    """LEFT: an a row that no b row matched is emitted with NULLs once the b side's watermark
-    makes a match impossible (a.ts + hi < W_b), after the pairs of that arrival; the rest at
-    the end of input, in arrival order."""
-    matched = {sa for sa, _ in pairs}
+    """LEFT: an a row that no b row matched (on the whole ON) is emitted with NULLs when the
+    join lets go of it: at once if at its arrival no later b row can match it (a.ts + hi < W_b),
+    else when it leaves the buffer. Buffered a rows leave in arrival order (first in, first
+    out) once a.ts + hi < W_b, after the pairs of that arrival; at the end of input, all."""
     late = set(run.late)
-    a_rows = [s for s, (src, r) in enumerate(world.arrivals) if src.name == "a" and s not in late]
-    out_at = {}  # output position: pairs emitted at the arrival of max(sa, sb)
-    events = [(max(sa, sb), 0, min(sa, sb), (sa, sb)) for sa, sb in pairs]
-    n = len(world.arrivals)
-    for s in a_rows:
-        if s in matched:
-            continue
-        t = world.row(s)["ts"]
-        when = n  # end of input
-        for seq in range(s, n):
-            if t + hi < tr.w_after[seq]["b"]:
-                when = seq
-                break
-        events.append((when, 1, s, (s, None)))
-    del out_at
-    return [e[3] for e in sorted(events)]
+    by_second = {}
+    for sa, sb in pairs:
+        by_second.setdefault(max(sa, sb), []).append((sa, sb))
+    matched, fifo, out = set(), [], []
+    for seq, (src, r) in enumerate(world.arrivals):
+        for p in by_second.get(seq, []):
+            out.append(p)
+            matched.add(p[0])
+        if src.name == "a" and seq not in late:
+            if r["ts"] + hi >= tr.w_before[seq]["b"]:
+                fifo.append(seq)
+            elif seq not in matched:
+                out.append((seq, None))
+        wb = tr.w_after[seq]["b"]
+        while fifo and world.row(fifo[0])["ts"] + hi < wb:
+            s = fifo.pop(0)
+            if s not in matched:
+                out.append((s, None))
+    out += [(s, None) for s in fifo if s not in matched]
+    return out
 
 
 def fam_asof_join(rng, prog, skip):

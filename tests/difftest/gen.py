@@ -322,15 +322,16 @@ def agg_value(name, typ, rows, vals):
     if name in ("VAR_POP", "VAR_SAMP", "STDDEV_POP", "STDDEV_SAMP"):
         from fractions import Fraction
         xs = [float(v) for v in nn]
-        if any(math.isnan(x) or math.isinf(x) for x in xs):
-            return math.nan
         n = len(xs)
         if name.endswith("SAMP") and n < 2:
             return None
+        if any(math.isnan(x) or math.isinf(x) for x in xs):
+            return math.nan
         fx = [Fraction(x) for x in xs]
         mean = sum(fx) / n
         ss = sum((x - mean) ** 2 for x in fx)
-        var = float(ss / (n - (1 if name.endswith("SAMP") else 0)))
+        q = ss / (n - (1 if name.endswith("SAMP") else 0))
+        var = float(q) if q < Fraction(1 << 1023) * 2 else math.inf
         return math.sqrt(var) if name.startswith("STDDEV") else var
     raise AssertionError(name)
 
@@ -368,8 +369,20 @@ def rand_aggs(rng, cols, specials, n=None):
         if name == "AVG" and c.b in INTS:
             approx = True  # an INT64 sum divided, or a double sum: both within rounding
         out.append((name, c, "%s(%s)" % (name, c.text), agg_type(name, c.typ), approx))
-    return out
+    return out or [("COUNT(*)", None, "COUNT(*)", "INT64", False)]
+
+
+def fmt_value(v, typ, ts_mode):
+    """mc.fmt_value, except that a float printed in fixed notation at or beyond 2^53 shows its
+    exact integer digits, as std::to_chars does (3437347809362995712, not ...995700): the
+    choice between fixed and scientific is made on the shortest digits, the fixed form then
+    prints the value exactly."""
+    text = mc.fmt_value(v, typ, ts_mode)
+    if typ in FLOATS and text and "e" not in text and "." not in text and text[-1].isdigit() \
+            and abs(v) >= 2.0 ** (24 if typ == "FLOAT32" else 53):
+        return str(int(v))
+    return text
 
 
 def fmt_row(vals, types, ts_mode="ns"):
-    return ",".join(mc.fmt_value(v, V.base(t), ts_mode) for v, t in zip(vals, types))
+    return ",".join(fmt_value(v, V.base(t), ts_mode) for v, t in zip(vals, types))
