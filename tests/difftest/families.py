@@ -366,6 +366,11 @@ def _join_sources(rng, prog, skip, n_a, n_b, bound=None):
     rb, _ = _rows(rng, prog, b, n_b, specials=False, extremes=False, late=0.05)
     # keys from a small pool so that they match often
     pool = [G.rand_value(rng, kt, True, False) for _ in range(3)]
+    if V.base(kt) in V.FLOATS:
+        if "float_join_key" in skip:
+            pool = [v for v in pool if not math.isnan(v) and v != 0] or [1.5]
+        elif rng.random() < 0.5:
+            pool += [math.nan, -0.0, 0.0]
     for rows, src in ((ra, a), (rb, b)):
         for r in rows:
             if r["k"] is not None:

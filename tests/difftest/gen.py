@@ -30,6 +30,9 @@ KNOWN = {
     "extreme_ts": "item 6: timestamps near the INT64 limits",
     "round_substring_extremes": "item 7: ROUND/SUBSTRING with extreme arguments",
     "agg_window_column": "item 8: aggregate of a window column",
+    # found by this tester (regressions/): not in issue 11's list
+    "float_join_key": "NaN / -0 float join keys compared by bit pattern (regressions/float_key_*)",
+    "substring_negative": "SUBSTRING with a negative start ignores FOR (regressions/substring_negative_start)",
 }
 
 
@@ -259,7 +262,8 @@ class ExprGen:
                 return V.func1(rng.choice(["UPPER", "LOWER"]), self.of("STRING", d))
             if r < 0.65:
                 n = rng.choice([None, 0, 1, 2, 5])
-                return V.substring(self.of("STRING", d), rng.randint(-2, 4), n)
+                lo = 1 if "substring_negative" in self.skip else -2
+                return V.substring(self.of("STRING", d), rng.randint(lo, 4), n)
             if r < 0.8:
                 return V.case(self.of("BOOL", d), self.of("STRING", d), self.of("STRING", d))
             return V.coalesce(self.of("STRING", d), self.of("STRING", d))
