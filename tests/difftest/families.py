@@ -78,7 +78,8 @@ def _window_fn(rng, skip):
 def _agg_setup(rng, prog, skip, n_rows=None):
     key_t = rng.choice(KEY_TYPES + [None])
     src = _src(rng, "s", rng.randint(1, 4), key_t)
-    rows, specials = _rows(rng, prog, src, rng.randint(0, 50) if n_rows is None else n_rows)
+    rows, specials = _rows(rng, prog, src, rng.randint(0, 50) if n_rows is None else n_rows,
+                           t0=G.base_time(rng, skip))
     world = G.World(prog, [src], {"s": rows})
     exprs = src.exprs()
     key = exprs[0] if key_t else None
@@ -106,6 +107,11 @@ def fam_window(rng, prog, skip):
     src, world, key, aggs, where = _agg_setup(rng, prog, skip)
     wtext, assign = _window_fn(rng, skip)
     having = _having(rng)
+    if "agg_window_column" not in skip and rng.random() < 0.1:
+        fn, wc = rng.choice([("MAX", "window_end"), ("COUNT", "window_start"), ("MIN", "window_time"),
+                             ("FIRST_VALUE", "window_start")])
+        aggs.append(("WCOL:%s:%s" % (fn, wc), None, "%s(%s)" % (fn, wc),
+                     "INT64" if fn == "COUNT" else "TIMESTAMP", False))
     sel = ([key.text] if key else []) + ["window_start", "window_end"] + \
           ["%s AS a%d" % (t, i) for i, (_, _, t, _, _) in enumerate(aggs)]
     gb = ([key.text] if key else []) + ["window_start", "window_end"]
@@ -134,7 +140,13 @@ def _window_rows(run, world, key, aggs, having, with_time=False):
             if having and len(ms) <= 1:
                 continue
             s, e = run.bounds[wid]
-            exp.append(list(k) + [s, e] + _agg_outputs(aggs, ms, world))
+            vals = _agg_outputs([a for a in aggs if not a[0].startswith("WCOL:")], ms, world)
+            for a in aggs:  # an aggregate of a window column: constant over the window's rows
+                if a[0].startswith("WCOL:"):
+                    fn, wc = a[0].split(":")[1:]
+                    v = {"window_start": s, "window_end": e, "window_time": e - 1}[wc]
+                    vals.insert(aggs.index(a), len(ms) if fn == "COUNT" else v)
+            exp.append(list(k) + [s, e] + vals)
     return exp
 
 
@@ -284,7 +296,8 @@ def fam_over(rng, prog, skip):
     specials = "over_specials" not in skip and rng.random() < 0.3
     src = _src(rng, "s", 2, key_t, types=["INT32", "INT64", "FLOAT32", "FLOAT64"])
     extremes = "over_specials" not in skip and rng.random() < 0.3
-    rows, _ = _rows(rng, prog, src, rng.randint(0, 40), specials=specials, extremes=extremes)
+    rows, _ = _rows(rng, prog, src, rng.randint(0, 40), specials=specials, extremes=extremes,
+                    t0=G.base_time(rng, skip, 0.1, at_limit=True))
     world = G.World(prog, [src], {"s": rows})
     exprs = src.exprs()
     key = exprs[0] if key_t else None
@@ -362,8 +375,12 @@ def _join_sources(rng, prog, skip, n_a, n_b, bound=None):
               rng.choice([0, 5, 20]) if bound is None else bound)
     b = G.Src("b", [("k", kt, kb_null)] + G.rand_cols(rng, rng.randint(1, 2), "y", ["INT32", "FLOAT64", "STRING"]),
               rng.choice([0, 5, 20]) if bound is None else bound)
-    ra, _ = _rows(rng, prog, a, n_a, specials=False, extremes=False, late=0.05)
-    rb, _ = _rows(rng, prog, b, n_b, specials=False, extremes=False, late=0.05)
+    ta = G.base_time(rng, skip, 0.1, at_limit=True)
+    tb = ta if rng.random() < 0.5 else G.base_time(rng, skip, 0.1, at_limit=True)
+    if ta == G.INT64_MIN and rng.random() < 0.7:
+        tb = G.INT64_MAX - 7 * n_b - 1  # b's last rows just below INT64_MAX: b.ts - a.ts wraps
+    ra, _ = _rows(rng, prog, a, n_a, specials=False, extremes=False, late=0.05, t0=ta)
+    rb, _ = _rows(rng, prog, b, n_b, specials=False, extremes=False, late=0.05, t0=tb)
     # keys from a small pool so that they match often
     pool = [G.rand_value(rng, kt, True, False) for _ in range(3)]
     if V.base(kt) in V.FLOATS:
@@ -427,15 +444,21 @@ def fam_interval_join(rng, prog, skip):
     run = mj.interval_join(tc, tr, world.msrc[0], world.msrc[1], ["k"] if use_key else [],
                            ["k"] if use_key else [], lo, hi)
     # SQLite's batch join of the rows that are not late must give the same pairs
-    db = mc.Db(world.msrc, world.arrivals)
-    mj.store_late(db, run.late)
-    sql_pairs = mj.interval_join_sql(db, "a", "a", "b", "b", [("k", "k")] if use_key else [], lo, hi, [("1", "", "")])
-    assert [(x, y) for x, y, _ in sql_pairs] == run.out, "model and SQLite disagree"
+    if _plain_times(world):  # SQLite's integers would overflow into floats near the limits
+        db = mc.Db(world.msrc, world.arrivals)
+        mj.store_late(db, run.late)
+        sql_pairs = mj.interval_join_sql(db, "a", "a", "b", "b", [("k", "k")] if use_key else [], lo, hi,
+                                         [("1", "", "")])
+        assert [(x, y) for x, y, _ in sql_pairs] == run.out, "model and SQLite disagree"
     pairs = [p for p in run.out if extra is None or extra[1](*p)]
     if left:
         pairs = _left_interval(world, tr, run, pairs, lo, hi)
     exp = [_pair_values(world, cols, sa, sb) for sa, sb in pairs]
     _finish(prog, world, q, [n for _, n, _ in cols], [t for _, _, t in cols], exp)
+
+
+def _plain_times(world):
+    return all(abs(r["ts"]) < 1 << 60 for _, r in world.arrivals)
 
 
 def _left_interval(world, tr, run, pairs, lo, hi):

@@ -110,6 +110,19 @@ def rand_cols(rng, n, prefix="c", types=None):
     return [("%s%d" % (prefix, i + 1), rng.choice(types or TYPES), rng.random() < 0.5) for i in range(n)]
 
 
+INT64_MIN, INT64_MAX = -(1 << 63), (1 << 63) - 1
+
+
+def base_time(rng, skip, p=0.08, at_limit=False):
+    """T_BASE, or (unless skipped) a time near one of the INT64 limits (issue 11 item 6); with
+    at_limit, the rows start at INT64_MIN or end just below INT64_MAX."""
+    if "extreme_ts" not in skip and rng.random() < p:
+        if at_limit:
+            return rng.choice([INT64_MIN, INT64_MAX - 300])
+        return rng.choice([INT64_MIN + 2000, INT64_MAX - 10 ** 6])
+    return T_BASE
+
+
 def rand_times(rng, n, step, disorder, late, t0=T_BASE):
     """Event times in arrival order: increasing by ~step, locally shuffled, a few late rows."""
     ts = []
@@ -122,7 +135,7 @@ def rand_times(rng, n, step, disorder, late, t0=T_BASE):
             ts[i], ts[i + 1] = ts[i + 1], ts[i]
     for i in range(len(ts)):
         if i > 3 and rng.random() < late:
-            ts[i] = max(ts[:i]) - rng.randint(step, 6 * step)
+            ts[i] = max(t0, max(ts[:i]) - rng.randint(step, 6 * step))
     return ts
 
 
@@ -225,7 +238,10 @@ class ExprGen:
                     return V.func1("LENGTH", self.of("STRING", d))
                 return V.func1(rng.choice(fns), self.of(typ, d))
             if r < 0.94 and typ in FLOATS:
-                return V.round_e(self.of(typ, d), rng.randint(0, 3))
+                digits = rng.randint(0, 3)
+                if "round_substring_extremes" not in self.skip and rng.random() < 0.1:
+                    digits = rng.choice([2147483647, 400, 30])
+                return V.round_e(self.of(typ, d), digits)
             if typ in INTS:
                 name = rng.choice(["LEAST", "GREATEST"])
                 return V.least(name, [self.of(typ, d), self.of(typ, d)])
@@ -263,6 +279,8 @@ class ExprGen:
             if r < 0.65:
                 n = rng.choice([None, 0, 1, 2, 5])
                 lo = 1 if "substring_negative" in self.skip else -2
+                if "round_substring_extremes" not in self.skip and rng.random() < 0.1:
+                    return V.substring(self.of("STRING", d), rng.choice([-5, 1, 3]), (1 << 63) - 1)
                 return V.substring(self.of("STRING", d), rng.randint(lo, 4), n)
             if r < 0.8:
                 return V.case(self.of("BOOL", d), self.of("STRING", d), self.of("STRING", d))

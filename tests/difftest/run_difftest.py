@@ -89,8 +89,8 @@ def close(a, b):
         x, y = float(a.replace("Infinity", "inf")), float(b.replace("Infinity", "inf"))
     except ValueError:
         return False
-    if math.isnan(x) and math.isnan(y):
-        return True
+    if math.isnan(x) and (math.isnan(y) or math.isinf(y)) or math.isnan(y) and math.isinf(x):
+        return True  # a moment whose exact value overflows a double: Infinity, or NaN (inf - inf)
     return math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-12)
 
 

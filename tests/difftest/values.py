@@ -10,7 +10,7 @@ import math
 import pathlib
 import re
 import sys
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "e2e"))
 
@@ -111,10 +111,10 @@ def like(s, pat):
 
 def round_digits(x, d, t):
     """ROUND half away from zero on the shortest decimal form of the value (§2)."""
-    if math.isnan(x) or math.isinf(x):
-        return x
+    if math.isnan(x) or math.isinf(x) or d > 400:
+        return x  # more digits than any float has: unchanged
     text = mc.fmt_f32(x) if t == "FLOAT32" else repr(x)
-    q = Decimal(text).quantize(Decimal(1).scaleb(-d), rounding=ROUND_HALF_UP)
+    q = Decimal(text).quantize(Decimal(1).scaleb(-d), rounding=ROUND_HALF_UP, context=Context(prec=1000))
     r = float(q)
     if r == 0:
         r = math.copysign(0.0, x)
@@ -150,7 +150,7 @@ def lit(v, typ):
     if typ == "BOOL":
         text = "TRUE" if v else "FALSE"
     elif typ in INTS:
-        text = str(v) if v >= 0 else "(%d)" % v
+        text = str(v) if v >= 0 else "(%d)" % v if v > -(1 << 63) else "(-9223372036854775807 - 1)"
         if typ == "INT64" and -(1 << 31) <= v < (1 << 31):
             text = "CAST(%s AS INT64)" % text
     elif typ == "FLOAT64":
