@@ -137,13 +137,14 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--count", type=int, default=300, help="programs through the JIT")
     ap.add_argument("--cpp-count", type=int, default=None,
-                    help="programs also through --backend cpp (default: count/5; g++ per program)")
+                    help="programs also through --backend cpp (default: count/6; g++ per program)")
     ap.add_argument("--backend", choices=["jit", "cpp", "all"], default="all")
     ap.add_argument("--family", default="", help="comma-separated families (default: all)")
     ap.add_argument("--skip-known", default="",
                     help="comma-separated issue-11 shapes not to generate, or 'all': " + ", ".join(G.KNOWN))
     ap.add_argument("--keep", default=None, help="folder for the reproductions (default: a temporary one)")
     ap.add_argument("--no-regressions", action="store_true")
+    ap.add_argument("--only", default=None, help="one generated program by name, e.g. window_100268")
     args = ap.parse_args()
     vlac = str(pathlib.Path(args.vlac).resolve())
     fams = [f for f in args.family.split(",") if f] or sorted(F.FAMILIES)
@@ -151,7 +152,7 @@ def main():
         if f not in F.FAMILIES:
             sys.exit("unknown family %r; known: %s" % (f, ", ".join(sorted(F.FAMILIES))))
     skip = set(G.KNOWN) if args.skip_known == "all" else {s for s in args.skip_known.split(",") if s}
-    cpp_count = args.count // 5 if args.cpp_count is None else args.cpp_count
+    cpp_count = args.count // 6 if args.cpp_count is None else args.cpp_count
     keep = pathlib.Path(args.keep) if args.keep else pathlib.Path(tempfile.mkdtemp(prefix="difftest_"))
     keep.mkdir(parents=True, exist_ok=True)
     work = pathlib.Path(tempfile.mkdtemp(prefix="difftest_work_"))
@@ -163,7 +164,10 @@ def main():
         for d in sorted((HERE / "regressions").iterdir()):
             if (d / "program.vsql").exists():
                 jobs.append(("regression", d))
-    for i in range(args.count):
+    if args.only:
+        fam, seed = args.only.rsplit("_", 1)
+        jobs = [("random", (fam, int(seed), True))]
+    for i in range(0 if args.only else args.count):
         seed = args.seed * 100000 + i
         fam = fams[i % len(fams)]
         jobs.append(("random", (fam, seed, i < cpp_count)))
