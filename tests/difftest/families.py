@@ -44,7 +44,7 @@ def fam_filter(rng, prog, skip):
     outs = []
     for i in range(rng.randint(1, 4)):
         t = rng.choice(["BOOL", "INT32", "INT64", "FLOAT32", "FLOAT64", "TIMESTAMP", "STRING"])
-        outs.append((eg.of(t, rng.randint(0, 3)), "o%d" % i))
+        outs.append((eg.of(t, rng.randint(0, 4)), "o%d" % i))
     where = eg.of("BOOL", 2) if rng.random() < 0.7 else None
     sel = ", ".join("%s AS %s" % (e.text, n) for e, n in outs)
     q = "SELECT ts, %s FROM s%s;" % (sel, " WHERE " + where.text if where else "")
@@ -84,7 +84,7 @@ def _agg_setup(rng, prog, skip, n_rows=None):
     exprs = src.exprs()
     key = exprs[0] if key_t else None
     eg = G.ExprGen(rng, exprs, skip)
-    aggs = G.rand_aggs(rng, exprs[1:] or exprs, specials)
+    aggs = G.rand_aggs(rng, exprs[1:] or exprs, specials, eg=eg)
     where = eg.of("BOOL", 1) if rng.random() < 0.4 else None
     return src, world, key, aggs, where
 

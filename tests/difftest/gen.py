@@ -20,7 +20,8 @@ from values import FLOATS, INTS, NUMS, mc
 import make_join_cases as mj  # noqa: E402  (path set up by values)
 
 T_BASE = 1_000_000_000_000  # ns; windows are tens of ns wide so rows share them
-STRING_POOL = ["", "a", "ab", "Ab", "b", "abc", "x_y", "b%", "h\u00e9", "a,b", 'q"t', "zz", "A"]
+STRING_POOL = ["", "a", "ab", "Ab", "b", "abc", "x_y", "b%", "h\u00e9", "a,b", 'q"t', "zz", "A", "12", "-7",
+               "2147483648", "0.5"]
 KNOWN = {
     "wjoin_string": "item 1: window join on a STRING key",
     "null_right_key": "item 2: NULL right join key with a NOT NULL left key",
@@ -223,6 +224,8 @@ class ExprGen:
                 return V.case(self.of("BOOL", d), self.of(typ, d), self.of(typ, d))
             if r < 0.7:
                 return V.coalesce(self.of(typ, d), self.of(typ, d))
+            if r < 0.74 and "string_cast" not in self.skip:
+                return V.cast_e(self.of(rng.choice(["STRING", "BOOL"]) if typ in INTS else "STRING", d), typ)
             if r < 0.8:
                 src = rng.choice([t for t in NUMS if t != typ] + (["TIMESTAMP"] if typ == "INT64" else []))
                 if typ == "INT32" and src == "INT64":
@@ -258,6 +261,8 @@ class ExprGen:
             if r < 0.55:
                 return V.logic(rng.choice(["AND", "OR"]), self.of("BOOL", d), self.of("BOOL", d))
             if r < 0.62:
+                if rng.random() < 0.3 and "string_cast" not in self.skip:
+                    return V.cast_e(self.of(rng.choice(INTS), d), "BOOL")
                 return V.not_(self.of("BOOL", d))
             if r < 0.7:
                 return V.is_null(self.of(rng.choice(V.TYPES_B), d), rng.random() < 0.5)
@@ -282,6 +287,10 @@ class ExprGen:
                 if "round_substring_extremes" not in self.skip and rng.random() < 0.1:
                     return V.substring(self.of("STRING", d), rng.choice([-5, 1, 3]), (1 << 63) - 1)
                 return V.substring(self.of("STRING", d), rng.randint(lo, 4), n)
+            if r < 0.72 and "string_cast" not in self.skip:
+                if rng.random() < 0.5:
+                    return V.cast_e(self.of(rng.choice(INTS), d), "STRING")
+                return V.cast_e(self.of("STRING", d), "STRING(%d)" % rng.randint(1, 3))
             if r < 0.8:
                 return V.case(self.of("BOOL", d), self.of("STRING", d), self.of("STRING", d))
             return V.coalesce(self.of("STRING", d), self.of("STRING", d))
@@ -372,7 +381,7 @@ AGGS = ["COUNT(*)", "COUNT", "SUM", "AVG", "MIN", "MAX", "STDDEV_POP", "STDDEV_S
         "VAR_SAMP", "FIRST_VALUE", "LAST_VALUE"]
 
 
-def rand_aggs(rng, cols, specials, n=None):
+def rand_aggs(rng, cols, specials, n=None, eg=None):
     """[(name, arg expr or None, vsql text, out type, approx)]"""
     out = []
     for _ in range(n or rng.randint(1, 4)):
@@ -387,6 +396,10 @@ def rand_aggs(rng, cols, specials, n=None):
         if not ok:
             continue
         c = rng.choice(ok)
+        if eg is not None and rng.random() < 0.3:
+            c = eg.of(c.b, 1)
+            if specials and name in ("MIN", "MAX") and c.b in FLOATS:
+                continue
         approx = "VAR" in name or "STDDEV" in name
         if name == "AVG" and c.b in INTS:
             approx = True  # an INT64 sum divided, or a double sum: both within rounding

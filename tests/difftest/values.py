@@ -49,10 +49,33 @@ def to_type(v, frm, to):
     return v
 
 
+def _string_to(v, to):
+    """Text to a number: the whole text must be one (else NULL), and fit the type."""
+    if to in INTS:
+        if not re.fullmatch(r"-?[0-9]+", v):
+            return None
+        n = int(v)
+        return n if -(1 << LIMIT[to]) <= n < (1 << LIMIT[to]) else None
+    if not re.fullmatch(r"-?[0-9]+(\.[0-9]*)?([eE][-+]?[0-9]+)?", v):
+        return None
+    return mc.parse_f32(v) if to == "FLOAT32" else float(v)
+
+
 def cast(v, frm, to):
     """CAST per §2: float -> int truncates, NaN/out of range NULL."""
     if v is None:
         return None
+    if frm.startswith("STRING") and to.startswith("STRING("):
+        return v if len(v.encode()) <= int(to[7:-1]) else None
+    if frm.startswith("STRING"):
+        return _string_to(v, to)
+    if to == "STRING":
+        assert frm in INTS
+        return str(v)
+    if to == "BOOL":
+        return int(v != 0)
+    if frm == "BOOL":
+        return v
     if to in INTS and frm in FLOATS:
         return mc._cast_int(v, LIMIT[to] + 1)
     if to in INTS and frm == "TIMESTAMP":
@@ -259,9 +282,11 @@ def coalesce(x, y):
 
 
 def cast_e(x, to):
-    may_fail = (x.b in FLOATS and to in INTS) or (x.b == "INT64" and to == "INT32")
+    may_fail = (x.b in FLOATS and to in INTS) or (x.b == "INT64" and to == "INT32") or \
+        (x.b == "STRING" and to != "STRING") or to.startswith("STRING(")
+    frm = x.typ if to.startswith("STRING(") else x.b
     return E("CAST(%s AS %s)" % (x.text, to), to, x.null or may_fail,
-             lambda row: cast(x.ev(row), x.b, to))
+             lambda row: cast(x.ev(row), frm, to))
 
 
 def between(x, lo, hi):
