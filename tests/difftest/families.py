@@ -45,6 +45,13 @@ def fam_filter(rng, prog, skip):
     for i in range(rng.randint(1, 4)):
         t = rng.choice(["BOOL", "INT32", "INT64", "FLOAT32", "FLOAT64", "TIMESTAMP", "STRING"])
         outs.append((eg.of(t, rng.randint(0, 4)), "o%d" % i))
+    if "round_substring_extremes" not in skip and rng.random() < 0.15:  # issue 11 item 7
+        fl = [c for c in src.exprs() if c.b in V.FLOATS]
+        st = [c for c in src.exprs() if c.b == "STRING"]
+        if fl:
+            outs.append((V.round_e(rng.choice(fl), rng.choice([2147483647, 400, 30])), "r%d" % len(outs)))
+        if st:
+            outs.append((V.substring(rng.choice(st), rng.choice([-5, 0, 2]), (1 << 63) - 1), "u%d" % len(outs)))
     where = eg.of("BOOL", 2) if rng.random() < 0.7 else None
     sel = ", ".join("%s AS %s" % (e.text, n) for e, n in outs)
     q = "SELECT ts, %s FROM s%s;" % (sel, " WHERE " + where.text if where else "")

@@ -56,7 +56,7 @@ def _string_to(v, to):
             return None
         n = int(v)
         return n if -(1 << LIMIT[to]) <= n < (1 << LIMIT[to]) else None
-    if not re.fullmatch(r"-?[0-9]+(\.[0-9]*)?([eE][-+]?[0-9]+)?", v):
+    if not re.fullmatch(r"-?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?", v):
         return None
     return mc.parse_f32(v) if to == "FLOAT32" else float(v)
 
