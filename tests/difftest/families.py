@@ -372,8 +372,8 @@ class _TraceCase:
 # ============================================================================================
 
 
-def _join_sources(rng, prog, skip, n_a, n_b, bound=None):
-    kt = rng.choice(["BOOL", "INT32", "INT64", "FLOAT32", "FLOAT64", "STRING", "STRING(4)"])
+def _join_sources(rng, prog, skip, n_a, n_b, bound=None, key_types=None):
+    kt = rng.choice(key_types or ["BOOL", "INT32", "INT64", "FLOAT32", "FLOAT64", "STRING", "STRING(4)"])
     ka_null = rng.random() < 0.5
     kb_null = rng.random() < 0.5
     if "null_right_key" in skip and kb_null and not ka_null:
@@ -543,7 +543,45 @@ def fam_window_join(rng, prog, skip):
             ["TIMESTAMP", "TIMESTAMP"] + [t for _, _, t in cols], exp)
 
 
+def fam_join_window(rng, prog, skip):
+    """An interval or as-of join feeding a TUMBLE: the join's output watermark must hold back
+    so that none of its rows is late downstream (§5)."""
+    a, b, world, kt = _join_sources(rng, prog, skip, rng.randint(0, 30), rng.randint(0, 30),
+                                    key_types=["INT32", "INT64", "STRING", "BOOL"])
+    tc = _TraceCase(world)
+    tr = mj.Trace(tc)
+    size = rng.choice([10, 20, 40])
+    asof = rng.random() < 0.4
+    if asof:
+        left = rng.random() < 0.4
+        join = "a %sASOF JOIN b ON a.k = b.k AND a.ts >= b.ts" % ("LEFT " if left else "")
+        run = mj.asof_join(tc, tr, world.msrc[0], world.msrc[1], ["k"], ["k"], left)
+    else:
+        lo, hi = sorted([rng.randint(-15, 10), rng.randint(-15, 10)])
+        join = ("a JOIN b ON a.k = b.k AND b.ts BETWEEN a.ts + INTERVAL '%d' NANOSECOND AND "
+                "a.ts + INTERVAL '%d' NANOSECOND" % (lo, hi))
+        run = mj.interval_join(tc, tr, world.msrc[0], world.msrc[1], ["k"], ["k"], lo, hi)
+    q = ("CREATE STREAM j AS SELECT a.ts AS ats, a.k AS k, b.ts AS bts FROM %s;\n"
+         "SELECT k, window_start, window_end, COUNT(*) AS n, COUNT(bts) AS nb, MAX(bts) AS mb "
+         "FROM TUMBLE(j, ats, INTERVAL '%d' NANOSECOND) GROUP BY k, window_start, window_end;") % (join, size)
+    passing = {i: (world.row(sa)["k"],) for i, (sa, _sb) in enumerate(run.out)}
+    wrun = mc.run_windows(run.items, passing, mc.tumble(size))
+    assert not wrun.late, "a join's output is never late downstream"
+    members = {}
+    for i, wid in wrun.membership:
+        members.setdefault((wid, passing[i]), []).append(i)
+    exp = []
+    for _idx, groups in wrun.firings:
+        for wid, k in groups:
+            bts = [world.row(run.out[i][1])["ts"] for i in members[(wid, k)] if run.out[i][1] is not None]
+            s, e = wrun.bounds[wid]
+            exp.append([k[0], s, e, len(members[(wid, k)]), len(bts), max(bts) if bts else None])
+    _finish(prog, world, q, ["k", "window_start", "window_end", "n", "nb", "mb"],
+            [kt, "TIMESTAMP", "TIMESTAMP", "INT64", "INT64", "TIMESTAMP"], exp)
+
+
 FAMILIES = {
+    "join_window": fam_join_window,
     "filter": fam_filter,
     "window": fam_window,
     "global": fam_global,
