@@ -106,14 +106,54 @@ def _agg_outputs(aggs, members, world):
     return out
 
 
-def _having(rng):
-    return rng.choice([None, None, "COUNT(*) > 1"])
+def _having(rng, aggs, skip):
+    """None, or a HAVING condition (an expression over the selected exact aggregates)."""
+    r = rng.random()
+    if r < 0.6:
+        return None
+    if r < 0.75:
+        return V.compare(">", V.col("COUNT(*)", "INT64", False), V.lit(1, "INT32"))
+    return G.ExprGen(rng, _agg_cols(aggs), skip).of("BOOL", 1)
+
+
+def _agg_cols(aggs):
+    return [V.col(a[2], a[3], True) for a in aggs if not a[4] and not a[0].startswith(("WCOL:", "POST"))]
+
+
+def _add_post(rng, aggs, skip):
+    """Sometimes an output that computes on aggregates (`SUM(x) * 2`, `MAX(a) > MIN(b)`)."""
+    cols = _agg_cols(aggs)
+    if cols and rng.random() < 0.3:
+        e = G.ExprGen(rng, cols, skip).of(rng.choice(["INT64", "FLOAT64", "BOOL"]), 1)
+        aggs.append(("POST", e, e.text, e.typ, False))
+
+
+def _finish_groups(aggs, ms, world, having, bounds=None):
+    """The output values of one group, or None when HAVING drops it."""
+    plain = [a for a in aggs if not a[0].startswith(("WCOL:", "POST"))]
+    vals = dict(zip([a[2] for a in plain], _agg_outputs(plain, ms, world)))
+    vals["COUNT(*)"] = len(ms)
+    out = []
+    for a in aggs:
+        if a[0].startswith("WCOL:"):  # an aggregate of a window column: constant over the window
+            fn, wc = a[0].split(":")[1:]
+            s, e = bounds
+            v = {"window_start": s, "window_end": e, "window_time": e - 1}[wc]
+            out.append(len(ms) if fn == "COUNT" else v)
+        elif a[0] == "POST":
+            out.append(a[1].ev(vals))
+        else:
+            out.append(vals[a[2]])
+    if having is not None and having.ev(vals) != 1:
+        return None
+    return out
 
 
 def fam_window(rng, prog, skip):
     src, world, key, aggs, where = _agg_setup(rng, prog, skip)
     wtext, assign = _window_fn(rng, skip)
-    having = _having(rng)
+    _add_post(rng, aggs, skip)
+    having = _having(rng, aggs, skip)
     if "agg_window_column" not in skip and rng.random() < 0.1:
         fn, wc = rng.choice([("MAX", "window_end"), ("COUNT", "window_start"), ("MIN", "window_time"),
                              ("FIRST_VALUE", "window_start")])
@@ -124,7 +164,7 @@ def fam_window(rng, prog, skip):
     gb = ([key.text] if key else []) + ["window_start", "window_end"]
     q = "SELECT %s FROM %s%s GROUP BY %s%s;" % (
         ", ".join(sel), wtext, " WHERE " + where.text if where else "", ", ".join(gb),
-        " HAVING " + having if having else "")
+        " HAVING " + having.text if having else "")
     passing = {seq: ((r[key.text],) if key else ()) for seq, (s, r) in enumerate(world.arrivals)
                if where is None or where.ev(r) == 1}
     run = mc.run_windows(world.items("s"), passing, assign)
@@ -144,16 +184,10 @@ def _window_rows(run, world, key, aggs, having, with_time=False):
     for _idx, groups in run.firings:
         for wid, k in groups:
             ms = members[(wid, k)]
-            if having and len(ms) <= 1:
-                continue
             s, e = run.bounds[wid]
-            vals = _agg_outputs([a for a in aggs if not a[0].startswith("WCOL:")], ms, world)
-            for a in aggs:  # an aggregate of a window column: constant over the window's rows
-                if a[0].startswith("WCOL:"):
-                    fn, wc = a[0].split(":")[1:]
-                    v = {"window_start": s, "window_end": e, "window_time": e - 1}[wc]
-                    vals.insert(aggs.index(a), len(ms) if fn == "COUNT" else v)
-            exp.append(list(k) + [s, e] + vals)
+            vals = _finish_groups(aggs, ms, world, having, (s, e))
+            if vals is not None:
+                exp.append(list(k) + [s, e] + vals)
     return exp
 
 
@@ -179,16 +213,20 @@ def fam_global(rng, prog, skip):
     src, world, key, aggs, where = _agg_setup(rng, prog, skip)
     if rng.random() < 0.4:
         key = None
+    _add_post(rng, aggs, skip)
+    having = _having(rng, aggs, skip) if key else None
     sel = ([key.text] if key else []) + ["%s AS a%d" % (t, i) for i, (_, _, t, _, _) in enumerate(aggs)]
-    q = "SELECT %s FROM s%s%s;" % (", ".join(sel), " WHERE " + where.text if where else "",
-                                   " GROUP BY " + key.text if key else "")
+    q = "SELECT %s FROM s%s%s%s;" % (", ".join(sel), " WHERE " + where.text if where else "",
+                                     " GROUP BY " + key.text if key else "",
+                                     " HAVING " + having.text if having else "")
     groups = {}
     for seq, (s, r) in enumerate(world.arrivals):
         if where is None or where.ev(r) == 1:
             groups.setdefault((r[key.text],) if key else (), []).append(seq)
     if not key and not groups:
         groups[()] = []
-    exp = [list(k) + _agg_outputs(aggs, ms, world) for k, ms in groups.items()]
+    exp = [list(k) + v for k, v in ((k, _finish_groups(aggs, ms, world, having)) for k, ms in groups.items())
+           if v is not None]
     types = ([key.typ] if key else []) + [a[3] for a in aggs]
     prog.approx = {(1 if key else 0) + i for i, a in enumerate(aggs) if a[4]}
     _finish(prog, world, q, [c.split(" AS ")[-1] for c in sel], types, exp)
@@ -205,16 +243,23 @@ def fam_chained(rng, prog, skip):
     val = exprs[-1]
     s1 = rng.choice([5, 10])
     s2 = s1 * rng.choice([2, 3, 4])
+    up = rng.choice(["TUMBLE", "HOP", "SESSION"])
+    up_text = {"TUMBLE": "TUMBLE(s, ts, INTERVAL '%d' NANOSECOND)" % s1,
+               "HOP": "HOP(s, ts, INTERVAL '%d' NANOSECOND, INTERVAL '%d' NANOSECOND)" % (s1, 2 * s1),
+               "SESSION": "SESSION(s, ts, INTERVAL '%d' NANOSECOND)" % s1}[up]
     kt = [key.text] if key else []
     q = ("CREATE STREAM inner_agg AS SELECT %s window_start, window_end, COUNT(*) AS n, SUM(%s) AS sv "
-         "FROM TUMBLE(s, ts, INTERVAL '%d' NANOSECOND) GROUP BY %s window_start, window_end;\n"
+         "FROM %s GROUP BY %s window_start, window_end;\n"
          "SELECT %s window_start, window_end, SUM(n) AS total, COUNT(*) AS windows, MAX(sv) AS max_sv "
          "FROM TUMBLE(inner_agg, window_time, INTERVAL '%d' NANOSECOND) GROUP BY %s window_start, window_end;") % (
-        "".join(k + ", " for k in kt), val.text, s1, "".join(k + ", " for k in kt),
+        "".join(k + ", " for k in kt), val.text, up_text, "".join(k + ", " for k in kt),
         "".join(k + ", " for k in kt), s2, "".join(k + ", " for k in kt))
     passing = {seq: ((r[key.text],) if key else ()) for seq, (s, r) in enumerate(world.arrivals)}
     items = world.items("s")
-    run = mc.run_windows(items, passing, mc.tumble(s1))
+    if up == "SESSION":
+        run = mc.run_sessions(items, passing, s1)
+    else:
+        run = mc.run_windows(items, passing, mc.tumble(s1) if up == "TUMBLE" else mc.hop(s1, 2 * s1))
     inner_aggs = [("COUNT(*)", None, "", "INT64", False), ("SUM", val, "", G.agg_type("SUM", val.b), False)]
     inner = []
     members = {}
