@@ -260,7 +260,8 @@ def fam_chained(rng, prog, skip):
         run = mc.run_sessions(items, passing, s1)
     else:
         run = mc.run_windows(items, passing, mc.tumble(s1) if up == "TUMBLE" else mc.hop(s1, 2 * s1))
-    inner_aggs = [("COUNT(*)", None, "", "INT64", False), ("SUM", val, "", G.agg_type("SUM", val.b), False)]
+    inner_aggs = [("COUNT(*)", None, "COUNT(*)", "INT64", False),
+                  ("SUM", val, "SUM(%s)" % val.text, G.agg_type("SUM", val.b), False)]
     inner = []
     members = {}
     for seq, wid in run.membership:
@@ -330,7 +331,8 @@ def fam_union(rng, prog, skip):
     passing = {seq: () for seq in range(len(world.arrivals))}
     run = mc.run_windows(world.items("s1", "s2"), passing, mc.tumble(size))
     key = None
-    aggs = [("COUNT(*)", None, "", "INT64", False), ("COUNT", V.col(c1, s1.cols[0][1], True), "", "INT64", False)]
+    aggs = [("COUNT(*)", None, "COUNT(*)", "INT64", False),
+            ("COUNT", V.col(c1, s1.cols[0][1], True), "COUNT(%s)" % c1, "INT64", False)]
     exp = _window_rows(run, world, key, aggs, None)
     _finish(prog, world, q, ["window_start", "window_end", "n", "nn"], ["TIMESTAMP", "TIMESTAMP", "INT64", "INT64"], exp)
 
