@@ -194,7 +194,12 @@ def main():
             backends = ["jit", "cpp"] if args.backend == "all" else [args.backend]
         else:
             fam, seed, with_cpp = job
-            prog = make(fam, seed, skip)
+            try:
+                prog = make(fam, seed, skip)
+            except Exception as e:  # a generator (model) defect: report it, run the rest
+                failed += 1
+                print("FAIL %s_%d: the generator raised %s: %s" % (fam, seed, type(e).__name__, e), flush=True)
+                continue
             name = prog.name
             d = work / name
             write_case(prog, d)
