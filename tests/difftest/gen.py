@@ -224,7 +224,7 @@ class ExprGen:
                 return V.case(self.of("BOOL", d), self.of(typ, d), self.of(typ, d))
             if r < 0.7:
                 return V.coalesce(self.of(typ, d), self.of(typ, d))
-            if r < 0.74 and "string_cast" not in self.skip:
+            if r < 0.74:
                 return V.cast_e(self.of(rng.choice(["STRING", "BOOL"]) if typ in INTS else "STRING", d), typ)
             if r < 0.8:
                 src = rng.choice([t for t in NUMS if t != typ] + (["TIMESTAMP"] if typ == "INT64" else []))
@@ -261,7 +261,7 @@ class ExprGen:
             if r < 0.55:
                 return V.logic(rng.choice(["AND", "OR"]), self.of("BOOL", d), self.of("BOOL", d))
             if r < 0.62:
-                if rng.random() < 0.3 and "string_cast" not in self.skip:
+                if rng.random() < 0.3:
                     return V.cast_e(self.of(rng.choice(INTS), d), "BOOL")
                 return V.not_(self.of("BOOL", d))
             if r < 0.7:
@@ -287,7 +287,7 @@ class ExprGen:
                 if "round_substring_extremes" not in self.skip and rng.random() < 0.1:
                     return V.substring(self.of("STRING", d), rng.choice([-5, 1, 3]), (1 << 63) - 1)
                 return V.substring(self.of("STRING", d), rng.randint(lo, 4), n)
-            if r < 0.72 and "string_cast" not in self.skip:
+            if r < 0.72:
                 if rng.random() < 0.5:
                     return V.cast_e(self.of(rng.choice(INTS), d), "STRING")
                 return V.cast_e(self.of("STRING", d), "STRING(%d)" % rng.randint(1, 3))
