@@ -1,0 +1,230 @@
+#!/usr/bin/env python3
+"""Random-program differential tester of `vlac run` (see README.md in this folder).
+
+    python3 tests/difftest/run_difftest.py VLAC [--seed S] [--count N] [--cpp-count N]
+        [--backend jit|cpp|all] [--family F[,F...]] [--skip-known ITEM[,ITEM...]|all] [--keep DIR]
+
+Each program runs through `vlac run` (JIT and/or `--backend cpp`); its output must equal the
+expected rows of the models and, between backends, be byte-identical. A mismatch writes a
+self-contained reproduction folder and prints its path. The folders under regressions/ run too.
+Ends with `difftest: N passed, M failed`.
+"""
+
+import argparse
+import math
+import os
+import pathlib
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = pathlib.Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import families as F  # noqa: E402
+import gen as G  # noqa: E402
+
+
+def make(family, seed, skip):
+    rng = random.Random(seed * 1000003 + sorted(F.FAMILIES).index(family))
+    prog = G.Program("%s_%d" % (family, seed))
+    F.FAMILIES[family](rng, prog, skip)
+    return prog
+
+
+def write_case(prog, d):
+    d.mkdir(parents=True, exist_ok=True)
+    (d / "program.vsql").write_text(prog.text)
+    for name, data in prog.inputs.items():
+        (d / name).write_bytes(data)
+    (d / "args").write_text(" ".join(prog.args) + "\n")
+    (d / "expected.csv").write_text(",".join(prog.header) + "\n" + "".join(r + "\n" for r in prog.expected))
+    (d / "approx").write_text(" ".join(str(i) for i in sorted(prog.approx)) + "\n")
+
+
+def run_vlac(vlac, d, backend, stdin_input=False):
+    """stdin_input: the one input file is fed to `--input NAME=-` (read live) instead."""
+    args = (d / "args").read_text().split()
+    data = None
+    if stdin_input:
+        i = args.index("--input")
+        name, path = args[i + 1].split("=", 1)
+        args[i + 1] = name + "=-"
+        data = (d / path).read_bytes()
+    cmd = [vlac, "run", "program.vsql"] + args + (["--backend", backend] if backend != "default" else [])
+    try:
+        p = subprocess.run(cmd, cwd=d, input=data, capture_output=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        return None, "timeout after 60 s"
+    err = p.stderr.decode(errors="replace")
+    if p.returncode != 0:
+        return None, "exit %d: %s" % (p.returncode, err[-2000:])
+    return p.stdout.decode(errors="replace"), err
+
+
+def split_csv(line):
+    """Fields of one output line (RFC 4180; our strings never contain a newline)."""
+    out, cur, q, i = [], [], False, 0
+    while i < len(line):
+        c = line[i]
+        if q:
+            if c == '"' and i + 1 < len(line) and line[i + 1] == '"':
+                cur.append('"')
+                i += 1
+            elif c == '"':
+                q = False
+            else:
+                cur.append(c)
+        elif c == '"':
+            q = True
+        elif c == ",":
+            out.append("".join(cur))
+            cur = []
+        else:
+            cur.append(c)
+        i += 1
+    out.append("".join(cur))
+    return out
+
+
+def close(a, b):
+    if a == b:
+        return True
+    try:
+        x, y = float(a.replace("Infinity", "inf")), float(b.replace("Infinity", "inf"))
+    except ValueError:
+        return False
+    if math.isnan(x) and (math.isnan(y) or math.isinf(y)) or math.isnan(y) and math.isinf(x):
+        return True  # a moment whose exact value overflows a double: Infinity, or NaN (inf - inf)
+    return math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-12)
+
+
+def matches(expected, actual, approx):
+    if not approx:
+        return expected == actual
+    el, al = expected.split("\n"), actual.split("\n")
+    if len(el) != len(al):
+        return False
+    for e, a in zip(el, al):
+        if e == a:
+            continue
+        ef, af = split_csv(e), split_csv(a)
+        if len(ef) != len(af):
+            return False
+        for i, (x, y) in enumerate(zip(ef, af)):
+            if x != y and not (i in approx and close(x, y)):
+                return False
+    return True
+
+
+def check_case(vlac, d, backends):
+    """Returns None when the case passes, else a reason."""
+    expected = (d / "expected.csv").read_text()
+    ap = d / "approx"
+    approx = {int(x) for x in ap.read_text().split()} if ap.exists() else set()
+    outs = {}
+    for be in backends:
+        out, err = run_vlac(vlac, d, be)
+        if out is None:
+            return "%s: %s" % (be, err)
+        (d / ("actual_%s.csv" % be)).write_text(out)
+        outs[be] = out
+        if not matches(expected, out, approx):
+            return "%s: output differs from expected.csv (see actual_%s.csv)" % (be, be)
+    if len(set(outs.values())) > 1:
+        return "backends differ byte-wise: " + ", ".join(outs)
+    args = (d / "args").read_text().split()
+    if "jit" in outs and args.count("--input") == 1:  # batch = stream (§5): the same bytes, live
+        out, err = run_vlac(vlac, d, "jit", stdin_input=True)
+        if out is None:
+            return "jit, input on stdin: %s" % err
+        if out != outs["jit"]:
+            (d / "actual_jit_stdin.csv").write_text(out)
+            return "jit: input on stdin gives other rows than the file (see actual_jit_stdin.csv)"
+    return None
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("vlac")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--count", type=int, default=300, help="programs through the JIT")
+    ap.add_argument("--cpp-count", type=int, default=None,
+                    help="programs also through --backend cpp (default: count/6; g++ per program)")
+    ap.add_argument("--backend", choices=["jit", "cpp", "all"], default="all")
+    ap.add_argument("--family", default="", help="comma-separated families (default: all)")
+    ap.add_argument("--skip-known", default="",
+                    help="comma-separated issue-11 shapes not to generate, or 'all': " + ", ".join(G.KNOWN))
+    ap.add_argument("--keep", default=None, help="folder for the reproductions (default: a temporary one)")
+    ap.add_argument("--no-regressions", action="store_true")
+    ap.add_argument("--only", default=None, help="one generated program by name, e.g. window_100268")
+    args = ap.parse_args()
+    vlac = str(pathlib.Path(args.vlac).resolve())
+    fams = [f for f in args.family.split(",") if f] or sorted(F.FAMILIES)
+    for f in fams:
+        if f not in F.FAMILIES:
+            sys.exit("unknown family %r; known: %s" % (f, ", ".join(sorted(F.FAMILIES))))
+    skip = set(G.KNOWN) if args.skip_known == "all" else {s for s in args.skip_known.split(",") if s}
+    cpp_count = args.count // 6 if args.cpp_count is None else args.cpp_count
+    keep = pathlib.Path(args.keep) if args.keep else pathlib.Path(tempfile.mkdtemp(prefix="difftest_"))
+    keep.mkdir(parents=True, exist_ok=True)
+    work = pathlib.Path(tempfile.mkdtemp(prefix="difftest_work_"))
+    env_cache = os.environ.setdefault("VLAC_CACHE_DIR", "")
+    del env_cache
+    passed = failed = 0
+    jobs = []
+    if not args.no_regressions and (HERE / "regressions").is_dir():
+        for d in sorted((HERE / "regressions").iterdir()):
+            if (d / "program.vsql").exists():
+                jobs.append(("regression", d))
+    if args.only:
+        fam, seed = args.only.rsplit("_", 1)
+        jobs = [("random", (fam, int(seed), True))]
+    for i in range(0 if args.only else args.count):
+        seed = args.seed * 100000 + i
+        fam = fams[i % len(fams)]
+        jobs.append(("random", (fam, seed, i < cpp_count)))
+    for kind, job in jobs:
+        if kind == "regression":
+            d = work / ("regression_" + job.name)
+            shutil.copytree(job, d)
+            name = "regressions/" + job.name
+            backends = ["jit", "cpp"] if args.backend == "all" else [args.backend]
+        else:
+            fam, seed, with_cpp = job
+            try:
+                prog = make(fam, seed, skip)
+            except Exception as e:  # a generator (model) defect: report it, run the rest
+                failed += 1
+                print("FAIL %s_%d: the generator raised %s: %s" % (fam, seed, type(e).__name__, e), flush=True)
+                continue
+            name = prog.name
+            d = work / name
+            write_case(prog, d)
+            backends = {"jit": ["jit"], "cpp": ["cpp"] if with_cpp else [],
+                        "all": ["jit", "cpp"] if with_cpp else ["jit"]}[args.backend]
+            if not backends:
+                continue
+        why = check_case(vlac, d, backends)
+        if why is None:
+            passed += 1
+            shutil.rmtree(d)
+            continue
+        failed += 1
+        dest = keep / name.replace("/", "_")
+        if dest.exists():
+            shutil.rmtree(dest)
+        shutil.move(str(d), dest)
+        print("FAIL %s: %s\n     reproduce: cd %s && %s run program.vsql $(cat args)" % (
+            name, why.splitlines()[0] if why else why, dest, vlac), flush=True)
+    shutil.rmtree(work, ignore_errors=True)
+    if failed == 0 and not args.keep:
+        shutil.rmtree(keep, ignore_errors=True)
+    print("difftest: %d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
