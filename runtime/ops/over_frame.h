@@ -38,7 +38,12 @@ struct Moments {
   int64_t n;
   double sum, mean, m2;
 
-  static Moments of(double x, double pivot) { return Moments{1, x, x - pivot, 0}; }
+  /// One value. Its M2 is 0, or NaN for an infinite or NaN value (d - d), as Welford's update
+  /// in the window aggregates gives, so a frame holding one has a NaN variance.
+  static Moments of(double x, double pivot) {
+    const double d = x - pivot;
+    return Moments{1, x, d, d - d};
+  }
   static Moments merge(const Moments& a, const Moments& b) {
     if (a.n == 0) return b;
     if (b.n == 0) return a;
