@@ -92,7 +92,8 @@ int host_main(int argc, char** argv, const char* prog) {
   struct Closer {
     std::vector<std::FILE*>& files;
     ~Closer() {
-      for (std::FILE* f : files) std::fclose(f);
+      for (std::FILE* f : files)
+        if (f) std::fclose(f);
     }
   } closer{open_files};
   auto open = [&](const std::string& path, const char* mode) {
@@ -106,17 +107,20 @@ int host_main(int argc, char** argv, const char* prog) {
   };
 
   std::vector<std::unique_ptr<RowWriter>> writers;
+  std::vector<std::pair<std::FILE*, std::string>> written;  // each output and the rejects file, named
   for (size_t o = 0; o < Program::kOutputs; ++o) {
     std::FILE* f = stdout;
     if (!outputs[o].empty() && outputs[o] != "-") {
       f = open(outputs[o], "wb");
       if (!f) return fail("cannot write '" + outputs[o] + "': " + std::strerror(errno));
     }
+    written.emplace_back(f, output_display_name(outputs[o]));
     writers.push_back(make_row_writer(f, Program::output_columns(o), Program::output_layout(o), writer));
   }
   std::FILE* rejects_file = nullptr;
   if (!rejects_path.empty() && !(rejects_file = open(rejects_path, "wb")))
     return fail("cannot write '" + rejects_path + "': " + std::strerror(errno));
+  if (rejects_file) written.emplace_back(rejects_file, rejects_path);
   RejectSink rejects(stderr, rejects_file, fail_fast ? OnError::Fail : OnError::Skip);
 
   // The program object may be large (its state); it lives on the heap, not the stack.
@@ -145,6 +149,13 @@ int host_main(int argc, char** argv, const char* prog) {
       readers.push_back(std::move(reader));
     }
   }
+  // A failed write stops the run: nothing more can be delivered.
+  auto write_error = [&]() -> std::string {
+    for (size_t o = 0; o < writers.size(); ++o)
+      if (writers[o]->error() != 0) return write_error_message(written[o].second, writers[o]->error());
+    if (rejects.rejects_error() != 0) return write_error_message(rejects_path, rejects.rejects_error());
+    return {};
+  };
   bool stopped = false;
   int stream;
   const uint8_t* row;
@@ -153,7 +164,7 @@ int host_main(int argc, char** argv, const char* prog) {
     program->push_raw(static_cast<size_t>(stream), row);
     if (live)
       for (auto& w : writers) w->flush();
-    if (rejects.should_stop()) {
+    if (rejects.should_stop() || !write_error().empty()) {
       stopped = true;
       break;
     }
@@ -161,7 +172,18 @@ int host_main(int argc, char** argv, const char* prog) {
   if (!stopped && rejects.should_stop()) stopped = true;
   if (!stopped) program->finish();
   for (auto& w : writers) w->finish();
-  std::fflush(stdout);
+  std::string error = write_error();
+  // The last flush and close can fail too (a full disk takes buffered bytes at close).
+  for (size_t i = 0; i < written.size(); ++i) {
+    bool seen = false;
+    for (size_t j = 0; j < i; ++j) seen |= written[j].first == written[i].first;
+    if (seen) continue;
+    const int err = close_output(written[i].first);
+    if (written[i].first != stdout)
+      for (std::FILE*& f : open_files)
+        if (f == written[i].first) f = nullptr;
+    if (err != 0 && error.empty()) error = write_error_message(written[i].second, err);
+  }
   if (stats) {
     std::fprintf(stderr, "%s: stats\n", prog);
     for (size_t s = 0; s < Program::kSources; ++s) {
@@ -183,6 +205,7 @@ int host_main(int argc, char** argv, const char* prog) {
                    static_cast<unsigned long long>(st.late_dropped), static_cast<unsigned long long>(st.capacity_dropped));
     }
   }
+  if (!error.empty()) return fail(error);
   for (const auto& r : readers)
     if (!r->read_error().empty()) return fail(r->read_error());
   if (stopped) return fail("stopped at the first malformed row (--on-error fail)");

@@ -166,8 +166,14 @@ ExecutionReport execute(const PhysicalPlan& plan, CompiledCode& program,
   if (live) engine.set_after_row([&] {
     for (auto& w : writers) w->flush();
   });
+  // A failed write stops the run: nothing more can be delivered.
+  auto write_failed = [&] {
+    for (const auto& w : writers)
+      if (w->error() != 0) return true;
+    return false;
+  };
   engine.set_should_stop([&] {
-    return rejects.should_stop() || (options.cancel && options.cancel->load(std::memory_order_relaxed));
+    return rejects.should_stop() || write_failed() || (options.cancel && options.cancel->load(std::memory_order_relaxed));
   });
 
   bool completed = engine.run();
@@ -192,6 +198,19 @@ ExecutionReport execute(const PhysicalPlan& plan, CompiledCode& program,
   if (!completed) {
     report.ok = false;
     report.error = options.cancel && options.cancel->load() ? "cancelled" : "stopped at the first malformed row (--on-error fail)";
+  }
+  // A write error explains everything after it, so it is the one reported.
+  if (rejects.rejects_error() != 0) {
+    report.ok = false;
+    report.error = rt::write_error_message(options.rejects_name.empty() ? "the rejects file" : options.rejects_name,
+                                           rejects.rejects_error());
+  }
+  for (size_t i = 0; i < writers.size(); ++i) {
+    if (writers[i]->error() == 0) continue;
+    report.ok = false;
+    report.error = rt::write_error_message(i < options.output_names.size() ? options.output_names[i] : plan.outputs[i].name,
+                                           writers[i]->error());
+    break;
   }
   return report;
 }

@@ -27,6 +27,10 @@ struct ExecutionOptions {
   rt::WriterOptions writer;
   std::FILE* messages = stderr;       // malformed-row reports and warnings
   std::FILE* rejects = nullptr;       // --rejects
+  /// What messages call output o and the rejects file (output_display_name); when absent,
+  /// the output's name in the program and "the rejects file".
+  std::vector<std::string> output_names;
+  std::string rejects_name;
   bool fail_fast = false;             // --on-error fail
   /// Set (from another thread or a signal handler) to stop the run after the current row; the
   /// report then says "cancelled". Used by the REPL's Ctrl-C.
@@ -34,7 +38,8 @@ struct ExecutionOptions {
 };
 
 struct ExecutionReport {
-  bool ok = true;                     // false: an input could not be opened or read, or fail-fast stopped
+  bool ok = true;                     // false: an input could not be opened or read, an output or
+                                      // the rejects file could not be written, or fail-fast stopped
   std::string error;                  // why, when !ok (one line)
   std::vector<rt::InputStats> sources;   // per source stream, summed over its files
   std::vector<rt::OperatorStats> operators;

@@ -1,4 +1,5 @@
 // `vlac run`: compiles a program (LLVM JIT, or C++ with --backend cpp) and streams its inputs through it.
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -33,7 +34,8 @@ bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-/// Files opened for the run, closed at the end (never stdin/stdout).
+/// Files opened for the run, closed at the end (never stdin/stdout). Files written to are
+/// closed by close_written(), which reports a failed flush or close; the rest on destruction.
 struct OpenFiles {
   std::vector<std::FILE*> files;
   ~OpenFiles() {
@@ -43,6 +45,18 @@ struct OpenFiles {
     std::FILE* f = std::fopen(path.c_str(), mode);
     if (f) files.push_back(f);
     return f;
+  }
+  /// Closes (stdout: flushes) each written file once; the first failure's message, or "".
+  std::string close_written(const std::vector<std::pair<std::FILE*, std::string>>& written) {
+    std::string error;
+    std::set<std::FILE*> done;
+    for (const auto& [f, name] : written) {
+      if (!done.insert(f).second) continue;
+      const int err = rt::close_output(f);
+      if (f != stdout) files.erase(std::find(files.begin(), files.end(), f));
+      if (err != 0 && error.empty()) error = rt::write_error_message(name, err);
+    }
+    return error;
   }
 };
 
@@ -116,18 +130,25 @@ int run_run(const std::vector<std::string>& args) {
     }
   }
   ExecutionOptions options;
+  for (const std::string& path : output_paths) options.output_names.push_back(rt::output_display_name(path));
   options.writer.format = o.format == "jsonl" ? rt::OutputFormat::Jsonl : o.format == "table" ? rt::OutputFormat::Table : rt::OutputFormat::Csv;
   options.writer.timestamps_ns = o.timestamps_ns;
   options.fail_fast = o.fail_fast;
   if (!o.rejects_path.empty()) {
     options.rejects = files.open(o.rejects_path, "wb");
     if (!options.rejects) return fail("cannot write '" + o.rejects_path + "': " + std::strerror(errno));
+    options.rejects_name = o.rejects_path;
   }
 
   ExecutionReport report = execute(plan, *program, inputs, outputs, options);
-  std::fflush(stdout);
+  // The last flush and close can fail too (a full disk takes buffered bytes at close).
+  std::vector<std::pair<std::FILE*, std::string>> written;
+  for (size_t i = 0; i < outputs.size(); ++i) written.emplace_back(outputs[i], options.output_names[i]);
+  if (options.rejects) written.emplace_back(options.rejects, options.rejects_name);
+  std::string close_error = files.close_written(written);
   if (o.stats) print_stats(stderr, plan, report, *program);
   if (!report.ok) return fail(report.error);
+  if (!close_error.empty()) return fail(close_error);
   return kExitOk;
 }
 

@@ -189,10 +189,8 @@ int run_repl(const std::vector<std::string>& args) {
   if (!o.inputs.empty()) {
     std::vector<std::string> sources;
     if (!o.program.empty()) {
-      std::ifstream in(o.program, std::ios::binary);
-      std::ostringstream ss;
-      ss << in.rdbuf();
-      Compilation c = compile_program(o.program, ss.str());
+      std::string why;
+      Compilation c = compile_program(o.program, read_source_text(o.program, &why).value_or(""));
       for (const SourceStream& s : c.program.sources) sources.push_back(s.name);
     }
     for (const auto& [name, path] : o.inputs) {

@@ -677,15 +677,13 @@ history; Ctrl-C cancels a running query or clears the line; Ctrl-D on an empty l
 }
 
 bool Session::load_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  struct stat st {};
-  if (!in || (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))) {
-    error("cannot read '" + path + "': " + std::strerror(errno ? errno : EISDIR));
+  std::string why;
+  const std::optional<std::string> read = read_source_text(path, &why);
+  if (!read) {
+    error("cannot read '" + path + "': " + why);
     return false;
   }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  const std::string text = ss.str();
+  const std::string& text = *read;
 
   // The whole file first, as `vlac check` would see it after the session: all its errors at
   // once, and nothing added when there is one.

