@@ -8,9 +8,11 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "runtime/io/input_format.h"
 #include "runtime/io/input_merger.h"
 #include "runtime/io/reject_sink.h"
 #include "runtime/io/row_reader.h"
@@ -25,11 +27,6 @@ inline int usage(const char* prog, const std::string& message) {
   return 2;
 }
 
-inline bool ends_with(const std::string& s, const char* suffix) {
-  size_t n = std::strlen(suffix);
-  return s.size() >= n && s.compare(s.size() - n, n, suffix) == 0;
-}
-
 }  // namespace host_main_detail
 
 template <typename Program>
@@ -40,6 +37,8 @@ int host_main(int argc, char** argv, const char* prog) {
   WriterOptions writer;
   std::string rejects_path;
   bool fail_fast = false, stats = false;
+  std::optional<InputFormat> input_format;  // --input-format
+  std::string stdin_reader;                 // the one --input NAME=- (standard input is read once)
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto value = [&](std::string* out) {
@@ -50,7 +49,8 @@ int host_main(int argc, char** argv, const char* prog) {
     std::string v;
     if (a == "--help" || a == "-h") {
       std::printf("usage: %s --input NAME=PATH ... [--output NAME=PATH ...] [--format csv|jsonl|table]\n"
-                  "       [--timestamps iso|ns] [--stats] [--rejects PATH] [--on-error skip|fail]\n"
+                  "       [--input-format csv|jsonl] [--timestamps iso|ns] [--stats] [--rejects PATH]\n"
+                  "       [--on-error skip|fail]\n"
                   "Runs the pipeline built by `vlac build --target host`, like `vlac run` does.\n", prog);
       return 0;
     } else if (a == "--input" || a == "--output") {
@@ -61,10 +61,15 @@ int host_main(int argc, char** argv, const char* prog) {
       for (size_t k = 0; k < n; ++k) {
         if (name != (a == "--input" ? Program::source_name(k) : Program::output_name(k))) continue;
         found = true;
+        if (a == "--input" && path == "-" && !stdin_reader.empty())
+          return usage(prog, "standard input can feed only one --input ('" + stdin_reader + "=-' and '" + name + "=-')");
+        if (a == "--input" && path == "-") stdin_reader = name;
         if (a == "--input") inputs[k].push_back(path);
         else outputs[k] = path;
       }
       if (!found) return usage(prog, a + " names no " + (a == "--input" ? "source stream '" : "output '") + name + "'");
+    } else if (a == "--input-format") {
+      if (!value(&v) || !(input_format = parse_input_format(v))) return usage(prog, "--input-format takes csv or jsonl");
     } else if (a == "--format") {
       if (!value(&v) || (v != "csv" && v != "jsonl" && v != "table")) return usage(prog, "--format takes csv, jsonl or table");
       writer.format = v == "jsonl" ? OutputFormat::Jsonl : v == "table" ? OutputFormat::Table : OutputFormat::Csv;
@@ -141,7 +146,7 @@ int host_main(int argc, char** argv, const char* prog) {
       live |= is_stdin;
       SourceSpec spec{Program::source_name(s), Program::source_columns(s), layout};
       std::string display = is_stdin ? "<stdin>" : path;
-      auto reader = ends_with(path, ".jsonl") ? open_jsonl_reader(display, f, spec, rejects) : open_csv_reader(display, f, spec, rejects);
+      auto reader = open_row_reader(input_format_for(path, input_format), display, f, spec, rejects);
       std::string error;
       if (!reader->open(&error)) return fail(error);
       merger.add(static_cast<int>(s), reader.get(), layout.size, Program::source_time_offset(s));

@@ -142,8 +142,7 @@ ExecutionReport execute(const PhysicalPlan& plan, CompiledCode& program,
     for (const InputFile& in : inputs[s]) {
       live |= in.live;
       rt::SourceSpec spec{src.stream, src.column_names, src.layout};
-      auto reader = in.jsonl ? rt::open_jsonl_reader(in.display_name, in.file, spec, rejects)
-                             : rt::open_csv_reader(in.display_name, in.file, spec, rejects);
+      auto reader = rt::open_row_reader(in.format, in.display_name, in.file, spec, rejects);
       if (!reader->open(&report.error)) {
         report.ok = false;
         return report;

@@ -10,6 +10,7 @@
 
 #include "physical/compiled_code.h"
 #include "physical/physical_plan.h"
+#include "runtime/io/input_format.h"
 #include "runtime/io/row_reader.h"
 #include "runtime/io/row_writer.h"
 #include "runtime/ops/operator.h"
@@ -19,7 +20,7 @@ namespace vlac {
 struct InputFile {
   std::string display_name;  // as given to --input; "<stdin>" for standard input
   std::FILE* file;           // not owned
-  bool jsonl = false;
+  rt::InputFormat format = rt::InputFormat::Csv;  // rt::input_format_for
   bool live = false;         // standard input: flush outputs after every row
 };
 

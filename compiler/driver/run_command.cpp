@@ -30,10 +30,6 @@ int fail(const std::string& message) {
   return kExitError;
 }
 
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 /// Files opened for the run, closed at the end (never stdin/stdout). Files written to are
 /// closed by close_written(), which reports a failed flush or close; the rest on destruction.
 struct OpenFiles {
@@ -126,7 +122,7 @@ int run_run(const std::vector<std::string>& args) {
       bool is_stdin = path == "-";
       std::FILE* f = is_stdin ? stdin : files.open(path, "rb");
       if (!f) return fail("cannot read '" + path + "': " + std::strerror(errno));
-      inputs[s].push_back({is_stdin ? "<stdin>" : path, f, ends_with(path, ".jsonl"), is_stdin});
+      inputs[s].push_back({is_stdin ? "<stdin>" : path, f, rt::input_format_for(path, rt::parse_input_format(o.input_format)), is_stdin});
     }
   }
   ExecutionOptions options;

@@ -90,10 +90,6 @@ std::string trim(std::string_view s) {
   return std::string(s.substr(b, e - b));
 }
 
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 /// Splits a meta-command's arguments at blanks; '...' or "..." quote an argument with blanks.
 std::vector<std::string> split_args(std::string_view s) {
   std::vector<std::string> out;
@@ -470,7 +466,7 @@ bool Session::run_query(const SplitStatement& st, const Display& where) {
       if (path == "-") {
         live = true;
         live_streams += (live_streams.empty() ? "" : ", ") + src.stream;
-        inputs[s].push_back({"<stdin>", stdin, false, true});
+        inputs[s].push_back({"<stdin>", stdin, rt::input_format_for(path, std::nullopt), true});
         continue;
       }
       std::FILE* f = std::fopen(path.c_str(), "rb");
@@ -479,7 +475,7 @@ bool Session::run_query(const SplitStatement& st, const Display& where) {
         return false;
       }
       opened.push_back(f);
-      inputs[s].push_back({path, f, ends_with(path, ".jsonl"), false});
+      inputs[s].push_back({path, f, rt::input_format_for(path, std::nullopt), false});
     }
   }
   if (!missing.empty()) {
@@ -491,7 +487,7 @@ bool Session::run_query(const SplitStatement& st, const Display& where) {
     error(std::string(missing.size() == 1 ? "stream " : "streams ") + names + (missing.size() == 1 ? " has" : " have") +
               " no input",
           "bind " + std::string(missing.size() == 1 ? "one" : "them") + " with " + hint +
-              " (a CSV file, a .jsonl file, or - for standard input)");
+              " (a CSV file, a JSON Lines file (.jsonl, .ndjson, .json), or - for standard input)");
     return false;
   }
 
@@ -652,7 +648,8 @@ Commands:
                   std::string(format_name(settings_.format)) + R"()
   .help                      show this text
   .input [NAME=PATH]         read source stream NAME from PATH: CSV with a header, JSON Lines
-                             when PATH ends in .jsonl, - for standard input (live); repeat to
+                             when PATH ends in .jsonl/.ndjson/.json, - for standard input
+                             (live; JSON Lines when it starts with '{'); repeat to
                              add files; NAME= unbinds; no argument lists the inputs
   .limit [N]                 rows a table shows (now: )" +
                   (settings_.limit ? std::to_string(settings_.limit) : std::string("all")) + R"(); 0 shows all; every row is counted

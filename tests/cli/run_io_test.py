@@ -83,6 +83,49 @@ def directory_program(d):
     check("directory-repl", rc == 1 and "Is a directory" in err + out, "exit %d: %s %s" % (rc, out, err))
 
 
+def stdin_and_formats(d):
+    """Item 15 and the input formats: standard input feeds one --input; JSON Lines is known by
+    .jsonl/.ndjson/.json in any case, by --input-format, and on standard input by its '{'."""
+    rc, out, err = run(["run", PROGRAM_PATH, "--input", "cam=-", "--input", "cam=-"], stdin_text="ts,id,b\n1,1,2\n")
+    check("two-stdin", rc == 2 and "standard input can feed only one --input" in err, "exit %d: %s" % (rc, err))
+    two = os.path.join(d, "two.vsql")
+    write(two, "CREATE STREAM a (ts TIMESTAMP NOT NULL, id INT32, WATERMARK FOR ts AS ts);\n"
+               "CREATE STREAM b (ts TIMESTAMP NOT NULL, id INT32, WATERMARK FOR ts AS ts);\n"
+               "SELECT id FROM a UNION ALL SELECT id FROM b;\n")
+    rc, out, err = run(["run", two, "--input", "a=-", "--input", "b=-"], stdin_text="ts,id\n1,1\n")
+    check("two-stdin-two-streams", rc == 2 and "'a=-' and 'b=-'" in err, "exit %d: %s" % (rc, err))
+    jsonl = '{"ts":1,"id":4,"b":0.25}\n{"ts":2,"id":0,"b":1}\n{"ts":3,"id":5}\n'
+    want = "id,b\n4,0.25\n5,\n"  # id 0 is filtered out (id > 0); a missing field is NULL
+    for name in ["cam.ndjson", "cam.json", "cam.JSONL", "cam.Json"]:
+        path = os.path.join(d, name)
+        write(path, jsonl)
+        rc, out, err = run(["run", PROGRAM_PATH, "--input", "cam=" + path])
+        check("extension-" + name, rc == 0 and out == want, "exit %d: %r %s" % (rc, out, err))
+    odd = os.path.join(d, "cam.log")
+    write(odd, jsonl)
+    rc, out, err = run(["run", PROGRAM_PATH, "--input", "cam=" + odd, "--input-format", "jsonl"])
+    check("input-format-jsonl", rc == 0 and out == want, "exit %d: %r %s" % (rc, out, err))
+    rc, out, err = run(["run", PROGRAM_PATH, "--input", "cam=-", "--input-format=jsonl"], stdin_text=jsonl)
+    check("input-format-stdin", rc == 0 and out == want, "exit %d: %r %s" % (rc, out, err))
+    rc, out, err = run(["run", PROGRAM_PATH, "--input", "cam=-"], stdin_text=jsonl)
+    check("stdin-detects-jsonl", rc == 0 and out == want, "exit %d: %r %s" % (rc, out, err))
+    rc, out, err = run(["run", PROGRAM_PATH, "--input", "cam=-"], stdin_text="ts,id,b\n1,4,0.25\n")
+    check("stdin-csv", rc == 0 and out == "id,b\n4,0.25\n", "exit %d: %r %s" % (rc, out, err))
+    csv_named_jsonl = os.path.join(d, "really.jsonl")
+    write(csv_named_jsonl, "ts,id,b\n1,4,0.25\n")
+    rc, out, err = run(["run", PROGRAM_PATH, "--input", "cam=" + csv_named_jsonl, "--input-format", "csv"])
+    check("input-format-csv", rc == 0 and out == "id,b\n4,0.25\n", "exit %d: %r %s" % (rc, out, err))
+    rc, out, err = run(["run", PROGRAM_PATH, "--input", "cam=-", "--input-format", "xml"])
+    check("input-format-bad", rc == 2 and "use csv or jsonl" in err, "exit %d: %s" % (rc, err))
+    rc, out, err = run(["run", "--help"])
+    check("help-input-format", "--input-format csv|jsonl" in out, out)
+    # The REPL: `.input cam=-` over JSON Lines (the rest of the script is the data).
+    decl = os.path.join(d, "decl.vsql")
+    write(decl, "CREATE STREAM cam (ts TIMESTAMP NOT NULL, id INT32 NOT NULL, b FLOAT64, WATERMARK FOR ts AS ts);\n")
+    rc, out, err = run(["repl", decl, "--format", "csv"], stdin_text=".input cam=-\nSELECT id FROM cam WHERE id > 0;\n" + jsonl)
+    check("repl-stdin-jsonl", rc == 0 and "id\n4\n5\n" in out, "exit %d: %r %s" % (rc, out, err))
+
+
 def host_main(d):
     """Item 11 for the generated host main.cpp: the same write errors."""
     if not RUNTIME_LIB:
@@ -107,6 +150,14 @@ def host_main(d):
         rc, out, err = run(["--input", "cam=" + csv] + flag, exe=exe)
         check("host-" + flag[0], rc == 1 and "cannot write '/dev/full': No space left on device" in err,
               "exit %d: %s" % (rc, err))
+    rc, out, err = run(["--input", "cam=-", "--input", "cam=-"], exe=exe, stdin_text="")
+    check("host-two-stdin", rc == 2 and "standard input can feed only one --input" in err, "exit %d: %s" % (rc, err))
+    ndjson = os.path.join(d, "cam.NDJSON")
+    write(ndjson, '{"ts":1,"id":4,"b":0.25}\n')
+    rc, out, err = run(["--input", "cam=" + ndjson], exe=exe)
+    check("host-ndjson", rc == 0 and out == "id,b\n4,0.25\n", "exit %d: %r %s" % (rc, out, err))
+    rc, out, err = run(["--input", "cam=-", "--input-format", "jsonl"], exe=exe, stdin_text='{"ts":1,"id":4,"b":0.25}\n')
+    check("host-input-format", rc == 0 and out == "id,b\n4,0.25\n", "exit %d: %r %s" % (rc, out, err))
     rc, out, err = run(["--input", "cam=" + csv], exe=exe)
     check("host-ok", rc == 0 and out == "id,b\n1,0.5\n3,\n", "exit %d: %r %s" % (rc, out, err))
 
@@ -116,7 +167,7 @@ with tempfile.TemporaryDirectory() as work:
     WINDOWED_PATH = os.path.join(work, "w.vsql")
     write(PROGRAM_PATH, PROGRAM)
     write(WINDOWED_PATH, WINDOWED)
-    for test in [write_errors, directory_program, host_main]:
+    for test in [write_errors, directory_program, stdin_and_formats, host_main]:
         sub = os.path.join(work, test.__name__)
         os.mkdir(sub)
         test(sub)
