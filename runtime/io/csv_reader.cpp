@@ -1,5 +1,5 @@
-// CSV input (LANGUAGE.md §7): a header row matched by name, RFC 4180 quoting, LF or CRLF, an
-// optional UTF-8 BOM. Each record is checked completely before it is accepted: a malformed
+// CSV input (LANGUAGE.md §7): a header row matched by name, RFC 4180 quoting, LF, CRLF or CR
+// line ends (line_input.h), an optional UTF-8 BOM. Each record is checked completely before it is accepted: a malformed
 // record is never half-read into a row.
 
 #include <algorithm>

@@ -34,7 +34,7 @@ void RejectSink::reject(std::string_view file, uint64_t line, std::string_view r
     bool ok = std::fwrite(raw_record.data(), 1, raw_record.size(), rejects_) == raw_record.size();
     // The last record of an input may lack a line end; add one so that the next rejected
     // record (maybe from another input) starts on its own line.
-    if (raw_record.empty() || raw_record.back() != '\n') ok = std::fputc('\n', rejects_) != EOF && ok;
+    if (raw_record.empty() || (raw_record.back() != '\n' && raw_record.back() != '\r')) ok = std::fputc('\n', rejects_) != EOF && ok;
     // Rejects are rare; flushing each keeps the file complete if the run is stopped or killed.
     ok = std::fflush(rejects_) == 0 && ok;
     if (!ok) rejects_error_ = errno != 0 ? errno : EIO;

@@ -126,6 +126,41 @@ def stdin_and_formats(d):
     check("repl-stdin-jsonl", rc == 0 and "id\n4\n5\n" in out, "exit %d: %r %s" % (rc, out, err))
 
 
+def cr_line_ends(d):
+    """Item 12: CR-only line ends (old Mac files) are line ends; CRLF, LF, RFC 4180 quoting (a
+    CR inside quotes is part of the value), the BOM and the rejects' line numbers stay exact."""
+    def go(name, data, extra=()):
+        path = os.path.join(d, name)
+        with open(path, "wb") as f:
+            f.write(data)
+        return run(["run", PROGRAM_PATH, "--input", "cam=" + path, "--stats"] + list(extra))
+    # Rows 1 and 3 pass; line 3 ('x' as INT32) is rejected.
+    rej = os.path.join(d, "rejects.txt")
+    rc, out, err = go("cr.csv", b"ts,id,b\r1,1,0.5\r2,x,1\r3,3,\r", ["--rejects", rej])
+    check("cr-rows", rc == 0 and out == "id,b\n1,0.5\n3,\n", "exit %d: %r %s" % (rc, out, err))
+    check("cr-stats", "source cam: 3 read, 2 accepted, 1 rejected" in err, err)
+    check("cr-reject-line", "cr.csv:3: column 'id'" in err, err)
+    check("cr-rejects-file", open(rej, "rb").read() == b"2,x,1\r", repr(open(rej, "rb").read()))
+    # With a BOM, no line end after the last row, and a quoted value spanning a CR (a string).
+    strings = os.path.join(d, "s.vsql")
+    write(strings, "CREATE STREAM cam (ts TIMESTAMP NOT NULL, s STRING, WATERMARK FOR ts AS ts);\n"
+                   "SELECT s FROM cam;\n")
+    path = os.path.join(d, "bom_cr.csv")
+    with open(path, "wb") as f:
+        f.write(b'\xef\xbb\xbfts,s\r1,"a\rb"\r2,c')
+    rc, out, err = run(["run", strings, "--input", "cam=" + path, "--format", "jsonl"])
+    check("cr-bom-quoted", rc == 0 and out == '{"s":"a\\u000db"}\n{"s":"c"}\n', "exit %d: %r %s" % (rc, out, err))
+    # LF and CRLF files with a CR inside a quoted value: still one record per row.
+    for name, eol in [("lf.csv", b"\n"), ("crlf.csv", b"\r\n")]:
+        path = os.path.join(d, name)
+        with open(path, "wb") as f:
+            f.write(b"ts,s" + eol + b'1,"a\rb"' + eol + b"2,c" + eol)
+        rc, out, err = run(["run", strings, "--input", "cam=" + path, "--format", "jsonl"])
+        check("quoted-cr-" + name, rc == 0 and out == '{"s":"a\\u000db"}\n{"s":"c"}\n', "exit %d: %r %s" % (rc, out, err))
+    rc, out, err = go("cr.jsonl", b'{"ts":1,"id":4,"b":0.25}\r{"ts":2,"id":5}\r')
+    check("cr-jsonl", rc == 0 and out == "id,b\n4,0.25\n5,\n", "exit %d: %r %s" % (rc, out, err))
+
+
 def host_main(d):
     """Item 11 for the generated host main.cpp: the same write errors."""
     if not RUNTIME_LIB:
@@ -167,7 +202,7 @@ with tempfile.TemporaryDirectory() as work:
     WINDOWED_PATH = os.path.join(work, "w.vsql")
     write(PROGRAM_PATH, PROGRAM)
     write(WINDOWED_PATH, WINDOWED)
-    for test in [write_errors, directory_program, stdin_and_formats, host_main]:
+    for test in [write_errors, directory_program, stdin_and_formats, cr_line_ends, host_main]:
         sub = os.path.join(work, test.__name__)
         os.mkdir(sub)
         test(sub)
