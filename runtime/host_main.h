@@ -15,6 +15,7 @@
 #include "runtime/io/input_format.h"
 #include "runtime/io/input_merger.h"
 #include "runtime/io/reject_sink.h"
+#include "runtime/io/stop_signals.h"
 #include "runtime/io/row_reader.h"
 #include "runtime/io/row_writer.h"
 
@@ -161,6 +162,8 @@ int host_main(int argc, char** argv, const char* prog) {
     if (rejects.rejects_error() != 0) return write_error_message(rejects_path, rejects.rejects_error());
     return {};
   };
+  StopSignals signals;  // SIGINT/SIGTERM: stop reading, keep what was emitted, exit 130/143
+  auto signalled = [] { return StopSignals::stop_flag()->load(std::memory_order_relaxed); };
   bool stopped = false;
   int stream;
   const uint8_t* row;
@@ -169,12 +172,12 @@ int host_main(int argc, char** argv, const char* prog) {
     program->push_raw(static_cast<size_t>(stream), row);
     if (live)
       for (auto& w : writers) w->flush();
-    if (rejects.should_stop() || !write_error().empty()) {
+    if (rejects.should_stop() || !write_error().empty() || signalled()) {
       stopped = true;
       break;
     }
   }
-  if (!stopped && rejects.should_stop()) stopped = true;
+  if (!stopped && (rejects.should_stop() || signalled())) stopped = true;
   if (!stopped) program->finish();
   for (auto& w : writers) w->finish();
   std::string error = write_error();
@@ -211,6 +214,10 @@ int host_main(int argc, char** argv, const char* prog) {
     }
   }
   if (!error.empty()) return fail(error);
+  if (signalled()) {
+    std::fprintf(stderr, "%s: stopped by %s; open windows were not fired\n", prog, StopSignals::signal_name());
+    return StopSignals::exit_status();
+  }
   for (const auto& r : readers)
     if (!r->read_error().empty()) return fail(r->read_error());
   if (stopped) return fail("stopped at the first malformed row (--on-error fail)");

@@ -188,25 +188,29 @@ ExecutionReport execute(const PhysicalPlan& plan, CompiledCode& program,
     report.sources.push_back(sum);
   }
   for (const auto& op : operators) report.operators.push_back(op->stats());
+  const bool cancelled = options.cancel && options.cancel->load();
   for (const auto& r : readers) {
-    if (!r->read_error().empty()) {
+    if (!cancelled && !r->read_error().empty()) {
       report.ok = false;
       report.error = r->read_error();
     }
   }
   if (!completed) {
     report.ok = false;
-    report.error = options.cancel && options.cancel->load() ? "cancelled" : "stopped at the first malformed row (--on-error fail)";
+    report.cancelled = cancelled;
+    report.error = cancelled ? "cancelled" : "stopped at the first malformed row (--on-error fail)";
   }
   // A write error explains everything after it, so it is the one reported.
   if (rejects.rejects_error() != 0) {
     report.ok = false;
+    report.cancelled = false;
     report.error = rt::write_error_message(options.rejects_name.empty() ? "the rejects file" : options.rejects_name,
                                            rejects.rejects_error());
   }
   for (size_t i = 0; i < writers.size(); ++i) {
     if (writers[i]->error() == 0) continue;
     report.ok = false;
+    report.cancelled = false;
     report.error = rt::write_error_message(i < options.output_names.size() ? options.output_names[i] : plan.outputs[i].name,
                                            writers[i]->error());
     break;

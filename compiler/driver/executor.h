@@ -34,7 +34,8 @@ struct ExecutionOptions {
   std::string rejects_name;
   bool fail_fast = false;             // --on-error fail
   /// Set (from another thread or a signal handler) to stop the run after the current row; the
-  /// report then says "cancelled". Used by the REPL's Ctrl-C.
+  /// report then says "cancelled", open windows are not fired, and a read interrupted by the
+  /// signal is no read error. Used by the REPL's Ctrl-C and by run's SIGINT/SIGTERM.
   const std::atomic<bool>* cancel = nullptr;
 };
 
@@ -42,6 +43,7 @@ struct ExecutionReport {
   bool ok = true;                     // false: an input could not be opened or read, an output or
                                       // the rejects file could not be written, or fail-fast stopped
   std::string error;                  // why, when !ok (one line)
+  bool cancelled = false;             // !ok because options.cancel stopped it
   std::vector<rt::InputStats> sources;   // per source stream, summed over its files
   std::vector<rt::OperatorStats> operators;
 };

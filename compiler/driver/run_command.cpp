@@ -16,6 +16,7 @@
 #include "driver/run_options.h"
 #include "physical/physical_plan.h"
 #include "driver/executor.h"
+#include "runtime/io/stop_signals.h"
 
 namespace vlac {
 namespace {
@@ -136,6 +137,8 @@ int run_run(const std::vector<std::string>& args) {
     options.rejects_name = o.rejects_path;
   }
 
+  rt::StopSignals signals;  // SIGINT/SIGTERM: stop reading, keep what was emitted, exit 130/143
+  options.cancel = rt::StopSignals::stop_flag();
   ExecutionReport report = execute(plan, *program, inputs, outputs, options);
   // The last flush and close can fail too (a full disk takes buffered bytes at close).
   std::vector<std::pair<std::FILE*, std::string>> written;
@@ -143,6 +146,10 @@ int run_run(const std::vector<std::string>& args) {
   if (options.rejects) written.emplace_back(options.rejects, options.rejects_name);
   std::string close_error = files.close_written(written);
   if (o.stats) print_stats(stderr, plan, report, *program);
+  if (report.cancelled && close_error.empty()) {
+    std::cerr << "vlac: stopped by " << rt::StopSignals::signal_name() << "; open windows were not fired\n";
+    return rt::StopSignals::exit_status();
+  }
   if (!report.ok) return fail(report.error);
   if (!close_error.empty()) return fail(close_error);
   return kExitOk;

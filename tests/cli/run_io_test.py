@@ -161,6 +161,84 @@ def cr_line_ends(d):
     check("cr-jsonl", rc == 0 and out == "id,b\n4,0.25\n5,\n", "exit %d: %r %s" % (rc, out, err))
 
 
+def fifo_unread(fd):
+    """Bytes written to a pipe and not yet read by the other end."""
+    import array, fcntl, termios
+    buf = array.array("i", [0])
+    fcntl.ioctl(fd, termios.FIONREAD, buf)
+    return buf[0]
+
+
+# Windows of 10 ns per id: ts 1 and 2 (id 1) fill [0,10); ts 15 (id 2) opens [10,20) and moves
+# the watermark to 15, which closes [0,10) only. The first window is emitted; the second is open.
+FIFO_ROWS = "ts,id,b\n1,1,0\n2,1,0\n15,2,0\n"
+FIRST_WINDOW = "id,window_start,n\n1,1970-01-01T00:00:00Z,2\n"
+
+
+def signal_over_fifo(d, sig, exe=None, args=()):
+    """Starts a run over a named pipe, feeds FIFO_ROWS, waits until they are read, signals."""
+    fifo = os.path.join(d, "fifo_%d" % sig)
+    os.mkfifo(fifo)
+    cmd = [exe] if exe else [VLAC, "run", WINDOWED_PATH]
+    p = subprocess.Popen(cmd + ["--input", "cam=" + fifo, "--stats"] + list(args),
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    w = os.open(fifo, os.O_WRONLY)  # returns once the run has opened the pipe
+    os.write(w, FIFO_ROWS.encode())
+    deadline = time.time() + 30
+    while fifo_unread(w) > 0 and time.time() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.3)  # the rows are in the run's buffer; let it process them
+    p.send_signal(sig)
+    try:
+        out, err = p.communicate(timeout=30)
+    finally:
+        os.close(w)
+        if p.poll() is None:
+            p.kill()
+    return p.returncode, out, err
+
+
+def signals(d):
+    """Item 13: SIGINT/SIGTERM stop reading, flush what was emitted, print --stats, exit 130/143,
+    and fire no open window: over a live FIFO, live standard input and a large file."""
+    for sig, status, name in [(signal.SIGINT, 130, "SIGINT"), (signal.SIGTERM, 143, "SIGTERM")]:
+        rc, out, err = signal_over_fifo(d, sig)
+        check("fifo-" + name, rc == status and out == FIRST_WINDOW, "exit %d: %r %s" % (rc, out, err))
+        check("fifo-stats-" + name, "source cam: 3 read, 3 accepted, 0 rejected" in err and
+              "stopped by " + name in err, err)
+    # Live standard input: rows are flushed as they come, so wait for the first window's row.
+    p = subprocess.Popen([VLAC, "run", WINDOWED_PATH, "--input", "cam=-"], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    p.stdin.write(FIFO_ROWS)
+    p.stdin.flush()
+    got = p.stdout.readline() + p.stdout.readline()
+    p.send_signal(signal.SIGINT)
+    out, err = p.communicate(timeout=30)
+    check("stdin-SIGINT", p.returncode == 130 and got + out == FIRST_WINDOW, "exit %d: %r %s" % (p.returncode, got + out, err))
+    # A large file (3 million rows, about 40 MB): signalled once output has begun.
+    big = os.path.join(d, "big.csv")
+    total = 3000000
+    with open(big, "w") as f:
+        f.write("ts,id,b\n")
+        f.writelines("%d,%d,0.5\n" % (i, i % 7) for i in range(total))
+    out_path = os.path.join(d, "big_out.csv")
+    p = subprocess.Popen([VLAC, "run", WINDOWED_PATH, "--input", "cam=" + big, "--output", "out=" + out_path, "--stats"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 60
+    while (not os.path.exists(out_path) or os.path.getsize(out_path) == 0) and time.time() < deadline and p.poll() is None:
+        time.sleep(0.01)
+    p.send_signal(signal.SIGINT)
+    out, err = p.communicate(timeout=60)
+    check("file-SIGINT", p.returncode == 130 and "stopped by SIGINT" in err, "exit %d: %s" % (p.returncode, err))
+    # Every row emitted is in the file, and the run stopped early: fewer rows read than there are.
+    import re
+    m = re.search(r"source cam: (\d+) read", err)
+    o = re.search(r"WindowAggregate: \d+ in, (\d+) out", err)
+    rows = sum(1 for _ in open(out_path)) - 1
+    check("file-SIGINT-stopped-early", m is not None and int(m.group(1)) < total, err)
+    check("file-SIGINT-flushed", o is not None and rows == int(o.group(1)), "%d rows in the file; %s" % (rows, err))
+
+
 def host_main(d):
     """Item 11 for the generated host main.cpp: the same write errors."""
     if not RUNTIME_LIB:
@@ -193,6 +271,16 @@ def host_main(d):
     check("host-ndjson", rc == 0 and out == "id,b\n4,0.25\n", "exit %d: %r %s" % (rc, out, err))
     rc, out, err = run(["--input", "cam=-", "--input-format", "jsonl"], exe=exe, stdin_text='{"ts":1,"id":4,"b":0.25}\n')
     check("host-input-format", rc == 0 and out == "id,b\n4,0.25\n", "exit %d: %r %s" % (rc, out, err))
+    windowed_dir = os.path.join(d, "host_windowed")
+    rc, out, err = run(["build", WINDOWED_PATH, "-o", windowed_dir])
+    windowed_exe = os.path.join(d, "host_windowed_exe")
+    cc = subprocess.run([os.environ.get("CXX", "c++"), "-std=c++17", "-O0", "-I", windowed_dir,
+                         os.path.join(windowed_dir, "main.cpp"), RUNTIME_LIB, "-o", windowed_exe], capture_output=True, text=True)
+    check("host-windowed-compile", rc == 0 and cc.returncode == 0, err + cc.stderr)
+    if cc.returncode == 0:
+        rc, out, err = signal_over_fifo(d, signal.SIGINT, exe=windowed_exe)
+        check("host-fifo-SIGINT", rc == 130 and out == FIRST_WINDOW and "stopped by SIGINT" in err and
+              "source cam: 3 read" in err, "exit %d: %r %s" % (rc, out, err))
     rc, out, err = run(["--input", "cam=" + csv], exe=exe)
     check("host-ok", rc == 0 and out == "id,b\n1,0.5\n3,\n", "exit %d: %r %s" % (rc, out, err))
 
@@ -202,7 +290,7 @@ with tempfile.TemporaryDirectory() as work:
     WINDOWED_PATH = os.path.join(work, "w.vsql")
     write(PROGRAM_PATH, PROGRAM)
     write(WINDOWED_PATH, WINDOWED)
-    for test in [write_errors, directory_program, stdin_and_formats, cr_line_ends, host_main]:
+    for test in [write_errors, directory_program, stdin_and_formats, cr_line_ends, signals, host_main]:
         sub = os.path.join(work, test.__name__)
         os.mkdir(sub)
         test(sub)
