@@ -16,6 +16,7 @@
 #include "runtime/io/input_merger.h"
 #include "runtime/io/reject_sink.h"
 #include "runtime/io/stop_signals.h"
+#include "runtime/nearest_name.h"
 #include "runtime/io/row_reader.h"
 #include "runtime/io/row_writer.h"
 
@@ -68,7 +69,13 @@ int host_main(int argc, char** argv, const char* prog) {
         if (a == "--input") inputs[k].push_back(path);
         else outputs[k] = path;
       }
-      if (!found) return usage(prog, a + " names no " + (a == "--input" ? "source stream '" : "output '") + name + "'");
+      if (!found) {
+        std::vector<std::string> names;
+        for (size_t k = 0; k < n; ++k) names.emplace_back(a == "--input" ? Program::source_name(k) : Program::output_name(k));
+        std::string hint = did_you_mean(name, names);
+        return usage(prog, a + " names no " + (a == "--input" ? "source stream '" : "output '") + name + "'" +
+                               (hint.empty() ? "" : "; " + hint));
+      }
     } else if (a == "--input-format") {
       if (!value(&v) || !(input_format = parse_input_format(v))) return usage(prog, "--input-format takes csv or jsonl");
     } else if (a == "--format") {

@@ -17,6 +17,7 @@
 #include "physical/physical_plan.h"
 #include "driver/executor.h"
 #include "runtime/io/stop_signals.h"
+#include "runtime/nearest_name.h"
 
 namespace vlac {
 namespace {
@@ -29,6 +30,16 @@ int usage(const std::string& message) {
 int fail(const std::string& message) {
   std::cerr << "vlac: " << message << "\n";
   return kExitError;
+}
+
+/// "; did you mean 'x'?" for a misspelt name, else the names there are.
+std::string hint_for(const std::string& name, const std::map<std::string, int>& known) {
+  std::vector<std::string> names;
+  for (const auto& [n, i] : known) names.push_back(n);
+  if (std::string hint = did_you_mean(name, names); !hint.empty()) return "; " + hint;
+  std::string list;
+  for (const std::string& n : names) list += (list.empty() ? "" : ", ") + n;
+  return names.empty() ? "" : " (there are: " + list + ")";
 }
 
 /// Files opened for the run, closed at the end (never stdin/stdout). Files written to are
@@ -81,7 +92,7 @@ int run_run(const std::vector<std::string>& args) {
   std::vector<std::vector<std::string>> input_paths(plan.sources.size());
   for (const auto& [name, path] : o.inputs) {
     auto it = source_index.find(name);
-    if (it == source_index.end()) return usage("--input names no source stream '" + name + "'");
+    if (it == source_index.end()) return usage("--input names no source stream '" + name + "'" + hint_for(name, source_index));
     input_paths[it->second].push_back(path);
   }
   for (size_t i = 0; i < plan.sources.size(); ++i)
@@ -89,7 +100,7 @@ int run_run(const std::vector<std::string>& args) {
   std::vector<std::string> output_paths(plan.outputs.size());
   for (const auto& [name, path] : o.outputs) {
     auto it = output_index.find(name);
-    if (it == output_index.end()) return usage("--output names no output '" + name + "'");
+    if (it == output_index.end()) return usage("--output names no output '" + name + "'" + hint_for(name, output_index));
     output_paths[it->second] = path;
   }
   if (plan.outputs.size() > 1) {

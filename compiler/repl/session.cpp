@@ -160,21 +160,6 @@ bool ends_at_end_of_input(const PlanNode* n) {
   return false;
 }
 
-size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diag = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
-}
-
 constexpr const char* kLiveHint =
     "reading %s from standard input: CSV with a header line first (or JSON Lines); "
     "Ctrl-D ends the input, Ctrl-C cancels the query\n";
@@ -617,17 +602,9 @@ void Session::meta(std::string_view line) {
   else if (name == ".save") ok = cmd_save(args);
   else if (name == ".reset") ok = cmd_reset(args);
   else {
-    std::string best;
-    size_t best_d = 3;
-    for (const std::string& c : meta_command_names()) {
-      size_t d = edit_distance(name, c);
-      if (d < best_d) {
-        best_d = d;
-        best = c;
-      }
-    }
+    const std::string hint = did_you_mean(name, meta_command_names());
     error("unknown command '" + name + "'",
-          best.empty() ? "type .help for the commands" : "did you mean '" + best + "'? (.help lists the commands)");
+          hint.empty() ? "type .help for the commands" : hint + " (.help lists the commands)");
     ok = false;
   }
   if (!ok) ++errors_;

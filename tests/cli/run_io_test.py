@@ -239,6 +239,28 @@ def signals(d):
     check("file-SIGINT-flushed", o is not None and rows == int(o.group(1)), "%d rows in the file; %s" % (rows, err))
 
 
+def did_you_mean(d):
+    """A misspelt --input or --output name, or a header that misspells a NOT NULL column."""
+    csv = os.path.join(d, "cam.csv")
+    write(csv, "ts,id,b\n1,1,0.5\n")
+    rc, out, err = run(["run", PROGRAM_PATH, "--input", "camra=" + csv])
+    check("input-name", rc == 2 and "no source stream 'camra'; did you mean 'cam'?" in err, "exit %d: %s" % (rc, err))
+    rc, out, err = run(["run", PROGRAM_PATH, "--input", "cam=" + csv, "--output", "outt=x.csv"])
+    check("output-name", rc == 2 and "no output 'outt'; did you mean 'out'?" in err, "exit %d: %s" % (rc, err))
+    rc, out, err = run(["run", PROGRAM_PATH, "--input", "zzzz=" + csv])
+    check("input-name-far", rc == 2 and "did you mean" not in err and "(there are: cam)" in err, "exit %d: %s" % (rc, err))
+    # 'idd' is one edit from the NOT NULL column 'id'; 'x' is nothing like 'ts' (2 edits of 1 letter).
+    bad = os.path.join(d, "bad.csv")
+    write(bad, "ts,idd,b\n1,1,0.5\n")
+    rc, out, err = run(["run", PROGRAM_PATH, "--input", "cam=" + bad])
+    check("header-name", rc == 1 and "missing column 'id', which is NOT NULL (did you mean 'id' for the header's 'idd'?)" in err,
+          "exit %d: %s" % (rc, err))
+    far = os.path.join(d, "far.csv")
+    write(far, "x,id,b\n1,1,0.5\n")
+    rc, out, err = run(["run", PROGRAM_PATH, "--input", "cam=" + far])
+    check("header-name-far", rc == 1 and "missing column 'ts', which is NOT NULL\n" in err, "exit %d: %s" % (rc, err))
+
+
 def host_main(d):
     """Item 11 for the generated host main.cpp: the same write errors."""
     if not RUNTIME_LIB:
@@ -281,6 +303,8 @@ def host_main(d):
         rc, out, err = signal_over_fifo(d, signal.SIGINT, exe=windowed_exe)
         check("host-fifo-SIGINT", rc == 130 and out == FIRST_WINDOW and "stopped by SIGINT" in err and
               "source cam: 3 read" in err, "exit %d: %r %s" % (rc, out, err))
+    rc, out, err = run(["--input", "camra=" + csv], exe=exe)
+    check("host-input-name", rc == 2 and "did you mean 'cam'?" in err, "exit %d: %s" % (rc, err))
     rc, out, err = run(["--input", "cam=" + csv], exe=exe)
     check("host-ok", rc == 0 and out == "id,b\n1,0.5\n3,\n", "exit %d: %r %s" % (rc, out, err))
 
@@ -290,7 +314,7 @@ with tempfile.TemporaryDirectory() as work:
     WINDOWED_PATH = os.path.join(work, "w.vsql")
     write(PROGRAM_PATH, PROGRAM)
     write(WINDOWED_PATH, WINDOWED)
-    for test in [write_errors, directory_program, stdin_and_formats, cr_line_ends, signals, host_main]:
+    for test in [write_errors, directory_program, stdin_and_formats, cr_line_ends, signals, did_you_mean, host_main]:
         sub = os.path.join(work, test.__name__)
         os.mkdir(sub)
         test(sub)
