@@ -33,7 +33,7 @@ struct Settings {
   ResultFormat format = ResultFormat::Table;
   bool timestamps_ns = false;
   uint64_t limit = 20;     // rows a table shows; 0: all
-  std::string null_text;   // how a table shows NULL
+  std::string null_text = "NULL";  // how a table shows NULL (as `vlac run --format table`)
 };
 
 struct SessionIo {
