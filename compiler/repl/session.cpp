@@ -451,7 +451,7 @@ bool Session::run_query(const SplitStatement& st, const Display& where) {
       if (path == "-") {
         live = true;
         live_streams += (live_streams.empty() ? "" : ", ") + src.stream;
-        inputs[s].push_back({"<stdin>", stdin, rt::input_format_for(path, std::nullopt), true});
+        inputs[s].push_back({"<stdin>", stdin, rt::input_format_for(path, settings_.input_format), true});
         continue;
       }
       std::FILE* f = std::fopen(path.c_str(), "rb");
@@ -460,7 +460,7 @@ bool Session::run_query(const SplitStatement& st, const Display& where) {
         return false;
       }
       opened.push_back(f);
-      inputs[s].push_back({path, f, rt::input_format_for(path, std::nullopt), false});
+      inputs[s].push_back({path, f, rt::input_format_for(path, settings_.input_format), false});
     }
   }
   if (!missing.empty()) {

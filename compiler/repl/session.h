@@ -13,12 +13,14 @@
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "repl/statement_splitter.h"
 #include "repl/table.h"
+#include "runtime/io/input_format.h"
 
 namespace vlac {
 struct Compilation;
@@ -33,6 +35,7 @@ struct Settings {
   ResultFormat format = ResultFormat::Table;
   bool timestamps_ns = false;
   uint64_t limit = 20;     // rows a table shows; 0: all
+  std::optional<rt::InputFormat> input_format;  // --input-format; none: rt::input_format_for's rule
   std::string null_text = "NULL";  // how a table shows NULL (as `vlac run --format table`)
 };
 

@@ -123,6 +123,9 @@ def stdin_and_formats(d):
     decl = os.path.join(d, "decl.vsql")
     write(decl, "CREATE STREAM cam (ts TIMESTAMP NOT NULL, id INT32 NOT NULL, b FLOAT64, WATERMARK FOR ts AS ts);\n")
     rc, out, err = run(["repl", decl, "--format", "csv"], stdin_text=".input cam=-\nSELECT id FROM cam WHERE id > 0;\n" + jsonl)
+    rc2, out2, err2 = run(["repl", decl, "--format", "csv", "--input", "cam=" + odd, "--input-format", "jsonl"],
+                          stdin_text="SELECT id FROM cam WHERE id > 0;\n")
+    check("repl-input-format", rc2 == 0 and "id\n4\n5\n" in out2, "exit %d: %r %s" % (rc2, out2, err2))
     check("repl-stdin-jsonl", rc == 0 and "id\n4\n5\n" in out, "exit %d: %r %s" % (rc, out, err))
 
 
