@@ -65,6 +65,13 @@ def write_errors(d):
     check("output-full", rc == 1 and "cannot write '/dev/full': No space left on device" in err, "exit %d: %s" % (rc, err))
     rc, out, err = run(["run", PROGRAM_PATH, "--input", "cam=" + csv, "--rejects", "/dev/full"])
     check("rejects-full", rc == 1 and "cannot write '/dev/full': No space left on device" in err, "exit %d: %s" % (rc, err))
+    # Every other command's standard output too (plans, IR, help, REPL results).
+    for args, stdin_text in [(["explain", PROGRAM_PATH], None), (["emit-llvm", PROGRAM_PATH], None), (["--help"], None),
+                             (["repl"], "CREATE STREAM s (ts TIMESTAMP NOT NULL, WATERMARK FOR ts AS ts);\n.schema\n")]:
+        with open("/dev/full", "w") as full:
+            p = subprocess.run([VLAC] + args, input=stdin_text, stdout=full, stderr=subprocess.PIPE, text=True, timeout=60)
+        check("stdout-full-" + args[0], p.returncode == 1 and "cannot write '/dev/full'" in p.stderr,
+              "exit %d: %s" % (p.returncode, p.stderr))
     # The same run to a real file succeeds: rows 1 and 3 pass (id 1 and 3 > 0).
     rc, out, err = run(["run", PROGRAM_PATH, "--input", "cam=" + csv])
     check("output-ok", rc == 0 and out == "id,b\n1,0.5\n3,\n", "exit %d: %r %s" % (rc, out, err))
