@@ -125,6 +125,8 @@ ExecutionReport execute(const PhysicalPlan& plan, CompiledCode& program,
   }
   ctx.operators = operator_ptrs.data();
   ctx.outputs = output_ptrs.data();
+  report.pipeline_rows.assign(2 * plan.pipelines.size(), 0);
+  ctx.pipeline_rows = report.pipeline_rows.data();
 
   rt::RejectSink rejects(options.messages, options.rejects, options.fail_fast ? rt::OnError::Fail : rt::OnError::Skip);
   rt::Engine engine(&ctx);
@@ -218,6 +220,18 @@ ExecutionReport execute(const PhysicalPlan& plan, CompiledCode& program,
   return report;
 }
 
+namespace {
+
+/// The pipeline that alone takes an operator's rows when it starts with a filter (HAVING):
+/// the operator's rows "out" are the rows that pass it. -1 otherwise.
+int having_pipeline(const PhysicalPlan& plan, const PhysicalOperator& op) {
+  if (op.consumers.size() != 1 || op.consumers[0].kind != ConsumerKind::Pipeline) return -1;
+  const Pipeline& p = plan.pipelines[static_cast<size_t>(op.consumers[0].index)];
+  return !p.steps.empty() && p.steps[0]->kind == PlanKind::Filter ? p.id : -1;
+}
+
+}  // namespace
+
 void print_stats(std::FILE* to, const PhysicalPlan& plan, const ExecutionReport& report, const CompiledCode& program) {
   std::fprintf(to, "vlac: stats (%s compile %.0f ms)\n", program.backend_name(), program.compile_ms());
   for (size_t s = 0; s < plan.sources.size() && s < report.sources.size(); ++s) {
@@ -228,15 +242,26 @@ void print_stats(std::FILE* to, const PhysicalPlan& plan, const ExecutionReport&
   }
   for (size_t i = 0; i < plan.operators.size() && i < report.operators.size(); ++i) {
     const rt::OperatorStats& st = report.operators[i];
+    // An aggregate's rows are counted after its HAVING.
+    uint64_t out = st.rows_out;
+    if (int p = having_pipeline(plan, plan.operators[i]); p >= 0 && 2 * static_cast<size_t>(p) + 1 < report.pipeline_rows.size())
+      out = report.pipeline_rows[2 * static_cast<size_t>(p) + 1];
     std::fprintf(to, "  operator #%zu %s: %llu in, %llu out, %llu late, %llu over capacity", i,
                  plan_kind_name(plan.operators[i].node->kind).c_str(), static_cast<unsigned long long>(st.rows_in),
-                 static_cast<unsigned long long>(st.rows_out), static_cast<unsigned long long>(st.late_dropped),
+                 static_cast<unsigned long long>(out), static_cast<unsigned long long>(st.late_dropped),
                  static_cast<unsigned long long>(st.capacity_dropped));
     OperatorKind kind = plan.operators[i].kind;
     if (kind != OperatorKind::WindowAggregate && kind != OperatorKind::WindowAssign)
       std::fprintf(to, ", %llu buffered (peak %llu)", static_cast<unsigned long long>(st.buffered),
                    static_cast<unsigned long long>(st.peak_buffered));
     std::fputc('\n', to);
+  }
+  // Filters (WHERE, HAVING) live in fused pipelines; each pipeline with one is listed.
+  for (const Pipeline& p : plan.pipelines) {
+    const size_t slot = 2 * static_cast<size_t>(p.id);
+    if (!has_filter(p) || slot + 1 >= report.pipeline_rows.size()) continue;
+    std::fprintf(to, "  pipeline #%d Filter: %llu in, %llu out\n", p.id, static_cast<unsigned long long>(report.pipeline_rows[slot]),
+                 static_cast<unsigned long long>(report.pipeline_rows[slot + 1]));
   }
 }
 

@@ -46,6 +46,8 @@ struct ExecutionReport {
   bool cancelled = false;             // !ok because options.cancel stopped it
   std::vector<rt::InputStats> sources;   // per source stream, summed over its files
   std::vector<rt::OperatorStats> operators;
+  /// Per pipeline p: [2p] rows in, [2p+1] rows past its filters (pipelines with a Filter only).
+  std::vector<uint64_t> pipeline_rows;
 };
 
 /// Runs `program` (compiled from `plan`) over `inputs[s]` (the files of source stream s),

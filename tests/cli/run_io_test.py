@@ -271,6 +271,24 @@ def did_you_mean(d):
     check("header-name-far", rc == 1 and "missing column 'ts', which is NOT NULL\n" in err, "exit %d: %s" % (rc, err))
 
 
+def stats_after_having(d):
+    """--stats counts an aggregate's rows after HAVING and lists the filters, both backends.
+    By hand: WHERE b > 0 passes 4 of the 5 rows (ts 4 has b = 0); the windows of 10 ns are
+    [0,10) id 1 (2 rows), [0,10) id 2 (1 row), [10,20) id 1 (1 row): 3 groups, of which
+    HAVING COUNT(*) > 1 keeps 1."""
+    prog = os.path.join(d, "having.vsql")
+    write(prog, "CREATE STREAM cam (ts TIMESTAMP NOT NULL, id INT32 NOT NULL, b FLOAT64, WATERMARK FOR ts AS ts);\n"
+                "SELECT id, COUNT(*) AS n FROM TUMBLE(cam, ts, INTERVAL '10' NANOSECOND) WHERE b > 0\n"
+                "GROUP BY id, window_start, window_end HAVING COUNT(*) > 1;\n")
+    csv = os.path.join(d, "h.csv")
+    write(csv, "ts,id,b\n1,1,1\n2,1,1\n3,2,1\n4,3,0\n12,1,1\n")
+    for backend in ["jit", "cpp"]:
+        rc, out, err = run(["run", prog, "--input", "cam=" + csv, "--stats", "--backend", backend])
+        check("having-rows-" + backend, rc == 0 and out == "id,n\n1,2\n", "exit %d: %r %s" % (rc, out, err))
+        check("having-stats-" + backend, "WindowAggregate: 4 in, 1 out" in err and "Filter: 5 in, 4 out" in err and
+              "Filter: 3 in, 1 out" in err, err)
+
+
 def host_main(d):
     """Item 11 for the generated host main.cpp: the same write errors."""
     if not RUNTIME_LIB:
@@ -324,7 +342,7 @@ with tempfile.TemporaryDirectory() as work:
     WINDOWED_PATH = os.path.join(work, "w.vsql")
     write(PROGRAM_PATH, PROGRAM)
     write(WINDOWED_PATH, WINDOWED)
-    for test in [write_errors, directory_program, stdin_and_formats, cr_line_ends, signals, did_you_mean, host_main]:
+    for test in [write_errors, directory_program, stdin_and_formats, cr_line_ends, signals, did_you_mean, stats_after_having, host_main]:
         sub = os.path.join(work, test.__name__)
         os.mkdir(sub)
         test(sub)
