@@ -141,6 +141,12 @@ int host_main(int argc, char** argv, const char* prog) {
   for (size_t o = 0; o < Program::kOutputs; ++o)
     program->set_raw_sink(o, [](void* w, const uint8_t* row) { static_cast<RowWriter*>(w)->write(row); }, writers[o].get());
 
+  StopSignals signals;  // SIGINT/SIGTERM: stop reading, keep what was emitted, exit 130/143
+  auto signalled = [] { return StopSignals::stop_flag()->load(std::memory_order_relaxed); };
+  auto stopped_by_signal = [&] {
+    std::fprintf(stderr, "%s: stopped by %s; open windows were not fired\n", prog, StopSignals::signal_name());
+    return StopSignals::exit_status();
+  };
   std::vector<std::unique_ptr<RowReader>> readers;
   std::vector<size_t> reader_stream;
   InputMerger merger;
@@ -150,13 +156,13 @@ int host_main(int argc, char** argv, const char* prog) {
     for (const std::string& path : inputs[s]) {
       bool is_stdin = path == "-";
       std::FILE* f = is_stdin ? stdin : open(path, "rb");
-      if (!f) return fail("cannot read '" + path + "': " + std::strerror(errno));
+      if (!f) return signalled() ? stopped_by_signal() : fail("cannot read '" + path + "': " + std::strerror(errno));
       live |= is_stdin;
       SourceSpec spec{Program::source_name(s), Program::source_columns(s), layout};
       std::string display = is_stdin ? "<stdin>" : path;
       auto reader = open_row_reader(input_format_for(path, input_format), display, f, spec, rejects);
       std::string error;
-      if (!reader->open(&error)) return fail(error);
+      if (!reader->open(&error)) return signalled() ? stopped_by_signal() : fail(error);
       merger.add(static_cast<int>(s), reader.get(), layout.size, Program::source_time_offset(s));
       reader_stream.push_back(s);
       readers.push_back(std::move(reader));
@@ -169,8 +175,6 @@ int host_main(int argc, char** argv, const char* prog) {
     if (rejects.rejects_error() != 0) return write_error_message(rejects_path, rejects.rejects_error());
     return {};
   };
-  StopSignals signals;  // SIGINT/SIGTERM: stop reading, keep what was emitted, exit 130/143
-  auto signalled = [] { return StopSignals::stop_flag()->load(std::memory_order_relaxed); };
   bool stopped = false;
   int stream;
   const uint8_t* row;
@@ -221,10 +225,7 @@ int host_main(int argc, char** argv, const char* prog) {
     }
   }
   if (!error.empty()) return fail(error);
-  if (signalled()) {
-    std::fprintf(stderr, "%s: stopped by %s; open windows were not fired\n", prog, StopSignals::signal_name());
-    return StopSignals::exit_status();
-  }
+  if (signalled()) return stopped_by_signal();
   for (const auto& r : readers)
     if (!r->read_error().empty()) return fail(r->read_error());
   if (stopped) return fail("stopped at the first malformed row (--on-error fail)");

@@ -147,6 +147,10 @@ ExecutionReport execute(const PhysicalPlan& plan, CompiledCode& program,
       auto reader = rt::open_row_reader(in.format, in.display_name, in.file, spec, rejects);
       if (!reader->open(&report.error)) {
         report.ok = false;
+        if (options.cancel && options.cancel->load()) {  // a signal interrupted the wait for a header
+          report.cancelled = true;
+          report.error = "cancelled";
+        }
         return report;
       }
       stream.readers.push_back(reader.get());

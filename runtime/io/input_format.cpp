@@ -1,6 +1,8 @@
 #include "runtime/io/input_format.h"
 
 #include <cctype>
+#include <cerrno>
+#include <cstring>
 
 namespace vlac::rt {
 namespace {
@@ -22,7 +24,12 @@ class DetectingReader final : public RowReader {
 
   bool open(std::string* error) override {
     if (!inner_) {
+      errno = 0;
       const int c = std::getc(in_);
+      if (c == EOF && std::ferror(in_)) {  // interrupted (Ctrl-C) or unreadable
+        *error = name_ + ": cannot read: " + std::strerror(errno != 0 ? errno : EIO);
+        return false;
+      }
       if (c != EOF) std::ungetc(c, in_);
       else std::clearerr(in_);  // an empty input: the CSV reader says so
       inner_ = c == '{' ? open_jsonl_reader(name_, in_, std::move(spec_), rejects_)

@@ -208,6 +208,24 @@ def signal_over_fifo(d, sig, exe=None, args=()):
     return p.returncode, out, err
 
 
+def signal_before_header(d, exe=None):
+    """A signal while the run waits for a FIFO's header: the same clean stop, not a read error."""
+    fifo = os.path.join(d, "quiet_fifo_%s" % ("host" if exe else "run"))
+    os.mkfifo(fifo)
+    cmd = [exe] if exe else [VLAC, "run", WINDOWED_PATH]
+    p = subprocess.Popen(cmd + ["--input", "cam=" + fifo], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    w = os.open(fifo, os.O_WRONLY)  # the run has opened it and waits for the header
+    time.sleep(0.5)
+    p.send_signal(signal.SIGINT)
+    try:
+        out, err = p.communicate(timeout=30)
+    finally:
+        os.close(w)
+        if p.poll() is None:
+            p.kill()
+    return p.returncode, out, err
+
+
 def signals(d):
     """Item 13: SIGINT/SIGTERM stop reading, flush what was emitted, print --stats, exit 130/143,
     and fire no open window: over a live FIFO, live standard input and a large file."""
@@ -216,6 +234,8 @@ def signals(d):
         check("fifo-" + name, rc == status and out == FIRST_WINDOW, "exit %d: %r %s" % (rc, out, err))
         check("fifo-stats-" + name, "source cam: 3 read, 3 accepted, 0 rejected" in err and
               "stopped by " + name in err, err)
+    rc, out, err = signal_before_header(d)
+    check("fifo-SIGINT-before-header", rc == 130 and "stopped by SIGINT" in err, "exit %d: %s" % (rc, err))
     # Live standard input: rows are flushed as they come, so wait for the first window's row.
     p = subprocess.Popen([VLAC, "run", WINDOWED_PATH, "--input", "cam=-"], stdin=subprocess.PIPE,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -329,6 +349,8 @@ def host_main(d):
     check("host-windowed-compile", rc == 0 and cc.returncode == 0, err + cc.stderr)
     if cc.returncode == 0:
         rc, out, err = signal_over_fifo(d, signal.SIGINT, exe=windowed_exe)
+        rc2, out2, err2 = signal_before_header(d, exe=windowed_exe)
+        check("host-SIGINT-before-header", rc2 == 130 and "stopped by SIGINT" in err2, "exit %d: %s" % (rc2, err2))
         check("host-fifo-SIGINT", rc == 130 and out == FIRST_WINDOW and "stopped by SIGINT" in err and
               "source cam: 3 read" in err, "exit %d: %r %s" % (rc, out, err))
     rc, out, err = run(["--input", "camra=" + csv], exe=exe)
