@@ -17,10 +17,14 @@ options:
   --format csv|jsonl|table    output format (default csv)
   --timestamps iso|ns     write timestamps as ISO-8601 (default) or integer nanoseconds
   --backend jit|cpp       code generator (default jit)
-  --stats                 print rows read/accepted/rejected per source and, per operator, rows
-                          emitted and late or capacity drops, on standard error
+  --stats                 print rows read/accepted/rejected per source, per operator rows in and
+                          out (an aggregate's after HAVING), late and capacity drops, and rows
+                          into and past each filter, on standard error
   --rejects PATH          also write each malformed input row, as it was, to PATH
   --on-error skip|fail    skip malformed rows (default) or stop with exit status 1
+
+A write that fails (a full disk) is exit status 1. SIGINT or SIGTERM stops reading, keeps what was
+written, prints --stats and exits 130 (SIGTERM: 143) without firing open windows.
 )";
 
 std::optional<RunOptions> parse_run_options(const std::vector<std::string>& args, std::string* error) {
