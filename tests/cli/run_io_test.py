@@ -4,9 +4,10 @@ errors (a full disk), line ends, signals, unreadable programs, standard input gi
 formats, "did you mean" for names (LANGUAGE.md §7, §8, §10, §12; issue 11, items 11-15).
 
 Every expected output is worked out by hand from the tiny inputs next to it.
-Usage: run_io_test.py PATH/TO/vlac [PATH/TO/libvlac_runtime.a]
+Usage: run_io_test.py PATH/TO/vlac [PATH/TO/libvlac_runtime.a ["EXTRA CXXFLAGS" for host builds]]
 """
 import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -15,6 +16,7 @@ import time
 
 VLAC = os.path.abspath(sys.argv[1])
 RUNTIME_LIB = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else None
+HOST_CXXFLAGS = shlex.split(sys.argv[3]) if len(sys.argv) > 3 else []  # the sanitizer build's
 passed = failed = 0
 
 
@@ -318,7 +320,7 @@ def host_main(d):
     check("host-build", rc == 0, err)
     exe = os.path.join(d, "host_exe")
     cc = subprocess.run([os.environ.get("CXX", "c++"), "-std=c++17", "-O0", "-Wall", "-Werror", "-Wno-unused-function",
-                         "-I", out_dir, os.path.join(out_dir, "main.cpp"), RUNTIME_LIB, "-o", exe],
+                         *HOST_CXXFLAGS, "-I", out_dir, os.path.join(out_dir, "main.cpp"), RUNTIME_LIB, "-o", exe],
                         capture_output=True, text=True)
     check("host-compile", cc.returncode == 0, cc.stderr)
     if cc.returncode != 0:
@@ -344,7 +346,7 @@ def host_main(d):
     windowed_dir = os.path.join(d, "host_windowed")
     rc, out, err = run(["build", WINDOWED_PATH, "-o", windowed_dir])
     windowed_exe = os.path.join(d, "host_windowed_exe")
-    cc = subprocess.run([os.environ.get("CXX", "c++"), "-std=c++17", "-O0", "-I", windowed_dir,
+    cc = subprocess.run([os.environ.get("CXX", "c++"), "-std=c++17", "-O0", *HOST_CXXFLAGS, "-I", windowed_dir,
                          os.path.join(windowed_dir, "main.cpp"), RUNTIME_LIB, "-o", windowed_exe], capture_output=True, text=True)
     check("host-windowed-compile", rc == 0 and cc.returncode == 0, err + cc.stderr)
     if cc.returncode == 0:
