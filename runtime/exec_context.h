@@ -39,6 +39,9 @@ class ScratchArena {
 struct ExecContext {
   void** operators = nullptr;  // offset 0: runtime operator objects by id
   void** outputs = nullptr;    // offset 8: output sinks by id
+  /// offset 16: for `--stats`, per pipeline p with a Filter step, [2p] rows in and [2p+1] rows
+  /// out (past its filters: WHERE, HAVING); null when nothing counts (then nothing is counted).
+  uint64_t* pipeline_rows = nullptr;
   ScratchArena scratch;
 };
 

@@ -8,11 +8,15 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "runtime/io/input_format.h"
 #include "runtime/io/input_merger.h"
 #include "runtime/io/reject_sink.h"
+#include "runtime/io/stop_signals.h"
+#include "runtime/nearest_name.h"
 #include "runtime/io/row_reader.h"
 #include "runtime/io/row_writer.h"
 
@@ -25,11 +29,6 @@ inline int usage(const char* prog, const std::string& message) {
   return 2;
 }
 
-inline bool ends_with(const std::string& s, const char* suffix) {
-  size_t n = std::strlen(suffix);
-  return s.size() >= n && s.compare(s.size() - n, n, suffix) == 0;
-}
-
 }  // namespace host_main_detail
 
 template <typename Program>
@@ -40,6 +39,8 @@ int host_main(int argc, char** argv, const char* prog) {
   WriterOptions writer;
   std::string rejects_path;
   bool fail_fast = false, stats = false;
+  std::optional<InputFormat> input_format;  // --input-format
+  std::string stdin_reader;                 // the one --input NAME=- (standard input is read once)
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto value = [&](std::string* out) {
@@ -50,7 +51,8 @@ int host_main(int argc, char** argv, const char* prog) {
     std::string v;
     if (a == "--help" || a == "-h") {
       std::printf("usage: %s --input NAME=PATH ... [--output NAME=PATH ...] [--format csv|jsonl|table]\n"
-                  "       [--timestamps iso|ns] [--stats] [--rejects PATH] [--on-error skip|fail]\n"
+                  "       [--input-format csv|jsonl] [--timestamps iso|ns] [--stats] [--rejects PATH]\n"
+                  "       [--on-error skip|fail]\n"
                   "Runs the pipeline built by `vlac build --target host`, like `vlac run` does.\n", prog);
       return 0;
     } else if (a == "--input" || a == "--output") {
@@ -61,10 +63,21 @@ int host_main(int argc, char** argv, const char* prog) {
       for (size_t k = 0; k < n; ++k) {
         if (name != (a == "--input" ? Program::source_name(k) : Program::output_name(k))) continue;
         found = true;
+        if (a == "--input" && path == "-" && !stdin_reader.empty())
+          return usage(prog, "standard input can feed only one --input ('" + stdin_reader + "=-' and '" + name + "=-')");
+        if (a == "--input" && path == "-") stdin_reader = name;
         if (a == "--input") inputs[k].push_back(path);
         else outputs[k] = path;
       }
-      if (!found) return usage(prog, a + " names no " + (a == "--input" ? "source stream '" : "output '") + name + "'");
+      if (!found) {
+        std::vector<std::string> names;
+        for (size_t k = 0; k < n; ++k) names.emplace_back(a == "--input" ? Program::source_name(k) : Program::output_name(k));
+        std::string hint = did_you_mean(name, names);
+        return usage(prog, a + " names no " + (a == "--input" ? "source stream '" : "output '") + name + "'" +
+                               (hint.empty() ? "" : "; " + hint));
+      }
+    } else if (a == "--input-format") {
+      if (!value(&v) || !(input_format = parse_input_format(v))) return usage(prog, "--input-format takes csv or jsonl");
     } else if (a == "--format") {
       if (!value(&v) || (v != "csv" && v != "jsonl" && v != "table")) return usage(prog, "--format takes csv, jsonl or table");
       writer.format = v == "jsonl" ? OutputFormat::Jsonl : v == "table" ? OutputFormat::Table : OutputFormat::Csv;
@@ -92,7 +105,8 @@ int host_main(int argc, char** argv, const char* prog) {
   struct Closer {
     std::vector<std::FILE*>& files;
     ~Closer() {
-      for (std::FILE* f : files) std::fclose(f);
+      for (std::FILE* f : files)
+        if (f) std::fclose(f);
     }
   } closer{open_files};
   auto open = [&](const std::string& path, const char* mode) {
@@ -106,17 +120,20 @@ int host_main(int argc, char** argv, const char* prog) {
   };
 
   std::vector<std::unique_ptr<RowWriter>> writers;
+  std::vector<std::pair<std::FILE*, std::string>> written;  // each output and the rejects file, named
   for (size_t o = 0; o < Program::kOutputs; ++o) {
     std::FILE* f = stdout;
     if (!outputs[o].empty() && outputs[o] != "-") {
       f = open(outputs[o], "wb");
       if (!f) return fail("cannot write '" + outputs[o] + "': " + std::strerror(errno));
     }
+    written.emplace_back(f, output_display_name(outputs[o]));
     writers.push_back(make_row_writer(f, Program::output_columns(o), Program::output_layout(o), writer));
   }
   std::FILE* rejects_file = nullptr;
   if (!rejects_path.empty() && !(rejects_file = open(rejects_path, "wb")))
     return fail("cannot write '" + rejects_path + "': " + std::strerror(errno));
+  if (rejects_file) written.emplace_back(rejects_file, rejects_path);
   RejectSink rejects(stderr, rejects_file, fail_fast ? OnError::Fail : OnError::Skip);
 
   // The program object may be large (its state); it lives on the heap, not the stack.
@@ -124,6 +141,12 @@ int host_main(int argc, char** argv, const char* prog) {
   for (size_t o = 0; o < Program::kOutputs; ++o)
     program->set_raw_sink(o, [](void* w, const uint8_t* row) { static_cast<RowWriter*>(w)->write(row); }, writers[o].get());
 
+  StopSignals signals;  // SIGINT/SIGTERM: stop reading, keep what was emitted, exit 130/143
+  auto signalled = [] { return StopSignals::stop_flag()->load(std::memory_order_relaxed); };
+  auto stopped_by_signal = [&] {
+    std::fprintf(stderr, "%s: stopped by %s; open windows were not fired\n", prog, StopSignals::signal_name());
+    return StopSignals::exit_status();
+  };
   std::vector<std::unique_ptr<RowReader>> readers;
   std::vector<size_t> reader_stream;
   InputMerger merger;
@@ -133,18 +156,25 @@ int host_main(int argc, char** argv, const char* prog) {
     for (const std::string& path : inputs[s]) {
       bool is_stdin = path == "-";
       std::FILE* f = is_stdin ? stdin : open(path, "rb");
-      if (!f) return fail("cannot read '" + path + "': " + std::strerror(errno));
+      if (!f) return signalled() ? stopped_by_signal() : fail("cannot read '" + path + "': " + std::strerror(errno));
       live |= is_stdin;
       SourceSpec spec{Program::source_name(s), Program::source_columns(s), layout};
       std::string display = is_stdin ? "<stdin>" : path;
-      auto reader = ends_with(path, ".jsonl") ? open_jsonl_reader(display, f, spec, rejects) : open_csv_reader(display, f, spec, rejects);
+      auto reader = open_row_reader(input_format_for(path, input_format), display, f, spec, rejects);
       std::string error;
-      if (!reader->open(&error)) return fail(error);
+      if (!reader->open(&error)) return signalled() ? stopped_by_signal() : fail(error);
       merger.add(static_cast<int>(s), reader.get(), layout.size, Program::source_time_offset(s));
       reader_stream.push_back(s);
       readers.push_back(std::move(reader));
     }
   }
+  // A failed write stops the run: nothing more can be delivered.
+  auto write_error = [&]() -> std::string {
+    for (size_t o = 0; o < writers.size(); ++o)
+      if (writers[o]->error() != 0) return write_error_message(written[o].second, writers[o]->error());
+    if (rejects.rejects_error() != 0) return write_error_message(rejects_path, rejects.rejects_error());
+    return {};
+  };
   bool stopped = false;
   int stream;
   const uint8_t* row;
@@ -153,15 +183,26 @@ int host_main(int argc, char** argv, const char* prog) {
     program->push_raw(static_cast<size_t>(stream), row);
     if (live)
       for (auto& w : writers) w->flush();
-    if (rejects.should_stop()) {
+    if (rejects.should_stop() || !write_error().empty() || signalled()) {
       stopped = true;
       break;
     }
   }
-  if (!stopped && rejects.should_stop()) stopped = true;
+  if (!stopped && (rejects.should_stop() || signalled())) stopped = true;
   if (!stopped) program->finish();
   for (auto& w : writers) w->finish();
-  std::fflush(stdout);
+  std::string error = write_error();
+  // The last flush and close can fail too (a full disk takes buffered bytes at close).
+  for (size_t i = 0; i < written.size(); ++i) {
+    bool seen = false;
+    for (size_t j = 0; j < i; ++j) seen |= written[j].first == written[i].first;
+    if (seen) continue;
+    const int err = close_output(written[i].first);
+    if (written[i].first != stdout)
+      for (std::FILE*& f : open_files)
+        if (f == written[i].first) f = nullptr;
+    if (err != 0 && error.empty()) error = write_error_message(written[i].second, err);
+  }
   if (stats) {
     std::fprintf(stderr, "%s: stats\n", prog);
     for (size_t s = 0; s < Program::kSources; ++s) {
@@ -183,6 +224,8 @@ int host_main(int argc, char** argv, const char* prog) {
                    static_cast<unsigned long long>(st.late_dropped), static_cast<unsigned long long>(st.capacity_dropped));
     }
   }
+  if (!error.empty()) return fail(error);
+  if (signalled()) return stopped_by_signal();
   for (const auto& r : readers)
     if (!r->read_error().empty()) return fail(r->read_error());
   if (stopped) return fail("stopped at the first malformed row (--on-error fail)");

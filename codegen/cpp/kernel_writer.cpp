@@ -81,6 +81,11 @@ class KernelWriter {
     CppBody body;
     std::string row = "row";
     const rt::RowLayout* layout = &p.input_layout;
+    const bool counted = options_.count_pipeline_rows && has_filter(p);
+    auto count = [&](int slot) {
+      body.line("if (ctx->pipeline_rows) ++ctx->pipeline_rows[" + std::to_string(slot) + "];");
+    };
+    if (counted) count(2 * p.id);
     for (size_t i = 0; i < p.steps.size(); ++i) {
       const PlanNode& step = *p.steps[i];
       CppExpr expr(body, rows_, "ctx", row, *layout);
@@ -95,6 +100,7 @@ class KernelWriter {
       row = out;
       layout = &out_layout;
     }
+    if (counted) count(2 * p.id + 1);
     consumers(body, row, p.consumers);
     function("void", pipeline_fn_name(p.id), ctx_param() + ", const uint8_t* row", body);
   }

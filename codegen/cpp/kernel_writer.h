@@ -28,6 +28,9 @@ struct KernelWriterOptions {
   /// Writes the statement that hands `row` to consumer `c`, in a function whose context
   /// argument is named `ctx`.
   std::function<std::string(const Consumer& c, const std::string& row)> consumer_call;
+  /// Count rows into and out of each pipeline with a filter (ExecContext::pipeline_rows), for
+  /// `vlac run --stats`; the generated classes of `vlac build` do not.
+  bool count_pipeline_rows = false;
 };
 
 /// The functions, in an order that compiles (declarations first), as C++ source text.

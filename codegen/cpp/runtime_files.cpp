@@ -44,6 +44,7 @@ bool write_embedded_files(const std::filesystem::path& dir, const std::vector<st
     }
     std::ofstream out(target, std::ios::binary | std::ios::trunc);
     out << files[i].text;
+    out.close();  // a full disk may refuse the buffered bytes only here
     if (!out) {
       *error = "cannot write '" + target.string() + "'";
       return false;

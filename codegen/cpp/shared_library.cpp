@@ -114,6 +114,7 @@ void bind_runtime(void* handle) {
 std::string shared_library_source(const PhysicalPlan& plan) {
   KernelWriterOptions options;
   options.consumer_call = [&](const Consumer& c, const std::string& row) { return consumer_call(plan, c, row); };
+  options.count_pipeline_rows = true;
   return kPrelude + write_kernels(plan, options);
 }
 

@@ -100,11 +100,22 @@ class ProgramCodegen {
     }
   }
 
+  /// ++ctx->pipeline_rows[slot], when the executor counts (ExecContext::pipeline_rows).
+  void count_pipeline_row(Value* ctx, int slot) {
+    Value* counts = b_.CreateLoad(b_.getPtrTy(), b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), ctx, 16));
+    when(b_.CreateIsNotNull(counts), [&] {
+      Value* at = b_.CreateConstInBoundsGEP1_64(b_.getInt64Ty(), counts, static_cast<uint64_t>(slot));
+      b_.CreateStore(b_.CreateAdd(b_.CreateLoad(b_.getInt64Ty(), at), b_.getInt64(1)), at);
+    });
+  }
+
   void pipeline(const Pipeline& p) {
     llvm::Function* f = module_.getFunction(pipeline_fn_name(p.id));
     begin(f);
     Value* ctx = f->getArg(0);
     Value* row = f->getArg(1);
+    const bool counted = has_filter(p);
+    if (counted) count_pipeline_row(ctx, 2 * p.id);
     const rt::RowLayout* layout = &p.input_layout;
     for (size_t i = 0; i < p.steps.size(); ++i) {
       const PlanNode& step = *p.steps[i];
@@ -128,6 +139,7 @@ class ProgramCodegen {
       row = out;
       layout = &out_layout;
     }
+    if (counted) count_pipeline_row(ctx, 2 * p.id + 1);
     emit_consumers(ctx, row, p.consumers);
     b_.CreateRetVoid();
   }

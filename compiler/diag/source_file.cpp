@@ -1,6 +1,11 @@
 #include "diag/source_file.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include <sys/stat.h>
 
 namespace vlac {
 
@@ -31,6 +36,32 @@ std::string_view SourceFile::slice(SourceRange r) const {
   uint32_t size = static_cast<uint32_t>(text_.size());
   uint32_t b = std::min(r.begin, size), e = std::min(std::max(r.end, b), size);
   return std::string_view(text_).substr(b, e - b);
+}
+
+std::optional<std::string> read_source_text(const std::string& path, std::string* error) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) {
+    *error = std::strerror(errno);
+    return std::nullopt;
+  }
+  std::string text;
+  struct stat st {};
+  int failure = ::fstat(::fileno(f), &st) != 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : 0;
+  char buf[65536];
+  while (failure == 0) {
+    size_t n = std::fread(buf, 1, sizeof buf, f);
+    text.append(buf, n);
+    if (n < sizeof buf) {
+      if (std::ferror(f)) failure = errno != 0 ? errno : EIO;
+      break;
+    }
+  }
+  std::fclose(f);
+  if (failure != 0) {
+    *error = std::strerror(failure);
+    return std::nullopt;
+  }
+  return text;
 }
 
 }  // namespace vlac

@@ -2,6 +2,7 @@
 // A program's text and the mapping from byte offsets to lines and columns.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,5 +42,10 @@ class SourceFile {
   std::string text_;
   std::vector<uint32_t> line_starts_;
 };
+
+/// Reads the whole file at `path` (a program). nullopt with `*error` set to the system's reason
+/// ("No such file or directory", "Is a directory", a read error) when it cannot: a directory or
+/// an unreadable file is never taken for an empty program.
+std::optional<std::string> read_source_text(const std::string& path, std::string* error);
 
 }  // namespace vlac

@@ -71,6 +71,7 @@ void check_firmware_strings(const PhysicalPlan& plan, Diagnostics& diags) {
 bool write_file(const std::filesystem::path& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << text;
+  out.close();  // a full disk may refuse the buffered bytes only here
   if (!out) {
     std::cerr << "vlac: cannot write '" << path.string() << "'\n";
     return false;

@@ -50,14 +50,10 @@ std::optional<Compilation> compile_file(const std::string& path, const FrontendO
 }  // namespace
 
 std::optional<std::string> read_program_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::cerr << "vlac: cannot read '" << path << "': " << std::strerror(errno) << "\n";
-    return std::nullopt;
-  }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  std::string error;
+  std::optional<std::string> text = read_source_text(path, &error);
+  if (!text) std::cerr << "vlac: cannot read '" << path << "': " << error << "\n";
+  return text;
 }
 
 bool compile_to_physical(const std::string& path, Compilation& c, PhysicalPlan& plan) {

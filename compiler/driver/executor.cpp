@@ -125,6 +125,8 @@ ExecutionReport execute(const PhysicalPlan& plan, CompiledCode& program,
   }
   ctx.operators = operator_ptrs.data();
   ctx.outputs = output_ptrs.data();
+  report.pipeline_rows.assign(2 * plan.pipelines.size(), 0);
+  ctx.pipeline_rows = report.pipeline_rows.data();
 
   rt::RejectSink rejects(options.messages, options.rejects, options.fail_fast ? rt::OnError::Fail : rt::OnError::Skip);
   rt::Engine engine(&ctx);
@@ -142,10 +144,13 @@ ExecutionReport execute(const PhysicalPlan& plan, CompiledCode& program,
     for (const InputFile& in : inputs[s]) {
       live |= in.live;
       rt::SourceSpec spec{src.stream, src.column_names, src.layout};
-      auto reader = in.jsonl ? rt::open_jsonl_reader(in.display_name, in.file, spec, rejects)
-                             : rt::open_csv_reader(in.display_name, in.file, spec, rejects);
+      auto reader = rt::open_row_reader(in.format, in.display_name, in.file, spec, rejects);
       if (!reader->open(&report.error)) {
         report.ok = false;
+        if (options.cancel && options.cancel->load()) {  // a signal interrupted the wait for a header
+          report.cancelled = true;
+          report.error = "cancelled";
+        }
         return report;
       }
       stream.readers.push_back(reader.get());
@@ -166,8 +171,14 @@ ExecutionReport execute(const PhysicalPlan& plan, CompiledCode& program,
   if (live) engine.set_after_row([&] {
     for (auto& w : writers) w->flush();
   });
+  // A failed write stops the run: nothing more can be delivered.
+  auto write_failed = [&] {
+    for (const auto& w : writers)
+      if (w->error() != 0) return true;
+    return false;
+  };
   engine.set_should_stop([&] {
-    return rejects.should_stop() || (options.cancel && options.cancel->load(std::memory_order_relaxed));
+    return rejects.should_stop() || write_failed() || (options.cancel && options.cancel->load(std::memory_order_relaxed));
   });
 
   bool completed = engine.run();
@@ -183,18 +194,47 @@ ExecutionReport execute(const PhysicalPlan& plan, CompiledCode& program,
     report.sources.push_back(sum);
   }
   for (const auto& op : operators) report.operators.push_back(op->stats());
+  const bool cancelled = options.cancel && options.cancel->load();
   for (const auto& r : readers) {
-    if (!r->read_error().empty()) {
+    if (!cancelled && !r->read_error().empty()) {
       report.ok = false;
       report.error = r->read_error();
     }
   }
   if (!completed) {
     report.ok = false;
-    report.error = options.cancel && options.cancel->load() ? "cancelled" : "stopped at the first malformed row (--on-error fail)";
+    report.cancelled = cancelled;
+    report.error = cancelled ? "cancelled" : "stopped at the first malformed row (--on-error fail)";
+  }
+  // A write error explains everything after it, so it is the one reported.
+  if (rejects.rejects_error() != 0) {
+    report.ok = false;
+    report.cancelled = false;
+    report.error = rt::write_error_message(options.rejects_name.empty() ? "the rejects file" : options.rejects_name,
+                                           rejects.rejects_error());
+  }
+  for (size_t i = 0; i < writers.size(); ++i) {
+    if (writers[i]->error() == 0) continue;
+    report.ok = false;
+    report.cancelled = false;
+    report.error = rt::write_error_message(i < options.output_names.size() ? options.output_names[i] : plan.outputs[i].name,
+                                           writers[i]->error());
+    break;
   }
   return report;
 }
+
+namespace {
+
+/// The pipeline that alone takes an operator's rows when it starts with a filter (HAVING):
+/// the operator's rows "out" are the rows that pass it. -1 otherwise.
+int having_pipeline(const PhysicalPlan& plan, const PhysicalOperator& op) {
+  if (op.consumers.size() != 1 || op.consumers[0].kind != ConsumerKind::Pipeline) return -1;
+  const Pipeline& p = plan.pipelines[static_cast<size_t>(op.consumers[0].index)];
+  return !p.steps.empty() && p.steps[0]->kind == PlanKind::Filter ? p.id : -1;
+}
+
+}  // namespace
 
 void print_stats(std::FILE* to, const PhysicalPlan& plan, const ExecutionReport& report, const CompiledCode& program) {
   std::fprintf(to, "vlac: stats (%s compile %.0f ms)\n", program.backend_name(), program.compile_ms());
@@ -206,15 +246,26 @@ void print_stats(std::FILE* to, const PhysicalPlan& plan, const ExecutionReport&
   }
   for (size_t i = 0; i < plan.operators.size() && i < report.operators.size(); ++i) {
     const rt::OperatorStats& st = report.operators[i];
+    // An aggregate's rows are counted after its HAVING.
+    uint64_t out = st.rows_out;
+    if (int p = having_pipeline(plan, plan.operators[i]); p >= 0 && 2 * static_cast<size_t>(p) + 1 < report.pipeline_rows.size())
+      out = report.pipeline_rows[2 * static_cast<size_t>(p) + 1];
     std::fprintf(to, "  operator #%zu %s: %llu in, %llu out, %llu late, %llu over capacity", i,
                  plan_kind_name(plan.operators[i].node->kind).c_str(), static_cast<unsigned long long>(st.rows_in),
-                 static_cast<unsigned long long>(st.rows_out), static_cast<unsigned long long>(st.late_dropped),
+                 static_cast<unsigned long long>(out), static_cast<unsigned long long>(st.late_dropped),
                  static_cast<unsigned long long>(st.capacity_dropped));
     OperatorKind kind = plan.operators[i].kind;
     if (kind != OperatorKind::WindowAggregate && kind != OperatorKind::WindowAssign)
       std::fprintf(to, ", %llu buffered (peak %llu)", static_cast<unsigned long long>(st.buffered),
                    static_cast<unsigned long long>(st.peak_buffered));
     std::fputc('\n', to);
+  }
+  // Filters (WHERE, HAVING) live in fused pipelines; each pipeline with one is listed.
+  for (const Pipeline& p : plan.pipelines) {
+    const size_t slot = 2 * static_cast<size_t>(p.id);
+    if (!has_filter(p) || slot + 1 >= report.pipeline_rows.size()) continue;
+    std::fprintf(to, "  pipeline #%d Filter: %llu in, %llu out\n", p.id, static_cast<unsigned long long>(report.pipeline_rows[slot]),
+                 static_cast<unsigned long long>(report.pipeline_rows[slot + 1]));
   }
 }
 

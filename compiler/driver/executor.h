@@ -10,6 +10,7 @@
 
 #include "physical/compiled_code.h"
 #include "physical/physical_plan.h"
+#include "runtime/io/input_format.h"
 #include "runtime/io/row_reader.h"
 #include "runtime/io/row_writer.h"
 #include "runtime/ops/operator.h"
@@ -19,7 +20,7 @@ namespace vlac {
 struct InputFile {
   std::string display_name;  // as given to --input; "<stdin>" for standard input
   std::FILE* file;           // not owned
-  bool jsonl = false;
+  rt::InputFormat format = rt::InputFormat::Csv;  // rt::input_format_for
   bool live = false;         // standard input: flush outputs after every row
 };
 
@@ -27,17 +28,26 @@ struct ExecutionOptions {
   rt::WriterOptions writer;
   std::FILE* messages = stderr;       // malformed-row reports and warnings
   std::FILE* rejects = nullptr;       // --rejects
+  /// What messages call output o and the rejects file (output_display_name); when absent,
+  /// the output's name in the program and "the rejects file".
+  std::vector<std::string> output_names;
+  std::string rejects_name;
   bool fail_fast = false;             // --on-error fail
   /// Set (from another thread or a signal handler) to stop the run after the current row; the
-  /// report then says "cancelled". Used by the REPL's Ctrl-C.
+  /// report then says "cancelled", open windows are not fired, and a read interrupted by the
+  /// signal is no read error. Used by the REPL's Ctrl-C and by run's SIGINT/SIGTERM.
   const std::atomic<bool>* cancel = nullptr;
 };
 
 struct ExecutionReport {
-  bool ok = true;                     // false: an input could not be opened or read, or fail-fast stopped
+  bool ok = true;                     // false: an input could not be opened or read, an output or
+                                      // the rejects file could not be written, or fail-fast stopped
   std::string error;                  // why, when !ok (one line)
+  bool cancelled = false;             // !ok because options.cancel stopped it
   std::vector<rt::InputStats> sources;   // per source stream, summed over its files
   std::vector<rt::OperatorStats> operators;
+  /// Per pipeline p: [2p] rows in, [2p+1] rows past its filters (pipelines with a Filter only).
+  std::vector<uint64_t> pipeline_rows;
 };
 
 /// Runs `program` (compiled from `plan`) over `inputs[s]` (the files of source stream s),

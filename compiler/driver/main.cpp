@@ -7,6 +7,7 @@
 
 #include "driver/commands.h"
 #include "repl/repl.h"
+#include "runtime/io/row_writer.h"
 
 namespace {
 
@@ -31,10 +32,26 @@ options:
   --version    print vlac's version
 )";
 
+int dispatch(std::vector<std::string> args);
+
 }  // namespace
 
+/// Every command's standard output (plans, IR, help, REPL results) is flushed here, and a
+/// failed write (`> /dev/full`) is an error like any other: exit 1, naming the file.
 int main(int argc, char** argv) {
-  std::vector<std::string> args(argv + 1, argv + argc);
+  const int status = dispatch(std::vector<std::string>(argv + 1, argv + argc));
+  // std::cout writes through to stdio's stdout (synced, the default), so one fflush covers both.
+  if (status != vlac::kExitOk) return status;  // it has said what went wrong
+  if (const int err = vlac::rt::close_output(stdout); err != 0) {
+    std::cerr << "vlac: " << vlac::rt::write_error_message(vlac::rt::output_display_name("-"), err) << "\n";
+    return vlac::kExitError;
+  }
+  return status;
+}
+
+namespace {
+
+int dispatch(std::vector<std::string> args) {
   if (args.empty()) {
     std::cerr << kUsage;
     return vlac::kExitUsage;
@@ -58,3 +75,5 @@ int main(int argc, char** argv) {
   std::cerr << "vlac: unknown command '" << command << "'\n" << kUsage;
   return vlac::kExitUsage;
 }
+
+}  // namespace

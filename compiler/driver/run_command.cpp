@@ -1,4 +1,5 @@
 // `vlac run`: compiles a program (LLVM JIT, or C++ with --backend cpp) and streams its inputs through it.
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -15,6 +16,8 @@
 #include "driver/run_options.h"
 #include "physical/physical_plan.h"
 #include "driver/executor.h"
+#include "runtime/io/stop_signals.h"
+#include "runtime/nearest_name.h"
 
 namespace vlac {
 namespace {
@@ -29,11 +32,18 @@ int fail(const std::string& message) {
   return kExitError;
 }
 
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+/// "; did you mean 'x'?" for a misspelt name, else the names there are.
+std::string hint_for(const std::string& name, const std::map<std::string, int>& known) {
+  std::vector<std::string> names;
+  for (const auto& [n, i] : known) names.push_back(n);
+  if (std::string hint = did_you_mean(name, names); !hint.empty()) return "; " + hint;
+  std::string list;
+  for (const std::string& n : names) list += (list.empty() ? "" : ", ") + n;
+  return names.empty() ? "" : " (there are: " + list + ")";
 }
 
-/// Files opened for the run, closed at the end (never stdin/stdout).
+/// Files opened for the run, closed at the end (never stdin/stdout). Files written to are
+/// closed by close_written(), which reports a failed flush or close; the rest on destruction.
 struct OpenFiles {
   std::vector<std::FILE*> files;
   ~OpenFiles() {
@@ -43,6 +53,18 @@ struct OpenFiles {
     std::FILE* f = std::fopen(path.c_str(), mode);
     if (f) files.push_back(f);
     return f;
+  }
+  /// Closes (stdout: flushes) each written file once; the first failure's message, or "".
+  std::string close_written(const std::vector<std::pair<std::FILE*, std::string>>& written) {
+    std::string error;
+    std::set<std::FILE*> done;
+    for (const auto& [f, name] : written) {
+      if (!done.insert(f).second) continue;
+      const int err = rt::close_output(f);
+      if (f != stdout) files.erase(std::find(files.begin(), files.end(), f));
+      if (err != 0 && error.empty()) error = rt::write_error_message(name, err);
+    }
+    return error;
   }
 };
 
@@ -70,7 +92,7 @@ int run_run(const std::vector<std::string>& args) {
   std::vector<std::vector<std::string>> input_paths(plan.sources.size());
   for (const auto& [name, path] : o.inputs) {
     auto it = source_index.find(name);
-    if (it == source_index.end()) return usage("--input names no source stream '" + name + "'");
+    if (it == source_index.end()) return usage("--input names no source stream '" + name + "'" + hint_for(name, source_index));
     input_paths[it->second].push_back(path);
   }
   for (size_t i = 0; i < plan.sources.size(); ++i)
@@ -78,7 +100,7 @@ int run_run(const std::vector<std::string>& args) {
   std::vector<std::string> output_paths(plan.outputs.size());
   for (const auto& [name, path] : o.outputs) {
     auto it = output_index.find(name);
-    if (it == output_index.end()) return usage("--output names no output '" + name + "'");
+    if (it == output_index.end()) return usage("--output names no output '" + name + "'" + hint_for(name, output_index));
     output_paths[it->second] = path;
   }
   if (plan.outputs.size() > 1) {
@@ -112,22 +134,35 @@ int run_run(const std::vector<std::string>& args) {
       bool is_stdin = path == "-";
       std::FILE* f = is_stdin ? stdin : files.open(path, "rb");
       if (!f) return fail("cannot read '" + path + "': " + std::strerror(errno));
-      inputs[s].push_back({is_stdin ? "<stdin>" : path, f, ends_with(path, ".jsonl"), is_stdin});
+      inputs[s].push_back({is_stdin ? "<stdin>" : path, f, rt::input_format_for(path, rt::parse_input_format(o.input_format)), is_stdin});
     }
   }
   ExecutionOptions options;
+  for (const std::string& path : output_paths) options.output_names.push_back(rt::output_display_name(path));
   options.writer.format = o.format == "jsonl" ? rt::OutputFormat::Jsonl : o.format == "table" ? rt::OutputFormat::Table : rt::OutputFormat::Csv;
   options.writer.timestamps_ns = o.timestamps_ns;
   options.fail_fast = o.fail_fast;
   if (!o.rejects_path.empty()) {
     options.rejects = files.open(o.rejects_path, "wb");
     if (!options.rejects) return fail("cannot write '" + o.rejects_path + "': " + std::strerror(errno));
+    options.rejects_name = o.rejects_path;
   }
 
+  rt::StopSignals signals;  // SIGINT/SIGTERM: stop reading, keep what was emitted, exit 130/143
+  options.cancel = rt::StopSignals::stop_flag();
   ExecutionReport report = execute(plan, *program, inputs, outputs, options);
-  std::fflush(stdout);
+  // The last flush and close can fail too (a full disk takes buffered bytes at close).
+  std::vector<std::pair<std::FILE*, std::string>> written;
+  for (size_t i = 0; i < outputs.size(); ++i) written.emplace_back(outputs[i], options.output_names[i]);
+  if (options.rejects) written.emplace_back(options.rejects, options.rejects_name);
+  std::string close_error = files.close_written(written);
   if (o.stats) print_stats(stderr, plan, report, *program);
+  if (report.cancelled && close_error.empty()) {
+    std::cerr << "vlac: stopped by " << rt::StopSignals::signal_name() << "; open windows were not fired\n";
+    return rt::StopSignals::exit_status();
+  }
   if (!report.ok) return fail(report.error);
+  if (!close_error.empty()) return fail(close_error);
   return kExitOk;
 }
 

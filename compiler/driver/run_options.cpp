@@ -8,16 +8,23 @@ Compiles the program to native code (LLVM ORC JIT) and streams the inputs throug
 
 options:
   --input NAME=PATH       read source stream NAME from PATH (CSV, or JSON Lines when PATH ends in
-                          .jsonl); repeat for each source; repeat one NAME to read several files as
-                          one stream; PATH - reads standard input live
+                          .jsonl, .ndjson or .json, in any case); repeat for each source; repeat one
+                          NAME to read several files as one stream; PATH - reads standard input
+                          live (JSON Lines when its first byte is '{', else CSV); only one input
+                          can read standard input
+  --input-format csv|jsonl    read every input in this format, whatever its name
   --output NAME=PATH      write output NAME to PATH (needed when the program has several outputs)
   --format csv|jsonl|table    output format (default csv)
   --timestamps iso|ns     write timestamps as ISO-8601 (default) or integer nanoseconds
   --backend jit|cpp       code generator (default jit)
-  --stats                 print rows read/accepted/rejected per source and, per operator, rows
-                          emitted and late or capacity drops, on standard error
+  --stats                 print rows read/accepted/rejected per source, per operator rows in and
+                          out (an aggregate's after HAVING), late and capacity drops, and rows
+                          into and past each filter, on standard error
   --rejects PATH          also write each malformed input row, as it was, to PATH
   --on-error skip|fail    skip malformed rows (default) or stop with exit status 1
+
+A write that fails (a full disk) is exit status 1. SIGINT or SIGTERM stops reading, keeps what was
+written, prints --stats and exits 130 (SIGTERM: 143) without firing open windows.
 )";
 
 std::optional<RunOptions> parse_run_options(const std::vector<std::string>& args, std::string* error) {
@@ -30,7 +37,7 @@ std::optional<RunOptions> parse_run_options(const std::vector<std::string>& args
     if (a.rfind("--", 0) == 0 && a.find('=') != std::string::npos &&
         (a.rfind("--input=", 0) == 0 || a.rfind("--output=", 0) == 0 || a.rfind("--format=", 0) == 0 ||
          a.rfind("--timestamps=", 0) == 0 || a.rfind("--backend=", 0) == 0 || a.rfind("--rejects=", 0) == 0 ||
-         a.rfind("--on-error=", 0) == 0)) {
+         a.rfind("--on-error=", 0) == 0 || a.rfind("--input-format=", 0) == 0)) {
       size_t eq = a.find('=');
       value = a.substr(eq + 1);
       a = a.substr(0, eq);
@@ -60,6 +67,13 @@ std::optional<RunOptions> parse_run_options(const std::vector<std::string>& args
       if (!take("NAME=PATH") || !name_path(o.inputs)) return std::nullopt;
     } else if (a == "--output") {
       if (!take("NAME=PATH") || !name_path(o.outputs)) return std::nullopt;
+    } else if (a == "--input-format") {
+      if (!take("csv or jsonl")) return std::nullopt;
+      if (value != "csv" && value != "jsonl") {
+        *error = "unknown input format '" + value + "': use csv or jsonl";
+        return std::nullopt;
+      }
+      o.input_format = value;
     } else if (a == "--format") {
       if (!take("csv, jsonl or table")) return std::nullopt;
       if (value != "csv" && value != "jsonl" && value != "table") {
@@ -102,6 +116,16 @@ std::optional<RunOptions> parse_run_options(const std::vector<std::string>& args
       *error = "run takes one program; unexpected '" + a + "'";
       return std::nullopt;
     }
+  }
+  std::string stdin_reader;
+  for (const auto& [name, path] : o.inputs) {
+    if (path != "-") continue;
+    if (!stdin_reader.empty()) {
+      *error = "standard input can feed only one --input ('" + stdin_reader + "=-' and '" + name +
+               "=-'): give the other a file or a named pipe";
+      return std::nullopt;
+    }
+    stdin_reader = name;
   }
   if (!o.help && o.program.empty()) {
     *error = "run needs a program";

@@ -13,6 +13,7 @@ struct RunOptions {
   std::vector<std::pair<std::string, std::string>> inputs;   // stream name, path ("-" = stdin)
   std::vector<std::pair<std::string, std::string>> outputs;  // output name, path
   std::string format = "csv";      // csv | jsonl | table
+  std::string input_format;        // --input-format csv|jsonl; "" = by extension (rt::input_format_for)
   bool timestamps_ns = false;      // --timestamps ns
   std::string backend = "jit";     // jit | cpp
   bool stats = false;

@@ -1,5 +1,7 @@
 #include "parse/durations.h"
 
+#include "runtime/nearest_name.h"
+
 #include <algorithm>
 #include <cctype>
 #include <string>
@@ -31,35 +33,17 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j)
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
-
 }  // namespace
 
 std::optional<std::string> nearest_unit(std::string_view word) {
   static constexpr std::string_view kWords[] = {"nanosecond", "microsecond", "millisecond", "second",
                                                 "minute",     "hour",        "day"};
-  const std::string w = lower(word);
-  std::optional<std::string> best;
-  size_t best_distance = std::max<size_t>(2, w.size() / 3) + 1;
+  std::vector<std::string> words;
   for (std::string_view candidate : kWords) {
-    for (std::string c : {std::string(candidate), std::string(candidate) + "s"}) {
-      size_t d = edit_distance(w, c);
-      if (d < best_distance) {
-        best_distance = d;
-        best = c;
-      }
-    }
+    words.emplace_back(candidate);
+    words.push_back(std::string(candidate) + "s");
   }
+  std::optional<std::string> best = nearest_name(lower(word), words);
   if (!best) {  // an abbreviation such as `secs` or `hrs`
     static constexpr std::pair<std::string_view, std::string_view> kLong[] = {
         {"ns", "nanosecond"}, {"us", "microsecond"}, {"ms", "millisecond"}, {"s", "second"},

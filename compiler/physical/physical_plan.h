@@ -50,6 +50,13 @@ struct Pipeline {
   std::string source_text;  // the query it was built from, for comments in generated code
 };
 
+/// True when a pipeline has a Filter step (WHERE, HAVING): `--stats` counts its rows in and out.
+inline bool has_filter(const Pipeline& p) {
+  for (const PlanNode* step : p.steps)
+    if (step->kind == PlanKind::Filter) return true;
+  return false;
+}
+
 /// Where one aggregate keeps its running state in the accumulator row.
 struct AccumulatorSlots {
   AggregateFunction function;

@@ -39,6 +39,8 @@ options:
   PROGRAM.vsql             load a program first (as .load does: its streams are added, its
                            queries run)
   --input NAME=PATH        bind source stream NAME to PATH (as .input does; repeatable)
+  --input-format csv|jsonl read every input in this format, whatever its name (default: by
+                           extension; standard input by its first byte)
   --format table|csv|jsonl how results are printed (default table)
   --timestamps iso|ns      timestamps as ISO-8601 (default) or integer nanoseconds
   --limit N                rows a table shows (default 20; 0 shows all)
@@ -71,6 +73,7 @@ struct ReplOptions {
   std::string program;
   std::vector<std::pair<std::string, std::string>> inputs;
   std::string format = "table";
+  std::optional<rt::InputFormat> input_format;
   bool timestamps_ns = false;
   uint64_t limit = 20;
   bool echo = false;
@@ -163,6 +166,9 @@ int run_repl(const std::vector<std::string>& args) {
       if (eq == std::string::npos || eq == 0 || eq + 1 == value.size())
         return usage("--input takes NAME=PATH, not '" + value + "'");
       o.inputs.emplace_back(value.substr(0, eq), value.substr(eq + 1));
+    } else if (a == "--input-format") {
+      if (!take("csv or jsonl") || !(o.input_format = rt::parse_input_format(value)))
+        return usage("--input-format takes csv or jsonl");
     } else if (a == "--format") {
       if (!take("a format") || (value != "table" && value != "csv" && value != "jsonl"))
         return usage("--format takes table, csv or jsonl");
@@ -189,10 +195,8 @@ int run_repl(const std::vector<std::string>& args) {
   if (!o.inputs.empty()) {
     std::vector<std::string> sources;
     if (!o.program.empty()) {
-      std::ifstream in(o.program, std::ios::binary);
-      std::ostringstream ss;
-      ss << in.rdbuf();
-      Compilation c = compile_program(o.program, ss.str());
+      std::string why;
+      Compilation c = compile_program(o.program, read_source_text(o.program, &why).value_or(""));
       for (const SourceStream& s : c.program.sources) sources.push_back(s.name);
     }
     for (const auto& [name, path] : o.inputs) {
@@ -209,6 +213,7 @@ int run_repl(const std::vector<std::string>& args) {
   repl::Settings& s = session.settings();
   s.format = o.format == "csv" ? repl::ResultFormat::Csv : o.format == "jsonl" ? repl::ResultFormat::Jsonl : repl::ResultFormat::Table;
   s.timestamps_ns = o.timestamps_ns;
+  s.input_format = o.input_format;
   s.limit = o.limit;
 
   bool ok = true;

@@ -90,10 +90,6 @@ std::string trim(std::string_view s) {
   return std::string(s.substr(b, e - b));
 }
 
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 /// Splits a meta-command's arguments at blanks; '...' or "..." quote an argument with blanks.
 std::vector<std::string> split_args(std::string_view s) {
   std::vector<std::string> out;
@@ -162,21 +158,6 @@ bool ends_at_end_of_input(const PlanNode* n) {
   if (n->watermark.origin == Watermark::Origin::EndOfInput) return true;
   if (n->watermark.origin == Watermark::Origin::Input && !n->inputs.empty()) return ends_at_end_of_input(n->inputs[0].get());
   return false;
-}
-
-size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diag = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
 }
 
 constexpr const char* kLiveHint =
@@ -470,7 +451,7 @@ bool Session::run_query(const SplitStatement& st, const Display& where) {
       if (path == "-") {
         live = true;
         live_streams += (live_streams.empty() ? "" : ", ") + src.stream;
-        inputs[s].push_back({"<stdin>", stdin, false, true});
+        inputs[s].push_back({"<stdin>", stdin, rt::input_format_for(path, settings_.input_format), true});
         continue;
       }
       std::FILE* f = std::fopen(path.c_str(), "rb");
@@ -479,7 +460,7 @@ bool Session::run_query(const SplitStatement& st, const Display& where) {
         return false;
       }
       opened.push_back(f);
-      inputs[s].push_back({path, f, ends_with(path, ".jsonl"), false});
+      inputs[s].push_back({path, f, rt::input_format_for(path, settings_.input_format), false});
     }
   }
   if (!missing.empty()) {
@@ -491,7 +472,7 @@ bool Session::run_query(const SplitStatement& st, const Display& where) {
     error(std::string(missing.size() == 1 ? "stream " : "streams ") + names + (missing.size() == 1 ? " has" : " have") +
               " no input",
           "bind " + std::string(missing.size() == 1 ? "one" : "them") + " with " + hint +
-              " (a CSV file, a .jsonl file, or - for standard input)");
+              " (a CSV file, a JSON Lines file (.jsonl, .ndjson, .json), or - for standard input)");
     return false;
   }
 
@@ -621,17 +602,9 @@ void Session::meta(std::string_view line) {
   else if (name == ".save") ok = cmd_save(args);
   else if (name == ".reset") ok = cmd_reset(args);
   else {
-    std::string best;
-    size_t best_d = 3;
-    for (const std::string& c : meta_command_names()) {
-      size_t d = edit_distance(name, c);
-      if (d < best_d) {
-        best_d = d;
-        best = c;
-      }
-    }
+    const std::string hint = did_you_mean(name, meta_command_names());
     error("unknown command '" + name + "'",
-          best.empty() ? "type .help for the commands" : "did you mean '" + best + "'? (.help lists the commands)");
+          hint.empty() ? "type .help for the commands" : hint + " (.help lists the commands)");
     ok = false;
   }
   if (!ok) ++errors_;
@@ -652,7 +625,8 @@ Commands:
                   std::string(format_name(settings_.format)) + R"()
   .help                      show this text
   .input [NAME=PATH]         read source stream NAME from PATH: CSV with a header, JSON Lines
-                             when PATH ends in .jsonl, - for standard input (live); repeat to
+                             when PATH ends in .jsonl/.ndjson/.json, - for standard input
+                             (live; JSON Lines when it starts with '{'); repeat to
                              add files; NAME= unbinds; no argument lists the inputs
   .limit [N]                 rows a table shows (now: )" +
                   (settings_.limit ? std::to_string(settings_.limit) : std::string("all")) + R"(); 0 shows all; every row is counted
@@ -677,15 +651,13 @@ history; Ctrl-C cancels a running query or clears the line; Ctrl-D on an empty l
 }
 
 bool Session::load_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  struct stat st {};
-  if (!in || (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))) {
-    error("cannot read '" + path + "': " + std::strerror(errno ? errno : EISDIR));
+  std::string why;
+  const std::optional<std::string> read = read_source_text(path, &why);
+  if (!read) {
+    error("cannot read '" + path + "': " + why);
     return false;
   }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  const std::string text = ss.str();
+  const std::string& text = *read;
 
   // The whole file first, as `vlac check` would see it after the session: all its errors at
   // once, and nothing added when there is one.

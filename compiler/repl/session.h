@@ -13,12 +13,14 @@
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "repl/statement_splitter.h"
 #include "repl/table.h"
+#include "runtime/io/input_format.h"
 
 namespace vlac {
 struct Compilation;
@@ -33,7 +35,8 @@ struct Settings {
   ResultFormat format = ResultFormat::Table;
   bool timestamps_ns = false;
   uint64_t limit = 20;     // rows a table shows; 0: all
-  std::string null_text;   // how a table shows NULL
+  std::optional<rt::InputFormat> input_format;  // --input-format; none: rt::input_format_for's rule
+  std::string null_text = "NULL";  // how a table shows NULL (as `vlac run --format table`)
 };
 
 struct SessionIo {

@@ -50,7 +50,7 @@ class CsvRecordParser {
 };
 
 struct TableStyle {
-  std::string null_text;  // how NULL is shown
+  std::string null_text = "NULL";  // how NULL is shown
 };
 
 /// Aligned table text: header, a line of dashes, the rows, and nothing else (the caller adds

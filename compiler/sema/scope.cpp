@@ -66,39 +66,4 @@ std::optional<int> Scope::resolve(const std::optional<std::string>& qualifier, c
   return std::nullopt;
 }
 
-namespace {
-size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t sub = prev[j - 1] + (std::tolower(static_cast<unsigned char>(a[i - 1])) !=
-                                  std::tolower(static_cast<unsigned char>(b[j - 1])));
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
-}  // namespace
-
-std::optional<std::string> nearest_name(const std::string& name, const std::vector<std::string>& candidates) {
-  std::optional<std::string> best;
-  size_t best_distance = std::max<size_t>(2, name.size() / 3) + 1;
-  for (const std::string& c : candidates) {
-    size_t d = edit_distance(name, c);
-    if (d < best_distance) {
-      best_distance = d;
-      best = c;
-    }
-  }
-  return best;
-}
-
-std::string did_you_mean(const std::string& name, const std::vector<std::string>& candidates) {
-  auto n = nearest_name(name, candidates);
-  return n ? "did you mean '" + *n + "'?" : "";
-}
-
 }  // namespace vlac

@@ -2,6 +2,7 @@
 // Name resolution inside one SELECT: the relations of its FROM clause, each under its alias or
 // stream name, laid side by side in one input row.
 
+#include "runtime/nearest_name.h"
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,9 +40,5 @@ class Scope {
   std::vector<ScopeRelation> relations_;
 };
 
-/// The candidate closest to `name` (by edit distance, case-insensitively), if one is close.
-std::optional<std::string> nearest_name(const std::string& name, const std::vector<std::string>& candidates);
-/// "did you mean 'x'?" or "".
-std::string did_you_mean(const std::string& name, const std::vector<std::string>& candidates);
 
 }  // namespace vlac

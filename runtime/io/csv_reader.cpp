@@ -1,5 +1,5 @@
-// CSV input (LANGUAGE.md §7): a header row matched by name, RFC 4180 quoting, LF or CRLF, an
-// optional UTF-8 BOM. Each record is checked completely before it is accepted: a malformed
+// CSV input (LANGUAGE.md §7): a header row matched by name, RFC 4180 quoting, LF, CRLF or CR
+// line ends (line_input.h), an optional UTF-8 BOM. Each record is checked completely before it is accepted: a malformed
 // record is never half-read into a row.
 
 #include <algorithm>
@@ -11,6 +11,7 @@
 #include "runtime/io/field_text.h"
 #include "runtime/io/line_input.h"
 #include "runtime/io/row_reader.h"
+#include "runtime/nearest_name.h"
 #include "runtime/value_format.h"
 
 namespace vlac::rt {
@@ -347,6 +348,8 @@ bool CsvReader::open(std::string* error) {
   if (!unknown_names.empty()) {
     rejects_.warn(name_, 0, (unknown_names.size() == 1 ? "ignoring unknown column " : "ignoring unknown columns ") + unknown);
   }
+  const std::vector<std::string> unknown_list(unknown_names.begin(), unknown_names.end());
+  std::string near;  // "'ts' for the header's 'tss'", for each missing column a header name resembles
   for (size_t c = 0; c < ncols; ++c) {
     if (present[c]) continue;
     if (spec_.layout.fields[c].nullable) {
@@ -355,11 +358,19 @@ bool CsvReader::open(std::string* error) {
       missing += missing_count++ ? ", '" : "'";
       append_printable(&missing, spec_.column_names[c], 64);
       missing += '\'';
+      if (auto n = nearest_name(spec_.column_names[c], unknown_list)) {
+        near += near.empty() ? "'" : ", '";
+        append_printable(&near, spec_.column_names[c], 64);
+        near += "' for the header's '";
+        append_printable(&near, *n, 64);
+        near += '\'';
+      }
     }
   }
   if (missing_count > 0) {
     *error = name_ + (missing_count == 1 ? ": missing column " + missing + ", which is NOT NULL"
                                          : ": missing columns " + missing + ", which are NOT NULL");
+    if (!near.empty()) *error += " (did you mean " + near + "?)";
     return false;
   }
   opened_ = true;

@@ -2,6 +2,10 @@
 // Physical lines from a FILE*, for the readers. getline(3) returns as soon as a line end has
 // arrived (stdio's underflow takes what one read() delivers), so a live pipe or terminal is
 // never asked for more than the current line; fread would block until its buffer was full.
+//
+// Line ends are LF or CRLF, or CR alone (old Mac files): the first line end of the input decides
+// for the whole input. A CR followed by anything but LF makes every later line end a CR, so a
+// file of CR-ended rows is read as rows, not as one long line (docs/decisions.md).
 
 #include <cstdint>
 #include <cstdio>
@@ -17,8 +21,9 @@ class LineInput {
   LineInput(const LineInput&) = delete;
   LineInput& operator=(const LineInput&) = delete;
 
-  /// The next physical line, '\n' included (absent on a last line without a line end). Valid
-  /// until the next call. False at end of input or on a read error (then failed()).
+  /// The next physical line, its line end included ('\n', "\r\n", or '\r' in an input of CR
+  /// line ends; absent on a last line without one). Valid until the next call. False at end of
+  /// input or on a read error (then failed()).
   bool read(std::string_view* line);
 
   /// Lines returned so far: the physical number of the last line read.
@@ -32,7 +37,12 @@ class LineInput {
   std::string check_readable() const;
 
  private:
+  enum class Ends : uint8_t { Unknown, Lf, Cr };
+  bool read_first(std::string_view* line);
+
   std::FILE* in_;
+  Ends ends_ = Ends::Unknown;
+  std::string first_;  // the first line, read byte by byte to learn the line ends
   char* buf_ = nullptr;  // getline's buffer, grown by getline and reused for every line
   size_t cap_ = 0;
   uint64_t line_number_ = 0;

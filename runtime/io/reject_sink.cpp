@@ -1,5 +1,7 @@
 #include "runtime/io/reject_sink.h"
 
+#include <cerrno>
+
 #include "runtime/value_format.h"
 
 namespace vlac::rt {
@@ -27,14 +29,15 @@ void RejectSink::reject(std::string_view file, uint64_t line, std::string_view r
   line_ += ": ";
   line_ += reason;
   emit_line();
-  if (rejects_) {
+  if (rejects_ && rejects_error_ == 0) {
+    errno = 0;
     bool ok = std::fwrite(raw_record.data(), 1, raw_record.size(), rejects_) == raw_record.size();
     // The last record of an input may lack a line end; add one so that the next rejected
     // record (maybe from another input) starts on its own line.
-    if (raw_record.empty() || raw_record.back() != '\n') ok = std::fputc('\n', rejects_) != EOF && ok;
+    if (raw_record.empty() || (raw_record.back() != '\n' && raw_record.back() != '\r')) ok = std::fputc('\n', rejects_) != EOF && ok;
     // Rejects are rare; flushing each keeps the file complete if the run is stopped or killed.
     ok = std::fflush(rejects_) == 0 && ok;
-    rejects_ok_ = rejects_ok_ && ok;
+    if (!ok) rejects_error_ = errno != 0 ? errno : EIO;
   }
   if (on_error_ == OnError::Fail) stop_ = true;
 }

@@ -38,10 +38,14 @@ class RejectSink {
 
   /// Malformed records reported so far, over all inputs.
   uint64_t rejected() const { return rejected_; }
-  /// True once a record was rejected under OnError::Fail: the run must stop (exit status 1).
-  bool should_stop() const { return stop_; }
-  /// False if writing to the rejects file failed (disk full, ...); the caller may report it.
-  bool rejects_ok() const { return rejects_ok_; }
+  /// True once a record was rejected under OnError::Fail, or writing the rejects file failed:
+  /// the run must stop (exit status 1).
+  bool should_stop() const { return stop_ || rejects_error_ != 0; }
+  /// False if writing to the rejects file failed (disk full, ...); the caller reports it
+  /// (write_error_message with rejects_error()) and stops the run.
+  bool rejects_ok() const { return rejects_error_ == 0; }
+  /// 0, or the errno of the first failed write to the rejects file.
+  int rejects_error() const { return rejects_error_; }
   std::FILE* messages() const { return messages_; }
 
  private:
@@ -52,7 +56,7 @@ class RejectSink {
   OnError on_error_;
   uint64_t rejected_ = 0;
   bool stop_ = false;
-  bool rejects_ok_ = true;
+  int rejects_error_ = 0;
   std::string line_;  // the message being built; reused
 };
 

@@ -1,5 +1,10 @@
 #include "runtime/io/row_writer.h"
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include "runtime/io/writer_impl.h"
 #include "runtime/value_format.h"
 
@@ -12,13 +17,38 @@ BufferedWriter::BufferedWriter(std::FILE* out, std::vector<std::string> column_n
 }
 
 void BufferedWriter::write_buffer() {
-  if (!buf_.empty()) bytes_written_ += std::fwrite(buf_.data(), 1, buf_.size(), out_);
+  if (!buf_.empty() && error_ == 0) {
+    errno = 0;
+    const size_t n = std::fwrite(buf_.data(), 1, buf_.size(), out_);
+    bytes_written_ += n;
+    if (n < buf_.size()) error_ = errno != 0 ? errno : EIO;
+  }
   buf_.clear();
 }
 
 void BufferedWriter::flush() {
   write_buffer();
-  std::fflush(out_);
+  if (error_ != 0) return;
+  errno = 0;
+  if (std::fflush(out_) != 0 || std::ferror(out_)) error_ = errno != 0 ? errno : EIO;
+}
+
+std::string output_display_name(const std::string& path) {
+  if (!path.empty() && path != "-") return path;
+  char target[4096];
+  const ssize_t n = ::readlink("/proc/self/fd/1", target, sizeof target - 1);
+  if (n > 0 && target[0] == '/') return std::string(target, static_cast<size_t>(n));
+  return "<stdout>";
+}
+
+std::string write_error_message(const std::string& display_name, int err) {
+  return "cannot write '" + display_name + "': " + std::strerror(err);
+}
+
+int close_output(std::FILE* f) {
+  errno = 0;
+  const bool ok = f == stdout ? std::fflush(f) == 0 && !std::ferror(f) : std::fclose(f) == 0;
+  return ok ? 0 : errno != 0 ? errno : EIO;
 }
 
 void append_value_text(std::string* out, const uint8_t* row, const Field& f, bool timestamps_ns) {

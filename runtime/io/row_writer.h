@@ -33,7 +33,21 @@ class RowWriter {
   virtual void finish() = 0;
   /// Bytes handed to the FILE so far (buffered bytes are not counted until they are written).
   virtual uint64_t bytes_written() const = 0;
+  /// 0, or the errno of the first write or fflush of the FILE that failed (ENOSPC on a full
+  /// disk, EPIPE, ...). Once set, nothing more is written; the caller stops the run and reports
+  /// it (write_error_message).
+  virtual int error() const { return 0; }
 };
+
+/// The name messages give an output: the path as given, or for standard output ("-" or "")
+/// the file it is redirected to when that is a file (`> /dev/full`), else `<stdout>`.
+std::string output_display_name(const std::string& path);
+
+/// "cannot write 'NAME': REASON" (strerror of `err`).
+std::string write_error_message(const std::string& display_name, int err);
+
+/// Closes a FILE written to (stdout is only flushed); 0 or the errno of the failed flush/close.
+int close_output(std::FILE* f);
 
 /// `out` is not owned or closed. column_names[i] names layout.fields[i].
 std::unique_ptr<RowWriter> make_row_writer(std::FILE* out, std::vector<std::string> column_names, RowLayout layout,

@@ -20,6 +20,7 @@ class BufferedWriter : public RowWriter {
 
   void flush() override;
   uint64_t bytes_written() const override { return bytes_written_; }
+  int error() const override { return error_; }
 
  protected:
   BufferedWriter(std::FILE* out, std::vector<std::string> column_names, RowLayout layout, WriterOptions options);
@@ -40,6 +41,7 @@ class BufferedWriter : public RowWriter {
 
  private:
   uint64_t bytes_written_ = 0;
+  int error_ = 0;
 };
 
 /// Appends the text of field f of row, which is not NULL, as CSV and the table show it:

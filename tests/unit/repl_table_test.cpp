@@ -46,11 +46,19 @@ TEST(ReplTable, CsvLastLineWithoutLineEnd) {
 
 TEST(ReplTable, Layout) {
   std::vector<Record> rows = {{Cell("1"), Cell("camera one"), Cell("0.5")}, {Cell("22"), std::nullopt, Cell("10")}};
-  EXPECT_EQ(render_table({"id", "name", "v"}, {true, false, true}, rows, {}),
+  EXPECT_EQ(render_table({"id", "name", "v"}, {true, false, true}, rows, {""}),  // `.nullvalue ''`
             "id  name          v\n"
             "--  ----------  ---\n"
             " 1  camera one  0.5\n"
             "22               10\n");
+}
+
+TEST(ReplTable, NullIsShownAsNullByDefault) {  // as `vlac run --format table` shows it
+  std::vector<Record> rows = {{Cell("1"), std::nullopt}};
+  EXPECT_EQ(render_table({"id", "name"}, {true, false}, rows, TableStyle{}),
+            "id  name\n"
+            "--  ----\n"
+            " 1  NULL\n");
 }
 
 TEST(ReplTable, LayoutNullTextAndNoTrailingBlanks) {

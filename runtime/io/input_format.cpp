@@ -1,0 +1,80 @@
+#include "runtime/io/input_format.h"
+
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+
+namespace vlac::rt {
+namespace {
+
+bool ends_with_ignoring_case(std::string_view s, std::string_view suffix) {
+  if (s.size() < suffix.size()) return false;
+  for (size_t i = 0; i < suffix.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(s[s.size() - suffix.size() + i])) != suffix[i]) return false;
+  return true;
+}
+
+/// Looks at the first byte at open(), then hands everything to a CSV or JSON Lines reader.
+/// Standard input is read live, so the byte is taken and pushed back (one ungetc is always
+/// allowed), never read ahead further.
+class DetectingReader final : public RowReader {
+ public:
+  DetectingReader(std::string name, std::FILE* in, SourceSpec spec, RejectSink& rejects)
+      : name_(std::move(name)), in_(in), spec_(std::move(spec)), rejects_(rejects) {}
+
+  bool open(std::string* error) override {
+    if (!inner_) {
+      errno = 0;
+      const int c = std::getc(in_);
+      if (c == EOF && std::ferror(in_)) {  // interrupted (Ctrl-C) or unreadable
+        *error = name_ + ": cannot read: " + std::strerror(errno != 0 ? errno : EIO);
+        return false;
+      }
+      if (c != EOF) std::ungetc(c, in_);
+      else std::clearerr(in_);  // an empty input: the CSV reader says so
+      inner_ = c == '{' ? open_jsonl_reader(name_, in_, std::move(spec_), rejects_)
+                        : open_csv_reader(name_, in_, std::move(spec_), rejects_);
+    }
+    return inner_->open(error);
+  }
+  bool next(uint8_t* row) override { return inner_ && inner_->next(row); }
+  const InputStats& stats() const override { return inner_ ? inner_->stats() : none_; }
+  const std::string& read_error() const override { return inner_ ? inner_->read_error() : RowReader::read_error(); }
+
+ private:
+  std::string name_;
+  std::FILE* in_;
+  SourceSpec spec_;
+  RejectSink& rejects_;
+  std::unique_ptr<RowReader> inner_;
+  InputStats none_;
+};
+
+}  // namespace
+
+std::optional<InputFormat> parse_input_format(std::string_view name) {
+  if (name == "csv") return InputFormat::Csv;
+  if (name == "jsonl") return InputFormat::Jsonl;
+  return std::nullopt;
+}
+
+InputFormat input_format_for(std::string_view path, std::optional<InputFormat> given) {
+  if (given) return *given;
+  if (path == "-") return InputFormat::Detect;
+  for (std::string_view ext : {".jsonl", ".ndjson", ".json"})
+    if (ends_with_ignoring_case(path, ext)) return InputFormat::Jsonl;
+  return InputFormat::Csv;
+}
+
+std::unique_ptr<RowReader> open_row_reader(InputFormat format, std::string display_name, std::FILE* in, SourceSpec spec,
+                                           RejectSink& rejects) {
+  switch (format) {
+    case InputFormat::Jsonl: return open_jsonl_reader(std::move(display_name), in, std::move(spec), rejects);
+    case InputFormat::Detect:
+      return std::make_unique<DetectingReader>(std::move(display_name), in, std::move(spec), rejects);
+    case InputFormat::Csv: break;
+  }
+  return open_csv_reader(std::move(display_name), in, std::move(spec), rejects);
+}
+
+}  // namespace vlac::rt

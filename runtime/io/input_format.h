@@ -1,0 +1,31 @@
+#pragma once
+// Which reader an input gets (LANGUAGE.md §7): CSV or JSON Lines, from `--input-format`, from the
+// file's extension, or for standard input from its first byte. One rule for `vlac run`, the
+// REPL's `.input` and the host main (docs/decisions.md).
+
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "runtime/io/row_reader.h"
+
+namespace vlac::rt {
+
+/// Detect: decided at open() by the first byte of the input: `{` is JSON Lines, anything else CSV.
+enum class InputFormat { Csv, Jsonl, Detect };
+
+/// "csv" or "jsonl" (the values of `--input-format`); nullopt for anything else.
+std::optional<InputFormat> parse_input_format(std::string_view name);
+
+/// The format an input gets: `given` (`--input-format`) when there is one; else for standard
+/// input ("-") Detect; else JSON Lines when the path ends in .jsonl, .ndjson or .json (in any
+/// case), CSV otherwise.
+InputFormat input_format_for(std::string_view path, std::optional<InputFormat> given);
+
+/// A reader of `format` (see open_csv_reader, open_jsonl_reader). `in` is not owned or closed.
+std::unique_ptr<RowReader> open_row_reader(InputFormat format, std::string display_name, std::FILE* in, SourceSpec spec,
+                                           RejectSink& rejects);
+
+}  // namespace vlac::rt
