@@ -33,6 +33,11 @@ bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
+/// `-` and `/dev/stdout` name the process's standard output: every output given either writes
+/// through the one `stdout` FILE, so that several outputs interleave there (opening the path
+/// again per output would truncate it each time and overwrite the other outputs' rows).
+bool is_stdout_path(const std::string& path) { return path == "-" || path == "/dev/stdout"; }
+
 /// Files opened for the run, closed at the end (never stdin/stdout).
 struct OpenFiles {
   std::vector<std::FILE*> files;
@@ -100,7 +105,7 @@ int run_run(const std::vector<std::string>& args) {
   std::vector<std::FILE*> outputs;
   for (size_t i = 0; i < plan.outputs.size(); ++i) {
     std::FILE* f = stdout;
-    if (!output_paths[i].empty() && output_paths[i] != "-") {
+    if (!output_paths[i].empty() && !is_stdout_path(output_paths[i])) {
       f = files.open(output_paths[i], "wb");
       if (!f) return fail("cannot write '" + output_paths[i] + "': " + std::strerror(errno));
     }
