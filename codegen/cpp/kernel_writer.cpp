@@ -110,12 +110,28 @@ class KernelWriter {
   std::string name(const PhysicalOperator& op, const char* kernel) { return aggregate_kernel_fn_name(op.id, kernel); }
 
   /// name(ctx, row, key): evaluates `keys` over a row of `layout` into the operator's key row.
+  /// `join`: the keys of a join's `=`, whose float values are canonical (join_key_value).
   void key_kernel(const PhysicalOperator& op, const char* kernel, const std::vector<ScalarExprPtr>& keys,
-                  const rt::RowLayout& layout) {
+                  const rt::RowLayout& layout, bool join = false) {
     CppBody body;
     CppExpr expr(body, rows_, "ctx", "row", layout);
-    for (size_t k = 0; k < keys.size(); ++k) rows_.store(body, "key", op.key_layout.fields[k], expr.emit(*keys[k]));
+    for (size_t k = 0; k < keys.size(); ++k) {
+      const rt::Field& field = op.key_layout.fields[k];
+      CppValue v = expr.emit(*keys[k]);
+      rows_.store(body, "key", field, join ? join_key_value(body, v, field) : v);
+    }
     function("void", name(op, kernel), ctx_param() + ", const uint8_t* row, uint8_t* key", body);
+  }
+
+  /// A join matches keys by bytes but its `=` is IEEE's (docs/decisions.md): NaN equals
+  /// nothing, so it becomes a NULL key (the layout is nullable), and -0 equals 0, so it is
+  /// stored as +0 (x + 0 is +0 for either zero and x for every other number).
+  static CppValue join_key_value(CppBody& body, CppValue v, const rt::Field& field) {
+    if (field.type != rt::FieldType::Float32 && field.type != rt::FieldType::Float64) return v;
+    std::string nan = "(" + v.value + ") != (" + v.value + ")";
+    v.null = body.local("bool", v.null.empty() ? nan : "(" + v.null + ") || " + nan);
+    v.value = body.local(cpp_type(field.type), "(" + v.value + ") + " + RowAccess::zero(field.type));
+    return v;
   }
 
   const rt::Field& acc_field(const PhysicalOperator& op, int i) { return op.acc_layout.fields[i]; }
@@ -372,8 +388,8 @@ class KernelWriter {
 
   void join_kernels(const PhysicalOperator& op) {
     const auto& j = static_cast<const JoinNodeBase&>(*op.node);
-    key_kernel(op, "left_key", j.left_keys, op.port_layouts[0]);
-    key_kernel(op, "right_key", j.right_keys, op.port_layouts[1]);
+    key_kernel(op, "left_key", j.left_keys, op.port_layouts[0], true);
+    key_kernel(op, "right_key", j.right_keys, op.port_layouts[1], true);
     // combine(ctx, left, right, out) -> int32_t: the output row, then the residual condition.
     CppBody body;
     copy_fields(body, "left", op.port_layouts[0], "out", op.output_layout, 0, false);

@@ -156,13 +156,28 @@ class ProgramCodegen {
   const rt::Field& acc_field(const PhysicalOperator& op, int i) { return op.acc_layout.fields[i]; }
 
   /// name(ctx, row, key): evaluates `keys` over a row of `layout` into the operator's key row.
+  /// `join`: the keys of a join's `=`, whose float values are canonical (join_key_value).
   void key_kernel(const PhysicalOperator& op, const char* name, const std::vector<ScalarExprPtr>& keys,
-                  const rt::RowLayout& layout) {
+                  const rt::RowLayout& layout, bool join = false) {
     llvm::Type* ptr = b_.getPtrTy();
     llvm::Function* f = kernel(op, name, {ptr, ptr, ptr});
     ExprCodegen eg(ir_, f->getArg(0), f->getArg(1), layout);
-    for (size_t k = 0; k < keys.size(); ++k) ir_.store(f->getArg(2), op.key_layout.fields[k], eg.emit(*keys[k]));
+    for (size_t k = 0; k < keys.size(); ++k) {
+      const rt::Field& field = op.key_layout.fields[k];
+      CgValue v = eg.emit(*keys[k]);
+      ir_.store(f->getArg(2), field, join ? join_key_value(v, field) : v);
+    }
     b_.CreateRetVoid();
+  }
+
+  /// A join matches keys by bytes but its `=` is IEEE's (docs/decisions.md): NaN equals
+  /// nothing, so it becomes a NULL key (the layout is nullable), and -0 equals 0, so it is
+  /// stored as +0 (x + 0.0 is +0 for either zero and x for every other number).
+  CgValue join_key_value(CgValue v, const rt::Field& field) {
+    if (field.type != rt::FieldType::Float32 && field.type != rt::FieldType::Float64) return v;
+    v.null = ir_.either_null(v.null, b_.CreateFCmpUNO(v.value, v.value));
+    v.value = b_.CreateFAdd(v.value, llvm::ConstantFP::get(v.value->getType(), 0.0));
+    return v;
   }
 
   Value* load_i64(Value* row, const rt::Field& f) { return ir_.load(row, f).value; }
@@ -276,8 +291,8 @@ class ProgramCodegen {
   void join_kernels(const PhysicalOperator& op) {
     llvm::Type* ptr = b_.getPtrTy();
     const auto& j = static_cast<const JoinNodeBase&>(*op.node);
-    key_kernel(op, "left_key", j.left_keys, op.port_layouts[0]);
-    key_kernel(op, "right_key", j.right_keys, op.port_layouts[1]);
+    key_kernel(op, "left_key", j.left_keys, op.port_layouts[0], true);
+    key_kernel(op, "right_key", j.right_keys, op.port_layouts[1], true);
     // combine(ctx, left, right, out) -> i32: the output row, then the residual condition.
     auto* ft = llvm::FunctionType::get(b_.getInt32Ty(), {ptr, ptr, ptr, ptr}, false);
     auto* f = llvm::Function::Create(ft, llvm::Function::ExternalLinkage, aggregate_kernel_fn_name(op.id, "combine"), module_);

@@ -33,14 +33,15 @@ namespace {
 
 /// The key row of a join: one column per key pair, nullable when EITHER side's key is (a NULL
 /// key on one side must stay NULL, never become the other side's zero value, so that it
-/// matches nothing), wide enough for the longer STRING(n) of the two (so that no value is
+/// matches nothing) and for every float key (its key kernel stores NaN, which equals nothing,
+/// as a NULL key), wide enough for the longer STRING(n) of the two (so that no value is
 /// truncated into equality with a shorter one).
 Schema join_key_schema(const JoinNodeBase& j) {
   Schema key_schema;
   for (size_t i = 0; i < j.left_keys.size(); ++i) {
     ColumnType t = j.left_keys[i]->type;
     const ColumnType& r = j.right_keys[i]->type;
-    t.nullable = t.nullable || r.nullable;
+    t.nullable = t.nullable || r.nullable || t.type.is_float();
     if (t.type.max_bytes != 0 && r.type.max_bytes != 0) t.type.max_bytes = std::max(t.type.max_bytes, r.type.max_bytes);
     else t.type.max_bytes = 0;
     key_schema.columns.push_back({"", t});

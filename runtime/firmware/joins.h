@@ -12,7 +12,8 @@
 //   the same way, capacity_dropped. WindowJoin holds no key table (kMaxKeys is unused).
 //
 // K (all static):
-//   void left_key(Ctx*, const uint8_t* row, uint8_t* key);    // key zeroed before
+//   void left_key(Ctx*, const uint8_t* row, uint8_t* key);    // key zeroed before; floats
+//                                                              // canonical: NaN NULL, -0 as +0
 //   void right_key(Ctx*, const uint8_t* row, uint8_t* key);
 //   int32_t combine(Ctx*, const uint8_t* left, const uint8_t* right /* may be nullptr: NULLs */,
 //                   uint8_t* out);                             // out zeroed before; 0: residual failed
@@ -53,7 +54,8 @@ class JoinCore {
     stats_ = Stats{};
     watermark_[0] = watermark_[1] = INT64_MIN;
   }
-  /// Computes the key of a row of `port` into key_buf_; false when a key column is NULL.
+  /// Computes the key of a row of `port` into key_buf_; false when a key column is NULL (a NaN
+  /// key is stored as NULL by the key kernel: it matches nothing).
   bool key_of(int port, const uint8_t* row) {
     __builtin_memset(key_buf_, 0, kKeySize);
     if (port == 0) K::left_key(ctx_, row, key_buf_);

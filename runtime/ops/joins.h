@@ -19,6 +19,8 @@
 namespace vlac::rt {
 
 struct JoinKernels {
+  /// The key row of a left / right row, compared by bytes: a float key is canonical (NaN is a
+  /// NULL key, -0 is stored as +0), so that bytes are equal exactly when `=` holds.
   void (*left_key)(ExecContext* ctx, const uint8_t* row, uint8_t* key);
   void (*right_key)(ExecContext* ctx, const uint8_t* row, uint8_t* key);
   /// Writes left ++ right (right may be null: NULLs) to `out`; 0 when a residual condition fails
@@ -49,7 +51,7 @@ class JoinBase : public StatefulOperator {
 
  protected:
   /// Computes the key of a row of `port` into key_buf_; false when a key column is NULL
-  /// (NULL keys never match).
+  /// (NULL keys never match; nor does a NaN key, which the key kernel stores as NULL).
   bool key_of(int port, const uint8_t* row);
   /// Builds and emits the output row; false (nothing emitted) when the residual condition fails.
   bool emit(const uint8_t* left, const uint8_t* right);

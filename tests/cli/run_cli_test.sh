@@ -61,6 +61,16 @@ same jsonl-out "$out" $'{"id":1,"window_start":"1970-01-01T00:00:00Z","n":1,"top
 run outputs 0 run two.vsql --input cam=cam.csv --output _1=a.csv --output _2=b.csv
 same output-a "$(cat a.csv)" $'id\n1\n2'
 same output-b "$(cat b.csv)" $'ts\n1970-01-01T00:00:00.000000005Z\n1970-01-01T00:00:00.00000015Z'
+# Several outputs on standard output (`-` or /dev/stdout, here redirected to out.txt) share the
+# one stdout FILE: no output reopens and truncates it, so every output's rows arrive, each
+# output's in its own order (header, then rows in input order: id 1, 2; ts 5, 150).
+for paths in "/dev/stdout /dev/stdout" "- /dev/stdout" "/dev/stdout -"; do
+  read -r first second <<<"$paths"
+  run "stdout-outputs $paths" 0 run two.vsql --input cam=cam.csv --output _1="$first" --output _2="$second" --timestamps ns
+  same "stdout-outputs $paths: _1" "$(grep -xE 'id|1|2' out.txt)" $'id\n1\n2'
+  same "stdout-outputs $paths: _2" "$(grep -xE 'ts|5|150' out.txt)" $'ts\n5\n150'
+  same "stdout-outputs $paths: lines" "$(wc -l <out.txt)" 6
+done
 
 # Malformed rows: skipped, reported as file:line: reason, counted; accepted + rejected = read.
 printf 'ts,id,b,name\n5,1,0.5,ab\n7,x,0.5,ab\n,1,0.5,ab\n9,1,0.5,abcdef\n11,1\n13,2,0.25,"q"\n' >bad.csv

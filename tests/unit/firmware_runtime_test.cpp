@@ -9,12 +9,19 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <limits>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "codegen/cpp/program_class.h"
+#include "codegen/cpp/runtime_files.h"
+#include "driver/frontend.h"
+#include "physical/physical_plan.h"
 #include "runtime/exec_context.h"
 #include "runtime/firmware/joins.h"
 #include "runtime/firmware/over.h"
@@ -23,6 +30,7 @@
 #include "runtime/ops/over.h"
 #include "runtime/ops/window_math.h"
 #include "runtime/ops/window_aggregate.h"
+#include "test_files.h"
 
 namespace {
 
@@ -1625,6 +1633,84 @@ TEST(TimeMath, SaturatesAndComparesExactly) {
   EXPECT_EQ(rt::source_watermark(100, 10), 90);
   EXPECT_EQ(rt::held_back_watermark(INT64_MIN + 1, 5), INT64_MIN);
   EXPECT_EQ(rt::held_back_watermark(INT64_MAX, 5), INT64_MAX);
+}
+
+}  // namespace
+
+// ---- generated firmware code: float join keys compare as = does ----------------------------
+
+namespace {
+
+/// Writes the firmware class of a regression program (tests/difftest/regressions/NAME) into
+/// `dir` as `vlac build --target firmware` does; false with `error` set when it does not compile.
+bool write_firmware_class(const std::string& name, const std::string& stem, const std::filesystem::path& dir,
+                          std::string* error) {
+  std::string path = vlac::test::full_path("tests/difftest/regressions/" + name + "/program.vsql");
+  vlac::Compilation c = vlac::compile_program(path, vlac::test::read_file(path));
+  vlac::Diagnostics lowering;
+  vlac::LoweringOptions options;
+  options.inline_strings = true;
+  vlac::PhysicalPlan plan;
+  if (!c.diags.has_errors()) plan = vlac::lower_to_physical(c.program, *c.file, lowering, options);
+  *error = vlac::render_report(*c.file, c.diags) + vlac::render_report(*c.file, lowering);
+  if (c.diags.has_errors() || lowering.has_errors()) return false;
+  vlac::cpp::ProgramClass pc = vlac::cpp::write_program_class(plan, name + ".vsql", stem, vlac::cpp::BuildTarget::Firmware);
+  std::ofstream(dir / pc.header_name) << pc.header;
+  return true;
+}
+
+// The three float-key reproductions (tests/difftest/regressions/float_key_*_join, where the
+// expected rows are worked out by hand) through the firmware runtime, whose key kernels the
+// C++ backend writes. Rows a: (ts 1, NaN, x 1), (2, -0, 2), (3, 0, 3); b: (1, NaN, 10), (2, 0, 20),
+// (3, -0, 30), pushed a1 b1 a2 b2 a3 b3. `=` is IEEE's: NaN matches nothing, -0 matches 0, so
+// the pairs (x-y) are every a2/a3 with every b2/b3 for the interval join (emitted as each pair's
+// second row arrives: 2-20 3-20 2-30 3-30) and the window join (at the window's end, left rows
+// in arrival order: 2-20 2-30 3-20 3-30); the as-of join takes the latest b at or before each
+// a with an equal key: a2 -> b2, a3 -> b3. Built and run with the host's C++ compiler.
+TEST(FirmwareJoinKeys, FloatKeysMatchAsEqualsDoes) {
+  if (std::system("c++ --version >/dev/null 2>&1") != 0) GTEST_SKIP() << "no host C++ compiler";
+  char tmpl[] = "/tmp/vlac_fw_float_key_XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  std::filesystem::path dir = tmpl;
+  std::string error;
+  ASSERT_TRUE(vlac::cpp::write_embedded_files(dir, {"runtime/"}, &error)) << error;
+  for (const char* kind : {"interval", "asof", "window"})
+    ASSERT_TRUE(write_firmware_class(std::string("float_key_") + kind + "_join", kind, dir, &error)) << error;
+  std::ofstream(dir / "main.cpp") << R"(#include <cmath>
+#include <cstdio>
+#include "asof.h"
+#include "interval.h"
+#include "window.h"
+template <class P>
+void run(const char* name) {
+  P p([](void*, const typename P::Program1Row& r) { std::printf(" %d-%d", int(r.x), int(r.y)); });
+  const double ka[3] = {NAN, -0.0, 0.0}, kb[3] = {NAN, 0.0, -0.0};
+  std::printf("%s:", name);
+  for (int i = 0; i < 3; ++i) {
+    typename P::ARow a;
+    a.ts = i + 1, a.k = ka[i], a.x = i + 1;
+    p.push_a(a);
+    typename P::BRow b;
+    b.ts = i + 1, b.k = kb[i], b.y = 10 * (i + 1);
+    p.push_b(b);
+  }
+  p.finish();
+  std::printf("\n");
+}
+int main() {
+  run<Interval>("interval");
+  run<Asof>("asof");
+  run<Window>("window");
+}
+)";
+  std::string d = dir.string();
+  std::string build = "c++ -std=c++17 -fno-exceptions -fno-rtti -O1 -ffp-contract=off -I " + d + " " + d + "/main.cpp -o " + d +
+                      "/main 2>" + d + "/build.log";
+  ASSERT_EQ(std::system(build.c_str()), 0) << vlac::test::read_file(d + "/build.log");
+  ASSERT_EQ(std::system((d + "/main >" + d + "/out.txt").c_str()), 0);
+  EXPECT_EQ(vlac::test::read_file(d + "/out.txt"),
+            "interval: 2-20 3-20 2-30 3-30\nasof: 2-20 3-30\nwindow: 2-20 2-30 3-20 3-30\n");
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
