@@ -81,7 +81,7 @@ class KernelWriter {
     CppBody body;
     std::string row = "row";
     const rt::RowLayout* layout = &p.input_layout;
-    const bool counted = options_.count_pipeline_rows && has_filter(p);
+    const bool counted = options_.count_pipeline_rows && p.counted;
     auto count = [&](int slot) {
       body.line("if (ctx->pipeline_rows) ++ctx->pipeline_rows[" + std::to_string(slot) + "];");
     };

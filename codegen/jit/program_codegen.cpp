@@ -114,7 +114,7 @@ class ProgramCodegen {
     begin(f);
     Value* ctx = f->getArg(0);
     Value* row = f->getArg(1);
-    const bool counted = has_filter(p);
+    const bool counted = p.counted;
     if (counted) count_pipeline_row(ctx, 2 * p.id);
     const rt::RowLayout* layout = &p.input_layout;
     for (size_t i = 0; i < p.steps.size(); ++i) {

@@ -234,6 +234,24 @@ int having_pipeline(const PhysicalPlan& plan, const PhysicalOperator& op) {
   return !p.steps.empty() && p.steps[0]->kind == PlanKind::Filter ? p.id : -1;
 }
 
+/// The rows an operator gave, after the HAVING that reads it.
+uint64_t operator_rows_out(const PhysicalPlan& plan, const ExecutionReport& report, size_t i) {
+  if (int p = having_pipeline(plan, plan.operators[i]); p >= 0 && 2 * static_cast<size_t>(p) + 1 < report.pipeline_rows.size())
+    return report.pipeline_rows[2 * static_cast<size_t>(p) + 1];
+  return i < report.operators.size() ? report.operators[i].rows_out : 0;
+}
+
+/// The rows a source, pipeline or operator gave (a pipeline's when it is counted).
+uint64_t rows_out_of(const PhysicalPlan& plan, const ExecutionReport& report, RowOrigin o) {
+  const size_t i = static_cast<size_t>(o.index);
+  switch (o.kind) {
+    case RowOrigin::Source: return i < report.sources.size() ? report.sources[i].accepted : 0;
+    case RowOrigin::Pipeline: return 2 * i + 1 < report.pipeline_rows.size() ? report.pipeline_rows[2 * i + 1] : 0;
+    case RowOrigin::Operator: return operator_rows_out(plan, report, i);
+  }
+  return 0;
+}
+
 }  // namespace
 
 void print_stats(std::FILE* to, const PhysicalPlan& plan, const ExecutionReport& report, const CompiledCode& program) {
@@ -246,10 +264,7 @@ void print_stats(std::FILE* to, const PhysicalPlan& plan, const ExecutionReport&
   }
   for (size_t i = 0; i < plan.operators.size() && i < report.operators.size(); ++i) {
     const rt::OperatorStats& st = report.operators[i];
-    // An aggregate's rows are counted after its HAVING.
-    uint64_t out = st.rows_out;
-    if (int p = having_pipeline(plan, plan.operators[i]); p >= 0 && 2 * static_cast<size_t>(p) + 1 < report.pipeline_rows.size())
-      out = report.pipeline_rows[2 * static_cast<size_t>(p) + 1];
+    const uint64_t out = operator_rows_out(plan, report, i);  // an aggregate's, after its HAVING
     std::fprintf(to, "  operator #%zu %s: %llu in, %llu out, %llu late, %llu over capacity", i,
                  plan_kind_name(plan.operators[i].node->kind).c_str(), static_cast<unsigned long long>(st.rows_in),
                  static_cast<unsigned long long>(out), static_cast<unsigned long long>(st.late_dropped),
@@ -266,6 +281,17 @@ void print_stats(std::FILE* to, const PhysicalPlan& plan, const ExecutionReport&
     if (!has_filter(p) || slot + 1 >= report.pipeline_rows.size()) continue;
     std::fprintf(to, "  pipeline #%d Filter: %llu in, %llu out\n", p.id, static_cast<unsigned long long>(report.pipeline_rows[slot]),
                  static_cast<unsigned long long>(report.pipeline_rows[slot + 1]));
+  }
+  // A UNION ALL: the rows of each branch, and their sum.
+  for (size_t u = 0; u < plan.unions.size(); ++u) {
+    uint64_t total = 0;
+    std::string parts;
+    for (const RowOrigin& o : plan.unions[u].inputs) {
+      const uint64_t n = rows_out_of(plan, report, o);
+      total += n;
+      parts += (parts.empty() ? "" : " + ") + std::to_string(n);
+    }
+    std::fprintf(to, "  union #%zu UnionAll: %llu out (%s)\n", u, static_cast<unsigned long long>(total), parts.c_str());
   }
 }
 

@@ -19,7 +19,8 @@ options:
   --backend jit|cpp       code generator (default jit)
   --stats                 print rows read/accepted/rejected per source, per operator rows in and
                           out (an aggregate's after HAVING), late and capacity drops, and rows
-                          into and past each filter, on standard error
+                          into and past each filter, and each UNION ALL's rows per branch,
+                          on standard error
   --rejects PATH          also write each malformed input row, as it was, to PATH
   --on-error skip|fail    skip malformed rows (default) or stop with exit status 1
 

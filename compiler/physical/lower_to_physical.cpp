@@ -50,10 +50,7 @@ Schema join_key_schema(const JoinNodeBase& j) {
 }
 
 /// Where a logical node's rows can be consumed: one or more producers (several for a UNION ALL).
-struct Producer {
-  enum Kind { Source, Pipeline, Operator } kind;
-  int index;
-};
+using Producer = RowOrigin;
 
 class Lowering {
  public:
@@ -152,6 +149,9 @@ class Lowering {
           if (it == producers_.end()) return;
           all.insert(all.end(), it->second.begin(), it->second.end());
         }
+        for (const Producer& p : all)
+          if (p.kind == Producer::Pipeline) plan_.pipelines[p.index].counted = true;
+        plan_.unions.push_back({&n, all});
         producers_[&n] = all;
         return;
       }
@@ -174,6 +174,7 @@ class Lowering {
       Pipeline& p = plan_.pipelines[it->second[0].index];
       p.steps.push_back(&n);
       p.step_layouts.push_back(n.kind == PlanKind::Filter ? p.step_layouts.back() : layout_of(n.schema, options_.inline_strings));
+      p.counted = p.counted || n.kind == PlanKind::Filter;
       producers_[&n] = it->second;
       return;
     }
@@ -184,6 +185,7 @@ class Lowering {
     p.step_layouts.push_back(n.kind == PlanKind::Filter ? p.input_layout : layout_of(n.schema, options_.inline_strings));
     p.time_origins = origins_of(it->second);
     p.source_text = text_of(n);
+    p.counted = n.kind == PlanKind::Filter;
     connect(it->second, {ConsumerKind::Pipeline, p.id});
     producers_[&n] = {{Producer::Pipeline, p.id}};
     plan_.pipelines.push_back(std::move(p));

@@ -48,6 +48,7 @@ struct Pipeline {
   std::vector<Consumer> consumers;
   std::vector<TimeOrigin> time_origins;  // the sources/operators its rows come from
   std::string source_text;  // the query it was built from, for comments in generated code
+  bool counted = false;  // `--stats` counts its rows in and out: it filters, or feeds a UNION ALL
 };
 
 /// True when a pipeline has a Filter step (WHERE, HAVING): `--stats` counts its rows in and out.
@@ -96,8 +97,22 @@ struct PhysicalOutput {
   std::vector<TimeOrigin> time_origins;
 };
 
+/// What produces rows at run time: a source, a pipeline or an operator.
+struct RowOrigin {
+  enum Kind { Source, Pipeline, Operator } kind;
+  int index;
+};
+
+/// A UNION ALL has no runtime node (its branches feed its readers directly); it is kept so that
+/// `--stats` can list it with the rows each branch gave.
+struct PhysicalUnion {
+  const PlanNode* node;
+  std::vector<RowOrigin> inputs;
+};
+
 struct PhysicalPlan {
   std::vector<PhysicalSource> sources;
+  std::vector<PhysicalUnion> unions;
   std::vector<Pipeline> pipelines;
   std::vector<PhysicalOperator> operators;  // in topological order
   std::vector<PhysicalOutput> outputs;

@@ -311,6 +311,23 @@ def stats_after_having(d):
               "Filter: 3 in, 1 out" in err, err)
 
 
+def stats_of_union(d):
+    """--stats lists a UNION ALL with each branch's rows, both backends. By hand: branch a
+    passes its 3 rows unfiltered, branch b keeps the 2 of its 3 rows with v > 0 (not v = -1),
+    so the union gives 3 + 2 = 5 rows."""
+    prog = os.path.join(d, "union.vsql")
+    write(prog, "CREATE STREAM a (ts TIMESTAMP NOT NULL, v INT32, WATERMARK FOR ts AS ts);\n"
+                "CREATE STREAM b (ts TIMESTAMP NOT NULL, v INT32, WATERMARK FOR ts AS ts);\n"
+                "SELECT ts, v FROM a UNION ALL SELECT ts, v FROM b WHERE v > 0;\n")
+    ca, cb = os.path.join(d, "ua.csv"), os.path.join(d, "ub.csv")
+    write(ca, "ts,v\n1,1\n2,2\n3,3\n")
+    write(cb, "ts,v\n1,5\n2,-1\n4,7\n")
+    for backend in ["jit", "cpp"]:
+        rc, out, err = run(["run", prog, "--input", "a=" + ca, "--input", "b=" + cb, "--stats", "--backend", backend])
+        check("union-rows-" + backend, rc == 0 and out.count("\n") == 6, "exit %d: %r %s" % (rc, out, err))
+        check("union-stats-" + backend, "UnionAll: 5 out (3 + 2)" in err and "Filter: 3 in, 2 out" in err, err)
+
+
 def host_main(d):
     """Item 11 for the generated host main.cpp: the same write errors."""
     if not RUNTIME_LIB:
@@ -366,7 +383,7 @@ with tempfile.TemporaryDirectory() as work:
     WINDOWED_PATH = os.path.join(work, "w.vsql")
     write(PROGRAM_PATH, PROGRAM)
     write(WINDOWED_PATH, WINDOWED)
-    for test in [write_errors, directory_program, stdin_and_formats, cr_line_ends, signals, did_you_mean, stats_after_having, host_main]:
+    for test in [write_errors, directory_program, stdin_and_formats, cr_line_ends, signals, did_you_mean, stats_after_having, stats_of_union, host_main]:
         sub = os.path.join(work, test.__name__)
         os.mkdir(sub)
         test(sub)
