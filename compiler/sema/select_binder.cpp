@@ -665,7 +665,7 @@ PlanNodePtr SelectBinder::bind_query(const Query& q) {
       if (col.hidden) continue;
       auto ref = ScalarExpr::column_ref(c, col.type);
       proj->exprs.push_back(coerce(std::move(ref), types[vi]));
-      proj->schema.columns.push_back({names[vi], {types[vi], col.type.nullable}, false, true, col.time_attribute});
+      proj->schema.columns.push_back({names[vi], {types[vi], nullable[vi]}, false, true, col.time_attribute});
       ++vi;
     }
     u->inputs.push_back(proj);

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """`vlac build --target host` against the golden end-to-end cases.
 
-    python3 tests/build/host_build_test.py VLAC RUNTIME_LIB [CXXFLAGS]
+    python3 tests/build/host_build_test.py VLAC RUNTIME_LIB [CXXFLAGS] [--case NAME ...]
 
 For every case of tests/e2e/cases: builds the program as C++ (the generated class and its
 main.cpp, a drop-in for `vlac run`), compiles it with the system C++ compiler against the
@@ -22,12 +22,21 @@ CASES = ROOT / "tests" / "e2e" / "cases"
 
 
 def main():
-    vlac, runtime_lib = sys.argv[1], sys.argv[2]
-    flags = shlex.split(sys.argv[3]) if len(sys.argv) > 3 else []
+    argv, only = [], set()
+    it = iter(sys.argv[1:])
+    for a in it:
+        if a == "--case":
+            only.add(next(it))
+        else:
+            argv.append(a)
+    vlac, runtime_lib = argv[0], argv[1]
+    flags = shlex.split(argv[2]) if len(argv) > 2 else []
     cxx = os.environ.get("CXX", "c++")
     failed = passed = 0
     with tempfile.TemporaryDirectory() as tmp:
         for case in sorted(d for d in CASES.iterdir() if (d / "program.vsql").is_file()):
+            if only and case.name not in only:
+                continue
             out = pathlib.Path(tmp) / case.name
             build = subprocess.run([vlac, "build", str(case / "program.vsql"), "-o", str(out)], capture_output=True, text=True)
             problem = None

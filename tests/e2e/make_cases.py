@@ -1747,11 +1747,56 @@ WHERE joint <> 'base' OR fault_code <> 0;
 """, sel, vals)
 
 
+def case_union_mixed_types():
+    c = Case("union_mixed_types", "UNION ALL of branches whose columns differ in nullability and width")
+    a = c.source("gripper", [("ts", "TIMESTAMP"), ("tag", "STRING"), ("n", "INT32"), ("x", "FLOAT32")], "ts", 0)
+    b = c.source("arm", [("ts", "TIMESTAMP"), ("tag", "STRING"), ("n", "INT64"), ("x", "FLOAT64")], "ts", 0)
+    # gripper's columns are all NOT NULL and narrower (STRING(8), INT32, REAL); arm's are nullable
+    # and wide. The union's columns are the common types, nullable when either side's is (Flink).
+    c.write_input(a, [["1000", "", "2147483647", "-3.953125"], ["3000", "open", "-7", "0.1"],
+                      ["5000", "shut", "0", "1e30"]])
+    c.write_input(b, [["2000", None, "5000000000", None], ["4000", "", None, "0.1"],
+                      ["6000", "a much longer tag", "-9000000000", "-2.5"]])
+    db = c.load()
+    db.c.execute("CREATE VIEW grips AS SELECT seq, ts, tag, n, x FROM gripper UNION ALL "
+                 "SELECT seq, ts, tag, n, x FROM arm")
+    # FLOAT32 values widen exactly to FLOAT64: 0.1 as REAL is 0.100000001490116..., printed so.
+    sel = [("ts", "ts", "TIMESTAMP"), ("tag", "tag", "STRING"), ("n", "n", "INT64"), ("x", "x", "FLOAT64")]
+    vals = db.project("grips", sel)
+    assert [v[1] for v in vals] == ["", None, "open", "", "shut", "a much longer tag"]
+    assert vals[2][3] != 0.1 and vals[3][3] == 0.1
+    c.ts_mode = "ns"
+    c.notes.append("gripper's NOT NULL STRING(8)/INT32/REAL meet arm's nullable STRING/INT64/FLOAT64:")
+    c.notes.append("each branch is cast to the common type, and NULL flags follow the union's layout.")
+    return c.finish("""
+CREATE STREAM gripper (
+  ts   TIMESTAMP NOT NULL,
+  tag  STRING(8) NOT NULL,
+  n    INT32 NOT NULL,
+  x    REAL NOT NULL,
+  WATERMARK FOR ts AS ts
+);
+
+CREATE STREAM arm (
+  ts   TIMESTAMP NOT NULL,
+  tag  STRING,
+  n    INT64,
+  x    FLOAT64,
+  WATERMARK FOR ts AS ts
+);
+
+CREATE STREAM grips AS
+SELECT ts, tag, n, x FROM gripper
+UNION ALL
+SELECT ts, tag, n, x FROM arm;
+""", sel, vals)
+
+
 CASES = [case_spec_cam_stats, case_empty_windowed, case_global_aggregate, case_empty_global,
          case_tumble_boundaries, case_nulls_and_singletons, case_group_by_no_window,
          case_hop_wheel_speed, case_cumulate_picks, case_session_grasps, case_chained_rollup,
          case_union_cameras, case_union_passthrough, case_tumble_offset_day,
-         case_tumble_offset_epoch, case_filter_projection]
+         case_tumble_offset_epoch, case_filter_projection, case_union_mixed_types]
 
 
 def main():
