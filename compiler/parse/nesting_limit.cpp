@@ -73,9 +73,9 @@ std::optional<NestingProblem> find_too_deep_nesting(const std::vector<size_t>& t
       while (true) {
         Group g = open.back();
         open.pop_back();
+        running -= 1 + g.ops;
         g.end_expression();
         const int depth = 1 + g.deepest;
-        running -= 1 + g.ops;
         Group& parent = open.back();
         parent.deepest_child = std::max(parent.deepest_child, depth);
         // The group's whole subtree, below everything open around it.

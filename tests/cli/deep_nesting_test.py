@@ -33,6 +33,7 @@ FORMS = {
     "cast": (5000, lambda n: expr_program("CAST(" * n + "x" + " AS INT64)" * n)),
     "unary_minus": (5000, lambda n: expr_program("- " * n + "x")),
     "not": (5000, lambda n: HEADER + "SELECT x FROM s WHERE " + "NOT " * n + "x > 0;\n"),
+    "left_nested_sums": (5000, lambda n: expr_program("(" * n + "x" + " + 1)" * n)),
     "sum": (40000, lambda n: expr_program("+".join(["x"] * n))),
     "or_chain": (40000, lambda n: HEADER + "SELECT x FROM s WHERE " + " OR ".join(["x = 1"] * n) + ";\n"),
     "subqueries": (2000, lambda n: HEADER + "SELECT x FROM " + "(SELECT x, ts FROM " * n + "s" + ")" * n + ";\n"),
@@ -88,7 +89,7 @@ def main():
                           "exit %d\n%s" % (r.returncode, r.stderr[-1500:]))
                     hi = mid
             check("%s: the limit is not far below %d levels" % (name, LIMIT),
-                  lo * (2 if name in ("case", "not", "or_chain") else 1) >= LIMIT // 2 - 2, "deepest accepted: %d" % lo)
+                  lo * (2 if name in ("case", "not", "or_chain", "left_nested_sums") else 1) >= LIMIT // 2 - 2, "deepest accepted: %d" % lo)
             with open(path, "w") as f:
                 f.write(make(lo))
             for cmd in (["check"], ["explain"], ["run", "--input", "s=s.csv"],
