@@ -429,10 +429,11 @@ CppValue CppExpr::cast(const CppValue& v, Type from, Type to) {
 
 CppValue CppExpr::call(const ScalarExpr& e) {
   std::vector<CppValue> a;
-  std::string null;
+  std::string null;  // NULL when any argument is; COALESCE decides for itself (and would leave it unused)
+  const bool strict = e.function != ScalarFunction::Coalesce;
   for (const auto& arg : e.args) {
     a.push_back(emit(*arg));
-    null = either_null(null, a.back().null);
+    if (strict) null = either_null(null, a.back().null);
   }
   Type t = e.type.type;
   std::string type = cpp_type(t);

@@ -3,8 +3,61 @@
 // the inner projection.
 #include "opt/passes.h"
 #include "opt/plan_walk.h"
+#include "parse/nesting_limit.h"
+
+#include <algorithm>
 
 namespace vlac {
+
+namespace {
+
+/// The size of an expression tree: its nodes and its depth.
+struct Shape {
+  size_t nodes = 0;
+  int depth = 0;
+};
+
+Shape shape(const ScalarExpr& e) {
+  Shape s{1, 1};
+  for (const auto& a : e.args) {
+    Shape c = shape(*a);
+    s.nodes += c.nodes;
+    s.depth = std::max(s.depth, c.depth + 1);
+  }
+  return s;
+}
+
+/// The shape `e` would have with the inner projection's expressions (of shapes `inner`)
+/// substituted for its column references, without building it.
+Shape substituted_shape(const ScalarExpr& e, const std::vector<Shape>& inner) {
+  if (e.op == ExprOp::Column) return inner[e.column];
+  Shape s{1, 1};
+  for (const auto& a : e.args) {
+    Shape c = substituted_shape(*a, inner);
+    s.nodes += c.nodes;
+    s.depth = std::max(s.depth, c.depth + 1);
+  }
+  return s;
+}
+
+/// Substituting is not free: a chain of `SELECT x + x AS x` streams doubles the expression at
+/// each step, and a long chain of `x + 1` makes it as deep as the chain. Merging stops where
+/// the result would be deeper than a statement may nest or larger than this many nodes.
+constexpr size_t kMaxMergedNodes = 4096;
+
+bool merge_keeps_small(const ProjectNode& outer, const ProjectNode& inner) {
+  std::vector<Shape> shapes;
+  for (const auto& e : inner.exprs) shapes.push_back(shape(*e));
+  size_t nodes = 0;
+  for (const auto& e : outer.exprs) {
+    Shape s = substituted_shape(*e, shapes);
+    nodes += s.nodes;
+    if (s.depth > kMaxNestingDepth || nodes > kMaxMergedNodes) return false;
+  }
+  return true;
+}
+
+}  // namespace
 
 void merge_projections(LogicalProgram& program) {
   auto readers = reader_counts(program);
@@ -13,6 +66,7 @@ void merge_projections(LogicalProgram& program) {
     auto& outer = static_cast<ProjectNode&>(*n);
     while (outer.inputs[0]->kind == PlanKind::Project && readers[outer.inputs[0].get()] == 1) {
       auto& inner = static_cast<ProjectNode&>(*outer.inputs[0]);
+      if (!merge_keeps_small(outer, inner)) break;
       for (auto& e : outer.exprs) e = substitute_columns(*e, inner.exprs);
       PlanNodePtr below = inner.inputs[0];
       outer.inputs[0] = below;

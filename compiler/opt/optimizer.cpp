@@ -106,6 +106,14 @@ void verify_plan(const LogicalProgram& program, const std::string& after) {
       auto& p = static_cast<ProjectNode&>(*n);
       if (static_cast<int>(p.exprs.size()) != p.schema.size()) broken(after, "a projection's schema does not match its expressions");
     }
+    // A union forwards its inputs' rows as they are: each must have the union's row layout
+    // (the same types and NULL flags), or rows are read with the wrong layout.
+    if (n->kind == PlanKind::Union)
+      for (const auto& in : n->inputs) {
+        bool same = in->schema.size() == n->schema.size();
+        for (int i = 0; same && i < n->schema.size(); ++i) same = in->schema.columns[i].type == n->schema.columns[i].type;
+        if (!same) broken(after, "a union input's columns differ from the union's");
+      }
   }
 }
 

@@ -1,12 +1,14 @@
 #include "parse/parser.h"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "VlacLexer.h"
 #include "VlacParser.h"
 #include "antlr4-runtime.h"
 #include "parse/ast_builder.h"
+#include "parse/nesting_limit.h"
 
 namespace vlac {
 namespace {
@@ -259,6 +261,62 @@ size_t check_unterminated(const std::vector<std::unique_ptr<antlr4::Token>>& tok
   return tokens.size();
 }
 
+/// Reports a statement that nests too deeply to be parsed and compiled safely (nesting_limit.h).
+bool report_too_deep(const std::vector<std::unique_ptr<antlr4::Token>>& tokens, size_t begin, size_t stop,
+                     const std::vector<uint32_t>& offsets, Diagnostics& diags) {
+  std::vector<size_t> types;
+  types.reserve(stop - begin);
+  for (size_t i = begin; i < stop; ++i) types.push_back(tokens[i]->getType());
+  std::optional<NestingProblem> p = find_too_deep_nesting(types);
+  if (!p) return false;
+  const antlr4::Token* t = tokens[begin + p->token].get();
+  auto at = [&](size_t i) { return offsets[std::min(i, offsets.size() - 1)]; };
+  const SourceRange r{at(t->getStartIndex()), at(t->getStopIndex() + 1)};
+  const bool subquery = t->getType() == VlacLexer::LPAREN && begin + p->token + 1 < stop &&
+                        tokens[begin + p->token + 1]->getType() == VlacLexer::SELECT;
+  const std::string limit = std::to_string(kMaxNestingDepth);
+  if (p->chain)
+    diags.error(r, "expression nested too deeply: its chain of operators is more than " + limit + " levels deep",
+                "each operator of a chain such as a + b + c is one level; split it over derived streams "
+                "(CREATE STREAM ... AS), or use IN (...) instead of a long chain of OR");
+  else
+    diags.error(r, std::string(subquery ? "query" : "expression") + " nested too deeply: more than " + limit + " levels",
+                "at most " + limit + " levels of parentheses, subqueries, CASE and operators; compute part of it in a "
+                "derived stream (CREATE STREAM ... AS)");
+  return true;
+}
+
+/// SELECT DISTINCT and aggregates of DISTINCT values (COUNT(DISTINCT x)) are not supported
+/// yet. DISTINCT is not a keyword of the grammar, so they would read as a column named
+/// DISTINCT: a DISTINCT right after SELECT or a function's '(' and before the start of an
+/// expression is reported as what it means.
+bool report_distinct(const std::vector<std::unique_ptr<antlr4::Token>>& tokens, size_t begin, size_t stop,
+                     const std::vector<uint32_t>& offsets, Diagnostics& diags) {
+  for (size_t i = begin + 1; i + 1 < stop; ++i) {
+    const antlr4::Token* t = tokens[i].get();
+    if (t->getType() != VlacLexer::IDENTIFIER) continue;
+    std::string upper = t->getText();
+    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (upper != "DISTINCT") continue;
+    const size_t prev = tokens[i - 1]->getType(), next = tokens[i + 1]->getType();
+    if (next == VlacLexer::FROM || next == VlacLexer::COMMA || next == VlacLexer::AS || next == VlacLexer::RPAREN ||
+        next == VlacLexer::SEMI || next == VlacLexer::DOT)
+      continue;  // a column that happens to be called distinct
+    const bool in_call = prev == VlacLexer::LPAREN && i >= begin + 2 && tokens[i - 2]->getType() == VlacLexer::IDENTIFIER;
+    if (prev != VlacLexer::SELECT && !in_call) continue;
+    auto at = [&](size_t k) { return offsets[std::min(k, offsets.size() - 1)]; };
+    const SourceRange r{at(t->getStartIndex()), at(t->getStopIndex() + 1)};
+    if (in_call)
+      diags.error(r, tokens[i - 2]->getText() + "(DISTINCT ...) is not supported yet",
+                  "compute the distinct values with GROUP BY in a derived stream, then aggregate that (e.g. COUNT(*))");
+    else
+      diags.error(r, "SELECT DISTINCT is not supported yet",
+                  "group by the selected columns instead: SELECT a, b FROM s GROUP BY a, b");
+    return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 ast::Program parse_program(const SourceFile& file, Diagnostics& diags) {
@@ -306,6 +364,11 @@ ast::Program parse_program(const SourceFile& file, Diagnostics& diags) {
     while (end < tokens.size() && tokens[end]->getType() != VlacLexer::SEMI) ++end;
     size_t stop = std::min(end + 1, tokens.size());  // include the ';' when there is one
     const std::string declared = declared_stream(tokens, begin, stop);
+    if (report_too_deep(tokens, begin, stop, offsets, diags) || report_distinct(tokens, begin, stop, offsets, diags)) {
+      if (!declared.empty()) program.broken_streams.push_back(declared);
+      begin = stop;
+      continue;
+    }
 
     std::unique_ptr<ParsedStatement> parsed = parse_statement(tokens, begin, stop, false, offsets);
     if (!parsed->listener->failed()) {

@@ -1,5 +1,7 @@
 #include "plan/logical_plan.h"
 
+#include <algorithm>
+
 namespace vlac {
 
 std::string plan_kind_name(PlanKind k) {
@@ -57,6 +59,14 @@ std::vector<std::string> all_names(const Schema& s) {
   std::vector<std::string> out;
   for (const Column& c : s.columns) out.push_back(c.name);
   return out;
+}
+
+int plan_depth(const PlanNode& n, std::map<const PlanNode*, int>& memo) {
+  auto it = memo.find(&n);
+  if (it != memo.end()) return it->second;
+  int below = 0;
+  for (const auto& in : n.inputs) below = std::max(below, plan_depth(*in, memo));
+  return memo[&n] = below + 1;
 }
 
 }  // namespace vlac

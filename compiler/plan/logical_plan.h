@@ -211,6 +211,15 @@ struct LogicalProgram {
   std::map<std::string, PlanNodePtr> streams;
 };
 
+/// The most operators a path from a source to an output may pass through (docs/reference.md
+/// §5.2): the passes that walk a plan (explain, lowering, code generation) recurse along it.
+constexpr int kMaxPlanDepth = 1024;
+
+/// The number of operators on the longest path from a source to `n` (a source is 1). `memo`
+/// holds the depths already known, so that checking each statement in turn costs O(nodes) and
+/// recurses only as deep as the nodes not yet known.
+int plan_depth(const PlanNode& n, std::map<const PlanNode*, int>& memo);
+
 /// The visible (not hidden) column names of a schema, in order.
 std::vector<std::string> visible_names(const Schema& s);
 /// Every column name of a schema, hidden ones included, for rendering expressions.

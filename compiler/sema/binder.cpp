@@ -13,6 +13,10 @@ using namespace vlac::ast;
 
 namespace {
 
+/// The largest capacity a runtime can honour: group and partition tables index their entries
+/// with 32 bits (UINT32_MAX marks "full"), and firmware sizes static arrays with it.
+constexpr long long kMaxCapacity = 2147483647;
+
 constexpr const char* kKnownOptions = "known options are max_keys, max_open_windows and max_buffered_rows";
 
 /// Reads the WITH options of a statement; unknown or malformed ones are errors.
@@ -37,9 +41,10 @@ Capacities bind_options(const std::vector<WithOption>& options, Diagnostics& dia
     long long v = 0;
     bool ok = o.value_kind == OptionValueKind::Integer && o.text.size() < 19 && o.text[0] != '-';
     if (ok) v = std::stoll(o.text);
-    if (!ok || v <= 0) {
-      diags.error(o.value_range, "option '" + o.name.name + "' must be a positive integer, not " + o.text,
-                  "e.g. WITH (" + o.name.name + " = 1024)");
+    if (!ok || v <= 0 || v > kMaxCapacity) {
+      diags.error(o.value_range, "option '" + o.name.name + "' must be an integer from 1 to " +
+                                     std::to_string(kMaxCapacity) + ", not " + o.text,
+                  "e.g. WITH (" + o.name.name + " = 1024); leave it out for no bound on a hosted target");
       continue;
     }
     *slot = v;
@@ -68,7 +73,9 @@ class ProgramBinder {
         case StatementKind::Query: {
           ++bare;
           SelectBinder sb(catalog_, diags_, {});
-          if (PlanNodePtr p = sb.bind_query(*st.query)) out_.outputs.push_back({"_" + std::to_string(bare), p, st.range});
+          PlanNodePtr p = sb.bind_query(*st.query);
+          if (p && shallow_enough(p, "this query", st.range))
+            out_.outputs.push_back({"_" + std::to_string(bare), p, st.range});
           break;
         }
       }
@@ -225,15 +232,30 @@ class ProgramBinder {
     PlanNodePtr plan = sb.bind_query(*st.query);
     // A derived stream with errors is remembered as broken: statements that read it are still
     // checked, without an echo ("used before it is declared") of its errors.
+    if (plan && !shallow_enough(plan, "stream '" + st.name.name + "'", st.name.range)) plan = nullptr;
     if (declared && !plan) catalog_.broken.insert(st.name.name);
     if (!declared || !plan) return nullptr;
     catalog_.streams[st.name.name] = plan;
     return plan;
   }
 
+  /// Whether `plan` passes through at most kMaxPlanDepth operators; reports it when not.
+  bool shallow_enough(const PlanNodePtr& plan, const std::string& what, SourceRange at) {
+    checked_.push_back(plan);  // keeps the nodes `depths_` names alive
+    const int depth = plan_depth(*plan, depths_);
+    if (depth <= kMaxPlanDepth) return true;
+    diags_.error(at, what + " is derived through " + std::to_string(depth) + " operators: at most " +
+                         std::to_string(kMaxPlanDepth) + " are supported",
+                 "each derived stream adds its operators (filter, projection, window, ...) to those of the streams "
+                 "it reads; merge some of the chained streams into one");
+    return false;
+  }
+
   Diagnostics& diags_;
   StreamCatalog catalog_;
   LogicalProgram out_;
+  std::map<const PlanNode*, int> depths_;
+  std::vector<PlanNodePtr> checked_;
 };
 
 }  // namespace

@@ -724,14 +724,86 @@ ScalarExprPtr ExprBinder::aggregate_call(const CallExpr& e, const AggregateInfo&
     return nullptr;
   }
   c.result = *result;
+  if (c.arg && agg_->windowed && reads_window_columns(*c.arg, *agg_)) return window_constant_aggregate(e, std::move(c));
+  return add_aggregate(std::move(c), e.range);
+}
+
+/// The aggregate's output column for `c`, sharing one accumulator between equal calls.
+ScalarExprPtr ExprBinder::add_aggregate(AggregateCall c, SourceRange range) {
   for (size_t i = 0; i < agg_->calls.size(); ++i) {
     const AggregateCall& o = agg_->calls[i];
     if (o.function == c.function && ((!o.arg && !c.arg) || (o.arg && c.arg && o.arg->same_as(*c.arg))))
-      return ScalarExpr::column_ref(agg_->call_output(static_cast<int>(i)), o.result, e.range);
+      return ScalarExpr::column_ref(agg_->call_output(static_cast<int>(i)), o.result, range);
   }
   agg_->calls.push_back(std::move(c));
   const AggregateCall& added = agg_->calls.back();
-  return ScalarExpr::column_ref(agg_->call_output(static_cast<int>(agg_->calls.size() - 1)), added.result, e.range);
+  return ScalarExpr::column_ref(agg_->call_output(static_cast<int>(agg_->calls.size() - 1)), added.result, range);
+}
+
+namespace {
+
+/// Which window column (0 start, 1 end, 2 time) input column `c` is, or -1.
+int window_column(int c, const AggregateContext& agg) {
+  return c == agg.window_start_input ? 0 : c == agg.window_end_input ? 1 : c == agg.window_time_input ? 2 : -1;
+}
+
+/// Rewrites the input's window columns in `e` to the aggregate's output window columns.
+void to_window_output(ScalarExpr& e, const AggregateContext& agg) {
+  if (e.op == ExprOp::Column) e.column = agg.window_output(window_column(e.column, agg));
+  for (auto& a : e.args) to_window_output(*a, agg);
+}
+
+}  // namespace
+
+bool reads_window_columns(const ScalarExpr& e, const AggregateContext& agg) {
+  bool reads = false;
+  for_each_column(e, [&](int c) { reads |= window_column(c, agg) >= 0; });
+  return reads;
+}
+
+/// An aggregate of window_start, window_end or window_time (Flink allows it): the argument is
+/// constant per window, so the aggregate is computed from the window's bounds when it fires
+/// (MIN, MAX, FIRST_VALUE, LAST_VALUE: the value; AVG: the value as FLOAT64; COUNT: COUNT(*),
+/// or 0 when the value is NULL). The aggregate's input rows do not carry the window columns.
+ScalarExprPtr ExprBinder::window_constant_aggregate(const CallExpr& e, AggregateCall c) {
+  const std::string name(aggregate_info(c.function).name);
+  bool reads_input = false;
+  for_each_column(*c.arg, [&](int col) { reads_input |= window_column(col, *agg_) < 0; });
+  if (reads_input) {
+    diags_.error(e.range, name + " of an expression that mixes window_start, window_end or window_time with the input's "
+                 "columns is not supported yet",
+                 "the window columns are constant per window: aggregate the rest and combine it outside, e.g. "
+                 "MAX(ts) - window_start");
+    return nullptr;
+  }
+  ScalarExprPtr value = std::move(c.arg);
+  to_window_output(*value, *agg_);
+  switch (c.function) {
+    case AggregateFunction::Min:
+    case AggregateFunction::Max:
+    case AggregateFunction::FirstValue:
+    case AggregateFunction::LastValue: value->range = e.range; return value;
+    case AggregateFunction::Avg: value = coerce(std::move(value), c.result.type); value->range = e.range; return value;
+    case AggregateFunction::Count: {
+      AggregateCall star;
+      star.function = AggregateFunction::CountStar;
+      star.result = c.result;
+      star.range = e.range;
+      ScalarExprPtr count = add_aggregate(std::move(star), e.range);
+      if (!value->type.nullable) return count;
+      // CASE WHEN value IS NULL THEN 0 ELSE COUNT(*) END
+      std::vector<ScalarExprPtr> is_null, args;
+      is_null.push_back(std::move(value));
+      args.push_back(ScalarExpr::make(ExprOp::IsNull, {Type::boolean(), false}, std::move(is_null), e.range));
+      args.push_back(ScalarExpr::literal(Value::integer(0), count->type, e.range));
+      args.push_back(std::move(count));
+      return ScalarExpr::make(ExprOp::Case, c.result, std::move(args), e.range);
+    }
+    default:
+      diags_.error(e.range, name + " of window_start, window_end or window_time is not supported yet",
+                   "they are constant per window: use the value itself, or COUNT(*)");
+      return nullptr;
+  }
 }
 
 ScalarExprPtr ExprBinder::over_call(const CallExpr& e, const AggregateInfo* agg) {

@@ -71,6 +71,8 @@ class ExprBinder {
   ScalarExprPtr call(const ast::CallExpr& e);
   ScalarExprPtr scalar_call(const ast::CallExpr& e, const ScalarFunctionInfo& fn);
   ScalarExprPtr aggregate_call(const ast::CallExpr& e, const AggregateInfo& agg);
+  ScalarExprPtr add_aggregate(AggregateCall c, SourceRange range);
+  ScalarExprPtr window_constant_aggregate(const ast::CallExpr& e, AggregateCall c);
   ScalarExprPtr over_call(const ast::CallExpr& e, const AggregateInfo* agg);
   bool require_bool(const ScalarExprPtr& e, const std::string& what);
 
@@ -81,6 +83,8 @@ class ExprBinder {
   OverContext* over_ = nullptr;
 };
 
+/// Whether `e` (over the aggregate's input scope) reads window_start, window_end or window_time.
+bool reads_window_columns(const ScalarExpr& e, const AggregateContext& agg);
 /// Brings `e` to type `t` (a CAST node, or a retyped NULL literal); nullability is kept.
 ScalarExprPtr coerce(ScalarExprPtr e, Type t);
 /// Whether CAST(from AS to) is allowed.

@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "runtime/ops/window_math.h"
 #include "sema/constant.h"
 #include "sema/expr_binder.h"
 
@@ -168,6 +169,25 @@ const char* window_argument_name(ast::WindowKind kind, size_t i) {
 
 }  // namespace
 
+/// HOP and CUMULATE put each event in size / slide windows, each a separate aggregate state:
+/// many is slow (a warning), too many cannot be served (an error), LANGUAGE.md §5.
+bool SelectBinder::check_windows_per_event(const WindowCall& w, const WindowSpec& spec) {
+  const bool hop = spec.kind == vlac::WindowKind::Hop;
+  const int64_t n = rt::windows_per_event(hop ? 1 : 2, spec.size, spec.slide);
+  if (n <= rt::kWarnWindowsPerEvent) return true;
+  const std::string fn = hop ? "HOP" : "CUMULATE", slide = hop ? "slide" : "step", size = hop ? "size" : "max size";
+  const std::string what = fn + " puts each event in " + std::to_string(n) + " windows (" + size + " " +
+                           format_duration(spec.size) + " / " + slide + " " + format_duration(spec.slide) + ")";
+  if (n > rt::kMaxWindowsPerEvent) {
+    diags_.error(w.args[0]->range, what + ": at most " + std::to_string(rt::kMaxWindowsPerEvent) + " are supported",
+                 "use a larger " + slide + " (window slicing, which would lift this limit, is not implemented yet)");
+    return false;
+  }
+  diags_.warning(w.args[0]->range, what + ": each is a separate aggregate, so every event costs that many updates",
+                 "a larger " + slide + " gives fewer windows");
+  return true;
+}
+
 /// A window's arguments are checked even when its time column is wrong, and a window with bad
 /// arguments still has its columns (window_start, ...), so that the rest of the SELECT is
 /// checked too: the result is then marked `broken`.
@@ -280,6 +300,8 @@ std::optional<SelectBinder::BoundRelation> SelectBinder::bind_window(const Relat
           else
             diags_.error(w.args[1]->range, "CUMULATE's max size must be a whole multiple of its step");
           broken = true;
+        } else if (slide_ok && size_ok) {
+          if (!check_windows_per_event(w, spec)) broken = true;
         }
         break;
       }
@@ -665,7 +687,7 @@ PlanNodePtr SelectBinder::bind_query(const Query& q) {
       if (col.hidden) continue;
       auto ref = ScalarExpr::column_ref(c, col.type);
       proj->exprs.push_back(coerce(std::move(ref), types[vi]));
-      proj->schema.columns.push_back({names[vi], {types[vi], col.type.nullable}, false, true, col.time_attribute});
+      proj->schema.columns.push_back({names[vi], {types[vi], nullable[vi]}, false, true, col.time_attribute});
       ++vi;
     }
     u->inputs.push_back(proj);

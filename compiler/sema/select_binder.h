@@ -30,6 +30,7 @@ class SelectBinder {
   PlanNodePtr bind_select(const ast::Select& s, std::vector<SourceRange>* output_ranges = nullptr);
   std::optional<BoundRelation> bind_relation(const ast::Relation& r);
   std::optional<BoundRelation> bind_window(const ast::Relation& r);
+  bool check_windows_per_event(const ast::WindowCall& w, const WindowSpec& spec);
   PlanNodePtr stream(const ast::Identifier& name);
 
   StreamCatalog& catalog_;

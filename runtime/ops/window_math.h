@@ -15,6 +15,17 @@ namespace vlac::rt {
 /// kinds 0, 1 and 2. EndOfInput: a GROUP BY without a window, one window fired at the end.
 enum class WindowMode { Tumble = 0, Hop = 1, Cumulate = 2, Session = 3, EndOfInput = 4 };
 
+/// The most windows one event may belong to (HOP: size / slide, CUMULATE: max size / step).
+/// `vlac check` rejects definitions above it (each window of an event is a separate aggregate
+/// state; window slicing would lift the limit) and warns above kWarnWindowsPerEvent.
+constexpr int64_t kMaxWindowsPerEvent = 100000;
+constexpr int64_t kWarnWindowsPerEvent = 1000;
+
+/// How many windows of kind `kind` (as for_each_window) one event belongs to, at most.
+constexpr int64_t windows_per_event(int kind, int64_t size, int64_t slide) {
+  return kind == 0 || size <= 0 || slide <= 0 ? 1 : size / slide;
+}
+
 /// How far t lies after the start of its TUMBLE window of `size` (aligned to the epoch plus
 /// `offset`): (t - offset) mod size, in [0, size), computed without overflow.
 inline int64_t window_phase(int64_t t, int64_t size, int64_t offset) {

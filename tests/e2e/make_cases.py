@@ -1747,11 +1747,95 @@ WHERE joint <> 'base' OR fault_code <> 0;
 """, sel, vals)
 
 
+def case_union_mixed_types():
+    c = Case("union_mixed_types", "UNION ALL of branches whose columns differ in nullability and width")
+    a = c.source("gripper", [("ts", "TIMESTAMP"), ("tag", "STRING"), ("n", "INT32"), ("x", "FLOAT32")], "ts", 0)
+    b = c.source("arm", [("ts", "TIMESTAMP"), ("tag", "STRING"), ("n", "INT64"), ("x", "FLOAT64")], "ts", 0)
+    # gripper's columns are all NOT NULL and narrower (STRING(8), INT32, REAL); arm's are nullable
+    # and wide. The union's columns are the common types, nullable when either side's is (Flink).
+    c.write_input(a, [["1000", "", "2147483647", "-3.953125"], ["3000", "open", "-7", "0.1"],
+                      ["5000", "shut", "0", "1e30"]])
+    c.write_input(b, [["2000", None, "5000000000", None], ["4000", "", None, "0.1"],
+                      ["6000", "a much longer tag", "-9000000000", "-2.5"]])
+    db = c.load()
+    db.c.execute("CREATE VIEW grips AS SELECT seq, ts, tag, n, x FROM gripper UNION ALL "
+                 "SELECT seq, ts, tag, n, x FROM arm")
+    # FLOAT32 values widen exactly to FLOAT64: 0.1 as REAL is 0.100000001490116..., printed so.
+    sel = [("ts", "ts", "TIMESTAMP"), ("tag", "tag", "STRING"), ("n", "n", "INT64"), ("x", "x", "FLOAT64")]
+    vals = db.project("grips", sel)
+    assert [v[1] for v in vals] == ["", None, "open", "", "shut", "a much longer tag"]
+    assert vals[2][3] != 0.1 and vals[3][3] == 0.1
+    c.ts_mode = "ns"
+    c.notes.append("gripper's NOT NULL STRING(8)/INT32/REAL meet arm's nullable STRING/INT64/FLOAT64:")
+    c.notes.append("each branch is cast to the common type, and NULL flags follow the union's layout.")
+    return c.finish("""
+CREATE STREAM gripper (
+  ts   TIMESTAMP NOT NULL,
+  tag  STRING(8) NOT NULL,
+  n    INT32 NOT NULL,
+  x    REAL NOT NULL,
+  WATERMARK FOR ts AS ts
+);
+
+CREATE STREAM arm (
+  ts   TIMESTAMP NOT NULL,
+  tag  STRING,
+  n    INT64,
+  x    FLOAT64,
+  WATERMARK FOR ts AS ts
+);
+
+CREATE STREAM grips AS
+SELECT ts, tag, n, x FROM gripper
+UNION ALL
+SELECT ts, tag, n, x FROM arm;
+""", sel, vals)
+
+
+def case_window_column_aggregates():
+    c = Case("window_column_aggregates", "MAX(window_end), COUNT(window_start), MIN(window_time) over HOP")
+    src = c.source("pings", [("ts", "TIMESTAMP"), ("robot_id", "INT32"), ("rssi", "INT32")], "ts", 100 * MS)
+    rng = random.Random(4242)
+    start = T0 + 7 * NS + 300 * MS
+    rows = []
+    for k in range(40):
+        ts = start + k * 230 * MS + rng.randint(0, 90) * MS
+        rows.append([iso(ts), str(1 + k % 3), None if k % 7 == 3 else str(-40 - rng.randint(0, 30))])
+    c.write_input(src, rows)
+    db = c.load()
+    run = run_windows(c.items(), db.passing("pings", ["robot_id"], "1"), hop(NS, 3 * NS))
+    # The window columns are constant per window: SQLite aggregates them over the model's
+    # (row, window) membership, where each row carries its window's bounds.
+    sel = [("robot_id", "robot_id", "INT32"), ("window_start", "window_start", "TIMESTAMP"),
+           ("MAX(window_end)", "last_end", "TIMESTAMP"), ("COUNT(window_start)", "n", "INT64"),
+           ("MIN(window_time)", "wt", "TIMESTAMP"), ("COUNT(rssi)", "heard", "INT64")]
+    out = db.window_agg("pings", run, ["robot_id"], sel, having="MAX(window_end) - MIN(window_start) = 3000000000")
+    assert out and all(v[2] == v[1] + 3 * NS and v[4] == v[2] - 1 for _, _, v in out)
+    c.notes.append("Each window's MAX(window_end) is its end, MIN(window_time) its end - 1 ns and")
+    c.notes.append("COUNT(window_start) its row count (Flink allows aggregates of the window columns).")
+    return c.finish("""
+CREATE STREAM pings (
+  ts        TIMESTAMP NOT NULL,
+  robot_id  INT32 NOT NULL,
+  rssi      INT32,
+  WATERMARK FOR ts AS ts - 100ms
+);
+
+CREATE STREAM reach AS
+SELECT robot_id, window_start, MAX(window_end) AS last_end, COUNT(window_start) AS n,
+       MIN(window_time) AS wt, COUNT(rssi) AS heard
+FROM HOP(pings, ts, INTERVAL '1' SECOND, INTERVAL '3' SECOND)
+GROUP BY robot_id, window_start, window_end
+HAVING MAX(window_end) - MIN(window_start) = INTERVAL '3' SECOND;
+""", sel, [v for _, _, v in out])
+
+
 CASES = [case_spec_cam_stats, case_empty_windowed, case_global_aggregate, case_empty_global,
          case_tumble_boundaries, case_nulls_and_singletons, case_group_by_no_window,
          case_hop_wheel_speed, case_cumulate_picks, case_session_grasps, case_chained_rollup,
          case_union_cameras, case_union_passthrough, case_tumble_offset_day,
-         case_tumble_offset_epoch, case_filter_projection]
+         case_tumble_offset_epoch, case_filter_projection, case_union_mixed_types,
+         case_window_column_aggregates]
 
 
 def main():

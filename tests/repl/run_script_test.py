@@ -95,6 +95,24 @@ def main():
         check("a statement without ';' at the end", r.returncode == 1 and "<repl>:1:26: error: missing ';'" in r.stdout,
               r.stdout)
 
+        # Issue 11: none of these may end the session (an aggregate of a window column aborted
+        # it; deep nesting overflowed the stack); each is answered and the session goes on.
+        deep = "SELECT " + "(" * 5000 + "cam_id" + ")" * 5000 + " AS c FROM camera;\n"
+        long_sum = "SELECT " + "+".join(["1"] * 40000) + " AS c FROM camera;\n"
+        subqueries = "SELECT cam_id FROM " + "(SELECT cam_id, ts FROM " * 2000 + "camera" + ")" * 2000 + ";\n"
+        r = repl(DECLARE + ".input camera=camera.csv\n"
+                 "SELECT MAX(window_end) AS e, COUNT(window_start) AS n FROM TUMBLE(camera, ts, INTERVAL '1' HOUR)"
+                 " GROUP BY window_start, window_end;\n"
+                 + deep + long_sum + subqueries +
+                 "SELECT COUNT(*) AS n FROM HOP(camera, ts, 1ns, 1s) GROUP BY window_start, window_end;\n"
+                 "SELECT DISTINCT cam_id FROM camera;\n"
+                 "SELECT COUNT(*) AS n FROM camera;\n")
+        # camera.csv: 8 rows within one hour-aligned window (see script.sql).
+        check("the session survives issue 11's statements", r.returncode == 1 and
+              r.stdout.count("nested too deeply") == 3 and "at most 100000 are supported" in r.stdout and
+              "SELECT DISTINCT is not supported yet" in r.stdout and "2026-11-24T07:00:00Z  8" in r.stdout and
+              r.stdout.endswith("n\n-\n8\n(1 row)\n"), r.stdout[-3000:])
+
     print(f"repl: {passed} passed, {failed} failed")
     return 1 if failed else 0
 
