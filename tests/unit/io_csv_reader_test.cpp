@@ -217,7 +217,7 @@ TEST(IoCsvReader, NamesMatchExactly) {
   // Identifiers are case-sensitive (LANGUAGE.md): `TS` is not `ts`.
   const Result r = read_csv("TS,cam_id\n1,2\n", camera_spec());
   EXPECT_FALSE(r.opened);
-  EXPECT_EQ(r.error, "camera.csv: missing column 'ts', which is NOT NULL");
+  EXPECT_EQ(r.error, "camera.csv: missing column 'ts', which is NOT NULL (did you mean 'ts' for the header's 'TS'?)");
   EXPECT_EQ(r.messages, "camera.csv: warning: ignoring unknown column 'TS'\n");
 }
 
