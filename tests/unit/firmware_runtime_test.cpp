@@ -1033,7 +1033,7 @@ Row join_row(bool key_null, int64_t key, int64_t time, int64_t value, int64_t wi
   st(r.data() + 24, value);
   int64_t ws = fw::tumble_start(time, window, 0);
   st(r.data() + 32, ws);
-  st(r.data() + 40, ws + window);
+  st(r.data() + 40, rt::sat_add(ws, window));  // a window end past INT64_MAX is clamped, as the runtime does
   return r;
 }
 
