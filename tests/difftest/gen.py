@@ -46,6 +46,7 @@ class Program:
         self.expected = []      # output lines without the header
         self.header = []
         self.approx = set()     # column positions compared with a relative tolerance
+        self.tolerance = {}     # (output row, column) -> absolute tolerance, for reassociated sums
         self.tags = set()
 
 
