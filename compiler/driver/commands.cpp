@@ -80,7 +80,10 @@ int run_check(const std::vector<std::string>& args) {
     path = a;
   }
   if (path.empty()) return usage_error("check needs a program", kCheckHelp);
-  return compile_file(path, {}) ? kExitOk : kExitError;
+  // Lowered too, so that check reports what `vlac run` would refuse (such as OVER over STRING).
+  Compilation c;
+  PhysicalPlan plan;
+  return compile_to_physical(path, c, plan) ? kExitOk : kExitError;
 }
 
 int run_explain(const std::vector<std::string>& args) {

@@ -38,6 +38,9 @@ expect check-unknown-flag 2 "$vlac" check --frob "$root/examples/cam_stats.vsql"
 expect explain-bad-format 2 "$vlac" explain "$root/examples/cam_stats.vsql" --format xml
 expect explain-bad-pass 2 "$vlac" explain "$root/examples/cam_stats.vsql" --disable-pass=nope
 expect check-missing-file 1 "$vlac" check "$work/missing.vsql" && check_contains check-missing-file "$err" "cannot read"
+# check reports what run would refuse, not only what the binder does (issue 11: OVER over STRING).
+printf 'CREATE STREAM t (ts TIMESTAMP NOT NULL, s STRING, WATERMARK FOR ts AS ts);\nSELECT ts, LAG(s) OVER (ORDER BY ts) AS p FROM t;\n' >"$work/over_string.vsql"
+expect check-run-refusal 1 "$vlac" check "$work/over_string.vsql" && check_contains check-run-refusal "$err" "over_string.vsql:2:12: error: OVER over STRING values is not supported"
 
 expect check-ok 0 "$vlac" check "$root/examples/cam_stats.vsql" && { [[ -z "$out$err" ]] && ok || { echo "FAIL check-ok: printed something"; failed=$((failed + 1)); }; }
 
