@@ -44,12 +44,16 @@ struct Moments {
     const double d = x - pivot;
     return Moments{1, x, d, d - d};
   }
-  static Moments merge(const Moments& a, const Moments& b) {
-    if (a.n == 0) return b;
+  static Moments merge(const Moments& a, const Moments& b) { return merge(a, 0, b, 0); }
+  /// Merges a (its mean taken from pivot pa) and b (from pb); the result is taken from pa. The
+  /// pivots' difference is added to the small means' one, so values near their pivots lose
+  /// nothing to the pivots' magnitude.
+  static Moments merge(const Moments& a, double pa, const Moments& b, double pb) {
     if (b.n == 0) return a;
+    if (a.n == 0) return Moments{b.n, b.sum, (pb - pa) + b.mean, b.m2};
     const int64_t n = a.n + b.n;
     const double dn = static_cast<double>(n), dna = static_cast<double>(a.n), dnb = static_cast<double>(b.n);
-    const double delta = b.mean - a.mean;
+    const double delta = (pb - pa) + (b.mean - a.mean);
     return Moments{n, a.sum + b.sum, a.mean + delta * dnb / dn, a.m2 + b.m2 + delta * delta * (dna * dnb) / dn};
   }
 };
@@ -107,8 +111,11 @@ struct OverFrame {
   Queue<OverEntry> extreme;  // bounded MIN/MAX: monotonic deque, best first
   Queue<Moments> front;      // bounded: front[k] = moments of values[k .. front.size())
   Moments back{};            // the moments of the values after the front stack (all, unbounded)
-  double pivot = 0;          // of front and back: a finite value of the frame, chosen at each flip
-  bool has_pivot = false;
+  // Each stack's means are taken from its own pivot, a finite value near its values: the front's
+  // is the newest value at the flip, the back's its first finite value. One shared pivot went
+  // stale: 0 and -6.375 pushed after a 1.8e308 vanished into it (difftest seed 3).
+  double front_pivot = 0, back_pivot = 0;
+  bool has_back_pivot = false;
   int64_t count = 0;         // non-NULL values in the frame
   int64_t isum = 0;          // integer SUM, wrapping
   OverEntry first{}, last{}, best{};  // UNBOUNDED: the first, last and extreme value (when count)
@@ -118,8 +125,8 @@ struct OverFrame {
     extreme.clear();
     front.clear();
     back = Moments{};
-    pivot = 0;
-    has_pivot = false;
+    front_pivot = back_pivot = 0;
+    has_back_pivot = false;
     count = isum = 0;
     first = last = best = OverEntry{};
   }
@@ -135,11 +142,13 @@ struct OverFrame {
     ++count;
     isum = static_cast<int64_t>(static_cast<uint64_t>(isum) + static_cast<uint64_t>(e.i));
     const double x = is_float ? e.f : static_cast<double>(e.i);
-    if (!has_pivot && std::isfinite(x)) {  // NaN/inf minus any finite pivot stay NaN/inf
-      pivot = x;
-      has_pivot = true;
+    if (back.n == 0) has_back_pivot = false;
+    if (!has_back_pivot && std::isfinite(x)) {  // NaN/inf minus any finite pivot stay NaN/inf
+      back = Moments::merge(Moments{}, x, back, back_pivot);  // re-taken from x (back holds no finite value)
+      back_pivot = x;
+      has_back_pivot = true;
     }
-    back = Moments::merge(back, Moments::of(x, pivot));
+    back = Moments::merge(back, Moments::of(x, back_pivot));
     if (c.unbounded) return;
     values.push_back(e);
     if (is_extreme(c)) {
@@ -156,21 +165,21 @@ struct OverFrame {
       if (front.empty()) {  // every value moves to the front stack, newest first
         auto value = [&](size_t k) { return is_float ? values[k].f : static_cast<double>(values[k].i); };
         const size_t n = values.size();
-        has_pivot = false;  // the newest finite value: near the values to come
-        for (size_t k = n; k-- > 0 && !has_pivot;) {
+        front_pivot = 0;  // the newest finite value: near the values that stay longest
+        for (size_t k = n; k-- > 0;) {
           if (std::isfinite(value(k))) {
-            pivot = value(k);
-            has_pivot = true;
+            front_pivot = value(k);
+            break;
           }
         }
-        if (!has_pivot) pivot = 0;
         for (size_t k = 0; k < n; ++k) front.push_back(Moments{});
         Moments acc{};
         for (size_t k = n; k-- > 0;) {
-          acc = Moments::merge(Moments::of(value(k), pivot), acc);
+          acc = Moments::merge(Moments::of(value(k), front_pivot), acc);
           front[k] = acc;
         }
         back = Moments{};
+        has_back_pivot = false;
       }
       --count;
       isum = static_cast<int64_t>(static_cast<uint64_t>(isum) - static_cast<uint64_t>(values.front().i));
@@ -188,7 +197,7 @@ struct OverFrame {
     values.push_back(e);
   }
 
-  Moments moments() const { return front.empty() ? back : Moments::merge(front.front(), back); }
+  Moments moments() const { return front.empty() ? back : Moments::merge(front.front(), front_pivot, back, back_pivot); }
 
   void write_result(const OverCallSpec& c, uint8_t* results) const {
     const Field& r = c.result;
