@@ -349,7 +349,8 @@ class KernelWriter {
         bool stddev = s.function == AggregateFunction::StddevPop || s.function == AggregateFunction::StddevSamp;
         std::string n = count();
         std::string divisor = body.local("int64_t", sample ? n + " - 1" : n);
-        std::string var = body.local("double", load_raw("acc", acc_field(op, s.m2)) + " / double(" + divisor + " <= 0 ? 1 : " +
+        // |M2|: a negative M2 can only be Welford's update overflowing to -Infinity.
+        std::string var = body.local("double", "std::fabs(" + load_raw("acc", acc_field(op, s.m2)) + ") / double(" + divisor + " <= 0 ? 1 : " +
                                                    divisor + ")");
         return {stddev ? body.local("double", "std::sqrt(" + var + ")") : var, divisor + " <= 0"};
       }

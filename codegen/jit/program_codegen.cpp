@@ -495,7 +495,9 @@ class ProgramCodegen {
       case AggregateFunction::VarSamp: {
         bool sample = s.function == AggregateFunction::StddevSamp || s.function == AggregateFunction::VarSamp;
         Value* n = count();
-        Value* m2 = ir_.load(acc, acc_field(op, s.m2)).value;
+        // |M2|: Welford's increments are never negative, so a negative M2 is an overflow to
+        // -Infinity (delta = -inf times x - mean = +inf); the sum of squares is +Infinity.
+        Value* m2 = b_.CreateUnaryIntrinsic(llvm::Intrinsic::fabs, ir_.load(acc, acc_field(op, s.m2)).value);
         Value* divisor = sample ? b_.CreateSub(n, b_.getInt64(1)) : n;
         Value* safe = b_.CreateSelect(b_.CreateICmpSLE(divisor, b_.getInt64(0)), b_.getInt64(1), divisor);
         Value* var = b_.CreateFDiv(m2, b_.CreateSIToFP(safe, b_.getDoubleTy()));
