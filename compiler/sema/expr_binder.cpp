@@ -263,6 +263,20 @@ ScalarExprPtr ExprBinder::column(const ColumnExpr& e) {
 // ---- operators --------------------------------------------------------------------------------
 
 ScalarExprPtr ExprBinder::unary(const UnaryExpr& e) {
+  // A minus sign on an integer literal makes a negative literal (as Flink's parser does), typed
+  // by the value it denotes: -2147483648 is INT32 and -9223372036854775808 is INT64.
+  if (e.op == UnaryOp::Negate && e.operand->kind == ExprKind::Literal &&
+      static_cast<const LiteralExpr&>(*e.operand).literal == LiteralKind::Integer) {
+    const std::string& text = static_cast<const LiteralExpr&>(*e.operand).text;
+    errno = 0;
+    const unsigned long long v = std::strtoull(text.c_str(), nullptr, 10);
+    const unsigned long long int64_min_magnitude = static_cast<unsigned long long>(INT64_MAX) + 1;
+    if (errno != ERANGE && v <= int64_min_magnitude) {
+      const int64_t value = static_cast<int64_t>(0ULL - v);  // two's complement: -v, also for 2^63
+      const Type t = v <= static_cast<unsigned long long>(INT32_MAX) + 1 ? Type::int32() : Type::int64();
+      return ScalarExpr::literal(Value::integer(value), not_null(t), e.range);
+    }
+  }
   ScalarExprPtr x = bind(*e.operand);
   if (!x) return nullptr;
   if (e.op == UnaryOp::Not) {

@@ -61,6 +61,11 @@ const TypeRow kRows[] = {
     {"SELECT 1 AS x FROM s;", "INT32", false},
     {"SELECT 2147483647 AS x FROM s;", "INT32", false},
     {"SELECT 2147483648 AS x FROM s;", "INT64", false},
+    // A negative literal is typed by its value (Flink): INT32's and INT64's least values fit.
+    {"SELECT -2147483648 AS x FROM s;", "INT32", false},
+    {"SELECT -2147483649 AS x FROM s;", "INT64", false},
+    {"SELECT -9223372036854775808 AS x FROM s;", "INT64", false},
+    {"SELECT -2147483648 / CAST(4.875 AS FLOAT32) AS x FROM s;", "FLOAT32", true},  // / is nullable
     {"SELECT 0.05 AS x FROM s;", "FLOAT64", false},
     {"SELECT 1e3 AS x FROM s;", "FLOAT64", false},
     {"SELECT TRUE AS x FROM s;", "BOOL", false},
