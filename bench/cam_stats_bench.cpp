@@ -21,7 +21,7 @@
 
 #include "codegen/jit/jit_engine.h"
 #include "codegen/jit/program_codegen.h"
-#include "driver/frontend.h"
+#include "frontend/frontend.h"
 #include "physical/physical_plan.h"
 #include "runtime/engine.h"
 #include "runtime/io/row_reader.h"

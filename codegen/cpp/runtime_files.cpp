@@ -3,7 +3,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "driver/cache_dir.h"
+#include "frontend/cache_dir.h"
 
 namespace vlac::cpp {
 

@@ -12,7 +12,7 @@
 #include "codegen/cpp/kernel_writer.h"
 #include "codegen/cpp/runtime_files.h"
 #include "codegen/jit/runtime_functions.h"
-#include "driver/cache_dir.h"
+#include "frontend/cache_dir.h"
 #include "physical/kernel_names.h"
 
 namespace vlac::cpp {

@@ -1,6 +1,6 @@
 #include "codegen/jit/jit_engine.h"
 
-#include "driver/cache_dir.h"
+#include "frontend/cache_dir.h"
 
 #include <chrono>
 #include <cstdlib>

@@ -20,7 +20,7 @@
 
 #include "codegen/cpp/program_class.h"
 #include "codegen/cpp/runtime_files.h"
-#include "driver/frontend.h"
+#include "frontend/frontend.h"
 #include "physical/physical_plan.h"
 #include "runtime/exec_context.h"
 #include "runtime/firmware/joins.h"

@@ -6,7 +6,7 @@
 
 #include <random>
 
-#include "driver/frontend.h"
+#include "frontend/frontend.h"
 #include "test_files.h"
 
 namespace vlac::test {

@@ -2,7 +2,7 @@
 // optimizer pass. Expectations are derived by hand from LANGUAGE.md.
 #include <gtest/gtest.h>
 
-#include "driver/frontend.h"
+#include "frontend/frontend.h"
 #include "physical/physical_plan.h"
 #include "plan/explain.h"
 

@@ -1,11 +1,11 @@
-// The REPL's session (compiler/repl/session.h) in-process: statements accumulate, errors point
+// The REPL's session (tools/repl/session.h) in-process: statements accumulate, errors point
 // into what was typed and are not added, queries run over bound inputs, completion.
 #include <gtest/gtest.h>
 
 #include <cstdio>
 #include <cstdlib>
 
-#include "driver/frontend.h"
+#include "frontend/frontend.h"
 #include "repl/completion.h"
 #include "repl/session.h"
 

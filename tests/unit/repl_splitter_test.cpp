@@ -1,4 +1,4 @@
-// The REPL's statement splitter (compiler/repl/statement_splitter.h): a ';' ends a statement
+// The REPL's statement splitter (tools/repl/statement_splitter.h): a ';' ends a statement
 // only outside string literals, quoted names and comments, across lines.
 #include <gtest/gtest.h>
 

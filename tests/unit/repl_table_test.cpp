@@ -1,4 +1,4 @@
-// The REPL's result tables (compiler/repl/table.h): CSV records back from the runtime's writer,
+// The REPL's result tables (tools/repl/table.h): CSV records back from the runtime's writer,
 // the aligned layout, and the row count.
 #include <gtest/gtest.h>
 

@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "codegen/jit/jit_engine.h"
-#include "driver/executor.h"
-#include "driver/frontend.h"
+#include "exec/executor.h"
+#include "frontend/frontend.h"
 #include "physical/physical_plan.h"
 
 namespace vlac::test {

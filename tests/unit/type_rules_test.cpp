@@ -3,7 +3,7 @@
 // taken from the spec by hand.
 #include <gtest/gtest.h>
 
-#include "driver/frontend.h"
+#include "frontend/frontend.h"
 
 namespace vlac {
 namespace {

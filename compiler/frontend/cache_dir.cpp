@@ -1,4 +1,4 @@
-#include "driver/cache_dir.h"
+#include "frontend/cache_dir.h"
 
 #include <cstdio>
 #include <cstdlib>

@@ -14,8 +14,8 @@
 #include <sstream>
 
 #include "codegen/jit/jit_engine.h"
-#include "driver/executor.h"
-#include "driver/frontend.h"
+#include "exec/executor.h"
+#include "frontend/frontend.h"
 #include "physical/physical_plan.h"
 #include "plan/explain.h"
 #include "plan/scalar_expr.h"

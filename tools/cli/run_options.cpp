@@ -1,4 +1,4 @@
-#include "driver/run_options.h"
+#include "cli/run_options.h"
 
 namespace vlac {
 

@@ -12,7 +12,7 @@
 #include <iostream>
 #include <sstream>
 
-#include "driver/frontend.h"
+#include "frontend/frontend.h"
 #include "repl/line_editor.h"
 #include "repl/session.h"
 

@@ -1,4 +1,4 @@
-#include "driver/frontend.h"
+#include "frontend/frontend.h"
 
 #include "parse/parser.h"
 #include "sema/binder.h"

@@ -9,8 +9,8 @@
 #include "codegen/cpp/program_class.h"
 #include "codegen/cpp/runtime_files.h"
 #include "diag/diagnostics.h"
-#include "driver/commands.h"
-#include "driver/frontend.h"
+#include "cli/commands.h"
+#include "frontend/frontend.h"
 #include "physical/physical_plan.h"
 
 namespace vlac {

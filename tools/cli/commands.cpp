@@ -1,4 +1,4 @@
-#include "driver/commands.h"
+#include "cli/commands.h"
 
 #include <cerrno>
 #include <cstring>
@@ -6,7 +6,7 @@
 #include <iostream>
 #include <sstream>
 
-#include "driver/frontend.h"
+#include "frontend/frontend.h"
 #include "physical/physical_plan.h"
 #include "plan/explain.h"
 

@@ -1,4 +1,4 @@
-#include "driver/executor.h"
+#include "exec/executor.h"
 
 #include <memory>
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "driver/commands.h"
+#include "cli/commands.h"
 #include "repl/repl.h"
 #include "runtime/io/row_writer.h"
 

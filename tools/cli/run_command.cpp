@@ -11,11 +11,11 @@
 
 #include "codegen/cpp/shared_library.h"
 #include "codegen/jit/jit_engine.h"
-#include "driver/commands.h"
-#include "driver/frontend.h"
-#include "driver/run_options.h"
+#include "cli/commands.h"
+#include "frontend/frontend.h"
+#include "cli/run_options.h"
 #include "physical/physical_plan.h"
-#include "driver/executor.h"
+#include "exec/executor.h"
 #include "runtime/io/stop_signals.h"
 #include "runtime/nearest_name.h"
 

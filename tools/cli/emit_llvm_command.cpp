@@ -2,8 +2,8 @@
 #include <iostream>
 
 #include "codegen/jit/jit_engine.h"
-#include "driver/commands.h"
-#include "driver/frontend.h"
+#include "cli/commands.h"
+#include "frontend/frontend.h"
 #include "physical/physical_plan.h"
 
 namespace vlac {
