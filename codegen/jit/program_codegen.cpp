@@ -361,7 +361,10 @@ class ProgramCodegen {
         Value* d = b_.CreateFSub(x, pivot);
         Value* delta = b_.CreateFSub(d, mean);
         Value* mean2 = b_.CreateFAdd(mean, b_.CreateFDiv(delta, b_.CreateSIToFP(n, b_.getDoubleTy())));
-        Value* m2 = b_.CreateFAdd(ir_.load(acc, m2_f).value, b_.CreateFMul(delta, b_.CreateFSub(d, mean2)));
+        Value* increment = b_.CreateFMul(delta, b_.CreateFSub(d, mean2));
+        Value* overflowed = b_.CreateAnd(b_.CreateFCmpUNO(increment, increment), is_finite(x));
+        Value* inf = llvm::ConstantFP::getInfinity(b_.getDoubleTy());
+        Value* m2 = b_.CreateFAdd(ir_.load(acc, m2_f).value, b_.CreateSelect(overflowed, inf, increment));
         store_plain(acc, n_f, n);
         store_plain(acc, pivot_f, pivot);
         store_plain(acc, mean_f, mean2);

@@ -22,17 +22,21 @@ struct VarianceMoments {
 
 /// Whether x becomes the pivot: it is the first finite value. Before it the pivot is 0 and the
 /// accumulator holds nothing, or only infinities and NaNs, whose mean is not finite (and stays
-/// so, as does the NaN M2 they leave: their variance is NaN whatever the pivot).
+/// so, as does the NaN M2 they leave: their variance is NaN whatever the pivot; a finite value
+/// there may re-take the pivot, which changes nothing).
 inline bool variance_takes_pivot(int64_t n, double mean, double x) { return std::isfinite(x) && (n == 0 || !std::isfinite(mean)); }
 
-/// Welford's update by one value, on x - pivot. An infinite or NaN value leaves M2 NaN.
+/// Welford's update by one value, on x - pivot. An infinite or NaN value leaves M2 NaN. For a
+/// finite x a NaN increment is inf - inf: x - pivot overflowed ([DBL_MAX, -DBL_MAX]), and the
+/// sum of squares is +Infinity.
 inline VarianceMoments variance_add(VarianceMoments a, double x) {
   const double pivot = variance_takes_pivot(a.n, a.mean, x) ? x : a.pivot;
   const int64_t n = wrap_add<int64_t>(a.n, 1);
   const double d = x - pivot;
   const double delta = d - a.mean;
   const double mean = a.mean + delta / static_cast<double>(n);
-  return VarianceMoments{n, pivot, mean, a.m2 + delta * (d - mean)};
+  const double increment = delta * (d - mean);
+  return VarianceMoments{n, pivot, mean, a.m2 + (std::isnan(increment) && std::isfinite(x) ? INFINITY : increment)};
 }
 
 /// Mean and M2 of two non-empty parts together (Chan et al.): a's mean is taken from pivot pa,
