@@ -40,11 +40,13 @@ struct Moments {
   int64_t n;
   double sum, mean, m2;
 
-  /// One value. Its M2 is 0, or NaN for an infinite or NaN value (d - d), as Welford's update
-  /// in the window aggregates gives, so a frame holding one has a NaN variance.
+  /// One value. Its M2 is 0, or NaN for an infinite or NaN value (x - x), as Welford's update
+  /// in the window aggregates gives, so a frame holding one has a NaN variance. A finite value
+  /// whose deviation overflows (-DBL_MAX from the pivot DBL_MAX) keeps M2 0: the merge's
+  /// delta^2 makes the frame's M2 +Infinity, as in the window aggregates (variance_add).
   static Moments of(double x, double pivot) {
     const double d = x - pivot;
-    return Moments{1, x, d, d - d};
+    return Moments{1, x, d, x - x};
   }
   static Moments merge(const Moments& a, const Moments& b) { return merge(a, 0, b, 0); }
   /// Merges a (its mean taken from pivot pa) and b (from pb); the result is taken from pa. The

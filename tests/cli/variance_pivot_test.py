@@ -141,6 +141,19 @@ def main():
                               "%s, exact %.17g" % (r[col], math.sqrt(m2 / divisor)))
                     else:
                         check(name, close(r[col], m2 / divisor), "%s, exact %.17g" % (r[col], m2 / divisor))
+        # VAR_POP of [DBL_MAX, -DBL_MAX (, 1)] overflows: +Infinity in GROUP BY and OVER alike.
+        data = os.path.join(tmp, "max.csv")
+        with open(data, "w") as f:
+            f.write("ts,k,x\n0,1,1.7976931348623157e308\n1,1,-1.7976931348623157e308\n2,1,1\n")
+        program = os.path.join(tmp, "overflow.vsql")
+        with open(program, "w") as f:
+            f.write(HEADER + "SELECT ts, VAR_POP(x) OVER (PARTITION BY k ORDER BY ts ROWS BETWEEN 2 PRECEDING AND CURRENT ROW)"
+                    " AS v, VAR_POP(x) OVER (PARTITION BY k ORDER BY ts) AS vall FROM s;\n")
+        for backend in ("jit", "cpp"):
+            run = subprocess.run([vlac, "run", program, "--input", "s=" + data, "--timestamps", "ns", "--backend", backend],
+                                 capture_output=True, text=True, timeout=300)
+            check("overflow/%s" % backend, run.stdout == "ts,v,vall\n0,0,0\n1,Infinity,Infinity\n2,Infinity,Infinity\n",
+                  run.stdout + run.stderr)
     print("variance_pivot: %d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 
