@@ -14,6 +14,7 @@
 #include "runtime/scalar/math_functions.h"
 #include "runtime/scalar/string_functions.h"
 #include "runtime/scalar/time_math.h"
+#include "runtime/scalar/variance.h"
 #include "runtime/scalar/wrapping.h"
 
 #if !defined(VLAC_FIRMWARE)

@@ -213,17 +213,10 @@ class KernelWriter {
       case AggregateFunction::StddevSamp:
       case AggregateFunction::VarPop:
       case AggregateFunction::VarSamp: {
-        // Welford: n += 1; delta = x - mean; mean += delta / n; m2 += delta * (x - mean).
-        const rt::Field &mean_f = acc_field(op, s.value), &m2_f = acc_field(op, s.m2), &n_f = acc_field(op, s.count);
-        std::string x = body.local("double", as_double(arg.value));
-        std::string n = body.local("int64_t", load_raw("acc", n_f) + " + 1");
-        std::string mean = body.local("double", load_raw("acc", mean_f));
-        std::string delta = body.local("double", x + " - " + mean);
-        std::string mean2 = body.local("double", mean + " + " + delta + " / double(" + n + ")");
-        std::string m2 = body.local("double", load_raw("acc", m2_f) + " + " + delta + " * (" + x + " - " + mean2 + ")");
-        store_raw(body, "acc", n_f, n);
-        store_raw(body, "acc", mean_f, mean2);
-        store_raw(body, "acc", m2_f, m2);
+        // Welford on x - pivot (runtime/scalar/variance.h; the JIT emits the same operations).
+        std::string m = body.local("vlac::rt::VarianceMoments", "vlac::rt::variance_add(" + variance_moments(op, s, "acc") + ", " +
+                                                                     as_double(arg.value) + ")");
+        store_variance_moments(body, op, s, m);
         return;
       }
       case AggregateFunction::Min:
@@ -255,6 +248,18 @@ class KernelWriter {
     }
   }
 
+  /// A variance accumulator's fields in `row`, as a vlac::rt::VarianceMoments initializer.
+  std::string variance_moments(const PhysicalOperator& op, const AccumulatorSlots& s, const std::string& row) {
+    return "vlac::rt::VarianceMoments{" + load_raw(row, acc_field(op, s.count)) + ", " + load_raw(row, acc_field(op, s.pivot)) + ", " +
+           load_raw(row, acc_field(op, s.value)) + ", " + load_raw(row, acc_field(op, s.m2)) + "}";
+  }
+  void store_variance_moments(CppBody& body, const PhysicalOperator& op, const AccumulatorSlots& s, const std::string& m) {
+    store_raw(body, "acc", acc_field(op, s.count), m + ".n");
+    store_raw(body, "acc", acc_field(op, s.pivot), m + ".pivot");
+    store_raw(body, "acc", acc_field(op, s.value), m + ".mean");
+    store_raw(body, "acc", acc_field(op, s.m2), m + ".m2");
+  }
+
   void merge_slot(CppBody& body, const PhysicalOperator& op, const AccumulatorSlots& s) {
     auto add_i64 = [&](int field) {
       const rt::Field& c = acc_field(op, field);
@@ -275,22 +280,10 @@ class KernelWriter {
       case AggregateFunction::StddevSamp:
       case AggregateFunction::VarPop:
       case AggregateFunction::VarSamp: {
-        // Chan et al.: combine (n, mean, m2) of two parts.
-        const rt::Field &mean_f = acc_field(op, s.value), &m2_f = acc_field(op, s.m2), &n_f = acc_field(op, s.count);
-        std::string na = body.local("int64_t", load_raw("acc", n_f)), nb = body.local("int64_t", load_raw("other", n_f));
-        body.open("if (" + nb + " != 0)");
-        std::string n = body.local("int64_t", na + " + " + nb);
-        std::string dn = body.local("double", "double(" + n + ")"), dna = body.local("double", "double(" + na + ")"),
-                    dnb = body.local("double", "double(" + nb + ")");
-        std::string ma = body.local("double", load_raw("acc", mean_f)), mb = body.local("double", load_raw("other", mean_f));
-        std::string delta = body.local("double", mb + " - " + ma);
-        std::string mean = body.local("double", ma + " + " + delta + " * " + dnb + " / " + dn);
-        std::string m2 = body.local("double", "(" + load_raw("acc", m2_f) + " + " + load_raw("other", m2_f) + ") + " + delta +
-                                                  " * " + delta + " * (" + dna + " * " + dnb + ") / " + dn);
-        store_raw(body, "acc", n_f, n);
-        store_raw(body, "acc", mean_f, mean);
-        store_raw(body, "acc", m2_f, m2);
-        body.close();
+        // Chan et al., the pivots' difference added to the means' one (runtime/scalar/variance.h).
+        std::string m = body.local("vlac::rt::VarianceMoments", "vlac::rt::variance_merge(" + variance_moments(op, s, "acc") + ", " +
+                                                                     variance_moments(op, s, "other") + ")");
+        store_variance_moments(body, op, s, m);
         return;
       }
       case AggregateFunction::Min:
@@ -349,9 +342,7 @@ class KernelWriter {
         bool stddev = s.function == AggregateFunction::StddevPop || s.function == AggregateFunction::StddevSamp;
         std::string n = count();
         std::string divisor = body.local("int64_t", sample ? n + " - 1" : n);
-        // |M2|: a negative M2 can only be Welford's update overflowing to -Infinity.
-        std::string var = body.local("double", "std::fabs(" + load_raw("acc", acc_field(op, s.m2)) + ") / double(" + divisor + " <= 0 ? 1 : " +
-                                                   divisor + ")");
+        std::string var = body.local("double", "vlac::rt::variance_of(" + load_raw("acc", acc_field(op, s.m2)) + ", " + divisor + ")");
         return {stddev ? body.local("double", "std::sqrt(" + var + ")") : var, divisor + " <= 0"};
       }
       case AggregateFunction::Min:

@@ -349,15 +349,24 @@ class ProgramCodegen {
       case AggregateFunction::StddevSamp:
       case AggregateFunction::VarPop:
       case AggregateFunction::VarSamp: {
-        // Welford: n += 1; delta = x - mean; mean += delta / n; m2 += delta * (x - mean).
-        const rt::Field &mean_f = acc_field(op, s.value), &m2_f = acc_field(op, s.m2), &n_f = acc_field(op, s.count);
+        // vlac::rt::variance_add (runtime/scalar/variance.h), the same operations in the same order.
+        const rt::Field &mean_f = acc_field(op, s.value), &m2_f = acc_field(op, s.m2), &n_f = acc_field(op, s.count),
+                        &pivot_f = acc_field(op, s.pivot);
         Value* x = as_double(arg.value);
-        Value* n = b_.CreateAdd(load_i64(acc, n_f), b_.getInt64(1));
+        Value* n0 = load_i64(acc, n_f);
         Value* mean = ir_.load(acc, mean_f).value;
-        Value* delta = b_.CreateFSub(x, mean);
+        Value* no_pivot = b_.CreateOr(b_.CreateICmpEQ(n0, b_.getInt64(0)), b_.CreateNot(is_finite(mean)));
+        Value* pivot = b_.CreateSelect(b_.CreateAnd(is_finite(x), no_pivot), x, ir_.load(acc, pivot_f).value);
+        Value* n = b_.CreateAdd(n0, b_.getInt64(1));
+        Value* d = b_.CreateFSub(x, pivot);
+        Value* delta = b_.CreateFSub(d, mean);
         Value* mean2 = b_.CreateFAdd(mean, b_.CreateFDiv(delta, b_.CreateSIToFP(n, b_.getDoubleTy())));
-        Value* m2 = b_.CreateFAdd(ir_.load(acc, m2_f).value, b_.CreateFMul(delta, b_.CreateFSub(x, mean2)));
+        Value* increment = b_.CreateFMul(delta, b_.CreateFSub(d, mean2));
+        Value* overflowed = b_.CreateAnd(b_.CreateFCmpUNO(increment, increment), is_finite(x));
+        Value* inf = llvm::ConstantFP::getInfinity(b_.getDoubleTy());
+        Value* m2 = b_.CreateFAdd(ir_.load(acc, m2_f).value, b_.CreateSelect(overflowed, inf, increment));
         store_plain(acc, n_f, n);
+        store_plain(acc, pivot_f, pivot);
         store_plain(acc, mean_f, mean2);
         store_plain(acc, m2_f, m2);
         return;
@@ -394,6 +403,11 @@ class ProgramCodegen {
     }
   }
 
+  /// std::isfinite(v): |v| < +Infinity (false for NaN).
+  Value* is_finite(Value* v) {
+    return b_.CreateFCmpOLT(b_.CreateUnaryIntrinsic(llvm::Intrinsic::fabs, v), llvm::ConstantFP::getInfinity(b_.getDoubleTy()));
+  }
+
   void merge_slot(const PhysicalOperator& op, const AccumulatorSlots& s, Value* acc, Value* other, Value* arena, Value* ctx) {
     auto add_i64 = [&](int field) {
       const rt::Field& c = acc_field(op, field);
@@ -415,21 +429,27 @@ class ProgramCodegen {
       case AggregateFunction::StddevSamp:
       case AggregateFunction::VarPop:
       case AggregateFunction::VarSamp: {
-        // Chan et al.: combine (n, mean, m2) of two parts.
-        const rt::Field &mean_f = acc_field(op, s.value), &m2_f = acc_field(op, s.m2), &n_f = acc_field(op, s.count);
+        // vlac::rt::variance_merge (runtime/scalar/variance.h): Chan et al., the pivots' difference
+        // added to the means' one, taken from acc's pivot; other's pivot and values when acc is empty.
+        const rt::Field &mean_f = acc_field(op, s.value), &m2_f = acc_field(op, s.m2), &n_f = acc_field(op, s.count),
+                        &pivot_f = acc_field(op, s.pivot);
         Value *na = load_i64(acc, n_f), *nb = load_i64(other, n_f);
         when(b_.CreateICmpNE(nb, b_.getInt64(0)), [&] {
+          Value* a_empty = b_.CreateICmpEQ(na, b_.getInt64(0));
           Value* n = b_.CreateAdd(na, nb);
           Value *dn = b_.CreateSIToFP(n, b_.getDoubleTy()), *dna = b_.CreateSIToFP(na, b_.getDoubleTy()),
                 *dnb = b_.CreateSIToFP(nb, b_.getDoubleTy());
           Value *ma = ir_.load(acc, mean_f).value, *mb = ir_.load(other, mean_f).value;
-          Value* delta = b_.CreateFSub(mb, ma);
+          Value *pa = ir_.load(acc, pivot_f).value, *pb = ir_.load(other, pivot_f).value;
+          Value *m2a = ir_.load(acc, m2_f).value, *m2b = ir_.load(other, m2_f).value;
+          Value* delta = b_.CreateFAdd(b_.CreateFSub(pb, pa), b_.CreateFSub(mb, ma));
           Value* mean = b_.CreateFAdd(ma, b_.CreateFDiv(b_.CreateFMul(delta, dnb), dn));
-          Value* m2 = b_.CreateFAdd(b_.CreateFAdd(ir_.load(acc, m2_f).value, ir_.load(other, m2_f).value),
+          Value* m2 = b_.CreateFAdd(b_.CreateFAdd(m2a, m2b),
                                     b_.CreateFDiv(b_.CreateFMul(b_.CreateFMul(delta, delta), b_.CreateFMul(dna, dnb)), dn));
           store_plain(acc, n_f, n);
-          store_plain(acc, mean_f, mean);
-          store_plain(acc, m2_f, m2);
+          store_plain(acc, pivot_f, b_.CreateSelect(a_empty, pb, pa));
+          store_plain(acc, mean_f, b_.CreateSelect(a_empty, mb, mean));
+          store_plain(acc, m2_f, b_.CreateSelect(a_empty, m2b, m2));
         });
         return;
       }
@@ -495,8 +515,7 @@ class ProgramCodegen {
       case AggregateFunction::VarSamp: {
         bool sample = s.function == AggregateFunction::StddevSamp || s.function == AggregateFunction::VarSamp;
         Value* n = count();
-        // |M2|: Welford's increments are never negative, so a negative M2 is an overflow to
-        // -Infinity (delta = -inf times x - mean = +inf); the sum of squares is +Infinity.
+        // vlac::rt::variance_of: |M2| / divisor (a negative M2 is an overflow to -Infinity).
         Value* m2 = b_.CreateUnaryIntrinsic(llvm::Intrinsic::fabs, ir_.load(acc, acc_field(op, s.m2)).value);
         Value* divisor = sample ? b_.CreateSub(n, b_.getInt64(1)) : n;
         Value* safe = b_.CreateSelect(b_.CreateICmpSLE(divisor, b_.getInt64(0)), b_.getInt64(1), divisor);

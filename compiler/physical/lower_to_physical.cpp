@@ -312,6 +312,7 @@ class Lowering {
           s.value = add(rt::FieldType::Float64);
           s.m2 = add(rt::FieldType::Float64);
           s.count = add(rt::FieldType::Int64);
+          s.pivot = add(rt::FieldType::Float64);
           break;
         case AggregateFunction::Min:
         case AggregateFunction::Max:

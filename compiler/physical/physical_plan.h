@@ -64,7 +64,8 @@ struct AccumulatorSlots {
   const AggregateCall* call;  // points into the logical plan node
   int value = -1;  // field: running value (SUM, MIN, MAX, FIRST, LAST) or mean (STDDEV, VAR)
   int count = -1;  // field: rows counted (COUNT, SUM, AVG, STDDEV, VAR), or has-value flag
-  int m2 = -1;     // field: sum of squared differences (STDDEV, VAR: Welford)
+  int m2 = -1;     // field: sum of squared differences (STDDEV, VAR: Welford, runtime/scalar/variance.h)
+  int pivot = -1;  // field: STDDEV, VAR: the mean and M2 are of the values minus it (first finite value)
   int time = -1;   // field: event time of the value (FIRST, LAST)
   int seq = -1;    // field: arrival number of the value (FIRST, LAST ties)
 };

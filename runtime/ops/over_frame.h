@@ -20,6 +20,7 @@
 
 #include "runtime/ops/over_spec.h"
 #include "runtime/row_layout.h"
+#include "runtime/scalar/variance.h"
 
 namespace vlac::rt {
 
@@ -31,18 +32,21 @@ struct OverEntry {
   double f;
 };
 
-/// Moments of a multiset of numbers, merged without cancellation (Chan et al.): the count, the
-/// sum, and the mean and M2 of the values minus a pivot (variance does not depend on it; a pivot
-/// near the values keeps their deviations exact, so 1e9 + 0.1, + 0.2, + 0.3 lose nothing).
+/// Moments of a multiset of numbers, merged without cancellation (Chan et al.,
+/// runtime/scalar/variance.h, as window aggregates): the count, the sum, and the mean and M2 of
+/// the values minus a pivot (variance does not depend on it; a pivot near the values keeps their
+/// deviations exact, so 1e9 + 0.1, + 0.2, + 0.3 lose nothing).
 struct Moments {
   int64_t n;
   double sum, mean, m2;
 
-  /// One value. Its M2 is 0, or NaN for an infinite or NaN value (d - d), as Welford's update
-  /// in the window aggregates gives, so a frame holding one has a NaN variance.
+  /// One value. Its M2 is 0, or NaN for an infinite or NaN value (x - x), as Welford's update
+  /// in the window aggregates gives, so a frame holding one has a NaN variance. A finite value
+  /// whose deviation overflows (-DBL_MAX from the pivot DBL_MAX) keeps M2 0: the merge's
+  /// delta^2 makes the frame's M2 +Infinity, as in the window aggregates (variance_add).
   static Moments of(double x, double pivot) {
     const double d = x - pivot;
-    return Moments{1, x, d, d - d};
+    return Moments{1, x, d, x - x};
   }
   static Moments merge(const Moments& a, const Moments& b) { return merge(a, 0, b, 0); }
   /// Merges a (its mean taken from pivot pa) and b (from pb); the result is taken from pa. The
@@ -51,10 +55,8 @@ struct Moments {
   static Moments merge(const Moments& a, double pa, const Moments& b, double pb) {
     if (b.n == 0) return a;
     if (a.n == 0) return Moments{b.n, b.sum, (pb - pa) + b.mean, b.m2};
-    const int64_t n = a.n + b.n;
-    const double dn = static_cast<double>(n), dna = static_cast<double>(a.n), dnb = static_cast<double>(b.n);
-    const double delta = (pb - pa) + (b.mean - a.mean);
-    return Moments{n, a.sum + b.sum, a.mean + delta * dnb / dn, a.m2 + b.m2 + delta * delta * (dna * dnb) / dn};
+    const MeanM2 r = variance_combine(a.n, a.mean, a.m2, pa, b.n, b.mean, b.m2, pb);  // as window aggregates
+    return Moments{wrap_add<int64_t>(a.n, b.n), a.sum + b.sum, r.mean, r.m2};
   }
 };
 
@@ -219,7 +221,7 @@ struct OverFrame {
       case OverFunction::StddevSamp: {
         const bool sample = c.function == OverFunction::VarSamp || c.function == OverFunction::StddevSamp;
         if (count == 0 || (sample && count < 2)) return;
-        const double var = moments().m2 / static_cast<double>(sample ? count - 1 : count);
+        const double var = variance_of(moments().m2, sample ? count - 1 : count);
         const bool stddev = c.function == OverFunction::StddevPop || c.function == OverFunction::StddevSamp;
         over_write_number(results, r, 0, stddev ? std::sqrt(var) : var);
         return;
