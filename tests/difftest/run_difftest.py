@@ -98,8 +98,8 @@ def close(a, b):
         x, y = float(a.replace("Infinity", "inf")), float(b.replace("Infinity", "inf"))
     except ValueError:
         return False
-    if math.isnan(x) and (math.isnan(y) or math.isinf(y)) or math.isnan(y) and math.isinf(x):
-        return True  # a moment whose exact value overflows a double: Infinity, or NaN (inf - inf)
+    if not (math.isfinite(x) and math.isfinite(y)):
+        return False  # NaN and the infinities are exact answers: a variance that overflows is +Infinity
     return math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-12)
 
 
