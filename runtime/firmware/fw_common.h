@@ -24,7 +24,6 @@ using rt::WindowMode;
 
 // ---- integers and window math, shared with the hosted runtime ---------------------------------
 
-using rt::floor_div;
 using rt::sat_add;
 using rt::sat_sub;
 using rt::for_each_window;

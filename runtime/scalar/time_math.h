@@ -66,11 +66,7 @@ inline int64_t source_watermark(int64_t max_time, int64_t bound) {
   return w == kEndOfInput ? kEndOfInput - 1 : w;
 }
 
-/// floor(a / b) and a - b * floor(a / b) (in [0, b)) for b > 0, correct for negative a.
-inline int64_t floor_div(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  return (a % b != 0 && a < 0) ? q - 1 : q;
-}
+/// a - b * floor(a / b), in [0, b), for b > 0, correct for negative a.
 inline int64_t floor_mod(int64_t a, int64_t b) {
   int64_t r = a % b;
   return r < 0 ? r + b : r;

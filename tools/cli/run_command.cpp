@@ -147,6 +147,7 @@ int run_run(const std::vector<std::string>& args) {
   options.writer.format = o.format == "jsonl" ? rt::OutputFormat::Jsonl : o.format == "table" ? rt::OutputFormat::Table : rt::OutputFormat::Csv;
   options.writer.timestamps_ns = o.timestamps_ns;
   options.fail_fast = o.fail_fast;
+  options.count_pipeline_rows = o.stats;
   if (!o.rejects_path.empty()) {
     options.rejects = files.open(o.rejects_path, "wb");
     if (!options.rejects) return fail("cannot write '" + o.rejects_path + "': " + std::strerror(errno));

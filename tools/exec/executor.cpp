@@ -126,7 +126,8 @@ ExecutionReport execute(const PhysicalPlan& plan, CompiledCode& program,
   ctx.operators = operator_ptrs.data();
   ctx.outputs = output_ptrs.data();
   report.pipeline_rows.assign(2 * plan.pipelines.size(), 0);
-  ctx.pipeline_rows = report.pipeline_rows.data();
+  // Left null unless asked for: the generated counters then skip their increments.
+  if (options.count_pipeline_rows) ctx.pipeline_rows = report.pipeline_rows.data();
 
   rt::RejectSink rejects(options.messages, options.rejects, options.fail_fast ? rt::OnError::Fail : rt::OnError::Skip);
   rt::Engine engine(&ctx);

@@ -33,6 +33,7 @@ struct ExecutionOptions {
   std::vector<std::string> output_names;
   std::string rejects_name;
   bool fail_fast = false;             // --on-error fail
+  bool count_pipeline_rows = false;   // --stats: rows into and past filters and into unions
   /// Set (from another thread or a signal handler) to stop the run after the current row; the
   /// report then says "cancelled", open windows are not fired, and a read interrupted by the
   /// signal is no read error. Used by the REPL's Ctrl-C and by run's SIGINT/SIGTERM.
