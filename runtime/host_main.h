@@ -123,7 +123,7 @@ int host_main(int argc, char** argv, const char* prog) {
   std::vector<std::pair<std::FILE*, std::string>> written;  // each output and the rejects file, named
   for (size_t o = 0; o < Program::kOutputs; ++o) {
     std::FILE* f = stdout;
-    if (!outputs[o].empty() && outputs[o] != "-") {
+    if (!is_stdout_path(outputs[o])) {
       f = open(outputs[o], "wb");
       if (!f) return fail("cannot write '" + outputs[o] + "': " + std::strerror(errno));
     }

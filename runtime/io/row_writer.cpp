@@ -34,7 +34,7 @@ void BufferedWriter::flush() {
 }
 
 std::string output_display_name(const std::string& path) {
-  if (!path.empty() && path != "-") return path;
+  if (!is_stdout_path(path) || path == "/dev/stdout") return path;
   char target[4096];
   const ssize_t n = ::readlink("/proc/self/fd/1", target, sizeof target - 1);
   if (n > 0 && target[0] == '/') return std::string(target, static_cast<size_t>(n));

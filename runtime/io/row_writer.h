@@ -39,6 +39,11 @@ class RowWriter {
   virtual int error() const { return 0; }
 };
 
+/// Whether an output path means the process's standard output: "" (none given), `-` or
+/// `/dev/stdout`. Every such output writes through the one `stdout` FILE, so several of them
+/// interleave there (opening the path again per output would truncate it each time).
+inline bool is_stdout_path(const std::string& path) { return path.empty() || path == "-" || path == "/dev/stdout"; }
+
 /// The name messages give an output: the path as given, or for standard output ("-" or "")
 /// the file it is redirected to when that is a file (`> /dev/full`), else `<stdout>`.
 std::string output_display_name(const std::string& path);

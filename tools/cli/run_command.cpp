@@ -42,10 +42,6 @@ std::string hint_for(const std::string& name, const std::map<std::string, int>& 
   return names.empty() ? "" : " (there are: " + list + ")";
 }
 
-/// `-` and `/dev/stdout` name the process's standard output: every output given either writes
-/// through the one `stdout` FILE, so that several outputs interleave there (opening the path
-/// again per output would truncate it each time and overwrite the other outputs' rows).
-bool is_stdout_path(const std::string& path) { return path == "-" || path == "/dev/stdout"; }
 
 /// Files opened for the run, closed at the end (never stdin/stdout). Files written to are
 /// closed by close_written(), which reports a failed flush or close; the rest on destruction.
@@ -127,7 +123,7 @@ int run_run(const std::vector<std::string>& args) {
   std::vector<std::FILE*> outputs;
   for (size_t i = 0; i < plan.outputs.size(); ++i) {
     std::FILE* f = stdout;
-    if (!output_paths[i].empty() && !is_stdout_path(output_paths[i])) {
+    if (!rt::is_stdout_path(output_paths[i])) {
       f = files.open(output_paths[i], "wb");
       if (!f) return fail("cannot write '" + output_paths[i] + "': " + std::strerror(errno));
     }
