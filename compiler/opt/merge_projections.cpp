@@ -17,23 +17,13 @@ struct Shape {
   int depth = 0;
 };
 
-Shape shape(const ScalarExpr& e) {
+/// The shape of `e`, or with `inner` the shape it would have with the inner projection's
+/// expressions (of those shapes) substituted for its column references, without building it.
+Shape shape(const ScalarExpr& e, const std::vector<Shape>* inner = nullptr) {
+  if (inner && e.op == ExprOp::Column) return (*inner)[e.column];
   Shape s{1, 1};
   for (const auto& a : e.args) {
-    Shape c = shape(*a);
-    s.nodes += c.nodes;
-    s.depth = std::max(s.depth, c.depth + 1);
-  }
-  return s;
-}
-
-/// The shape `e` would have with the inner projection's expressions (of shapes `inner`)
-/// substituted for its column references, without building it.
-Shape substituted_shape(const ScalarExpr& e, const std::vector<Shape>& inner) {
-  if (e.op == ExprOp::Column) return inner[e.column];
-  Shape s{1, 1};
-  for (const auto& a : e.args) {
-    Shape c = substituted_shape(*a, inner);
+    Shape c = shape(*a, inner);
     s.nodes += c.nodes;
     s.depth = std::max(s.depth, c.depth + 1);
   }
@@ -50,7 +40,7 @@ bool merge_keeps_small(const ProjectNode& outer, const ProjectNode& inner) {
   for (const auto& e : inner.exprs) shapes.push_back(shape(*e));
   size_t nodes = 0;
   for (const auto& e : outer.exprs) {
-    Shape s = substituted_shape(*e, shapes);
+    Shape s = shape(*e, &shapes);
     nodes += s.nodes;
     if (s.depth > kMaxNestingDepth || nodes > kMaxMergedNodes) return false;
   }
