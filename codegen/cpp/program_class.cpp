@@ -25,6 +25,43 @@ std::string class_name_of(const std::string& stem) {
   return out;
 }
 
+std::string row_struct_name(const std::string& stream) { return class_name_of(stream) + "Row"; }
+
+int64_t firmware_capacity(const PhysicalOperator& op, const FirmwareDefaults& defaults, const std::string& option) {
+  const Capacities& with = op.capacities;
+  if (option == "max_keys") return with.max_keys.value_or(defaults.max_keys);
+  if (option == "max_buffered_rows") return with.max_buffered_rows.value_or(defaults.max_buffered_rows);
+  if (with.max_open_windows) return *with.max_open_windows;
+  // One event of a HOP or CUMULATE window opens size/slide windows; two more let the next
+  // step open before the watermark closes the oldest.
+  int64_t need = defaults.max_open_windows;
+  bool stepped = op.windowed && (op.window.kind == WindowKind::Hop || op.window.kind == WindowKind::Cumulate);
+  if (stepped && op.window.slide > 0) need = std::max(need, op.window.size / op.window.slide + 2);
+  return need;
+}
+
+std::vector<FirmwareCapacity> firmware_capacities(const PhysicalOperator& op, const FirmwareDefaults& defaults) {
+  std::vector<const char*> options;
+  const Capacities& with = op.capacities;
+  switch (op.kind) {
+    case OperatorKind::WindowAggregate: options = {"max_keys", "max_open_windows"}; break;
+    case OperatorKind::WindowAssign: break;
+    case OperatorKind::IntervalJoin:
+    case OperatorKind::AsofJoin:
+    case OperatorKind::WindowJoin:
+    case OperatorKind::Over: options = {"max_keys", "max_buffered_rows"}; break;
+  }
+  std::vector<FirmwareCapacity> out;
+  for (const char* o : options) {
+    const std::string name = o;
+    bool from_with = name == "max_keys" ? with.max_keys.has_value()
+                     : name == "max_open_windows" ? with.max_open_windows.has_value()
+                                                  : with.max_buffered_rows.has_value();
+    out.push_back({o, firmware_capacity(op, defaults, name), from_with});
+  }
+  return out;
+}
+
 std::string identifier_of(const std::string& name) {
   static const std::set<std::string> kKeywords = {
       "alignas", "alignof", "and", "asm", "auto", "bool", "break", "case", "catch", "char", "class", "const", "constexpr",
@@ -96,9 +133,9 @@ std::string flag(bool b) { return b ? "true" : "false"; }
 class ClassWriter {
  public:
   ClassWriter(const PhysicalPlan& plan, std::string program_path, std::string stem, BuildTarget target,
-              const FirmwareDefaults& defaults)
+              const FirmwareDefaults& defaults, const ClassExtras& extras)
       : plan_(plan), path_(std::move(program_path)), stem_(std::move(stem)), target_(target), defaults_(defaults),
-        name_(class_name_of(stem_)) {}
+        extras_(extras), name_(class_name_of(stem_)) {}
 
   ProgramClass run() {
     ProgramClass pc;
@@ -116,24 +153,16 @@ class ClassWriter {
 
   // ---- names ----------------------------------------------------------------------------------
 
-  std::string row_struct(const std::string& stream) { return class_name_of(stream) + "Row"; }
+  std::string row_struct(const std::string& stream) { return row_struct_name(stream); }
   std::string sink_type(const std::string& output) { return class_name_of(output) + "Sink"; }
   std::string op_member(int i) { return "op" + std::to_string(i); }
 
   // ---- capacities -----------------------------------------------------------------------------
 
-  // Firmware capacities: the WITH option, else the documented default.
-  int64_t fw_max_keys(const PhysicalOperator& op) { return op.capacities.max_keys.value_or(defaults_.max_keys); }
-  int64_t fw_max_buffered_rows(const PhysicalOperator& op) {
-    return op.capacities.max_buffered_rows.value_or(defaults_.max_buffered_rows);
-  }
-  int64_t fw_open_windows(const PhysicalOperator& op) {
-    if (op.capacities.max_open_windows) return *op.capacities.max_open_windows;
-    int64_t need = defaults_.max_open_windows;
-    bool stepped = op.windowed && (op.window.kind == WindowKind::Hop || op.window.kind == WindowKind::Cumulate);
-    if (stepped && op.window.slide > 0) need = std::max(need, op.window.size / op.window.slide + 2);
-    return need;
-  }
+  // Firmware capacities: the WITH option, else the documented default (firmware_capacities).
+  int64_t fw_max_keys(const PhysicalOperator& op) { return firmware_capacity(op, defaults_, "max_keys"); }
+  int64_t fw_max_buffered_rows(const PhysicalOperator& op) { return firmware_capacity(op, defaults_, "max_buffered_rows"); }
+  int64_t fw_open_windows(const PhysicalOperator& op) { return firmware_capacity(op, defaults_, "max_open_windows"); }
 
   // ---- the header -----------------------------------------------------------------------------
 
@@ -148,7 +177,11 @@ class ClassWriter {
     if (!host())
       h += "//\n// Firmware: no heap, no exceptions, no RTTI, no virtual calls. All state is in the object\n"
            "// (kStateBytes); a row that does not fit a capacity is dropped and counted (operator_stats).\n";
-    h += "#pragma once\n\n#include <cmath>\n#include <cstddef>\n#include <cstdint>\n\n";
+    h += "#pragma once\n\n";
+    // The runtime headers hold a firmware and a hosted variant: the header picks its own, so
+    // it compiles included alone (before any hosted vlac header in the same file).
+    if (!host()) h += "#ifndef VLAC_FIRMWARE\n#define VLAC_FIRMWARE 1\n#endif\n\n";
+    h += "#include <cmath>\n#include <cstddef>\n#include <cstdint>\n\n";
     h += "#include \"runtime/kernel_support.h\"\n";
     if (host()) {
       h += "#include \"runtime/ops/joins.h\"\n#include \"runtime/ops/over.h\"\n#include \"runtime/ops/window_aggregate.h\"\n";
@@ -163,8 +196,15 @@ class ClassWriter {
     if (!host()) h += kernel_structs();
     h += state();
     h += private_functions();
+    std::string counters;
+    if (extras_.count_pipeline_rows) {
+      h += "  /// Rows into and past each pipeline with a filter, [2p] and [2p+1] (vlac run --stats).\n"
+           "  uint64_t* pipeline_rows = nullptr;\n";
+      counters = " + sizeof(uint64_t*)";
+    }
     h += "};\n\n";
-    h += "static_assert(sizeof(" + name_ + ") == " + name_ + "::kStateBytes, \"the object is its state and nothing else\");\n";
+    h += "static_assert(sizeof(" + name_ + ") == " + name_ + "::kStateBytes" + counters +
+         ", \"the object is its state and nothing else\");\n";
     h += out_of_class();
     return h;
   }
@@ -245,6 +285,7 @@ class ClassWriter {
     options.linkage = "static";
     options.declare_first = false;
     options.strings = host() ? StringStorage::Ref : StringStorage::Inline;
+    options.count_pipeline_rows = extras_.count_pipeline_rows;
     options.consumer_call = [&](const Consumer& c, const std::string& row) -> std::string {
       switch (c.kind) {
         case ConsumerKind::Pipeline: return pipeline_fn_name(c.index) + "(ctx, " + row + ");";
@@ -699,9 +740,11 @@ class ClassWriter {
   }
 
   std::string cmake() {
-    std::string s = "# Generated by vlac build (" + path_ + "). Builds " +
-                    std::string(host() ? "the drop-in for `vlac run` and the header-only class."
-                                       : "nothing by default: include the header in your firmware; `" + stem_ + "_check` compiles it.") +
+    std::string s = "# Generated by vlac build (" + path_ + "). " +
+                    std::string(host() ? "Builds the drop-in for `vlac run` and the header-only class."
+                                       : "The header-only class is the INTERFACE target " + stem_ +
+                                             "_pipeline: link your firmware to it. `cmake --build B --target " + stem_ +
+                                             "_check` compiles the header alone with its flags.") +
                     "\ncmake_minimum_required(VERSION 3.16)\nproject(" + stem_ + " CXX)\nset(CMAKE_CXX_STANDARD 17)\nset(CMAKE_CXX_STANDARD_REQUIRED ON)\n";
     s += "add_library(" + stem_ + "_pipeline INTERFACE)\ntarget_include_directories(" + stem_ + "_pipeline INTERFACE ${CMAKE_CURRENT_SOURCE_DIR})\n";
     if (host()) {
@@ -715,6 +758,11 @@ class ClassWriter {
     } else {
       s += "target_compile_definitions(" + stem_ + "_pipeline INTERFACE VLAC_FIRMWARE)\n";
       s += "target_compile_options(" + stem_ + "_pipeline INTERFACE -fno-exceptions -fno-rtti -ffp-contract=off)\n";
+      s += "# Not built by default: a source file that includes the header and nothing else.\n";
+      s += "file(GENERATE OUTPUT ${CMAKE_CURRENT_BINARY_DIR}/" + stem_ + "_check.cpp CONTENT \"#include \\\"" + stem_ +
+           ".h\\\"\\n\")\n";
+      s += "add_library(" + stem_ + "_check OBJECT EXCLUDE_FROM_ALL ${CMAKE_CURRENT_BINARY_DIR}/" + stem_ + "_check.cpp)\n";
+      s += "target_link_libraries(" + stem_ + "_check PRIVATE " + stem_ + "_pipeline)\n";
     }
     return s;
   }
@@ -723,14 +771,15 @@ class ClassWriter {
   std::string path_, stem_;
   BuildTarget target_;
   FirmwareDefaults defaults_;
+  ClassExtras extras_;
   std::string name_;
 };
 
 }  // namespace
 
 ProgramClass write_program_class(const PhysicalPlan& plan, const std::string& program_path, const std::string& stem,
-                                 BuildTarget target, const FirmwareDefaults& defaults) {
-  return ClassWriter(plan, program_path, stem, target, defaults).run();
+                                 BuildTarget target, const FirmwareDefaults& defaults, const ClassExtras& extras) {
+  return ClassWriter(plan, program_path, stem, target, defaults, extras).run();
 }
 
 }  // namespace vlac::cpp

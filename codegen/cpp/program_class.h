@@ -24,6 +24,26 @@ struct FirmwareDefaults {
   int64_t max_buffered_rows = 64;
 };
 
+/// One capacity of a firmware operator as the generated class sizes it.
+struct FirmwareCapacity {
+  const char* option;  // "max_keys", "max_open_windows", "max_buffered_rows"
+  int64_t value;
+  bool from_with;      // true: the stream's WITH option; false: the default
+};
+
+/// The capacities the firmware class gives `op` (WITH, else `defaults`), the ones its operator
+/// kind uses: window aggregates max_keys and max_open_windows, joins and OVER max_keys and
+/// max_buffered_rows, window assignment none.
+std::vector<FirmwareCapacity> firmware_capacities(const PhysicalOperator& op, const FirmwareDefaults& defaults);
+int64_t firmware_capacity(const PhysicalOperator& op, const FirmwareDefaults& defaults, const std::string& option);
+
+/// What the generated class carries besides the contract of LANGUAGE.md §9.
+struct ClassExtras {
+  /// `vlac run --backend firmware --stats`: a public `uint64_t* pipeline_rows` (null: not
+  /// counted) that the pipelines with a filter count their rows into, as the executor's do.
+  bool count_pipeline_rows = false;
+};
+
 struct ProgramClass {
   std::string class_name;   // CamStats
   std::string header_name;  // cam_stats.h
@@ -36,8 +56,11 @@ struct ProgramClass {
 /// column or stream name (invalid characters become '_', a C++ keyword gets a trailing '_').
 std::string class_name_of(const std::string& stem);
 std::string identifier_of(const std::string& name);
+/// The row struct of a stream in the generated class: camera -> CameraRow.
+std::string row_struct_name(const std::string& stream);
 
 ProgramClass write_program_class(const PhysicalPlan& plan, const std::string& program_path, const std::string& stem,
-                                 BuildTarget target, const FirmwareDefaults& defaults = {});
+                                 BuildTarget target, const FirmwareDefaults& defaults = {},
+                                 const ClassExtras& extras = {});
 
 }  // namespace vlac::cpp
