@@ -68,11 +68,6 @@ std::string consumer_call(const PhysicalPlan& plan, const Consumer& c, const std
   return "";
 }
 
-std::string compiler() {
-  const char* cxx = std::getenv("CXX");
-  return cxx && *cxx ? cxx : "c++";
-}
-
 // -ffp-contract=off: no fused multiply-adds, so float results are the JIT's bit for bit.
 const char* const kFlags = "-std=c++17 -O2 -fPIC -shared -ffp-contract=off -fno-strict-aliasing -w";
 
@@ -82,30 +77,44 @@ std::string shell_quote(const std::string& s) {
   return out + "'";
 }
 
+/// True when the first word of `command` names a program: a path to an executable file, or a
+/// name found on $PATH.
+bool program_exists(const std::string& command) {
+  std::string name = command.substr(0, command.find(' '));
+  if (name.empty()) return false;
+  if (name.find('/') != std::string::npos) return access(name.c_str(), X_OK) == 0;
+  const char* path = std::getenv("PATH");
+  std::string dirs = path ? path : "/usr/bin:/bin";
+  for (size_t at = 0; at <= dirs.size();) {
+    size_t colon = dirs.find(':', at);
+    if (colon == std::string::npos) colon = dirs.size();
+    std::string dir = dirs.substr(at, colon - at);
+    if (access(((dir.empty() ? "." : dir) + "/" + name).c_str(), X_OK) == 0) return true;
+    at = colon + 1;
+  }
+  return false;
+}
+
 class SharedLibrary final : public CompiledCode {
  public:
-  SharedLibrary(void* handle, double ms) : handle_(handle), ms_(ms) {}
-  ~SharedLibrary() override {
-    if (handle_) dlclose(handle_);
-  }
-  void* lookup(const std::string& name) override { return dlsym(handle_, name.c_str()); }
-  double compile_ms() const override { return ms_; }
+  explicit SharedLibrary(std::unique_ptr<GeneratedLibrary> library) : library_(std::move(library)) {}
+  void* lookup(const std::string& name) override { return library_->lookup(name); }
+  double compile_ms() const override { return library_->compile_ms(); }
   const char* backend_name() const override { return "C++"; }
 
  private:
-  void* handle_;
-  double ms_;
+  std::unique_ptr<GeneratedLibrary> library_;
 };
 
 /// Hands the library the runtime operators' entry points, in the order of jit::RuntimeFn (the
 /// one table of runtime functions both backends use).
-void bind_runtime(void* handle) {
+void bind_runtime(const GeneratedLibrary* library) {
   using jit::RuntimeFn;
   void* fns[] = {jit::runtime_fn(RuntimeFn::WindowAggregatePush).address, jit::runtime_fn(RuntimeFn::WindowAssignPush).address,
                  jit::runtime_fn(RuntimeFn::OutputPush).address,          jit::runtime_fn(RuntimeFn::IntervalJoinPush).address,
                  jit::runtime_fn(RuntimeFn::AsofJoinPush).address,        jit::runtime_fn(RuntimeFn::WindowJoinPush).address,
                  jit::runtime_fn(RuntimeFn::OverPush).address};
-  auto bind = reinterpret_cast<void (*)(void* const*)>(dlsym(handle, "vlac_bind_runtime"));
+  auto bind = reinterpret_cast<void (*)(void* const*)>(library->lookup("vlac_bind_runtime"));
   if (bind) bind(fns);
 }
 
@@ -118,10 +127,22 @@ std::string shared_library_source(const PhysicalPlan& plan) {
   return kPrelude + write_kernels(plan, options);
 }
 
-std::unique_ptr<CompiledCode> compile_shared_library(const PhysicalPlan& plan, std::string* error) {
+GeneratedLibrary::~GeneratedLibrary() {
+  if (handle_) dlclose(handle_);
+}
+
+void* GeneratedLibrary::lookup(const std::string& name) const { return dlsym(handle_, name.c_str()); }
+
+std::string system_compiler() {
+  const char* cxx = std::getenv("CXX");
+  return cxx && *cxx ? cxx : "c++";
+}
+
+std::unique_ptr<GeneratedLibrary> load_generated_library(const std::string& source, const std::string& extra_flags,
+                                                         std::string* error) {
   auto started = std::chrono::steady_clock::now();
-  std::string source = shared_library_source(plan);
-  std::string cxx = compiler();
+  std::string cxx = system_compiler();
+  std::string flags = std::string(kFlags) + (extra_flags.empty() ? "" : " " + extra_flags);
   fs::path cache = cache_dir();
   bool temporary = cache.empty();
   if (temporary) {
@@ -137,11 +158,17 @@ std::unique_ptr<CompiledCode> compile_shared_library(const PhysicalPlan& plan, s
   // writes them to another folder and builds its libraries under other keys.
   fs::path include = dir / ("include-" + embedded_files_digest());
   if (!write_embedded_files(include, {"runtime/"}, error)) return nullptr;
-  std::string key = cache_key(source + "\n" + cxx + " " + kFlags + "\n" + embedded_files_digest());
+  std::string key = cache_key(source + "\n" + cxx + " " + flags + "\n" + embedded_files_digest());
   fs::path library = dir / (key + ".so");
   double ms = 0;
   std::error_code ec;
   if (!fs::exists(library, ec)) {
+    if (!program_exists(cxx)) {
+      *error = "no C++ compiler found: '" + cxx + "' is not on PATH (this backend builds the program with the system " +
+               "compiler: install g++ or clang++, or set CXX to one)";
+      if (temporary) fs::remove_all(cache, ec);
+      return nullptr;
+    }
     fs::path src = dir / (key + ".cpp");
     {
       std::ofstream out(src, std::ios::binary | std::ios::trunc);
@@ -154,7 +181,7 @@ std::unique_ptr<CompiledCode> compile_shared_library(const PhysicalPlan& plan, s
     // Build beside the final name, then rename: a concurrent run never loads half a file.
     fs::path tmp = dir / (key + "." + std::to_string(getpid()) + ".so.tmp");
     fs::path log = dir / (key + ".log");
-    std::string cmd = shell_quote(cxx) + " " + kFlags + " -I" + shell_quote(include.string()) + " -o " + shell_quote(tmp.string()) +
+    std::string cmd = shell_quote(cxx) + " " + flags + " -I" + shell_quote(include.string()) + " -o " + shell_quote(tmp.string()) +
                       " " + shell_quote(src.string()) + " > " + shell_quote(log.string()) + " 2>&1";
     int status = std::system(cmd.c_str());
     if (status != 0) {
@@ -180,8 +207,14 @@ std::unique_ptr<CompiledCode> compile_shared_library(const PhysicalPlan& plan, s
     *error = std::string("cannot load the compiled program: ") + dlerror();
     return nullptr;
   }
-  bind_runtime(handle);
-  return std::make_unique<SharedLibrary>(handle, ms);
+  return std::make_unique<GeneratedLibrary>(handle, ms);
+}
+
+std::unique_ptr<CompiledCode> compile_shared_library(const PhysicalPlan& plan, std::string* error) {
+  std::unique_ptr<GeneratedLibrary> library = load_generated_library(shared_library_source(plan), "", error);
+  if (!library) return nullptr;
+  bind_runtime(library.get());
+  return std::make_unique<SharedLibrary>(std::move(library));
 }
 
 }  // namespace vlac::cpp

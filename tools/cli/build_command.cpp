@@ -6,6 +6,7 @@
 #include <functional>
 #include <iostream>
 
+#include "codegen/cpp/firmware_run.h"
 #include "codegen/cpp/program_class.h"
 #include "codegen/cpp/runtime_files.h"
 #include "diag/diagnostics.h"
@@ -25,7 +26,10 @@ runtime headers it includes (DIR/runtime/), and a CMakeLists.txt.
                       `vlac run` (cmake -S DIR -B DIR/build && cmake --build DIR/build)
   --target firmware   no heap, no exceptions, no RTTI: fixed capacities from WITH options or
                       the defaults (max_keys 16, max_open_windows 4, max_buffered_rows 64);
-                      strings must be STRING(n)
+                      strings must be STRING(n); prints each operator's capacities and
+                      kStateBytes (measured with the system C++ compiler when there is one)
+  --default-capacity NAME=N   firmware: the default of one capacity (max_keys, max_open_windows,
+                      max_buffered_rows) for the operators whose WITH does not set it; repeatable
   -o, --output DIR    where to write (created if needed)
 )";
 
@@ -68,6 +72,49 @@ void check_firmware_strings(const PhysicalPlan& plan, Diagnostics& diags) {
                     "declare it as STRING(n), n the most bytes it may hold");
 }
 
+/// An operator's name as `vlac run --stats` and explain call it.
+const char* operator_kind_name(const PhysicalOperator& op) {
+  switch (op.kind) {
+    case OperatorKind::WindowAggregate: return op.windowed ? "WindowAggregate" : "GroupAggregate";
+    case OperatorKind::WindowAssign: return "WindowAssign";
+    case OperatorKind::IntervalJoin: return "IntervalJoin";
+    case OperatorKind::AsofJoin: return "AsofJoin";
+    case OperatorKind::WindowJoin: return "WindowJoin";
+    case OperatorKind::Over: return "Over";
+  }
+  return "operator";
+}
+
+/// What a firmware build chose and what it costs: each operator's capacities (WITH or the
+/// default) and kStateBytes, measured by compiling the class with the system compiler (the
+/// library `vlac run --backend firmware` loads, so a later run finds it cached).
+void report_firmware_build(const Compilation& c, const PhysicalPlan& plan, const cpp::ProgramClass& pc, const std::string& stem,
+                           const cpp::FirmwareDefaults& defaults) {
+  std::cerr << "vlac: capacities of " << pc.class_name << " (WITH options of its streams, else the firmware defaults):\n";
+  for (const PhysicalOperator& op : plan.operators) {
+    std::vector<cpp::FirmwareCapacity> caps = cpp::firmware_capacities(op, defaults);
+    std::cerr << "  operator #" << op.id << " " << operator_kind_name(op) << ":";
+    for (size_t i = 0; i < caps.size(); ++i)
+      std::cerr << (i ? ", " : " ") << caps[i].option << " " << caps[i].value << (caps[i].from_with ? " (WITH)" : " (default)");
+    if (caps.empty()) std::cerr << " no capacity (holds no rows)";
+    std::string text = op.source_text.substr(0, op.source_text.find('\n'));
+    std::cerr << (text.empty() ? "" : "   -- " + text) << "\n";
+  }
+  PhysicalPlan hosted;
+  Diagnostics ignored;
+  hosted = lower_to_physical(c.program, *c.file, ignored);
+  std::string error;
+  std::unique_ptr<cpp::FirmwareProgram> program =
+      ignored.has_errors() ? nullptr : cpp::FirmwareProgram::build(hosted, plan, stem, defaults, &error);
+  if (program) {
+    std::cerr << "vlac: " << pc.class_name << "::kStateBytes = " << program->state_bytes() << " as " << cpp::system_compiler()
+              << " lays it out on this machine (" << 8 * sizeof(void*) << "-bit); the device's compiler gives the exact figure\n";
+  } else {
+    std::cerr << "vlac: " << pc.class_name << "::kStateBytes not measured (" << error.substr(0, error.find('\n'))
+              << "); it is sizeof(" << pc.class_name << ") wherever the header is compiled\n";
+  }
+}
+
 bool write_file(const std::filesystem::path& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << text;
@@ -81,8 +128,37 @@ bool write_file(const std::filesystem::path& path, const std::string& text) {
 
 }  // namespace
 
+bool lower_for_firmware(const Compilation& c, PhysicalPlan& plan, bool print_warnings) {
+  Diagnostics lowering;
+  LoweringOptions options;
+  options.inline_strings = true;
+  plan = lower_to_physical(c.program, *c.file, lowering, options);
+  if (!lowering.has_errors()) check_firmware_strings(plan, lowering);
+  if (print_warnings || lowering.has_errors()) std::cerr << render_report(*c.file, lowering);
+  return !lowering.has_errors();
+}
+
+bool parse_default_capacity(const std::string& value, cpp::FirmwareDefaults* defaults, std::string* error) {
+  size_t eq = value.find('=');
+  std::string name = value.substr(0, eq), number = eq == std::string::npos ? "" : value.substr(eq + 1);
+  int64_t* field = name == "max_keys" ? &defaults->max_keys
+                   : name == "max_open_windows" ? &defaults->max_open_windows
+                   : name == "max_buffered_rows" ? &defaults->max_buffered_rows
+                                                 : nullptr;
+  bool digits = !number.empty() && number.size() <= 9 && number.find_first_not_of("0123456789") == std::string::npos;
+  if (!field || !digits || std::stoll(number) < 1) {
+    *error = "--default-capacity takes max_keys=N, max_open_windows=N or max_buffered_rows=N (N from 1 to 999999999), not '" +
+             value + "'";
+    return false;
+  }
+  *field = std::stoll(number);
+  return true;
+}
+
 int run_build(const std::vector<std::string>& args) {
   std::string program_path, out_dir, target = "host";
+  cpp::FirmwareDefaults defaults;
+  std::string error;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&](std::string* v) {
@@ -98,6 +174,10 @@ int run_build(const std::vector<std::string>& args) {
     } else if (a == "--target") {
       if (!value(&target) || (target != "host" && target != "firmware"))
         return std::cerr << "vlac: --target takes host or firmware\n", kExitUsage;
+    } else if (a == "--default-capacity") {
+      std::string v;
+      if (!value(&v) || !parse_default_capacity(v, &defaults, &error))
+        return std::cerr << "vlac: " << (error.empty() ? "--default-capacity needs NAME=N" : error) << "\n", kExitUsage;
     } else if (!a.empty() && a[0] == '-') {
       return std::cerr << "vlac: unknown option '" << a << "'\nRun 'vlac build --help' for the options.\n", kExitUsage;
     } else if (program_path.empty()) {
@@ -109,29 +189,34 @@ int run_build(const std::vector<std::string>& args) {
   if (program_path.empty()) return std::cerr << "vlac: build needs a PROGRAM.vsql\n" << kBuildHelp, kExitUsage;
   if (out_dir.empty()) return std::cerr << "vlac: build needs -o DIR\n", kExitUsage;
   bool firmware = target == "firmware";
+  bool capacities_given = defaults.max_keys != cpp::FirmwareDefaults{}.max_keys ||
+                          defaults.max_open_windows != cpp::FirmwareDefaults{}.max_open_windows ||
+                          defaults.max_buffered_rows != cpp::FirmwareDefaults{}.max_buffered_rows;
+  if (capacities_given && !firmware) return std::cerr << "vlac: --default-capacity is for --target firmware\n", kExitUsage;
 
   std::optional<std::string> text = read_program_file(program_path);
   if (!text) return kExitError;
   Compilation c = compile_program(program_path, std::move(*text));
   std::cerr << render_report(*c.file, c.diags);
   if (c.diags.has_errors()) return kExitError;
-  Diagnostics lowering;
-  LoweringOptions options;
-  options.inline_strings = firmware;
-  PhysicalPlan plan = lower_to_physical(c.program, *c.file, lowering, options);
-  if (firmware && !lowering.has_errors()) check_firmware_strings(plan, lowering);
-  std::cerr << render_report(*c.file, lowering);
-  if (lowering.has_errors()) return kExitError;
+  PhysicalPlan plan;
+  if (firmware) {
+    if (!lower_for_firmware(c, plan, true)) return kExitError;
+  } else {
+    Diagnostics lowering;
+    plan = lower_to_physical(c.program, *c.file, lowering);
+    std::cerr << render_report(*c.file, lowering);
+    if (lowering.has_errors()) return kExitError;
+  }
 
   namespace fs = std::filesystem;
   std::string stem = fs::path(program_path).stem().string();
   cpp::ProgramClass pc = cpp::write_program_class(plan, fs::path(program_path).filename().string(), stem,
-                                                  firmware ? cpp::BuildTarget::Firmware : cpp::BuildTarget::Host);
+                                                  firmware ? cpp::BuildTarget::Firmware : cpp::BuildTarget::Host, defaults);
   fs::path dir = out_dir;
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) return std::cerr << "vlac: cannot create '" << out_dir << "': " << ec.message() << "\n", kExitError;
-  std::string error;
   std::vector<std::string> runtime = firmware ? std::vector<std::string>{"runtime/row_layout.h", "runtime/kernel_support.h",
                                                                          "runtime/scalar/", "runtime/firmware/",
                                                                          "runtime/ops/window_math.h", "runtime/ops/operator_stats.h",
@@ -142,6 +227,7 @@ int run_build(const std::vector<std::string>& args) {
   if (!pc.main_cpp.empty() && !write_file(dir / "main.cpp", pc.main_cpp)) return kExitError;
   std::cerr << "vlac: wrote " << (dir / pc.header_name).string() << " (class " << pc.class_name << ")"
             << (pc.main_cpp.empty() ? "" : ", main.cpp") << ", CMakeLists.txt and runtime/ for --target " << target << "\n";
+  if (firmware) report_firmware_build(c, plan, pc, stem, defaults);
   return kExitOk;
 }
 

@@ -19,10 +19,22 @@ int run_build(const std::vector<std::string>& args);
 
 struct Compilation;
 struct PhysicalPlan;
+namespace cpp {
+struct FirmwareDefaults;
+}
 
 /// Reads, compiles and lowers the program at `path`, printing its diagnostics; false when it
 /// cannot be read or has errors. `c` must outlive `plan` (the plan points into it).
 bool compile_to_physical(const std::string& path, Compilation& c, PhysicalPlan& plan);
+
+/// Lowers a compiled program for the firmware class (strings inline in rows) and checks what
+/// firmware cannot hold (unbounded or computed strings); prints errors, and warnings when
+/// asked. False on errors.
+bool lower_for_firmware(const Compilation& c, PhysicalPlan& plan, bool print_warnings);
+
+/// `--default-capacity NAME=N` (build --target firmware, run --backend firmware): sets one
+/// firmware default; false with a message for an unknown name or a number out of range.
+bool parse_default_capacity(const std::string& value, cpp::FirmwareDefaults* defaults, std::string* error);
 
 /// Reads a whole file; nullopt (after printing "vlac: cannot read ...") when it cannot.
 std::optional<std::string> read_program_file(const std::string& path);

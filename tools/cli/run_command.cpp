@@ -1,14 +1,17 @@
-// `vlac run`: compiles a program (LLVM JIT, or C++ with --backend cpp) and streams its inputs through it.
+// `vlac run`: compiles a program (LLVM JIT, or C++ with --backend cpp|firmware) and streams its inputs through it.
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <memory>
 #include <set>
 
+#include "codegen/cpp/firmware_run.h"
+#include "codegen/cpp/program_class.h"
 #include "codegen/cpp/shared_library.h"
 #include "codegen/jit/jit_engine.h"
 #include "cli/commands.h"
@@ -81,10 +84,17 @@ int run_run(const std::vector<std::string>& args) {
     return kExitOk;
   }
 
+  cpp::FirmwareDefaults defaults;
+  for (const std::string& v : o.default_capacities)
+    if (!parse_default_capacity(v, &defaults, &error)) return usage(error);
+
   // ---- compile ----
   Compilation c;
   PhysicalPlan plan;
   if (!compile_to_physical(o.program, c, plan)) return kExitError;
+  // --backend firmware: the program lowered for the firmware class too (strings inline).
+  PhysicalPlan firmware_plan;
+  if (o.backend == "firmware" && !lower_for_firmware(c, firmware_plan, false)) return kExitError;
 
   // ---- inputs and outputs named on the command line (usage errors, exit 2) ----
   std::map<std::string, int> source_index, output_index;
@@ -113,9 +123,17 @@ int run_run(const std::vector<std::string>& args) {
                    " outputs; give each an --output NAME=PATH (missing: " + missing + ")");
   }
 
-  // ---- code: the LLVM JIT, or the C++ backend through the system compiler ----
-  std::unique_ptr<CompiledCode> program =
-      o.backend == "cpp" ? cpp::compile_shared_library(plan, &error) : std::unique_ptr<CompiledCode>(jit::compile(plan, &error));
+  // ---- code: the LLVM JIT, or the C++ backend / the firmware class through the system compiler ----
+  std::unique_ptr<CompiledCode> program;
+  cpp::FirmwareProgram* firmware = nullptr;
+  if (o.backend == "firmware") {
+    std::string stem = std::filesystem::path(o.program).stem().string();
+    std::unique_ptr<cpp::FirmwareProgram> f = cpp::FirmwareProgram::build(plan, firmware_plan, stem, defaults, &error);
+    firmware = f.get();
+    program = std::move(f);
+  } else {
+    program = o.backend == "cpp" ? cpp::compile_shared_library(plan, &error) : std::unique_ptr<CompiledCode>(jit::compile(plan, &error));
+  }
   if (!program) return fail("cannot compile the program: " + error);
 
   // ---- files ----
@@ -152,7 +170,8 @@ int run_run(const std::vector<std::string>& args) {
 
   rt::StopSignals signals;  // SIGINT/SIGTERM: stop reading, keep what was emitted, exit 130/143
   options.cancel = rt::StopSignals::stop_flag();
-  ExecutionReport report = execute(plan, *program, inputs, outputs, options);
+  ExecutionReport report = firmware ? execute_firmware(plan, *firmware, inputs, outputs, options)
+                                    : execute(plan, *program, inputs, outputs, options);
   // The last flush and close can fail too (a full disk takes buffered bytes at close).
   std::vector<std::pair<std::FILE*, std::string>> written;
   for (size_t i = 0; i < outputs.size(); ++i) written.emplace_back(outputs[i], options.output_names[i]);

@@ -16,7 +16,15 @@ options:
   --output NAME=PATH      write output NAME to PATH (needed when the program has several outputs)
   --format csv|jsonl|table    output format (default csv)
   --timestamps iso|ns     write timestamps as ISO-8601 (default) or integer nanoseconds
-  --backend jit|cpp       code generator (default jit)
+  --backend jit|cpp|firmware
+                          code generator (default jit); cpp: C++ built by the system compiler;
+                          firmware: the class of `vlac build --target firmware` built for this
+                          machine, so the rows are the device's: the capacities of WITH, else the
+                          firmware defaults, and a row that does not fit is dropped and counted
+                          (--stats: "over capacity")
+  --default-capacity NAME=N
+                          with --backend firmware: the default of max_keys, max_open_windows or
+                          max_buffered_rows for operators whose WITH does not set it; repeatable
   --stats                 print rows read/accepted/rejected per source, per operator rows in and
                           out (an aggregate's after HAVING), late and capacity drops, and rows
                           into and past each filter, and each UNION ALL's rows per branch,
@@ -38,7 +46,7 @@ std::optional<RunOptions> parse_run_options(const std::vector<std::string>& args
     if (a.rfind("--", 0) == 0 && a.find('=') != std::string::npos &&
         (a.rfind("--input=", 0) == 0 || a.rfind("--output=", 0) == 0 || a.rfind("--format=", 0) == 0 ||
          a.rfind("--timestamps=", 0) == 0 || a.rfind("--backend=", 0) == 0 || a.rfind("--rejects=", 0) == 0 ||
-         a.rfind("--on-error=", 0) == 0 || a.rfind("--input-format=", 0) == 0)) {
+         a.rfind("--on-error=", 0) == 0 || a.rfind("--input-format=", 0) == 0 || a.rfind("--default-capacity=", 0) == 0)) {
       size_t eq = a.find('=');
       value = a.substr(eq + 1);
       a = a.substr(0, eq);
@@ -90,12 +98,15 @@ std::optional<RunOptions> parse_run_options(const std::vector<std::string>& args
       }
       o.timestamps_ns = value == "ns";
     } else if (a == "--backend") {
-      if (!take("jit or cpp")) return std::nullopt;
-      if (value != "jit" && value != "cpp") {
-        *error = "unknown backend '" + value + "': use jit or cpp";
+      if (!take("jit, cpp or firmware")) return std::nullopt;
+      if (value != "jit" && value != "cpp" && value != "firmware") {
+        *error = "unknown backend '" + value + "': use jit, cpp or firmware";
         return std::nullopt;
       }
       o.backend = value;
+    } else if (a == "--default-capacity") {
+      if (!take("NAME=N")) return std::nullopt;
+      o.default_capacities.push_back(value);
     } else if (a == "--stats") {
       o.stats = true;
     } else if (a == "--rejects") {
@@ -127,6 +138,10 @@ std::optional<RunOptions> parse_run_options(const std::vector<std::string>& args
       return std::nullopt;
     }
     stdin_reader = name;
+  }
+  if (!o.default_capacities.empty() && o.backend != "firmware") {
+    *error = "--default-capacity is for --backend firmware";
+    return std::nullopt;
   }
   if (!o.help && o.program.empty()) {
     *error = "run needs a program";

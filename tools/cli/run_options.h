@@ -15,7 +15,9 @@ struct RunOptions {
   std::string format = "csv";      // csv | jsonl | table
   std::string input_format;        // --input-format csv|jsonl; "" = by extension (rt::input_format_for)
   bool timestamps_ns = false;      // --timestamps ns
-  std::string backend = "jit";     // jit | cpp
+  std::string backend = "jit";     // jit | cpp | firmware
+  /// --default-capacity NAME=N (firmware): "max_keys=64", ..., checked by parse_default_capacity
+  std::vector<std::string> default_capacities;
   bool stats = false;
   std::string rejects_path;
   bool fail_fast = false;          // --on-error fail

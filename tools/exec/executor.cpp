@@ -1,10 +1,12 @@
 #include "exec/executor.h"
 
+#include <functional>
 #include <memory>
 
 #include "physical/kernel_names.h"
 #include "physical/operator_settings.h"
 #include "runtime/engine.h"
+#include "runtime/io/input_merger.h"
 #include "runtime/io/reject_sink.h"
 #include "runtime/ops/joins.h"
 #include "runtime/ops/over.h"
@@ -103,45 +105,141 @@ std::unique_ptr<rt::StatefulOperator> make_operator(const PhysicalOperator& op, 
   return std::make_unique<rt::WindowAggregateOp>(ctx, config, k);
 }
 
-}  // namespace
+/// What carries the rows from the readers to the writers.
+class RowDriver {
+ public:
+  virtual ~RowDriver() = default;
+  /// Feeds every row of `readers` (per source stream) in event-time order, calling
+  /// `after_row` after each and stopping early when `should_stop` says so; then (not when
+  /// stopped) ends the input so every window fires. False when stopped early.
+  virtual bool run(const std::vector<std::vector<rt::RowReader*>>& readers, const std::function<void()>& after_row,
+                   const std::function<bool()>& should_stop) = 0;
+  virtual std::vector<rt::OperatorStats> operator_stats() const = 0;
+};
 
-ExecutionReport execute(const PhysicalPlan& plan, CompiledCode& program,
-                        const std::vector<std::vector<InputFile>>& inputs, const std::vector<std::FILE*>& outputs,
-                        const ExecutionOptions& options) {
+/// The runtime operators, wired to a backend's generated functions and driven by rt::Engine.
+class OperatorDriver final : public RowDriver {
+ public:
+  OperatorDriver(const PhysicalPlan& plan, CompiledCode& program, std::vector<void*> outputs, uint64_t* pipeline_rows)
+      : plan_(plan), program_(program), outputs_(std::move(outputs)), engine_(&ctx_) {
+    for (const PhysicalOperator& op : plan.operators) {
+      operators_.push_back(make_operator(op, program, &ctx_));
+      operator_ptrs_.push_back(operators_.back().get());
+    }
+    ctx_.operators = operator_ptrs_.data();
+    ctx_.outputs = outputs_.data();
+    ctx_.pipeline_rows = pipeline_rows;
+  }
+
+  bool run(const std::vector<std::vector<rt::RowReader*>>& readers, const std::function<void()>& after_row,
+           const std::function<bool()>& should_stop) override {
+    for (size_t s = 0; s < plan_.sources.size(); ++s) {
+      const PhysicalSource& src = plan_.sources[s];
+      rt::EngineStream stream;
+      stream.name = src.stream;
+      stream.row_size = src.layout.size;
+      stream.time_offset = src.time_field >= 0 ? static_cast<int32_t>(src.layout.fields[src.time_field].offset) : -1;
+      stream.bound_ns = src.watermark_bound_ns;
+      stream.entry = lookup<RowFn>(program_, source_entry_fn_name(static_cast<int>(s)));
+      stream.readers = readers[s];
+      engine_.streams().push_back(std::move(stream));
+    }
+    for (size_t i = 0; i < plan_.operators.size(); ++i) {
+      rt::EngineOperator eo;
+      eo.op = operators_[i].get();
+      for (const auto& port : plan_.operators[i].port_origins) {
+        eo.ports.emplace_back();
+        for (const TimeOrigin& t : port) eo.ports.back().push_back({t.is_source, t.index});
+      }
+      engine_.operators().push_back(std::move(eo));
+    }
+    if (after_row) engine_.set_after_row(after_row);
+    engine_.set_should_stop(should_stop);
+    return engine_.run();
+  }
+
+  std::vector<rt::OperatorStats> operator_stats() const override {
+    std::vector<rt::OperatorStats> out;
+    for (const auto& op : operators_) out.push_back(op->stats());
+    return out;
+  }
+
+ private:
+  const PhysicalPlan& plan_;
+  CompiledCode& program_;
+  rt::ExecContext ctx_;
+  std::vector<void*> outputs_;
+  std::vector<std::unique_ptr<rt::StatefulOperator>> operators_;
+  std::vector<void*> operator_ptrs_;
+  rt::Engine engine_;
+};
+
+/// The firmware class compiled for this machine: it keeps its own watermarks, so it only needs
+/// the rows in event-time order (rt::InputMerger, as the engine reads them) and the end.
+class FirmwareDriver final : public RowDriver {
+ public:
+  FirmwareDriver(const PhysicalPlan& plan, cpp::FirmwareProgram& program, std::vector<void*> outputs, uint64_t* pipeline_rows)
+      : plan_(plan), program_(program), outputs_(std::move(outputs)) {
+    auto write = [](void* writer, const uint8_t* row) { static_cast<rt::RowWriter*>(writer)->write(row); };
+    program_.start(write, outputs_.data(), pipeline_rows);
+  }
+
+  bool run(const std::vector<std::vector<rt::RowReader*>>& readers, const std::function<void()>& after_row,
+           const std::function<bool()>& should_stop) override {
+    rt::InputMerger inputs;
+    for (size_t s = 0; s < plan_.sources.size(); ++s) {
+      const PhysicalSource& src = plan_.sources[s];
+      const int32_t time_offset = src.time_field >= 0 ? static_cast<int32_t>(src.layout.fields[src.time_field].offset) : -1;
+      for (rt::RowReader* r : readers[s]) inputs.add(static_cast<int>(s), r, src.layout.size, time_offset);
+    }
+    int stream;
+    const uint8_t* row;
+    int64_t time;
+    while (inputs.next(&stream, &row, &time)) {
+      program_.push(stream, row);
+      if (after_row) after_row();
+      if (should_stop()) return false;
+    }
+    if (should_stop()) return false;
+    program_.finish();
+    return true;
+  }
+
+  std::vector<rt::OperatorStats> operator_stats() const override {
+    std::vector<rt::OperatorStats> out;
+    for (size_t i = 0; i < plan_.operators.size(); ++i) out.push_back(program_.operator_stats(i));
+    return out;
+  }
+
+ private:
+  const PhysicalPlan& plan_;
+  cpp::FirmwareProgram& program_;
+  std::vector<void*> outputs_;
+};
+
+using MakeDriver = std::function<std::unique_ptr<RowDriver>(std::vector<void*> outputs, uint64_t* pipeline_rows)>;
+
+/// Opens the readers and writers, runs `make_driver`'s driver over them and reports.
+ExecutionReport run_program(const PhysicalPlan& plan, const std::vector<std::vector<InputFile>>& inputs,
+                            const std::vector<std::FILE*>& outputs, const ExecutionOptions& options,
+                            const MakeDriver& make_driver) {
   ExecutionReport report;
-  rt::ExecContext ctx;
-
   std::vector<std::unique_ptr<rt::RowWriter>> writers;
   std::vector<void*> output_ptrs;
   for (size_t i = 0; i < plan.outputs.size(); ++i) {
     writers.push_back(rt::make_row_writer(outputs[i], plan.outputs[i].column_names, plan.outputs[i].layout, options.writer));
     output_ptrs.push_back(writers.back().get());
   }
-  std::vector<std::unique_ptr<rt::StatefulOperator>> operators;
-  std::vector<void*> operator_ptrs;
-  for (const PhysicalOperator& op : plan.operators) {
-    operators.push_back(make_operator(op, program, &ctx));
-    operator_ptrs.push_back(operators.back().get());
-  }
-  ctx.operators = operator_ptrs.data();
-  ctx.outputs = output_ptrs.data();
   report.pipeline_rows.assign(2 * plan.pipelines.size(), 0);
   // Left null unless asked for: the generated counters then skip their increments.
-  if (options.count_pipeline_rows) ctx.pipeline_rows = report.pipeline_rows.data();
+  std::unique_ptr<RowDriver> driver = make_driver(output_ptrs, options.count_pipeline_rows ? report.pipeline_rows.data() : nullptr);
 
   rt::RejectSink rejects(options.messages, options.rejects, options.fail_fast ? rt::OnError::Fail : rt::OnError::Skip);
-  rt::Engine engine(&ctx);
   std::vector<std::unique_ptr<rt::RowReader>> readers;
   std::vector<std::vector<rt::RowReader*>> per_source(plan.sources.size());
   bool live = false;
   for (size_t s = 0; s < plan.sources.size(); ++s) {
     const PhysicalSource& src = plan.sources[s];
-    rt::EngineStream stream;
-    stream.name = src.stream;
-    stream.row_size = src.layout.size;
-    stream.time_offset = src.time_field >= 0 ? static_cast<int32_t>(src.layout.fields[src.time_field].offset) : -1;
-    stream.bound_ns = src.watermark_bound_ns;
-    stream.entry = lookup<RowFn>(program, source_entry_fn_name(static_cast<int>(s)));
     for (const InputFile& in : inputs[s]) {
       live |= in.live;
       rt::SourceSpec spec{src.stream, src.column_names, src.layout};
@@ -154,35 +252,25 @@ ExecutionReport execute(const PhysicalPlan& plan, CompiledCode& program,
         }
         return report;
       }
-      stream.readers.push_back(reader.get());
       per_source[s].push_back(reader.get());
       readers.push_back(std::move(reader));
     }
-    engine.streams().push_back(std::move(stream));
   }
-  for (size_t i = 0; i < plan.operators.size(); ++i) {
-    rt::EngineOperator eo;
-    eo.op = operators[i].get();
-    for (const auto& port : plan.operators[i].port_origins) {
-      eo.ports.emplace_back();
-      for (const TimeOrigin& t : port) eo.ports.back().push_back({t.is_source, t.index});
-    }
-    engine.operators().push_back(std::move(eo));
-  }
-  if (live) engine.set_after_row([&] {
+  std::function<void()> after_row;
+  if (live) after_row = [&] {
     for (auto& w : writers) w->flush();
-  });
+  };
   // A failed write stops the run: nothing more can be delivered.
   auto write_failed = [&] {
     for (const auto& w : writers)
       if (w->error() != 0) return true;
     return false;
   };
-  engine.set_should_stop([&] {
+  auto should_stop = [&] {
     return rejects.should_stop() || write_failed() || (options.cancel && options.cancel->load(std::memory_order_relaxed));
-  });
+  };
 
-  bool completed = engine.run();
+  bool completed = driver->run(per_source, after_row, should_stop);
   for (auto& w : writers) w->finish();
 
   for (size_t s = 0; s < plan.sources.size(); ++s) {
@@ -194,7 +282,7 @@ ExecutionReport execute(const PhysicalPlan& plan, CompiledCode& program,
     }
     report.sources.push_back(sum);
   }
-  for (const auto& op : operators) report.operators.push_back(op->stats());
+  report.operators = driver->operator_stats();
   const bool cancelled = options.cancel && options.cancel->load();
   for (const auto& r : readers) {
     if (!cancelled && !r->read_error().empty()) {
@@ -223,6 +311,24 @@ ExecutionReport execute(const PhysicalPlan& plan, CompiledCode& program,
     break;
   }
   return report;
+}
+
+}  // namespace
+
+ExecutionReport execute(const PhysicalPlan& plan, CompiledCode& program,
+                        const std::vector<std::vector<InputFile>>& inputs, const std::vector<std::FILE*>& outputs,
+                        const ExecutionOptions& options) {
+  return run_program(plan, inputs, outputs, options, [&](std::vector<void*> writers, uint64_t* pipeline_rows) {
+    return std::make_unique<OperatorDriver>(plan, program, std::move(writers), pipeline_rows);
+  });
+}
+
+ExecutionReport execute_firmware(const PhysicalPlan& plan, cpp::FirmwareProgram& program,
+                                 const std::vector<std::vector<InputFile>>& inputs, const std::vector<std::FILE*>& outputs,
+                                 const ExecutionOptions& options) {
+  return run_program(plan, inputs, outputs, options, [&](std::vector<void*> writers, uint64_t* pipeline_rows) {
+    return std::make_unique<FirmwareDriver>(plan, program, std::move(writers), pipeline_rows);
+  });
 }
 
 namespace {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "codegen/cpp/firmware_run.h"
 #include "physical/compiled_code.h"
 #include "physical/physical_plan.h"
 #include "runtime/io/input_format.h"
@@ -56,6 +57,12 @@ struct ExecutionReport {
 ExecutionReport execute(const PhysicalPlan& plan, CompiledCode& program,
                         const std::vector<std::vector<InputFile>>& inputs, const std::vector<std::FILE*>& outputs,
                         const ExecutionOptions& options);
+
+/// The same for `vlac run --backend firmware`: `plan` is the program lowered for the host (the
+/// readers' and writers' rows), `program` its firmware class compiled for this machine.
+ExecutionReport execute_firmware(const PhysicalPlan& plan, cpp::FirmwareProgram& program,
+                                 const std::vector<std::vector<InputFile>>& inputs, const std::vector<std::FILE*>& outputs,
+                                 const ExecutionOptions& options);
 
 /// Prints a report the way `vlac run --stats` does.
 void print_stats(std::FILE* to, const PhysicalPlan& plan, const ExecutionReport& report, const CompiledCode& program);
