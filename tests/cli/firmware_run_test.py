@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+"""`vlac run --backend firmware` (LANGUAGE.md §8, docs/firmware.md): the firmware class built
+for this machine and fed the inputs, capacity drops counted in --stats.
+
+    python3 tests/cli/firmware_run_test.py VLAC
+
+Every expected row and count below is worked out by hand from the tiny inputs next to it.
+Uses the system C++ compiler (as the backend does) and a fresh cache directory.
+"""
+
+import os
+import pathlib
+import subprocess
+import sys
+import tempfile
+
+failures = 0
+
+
+def check(name, cond, detail=""):
+    global failures
+    if cond:
+        print("PASS %s" % name)
+    else:
+        failures += 1
+        print("FAIL %s%s" % (name, ("\n" + detail) if detail else ""))
+
+
+def run(vlac, args, cwd, env=None):
+    return subprocess.run([vlac] + args, cwd=cwd, capture_output=True, text=True, env=env, timeout=300)
+
+
+def stats_lines(stderr):
+    """The --stats lines after the header (which names the backend and its compile time)."""
+    lines = stderr.splitlines()
+    at = next(i for i, l in enumerate(lines) if l.startswith("vlac: stats ("))
+    return lines[at + 1:]
+
+
+def main():
+    vlac = str(pathlib.Path(sys.argv[1]).resolve())
+    with tempfile.TemporaryDirectory() as tmp:
+        d = pathlib.Path(tmp)
+        env = dict(os.environ, VLAC_CACHE_DIR=str(d / "cache"))
+
+        # 1. WITH (max_keys = 2): at most two groups per window, on every backend.
+        # Window [0,100): keys 1, 2 take the two groups; the rows of key 3 (ts 3 and 5) are
+        # dropped. The row at ts 150 (watermark 150) fires it: 1 -> 2 rows, 2 -> 1 row.
+        # Window [100,200): key 3 (ts 150) and key 1 (ts 160) fit; key 2 (ts 170) is dropped.
+        # The end fires it: 3 -> 1, 1 -> 1. In 8, out 4, over capacity 2 + 1 = 3.
+        (d / "with.vsql").write_text(
+            "CREATE STREAM s (ts TIMESTAMP NOT NULL, k INT32, WATERMARK FOR ts AS ts);\n"
+            "CREATE STREAM counts WITH (max_keys = 2) AS\n"
+            "SELECT k, COUNT(*) AS n FROM TUMBLE(s, ts, INTERVAL '100' NANOSECOND) GROUP BY k;\n")
+        (d / "s.csv").write_text("ts,k\n1,1\n2,2\n3,3\n4,1\n5,3\n150,3\n160,1\n170,2\n")
+        r = run(vlac, ["run", "with.vsql", "--input", "s=s.csv", "--backend", "firmware", "--stats"], d, env)
+        check("with: exit 0", r.returncode == 0, r.stderr)
+        check("with: rows", r.stdout == "k,n\n1,2\n2,1\n3,1\n1,1\n", r.stdout)
+        check("with: stats", r.returncode == 0 and stats_lines(r.stderr) == [
+            "  source s: 8 read, 8 accepted, 0 rejected",
+            "  operator #0 WindowAggregate: 8 in, 4 out, 0 late, 3 over capacity"], r.stderr)
+        check("with: stats header names the backend", "vlac: stats (firmware compile " in r.stderr, r.stderr)
+
+        # 2. No WITH: the firmware default of 16 groups per window. Keys 1..18 in window [0,100)
+        # (ts 1..18): keys 17 and 18 are dropped, 2 over capacity; the JIT's operators are
+        # unbounded and keep all 18. --default-capacity max_keys=18 gives the firmware room.
+        (d / "many.vsql").write_text(
+            "CREATE STREAM s (ts TIMESTAMP NOT NULL, k INT32, WATERMARK FOR ts AS ts);\n"
+            "SELECT k, COUNT(*) AS n FROM TUMBLE(s, ts, INTERVAL '100' NANOSECOND) GROUP BY k;\n")
+        (d / "many.csv").write_text("ts,k\n" + "".join("%d,%d\n" % (k, k) for k in range(1, 19)))
+        all_rows = "k,n\n" + "".join("%d,1\n" % k for k in range(1, 19))
+        sixteen = "k,n\n" + "".join("%d,1\n" % k for k in range(1, 17))
+        base = ["run", "many.vsql", "--input", "s=many.csv", "--stats"]
+        r = run(vlac, base + ["--backend", "firmware"], d, env)
+        check("defaults: 16 keys kept", r.returncode == 0 and r.stdout == sixteen, r.stdout + r.stderr)
+        check("defaults: 2 over capacity", r.returncode == 0 and stats_lines(r.stderr)[1] ==
+              "  operator #0 WindowAggregate: 18 in, 16 out, 0 late, 2 over capacity", r.stderr)
+        jit = run(vlac, base, d, env)
+        check("defaults: the JIT keeps 18", jit.stdout == all_rows and
+              stats_lines(jit.stderr)[1] == "  operator #0 WindowAggregate: 18 in, 18 out, 0 late, 0 over capacity", jit.stderr)
+        r = run(vlac, base + ["--backend", "firmware", "--default-capacity", "max_keys=18"], d, env)
+        check("--default-capacity: same bytes as the JIT", r.returncode == 0 and r.stdout == jit.stdout and
+              stats_lines(r.stderr) == stats_lines(jit.stderr), r.stdout + r.stderr)
+        r = run(vlac, base + ["--backend", "firmware", "--default-capacity=max_keys=17"], d, env)
+        check("--default-capacity=: 1 over capacity", r.returncode == 0 and stats_lines(r.stderr)[1] ==
+              "  operator #0 WindowAggregate: 18 in, 17 out, 0 late, 1 over capacity", r.stderr)
+
+        # 3. Strings go into the firmware row (inline bytes) and back; NULL, "" and a full
+        # STRING(4). The filter counts as in the JIT: 4 rows in, 3 past `id > 1`.
+        (d / "str.vsql").write_text(
+            "CREATE STREAM t (ts TIMESTAMP NOT NULL, id INT32, name STRING(4), ok BOOL, x FLOAT64, WATERMARK FOR ts AS ts);\n"
+            "SELECT id, name, ok, x FROM t WHERE id > 1;\n")
+        (d / "t.csv").write_text('ts,id,name,ok,x\n1,1,zz,true,0.5\n2,2,abcd,false,1.25\n3,3,,,\n4,4,"",true,-2\n')
+        r = run(vlac, ["run", "str.vsql", "--input", "t=t.csv", "--backend", "firmware", "--stats"], d, env)
+        check("strings: rows", r.returncode == 0 and r.stdout == 'id,name,ok,x\n2,abcd,false,1.25\n3,,,\n4,"",true,-2\n',
+              r.stdout + r.stderr)
+        check("strings: filter counted", r.returncode == 0 and "  pipeline #0 Filter: 4 in, 3 out" in stats_lines(r.stderr),
+              r.stderr)
+        r = run(vlac, ["run", "str.vsql", "--input", "t=t.csv", "--backend", "firmware", "--format", "jsonl"], d, env)
+        check("strings: jsonl", r.stdout.splitlines()[0] == '{"id":2,"name":"abcd","ok":false,"x":1.25}', r.stdout + r.stderr)
+
+        # 4. What the firmware cannot hold is a compile error, as for vlac build.
+        (d / "unbounded.vsql").write_text("CREATE STREAM u (ts TIMESTAMP NOT NULL, name STRING, WATERMARK FOR ts AS ts);\n"
+                                          "SELECT name FROM u;\n")
+        (d / "u.csv").write_text("ts,name\n1,a\n")
+        r = run(vlac, ["run", "unbounded.vsql", "--input", "u=u.csv", "--backend", "firmware"], d, env)
+        check("unbounded STRING: exit 1", r.returncode == 1 and "unbounded STRING, which firmware cannot hold" in r.stderr,
+              r.stderr)
+
+        # 5. Usage errors (exit 2) and a missing compiler (exit 1, said plainly).
+        r = run(vlac, ["run", "many.vsql", "--input", "s=many.csv", "--default-capacity", "max_keys=4"], d, env)
+        check("--default-capacity needs --backend firmware", r.returncode == 2 and "--backend firmware" in r.stderr, r.stderr)
+        for bad in ("max_keys=0", "max_rows=4", "max_keys", "max_keys=x"):
+            r = run(vlac, ["run", "many.vsql", "--input", "s=many.csv", "--backend", "firmware", "--default-capacity", bad], d, env)
+            check("--default-capacity %s: exit 2" % bad, r.returncode == 2 and "--default-capacity takes" in r.stderr, r.stderr)
+        r = run(vlac, ["run", "many.vsql", "--input", "s=many.csv", "--backend", "fw"], d, env)
+        check("unknown backend lists firmware", r.returncode == 2 and "jit, cpp or firmware" in r.stderr, r.stderr)
+        r = run(vlac, ["run", "--help"], d, env)
+        check("run --help documents the backend", "--backend jit|cpp|firmware" in r.stdout and "--default-capacity" in r.stdout)
+        no_cxx = dict(env, CXX="vlac-no-such-compiler", VLAC_CACHE_DIR=str(d / "empty-cache"))
+        r = run(vlac, ["run", "many.vsql", "--input", "s=many.csv", "--backend", "firmware"], d, no_cxx)
+        check("no compiler: exit 1 with a clear message", r.returncode == 1 and "no C++ compiler found" in r.stderr and
+              "vlac-no-such-compiler" in r.stderr and r.stdout == "", r.stderr)
+
+    print("firmware_run: %s" % ("all passed" if failures == 0 else "%d failed" % failures))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
