@@ -99,6 +99,27 @@ def main():
         r = run(vlac, ["run", "str.vsql", "--input", "t=t.csv", "--backend", "firmware", "--format", "jsonl"], d, env)
         check("strings: jsonl", r.stdout.splitlines()[0] == '{"id":2,"name":"abcd","ok":false,"x":1.25}', r.stdout + r.stderr)
 
+        # Two outputs to files, a rejected row, and names that could clash with the library's
+        # own (class Driver from driver.vsql, a stream write_fn). "late" is longer than
+        # STRING(3): rejected. Watermark ts - 5: ts 25 fires [0,10) (a, b) and [10,20) (a); the
+        # end fires [20,30) (the NULL tag). Filter id > 0: 4 rows in, 3 out.
+        (d / "driver.vsql").write_text(
+            "CREATE STREAM write_fn (ts TIMESTAMP NOT NULL, id INT32, tag STRING(3), WATERMARK FOR ts AS ts - INTERVAL '5' NANOSECOND);\n"
+            "CREATE STREAM Driver AS SELECT id, tag FROM write_fn WHERE id > 0;\n"
+            "CREATE STREAM counts AS SELECT tag, COUNT(*) AS n, window_end FROM TUMBLE(write_fn, ts, INTERVAL '10' NANOSECOND) "
+            "GROUP BY tag;\n")
+        (d / "w.csv").write_text("ts,id,tag\n1,1,a\n3,-1,b\n12,2,a\n25,3,\n4,7,late\n")
+        r = run(vlac, ["run", "driver.vsql", "--input", "write_fn=w.csv", "--output", "Driver=d.csv", "--output", "counts=c.csv",
+                       "--backend", "firmware", "--stats", "--timestamps", "ns"], d, env)
+        check("two outputs: exit 0", r.returncode == 0, r.stderr)
+        check("two outputs: Driver", r.returncode == 0 and (d / "d.csv").read_text() == "id,tag\n1,a\n2,a\n3,\n")
+        check("two outputs: counts", r.returncode == 0 and (d / "c.csv").read_text() ==
+              "tag,n,window_end\na,1,10\nb,1,10\na,1,20\n,1,30\n")
+        check("two outputs: stats", r.returncode == 0 and stats_lines(r.stderr) == [
+            "  source write_fn: 5 read, 4 accepted, 1 rejected",
+            "  operator #0 WindowAggregate: 4 in, 4 out, 0 late, 0 over capacity",
+            "  pipeline #0 Filter: 4 in, 3 out"], r.stderr)
+
         # 4. What the firmware cannot hold is a compile error, as for vlac build.
         (d / "unbounded.vsql").write_text("CREATE STREAM u (ts TIMESTAMP NOT NULL, name STRING, WATERMARK FOR ts AS ts);\n"
                                           "SELECT name FROM u;\n")
