@@ -110,6 +110,11 @@ def main():
         b = build(vlac, d / "caps.vsql", d / "caps2", env, "--default-capacity", "max_open_windows=9")
         check("--default-capacity raises a default", "operator #0 WindowAggregate: max_keys 3 (WITH), max_open_windows 9 (default)"
               in b.stderr, b.stderr)
+        b = subprocess.run([vlac, "build", str(d / "caps.vsql"), "-o", str(d / "caps4"), "--default-capacity", "max_keys=4"],
+                           capture_output=True, text=True)
+        check("--default-capacity with --target host: exit 2", b.returncode == 2 and "--target firmware" in b.stderr, b.stderr)
+        h = subprocess.run([vlac, "build", "--help"], capture_output=True, text=True)
+        check("build --help documents --default-capacity", "--default-capacity NAME=N" in h.stdout, h.stdout)
         # Without a compiler, the build still succeeds and says how to get the figure.
         no_cxx = dict(env, CXX="vlac-no-such-compiler", VLAC_CACHE_DIR=str(d / "empty-cache"))
         b = build(vlac, d / "caps.vsql", d / "caps3", no_cxx)

@@ -100,9 +100,8 @@ void report_firmware_build(const Compilation& c, const PhysicalPlan& plan, const
     std::string text = op.source_text.substr(0, op.source_text.find('\n'));
     std::cerr << (text.empty() ? "" : "   -- " + text) << "\n";
   }
-  PhysicalPlan hosted;
-  Diagnostics ignored;
-  hosted = lower_to_physical(c.program, *c.file, ignored);
+  Diagnostics ignored;  // the firmware lowering has reported on the program
+  PhysicalPlan hosted = lower_to_physical(c.program, *c.file, ignored);
   std::string error;
   std::unique_ptr<cpp::FirmwareProgram> program =
       ignored.has_errors() ? nullptr : cpp::FirmwareProgram::build(hosted, plan, stem, defaults, &error);
@@ -158,6 +157,7 @@ bool parse_default_capacity(const std::string& value, cpp::FirmwareDefaults* def
 int run_build(const std::vector<std::string>& args) {
   std::string program_path, out_dir, target = "host";
   cpp::FirmwareDefaults defaults;
+  bool defaults_given = false;
   std::string error;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -178,6 +178,7 @@ int run_build(const std::vector<std::string>& args) {
       std::string v;
       if (!value(&v) || !parse_default_capacity(v, &defaults, &error))
         return std::cerr << "vlac: " << (error.empty() ? "--default-capacity needs NAME=N" : error) << "\n", kExitUsage;
+      defaults_given = true;
     } else if (!a.empty() && a[0] == '-') {
       return std::cerr << "vlac: unknown option '" << a << "'\nRun 'vlac build --help' for the options.\n", kExitUsage;
     } else if (program_path.empty()) {
@@ -189,10 +190,7 @@ int run_build(const std::vector<std::string>& args) {
   if (program_path.empty()) return std::cerr << "vlac: build needs a PROGRAM.vsql\n" << kBuildHelp, kExitUsage;
   if (out_dir.empty()) return std::cerr << "vlac: build needs -o DIR\n", kExitUsage;
   bool firmware = target == "firmware";
-  bool capacities_given = defaults.max_keys != cpp::FirmwareDefaults{}.max_keys ||
-                          defaults.max_open_windows != cpp::FirmwareDefaults{}.max_open_windows ||
-                          defaults.max_buffered_rows != cpp::FirmwareDefaults{}.max_buffered_rows;
-  if (capacities_given && !firmware) return std::cerr << "vlac: --default-capacity is for --target firmware\n", kExitUsage;
+  if (defaults_given && !firmware) return std::cerr << "vlac: --default-capacity is for --target firmware\n", kExitUsage;
 
   std::optional<std::string> text = read_program_file(program_path);
   if (!text) return kExitError;
