@@ -92,4 +92,41 @@ OperatorSettings operator_settings(const PhysicalOperator& op) {
   return s;
 }
 
+namespace {
+uint64_t limit(const std::optional<int64_t>& capacity) { return capacity ? static_cast<uint64_t>(*capacity) : UINT64_MAX; }
+}  // namespace
+
+rt::WindowAggregateConfig window_aggregate_config(const PhysicalOperator& op) {
+  const OperatorSettings s = operator_settings(op);
+  rt::WindowAggregateConfig c;
+  c.mode = s.mode;
+  c.size = s.size;
+  c.slide = s.slide;
+  c.gap = s.gap;
+  c.offset = s.offset;
+  c.time_offset = s.time_offset;
+  c.global = s.global;
+  c.key_size = op.key_layout.size;
+  c.acc_size = op.acc_layout.size;
+  c.out_size = op.output_layout.size;
+  c.key_layout = &op.key_layout;
+  c.max_keys = limit(s.max_keys);
+  c.max_open_windows = limit(s.max_open_windows);
+  return c;
+}
+
+rt::WindowAssignConfig window_assign_config(const PhysicalOperator& op) {
+  const OperatorSettings s = operator_settings(op);
+  rt::WindowAssignConfig c;
+  c.mode = s.mode;
+  c.size = s.size;
+  c.slide = s.slide;
+  c.offset = s.offset;
+  c.time_offset = s.time_offset;
+  c.in_size = op.input_layout.size;
+  c.out_size = op.output_layout.size;
+  c.window_start_offset = s.window_start_offset;
+  return c;
+}
+
 }  // namespace vlac

@@ -8,7 +8,7 @@
 #include "runtime/io/reject_sink.h"
 #include "runtime/ops/joins.h"
 #include "runtime/ops/over.h"
-#include "runtime/ops/window_aggregate.h"
+#include "runtime/ops/hosted_operators.h"
 
 namespace vlac {
 namespace {
@@ -78,29 +78,20 @@ std::unique_ptr<rt::StatefulOperator> make_operator(const PhysicalOperator& op, 
   OperatorSettings s = operator_settings(op);
   if (is_join(op.kind)) return make_join(op, s, program, ctx, emit);
   if (op.kind == OperatorKind::Over) return make_over(op, s, program, ctx, emit);
-  if (op.kind == OperatorKind::WindowAssign)
-    return std::make_unique<rt::WindowAssignOp>(ctx, s.mode, s.size, s.slide, s.offset, s.time_offset, op.input_layout.size,
-                                                op.output_layout.size, s.window_start_offset, emit);
-  rt::WindowAggregateConfig config;
-  config.mode = s.mode;
-  config.size = s.size;
-  config.slide = s.slide;
-  config.gap = s.gap;
-  config.offset = s.offset;
-  config.time_offset = s.time_offset;
-  config.key_layout = &op.key_layout;
-  config.acc_size = op.acc_layout.size;
-  config.out_size = op.output_layout.size;
-  config.max_keys = limit(s.max_keys);
-  config.max_open_windows = limit(s.max_open_windows);
-  config.global = s.global;
+  if (op.kind == OperatorKind::WindowAssign) {
+    auto assign = std::make_unique<rt::EngineOperatorOf<rt::HostedWindowAssign>>();
+    assign->op.init(ctx, window_assign_config(op), rt::EmitKernels{emit});
+    return assign;
+  }
   rt::WindowAggregateKernels k;
   k.key = lookup<decltype(k.key)>(program, aggregate_kernel_fn_name(op.id, "key"));
   k.update = lookup<decltype(k.update)>(program, aggregate_kernel_fn_name(op.id, "update"));
   k.merge = lookup<decltype(k.merge)>(program, aggregate_kernel_fn_name(op.id, "merge"));
   k.finalize = lookup<decltype(k.finalize)>(program, aggregate_kernel_fn_name(op.id, "finalize"));
   k.emit = emit;
-  return std::make_unique<rt::WindowAggregateOp>(ctx, config, k);
+  auto agg = std::make_unique<rt::EngineOperatorOf<rt::HostedWindowAggregate>>();
+  agg->op.init(ctx, window_aggregate_config(op), k);
+  return agg;
 }
 
 }  // namespace
@@ -121,7 +112,7 @@ ExecutionReport execute(const PhysicalPlan& plan, CompiledCode& program,
   std::vector<void*> operator_ptrs;
   for (const PhysicalOperator& op : plan.operators) {
     operators.push_back(make_operator(op, program, &ctx));
-    operator_ptrs.push_back(operators.back().get());
+    operator_ptrs.push_back(operators.back()->target());
   }
   ctx.operators = operator_ptrs.data();
   ctx.outputs = output_ptrs.data();
