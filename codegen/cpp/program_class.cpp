@@ -363,10 +363,9 @@ class ClassWriter {
                std::to_string(fw_max_buffered_rows(op)) + ">";
       }
       case OperatorKind::Over: {
-        const auto& o = static_cast<const OverNode&>(*op.node);
         return "vlac::fw::Over<" + name_ + ", " + k + ", " + sz(op.input_layout.size) + ", " + sz(op.key_layout.size) + ", " +
                sz(op.args_layout.size) + ", " + sz(op.results_layout.size) + ", " + sz(op.output_layout.size) + ", " +
-               std::to_string(o.calls.size()) + ", " + std::to_string(fw_max_keys(op)) + ", " +
+               std::to_string(op.over_calls.size()) + ", " + std::to_string(fw_max_keys(op)) + ", " +
                std::to_string(fw_max_buffered_rows(op)) + ">";
       }
     }
@@ -393,8 +392,7 @@ class ClassWriter {
     }
     for (const PhysicalOperator& op : plan_.operators) {
       std::string comment = op.source_text.substr(0, op.source_text.find('\n'));
-      s += "    " + operator_type(op) + " " + op_member(op.id) + ";  // " +
-           plan_kind_name(op.node->kind) + ": " + comment + "\n";
+      s += "    " + operator_type(op) + " " + op_member(op.id) + ";  // " + op.display_name + ": " + comment + "\n";
     }
     for (const PhysicalSource& src : plan_.sources) {
       std::string id = identifier_of(src.stream);
@@ -652,7 +650,7 @@ class ClassWriter {
     std::string s = "inline void " + name_ + "::propagate() {\n";
     for (const PhysicalOperator& op : plan_.operators) {
       std::string m = op_member(op.id);
-      s += "  {  // " + std::string(plan_kind_name(op.node->kind)) + " #" + std::to_string(op.id) + "\n    bool changed = false;\n";
+      s += "  {  // " + op.display_name + " #" + std::to_string(op.id) + "\n    bool changed = false;\n";
       for (size_t p = 0; p < op.port_origins.size(); ++p) {
         std::string w = "INT64_MAX";
         for (const TimeOrigin& t : op.port_origins[p]) {

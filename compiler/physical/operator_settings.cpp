@@ -51,43 +51,37 @@ OperatorSettings operator_settings(const PhysicalOperator& op) {
     s.window_start_offset = op.output_layout.fields[op.output_layout.fields.size() - 3].offset;
 
   if (is_join(op.kind)) {
-    const auto& j = static_cast<const JoinNodeBase&>(*op.node);
+    const JoinParams& j = op.join;
     auto offset = [&](int port, int field) { return static_cast<int32_t>(op.port_layouts[port].fields[field].offset); };
     s.left_outer = j.type == JoinType::Left;
     s.hold_back = op.hold_back_ns;
+    if (op.kind == OperatorKind::IntervalJoin || op.kind == OperatorKind::AsofJoin) {
+      s.left_time = offset(0, j.left_time);
+      s.right_time = offset(1, j.right_time);
+    }
     if (op.kind == OperatorKind::IntervalJoin) {
-      const auto& n = static_cast<const IntervalJoinNode&>(j);
-      s.left_time = offset(0, n.left_time);
-      s.right_time = offset(1, n.right_time);
-      s.lower = n.lower_ns;
-      s.upper = n.upper_ns;
-    } else if (op.kind == OperatorKind::AsofJoin) {
-      const auto& n = static_cast<const AsofJoinNode&>(j);
-      s.left_time = offset(0, n.left_time);
-      s.right_time = offset(1, n.right_time);
-    } else {
-      const auto& n = static_cast<const WindowJoinNode&>(j);
-      s.left_window_start = offset(0, n.left_window_start);
-      s.left_window_end = offset(0, n.left_window_end);
-      s.right_window_start = offset(1, n.right_window_start);
-      s.right_window_end = offset(1, n.right_window_end);
+      s.lower = j.lower_ns;
+      s.upper = j.upper_ns;
+    }
+    if (op.kind == OperatorKind::WindowJoin) {
+      s.left_window_start = offset(0, j.left_window_start);
+      s.left_window_end = offset(0, j.left_window_end);
+      s.right_window_start = offset(1, j.right_window_start);
+      s.right_window_end = offset(1, j.right_window_end);
     }
   }
 
-  if (op.kind == OperatorKind::Over) {
-    const auto& o = static_cast<const OverNode&>(*op.node);
-    for (size_t c = 0; c < o.calls.size(); ++c) {
-      const OverCall& call = o.calls[c];
-      rt::OverCallSpec spec;
-      spec.function = over_function(call.function);
-      spec.rows = call.unit == FrameUnit::Rows;
-      spec.unbounded = call.unbounded;
-      spec.preceding = call.preceding;
-      spec.lag = call.lag_offset;
-      spec.arg = op.args_layout.fields[c];
-      spec.result = op.results_layout.fields[c];
-      s.calls.push_back(spec);
-    }
+  for (size_t c = 0; c < op.over_calls.size(); ++c) {
+    const OverCall& call = op.over_calls[c];
+    rt::OverCallSpec spec;
+    spec.function = over_function(call.function);
+    spec.rows = call.unit == FrameUnit::Rows;
+    spec.unbounded = call.unbounded;
+    spec.preceding = call.preceding;
+    spec.lag = call.lag_offset;
+    spec.arg = op.args_layout.fields[c];
+    spec.result = op.results_layout.fields[c];
+    s.calls.push_back(spec);
   }
   return s;
 }

@@ -223,7 +223,7 @@ namespace {
 int having_pipeline(const PhysicalPlan& plan, const PhysicalOperator& op) {
   if (op.consumers.size() != 1 || op.consumers[0].kind != ConsumerKind::Pipeline) return -1;
   const Pipeline& p = plan.pipelines[static_cast<size_t>(op.consumers[0].index)];
-  return !p.steps.empty() && p.steps[0]->kind == PlanKind::Filter ? p.id : -1;
+  return !p.steps.empty() && p.steps[0].kind == PipelineStep::Kind::Filter ? p.id : -1;
 }
 
 /// The rows an operator gave, after the HAVING that reads it.
@@ -258,7 +258,7 @@ void print_stats(std::FILE* to, const PhysicalPlan& plan, const ExecutionReport&
     const rt::OperatorStats& st = report.operators[i];
     const uint64_t out = operator_rows_out(plan, report, i);  // an aggregate's, after its HAVING
     std::fprintf(to, "  operator #%zu %s: %llu in, %llu out, %llu late, %llu over capacity", i,
-                 plan_kind_name(plan.operators[i].node->kind).c_str(), static_cast<unsigned long long>(st.rows_in),
+                 plan.operators[i].display_name.c_str(), static_cast<unsigned long long>(st.rows_in),
                  static_cast<unsigned long long>(out), static_cast<unsigned long long>(st.late_dropped),
                  static_cast<unsigned long long>(st.capacity_dropped));
     OperatorKind kind = plan.operators[i].kind;
