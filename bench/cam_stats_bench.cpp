@@ -26,7 +26,7 @@
 #include "runtime/engine.h"
 #include "runtime/io/row_reader.h"
 #include "runtime/io/row_writer.h"
-#include "runtime/ops/window_aggregate.h"
+#include "runtime/ops/hosted_operators.h"
 
 namespace {
 
@@ -222,6 +222,7 @@ int main(int argc, char** argv) {
   config.size = op.window.size;
   config.time_offset = static_cast<int32_t>(op.input_layout.fields[op.time_field].offset);
   config.key_layout = &op.key_layout;
+  config.key_size = op.key_layout.size;
   config.acc_size = op.acc_layout.size;
   config.out_size = op.output_layout.size;
   vlac::rt::WindowAggregateKernels k;
@@ -230,8 +231,9 @@ int main(int argc, char** argv) {
   k.merge = reinterpret_cast<decltype(k.merge)>(program->lookup(vlac::jit::aggregate_kernel_fn_name(0, "merge")));
   k.finalize = reinterpret_cast<decltype(k.finalize)>(program->lookup(vlac::jit::aggregate_kernel_fn_name(0, "finalize")));
   k.emit = reinterpret_cast<decltype(k.emit)>(program->lookup(vlac::jit::operator_emit_fn_name(0)));
-  vlac::rt::WindowAggregateOp agg(&ctx, config, k);
-  void* ops[] = {&agg};
+  vlac::rt::EngineOperatorOf<vlac::rt::HostedWindowAggregate> agg;
+  agg.op.init(&ctx, config, k);
+  void* ops[] = {agg.target()};
   ctx.operators = ops;
   ctx.outputs = outputs;
   vlac::rt::Engine engine(&ctx);

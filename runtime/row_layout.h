@@ -107,6 +107,8 @@ struct RowLayout {
     return l;
   }
 };
+#else
+struct RowLayout;  // hosted only: firmware operators get their sizes at compile time
 #endif
 
 }  // namespace vlac::rt

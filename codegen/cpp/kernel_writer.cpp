@@ -86,17 +86,15 @@ class KernelWriter {
       body.line("if (ctx->pipeline_rows) ++ctx->pipeline_rows[" + std::to_string(slot) + "];");
     };
     if (counted) count(2 * p.id);
-    for (size_t i = 0; i < p.steps.size(); ++i) {
-      const PlanNode& step = *p.steps[i];
+    for (const PipelineStep& step : p.steps) {
       CppExpr expr(body, rows_, "ctx", row, *layout);
-      if (step.kind == PlanKind::Filter) {
-        body.line("if (!(" + expr.emit_condition(*static_cast<const FilterNode&>(step).predicate) + ")) return;");
+      if (step.kind == PipelineStep::Kind::Filter) {
+        body.line("if (!(" + expr.emit_condition(*step.predicate) + ")) return;");
         continue;
       }
-      const auto& project = static_cast<const ProjectNode&>(step);
-      const rt::RowLayout& out_layout = p.step_layouts[i];
+      const rt::RowLayout& out_layout = step.layout;
       std::string out = row_buffer(body, out_layout);
-      for (size_t c = 0; c < project.exprs.size(); ++c) rows_.store(body, out, out_layout.fields[c], expr.emit(*project.exprs[c]));
+      for (size_t c = 0; c < step.exprs.size(); ++c) rows_.store(body, out, out_layout.fields[c], expr.emit(*step.exprs[c]));
       row = out;
       layout = &out_layout;
     }
@@ -151,18 +149,15 @@ class KernelWriter {
   }
 
   void aggregate_kernels(const PhysicalOperator& op) {
-    const PlanNode& node = *op.node;
-    const std::vector<ScalarExprPtr>& keys = node.kind == PlanKind::WindowAggregate
-                                                 ? static_cast<const WindowAggregateNode&>(node).keys
-                                                 : static_cast<const GroupAggregateNode&>(node).keys;
+    const std::vector<ScalarExprPtr>& keys = op.keys;
     key_kernel(op, "key", keys, op.input_layout);
     std::string arena = arenas() ? ", vlac::rt::StringArena* arena" : "";
     {
       CppBody body;
       for (const AccumulatorSlots& s : op.slots) {
         CppExpr expr(body, rows_, "ctx", "in", op.input_layout);
-        CppValue arg = s.call->arg ? expr.emit(*s.call->arg) : CppValue{"int64_t(0)", ""};
-        Type arg_type = s.call->arg ? s.call->arg->type.type : Type::int64();
+        CppValue arg = s.arg ? expr.emit(*s.arg) : CppValue{"int64_t(0)", ""};
+        Type arg_type = s.arg ? s.arg->type.type : Type::int64();
         if (!arg.null.empty()) body.open("if (!" + arg.null + ")");
         update_slot(body, op, s, arg, arg_type, expr);
         if (!arg.null.empty()) body.close();
@@ -289,7 +284,7 @@ class KernelWriter {
       case AggregateFunction::Min:
       case AggregateFunction::Max: {
         const rt::Field &v = acc_field(op, s.value), &has = acc_field(op, s.count);
-        Type t = s.call->arg->type.type;
+        Type t = s.arg->type.type;
         CppExpr expr(body, rows_, "ctx", "other", op.acc_layout);
         CppValue mine = rows_.load(body, "acc", v), theirs = rows_.load(body, "other", v);
         std::string better = expr.extreme_better(s.function == AggregateFunction::Min, theirs, mine, t);
@@ -379,7 +374,7 @@ class KernelWriter {
   }
 
   void join_kernels(const PhysicalOperator& op) {
-    const auto& j = static_cast<const JoinNodeBase&>(*op.node);
+    const JoinParams& j = op.join;
     key_kernel(op, "left_key", j.left_keys, op.port_layouts[0], true);
     key_kernel(op, "right_key", j.right_keys, op.port_layouts[1], true);
     // combine(ctx, left, right, out) -> int32_t: the output row, then the residual condition.
@@ -397,13 +392,12 @@ class KernelWriter {
   }
 
   void over_kernels(const PhysicalOperator& op) {
-    const auto& o = static_cast<const OverNode&>(*op.node);
-    key_kernel(op, "key", o.partition_keys, op.input_layout);
+    key_kernel(op, "key", op.keys, op.input_layout);
     {
       CppBody body;
       CppExpr expr(body, rows_, "ctx", "row", op.input_layout);
-      for (size_t c = 0; c < o.calls.size(); ++c)
-        if (o.calls[c].arg) rows_.store(body, "args", op.args_layout.fields[c], expr.emit(*o.calls[c].arg));
+      for (size_t c = 0; c < op.over_calls.size(); ++c)
+        if (op.over_calls[c].arg) rows_.store(body, "args", op.args_layout.fields[c], expr.emit(*op.over_calls[c].arg));
       function("void", name(op, "args"), ctx_param() + ", const uint8_t* row, uint8_t* args", body);
     }
     {

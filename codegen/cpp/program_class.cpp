@@ -183,17 +183,19 @@ class ClassWriter {
     if (!host()) h += "#ifndef VLAC_FIRMWARE\n#define VLAC_FIRMWARE 1\n#endif\n\n";
     h += "#include <cmath>\n#include <cstddef>\n#include <cstdint>\n\n";
     h += "#include \"runtime/kernel_support.h\"\n";
+    h += "#include \"runtime/ops/storage.h\"\n#include \"runtime/ops/window_aggregate.h\"\n";
     if (host()) {
-      h += "#include \"runtime/ops/joins.h\"\n#include \"runtime/ops/over.h\"\n#include \"runtime/ops/window_aggregate.h\"\n";
+      h += "#include \"runtime/ops/joins.h\"\n#include \"runtime/ops/over.h\"\n";
     } else {
-      h += "#include \"runtime/firmware/joins.h\"\n#include \"runtime/firmware/over.h\"\n#include \"runtime/firmware/window_aggregate.h\"\n";
+      h += "#include \"runtime/firmware/joins.h\"\n#include \"runtime/firmware/over.h\"\n";
     }
     h += "\nclass " + name_ + " {\n public:\n";
     h += row_structs();
     h += public_api();
     h += " private:\n";
     h += kernels();
-    if (!host()) h += kernel_structs();
+    h += kernel_structs();
+    if (!host()) h += dims_structs();
     h += state();
     h += private_functions();
     std::string counters;
@@ -316,20 +318,23 @@ class ClassWriter {
     return k + out;
   }
 
-  /// Firmware operators take their kernels as a struct of static functions (inlined).
+  /// Operators take their kernels as a struct of static functions (inlined).
   std::string kernel_structs() {
     std::string s;
     for (const PhysicalOperator& op : plan_.operators) {
       std::string n = std::to_string(op.id);
       s += "  struct Op" + n + "Kernels {\n";
       auto fwd = [&](const char* kernel, const std::string& ret, const std::string& params, const std::string& args) {
-        s += "    static " + ret + " " + kernel + "(" + name_ + "* ctx, " + params + ") { return " + name_ + "::" +
+        s += "    static " + ret + " " + kernel + "(" + ctx_type() + "* ctx, " + params + ") { return " + name_ + "::" +
              aggregate_kernel_fn_name(op.id, kernel) + "(ctx, " + args + "); }\n";
       };
       if (op.kind == OperatorKind::WindowAggregate) {
+        // Hosted kernels copy kept strings into the operator's arena; firmware rows hold them inline.
+        const std::string arena = host() ? "vlac::rt::StringArena* arena" : "vlac::rt::NoArena*";
+        const std::string pass = host() ? ", arena" : "";
         fwd("key", "void", "const uint8_t* in, uint8_t* key", "in, key");
-        fwd("update", "void", "uint8_t* acc, const uint8_t* in, int64_t time, int64_t seq", "acc, in, time, seq");
-        fwd("merge", "void", "uint8_t* acc, const uint8_t* other", "acc, other");
+        fwd("update", "void", "uint8_t* acc, const uint8_t* in, int64_t time, int64_t seq, " + arena, "acc, in, time, seq" + pass);
+        fwd("merge", "void", "uint8_t* acc, const uint8_t* other, " + arena, "acc, other" + pass);
         fwd("finalize", "void", "const uint8_t* key, const uint8_t* acc, int64_t start, int64_t end, uint8_t* out",
             "key, acc, start, end, out");
       } else if (is_join(op.kind)) {
@@ -341,7 +346,7 @@ class ClassWriter {
         fwd("args", "void", "const uint8_t* row, uint8_t* args", "row, args");
         fwd("finish", "void", "const uint8_t* row, const uint8_t* results, uint8_t* out", "row, results, out");
       }
-      s += "    static void emit(" + name_ + "* ctx, const uint8_t* row) { " + name_ + "::" + operator_emit_fn_name(op.id) +
+      s += "    static void emit(" + ctx_type() + "* ctx, const uint8_t* row) { " + name_ + "::" + operator_emit_fn_name(op.id) +
            "(ctx, row); }\n  };\n";
     }
     return s + "\n";
@@ -349,15 +354,46 @@ class ClassWriter {
 
   std::string sz(uint32_t v) { return std::to_string(v); }
 
+  /// The storage policy of an operator: growing on hosts, fixed by its Dims on firmware.
+  std::string storage(const PhysicalOperator& op) {
+    return host() ? "vlac::rt::HostedStorage" : "vlac::rt::FixedStorage<Op" + std::to_string(op.id) + "Dims>";
+  }
+
+  /// The operator's class: one template for both targets, over its kernels and its storage.
+  std::string operator_type(const PhysicalOperator& op) {
+    std::string k = "Op" + std::to_string(op.id) + "Kernels";
+    if (op.kind == OperatorKind::WindowAggregate)
+      return "vlac::rt::WindowAggregate<" + ctx_type() + ", " + k + ", " + storage(op) + ">";
+    if (op.kind == OperatorKind::WindowAssign) return "vlac::rt::WindowAssign<" + ctx_type() + ", " + k + ", " + storage(op) + ">";
+    return host() ? host_operator_type(op) : fw_operator_type(op);
+  }
+
+  /// Firmware: the compile-time sizes and capacities of each operator's fixed storage.
+  std::string dims_structs() {
+    std::string s;
+    for (const PhysicalOperator& op : plan_.operators) {
+      if (op.kind != OperatorKind::WindowAggregate && op.kind != OperatorKind::WindowAssign) continue;
+      s += "  struct Op" + std::to_string(op.id) + "Dims : vlac::rt::OperatorDims {\n";
+      auto dim = [&](const char* name, int64_t v) { s += "    static constexpr size_t " + std::string(name) + " = " + std::to_string(v) + ";\n"; };
+      dim("in_size", op.input_layout.size);
+      dim("out_size", op.output_layout.size);
+      if (op.kind == OperatorKind::WindowAggregate) {
+        dim("key_size", op.key_layout.size);
+        dim("acc_size", op.acc_layout.size);
+        dim("max_keys", fw_max_keys(op));
+        dim("max_open_windows", fw_open_windows(op));
+        s += "    static constexpr bool session = " + flag(operator_settings(op).mode == rt::WindowMode::Session) + ";\n";
+      }
+      s += "  };\n";
+    }
+    return s;
+  }
+
   std::string fw_operator_type(const PhysicalOperator& op) {
     std::string k = "Op" + std::to_string(op.id) + "Kernels";
     switch (op.kind) {
       case OperatorKind::WindowAggregate:
-        return "vlac::fw::WindowAggregate<" + name_ + ", " + k + ", " + sz(op.input_layout.size) + ", " + sz(op.key_layout.size) +
-               ", " + sz(op.acc_layout.size) + ", " + sz(op.output_layout.size) + ", " +
-               std::to_string(fw_max_keys(op)) + ", " + std::to_string(fw_open_windows(op)) + ">";
-      case OperatorKind::WindowAssign:
-        return "vlac::fw::WindowAssign<" + name_ + ", " + k + ", " + sz(op.input_layout.size) + ", " + sz(op.output_layout.size) + ">";
+      case OperatorKind::WindowAssign: break;
       case OperatorKind::IntervalJoin:
       case OperatorKind::AsofJoin:
       case OperatorKind::WindowJoin: {
@@ -368,10 +404,9 @@ class ClassWriter {
                std::to_string(fw_max_buffered_rows(op)) + ">";
       }
       case OperatorKind::Over: {
-        const auto& o = static_cast<const OverNode&>(*op.node);
         return "vlac::fw::Over<" + name_ + ", " + k + ", " + sz(op.input_layout.size) + ", " + sz(op.key_layout.size) + ", " +
                sz(op.args_layout.size) + ", " + sz(op.results_layout.size) + ", " + sz(op.output_layout.size) + ", " +
-               std::to_string(o.calls.size()) + ", " + std::to_string(fw_max_keys(op)) + ", " +
+               std::to_string(op.over_calls.size()) + ", " + std::to_string(fw_max_keys(op)) + ", " +
                std::to_string(fw_max_buffered_rows(op)) + ">";
       }
     }
@@ -380,8 +415,8 @@ class ClassWriter {
 
   std::string host_operator_type(const PhysicalOperator& op) {
     switch (op.kind) {
-      case OperatorKind::WindowAggregate: return "vlac::rt::WindowAggregateOp";
-      case OperatorKind::WindowAssign: return "vlac::rt::WindowAssignOp";
+      case OperatorKind::WindowAggregate:
+      case OperatorKind::WindowAssign: break;
       case OperatorKind::IntervalJoin: return "vlac::rt::IntervalJoinOp";
       case OperatorKind::AsofJoin: return "vlac::rt::AsofJoinOp";
       case OperatorKind::WindowJoin: return "vlac::rt::WindowJoinOp";
@@ -398,8 +433,7 @@ class ClassWriter {
     }
     for (const PhysicalOperator& op : plan_.operators) {
       std::string comment = op.source_text.substr(0, op.source_text.find('\n'));
-      s += "    " + (host() ? host_operator_type(op) : fw_operator_type(op)) + " " + op_member(op.id) + ";  // " +
-           plan_kind_name(op.node->kind) + ": " + comment + "\n";
+      s += "    " + operator_type(op) + " " + op_member(op.id) + ";  // " + op.display_name + ": " + comment + "\n";
     }
     for (const PhysicalSource& src : plan_.sources) {
       std::string id = identifier_of(src.stream);
@@ -508,13 +542,17 @@ class ClassWriter {
     std::string s;
     if (host()) {
       s += "inline " + name_ + "::State::State(" + name_ + "* self)\n    : ctx{}";
-      for (const PhysicalOperator& op : plan_.operators) s += ",\n      " + host_operator_init(op);
+      for (const PhysicalOperator& op : plan_.operators)
+        if (!is_window_operator(op)) s += ",\n      " + host_operator_init(op);
       s += " {\n  ctx.self = self;\n}\n\n";
       s += "inline " + name_ + "::" + name_ + "(" + sink_params_def() + ") : s_(this) {\n";
     } else {
       s += "inline " + name_ + "::" + name_ + "(" + sink_params_def() + ") {\n";
-      for (const PhysicalOperator& op : plan_.operators) s += fw_operator_init(op);
+      for (const PhysicalOperator& op : plan_.operators)
+        if (!is_window_operator(op)) s += fw_operator_init(op);
     }
+    for (const PhysicalOperator& op : plan_.operators)
+      if (is_window_operator(op)) s += window_operator_init(op);
     for (size_t i = 0; i < plan_.outputs.size(); ++i) s += "  s_.sink" + std::to_string(i) + " = " + identifier_of(plan_.outputs[i].name) + ";\n";
     s += "  s_.user = user;\n}\n\n";
     return s;
@@ -533,17 +571,6 @@ class ClassWriter {
   std::string shared_settings(const PhysicalOperator& op, const OperatorSettings& st, const std::string& in) {
     std::string s;
     auto set = [&](const char* field, const std::string& value) { s += in + "c." + field + " = " + value + ";\n"; };
-    if (op.kind == OperatorKind::WindowAggregate || op.kind == OperatorKind::WindowAssign) {
-      set("mode", std::string("vlac::rt::WindowMode::") + window_mode_name(st.mode));
-      set("size", str(st.size));
-      set("slide", str(st.slide));
-      set("offset", str(st.offset));
-      set("time_offset", std::to_string(st.time_offset));
-    }
-    if (op.kind == OperatorKind::WindowAggregate) {
-      set("gap", str(st.gap));
-      set("global", flag(st.global));
-    }
     if (is_join(op.kind)) {
       set("left_outer", flag(st.left_outer));
       set("left_time", std::to_string(st.left_time));
@@ -574,18 +601,8 @@ class ClassWriter {
     auto layout = [&](const char* name, const rt::RowLayout& l) {
       return in + "static const vlac::rt::RowLayout " + name + " = " + indent(layout_function(l), "      ") + ";\n";
     };
-    if (op.kind == OperatorKind::WindowAssign)
-      return m + "(&ctx, vlac::rt::WindowMode::" + window_mode_name(st.mode) + ", " + str(st.size) + ", " + str(st.slide) + ", " +
-             str(st.offset) + ", " + std::to_string(st.time_offset) + ", " + sz(op.input_layout.size) + ", " +
-             sz(op.output_layout.size) + ", " + sz(st.window_start_offset) + ", " + emit_ref(op) + ")";
     std::string cfg, kernels;
-    if (op.kind == OperatorKind::WindowAggregate) {
-      cfg = "vlac::rt::WindowAggregateConfig c;\n" + shared_settings(op, st, in) + layout("key", op.key_layout);
-      cfg += in + "c.key_layout = &key;\n" + in + "c.acc_size = " + sz(op.acc_layout.size) + ";\n";
-      cfg += in + "c.max_keys = " + limit(st.max_keys) + ";\n" + in + "c.max_open_windows = " + limit(st.max_open_windows) + ";\n";
-      kernels = "vlac::rt::WindowAggregateKernels{" + kernel_ref(op, "key") + ", " + kernel_ref(op, "update") + ", " +
-                kernel_ref(op, "merge") + ", " + kernel_ref(op, "finalize") + ", " + emit_ref(op) + "}";
-    } else if (is_join(op.kind)) {
+    if (is_join(op.kind)) {
       cfg = "vlac::rt::JoinConfig c;\n" + shared_settings(op, st, in) + layout("left", op.port_layouts[0]) +
             layout("right", op.port_layouts[1]) + layout("key", op.key_layout);
       cfg += in + "c.left_layout = &left;\n" + in + "c.right_layout = &right;\n" + in + "c.key_layout = &key;\n";
@@ -614,11 +631,55 @@ class ClassWriter {
     return out;
   }
 
+  static bool is_window_operator(const PhysicalOperator& op) {
+    return op.kind == OperatorKind::WindowAggregate || op.kind == OperatorKind::WindowAssign;
+  }
+
+  static std::string u64(uint64_t v) { return v == UINT64_MAX ? "UINT64_MAX" : "UINT64_C(" + std::to_string(v) + ")"; }
+
+  /// `s_.opN.init(ctx, config);` with the configuration every backend derives from the plan
+  /// (physical/operator_settings), written as a literal.
+  std::string window_operator_init(const PhysicalOperator& op) {
+    std::string s = "  {\n";
+    auto set = [&](const char* field, const std::string& value) { s += "    c." + std::string(field) + " = " + value + ";\n"; };
+    if (op.kind == OperatorKind::WindowAggregate) {
+      const rt::WindowAggregateConfig c = window_aggregate_config(op);
+      s += "    vlac::rt::WindowAggregateConfig c;\n";
+      set("mode", std::string("vlac::rt::WindowMode::") + window_mode_name(c.mode));
+      set("size", str(c.size));
+      set("slide", str(c.slide));
+      set("gap", str(c.gap));
+      set("offset", str(c.offset));
+      set("time_offset", std::to_string(c.time_offset));
+      set("global", flag(c.global));
+      set("key_size", sz(c.key_size));
+      set("acc_size", sz(c.acc_size));
+      set("out_size", sz(c.out_size));
+      if (host()) {
+        s += "    static const vlac::rt::RowLayout key = " + indent(layout_function(op.key_layout), "    ") + ";\n";
+        set("key_layout", "&key");
+      }
+      set("max_keys", u64(host() ? c.max_keys : static_cast<uint64_t>(fw_max_keys(op))));
+      set("max_open_windows", u64(host() ? c.max_open_windows : static_cast<uint64_t>(fw_open_windows(op))));
+    } else {
+      const rt::WindowAssignConfig c = window_assign_config(op);
+      s += "    vlac::rt::WindowAssignConfig c;\n";
+      set("mode", std::string("vlac::rt::WindowMode::") + window_mode_name(c.mode));
+      set("size", str(c.size));
+      set("slide", str(c.slide));
+      set("offset", str(c.offset));
+      set("time_offset", std::to_string(c.time_offset));
+      set("in_size", sz(c.in_size));
+      set("out_size", sz(c.out_size));
+      set("window_start_offset", sz(c.window_start_offset));
+    }
+    return s + "    s_." + op_member(op.id) + ".init(" + (host() ? "&s_.ctx" : "this") + ", c);\n  }\n";
+  }
+
   std::string fw_operator_init(const PhysicalOperator& op) {
     std::string m = "s_." + op_member(op.id);
     OperatorSettings st = operator_settings(op);
     std::string s = "  {\n    decltype(" + m + ")::Config c{};\n" + shared_settings(op, st, "    ");
-    if (op.kind == OperatorKind::WindowAssign) s += "    c.window_start_offset = " + sz(st.window_start_offset) + ";\n";
     if (is_join(op.kind)) s += "    c.key_null_bytes = " + sz(op.key_layout.null_bytes) + ";\n";
     for (size_t i = 0; i < st.calls.size(); ++i) s += "    c.calls[" + std::to_string(i) + "] = " + over_call(st.calls[i]) + ";\n";
     return s + "    " + m + ".init(this, c);\n  }\n";
@@ -630,7 +691,7 @@ class ClassWriter {
     std::string s = "inline void " + name_ + "::propagate() {\n";
     for (const PhysicalOperator& op : plan_.operators) {
       std::string m = op_member(op.id);
-      s += "  {  // " + std::string(plan_kind_name(op.node->kind)) + " #" + std::to_string(op.id) + "\n    bool changed = false;\n";
+      s += "  {  // " + op.display_name + " #" + std::to_string(op.id) + "\n    bool changed = false;\n";
       for (size_t p = 0; p < op.port_origins.size(); ++p) {
         std::string w = "INT64_MAX";
         for (const TimeOrigin& t : op.port_origins[p]) {

@@ -117,11 +117,10 @@ class ProgramCodegen {
     const bool counted = p.counted;
     if (counted) count_pipeline_row(ctx, 2 * p.id);
     const rt::RowLayout* layout = &p.input_layout;
-    for (size_t i = 0; i < p.steps.size(); ++i) {
-      const PlanNode& step = *p.steps[i];
+    for (const PipelineStep& step : p.steps) {
       ExprCodegen eg(ir_, ctx, row, *layout);
-      if (step.kind == PlanKind::Filter) {
-        Value* keep = eg.emit_condition(*static_cast<const FilterNode&>(step).predicate);
+      if (step.kind == PipelineStep::Kind::Filter) {
+        Value* keep = eg.emit_condition(*step.predicate);
         auto* pass = llvm::BasicBlock::Create(module_.getContext(), "pass", f);
         auto* drop = llvm::BasicBlock::Create(module_.getContext(), "drop", f);
         b_.CreateCondBr(keep, pass, drop);
@@ -130,12 +129,11 @@ class ProgramCodegen {
         b_.SetInsertPoint(pass);
         continue;
       }
-      const auto& project = static_cast<const ProjectNode&>(step);
-      const rt::RowLayout& out_layout = p.step_layouts[i];
+      const rt::RowLayout& out_layout = step.layout;
       Value* out = row_buffer(out_layout);
       if (out_layout.null_bytes)
         b_.CreateMemSet(out, b_.getInt8(0), out_layout.null_bytes, llvm::MaybeAlign(8));
-      for (size_t c = 0; c < project.exprs.size(); ++c) ir_.store(out, out_layout.fields[c], eg.emit(*project.exprs[c]));
+      for (size_t c = 0; c < step.exprs.size(); ++c) ir_.store(out, out_layout.fields[c], eg.emit(*step.exprs[c]));
       row = out;
       layout = &out_layout;
     }
@@ -214,11 +212,7 @@ class ProgramCodegen {
   void aggregate_kernels(const PhysicalOperator& op) {
     llvm::Type* ptr = b_.getPtrTy();
     llvm::Type* i64 = b_.getInt64Ty();
-    const PlanNode& node = *op.node;
-    const std::vector<ScalarExprPtr>& keys = node.kind == PlanKind::WindowAggregate
-                                                 ? static_cast<const WindowAggregateNode&>(node).keys
-                                                 : static_cast<const GroupAggregateNode&>(node).keys;
-
+    const std::vector<ScalarExprPtr>& keys = op.keys;
     key_kernel(op, "key", keys, op.input_layout);
     // update(ctx, acc, in, time, seq, arena)
     {
@@ -227,8 +221,8 @@ class ProgramCodegen {
             *arena = f->getArg(5);
       for (const AccumulatorSlots& s : op.slots) {
         ExprCodegen eg(ir_, ctx, in, op.input_layout);
-        CgValue arg = s.call->arg ? eg.emit(*s.call->arg) : CgValue{};
-        Type arg_type = s.call->arg ? s.call->arg->type.type : Type::int64();
+        CgValue arg = s.arg ? eg.emit(*s.arg) : CgValue{};
+        Type arg_type = s.arg ? s.arg->type.type : Type::int64();
         auto body = [&] { update_slot(op, s, acc, arg, arg_type, time, seq, arena, eg); };
         if (arg.null) when(b_.CreateNot(arg.null), body);
         else body();
@@ -290,7 +284,7 @@ class ProgramCodegen {
 
   void join_kernels(const PhysicalOperator& op) {
     llvm::Type* ptr = b_.getPtrTy();
-    const auto& j = static_cast<const JoinNodeBase&>(*op.node);
+    const JoinParams& j = op.join;
     key_kernel(op, "left_key", j.left_keys, op.port_layouts[0], true);
     key_kernel(op, "right_key", j.right_keys, op.port_layouts[1], true);
     // combine(ctx, left, right, out) -> i32: the output row, then the residual condition.
@@ -310,13 +304,12 @@ class ProgramCodegen {
 
   void over_kernels(const PhysicalOperator& op) {
     llvm::Type* ptr = b_.getPtrTy();
-    const auto& o = static_cast<const OverNode&>(*op.node);
-    key_kernel(op, "key", o.partition_keys, op.input_layout);
+    key_kernel(op, "key", op.keys, op.input_layout);
     {
       llvm::Function* f = kernel(op, "args", {ptr, ptr, ptr});
       ExprCodegen eg(ir_, f->getArg(0), f->getArg(1), op.input_layout);
-      for (size_t c = 0; c < o.calls.size(); ++c)
-        if (o.calls[c].arg) ir_.store(f->getArg(2), op.args_layout.fields[c], eg.emit(*o.calls[c].arg));
+      for (size_t c = 0; c < op.over_calls.size(); ++c)
+        if (op.over_calls[c].arg) ir_.store(f->getArg(2), op.args_layout.fields[c], eg.emit(*op.over_calls[c].arg));
       b_.CreateRetVoid();
     }
     {
@@ -456,7 +449,7 @@ class ProgramCodegen {
       case AggregateFunction::Min:
       case AggregateFunction::Max: {
         const rt::Field &v = acc_field(op, s.value), &has = acc_field(op, s.count);
-        Type t = s.call->arg->type.type;
+        Type t = s.arg->type.type;
         ExprCodegen eg(ir_, ctx, other, op.acc_layout);
         CgValue mine = ir_.load(acc, v), theirs = ir_.load(other, v);
         Value* better = eg.extreme_better(s.function == AggregateFunction::Min, theirs, mine, t);

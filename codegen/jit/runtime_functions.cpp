@@ -9,7 +9,7 @@
 #include "runtime/ops/joins.h"
 #include "runtime/ops/over.h"
 #include "runtime/ops/string_arena.h"
-#include "runtime/ops/window_aggregate.h"
+#include "runtime/ops/hosted_operators.h"
 #include "runtime/scalar/math_functions.h"
 #include "runtime/scalar/string_functions.h"
 #include "runtime/value_format.h"
@@ -19,8 +19,8 @@ namespace {
 
 using rt::ExecContext;
 
-void window_aggregate_push(void* op, const uint8_t* row) { static_cast<rt::WindowAggregateOp*>(op)->push(row); }
-void window_assign_push(void* op, const uint8_t* row) { static_cast<rt::WindowAssignOp*>(op)->push(row); }
+void window_aggregate_push(void* op, const uint8_t* row) { static_cast<rt::HostedWindowAggregate*>(op)->push(row); }
+void window_assign_push(void* op, const uint8_t* row) { static_cast<rt::HostedWindowAssign*>(op)->push(row); }
 void output_push(void* sink, const uint8_t* row) { static_cast<rt::RowWriter*>(sink)->write(row); }
 void interval_join_push(void* op, int32_t port, const uint8_t* row) { static_cast<rt::IntervalJoinOp*>(op)->push(port, row); }
 void asof_join_push(void* op, int32_t port, const uint8_t* row) { static_cast<rt::AsofJoinOp*>(op)->push(port, row); }

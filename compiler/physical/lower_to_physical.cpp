@@ -5,6 +5,7 @@
 #include <set>
 
 #include "physical/physical_plan.h"
+#include "plan/logical_plan.h"
 
 namespace vlac {
 
@@ -47,6 +48,12 @@ Schema join_key_schema(const JoinNodeBase& j) {
     key_schema.columns.push_back({"", t});
   }
   return key_schema;
+}
+
+std::vector<ScalarExprPtr> clone_all(const std::vector<ScalarExprPtr>& exprs) {
+  std::vector<ScalarExprPtr> out;
+  for (const ScalarExprPtr& e : exprs) out.push_back(e->clone());
+  return out;
 }
 
 /// Where a logical node's rows can be consumed: one or more producers (several for a UNION ALL).
@@ -151,7 +158,7 @@ class Lowering {
         }
         for (const Producer& p : all)
           if (p.kind == Producer::Pipeline) plan_.pipelines[p.index].counted = true;
-        plan_.unions.push_back({&n, all});
+        plan_.unions.push_back({all});
         producers_[&n] = all;
         return;
       }
@@ -165,6 +172,21 @@ class Lowering {
     }
   }
 
+  /// A filter or projection node as a pipeline step reading rows of `before`.
+  PipelineStep step_of(const PlanNode& n, const rt::RowLayout& before) {
+    PipelineStep step;
+    if (n.kind == PlanKind::Filter) {
+      step.kind = PipelineStep::Kind::Filter;
+      step.predicate = static_cast<const FilterNode&>(n).predicate->clone();
+      step.layout = before;
+    } else {
+      step.kind = PipelineStep::Kind::Project;
+      step.exprs = clone_all(static_cast<const ProjectNode&>(n).exprs);
+      step.layout = layout_of(n.schema, options_.inline_strings);
+    }
+    return step;
+  }
+
   void lower_stateless(const PlanNode& n) {
     const PlanNode& in = *n.inputs[0];
     auto it = producers_.find(&in);
@@ -172,8 +194,7 @@ class Lowering {
     // Extend the input's pipeline when nothing else reads the input.
     if (it->second.size() == 1 && it->second[0].kind == Producer::Pipeline && readers_[&in] == 1) {
       Pipeline& p = plan_.pipelines[it->second[0].index];
-      p.steps.push_back(&n);
-      p.step_layouts.push_back(n.kind == PlanKind::Filter ? p.step_layouts.back() : layout_of(n.schema, options_.inline_strings));
+      p.steps.push_back(step_of(n, p.steps.back().layout));
       p.counted = p.counted || n.kind == PlanKind::Filter;
       producers_[&n] = it->second;
       return;
@@ -181,8 +202,7 @@ class Lowering {
     Pipeline p;
     p.id = static_cast<int>(plan_.pipelines.size());
     p.input_layout = layout_of(in.schema, options_.inline_strings);
-    p.steps.push_back(&n);
-    p.step_layouts.push_back(n.kind == PlanKind::Filter ? p.input_layout : layout_of(n.schema, options_.inline_strings));
+    p.steps.push_back(step_of(n, p.input_layout));
     p.time_origins = origins_of(it->second);
     p.source_text = text_of(n);
     p.counted = n.kind == PlanKind::Filter;
@@ -196,7 +216,7 @@ class Lowering {
     PhysicalOperator op;
     op.id = static_cast<int>(plan_.operators.size());
     op.kind = kind;
-    op.node = &n;
+    op.display_name = plan_kind_name(n.kind);
     for (size_t port = 0; port < n.inputs.size(); ++port) {
       const PlanNode& in = *n.inputs[port];
       op.port_layouts.push_back(layout_of(in.schema, options_.inline_strings));
@@ -227,7 +247,29 @@ class Lowering {
     op.key_layout = layout_of(join_key_schema(j), options_.inline_strings);
     op.capacities = j.capacities;
     op.hold_back_ns = n.watermark.origin == Watermark::Origin::HeldBack ? n.watermark.hold_back_ns : 0;
-    if (n.kind == PlanKind::WindowJoin) op.window = static_cast<const WindowJoinNode&>(n).left_window;
+    JoinParams& p = op.join;
+    p.type = j.type;
+    p.left_keys = clone_all(j.left_keys);
+    p.right_keys = clone_all(j.right_keys);
+    if (j.residual) p.residual = j.residual->clone();
+    if (n.kind == PlanKind::IntervalJoin) {
+      const auto& i = static_cast<const IntervalJoinNode&>(n);
+      p.left_time = i.left_time;
+      p.right_time = i.right_time;
+      p.lower_ns = i.lower_ns;
+      p.upper_ns = i.upper_ns;
+    } else if (n.kind == PlanKind::AsofJoin) {
+      const auto& a = static_cast<const AsofJoinNode&>(n);
+      p.left_time = a.left_time;
+      p.right_time = a.right_time;
+    } else {
+      const auto& w = static_cast<const WindowJoinNode&>(n);
+      op.window = w.left_window;
+      p.left_window_start = w.left_window_start;
+      p.left_window_end = w.left_window_end;
+      p.right_window_start = w.right_window_start;
+      p.right_window_end = w.right_window_end;
+    }
   }
 
   void lower_over(const PlanNode& n) {
@@ -239,6 +281,8 @@ class Lowering {
     op.key_layout = layout_of(key_schema, options_.inline_strings);
     op.capacities = o.capacities;
     op.time_field = o.order_column;
+    op.keys = clone_all(o.partition_keys);
+    for (const OverCall& c : o.calls) op.over_calls.push_back(c.clone());
     std::vector<rt::RowLayout::ColumnSpec> args, results;
     for (const OverCall& c : o.calls) {
       if (c.arg && c.arg->type.type.is_string())
@@ -283,6 +327,7 @@ class Lowering {
     Schema key_schema;
     for (const auto& k : *keys) key_schema.columns.push_back({"", k->type});
     op.key_layout = layout_of(key_schema, options_.inline_strings);
+    op.keys = clone_all(*keys);
 
     // Accumulator fields, per aggregate.
     std::vector<rt::RowLayout::ColumnSpec> acc;
@@ -293,7 +338,7 @@ class Lowering {
     for (const AggregateCall& c : *calls) {
       AccumulatorSlots s;
       s.function = c.function;
-      s.call = &c;
+      if (c.arg) s.arg = c.arg->clone();
       rt::FieldType arg = c.arg ? field_type(c.arg->type.type) : rt::FieldType::Int64;
       uint32_t arg_bytes = c.arg ? c.arg->type.type.max_bytes : 0;  // STRING(n) values inline on firmware
       bool float_arg = c.arg && c.arg->type.type.is_float();
@@ -328,7 +373,7 @@ class Lowering {
           break;
         case AggregateFunction::Lag: break;  // OVER only
       }
-      op.slots.push_back(s);
+      op.slots.push_back(std::move(s));
     }
     op.acc_layout = rt::RowLayout::make(acc, options_.inline_strings);
   }

@@ -51,45 +51,76 @@ OperatorSettings operator_settings(const PhysicalOperator& op) {
     s.window_start_offset = op.output_layout.fields[op.output_layout.fields.size() - 3].offset;
 
   if (is_join(op.kind)) {
-    const auto& j = static_cast<const JoinNodeBase&>(*op.node);
+    const JoinParams& j = op.join;
     auto offset = [&](int port, int field) { return static_cast<int32_t>(op.port_layouts[port].fields[field].offset); };
     s.left_outer = j.type == JoinType::Left;
     s.hold_back = op.hold_back_ns;
+    if (op.kind == OperatorKind::IntervalJoin || op.kind == OperatorKind::AsofJoin) {
+      s.left_time = offset(0, j.left_time);
+      s.right_time = offset(1, j.right_time);
+    }
     if (op.kind == OperatorKind::IntervalJoin) {
-      const auto& n = static_cast<const IntervalJoinNode&>(j);
-      s.left_time = offset(0, n.left_time);
-      s.right_time = offset(1, n.right_time);
-      s.lower = n.lower_ns;
-      s.upper = n.upper_ns;
-    } else if (op.kind == OperatorKind::AsofJoin) {
-      const auto& n = static_cast<const AsofJoinNode&>(j);
-      s.left_time = offset(0, n.left_time);
-      s.right_time = offset(1, n.right_time);
-    } else {
-      const auto& n = static_cast<const WindowJoinNode&>(j);
-      s.left_window_start = offset(0, n.left_window_start);
-      s.left_window_end = offset(0, n.left_window_end);
-      s.right_window_start = offset(1, n.right_window_start);
-      s.right_window_end = offset(1, n.right_window_end);
+      s.lower = j.lower_ns;
+      s.upper = j.upper_ns;
+    }
+    if (op.kind == OperatorKind::WindowJoin) {
+      s.left_window_start = offset(0, j.left_window_start);
+      s.left_window_end = offset(0, j.left_window_end);
+      s.right_window_start = offset(1, j.right_window_start);
+      s.right_window_end = offset(1, j.right_window_end);
     }
   }
 
-  if (op.kind == OperatorKind::Over) {
-    const auto& o = static_cast<const OverNode&>(*op.node);
-    for (size_t c = 0; c < o.calls.size(); ++c) {
-      const OverCall& call = o.calls[c];
-      rt::OverCallSpec spec;
-      spec.function = over_function(call.function);
-      spec.rows = call.unit == FrameUnit::Rows;
-      spec.unbounded = call.unbounded;
-      spec.preceding = call.preceding;
-      spec.lag = call.lag_offset;
-      spec.arg = op.args_layout.fields[c];
-      spec.result = op.results_layout.fields[c];
-      s.calls.push_back(spec);
-    }
+  for (size_t c = 0; c < op.over_calls.size(); ++c) {
+    const OverCall& call = op.over_calls[c];
+    rt::OverCallSpec spec;
+    spec.function = over_function(call.function);
+    spec.rows = call.unit == FrameUnit::Rows;
+    spec.unbounded = call.unbounded;
+    spec.preceding = call.preceding;
+    spec.lag = call.lag_offset;
+    spec.arg = op.args_layout.fields[c];
+    spec.result = op.results_layout.fields[c];
+    s.calls.push_back(spec);
   }
   return s;
+}
+
+namespace {
+uint64_t limit(const std::optional<int64_t>& capacity) { return capacity ? static_cast<uint64_t>(*capacity) : UINT64_MAX; }
+}  // namespace
+
+rt::WindowAggregateConfig window_aggregate_config(const PhysicalOperator& op) {
+  const OperatorSettings s = operator_settings(op);
+  rt::WindowAggregateConfig c;
+  c.mode = s.mode;
+  c.size = s.size;
+  c.slide = s.slide;
+  c.gap = s.gap;
+  c.offset = s.offset;
+  c.time_offset = s.time_offset;
+  c.global = s.global;
+  c.key_size = op.key_layout.size;
+  c.acc_size = op.acc_layout.size;
+  c.out_size = op.output_layout.size;
+  c.key_layout = &op.key_layout;
+  c.max_keys = limit(s.max_keys);
+  c.max_open_windows = limit(s.max_open_windows);
+  return c;
+}
+
+rt::WindowAssignConfig window_assign_config(const PhysicalOperator& op) {
+  const OperatorSettings s = operator_settings(op);
+  rt::WindowAssignConfig c;
+  c.mode = s.mode;
+  c.size = s.size;
+  c.slide = s.slide;
+  c.offset = s.offset;
+  c.time_offset = s.time_offset;
+  c.in_size = op.input_layout.size;
+  c.out_size = op.output_layout.size;
+  c.window_start_offset = s.window_start_offset;
+  return c;
 }
 
 }  // namespace vlac

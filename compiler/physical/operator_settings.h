@@ -10,6 +10,7 @@
 
 #include "physical/physical_plan.h"
 #include "runtime/ops/over_spec.h"
+#include "runtime/ops/window_aggregate.h"
 #include "runtime/ops/window_math.h"
 
 namespace vlac {
@@ -34,6 +35,13 @@ struct OperatorSettings {
 };
 
 OperatorSettings operator_settings(const PhysicalOperator& op);
+
+/// The runtime configuration of a window aggregate or a window table function: what every
+/// backend instantiates it with (the executor directly, the C++ class writer as a literal).
+/// Capacities are the WITH options, UINT64_MAX when none; under fixed storage they come from
+/// the operator's Dims instead. key_layout points into `op`.
+rt::WindowAggregateConfig window_aggregate_config(const PhysicalOperator& op);
+rt::WindowAssignConfig window_assign_config(const PhysicalOperator& op);
 
 inline bool is_join(OperatorKind k) {
   return k == OperatorKind::IntervalJoin || k == OperatorKind::AsofJoin || k == OperatorKind::WindowJoin;

@@ -7,12 +7,17 @@
 // function. An operator holds state in the runtime (windows and their accumulators) and calls
 // generated kernels for the per-row work (key extraction, accumulator update, results).
 // Rows flow by push; each producer (source, pipeline, operator) has a list of consumers.
+//
+// The plan is self-sufficient: lowering copies into it every expression and parameter that the
+// backends and the runtime read, so none of them needs the logical plan's node types.
 
 #include <string>
 #include <vector>
 
 #include "diag/diagnostics.h"
-#include "plan/logical_plan.h"
+#include "plan/operator_params.h"
+#include "plan/scalar_expr.h"
+#include "plan/schema.h"
 #include "runtime/row_layout.h"
 
 namespace vlac {
@@ -40,11 +45,19 @@ struct PhysicalSource {
   std::vector<Consumer> consumers;
 };
 
+/// One stateless step of a pipeline. Its expressions read the row before the step.
+struct PipelineStep {
+  enum class Kind { Filter, Project };
+  Kind kind = Kind::Project;
+  ScalarExprPtr predicate;           // Filter (WHERE, HAVING): the row passes when it is TRUE
+  std::vector<ScalarExprPtr> exprs;  // Project (SELECT list): one per field of `layout`
+  rt::RowLayout layout;              // the row after the step (a filter keeps its input's)
+};
+
 struct Pipeline {
   int id = 0;
   rt::RowLayout input_layout;
-  std::vector<const PlanNode*> steps;  // Filter and Project nodes, in execution order
-  std::vector<rt::RowLayout> step_layouts;  // the row after each step (a filter keeps its input's)
+  std::vector<PipelineStep> steps;  // in execution order
   std::vector<Consumer> consumers;
   std::vector<TimeOrigin> time_origins;  // the sources/operators its rows come from
   std::string source_text;  // the query it was built from, for comments in generated code
@@ -53,15 +66,15 @@ struct Pipeline {
 
 /// True when a pipeline has a Filter step (WHERE, HAVING): `--stats` counts its rows in and out.
 inline bool has_filter(const Pipeline& p) {
-  for (const PlanNode* step : p.steps)
-    if (step->kind == PlanKind::Filter) return true;
+  for (const PipelineStep& step : p.steps)
+    if (step.kind == PipelineStep::Kind::Filter) return true;
   return false;
 }
 
 /// Where one aggregate keeps its running state in the accumulator row.
 struct AccumulatorSlots {
   AggregateFunction function;
-  const AggregateCall* call;  // points into the logical plan node
+  ScalarExprPtr arg;  // over the operator's input row; null for COUNT(*)
   int value = -1;  // field: running value (SUM, MIN, MAX, FIRST, LAST) or mean (STDDEV, VAR)
   int count = -1;  // field: rows counted (COUNT, SUM, AVG, STDDEV, VAR), or has-value flag
   int m2 = -1;     // field: sum of squared differences (STDDEV, VAR: Welford, runtime/scalar/variance.h)
@@ -70,12 +83,25 @@ struct AccumulatorSlots {
   int seq = -1;    // field: arrival number of the value (FIRST, LAST ties)
 };
 
+/// What a join matches and emits. Port 0 is the left input, port 1 the right; field numbers
+/// are in that side's row.
+struct JoinParams {
+  JoinType type = JoinType::Inner;
+  std::vector<ScalarExprPtr> left_keys, right_keys;  // over each side's row, one pair per `=`
+  ScalarExprPtr residual;  // the rest of the ON condition, over the output row; null: none
+  int left_time = -1, right_time = -1;  // interval and as-of joins: each side's event time
+  int64_t lower_ns = 0, upper_ns = 0;   // interval join: right.time - left.time in [lower_ns, upper_ns]
+  int left_window_start = -1, left_window_end = -1, right_window_start = -1, right_window_end = -1;  // window join
+};
+
 enum class OperatorKind { WindowAggregate, WindowAssign, IntervalJoin, AsofJoin, WindowJoin, Over };
 
 struct PhysicalOperator {
   int id = 0;
   OperatorKind kind = OperatorKind::WindowAggregate;
-  const PlanNode* node = nullptr;
+  /// The logical operator it runs ("WindowAggregate", "GroupAggregate", "IntervalJoin", ...),
+  /// for `--stats` and comments in generated code.
+  std::string display_name;
   rt::RowLayout input_layout, key_layout, acc_layout, output_layout;  // input_layout = port 0's
   std::vector<rt::RowLayout> port_layouts;                // one per input
   std::vector<std::vector<TimeOrigin>> port_origins;      // one per input
@@ -84,9 +110,13 @@ struct PhysicalOperator {
   int time_field = -1;  // in the input row; -1 for a GROUP BY without event time
   bool windowed = false;  // false: GROUP BY without a window, fires at end of input
   bool global = false;    // no keys and no window: one row even over no input
-  WindowSpec window;
-  std::vector<AccumulatorSlots> slots;
+  WindowSpec window;     // window aggregate and assignment; a window join's (left) window
   Capacities capacities;
+  // What its kernels compute:
+  std::vector<ScalarExprPtr> keys;      // aggregate: the group keys; OVER: the partition keys
+  std::vector<AccumulatorSlots> slots;  // aggregate: one per aggregate, in output order
+  std::vector<OverCall> over_calls;     // OVER: one per call, in the order of args/results_layout
+  JoinParams join;                      // joins
   std::vector<Consumer> consumers;
   std::string source_text;
 };
@@ -107,7 +137,6 @@ struct RowOrigin {
 /// A UNION ALL has no runtime node (its branches feed its readers directly); it is kept so that
 /// `--stats` can list it with the rows each branch gave.
 struct PhysicalUnion {
-  const PlanNode* node;
   std::vector<RowOrigin> inputs;
 };
 
@@ -122,6 +151,8 @@ struct PhysicalPlan {
 /// The row layout of a schema (every column, hidden ones included).
 rt::RowLayout layout_of(const Schema& schema, bool inline_strings = false);
 rt::FieldType field_type(Type t);
+
+struct LogicalProgram;  // plan/logical_plan.h
 
 /// Lowers an optimised logical program. Operators the runtime does not implement yet are
 /// reported as errors at their source range.

@@ -21,33 +21,6 @@ std::string plan_kind_name(PlanKind k) {
   return "?";
 }
 
-std::string window_kind_name(WindowKind k) {
-  switch (k) {
-    case WindowKind::Tumble: return "TUMBLE";
-    case WindowKind::Hop: return "HOP";
-    case WindowKind::Session: return "SESSION";
-    case WindowKind::Cumulate: return "CUMULATE";
-  }
-  return "?";
-}
-
-AggregateCall AggregateCall::clone() const {
-  return {function, arg ? arg->clone() : nullptr, result, range};
-}
-
-OverCall OverCall::clone() const {
-  OverCall c;
-  c.function = function;
-  c.arg = arg ? arg->clone() : nullptr;
-  c.result = result;
-  c.unit = unit;
-  c.unbounded = unbounded;
-  c.preceding = preceding;
-  c.lag_offset = lag_offset;
-  c.range = range;
-  return c;
-}
-
 std::vector<std::string> visible_names(const Schema& s) {
   std::vector<std::string> out;
   for (const Column& c : s.columns)

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "plan/operator_params.h"
 #include "plan/scalar_expr.h"
 #include "plan/schema.h"
 
@@ -44,53 +45,6 @@ struct Watermark {
   int64_t bound_ns = 0;      // Source: the declared out-of-orderness bound
   int64_t hold_back_ns = 0;  // HeldBack: a fixed hold-back, when there is one
 };
-
-/// WITH options of the statement whose operator holds the state (§3). nullopt = not given.
-struct Capacities {
-  std::optional<int64_t> max_keys;
-  std::optional<int64_t> max_open_windows;
-  std::optional<int64_t> max_buffered_rows;
-};
-
-enum class WindowKind { Tumble, Hop, Session, Cumulate };
-std::string window_kind_name(WindowKind k);
-
-/// A window table function's parameters, all in nanoseconds.
-struct WindowSpec {
-  WindowKind kind = WindowKind::Tumble;
-  int time_column = -1;  // in the window's input
-  int64_t size = 0;      // TUMBLE size, HOP size, CUMULATE max size
-  int64_t slide = 0;     // HOP slide, CUMULATE step
-  int64_t gap = 0;       // SESSION gap
-  int64_t offset = 0;
-};
-
-struct AggregateCall {
-  AggregateFunction function = AggregateFunction::CountStar;
-  ScalarExprPtr arg;  // null for COUNT(*); over the aggregate's input
-  ColumnType result;
-  SourceRange range;
-
-  AggregateCall clone() const;
-};
-
-enum class FrameUnit { Rows, Range };
-
-/// One OVER expression: `function(arg) OVER (... frame)`.
-struct OverCall {
-  AggregateFunction function = AggregateFunction::CountStar;
-  ScalarExprPtr arg;  // null for COUNT(*)
-  ColumnType result;
-  FrameUnit unit = FrameUnit::Range;
-  bool unbounded = true;  // UNBOUNDED PRECEDING
-  int64_t preceding = 0;  // rows (ROWS) or nanoseconds (RANGE) when bounded
-  int64_t lag_offset = 1; // LAG's n
-  SourceRange range;
-
-  OverCall clone() const;
-};
-
-enum class JoinType { Inner, Left };
 
 struct PlanNode;
 using PlanNodePtr = std::shared_ptr<PlanNode>;

@@ -14,7 +14,19 @@ namespace vlac::rt {
 
 class GroupTable {
  public:
-  GroupTable(const RowLayout* key_layout, uint32_t acc_size) : key_layout_(key_layout), acc_size_(acc_size) {
+  static constexpr uint32_t kNone = UINT32_MAX;
+
+  /// `limit`: the most groups it holds (a `WITH` capacity); a new key beyond it is refused.
+  GroupTable(const RowLayout* key_layout, uint32_t acc_size, uint64_t limit = UINT64_MAX) {
+    init(key_layout, acc_size, limit);
+  }
+  GroupTable() = default;
+  /// Sets up an empty table (for a member constructed before its layout is known).
+  void init(const RowLayout* key_layout, uint32_t acc_size, uint64_t limit) {
+    key_layout_ = key_layout;
+    acc_size_ = acc_size;
+    limit_ = limit;
+    has_strings_ = false;
     for (const Field& f : key_layout->fields)
       if (f.type == FieldType::String) has_strings_ = true;
   }
@@ -23,6 +35,9 @@ class GroupTable {
   uint8_t* key(uint32_t group) { return keys_.data() + static_cast<size_t>(group) * key_layout_->size; }
   uint8_t* acc(uint32_t group) { return accs_.data() + static_cast<size_t>(group) * acc_size_; }
   StringArena& arena() { return arena_; }
+
+  /// The group of `key`; a new zeroed accumulator when it is new (kNone when it holds `limit`).
+  uint32_t find_or_insert(const uint8_t* key, bool* inserted) { return find_or_insert(key, limit_, inserted); }
 
   /// The group of `key`; a new zeroed accumulator when it is new (unless the table already
   /// holds `limit` groups: then UINT32_MAX).
@@ -127,8 +142,9 @@ class GroupTable {
     }
   }
 
-  const RowLayout* key_layout_;
-  uint32_t acc_size_;
+  const RowLayout* key_layout_ = nullptr;
+  uint32_t acc_size_ = 0;
+  uint64_t limit_ = UINT64_MAX;
   bool has_strings_ = false;
   uint32_t count_ = 0;
   std::vector<uint8_t> keys_, accs_;

@@ -24,6 +24,8 @@ class StatefulOperator {
   /// completed: by default the input's; joins hold it back so their results are never late.
   virtual int64_t output_watermark(int64_t input_w) const { return input_w; }
   virtual const OperatorStats& stats() const = 0;
+  /// What generated code pushes rows into (ExecContext::operators): the operator object itself.
+  virtual void* target() { return this; }
 };
 
 }  // namespace vlac::rt

@@ -1,100 +1,324 @@
 #pragma once
-// The runtime half of a windowed (or grouped) aggregate: it assigns rows to windows and groups,
-// keeps their accumulators, drops late rows, and fires windows in the order LANGUAGE.md §5
-// prescribes. The per-row work on values (key extraction, accumulator update, results) is done
-// by kernels the backend generates for the program, passed in as function pointers.
+// The windowed (or grouped) aggregate and the window table function (LANGUAGE.md §5), once for
+// every backend. WindowAggregate assigns rows to windows and groups, keeps their accumulators,
+// drops late rows, and fires windows in the order §5 prescribes; WindowAssign copies a row once
+// per window it belongs to. Header-only C++17: no exceptions, RTTI or virtual calls, and no
+// heap unless the storage policy has one (runtime/ops/storage.h).
+//
+// Kernel policy K: the per-row work on values, generated for the program. A struct of static
+// functions (the C++ backend: inlined) or of function pointers (the JIT), called as k_.f(...):
+//   void key(Ctx*, const uint8_t* in, uint8_t* key);           // key zeroed before
+//   void update(Ctx*, uint8_t* acc, const uint8_t* in, int64_t time, int64_t seq, S::Arena*);
+//   void merge(Ctx*, uint8_t* acc, const uint8_t* other, S::Arena*);   // SESSION merges
+//   void finalize(Ctx*, const uint8_t* key, const uint8_t* acc, int64_t start, int64_t end, uint8_t* out);
+//   void emit(Ctx*, const uint8_t* row);
+//
+// Capacities: max_open_windows windows open at once (SESSION: open sessions per key), each
+// with at most max_keys groups (SESSION: keys; they are never forgotten). A row that fits in
+// none of its windows because a window or group table is full is counted capacity_dropped; one
+// whose windows have all fired, late_dropped (a row with both counts as capacity).
+// Fixed state: windowed max_open_windows * max_keys * (key + acc + ~12) bytes; SESSION
+// max_keys * (key + max_open_windows * (acc + 24) + ~16) bytes (Dims::session picks one).
 
+#include <cstddef>
 #include <cstdint>
-#include <map>
-#include <memory>
-#include <vector>
 
-#include "runtime/exec_context.h"
-#include "runtime/ops/group_table.h"
-#include "runtime/ops/operator.h"
+#include "runtime/ops/operator_stats.h"
+#include "runtime/ops/sort.h"
+#include "runtime/ops/storage.h"
 #include "runtime/ops/window_math.h"
 #include "runtime/row_layout.h"
 
 namespace vlac::rt {
 
-struct WindowAggregateKernels {
-  void (*key)(ExecContext* ctx, const uint8_t* in, uint8_t* key);
-  void (*update)(ExecContext* ctx, uint8_t* acc, const uint8_t* in, int64_t time, int64_t seq, StringArena* arena);
-  void (*merge)(ExecContext* ctx, uint8_t* acc, const uint8_t* other, StringArena* arena);
-  void (*finalize)(ExecContext* ctx, const uint8_t* key, const uint8_t* acc, int64_t start, int64_t end, uint8_t* out);
-  void (*emit)(ExecContext* ctx, const uint8_t* row);
-};
-
 struct WindowAggregateConfig {
-  WindowMode mode = WindowMode::Tumble;
-  int64_t size = 0, slide = 0, gap = 0, offset = 0;
-  int32_t time_offset = -1;  // byte offset of the event time in input rows; -1: arrival order
-  const RowLayout* key_layout = nullptr;
-  uint32_t acc_size = 0;
-  uint32_t out_size = 0;
-  uint64_t max_keys = UINT64_MAX;          // groups per window (per session operator: keys)
-  uint64_t max_open_windows = UINT64_MAX;  // open windows (sessions: per key)
-  bool global = false;  // no keys, no window: one row even over no input
+  WindowMode mode = WindowMode::Tumble;  // which windows (EndOfInput: GROUP BY without a window)
+  int64_t size = 0;          // TUMBLE/HOP size, CUMULATE max size (ns)
+  int64_t slide = 0;         // HOP slide, CUMULATE step (ns)
+  int64_t gap = 0;           // SESSION gap (ns)
+  int64_t offset = 0;        // window alignment offset (ns)
+  int32_t time_offset = -1;  // byte offset of the INT64 event time in input rows; -1: arrival order
+  bool global = false;       // EndOfInput with no keys: exactly one row even over no input
+  uint32_t key_size = 0, acc_size = 0, out_size = 0;  // row sizes (bytes)
+  const RowLayout* key_layout = nullptr;  // hosted: keys hold strings by reference
+  uint64_t max_keys = UINT64_MAX;          // groups per window (SESSION: keys); hosted limits,
+  uint64_t max_open_windows = UINT64_MAX;  // fixed storage takes both from its Dims
 };
 
-class WindowAggregateOp final : public StatefulOperator {
- public:
-  WindowAggregateOp(ExecContext* ctx, WindowAggregateConfig config, WindowAggregateKernels kernels);
+template <class Ctx, class K, class S>
+class WindowAggregate {
+  using D = typename S::Dims;
+  using Arena = typename S::Arena;
+  using Groups = typename S::template GroupTable<D::key_size, D::acc_size, D::max_keys>;
 
-  /// Adds one input row. Called by generated code.
-  void push(const uint8_t* row);
-  void advance(int64_t w) override;
-  const OperatorStats& stats() const override { return stats_; }
+ public:
+  void init(Ctx* ctx, const WindowAggregateConfig& config, const K& kernels = K{}) {
+    ctx_ = ctx;
+    config_ = config;
+    if (D::key_size) {  // fixed storage: its buffers have the Dims' sizes
+      config_.key_size = static_cast<uint32_t>(D::key_size);
+      config_.acc_size = static_cast<uint32_t>(D::acc_size);
+      config_.out_size = static_cast<uint32_t>(D::out_size);
+    }
+    k_ = kernels;
+    stats_ = OperatorStats{};
+    watermark_ = INT64_MIN;
+    next_fire_ = INT64_MAX;
+    seq_ = 0;
+    key_buf_.assign(config_.key_size, 0);
+    acc_buf_.assign(config_.acc_size, 0);
+    out_buf_.assign(config_.out_size, 0);
+    windows_.init(config_.key_layout, config_.acc_size, config_.max_open_windows, config_.max_keys);
+    session_keys_.init(config_.key_layout, 0, config_.max_keys);
+    sessions_.init(config_.max_open_windows);
+    if (config_.mode == WindowMode::EndOfInput) windows_.open(INT64_MIN, INT64_MAX);
+  }
+
+  /// Adds one input row.
+  void push(const uint8_t* row) {
+    ++stats_.rows_in;
+    int64_t seq = seq_++;
+    int64_t t = seq;
+    if (config_.time_offset >= 0) __builtin_memcpy(&t, row + config_.time_offset, sizeof t);
+    __builtin_memset(key_buf_.data(), 0, config_.key_size);
+    k_.key(ctx_, row, key_buf_.data());
+    if (config_.mode == WindowMode::Session) push_session(row, t, seq);
+    else push_windowed(row, t, seq);
+  }
+
+  /// The input watermark is now w (INT64_MAX at end of input): fires what it completes.
+  void advance(int64_t w) {
+    if (w <= watermark_) return;
+    watermark_ = w;
+    if (w < next_fire_) return;  // nothing completes yet: the usual case, one compare per row
+    if (config_.mode == WindowMode::Session) fire_sessions(w);
+    else fire_windows(w);
+    recompute_next_fire();
+  }
+  void advance_ports(const int64_t* w, int) { advance(w[0]); }
+  int64_t output_watermark(int64_t input_w) const { return input_w; }
+  const OperatorStats& stats() const { return stats_; }
 
  private:
   struct Session {
     int64_t start, end, first_seq;
-    std::vector<uint8_t> acc;
+    typename S::template Bytes<D::acc_size> acc;
+  };
+  struct Due {  // a session to fire: key id and index in the key's list
+    uint32_t key, index;
   };
 
-  void push_windowed(const uint8_t* row, int64_t t, int64_t seq);
-  void push_session(const uint8_t* row, int64_t t, int64_t seq);
-  void fire(const uint8_t* key, const uint8_t* acc, int64_t start, int64_t end);
-  void fire_sessions(int64_t w);
-  void recompute_next_fire();
+  void push_windowed(const uint8_t* row, int64_t t, int64_t seq) {
+    bool accepted = false, full = false;
+    auto add = [&](int64_t start, int64_t end) {
+      if (end <= watermark_) return;  // this window has fired: the row is late for it
+      Groups* groups = windows_.find(start, end);
+      if (!groups) {
+        groups = windows_.open(start, end);
+        if (!groups) {
+          full = true;
+          return;
+        }
+        if (end < next_fire_) next_fire_ = end;
+      }
+      bool inserted;
+      uint32_t g = groups->find_or_insert(key_buf_.data(), &inserted);
+      if (g == Groups::kNone) {
+        full = true;
+        return;
+      }
+      k_.update(ctx_, groups->acc(g), row, t, seq, &groups->arena());
+      accepted = true;
+    };
+    if (config_.mode == WindowMode::EndOfInput) add(INT64_MIN, INT64_MAX);
+    else for_each_window(static_cast<int>(config_.mode), t, config_.size, config_.slide, config_.offset, add);
+    if (!accepted) ++(full ? stats_.capacity_dropped : stats_.late_dropped);
+  }
 
-  ExecContext* ctx_;
+  void push_session(const uint8_t* row, int64_t t, int64_t seq) {
+    const int64_t end = sat_add(t, config_.gap);  // clamped: a session ending at INT64_MAX fires at the end
+    bool inserted;
+    uint32_t k = session_keys_.find_or_insert(key_buf_.data(), &inserted);
+    if (k == SessionKeys::kNone) {
+      ++stats_.capacity_dropped;
+      return;
+    }
+    sessions_.ensure(k);
+    // Sessions [start, end) that the new event's [t, t + gap) overlaps merge with it: into the
+    // first, the others from the last back.
+    size_t first = sessions_.size(k);
+    for (size_t i = 0; i < sessions_.size(k); ++i)
+      if (overlaps(sessions_.at(k, i), t, end)) {
+        first = i;
+        break;
+      }
+    if (first == sessions_.size(k)) {
+      if (end <= watermark_) {  // its own session would already have fired
+        ++stats_.late_dropped;
+        return;
+      }
+      Session* s = sessions_.push(k);
+      if (!s) {
+        ++stats_.capacity_dropped;
+        return;
+      }
+      s->start = t;
+      s->end = end;
+      s->first_seq = seq;
+      s->acc.assign(config_.acc_size, 0);
+      __builtin_memset(s->acc.data(), 0, config_.acc_size);
+      k_.update(ctx_, s->acc.data(), row, t, seq, &session_arena_);
+      if (end < next_fire_) next_fire_ = end;
+      return;
+    }
+    for (size_t h = sessions_.size(k); h-- > first + 1;) {
+      Session& other = sessions_.at(k, h);
+      if (!overlaps(other, t, end)) continue;
+      Session& into = sessions_.at(k, first);
+      k_.merge(ctx_, into.acc.data(), other.acc.data(), &session_arena_);
+      into.start = into.start < other.start ? into.start : other.start;
+      into.end = into.end > other.end ? into.end : other.end;
+      into.first_seq = into.first_seq < other.first_seq ? into.first_seq : other.first_seq;
+      sessions_.erase(k, h);
+    }
+    Session& into = sessions_.at(k, first);
+    into.start = into.start < t ? into.start : t;
+    into.end = into.end > end ? into.end : end;
+    k_.update(ctx_, into.acc.data(), row, t, seq, &session_arena_);
+  }
+
+  /// Whether an event's [t, end) overlaps the session (ends clamped at INT64_MAX).
+  static bool overlaps(const Session& s, int64_t t, int64_t end) { return before_end(s.start, end) && before_end(t, s.end); }
+
+  void fire(const uint8_t* key, const uint8_t* acc, int64_t start, int64_t end) {
+    __builtin_memset(out_buf_.data(), 0, config_.out_size);
+    k_.finalize(ctx_, key, acc, start, end, out_buf_.data());
+    ++stats_.rows_out;
+    k_.emit(ctx_, out_buf_.data());
+  }
+
+  void fire_windows(int64_t w) {
+    int64_t start, end;
+    Groups* groups;
+    while (windows_.first(&start, &end, &groups) && end <= w) {
+      if (config_.mode == WindowMode::EndOfInput && config_.global && groups->size() == 0) {
+        __builtin_memset(acc_buf_.data(), 0, config_.acc_size);
+        __builtin_memset(key_buf_.data(), 0, config_.key_size);
+        fire(key_buf_.data(), acc_buf_.data(), start, end);
+      }
+      for (uint32_t g = 0; g < groups->size(); ++g) fire(groups->key(g), groups->acc(g), start, end);
+      windows_.close_first();
+    }
+  }
+
+  void fire_sessions(int64_t w) {
+    // Every session that ends at or before w, by end, start, then first appearance (first_seq
+    // is unique, so the order is total); then each key's fired sessions leave.
+    due_.clear();
+    for (uint32_t k = 0; k < sessions_.keys(); ++k)
+      for (size_t i = 0; i < sessions_.size(k); ++i)
+        if (sessions_.at(k, i).end <= w) due_.push_back(Due{k, static_cast<uint32_t>(i)});
+    heap_sort(due_.data(), due_.size(), [this](const Due& a, const Due& b) {
+      const Session& x = sessions_.at(a.key, a.index);
+      const Session& y = sessions_.at(b.key, b.index);
+      if (x.end != y.end) return x.end < y.end;
+      if (x.start != y.start) return x.start < y.start;
+      return x.first_seq < y.first_seq;
+    });
+    for (size_t d = 0; d < due_.size(); ++d) {
+      const Session& s = sessions_.at(due_[d].key, due_[d].index);
+      fire(session_keys_.key(due_[d].key), s.acc.data(), s.start, s.end);
+    }
+    for (uint32_t k = 0; k < sessions_.keys(); ++k)
+      for (size_t i = sessions_.size(k); i-- > 0;)
+        if (sessions_.at(k, i).end <= w) sessions_.erase(k, i);
+  }
+
+  void recompute_next_fire() {
+    next_fire_ = INT64_MAX;
+    if (config_.mode == WindowMode::Session) {
+      for (uint32_t k = 0; k < sessions_.keys(); ++k)
+        for (size_t i = 0; i < sessions_.size(k); ++i)
+          if (sessions_.at(k, i).end < next_fire_) next_fire_ = sessions_.at(k, i).end;
+      return;
+    }
+    int64_t start, end;
+    Groups* groups;
+    if (windows_.first(&start, &end, &groups)) next_fire_ = end;
+  }
+
+  using SessionKeys = typename S::template GroupTable<D::key_size, 0, (D::session ? D::max_keys : 1)>;
+
+  Ctx* ctx_ = nullptr;
   WindowAggregateConfig config_;
-  WindowAggregateKernels kernels_;
+  K k_;
   OperatorStats stats_;
   int64_t watermark_ = INT64_MIN;
   int64_t next_fire_ = INT64_MAX;  // the earliest end of an open window: advance() returns below it
   int64_t seq_ = 0;
-  std::vector<uint8_t> key_buf_, out_buf_;
+  typename S::template Bytes<D::key_size> key_buf_;
+  typename S::template Bytes<D::acc_size> acc_buf_;
+  typename S::template Bytes<D::out_size> out_buf_;
+  // TUMBLE, HOP, CUMULATE and end-of-input: open windows, fired in (end, start) order.
+  typename S::template OpenWindows<Groups, (D::session ? 0 : D::max_open_windows)> windows_;
+  // SESSION: the keys, and each key's open sessions in the order they opened.
+  SessionKeys session_keys_;
+  typename S::template Lists<Session, (D::session ? D::max_keys : 0), D::max_open_windows> sessions_;
+  typename S::template Vector<Due, (D::session ? D::max_keys * D::max_open_windows : 0)> due_;
+  Arena session_arena_;
+};
 
-  // TUMBLE, HOP, CUMULATE and end-of-input: open windows by (end, start), the firing order.
-  std::map<std::pair<int64_t, int64_t>, std::unique_ptr<GroupTable>> windows_;
-  // SESSION: the keys, and each key's open sessions.
-  std::unique_ptr<GroupTable> session_keys_;
-  std::vector<std::vector<Session>> sessions_;
-  StringArena session_arena_;
+struct WindowAssignConfig {
+  WindowMode mode = WindowMode::Tumble;  // Tumble, Hop or Cumulate
+  int64_t size = 0, slide = 0, offset = 0;  // as WindowAggregateConfig
+  int32_t time_offset = 0;                  // byte offset of the INT64 event time in input rows
+  uint32_t in_size = 0, out_size = 0;
+  uint32_t window_start_offset = 0;  // of window_start in output rows (window_end +8, window_time +16)
 };
 
 /// A window table function whose rows are not aggregated: copies each row once per window it
-/// belongs to, with window_start, window_end and window_time appended.
-class WindowAssignOp final : public StatefulOperator {
+/// belongs to, with window_start, window_end and window_time appended. K: emit only.
+template <class Ctx, class K, class S>
+class WindowAssign {
+  using D = typename S::Dims;
+
  public:
-  WindowAssignOp(ExecContext* ctx, WindowMode mode, int64_t size, int64_t slide, int64_t offset, int32_t time_offset,
-                 uint32_t in_size, uint32_t out_size, uint32_t window_start_offset,
-                 void (*emit)(ExecContext*, const uint8_t*));
-  void push(const uint8_t* row);
-  void advance(int64_t) override {}
-  const OperatorStats& stats() const override { return stats_; }
+  void init(Ctx* ctx, const WindowAssignConfig& config, const K& kernels = K{}) {
+    ctx_ = ctx;
+    config_ = config;
+    if (D::out_size) config_.out_size = static_cast<uint32_t>(D::out_size);  // fixed storage
+    k_ = kernels;
+    stats_ = OperatorStats{};
+    out_.assign(config_.out_size, 0);
+  }
+
+  void push(const uint8_t* row) {
+    ++stats_.rows_in;
+    int64_t t;
+    __builtin_memcpy(&t, row + config_.time_offset, sizeof t);
+    // The output row is the input row (same leading layout) followed by the window columns.
+    uint8_t* out = out_.data();
+    __builtin_memcpy(out, row, config_.in_size < config_.out_size ? config_.in_size : config_.out_size);
+    for_each_window(static_cast<int>(config_.mode), t, config_.size, config_.slide, config_.offset, [&](int64_t start, int64_t end) {
+      int64_t time = end - 1;  // end > t >= INT64_MIN: no overflow
+      __builtin_memcpy(out + config_.window_start_offset, &start, 8);
+      __builtin_memcpy(out + config_.window_start_offset + 8, &end, 8);
+      __builtin_memcpy(out + config_.window_start_offset + 16, &time, 8);
+      ++stats_.rows_out;
+      k_.emit(ctx_, out);
+    });
+  }
+  void advance(int64_t) {}
+  void advance_ports(const int64_t*, int) {}
+  int64_t output_watermark(int64_t input_w) const { return input_w; }
+  const OperatorStats& stats() const { return stats_; }
 
  private:
-  ExecContext* ctx_;
-  WindowMode mode_;
-  int64_t size_, slide_, offset_;
-  int32_t time_offset_;
-  uint32_t in_size_, window_start_offset_;
-  void (*emit_)(ExecContext*, const uint8_t*);
-  std::vector<uint8_t> out_;
+  Ctx* ctx_ = nullptr;
+  WindowAssignConfig config_;
+  K k_;
   OperatorStats stats_;
+  typename S::template Bytes<D::out_size> out_;
 };
 
 }  // namespace vlac::rt

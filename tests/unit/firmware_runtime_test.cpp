@@ -25,10 +25,11 @@
 #include "runtime/exec_context.h"
 #include "runtime/firmware/joins.h"
 #include "runtime/firmware/over.h"
-#include "runtime/firmware/window_aggregate.h"
 #include "runtime/ops/joins.h"
 #include "runtime/ops/over.h"
 #include "runtime/ops/window_math.h"
+#include "runtime/ops/hosted_operators.h"
+#include "runtime/ops/storage.h"
 #include "runtime/ops/window_aggregate.h"
 #include "test_files.h"
 
@@ -119,8 +120,8 @@ void agg_finalize(const uint8_t* key, const uint8_t* acc, int64_t start, int64_t
 
 struct KAgg {
   static void key(FwCtx*, const uint8_t* in, uint8_t* key) { agg_key(in, key); }
-  static void update(FwCtx*, uint8_t* acc, const uint8_t* in, int64_t t, int64_t seq) { agg_update(acc, in, t, seq); }
-  static void merge(FwCtx*, uint8_t* acc, const uint8_t* other) { agg_merge(acc, other); }
+  static void update(FwCtx*, uint8_t* acc, const uint8_t* in, int64_t t, int64_t seq, rt::NoArena*) { agg_update(acc, in, t, seq); }
+  static void merge(FwCtx*, uint8_t* acc, const uint8_t* other, rt::NoArena*) { agg_merge(acc, other); }
   static void finalize(FwCtx*, const uint8_t* key, const uint8_t* acc, int64_t s, int64_t e, uint8_t* out) {
     agg_finalize(key, acc, s, e, out);
   }
@@ -160,9 +161,8 @@ struct AggParams {
   bool global;
 };
 
-template <class Op>
-typename Op::Config fw_agg_config(const AggParams& p) {
-  typename Op::Config c;
+rt::WindowAggregateConfig fw_agg_config(const AggParams& p) {
+  rt::WindowAggregateConfig c;
   c.mode = p.mode;
   c.size = p.size;
   c.slide = p.slide;
@@ -170,8 +170,35 @@ typename Op::Config fw_agg_config(const AggParams& p) {
   c.offset = p.offset;
   c.time_offset = 8;
   c.global = p.global;
+  c.key_size = kAggKey;
+  c.acc_size = kAggAcc;
+  c.out_size = kAggOut;
   return c;
 }
+
+/// Fixed storage for the test rows; a SESSION aggregate keeps sessions instead of windows.
+template <size_t kMaxKeys, size_t kMaxOpen, bool kSession>
+struct AggDims : rt::OperatorDims {
+  static constexpr size_t in_size = kAggIn, key_size = kAggKey, acc_size = kAggAcc, out_size = kAggOut;
+  static constexpr size_t max_keys = kMaxKeys, max_open_windows = kMaxOpen;
+  static constexpr bool session = kSession;
+};
+
+/// The aggregate under fixed storage, with the Dims its mode needs (as the generator picks).
+template <class K, size_t kMaxKeys, size_t kMaxOpen>
+struct FwAgg {
+  rt::WindowAggregate<FwCtx, K, rt::FixedStorage<AggDims<kMaxKeys, kMaxOpen, false>>> windowed;
+  rt::WindowAggregate<FwCtx, K, rt::FixedStorage<AggDims<kMaxKeys, kMaxOpen, true>>> sessions;
+  bool session = false;
+  void init(FwCtx* ctx, const rt::WindowAggregateConfig& c) {
+    session = c.mode == rt::WindowMode::Session;
+    if (session) sessions.init(ctx, c);
+    else windowed.init(ctx, c);
+  }
+  void push(const uint8_t* row) { session ? sessions.push(row) : windowed.push(row); }
+  void advance(int64_t w) { session ? sessions.advance(w) : windowed.advance(w); }
+  const rt::OperatorStats& stats() const { return session ? sessions.stats() : windowed.stats(); }
+};
 
 /// One step of a run: a row, or a watermark.
 struct Step {
@@ -217,13 +244,13 @@ struct Totals {
 
 template <size_t kMaxKeys, size_t kMaxOpen>
 fw::Stats diff_aggregate(const AggParams& p, const std::vector<Step>& steps) {
-  using Op = fw::WindowAggregate<FwCtx, KAgg, kAggIn, kAggKey, kAggAcc, kAggOut, kMaxKeys, kMaxOpen>;
-  using OpG = fw::WindowAggregate<FwCtx, KAggGlobal, kAggIn, kAggKey, kAggAcc, kAggOut, kMaxKeys, kMaxOpen>;
+  using Op = FwAgg<KAgg, kMaxKeys, kMaxOpen>;
+  using OpG = FwAgg<KAggGlobal, kMaxKeys, kMaxOpen>;
   static Op op;  // large: not on the stack
   static OpG opg;
   FwCtx fctx;
-  if (p.global) opg.init(&fctx, fw_agg_config<OpG>(p));
-  else op.init(&fctx, fw_agg_config<Op>(p));
+  if (p.global) opg.init(&fctx, fw_agg_config(p));
+  else op.init(&fctx, fw_agg_config(p));
 
   rt::RowLayout key_layout = p.global ? rt::RowLayout::make({}) : rt::RowLayout::make({{rt::FieldType::Int64, false, 0}});
   rt::WindowAggregateConfig hc;
@@ -234,13 +261,15 @@ fw::Stats diff_aggregate(const AggParams& p, const std::vector<Step>& steps) {
   hc.offset = p.offset;
   hc.time_offset = 8;
   hc.key_layout = &key_layout;
+  hc.key_size = kAggKey;
   hc.acc_size = kAggAcc;
   hc.out_size = kAggOut;
   hc.max_keys = kMaxKeys;
   hc.max_open_windows = kMaxOpen;
   hc.global = p.global;
   HostedSink hs(kAggOut);
-  rt::WindowAggregateOp hosted(&hs.ctx, hc, hosted_agg_kernels(p.global));
+  rt::HostedWindowAggregate hosted;
+  hosted.init(&hs.ctx, hc, hosted_agg_kernels(p.global));
 
   for (const Step& s : steps) {
     if (s.is_row) {
@@ -265,12 +294,12 @@ const AggParams kSession{fw::WindowMode::Session, 0, 0, 7, 0, false};
 const AggParams kEndOfInput{fw::WindowMode::EndOfInput, 0, 0, 0, 0, false};
 const AggParams kGlobal{fw::WindowMode::EndOfInput, 0, 0, 0, 0, true};
 
-using SmallAgg = fw::WindowAggregate<FwCtx, KAgg, kAggIn, kAggKey, kAggAcc, kAggOut, 2, 2>;
+using SmallAgg = FwAgg<KAgg, 2, 2>;
 
 TEST(FirmwareWindowAggregate, TumbleByHand) {
-  static fw::WindowAggregate<FwCtx, KAgg, kAggIn, kAggKey, kAggAcc, kAggOut, 8, 4> op;
+  static FwAgg<KAgg, 8, 4> op;
   FwCtx ctx;
-  op.init(&ctx, fw_agg_config<decltype(op)>({fw::WindowMode::Tumble, 10, 0, 0, 0, false}));
+  op.init(&ctx, fw_agg_config({fw::WindowMode::Tumble, 10, 0, 0, 0, false}));
   for (const Row& r : {agg_row(1, 1, 10), agg_row(2, 3, 20), agg_row(1, 12, 5), agg_row(1, 8, 1)}) op.push(r.data());
   op.advance(9);
   EXPECT_TRUE(ctx.out.empty());
@@ -298,9 +327,9 @@ TEST(FirmwareWindowAggregate, TumbleByHand) {
 }
 
 TEST(FirmwareWindowAggregate, NegativeTimesTumble) {
-  static fw::WindowAggregate<FwCtx, KAgg, kAggIn, kAggKey, kAggAcc, kAggOut, 8, 4> op;
+  static FwAgg<KAgg, 8, 4> op;
   FwCtx ctx;
-  op.init(&ctx, fw_agg_config<decltype(op)>({fw::WindowMode::Tumble, 10, 0, 0, 0, false}));
+  op.init(&ctx, fw_agg_config({fw::WindowMode::Tumble, 10, 0, 0, 0, false}));
   Row r = agg_row(1, -1, 7);
   op.push(r.data());
   op.advance(INT64_MAX);
@@ -323,9 +352,9 @@ TEST(FirmwareWindowAggregate, WindowsAtInt64MaxAreClampedOnce) {
                                {true, 0, agg_row(1, INT64_MAX, 2), {0, 0}},
                                {false, 0, {}, {INT64_MAX, INT64_MAX}}};
     diff_aggregate<4, 4>(p, steps);
-    static fw::WindowAggregate<FwCtx, KAgg, kAggIn, kAggKey, kAggAcc, kAggOut, 4, 4> op;
+    static FwAgg<KAgg, 4, 4> op;
     FwCtx ctx;
-    op.init(&ctx, fw_agg_config<decltype(op)>(p));
+    op.init(&ctx, fw_agg_config(p));
     for (const Step& st0 : steps)
       if (st0.is_row) op.push(st0.row.data());
     op.advance(INT64_MAX);
@@ -338,9 +367,9 @@ TEST(FirmwareWindowAggregate, WindowsAtInt64MaxAreClampedOnce) {
 }
 
 TEST(FirmwareWindowAggregate, SessionMergeByHand) {
-  static fw::WindowAggregate<FwCtx, KAgg, kAggIn, kAggKey, kAggAcc, kAggOut, 8, 4> op;
+  static FwAgg<KAgg, 8, 4> op;
   FwCtx ctx;
-  op.init(&ctx, fw_agg_config<decltype(op)>({fw::WindowMode::Session, 0, 0, 6, 0, false}));
+  op.init(&ctx, fw_agg_config({fw::WindowMode::Session, 0, 0, 6, 0, false}));
   // Key 1: [0, 6) and [10, 16); t = 5 bridges them into [0, 16). Key 2: [20, 26) and [26, 32)
   // (exactly gap apart: two sessions).
   for (const Row& r : {agg_row(1, 0, 1), agg_row(1, 10, 2), agg_row(2, 20, 3), agg_row(2, 26, 4), agg_row(1, 5, 4)})
@@ -364,9 +393,9 @@ TEST(FirmwareWindowAggregate, SessionMergeByHand) {
 }
 
 TEST(FirmwareWindowAggregate, GlobalOverNoInputGivesOneRow) {
-  static fw::WindowAggregate<FwCtx, KAggGlobal, kAggIn, kAggKey, kAggAcc, kAggOut, 1, 1> op;
+  static FwAgg<KAggGlobal, 1, 1> op;
   FwCtx ctx;
-  op.init(&ctx, fw_agg_config<decltype(op)>(kGlobal));
+  op.init(&ctx, fw_agg_config(kGlobal));
   op.advance(100);
   EXPECT_TRUE(ctx.out.empty());
   op.advance(INT64_MAX);
@@ -379,9 +408,9 @@ TEST(FirmwareWindowAggregate, GlobalOverNoInputGivesOneRow) {
 }
 
 TEST(FirmwareWindowAggregate, EndOfInputGroupsInFirstAppearanceOrder) {
-  static fw::WindowAggregate<FwCtx, KAgg, kAggIn, kAggKey, kAggAcc, kAggOut, 4, 1> op;
+  static FwAgg<KAgg, 4, 1> op;
   FwCtx ctx;
-  op.init(&ctx, fw_agg_config<decltype(op)>(kEndOfInput));
+  op.init(&ctx, fw_agg_config(kEndOfInput));
   for (int64_t k : {5, 3, 5, 9, 3, 5}) {
     Row r = agg_row(k, 1000 - k, 1);
     op.push(r.data());
@@ -402,7 +431,7 @@ TEST(FirmwareWindowAggregate, EndOfInputGroupsInFirstAppearanceOrder) {
 TEST(FirmwareWindowAggregate, MoreKeysThanCapacity) {
   static SmallAgg op;  // 2 keys per window, 2 open windows
   FwCtx ctx;
-  op.init(&ctx, fw_agg_config<SmallAgg>({fw::WindowMode::Tumble, 10, 0, 0, 0, false}));
+  op.init(&ctx, fw_agg_config({fw::WindowMode::Tumble, 10, 0, 0, 0, false}));
   for (int64_t k : {1, 2, 3, 3, 1, 4}) {
     Row r = agg_row(k, 1, 1);
     op.push(r.data());
@@ -424,7 +453,7 @@ TEST(FirmwareWindowAggregate, MoreKeysThanCapacity) {
 TEST(FirmwareWindowAggregate, MoreSessionsThanCapacity) {
   static SmallAgg op;  // 2 keys, 2 open sessions per key
   FwCtx ctx;
-  op.init(&ctx, fw_agg_config<SmallAgg>({fw::WindowMode::Session, 0, 0, 10, 0, false}));
+  op.init(&ctx, fw_agg_config({fw::WindowMode::Session, 0, 0, 10, 0, false}));
   for (const Row& r : {agg_row(1, 0, 1), agg_row(1, 100, 1), agg_row(1, 200, 1), agg_row(1, 105, 1),
                        agg_row(2, 0, 1), agg_row(3, 0, 1), agg_row(1, 300, 1)})
     op.push(r.data());
@@ -482,14 +511,18 @@ TEST(FirmwareWindowAggregate, DifferentialSessionsWithManyMerges) {
 
 // ---- WindowAssign -------------------------------------------------------------------------------
 
+struct AssignDims : rt::OperatorDims {
+  static constexpr size_t in_size = kAggIn, out_size = 48;
+};
+
 struct KAssign {
   static void emit(FwCtx* ctx, const uint8_t* row) { ctx->out.emplace_back(row, row + 48); }
 };
 
 TEST(FirmwareWindowAssign, HopCopiesRowPerWindow) {
-  fw::WindowAssign<FwCtx, KAssign, kAggIn, 48> op;
+  rt::WindowAssign<FwCtx, KAssign, rt::FixedStorage<AssignDims>> op;
   FwCtx ctx;
-  op.init(&ctx, {fw::WindowMode::Hop, 10, 5, 0, 8, 24});
+  op.init(&ctx, {fw::WindowMode::Hop, 10, 5, 0, 8, kAggIn, 48, 24});
   Row r = agg_row(7, 12, 3);
   op.push(r.data());
   ASSERT_EQ(ctx.out.size(), 2u);  // [5, 15) and [10, 20)
@@ -502,10 +535,10 @@ TEST(FirmwareWindowAssign, HopCopiesRowPerWindow) {
   // The same as the hosted operator, for every kind.
   for (fw::WindowMode m : {fw::WindowMode::Tumble, fw::WindowMode::Hop, fw::WindowMode::Cumulate}) {
     FwCtx f;
-    op.init(&f, {m, 20, 5, 2, 8, 24});
+    op.init(&f, {m, 20, 5, 2, 8, kAggIn, 48, 24});
     HostedSink hs(48);
-    rt::WindowAssignOp hosted(&hs.ctx, static_cast<rt::WindowMode>(static_cast<int>(m)), 20, 5, 2, 8, kAggIn, 48, 24,
-                              hosted_emit);
+    rt::HostedWindowAssign hosted;
+    hosted.init(&hs.ctx, {m, 20, 5, 2, 8, kAggIn, 48, 24}, rt::EmitKernels{hosted_emit});
     for (int64_t t = -30; t < 30; t += 3) {
       Row in = agg_row(t, t, t);
       op.push(in.data());

@@ -2,7 +2,9 @@
 // optimizer pass. Expectations are derived by hand from LANGUAGE.md.
 #include <gtest/gtest.h>
 
+#include "codegen/jit/program_codegen.h"
 #include "frontend/frontend.h"
+#include "physical/operator_settings.h"
 #include "physical/physical_plan.h"
 #include "plan/explain.h"
 
@@ -194,6 +196,109 @@ CREATE STREAM r (ts TIMESTAMP NOT NULL, i INT64, s STRING(8), n INT64 NOT NULL, 
       EXPECT_EQ(key.null_bytes, 1u);
     }
   }
+}
+
+/// The operator of a plan with the given kind (the test programs have one of each).
+const PhysicalOperator& operator_of(const PhysicalPlan& plan, OperatorKind kind) {
+  for (const PhysicalOperator& op : plan.operators)
+    if (op.kind == kind) return op;
+  ADD_FAILURE() << "no such operator";
+  return plan.operators.at(0);
+}
+
+void expect_column(const ScalarExpr& e, int column) {
+  EXPECT_EQ(e.op, ExprOp::Column);
+  EXPECT_EQ(e.column, column);
+}
+
+// Issue 12: backends read expressions, accumulator slots and join/OVER parameters from the
+// physical plan, which holds its own copies: the logical program may be gone by code generation.
+// Column numbers below are counted by hand in each operator's input (a: ts 0, k 1, x 2; the
+// join's output row: a.ts 0, a.k 1, a.x 2, b.ts 3, b.k 4, b.y 5).
+TEST(Physical, PlanCarriesWhatBackendsReadWithoutTheLogicalPlan) {
+  Compilation c = compile_program("p.vsql", std::string(kStreams) +
+      "SELECT k, window_start, window_end, COUNT(*) AS n, MAX(x) AS mx FROM TUMBLE(a, ts, INTERVAL '1' SECOND) "
+      "WHERE x > 0.5 GROUP BY k, window_start, window_end;\n"
+      "SELECT a.ts, a.x, b.y FROM a JOIN b ON a.k = b.k AND a.x < b.y AND b.ts BETWEEN a.ts - INTERVAL '5' MILLISECOND AND a.ts;\n"
+      "SELECT ts, AVG(x) OVER (PARTITION BY k ORDER BY ts ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) AS m,"
+      " LAG(x, 2) OVER (PARTITION BY k ORDER BY ts) AS p FROM a;", FrontendOptions{});
+  ASSERT_FALSE(c.diags.has_errors()) << render_report(*c.file, c.diags);
+  PhysicalPlan plan = lower_to_physical(c.program, *c.file, c.diags);
+  ASSERT_FALSE(c.diags.has_errors()) << render_report(*c.file, c.diags);
+  c.program = LogicalProgram{};  // every logical node is freed
+
+  // WHERE x > 0.5: a pipeline of one filter step, rows keep their layout.
+  const Pipeline& where = plan.pipelines.at(static_cast<size_t>(plan.sources[0].consumers.at(0).index));
+  ASSERT_EQ(where.steps.size(), 1u);
+  EXPECT_EQ(where.steps[0].kind, PipelineStep::Kind::Filter);
+  EXPECT_EQ(where.steps[0].predicate->op, ExprOp::Gt);
+  expect_column(*where.steps[0].predicate->args[0], 2);
+  EXPECT_EQ(where.steps[0].predicate->args[1]->value.f, 0.5);
+  EXPECT_EQ(where.steps[0].layout.size, where.input_layout.size);
+
+  const PhysicalOperator& agg = operator_of(plan, OperatorKind::WindowAggregate);
+  EXPECT_EQ(agg.display_name, "WindowAggregate");
+  ASSERT_EQ(agg.keys.size(), 1u);
+  expect_column(*agg.keys[0], 1);
+  ASSERT_EQ(agg.slots.size(), 2u);
+  EXPECT_EQ(agg.slots[0].function, AggregateFunction::CountStar);
+  EXPECT_EQ(agg.slots[0].arg, nullptr);
+  EXPECT_EQ(agg.slots[1].function, AggregateFunction::Max);
+  expect_column(*agg.slots[1].arg, 2);
+
+  const PhysicalOperator& join = operator_of(plan, OperatorKind::IntervalJoin);
+  EXPECT_EQ(join.display_name, "IntervalJoin");
+  EXPECT_EQ(join.join.type, JoinType::Inner);
+  ASSERT_EQ(join.join.left_keys.size(), 1u);
+  ASSERT_EQ(join.join.right_keys.size(), 1u);
+  expect_column(*join.join.left_keys[0], 1);
+  expect_column(*join.join.right_keys[0], 1);
+  ASSERT_NE(join.join.residual, nullptr);
+  EXPECT_EQ(join.join.residual->op, ExprOp::Lt);
+  expect_column(*join.join.residual->args[0], 2);
+  expect_column(*join.join.residual->args[1], 5);
+  EXPECT_EQ(join.join.left_time, 0);
+  EXPECT_EQ(join.join.right_time, 0);
+  // b.ts in [a.ts - 5ms, a.ts]: b.ts - a.ts in [-5ms, 0].
+  OperatorSettings js = operator_settings(join);
+  EXPECT_EQ(js.lower, -5'000'000);
+  EXPECT_EQ(js.upper, 0);
+  // ts is each side's first field: after the one-byte null bitmap (k and x, or k and y), at the
+  // next 8-byte boundary.
+  EXPECT_EQ(js.left_time, 8);
+  EXPECT_EQ(js.right_time, 8);
+  EXPECT_FALSE(js.left_outer);
+
+  const PhysicalOperator& over = operator_of(plan, OperatorKind::Over);
+  EXPECT_EQ(over.display_name, "Over");
+  ASSERT_EQ(over.keys.size(), 1u);
+  expect_column(*over.keys[0], 1);
+  ASSERT_EQ(over.over_calls.size(), 2u);
+  EXPECT_EQ(over.over_calls[0].function, AggregateFunction::Avg);
+  expect_column(*over.over_calls[0].arg, 2);
+  OperatorSettings os = operator_settings(over);
+  ASSERT_EQ(os.calls.size(), 2u);
+  EXPECT_TRUE(os.calls[0].rows);
+  EXPECT_FALSE(os.calls[0].unbounded);
+  EXPECT_EQ(os.calls[0].preceding, 2);
+  EXPECT_EQ(os.calls[1].function, rt::OverFunction::Lag);
+  EXPECT_EQ(os.calls[1].lag, 2);
+
+  // SELECT ts, m, p over the OVER's row (ts, k, x, m, p): one projection step.
+  const Pipeline& select = plan.pipelines.at(static_cast<size_t>(over.consumers.at(0).index));
+  ASSERT_EQ(select.steps.size(), 1u);
+  EXPECT_EQ(select.steps[0].kind, PipelineStep::Kind::Project);
+  ASSERT_EQ(select.steps[0].exprs.size(), 3u);
+  expect_column(*select.steps[0].exprs[0], 0);
+  expect_column(*select.steps[0].exprs[1], 3);
+  expect_column(*select.steps[0].exprs[2], 4);
+
+  // A backend generates every kernel from the plan alone.
+  llvm::LLVMContext context;
+  auto module = jit::generate_module(plan, context);
+  EXPECT_NE(module->getFunction(aggregate_kernel_fn_name(join.id, "combine")), nullptr);
+  EXPECT_NE(module->getFunction(aggregate_kernel_fn_name(over.id, "args")), nullptr);
+  EXPECT_NE(module->getFunction(aggregate_kernel_fn_name(agg.id, "update")), nullptr);
 }
 
 TEST(Plan, UnionTakesTheMinimumWatermark) {

@@ -50,20 +50,15 @@ void check_firmware_strings(const PhysicalPlan& plan, Diagnostics& diags) {
     }
   };
   for (const Pipeline& p : plan.pipelines)
-    for (const PlanNode* step : p.steps) {
-      if (step->kind == PlanKind::Filter) visit(*static_cast<const FilterNode*>(step)->predicate);
-      else
-        for (const auto& e : static_cast<const ProjectNode*>(step)->exprs) visit(*e);
+    for (const PipelineStep& step : p.steps) {
+      if (step.predicate) visit(*step.predicate);
+      for (const auto& e : step.exprs) visit(*e);
     }
   for (const PhysicalOperator& op : plan.operators) {
-    const PlanNode& n = *op.node;
-    if (n.kind == PlanKind::WindowAggregate || n.kind == PlanKind::GroupAggregate) {
-      const auto& keys = n.kind == PlanKind::WindowAggregate ? static_cast<const WindowAggregateNode&>(n).keys
-                                                             : static_cast<const GroupAggregateNode&>(n).keys;
-      for (const auto& k : keys) visit(*k);
-      for (const AccumulatorSlots& s : op.slots)
-        if (s.call->arg) visit(*s.call->arg);
-    }
+    if (op.kind != OperatorKind::WindowAggregate) continue;
+    for (const auto& k : op.keys) visit(*k);
+    for (const AccumulatorSlots& s : op.slots)
+      if (s.arg) visit(*s.arg);
   }
   for (const PhysicalSource& s : plan.sources)
     for (size_t i = 0; i < s.column_names.size(); ++i)
@@ -218,7 +213,9 @@ int run_build(const std::vector<std::string>& args) {
   std::vector<std::string> runtime = firmware ? std::vector<std::string>{"runtime/row_layout.h", "runtime/kernel_support.h",
                                                                          "runtime/scalar/", "runtime/firmware/",
                                                                          "runtime/ops/window_math.h", "runtime/ops/operator_stats.h",
-                                                                         "runtime/ops/over_spec.h", "runtime/ops/over_frame.h"}
+                                                                         "runtime/ops/over_spec.h", "runtime/ops/over_frame.h",
+                                                                         "runtime/ops/storage.h", "runtime/ops/fixed_containers.h",
+                                                                         "runtime/ops/sort.h", "runtime/ops/window_aggregate.h"}
                                               : std::vector<std::string>{"runtime/"};
   if (!cpp::write_embedded_files(dir, runtime, &error)) return std::cerr << "vlac: " << error << "\n", kExitError;
   if (!write_file(dir / pc.header_name, pc.header) || !write_file(dir / "CMakeLists.txt", pc.cmake)) return kExitError;

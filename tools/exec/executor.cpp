@@ -10,7 +10,7 @@
 #include "runtime/io/reject_sink.h"
 #include "runtime/ops/joins.h"
 #include "runtime/ops/over.h"
-#include "runtime/ops/window_aggregate.h"
+#include "runtime/ops/hosted_operators.h"
 
 namespace vlac {
 namespace {
@@ -80,29 +80,20 @@ std::unique_ptr<rt::StatefulOperator> make_operator(const PhysicalOperator& op, 
   OperatorSettings s = operator_settings(op);
   if (is_join(op.kind)) return make_join(op, s, program, ctx, emit);
   if (op.kind == OperatorKind::Over) return make_over(op, s, program, ctx, emit);
-  if (op.kind == OperatorKind::WindowAssign)
-    return std::make_unique<rt::WindowAssignOp>(ctx, s.mode, s.size, s.slide, s.offset, s.time_offset, op.input_layout.size,
-                                                op.output_layout.size, s.window_start_offset, emit);
-  rt::WindowAggregateConfig config;
-  config.mode = s.mode;
-  config.size = s.size;
-  config.slide = s.slide;
-  config.gap = s.gap;
-  config.offset = s.offset;
-  config.time_offset = s.time_offset;
-  config.key_layout = &op.key_layout;
-  config.acc_size = op.acc_layout.size;
-  config.out_size = op.output_layout.size;
-  config.max_keys = limit(s.max_keys);
-  config.max_open_windows = limit(s.max_open_windows);
-  config.global = s.global;
+  if (op.kind == OperatorKind::WindowAssign) {
+    auto assign = std::make_unique<rt::EngineOperatorOf<rt::HostedWindowAssign>>();
+    assign->op.init(ctx, window_assign_config(op), rt::EmitKernels{emit});
+    return assign;
+  }
   rt::WindowAggregateKernels k;
   k.key = lookup<decltype(k.key)>(program, aggregate_kernel_fn_name(op.id, "key"));
   k.update = lookup<decltype(k.update)>(program, aggregate_kernel_fn_name(op.id, "update"));
   k.merge = lookup<decltype(k.merge)>(program, aggregate_kernel_fn_name(op.id, "merge"));
   k.finalize = lookup<decltype(k.finalize)>(program, aggregate_kernel_fn_name(op.id, "finalize"));
   k.emit = emit;
-  return std::make_unique<rt::WindowAggregateOp>(ctx, config, k);
+  auto agg = std::make_unique<rt::EngineOperatorOf<rt::HostedWindowAggregate>>();
+  agg->op.init(ctx, window_aggregate_config(op), k);
+  return agg;
 }
 
 /// What carries the rows from the readers to the writers.
@@ -124,7 +115,7 @@ class OperatorDriver final : public RowDriver {
       : plan_(plan), program_(program), outputs_(std::move(outputs)), engine_(&ctx_) {
     for (const PhysicalOperator& op : plan.operators) {
       operators_.push_back(make_operator(op, program, &ctx_));
-      operator_ptrs_.push_back(operators_.back().get());
+      operator_ptrs_.push_back(operators_.back()->target());
     }
     ctx_.operators = operator_ptrs_.data();
     ctx_.outputs = outputs_.data();
@@ -338,7 +329,7 @@ namespace {
 int having_pipeline(const PhysicalPlan& plan, const PhysicalOperator& op) {
   if (op.consumers.size() != 1 || op.consumers[0].kind != ConsumerKind::Pipeline) return -1;
   const Pipeline& p = plan.pipelines[static_cast<size_t>(op.consumers[0].index)];
-  return !p.steps.empty() && p.steps[0]->kind == PlanKind::Filter ? p.id : -1;
+  return !p.steps.empty() && p.steps[0].kind == PipelineStep::Kind::Filter ? p.id : -1;
 }
 
 /// The rows an operator gave, after the HAVING that reads it.
@@ -373,7 +364,7 @@ void print_stats(std::FILE* to, const PhysicalPlan& plan, const ExecutionReport&
     const rt::OperatorStats& st = report.operators[i];
     const uint64_t out = operator_rows_out(plan, report, i);  // an aggregate's, after its HAVING
     std::fprintf(to, "  operator #%zu %s: %llu in, %llu out, %llu late, %llu over capacity", i,
-                 plan_kind_name(plan.operators[i].node->kind).c_str(), static_cast<unsigned long long>(st.rows_in),
+                 plan.operators[i].display_name.c_str(), static_cast<unsigned long long>(st.rows_in),
                  static_cast<unsigned long long>(out), static_cast<unsigned long long>(st.late_dropped),
                  static_cast<unsigned long long>(st.capacity_dropped));
     OperatorKind kind = plan.operators[i].kind;

@@ -1,0 +1,394 @@
+#pragma once
+// Fixed-capacity containers: the storage of operators instantiated with FixedStorage
+// (runtime/ops/storage.h), i.e. generated firmware classes. Header-only C++17 with no heap, no
+// exceptions, no RTTI and no virtual functions; every capacity is a template parameter, so an
+// operator's size is a constant. A full container refuses (returns false / kNone): the operator
+// drops the row and counts it, never writes past the end.
+//
+// Types here are trivially constructible where they may sit in zero-initialised state.
+
+#include <cstddef>
+#include <cstdint>
+
+namespace vlac::rt {
+
+/// Firmware rows hold their strings inline: operator state needs no string arena. Kernels that
+/// take an arena (hosted MIN/MAX of strings copy into one) get a pointer to this instead.
+struct NoArena {};
+
+/// A FIFO of at most N values (N >= 1), oldest at index 0. push_back on a full ring returns false.
+template <typename T, size_t N>
+class Ring {
+ public:
+  void clear() { head_ = count_ = 0; }
+  size_t size() const { return count_; }
+  bool empty() const { return count_ == 0; }
+  bool full() const { return count_ == N; }
+  static constexpr size_t capacity() { return N; }
+  T& operator[](size_t i) { return items_[(head_ + i) % N]; }
+  const T& operator[](size_t i) const { return items_[(head_ + i) % N]; }
+  T& front() { return items_[head_]; }
+  const T& front() const { return items_[head_]; }
+  T& back() { return (*this)[count_ - 1]; }
+  const T& back() const { return (*this)[count_ - 1]; }
+  bool push_back(const T& v) {
+    if (count_ == N) return false;
+    items_[(head_ + count_) % N] = v;
+    ++count_;
+    return true;
+  }
+  void pop_front() {
+    if (count_ == 0) return;
+    head_ = (head_ + 1) % N;
+    --count_;
+  }
+  void pop_back() {
+    if (count_ != 0) --count_;
+  }
+
+ private:
+  T items_[N] = {};
+  size_t head_ = 0, count_ = 0;
+};
+
+/// Fixed-size rows in N slots, reused through a free list (the hosted RowStore; firmware rows
+/// hold their strings inline, so a row is plain bytes).
+template <size_t kRowSize, size_t N>
+class RowSlots {
+ public:
+  void clear() { count_ = nfree_ = high_ = 0; }
+  size_t size() const { return count_; }
+  bool full() const { return count_ == N; }
+  /// Copies `row` in; UINT32_MAX when every slot is taken. Freed slots are reused last-freed
+  /// first (as the hosted RowStore does).
+  uint32_t add(const uint8_t* row) {
+    uint32_t slot;
+    if (nfree_ != 0) slot = free_[--nfree_];
+    else if (high_ < N) slot = static_cast<uint32_t>(high_++);
+    else return UINT32_MAX;
+    __builtin_memcpy(this->row(slot), row, kRowSize);
+    ++count_;
+    return slot;
+  }
+  void remove(uint32_t slot) {
+    free_[nfree_++] = slot;
+    --count_;
+  }
+  uint8_t* row(uint32_t slot) { return data_ + static_cast<size_t>(slot) * kRowSize; }
+  const uint8_t* row(uint32_t slot) const { return data_ + static_cast<size_t>(slot) * kRowSize; }
+
+ private:
+  alignas(8) uint8_t data_[kRowSize * N] = {};
+  uint32_t free_[N] = {};
+  size_t nfree_ = 0, count_ = 0, high_ = 0;  // slots at or above high_ were never used
+};
+
+/// A min-heap of (time, seq, slot) by (time, seq), at most N entries: the order in which
+/// pending rows (OVER, as-of join) leave. seq is unique, so the order is total.
+template <size_t N>
+class PendingHeap {
+ public:
+  struct Item {
+    int64_t time, seq;
+    uint32_t slot;
+  };
+  void clear() { count_ = 0; }
+  size_t size() const { return count_; }
+  bool empty() const { return count_ == 0; }
+  const Item& top() const { return items_[0]; }
+  bool push(const Item& it) {
+    if (count_ == N) return false;
+    size_t i = count_++;
+    items_[i] = it;
+    while (i > 0) {
+      size_t p = (i - 1) / 2;
+      if (!less(items_[i], items_[p])) break;
+      swap(i, p);
+      i = p;
+    }
+    return true;
+  }
+  Item pop() {
+    Item top = items_[0];
+    items_[0] = items_[--count_];
+    size_t i = 0;
+    while (true) {
+      size_t l = 2 * i + 1, r = l + 1, m = i;
+      if (l < count_ && less(items_[l], items_[m])) m = l;
+      if (r < count_ && less(items_[r], items_[m])) m = r;
+      if (m == i) break;
+      swap(i, m);
+      i = m;
+    }
+    return top;
+  }
+
+ private:
+  static bool less(const Item& a, const Item& b) { return a.time != b.time ? a.time < b.time : a.seq < b.seq; }
+  void swap(size_t a, size_t b) {
+    Item t = items_[a];
+    items_[a] = items_[b];
+    items_[b] = t;
+  }
+  Item items_[N] = {};
+  size_t count_ = 0;
+};
+
+constexpr size_t pow2_at_least(size_t n) {
+  size_t p = 2;
+  while (p < n) p *= 2;
+  return p;
+}
+
+/// Keys of kKeySize bytes (compared bytewise over the whole size) numbered by id, at most N.
+/// Without remove(), ids are 0, 1, 2, ... in first-appearance order (the hosted GroupTable's
+/// group numbers, the order results are emitted in). remove() frees an id for reuse.
+/// Open addressing with linear probing over a power-of-two slot array at most half full.
+template <size_t kKeySize, size_t N>
+class KeyTable {
+ public:
+  static constexpr uint32_t kNone = UINT32_MAX;
+
+  void clear() {
+    __builtin_memset(slots_, 0, sizeof slots_);
+    live_ = high_ = nfree_ = 0;
+  }
+  /// Live keys.
+  uint32_t size() const { return live_; }
+  /// Ids handed out so far are below this (== size() when nothing was removed).
+  uint32_t high() const { return high_; }
+  uint8_t* key(uint32_t id) { return keys_ + static_cast<size_t>(id) * kKeySize; }
+  const uint8_t* key(uint32_t id) const { return keys_ + static_cast<size_t>(id) * kKeySize; }
+
+  uint32_t find(const uint8_t* key) const {
+    for (size_t i = hash(key) & kMask;; i = (i + 1) & kMask) {
+      uint32_t s = slots_[i];
+      if (s == 0) return kNone;
+      if (__builtin_memcmp(this->key(s - 1), key, kKeySize) == 0) return s - 1;
+    }
+  }
+
+  /// The id of `key`, inserting it when new (then *inserted); kNone when new and full.
+  uint32_t find_or_insert(const uint8_t* key, bool* inserted) {
+    *inserted = false;
+    size_t i = hash(key) & kMask;
+    for (;; i = (i + 1) & kMask) {
+      uint32_t s = slots_[i];
+      if (s == 0) break;
+      if (__builtin_memcmp(this->key(s - 1), key, kKeySize) == 0) return s - 1;
+    }
+    if (live_ >= N) return kNone;
+    uint32_t id = nfree_ ? free_[--nfree_] : high_++;
+    __builtin_memcpy(this->key(id), key, kKeySize);
+    slots_[i] = id + 1;
+    ++live_;
+    *inserted = true;
+    return id;
+  }
+
+  void remove(uint32_t id) {
+    size_t i = hash(key(id)) & kMask;
+    while (slots_[i] != id + 1) i = (i + 1) & kMask;
+    // Backward-shift deletion: move later entries of the probe run into the hole.
+    size_t j = i;
+    while (true) {
+      j = (j + 1) & kMask;
+      if (slots_[j] == 0) break;
+      size_t home = hash(key(slots_[j] - 1)) & kMask;
+      bool movable = i <= j ? (home <= i || home > j) : (home <= i && home > j);
+      if (movable) {
+        slots_[i] = slots_[j];
+        i = j;
+      }
+    }
+    slots_[i] = 0;
+    free_[nfree_++] = id;
+    --live_;
+  }
+
+ private:
+  static constexpr size_t kSlots = pow2_at_least(2 * N);
+  static constexpr size_t kMask = kSlots - 1;
+  static uint64_t hash(const uint8_t* key) {
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < kKeySize; ++i) h = (h ^ key[i]) * 1099511628211ull;
+    return h ^ (h >> 29);
+  }
+  // No member initializers: the table is trivially constructible, so that it can live in a
+  // union (all zero is the empty table; clear() makes one).
+  alignas(8) uint8_t keys_[kKeySize * N];
+  uint32_t slots_[kSlots];  // id + 1; 0 = empty
+  uint32_t free_[N];
+  uint32_t live_, high_, nfree_;
+};
+
+/// A KeyTable whose keys each own an accumulator of kAccSize bytes (the hosted GroupTable's
+/// interface): groups numbered 0, 1, 2, ... in first-appearance order, at most N.
+template <size_t kKeySize, size_t kAccSize, size_t N>
+class FixedGroupTable {
+ public:
+  static constexpr uint32_t kNone = UINT32_MAX;
+  void init(const void*, uint32_t, uint64_t) { clear(); }  // the hosted GroupTable's; sized by N
+  void clear() { keys_.clear(); }
+  uint32_t size() const { return keys_.size(); }
+  uint8_t* key(uint32_t g) { return keys_.key(g); }
+  const uint8_t* key(uint32_t g) const { return keys_.key(g); }
+  uint8_t* acc(uint32_t g) { return accs_[g]; }
+  NoArena& arena() { return arena_; }
+  /// The group of `key`; a new zeroed accumulator when it is new; kNone when new and full.
+  uint32_t find_or_insert(const uint8_t* key, bool* inserted) {
+    uint32_t g = keys_.find_or_insert(key, inserted);
+    if (g != kNone && *inserted) __builtin_memset(accs_[g], 0, kAccSize);
+    return g;
+  }
+
+ private:
+  KeyTable<kKeySize, N> keys_;
+  alignas(8) uint8_t accs_[N][kAccSize == 0 ? 1 : kAccSize];
+  NoArena arena_;
+};
+
+/// Bytes of a compile-time size: the fixed counterpart of a std::vector<uint8_t> buffer.
+template <size_t N>
+struct FixedBytes {
+  void assign(size_t, uint8_t) {}  // sized by N
+  uint8_t* data() { return bytes; }
+  const uint8_t* data() const { return bytes; }
+  static constexpr size_t size() { return N; }
+  alignas(8) uint8_t bytes[N == 0 ? 1 : N];
+};
+
+/// At most N open windows, each a Table (trivially constructible, with clear()), found by
+/// (start, end) and leaving in (end, start) order: the fixed counterpart of a std::map. N = 0
+/// (an operator that opens no windows, e.g. a SESSION aggregate) holds nothing.
+template <class Table, size_t N>
+class FixedOpenWindows {
+ public:
+  void init(const void*, uint32_t, uint64_t, uint64_t) {
+    for (size_t i = 0; i < N; ++i) slots_[i].used = false;
+  }
+  bool empty() const {
+    for (size_t i = 0; i < N; ++i)
+      if (slots_[i].used) return false;
+    return true;
+  }
+  Table* find(int64_t start, int64_t end) {
+    for (size_t i = 0; i < N; ++i)
+      if (slots_[i].used && slots_[i].end == end && slots_[i].start == start) return &slots_[i].table;
+    return nullptr;
+  }
+  /// A new empty window; nullptr when N are open.
+  Table* open(int64_t start, int64_t end) {
+    for (size_t i = 0; i < N; ++i) {
+      Slot& s = slots_[i];
+      if (s.used) continue;
+      s.used = true;
+      s.start = start;
+      s.end = end;
+      s.table.clear();
+      return &s.table;
+    }
+    return nullptr;
+  }
+  /// The open window with the smallest (end, start); false when none is open.
+  bool first(int64_t* start, int64_t* end, Table** table) {
+    Slot* best = nullptr;
+    for (size_t i = 0; i < N; ++i) {
+      Slot& s = slots_[i];
+      if (s.used && (!best || s.end < best->end || (s.end == best->end && s.start < best->start))) best = &s;
+    }
+    if (!best) return false;
+    *start = best->start;
+    *end = best->end;
+    *table = &best->table;
+    first_ = best;
+    return true;
+  }
+  /// Closes the window first() returned.
+  void close_first() { first_->used = false; }
+
+ private:
+  struct Slot {
+    bool used;
+    int64_t start, end;
+    Table table;
+  };
+  Slot slots_[N];
+  Slot* first_;
+};
+
+template <class Table>
+class FixedOpenWindows<Table, 0> {
+ public:
+  void init(const void*, uint32_t, uint64_t, uint64_t) {}
+  bool empty() const { return true; }
+  Table* find(int64_t, int64_t) { return nullptr; }
+  Table* open(int64_t, int64_t) { return nullptr; }
+  bool first(int64_t*, int64_t*, Table**) { return false; }
+  void close_first() {}
+};
+
+/// For each of at most kKeys key ids, a list of at most kPerKey items in insertion order (the
+/// open sessions of a key): the fixed counterpart of a vector of vectors.
+template <class T, size_t kKeys, size_t kPerKey>
+class FixedLists {
+ public:
+  void init(uint64_t) {
+    for (size_t k = 0; k < kKeys; ++k) count_[k] = 0;
+  }
+  size_t keys() const { return kKeys; }
+  void ensure(uint32_t) {}  // every key's list exists
+  size_t size(uint32_t k) const { return count_[k]; }
+  T& at(uint32_t k, size_t i) { return items_[k][i]; }
+  /// Appends a default item to key k's list; nullptr when it holds kPerKey.
+  T* push(uint32_t k) {
+    if (count_[k] >= kPerKey) return nullptr;
+    return &items_[k][count_[k]++];
+  }
+  /// Removes item i of key k, keeping the others' order.
+  void erase(uint32_t k, size_t i) {
+    for (size_t j = i; j + 1 < count_[k]; ++j) items_[k][j] = items_[k][j + 1];
+    --count_[k];
+  }
+
+ private:
+  T items_[kKeys][kPerKey];
+  size_t count_[kKeys];
+};
+
+/// At most N items (N >= 1): the fixed counterpart of a std::vector used as scratch space.
+template <class T, size_t N>
+class FixedVector {
+ public:
+  void clear() { count_ = 0; }
+  size_t size() const { return count_; }
+  T* data() { return items_; }
+  T& operator[](size_t i) { return items_[i]; }
+  /// false when full.
+  bool push_back(const T& v) {
+    if (count_ == N) return false;
+    items_[count_++] = v;
+    return true;
+  }
+
+ private:
+  T items_[N];
+  size_t count_;
+};
+
+template <class T, size_t kPerKey>
+class FixedLists<T, 0, kPerKey> {
+ public:
+  void init(uint64_t) {}
+  size_t keys() const { return 0; }
+  void ensure(uint32_t) {}
+  size_t size(uint32_t) const { return 0; }
+  T& at(uint32_t, size_t) { return dummy_; }
+  T* push(uint32_t) { return nullptr; }
+  void erase(uint32_t, size_t) {}
+
+ private:
+  T dummy_;
+};
+
+}  // namespace vlac::rt

@@ -1,0 +1,74 @@
+#pragma once
+// Storage policies: where an operator keeps its state. Every operator of runtime/ops is one
+// template over a kernel policy K (how it computes on values) and a storage policy S (where it
+// keeps them), so that one implementation serves every backend:
+//
+//   HostedStorage        growing containers; sizes and `WITH` limits known at run time
+//                        (`vlac run` on the JIT or the C++ backend, host builds)
+//   FixedStorage<Dims>   fixed-capacity inline containers, no heap (firmware builds); Dims is
+//                        a struct of compile-time sizes and capacities written by the generator
+//
+// A container that is full refuses in both policies, and the operator drops the row and counts
+// it (capacity_dropped): the same rows and counters at the same capacity.
+//
+// S::Dims holds the sizes an operator's fixed containers are made of (0 under HostedStorage,
+// where the configuration's layouts give them); S::Arena is where kernels copy strings that
+// state keeps (none in firmware: rows hold strings inline).
+
+#include <cstddef>
+#include <cstdint>
+
+#include "runtime/ops/fixed_containers.h"
+
+#if !defined(VLAC_FIRMWARE)
+#include <vector>
+
+#include "runtime/ops/group_table.h"
+#include "runtime/ops/hosted_containers.h"
+#include "runtime/ops/string_arena.h"
+#endif
+
+namespace vlac::rt {
+
+/// Every size and capacity an operator's fixed storage may need. The generator derives one
+/// struct per operator from it and overrides what the operator uses.
+struct OperatorDims {
+  static constexpr size_t in_size = 0, key_size = 0, acc_size = 0, out_size = 0;
+  static constexpr size_t max_keys = 0, max_open_windows = 0, max_buffered_rows = 0;
+  static constexpr bool session = false;  // a SESSION aggregate (keeps sessions, not windows)
+};
+
+template <class D>
+struct FixedStorage {
+  using Dims = D;
+  using Arena = NoArena;
+  template <size_t N>
+  using Bytes = FixedBytes<N>;
+  template <size_t kKeySize, size_t kAccSize, size_t N>
+  using GroupTable = FixedGroupTable<kKeySize, kAccSize, N>;
+  template <class Table, size_t N>
+  using OpenWindows = FixedOpenWindows<Table, N>;
+  template <class T, size_t kKeys, size_t kPerKey>
+  using Lists = FixedLists<T, kKeys, kPerKey>;
+  template <class T, size_t N>
+  using Vector = FixedVector<T, N == 0 ? 1 : N>;
+};
+
+#if !defined(VLAC_FIRMWARE)
+struct HostedStorage {
+  using Dims = OperatorDims;
+  using Arena = StringArena;
+  template <size_t>
+  using Bytes = std::vector<uint8_t>;
+  template <size_t, size_t, size_t>
+  using GroupTable = rt::GroupTable;
+  template <class, size_t>
+  using OpenWindows = HostedOpenWindows;
+  template <class T, size_t, size_t>
+  using Lists = HostedLists<T>;
+  template <class T, size_t>
+  using Vector = std::vector<T>;
+};
+#endif
+
+}  // namespace vlac::rt
