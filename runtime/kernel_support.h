@@ -16,11 +16,13 @@
 #include "runtime/scalar/time_math.h"
 #include "runtime/scalar/variance.h"
 #include "runtime/scalar/wrapping.h"
+// CAST(string AS BOOL | INT | TIMESTAMP) parses on firmware too; floats parse on hosts only
+// (<charconv>: the firmware target refuses CAST(string AS FLOAT*) at compile time).
+#include "runtime/value_format.h"
 
 #if !defined(VLAC_FIRMWARE)
 #include "runtime/exec_context.h"
 #include "runtime/ops/string_arena.h"
-#include "runtime/value_format.h"
 #endif
 
 namespace vlac::cg {

@@ -8,6 +8,7 @@ Every expected row and count below is worked out by hand from the tiny inputs ne
 Uses the system C++ compiler (as the backend does) and a fresh cache directory.
 """
 
+import calendar
 import os
 import pathlib
 import subprocess
@@ -127,6 +128,42 @@ def main():
         r = run(vlac, ["run", "unbounded.vsql", "--input", "u=u.csv", "--backend", "firmware"], d, env)
         check("unbounded STRING: exit 1", r.returncode == 1 and "unbounded STRING, which firmware cannot hold" in r.stderr,
               r.stderr)
+
+        # Parsing a float from text needs <charconv>, which firmware does not have: a compile
+        # error at the CAST for run and build alike, also inside a join's ON condition, never
+        # generated code that does not compile. (Integers, BOOL and TIMESTAMP parse on firmware.)
+        (d / "parse.vsql").write_text(
+            "CREATE STREAM p (ts TIMESTAMP NOT NULL, t STRING(8), WATERMARK FOR ts AS ts);\n"
+            "CREATE STREAM q (ts TIMESTAMP NOT NULL, x FLOAT64, WATERMARK FOR ts AS ts);\n"
+            "CREATE STREAM floats AS SELECT CAST(t AS FLOAT64) AS f, CAST(t AS INT64) AS i FROM p;\n"
+            "CREATE STREAM pairs AS SELECT q.x FROM p JOIN q ON p.ts = q.ts AND CAST(p.t AS FLOAT32) < q.x;\n")
+        (d / "p.csv").write_text("ts,t\n1,2.5\n")
+        (d / "q.csv").write_text("ts,x\n1,3\n")
+        r = run(vlac, ["run", "parse.vsql", "--input", "p=p.csv", "--input", "q=q.csv", "--output", "floats=f.csv",
+                       "--output", "pairs=pairs.csv", "--backend", "firmware"], d, env)
+        errors = [l for l in r.stderr.splitlines() if ": error: " in l]
+        check("CAST(string AS FLOAT): a diagnostic per cast, exit 1", r.returncode == 1 and len(errors) == 2 and
+              errors[0].startswith("parse.vsql:3:") and errors[1].startswith("parse.vsql:4:") and
+              all("does not parse floats from strings" in e for e in errors), r.stderr)
+        b = run(vlac, ["build", "parse.vsql", "--target", "firmware", "-o", "parse_out"], d, env)
+        check("CAST(string AS FLOAT): vlac build too", b.returncode == 1 and "does not parse floats from strings" in b.stderr,
+              b.stderr)
+        r = run(vlac, ["run", "parse.vsql", "--input", "p=p.csv", "--input", "q=q.csv", "--output", "floats=f.csv",
+                       "--output", "pairs=pairs.csv"], d, env)
+        check("CAST(string AS FLOAT): the JIT parses", r.returncode == 0 and (d / "f.csv").read_text() == "f,i\n2.5,\n",
+              r.stderr)
+
+        # What does parse on firmware (LANGUAGE.md §2 CAST from STRING: text that does not parse
+        # is NULL): "42" is INT 42, no BOOL, 42 ns; "1" is 1, true, 1 ns; "true" only a BOOL;
+        # the ISO text only a TIMESTAMP (2026-11-24T06:31:29.5Z = 1795501889.5 s after the epoch).
+        iso_ns = calendar.timegm((2026, 11, 24, 6, 31, 29)) * 10**9 + 500_000_000
+        (d / "ints.vsql").write_text(
+            "CREATE STREAM p (ts TIMESTAMP NOT NULL, t STRING(24), WATERMARK FOR ts AS ts);\n"
+            "SELECT CAST(t AS INT64) AS i, CAST(t AS INT32) AS j, CAST(t AS BOOL) AS b, CAST(t AS TIMESTAMP) AS tt FROM p;\n")
+        (d / "ints.csv").write_text("ts,t\n1,42\n2,1\n3,true\n4,2026-11-24T06:31:29.5Z\n")
+        r = run(vlac, ["run", "ints.vsql", "--input", "p=ints.csv", "--backend", "firmware", "--timestamps", "ns"], d, env)
+        check("CAST(string AS INT/BOOL/TIMESTAMP) on firmware", r.returncode == 0 and r.stdout ==
+              "i,j,b,tt\n42,42,,42\n1,1,true,1\n,,true,\n,,,%d\n" % iso_ns, r.stdout + r.stderr)
 
         # 5. Usage errors (exit 2) and a missing compiler (exit 1, said plainly).
         r = run(vlac, ["run", "many.vsql", "--input", "s=many.csv", "--default-capacity", "max_keys=4"], d, env)

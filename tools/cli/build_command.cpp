@@ -38,6 +38,9 @@ runtime headers it includes (DIR/runtime/), and a CMakeLists.txt.
 void check_firmware_strings(const PhysicalPlan& plan, Diagnostics& diags) {
   std::function<void(const ScalarExpr&)> visit = [&](const ScalarExpr& e) {
     for (const auto& a : e.args) visit(*a);
+    if (e.op == ExprOp::Cast && e.type.type.is_float() && e.args[0]->type.type.is_string())
+      diags.error(e.range, "the firmware target does not parse floats from strings yet (CAST(string AS FLOAT32/FLOAT64))",
+                  "parse the number on the host, or send it as a FLOAT column; integers, BOOL and TIMESTAMP parse on firmware");
     if (!e.type.type.is_string()) return;
     bool computed = e.op == ExprOp::Concat || (e.op == ExprOp::Cast && !e.args[0]->type.type.is_string()) ||
                     (e.op == ExprOp::Call && (e.function == ScalarFunction::Upper || e.function == ScalarFunction::Lower));
@@ -55,10 +58,14 @@ void check_firmware_strings(const PhysicalPlan& plan, Diagnostics& diags) {
       for (const auto& e : step.exprs) visit(*e);
     }
   for (const PhysicalOperator& op : plan.operators) {
-    if (op.kind != OperatorKind::WindowAggregate) continue;
     for (const auto& k : op.keys) visit(*k);
     for (const AccumulatorSlots& s : op.slots)
       if (s.arg) visit(*s.arg);
+    for (const OverCall& c : op.over_calls)
+      if (c.arg) visit(*c.arg);
+    for (const auto& k : op.join.left_keys) visit(*k);
+    for (const auto& k : op.join.right_keys) visit(*k);
+    if (op.join.residual) visit(*op.join.residual);
   }
   for (const PhysicalSource& s : plan.sources)
     for (size_t i = 0; i < s.column_names.size(); ++i)
@@ -210,7 +217,7 @@ int run_build(const std::vector<std::string>& args) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) return std::cerr << "vlac: cannot create '" << out_dir << "': " << ec.message() << "\n", kExitError;
-  std::vector<std::string> runtime = firmware ? std::vector<std::string>{"runtime/row_layout.h", "runtime/kernel_support.h",
+  std::vector<std::string> runtime = firmware ? std::vector<std::string>{"runtime/row_layout.h", "runtime/kernel_support.h", "runtime/value_format.h",
                                                                          "runtime/scalar/", "runtime/firmware/",
                                                                          "runtime/ops/window_math.h", "runtime/ops/operator_stats.h",
                                                                          "runtime/ops/over_spec.h", "runtime/ops/over_frame.h",
