@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Random-program differential tester of `vlac run` (see README.md in this folder).
 
-    python3 tests/difftest/run_difftest.py VLAC [--seed S] [--count N] [--cpp-count N]
-        [--backend jit|cpp|all] [--family F[,F...]] [--skip-known ITEM[,ITEM...]|all] [--keep DIR]
+    python3 tests/difftest/run_difftest.py VLAC [--seed S] [--count N] [--cpp-count N] [--firmware-count N]
+        [--backend jit|cpp|firmware|all] [--family F[,F...]] [--skip-known ITEM[,ITEM...]|all] [--keep DIR]
 
-Each program runs through `vlac run` (JIT and/or `--backend cpp`); its output must equal the
+Each program runs through `vlac run` (JIT and/or `--backend cpp`, `--backend firmware` with
+capacities raised above what a program holds; a program the firmware target cannot compile,
+an unbounded or computed STRING, skips firmware); its output must equal the
 expected rows of the models and, between backends, be byte-identical. A mismatch writes a
 self-contained reproduction folder and prints its path. The folders under regressions/ run too.
 Ends with `difftest: N passed, M failed`.
@@ -46,6 +48,13 @@ def write_case(prog, d):
         (d / "tolerance").write_text("".join("%d %d %r\n" % (r, c, t) for (r, c), t in sorted(prog.tolerance.items())))
 
 
+# --backend firmware: every firmware default raised above what a generated program holds, so
+# its rows must be the JIT's (capacity drops are tested in tests/cli/firmware_run_test.py).
+FIRMWARE_ROOMY = ["--default-capacity", "max_keys=256", "--default-capacity", "max_open_windows=64",
+                  "--default-capacity", "max_buffered_rows=1024"]
+FIRMWARE_REFUSED = "the firmware target cannot compile the program"
+
+
 def run_vlac(vlac, d, backend, stdin_input=False):
     """stdin_input: the one input file is fed to `--input NAME=-` (read live) instead."""
     args = (d / "args").read_text().split()
@@ -56,11 +65,15 @@ def run_vlac(vlac, d, backend, stdin_input=False):
         args[i + 1] = name + "=-"
         data = (d / path).read_bytes()
     cmd = [vlac, "run", "program.vsql"] + args + (["--backend", backend] if backend != "default" else [])
+    if backend == "firmware":
+        cmd += FIRMWARE_ROOMY
     try:
         p = subprocess.run(cmd, cwd=d, input=data, capture_output=True, timeout=60)
     except subprocess.TimeoutExpired:
         return None, "timeout after 60 s"
     err = p.stderr.decode(errors="replace")
+    if backend == "firmware" and p.returncode == 1 and "error: " in err and "firmware" in err and "cannot compile" not in err:
+        return None, FIRMWARE_REFUSED
     if p.returncode != 0:
         return None, "exit %d: %s" % (p.returncode, err[-2000:])
     return p.stdout.decode(errors="replace"), err
@@ -149,6 +162,8 @@ def check_case(vlac, d, backends):
     outs = {}
     for be in backends:
         out, err = run_vlac(vlac, d, be)
+        if out is None and err == FIRMWARE_REFUSED:
+            continue
         if out is None:
             return "%s: %s" % (be, err)
         (d / ("actual_%s.csv" % be)).write_text(out)
@@ -175,7 +190,9 @@ def main():
     ap.add_argument("--count", type=int, default=300, help="programs through the JIT")
     ap.add_argument("--cpp-count", type=int, default=None,
                     help="programs also through --backend cpp (default: count/6; g++ per program)")
-    ap.add_argument("--backend", choices=["jit", "cpp", "all"], default="all")
+    ap.add_argument("--firmware-count", type=int, default=None,
+                    help="programs also through --backend firmware (default: count/8; g++ per program)")
+    ap.add_argument("--backend", choices=["jit", "cpp", "firmware", "all"], default="all")
     ap.add_argument("--family", default="", help="comma-separated families (default: all)")
     ap.add_argument("--skip-known", default="",
                     help="comma-separated issue-11 shapes not to generate, or 'all': " + ", ".join(G.KNOWN))
@@ -190,6 +207,7 @@ def main():
             sys.exit("unknown family %r; known: %s" % (f, ", ".join(sorted(F.FAMILIES))))
     skip = set(G.KNOWN) if args.skip_known == "all" else {s for s in args.skip_known.split(",") if s}
     cpp_count = args.count // 6 if args.cpp_count is None else args.cpp_count
+    firmware_count = args.count // 8 if args.firmware_count is None else args.firmware_count
     keep = pathlib.Path(args.keep) if args.keep else pathlib.Path(tempfile.mkdtemp(prefix="difftest_"))
     keep.mkdir(parents=True, exist_ok=True)
     work = pathlib.Path(tempfile.mkdtemp(prefix="difftest_work_"))
@@ -203,19 +221,19 @@ def main():
                 jobs.append(("regression", d))
     if args.only:
         fam, seed = args.only.rsplit("_", 1)
-        jobs = [("random", (fam, int(seed), True))]
+        jobs = [("random", (fam, int(seed), True, True))]
     for i in range(0 if args.only else args.count):
         seed = args.seed * 100000 + i
         fam = fams[i % len(fams)]
-        jobs.append(("random", (fam, seed, i < cpp_count)))
+        jobs.append(("random", (fam, seed, i < cpp_count, i < firmware_count)))
     for kind, job in jobs:
         if kind == "regression":
             d = work / ("regression_" + job.name)
             shutil.copytree(job, d)
             name = "regressions/" + job.name
-            backends = ["jit", "cpp"] if args.backend == "all" else [args.backend]
+            backends = ["jit", "cpp", "firmware"] if args.backend == "all" else [args.backend]
         else:
-            fam, seed, with_cpp = job
+            fam, seed, with_cpp, with_firmware = job
             try:
                 prog = make(fam, seed, skip)
             except Exception as e:  # a generator (model) defect: report it, run the rest
@@ -226,7 +244,8 @@ def main():
             d = work / name
             write_case(prog, d)
             backends = {"jit": ["jit"], "cpp": ["cpp"] if with_cpp else [],
-                        "all": ["jit", "cpp"] if with_cpp else ["jit"]}[args.backend]
+                        "firmware": ["firmware"] if with_firmware else [],
+                        "all": ["jit"] + (["cpp"] if with_cpp else []) + (["firmware"] if with_firmware else [])}[args.backend]
             if not backends:
                 continue
         why = check_case(vlac, d, backends)
