@@ -7,7 +7,7 @@
 #include "physical/physical_plan.h"
 #include "repl/command_args.h"
 #include "repl/session_internal.h"
-#include "repl/table.h"
+#include "runtime/io/table_writer.h"
 #include "runtime/nearest_name.h"
 
 namespace vlac::repl {
@@ -57,7 +57,7 @@ bool Session::cmd_input(const CommandLine& c) {
       std::fflush(io_.out);
       return true;
     }
-    std::vector<Record> rows;
+    std::vector<std::vector<std::string>> rows;
     for (const SourceStream& s : program_->program.sources) {
       auto it = inputs_.find(s.name);
       if (it == inputs_.end() || it->second.empty()) {
@@ -66,7 +66,7 @@ bool Session::cmd_input(const CommandLine& c) {
       }
       for (const std::string& p : it->second) rows.push_back({s.name, p == "-" ? std::string("- (standard input)") : p});
     }
-    std::fputs(render_table({"stream", "input"}, {false, false}, rows, {}).c_str(), io_.out);
+    std::fputs(rt::render_text_table({"stream", "input"}, rows).c_str(), io_.out);
     std::fflush(io_.out);
     return true;
   }

@@ -3,12 +3,11 @@
 #include <signal.h>
 
 #include <atomic>
-#include <functional>
 
 #include "codegen/jit/jit_engine.h"
 #include "physical/physical_plan.h"
+#include "repl/query_output.h"
 #include "repl/session_internal.h"
-#include "repl/table.h"
 
 namespace vlac::repl {
 namespace {
@@ -42,42 +41,9 @@ class SigintGuard {
   struct sigaction old_ {};
 };
 
-/// A FILE whose bytes go to a callback (fopencookie), so that a query's rows can be counted
-/// and laid out as they are written, without holding them all.
-class CallbackFile {
- public:
-  explicit CallbackFile(std::function<void(std::string_view)> fn) : fn_(std::move(fn)) {
-    cookie_io_functions_t io{};
-    io.write = &CallbackFile::write;
-    f_ = fopencookie(this, "w", io);
-  }
-  ~CallbackFile() { close(); }
-  CallbackFile(const CallbackFile&) = delete;
-  CallbackFile& operator=(const CallbackFile&) = delete;
-  std::FILE* file() const { return f_; }
-  void close() {
-    if (f_) std::fclose(f_);
-    f_ = nullptr;
-  }
-
- private:
-  static ssize_t write(void* cookie, const char* buf, size_t size) {
-    static_cast<CallbackFile*>(cookie)->fn_(std::string_view(buf, size));
-    return static_cast<ssize_t>(size);
-  }
-  std::function<void(std::string_view)> fn_;
-  std::FILE* f_ = nullptr;
-};
-
-bool right_aligned(rt::FieldType t) {
-  return t == rt::FieldType::Int32 || t == rt::FieldType::Int64 || t == rt::FieldType::Float32 ||
-         t == rt::FieldType::Float64 || t == rt::FieldType::Interval;
-}
-
 constexpr const char* kLiveHint =
     "reading %s from standard input: CSV with a header line first (or JSON Lines); "
     "Ctrl-D ends the input, Ctrl-C cancels the query\n";
-
 
 }  // namespace
 
@@ -125,68 +91,26 @@ bool Session::run_query(const SplitStatement& st, const Display& where) {
   }
 
   // ---- run ----
-  const PhysicalOutput& out = plan.outputs[0];
-  std::vector<bool> right;
-  for (const rt::Field& f : out.layout.fields) right.push_back(right_aligned(f.type));
+  QueryOutput output(io_.out, io_.interactive, &g_cancel);
+  if (!output.file()) {
+    error("cannot set up the query's output");
+    return false;
+  }
   ExecutionOptions options;
-  options.writer.timestamps_ns = settings_.timestamps_ns;
+  options.writer = result_writer_options(settings_, live);
   options.messages = io_.err;
   options.cancel = &g_cancel;
-  TableStyle style{settings_.null_text};
-
-  std::unique_ptr<TableCollector> collector;
-  std::unique_ptr<LiveTable> live_table;
-  std::unique_ptr<CallbackFile> sink;
-  std::FILE* target = io_.out;
-  if (settings_.format == ResultFormat::Table) {
-    options.writer.format = rt::OutputFormat::Csv;  // parsed back into cells, to count and align
-    if (live) {
-      if (io_.interactive) {
-        std::fprintf(io_.err, kLiveHint, inputs.live_streams.c_str());
-        std::fflush(io_.err);
-      }
-      live_table = std::make_unique<LiveTable>(io_.out, out.column_names, right, style);
-      // Rows that come after Ctrl-C (the engine stops after the current row) are not shown.
-      sink = std::make_unique<CallbackFile>([&](std::string_view s) {
-        if (!g_cancel.load(std::memory_order_relaxed)) live_table->feed(s);
-      });
-    } else {
-      collector = std::make_unique<TableCollector>(settings_.limit);
-      sink = std::make_unique<CallbackFile>([&](std::string_view s) { collector->feed(s); });
-    }
-    target = sink->file();
-    if (!target) {
-      error("cannot set up the result table");
-      return false;
-    }
-  } else {
-    options.writer.format = settings_.format == ResultFormat::Csv ? rt::OutputFormat::Csv : rt::OutputFormat::Jsonl;
-  }
   std::fflush(io_.out);
-  if (live && io_.interactive && !live_table) {
+  if (live && io_.interactive) {
     std::fprintf(io_.err, kLiveHint, inputs.live_streams.c_str());
     std::fflush(io_.err);
   }
 
   ExecutionReport result;
-  bool cancelled = false;
-  if (!g_cancel.load()) result = vlac::execute(plan, *compiled, inputs.files, {target}, options);
-  cancelled = g_cancel.load();
+  if (!g_cancel.load()) result = vlac::execute(plan, *compiled, inputs.files, {output.file()}, options);
+  const bool cancelled = g_cancel.load();
   if (live) clearerr(stdin);  // after end of input (Ctrl-D) or an interrupted read
-  if (sink) sink->close();
-  if (cancelled && io_.interactive) std::fputc('\n', io_.out);  // after the terminal's "^C"
-  std::fflush(io_.out);
-
-  if (collector && (result.ok || cancelled || collector->count() > 0)) {
-    collector->finish();
-    std::string text = render_table(out.column_names, right, collector->rows(), style);
-    text += row_count_text(collector->count(), collector->rows().size()) + "\n";
-    std::fputs(text.c_str(), io_.out);
-  } else if (live_table) {
-    live_table->finish();
-    std::fprintf(io_.out, "%s\n", row_count_text(live_table->count(), live_table->count()).c_str());
-  }
-  std::fflush(io_.out);
+  output.close();
 
   if (cancelled) {
     note("query cancelled");

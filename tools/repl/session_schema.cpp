@@ -5,7 +5,7 @@
 #include "plan/scalar_expr.h"
 #include "repl/command_args.h"
 #include "repl/session_internal.h"
-#include "repl/table.h"
+#include "runtime/io/table_writer.h"
 #include "runtime/nearest_name.h"
 
 namespace vlac::repl {
@@ -46,7 +46,7 @@ std::string Session::schema_text(const std::string& name) const {
     for (size_t i = 0; i < from.size(); ++i) out += (i ? ", " : "") + from[i];
   }
   out += "\n";
-  std::vector<Record> rows;
+  std::vector<std::vector<std::string>> rows;
   auto time = schema.event_time();
   for (size_t i = 0; i < schema.columns.size(); ++i) {
     const Column& c = schema.columns[i];
@@ -56,7 +56,7 @@ std::string Session::schema_text(const std::string& name) const {
     if (c.hidden) notes += std::string(notes.empty() ? "" : ", ") + "hidden (not in SELECT *)";
     rows.push_back({c.name, type_name(c.type.type), std::string(c.type.nullable ? "NULL" : "NOT NULL"), notes});
   }
-  std::string table = render_table({"column", "type", "null", "notes"}, {false, false, false, false}, rows, {});
+  std::string table = rt::render_text_table({"column", "type", "null", "notes"}, rows);
   // Indent the table under the stream's name.
   std::istringstream lines(table);
   for (std::string l; std::getline(lines, l);) out += "  " + l + "\n";
