@@ -17,6 +17,9 @@ std::vector<std::string> split_args(std::string_view s);
 /// A plain name: a letter or '_', then letters, digits and '_'.
 bool is_identifier(std::string_view s);
 
+/// The names, separated by ", ": "camera, radar".
+std::string join_names(const std::vector<std::string>& names);
+
 /// A stream name as typed in a meta-command: plain, or "quoted" (with "" for a quote).
 std::string unquote_name(std::string s);
 

@@ -29,7 +29,7 @@ struct PhysicalPlan;
 
 namespace vlac::repl {
 
-struct QueryInputs;  // session_inputs.h
+struct QueryInputs;  // session_internal.h
 
 enum class ResultFormat { Table, Csv, Jsonl };
 

@@ -26,11 +26,7 @@ bool Session::bind_input(const std::string& name, const std::string& path, bool 
     std::string hint = did_you_mean(name, sources);
     if (hint.empty())
       hint = sources.empty() ? "declare it first: CREATE STREAM " + name + " (...);"
-                             : "the source streams are: " + [&] {
-                                 std::string s;
-                                 for (const std::string& n : sources) s += (s.empty() ? "" : ", ") + n;
-                                 return s;
-                               }();
+                             : "the source streams are: " + join_names(sources);
     error("no source stream '" + name + "'", hint);
     return false;
   }
@@ -64,7 +60,7 @@ bool Session::cmd_input(const CommandLine& c) {
         rows.push_back({s.name, std::string("(none)")});
         continue;
       }
-      for (const std::string& p : it->second) rows.push_back({s.name, p == "-" ? std::string("- (standard input)") : p});
+      for (const std::string& p : it->second) rows.push_back({s.name, shown_input(p)});
     }
     std::fputs(rt::render_text_table({"stream", "input"}, rows).c_str(), io_.out);
     std::fflush(io_.out);
@@ -92,9 +88,7 @@ bool Session::cmd_input(const CommandLine& c) {
     }
     const std::vector<std::string>& all = inputs_[name];
     if (all.size() > 1) {
-      std::string list;
-      for (const std::string& p : all) list += (list.empty() ? "" : ", ") + p;
-      note(name + " now reads " + std::to_string(all.size()) + " inputs, interleaved by event time: " + list +
+      note(name + " now reads " + std::to_string(all.size()) + " inputs, interleaved by event time: " + join_names(all) +
            " (.input " + name + "= unbinds them all)");
     }
   }

@@ -37,6 +37,9 @@ struct Session::MetaCommand {
   bool listed;  // in meta_command_names(); the sqlite3 aliases (.read, .mode) are not
 };
 
+/// An input path as listings show it: `-` is named.
+inline std::string shown_input(const std::string& path) { return path == "-" ? "- (standard input)" : path; }
+
 /// The files a query reads, per source of its plan; the opened ones are closed with it.
 struct QueryInputs {
   std::vector<std::vector<InputFile>> files;  // per source of the plan

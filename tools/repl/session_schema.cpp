@@ -1,4 +1,5 @@
 // `.schema`: a stream's columns, event time, watermark and input.
+#include <algorithm>
 #include <set>
 #include <sstream>
 
@@ -43,7 +44,7 @@ std::string Session::schema_text(const std::string& name) const {
   out += name + ": " + (source ? "source stream" : "derived stream");
   if (!from.empty()) {
     out += " over ";
-    for (size_t i = 0; i < from.size(); ++i) out += (i ? ", " : "") + from[i];
+    out += join_names(from);
   }
   out += "\n";
   std::vector<std::vector<std::string>> rows;
@@ -73,9 +74,9 @@ std::string Session::schema_text(const std::string& name) const {
     if (in == inputs_.end() || in->second.empty()) {
       out += "  input: none (.input " + name + "=PATH)\n";
     } else {
-      out += "  input: ";
-      for (size_t i = 0; i < in->second.size(); ++i) out += (i ? ", " : "") + (in->second[i] == "-" ? "- (standard input)" : in->second[i]);
-      out += "\n";
+      std::vector<std::string> shown;
+      for (const std::string& path : in->second) shown.push_back(shown_input(path));
+      out += "  input: " + join_names(shown) + "\n";
     }
   } else if (!time) {
     out += "  watermark: none (no event-time column: it cannot be windowed downstream)\n";
@@ -117,8 +118,7 @@ bool Session::cmd_schema(const CommandLine& c) {
       if (!program_->program.streams.count(name)) {
         std::string hint = did_you_mean(name, stream_order_);
         if (hint.empty()) {
-          hint = "the session's streams are: ";
-          for (size_t i = 0; i < stream_order_.size(); ++i) hint += (i ? ", " : "") + stream_order_[i];
+          hint = "the session's streams are: " + join_names(stream_order_);
         }
         error("no stream '" + name + "'", hint);
         return false;
