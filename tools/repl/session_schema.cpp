@@ -111,7 +111,10 @@ bool Session::cmd_schema(const CommandLine& c) {
   }
   std::string out;
   if (args.empty()) {
-    for (size_t i = 0; i < stream_order_.size(); ++i) out += (i ? "\n" : "") + schema_text(stream_order_[i]);
+    for (size_t i = 0; i < stream_order_.size(); ++i) {
+      if (i) out += '\n';
+      out += schema_text(stream_order_[i]);
+    }
   } else {
     for (const std::string& a : args) {
       std::string name = unquote_name(a);
@@ -123,7 +126,8 @@ bool Session::cmd_schema(const CommandLine& c) {
         error("no stream '" + name + "'", hint);
         return false;
       }
-      out += (out.empty() ? "" : "\n") + schema_text(name);
+      if (!out.empty()) out += '\n';
+      out += schema_text(name);
     }
   }
   std::fputs(out.c_str(), io_.out);
