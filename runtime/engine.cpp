@@ -8,33 +8,20 @@
 namespace vlac::rt {
 
 int64_t Engine::origin_watermark(const WatermarkOrigin& o) const {
-  return o.is_stream ? streams_[o.index].watermark : operators_[o.index].output_watermark;
+  return o.is_stream ? streams_[o.index].watermark : operators_[o.index].watermarks.out;
 }
 
 void Engine::propagate() {
-  // Operators are in topological order, so one pass carries a watermark all the way down.
-  // An operator emits what its input watermarks complete, then forwards its output watermark.
   for (EngineOperator& op : operators_) {
     if (op.ports.empty()) continue;
-    bool changed = false;
-    int64_t lowest = INT64_MAX;
-    for (size_t p = 0; p < op.ports.size(); ++p) {
-      int64_t w = INT64_MAX;
-      for (const WatermarkOrigin& o : op.ports[p]) w = std::min(w, origin_watermark(o));
-      if (w > op.port_watermarks[p]) {
-        op.port_watermarks[p] = w;
-        changed = true;
-      }
-      lowest = std::min(lowest, op.port_watermarks[p]);
+    int64_t port_w[kMaxPorts];
+    const int ports = op.ports.size() >= 2 ? 2 : 1;  // the physical plan gives one or two
+    for (int p = 0; p < ports; ++p) {
+      port_w[p] = INT64_MAX;
+      for (const WatermarkOrigin& o : op.ports[p]) port_w[p] = min_watermark(port_w[p], origin_watermark(o));
     }
-    if (!changed) continue;
-    if (op.ports.size() > 1) {
-      op.op->advance_ports(op.port_watermarks.data(), static_cast<int>(op.ports.size()));
-    } else {
-      // Always told, even when nothing fires: lateness is judged against this watermark.
-      op.op->advance(lowest);
-    }
-    op.output_watermark = op.op->output_watermark(lowest);
+    if (ports == 2) advance_operator<2>(*op.op, op.watermarks, port_w);
+    else advance_operator<1>(*op.op, op.watermarks, port_w);
   }
 }
 
@@ -42,7 +29,7 @@ bool Engine::run() {
   InputMerger inputs;
   for (size_t s = 0; s < streams_.size(); ++s)
     for (RowReader* r : streams_[s].readers) inputs.add(static_cast<int>(s), r, streams_[s].row_size, streams_[s].time_offset);
-  for (EngineOperator& op : operators_) op.port_watermarks.assign(op.ports.size(), INT64_MIN);
+  for (EngineOperator& op : operators_) op.watermarks = OperatorWatermarks{};
 
   int stream;
   const uint8_t* row;

@@ -11,6 +11,7 @@
 
 #include "runtime/exec_context.h"
 #include "runtime/ops/operator.h"
+#include "runtime/watermarks.h"
 
 namespace vlac::rt {
 
@@ -36,8 +37,7 @@ struct EngineStream {
 struct EngineOperator {
   StatefulOperator* op = nullptr;
   std::vector<std::vector<WatermarkOrigin>> ports;  // per input: where its rows come from
-  std::vector<int64_t> port_watermarks;             // filled by the engine
-  int64_t output_watermark = INT64_MIN;             // what downstream operators see
+  OperatorWatermarks watermarks;                    // kept by the engine (runtime/watermarks.h)
 };
 
 class Engine {

@@ -183,7 +183,7 @@ class ClassWriter {
     if (!host()) h += "#ifndef VLAC_FIRMWARE\n#define VLAC_FIRMWARE 1\n#endif\n\n";
     h += "#include <cmath>\n#include <cstddef>\n#include <cstdint>\n\n";
     h += "#include \"runtime/kernel_support.h\"\n";
-    h += "#include \"runtime/ops/storage.h\"\n#include \"runtime/ops/window_aggregate.h\"\n";
+    h += "#include \"runtime/ops/storage.h\"\n#include \"runtime/ops/window_aggregate.h\"\n#include \"runtime/watermarks.h\"\n";
     if (host()) {
       h += "#include \"runtime/ops/joins.h\"\n#include \"runtime/ops/over.h\"\n";
     } else {
@@ -441,9 +441,7 @@ class ClassWriter {
            std::to_string(src.watermark_bound_ns) + " ns\n";
     }
     for (const PhysicalOperator& op : plan_.operators)
-      s += "    int64_t " + op_member(op.id) + "_in[" + std::to_string(op.port_origins.size()) + "] = {" +
-           std::string(op.port_origins.size() == 2 ? "INT64_MIN, INT64_MIN" : "INT64_MIN") + "}, " + op_member(op.id) +
-           "_out = INT64_MIN;  // watermarks\n";
+      s += "    vlac::rt::OperatorWatermarks " + op_member(op.id) + "_wm;  // told and forwarded\n";
     for (size_t i = 0; i < plan_.outputs.size(); ++i) {
       s += "    " + sink_type(plan_.outputs[i].name) + " sink" + std::to_string(i) + " = nullptr;\n";
       if (host()) s += "    RawSink raw_sink" + std::to_string(i) + " = nullptr;\n    void* raw_user" + std::to_string(i) + " = nullptr;\n";
@@ -686,29 +684,22 @@ class ClassWriter {
   }
 
   std::string propagate() {
-    // LANGUAGE.md §5, as rt::Engine::propagate: operators in topological order; each learns the
-    // minimum watermark of what it reads, emits what that completes, then forwards its own.
+    // LANGUAGE.md §5 through rt::advance_operator (runtime/watermarks.h), as rt::Engine does:
+    // operators in topological order, each told the minimum watermark of what feeds each port.
     std::string s = "inline void " + name_ + "::propagate() {\n";
     for (const PhysicalOperator& op : plan_.operators) {
       std::string m = op_member(op.id);
-      s += "  {  // " + op.display_name + " #" + std::to_string(op.id) + "\n    bool changed = false;\n";
+      s += "  {  // " + op.display_name + " #" + std::to_string(op.id) + "\n    const int64_t w[] = {";
       for (size_t p = 0; p < op.port_origins.size(); ++p) {
         std::string w = "INT64_MAX";
         for (const TimeOrigin& t : op.port_origins[p]) {
           std::string origin = t.is_source ? "s_." + identifier_of(plan_.sources[t.index].stream) + "_watermark"
-                                           : "s_." + op_member(t.index) + "_out";
-          w = w == "INT64_MAX" ? origin : "vlac::cg::min64(" + w + ", " + origin + ")";
+                                           : "s_." + op_member(t.index) + "_wm.out";
+          w = w == "INT64_MAX" ? origin : "vlac::rt::min_watermark(" + w + ", " + origin + ")";
         }
-        s += "    const int64_t w" + std::to_string(p) + " = " + w + ";\n";
-        s += "    if (w" + std::to_string(p) + " > s_." + m + "_in[" + std::to_string(p) + "]) {\n      s_." + m + "_in[" +
-             std::to_string(p) + "] = w" + std::to_string(p) + ";\n      changed = true;\n    }\n";
+        s += (p ? ", " : "") + w;
       }
-      std::string lowest = op.port_origins.size() == 2 ? "(s_." + m + "_in[0] < s_." + m + "_in[1] ? s_." + m + "_in[0] : s_." + m + "_in[1])"
-                                                       : "s_." + m + "_in[0]";
-      s += "    if (changed) {\n      const int64_t lowest = " + lowest + ";\n";
-      if (op.port_origins.size() > 1) s += "      s_." + m + ".advance_ports(s_." + m + "_in, " + std::to_string(op.port_origins.size()) + ");\n";
-      else s += "      s_." + m + ".advance(lowest);\n";
-      s += "      s_." + m + "_out = s_." + m + ".output_watermark(lowest);\n    }\n  }\n";
+      s += "};\n    vlac::rt::advance_operator<" + std::to_string(op.port_origins.size()) + ">(s_." + m + ", s_." + m + "_wm, w);\n  }\n";
     }
     return s + "}\n\n";
   }

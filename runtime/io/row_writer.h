@@ -14,9 +14,19 @@ namespace vlac::rt {
 
 enum class OutputFormat { Csv, Jsonl, Table };
 
+/// What only a table (OutputFormat::Table, runtime/io/table_writer.h) uses.
+struct TableOptions {
+  std::string null_text = "NULL";  // how NULL is shown
+  uint64_t row_limit = 0;          // rows shown, the others only counted ("(9 rows, first 2 shown)"); 0: all
+  /// Rows are printed as they come (at each flush()), each padded to the widths seen so far (a
+  /// wider value widens its column from then on); the header is printed at once. For live input.
+  bool streaming = false;
+};
+
 struct WriterOptions {
   OutputFormat format = OutputFormat::Csv;
   bool timestamps_ns = false;  // `--timestamps ns`: TIMESTAMP as integer nanoseconds, not ISO-8601
+  TableOptions table;
 };
 
 class RowWriter {
@@ -26,7 +36,7 @@ class RowWriter {
   /// buffer goes to the FILE when it grows past 64 KiB, on flush() and on finish().
   virtual void write(const uint8_t* row) = 0;
   /// Writes buffered output and fflush()es the FILE (the caller does this after each input
-  /// row when reading live input). A table writes nothing before finish().
+  /// row when reading live input). A table writes nothing before finish() (unless streaming).
   virtual void flush() = 0;
   /// End of the stream: the table is printed here; CSV's header is written even when no row
   /// came. Call exactly once; later writes are ignored. The destructor does not write.

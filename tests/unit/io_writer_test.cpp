@@ -287,6 +287,31 @@ TEST(IoWriterTable, OneRowAndNoRows) {
   }
 }
 
+TEST(IoWriterTable, NoBlanksAtALineEnd) {
+  // An empty last cell (the empty string) ends the line after the cell before it: not after
+  // that cell's padding and the separator ("a" + " " + "  " before). The REPL's tables are the
+  // same writer and always looked so.
+  const RowLayout layout = RowLayout::make({{FieldType::String, false, 0}, {FieldType::String, false, 0}});
+  const std::string a = "a", bb = "bb", x = "x";
+  std::vector<uint8_t> r1(layout.size, 0), r2(layout.size, 0);
+  put(r1.data(), layout.fields[0], StringRef{a.data(), 1});
+  put(r1.data(), layout.fields[1], StringRef{a.data(), 0});
+  put(r2.data(), layout.fields[0], StringRef{bb.data(), 2});
+  put(r2.data(), layout.fields[1], StringRef{x.data(), 1});
+  std::FILE* out = std::tmpfile();
+  auto w = make_row_writer(out, {"k", "note"}, layout, {OutputFormat::Table, false});
+  w->write(r1.data());
+  w->write(r2.data());
+  w->finish();
+  EXPECT_EQ(contents(out),
+            "k   note\n"
+            "--  ----\n"
+            "a\n"
+            "bb  x\n"
+            "(2 rows)\n");
+  std::fclose(out);
+}
+
 // What the writers print, the readers read back as the same values (NULL vs "", -0, NaN...).
 std::vector<std::string> read_back(const std::string& text, bool jsonl) {
   SourceSpec spec;

@@ -19,15 +19,17 @@
 #include <vector>
 
 #include "repl/statement_splitter.h"
-#include "repl/table.h"
 #include "runtime/io/input_format.h"
 
 namespace vlac {
 struct Compilation;
 class Diagnostics;
+struct PhysicalPlan;
 }  // namespace vlac
 
 namespace vlac::repl {
+
+struct QueryInputs;  // session_internal.h
 
 enum class ResultFormat { Table, Csv, Jsonl };
 
@@ -99,32 +101,49 @@ class Session {
   const std::vector<std::string>& statements() const { return statements_; }
 
  private:
-  struct Checked;
+  struct Checked;      // a statement compiled after the session program
+  struct CommandLine;  // a meta-command as typed (meta_commands.cpp)
+  struct MetaCommand;  // one entry of the meta-command table
+  static const std::vector<MetaCommand>& meta_commands();
+  friend const std::vector<std::string>& meta_command_names();
 
-  void meta(std::string_view line);
+  // session.cpp: statements
   void run_pending_statements();
   bool add_stream(const SplitStatement& st, const Display& where);
-  bool run_query(const SplitStatement& st, const Display& where);
-  bool explain_statement(const SplitStatement& st, const Display& where);
+  void error(const std::string& message, const std::string& hint = {}) const;
+  void note(const std::string& message) const;
+  bool is_source(const std::string& stream) const;
+
+  // session_check.cpp: a statement checked against the session, its diagnostics shown
   Checked check(std::string_view text) const;
   size_t report(const Checked& k, const Diagnostics& diags, const Display& where) const;
 
-  bool cmd_help(const std::vector<std::string>& args);
-  bool cmd_load(const std::vector<std::string>& args);
-  bool cmd_input(const std::vector<std::string>& args);
-  bool cmd_schema(const std::vector<std::string>& args);
-  bool cmd_explain(std::string_view rest, std::string_view line, size_t rest_offset);
-  bool cmd_format(const std::vector<std::string>& args);
-  bool cmd_timestamps(const std::vector<std::string>& args);
-  bool cmd_limit(const std::vector<std::string>& args);
-  bool cmd_nullvalue(const std::vector<std::string>& args);
-  bool cmd_save(const std::vector<std::string>& args);
-  bool cmd_reset(const std::vector<std::string>& args);
+  // session_run.cpp: a query run over the inputs
+  bool run_query(const SplitStatement& st, const Display& where);
 
-  void error(const std::string& message, const std::string& hint = {}) const;
-  void note(const std::string& message) const;
+  // session_inputs.cpp: `.input` and the files a query reads
+  bool open_inputs(const PhysicalPlan& plan, QueryInputs& opened) const;
+  bool cmd_input(const CommandLine& c);
+
+  // session_schema.cpp: `.schema`
+  bool cmd_schema(const CommandLine& c);
   std::string schema_text(const std::string& stream) const;
-  bool is_source(const std::string& stream) const;
+
+  // session_explain.cpp: `.explain`
+  bool cmd_explain(const CommandLine& c);
+  bool explain_statement(const SplitStatement& st, const Display& where);
+
+  // meta_commands.cpp: the table of meta-commands and the settings commands
+  void meta(std::string_view line);
+  bool cmd_help(const CommandLine& c);
+  bool cmd_quit(const CommandLine& c);
+  bool cmd_load(const CommandLine& c);
+  bool cmd_format(const CommandLine& c);
+  bool cmd_timestamps(const CommandLine& c);
+  bool cmd_limit(const CommandLine& c);
+  bool cmd_nullvalue(const CommandLine& c);
+  bool cmd_save(const CommandLine& c);
+  bool cmd_reset(const CommandLine& c);
 
   SessionIo io_;
   Settings settings_;
