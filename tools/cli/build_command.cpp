@@ -17,7 +17,7 @@
 namespace vlac {
 namespace {
 
-constexpr const char* kBuildHelp = R"(usage: vlac build PROGRAM.vsql -o DIR [--target host|firmware]
+constexpr const char* kBuildHelp = R"(usage: vlac build PROGRAM.vsql -o DIR [--target host|firmware] [--default-capacity NAME=N ...]
 
 Writes the program as self-contained C++17 into DIR: one class per program (PROGRAM.h), the
 runtime headers it includes (DIR/runtime/), and a CMakeLists.txt.

@@ -4,7 +4,8 @@ namespace vlac {
 
 const char* const kRunHelp = R"(usage: vlac run PROGRAM.vsql --input NAME=PATH ... [options]
 
-Compiles the program to native code (LLVM ORC JIT) and streams the inputs through it.
+Compiles the program to native code (LLVM ORC JIT, or C++ with --backend cpp|firmware) and
+streams the inputs through it.
 
 options:
   --input NAME=PATH       read source stream NAME from PATH (CSV, or JSON Lines when PATH ends in
