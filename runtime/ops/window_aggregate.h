@@ -14,9 +14,9 @@
 //   void emit(Ctx*, const uint8_t* row);
 //
 // Capacities: max_open_windows windows open at once (SESSION: open sessions per key), each
-// with at most max_keys groups (SESSION: keys; they are never forgotten). A row that fits in
-// none of its windows because a window or group table is full is counted capacity_dropped; one
-// whose windows have all fired, late_dropped (a row with both counts as capacity).
+// with at most max_keys groups (SESSION: keys; they are never forgotten). A row that misses
+// any of its windows because a window or group table is full is counted capacity_dropped (a
+// HOP row may still be in its other windows); one whose windows have all fired, late_dropped.
 // Fixed state: windowed max_open_windows * max_keys * (key + acc + ~12) bytes; SESSION
 // max_keys * (key + max_open_windows * (acc + 24) + ~16) bytes (Dims::session picks one).
 
@@ -132,7 +132,11 @@ class WindowAggregate {
     };
     if (config_.mode == WindowMode::EndOfInput) add(INT64_MIN, INT64_MAX);
     else for_each_window(static_cast<int>(config_.mode), t, config_.size, config_.slide, config_.offset, add);
-    if (!accepted) ++(full ? stats_.capacity_dropped : stats_.late_dropped);
+    // A row that lost a window to a full table is counted over capacity, even when other
+    // windows took it (HOP, CUMULATE): a drop is never silent. One late for all its windows
+    // is counted late.
+    if (full) ++stats_.capacity_dropped;
+    else if (!accepted) ++stats_.late_dropped;
   }
 
   void push_session(const uint8_t* row, int64_t t, int64_t seq) {

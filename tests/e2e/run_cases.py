@@ -46,11 +46,7 @@ FIRMWARE_ROOMY = ["--default-capacity", "max_keys=256", "--default-capacity", "m
 
 # Cases whose rows at the firmware defaults differ from the JIT's with no row counted over
 # capacity: known gaps of the firmware operators (issue 12 replaces them), with the reason.
-FIRMWARE_KNOWN_SILENT = {
-    "hop_int64_limits": "a HOP row that finds some of its windows' slots full (max_open_windows) but fits one is not "
-                        "counted (runtime/firmware/window_aggregate.h: only a row that fits none is)",
-    "cumulate_int64_limits": "likewise for CUMULATE windows",
-}
+FIRMWARE_KNOWN_SILENT = {}
 
 STATS_HEADER = re.compile(rb"^vlac: stats \((JIT|C\+\+|firmware) compile \d+ ms\)$", re.M)
 FIRMWARE_REFUSAL = re.compile(rb"error: [^\n]*firmware[^\n]*")

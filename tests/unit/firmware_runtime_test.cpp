@@ -428,6 +428,20 @@ TEST(FirmwareWindowAggregate, EndOfInputGroupsInFirstAppearanceOrder) {
   EXPECT_EQ(op.stats().late_dropped, 1u);
 }
 
+TEST(FirmwareWindowAggregate, HopRowMissingOneWindowIsCountedOverCapacity) {
+  // HOP(size 20, slide 10), 2 open windows. t = 5 opens [-10, 10) and [0, 20); t = 15 belongs
+  // to [0, 20) (taken) and [10, 30) (no third slot): it is counted over capacity although
+  // [0, 20) took it. Found by --backend firmware at its defaults (a silent loss before).
+  const AggParams hop{fw::WindowMode::Hop, 20, 10, 0, 0, false};
+  std::vector<Step> steps = {{true, 0, agg_row(1, 5, 1), {0, 0}},
+                             {true, 0, agg_row(1, 15, 1), {0, 0}},
+                             {false, 0, {}, {INT64_MAX, INT64_MAX}}};
+  fw::Stats st = diff_aggregate<4, 2>(hop, steps);  // hosted and fixed storage agree
+  EXPECT_EQ(st.capacity_dropped, 1u);
+  EXPECT_EQ(st.late_dropped, 0u);
+  EXPECT_EQ(st.rows_out, 2u);  // [-10, 10): 1 row; [0, 20): 2 rows
+}
+
 TEST(FirmwareWindowAggregate, MoreKeysThanCapacity) {
   static SmallAgg op;  // 2 keys per window, 2 open windows
   FwCtx ctx;
