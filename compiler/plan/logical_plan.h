@@ -149,6 +149,7 @@ struct SourceStream {
   std::optional<int> time_column;  // nullopt: no WATERMARK clause
   int64_t watermark_bound_ns = 0;
   SourceRange range;
+  std::vector<SourceRange> column_ranges;  // where each column of `schema` is declared
 };
 
 /// One output of the program: a derived stream no statement reads, or a bare query `_n`.

@@ -128,6 +128,7 @@ class ProgramBinder {
       }
       if (c.type.type.kind == TypeKind::Null) { ok = false; continue; }  // unknown type, reported
       src.schema.columns.push_back({c.name.name, {c.type.type, !c.not_null}});
+      src.column_ranges.push_back(c.range);
     }
     if (st.columns.empty()) ok = false;
 

@@ -128,6 +128,9 @@ def main():
         r = run(vlac, ["run", "unbounded.vsql", "--input", "u=u.csv", "--backend", "firmware"], d, env)
         check("unbounded STRING: exit 1", r.returncode == 1 and "unbounded STRING, which firmware cannot hold" in r.stderr,
               r.stderr)
+        # ... at the column's declaration (line 1, column 41: `name STRING`), not at 1:1.
+        check("unbounded STRING column: error at its declaration",
+              "unbounded.vsql:1:41: error: column 'name' of stream u is an unbounded STRING" in r.stderr, r.stderr)
 
         # Parsing a float from text needs <charconv>, which firmware does not have: a compile
         # error at the CAST for run and build alike, also inside a join's ON condition, never

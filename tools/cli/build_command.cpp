@@ -35,7 +35,7 @@ runtime headers it includes (DIR/runtime/), and a CMakeLists.txt.
 
 /// Firmware rows hold strings inline, so every string must have a bound, and nothing may need
 /// a scratch buffer (computed strings). Reports each offending expression at its source.
-void check_firmware_strings(const PhysicalPlan& plan, Diagnostics& diags) {
+void check_firmware_strings(const LogicalProgram& program, const PhysicalPlan& plan, Diagnostics& diags) {
   std::function<void(const ScalarExpr&)> visit = [&](const ScalarExpr& e) {
     for (const auto& a : e.args) visit(*a);
     if (e.op == ExprOp::Cast && e.type.type.is_float() && e.args[0]->type.type.is_string())
@@ -67,11 +67,16 @@ void check_firmware_strings(const PhysicalPlan& plan, Diagnostics& diags) {
     for (const auto& k : op.join.right_keys) visit(*k);
     if (op.join.residual) visit(*op.join.residual);
   }
-  for (const PhysicalSource& s : plan.sources)
+  for (const PhysicalSource& s : plan.sources) {
+    const SourceStream* declared = nullptr;  // for the columns' positions
+    for (const SourceStream& d : program.sources)
+      if (d.name == s.stream) declared = &d;
     for (size_t i = 0; i < s.column_names.size(); ++i)
       if (s.layout.fields[i].type == rt::FieldType::String && s.layout.fields[i].max_bytes == 0)
-        diags.error({}, "column '" + s.column_names[i] + "' of stream " + s.stream + " is an unbounded STRING, which firmware cannot hold",
+        diags.error(declared && i < declared->column_ranges.size() ? declared->column_ranges[i] : SourceRange{},
+                    "column '" + s.column_names[i] + "' of stream " + s.stream + " is an unbounded STRING, which firmware cannot hold",
                     "declare it as STRING(n), n the most bytes it may hold");
+  }
 }
 
 /// An operator's name as `vlac run --stats` and explain call it.
@@ -134,7 +139,7 @@ bool lower_for_firmware(const Compilation& c, PhysicalPlan& plan, bool print_war
   LoweringOptions options;
   options.inline_strings = true;
   plan = lower_to_physical(c.program, *c.file, lowering, options);
-  if (!lowering.has_errors()) check_firmware_strings(plan, lowering);
+  if (!lowering.has_errors()) check_firmware_strings(c.program, plan, lowering);
   if (print_warnings || lowering.has_errors()) std::cerr << render_report(*c.file, lowering);
   return !lowering.has_errors();
 }
