@@ -208,7 +208,7 @@ class KernelWriter {
       case AggregateFunction::StddevSamp:
       case AggregateFunction::VarPop:
       case AggregateFunction::VarSamp: {
-        // Welford on x - pivot (runtime/scalar/variance.h; the JIT emits the same operations).
+        // Welford on x - pivot (runtime/scalar/variance.h; the JIT inlines the same functions).
         std::string m = body.local("vlac::rt::VarianceMoments", "vlac::rt::variance_add(" + variance_moments(op, s, "acc") + ", " +
                                                                      as_double(arg.value) + ")");
         store_variance_moments(body, op, s, m);
@@ -335,10 +335,11 @@ class KernelWriter {
       case AggregateFunction::VarSamp: {
         bool sample = s.function == AggregateFunction::StddevSamp || s.function == AggregateFunction::VarSamp;
         bool stddev = s.function == AggregateFunction::StddevPop || s.function == AggregateFunction::StddevSamp;
-        std::string n = count();
-        std::string divisor = body.local("int64_t", sample ? n + " - 1" : n);
-        std::string var = body.local("double", "vlac::rt::variance_of(" + load_raw("acc", acc_field(op, s.m2)) + ", " + divisor + ")");
-        return {stddev ? body.local("double", "std::sqrt(" + var + ")") : var, divisor + " <= 0"};
+        std::string null = body.fresh();
+        body.line("bool " + null + " = false;");
+        std::string r = body.local("double", "vlac::rt::variance_finalize(" + count() + ", " + load_raw("acc", acc_field(op, s.m2)) +
+                                                 ", " + (sample ? "true" : "false") + ", " + (stddev ? "true" : "false") + ", &" + null + ")");
+        return {r, null};
       }
       case AggregateFunction::Min:
       case AggregateFunction::Max:

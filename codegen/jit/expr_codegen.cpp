@@ -60,6 +60,25 @@ llvm::FunctionCallee IrContext::libm(const char* name, int args) {
   return module_.getOrInsertFunction(name, llvm::FunctionType::get(b_.getDoubleTy(), params, false));
 }
 
+Value* IrContext::rule(const char* name, llvm::ArrayRef<Value*> args) { return b_.CreateCall(rules_.declare(module_, name), args); }
+
+CgValue IrContext::rule_or_null(const char* name, llvm::ArrayRef<Value*> args) {
+  Value* flag = entry_alloca(b_.getInt8Ty());
+  std::vector<Value*> all(args.begin(), args.end());
+  all.push_back(flag);
+  CgValue v;
+  v.value = rule(name, all);
+  v.null = b_.CreateICmpNE(b_.CreateLoad(b_.getInt8Ty(), flag), b_.getInt8(0));
+  return v;
+}
+
+Value* IrContext::entry_alloca(llvm::Type* t) {
+  llvm::IRBuilderBase::InsertPointGuard guard(b_);
+  llvm::BasicBlock& entry = b_.GetInsertBlock()->getParent()->getEntryBlock();
+  b_.SetInsertPoint(&entry, entry.begin());
+  return b_.CreateAlloca(t);
+}
+
 CgValue IrContext::load(Value* row, const rt::Field& f) {
   CgValue v;
   Value* at = b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), row, f.offset);

@@ -1,0 +1,91 @@
+// The value rules the JIT links as LLVM bitcode (issue 12, docs/decisions.md): C-named wrappers
+// around the runtime's inline functions (runtime/scalar/), which the C++ backend calls directly.
+// Built by clang++ -O2 -emit-llvm at build time and embedded in vlac; the JIT declares a
+// function by the type it has here, links the module in with LinkOnlyNeeded and inlines it
+// (codegen/jit/value_rules.cpp). Not compiled into vlac as machine code.
+//
+// Rules over accumulator fields take pointers to the fields, so that the inlined code loads and
+// stores exactly the fields the C++ backend's kernels do. A NULL result goes to *null.
+
+#include <cstdint>
+
+#include "runtime/scalar/arithmetic.h"
+#include "runtime/scalar/math_functions.h"
+#include "runtime/scalar/variance.h"
+
+using namespace vlac::rt;
+
+namespace {
+
+template <typename T>
+T load(const void* p) {
+  T v;
+  __builtin_memcpy(&v, p, sizeof v);
+  return v;
+}
+template <typename T>
+void store(void* p, T v) {
+  __builtin_memcpy(p, &v, sizeof v);
+}
+VarianceMoments load_moments(const void* n, const void* pivot, const void* mean, const void* m2) {
+  return VarianceMoments{load<int64_t>(n), load<double>(pivot), load<double>(mean), load<double>(m2)};
+}
+void store_moments(void* n, void* pivot, void* mean, void* m2, VarianceMoments m) {
+  store(n, m.n);
+  store(pivot, m.pivot);
+  store(mean, m.mean);
+  store(m2, m.m2);
+}
+
+}  // namespace
+
+extern "C" {
+
+// ---- accumulators: STDDEV_* / VAR_* (runtime/scalar/variance.h) ----------------------------------
+
+void vlac_rule_variance_add(void* n, void* pivot, void* mean, void* m2, double x) {
+  store_moments(n, pivot, mean, m2, variance_add(load_moments(n, pivot, mean, m2), x));
+}
+void vlac_rule_variance_merge(void* n, void* pivot, void* mean, void* m2, const void* other_n, const void* other_pivot,
+                              const void* other_mean, const void* other_m2) {
+  store_moments(n, pivot, mean, m2,
+                variance_merge(load_moments(n, pivot, mean, m2), load_moments(other_n, other_pivot, other_mean, other_m2)));
+}
+double vlac_rule_variance_finalize(int64_t n, double m2, bool sample, bool stddev, bool* null) {
+  return variance_finalize(n, m2, sample, stddev, null);
+}
+
+// ---- MIN / MAX / LEAST / GREATEST / CLAMP order (runtime/scalar/arithmetic.h) --------------------
+
+bool vlac_rule_less_ranked_f32(float x, float cur) { return less_ranked(x, cur); }
+bool vlac_rule_less_ranked_f64(double x, double cur) { return less_ranked(x, cur); }
+bool vlac_rule_greater_ranked_f32(float x, float cur) { return greater_ranked(x, cur); }
+bool vlac_rule_greater_ranked_f64(double x, double cur) { return greater_ranked(x, cur); }
+
+// ---- division, modulo, casts, SIGN (runtime/scalar/arithmetic.h) ----------------------------------
+
+int32_t vlac_rule_div_i32(int32_t a, int32_t b, bool* null) { return checked_div(a, b, null); }
+int64_t vlac_rule_div_i64(int64_t a, int64_t b, bool* null) { return checked_div(a, b, null); }
+float vlac_rule_div_f32(float a, float b, bool* null) { return checked_div(a, b, null); }
+double vlac_rule_div_f64(double a, double b, bool* null) { return checked_div(a, b, null); }
+int32_t vlac_rule_mod_i32(int32_t a, int32_t b, bool* null) { return checked_mod(a, b, null); }
+int64_t vlac_rule_mod_i64(int64_t a, int64_t b, bool* null) { return checked_mod(a, b, null); }
+float vlac_rule_mod_f32(float a, float b, bool* null) { return checked_mod(a, b, null); }
+double vlac_rule_mod_f64(double a, double b, bool* null) { return checked_mod(a, b, null); }
+int32_t vlac_rule_float_to_i32(double x, bool* null) { return float_to_int32(x, null); }
+int64_t vlac_rule_float_to_i64(double x, bool* null) { return float_to_int64(x, null); }
+int32_t vlac_rule_narrow_i32(int64_t x, bool* null) { return narrow_int32(x, null); }
+float vlac_rule_sign_f32(float x) { return float_sign(x); }
+double vlac_rule_sign_f64(double x) { return float_sign(x); }
+
+// ---- numeric functions (runtime/scalar/math_functions.h) ------------------------------------------
+
+double vlac_rule_sqrt(double x, bool* null) { return sqrt_checked(x, null); }
+double vlac_rule_ln(double x, bool* null) { return ln_checked(x, null); }
+double vlac_rule_log10(double x, bool* null) { return log10_checked(x, null); }
+double vlac_rule_power(double x, double y, bool* null) { return power_checked(x, y, null); }
+double vlac_rule_asin(double x, bool* null) { return asin_checked(x, null); }
+double vlac_rule_acos(double x, bool* null) { return acos_checked(x, null); }
+int64_t vlac_rule_round_i64(int64_t x, int32_t digits) { return round_integer(x, digits); }
+
+}  // extern "C"
