@@ -78,6 +78,8 @@ class CppExpr {
   std::string compare(ExprOp op, const CppValue& a, const CppValue& b, Type t);
   /// Whether MIN (`min`) or MAX prefers `a` to `cur`, strictly: floats order NaN above every
   /// number (docs/decisions.md), as the OVER frames of runtime/ops/over_frame.h do.
+  /// `fn(args, &flag)`: a runtime value rule (runtime/scalar/) that reports NULL in a flag.
+  CppValue checked_call(const std::string& type, const std::string& fn, const std::string& args);
   std::string extreme_better(bool min, const CppValue& a, const CppValue& cur, Type t);
   CppValue cast(const CppValue& v, Type from, Type to);
 

@@ -36,6 +36,8 @@ class IrContext {
   llvm::Value* rule(const char* name, llvm::ArrayRef<llvm::Value*> args);
   /// Calls a rule whose last parameter is its bool* NULL flag: the result and that flag.
   CgValue rule_or_null(const char* name, llvm::ArrayRef<llvm::Value*> args);
+  /// "vlac_rule_" + base + a suffix of type t (_i32, _i64, _f32, _f64).
+  std::string rule_name(const char* base, llvm::Type* t);
   /// A stack slot in the current function's entry block (O2 keeps it in registers).
   llvm::Value* entry_alloca(llvm::Type* t);
 
@@ -79,6 +81,8 @@ class ExprCodegen {
   CgValue case_when(const ScalarExpr& e);
   CgValue in_list(const ScalarExpr& e);
   CgValue call(const ScalarExpr& e);
+  /// A rule over `args` that reports NULL in a flag, NULL also when `null` (its arguments) is.
+  CgValue checked_call(const char* rule, const std::vector<CgValue>& args, llvm::Value* null);
   CgValue string_result(llvm::Value* data, llvm::Value* length, llvm::Value* null);
   llvm::Value* is_true(const CgValue& v);
 
