@@ -24,10 +24,10 @@ namespace {
 
 }  // namespace
 
-ValueRules::ValueRules(llvm::LLVMContext& context) {
+void ValueRules::read() {
   llvm::MemoryBufferRef bytes(
       llvm::StringRef(reinterpret_cast<const char*>(vlac_value_rules_bitcode), vlac_value_rules_bitcode_size), "value_rules.bc");
-  auto module = llvm::getLazyBitcodeModule(bytes, context);
+  auto module = llvm::getLazyBitcodeModule(bytes, context_);
   if (!module) fail(llvm::toString(module.takeError()));
   rules_ = std::move(*module);
   // clang's module flags (wchar_size, uwtable) and ident say nothing about the program.
@@ -38,12 +38,14 @@ ValueRules::ValueRules(llvm::LLVMContext& context) {
 ValueRules::~ValueRules() = default;
 
 llvm::FunctionCallee ValueRules::declare(llvm::Module& m, const char* name) {
+  if (!rules_) read();
   llvm::Function* f = rules_->getFunction(name);
   if (!f || f->isDeclaration()) fail(std::string("no rule ") + name);
   return m.getOrInsertFunction(name, f->getFunctionType());
 }
 
 void ValueRules::link_into(llvm::Module& m) {
+  if (!rules_) return;  // nothing declared
   std::set<std::string> defined;
   for (llvm::Function& f : *rules_)
     if (!f.isDeclaration() || f.isMaterializable()) defined.insert(f.getName().str());

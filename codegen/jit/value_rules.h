@@ -13,8 +13,9 @@ namespace vlac::jit {
 
 class ValueRules {
  public:
-  /// Reads the embedded bitcode lazily into `context` (bodies are read when linked).
-  explicit ValueRules(llvm::LLVMContext& context);
+  /// Rules for modules of `context`. The embedded bitcode is read at the first declare(), and
+  /// then lazily: only the bodies of the rules linked.
+  explicit ValueRules(llvm::LLVMContext& context) : context_(context) {}
   ~ValueRules();
 
   /// A declaration in `m` of the rule `name` (vlac_rule_...), typed as in the bitcode.
@@ -23,6 +24,9 @@ class ValueRules {
   void link_into(llvm::Module& m);
 
  private:
+  void read();
+
+  llvm::LLVMContext& context_;
   std::unique_ptr<llvm::Module> rules_;
 };
 

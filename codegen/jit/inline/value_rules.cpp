@@ -4,8 +4,9 @@
 // function by the type it has here, links the module in with LinkOnlyNeeded and inlines it
 // (codegen/jit/value_rules.cpp). Not compiled into vlac as machine code.
 //
-// Rules over accumulator fields take pointers to the fields, so that the inlined code loads and
-// stores exactly the fields the C++ backend's kernels do. A NULL result goes to *null.
+// Rules over accumulator fields take pointers to the fields (8-byte aligned in a row layout), so
+// that the inlined code loads and stores exactly the fields the C++ backend's kernels do. A NULL
+// result goes to *null.
 
 #include <cstdint>
 
@@ -15,41 +16,19 @@
 
 using namespace vlac::rt;
 
-namespace {
-
-template <typename T>
-T load(const void* p) {
-  T v;
-  __builtin_memcpy(&v, p, sizeof v);
-  return v;
-}
-template <typename T>
-void store(void* p, T v) {
-  __builtin_memcpy(p, &v, sizeof v);
-}
-VarianceMoments load_moments(const void* n, const void* pivot, const void* mean, const void* m2) {
-  return VarianceMoments{load<int64_t>(n), load<double>(pivot), load<double>(mean), load<double>(m2)};
-}
-void store_moments(void* n, void* pivot, void* mean, void* m2, VarianceMoments m) {
-  store(n, m.n);
-  store(pivot, m.pivot);
-  store(mean, m.mean);
-  store(m2, m.m2);
-}
-
-}  // namespace
-
 extern "C" {
 
 // ---- accumulators: STDDEV_* / VAR_* (runtime/scalar/variance.h) ----------------------------------
 
-void vlac_rule_variance_add(void* n, void* pivot, void* mean, void* m2, double x) {
-  store_moments(n, pivot, mean, m2, variance_add(load_moments(n, pivot, mean, m2), x));
+void vlac_rule_variance_add(int64_t* n, double* pivot, double* mean, double* m2, double x) {
+  const VarianceMoments r = variance_add(VarianceMoments{*n, *pivot, *mean, *m2}, x);
+  *n = r.n, *pivot = r.pivot, *mean = r.mean, *m2 = r.m2;
 }
-void vlac_rule_variance_merge(void* n, void* pivot, void* mean, void* m2, const void* other_n, const void* other_pivot,
-                              const void* other_mean, const void* other_m2) {
-  store_moments(n, pivot, mean, m2,
-                variance_merge(load_moments(n, pivot, mean, m2), load_moments(other_n, other_pivot, other_mean, other_m2)));
+void vlac_rule_variance_merge(int64_t* n, double* pivot, double* mean, double* m2, const int64_t* other_n, const double* other_pivot,
+                              const double* other_mean, const double* other_m2) {
+  const VarianceMoments r =
+      variance_merge(VarianceMoments{*n, *pivot, *mean, *m2}, VarianceMoments{*other_n, *other_pivot, *other_mean, *other_m2});
+  *n = r.n, *pivot = r.pivot, *mean = r.mean, *m2 = r.m2;
 }
 double vlac_rule_variance_finalize(int64_t n, double m2, bool sample, bool stddev, bool* null) {
   return variance_finalize(n, m2, sample, stddev, null);
