@@ -12,6 +12,7 @@
 #include <cstdint>
 
 #include "runtime/row_layout.h"
+#include "runtime/scalar/aggregates.h"
 #include "runtime/scalar/arithmetic.h"
 #include "runtime/scalar/math_functions.h"
 #include "runtime/scalar/string_functions.h"

@@ -243,7 +243,7 @@ CppValue CppExpr::arithmetic(const ScalarExpr& e) {
   }
   if (e.op == ExprOp::Div || e.op == ExprOp::Mod) {
     // vlac::rt::checked_div / checked_mod (runtime/scalar/arithmetic.h): by zero is NULL.
-    CppValue r = checked_call(type, e.op == ExprOp::Div ? "vlac::rt::checked_div" : "vlac::rt::checked_mod",
+    CppValue r = body_.checked_call(type, e.op == ExprOp::Div ? "vlac::rt::checked_div" : "vlac::rt::checked_mod",
                               type + "(" + x + "), " + type + "(" + y + ")");
     return {r.value, either_null(null, r.null)};
   }
@@ -255,10 +255,10 @@ CppValue CppExpr::arithmetic(const ScalarExpr& e) {
   return {body_.local(type, std::string("vlac::cg::") + fn + "<" + type + ">(" + x + ", " + y + ")"), null};
 }
 
-CppValue CppExpr::checked_call(const std::string& type, const std::string& fn, const std::string& args) {
-  std::string flag = body_.fresh();
-  body_.line("bool " + flag + " = false;");
-  return {body_.local(type, fn + "(" + args + ", &" + flag + ")"), flag};
+CppValue CppBody::checked_call(const std::string& type, const std::string& fn, const std::string& args) {
+  std::string flag = fresh();
+  line("bool " + flag + " = false;");
+  return {local(type, fn + "(" + args + ", &" + flag + ")"), flag};
 }
 
 CppValue CppExpr::logical(const ScalarExpr& e) {
@@ -375,7 +375,7 @@ CppValue CppExpr::cast(const CppValue& v, Type from, Type to) {
       std::string fn = to.kind == TypeKind::Timestamp ? "parse_timestamp" : "parse_int64";
       fail_if(body_.local("bool", "!vlac::rt::" + fn + "(" + v.value + ".data, " + v.value + ".size, &" + slot + ")"));
       if (to.kind == TypeKind::Int32) {
-        CppValue narrow = checked_call("int32_t", "vlac::rt::narrow_int32", slot);
+        CppValue narrow = body_.checked_call("int32_t", "vlac::rt::narrow_int32", slot);
         out.value = narrow.value;
         fail_if(narrow.null);
       } else {
@@ -396,7 +396,7 @@ CppValue CppExpr::cast(const CppValue& v, Type from, Type to) {
   if (from_int && to_int) {
     bool from64 = from.kind != TypeKind::Int32, to64 = to.kind != TypeKind::Int32;
     if (from64 && !to64) {  // narrowing: a value that does not fit gives NULL
-      CppValue narrow = checked_call("int32_t", "vlac::rt::narrow_int32", v.value);
+      CppValue narrow = body_.checked_call("int32_t", "vlac::rt::narrow_int32", v.value);
       out.value = narrow.value;
       fail_if(narrow.null);
     } else {
@@ -409,7 +409,7 @@ CppValue CppExpr::cast(const CppValue& v, Type from, Type to) {
     return out;
   }
   // Float to integer: truncates toward zero; NaN or out of range gives NULL.
-  CppValue r = checked_call(target, to.kind == TypeKind::Int32 ? "vlac::rt::float_to_int32" : "vlac::rt::float_to_int64",
+  CppValue r = body_.checked_call(target, to.kind == TypeKind::Int32 ? "vlac::rt::float_to_int32" : "vlac::rt::float_to_int64",
                             "double(" + v.value + ")");
   out.value = r.value;
   fail_if(r.null);
@@ -463,7 +463,7 @@ CppValue CppExpr::call(const ScalarExpr& e) {
                                                              : "vlac::rt::acos_checked";
       std::string args = a[0].value;
       if (e.function == ScalarFunction::Power) args += ", " + a[1].value;
-      CppValue r = checked_call(type, fn, args);
+      CppValue r = body_.checked_call(type, fn, args);
       return {r.value, either_null(null, r.null)};
     }
     case ScalarFunction::Exp: return fn1("std::exp");

@@ -170,14 +170,12 @@ class ProgramCodegen {
     b_.CreateRetVoid();
   }
 
-  /// A join matches keys by bytes but its `=` is IEEE's (docs/decisions.md): NaN equals
-  /// nothing, so it becomes a NULL key (the layout is nullable), and -0 equals 0, so it is
-  /// stored as +0 (x + 0.0 is +0 for either zero and x for every other number).
+  /// A float key of a join's `=`: NaN is a NULL key, -0 is +0 (vlac::rt::join_key_float).
   CgValue join_key_value(CgValue v, const rt::Field& field) {
     if (field.type != rt::FieldType::Float32 && field.type != rt::FieldType::Float64) return v;
-    v.null = ir_.either_null(v.null, b_.CreateFCmpUNO(v.value, v.value));
-    v.value = b_.CreateFAdd(v.value, llvm::ConstantFP::get(v.value->getType(), 0.0));
-    return v;
+    CgValue k = ir_.rule_or_null(ir_.rule_name("join_key", v.value->getType()).c_str(), {v.value});
+    k.null = ir_.either_null(v.null, k.null);
+    return k;
   }
 
   Value* load_i64(Value* row, const rt::Field& f) { return ir_.load(row, f).value; }
@@ -364,12 +362,11 @@ class ProgramCodegen {
       }
       case AggregateFunction::FirstValue:
       case AggregateFunction::LastValue: {
-        // First/last by event time; ties by arrival (the first keeps the earlier, the last the later).
+        // First/last by event time, ties by arrival (vlac::rt::first_value_replaces / last_...).
         const rt::Field &v = acc_field(op, s.value), &has = acc_field(op, s.count), &t = acc_field(op, s.time),
                         &q = acc_field(op, s.seq);
         Value* empty = b_.CreateICmpEQ(load_i64(acc, has), b_.getInt64(0));
-        Value* cur_t = load_i64(acc, t);
-        Value* better = s.function == AggregateFunction::FirstValue ? b_.CreateICmpSLT(time, cur_t) : b_.CreateICmpSGE(time, cur_t);
+        Value* better = ir_.rule(first_last_rule(s), {time, seq, load_i64(acc, t), load_i64(acc, q)});
         when(b_.CreateOr(empty, better), [&] {
           store_value(acc, v, arg, arena);
           store_plain(acc, has, b_.getInt64(1));
@@ -380,6 +377,10 @@ class ProgramCodegen {
       }
       case AggregateFunction::Lag: return;
     }
+  }
+
+  static const char* first_last_rule(const AccumulatorSlots& s) {
+    return s.function == AggregateFunction::FirstValue ? "vlac_rule_first_value_replaces" : "vlac_rule_last_value_replaces";
   }
 
   /// Pointers to a variance accumulator's fields in `row`: n, pivot, mean, M2 (the order of the
@@ -435,13 +436,11 @@ class ProgramCodegen {
       case AggregateFunction::LastValue: {
         const rt::Field &v = acc_field(op, s.value), &has = acc_field(op, s.count), &t = acc_field(op, s.time),
                         &q = acc_field(op, s.seq);
-        Value *mt = load_i64(acc, t), *ot = load_i64(other, t), *mq = load_i64(acc, q), *oq = load_i64(other, q);
-        bool first = s.function == AggregateFunction::FirstValue;
-        Value* earlier = b_.CreateOr(b_.CreateICmpSLT(ot, mt), b_.CreateAnd(b_.CreateICmpEQ(ot, mt), b_.CreateICmpSLT(oq, mq)));
-        Value* later = b_.CreateOr(b_.CreateICmpSGT(ot, mt), b_.CreateAnd(b_.CreateICmpEQ(ot, mt), b_.CreateICmpSGT(oq, mq)));
+        Value *ot = load_i64(other, t), *oq = load_i64(other, q);
+        Value* better = ir_.rule(first_last_rule(s), {ot, oq, load_i64(acc, t), load_i64(acc, q)});
         Value* they_have = b_.CreateICmpNE(load_i64(other, has), b_.getInt64(0));
         Value* i_lack = b_.CreateICmpEQ(load_i64(acc, has), b_.getInt64(0));
-        when(b_.CreateAnd(they_have, b_.CreateOr(i_lack, first ? earlier : later)), [&] {
+        when(b_.CreateAnd(they_have, b_.CreateOr(i_lack, better)), [&] {
           ir_.store(acc, v, ir_.load(other, v));
           store_plain(acc, has, b_.getInt64(1));
           store_plain(acc, t, ot);
@@ -463,14 +462,8 @@ class ProgramCodegen {
         r.value = ir_.load(acc, acc_field(op, s.value)).value;
         r.null = b_.CreateICmpEQ(count(), b_.getInt64(0));
         return r;
-      case AggregateFunction::Avg: {
-        Value* n = count();
-        Value* sum = as_double(ir_.load(acc, acc_field(op, s.value)).value);
-        Value* safe_n = b_.CreateSelect(b_.CreateICmpEQ(n, b_.getInt64(0)), b_.getInt64(1), n);
-        r.value = b_.CreateFDiv(sum, b_.CreateSIToFP(safe_n, b_.getDoubleTy()));
-        r.null = b_.CreateICmpEQ(n, b_.getInt64(0));
-        return r;
-      }
+      case AggregateFunction::Avg:  // vlac::rt::average
+        return ir_.rule_or_null("vlac_rule_average", {as_double(ir_.load(acc, acc_field(op, s.value)).value), count()});
       case AggregateFunction::StddevPop:
       case AggregateFunction::StddevSamp:
       case AggregateFunction::VarPop:

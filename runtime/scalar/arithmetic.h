@@ -1,7 +1,7 @@
 #pragma once
-// The value rules of arithmetic and casts (LANGUAGE.md §2): division and modulo (by zero is
-// NULL; integers wrap), float -> integer and INT64 -> INT32 casts (out of range is NULL), SIGN of
-// a float. One definition for both code generators: the C++ backend calls these functions, the
+// The value rules of arithmetic, casts and order (LANGUAGE.md §2): division and modulo (by zero
+// is NULL; integers wrap), float -> integer and INT64 -> INT32 casts (out of range is NULL), SIGN
+// of a float, MIN/MAX's order, and a join's float keys. One definition for both code generators: the C++ backend calls these functions, the
 // JIT links them as LLVM bitcode (codegen/jit/inline/value_rules.cpp). A NULL result is reported
 // in *null; the value is then 0. Header-only, firmware-clean.
 
@@ -80,6 +80,15 @@ inline bool less_ranked(T x, T cur) {
 template <typename T>
 inline bool greater_ranked(T x, T cur) {
   return x > cur || (x != x && cur == cur);
+}
+
+/// A float key of a join's `=`, which matches keys by bytes but compares as IEEE does
+/// (docs/decisions.md): NaN equals nothing, so it is a NULL key (*null), and -0 equals 0, so it
+/// is +0 (x + 0 is +0 for either zero and x for every other number).
+template <typename T>
+inline T join_key_float(T x, bool* null) {
+  *null = x != x;
+  return x + T(0);
 }
 
 }  // namespace vlac::rt

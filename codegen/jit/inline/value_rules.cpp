@@ -10,6 +10,7 @@
 
 #include <cstdint>
 
+#include "runtime/scalar/aggregates.h"
 #include "runtime/scalar/arithmetic.h"
 #include "runtime/scalar/math_functions.h"
 #include "runtime/scalar/variance.h"
@@ -34,6 +35,16 @@ double vlac_rule_variance_finalize(int64_t n, double m2, bool sample, bool stdde
   return variance_finalize(n, m2, sample, stddev, null);
 }
 
+// ---- accumulators: FIRST_VALUE / LAST_VALUE, AVG (runtime/scalar/aggregates.h) ---------------------
+
+bool vlac_rule_first_value_replaces(int64_t time, int64_t seq, int64_t kept_time, int64_t kept_seq) {
+  return first_value_replaces(time, seq, kept_time, kept_seq);
+}
+bool vlac_rule_last_value_replaces(int64_t time, int64_t seq, int64_t kept_time, int64_t kept_seq) {
+  return last_value_replaces(time, seq, kept_time, kept_seq);
+}
+double vlac_rule_average(double sum, int64_t n, bool* null) { return average(sum, n, null); }
+
 // ---- MIN / MAX / LEAST / GREATEST / CLAMP order (runtime/scalar/arithmetic.h) --------------------
 
 bool vlac_rule_less_ranked_f32(float x, float cur) { return less_ranked(x, cur); }
@@ -54,6 +65,8 @@ double vlac_rule_mod_f64(double a, double b, bool* null) { return checked_mod(a,
 int32_t vlac_rule_float_to_i32(double x, bool* null) { return float_to_int32(x, null); }
 int64_t vlac_rule_float_to_i64(double x, bool* null) { return float_to_int64(x, null); }
 int32_t vlac_rule_narrow_i32(int64_t x, bool* null) { return narrow_int32(x, null); }
+float vlac_rule_join_key_f32(float x, bool* null) { return join_key_float(x, null); }
+double vlac_rule_join_key_f64(double x, bool* null) { return join_key_float(x, null); }
 float vlac_rule_sign_f32(float x) { return float_sign(x); }
 double vlac_rule_sign_f64(double x) { return float_sign(x); }
 
