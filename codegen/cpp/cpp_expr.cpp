@@ -428,12 +428,8 @@ CppValue CppExpr::call(const ScalarExpr& e) {
   std::string type = cpp_type(t);
   auto fn1 = [&](const char* f) { return CppValue{body_.local(type, std::string(f) + "(" + a[0].value + ")"), null}; };
   switch (e.function) {
-    case ScalarFunction::Abs:
-      if (t.is_float()) return fn1("std::fabs");
-      return {body_.local(type, a[0].value + " < 0 ? vlac::cg::wrap_neg<" + type + ">(" + a[0].value + ") : " + a[0].value), null};
-    case ScalarFunction::Sign:
-      if (t.is_float()) return fn1("vlac::rt::float_sign");
-      return {body_.local(type, type + "((" + a[0].value + " > 0) - (" + a[0].value + " < 0))"), null};
+    case ScalarFunction::Abs: return fn1("vlac::rt::abs_of");  // runtime/scalar/arithmetic.h
+    case ScalarFunction::Sign: return fn1("vlac::rt::sign_of");
     case ScalarFunction::Floor:
     case ScalarFunction::Ceil:
       if (!t.is_float()) return {a[0].value, null};

@@ -494,17 +494,8 @@ CgValue ExprCodegen::call(const ScalarExpr& e) {
   };
   switch (e.function) {
     case ScalarFunction::Abs:
-      if (t.is_float()) out.value = intrinsic(llvm::Intrinsic::fabs, a[0].value);
-      else out.value = b_.CreateSelect(b_.CreateICmpSLT(a[0].value, ir_.zero_of(lt)), b_.CreateSub(ir_.zero_of(lt), a[0].value), a[0].value);
-      return out;
-    case ScalarFunction::Sign:
-      if (t.is_float()) {
-        out.value = ir_.rule(ir_.rule_name("sign", lt).c_str(), {a[0].value});  // vlac::rt::float_sign
-      } else {
-        Value* pos = b_.CreateZExt(b_.CreateICmpSGT(a[0].value, ir_.zero_of(lt)), lt);
-        Value* neg = b_.CreateZExt(b_.CreateICmpSLT(a[0].value, ir_.zero_of(lt)), lt);
-        out.value = b_.CreateSub(pos, neg);
-      }
+    case ScalarFunction::Sign:  // vlac::rt::abs_of, sign_of (runtime/scalar/arithmetic.h)
+      out.value = ir_.rule(ir_.rule_name(e.function == ScalarFunction::Abs ? "abs" : "sign", lt).c_str(), {a[0].value});
       return out;
     case ScalarFunction::Floor:
     case ScalarFunction::Ceil:

@@ -1,12 +1,13 @@
 #pragma once
 // The value rules of arithmetic, casts and order (LANGUAGE.md §2): division and modulo (by zero
-// is NULL; integers wrap), float -> integer and INT64 -> INT32 casts (out of range is NULL), SIGN
-// of a float, MIN/MAX's order, and a join's float keys. One definition for both code generators: the C++ backend calls these functions, the
+// is NULL; integers wrap), float -> integer and INT64 -> INT32 casts (out of range is NULL), ABS
+// and SIGN, MIN/MAX's order, and a join's float keys. One definition for both code generators: the C++ backend calls these functions, the
 // JIT links them as LLVM bitcode (codegen/jit/inline/value_rules.cpp). A NULL result is reported
 // in *null; the value is then 0. Header-only, firmware-clean.
 
 #include <cmath>
 #include <cstdint>
+#include <type_traits>
 
 #include "runtime/scalar/wrapping.h"
 
@@ -64,9 +65,15 @@ inline int32_t narrow_int32(int64_t x, bool* null) {
   return r;
 }
 
-/// SIGN of a float: -1, 0 or 1, and NaN for NaN.
+/// ABS: integers wrap (ABS of the least integer is itself), floats lose the sign (NaN stays NaN).
 template <typename T>
-inline T float_sign(T x) {
+inline T abs_of(T x) {
+  if constexpr (std::is_floating_point_v<T>) return std::fabs(x);
+  else return x < 0 ? wrap_neg(x) : x;
+}
+/// SIGN: -1, 0 or 1 in the argument's type, and NaN for NaN.
+template <typename T>
+inline T sign_of(T x) {
   if (x != x) return x;
   return static_cast<T>((x > T(0)) - (x < T(0)));
 }

@@ -10,6 +10,7 @@
 #include "codegen/jit/jit_engine.h"
 #include "frontend/frontend.h"
 #include "physical/physical_plan.h"
+#include "runtime/scalar/aggregates.h"
 #include "runtime/scalar/arithmetic.h"
 #include "runtime/scalar/math_functions.h"
 #include "runtime/scalar/variance.h"
@@ -60,8 +61,11 @@ TEST(ValueRules, NaNRanksAboveEveryNumber) {
   EXPECT_FALSE(rt::greater_ranked(1.0, kNaN));
   EXPECT_FALSE(rt::greater_ranked(kNaN, kNaN));  // strictly
   EXPECT_TRUE(rt::less_ranked(-1, 2));
-  EXPECT_TRUE(std::isnan(rt::float_sign(kNaN)));
-  EXPECT_EQ(rt::float_sign(-0.5f), -1.0f);
+  EXPECT_TRUE(std::isnan(rt::sign_of(kNaN)));
+  EXPECT_EQ(rt::sign_of(-0.5f), -1.0f);
+  EXPECT_EQ(rt::sign_of<int64_t>(-9), -1);
+  EXPECT_EQ(rt::abs_of<int32_t>(INT32_MIN), INT32_MIN);  // wraps
+  EXPECT_EQ(rt::abs_of(-0.0f), 0.0f);
 }
 
 TEST(ValueRules, OutsideTheDomainIsNull) {
@@ -100,12 +104,35 @@ TEST(ValueRules, VarianceFinalize) {
   EXPECT_TRUE(null);
 }
 
+TEST(ValueRules, FirstAndLastValueByTimeThenArrival) {
+  EXPECT_TRUE(rt::first_value_replaces(5, 9, 6, 1));   // earlier time wins, whatever the arrival
+  EXPECT_FALSE(rt::first_value_replaces(5, 9, 5, 1));  // a tie keeps the earlier arrival
+  EXPECT_TRUE(rt::first_value_replaces(5, 0, 5, 1));
+  EXPECT_TRUE(rt::last_value_replaces(5, 9, 5, 1));    // a tie goes to the later arrival
+  EXPECT_FALSE(rt::last_value_replaces(4, 9, 5, 1));
+  bool null = false;
+  EXPECT_EQ(rt::average(7.0, 2, &null), 3.5);
+  EXPECT_FALSE(null);
+  rt::average(0.0, 0, &null);
+  EXPECT_TRUE(null);
+}
+
+TEST(ValueRules, JoinKeysAreCanonicalFloats) {
+  bool null = false;
+  EXPECT_FALSE(std::signbit(rt::join_key_float(-0.0, &null)));  // -0 matches 0: stored as +0
+  EXPECT_FALSE(null);
+  EXPECT_EQ(rt::join_key_float(-1.5f, &null), -1.5f);
+  rt::join_key_float(kNaN, &null);  // NaN equals nothing
+  EXPECT_TRUE(null);
+}
+
 TEST(ValueRules, JitInlinesEveryRuleItLinks) {
   const char* program = R"(CREATE STREAM s (ts TIMESTAMP NOT NULL, k INT32, i INT64, f FLOAT64, g FLOAT32,
   WATERMARK FOR ts AS ts);
 CREATE STREAM o AS SELECT k, STDDEV_SAMP(f) AS sd, VAR_POP(g) AS v, MIN(g) AS lo, MAX(f / i) AS hi,
   SUM(i % k) AS m, MIN(SQRT(f) + LN(f) + POWER(f, g) + ASIN(g) + SIGN(f)) AS x, MAX(CAST(f AS INT32)) AS c,
-  MAX(GREATEST(f, 1.0) + CLAMP(g, 0, 1)) AS y, SUM(ROUND(i, -2)) AS r
+  MAX(GREATEST(f, 1.0) + CLAMP(g, 0, 1)) AS y, SUM(ROUND(i, -2) + ABS(i) + SIGN(k)) AS r, AVG(f) AS a,
+  FIRST_VALUE(f) AS fv, LAST_VALUE(g) AS lv
 FROM TUMBLE(s, ts, INTERVAL '1' SECOND) GROUP BY k, window_start, window_end;
 )";
   Compilation c = compile_program("t.vsql", program);

@@ -52,7 +52,7 @@ bool vlac_rule_less_ranked_f64(double x, double cur) { return less_ranked(x, cur
 bool vlac_rule_greater_ranked_f32(float x, float cur) { return greater_ranked(x, cur); }
 bool vlac_rule_greater_ranked_f64(double x, double cur) { return greater_ranked(x, cur); }
 
-// ---- division, modulo, casts, SIGN (runtime/scalar/arithmetic.h) ----------------------------------
+// ---- division, modulo, casts, join keys, ABS, SIGN (runtime/scalar/arithmetic.h) ----------------------------------
 
 int32_t vlac_rule_div_i32(int32_t a, int32_t b, bool* null) { return checked_div(a, b, null); }
 int64_t vlac_rule_div_i64(int64_t a, int64_t b, bool* null) { return checked_div(a, b, null); }
@@ -67,8 +67,14 @@ int64_t vlac_rule_float_to_i64(double x, bool* null) { return float_to_int64(x, 
 int32_t vlac_rule_narrow_i32(int64_t x, bool* null) { return narrow_int32(x, null); }
 float vlac_rule_join_key_f32(float x, bool* null) { return join_key_float(x, null); }
 double vlac_rule_join_key_f64(double x, bool* null) { return join_key_float(x, null); }
-float vlac_rule_sign_f32(float x) { return float_sign(x); }
-double vlac_rule_sign_f64(double x) { return float_sign(x); }
+int32_t vlac_rule_abs_i32(int32_t x) { return abs_of(x); }
+int64_t vlac_rule_abs_i64(int64_t x) { return abs_of(x); }
+float vlac_rule_abs_f32(float x) { return abs_of(x); }
+double vlac_rule_abs_f64(double x) { return abs_of(x); }
+int32_t vlac_rule_sign_i32(int32_t x) { return sign_of(x); }
+int64_t vlac_rule_sign_i64(int64_t x) { return sign_of(x); }
+float vlac_rule_sign_f32(float x) { return sign_of(x); }
+double vlac_rule_sign_f64(double x) { return sign_of(x); }
 
 // ---- numeric functions (runtime/scalar/math_functions.h) ------------------------------------------
 
