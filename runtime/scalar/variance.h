@@ -24,7 +24,7 @@ struct VarianceMoments {
 /// accumulator holds nothing, or only infinities and NaNs, whose mean is not finite (and stays
 /// so, as does the NaN M2 they leave: their variance is NaN whatever the pivot; a finite value
 /// there may re-take the pivot, which changes nothing).
-inline bool variance_takes_pivot(int64_t n, double mean, double x) { return std::isfinite(x) && (n == 0 || !std::isfinite(mean)); }
+inline bool variance_takes_pivot(int64_t n, double mean, double x) { return std::isfinite(x) & ((n == 0) | !std::isfinite(mean)); }
 
 /// Welford's update by one value, on x - pivot. An infinite or NaN value leaves M2 NaN. For a
 /// finite x a NaN increment is inf - inf: x - pivot overflowed ([DBL_MAX, -DBL_MAX]), and the

@@ -27,6 +27,7 @@ void vlac_rule_variance_add(int64_t* n, double* pivot, double* mean, double* m2,
 }
 void vlac_rule_variance_merge(int64_t* n, double* pivot, double* mean, double* m2, const int64_t* other_n, const double* other_pivot,
                               const double* other_mean, const double* other_m2) {
+  if (*other_n == 0) return;  // variance_merge keeps the accumulator: no stores
   const VarianceMoments r =
       variance_merge(VarianceMoments{*n, *pivot, *mean, *m2}, VarianceMoments{*other_n, *other_pivot, *other_mean, *other_m2});
   *n = r.n, *pivot = r.pivot, *mean = r.mean, *m2 = r.m2;
