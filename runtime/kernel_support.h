@@ -1,7 +1,8 @@
 #pragma once
 // What the C++ backend's generated code calls: field loads and stores at fixed offsets of a row
 // (runtime/row_layout.h), NULL bits, and integer arithmetic that wraps (LANGUAGE.md §2) without
-// signed overflow in C++. The LLVM backend emits the same operations as IR instructions.
+// signed overflow in C++. The LLVM backend emits the loads, stores and wrapping arithmetic as IR
+// instructions; the value rules of runtime/scalar/ it links as bitcode (codegen/jit/value_rules.h).
 //
 // Firmware-clean: only <cstdint>, <cstddef>, <cmath>. Under VLAC_FIRMWARE a STRING(n) field is
 // stored inline ([uint32 size][n bytes]); on hosts it is a StringRef to bytes owned elsewhere.
@@ -11,6 +12,8 @@
 #include <cstdint>
 
 #include "runtime/row_layout.h"
+#include "runtime/scalar/aggregates.h"
+#include "runtime/scalar/arithmetic.h"
 #include "runtime/scalar/math_functions.h"
 #include "runtime/scalar/string_functions.h"
 #include "runtime/scalar/time_math.h"
@@ -86,39 +89,7 @@ using rt::wrap_mul;
 using rt::wrap_neg;
 using rt::wrap_sub;
 
-/// Integer division truncating toward zero; the caller has ruled out a zero divisor. -1 is
-/// negation (wrapping), so INT_MIN / -1 does not trap.
-template <typename T>
-inline T wrap_div(T a, T b) { return b == -1 ? wrap_neg(a) : static_cast<T>(a / b); }
-template <typename T>
-inline T wrap_mod(T a, T b) { return b == -1 ? T{0} : static_cast<T>(a % b); }
-
-/// Float to integer: truncates toward zero; NaN or out of range is NULL (*null set).
-inline int32_t float_to_int32(double x, bool* null) {
-  bool ok = x > -2147483649.0 && x < 2147483648.0;
-  *null = !ok;
-  return ok ? static_cast<int32_t>(x) : 0;
-}
-inline int64_t float_to_int64(double x, bool* null) {
-  bool ok = x >= -9223372036854775808.0 && x < 9223372036854775808.0;
-  *null = !ok;
-  return ok ? static_cast<int64_t>(x) : 0;
-}
-/// Narrowing INT64 -> INT32: a value that does not fit is NULL.
-inline int32_t narrow_int32(int64_t x, bool* null) {
-  int32_t r = static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint64_t>(x)));
-  *null = static_cast<int64_t>(r) != x;
-  return r;
-}
-
 inline int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
-
-/// SIGN of a float: -1, 0 or 1, and NaN for NaN.
-template <typename T>
-inline T float_sign(T x) {
-  if (x != x) return x;
-  return static_cast<T>((x > T(0)) - (x < T(0)));
-}
 
 #if !defined(VLAC_FIRMWARE)
 // Computed strings live in the per-row scratch arena of the execution context.

@@ -2,19 +2,20 @@
 # Installs vlac's build and test dependencies from Debian 12 packages.
 # Idempotent: prints nothing and touches nothing when every package is already installed.
 # Usage: scripts/install-deps.sh [--with-arm] [--with-fuzz]
-#   --with-arm adds the Cortex-M4 toolchain and qemu; --with-fuzz adds clang and libFuzzer.
+#   --with-arm adds the Cortex-M4 toolchain and qemu; --with-fuzz adds libFuzzer.
+# clang-19 is a build dependency: it compiles the value rules the JIT inlines to LLVM bitcode.
 set -euo pipefail
 
 packages=(
   antlr4 libantlr4-runtime-dev uuid-dev
-  llvm-19-dev libzstd-dev
+  llvm-19-dev libzstd-dev clang-19
   nlohmann-json3-dev libboost-dev libgtest-dev
   cmake ninja-build g++ sqlite3 python3 libedit-dev
 )
 for flag in "$@"; do
   case "$flag" in
     --with-arm) packages+=(gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib qemu-system-arm) ;;
-    --with-fuzz) packages+=(clang-19 libclang-rt-19-dev) ;;
+    --with-fuzz) packages+=(libclang-rt-19-dev) ;;
     *) echo "usage: scripts/install-deps.sh [--with-arm] [--with-fuzz]" >&2; exit 2 ;;
   esac
 done

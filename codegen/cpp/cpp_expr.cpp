@@ -8,13 +8,13 @@ namespace vlac::cpp {
 // ---- bodies, types, literals -------------------------------------------------------------------
 
 std::string CppBody::local(const std::string& type, const std::string& init) {
-  std::string name = "v" + std::to_string(next_++);
+  std::string name = fresh();
   line("const " + type + " " + name + " = " + init + ";");
   return name;
 }
 
 std::string CppBody::maybe_unused_local(const std::string& type, const std::string& init) {
-  std::string name = "v" + std::to_string(next_++);
+  std::string name = fresh();
   line("[[maybe_unused]] const " + type + " " + name + " = " + init + ";");
   return name;
 }
@@ -241,30 +241,24 @@ CppValue CppExpr::arithmetic(const ScalarExpr& e) {
     x = "int64_t(" + x + ")";
     y = "int64_t(" + y + ")";
   }
+  if (e.op == ExprOp::Div || e.op == ExprOp::Mod) {
+    // vlac::rt::checked_div / checked_mod (runtime/scalar/arithmetic.h): by zero is NULL.
+    CppValue r = body_.checked_call(type, e.op == ExprOp::Div ? "vlac::rt::checked_div" : "vlac::rt::checked_mod",
+                              type + "(" + x + "), " + type + "(" + y + ")");
+    return {r.value, either_null(null, r.null)};
+  }
   if (t.is_float()) {
-    switch (e.op) {
-      case ExprOp::Add: return {body_.local(type, x + " + " + y), null};
-      case ExprOp::Sub: return {body_.local(type, x + " - " + y), null};
-      case ExprOp::Mul: return {body_.local(type, x + " * " + y), null};
-      default: {
-        std::string zero = body_.local("bool", y + " == 0");
-        std::string v = e.op == ExprOp::Div ? body_.local(type, x + " / " + y) : body_.local(type, "std::fmod(" + x + ", " + y + ")");
-        return {v, either_null(null, zero)};
-      }
-    }
+    const char* sym = e.op == ExprOp::Add ? " + " : e.op == ExprOp::Sub ? " - " : " * ";
+    return {body_.local(type, x + sym + y), null};
   }
-  switch (e.op) {
-    case ExprOp::Add: return {body_.local(type, "vlac::cg::wrap_add<" + type + ">(" + x + ", " + y + ")"), null};
-    case ExprOp::Sub: return {body_.local(type, "vlac::cg::wrap_sub<" + type + ">(" + x + ", " + y + ")"), null};
-    case ExprOp::Mul: return {body_.local(type, "vlac::cg::wrap_mul<" + type + ">(" + x + ", " + y + ")"), null};
-    default: {
-      // By zero is NULL (the division itself is then skipped).
-      std::string zero = body_.local("bool", y + " == 0");
-      std::string fn = e.op == ExprOp::Div ? "wrap_div" : "wrap_mod";
-      std::string v = body_.local(type, zero + " ? " + type + "(0) : vlac::cg::" + fn + "<" + type + ">(" + x + ", " + y + ")");
-      return {v, either_null(null, zero)};
-    }
-  }
+  const char* fn = e.op == ExprOp::Add ? "wrap_add" : e.op == ExprOp::Sub ? "wrap_sub" : "wrap_mul";
+  return {body_.local(type, std::string("vlac::cg::") + fn + "<" + type + ">(" + x + ", " + y + ")"), null};
+}
+
+CppValue CppBody::checked_call(const std::string& type, const std::string& fn, const std::string& args) {
+  std::string flag = fresh();
+  line("bool " + flag + " = false;");
+  return {local(type, fn + "(" + args + ", &" + flag + ")"), flag};
 }
 
 CppValue CppExpr::logical(const ScalarExpr& e) {
@@ -293,10 +287,8 @@ std::string CppExpr::compare(ExprOp op, const CppValue& a, const CppValue& c, Ty
 
 std::string CppExpr::extreme_better(bool min, const CppValue& a, const CppValue& cur, Type t) {
   if (!t.is_float()) return compare(min ? ExprOp::Lt : ExprOp::Gt, a, cur, t);
-  const std::string& x = a.value;
-  const std::string& c = cur.value;
-  if (min) return "(" + x + " < " + c + " || (" + c + " != " + c + " && " + x + " == " + x + "))";
-  return "(" + x + " > " + c + " || (" + x + " != " + x + " && " + c + " == " + c + "))";
+  // NaN above every number (runtime/scalar/arithmetic.h).
+  return std::string(min ? "vlac::rt::less_ranked(" : "vlac::rt::greater_ranked(") + a.value + ", " + cur.value + ")";
 }
 
 CppValue CppExpr::case_when(const ScalarExpr& e) {
@@ -383,10 +375,9 @@ CppValue CppExpr::cast(const CppValue& v, Type from, Type to) {
       std::string fn = to.kind == TypeKind::Timestamp ? "parse_timestamp" : "parse_int64";
       fail_if(body_.local("bool", "!vlac::rt::" + fn + "(" + v.value + ".data, " + v.value + ".size, &" + slot + ")"));
       if (to.kind == TypeKind::Int32) {
-        std::string bad = body_.fresh();
-        body_.line("bool " + bad + " = false;");
-        out.value = body_.local("int32_t", "vlac::cg::narrow_int32(" + slot + ", &" + bad + ")");
-        fail_if(bad);
+        CppValue narrow = body_.checked_call("int32_t", "vlac::rt::narrow_int32", slot);
+        out.value = narrow.value;
+        fail_if(narrow.null);
       } else {
         out.value = slot;
       }
@@ -405,10 +396,9 @@ CppValue CppExpr::cast(const CppValue& v, Type from, Type to) {
   if (from_int && to_int) {
     bool from64 = from.kind != TypeKind::Int32, to64 = to.kind != TypeKind::Int32;
     if (from64 && !to64) {  // narrowing: a value that does not fit gives NULL
-      std::string bad = body_.fresh();
-      body_.line("bool " + bad + " = false;");
-      out.value = body_.local("int32_t", "vlac::cg::narrow_int32(" + v.value + ", &" + bad + ")");
-      fail_if(bad);
+      CppValue narrow = body_.checked_call("int32_t", "vlac::rt::narrow_int32", v.value);
+      out.value = narrow.value;
+      fail_if(narrow.null);
     } else {
       out.value = body_.local(target, target + "(" + v.value + ")");
     }
@@ -419,11 +409,10 @@ CppValue CppExpr::cast(const CppValue& v, Type from, Type to) {
     return out;
   }
   // Float to integer: truncates toward zero; NaN or out of range gives NULL.
-  std::string bad = body_.fresh();
-  body_.line("bool " + bad + " = false;");
-  std::string fn = to.kind == TypeKind::Int32 ? "float_to_int32" : "float_to_int64";
-  out.value = body_.local(target, "vlac::cg::" + fn + "(double(" + v.value + "), &" + bad + ")");
-  fail_if(bad);
+  CppValue r = body_.checked_call(target, to.kind == TypeKind::Int32 ? "vlac::rt::float_to_int32" : "vlac::rt::float_to_int64",
+                            "double(" + v.value + ")");
+  out.value = r.value;
+  fail_if(r.null);
   return out;
 }
 
@@ -439,12 +428,8 @@ CppValue CppExpr::call(const ScalarExpr& e) {
   std::string type = cpp_type(t);
   auto fn1 = [&](const char* f) { return CppValue{body_.local(type, std::string(f) + "(" + a[0].value + ")"), null}; };
   switch (e.function) {
-    case ScalarFunction::Abs:
-      if (t.is_float()) return fn1("std::fabs");
-      return {body_.local(type, a[0].value + " < 0 ? vlac::cg::wrap_neg<" + type + ">(" + a[0].value + ") : " + a[0].value), null};
-    case ScalarFunction::Sign:
-      if (t.is_float()) return fn1("vlac::cg::float_sign");
-      return {body_.local(type, type + "((" + a[0].value + " > 0) - (" + a[0].value + " < 0))"), null};
+    case ScalarFunction::Abs: return fn1("vlac::rt::abs_of");  // runtime/scalar/arithmetic.h
+    case ScalarFunction::Sign: return fn1("vlac::rt::sign_of");
     case ScalarFunction::Floor:
     case ScalarFunction::Ceil:
       if (!t.is_float()) return {a[0].value, null};
@@ -459,36 +444,30 @@ CppValue CppExpr::call(const ScalarExpr& e) {
       }
       return {body_.local(type, type + "(vlac::rt::round_integer(int64_t(" + a[0].value + "), " + digits + "))"), null};
     }
-    case ScalarFunction::Sqrt: {
-      CppValue r = fn1("std::sqrt");
-      r.null = either_null(r.null, body_.local("bool", a[0].value + " < 0"));
-      return r;
+    // Outside the domain is NULL (runtime/scalar/math_functions.h).
+    case ScalarFunction::Sqrt:
+    case ScalarFunction::Ln:
+    case ScalarFunction::Log10:
+    case ScalarFunction::Power:
+    case ScalarFunction::Asin:
+    case ScalarFunction::Acos: {
+      const char* fn = e.function == ScalarFunction::Sqrt    ? "vlac::rt::sqrt_checked"
+                       : e.function == ScalarFunction::Ln    ? "vlac::rt::ln_checked"
+                       : e.function == ScalarFunction::Log10 ? "vlac::rt::log10_checked"
+                       : e.function == ScalarFunction::Power ? "vlac::rt::power_checked"
+                       : e.function == ScalarFunction::Asin  ? "vlac::rt::asin_checked"
+                                                             : "vlac::rt::acos_checked";
+      std::string args = a[0].value;
+      if (e.function == ScalarFunction::Power) args += ", " + a[1].value;
+      CppValue r = body_.checked_call(type, fn, args);
+      return {r.value, either_null(null, r.null)};
     }
     case ScalarFunction::Exp: return fn1("std::exp");
-    case ScalarFunction::Ln:
-    case ScalarFunction::Log10: {
-      CppValue r = fn1(e.function == ScalarFunction::Ln ? "std::log" : "std::log10");
-      r.null = either_null(r.null, body_.local("bool", a[0].value + " <= 0"));
-      return r;
-    }
-    case ScalarFunction::Power: {
-      std::string p = body_.local(type, "std::pow(" + a[0].value + ", " + a[1].value + ")");
-      // Outside the domain (a negative base to a fractional power, zero to a negative power).
-      std::string bad = body_.local("bool", "(" + p + " != " + p + " && " + a[0].value + " == " + a[0].value + " && " + a[1].value +
-                                                " == " + a[1].value + ") || (" + a[0].value + " == 0 && " + a[1].value + " < 0)");
-      return {p, either_null(null, bad)};
-    }
     case ScalarFunction::Sin: return fn1("std::sin");
     case ScalarFunction::Cos: return fn1("std::cos");
     case ScalarFunction::Tan: return fn1("std::tan");
     case ScalarFunction::Atan: return fn1("std::atan");
     case ScalarFunction::Atan2: return {body_.local(type, "std::atan2(" + a[0].value + ", " + a[1].value + ")"), null};
-    case ScalarFunction::Asin:
-    case ScalarFunction::Acos: {
-      CppValue r = fn1(e.function == ScalarFunction::Asin ? "std::asin" : "std::acos");
-      r.null = either_null(r.null, body_.local("bool", "std::fabs(" + a[0].value + ") > 1"));
-      return r;
-    }
     case ScalarFunction::Least:
     case ScalarFunction::Greatest:
     case ScalarFunction::Clamp: {

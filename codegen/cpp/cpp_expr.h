@@ -30,8 +30,14 @@ class CppBody {
   std::string local(const std::string& type, const std::string& init);
   /// The same for a value that may go unused (a column loaded only for its NULL flag).
   std::string maybe_unused_local(const std::string& type, const std::string& init);
+  /// `fn(args, &flag)`: a runtime value rule (runtime/scalar/) that reports NULL in a flag; the
+  /// result and the flag.
+  CppValue checked_call(const std::string& type, const std::string& fn, const std::string& args);
   /// A fresh name for a mutable local the caller declares.
-  std::string fresh() { return "v" + std::to_string(next_++); }
+  std::string fresh() {
+    std::string n = std::to_string(next_++);
+    return n.insert(0, 1, 'v');  // not "v" + ...: GCC 12 warns falsely (-Wrestrict) on that
+  }
   void line(const std::string& text) { text_ += indent_ + text + "\n"; }
   void open(const std::string& head) { line(head + " {"); indent_ += "  "; }
   void close() { indent_.resize(indent_.size() - 2); line("}"); }
@@ -80,6 +86,8 @@ class CppExpr {
   /// number (docs/decisions.md), as the OVER frames of runtime/ops/over_frame.h do.
   std::string extreme_better(bool min, const CppValue& a, const CppValue& cur, Type t);
   CppValue cast(const CppValue& v, Type from, Type to);
+  /// a || b for NULL flags, where "" means never NULL.
+  std::string either_null(const std::string& a, const std::string& b);
 
  private:
   CppValue arithmetic(const ScalarExpr& e);
@@ -88,7 +96,6 @@ class CppExpr {
   CppValue in_list(const ScalarExpr& e);
   CppValue call(const ScalarExpr& e);
   CppValue literal(const ScalarExpr& e);
-  std::string either_null(const std::string& a, const std::string& b);
   std::string is_true(const CppValue& v);
 
   CppBody& body_;

@@ -116,20 +116,17 @@ class KernelWriter {
     for (size_t k = 0; k < keys.size(); ++k) {
       const rt::Field& field = op.key_layout.fields[k];
       CppValue v = expr.emit(*keys[k]);
-      rows_.store(body, "key", field, join ? join_key_value(body, v, field) : v);
+      rows_.store(body, "key", field, join ? join_key_value(body, expr, v, field) : v);
     }
     function("void", name(op, kernel), ctx_param() + ", const uint8_t* row, uint8_t* key", body);
   }
 
-  /// A join matches keys by bytes but its `=` is IEEE's (docs/decisions.md): NaN equals
-  /// nothing, so it becomes a NULL key (the layout is nullable), and -0 equals 0, so it is
-  /// stored as +0 (x + 0 is +0 for either zero and x for every other number).
-  static CppValue join_key_value(CppBody& body, CppValue v, const rt::Field& field) {
+  /// A float key of a join's `=`: NaN is a NULL key, -0 is +0 (vlac::rt::join_key_float).
+  static CppValue join_key_value(CppBody& body, CppExpr& expr, CppValue v, const rt::Field& field) {
     if (field.type != rt::FieldType::Float32 && field.type != rt::FieldType::Float64) return v;
-    std::string nan = "(" + v.value + ") != (" + v.value + ")";
-    v.null = body.local("bool", v.null.empty() ? nan : "(" + v.null + ") || " + nan);
-    v.value = body.local(cpp_type(field.type), "(" + v.value + ") + " + RowAccess::zero(field.type));
-    return v;
+    CppValue k = body.checked_call(cpp_type(field.type), "vlac::rt::join_key_float", v.value);
+    k.null = expr.either_null(v.null, k.null);
+    return k;
   }
 
   const rt::Field& acc_field(const PhysicalOperator& op, int i) { return op.acc_layout.fields[i]; }
@@ -208,7 +205,7 @@ class KernelWriter {
       case AggregateFunction::StddevSamp:
       case AggregateFunction::VarPop:
       case AggregateFunction::VarSamp: {
-        // Welford on x - pivot (runtime/scalar/variance.h; the JIT emits the same operations).
+        // Welford on x - pivot (runtime/scalar/variance.h; the JIT inlines the same functions).
         std::string m = body.local("vlac::rt::VarianceMoments", "vlac::rt::variance_add(" + variance_moments(op, s, "acc") + ", " +
                                                                      as_double(arg.value) + ")");
         store_variance_moments(body, op, s, m);
@@ -230,7 +227,8 @@ class KernelWriter {
         // First/last by event time; ties by arrival (the first keeps the earlier, the last the later).
         const rt::Field &v = acc_field(op, s.value), &has = acc_field(op, s.count), &t = acc_field(op, s.time),
                         &q = acc_field(op, s.seq);
-        std::string better = s.function == AggregateFunction::FirstValue ? "time < " + load_raw("acc", t) : "time >= " + load_raw("acc", t);
+        // vlac::rt::first_value_replaces / last_value_replaces (runtime/scalar/aggregates.h).
+        std::string better = first_last_rule(s) + "(time, seq, " + load_raw("acc", t) + ", " + load_raw("acc", q) + ")";
         body.open("if (" + load_raw("acc", has) + " == 0 || " + better + ")");
         store_value(body, "acc", v, arg);
         store_raw(body, "acc", has, "int64_t(1)");
@@ -241,6 +239,10 @@ class KernelWriter {
       }
       case AggregateFunction::Lag: return;
     }
+  }
+
+  static std::string first_last_rule(const AccumulatorSlots& s) {
+    return s.function == AggregateFunction::FirstValue ? "vlac::rt::first_value_replaces" : "vlac::rt::last_value_replaces";
   }
 
   /// A variance accumulator's fields in `row`, as a vlac::rt::VarianceMoments initializer.
@@ -300,9 +302,7 @@ class KernelWriter {
                         &q = acc_field(op, s.seq);
         std::string mt = body.local("int64_t", load_raw("acc", t)), ot = body.local("int64_t", load_raw("other", t));
         std::string mq = body.local("int64_t", load_raw("acc", q)), oq = body.local("int64_t", load_raw("other", q));
-        std::string wins = s.function == AggregateFunction::FirstValue
-                               ? "(" + ot + " < " + mt + " || (" + ot + " == " + mt + " && " + oq + " < " + mq + "))"
-                               : "(" + ot + " > " + mt + " || (" + ot + " == " + mt + " && " + oq + " > " + mq + "))";
+        std::string wins = first_last_rule(s) + "(" + ot + ", " + oq + ", " + mt + ", " + mq + ")";
         body.open("if (" + load_raw("other", has) + " != 0 && (" + load_raw("acc", has) + " == 0 || " + wins + "))");
         rows_.store(body, "acc", v, rows_.load(body, "other", v));
         store_raw(body, "acc", has, "int64_t(1)");
@@ -325,9 +325,7 @@ class KernelWriter {
         return {body.local(cpp_type(acc_field(op, s.value).type), load_raw("acc", acc_field(op, s.value))), n + " == 0"};
       }
       case AggregateFunction::Avg: {
-        std::string n = count();
-        std::string sum = body.local("double", as_double(load_raw("acc", acc_field(op, s.value))));
-        return {body.local("double", sum + " / double(" + n + " == 0 ? 1 : " + n + ")"), n + " == 0"};
+        return body.checked_call("double", "vlac::rt::average", as_double(load_raw("acc", acc_field(op, s.value))) + ", " + count());
       }
       case AggregateFunction::StddevPop:
       case AggregateFunction::StddevSamp:
@@ -335,10 +333,9 @@ class KernelWriter {
       case AggregateFunction::VarSamp: {
         bool sample = s.function == AggregateFunction::StddevSamp || s.function == AggregateFunction::VarSamp;
         bool stddev = s.function == AggregateFunction::StddevPop || s.function == AggregateFunction::StddevSamp;
-        std::string n = count();
-        std::string divisor = body.local("int64_t", sample ? n + " - 1" : n);
-        std::string var = body.local("double", "vlac::rt::variance_of(" + load_raw("acc", acc_field(op, s.m2)) + ", " + divisor + ")");
-        return {stddev ? body.local("double", "std::sqrt(" + var + ")") : var, divisor + " <= 0"};
+        return body.checked_call("double", "vlac::rt::variance_finalize",
+                                 count() + ", " + load_raw("acc", acc_field(op, s.m2)) + ", " + (sample ? "true" : "false") + ", " +
+                                     (stddev ? "true" : "false"));
       }
       case AggregateFunction::Min:
       case AggregateFunction::Max:

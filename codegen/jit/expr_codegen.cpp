@@ -60,6 +60,30 @@ llvm::FunctionCallee IrContext::libm(const char* name, int args) {
   return module_.getOrInsertFunction(name, llvm::FunctionType::get(b_.getDoubleTy(), params, false));
 }
 
+std::string IrContext::rule_name(const char* base, llvm::Type* t) {
+  const char* suffix = t->isFloatTy() ? "_f32" : t->isDoubleTy() ? "_f64" : t->isIntegerTy(32) ? "_i32" : "_i64";
+  return std::string("vlac_rule_") + base + suffix;
+}
+
+Value* IrContext::rule(const char* name, llvm::ArrayRef<Value*> args) { return b_.CreateCall(rules_.declare(module_, name), args); }
+
+CgValue IrContext::rule_or_null(const char* name, llvm::ArrayRef<Value*> args) {
+  Value* flag = entry_alloca(b_.getInt8Ty());
+  std::vector<Value*> all(args.begin(), args.end());
+  all.push_back(flag);
+  CgValue v;
+  v.value = rule(name, all);
+  v.null = b_.CreateICmpNE(b_.CreateLoad(b_.getInt8Ty(), flag), b_.getInt8(0));
+  return v;
+}
+
+Value* IrContext::entry_alloca(llvm::Type* t) {
+  llvm::IRBuilderBase::InsertPointGuard guard(b_);
+  llvm::BasicBlock& entry = b_.GetInsertBlock()->getParent()->getEntryBlock();
+  b_.SetInsertPoint(&entry, entry.begin());
+  return b_.CreateAlloca(t);
+}
+
 CgValue IrContext::load(Value* row, const rt::Field& f) {
   CgValue v;
   Value* at = b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), row, f.offset);
@@ -235,22 +259,10 @@ CgValue ExprCodegen::arithmetic(const ScalarExpr& e) {
     case ExprOp::Mul: v.value = is_float ? b_.CreateFMul(x, y) : b_.CreateMul(x, y); break;
     case ExprOp::Div:
     case ExprOp::Mod: {
-      bool div = e.op == ExprOp::Div;
-      if (is_float) {
-        Value* zero = b_.CreateFCmpOEQ(y, llvm::ConstantFP::get(y->getType(), 0.0));
-        v.value = div ? b_.CreateFDiv(x, y) : b_.CreateFRem(x, y);
-        v.null = ir_.either_null(v.null, zero);
-        break;
-      }
-      // Integers: by zero is NULL; by -1 is negation (or 0), which wraps instead of trapping.
-      llvm::Type* t = y->getType();
-      Value* zero = b_.CreateICmpEQ(y, llvm::ConstantInt::get(t, 0));
-      Value* minus_one = b_.CreateICmpEQ(y, llvm::ConstantInt::getSigned(t, -1));
-      Value* safe = b_.CreateSelect(b_.CreateOr(zero, minus_one), llvm::ConstantInt::get(t, 1), y);
-      Value* q = div ? b_.CreateSDiv(x, safe) : b_.CreateSRem(x, safe);
-      Value* special = div ? b_.CreateSub(llvm::ConstantInt::get(t, 0), x) : llvm::ConstantInt::get(t, 0);
-      v.value = b_.CreateSelect(minus_one, special, q);
-      v.null = ir_.either_null(v.null, zero);
+      // vlac::rt::checked_div / checked_mod (runtime/scalar/arithmetic.h): by zero is NULL.
+      CgValue r = ir_.rule_or_null(ir_.rule_name(e.op == ExprOp::Div ? "div" : "mod", x->getType()).c_str(), {x, y});
+      v.value = r.value;
+      v.null = ir_.either_null(v.null, r.null);
       break;
     }
     default: break;
@@ -306,10 +318,8 @@ llvm::Value* ExprCodegen::compare(ExprOp op, const CgValue& a, const CgValue& c,
 
 llvm::Value* ExprCodegen::extreme_better(bool min, const CgValue& a, const CgValue& cur, Type t) {
   if (!t.is_float()) return compare(min ? ExprOp::Lt : ExprOp::Gt, a, cur, t);
-  auto is_nan = [&](llvm::Value* v) { return b_.CreateFCmpUNO(v, v); };
-  auto is_num = [&](llvm::Value* v) { return b_.CreateFCmpORD(v, v); };
-  if (min) return b_.CreateOr(b_.CreateFCmpOLT(a.value, cur.value), b_.CreateAnd(is_nan(cur.value), is_num(a.value)));
-  return b_.CreateOr(b_.CreateFCmpOGT(a.value, cur.value), b_.CreateAnd(is_nan(a.value), is_num(cur.value)));
+  // vlac::rt::less_ranked / greater_ranked (runtime/scalar/arithmetic.h): NaN above every number.
+  return ir_.rule(ir_.rule_name(min ? "less_ranked" : "greater_ranked", a.value->getType()).c_str(), {a.value, cur.value});
 }
 
 CgValue ExprCodegen::case_when(const ScalarExpr& e) {
@@ -418,8 +428,9 @@ CgValue ExprCodegen::cast(const CgValue& v, Type from, Type to) {
       Value* x = b_.CreateLoad(b_.getInt64Ty(), slot);
       fail_if(b_.CreateICmpEQ(ok, b_.getInt32(0)));
       if (to.kind == TypeKind::Int32) {
-        fail_if(b_.CreateICmpNE(b_.CreateSExt(b_.CreateTrunc(x, b_.getInt32Ty()), b_.getInt64Ty()), x));
-        x = b_.CreateTrunc(x, b_.getInt32Ty());
+        CgValue narrow = ir_.rule_or_null("vlac_rule_narrow_i32", {x});
+        fail_if(narrow.null);
+        x = narrow.value;
       }
       out.value = x;
     }
@@ -436,9 +447,10 @@ CgValue ExprCodegen::cast(const CgValue& v, Type from, Type to) {
   if (from_int && to_int) {
     unsigned fb = v.value->getType()->getIntegerBitWidth(), tb = target->getIntegerBitWidth();
     if (fb < tb) out.value = b_.CreateSExt(v.value, target);
-    else if (fb > tb) {  // narrowing: a value that does not fit gives NULL
-      out.value = b_.CreateTrunc(v.value, target);
-      fail_if(b_.CreateICmpNE(b_.CreateSExt(out.value, v.value->getType()), v.value));
+    else if (fb > tb) {  // narrowing: a value that does not fit gives NULL (vlac::rt::narrow_int32)
+      CgValue narrow = ir_.rule_or_null("vlac_rule_narrow_i32", {v.value});
+      out.value = narrow.value;
+      fail_if(narrow.null);
     } else out.value = v.value;
     return out;
   }
@@ -450,19 +462,20 @@ CgValue ExprCodegen::cast(const CgValue& v, Type from, Type to) {
     out.value = to.kind == TypeKind::Float64 ? b_.CreateFPExt(v.value, target) : b_.CreateFPTrunc(v.value, target);
     return out;
   }
-  // Float to integer: truncates toward zero; NaN or out of range gives NULL.
-  unsigned bits = target->getIntegerBitWidth();
+  // Float to integer: truncates toward zero; NaN or out of range gives NULL (vlac::rt::float_to_int32/64).
   Value* x = from.kind == TypeKind::Float32 ? b_.CreateFPExt(v.value, b_.getDoubleTy()) : v.value;
-  double lo = bits == 32 ? -2147483649.0 : -9223372036854775808.0;  // exclusive lower bound (int32), inclusive (int64)
-  double hi = bits == 32 ? 2147483648.0 : 9223372036854775808.0;    // exclusive upper bound
-  Value* in_range = bits == 32 ? b_.CreateAnd(b_.CreateFCmpOGT(x, llvm::ConstantFP::get(b_.getDoubleTy(), lo)),
-                                              b_.CreateFCmpOLT(x, llvm::ConstantFP::get(b_.getDoubleTy(), hi)))
-                               : b_.CreateAnd(b_.CreateFCmpOGE(x, llvm::ConstantFP::get(b_.getDoubleTy(), lo)),
-                                              b_.CreateFCmpOLT(x, llvm::ConstantFP::get(b_.getDoubleTy(), hi)));
-  Value* safe = b_.CreateSelect(in_range, x, llvm::ConstantFP::get(b_.getDoubleTy(), 0.0));
-  out.value = b_.CreateFPToSI(safe, target);
-  fail_if(b_.CreateNot(in_range));
+  CgValue r = ir_.rule_or_null(target->getIntegerBitWidth() == 32 ? "vlac_rule_float_to_i32" : "vlac_rule_float_to_i64", {x});
+  out.value = r.value;
+  fail_if(r.null);
   return out;
+}
+
+CgValue ExprCodegen::checked_call(const char* rule, const std::vector<CgValue>& args, Value* null) {
+  std::vector<Value*> values;
+  for (const CgValue& a : args) values.push_back(a.value);
+  CgValue r = ir_.rule_or_null(rule, values);
+  r.null = ir_.either_null(null, r.null);
+  return r;
 }
 
 CgValue ExprCodegen::call(const ScalarExpr& e) {
@@ -476,27 +489,13 @@ CgValue ExprCodegen::call(const ScalarExpr& e) {
   out.null = null;
   Type t = e.type.type;
   llvm::Type* lt = ir_.type_of(t);
-  auto fconst = [&](double d) { return llvm::ConstantFP::get(b_.getDoubleTy(), d); };
   auto intrinsic = [&](llvm::Intrinsic::ID id, Value* x) {
     return b_.CreateUnaryIntrinsic(id, x);
   };
   switch (e.function) {
     case ScalarFunction::Abs:
-      if (t.is_float()) out.value = intrinsic(llvm::Intrinsic::fabs, a[0].value);
-      else out.value = b_.CreateSelect(b_.CreateICmpSLT(a[0].value, ir_.zero_of(lt)), b_.CreateSub(ir_.zero_of(lt), a[0].value), a[0].value);
-      return out;
-    case ScalarFunction::Sign:
-      if (t.is_float()) {
-        Value* x = a[0].value;
-        Value* pos = b_.CreateUIToFP(b_.CreateFCmpOGT(x, llvm::ConstantFP::get(lt, 0.0)), lt);
-        Value* neg = b_.CreateUIToFP(b_.CreateFCmpOLT(x, llvm::ConstantFP::get(lt, 0.0)), lt);
-        Value* s = b_.CreateFSub(pos, neg);
-        out.value = b_.CreateSelect(b_.CreateFCmpUNO(x, x), x, s);  // SIGN(NaN) is NaN
-      } else {
-        Value* pos = b_.CreateZExt(b_.CreateICmpSGT(a[0].value, ir_.zero_of(lt)), lt);
-        Value* neg = b_.CreateZExt(b_.CreateICmpSLT(a[0].value, ir_.zero_of(lt)), lt);
-        out.value = b_.CreateSub(pos, neg);
-      }
+    case ScalarFunction::Sign:  // vlac::rt::abs_of, sign_of (runtime/scalar/arithmetic.h)
+      out.value = ir_.rule(ir_.rule_name(e.function == ScalarFunction::Abs ? "abs" : "sign", lt).c_str(), {a[0].value});
       return out;
     case ScalarFunction::Floor:
     case ScalarFunction::Ceil:
@@ -511,42 +510,24 @@ CgValue ExprCodegen::call(const ScalarExpr& e) {
         out.value = t.kind == TypeKind::Float32 ? b_.CreateFPTrunc(r, b_.getFloatTy()) : r;
       } else {
         Value* x = t.kind == TypeKind::Int32 ? b_.CreateSExt(a[0].value, b_.getInt64Ty()) : a[0].value;
-        Value* r = b_.CreateCall(ir_.runtime(RuntimeFn::RoundI64), {x, digits});
+        Value* r = ir_.rule("vlac_rule_round_i64", {x, digits});  // vlac::rt::round_integer
         out.value = t.kind == TypeKind::Int32 ? b_.CreateTrunc(r, b_.getInt32Ty()) : r;
       }
       return out;
     }
-    case ScalarFunction::Sqrt:
-      out.value = intrinsic(llvm::Intrinsic::sqrt, a[0].value);
-      out.null = ir_.either_null(out.null, b_.CreateFCmpOLT(a[0].value, fconst(0)));
-      return out;
+    // Outside the domain is NULL (runtime/scalar/math_functions.h: sqrt_checked and the like).
+    case ScalarFunction::Sqrt: return checked_call("vlac_rule_sqrt", a, out.null);
+    case ScalarFunction::Ln: return checked_call("vlac_rule_ln", a, out.null);
+    case ScalarFunction::Log10: return checked_call("vlac_rule_log10", a, out.null);
+    case ScalarFunction::Power: return checked_call("vlac_rule_power", a, out.null);
+    case ScalarFunction::Asin: return checked_call("vlac_rule_asin", a, out.null);
+    case ScalarFunction::Acos: return checked_call("vlac_rule_acos", a, out.null);
     case ScalarFunction::Exp: out.value = b_.CreateCall(ir_.libm("exp", 1), {a[0].value}); return out;
-    case ScalarFunction::Ln:
-    case ScalarFunction::Log10:
-      out.value = b_.CreateCall(ir_.libm(e.function == ScalarFunction::Ln ? "log" : "log10", 1), {a[0].value});
-      out.null = ir_.either_null(out.null, b_.CreateFCmpOLE(a[0].value, fconst(0)));
-      return out;
-    case ScalarFunction::Power: {
-      out.value = b_.CreateCall(ir_.libm("pow", 2), {a[0].value, a[1].value});
-      // Outside the domain (a negative base to a fractional power, zero to a negative power).
-      Value* nan_from_numbers = b_.CreateAnd(b_.CreateFCmpUNO(out.value, out.value),
-                                             b_.CreateAnd(b_.CreateFCmpORD(a[0].value, a[0].value), b_.CreateFCmpORD(a[1].value, a[1].value)));
-      Value* zero_negative = b_.CreateAnd(b_.CreateFCmpOEQ(a[0].value, fconst(0)), b_.CreateFCmpOLT(a[1].value, fconst(0)));
-      out.null = ir_.either_null(out.null, b_.CreateOr(nan_from_numbers, zero_negative));
-      return out;
-    }
     case ScalarFunction::Sin: out.value = b_.CreateCall(ir_.libm("sin", 1), {a[0].value}); return out;
     case ScalarFunction::Cos: out.value = b_.CreateCall(ir_.libm("cos", 1), {a[0].value}); return out;
     case ScalarFunction::Tan: out.value = b_.CreateCall(ir_.libm("tan", 1), {a[0].value}); return out;
     case ScalarFunction::Atan: out.value = b_.CreateCall(ir_.libm("atan", 1), {a[0].value}); return out;
     case ScalarFunction::Atan2: out.value = b_.CreateCall(ir_.libm("atan2", 2), {a[0].value, a[1].value}); return out;
-    case ScalarFunction::Asin:
-    case ScalarFunction::Acos: {
-      out.value = b_.CreateCall(ir_.libm(e.function == ScalarFunction::Asin ? "asin" : "acos", 1), {a[0].value});
-      Value* abs = intrinsic(llvm::Intrinsic::fabs, a[0].value);
-      out.null = ir_.either_null(out.null, b_.CreateFCmpOGT(abs, fconst(1)));
-      return out;
-    }
     case ScalarFunction::Least:
     case ScalarFunction::Greatest:
     case ScalarFunction::Clamp: {

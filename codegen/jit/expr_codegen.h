@@ -7,6 +7,7 @@
 #include <llvm/IR/Module.h>
 
 #include "codegen/jit/runtime_functions.h"
+#include "codegen/jit/value_rules.h"
 #include "plan/scalar_expr.h"
 #include "runtime/row_layout.h"
 
@@ -21,7 +22,7 @@ struct CgValue {
 /// IR helpers shared by the expression and kernel generators.
 class IrContext {
  public:
-  IrContext(llvm::Module& module, llvm::IRBuilder<>& builder) : module_(module), b_(builder) {}
+  IrContext(llvm::Module& module, llvm::IRBuilder<>& builder, ValueRules& rules) : module_(module), b_(builder), rules_(rules) {}
 
   llvm::Module& module() { return module_; }
   llvm::IRBuilder<>& b() { return b_; }
@@ -31,6 +32,14 @@ class IrContext {
   llvm::Type* type_of(Type t) ;
   llvm::FunctionCallee runtime(RuntimeFn f);
   llvm::FunctionCallee libm(const char* name, int args);
+  /// Calls the value rule `name` (runtime/scalar/ as bitcode, codegen/jit/value_rules.h).
+  llvm::Value* rule(const char* name, llvm::ArrayRef<llvm::Value*> args);
+  /// Calls a rule whose last parameter is its bool* NULL flag: the result and that flag.
+  CgValue rule_or_null(const char* name, llvm::ArrayRef<llvm::Value*> args);
+  /// "vlac_rule_" + base + a suffix of type t (_i32, _i64, _f32, _f64).
+  std::string rule_name(const char* base, llvm::Type* t);
+  /// A stack slot in the current function's entry block (O2 keeps it in registers).
+  llvm::Value* entry_alloca(llvm::Type* t);
 
   /// Loads field `f` of `row` (NULL flag only for nullable fields).
   CgValue load(llvm::Value* row, const rt::Field& f);
@@ -44,6 +53,7 @@ class IrContext {
  private:
   llvm::Module& module_;
   llvm::IRBuilder<>& b_;
+  ValueRules& rules_;
 };
 
 class ExprCodegen {
@@ -71,6 +81,8 @@ class ExprCodegen {
   CgValue case_when(const ScalarExpr& e);
   CgValue in_list(const ScalarExpr& e);
   CgValue call(const ScalarExpr& e);
+  /// A rule over `args` that reports NULL in a flag, NULL also when `null` (its arguments) is.
+  CgValue checked_call(const char* rule, const std::vector<CgValue>& args, llvm::Value* null);
   CgValue string_result(llvm::Value* data, llvm::Value* length, llvm::Value* null);
   llvm::Value* is_true(const CgValue& v);
 

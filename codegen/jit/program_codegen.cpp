@@ -1,5 +1,7 @@
 #include "codegen/jit/program_codegen.h"
 
+#include <array>
+
 #include <llvm/IR/Intrinsics.h>
 #include <llvm/IR/Verifier.h>
 #include <llvm/Support/raw_ostream.h>
@@ -14,8 +16,8 @@ namespace {
 
 class ProgramCodegen {
  public:
-  ProgramCodegen(const PhysicalPlan& plan, llvm::Module& module)
-      : plan_(plan), module_(module), b_(module.getContext()), ir_(module, b_) {}
+  ProgramCodegen(const PhysicalPlan& plan, llvm::Module& module, ValueRules& rules)
+      : plan_(plan), module_(module), b_(module.getContext()), ir_(module, b_, rules) {}
 
   void run() {
     llvm::Type* ptr = b_.getPtrTy();
@@ -168,14 +170,12 @@ class ProgramCodegen {
     b_.CreateRetVoid();
   }
 
-  /// A join matches keys by bytes but its `=` is IEEE's (docs/decisions.md): NaN equals
-  /// nothing, so it becomes a NULL key (the layout is nullable), and -0 equals 0, so it is
-  /// stored as +0 (x + 0.0 is +0 for either zero and x for every other number).
+  /// A float key of a join's `=`: NaN is a NULL key, -0 is +0 (vlac::rt::join_key_float).
   CgValue join_key_value(CgValue v, const rt::Field& field) {
     if (field.type != rt::FieldType::Float32 && field.type != rt::FieldType::Float64) return v;
-    v.null = ir_.either_null(v.null, b_.CreateFCmpUNO(v.value, v.value));
-    v.value = b_.CreateFAdd(v.value, llvm::ConstantFP::get(v.value->getType(), 0.0));
-    return v;
+    CgValue k = ir_.rule_or_null(ir_.rule_name("join_key", v.value->getType()).c_str(), {v.value});
+    k.null = ir_.either_null(v.null, k.null);
+    return k;
   }
 
   Value* load_i64(Value* row, const rt::Field& f) { return ir_.load(row, f).value; }
@@ -342,26 +342,10 @@ class ProgramCodegen {
       case AggregateFunction::StddevSamp:
       case AggregateFunction::VarPop:
       case AggregateFunction::VarSamp: {
-        // vlac::rt::variance_add (runtime/scalar/variance.h), the same operations in the same order.
-        const rt::Field &mean_f = acc_field(op, s.value), &m2_f = acc_field(op, s.m2), &n_f = acc_field(op, s.count),
-                        &pivot_f = acc_field(op, s.pivot);
+        // vlac::rt::variance_add (runtime/scalar/variance.h), linked as bitcode and inlined.
         Value* x = as_double(arg.value);
-        Value* n0 = load_i64(acc, n_f);
-        Value* mean = ir_.load(acc, mean_f).value;
-        Value* no_pivot = b_.CreateOr(b_.CreateICmpEQ(n0, b_.getInt64(0)), b_.CreateNot(is_finite(mean)));
-        Value* pivot = b_.CreateSelect(b_.CreateAnd(is_finite(x), no_pivot), x, ir_.load(acc, pivot_f).value);
-        Value* n = b_.CreateAdd(n0, b_.getInt64(1));
-        Value* d = b_.CreateFSub(x, pivot);
-        Value* delta = b_.CreateFSub(d, mean);
-        Value* mean2 = b_.CreateFAdd(mean, b_.CreateFDiv(delta, b_.CreateSIToFP(n, b_.getDoubleTy())));
-        Value* increment = b_.CreateFMul(delta, b_.CreateFSub(d, mean2));
-        Value* overflowed = b_.CreateAnd(b_.CreateFCmpUNO(increment, increment), is_finite(x));
-        Value* inf = llvm::ConstantFP::getInfinity(b_.getDoubleTy());
-        Value* m2 = b_.CreateFAdd(ir_.load(acc, m2_f).value, b_.CreateSelect(overflowed, inf, increment));
-        store_plain(acc, n_f, n);
-        store_plain(acc, pivot_f, pivot);
-        store_plain(acc, mean_f, mean2);
-        store_plain(acc, m2_f, m2);
+        std::array<Value*, 4> f = variance_fields(op, s, acc);
+        ir_.rule("vlac_rule_variance_add", {f[0], f[1], f[2], f[3], x});
         return;
       }
       case AggregateFunction::Min:
@@ -378,12 +362,11 @@ class ProgramCodegen {
       }
       case AggregateFunction::FirstValue:
       case AggregateFunction::LastValue: {
-        // First/last by event time; ties by arrival (the first keeps the earlier, the last the later).
+        // First/last by event time, ties by arrival (vlac::rt::first_value_replaces / last_...).
         const rt::Field &v = acc_field(op, s.value), &has = acc_field(op, s.count), &t = acc_field(op, s.time),
                         &q = acc_field(op, s.seq);
         Value* empty = b_.CreateICmpEQ(load_i64(acc, has), b_.getInt64(0));
-        Value* cur_t = load_i64(acc, t);
-        Value* better = s.function == AggregateFunction::FirstValue ? b_.CreateICmpSLT(time, cur_t) : b_.CreateICmpSGE(time, cur_t);
+        Value* better = ir_.rule(first_last_rule(s), {time, seq, load_i64(acc, t), load_i64(acc, q)});
         when(b_.CreateOr(empty, better), [&] {
           store_value(acc, v, arg, arena);
           store_plain(acc, has, b_.getInt64(1));
@@ -396,9 +379,15 @@ class ProgramCodegen {
     }
   }
 
-  /// std::isfinite(v): |v| < +Infinity (false for NaN).
-  Value* is_finite(Value* v) {
-    return b_.CreateFCmpOLT(b_.CreateUnaryIntrinsic(llvm::Intrinsic::fabs, v), llvm::ConstantFP::getInfinity(b_.getDoubleTy()));
+  static const char* first_last_rule(const AccumulatorSlots& s) {
+    return s.function == AggregateFunction::FirstValue ? "vlac_rule_first_value_replaces" : "vlac_rule_last_value_replaces";
+  }
+
+  /// Pointers to a variance accumulator's fields in `row`: n, pivot, mean, M2 (the order of the
+  /// vlac_rule_variance_* parameters).
+  std::array<Value*, 4> variance_fields(const PhysicalOperator& op, const AccumulatorSlots& s, Value* row) {
+    auto at = [&](int field) { return b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), row, acc_field(op, field).offset); };
+    return {at(s.count), at(s.pivot), at(s.value), at(s.m2)};
   }
 
   void merge_slot(const PhysicalOperator& op, const AccumulatorSlots& s, Value* acc, Value* other, Value* arena, Value* ctx) {
@@ -422,28 +411,9 @@ class ProgramCodegen {
       case AggregateFunction::StddevSamp:
       case AggregateFunction::VarPop:
       case AggregateFunction::VarSamp: {
-        // vlac::rt::variance_merge (runtime/scalar/variance.h): Chan et al., the pivots' difference
-        // added to the means' one, taken from acc's pivot; other's pivot and values when acc is empty.
-        const rt::Field &mean_f = acc_field(op, s.value), &m2_f = acc_field(op, s.m2), &n_f = acc_field(op, s.count),
-                        &pivot_f = acc_field(op, s.pivot);
-        Value *na = load_i64(acc, n_f), *nb = load_i64(other, n_f);
-        when(b_.CreateICmpNE(nb, b_.getInt64(0)), [&] {
-          Value* a_empty = b_.CreateICmpEQ(na, b_.getInt64(0));
-          Value* n = b_.CreateAdd(na, nb);
-          Value *dn = b_.CreateSIToFP(n, b_.getDoubleTy()), *dna = b_.CreateSIToFP(na, b_.getDoubleTy()),
-                *dnb = b_.CreateSIToFP(nb, b_.getDoubleTy());
-          Value *ma = ir_.load(acc, mean_f).value, *mb = ir_.load(other, mean_f).value;
-          Value *pa = ir_.load(acc, pivot_f).value, *pb = ir_.load(other, pivot_f).value;
-          Value *m2a = ir_.load(acc, m2_f).value, *m2b = ir_.load(other, m2_f).value;
-          Value* delta = b_.CreateFAdd(b_.CreateFSub(pb, pa), b_.CreateFSub(mb, ma));
-          Value* mean = b_.CreateFAdd(ma, b_.CreateFDiv(b_.CreateFMul(delta, dnb), dn));
-          Value* m2 = b_.CreateFAdd(b_.CreateFAdd(m2a, m2b),
-                                    b_.CreateFDiv(b_.CreateFMul(b_.CreateFMul(delta, delta), b_.CreateFMul(dna, dnb)), dn));
-          store_plain(acc, n_f, n);
-          store_plain(acc, pivot_f, b_.CreateSelect(a_empty, pb, pa));
-          store_plain(acc, mean_f, b_.CreateSelect(a_empty, mb, mean));
-          store_plain(acc, m2_f, b_.CreateSelect(a_empty, m2b, m2));
-        });
+        // vlac::rt::variance_merge (runtime/scalar/variance.h), linked as bitcode and inlined.
+        std::array<Value*, 4> mine = variance_fields(op, s, acc), theirs = variance_fields(op, s, other);
+        ir_.rule("vlac_rule_variance_merge", {mine[0], mine[1], mine[2], mine[3], theirs[0], theirs[1], theirs[2], theirs[3]});
         return;
       }
       case AggregateFunction::Min:
@@ -466,13 +436,11 @@ class ProgramCodegen {
       case AggregateFunction::LastValue: {
         const rt::Field &v = acc_field(op, s.value), &has = acc_field(op, s.count), &t = acc_field(op, s.time),
                         &q = acc_field(op, s.seq);
-        Value *mt = load_i64(acc, t), *ot = load_i64(other, t), *mq = load_i64(acc, q), *oq = load_i64(other, q);
-        bool first = s.function == AggregateFunction::FirstValue;
-        Value* earlier = b_.CreateOr(b_.CreateICmpSLT(ot, mt), b_.CreateAnd(b_.CreateICmpEQ(ot, mt), b_.CreateICmpSLT(oq, mq)));
-        Value* later = b_.CreateOr(b_.CreateICmpSGT(ot, mt), b_.CreateAnd(b_.CreateICmpEQ(ot, mt), b_.CreateICmpSGT(oq, mq)));
+        Value *ot = load_i64(other, t), *oq = load_i64(other, q);
+        Value* better = ir_.rule(first_last_rule(s), {ot, oq, load_i64(acc, t), load_i64(acc, q)});
         Value* they_have = b_.CreateICmpNE(load_i64(other, has), b_.getInt64(0));
         Value* i_lack = b_.CreateICmpEQ(load_i64(acc, has), b_.getInt64(0));
-        when(b_.CreateAnd(they_have, b_.CreateOr(i_lack, first ? earlier : later)), [&] {
+        when(b_.CreateAnd(they_have, b_.CreateOr(i_lack, better)), [&] {
           ir_.store(acc, v, ir_.load(other, v));
           store_plain(acc, has, b_.getInt64(1));
           store_plain(acc, t, ot);
@@ -494,28 +462,17 @@ class ProgramCodegen {
         r.value = ir_.load(acc, acc_field(op, s.value)).value;
         r.null = b_.CreateICmpEQ(count(), b_.getInt64(0));
         return r;
-      case AggregateFunction::Avg: {
-        Value* n = count();
-        Value* sum = as_double(ir_.load(acc, acc_field(op, s.value)).value);
-        Value* safe_n = b_.CreateSelect(b_.CreateICmpEQ(n, b_.getInt64(0)), b_.getInt64(1), n);
-        r.value = b_.CreateFDiv(sum, b_.CreateSIToFP(safe_n, b_.getDoubleTy()));
-        r.null = b_.CreateICmpEQ(n, b_.getInt64(0));
-        return r;
-      }
+      case AggregateFunction::Avg:  // vlac::rt::average
+        return ir_.rule_or_null("vlac_rule_average", {as_double(ir_.load(acc, acc_field(op, s.value)).value), count()});
       case AggregateFunction::StddevPop:
       case AggregateFunction::StddevSamp:
       case AggregateFunction::VarPop:
       case AggregateFunction::VarSamp: {
+        // vlac::rt::variance_finalize (runtime/scalar/variance.h), linked as bitcode and inlined.
         bool sample = s.function == AggregateFunction::StddevSamp || s.function == AggregateFunction::VarSamp;
-        Value* n = count();
-        // vlac::rt::variance_of: |M2| / divisor (a negative M2 is an overflow to -Infinity).
-        Value* m2 = b_.CreateUnaryIntrinsic(llvm::Intrinsic::fabs, ir_.load(acc, acc_field(op, s.m2)).value);
-        Value* divisor = sample ? b_.CreateSub(n, b_.getInt64(1)) : n;
-        Value* safe = b_.CreateSelect(b_.CreateICmpSLE(divisor, b_.getInt64(0)), b_.getInt64(1), divisor);
-        Value* var = b_.CreateFDiv(m2, b_.CreateSIToFP(safe, b_.getDoubleTy()));
         bool stddev = s.function == AggregateFunction::StddevPop || s.function == AggregateFunction::StddevSamp;
-        r.value = stddev ? b_.CreateUnaryIntrinsic(llvm::Intrinsic::sqrt, var) : var;
-        r.null = b_.CreateICmpSLE(divisor, b_.getInt64(0));
+        r = ir_.rule_or_null("vlac_rule_variance_finalize",
+                             {count(), ir_.load(acc, acc_field(op, s.m2)).value, b_.getInt1(sample), b_.getInt1(stddev)});
         return r;
       }
       case AggregateFunction::Min:
@@ -542,7 +499,9 @@ class ProgramCodegen {
 
 std::unique_ptr<llvm::Module> generate_module(const PhysicalPlan& plan, llvm::LLVMContext& context) {
   auto module = std::make_unique<llvm::Module>("vlac_program", context);
-  ProgramCodegen(plan, *module).run();
+  ValueRules rules(context);
+  ProgramCodegen(plan, *module, rules).run();
+  rules.link_into(*module);
   std::string errors;
   llvm::raw_string_ostream os(errors);
   if (llvm::verifyModule(*module, &os)) {

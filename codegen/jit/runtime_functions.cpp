@@ -41,7 +41,6 @@ const char* concat(ExecContext* ctx, const char* a, uint32_t al, const char* b, 
   return cg::concat(ctx, {a, al}, {b, bl}).data;
 }
 double round_f64(double x, int32_t digits, int32_t is_f32) { return rt::round_decimal(x, digits, is_f32 != 0); }
-int64_t round_i64(int64_t x, int32_t digits) { return rt::round_integer(x, digits); }
 // The formatted text goes to the per-row scratch arena; the length is returned, the text in *out.
 uint32_t text_out(cg::Str s, const char** out) {
   *out = s.data;
@@ -86,7 +85,6 @@ const RuntimeFnInfo kFunctions[] = {
     {"vlac_lower", address(lower), "vpip"},
     {"vlac_concat", address(concat), "pppipi"},
     {"vlac_round_f64", address(round_f64), "ddii"},
-    {"vlac_round_i64", address(round_i64), "lli"},
     {"vlac_format_i64", address(format_i64), "iplp"},
     {"vlac_format_f64", address(format_f64), "ipdip"},
     {"vlac_format_bool", address(format_bool), "iip"},

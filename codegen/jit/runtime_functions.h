@@ -25,7 +25,6 @@ enum class RuntimeFn {
   Lower,                // void (ptr, i32, ptr out)
   Concat,               // ptr (ctx, ptr, i32, ptr, i32)
   RoundF64,             // double (double, i32 digits, i32 is_float32)
-  RoundI64,             // i64 (i64, i32 digits)
   FormatI64,            // i32 (ctx, i64, ptr out)
   FormatF64,            // i32 (ctx, double, i32 is_float32, ptr out)
   FormatBool,           // i32 (i32, ptr out)

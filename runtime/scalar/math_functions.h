@@ -62,6 +62,35 @@ inline double round_decimal(double x, int32_t digits, bool is_float32) {
 #endif
 }
 
+/// SQRT, LN, LOG10, POWER, ASIN and ACOS outside their domain are NULL (*null), not NaN: a
+/// negative SQRT, a logarithm of zero or less, a negative base to a fractional power or zero to
+/// a negative power, an arc sine or cosine beyond [-1, 1]. NaN arguments give NaN.
+inline double sqrt_checked(double x, bool* null) {
+  *null = x < 0;
+  return std::sqrt(x);
+}
+inline double ln_checked(double x, bool* null) {
+  *null = x <= 0;
+  return std::log(x);
+}
+inline double log10_checked(double x, bool* null) {
+  *null = x <= 0;
+  return std::log10(x);
+}
+inline double power_checked(double x, double y, bool* null) {
+  const double p = std::pow(x, y);
+  *null = (p != p && x == x && y == y) || (x == 0 && y < 0);
+  return p;
+}
+inline double asin_checked(double x, bool* null) {
+  *null = std::fabs(x) > 1;
+  return std::asin(x);
+}
+inline double acos_checked(double x, bool* null) {
+  *null = std::fabs(x) > 1;
+  return std::acos(x);
+}
+
 /// ROUND(x, digits) for integers: digits >= 0 leaves x; negative digits round to tens, hundreds,
 /// ... half away from zero, on |x| in 64 unsigned bits (10^19 fits), the result wrapping like all
 /// integer arithmetic: ROUND(INT64_MAX, -19) is 10^19 wrapped.

@@ -3,8 +3,8 @@
 // the values minus a pivot, a finite value near them (variance does not depend on it). Near the
 // pivot the deviations are small and exact, so 1e9 + 0.1, + 0.2, + 0.3 lose nothing to the
 // magnitude 1e9, as a running mean near 1e9 would. Used by the C++ backend's window and GROUP BY
-// accumulators (codegen/cpp/kernel_writer.cpp; the JIT emits the same operations in the same
-// order, codegen/jit/program_codegen.cpp) and by OVER frames (runtime/ops/over_frame.h).
+// accumulators (codegen/cpp/kernel_writer.cpp), by the JIT's, which link these functions as LLVM
+// bitcode (codegen/jit/inline/value_rules.cpp), and by OVER frames (runtime/ops/over_frame.h).
 // Header-only, firmware-clean (<cmath>, <cstdint>).
 
 #include <cmath>
@@ -24,7 +24,7 @@ struct VarianceMoments {
 /// accumulator holds nothing, or only infinities and NaNs, whose mean is not finite (and stays
 /// so, as does the NaN M2 they leave: their variance is NaN whatever the pivot; a finite value
 /// there may re-take the pivot, which changes nothing).
-inline bool variance_takes_pivot(int64_t n, double mean, double x) { return std::isfinite(x) && (n == 0 || !std::isfinite(mean)); }
+inline bool variance_takes_pivot(int64_t n, double mean, double x) { return std::isfinite(x) & ((n == 0) | !std::isfinite(mean)); }
 
 /// Welford's update by one value, on x - pivot. An infinite or NaN value leaves M2 NaN. For a
 /// finite x a NaN increment is inf - inf: x - pivot overflowed ([DBL_MAX, -DBL_MAX]), and the
@@ -63,5 +63,14 @@ inline VarianceMoments variance_merge(VarianceMoments a, VarianceMoments b) {
 /// |M2|: Welford's increments are never negative, so a negative M2 is an overflow to -Infinity
 /// (delta = -inf times d - mean = +inf); the sum of squares is +Infinity.
 inline double variance_of(double m2, int64_t divisor) { return std::fabs(m2) / static_cast<double>(divisor <= 0 ? 1 : divisor); }
+
+/// VAR_POP (n values), VAR_SAMP (n - 1), STDDEV_POP, STDDEV_SAMP (their square roots) of an
+/// accumulator; NULL (*null) when the divisor is not positive.
+inline double variance_finalize(int64_t n, double m2, bool sample, bool stddev, bool* null) {
+  const int64_t divisor = sample ? wrap_sub<int64_t>(n, 1) : n;
+  *null = divisor <= 0;
+  const double v = variance_of(m2, divisor);
+  return stddev ? std::sqrt(v) : v;
+}
 
 }  // namespace vlac::rt

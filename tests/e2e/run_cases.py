@@ -202,6 +202,8 @@ def main():
                 ok, report = run_differential(vlac, d, via_stdin, skips)
             else:
                 ok, report = run_case(vlac, d, opts.backend, via_stdin)
+                if ok:
+                    report = ""  # run_case gives the run's (status, stdout, stderr) for the differential
             if ok is None:
                 continue  # several inputs: no standard-input variant
             label = d.name + (" (input on stdin)" if via_stdin else "")
