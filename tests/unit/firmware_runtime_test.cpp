@@ -1173,6 +1173,46 @@ Rows both_joins(const JoinParams& p, const std::vector<Step>& steps) {
   return out;
 }
 
+/// A join under both policies with the same limits, driven as one: the by-hand tests' rows and
+/// counters hold for each (stats() checks that they agree so far).
+template <template <class, class, class> class J, size_t kKeys, size_t kRows>
+struct BothJoins {
+  FixedJoin<J, kKeys, kRows> fixed;
+  HostedJoin<J> hosted;
+  HostedSink hs{kJoinOut};
+  FwCtx* ctx = nullptr;
+  void init(FwCtx* c, const rt::JoinConfig& config) {
+    ctx = c;
+    fixed.init(c, config);
+    hs.sink.out.clear();
+    rt::JoinConfig limited = config;
+    limited.max_keys = kKeys;
+    limited.max_buffered_rows = kRows;
+    hosted.init(&hs.ctx, limited, hosted_join_kernels());
+  }
+  void push(int port, const uint8_t* row) {
+    fixed.push(port, row);
+    hosted.push(port, row);
+  }
+  void advance(int64_t w) {
+    fixed.advance(w);
+    hosted.advance(w);
+  }
+  void advance_ports(const int64_t* w, int n) {
+    fixed.advance_ports(w, n);
+    hosted.advance_ports(w, n);
+  }
+  int64_t output_watermark(int64_t w) {
+    EXPECT_EQ(hosted.output_watermark(w), fixed.output_watermark(w));
+    return fixed.output_watermark(w);
+  }
+  const rt::OperatorStats& stats() {
+    expect_same_rows(hs.sink.out, ctx->out);
+    expect_same_stats(hosted.stats(), fixed.stats());
+    return fixed.stats();
+  }
+};
+
 Step row_step(int port, const Row& r) { return {true, port, r, {0, 0}}; }
 Step end_step() { return {false, 0, {}, {INT64_MAX, INT64_MAX}}; }
 
@@ -1251,8 +1291,27 @@ TEST(FirmwareWindowJoin, WindowEndingAtInt64MaxFiresAtTheEnd) {
   EXPECT_EQ(ld(out[1], 24), 2);
 }
 
+TEST(FirmwareWindowJoin, LeftRowWhosePairsFailTheResidualIsUnmatched) {
+  // As in the interval join (issue 11 item 4, Flink): a LEFT window join's left row is
+  // unmatched when no right row satisfies the WHOLE ON, and then comes out with NULLs. The
+  // residual fails when left value + right value is a multiple of 13. Window [0, 10): l1 (key 1,
+  // value 1) meets r1 (12: 13, no match) and r2 (2: a match); l2 (key 2, value 5) meets only r3
+  // (8: 13), so it is unmatched. Before, a pair failing the residual still counted as a match
+  // and l2 never came out.
+  Row l1 = join_row(false, 1, 1, 1), l2 = join_row(false, 2, 2, 5), r1 = join_row(false, 1, 3, 12),
+      r2 = join_row(false, 1, 4, 2), r3 = join_row(false, 2, 5, 8);
+  Rows out = both_joins<rt::WindowJoin>(
+      {true, 0, 0, 0}, {row_step(0, l1), row_step(0, l2), row_step(1, r1), row_step(1, r2), row_step(1, r3), end_step()});
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(ld(out[0], 0), 1);   // l1 with r2
+  EXPECT_EQ(ld(out[0], 16), 1);
+  EXPECT_EQ(ld(out[0], 24), 2);
+  EXPECT_EQ(ld(out[1], 0), 5);   // l2 alone
+  EXPECT_EQ(ld(out[1], 16), 0);
+}
+
 TEST(FirmwareIntervalJoin, ByHand) {
-  using Op = FixedJoin<rt::IntervalJoin, 4, 4>;
+  using Op = BothJoins<rt::IntervalJoin, 4, 4>;
   static Op op;
   FwCtx ctx;
   op.init(&ctx, join_config({true, -2, 3, 3}));
@@ -1283,7 +1342,7 @@ TEST(FirmwareIntervalJoin, ByHand) {
 }
 
 TEST(FirmwareIntervalJoin, FullBufferDropsExactly) {
-  using Op = FixedJoin<rt::IntervalJoin, 2, 2>;
+  using Op = BothJoins<rt::IntervalJoin, 2, 2>;
   static Op op;
   FwCtx ctx;
   op.init(&ctx, join_config({false, 0, 10, 10}));
@@ -1315,7 +1374,7 @@ TEST(FirmwareIntervalJoin, FullBufferDropsExactly) {
 
 TEST(FirmwareIntervalJoin, DifferentialAgainstHosted) {
   const JoinParams params[] = {{false, -3, 4, 4}, {true, -5, 0, 5}, {true, 0, 0, 0}, {false, 2, 6, 6}};
-  Totals big, small;
+  Totals big, small, few_keys;
   for (uint64_t seed = 1; seed <= 10; ++seed) {
     for (const JoinParams& p : params) {
       SCOPED_TRACE(testing::Message() << "seed " << seed << " outer " << p.left_outer << " [" << p.lower << "," << p.upper << "]");
@@ -1324,15 +1383,17 @@ TEST(FirmwareIntervalJoin, DifferentialAgainstHosted) {
       big.add(s);
       EXPECT_EQ(s.capacity_dropped, 0u);
       small.add(diff_join<rt::IntervalJoin, 16, 6>(p, steps));
+      few_keys.add(diff_join<rt::IntervalJoin, 2, 256>(p, steps));  // keys beyond 2 are dropped
     }
   }
   EXPECT_GT(big.late, 0u);
   EXPECT_GT(big.rows_out, 1000u);
   EXPECT_GT(small.capacity, 0u);
+  EXPECT_GT(few_keys.capacity, 0u);
 }
 
 TEST(FirmwareAsofJoin, ByHand) {
-  using Op = FixedJoin<rt::AsofJoin, 4, 4>;
+  using Op = BothJoins<rt::AsofJoin, 4, 4>;
   static Op op;
   FwCtx ctx;
   op.init(&ctx, join_config({true, 0, 0, 0}));
@@ -1361,7 +1422,7 @@ TEST(FirmwareAsofJoin, ByHand) {
 }
 
 TEST(FirmwareAsofJoin, CapacityDrops) {
-  using Op = FixedJoin<rt::AsofJoin, 2, 3>;
+  using Op = BothJoins<rt::AsofJoin, 2, 3>;
   static Op op;
   FwCtx ctx;
   op.init(&ctx, join_config({false, 0, 0, 0}));
@@ -1380,7 +1441,7 @@ TEST(FirmwareAsofJoin, CapacityDrops) {
 }
 
 TEST(FirmwareAsofJoin, DifferentialAgainstHosted) {
-  Totals big, small;
+  Totals big, small, few_keys;
   for (uint64_t seed = 1; seed <= 12; ++seed) {
     for (bool outer : {false, true}) {
       SCOPED_TRACE(testing::Message() << "seed " << seed << " outer " << outer);
@@ -1389,15 +1450,17 @@ TEST(FirmwareAsofJoin, DifferentialAgainstHosted) {
       big.add(s);
       EXPECT_EQ(s.capacity_dropped, 0u);
       small.add(diff_join<rt::AsofJoin, 16, 5>({outer, 0, 0, 0}, steps));
+      few_keys.add(diff_join<rt::AsofJoin, 2, 256>({outer, 0, 0, 0}, steps));  // keys beyond 2 are dropped
     }
   }
   EXPECT_GT(big.late, 0u);
   EXPECT_GT(big.rows_out, 1000u);
   EXPECT_GT(small.capacity, 0u);
+  EXPECT_GT(few_keys.capacity, 0u);
 }
 
 TEST(FirmwareWindowJoin, ByHandAndDifferential) {
-  using Op = FixedJoin<rt::WindowJoin, 4, 4>;
+  using Op = BothJoins<rt::WindowJoin, 4, 4>;
   static Op op;
   FwCtx ctx;
   op.init(&ctx, join_config({true, 0, 0, 0}));
@@ -1416,7 +1479,7 @@ TEST(FirmwareWindowJoin, ByHandAndDifferential) {
   op.advance(INT64_MAX);
   EXPECT_EQ(ctx.out.size(), 4u);
 
-  Totals big, small;
+  Totals big, small, few_keys;
   for (uint64_t seed = 1; seed <= 10; ++seed) {
     for (bool outer : {false, true}) {
       SCOPED_TRACE(testing::Message() << "seed " << seed << " outer " << outer);
@@ -1425,11 +1488,13 @@ TEST(FirmwareWindowJoin, ByHandAndDifferential) {
       big.add(s);
       EXPECT_EQ(s.capacity_dropped, 0u);
       small.add(diff_join<rt::WindowJoin, 4, 7>({outer, 0, 0, 0}, steps));
+      few_keys.add(diff_join<rt::WindowJoin, 2, 256>({outer, 0, 0, 0}, steps));  // keys beyond 2 are dropped
     }
   }
   EXPECT_GT(big.late, 0u);
   EXPECT_GT(big.rows_out, 1000u);
   EXPECT_GT(small.capacity, 0u);
+  EXPECT_GT(few_keys.capacity, 0u);
 }
 
 // Window join on a STRING key (issue 11 item 1): hosted rows hold a StringRef to bytes
@@ -1551,9 +1616,10 @@ TEST(FirmwareWindowJoin, StringKeysMatchByValue) {
 
 // ---- containers -------------------------------------------------------------------------------
 
-TEST(FirmwareCommon, KeyTableRemoveKeepsOtherKeysFindable) {
-  static fw::KeyTable<8, 16> t;
-  t.clear();
+/// Inserts and removes random keys (at most 16 live) and checks that every live key is found
+/// with its bytes: the same for the fixed and the hosted key table.
+template <class Table>
+void check_key_table_remove(Table& t) {
   std::mt19937_64 rng(7);
   std::vector<int64_t> live;
   for (int i = 0; i < 2000; ++i) {
@@ -1583,6 +1649,74 @@ TEST(FirmwareCommon, KeyTableRemoveKeepsOtherKeysFindable) {
       EXPECT_EQ(ld(t.key(id)), v);
     }
   }
+}
+
+TEST(FirmwareCommon, KeyTableRemoveKeepsOtherKeysFindable) {
+  static rt::KeyTable<8, 16> fixed;
+  fixed.clear();
+  check_key_table_remove(fixed);
+  static const rt::RowLayout layout = rt::RowLayout::make({{rt::FieldType::Int64, false, 0}});
+  ASSERT_EQ(layout.size, 8u);
+  rt::HostedKeyTable hosted;
+  hosted.init(&layout, 16);
+  check_key_table_remove(hosted);
+}
+
+TEST(HostedKeyTable, StringKeysSurviveRemovalsAndCompaction) {
+  // A join's key table on an endless stream: keys come and go. STRING keys are found by their
+  // bytes (the caller's copy is overwritten after each insert) and keep their bytes when the
+  // strings of removed keys are compacted away (over 64 KiB of them), and the limit counts
+  // live keys only.
+  static const rt::RowLayout layout = rt::RowLayout::make({{rt::FieldType::String, true, 0}});
+  rt::HostedKeyTable t;
+  t.init(&layout, 100);
+  auto text = [](int i) { return "key-" + std::to_string(i) + std::string(200, static_cast<char>('a' + i % 26)); };
+  auto make = [&](const std::string& s, std::vector<uint8_t>* key) {
+    key->assign(layout.size, 0);
+    rt::put(key->data(), layout.fields[0], rt::StringRef{s.data(), static_cast<uint32_t>(s.size())});
+  };
+  std::vector<uint8_t> key;
+  std::vector<int> live;
+  std::vector<uint32_t> ids(5000, UINT32_MAX);
+  for (int i = 0; i < 5000; ++i) {
+    std::string s = text(i);
+    make(s, &key);
+    bool inserted;
+    ids[i] = t.find_or_insert(key.data(), &inserted);
+    ASSERT_NE(ids[i], rt::HostedKeyTable::kNone) << i;
+    EXPECT_TRUE(inserted);
+    s.assign(s.size(), '?');  // the table must own its copy
+    live.push_back(i);
+    if (live.size() > 50) {  // the oldest key goes
+      t.remove(ids[live.front()]);
+      live.erase(live.begin());
+    }
+  }
+  EXPECT_EQ(t.size(), 50u);
+  EXPECT_LE(t.high(), 51u);  // ids are reused
+  for (int i : live) {
+    std::string s = text(i);
+    make(s, &key);
+    ASSERT_EQ(t.find(key.data()), ids[i]) << i;
+    rt::StringRef got = rt::get<rt::StringRef>(t.key(ids[i]), layout.fields[0]);
+    EXPECT_EQ(std::string(got.data, got.size), s);
+  }
+  std::string gone = text(0);
+  make(gone, &key);
+  EXPECT_EQ(t.find(key.data()), rt::HostedKeyTable::kNone);
+  // The limit: 50 live keys, room for 50 more, then a new key is refused (a known one is not).
+  for (int i = 0; i < 51; ++i) {
+    std::string s = "new" + std::to_string(i);
+    make(s, &key);
+    bool inserted;
+    uint32_t id = t.find_or_insert(key.data(), &inserted);
+    EXPECT_EQ(id == rt::HostedKeyTable::kNone, i == 50) << i;
+  }
+  std::string known = text(live.back());
+  make(known, &key);
+  bool inserted;
+  EXPECT_EQ(t.find_or_insert(key.data(), &inserted), ids[live.back()]);
+  EXPECT_FALSE(inserted);
 }
 
 TEST(FirmwareCommon, WindowMathMatchesDefinition) {
