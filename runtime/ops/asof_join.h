@@ -33,9 +33,9 @@ class AsofJoin : public JoinCore<Ctx, K, S> {
     const bool has_key = this->key_of(port, row);
     if (port == 1) {
       if (!has_key) return;  // a NULL key never matches
-      if (!push_right(row, t)) ++this->stats_.capacity_dropped;
+      push_right(row, t);
     } else {
-      if (!push_left(row, t, has_key)) ++this->stats_.capacity_dropped;
+      push_left(row, t, has_key);
     }
     this->note_buffered();
   }
@@ -62,23 +62,23 @@ class AsofJoin : public JoinCore<Ctx, K, S> {
 
   /// A right row becomes a version of its key: its place by time is found from the back (rows
   /// come nearly in time order); an equal time replaces the version (the later arrival wins).
-  bool push_right(const uint8_t* row, int64_t t) {
+  void push_right(const uint8_t* row, int64_t t) {
     uint32_t key = keys_.find(key_buf_.data());
     uint32_t at = key == kNil ? kNil : tail_[key];  // the new version goes after `at`
     while (at != kNil && rtime_[at] > t) at = prev_[at];
     if (at != kNil && rtime_[at] == t) {
       this->right_rows_.replace(at, row);
       purge_key(key);
-      return true;
+      return;
     }
-    if (this->rows_full(1)) return false;
+    const uint32_t slot = this->add_row(1, row);
+    if (slot == kNil) return;
     if (key == kNil) {
       key = new_key();
-      if (key == kNil) return false;
+      if (key == kNil) return this->remove_row(1, slot);
     } else {
       ++this->refs_[key];
     }
-    const uint32_t slot = this->add_row(1, row);
     rtime_.ensure(slot + 1);
     prev_.ensure(slot + 1);
     next_.ensure(slot + 1);
@@ -91,29 +91,31 @@ class AsofJoin : public JoinCore<Ctx, K, S> {
     else next_[at] = slot;
     ++versions_[key];
     purge_key(key);  // amortised O(1): each version is purged once
-    return true;
   }
 
-  bool push_left(const uint8_t* row, int64_t t, bool has_key) {
-    if (this->rows_full(0)) return false;
+  void push_left(const uint8_t* row, int64_t t, bool has_key) {
+    const uint32_t slot = this->add_row(0, row);
+    if (slot == kNil) return;
     uint32_t key = kNil;
     if (has_key) {
       key = keys_.find(key_buf_.data());
       if (key == kNil) key = new_key();
       else ++this->refs_[key];
-      if (key == kNil) return false;
+      if (key == kNil) return this->remove_row(0, slot);
     }
-    const uint32_t slot = this->add_row(0, row);
     pending_key_.ensure(slot + 1);
     pending_key_[slot] = key;
     pending_.push({t, seq_++, slot});
-    return true;
   }
 
-  /// Holds the new key in key_buf_ (one reference) with no versions; kNil when the table is full.
+  /// Holds the new key in key_buf_ (one reference) with no versions; kNil (counted
+  /// capacity_dropped) when the table is full.
   uint32_t new_key() {
     const uint32_t key = this->hold_key();
-    if (key == kNil) return kNil;
+    if (key == kNil) {
+      ++this->stats_.capacity_dropped;
+      return kNil;
+    }
     head_.ensure(key + 1);
     tail_.ensure(key + 1);
     versions_.ensure(key + 1);

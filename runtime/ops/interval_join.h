@@ -46,31 +46,12 @@ class IntervalJoin : public JoinCore<Ctx, K, S> {
         }
       }
     }
-    bool keep = (has_key || (port == 0 && config_.left_outer)) && can_match_later(port, t);
-    if (keep && this->rows_full(port)) {
-      ++this->stats_.capacity_dropped;
-      keep = false;
-    }
-    if (keep && key != kNil) {
-      ++this->refs_[key];
-    } else if (keep && has_key) {  // a key no held row has
-      key = this->hold_key();
-      if (key == kNil) {
-        ++this->stats_.capacity_dropped;
-        keep = false;
-      } else {
-        for (int p = 0; p < 2; ++p) {
-          head_[p].ensure(key + 1);
-          tail_[p].ensure(key + 1);
-          head_[p][key] = tail_[p][key] = kNil;
-        }
-      }
-    }
-    if (!keep) {
+    const bool keep = (has_key || (port == 0 && config_.left_outer)) && can_match_later(port, t);
+    const uint32_t slot = keep ? hold(port, row, has_key, &key) : kNil;
+    if (slot == kNil) {
       if (port == 0 && config_.left_outer && !matched) this->emit(row, nullptr);
       return;
     }
-    const uint32_t slot = this->add_row(port, row);
     time_[port].ensure(slot + 1);
     next_[port].ensure(slot + 1);
     time_[port][slot] = t;
@@ -103,6 +84,29 @@ class IntervalJoin : public JoinCore<Ctx, K, S> {
     uint32_t slot;
     uint32_t key;  // key id; kNil for a NULL key (kept only by a LEFT join's left side)
   };
+
+  /// Holds the row (and a reference to its key, *key: kNil when the key is not held yet); its
+  /// slot, kNil (counted capacity_dropped) when its side or the key table is full.
+  uint32_t hold(int port, const uint8_t* row, bool has_key, uint32_t* key) {
+    const uint32_t slot = this->add_row(port, row);
+    if (slot == kNil || !has_key) return slot;
+    if (*key != kNil) {
+      ++this->refs_[*key];
+      return slot;
+    }
+    *key = this->hold_key();  // a key no held row has
+    if (*key == kNil) {
+      this->remove_row(port, slot);
+      ++this->stats_.capacity_dropped;
+      return kNil;
+    }
+    for (int p = 0; p < 2; ++p) {
+      head_[p].ensure(*key + 1);
+      tail_[p].ensure(*key + 1);
+      head_[p][*key] = tail_[p][*key] = kNil;
+    }
+    return slot;
+  }
 
   bool can_match_later(int port, int64_t t) const {
     // Later rows of the other side have time >= its watermark. A left row at t matches right

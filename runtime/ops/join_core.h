@@ -149,8 +149,12 @@ class JoinCore {
   int64_t lower_watermark() const { return watermark_[0] < watermark_[1] ? watermark_[0] : watermark_[1]; }
 
   // Held rows of either side.
-  bool rows_full(int port) const { return port == 0 ? left_rows_.full() : right_rows_.full(); }
-  uint32_t add_row(int port, const uint8_t* row) { return port == 0 ? left_rows_.add(row) : right_rows_.add(row); }
+  /// Copies the row in; its slot, kNil (counted capacity_dropped) when its side is full.
+  uint32_t add_row(int port, const uint8_t* row) {
+    const uint32_t slot = port == 0 ? left_rows_.add(row) : right_rows_.add(row);
+    if (slot == kNil) ++stats_.capacity_dropped;
+    return slot;
+  }
   void remove_row(int port, uint32_t slot) {
     if (port == 0) left_rows_.remove(slot);
     else right_rows_.remove(slot);

@@ -32,19 +32,17 @@ class WindowJoin : public JoinCore<Ctx, K, S> {
       ++this->stats_.late_dropped;
       return;
     }
-    if (this->rows_full(port)) {
-      ++this->stats_.capacity_dropped;
-      return;
-    }
+    const uint32_t slot = this->add_row(port, row);
+    if (slot == kNil) return;
     uint32_t key = kNil;  // a NULL key matches nothing
     if (this->key_of(port, row)) {
       key = this->hold_key();
       if (key == kNil) {
+        this->remove_row(port, slot);
         ++this->stats_.capacity_dropped;
         return;
       }
     }
-    const uint32_t slot = this->add_row(port, row);
     meta_[port].ensure(slot + 1);
     meta_[port][slot] = Meta{start, end, key};
     order_[port].push_back(slot);
