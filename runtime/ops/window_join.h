@@ -22,6 +22,7 @@ class WindowJoin : public JoinCore<Ctx, K, S> {
   void init(Ctx* ctx, const JoinConfig& config, const K& kernels = K{}) {
     this->init_core(ctx, config, kernels);
     for (int p = 0; p < 2; ++p) order_[p].clear();
+    next_end_ = INT64_MAX;
   }
 
   void push(int port, const uint8_t* row) {
@@ -46,6 +47,7 @@ class WindowJoin : public JoinCore<Ctx, K, S> {
     meta_[port].ensure(slot + 1);
     meta_[port][slot] = Meta{start, end, key};
     order_[port].push_back(slot);
+    if (end < next_end_) next_end_ = end;
     this->note_buffered();
   }
 
@@ -56,11 +58,14 @@ class WindowJoin : public JoinCore<Ctx, K, S> {
   void advance_ports(const int64_t* w, int) {
     this->raise_watermarks(w);
     const int64_t fire = this->lower_watermark();
+    if (fire < next_end_) return;  // nothing completes yet: the usual case, one compare
     int64_t start = 0, end = 0;
-    while (first_window(&start, &end) && end <= fire) {  // an end of INT64_MAX fires at the end of the input
+    bool any;
+    while ((any = first_window(&start, &end)) && end <= fire) {  // an end of INT64_MAX fires at the end of the input
       fire_window(start, end);
       for (int p = 0; p < 2; ++p) forget_window(p, start, end);
     }
+    next_end_ = any ? end : INT64_MAX;
     this->note_buffered();
   }
   int64_t output_watermark(int64_t input_w) const { return input_w; }
@@ -122,6 +127,7 @@ class WindowJoin : public JoinCore<Ctx, K, S> {
 
   typename Core::template PerRow<Meta> meta_[2];  // by slot
   Order order_[2];                                // held slots, in arrival order
+  int64_t next_end_ = INT64_MAX;                  // the earliest end of a held row's window
 };
 
 }  // namespace vlac::rt
