@@ -75,6 +75,9 @@ class WindowJoin : public JoinCore<Ctx, K, S> {
     int64_t start, end;
     uint32_t key;  // key id; kNil for a NULL key
   };
+  struct Held {
+    uint32_t key, slot;
+  };
   using Order = typename S::template Fifo<uint32_t, D::max_buffered_rows>;
 
   /// The held window with the smallest (end, start); false when no row is held.
@@ -93,17 +96,21 @@ class WindowJoin : public JoinCore<Ctx, K, S> {
   }
 
   void fire_window(int64_t start, int64_t end) {
+    // The window's right rows with a key, in arrival order: what each left row is matched against.
+    window_right_.clear();
+    for (size_t j = 0; j < order_[1].size(); ++j) {
+      const Meta& r = meta_[1][order_[1][j]];
+      if (r.end == end && r.start == start && r.key != kNil) window_right_.push_back(Held{r.key, order_[1][j]});
+    }
     Order& left = order_[0];
-    Order& right = order_[1];
     for (size_t i = 0; i < left.size(); ++i) {
       const Meta& l = meta_[0][left[i]];
       if (l.end != end || l.start != start) continue;
       bool matched = false;
-      for (size_t j = 0; l.key != kNil && j < right.size(); ++j) {
-        const Meta& r = meta_[1][right[j]];
-        if (r.end != end || r.start != start || r.key != l.key) continue;
+      for (size_t j = 0; l.key != kNil && j < window_right_.size(); ++j) {
+        if (window_right_[j].key != l.key) continue;
         // As in the other joins, a pair that fails the residual condition is no match.
-        if (this->emit(this->row_of(0, left[i]), this->row_of(1, right[j]))) matched = true;
+        if (this->emit(this->row_of(0, left[i]), this->row_of(1, window_right_[j].slot))) matched = true;
       }
       if (!matched && config_.left_outer) this->emit(this->row_of(0, left[i]), nullptr);
     }
@@ -128,6 +135,7 @@ class WindowJoin : public JoinCore<Ctx, K, S> {
   typename Core::template PerRow<Meta> meta_[2];  // by slot
   Order order_[2];                                // held slots, in arrival order
   int64_t next_end_ = INT64_MAX;                  // the earliest end of a held row's window
+  typename S::template Vector<Held, D::max_buffered_rows> window_right_;  // scratch of fire_window
 };
 
 }  // namespace vlac::rt
