@@ -1297,7 +1297,8 @@ TEST(FirmwareWindowJoin, LeftRowWhosePairsFailTheResidualIsUnmatched) {
   // residual fails when left value + right value is a multiple of 13. Window [0, 10): l1 (key 1,
   // value 1) meets r1 (12: 13, no match) and r2 (2: a match); l2 (key 2, value 5) meets only r3
   // (8: 13), so it is unmatched. Before, a pair failing the residual still counted as a match
-  // and l2 never came out.
+  // and l2 never came out. (The compiler allows no residual in a window join's ON today; the
+  // kernel contract is the joins' one.)
   Row l1 = join_row(false, 1, 1, 1), l2 = join_row(false, 2, 2, 5), r1 = join_row(false, 1, 3, 12),
       r2 = join_row(false, 1, 4, 2), r3 = join_row(false, 2, 5, 8);
   Rows out = both_joins<rt::WindowJoin>(
