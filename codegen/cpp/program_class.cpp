@@ -184,10 +184,11 @@ class ClassWriter {
     h += "#include <cmath>\n#include <cstddef>\n#include <cstdint>\n\n";
     h += "#include \"runtime/kernel_support.h\"\n";
     h += "#include \"runtime/ops/storage.h\"\n#include \"runtime/ops/window_aggregate.h\"\n#include \"runtime/watermarks.h\"\n";
+    h += "#include \"runtime/ops/asof_join.h\"\n#include \"runtime/ops/interval_join.h\"\n#include \"runtime/ops/window_join.h\"\n";
     if (host()) {
-      h += "#include \"runtime/ops/joins.h\"\n#include \"runtime/ops/over.h\"\n";
+      h += "#include \"runtime/ops/over.h\"\n";
     } else {
-      h += "#include \"runtime/firmware/joins.h\"\n#include \"runtime/firmware/over.h\"\n";
+      h += "#include \"runtime/firmware/over.h\"\n";
     }
     h += "\nclass " + name_ + " {\n public:\n";
     h += row_structs();
@@ -365,6 +366,8 @@ class ClassWriter {
     if (op.kind == OperatorKind::WindowAggregate)
       return "vlac::rt::WindowAggregate<" + ctx_type() + ", " + k + ", " + storage(op) + ">";
     if (op.kind == OperatorKind::WindowAssign) return "vlac::rt::WindowAssign<" + ctx_type() + ", " + k + ", " + storage(op) + ">";
+    // joins (issue 12)
+    if (is_join(op.kind)) return std::string("vlac::rt::") + join_class(op.kind) + "<" + ctx_type() + ", " + k + ", " + storage(op) + ">";
     return host() ? host_operator_type(op) : fw_operator_type(op);
   }
 
@@ -372,7 +375,7 @@ class ClassWriter {
   std::string dims_structs() {
     std::string s;
     for (const PhysicalOperator& op : plan_.operators) {
-      if (op.kind != OperatorKind::WindowAggregate && op.kind != OperatorKind::WindowAssign) continue;
+      if (op.kind != OperatorKind::WindowAggregate && op.kind != OperatorKind::WindowAssign && !is_join(op.kind)) continue;
       s += "  struct Op" + std::to_string(op.id) + "Dims : vlac::rt::OperatorDims {\n";
       auto dim = [&](const char* name, int64_t v) { s += "    static constexpr size_t " + std::string(name) + " = " + std::to_string(v) + ";\n"; };
       dim("in_size", op.input_layout.size);
@@ -384,6 +387,14 @@ class ClassWriter {
         dim("max_open_windows", fw_open_windows(op));
         s += "    static constexpr bool session = " + flag(operator_settings(op).mode == rt::WindowMode::Session) + ";\n";
       }
+      // joins (issue 12)
+      if (is_join(op.kind)) {
+        dim("left_size", op.port_layouts[0].size);
+        dim("right_size", op.port_layouts[1].size);
+        dim("key_size", op.key_layout.size);
+        dim("max_keys", fw_max_keys(op));
+        dim("max_buffered_rows", fw_max_buffered_rows(op));
+      }
       s += "  };\n";
     }
     return s;
@@ -393,16 +404,10 @@ class ClassWriter {
     std::string k = "Op" + std::to_string(op.id) + "Kernels";
     switch (op.kind) {
       case OperatorKind::WindowAggregate:
-      case OperatorKind::WindowAssign: break;
+      case OperatorKind::WindowAssign:
       case OperatorKind::IntervalJoin:
       case OperatorKind::AsofJoin:
-      case OperatorKind::WindowJoin: {
-        const char* kind = op.kind == OperatorKind::IntervalJoin ? "IntervalJoin" : op.kind == OperatorKind::AsofJoin ? "AsofJoin" : "WindowJoin";
-        return std::string("vlac::fw::") + kind + "<" + name_ + ", " + k + ", " + sz(op.port_layouts[0].size) + ", " +
-               sz(op.port_layouts[1].size) + ", " + sz(op.key_layout.size) + ", " + sz(op.output_layout.size) + ", " +
-               std::to_string(fw_max_keys(op)) + ", " +
-               std::to_string(fw_max_buffered_rows(op)) + ">";
-      }
+      case OperatorKind::WindowJoin: break;
       case OperatorKind::Over: {
         return "vlac::fw::Over<" + name_ + ", " + k + ", " + sz(op.input_layout.size) + ", " + sz(op.key_layout.size) + ", " +
                sz(op.args_layout.size) + ", " + sz(op.results_layout.size) + ", " + sz(op.output_layout.size) + ", " +
@@ -416,10 +421,10 @@ class ClassWriter {
   std::string host_operator_type(const PhysicalOperator& op) {
     switch (op.kind) {
       case OperatorKind::WindowAggregate:
-      case OperatorKind::WindowAssign: break;
-      case OperatorKind::IntervalJoin: return "vlac::rt::IntervalJoinOp";
-      case OperatorKind::AsofJoin: return "vlac::rt::AsofJoinOp";
-      case OperatorKind::WindowJoin: return "vlac::rt::WindowJoinOp";
+      case OperatorKind::WindowAssign:
+      case OperatorKind::IntervalJoin:
+      case OperatorKind::AsofJoin:
+      case OperatorKind::WindowJoin: break;
       case OperatorKind::Over: return "vlac::rt::OverOp";
     }
     return "";
@@ -541,16 +546,18 @@ class ClassWriter {
     if (host()) {
       s += "inline " + name_ + "::State::State(" + name_ + "* self)\n    : ctx{}";
       for (const PhysicalOperator& op : plan_.operators)
-        if (!is_window_operator(op)) s += ",\n      " + host_operator_init(op);
+        if (!is_window_operator(op) && !is_join(op.kind)) s += ",\n      " + host_operator_init(op);
       s += " {\n  ctx.self = self;\n}\n\n";
       s += "inline " + name_ + "::" + name_ + "(" + sink_params_def() + ") : s_(this) {\n";
     } else {
       s += "inline " + name_ + "::" + name_ + "(" + sink_params_def() + ") {\n";
       for (const PhysicalOperator& op : plan_.operators)
-        if (!is_window_operator(op)) s += fw_operator_init(op);
+        if (!is_window_operator(op) && !is_join(op.kind)) s += fw_operator_init(op);
     }
     for (const PhysicalOperator& op : plan_.operators)
       if (is_window_operator(op)) s += window_operator_init(op);
+    for (const PhysicalOperator& op : plan_.operators)  // joins (issue 12)
+      if (is_join(op.kind)) s += join_operator_init(op);
     for (size_t i = 0; i < plan_.outputs.size(); ++i) s += "  s_.sink" + std::to_string(i) + " = " + identifier_of(plan_.outputs[i].name) + ";\n";
     s += "  s_.user = user;\n}\n\n";
     return s;
@@ -569,18 +576,6 @@ class ClassWriter {
   std::string shared_settings(const PhysicalOperator& op, const OperatorSettings& st, const std::string& in) {
     std::string s;
     auto set = [&](const char* field, const std::string& value) { s += in + "c." + field + " = " + value + ";\n"; };
-    if (is_join(op.kind)) {
-      set("left_outer", flag(st.left_outer));
-      set("left_time", std::to_string(st.left_time));
-      set("right_time", std::to_string(st.right_time));
-      set("lower", str(st.lower));
-      set("upper", str(st.upper));
-      set("hold_back", str(st.hold_back));
-      set("left_window_start", std::to_string(st.left_window_start));
-      set("left_window_end", std::to_string(st.left_window_end));
-      set("right_window_start", std::to_string(st.right_window_start));
-      set("right_window_end", std::to_string(st.right_window_end));
-    }
     if (op.kind == OperatorKind::Over) set("time_offset", std::to_string(st.time_offset));
     return s;
   }
@@ -600,14 +595,7 @@ class ClassWriter {
       return in + "static const vlac::rt::RowLayout " + name + " = " + indent(layout_function(l), "      ") + ";\n";
     };
     std::string cfg, kernels;
-    if (is_join(op.kind)) {
-      cfg = "vlac::rt::JoinConfig c;\n" + shared_settings(op, st, in) + layout("left", op.port_layouts[0]) +
-            layout("right", op.port_layouts[1]) + layout("key", op.key_layout);
-      cfg += in + "c.left_layout = &left;\n" + in + "c.right_layout = &right;\n" + in + "c.key_layout = &key;\n";
-      cfg += in + "c.max_buffered_rows = " + limit(st.max_buffered_rows) + ";\n";
-      kernels = "vlac::rt::JoinKernels{" + kernel_ref(op, "left_key") + ", " + kernel_ref(op, "right_key") + ", " +
-                kernel_ref(op, "combine") + ", " + emit_ref(op) + "}";
-    } else {
+    {
       cfg = "vlac::rt::OverConfig c;\n" + shared_settings(op, st, in) + layout("input", op.input_layout) + layout("key", op.key_layout);
       cfg += in + "c.input_layout = &input;\n" + in + "c.key_layout = &key;\n";
       cfg += in + "c.args_size = " + sz(op.args_layout.size) + ";\n" + in + "c.results_size = " + sz(op.results_layout.size) + ";\n";
@@ -674,11 +662,47 @@ class ClassWriter {
     return s + "    s_." + op_member(op.id) + ".init(" + (host() ? "&s_.ctx" : "this") + ", c);\n  }\n";
   }
 
+  // ---- joins (issue 12) ----
+
+  static const char* join_class(OperatorKind k) {
+    return k == OperatorKind::IntervalJoin ? "IntervalJoin" : k == OperatorKind::AsofJoin ? "AsofJoin" : "WindowJoin";
+  }
+
+  /// `s_.opN.init(ctx, config);` for a join, with join_config(op) written as a literal.
+  std::string join_operator_init(const PhysicalOperator& op) {
+    const rt::JoinConfig c = join_config(op);
+    std::string s = "  {\n    vlac::rt::JoinConfig c;\n";
+    auto set = [&](const char* field, const std::string& value) { s += "    c." + std::string(field) + " = " + value + ";\n"; };
+    set("left_time", std::to_string(c.left_time));
+    set("right_time", std::to_string(c.right_time));
+    set("left_outer", flag(c.left_outer));
+    set("lower", str(c.lower));
+    set("upper", str(c.upper));
+    set("hold_back", str(c.hold_back));
+    set("left_window_start", std::to_string(c.left_window_start));
+    set("left_window_end", std::to_string(c.left_window_end));
+    set("right_window_start", std::to_string(c.right_window_start));
+    set("right_window_end", std::to_string(c.right_window_end));
+    set("key_size", sz(c.key_size));
+    set("out_size", sz(c.out_size));
+    set("key_null_bytes", sz(c.key_null_bytes));
+    if (host()) {
+      const char* names[3] = {"left", "right", "key"};
+      const rt::RowLayout* layouts[3] = {c.left_layout, c.right_layout, c.key_layout};
+      for (int i = 0; i < 3; ++i) {
+        s += "    static const vlac::rt::RowLayout " + std::string(names[i]) + " = " + indent(layout_function(*layouts[i]), "    ") + ";\n";
+        set((std::string(names[i]) + "_layout").c_str(), "&" + std::string(names[i]));
+      }
+    }
+    set("max_keys", u64(host() ? c.max_keys : static_cast<uint64_t>(fw_max_keys(op))));
+    set("max_buffered_rows", u64(host() ? c.max_buffered_rows : static_cast<uint64_t>(fw_max_buffered_rows(op))));
+    return s + "    s_." + op_member(op.id) + ".init(" + (host() ? "&s_.ctx" : "this") + ", c);\n  }\n";
+  }
+
   std::string fw_operator_init(const PhysicalOperator& op) {
     std::string m = "s_." + op_member(op.id);
     OperatorSettings st = operator_settings(op);
     std::string s = "  {\n    decltype(" + m + ")::Config c{};\n" + shared_settings(op, st, "    ");
-    if (is_join(op.kind)) s += "    c.key_null_bytes = " + sz(op.key_layout.null_bytes) + ";\n";
     for (size_t i = 0; i < st.calls.size(); ++i) s += "    c.calls[" + std::to_string(i) + "] = " + over_call(st.calls[i]) + ";\n";
     return s + "    " + m + ".init(this, c);\n  }\n";
   }

@@ -6,7 +6,6 @@
 #include "runtime/exec_context.h"
 #include "runtime/kernel_support.h"
 #include "runtime/io/row_writer.h"
-#include "runtime/ops/joins.h"
 #include "runtime/ops/over.h"
 #include "runtime/ops/string_arena.h"
 #include "runtime/ops/hosted_operators.h"
@@ -22,9 +21,9 @@ using rt::ExecContext;
 void window_aggregate_push(void* op, const uint8_t* row) { static_cast<rt::HostedWindowAggregate*>(op)->push(row); }
 void window_assign_push(void* op, const uint8_t* row) { static_cast<rt::HostedWindowAssign*>(op)->push(row); }
 void output_push(void* sink, const uint8_t* row) { static_cast<rt::RowWriter*>(sink)->write(row); }
-void interval_join_push(void* op, int32_t port, const uint8_t* row) { static_cast<rt::IntervalJoinOp*>(op)->push(port, row); }
-void asof_join_push(void* op, int32_t port, const uint8_t* row) { static_cast<rt::AsofJoinOp*>(op)->push(port, row); }
-void window_join_push(void* op, int32_t port, const uint8_t* row) { static_cast<rt::WindowJoinOp*>(op)->push(port, row); }
+void interval_join_push(void* op, int32_t port, const uint8_t* row) { static_cast<rt::HostedIntervalJoin*>(op)->push(port, row); }
+void asof_join_push(void* op, int32_t port, const uint8_t* row) { static_cast<rt::HostedAsofJoin*>(op)->push(port, row); }
+void window_join_push(void* op, int32_t port, const uint8_t* row) { static_cast<rt::HostedWindowJoin*>(op)->push(port, row); }
 void over_push(void* op, const uint8_t* row) { static_cast<rt::OverOp*>(op)->push(row); }
 char* scratch(ExecContext* ctx, uint32_t n) { return ctx->scratch.alloc(n); }
 const char* arena_copy(rt::StringArena* a, const char* p, uint32_t n) { return a->copy(p, n); }

@@ -123,4 +123,30 @@ rt::WindowAssignConfig window_assign_config(const PhysicalOperator& op) {
   return c;
 }
 
+// ---- joins (issue 12) ----
+
+rt::JoinConfig join_config(const PhysicalOperator& op) {
+  const OperatorSettings s = operator_settings(op);
+  rt::JoinConfig c;
+  c.left_time = s.left_time;
+  c.right_time = s.right_time;
+  c.left_outer = s.left_outer;
+  c.lower = s.lower;
+  c.upper = s.upper;
+  c.hold_back = s.hold_back;
+  c.left_window_start = s.left_window_start;
+  c.left_window_end = s.left_window_end;
+  c.right_window_start = s.right_window_start;
+  c.right_window_end = s.right_window_end;
+  c.key_size = op.key_layout.size;
+  c.out_size = op.output_layout.size;
+  c.key_null_bytes = op.key_layout.null_bytes;
+  c.left_layout = &op.port_layouts[0];
+  c.right_layout = &op.port_layouts[1];
+  c.key_layout = &op.key_layout;
+  c.max_keys = limit(s.max_keys);
+  c.max_buffered_rows = limit(s.max_buffered_rows);
+  return c;
+}
+
 }  // namespace vlac

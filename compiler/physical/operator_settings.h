@@ -12,6 +12,8 @@
 #include "runtime/ops/over_spec.h"
 #include "runtime/ops/window_aggregate.h"
 #include "runtime/ops/window_math.h"
+// joins (issue 12)
+#include "runtime/ops/join_core.h"
 
 namespace vlac {
 
@@ -42,6 +44,11 @@ OperatorSettings operator_settings(const PhysicalOperator& op);
 /// the operator's Dims instead. key_layout points into `op`.
 rt::WindowAggregateConfig window_aggregate_config(const PhysicalOperator& op);
 rt::WindowAssignConfig window_assign_config(const PhysicalOperator& op);
+
+// ---- joins (issue 12) ----
+/// The runtime configuration of an interval, as-of or window join (as window_aggregate_config):
+/// layouts point into `op`; capacities are the WITH options, UINT64_MAX when none.
+rt::JoinConfig join_config(const PhysicalOperator& op);
 
 inline bool is_join(OperatorKind k) {
   return k == OperatorKind::IntervalJoin || k == OperatorKind::AsofJoin || k == OperatorKind::WindowJoin;

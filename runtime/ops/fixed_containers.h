@@ -56,6 +56,7 @@ class Ring {
 template <size_t kRowSize, size_t N>
 class RowSlots {
  public:
+  void init(const void*, uint64_t) { clear(); }  // the hosted RowStore's; sized by N
   void clear() { count_ = nfree_ = high_ = 0; }
   size_t size() const { return count_; }
   bool full() const { return count_ == N; }
@@ -68,6 +69,11 @@ class RowSlots {
     else return UINT32_MAX;
     __builtin_memcpy(this->row(slot), row, kRowSize);
     ++count_;
+    return slot;
+  }
+  /// Overwrites the row in `slot`; returns the slot.
+  uint32_t replace(uint32_t slot, const uint8_t* row) {
+    __builtin_memcpy(this->row(slot), row, kRowSize);
     return slot;
   }
   void remove(uint32_t slot) {
@@ -140,6 +146,25 @@ constexpr size_t pow2_at_least(size_t n) {
   return p;
 }
 
+/// Empties slot i of an open-addressing table with linear probing (entries id + 1, 0 = empty)
+/// by backward-shift deletion: later entries of the probe run move into the hole, so that no
+/// tombstones are needed. hash_of(entry) gives an entry's hash (its home is hash & mask).
+template <class HashOf>
+void erase_probed(uint32_t* slots, size_t mask, size_t i, HashOf hash_of) {
+  size_t j = i;
+  while (true) {
+    j = (j + 1) & mask;
+    if (slots[j] == 0) break;
+    size_t home = hash_of(slots[j]) & mask;
+    bool movable = i <= j ? (home <= i || home > j) : (home <= i && home > j);
+    if (movable) {
+      slots[i] = slots[j];
+      i = j;
+    }
+  }
+  slots[i] = 0;
+}
+
 /// Keys of kKeySize bytes (compared bytewise over the whole size) numbered by id, at most N.
 /// Without remove(), ids are 0, 1, 2, ... in first-appearance order (the hosted GroupTable's
 /// group numbers, the order results are emitted in). remove() frees an id for reuse.
@@ -149,6 +174,7 @@ class KeyTable {
  public:
   static constexpr uint32_t kNone = UINT32_MAX;
 
+  void init(const void*, uint64_t) { clear(); }  // the hosted HostedKeyTable's; sized by N
   void clear() {
     __builtin_memset(slots_, 0, sizeof slots_);
     live_ = high_ = nfree_ = 0;
@@ -189,19 +215,7 @@ class KeyTable {
   void remove(uint32_t id) {
     size_t i = hash(key(id)) & kMask;
     while (slots_[i] != id + 1) i = (i + 1) & kMask;
-    // Backward-shift deletion: move later entries of the probe run into the hole.
-    size_t j = i;
-    while (true) {
-      j = (j + 1) & kMask;
-      if (slots_[j] == 0) break;
-      size_t home = hash(key(slots_[j] - 1)) & kMask;
-      bool movable = i <= j ? (home <= i || home > j) : (home <= i && home > j);
-      if (movable) {
-        slots_[i] = slots_[j];
-        i = j;
-      }
-    }
-    slots_[i] = 0;
+    erase_probed(slots_, kMask, i, [this](uint32_t s) { return hash(key(s - 1)); });
     free_[nfree_++] = id;
     --live_;
   }
@@ -389,6 +403,20 @@ class FixedLists<T, 0, kPerKey> {
 
  private:
   T dummy_;
+};
+
+// ---- joins (issue 12) ---------------------------------------------------------------------------
+
+/// N values indexed by a slot or key id: the fixed counterpart of a std::vector grown on demand.
+template <class T, size_t N>
+class FixedArray {
+ public:
+  void ensure(size_t) {}  // every index below N exists
+  T& operator[](size_t i) { return items_[i]; }
+  const T& operator[](size_t i) const { return items_[i]; }
+
+ private:
+  T items_[N == 0 ? 1 : N];
 };
 
 }  // namespace vlac::rt

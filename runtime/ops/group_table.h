@@ -12,57 +12,18 @@
 
 namespace vlac::rt {
 
-class GroupTable {
+/// How key rows (rows of a key layout) are hashed and compared: STRING fields by their bytes,
+/// not by where they are. Shared by the hosted tables that find keys (GroupTable, HostedKeyTable).
+class KeyRows {
  public:
-  static constexpr uint32_t kNone = UINT32_MAX;
-
-  /// `limit`: the most groups it holds (a `WITH` capacity); a new key beyond it is refused.
-  GroupTable(const RowLayout* key_layout, uint32_t acc_size, uint64_t limit = UINT64_MAX) {
-    init(key_layout, acc_size, limit);
-  }
-  GroupTable() = default;
-  /// Sets up an empty table (for a member constructed before its layout is known).
-  void init(const RowLayout* key_layout, uint32_t acc_size, uint64_t limit) {
+  void init(const RowLayout* key_layout) {
     key_layout_ = key_layout;
-    acc_size_ = acc_size;
-    limit_ = limit;
     has_strings_ = false;
     for (const Field& f : key_layout->fields)
       if (f.type == FieldType::String) has_strings_ = true;
   }
-
-  uint32_t size() const { return count_; }
-  uint8_t* key(uint32_t group) { return keys_.data() + static_cast<size_t>(group) * key_layout_->size; }
-  uint8_t* acc(uint32_t group) { return accs_.data() + static_cast<size_t>(group) * acc_size_; }
-  StringArena& arena() { return arena_; }
-
-  /// The group of `key`; a new zeroed accumulator when it is new (kNone when it holds `limit`).
-  uint32_t find_or_insert(const uint8_t* key, bool* inserted) { return find_or_insert(key, limit_, inserted); }
-
-  /// The group of `key`; a new zeroed accumulator when it is new (unless the table already
-  /// holds `limit` groups: then UINT32_MAX).
-  uint32_t find_or_insert(const uint8_t* key, uint64_t limit, bool* inserted) {
-    *inserted = false;
-    if (slots_.empty()) rehash(16);
-    uint64_t h = hash(key);
-    size_t mask = slots_.size() - 1;
-    for (size_t i = h & mask;; i = (i + 1) & mask) {
-      uint32_t s = slots_[i];
-      if (s == 0) {
-        if (count_ >= limit) return UINT32_MAX;
-        uint32_t g = count_++;
-        keys_.resize(static_cast<size_t>(count_) * key_layout_->size);
-        accs_.resize(static_cast<size_t>(count_) * acc_size_, 0);
-        std::memcpy(this->key(g), key, key_layout_->size);
-        if (has_strings_) own_strings(this->key(g));
-        slots_[i] = g + 1;
-        *inserted = true;
-        if (count_ * 2 > slots_.size()) rehash(slots_.size() * 2);
-        return g;
-      }
-      if (equal(this->key(s - 1), key)) return s - 1;
-    }
-  }
+  const RowLayout* layout() const { return key_layout_; }
+  bool has_strings() const { return has_strings_; }
 
   /// Whether two key rows hold the same key: STRING fields by their bytes (not where they are).
   bool equal(const uint8_t* a, const uint8_t* b) const {
@@ -91,7 +52,7 @@ class GroupTable {
     return true;
   }
 
- private:
+  /// A hash of the key's value (equal keys hash alike).
   uint64_t hash(const uint8_t* key) const {
     uint64_t h = 1469598103934665603ull;
     auto mix = [&](const void* p, size_t n) {
@@ -124,19 +85,86 @@ class GroupTable {
     return h ^ (h >> 29);
   }
 
-  void own_strings(uint8_t* key) {
+  /// Makes the key's strings point to copies in `arena`; returns the bytes copied.
+  size_t own_strings(uint8_t* key, StringArena* arena) const {
+    size_t bytes = 0;
     for (const Field& f : key_layout_->fields) {
       if (f.type != FieldType::String || is_null(key, f)) continue;
       StringRef s = get<StringRef>(key, f);
-      s.data = arena_.copy(s.data, s.size);
+      s.data = arena->copy(s.data, s.size);
+      bytes += s.size;
       put(key, f, s);
+    }
+    return bytes;
+  }
+  /// The bytes of the key's strings.
+  size_t string_bytes(const uint8_t* key) const {
+    size_t bytes = 0;
+    for (const Field& f : key_layout_->fields)
+      if (f.type == FieldType::String && !is_null(key, f)) bytes += get<StringRef>(key, f).size;
+    return bytes;
+  }
+
+ private:
+  const RowLayout* key_layout_ = nullptr;
+  bool has_strings_ = false;
+};
+
+class GroupTable {
+ public:
+  static constexpr uint32_t kNone = UINT32_MAX;
+
+  /// `limit`: the most groups it holds (a `WITH` capacity); a new key beyond it is refused.
+  GroupTable(const RowLayout* key_layout, uint32_t acc_size, uint64_t limit = UINT64_MAX) {
+    init(key_layout, acc_size, limit);
+  }
+  GroupTable() = default;
+  /// Sets up an empty table (for a member constructed before its layout is known).
+  void init(const RowLayout* key_layout, uint32_t acc_size, uint64_t limit) {
+    rows_.init(key_layout);
+    key_layout_ = key_layout;
+    acc_size_ = acc_size;
+    limit_ = limit;
+  }
+
+  uint32_t size() const { return count_; }
+  uint8_t* key(uint32_t group) { return keys_.data() + static_cast<size_t>(group) * key_layout_->size; }
+  uint8_t* acc(uint32_t group) { return accs_.data() + static_cast<size_t>(group) * acc_size_; }
+  StringArena& arena() { return arena_; }
+
+  /// The group of `key`; a new zeroed accumulator when it is new (kNone when it holds `limit`).
+  uint32_t find_or_insert(const uint8_t* key, bool* inserted) { return find_or_insert(key, limit_, inserted); }
+
+  /// The group of `key`; a new zeroed accumulator when it is new (unless the table already
+  /// holds `limit` groups: then UINT32_MAX).
+  uint32_t find_or_insert(const uint8_t* key, uint64_t limit, bool* inserted) {
+    *inserted = false;
+    if (slots_.empty()) rehash(16);
+    uint64_t h = rows_.hash(key);
+    size_t mask = slots_.size() - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+      uint32_t s = slots_[i];
+      if (s == 0) {
+        if (count_ >= limit) return UINT32_MAX;
+        uint32_t g = count_++;
+        keys_.resize(static_cast<size_t>(count_) * key_layout_->size);
+        accs_.resize(static_cast<size_t>(count_) * acc_size_, 0);
+        std::memcpy(this->key(g), key, key_layout_->size);
+        if (rows_.has_strings()) rows_.own_strings(this->key(g), &arena_);
+        slots_[i] = g + 1;
+        *inserted = true;
+        if (count_ * 2 > slots_.size()) rehash(slots_.size() * 2);
+        return g;
+      }
+      if (rows_.equal(this->key(s - 1), key)) return s - 1;
     }
   }
 
+ private:
   void rehash(size_t n) {
     slots_.assign(n, 0);
     for (uint32_t g = 0; g < count_; ++g) {
-      size_t i = hash(key(g)) & (n - 1);
+      size_t i = rows_.hash(key(g)) & (n - 1);
       while (slots_[i] != 0) i = (i + 1) & (n - 1);
       slots_[i] = g + 1;
     }
@@ -145,7 +173,7 @@ class GroupTable {
   const RowLayout* key_layout_ = nullptr;
   uint32_t acc_size_ = 0;
   uint64_t limit_ = UINT64_MAX;
-  bool has_strings_ = false;
+  KeyRows rows_;
   uint32_t count_ = 0;
   std::vector<uint8_t> keys_, accs_;
   std::vector<uint32_t> slots_;  // group + 1; 0 = empty

@@ -4,14 +4,19 @@
 // counterpart in fixed_containers.h, with the capacity a run-time limit (a `WITH` option,
 // unbounded by default) instead of a template parameter: a full container refuses the same way.
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <deque>
 #include <map>
 #include <memory>
 #include <utility>
 #include <vector>
 
+#include "runtime/ops/fixed_containers.h"
 #include "runtime/ops/group_table.h"
+#include "runtime/ops/row_store.h"
 #include "runtime/row_layout.h"
 
 namespace vlac::rt {
@@ -76,6 +81,175 @@ class HostedLists {
  private:
   uint64_t per_key_ = UINT64_MAX;
   std::vector<std::vector<T>> lists_;
+};
+
+// ---- joins (issue 12) ---------------------------------------------------------------------------
+
+/// A FIFO without a limit (the operator bounds what it holds): Ring's interface on a std::deque,
+/// which allocates in blocks, not per item.
+template <class T>
+class HostedFifo {
+ public:
+  void clear() { items_.clear(); }
+  size_t size() const { return items_.size(); }
+  bool empty() const { return items_.empty(); }
+  T& operator[](size_t i) { return items_[i]; }
+  T& front() { return items_.front(); }
+  bool push_back(const T& v) {
+    items_.push_back(v);
+    return true;
+  }
+  void pop_front() { items_.pop_front(); }
+
+ private:
+  std::deque<T> items_;
+};
+
+/// PendingHeap's interface, growing: a min-heap of (time, seq, slot) by (time, seq).
+class HostedPendingHeap {
+ public:
+  struct Item {
+    int64_t time, seq;
+    uint32_t slot;
+  };
+  void clear() { items_.clear(); }
+  size_t size() const { return items_.size(); }
+  bool empty() const { return items_.empty(); }
+  const Item& top() const { return items_.front(); }
+  bool push(const Item& it) {
+    items_.push_back(it);
+    std::push_heap(items_.begin(), items_.end(), later);
+    return true;
+  }
+  Item pop() {
+    std::pop_heap(items_.begin(), items_.end(), later);
+    Item top = items_.back();
+    items_.pop_back();
+    return top;
+  }
+
+ private:
+  static bool later(const Item& a, const Item& b) { return a.time != b.time ? a.time > b.time : a.seq > b.seq; }
+  std::vector<Item> items_;
+};
+
+/// Values indexed by a slot or key id, grown on demand (FixedArray's interface).
+template <class T>
+class HostedArray {
+ public:
+  /// Makes indices below n exist (new ones value-initialised).
+  void ensure(size_t n) {
+    if (items_.size() < n) items_.resize(n);
+  }
+  T& operator[](size_t i) { return items_[i]; }
+  const T& operator[](size_t i) const { return items_[i]; }
+
+ private:
+  std::vector<T> items_;
+};
+
+/// KeyTable's interface for key rows of a run-time layout, at most `limit` live keys (a `WITH`
+/// capacity): ids are reused once removed, STRING keys compare by their bytes and own a copy,
+/// and the copies of removed keys are compacted away, so that memory stays proportional to the
+/// keys held on an endless stream.
+class HostedKeyTable {
+ public:
+  static constexpr uint32_t kNone = UINT32_MAX;
+
+  void init(const RowLayout* key_layout, uint64_t limit) {
+    *this = HostedKeyTable();
+    rows_.init(key_layout);
+    size_ = key_layout->size;
+    limit_ = limit;
+    slots_.assign(16, 0);
+  }
+  uint32_t size() const { return live_; }
+  uint32_t high() const { return high_; }
+  uint8_t* key(uint32_t id) { return keys_.data() + static_cast<size_t>(id) * size_; }
+  const uint8_t* key(uint32_t id) const { return keys_.data() + static_cast<size_t>(id) * size_; }
+
+  uint32_t find(const uint8_t* key) const {
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = rows_.hash(key) & mask;; i = (i + 1) & mask) {
+      uint32_t s = slots_[i];
+      if (s == 0) return kNone;
+      if (rows_.equal(this->key(s - 1), key)) return s - 1;
+    }
+  }
+
+  /// The id of `key`, inserting it when new (then *inserted); kNone when new and `limit` are held.
+  uint32_t find_or_insert(const uint8_t* key, bool* inserted) {
+    *inserted = false;
+    const size_t mask = slots_.size() - 1;
+    size_t i = rows_.hash(key) & mask;
+    for (;; i = (i + 1) & mask) {
+      uint32_t s = slots_[i];
+      if (s == 0) break;
+      if (rows_.equal(this->key(s - 1), key)) return s - 1;
+    }
+    if (live_ >= limit_) return kNone;
+    uint32_t id;
+    if (!free_.empty()) {
+      id = free_.back();
+      free_.pop_back();
+    } else {
+      id = high_++;
+      keys_.resize(static_cast<size_t>(high_) * size_);
+      live_ids_.push_back(0);
+    }
+    std::memcpy(this->key(id), key, size_);
+    if (rows_.has_strings()) {
+      size_t bytes = rows_.own_strings(this->key(id), &arena_);
+      arena_bytes_ += bytes;
+      live_string_bytes_ += bytes;
+    }
+    live_ids_[id] = 1;
+    slots_[i] = id + 1;
+    ++live_;
+    *inserted = true;
+    if (static_cast<size_t>(live_) * 2 > slots_.size()) rehash(slots_.size() * 2);
+    return id;
+  }
+
+  void remove(uint32_t id) {
+    const size_t mask = slots_.size() - 1;
+    size_t i = rows_.hash(key(id)) & mask;
+    while (slots_[i] != id + 1) i = (i + 1) & mask;
+    erase_probed(slots_.data(), mask, i, [this](uint32_t s) { return rows_.hash(key(s - 1)); });
+    if (rows_.has_strings()) live_string_bytes_ -= rows_.string_bytes(key(id));
+    live_ids_[id] = 0;
+    free_.push_back(id);
+    --live_;
+    if (arena_bytes_ > 65536 && arena_bytes_ > 2 * live_string_bytes_) compact();
+  }
+
+ private:
+  void rehash(size_t n) {
+    slots_.assign(n, 0);
+    for (uint32_t id = 0; id < high_; ++id) {
+      if (!live_ids_[id]) continue;
+      size_t i = rows_.hash(key(id)) & (n - 1);
+      while (slots_[i] != 0) i = (i + 1) & (n - 1);
+      slots_[i] = id + 1;
+    }
+  }
+  /// Copies the strings of the live keys into a fresh arena and drops the old one.
+  void compact() {
+    StringArena fresh;
+    for (uint32_t id = 0; id < high_; ++id)
+      if (live_ids_[id]) rows_.own_strings(key(id), &fresh);
+    arena_ = std::move(fresh);
+    arena_bytes_ = live_string_bytes_;
+  }
+
+  KeyRows rows_;
+  uint32_t size_ = 0;
+  uint64_t limit_ = UINT64_MAX;
+  uint32_t live_ = 0, high_ = 0;  // live keys; ids handed out are below high_
+  std::vector<uint8_t> keys_, live_ids_;
+  std::vector<uint32_t> slots_, free_;  // slots_: id + 1, 0 = empty
+  StringArena arena_;
+  size_t arena_bytes_ = 0, live_string_bytes_ = 0;
 };
 
 }  // namespace vlac::rt

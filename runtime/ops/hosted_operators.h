@@ -10,6 +10,10 @@
 #include "runtime/ops/operator.h"
 #include "runtime/ops/storage.h"
 #include "runtime/ops/window_aggregate.h"
+// joins (issue 12)
+#include "runtime/ops/asof_join.h"
+#include "runtime/ops/interval_join.h"
+#include "runtime/ops/window_join.h"
 
 namespace vlac::rt {
 
@@ -29,6 +33,20 @@ struct EmitKernels {
 
 using HostedWindowAggregate = WindowAggregate<ExecContext, WindowAggregateKernels, HostedStorage>;
 using HostedWindowAssign = WindowAssign<ExecContext, EmitKernels, HostedStorage>;
+
+// ---- joins (issue 12) ---------------------------------------------------------------------------
+
+/// The JIT's kernel policy for the joins (signatures: join_core.h).
+struct JoinKernels {
+  void (*left_key)(ExecContext* ctx, const uint8_t* row, uint8_t* key);
+  void (*right_key)(ExecContext* ctx, const uint8_t* row, uint8_t* key);
+  int32_t (*combine)(ExecContext* ctx, const uint8_t* left, const uint8_t* right, uint8_t* out);
+  void (*emit)(ExecContext* ctx, const uint8_t* row);
+};
+
+using HostedIntervalJoin = IntervalJoin<ExecContext, JoinKernels, HostedStorage>;
+using HostedAsofJoin = AsofJoin<ExecContext, JoinKernels, HostedStorage>;
+using HostedWindowJoin = WindowJoin<ExecContext, JoinKernels, HostedStorage>;
 
 /// An operator behind the engine's interface. `op` is what ExecContext::operators points at.
 template <class Op>

@@ -12,15 +12,25 @@
 
 namespace vlac::rt {
 
+/// The hosted counterpart of RowSlots (fixed_containers.h): at most `limit` rows (a `WITH`
+/// capacity, unbounded by default) of a run-time layout.
 class RowStore {
  public:
-  explicit RowStore(const RowLayout* layout) : layout_(layout) {
+  explicit RowStore(const RowLayout* layout, uint64_t limit = UINT64_MAX) { init(layout, limit); }
+  RowStore() = default;
+  /// Sets up an empty store (for a member constructed before its layout is known).
+  void init(const RowLayout* layout, uint64_t limit) {
+    *this = RowStore();
+    layout_ = layout;
+    limit_ = limit;
     for (const Field& f : layout->fields)
       if (f.type == FieldType::String) strings_.push_back(f);
   }
+  bool full() const { return count_ >= limit_; }
 
-  /// Copies `row` (and its strings) in; returns its slot.
+  /// Copies `row` (and its strings) in; returns its slot, UINT32_MAX when it holds `limit` rows.
   uint32_t add(const uint8_t* row) {
+    if (full()) return UINT32_MAX;
     uint32_t slot;
     if (!free_.empty()) {
       slot = free_.back();
@@ -30,10 +40,35 @@ class RowStore {
       live_.push_back(false);
       data_.resize(static_cast<size_t>(live_.size()) * layout_->size);
     }
-    uint8_t* dst = this->row(slot);
-    std::memcpy(dst, row, layout_->size);
     live_[slot] = true;
     ++count_;
+    copy_in(slot, row);
+    return slot;
+  }
+
+  /// Overwrites the row in `slot` with `row`; returns the slot (the same).
+  uint32_t replace(uint32_t slot, const uint8_t* row) {
+    drop_strings(slot);
+    copy_in(slot, row);
+    maybe_compact();
+    return slot;
+  }
+
+  void remove(uint32_t slot) {
+    drop_strings(slot);
+    live_[slot] = false;
+    free_.push_back(slot);
+    --count_;
+    maybe_compact();
+  }
+
+  uint8_t* row(uint32_t slot) { return data_.data() + static_cast<size_t>(slot) * layout_->size; }
+  size_t size() const { return count_; }
+
+ private:
+  void copy_in(uint32_t slot, const uint8_t* row) {
+    uint8_t* dst = this->row(slot);
+    std::memcpy(dst, row, layout_->size);
     for (const Field& f : strings_) {
       if (is_null(dst, f)) continue;
       StringRef s = get<StringRef>(dst, f);
@@ -42,23 +77,16 @@ class RowStore {
       live_string_bytes_ += s.size;
       put(dst, f, s);
     }
-    return slot;
   }
-
-  void remove(uint32_t slot) {
+  void drop_strings(uint32_t slot) {
     uint8_t* r = row(slot);
     for (const Field& f : strings_)
       if (!is_null(r, f)) live_string_bytes_ -= get<StringRef>(r, f).size;
-    live_[slot] = false;
-    free_.push_back(slot);
-    --count_;
+  }
+  void maybe_compact() {
     if (arena_bytes_ > 65536 && arena_bytes_ > 2 * live_string_bytes_) compact();
   }
 
-  uint8_t* row(uint32_t slot) { return data_.data() + static_cast<size_t>(slot) * layout_->size; }
-  size_t size() const { return count_; }
-
- private:
   /// Copies the strings of the live rows into a fresh arena and drops the old one.
   void compact() {
     StringArena fresh;
@@ -76,7 +104,8 @@ class RowStore {
     arena_bytes_ = live_string_bytes_;
   }
 
-  const RowLayout* layout_;
+  const RowLayout* layout_ = nullptr;
+  uint64_t limit_ = UINT64_MAX;
   std::vector<Field> strings_;
   std::vector<uint8_t> data_;
   std::vector<bool> live_;

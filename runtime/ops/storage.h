@@ -36,6 +36,8 @@ struct OperatorDims {
   static constexpr size_t in_size = 0, key_size = 0, acc_size = 0, out_size = 0;
   static constexpr size_t max_keys = 0, max_open_windows = 0, max_buffered_rows = 0;
   static constexpr bool session = false;  // a SESSION aggregate (keeps sessions, not windows)
+  // joins (issue 12): the left (port 0) and right (port 1) input rows
+  static constexpr size_t left_size = 0, right_size = 0;
 };
 
 template <class D>
@@ -52,6 +54,17 @@ struct FixedStorage {
   using Lists = FixedLists<T, kKeys, kPerKey>;
   template <class T, size_t N>
   using Vector = FixedVector<T, N == 0 ? 1 : N>;
+  // joins (issue 12)
+  template <size_t kRowSize, size_t N>
+  using Rows = RowSlots<kRowSize, N == 0 ? 1 : N>;
+  template <class T, size_t N>
+  using Fifo = Ring<T, N == 0 ? 1 : N>;
+  template <size_t N>
+  using Heap = PendingHeap<N == 0 ? 1 : N>;
+  template <size_t kKeySize, size_t N>
+  using Keys = KeyTable<kKeySize == 0 ? 1 : kKeySize, N == 0 ? 1 : N>;
+  template <class T, size_t N>
+  using Array = FixedArray<T, N>;
 };
 
 #if !defined(VLAC_FIRMWARE)
@@ -68,6 +81,17 @@ struct HostedStorage {
   using Lists = HostedLists<T>;
   template <class T, size_t>
   using Vector = std::vector<T>;
+  // joins (issue 12)
+  template <size_t, size_t>
+  using Rows = RowStore;
+  template <class T, size_t>
+  using Fifo = HostedFifo<T>;
+  template <size_t>
+  using Heap = HostedPendingHeap;
+  template <size_t, size_t>
+  using Keys = HostedKeyTable;
+  template <class T, size_t>
+  using Array = HostedArray<T>;
 };
 #endif
 

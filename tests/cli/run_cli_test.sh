@@ -123,6 +123,21 @@ run max-open-windows 0 run win.vsql --input cam=win.csv --timestamps ns --stats
 same max-open-windows-out "$out" $'id,window_start,n\n1,0,1\n1,100,1'
 [[ "$err" == *"1 over capacity"* ]] && ok || bad "max_open_windows drop count: $err"
 
+# A join's max_keys bounds the keys it holds at once (issue 12; hosts ignored it before): with
+# one key, id 1 is held by a's row and b's, and each side's id-2 row brings a second key: both
+# dropped, whatever order the inputs interleave in (nothing is purged before the end: W <= -6).
+cat >jkeys.vsql <<'VSQL'
+CREATE STREAM a (ts TIMESTAMP NOT NULL, id INT32, x INT64, WATERMARK FOR ts AS ts - INTERVAL '10' NANOSECOND);
+CREATE STREAM b (ts TIMESTAMP NOT NULL, id INT32, y INT64, WATERMARK FOR ts AS ts - INTERVAL '10' NANOSECOND);
+CREATE STREAM pairs WITH (max_keys = 1) AS
+SELECT a.id, a.x, b.y FROM a JOIN b ON a.id = b.id AND b.ts BETWEEN a.ts - INTERVAL '5' NANOSECOND AND a.ts + INTERVAL '5' NANOSECOND;
+VSQL
+printf 'ts,id,x\n1,1,10\n2,2,20\n' >ja.csv
+printf 'ts,id,y\n3,1,100\n4,2,200\n' >jb.csv
+run join-max-keys 0 run jkeys.vsql --input a=ja.csv --input b=jb.csv --timestamps ns --stats
+same join-max-keys-out "$out" $'id,x,y\n1,10,100'
+[[ "$err" == *"2 over capacity"* ]] && ok || bad "join max_keys drop count: $err"
+
 # JSON Lines in, table out.
 printf '{"ts": 5, "id": 1, "b": 0.5, "name": "ab"}\n{"ts": "1970-01-01T00:00:00.00000015Z", "id": 2, "b": null}\n' >cam.jsonl
 run jsonl-in 0 run p.vsql --input cam=cam.jsonl --timestamps ns

@@ -8,7 +8,6 @@
 #include "runtime/engine.h"
 #include "runtime/io/input_merger.h"
 #include "runtime/io/reject_sink.h"
-#include "runtime/ops/joins.h"
 #include "runtime/ops/over.h"
 #include "runtime/ops/hosted_operators.h"
 
@@ -26,32 +25,24 @@ uint64_t limit(const std::optional<int64_t>& capacity) {
   return capacity ? static_cast<uint64_t>(*capacity) : UINT64_MAX;
 }
 
-std::unique_ptr<rt::StatefulOperator> make_join(const PhysicalOperator& op, const OperatorSettings& s, CompiledCode& program,
-                                                rt::ExecContext* ctx, RowFn emit) {
-  rt::JoinConfig config;
-  config.left_layout = &op.port_layouts[0];
-  config.right_layout = &op.port_layouts[1];
-  config.key_layout = &op.key_layout;
-  config.out_size = op.output_layout.size;
-  config.left_time = s.left_time;
-  config.right_time = s.right_time;
-  config.left_outer = s.left_outer;
-  config.lower = s.lower;
-  config.upper = s.upper;
-  config.hold_back = s.hold_back;
-  config.left_window_start = s.left_window_start;
-  config.left_window_end = s.left_window_end;
-  config.right_window_start = s.right_window_start;
-  config.right_window_end = s.right_window_end;
-  config.max_buffered_rows = limit(s.max_buffered_rows);
+// ---- joins (issue 12) ----
+template <class Join>
+std::unique_ptr<rt::StatefulOperator> make_join_of(const PhysicalOperator& op, rt::ExecContext* ctx, const rt::JoinKernels& k) {
+  auto join = std::make_unique<rt::EngineOperatorOf<Join>>();
+  join->op.init(ctx, join_config(op), k);
+  return join;
+}
+
+std::unique_ptr<rt::StatefulOperator> make_join(const PhysicalOperator& op, CompiledCode& program, rt::ExecContext* ctx,
+                                                RowFn emit) {
   rt::JoinKernels k;
   k.left_key = lookup<decltype(k.left_key)>(program, aggregate_kernel_fn_name(op.id, "left_key"));
   k.right_key = lookup<decltype(k.right_key)>(program, aggregate_kernel_fn_name(op.id, "right_key"));
   k.combine = lookup<decltype(k.combine)>(program, aggregate_kernel_fn_name(op.id, "combine"));
   k.emit = emit;
-  if (op.kind == OperatorKind::IntervalJoin) return std::make_unique<rt::IntervalJoinOp>(ctx, config, k);
-  if (op.kind == OperatorKind::AsofJoin) return std::make_unique<rt::AsofJoinOp>(ctx, config, k);
-  return std::make_unique<rt::WindowJoinOp>(ctx, config, k);
+  if (op.kind == OperatorKind::IntervalJoin) return make_join_of<rt::HostedIntervalJoin>(op, ctx, k);
+  if (op.kind == OperatorKind::AsofJoin) return make_join_of<rt::HostedAsofJoin>(op, ctx, k);
+  return make_join_of<rt::HostedWindowJoin>(op, ctx, k);
 }
 
 std::unique_ptr<rt::StatefulOperator> make_over(const PhysicalOperator& op, const OperatorSettings& s, CompiledCode& program,
@@ -78,7 +69,7 @@ std::unique_ptr<rt::StatefulOperator> make_over(const PhysicalOperator& op, cons
 std::unique_ptr<rt::StatefulOperator> make_operator(const PhysicalOperator& op, CompiledCode& program, rt::ExecContext* ctx) {
   auto emit = lookup<RowFn>(program, operator_emit_fn_name(op.id));
   OperatorSettings s = operator_settings(op);
-  if (is_join(op.kind)) return make_join(op, s, program, ctx, emit);
+  if (is_join(op.kind)) return make_join(op, program, ctx, emit);
   if (op.kind == OperatorKind::Over) return make_over(op, s, program, ctx, emit);
   if (op.kind == OperatorKind::WindowAssign) {
     auto assign = std::make_unique<rt::EngineOperatorOf<rt::HostedWindowAssign>>();
