@@ -151,10 +151,11 @@ class ClassWriter {
     h += "#pragma once\n\n#include <cmath>\n#include <cstddef>\n#include <cstdint>\n\n";
     h += "#include \"runtime/kernel_support.h\"\n";
     h += "#include \"runtime/ops/storage.h\"\n#include \"runtime/ops/window_aggregate.h\"\n";
+    h += "#include \"runtime/ops/over.h\"\n";
     if (host()) {
-      h += "#include \"runtime/ops/joins.h\"\n#include \"runtime/ops/over.h\"\n";
+      h += "#include \"runtime/ops/joins.h\"\n";
     } else {
-      h += "#include \"runtime/firmware/joins.h\"\n#include \"runtime/firmware/over.h\"\n";
+      h += "#include \"runtime/firmware/joins.h\"\n";
     }
     h += "\nclass " + name_ + " {\n public:\n";
     h += row_structs();
@@ -324,6 +325,7 @@ class ClassWriter {
     if (op.kind == OperatorKind::WindowAggregate)
       return "vlac::rt::WindowAggregate<" + ctx_type() + ", " + k + ", " + storage(op) + ">";
     if (op.kind == OperatorKind::WindowAssign) return "vlac::rt::WindowAssign<" + ctx_type() + ", " + k + ", " + storage(op) + ">";
+    if (op.kind == OperatorKind::Over) return "vlac::rt::Over<" + ctx_type() + ", " + k + ", " + storage(op) + ">";
     return host() ? host_operator_type(op) : fw_operator_type(op);
   }
 
@@ -331,7 +333,7 @@ class ClassWriter {
   std::string dims_structs() {
     std::string s;
     for (const PhysicalOperator& op : plan_.operators) {
-      if (op.kind != OperatorKind::WindowAggregate && op.kind != OperatorKind::WindowAssign) continue;
+      if (op.kind != OperatorKind::WindowAggregate && op.kind != OperatorKind::WindowAssign && op.kind != OperatorKind::Over) continue;
       s += "  struct Op" + std::to_string(op.id) + "Dims : vlac::rt::OperatorDims {\n";
       auto dim = [&](const char* name, int64_t v) { s += "    static constexpr size_t " + std::string(name) + " = " + std::to_string(v) + ";\n"; };
       dim("in_size", op.input_layout.size);
@@ -342,6 +344,14 @@ class ClassWriter {
         dim("max_keys", fw_max_keys(op));
         dim("max_open_windows", fw_open_windows(op));
         s += "    static constexpr bool session = " + flag(operator_settings(op).mode == rt::WindowMode::Session) + ";\n";
+      }
+      if (op.kind == OperatorKind::Over) {
+        dim("key_size", op.key_layout.size);
+        dim("args_size", op.args_layout.size);
+        dim("results_size", op.results_layout.size);
+        dim("calls", static_cast<int64_t>(op.over_calls.size()));
+        dim("max_keys", fw_max_keys(op));
+        dim("max_buffered_rows", fw_max_buffered_rows(op));
       }
       s += "  };\n";
     }
@@ -362,12 +372,7 @@ class ClassWriter {
                std::to_string(fw_max_keys(op)) + ", " +
                std::to_string(fw_max_buffered_rows(op)) + ">";
       }
-      case OperatorKind::Over: {
-        return "vlac::fw::Over<" + name_ + ", " + k + ", " + sz(op.input_layout.size) + ", " + sz(op.key_layout.size) + ", " +
-               sz(op.args_layout.size) + ", " + sz(op.results_layout.size) + ", " + sz(op.output_layout.size) + ", " +
-               std::to_string(op.over_calls.size()) + ", " + std::to_string(fw_max_keys(op)) + ", " +
-               std::to_string(fw_max_buffered_rows(op)) + ">";
-      }
+      case OperatorKind::Over: break;
     }
     return "";
   }
@@ -379,7 +384,7 @@ class ClassWriter {
       case OperatorKind::IntervalJoin: return "vlac::rt::IntervalJoinOp";
       case OperatorKind::AsofJoin: return "vlac::rt::AsofJoinOp";
       case OperatorKind::WindowJoin: return "vlac::rt::WindowJoinOp";
-      case OperatorKind::Over: return "vlac::rt::OverOp";
+      case OperatorKind::Over: break;
     }
     return "";
   }
@@ -502,16 +507,18 @@ class ClassWriter {
     if (host()) {
       s += "inline " + name_ + "::State::State(" + name_ + "* self)\n    : ctx{}";
       for (const PhysicalOperator& op : plan_.operators)
-        if (!is_window_operator(op)) s += ",\n      " + host_operator_init(op);
+        if (!has_config_literal(op)) s += ",\n      " + host_operator_init(op);
       s += " {\n  ctx.self = self;\n}\n\n";
       s += "inline " + name_ + "::" + name_ + "(" + sink_params_def() + ") : s_(this) {\n";
     } else {
       s += "inline " + name_ + "::" + name_ + "(" + sink_params_def() + ") {\n";
       for (const PhysicalOperator& op : plan_.operators)
-        if (!is_window_operator(op)) s += fw_operator_init(op);
+        if (!has_config_literal(op)) s += fw_operator_init(op);
     }
-    for (const PhysicalOperator& op : plan_.operators)
+    for (const PhysicalOperator& op : plan_.operators) {
       if (is_window_operator(op)) s += window_operator_init(op);
+      if (op.kind == OperatorKind::Over) s += over_operator_init(op);
+    }
     for (size_t i = 0; i < plan_.outputs.size(); ++i) s += "  s_.sink" + std::to_string(i) + " = " + identifier_of(plan_.outputs[i].name) + ";\n";
     s += "  s_.user = user;\n}\n\n";
     return s;
@@ -542,7 +549,6 @@ class ClassWriter {
       set("right_window_start", std::to_string(st.right_window_start));
       set("right_window_end", std::to_string(st.right_window_end));
     }
-    if (op.kind == OperatorKind::Over) set("time_offset", std::to_string(st.time_offset));
     return s;
   }
 
@@ -568,14 +574,6 @@ class ClassWriter {
       cfg += in + "c.max_buffered_rows = " + limit(st.max_buffered_rows) + ";\n";
       kernels = "vlac::rt::JoinKernels{" + kernel_ref(op, "left_key") + ", " + kernel_ref(op, "right_key") + ", " +
                 kernel_ref(op, "combine") + ", " + emit_ref(op) + "}";
-    } else {
-      cfg = "vlac::rt::OverConfig c;\n" + shared_settings(op, st, in) + layout("input", op.input_layout) + layout("key", op.key_layout);
-      cfg += in + "c.input_layout = &input;\n" + in + "c.key_layout = &key;\n";
-      cfg += in + "c.args_size = " + sz(op.args_layout.size) + ";\n" + in + "c.results_size = " + sz(op.results_layout.size) + ";\n";
-      cfg += in + "c.max_keys = " + limit(st.max_keys) + ";\n" + in + "c.max_buffered_rows = " + limit(st.max_buffered_rows) + ";\n";
-      for (const rt::OverCallSpec& call : st.calls) cfg += in + "c.calls.push_back(" + over_call(call) + ");\n";
-      kernels = "vlac::rt::OverKernels{" + kernel_ref(op, "key") + ", " + kernel_ref(op, "args") + ", " + kernel_ref(op, "finish") +
-                ", " + emit_ref(op) + "}";
     }
     cfg += in + "c.out_size = " + sz(op.output_layout.size) + ";\n";
     return m + "(&ctx, [] {\n" + in + cfg + in + "return c;\n      }(),\n      " + kernels + ")";
@@ -593,6 +591,10 @@ class ClassWriter {
   static bool is_window_operator(const PhysicalOperator& op) {
     return op.kind == OperatorKind::WindowAggregate || op.kind == OperatorKind::WindowAssign;
   }
+
+  /// Operators configured by a literal of their runtime configuration (the others still by
+  /// host_operator_init / fw_operator_init).
+  static bool has_config_literal(const PhysicalOperator& op) { return is_window_operator(op) || op.kind == OperatorKind::Over; }
 
   static std::string u64(uint64_t v) { return v == UINT64_MAX ? "UINT64_MAX" : "UINT64_C(" + std::to_string(v) + ")"; }
 
@@ -640,8 +642,35 @@ class ClassWriter {
     OperatorSettings st = operator_settings(op);
     std::string s = "  {\n    decltype(" + m + ")::Config c{};\n" + shared_settings(op, st, "    ");
     if (is_join(op.kind)) s += "    c.key_null_bytes = " + sz(op.key_layout.null_bytes) + ";\n";
-    for (size_t i = 0; i < st.calls.size(); ++i) s += "    c.calls[" + std::to_string(i) + "] = " + over_call(st.calls[i]) + ";\n";
     return s + "    " + m + ".init(this, c);\n  }\n";
+  }
+
+  /// `s_.opN.init(ctx, config);` for OVER: over_config's values as a literal, with the calls in
+  /// an array that init copies.
+  std::string over_operator_init(const PhysicalOperator& op) {
+    const OperatorSettings st = operator_settings(op);
+    const rt::OverConfig c = over_config(op, st.calls);
+    std::string s = "  {\n    const vlac::rt::OverCallSpec calls[] = {\n";
+    for (const rt::OverCallSpec& call : st.calls) s += "        " + over_call(call) + ",\n";
+    s += "    };\n    vlac::rt::OverConfig c;\n";
+    auto set = [&](const char* field, const std::string& value) { s += "    c." + std::string(field) + " = " + value + ";\n"; };
+    set("time_offset", std::to_string(c.time_offset));
+    set("in_size", sz(c.in_size));
+    set("key_size", sz(c.key_size));
+    set("args_size", sz(c.args_size));
+    set("results_size", sz(c.results_size));
+    set("out_size", sz(c.out_size));
+    if (host()) {
+      s += "    static const vlac::rt::RowLayout input = " + indent(layout_function(op.input_layout), "    ") + ";\n";
+      s += "    static const vlac::rt::RowLayout key = " + indent(layout_function(op.key_layout), "    ") + ";\n";
+      set("input_layout", "&input");
+      set("key_layout", "&key");
+    }
+    set("calls", "calls");
+    set("num_calls", sz(c.num_calls));
+    set("max_keys", u64(host() ? c.max_keys : static_cast<uint64_t>(fw_max_keys(op))));
+    set("max_buffered_rows", u64(host() ? c.max_buffered_rows : static_cast<uint64_t>(fw_max_buffered_rows(op))));
+    return s + "    s_." + op_member(op.id) + ".init(" + (host() ? "&s_.ctx" : "this") + ", c);\n  }\n";
   }
 
   std::string propagate() {

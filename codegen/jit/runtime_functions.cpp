@@ -7,7 +7,6 @@
 #include "runtime/kernel_support.h"
 #include "runtime/io/row_writer.h"
 #include "runtime/ops/joins.h"
-#include "runtime/ops/over.h"
 #include "runtime/ops/string_arena.h"
 #include "runtime/ops/hosted_operators.h"
 #include "runtime/scalar/math_functions.h"
@@ -25,7 +24,7 @@ void output_push(void* sink, const uint8_t* row) { static_cast<rt::RowWriter*>(s
 void interval_join_push(void* op, int32_t port, const uint8_t* row) { static_cast<rt::IntervalJoinOp*>(op)->push(port, row); }
 void asof_join_push(void* op, int32_t port, const uint8_t* row) { static_cast<rt::AsofJoinOp*>(op)->push(port, row); }
 void window_join_push(void* op, int32_t port, const uint8_t* row) { static_cast<rt::WindowJoinOp*>(op)->push(port, row); }
-void over_push(void* op, const uint8_t* row) { static_cast<rt::OverOp*>(op)->push(row); }
+void over_push(void* op, const uint8_t* row) { static_cast<rt::HostedOver*>(op)->push(row); }
 char* scratch(ExecContext* ctx, uint32_t n) { return ctx->scratch.alloc(n); }
 const char* arena_copy(rt::StringArena* a, const char* p, uint32_t n) { return a->copy(p, n); }
 int32_t string_compare(const char* a, uint32_t al, const char* b, uint32_t bl) { return rt::string_compare(a, al, b, bl); }

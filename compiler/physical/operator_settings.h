@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "physical/physical_plan.h"
+#include "runtime/ops/over.h"
 #include "runtime/ops/over_spec.h"
 #include "runtime/ops/window_aggregate.h"
 #include "runtime/ops/window_math.h"
@@ -42,6 +43,11 @@ OperatorSettings operator_settings(const PhysicalOperator& op);
 /// the operator's Dims instead. key_layout points into `op`.
 rt::WindowAggregateConfig window_aggregate_config(const PhysicalOperator& op);
 rt::WindowAssignConfig window_assign_config(const PhysicalOperator& op);
+
+/// The runtime configuration of an OVER operator, for every backend. `calls` are
+/// operator_settings(op).calls; the configuration points at them (and layouts into `op`) until
+/// the operator's init has copied them.
+rt::OverConfig over_config(const PhysicalOperator& op, const std::vector<rt::OverCallSpec>& calls);
 
 inline bool is_join(OperatorKind k) {
   return k == OperatorKind::IntervalJoin || k == OperatorKind::AsofJoin || k == OperatorKind::WindowJoin;

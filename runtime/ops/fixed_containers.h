@@ -56,6 +56,7 @@ class Ring {
 template <size_t kRowSize, size_t N>
 class RowSlots {
  public:
+  void init(const void*, uint64_t) { clear(); }  // the hosted HostedRowSlots'; sized by N
   void clear() { count_ = nfree_ = high_ = 0; }
   size_t size() const { return count_; }
   bool full() const { return count_ == N; }
@@ -370,6 +371,10 @@ class FixedVector {
     items_[count_++] = v;
     return true;
   }
+  // For items that are too large to copy in (OVER's partitions and frames): the caller keeps
+  // the count within N (a table of at most N keys numbers them) and resets what it takes.
+  T& emplace_back() { return items_[count_++]; }
+  void resize(size_t n) { count_ = n < N ? n : N; }
 
  private:
   T items_[N];

@@ -4,14 +4,18 @@
 // counterpart in fixed_containers.h, with the capacity a run-time limit (a `WITH` option,
 // unbounded by default) instead of a template parameter: a full container refuses the same way.
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
+#include <optional>
 #include <utility>
 #include <vector>
 
 #include "runtime/ops/group_table.h"
+#include "runtime/ops/row_store.h"
 #include "runtime/row_layout.h"
 
 namespace vlac::rt {
@@ -77,5 +81,60 @@ class HostedLists {
   uint64_t per_key_ = UINT64_MAX;
   std::vector<std::vector<T>> lists_;
 };
+
+// ---- OVER ---------------------------------------------------------------------------------------
+
+/// Rows kept until the watermark releases them, at most `max` (RowSlots' interface): a RowStore,
+/// which copies the rows' strings.
+class HostedRowSlots {
+ public:
+  void init(const RowLayout* layout, uint64_t max) {
+    store_.emplace(layout);
+    max_ = max;
+  }
+  size_t size() const { return store_->size(); }
+  bool full() const { return store_->size() >= max_; }
+  /// Copies `row` in; UINT32_MAX when `max` are kept.
+  uint32_t add(const uint8_t* row) { return full() ? UINT32_MAX : store_->add(row); }
+  void remove(uint32_t slot) { store_->remove(slot); }
+  uint8_t* row(uint32_t slot) { return store_->row(slot); }
+
+ private:
+  std::optional<RowStore> store_;
+  uint64_t max_ = UINT64_MAX;
+};
+
+/// A min-heap of (time, seq, slot) by (time, seq) (PendingHeap's interface, growing). seq is
+/// unique, so the order is total: rows leave in the same order under both policies.
+class HostedPendingHeap {
+ public:
+  struct Item {
+    int64_t time, seq;
+    uint32_t slot;
+  };
+  void clear() { items_.clear(); }
+  size_t size() const { return items_.size(); }
+  bool empty() const { return items_.empty(); }
+  const Item& top() const { return items_.front(); }
+  bool push(const Item& it) {
+    items_.push_back(it);
+    std::push_heap(items_.begin(), items_.end(), later);
+    return true;
+  }
+  Item pop() {
+    std::pop_heap(items_.begin(), items_.end(), later);
+    Item top = items_.back();
+    items_.pop_back();
+    return top;
+  }
+
+ private:
+  static bool later(const Item& a, const Item& b) { return a.time != b.time ? a.time > b.time : a.seq > b.seq; }
+  std::vector<Item> items_;
+};
+
+/// A frame's values (Ring's interface, growing).
+template <class T>
+using HostedQueue = std::deque<T>;
 
 }  // namespace vlac::rt

@@ -36,6 +36,7 @@ struct OperatorDims {
   static constexpr size_t in_size = 0, key_size = 0, acc_size = 0, out_size = 0;
   static constexpr size_t max_keys = 0, max_open_windows = 0, max_buffered_rows = 0;
   static constexpr bool session = false;  // a SESSION aggregate (keeps sessions, not windows)
+  static constexpr size_t args_size = 0, results_size = 0, calls = 0;  // OVER (with max_buffered_rows)
 };
 
 template <class D>
@@ -52,6 +53,13 @@ struct FixedStorage {
   using Lists = FixedLists<T, kKeys, kPerKey>;
   template <class T, size_t N>
   using Vector = FixedVector<T, N == 0 ? 1 : N>;
+  // OVER: pending rows by (time, arrival), and the queues of its frames.
+  template <size_t kRowSize, size_t N>
+  using RowSlots = rt::RowSlots<kRowSize, N == 0 ? 1 : N>;
+  template <size_t N>
+  using PendingHeap = rt::PendingHeap<N == 0 ? 1 : N>;
+  template <class T, size_t N>
+  using Queue = Ring<T, N == 0 ? 1 : N>;
 };
 
 #if !defined(VLAC_FIRMWARE)
@@ -68,6 +76,13 @@ struct HostedStorage {
   using Lists = HostedLists<T>;
   template <class T, size_t>
   using Vector = std::vector<T>;
+  // OVER: pending rows by (time, arrival), and the queues of its frames.
+  template <size_t, size_t>
+  using RowSlots = HostedRowSlots;
+  template <size_t>
+  using PendingHeap = HostedPendingHeap;
+  template <class T, size_t>
+  using Queue = HostedQueue<T>;
 };
 #endif
 

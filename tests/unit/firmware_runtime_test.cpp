@@ -24,9 +24,7 @@
 #include "physical/physical_plan.h"
 #include "runtime/exec_context.h"
 #include "runtime/firmware/joins.h"
-#include "runtime/firmware/over.h"
 #include "runtime/ops/joins.h"
-#include "runtime/ops/over.h"
 #include "runtime/ops/window_math.h"
 #include "runtime/ops/hosted_operators.h"
 #include "runtime/ops/storage.h"
@@ -562,7 +560,7 @@ const rt::RowLayout kOverArgs = rt::RowLayout::make({{rt::FieldType::Int64, true
 const rt::RowLayout kOverKey = rt::RowLayout::make({{rt::FieldType::Int64, false, 0}});
 
 struct CallDef {
-  fw::OverFunction fn;
+  rt::OverFunction fn;
   bool rows, unbounded;
   int64_t preceding, lag;
   int arg;  // 0: v, 1: f
@@ -570,31 +568,31 @@ struct CallDef {
 
 /// Every function and frame kind.
 const std::vector<CallDef> kCallDefs = {
-    {fw::OverFunction::Count, true, false, 2, 1, 0},      {fw::OverFunction::CountStar, false, false, 10, 1, 0},
-    {fw::OverFunction::Sum, false, false, 5, 1, 0},       {fw::OverFunction::Avg, true, false, 3, 1, 1},
-    {fw::OverFunction::Min, false, false, 7, 1, 0},       {fw::OverFunction::Max, true, false, 1, 1, 1},
-    {fw::OverFunction::First, true, true, 0, 1, 0},       {fw::OverFunction::Last, false, false, 3, 1, 1},
-    {fw::OverFunction::VarSamp, true, false, 4, 1, 1},    {fw::OverFunction::StddevPop, false, true, 0, 1, 0},
-    {fw::OverFunction::Lag, false, true, 0, 2, 0},        {fw::OverFunction::Min, false, true, 0, 1, 1},
-    {fw::OverFunction::Max, true, true, 0, 1, 0},         {fw::OverFunction::Sum, false, true, 0, 1, 1},
-    {fw::OverFunction::First, true, false, 2, 1, 1},      {fw::OverFunction::Last, false, true, 0, 1, 0},
-    {fw::OverFunction::CountStar, true, true, 0, 1, 0},   {fw::OverFunction::VarPop, false, false, 6, 1, 0},
-    {fw::OverFunction::StddevSamp, true, false, 3, 1, 1}, {fw::OverFunction::Avg, false, true, 0, 1, 0},
-    {fw::OverFunction::Max, false, false, 4, 1, 0},       {fw::OverFunction::Min, true, false, 2, 1, 1},
-    {fw::OverFunction::Lag, false, true, 0, 1, 1},        {fw::OverFunction::Count, false, true, 0, 1, 1},
+    {rt::OverFunction::Count, true, false, 2, 1, 0},      {rt::OverFunction::CountStar, false, false, 10, 1, 0},
+    {rt::OverFunction::Sum, false, false, 5, 1, 0},       {rt::OverFunction::Avg, true, false, 3, 1, 1},
+    {rt::OverFunction::Min, false, false, 7, 1, 0},       {rt::OverFunction::Max, true, false, 1, 1, 1},
+    {rt::OverFunction::First, true, true, 0, 1, 0},       {rt::OverFunction::Last, false, false, 3, 1, 1},
+    {rt::OverFunction::VarSamp, true, false, 4, 1, 1},    {rt::OverFunction::StddevPop, false, true, 0, 1, 0},
+    {rt::OverFunction::Lag, false, true, 0, 2, 0},        {rt::OverFunction::Min, false, true, 0, 1, 1},
+    {rt::OverFunction::Max, true, true, 0, 1, 0},         {rt::OverFunction::Sum, false, true, 0, 1, 1},
+    {rt::OverFunction::First, true, false, 2, 1, 1},      {rt::OverFunction::Last, false, true, 0, 1, 0},
+    {rt::OverFunction::CountStar, true, true, 0, 1, 0},   {rt::OverFunction::VarPop, false, false, 6, 1, 0},
+    {rt::OverFunction::StddevSamp, true, false, 3, 1, 1}, {rt::OverFunction::Avg, false, true, 0, 1, 0},
+    {rt::OverFunction::Max, false, false, 4, 1, 0},       {rt::OverFunction::Min, true, false, 2, 1, 1},
+    {rt::OverFunction::Lag, false, true, 0, 1, 1},        {rt::OverFunction::Count, false, true, 0, 1, 1},
 };
 constexpr size_t kOverCalls = 24;
 
 rt::FieldType result_type(const CallDef& c) {
   switch (c.fn) {
-    case fw::OverFunction::Count:
-    case fw::OverFunction::CountStar: return rt::FieldType::Int64;
-    case fw::OverFunction::Sum:
-    case fw::OverFunction::Min:
-    case fw::OverFunction::Max:
-    case fw::OverFunction::First:
-    case fw::OverFunction::Last:
-    case fw::OverFunction::Lag: return c.arg == 0 ? rt::FieldType::Int64 : rt::FieldType::Float64;
+    case rt::OverFunction::Count:
+    case rt::OverFunction::CountStar: return rt::FieldType::Int64;
+    case rt::OverFunction::Sum:
+    case rt::OverFunction::Min:
+    case rt::OverFunction::Max:
+    case rt::OverFunction::First:
+    case rt::OverFunction::Last:
+    case rt::OverFunction::Lag: return c.arg == 0 ? rt::FieldType::Int64 : rt::FieldType::Float64;
     default: return rt::FieldType::Float64;
   }
 }
@@ -632,47 +630,46 @@ Row over_row(int64_t key, int64_t time, bool v_null, int64_t v, bool f_null, dou
   return r;
 }
 
-template <class Op, size_t kCalls>
-typename Op::Config fw_over_config(const std::vector<CallDef>& defs, const rt::RowLayout& results) {
-  typename Op::Config c;
-  c.time_offset = 16;
-  for (size_t i = 0; i < kCalls; ++i) {
-    fw::OverCall& call = c.calls[i];
-    call.function = defs[i].fn;
-    call.rows = defs[i].rows;
-    call.unbounded = defs[i].unbounded;
-    call.preceding = defs[i].preceding;
-    call.lag = defs[i].lag;
-    call.arg = kOverArgs.fields[static_cast<size_t>(defs[i].arg)];
-    call.result = results.fields[i];
-  }
-  return c;
-}
-
-rt::OverConfig hosted_over_config(const std::vector<CallDef>& defs, const rt::RowLayout& results, uint64_t max_keys,
-                                  uint64_t max_rows) {
-  rt::OverConfig c;
-  c.input_layout = &kOverIn;
-  c.key_layout = &kOverKey;
-  c.args_size = kOverArgs.size;
-  c.results_size = results.size;
-  c.out_size = 16 + results.size;
-  c.time_offset = 16;
+/// The OVER configuration of the test rows, for both policies (fixed storage takes its sizes and
+/// capacities from its Dims). `specs` holds the calls until init has copied them.
+rt::OverConfig over_config(const std::vector<CallDef>& defs, const rt::RowLayout& results, uint64_t max_keys, uint64_t max_rows,
+                           std::vector<rt::OverCallSpec>* specs) {
+  specs->clear();
   for (size_t i = 0; i < defs.size(); ++i) {
     rt::OverCallSpec s;
-    s.function = static_cast<rt::OverFunction>(static_cast<int>(defs[i].fn));
+    s.function = defs[i].fn;
     s.rows = defs[i].rows;
     s.unbounded = defs[i].unbounded;
     s.preceding = defs[i].preceding;
     s.lag = defs[i].lag;
     s.arg = kOverArgs.fields[static_cast<size_t>(defs[i].arg)];
     s.result = results.fields[i];
-    c.calls.push_back(s);
+    specs->push_back(s);
   }
+  rt::OverConfig c;
+  c.time_offset = 16;
+  c.in_size = kOverIn.size;
+  c.key_size = kOverKey.size;
+  c.args_size = kOverArgs.size;
+  c.results_size = results.size;
+  c.out_size = 16 + results.size;
+  c.input_layout = &kOverIn;
+  c.key_layout = &kOverKey;
+  c.calls = specs->data();
+  c.num_calls = static_cast<uint32_t>(specs->size());
   c.max_keys = max_keys;
   c.max_buffered_rows = max_rows;
   return c;
 }
+
+/// Fixed storage for the test rows: kCalls calls with kResults bytes of results.
+template <size_t kResults, size_t kCalls, size_t kMaxKeys, size_t kMaxRows>
+struct OverDims : rt::OperatorDims {
+  static constexpr size_t in_size = 40, key_size = 8, args_size = 24, results_size = kResults, out_size = 16 + kResults;
+  static constexpr size_t calls = kCalls, max_keys = kMaxKeys, max_buffered_rows = kMaxRows;
+};
+template <size_t kResults, size_t kCalls, size_t kMaxKeys, size_t kMaxRows>
+using FwOver = rt::Over<FwCtx, KOver<kResults>, rt::FixedStorage<OverDims<kResults, kCalls, kMaxKeys, kMaxRows>>>;
 
 rt::OverKernels hosted_over_kernels() {
   rt::OverKernels k;
@@ -719,12 +716,13 @@ fw::Stats diff_over(const std::vector<Step>& steps, uint64_t hosted_max_rows, bo
   const rt::RowLayout results = over_results_layout(defs);
   constexpr size_t kResults = 8 + 8 * kOverCalls;  // 24 nullable 8-byte fields: 3 bitmap bytes
   EXPECT_EQ(results.size, kResults);
-  using Op = fw::Over<FwCtx, KOver<kResults>, 40, 8, 24, kResults, 16 + kResults, kOverCalls, kMaxKeys, kMaxRows>;
-  static Op op;
+  static FwOver<kResults, kOverCalls, kMaxKeys, kMaxRows> op;  // large: not on the stack
+  std::vector<rt::OverCallSpec> specs;
   FwCtx fctx;
-  op.init(&fctx, fw_over_config<Op, kOverCalls>(defs, results));
+  op.init(&fctx, over_config(defs, results, 0, 0, &specs));
   HostedSink hs(16 + results.size);
-  rt::OverOp hosted(&hs.ctx, hosted_over_config(defs, results, kMaxKeys, hosted_max_rows), hosted_over_kernels());
+  rt::HostedOver hosted;
+  hosted.init(&hs.ctx, over_config(defs, results, kMaxKeys, hosted_max_rows, &specs), hosted_over_kernels());
   for (const Step& s : steps) {
     if (s.is_row) {
       hosted.push(s.row.data());
@@ -762,36 +760,72 @@ TEST(FirmwareOver, DifferentialAgainstHosted) {
 
 struct OverByHand {
   static constexpr size_t kResults = 8 + 8 * 4;
-  using Op = fw::Over<FwCtx, KOver<kResults>, 40, 8, 24, kResults, 16 + kResults, 4, 2, 4>;
+  using Op = FwOver<kResults, 4, 2, 4>;  // 4 calls, 2 partitions, 4 rows
+};
+
+/// One OVER under both storage policies, the hosted one limited by WITH capacities equal to the
+/// fixed one's Dims: rows and watermarks go to both; check() compares what they emitted and
+/// counted. `ctx.out` and stats() are the fixed one's.
+template <class FixedOp>
+struct BothOver {
+  FixedOp* fixed;  // in static storage: large
+  FwCtx ctx;
+  HostedSink hs;
+  rt::HostedOver hosted;
+  std::vector<rt::OverCallSpec> specs;
+  BothOver(FixedOp* f, const std::vector<CallDef>& defs, const rt::RowLayout& results, uint64_t keys, uint64_t rows)
+      : fixed(f), hs(16 + results.size) {
+    init(defs, results, keys, rows);
+  }
+  void init(const std::vector<CallDef>& defs, const rt::RowLayout& results, uint64_t keys, uint64_t rows) {
+    ctx.out.clear();
+    hs.sink.out.clear();
+    fixed->init(&ctx, over_config(defs, results, 0, 0, &specs));
+    hosted = rt::HostedOver{};
+    hosted.init(&hs.ctx, over_config(defs, results, keys, rows, &specs), hosted_over_kernels());
+  }
+  void push(const Row& r) {
+    fixed->push(r.data());
+    hosted.push(r.data());
+  }
+  void advance(int64_t w) {
+    fixed->advance(w);
+    hosted.advance(w);
+  }
+  const rt::OperatorStats& stats() const { return fixed->stats(); }
+  void check() {
+    expect_same_rows(hs.sink.out, ctx.out);
+    expect_same_stats(hosted.stats(), fixed->stats());
+  }
 };
 
 TEST(FirmwareOver, FramesByHand) {
   // SUM(v) ROWS 1 PRECEDING, COUNT(*) RANGE 2 PRECEDING, LAG(v), MIN(v) UNBOUNDED.
-  std::vector<CallDef> defs = {{fw::OverFunction::Sum, true, false, 1, 1, 0},
-                               {fw::OverFunction::CountStar, false, false, 2, 1, 0},
-                               {fw::OverFunction::Lag, false, true, 0, 1, 0},
-                               {fw::OverFunction::Min, false, true, 0, 1, 0}};
+  std::vector<CallDef> defs = {{rt::OverFunction::Sum, true, false, 1, 1, 0},
+                               {rt::OverFunction::CountStar, false, false, 2, 1, 0},
+                               {rt::OverFunction::Lag, false, true, 0, 1, 0},
+                               {rt::OverFunction::Min, false, true, 0, 1, 0}};
   rt::RowLayout results = over_results_layout(defs);
   ASSERT_EQ(results.size, OverByHand::kResults);
-  static OverByHand::Op op;
-  FwCtx ctx;
-  op.init(&ctx, fw_over_config<OverByHand::Op, 4>(defs, results));
+  static OverByHand::Op fixed;
+  BothOver<OverByHand::Op> op(&fixed, defs, results, 2, 4);
+  const Rows& out = op.ctx.out;
   // Times 0, 1, 1 (peers), 3, pushed out of order; one partition.
   for (const Row& r : {over_row(1, 1, false, 10, false, 0), over_row(1, 0, false, 5, false, 0),
                        over_row(1, 3, false, 1, false, 0), over_row(1, 1, false, 20, false, 0)})
-    op.push(r.data());
+    op.push(r);
   EXPECT_EQ(op.stats().buffered, 4u);
   op.advance(2);  // times 0 and 1 leave
-  ASSERT_EQ(ctx.out.size(), 3u);
-  auto res = [&](size_t row, size_t call) { return ld(ctx.out[row], 16 + results.fields[call].offset); };
-  auto null = [&](size_t row, size_t call) { return rt::is_null(ctx.out[row].data() + 16, results.fields[call]); };
+  ASSERT_EQ(out.size(), 3u);
+  auto res = [&](size_t row, size_t call) { return ld(out[row], 16 + results.fields[call].offset); };
+  auto null = [&](size_t row, size_t call) { return rt::is_null(out[row].data() + 16, results.fields[call]); };
   // time 0: sum 5, count* 1, lag NULL, min 5
   EXPECT_EQ(res(0, 0), 5);
   EXPECT_EQ(res(0, 1), 1);
   EXPECT_TRUE(null(0, 2));
   EXPECT_EQ(res(0, 3), 5);
   // time 1 (first arrival, v 10): sum 5+10, count* 3 (both peers in), lag 5, min 5
-  EXPECT_EQ(ld(ctx.out[1], 8), 1);
+  EXPECT_EQ(ld(out[1], 8), 1);
   EXPECT_EQ(res(1, 0), 15);
   EXPECT_EQ(res(1, 1), 3);
   EXPECT_EQ(res(1, 2), 5);
@@ -799,11 +833,10 @@ TEST(FirmwareOver, FramesByHand) {
   EXPECT_EQ(res(2, 0), 30);
   EXPECT_EQ(res(2, 1), 3);
   EXPECT_EQ(res(2, 2), 10);
-  Row late = over_row(1, 1, false, 0, false, 0);
-  op.push(late.data());
+  op.push(over_row(1, 1, false, 0, false, 0));
   EXPECT_EQ(op.stats().late_dropped, 1u);
   op.advance(INT64_MAX);
-  ASSERT_EQ(ctx.out.size(), 4u);
+  ASSERT_EQ(out.size(), 4u);
   // time 3: sum 20+1, count* over [1, 3]: 3, lag 20, min 1
   EXPECT_EQ(res(3, 0), 21);
   EXPECT_EQ(res(3, 1), 3);
@@ -811,63 +844,62 @@ TEST(FirmwareOver, FramesByHand) {
   EXPECT_EQ(res(3, 3), 1);
   EXPECT_EQ(op.stats().buffered, 0u);
   EXPECT_EQ(op.stats().peak_buffered, 4u);
+  op.check();
 }
 
 TEST(FirmwareOver, CapacityDrops) {
-  std::vector<CallDef> defs = {{fw::OverFunction::CountStar, false, false, 100, 1, 0},
-                               {fw::OverFunction::Sum, true, false, 1, 1, 0},
-                               {fw::OverFunction::Lag, false, true, 0, 1, 0},
-                               {fw::OverFunction::Max, false, true, 0, 1, 0}};
+  // The same drops under both policies: the hosted operator with max_keys = 2 and
+  // max_buffered_rows = 4 (WITH options), the fixed one with those Dims.
+  std::vector<CallDef> defs = {{rt::OverFunction::CountStar, false, false, 100, 1, 0},
+                               {rt::OverFunction::Sum, true, false, 1, 1, 0},
+                               {rt::OverFunction::Lag, false, true, 0, 1, 0},
+                               {rt::OverFunction::Max, false, true, 0, 1, 0}};
   rt::RowLayout results = over_results_layout(defs);
-  static OverByHand::Op op;  // 2 partitions, 4 rows
-  FwCtx ctx;
-  op.init(&ctx, fw_over_config<OverByHand::Op, 4>(defs, results));
+  static OverByHand::Op fixed;
+  BothOver<OverByHand::Op> op(&fixed, defs, results, 2, 4);
   // Pending rows: the fifth is dropped.
-  for (int64_t t = 0; t < 5; ++t) {
-    Row r = over_row(1, t, false, t, false, 0);
-    op.push(r.data());
-  }
+  for (int64_t t = 0; t < 5; ++t) op.push(over_row(1, t, false, t, false, 0));
   EXPECT_EQ(op.stats().capacity_dropped, 1u);
   op.advance(4);  // 4 rows of partition 1 out; the RANGE 100 frame now holds 4 values
-  EXPECT_EQ(ctx.out.size(), 4u);
+  EXPECT_EQ(op.ctx.out.size(), 4u);
   // The fifth value would not fit the RANGE frame: dropped; a third partition does not fit.
   for (const Row& r : {over_row(1, 5, false, 1, false, 0), over_row(2, 5, false, 1, false, 0), over_row(3, 5, false, 1, false, 0)})
-    op.push(r.data());
+    op.push(r);
   op.advance(INT64_MAX);
   EXPECT_EQ(op.stats().capacity_dropped, 3u);
-  ASSERT_EQ(ctx.out.size(), 5u);
-  EXPECT_EQ(ld(ctx.out[4], 0), 2);
+  ASSERT_EQ(op.ctx.out.size(), 5u);
+  EXPECT_EQ(ld(op.ctx.out[4], 0), 2);
+  op.check();
   // LAG with an offset beyond the capacity: every row dropped.
   defs[2].lag = 5;
-  op.init(&ctx, fw_over_config<OverByHand::Op, 4>(defs, results));
-  Row r = over_row(1, 0, false, 0, false, 0);
-  op.push(r.data());
+  op.init(defs, results, 2, 4);
+  op.push(over_row(1, 0, false, 0, false, 0));
   op.advance(INT64_MAX);
   EXPECT_EQ(op.stats().capacity_dropped, 1u);
   EXPECT_EQ(op.stats().rows_out, 0u);
+  op.check();
 }
 
-TEST(FirmwareOver, FrameCapacityDropsMatchHostedWhenRowsFit) {
-  // A frame limit the hosted operator does not have: drops happen only in firmware, and the
-  // rows that are emitted are still exact for the rows kept. With RANGE 100 and 8 slots, rows
-  // beyond the eighth in a partition's frame are dropped.
-  std::vector<CallDef> defs = {{fw::OverFunction::CountStar, false, false, 100, 1, 0},
-                               {fw::OverFunction::Sum, false, false, 100, 1, 0}};
+TEST(FirmwareOver, FrameCapacityDropsTheSameUnderBothPolicies) {
+  // max_buffered_rows bounds each frame too, on hosts when a WITH option gives it (it used to
+  // bound only the firmware's frames): with RANGE 100 and 8 values, rows beyond the eighth in
+  // a partition's frame are dropped, and the rows that are emitted are exact for the rows kept.
+  std::vector<CallDef> defs = {{rt::OverFunction::CountStar, false, false, 100, 1, 0},
+                               {rt::OverFunction::Sum, false, false, 100, 1, 0}};
   rt::RowLayout results = over_results_layout(defs);
   constexpr size_t kRes = 8 + 16;
-  using Op = fw::Over<FwCtx, KOver<kRes>, 40, 8, 24, kRes, 16 + kRes, 2, 2, 8>;
-  static Op op;
-  FwCtx ctx;
-  op.init(&ctx, fw_over_config<Op, 2>(defs, results));
+  using Op = FwOver<kRes, 2, 2, 8>;
+  static Op fixed;
+  BothOver<Op> op(&fixed, defs, results, 2, 8);
   for (int64_t t = 0; t < 12; ++t) {
-    Row r = over_row(1, t, false, 1, false, 0);
-    op.push(r.data());
+    op.push(over_row(1, t, false, 1, false, 0));
     op.advance(t + 1);
   }
   EXPECT_EQ(op.stats().capacity_dropped, 4u);
-  ASSERT_EQ(ctx.out.size(), 8u);
-  EXPECT_EQ(ld(ctx.out[7], 16 + results.fields[0].offset), 8);
-  EXPECT_EQ(ld(ctx.out[7], 16 + results.fields[1].offset), 8);
+  ASSERT_EQ(op.ctx.out.size(), 8u);
+  EXPECT_EQ(ld(op.ctx.out[7], 16 + results.fields[0].offset), 8);
+  EXPECT_EQ(ld(op.ctx.out[7], 16 + results.fields[1].offset), 8);
+  op.check();
 }
 
 // Fresh frames (LANGUAGE.md §4, issue 11 item 5): a frame's aggregate is the one computed afresh
@@ -879,12 +911,13 @@ constexpr size_t kFreshCalls = 8, kFreshResults = 8 + 8 * kFreshCalls;  // 8 nul
 Rows run_fresh_over(const std::vector<CallDef>& defs, const std::vector<Row>& rows) {
   const rt::RowLayout results = over_results_layout(defs);
   EXPECT_EQ(results.size, kFreshResults);
-  using Op = fw::Over<FwCtx, KOver<kFreshResults>, 40, 8, 24, kFreshResults, 16 + kFreshResults, kFreshCalls, 2, 16>;
-  static Op op;
+  static FwOver<kFreshResults, kFreshCalls, 2, 16> op;
+  std::vector<rt::OverCallSpec> specs;
   FwCtx fctx;
-  op.init(&fctx, fw_over_config<Op, kFreshCalls>(defs, results));
+  op.init(&fctx, over_config(defs, results, 0, 0, &specs));
   HostedSink hs(16 + results.size);
-  rt::OverOp hosted(&hs.ctx, hosted_over_config(defs, results, 2, 16), hosted_over_kernels());
+  rt::HostedOver hosted;
+  hosted.init(&hs.ctx, over_config(defs, results, 2, 16, &specs), hosted_over_kernels());
   for (const Row& r : rows) {
     hosted.push(r.data());
     op.push(r.data());
@@ -909,7 +942,7 @@ bool fresh_null(const Rows& out, const std::vector<CallDef>& defs, size_t row, s
 }
 
 TEST(FreshOverFrames, ValuesThatLeftNoLongerCount) {
-  using F = fw::OverFunction;
+  using F = rt::OverFunction;
   const std::vector<CallDef> defs = {{F::Sum, true, false, 1, 1, 1},    {F::Avg, true, false, 1, 1, 1},
                                      {F::Sum, false, false, 1, 1, 1},   {F::VarPop, true, false, 1, 1, 1},
                                      {F::Min, true, false, 1, 1, 1},    {F::Max, true, false, 1, 1, 1},
@@ -950,7 +983,7 @@ TEST(FreshOverFrames, ValuesThatLeftNoLongerCount) {
 }
 
 TEST(FreshOverFrames, VarianceWithoutCancellation) {
-  using F = fw::OverFunction;
+  using F = rt::OverFunction;
   // Partition 1: 1e9, then five GPS latitudes; the 1e9 has left the ROWS 4 frame of the last row.
   // Partition 2: 1e9 + 0.1, + 0.2, + 0.3 (E[x²] − E[x]² gives 0 for both).
   const std::vector<CallDef> defs = {{F::StddevPop, true, false, 4, 1, 1},  {F::StddevSamp, true, false, 4, 1, 1},
@@ -980,7 +1013,7 @@ TEST(FreshOverFrames, VarianceWithoutCancellation) {
 }
 
 TEST(FreshOverFrames, RangeFrameAtTheMinimumTime) {
-  using F = fw::OverFunction;
+  using F = rt::OverFunction;
   // RANGE 10 PRECEDING at ts = INT64_MIN holds the row itself and its peer (ts − 10 is below
   // every time; it must not wrap to a large positive time and empty the frame).
   const std::vector<CallDef> defs = {{F::CountStar, false, false, 10, 1, 0}, {F::Sum, false, false, 10, 1, 1},

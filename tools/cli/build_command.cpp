@@ -132,7 +132,8 @@ int run_build(const std::vector<std::string>& args) {
                                                                          "runtime/ops/window_math.h", "runtime/ops/operator_stats.h",
                                                                          "runtime/ops/over_spec.h", "runtime/ops/over_frame.h",
                                                                          "runtime/ops/storage.h", "runtime/ops/fixed_containers.h",
-                                                                         "runtime/ops/sort.h", "runtime/ops/window_aggregate.h"}
+                                                                         "runtime/ops/sort.h", "runtime/ops/window_aggregate.h",
+                                                                         "runtime/ops/over.h"}
                                               : std::vector<std::string>{"runtime/"};
   if (!cpp::write_embedded_files(dir, runtime, &error)) return std::cerr << "vlac: " << error << "\n", kExitError;
   if (!write_file(dir / pc.header_name, pc.header) || !write_file(dir / "CMakeLists.txt", pc.cmake)) return kExitError;

@@ -7,7 +7,6 @@
 #include "runtime/engine.h"
 #include "runtime/io/reject_sink.h"
 #include "runtime/ops/joins.h"
-#include "runtime/ops/over.h"
 #include "runtime/ops/hosted_operators.h"
 
 namespace vlac {
@@ -54,22 +53,14 @@ std::unique_ptr<rt::StatefulOperator> make_join(const PhysicalOperator& op, cons
 
 std::unique_ptr<rt::StatefulOperator> make_over(const PhysicalOperator& op, const OperatorSettings& s, CompiledCode& program,
                                                 rt::ExecContext* ctx, RowFn emit) {
-  rt::OverConfig config;
-  config.input_layout = &op.input_layout;
-  config.key_layout = &op.key_layout;
-  config.args_size = op.args_layout.size;
-  config.results_size = op.results_layout.size;
-  config.out_size = op.output_layout.size;
-  config.time_offset = s.time_offset;
-  config.max_keys = limit(s.max_keys);
-  config.max_buffered_rows = limit(s.max_buffered_rows);
-  config.calls = s.calls;
   rt::OverKernels k;
   k.key = lookup<decltype(k.key)>(program, aggregate_kernel_fn_name(op.id, "key"));
   k.args = lookup<decltype(k.args)>(program, aggregate_kernel_fn_name(op.id, "args"));
   k.finish = lookup<decltype(k.finish)>(program, aggregate_kernel_fn_name(op.id, "finish"));
   k.emit = emit;
-  return std::make_unique<rt::OverOp>(ctx, std::move(config), k);
+  auto over = std::make_unique<rt::EngineOperatorOf<rt::HostedOver>>();
+  over->op.init(ctx, over_config(op, s.calls), k);
+  return over;
 }
 
 /// One runtime operator for a physical operator, wired to its generated kernels.
