@@ -352,6 +352,18 @@ class ClassWriter {
         dim("calls", static_cast<int64_t>(op.over_calls.size()));
         dim("max_keys", fw_max_keys(op));
         dim("max_buffered_rows", fw_max_buffered_rows(op));
+        // Each call's frame keeps only what its function needs (values, MIN/MAX candidates, moments).
+        std::string values, extreme, moments;
+        for (const rt::OverCallSpec& call : operator_settings(op).calls) {
+          const rt::OverFrameSizes z = rt::over_frame_sizes(call, static_cast<uint64_t>(fw_max_buffered_rows(op)));
+          const char* sep = values.empty() ? "" : ", ";
+          values += sep + std::to_string(z.values);
+          extreme += sep + std::to_string(z.extreme);
+          moments += sep + std::to_string(z.moments);
+        }
+        const std::string n = std::to_string(op.over_calls.size());
+        s += "    static constexpr size_t frame_values[" + n + "] = {" + values + "}, frame_extreme[" + n + "] = {" + extreme +
+             "}, frame_moments[" + n + "] = {" + moments + "};\n";
       }
       s += "  };\n";
     }

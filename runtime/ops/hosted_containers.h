@@ -137,4 +137,18 @@ class HostedPendingHeap {
 template <class T>
 using HostedQueue = std::deque<T>;
 
+/// Items of one type, visited in order (FixedItems' interface: there each has its own type).
+template <class T>
+class HostedItems {
+ public:
+  void resize(size_t n) { items_.resize(n); }
+  template <class F>
+  void for_each(F&& f) {
+    for (size_t i = 0; i < items_.size(); ++i) f(i, items_[i]);
+  }
+
+ private:
+  std::vector<T> items_;
+};
+
 }  // namespace vlac::rt

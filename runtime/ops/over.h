@@ -113,16 +113,23 @@ class Over {
  private:
   static constexpr uint32_t kDropped = UINT32_MAX;
 
-  template <class T>
-  using Queue = typename S::template Queue<T, D::max_buffered_rows>;
-  using Frame = OverFrame<Queue>;
+  // Call I's frame: fixed storage gives each queue the entries the call needs (Dims, from
+  // over_frame_sizes), hosted storage growing queues (one frame type for every call).
+  template <size_t I>
+  using FrameAt = OverFrame<typename S::template Queue<OverEntry, D::frame_values[I]>,
+                            typename S::template Queue<OverEntry, D::frame_extreme[I]>,
+                            typename S::template Queue<Moments, D::frame_moments[I]>>;
   struct Partition {
     int64_t rows;  // rows emitted so far
-    typename S::template Vector<Frame, D::calls> frames;  // one per call
+    typename S::template Items<FrameAt, D::calls> frames;  // one per call
   };
 
   uint8_t* args_of(size_t g) { return group_args_.data() + g * config_.args_size; }
   uint8_t* results_of(size_t g) { return group_results_.data() + g * config_.results_size; }
+  /// Whether the value of call `spec` for row g is non-NULL (COUNT(*): always, with no value).
+  bool value_of(const OverCallSpec& spec, size_t g, OverEntry* e) {
+    return spec.function == OverFunction::CountStar || over_read_value(args_of(g), spec.arg, &e->i, &e->f);
+  }
 
   /// The rows of time t leave: partitions and positions, frames, then results in arrival order.
   void release(int64_t t) {
@@ -139,36 +146,38 @@ class Over {
     // ROWS frames and LAG: row by row in arrival order (peers are ordered by arrival).
     for (size_t g = 0; g < n; ++g) {
       if (part_[g] == kDropped) continue;
-      for (size_t c = 0; c < calls_.size(); ++c) {
+      partitions_[part_[g]].frames.for_each([&](size_t c, auto& f) {
         const OverCallSpec& spec = calls_[c];
-        Frame& f = partitions_[part_[g]].frames[c];
         OverEntry e{t, index_[g], 0, 0};
-        bool has = spec.function != OverFunction::CountStar && over_read_value(args_of(g), spec.arg, &e.i, &e.f);
         if (spec.function == OverFunction::Lag) {
+          const bool has = over_read_value(args_of(g), spec.arg, &e.i, &e.f);
           f.write_result(spec, results_of(g));
           f.push_lag(spec, e, has);
-          continue;
+          return;
         }
-        if (!spec.rows) continue;
+        if (!spec.rows) return;
         f.evict(spec, t, index_[g]);
-        if (has || spec.function == OverFunction::CountStar) f.add(spec, e);
+        if (value_of(spec, g, &e)) f.add(spec, e);
         f.write_result(spec, results_of(g));
-      }
+      });
     }
     // RANGE frames: every peer in (evicting for time t again is a no-op), then the results.
-    for (size_t c = 0; c < calls_.size(); ++c) {
-      const OverCallSpec& spec = calls_[c];
-      if (spec.rows || spec.function == OverFunction::Lag) continue;
+    // (Each call's frame sees the peers in arrival order; calls do not share frames.)
+    for (int pass = 0; pass < 2; ++pass) {
       for (size_t g = 0; g < n; ++g) {
         if (part_[g] == kDropped) continue;
-        Frame& f = partitions_[part_[g]].frames[c];
-        f.evict(spec, t, index_[g]);
-        OverEntry e{t, index_[g], 0, 0};
-        bool has = spec.function != OverFunction::CountStar && over_read_value(args_of(g), spec.arg, &e.i, &e.f);
-        if (has || spec.function == OverFunction::CountStar) f.add(spec, e);
+        partitions_[part_[g]].frames.for_each([&](size_t c, auto& f) {
+          const OverCallSpec& spec = calls_[c];
+          if (spec.rows || spec.function == OverFunction::Lag) return;
+          if (pass == 1) {
+            f.write_result(spec, results_of(g));
+            return;
+          }
+          f.evict(spec, t, index_[g]);
+          OverEntry e{t, index_[g], 0, 0};
+          if (value_of(spec, g, &e)) f.add(spec, e);
+        });
       }
-      for (size_t g = 0; g < n; ++g)
-        if (part_[g] != kDropped) partitions_[part_[g]].frames[c].write_result(spec, results_of(g));
     }
     for (size_t g = 0; g < n; ++g) {
       if (part_[g] != kDropped) {
@@ -179,16 +188,6 @@ class Over {
       }
       rows_.remove(group_[g]);
     }
-  }
-
-  /// Values of `c`'s frame in `f` that are still inside the frame of the row at (time, index).
-  static size_t kept(const Frame& f, const OverCallSpec& c, int64_t time, int64_t index) {
-    size_t k = 0;
-    for (size_t i = f.values.size(); i-- > 0;) {
-      if (over_outside(c, f.values[i], time, index)) break;
-      ++k;
-    }
-    return k;
   }
 
   /// The first pass over a group of equal times: partition, position and arguments of row g
@@ -209,39 +208,38 @@ class Over {
       Partition& fresh = partitions_.emplace_back();
       fresh.rows = 0;
       fresh.frames.resize(calls_.size());
-      for (size_t c = 0; c < calls_.size(); ++c) fresh.frames[c].reset();
+      fresh.frames.for_each([](size_t, auto& f) { f.reset(); });
     }
     Partition& part = partitions_[p];
     k_.args(ctx_, row, args_of(g));
-    const uint64_t max_rows = config_.max_buffered_rows;
     const int64_t index = part.rows;
-    for (size_t c = 0; c < calls_.size(); ++c) {
+    bool fits = true;
+    part.frames.for_each([&](size_t c, auto& f) {
       const OverCallSpec& spec = calls_[c];
-      if (spec.function == OverFunction::Lag) {
-        if (spec.lag > 0 && static_cast<uint64_t>(spec.lag) > max_rows) {
-          ++stats_.capacity_dropped;
-          return;
-        }
-        continue;
-      }
-      if (spec.unbounded) continue;
-      int64_t i;
-      double d;
-      bool has = spec.function == OverFunction::CountStar || over_read_value(args_of(g), spec.arg, &i, &d);
-      if (!has) continue;
-      // Earlier peers of this group in the same partition with a value (they enter first).
-      const Frame& f = part.frames[c];
-      if (f.values.size() + g + 1 <= max_rows) continue;
+      if (!fits || spec.unbounded || spec.function == OverFunction::Lag) return;  // LAG's ring drops its oldest
+      OverEntry e{};
+      if (!value_of(spec, g, &e)) return;
+      // The entries the frame would store: those still in it, earlier peers of this group in
+      // the same partition with a value (they enter first), and this one.
+      uint64_t cap = over_frame_capacity(spec, config_.max_buffered_rows);
+      if (f.capacity(spec) < cap) cap = f.capacity(spec);
+      if (f.stored(spec) + g + 1 <= cap) return;
       size_t peers = 0;
       for (size_t h = 0; h < g; ++h) {
         if (part_[h] != p) continue;
         if (spec.rows && index_[h] < index - spec.preceding) continue;
-        if (spec.function == OverFunction::CountStar || over_read_value(args_of(h), spec.arg, &i, &d)) ++peers;
+        if (value_of(spec, h, &e)) ++peers;
       }
-      if (kept(f, spec, t, index) + peers + 1 > max_rows) {
-        ++stats_.capacity_dropped;
-        return;
-      }
+      if (f.kept(spec, t, index) + peers + 1 > cap) fits = false;
+    });
+    for (size_t c = 0; c < calls_.size(); ++c) {
+      const OverCallSpec& spec = calls_[c];
+      if (spec.function == OverFunction::Lag && spec.lag > 0 && static_cast<uint64_t>(spec.lag) > config_.max_buffered_rows)
+        fits = false;  // LAG(x, n) further back than a frame may hold
+    }
+    if (!fits) {
+      ++stats_.capacity_dropped;
+      return;
     }
     part_[g] = p;
     index_[g] = part.rows++;

@@ -36,7 +36,10 @@ struct OperatorDims {
   static constexpr size_t in_size = 0, key_size = 0, acc_size = 0, out_size = 0;
   static constexpr size_t max_keys = 0, max_open_windows = 0, max_buffered_rows = 0;
   static constexpr bool session = false;  // a SESSION aggregate (keeps sessions, not windows)
-  static constexpr size_t args_size = 0, results_size = 0, calls = 0;  // OVER (with max_buffered_rows)
+  // OVER (with max_buffered_rows): and per call, the entries its frame's queues hold
+  // (over_frame_sizes: values, MIN/MAX candidates, moments).
+  static constexpr size_t args_size = 0, results_size = 0, calls = 0;
+  static constexpr size_t frame_values[1] = {0}, frame_extreme[1] = {0}, frame_moments[1] = {0};
 };
 
 template <class D>
@@ -53,13 +56,15 @@ struct FixedStorage {
   using Lists = FixedLists<T, kKeys, kPerKey>;
   template <class T, size_t N>
   using Vector = FixedVector<T, N == 0 ? 1 : N>;
-  // OVER: pending rows by (time, arrival), and the queues of its frames.
+  // OVER: pending rows by (time, arrival), its frames (one type per call) and their queues.
   template <size_t kRowSize, size_t N>
   using RowSlots = rt::RowSlots<kRowSize, N == 0 ? 1 : N>;
   template <size_t N>
   using PendingHeap = rt::PendingHeap<N == 0 ? 1 : N>;
+  template <template <size_t> class Item, size_t N>
+  using Items = FixedItems<Item, N>;
   template <class T, size_t N>
-  using Queue = Ring<T, N == 0 ? 1 : N>;
+  using Queue = Ring<T, N>;  // N = 0: a queue the call does not use
 };
 
 #if !defined(VLAC_FIRMWARE)
@@ -76,11 +81,13 @@ struct HostedStorage {
   using Lists = HostedLists<T>;
   template <class T, size_t>
   using Vector = std::vector<T>;
-  // OVER: pending rows by (time, arrival), and the queues of its frames.
+  // OVER: pending rows by (time, arrival), its frames (one type per call) and their queues.
   template <size_t, size_t>
   using RowSlots = HostedRowSlots;
   template <size_t>
   using PendingHeap = HostedPendingHeap;
+  template <template <size_t> class Item, size_t>
+  using Items = HostedItems<Item<0>>;
   template <class T, size_t>
   using Queue = HostedQueue<T>;
 };

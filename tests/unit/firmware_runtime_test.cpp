@@ -662,11 +662,20 @@ rt::OverConfig over_config(const std::vector<CallDef>& defs, const rt::RowLayout
   return c;
 }
 
-/// Fixed storage for the test rows: kCalls calls with kResults bytes of results.
+/// The same number for every call, as a Dims' per-call frame sizes.
+template <size_t kN>
+struct EveryCall {
+  constexpr size_t operator[](size_t) const { return kN; }
+};
+
+/// Fixed storage for the test rows: kCalls calls with kResults bytes of results, every frame
+/// queue with room for kMaxRows entries (the generator gives each only what its call needs:
+/// the *Exact* tests below).
 template <size_t kResults, size_t kCalls, size_t kMaxKeys, size_t kMaxRows>
 struct OverDims : rt::OperatorDims {
   static constexpr size_t in_size = 40, key_size = 8, args_size = 24, results_size = kResults, out_size = 16 + kResults;
   static constexpr size_t calls = kCalls, max_keys = kMaxKeys, max_buffered_rows = kMaxRows;
+  static constexpr EveryCall<kMaxRows> frame_values{}, frame_extreme{}, frame_moments{};
 };
 template <size_t kResults, size_t kCalls, size_t kMaxKeys, size_t kMaxRows>
 using FwOver = rt::Over<FwCtx, KOver<kResults>, rt::FixedStorage<OverDims<kResults, kCalls, kMaxKeys, kMaxRows>>>;
@@ -799,16 +808,38 @@ struct BothOver {
   }
 };
 
-TEST(FirmwareOver, FramesByHand) {
-  // SUM(v) ROWS 1 PRECEDING, COUNT(*) RANGE 2 PRECEDING, LAG(v), MIN(v) UNBOUNDED.
-  std::vector<CallDef> defs = {{rt::OverFunction::Sum, true, false, 1, 1, 0},
-                               {rt::OverFunction::CountStar, false, false, 2, 1, 0},
-                               {rt::OverFunction::Lag, false, true, 0, 1, 0},
-                               {rt::OverFunction::Min, false, true, 0, 1, 0}};
+// SUM(v) ROWS 1 PRECEDING, COUNT(*) RANGE 2 PRECEDING, LAG(v), MIN(v) UNBOUNDED.
+const std::vector<CallDef> kByHandDefs = {{rt::OverFunction::Sum, true, false, 1, 1, 0},
+                                          {rt::OverFunction::CountStar, false, false, 2, 1, 0},
+                                          {rt::OverFunction::Lag, false, true, 0, 1, 0},
+                                          {rt::OverFunction::Min, false, true, 0, 1, 0}};
+
+/// OverByHand's Dims with the frame sizes the generator writes for kByHandDefs at 4 rows
+/// (over_frame_sizes): ROWS 1 holds 2 values, RANGE 4 (max_buffered_rows), LAG(v, 1) one,
+/// unbounded MIN none; only float SUM/AVG and variances keep moments.
+struct ByHandExactDims : OverDims<OverByHand::kResults, 4, 2, 4> {
+  static constexpr size_t frame_values[4] = {2, 4, 1, 0}, frame_extreme[4] = {0, 0, 0, 0}, frame_moments[4] = {0, 0, 0, 0};
+};
+using ByHandExactOp = rt::Over<FwCtx, KOver<OverByHand::kResults>, rt::FixedStorage<ByHandExactDims>>;
+
+void expect_exact_sizes(const std::vector<CallDef>& defs, const size_t* values, const size_t* extreme, const size_t* moments) {
+  std::vector<rt::OverCallSpec> specs;
+  over_config(defs, over_results_layout(defs), 2, 4, &specs);
+  for (size_t c = 0; c < specs.size(); ++c) {
+    const rt::OverFrameSizes z = rt::over_frame_sizes(specs[c], 4);
+    EXPECT_EQ(z.values, values[c]) << c;
+    EXPECT_EQ(z.extreme, extreme[c]) << c;
+    EXPECT_EQ(z.moments, moments[c]) << c;
+  }
+}
+
+template <class Op>
+void frames_by_hand() {
+  const std::vector<CallDef>& defs = kByHandDefs;
   rt::RowLayout results = over_results_layout(defs);
   ASSERT_EQ(results.size, OverByHand::kResults);
-  static OverByHand::Op fixed;
-  BothOver<OverByHand::Op> op(&fixed, defs, results, 2, 4);
+  static Op fixed;
+  BothOver<Op> op(&fixed, defs, results, 2, 4);
   const Rows& out = op.ctx.out;
   // Times 0, 1, 1 (peers), 3, pushed out of order; one partition.
   for (const Row& r : {over_row(1, 1, false, 10, false, 0), over_row(1, 0, false, 5, false, 0),
@@ -847,16 +878,34 @@ TEST(FirmwareOver, FramesByHand) {
   op.check();
 }
 
-TEST(FirmwareOver, CapacityDrops) {
+TEST(FirmwareOver, FramesByHand) { frames_by_hand<OverByHand::Op>(); }
+
+TEST(FirmwareOver, FramesByHandExactFrameSizes) {
+  expect_exact_sizes(kByHandDefs, ByHandExactDims::frame_values, ByHandExactDims::frame_extreme, ByHandExactDims::frame_moments);
+  frames_by_hand<ByHandExactOp>();
+  // Each frame keeps only what its call needs: less than frames of max_buffered_rows each.
+  EXPECT_LT(sizeof(ByHandExactOp), sizeof(OverByHand::Op));
+}
+
+const std::vector<CallDef> kCapacityDefs = {{rt::OverFunction::CountStar, false, false, 100, 1, 0},
+                                            {rt::OverFunction::Sum, true, false, 1, 1, 0},
+                                            {rt::OverFunction::Lag, false, true, 0, 1, 0},
+                                            {rt::OverFunction::Max, false, false, 100, 1, 0}};
+
+/// kCapacityDefs' exact frames at 4 rows: RANGE 100 COUNT(*) 4 values, ROWS 1 SUM 2, LAG one,
+/// RANGE 100 MAX 4 candidates.
+struct CapacityExactDims : OverDims<OverByHand::kResults, 4, 2, 4> {
+  static constexpr size_t frame_values[4] = {4, 2, 1, 0}, frame_extreme[4] = {0, 0, 0, 4}, frame_moments[4] = {0, 0, 0, 0};
+};
+
+template <class Op>
+void capacity_drops() {
   // The same drops under both policies: the hosted operator with max_keys = 2 and
   // max_buffered_rows = 4 (WITH options), the fixed one with those Dims.
-  std::vector<CallDef> defs = {{rt::OverFunction::CountStar, false, false, 100, 1, 0},
-                               {rt::OverFunction::Sum, true, false, 1, 1, 0},
-                               {rt::OverFunction::Lag, false, true, 0, 1, 0},
-                               {rt::OverFunction::Max, false, true, 0, 1, 0}};
+  std::vector<CallDef> defs = kCapacityDefs;
   rt::RowLayout results = over_results_layout(defs);
-  static OverByHand::Op fixed;
-  BothOver<OverByHand::Op> op(&fixed, defs, results, 2, 4);
+  static Op fixed;
+  BothOver<Op> op(&fixed, defs, results, 2, 4);
   // Pending rows: the fifth is dropped.
   for (int64_t t = 0; t < 5; ++t) op.push(over_row(1, t, false, t, false, 0));
   EXPECT_EQ(op.stats().capacity_dropped, 1u);
@@ -877,6 +926,44 @@ TEST(FirmwareOver, CapacityDrops) {
   op.advance(INT64_MAX);
   EXPECT_EQ(op.stats().capacity_dropped, 1u);
   EXPECT_EQ(op.stats().rows_out, 0u);
+  op.check();
+}
+
+TEST(FirmwareOver, CapacityDrops) { capacity_drops<OverByHand::Op>(); }
+
+TEST(FirmwareOver, CapacityDropsExactFrameSizes) {
+  expect_exact_sizes(kCapacityDefs, CapacityExactDims::frame_values, CapacityExactDims::frame_extreme,
+                     CapacityExactDims::frame_moments);
+  capacity_drops<rt::Over<FwCtx, KOver<OverByHand::kResults>, rt::FixedStorage<CapacityExactDims>>>();
+}
+
+TEST(FirmwareOver, MinMaxFramesHoldOnlyTheirCandidates) {
+  // A bounded MAX keeps its monotonic deque of candidates and no values: with room for 4, a
+  // falling series (every value a candidate) drops its fifth row, a rising one (one candidate)
+  // none over a frame of 8 rows. Both policies, the hosted one with max_buffered_rows = 4.
+  const std::vector<CallDef> defs = {{rt::OverFunction::Max, false, false, 100, 1, 0},
+                                     {rt::OverFunction::CountStar, false, true, 0, 1, 0},
+                                     {rt::OverFunction::Lag, false, true, 0, 1, 0},
+                                     {rt::OverFunction::Sum, false, true, 0, 1, 0}};
+  rt::RowLayout results = over_results_layout(defs);
+  static OverByHand::Op fixed;
+  BothOver<OverByHand::Op> op(&fixed, defs, results, 2, 4);
+  for (int64_t t = 0; t < 5; ++t) {
+    op.push(over_row(1, t, false, 10 - t, false, 0));
+    op.advance(t + 1);
+  }
+  EXPECT_EQ(op.stats().capacity_dropped, 1u);
+  for (int64_t t = 10; t < 18; ++t) {
+    op.push(over_row(2, t, false, t - 9, false, 0));
+    op.advance(t + 1);
+  }
+  EXPECT_EQ(op.stats().capacity_dropped, 1u);
+  const Rows& out = op.ctx.out;
+  ASSERT_EQ(out.size(), 12u);
+  auto max = [&](size_t row) { return ld(out[row], 16 + results.fields[0].offset); };
+  for (size_t r = 0; r < 4; ++r) EXPECT_EQ(max(r), 10) << r;
+  for (size_t r = 4; r < 12; ++r) EXPECT_EQ(max(r), static_cast<int64_t>(r) - 3) << r;  // rising: the newest
+  EXPECT_EQ(ld(out[11], 16 + results.fields[1].offset), 8);  // COUNT(*) of partition 2
   op.check();
 }
 
