@@ -61,7 +61,7 @@ struct Moments {
   }
 };
 
-inline bool over_is_float(FieldType t) { return t == FieldType::Float32 || t == FieldType::Float64; }
+constexpr bool over_is_float(FieldType t) { return t == FieldType::Float32 || t == FieldType::Float64; }
 
 /// Reads a numeric argument (false when NULL).
 inline bool over_read_value(const uint8_t* args, const Field& f, int64_t* i, double* d) {
@@ -106,11 +106,11 @@ inline bool over_outside(const OverCallSpec& c, const OverEntry& e, int64_t time
   return e.time < time - c.preceding;
 }
 
-inline bool over_is_extreme(const OverCallSpec& c) { return c.function == OverFunction::Min || c.function == OverFunction::Max; }
+constexpr bool over_is_extreme(const OverCallSpec& c) { return c.function == OverFunction::Min || c.function == OverFunction::Max; }
 
 /// Whether a frame of `c` needs the values' moments: float SUM and AVG, STDDEV_*, VAR_* (integer
 /// SUM and AVG keep an exact wrapping sum; the others count or pick values).
-inline bool over_needs_moments(const OverCallSpec& c) {
+constexpr bool over_needs_moments(const OverCallSpec& c) {
   switch (c.function) {
     case OverFunction::Sum:
     case OverFunction::Avg: return over_is_float(c.arg.type);
@@ -126,7 +126,7 @@ inline bool over_needs_moments(const OverCallSpec& c) {
 /// a bounded frame's values (ROWS n: n + 1 at most), its MIN/MAX candidates (a subset of them),
 /// LAG's last `lag` values (0 when lag < 1: NULL; and when lag > max_rows: every row is dropped).
 /// An unbounded frame stores none. A row whose frame would store more is dropped.
-inline uint64_t over_frame_capacity(const OverCallSpec& c, uint64_t max_rows) {
+constexpr uint64_t over_frame_capacity(const OverCallSpec& c, uint64_t max_rows) {
   if (c.function == OverFunction::Lag) return c.lag >= 1 && static_cast<uint64_t>(c.lag) <= max_rows ? static_cast<uint64_t>(c.lag) : 0;
   if (c.unbounded) return 0;
   if (c.rows && static_cast<uint64_t>(c.preceding) < max_rows) return static_cast<uint64_t>(c.preceding) + 1;  // preceding >= 0
@@ -138,7 +138,7 @@ inline uint64_t over_frame_capacity(const OverCallSpec& c, uint64_t max_rows) {
 struct OverFrameSizes {
   uint64_t values, extreme, moments;
 };
-inline OverFrameSizes over_frame_sizes(const OverCallSpec& c, uint64_t max_rows) {
+constexpr OverFrameSizes over_frame_sizes(const OverCallSpec& c, uint64_t max_rows) {
   const uint64_t n = over_frame_capacity(c, max_rows);
   if (over_is_extreme(c)) return {0, n, 0};
   return {n, 0, over_needs_moments(c) && !c.unbounded ? n : 0};

@@ -15,7 +15,9 @@
 #include <fstream>
 #include <limits>
 #include <random>
+#include <iterator>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "codegen/cpp/program_class.h"
@@ -567,7 +569,7 @@ struct CallDef {
 };
 
 /// Every function and frame kind.
-const std::vector<CallDef> kCallDefs = {
+constexpr CallDef kCallDefArray[] = {
     {rt::OverFunction::Count, true, false, 2, 1, 0},      {rt::OverFunction::CountStar, false, false, 10, 1, 0},
     {rt::OverFunction::Sum, false, false, 5, 1, 0},       {rt::OverFunction::Avg, true, false, 3, 1, 1},
     {rt::OverFunction::Min, false, false, 7, 1, 0},       {rt::OverFunction::Max, true, false, 1, 1, 1},
@@ -581,7 +583,21 @@ const std::vector<CallDef> kCallDefs = {
     {rt::OverFunction::Max, false, false, 4, 1, 0},       {rt::OverFunction::Min, true, false, 2, 1, 1},
     {rt::OverFunction::Lag, false, true, 0, 1, 1},        {rt::OverFunction::Count, false, true, 0, 1, 1},
 };
+const std::vector<CallDef> kCallDefs(std::begin(kCallDefArray), std::end(kCallDefArray));
 constexpr size_t kOverCalls = 24;
+
+/// A call of kCallDefArray as the operator sees it (the argument's type is what frame sizes
+/// depend on); short frames: ROWS at most 4, RANGE at most 1 preceding.
+constexpr rt::OverCallSpec exact_spec(const CallDef& d, bool short_frames) {
+  rt::OverCallSpec s{};
+  s.function = d.fn;
+  s.rows = d.rows;
+  s.unbounded = d.unbounded;
+  s.preceding = short_frames ? std::min<int64_t>(d.preceding, d.rows ? 4 : 1) : d.preceding;
+  s.lag = d.lag;
+  s.arg.type = d.arg == 0 ? rt::FieldType::Int64 : rt::FieldType::Float64;
+  return s;
+}
 
 rt::FieldType result_type(const CallDef& c) {
   switch (c.fn) {
@@ -667,18 +683,41 @@ template <size_t kN>
 struct EveryCall {
   constexpr size_t operator[](size_t) const { return kN; }
 };
+/// Frames with room for kN entries in every queue.
+template <size_t kN>
+struct UniformFrames {
+  using Values = EveryCall<kN>;
+  using Extreme = EveryCall<kN>;
+  using Moments = EveryCall<kN>;
+};
+/// The frame sizes the generator would write for kCallDefArray (over_frame_sizes).
+template <size_t kMaxRows, bool kShort>
+struct ExactFrames {
+  static constexpr rt::OverFrameSizes of(size_t c) { return rt::over_frame_sizes(exact_spec(kCallDefArray[c], kShort), kMaxRows); }
+  struct Values {
+    constexpr size_t operator[](size_t c) const { return of(c).values; }
+  };
+  struct Extreme {
+    constexpr size_t operator[](size_t c) const { return of(c).extreme; }
+  };
+  struct Moments {
+    constexpr size_t operator[](size_t c) const { return of(c).moments; }
+  };
+};
 
 /// Fixed storage for the test rows: kCalls calls with kResults bytes of results, every frame
 /// queue with room for kMaxRows entries (the generator gives each only what its call needs:
 /// the *Exact* tests below).
-template <size_t kResults, size_t kCalls, size_t kMaxKeys, size_t kMaxRows>
+template <size_t kResults, size_t kCalls, size_t kMaxKeys, size_t kMaxRows, class F = UniformFrames<kMaxRows>>
 struct OverDims : rt::OperatorDims {
   static constexpr size_t in_size = 40, key_size = 8, args_size = 24, results_size = kResults, out_size = 16 + kResults;
   static constexpr size_t calls = kCalls, max_keys = kMaxKeys, max_buffered_rows = kMaxRows;
-  static constexpr EveryCall<kMaxRows> frame_values{}, frame_extreme{}, frame_moments{};
+  static constexpr typename F::Values frame_values{};
+  static constexpr typename F::Extreme frame_extreme{};
+  static constexpr typename F::Moments frame_moments{};
 };
-template <size_t kResults, size_t kCalls, size_t kMaxKeys, size_t kMaxRows>
-using FwOver = rt::Over<FwCtx, KOver<kResults>, rt::FixedStorage<OverDims<kResults, kCalls, kMaxKeys, kMaxRows>>>;
+template <size_t kResults, size_t kCalls, size_t kMaxKeys, size_t kMaxRows, class F = UniformFrames<kMaxRows>>
+using FwOver = rt::Over<FwCtx, KOver<kResults>, rt::FixedStorage<OverDims<kResults, kCalls, kMaxKeys, kMaxRows, F>>>;
 
 rt::OverKernels hosted_over_kernels() {
   rt::OverKernels k;
@@ -717,15 +756,18 @@ std::vector<Step> make_over_steps(uint64_t seed, int n, int keys, int64_t disord
   return steps;
 }
 
-template <size_t kMaxKeys, size_t kMaxRows>
-fw::Stats diff_over(const std::vector<Step>& steps, uint64_t hosted_max_rows, bool short_frames = false) {
+/// kExact: the fixed operator's frames have the sizes the generator gives them, else room for
+/// kMaxRows in every queue.
+template <size_t kMaxKeys, size_t kMaxRows, bool kShortFrames = false, bool kExact = false>
+fw::Stats diff_over(const std::vector<Step>& steps, uint64_t hosted_max_rows) {
   std::vector<CallDef> defs = kCallDefs;
-  if (short_frames)  // frames that stay small, so that only the pending rows fill up
-    for (CallDef& d : defs) d.preceding = std::min<int64_t>(d.preceding, d.rows ? 4 : 1);
+  if (kShortFrames)  // frames that stay small, so that only the pending rows fill up
+    for (CallDef& d : defs) d.preceding = exact_spec(d, true).preceding;
   const rt::RowLayout results = over_results_layout(defs);
   constexpr size_t kResults = 8 + 8 * kOverCalls;  // 24 nullable 8-byte fields: 3 bitmap bytes
   EXPECT_EQ(results.size, kResults);
-  static FwOver<kResults, kOverCalls, kMaxKeys, kMaxRows> op;  // large: not on the stack
+  using Frames = std::conditional_t<kExact, ExactFrames<kMaxRows, kShortFrames>, UniformFrames<kMaxRows>>;
+  static FwOver<kResults, kOverCalls, kMaxKeys, kMaxRows, Frames> op;  // large: not on the stack
   std::vector<rt::OverCallSpec> specs;
   FwCtx fctx;
   op.init(&fctx, over_config(defs, results, 0, 0, &specs));
@@ -747,7 +789,7 @@ fw::Stats diff_over(const std::vector<Step>& steps, uint64_t hosted_max_rows, bo
 }
 
 TEST(FirmwareOver, DifferentialAgainstHosted) {
-  Totals big, small;
+  Totals big, small, tight;
   for (uint64_t seed = 1; seed <= 15; ++seed) {
     SCOPED_TRACE(seed);
     auto steps = make_over_steps(seed, 500, 1 + static_cast<int>(seed % 4), 6, 3);
@@ -756,7 +798,11 @@ TEST(FirmwareOver, DifferentialAgainstHosted) {
     big.add(s);
     EXPECT_EQ(s.capacity_dropped, 0u);
     // Pending rows limited alike on both sides (short frames still fit).
-    small.add(diff_over<8, 10>(steps, 10, true));
+    small.add(diff_over<8, 10, true>(steps, 10));
+    // Frames of exactly the sizes the generator writes: the same rows and counters.
+    expect_same_stats(s, diff_over<8, 128, false, true>(steps, 128));
+    diff_over<8, 10, true, true>(steps, 10);
+    tight.add(diff_over<8, 6, false, true>(steps, 6));  // frames that fill up (RANGE 10 holds more than 6)
     // Fewer partitions than keys.
     if (seed % 4 >= 2) {
       EXPECT_GT((diff_over<1, 128>(steps, 128).capacity_dropped), 0u);
@@ -765,6 +811,7 @@ TEST(FirmwareOver, DifferentialAgainstHosted) {
   EXPECT_GT(big.late, 0u);
   EXPECT_GT(big.rows_out, 1000u);
   EXPECT_GT(small.capacity, 0u);
+  EXPECT_GT(tight.capacity, 0u);
 }
 
 struct OverByHand {
