@@ -70,8 +70,19 @@ class Over {
     watermark_ = INT64_MIN;
     seq_ = 0;
     calls_.clear();
-    for (uint32_t c = 0; c < config_.num_calls; ++c) calls_.push_back(config_.calls[c]);
+    has_range_ = lag_beyond_ = false;
+    for (uint32_t c = 0; c < config_.num_calls; ++c) {
+      const OverCallSpec& spec = config_.calls[c];
+      calls_.push_back(spec);
+      if (spec.function == OverFunction::Lag) {
+        if (spec.lag > 0 && static_cast<uint64_t>(spec.lag) > config_.max_buffered_rows) lag_beyond_ = true;
+      } else if (!spec.rows) {
+        has_range_ = true;
+      }
+    }
     config_.calls = nullptr;  // the caller's array need not outlive init
+    // Growing frames without a limit never fill up (ROWS n holds n + 1 values at most).
+    check_frames_ = D::in_size != 0 || config_.max_buffered_rows != UINT64_MAX;
     rows_.init(config_.input_layout, config_.max_buffered_rows);
     pending_.clear();
     partitions_index_.init(config_.key_layout, 0, config_.max_keys);
@@ -163,7 +174,7 @@ class Over {
     }
     // RANGE frames: every peer in (evicting for time t again is a no-op), then the results.
     // (Each call's frame sees the peers in arrival order; calls do not share frames.)
-    for (int pass = 0; pass < 2; ++pass) {
+    for (int pass = 0; pass < (has_range_ ? 2 : 0); ++pass) {
       for (size_t g = 0; g < n; ++g) {
         if (part_[g] == kDropped) continue;
         partitions_[part_[g]].frames.for_each([&](size_t c, auto& f) {
@@ -213,17 +224,17 @@ class Over {
     Partition& part = partitions_[p];
     k_.args(ctx_, row, args_of(g));
     const int64_t index = part.rows;
-    bool fits = true;
-    part.frames.for_each([&](size_t c, auto& f) {
+    bool fits = !lag_beyond_;  // LAG(x, n) further back than a frame may hold drops every row
+    if (check_frames_) part.frames.for_each([&](size_t c, auto& f) {
       const OverCallSpec& spec = calls_[c];
       if (!fits || spec.unbounded || spec.function == OverFunction::Lag) return;  // LAG's ring drops its oldest
-      OverEntry e{};
-      if (!value_of(spec, g, &e)) return;
       // The entries the frame would store: those still in it, earlier peers of this group in
       // the same partition with a value (they enter first), and this one.
       uint64_t cap = over_frame_capacity(spec, config_.max_buffered_rows);
       if (f.capacity(spec) < cap) cap = f.capacity(spec);
       if (f.stored(spec) + g + 1 <= cap) return;
+      OverEntry e{};
+      if (!value_of(spec, g, &e)) return;
       size_t peers = 0;
       for (size_t h = 0; h < g; ++h) {
         if (part_[h] != p) continue;
@@ -232,11 +243,6 @@ class Over {
       }
       if (f.kept(spec, t, index) + peers + 1 > cap) fits = false;
     });
-    for (size_t c = 0; c < calls_.size(); ++c) {
-      const OverCallSpec& spec = calls_[c];
-      if (spec.function == OverFunction::Lag && spec.lag > 0 && static_cast<uint64_t>(spec.lag) > config_.max_buffered_rows)
-        fits = false;  // LAG(x, n) further back than a frame may hold
-    }
     if (!fits) {
       ++stats_.capacity_dropped;
       return;
@@ -252,6 +258,9 @@ class Over {
   int64_t watermark_ = INT64_MIN;
   int64_t seq_ = 0;
   typename S::template Vector<OverCallSpec, D::calls> calls_;
+  bool has_range_ = false;     // a RANGE frame (not LAG) among the calls
+  bool lag_beyond_ = false;    // a LAG further back than max_buffered_rows: every row is dropped
+  bool check_frames_ = false;  // frames may fill up
   typename S::template RowSlots<D::in_size, D::max_buffered_rows> rows_;
   typename S::template PendingHeap<D::max_buffered_rows> pending_;  // by (time, arrival)
   typename S::template GroupTable<D::key_size, 0, D::max_keys> partitions_index_;  // ids 0, 1, 2, ...
