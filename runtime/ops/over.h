@@ -139,7 +139,11 @@ class Over {
   uint8_t* results_of(size_t g) { return group_results_.data() + g * config_.results_size; }
   /// Whether the value of call `spec` for row g is non-NULL (COUNT(*): always, with no value).
   bool value_of(const OverCallSpec& spec, size_t g, OverEntry* e) {
-    return spec.function == OverFunction::CountStar || over_read_value(args_of(g), spec.arg, &e->i, &e->f);
+    return spec.function == OverFunction::CountStar || over_read_value(args_of(g), spec.arg, e);
+  }
+  /// Row g's entry in call `spec`'s frame, before its value is read: where the frame compares it.
+  OverEntry entry(const OverCallSpec& spec, size_t g, int64_t t) {
+    return OverEntry{spec.rows || spec.function == OverFunction::Lag ? index_[g] : t, 0};
   }
 
   /// The rows of time t leave: partitions and positions, frames, then results in arrival order.
@@ -159,9 +163,9 @@ class Over {
       if (part_[g] == kDropped) continue;
       partitions_[part_[g]].frames.for_each([&](size_t c, auto& f) {
         const OverCallSpec& spec = calls_[c];
-        OverEntry e{t, index_[g], 0, 0};
+        OverEntry e = entry(spec, g, t);
         if (spec.function == OverFunction::Lag) {
-          const bool has = over_read_value(args_of(g), spec.arg, &e.i, &e.f);
+          const bool has = over_read_value(args_of(g), spec.arg, &e);
           f.write_result(spec, results_of(g));
           f.push_lag(spec, e, has);
           return;
@@ -185,7 +189,7 @@ class Over {
             return;
           }
           f.evict(spec, t, index_[g]);
-          OverEntry e{t, index_[g], 0, 0};
+          OverEntry e = entry(spec, g, t);
           if (value_of(spec, g, &e)) f.add(spec, e);
         });
       }

@@ -25,12 +25,18 @@
 
 namespace vlac::rt {
 
-/// One value in a frame: its time, its position in the partition, and the number.
+/// One value in a frame, 16 bytes (a bounded frame holds up to max_buffered_rows of them): where
+/// it is, as its frame compares it (ROWS and LAG: its position in the partition, LAG -1 for a
+/// NULL; RANGE: its time), and the number (an integer, or a double's bits).
 struct OverEntry {
-  int64_t time;
-  int64_t index;  // LAG: < 0 for a NULL
-  int64_t i;
-  double f;
+  int64_t pos;
+  int64_t bits;
+  int64_t i() const { return bits; }
+  double f() const {
+    double d;
+    __builtin_memcpy(&d, &bits, sizeof d);
+    return d;
+  }
 };
 
 /// Moments of a multiset of numbers, merged without cancellation (Chan et al.,
@@ -63,16 +69,18 @@ struct Moments {
 
 constexpr bool over_is_float(FieldType t) { return t == FieldType::Float32 || t == FieldType::Float64; }
 
-/// Reads a numeric argument (false when NULL).
-inline bool over_read_value(const uint8_t* args, const Field& f, int64_t* i, double* d) {
+/// Reads a numeric argument into e's number (false when NULL).
+inline bool over_read_value(const uint8_t* args, const Field& f, OverEntry* e) {
   if (is_null(args, f)) return false;
+  double d;
   switch (f.type) {
-    case FieldType::Bool: *i = get<uint8_t>(args, f); break;
-    case FieldType::Int32: *i = get<int32_t>(args, f); break;
-    case FieldType::Float32: *d = get<float>(args, f); break;
-    case FieldType::Float64: *d = get<double>(args, f); break;
-    default: *i = get<int64_t>(args, f); break;
+    case FieldType::Bool: e->bits = get<uint8_t>(args, f); return true;
+    case FieldType::Int32: e->bits = get<int32_t>(args, f); return true;
+    case FieldType::Float32: d = get<float>(args, f); break;
+    case FieldType::Float64: d = get<double>(args, f); break;
+    default: e->bits = get<int64_t>(args, f); return true;
   }
+  __builtin_memcpy(&e->bits, &d, sizeof d);
   return true;
 }
 
@@ -89,8 +97,9 @@ inline void over_write_number(uint8_t* row, const Field& f, int64_t i, double d)
 
 /// a < b in MIN/MAX's order: floats with NaN above every number (all NaNs equal).
 inline bool over_less(const OverCallSpec& c, const OverEntry& a, const OverEntry& b) {
-  if (!over_is_float(c.arg.type)) return a.i < b.i;
-  return a.f < b.f || (std::isnan(b.f) && !std::isnan(a.f));
+  if (!over_is_float(c.arg.type)) return a.i() < b.i();
+  const double x = a.f(), y = b.f();
+  return x < y || (std::isnan(y) && !std::isnan(x));
 }
 
 /// Whether MIN/MAX prefer `e` to `cur` (strictly: among equal values the earlier stays).
@@ -101,9 +110,9 @@ inline bool over_better(const OverCallSpec& c, const OverEntry& e, const OverEnt
 /// An entry outside the frame of the row at (time, index). ROWS n: positions index-n .. index;
 /// RANGE x: times time-x .. time (the boundary row is in), compared without overflow.
 inline bool over_outside(const OverCallSpec& c, const OverEntry& e, int64_t time, int64_t index) {
-  if (c.rows) return e.index < index - c.preceding;  // index >= 0, preceding >= 0: no overflow
+  if (c.rows) return e.pos < index - c.preceding;   // index >= 0, preceding >= 0: no overflow
   if (time < INT64_MIN + c.preceding) return false;  // time - preceding is below every time
-  return e.time < time - c.preceding;
+  return e.pos < time - c.preceding;
 }
 
 constexpr bool over_is_extreme(const OverCallSpec& c) { return c.function == OverFunction::Min || c.function == OverFunction::Max; }
@@ -160,7 +169,7 @@ struct OverQueueCapacity<Q, decltype(void(Q::capacity()))> {
 template <class Values, class Extreme, class Front>
 struct OverFrame {
   // Bounded frames but MIN/MAX: the non-NULL values in the frame, oldest first. LAG: the last
-  // `lag` values, NULLs included (index < 0).
+  // `lag` values, NULLs included (pos < 0).
   Values values;
   Extreme extreme;  // bounded MIN/MAX: monotonic deque, best first (they keep no values)
   Front front;      // bounded, with moments: front[k] = moments of values[k .. front.size())
@@ -209,9 +218,9 @@ struct OverFrame {
     }
     last = e;
     ++count;
-    isum = static_cast<int64_t>(static_cast<uint64_t>(isum) + static_cast<uint64_t>(e.i));
+    isum = static_cast<int64_t>(static_cast<uint64_t>(isum) + static_cast<uint64_t>(e.i()));  // (read for integers only)
     if (over_needs_moments(c)) {
-      const double x = over_is_float(c.arg.type) ? e.f : static_cast<double>(e.i);
+      const double x = over_is_float(c.arg.type) ? e.f() : static_cast<double>(e.i());
       if (back.n == 0) has_back_pivot = false;
       if (!has_back_pivot && std::isfinite(x)) {  // NaN/inf minus any finite pivot stay NaN/inf
         back = Moments::merge(Moments{}, x, back, back_pivot);  // re-taken from x (back holds no finite value)
@@ -240,7 +249,7 @@ struct OverFrame {
     const bool is_float = over_is_float(c.arg.type);
     while (!values.empty() && over_outside(c, values.front(), time, index)) {
       if (moments && front.empty()) {  // every value moves to the front stack, newest first
-        auto value = [&](size_t k) { return is_float ? values[k].f : static_cast<double>(values[k].i); };
+        auto value = [&](size_t k) { return is_float ? values[k].f() : static_cast<double>(values[k].i()); };
         const size_t n = values.size();
         front_pivot = 0;  // the newest finite value: near the values that stay longest
         for (size_t k = n; k-- > 0;) {
@@ -259,7 +268,7 @@ struct OverFrame {
         has_back_pivot = false;
       }
       --count;
-      isum = static_cast<int64_t>(static_cast<uint64_t>(isum) - static_cast<uint64_t>(values.front().i));
+      isum = static_cast<int64_t>(static_cast<uint64_t>(isum) - static_cast<uint64_t>(values.front().i()));
       values.pop_front();
       if (moments) front.pop_front();
     }
@@ -268,7 +277,7 @@ struct OverFrame {
   /// LAG: the row's value (or NULL) takes its place after the result was taken.
   void push_lag(const OverCallSpec& c, OverEntry e, bool has) {
     if (c.lag < 1) return;
-    if (!has) e.index = -1;
+    if (!has) e.pos = -1;
     if (static_cast<int64_t>(values.size()) >= c.lag) values.pop_front();
     values.push_back(e);
   }
@@ -304,18 +313,21 @@ struct OverFrame {
       case OverFunction::Max: {
         if (c.unbounded ? !any : extreme.empty()) return;
         const OverEntry& e = c.unbounded ? best : extreme.front();
-        over_write_number(results, r, e.i, e.f);
+        over_write_number(results, r, e.i(), e.f());
         return;
       }
       case OverFunction::First:
-        if (any) over_write_number(results, r, c.unbounded ? first.i : values.front().i, c.unbounded ? first.f : values.front().f);
+        if (any) {
+          const OverEntry& e = c.unbounded ? first : values.front();
+          over_write_number(results, r, e.i(), e.f());
+        }
         return;
       case OverFunction::Last:
-        if (any) over_write_number(results, r, last.i, last.f);
+        if (any) over_write_number(results, r, last.i(), last.f());
         return;
       case OverFunction::Lag:
-        if (c.lag >= 1 && static_cast<int64_t>(values.size()) == c.lag && values.front().index >= 0)
-          over_write_number(results, r, values.front().i, values.front().f);
+        if (c.lag >= 1 && static_cast<int64_t>(values.size()) == c.lag && values.front().pos >= 0)
+          over_write_number(results, r, values.front().i(), values.front().f());
         return;
     }
   }
