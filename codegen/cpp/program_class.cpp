@@ -185,10 +185,8 @@ class ClassWriter {
     h += "#include \"runtime/kernel_support.h\"\n";
     h += "#include \"runtime/ops/storage.h\"\n#include \"runtime/ops/window_aggregate.h\"\n#include \"runtime/watermarks.h\"\n";
     h += "#include \"runtime/ops/asof_join.h\"\n#include \"runtime/ops/interval_join.h\"\n#include \"runtime/ops/window_join.h\"\n";
-    if (host()) {
-      h += "#include \"runtime/ops/over.h\"\n";
-    } else {
-      h += "#include \"runtime/firmware/over.h\"\n";
+    h += "#include \"runtime/ops/over.h\"\n";
+    {
     }
     h += "\nclass " + name_ + " {\n public:\n";
     h += row_structs();
@@ -238,7 +236,7 @@ class ClassWriter {
       s += row_struct_text(row_struct(out.name), out.column_names, out.layout, "A result row of " + out.name + ".");
       s += "  using " + sink_type(out.name) + " = void (*)(void* user, const " + row_struct(out.name) + "& row);\n";
     }
-    s += "  using Stats = " + std::string(host() ? "vlac::rt::OperatorStats" : "vlac::fw::Stats") + ";\n\n";
+    s += "  using Stats = vlac::rt::OperatorStats;\n\n";
     return s;
   }
 
@@ -368,14 +366,13 @@ class ClassWriter {
     if (op.kind == OperatorKind::WindowAssign) return "vlac::rt::WindowAssign<" + ctx_type() + ", " + k + ", " + storage(op) + ">";
     // joins (issue 12)
     if (is_join(op.kind)) return std::string("vlac::rt::") + join_class(op.kind) + "<" + ctx_type() + ", " + k + ", " + storage(op) + ">";
-    return host() ? host_operator_type(op) : fw_operator_type(op);
+    return "vlac::rt::Over<" + ctx_type() + ", " + k + ", " + storage(op) + ">";
   }
 
   /// Firmware: the compile-time sizes and capacities of each operator's fixed storage.
   std::string dims_structs() {
     std::string s;
     for (const PhysicalOperator& op : plan_.operators) {
-      if (op.kind != OperatorKind::WindowAggregate && op.kind != OperatorKind::WindowAssign && !is_join(op.kind)) continue;
       s += "  struct Op" + std::to_string(op.id) + "Dims : vlac::rt::OperatorDims {\n";
       auto dim = [&](const char* name, int64_t v) { s += "    static constexpr size_t " + std::string(name) + " = " + std::to_string(v) + ";\n"; };
       dim("in_size", op.input_layout.size);
@@ -395,39 +392,29 @@ class ClassWriter {
         dim("max_keys", fw_max_keys(op));
         dim("max_buffered_rows", fw_max_buffered_rows(op));
       }
+      if (op.kind == OperatorKind::Over) {
+        dim("key_size", op.key_layout.size);
+        dim("args_size", op.args_layout.size);
+        dim("results_size", op.results_layout.size);
+        dim("calls", static_cast<int64_t>(op.over_calls.size()));
+        dim("max_keys", fw_max_keys(op));
+        dim("max_buffered_rows", fw_max_buffered_rows(op));
+        // Each call's frame keeps only what its function needs (values, MIN/MAX candidates, moments).
+        std::string values, extreme, moments;
+        for (const rt::OverCallSpec& call : operator_settings(op).calls) {
+          const rt::OverFrameSizes z = rt::over_frame_sizes(call, static_cast<uint64_t>(fw_max_buffered_rows(op)));
+          const char* sep = values.empty() ? "" : ", ";
+          values += sep + std::to_string(z.values);
+          extreme += sep + std::to_string(z.extreme);
+          moments += sep + std::to_string(z.moments);
+        }
+        const std::string n = std::to_string(op.over_calls.size());
+        s += "    static constexpr size_t frame_values[" + n + "] = {" + values + "}, frame_extreme[" + n + "] = {" + extreme +
+             "}, frame_moments[" + n + "] = {" + moments + "};\n";
+      }
       s += "  };\n";
     }
     return s;
-  }
-
-  std::string fw_operator_type(const PhysicalOperator& op) {
-    std::string k = "Op" + std::to_string(op.id) + "Kernels";
-    switch (op.kind) {
-      case OperatorKind::WindowAggregate:
-      case OperatorKind::WindowAssign:
-      case OperatorKind::IntervalJoin:
-      case OperatorKind::AsofJoin:
-      case OperatorKind::WindowJoin: break;
-      case OperatorKind::Over: {
-        return "vlac::fw::Over<" + name_ + ", " + k + ", " + sz(op.input_layout.size) + ", " + sz(op.key_layout.size) + ", " +
-               sz(op.args_layout.size) + ", " + sz(op.results_layout.size) + ", " + sz(op.output_layout.size) + ", " +
-               std::to_string(op.over_calls.size()) + ", " + std::to_string(fw_max_keys(op)) + ", " +
-               std::to_string(fw_max_buffered_rows(op)) + ">";
-      }
-    }
-    return "";
-  }
-
-  std::string host_operator_type(const PhysicalOperator& op) {
-    switch (op.kind) {
-      case OperatorKind::WindowAggregate:
-      case OperatorKind::WindowAssign:
-      case OperatorKind::IntervalJoin:
-      case OperatorKind::AsofJoin:
-      case OperatorKind::WindowJoin: break;
-      case OperatorKind::Over: return "vlac::rt::OverOp";
-    }
-    return "";
   }
 
   std::string state() {
@@ -544,20 +531,17 @@ class ClassWriter {
   std::string constructor() {
     std::string s;
     if (host()) {
-      s += "inline " + name_ + "::State::State(" + name_ + "* self)\n    : ctx{}";
-      for (const PhysicalOperator& op : plan_.operators)
-        if (!is_window_operator(op) && !is_join(op.kind)) s += ",\n      " + host_operator_init(op);
-      s += " {\n  ctx.self = self;\n}\n\n";
+      s += "inline " + name_ + "::State::State(" + name_ + "* self) : ctx{} {\n  ctx.self = self;\n}\n\n";
       s += "inline " + name_ + "::" + name_ + "(" + sink_params_def() + ") : s_(this) {\n";
     } else {
       s += "inline " + name_ + "::" + name_ + "(" + sink_params_def() + ") {\n";
-      for (const PhysicalOperator& op : plan_.operators)
-        if (!is_window_operator(op) && !is_join(op.kind)) s += fw_operator_init(op);
     }
-    for (const PhysicalOperator& op : plan_.operators)
+    // Every operator: its runtime configuration as a literal, the same for both targets.
+    for (const PhysicalOperator& op : plan_.operators) {
       if (is_window_operator(op)) s += window_operator_init(op);
-    for (const PhysicalOperator& op : plan_.operators)  // joins (issue 12)
       if (is_join(op.kind)) s += join_operator_init(op);
+      if (op.kind == OperatorKind::Over) s += over_operator_init(op);
+    }
     for (size_t i = 0; i < plan_.outputs.size(); ++i) s += "  s_.sink" + std::to_string(i) + " = " + identifier_of(plan_.outputs[i].name) + ";\n";
     s += "  s_.user = user;\n}\n\n";
     return s;
@@ -569,43 +553,11 @@ class ClassWriter {
     return s + "void* user";
   }
 
-  std::string kernel_ref(const PhysicalOperator& op, const char* k) { return "&" + name_ + "::" + aggregate_kernel_fn_name(op.id, k); }
-  std::string emit_ref(const PhysicalOperator& op) { return "&" + name_ + "::" + operator_emit_fn_name(op.id); }
-
-  /// `c.field = value;` for the settings the hosted and the firmware configurations share.
-  std::string shared_settings(const PhysicalOperator& op, const OperatorSettings& st, const std::string& in) {
-    std::string s;
-    auto set = [&](const char* field, const std::string& value) { s += in + "c." + field + " = " + value + ";\n"; };
-    if (op.kind == OperatorKind::Over) set("time_offset", std::to_string(st.time_offset));
-    return s;
-  }
 
   static std::string over_call(const rt::OverCallSpec& c) {
     return "vlac::rt::OverCallSpec{vlac::rt::OverFunction::" + std::string(over_function_name(c.function)) + ", " + flag(c.rows) +
            ", " + flag(c.unbounded) + ", " + str(c.preceding) + ", " + str(c.lag) + ", " + field_literal(c.arg) + ", " +
            field_literal(c.result) + "}";
-  }
-
-  std::string host_operator_init(const PhysicalOperator& op) {
-    std::string m = op_member(op.id);
-    OperatorSettings st = operator_settings(op);
-    const std::string in = "        ";
-    auto limit = [](const std::optional<int64_t>& v) { return v ? "uint64_t(" + std::to_string(*v) + ")" : std::string("UINT64_MAX"); };
-    auto layout = [&](const char* name, const rt::RowLayout& l) {
-      return in + "static const vlac::rt::RowLayout " + name + " = " + indent(layout_function(l), "      ") + ";\n";
-    };
-    std::string cfg, kernels;
-    {
-      cfg = "vlac::rt::OverConfig c;\n" + shared_settings(op, st, in) + layout("input", op.input_layout) + layout("key", op.key_layout);
-      cfg += in + "c.input_layout = &input;\n" + in + "c.key_layout = &key;\n";
-      cfg += in + "c.args_size = " + sz(op.args_layout.size) + ";\n" + in + "c.results_size = " + sz(op.results_layout.size) + ";\n";
-      cfg += in + "c.max_keys = " + limit(st.max_keys) + ";\n" + in + "c.max_buffered_rows = " + limit(st.max_buffered_rows) + ";\n";
-      for (const rt::OverCallSpec& call : st.calls) cfg += in + "c.calls.push_back(" + over_call(call) + ");\n";
-      kernels = "vlac::rt::OverKernels{" + kernel_ref(op, "key") + ", " + kernel_ref(op, "args") + ", " + kernel_ref(op, "finish") +
-                ", " + emit_ref(op) + "}";
-    }
-    cfg += in + "c.out_size = " + sz(op.output_layout.size) + ";\n";
-    return m + "(&ctx, [] {\n" + in + cfg + in + "return c;\n      }(),\n      " + kernels + ")";
   }
 
   static std::string indent(const std::string& text, const std::string& by) {
@@ -699,12 +651,32 @@ class ClassWriter {
     return s + "    s_." + op_member(op.id) + ".init(" + (host() ? "&s_.ctx" : "this") + ", c);\n  }\n";
   }
 
-  std::string fw_operator_init(const PhysicalOperator& op) {
-    std::string m = "s_." + op_member(op.id);
-    OperatorSettings st = operator_settings(op);
-    std::string s = "  {\n    decltype(" + m + ")::Config c{};\n" + shared_settings(op, st, "    ");
-    for (size_t i = 0; i < st.calls.size(); ++i) s += "    c.calls[" + std::to_string(i) + "] = " + over_call(st.calls[i]) + ";\n";
-    return s + "    " + m + ".init(this, c);\n  }\n";
+  /// `s_.opN.init(ctx, config);` for OVER: over_config's values as a literal, with the calls in
+  /// an array that init copies.
+  std::string over_operator_init(const PhysicalOperator& op) {
+    const OperatorSettings st = operator_settings(op);
+    const rt::OverConfig c = over_config(op, st.calls);
+    std::string s = "  {\n    const vlac::rt::OverCallSpec calls[] = {\n";
+    for (const rt::OverCallSpec& call : st.calls) s += "        " + over_call(call) + ",\n";
+    s += "    };\n    vlac::rt::OverConfig c;\n";
+    auto set = [&](const char* field, const std::string& value) { s += "    c." + std::string(field) + " = " + value + ";\n"; };
+    set("time_offset", std::to_string(c.time_offset));
+    set("in_size", sz(c.in_size));
+    set("key_size", sz(c.key_size));
+    set("args_size", sz(c.args_size));
+    set("results_size", sz(c.results_size));
+    set("out_size", sz(c.out_size));
+    if (host()) {
+      s += "    static const vlac::rt::RowLayout input = " + indent(layout_function(op.input_layout), "    ") + ";\n";
+      s += "    static const vlac::rt::RowLayout key = " + indent(layout_function(op.key_layout), "    ") + ";\n";
+      set("input_layout", "&input");
+      set("key_layout", "&key");
+    }
+    set("calls", "calls");
+    set("num_calls", sz(c.num_calls));
+    set("max_keys", u64(host() ? c.max_keys : static_cast<uint64_t>(fw_max_keys(op))));
+    set("max_buffered_rows", u64(host() ? c.max_buffered_rows : static_cast<uint64_t>(fw_max_buffered_rows(op))));
+    return s + "    s_." + op_member(op.id) + ".init(" + (host() ? "&s_.ctx" : "this") + ", c);\n  }\n";
   }
 
   std::string propagate() {
@@ -824,8 +796,7 @@ class ClassWriter {
                     "\ncmake_minimum_required(VERSION 3.16)\nproject(" + stem_ + " CXX)\nset(CMAKE_CXX_STANDARD 17)\nset(CMAKE_CXX_STANDARD_REQUIRED ON)\n";
     s += "add_library(" + stem_ + "_pipeline INTERFACE)\ntarget_include_directories(" + stem_ + "_pipeline INTERFACE ${CMAKE_CURRENT_SOURCE_DIR})\n";
     if (host()) {
-      s += "file(GLOB VLAC_RUNTIME_SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/runtime/*.cpp ${CMAKE_CURRENT_SOURCE_DIR}/runtime/io/*.cpp "
-           "${CMAKE_CURRENT_SOURCE_DIR}/runtime/ops/*.cpp)\n";
+      s += "file(GLOB VLAC_RUNTIME_SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/runtime/*.cpp ${CMAKE_CURRENT_SOURCE_DIR}/runtime/io/*.cpp)\n";
       s += "add_library(vlac_runtime STATIC ${VLAC_RUNTIME_SOURCES})\ntarget_include_directories(vlac_runtime PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})\n";
       s += "target_link_libraries(" + stem_ + "_pipeline INTERFACE vlac_runtime)\n";
       s += "# Same float results as vlac's JIT: no fused multiply-adds.\ntarget_compile_options(" + stem_ +

@@ -24,7 +24,7 @@ void output_push(void* sink, const uint8_t* row) { static_cast<rt::RowWriter*>(s
 void interval_join_push(void* op, int32_t port, const uint8_t* row) { static_cast<rt::HostedIntervalJoin*>(op)->push(port, row); }
 void asof_join_push(void* op, int32_t port, const uint8_t* row) { static_cast<rt::HostedAsofJoin*>(op)->push(port, row); }
 void window_join_push(void* op, int32_t port, const uint8_t* row) { static_cast<rt::HostedWindowJoin*>(op)->push(port, row); }
-void over_push(void* op, const uint8_t* row) { static_cast<rt::OverOp*>(op)->push(row); }
+void over_push(void* op, const uint8_t* row) { static_cast<rt::HostedOver*>(op)->push(row); }
 char* scratch(ExecContext* ctx, uint32_t n) { return ctx->scratch.alloc(n); }
 const char* arena_copy(rt::StringArena* a, const char* p, uint32_t n) { return a->copy(p, n); }
 int32_t string_compare(const char* a, uint32_t al, const char* b, uint32_t bl) { return rt::string_compare(a, al, b, bl); }

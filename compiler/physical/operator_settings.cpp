@@ -149,4 +149,22 @@ rt::JoinConfig join_config(const PhysicalOperator& op) {
   return c;
 }
 
+rt::OverConfig over_config(const PhysicalOperator& op, const std::vector<rt::OverCallSpec>& calls) {
+  const OperatorSettings s = operator_settings(op);
+  rt::OverConfig c;
+  c.time_offset = s.time_offset;
+  c.in_size = op.input_layout.size;
+  c.key_size = op.key_layout.size;
+  c.args_size = op.args_layout.size;
+  c.results_size = op.results_layout.size;
+  c.out_size = op.output_layout.size;
+  c.input_layout = &op.input_layout;
+  c.key_layout = &op.key_layout;
+  c.calls = calls.data();
+  c.num_calls = static_cast<uint32_t>(calls.size());
+  c.max_keys = limit(s.max_keys);
+  c.max_buffered_rows = limit(s.max_buffered_rows);
+  return c;
+}
+
 }  // namespace vlac

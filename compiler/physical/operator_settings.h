@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "physical/physical_plan.h"
+#include "runtime/ops/over.h"
 #include "runtime/ops/over_spec.h"
 #include "runtime/ops/window_aggregate.h"
 #include "runtime/ops/window_math.h"
@@ -49,6 +50,11 @@ rt::WindowAssignConfig window_assign_config(const PhysicalOperator& op);
 /// The runtime configuration of an interval, as-of or window join (as window_aggregate_config):
 /// layouts point into `op`; capacities are the WITH options, UINT64_MAX when none.
 rt::JoinConfig join_config(const PhysicalOperator& op);
+
+/// The runtime configuration of an OVER operator, for every backend. `calls` are
+/// operator_settings(op).calls; the configuration points at them (and layouts into `op`) until
+/// the operator's init has copied them.
+rt::OverConfig over_config(const PhysicalOperator& op, const std::vector<rt::OverCallSpec>& calls);
 
 inline bool is_join(OperatorKind k) {
   return k == OperatorKind::IntervalJoin || k == OperatorKind::AsofJoin || k == OperatorKind::WindowJoin;

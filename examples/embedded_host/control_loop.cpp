@@ -5,7 +5,7 @@
 //
 //   vlac build examples/wrist_smoothing.vsql -o gen
 //   c++ -std=c++17 -O2 -I gen examples/embedded_host/control_loop.cpp gen/runtime/*.cpp \
-//       gen/runtime/ops/*.cpp gen/runtime/io/*.cpp -o control_loop
+//       gen/runtime/io/*.cpp -o control_loop
 //
 // It checks what it received against a mean it keeps itself, and exits 1 if they disagree.
 #include <cmath>

@@ -51,6 +51,30 @@ class Ring {
   size_t head_ = 0, count_ = 0;
 };
 
+/// A ring of no entries (a queue an OVER frame does not use): always empty, refuses every push.
+/// Its accessors are never called on it; they return one shared value instead of reading past.
+template <typename T>
+class Ring<T, 0> {
+ public:
+  void clear() {}
+  size_t size() const { return 0; }
+  bool empty() const { return true; }
+  bool full() const { return true; }
+  static constexpr size_t capacity() { return 0; }
+  T& operator[](size_t) { return none_; }
+  const T& operator[](size_t) const { return none_; }
+  T& front() { return none_; }
+  const T& front() const { return none_; }
+  T& back() { return none_; }
+  const T& back() const { return none_; }
+  bool push_back(const T&) { return false; }
+  void pop_front() {}
+  void pop_back() {}
+
+ private:
+  inline static T none_{};
+};
+
 /// Fixed-size rows in N slots, reused through a free list (the hosted RowStore; firmware rows
 /// hold their strings inline, so a row is plain bytes).
 template <size_t kRowSize, size_t N>
@@ -384,6 +408,10 @@ class FixedVector {
     items_[count_++] = v;
     return true;
   }
+  // For items that are too large to copy in (OVER's partitions and frames): the caller keeps
+  // the count within N (a table of at most N keys numbers them) and resets what it takes.
+  T& emplace_back() { return items_[count_++]; }
+  void resize(size_t n) { count_ = n < N ? n : N; }
 
  private:
   T items_[N];
@@ -417,6 +445,30 @@ class FixedArray {
 
  private:
   T items_[N == 0 ? 1 : N];
+};
+
+// ---- OVER ----------------------------------------------------------------------------------------
+
+/// Items 0 .. N-1 of the types Item<0> .. Item<N-1>, each of its own size (OVER's frames, one
+/// per call), visited in order: the fixed counterpart of a vector of one type (HostedItems).
+template <template <size_t> class Item, size_t I, size_t N>
+struct FixedItemsFrom {
+  Item<I> item;
+  FixedItemsFrom<Item, I + 1, N> rest;
+  template <class F>
+  void for_each(F&& f) {
+    f(I, item);
+    rest.for_each(f);
+  }
+};
+template <template <size_t> class Item, size_t N>
+struct FixedItemsFrom<Item, N, N> {
+  template <class F>
+  void for_each(F&&) {}
+};
+template <template <size_t> class Item, size_t N>
+struct FixedItems : FixedItemsFrom<Item, 0, N> {
+  void resize(size_t) {}  // always N
 };
 
 }  // namespace vlac::rt

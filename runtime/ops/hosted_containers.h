@@ -105,7 +105,8 @@ class HostedFifo {
   std::deque<T> items_;
 };
 
-/// PendingHeap's interface, growing: a min-heap of (time, seq, slot) by (time, seq).
+/// A min-heap of (time, seq, slot) by (time, seq) (PendingHeap's interface, growing). seq is
+/// unique, so the order is total: rows leave in the same order under both policies.
 class HostedPendingHeap {
  public:
   struct Item {
@@ -143,6 +144,24 @@ class HostedArray {
   }
   T& operator[](size_t i) { return items_[i]; }
   const T& operator[](size_t i) const { return items_[i]; }
+
+ private:
+  std::vector<T> items_;
+};
+
+/// A frame's values (Ring's interface, growing).
+template <class T>
+using HostedQueue = std::deque<T>;
+
+/// Items of one type, visited in order (FixedItems' interface: there each has its own type).
+template <class T>
+class HostedItems {
+ public:
+  void resize(size_t n) { items_.resize(n); }
+  template <class F>
+  void for_each(F&& f) {
+    for (size_t i = 0; i < items_.size(); ++i) f(i, items_[i]);
+  }
 
  private:
   std::vector<T> items_;

@@ -8,6 +8,7 @@
 
 #include "runtime/exec_context.h"
 #include "runtime/ops/operator.h"
+#include "runtime/ops/over.h"
 #include "runtime/ops/storage.h"
 #include "runtime/ops/window_aggregate.h"
 // joins (issue 12)
@@ -47,6 +48,17 @@ struct JoinKernels {
 using HostedIntervalJoin = IntervalJoin<ExecContext, JoinKernels, HostedStorage>;
 using HostedAsofJoin = AsofJoin<ExecContext, JoinKernels, HostedStorage>;
 using HostedWindowJoin = WindowJoin<ExecContext, JoinKernels, HostedStorage>;
+
+// ---- OVER ----------------------------------------------------------------------------------------
+
+/// The JIT's kernel policy for Over (signatures: over.h).
+struct OverKernels {
+  void (*key)(ExecContext* ctx, const uint8_t* row, uint8_t* key);
+  void (*args)(ExecContext* ctx, const uint8_t* row, uint8_t* args);
+  void (*finish)(ExecContext* ctx, const uint8_t* row, const uint8_t* results, uint8_t* out);
+  void (*emit)(ExecContext* ctx, const uint8_t* row);
+};
+using HostedOver = Over<ExecContext, OverKernels, HostedStorage>;
 
 /// An operator behind the engine's interface. `op` is what ExecContext::operators points at.
 template <class Op>

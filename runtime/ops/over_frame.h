@@ -1,7 +1,7 @@
 #pragma once
-// One OVER call's frame in one partition (LANGUAGE.md §4), shared by the hosted rt::OverOp
-// (runtime/ops/over.cpp, Queue = std::deque) and the firmware fw::Over (runtime/firmware/over.h,
-// Queue = a fixed ring). Header-only, firmware-clean (<cstdint>, <cmath>, row_layout.h).
+// One OVER call's frame in one partition (LANGUAGE.md §4), for rt::Over (runtime/ops/over.h):
+// its queues are std::deque under hosted storage, fixed rings under fixed storage, sized per
+// call (over_frame_sizes). Header-only, firmware-clean (<cstdint>, <cmath>, row_layout.h).
 //
 // A frame's aggregate is the one computed afresh over the rows in the frame: floats are never
 // subtracted. A bounded frame keeps its values in a two-stack queue of mergeable moments (count,
@@ -10,8 +10,9 @@
 // each position the moments of it and every newer front value. The frame's moments are then
 // front.front() merged with back: O(1) amortised per row, each value merged into a running sum
 // at most twice, no drift, and a value that left (a NaN, an infinity, a 1e16) is gone.
-// Integer SUM keeps a wrapping running sum (subtraction is exact there). MIN/MAX keep a monotonic
-// deque (bounded) or the best value (unbounded); NaN counts as larger than every number (as in
+// Integer SUM keeps a wrapping running sum (subtraction is exact there); only the functions that
+// need moments keep them. MIN/MAX keep a monotonic deque (bounded; no values) or the best value
+// (unbounded); NaN counts as larger than every number (as in
 // window aggregates), and among equal values the earliest wins.
 
 #include <cmath>
@@ -24,12 +25,18 @@
 
 namespace vlac::rt {
 
-/// One value in a frame: its time, its position in the partition, and the number.
+/// One value in a frame, 16 bytes (a bounded frame holds up to max_buffered_rows of them): where
+/// it is, as its frame compares it (ROWS and LAG: its position in the partition, LAG -1 for a
+/// NULL; RANGE: its time), and the number (an integer, or a double's bits).
 struct OverEntry {
-  int64_t time;
-  int64_t index;  // LAG: < 0 for a NULL
-  int64_t i;
-  double f;
+  int64_t pos;
+  int64_t bits;
+  int64_t i() const { return bits; }
+  double f() const {
+    double d;
+    __builtin_memcpy(&d, &bits, sizeof d);
+    return d;
+  }
 };
 
 /// Moments of a multiset of numbers, merged without cancellation (Chan et al.,
@@ -60,18 +67,20 @@ struct Moments {
   }
 };
 
-inline bool over_is_float(FieldType t) { return t == FieldType::Float32 || t == FieldType::Float64; }
+constexpr bool over_is_float(FieldType t) { return t == FieldType::Float32 || t == FieldType::Float64; }
 
-/// Reads a numeric argument (false when NULL).
-inline bool over_read_value(const uint8_t* args, const Field& f, int64_t* i, double* d) {
+/// Reads a numeric argument into e's number (false when NULL).
+inline bool over_read_value(const uint8_t* args, const Field& f, OverEntry* e) {
   if (is_null(args, f)) return false;
+  double d;
   switch (f.type) {
-    case FieldType::Bool: *i = get<uint8_t>(args, f); break;
-    case FieldType::Int32: *i = get<int32_t>(args, f); break;
-    case FieldType::Float32: *d = get<float>(args, f); break;
-    case FieldType::Float64: *d = get<double>(args, f); break;
-    default: *i = get<int64_t>(args, f); break;
+    case FieldType::Bool: e->bits = get<uint8_t>(args, f); return true;
+    case FieldType::Int32: e->bits = get<int32_t>(args, f); return true;
+    case FieldType::Float32: d = get<float>(args, f); break;
+    case FieldType::Float64: d = get<double>(args, f); break;
+    default: e->bits = get<int64_t>(args, f); return true;
   }
+  __builtin_memcpy(&e->bits, &d, sizeof d);
   return true;
 }
 
@@ -88,8 +97,9 @@ inline void over_write_number(uint8_t* row, const Field& f, int64_t i, double d)
 
 /// a < b in MIN/MAX's order: floats with NaN above every number (all NaNs equal).
 inline bool over_less(const OverCallSpec& c, const OverEntry& a, const OverEntry& b) {
-  if (!over_is_float(c.arg.type)) return a.i < b.i;
-  return a.f < b.f || (std::isnan(b.f) && !std::isnan(a.f));
+  if (!over_is_float(c.arg.type)) return a.i() < b.i();
+  const double x = a.f(), y = b.f();
+  return x < y || (std::isnan(y) && !std::isnan(x));
 }
 
 /// Whether MIN/MAX prefer `e` to `cur` (strictly: among equal values the earlier stays).
@@ -100,27 +110,78 @@ inline bool over_better(const OverCallSpec& c, const OverEntry& e, const OverEnt
 /// An entry outside the frame of the row at (time, index). ROWS n: positions index-n .. index;
 /// RANGE x: times time-x .. time (the boundary row is in), compared without overflow.
 inline bool over_outside(const OverCallSpec& c, const OverEntry& e, int64_t time, int64_t index) {
-  if (c.rows) return e.index < index - c.preceding;  // index >= 0, preceding >= 0: no overflow
+  if (c.rows) return e.pos < index - c.preceding;   // index >= 0, preceding >= 0: no overflow
   if (time < INT64_MIN + c.preceding) return false;  // time - preceding is below every time
-  return e.time < time - c.preceding;
+  return e.pos < time - c.preceding;
 }
 
-template <template <class> class Queue>
+constexpr bool over_is_extreme(const OverCallSpec& c) { return c.function == OverFunction::Min || c.function == OverFunction::Max; }
+
+/// Whether a frame of `c` needs the values' moments: float SUM and AVG, STDDEV_*, VAR_* (integer
+/// SUM and AVG keep an exact wrapping sum; the others count or pick values).
+constexpr bool over_needs_moments(const OverCallSpec& c) {
+  switch (c.function) {
+    case OverFunction::Sum:
+    case OverFunction::Avg: return over_is_float(c.arg.type);
+    case OverFunction::VarPop:
+    case OverFunction::VarSamp:
+    case OverFunction::StddevPop:
+    case OverFunction::StddevSamp: return true;
+    default: return false;
+  }
+}
+
+/// The most entries call c's frame stores in one partition, max_rows being max_buffered_rows:
+/// a bounded frame's values (ROWS n: n + 1 at most), its MIN/MAX candidates (a subset of them),
+/// LAG's last `lag` values (0 when lag < 1: NULL; and when lag > max_rows: every row is dropped).
+/// An unbounded frame stores none. A row whose frame would store more is dropped.
+constexpr uint64_t over_frame_capacity(const OverCallSpec& c, uint64_t max_rows) {
+  if (c.function == OverFunction::Lag) return c.lag >= 1 && static_cast<uint64_t>(c.lag) <= max_rows ? static_cast<uint64_t>(c.lag) : 0;
+  if (c.unbounded) return 0;
+  if (c.rows && static_cast<uint64_t>(c.preceding) < max_rows) return static_cast<uint64_t>(c.preceding) + 1;  // preceding >= 0
+  return max_rows;
+}
+
+/// What a frame of c keeps, in entries of each of OverFrame's queues: the fixed storage's sizes
+/// (the generator writes them into an operator's Dims, one per call).
+struct OverFrameSizes {
+  uint64_t values, extreme, moments;
+};
+constexpr OverFrameSizes over_frame_sizes(const OverCallSpec& c, uint64_t max_rows) {
+  const uint64_t n = over_frame_capacity(c, max_rows);
+  if (over_is_extreme(c)) return {0, n, 0};
+  return {n, 0, over_needs_moments(c) && !c.unbounded ? n : 0};
+}
+
+/// How many entries a queue can hold: a fixed ring its capacity, a growing one any number.
+template <class Q, class = void>
+struct OverQueueCapacity {
+  static constexpr uint64_t value = UINT64_MAX;
+};
+template <class Q>
+struct OverQueueCapacity<Q, decltype(void(Q::capacity()))> {
+  static constexpr uint64_t value = Q::capacity();
+};
+
+/// One call's frame in one partition. Values, Extreme and Front are queues (std::deque or a
+/// fixed Ring) of OverEntry, OverEntry and Moments; a call uses only those its function needs
+/// (over_frame_sizes), so fixed storage gives the others no room.
+template <class Values, class Extreme, class Front>
 struct OverFrame {
-  // Bounded frames: the non-NULL values in the frame, oldest first. LAG: the last `lag` values,
-  // NULLs included (index < 0).
-  Queue<OverEntry> values;
-  Queue<OverEntry> extreme;  // bounded MIN/MAX: monotonic deque, best first
-  Queue<Moments> front;      // bounded: front[k] = moments of values[k .. front.size())
-  Moments back{};            // the moments of the values after the front stack (all, unbounded)
+  // Bounded frames but MIN/MAX: the non-NULL values in the frame, oldest first. LAG: the last
+  // `lag` values, NULLs included (pos < 0).
+  Values values;
+  Extreme extreme;  // bounded MIN/MAX: monotonic deque, best first (they keep no values)
+  Front front;      // bounded, with moments: front[k] = moments of values[k .. front.size())
+  Moments back{};   // the moments of the values after the front stack (all, unbounded)
   // Each stack's means are taken from its own pivot, a finite value near its values: the front's
   // is the newest value at the flip, the back's its first finite value. One shared pivot went
   // stale: 0 and -6.375 pushed after a 1.8e308 vanished into it (difftest seed 3).
   double front_pivot = 0, back_pivot = 0;
   bool has_back_pivot = false;
-  int64_t count = 0;         // non-NULL values in the frame
-  int64_t isum = 0;          // integer SUM, wrapping
-  OverEntry first{}, last{}, best{};  // UNBOUNDED: the first, last and extreme value (when count)
+  int64_t count = 0;  // non-NULL values in the frame (bounded MIN/MAX: unused)
+  int64_t isum = 0;   // integer SUM, wrapping
+  OverEntry first{}, last{}, best{};  // the first (unbounded), last and extreme (unbounded) value
 
   void reset() {
     values.clear();
@@ -133,39 +194,62 @@ struct OverFrame {
     first = last = best = OverEntry{};
   }
 
-  static bool is_extreme(const OverCallSpec& c) { return c.function == OverFunction::Min || c.function == OverFunction::Max; }
+  /// The most entries this frame can store for c (its queue's capacity).
+  uint64_t capacity(const OverCallSpec& c) const {
+    if (over_is_extreme(c)) return OverQueueCapacity<Extreme>::value;
+    const uint64_t v = OverQueueCapacity<Values>::value;
+    if (!over_needs_moments(c) || c.unbounded) return v;
+    const uint64_t f = OverQueueCapacity<Front>::value;
+    return v < f ? v : f;
+  }
+  /// The entries it stores now (values, or MIN/MAX candidates).
+  size_t stored(const OverCallSpec& c) const { return over_is_extreme(c) ? extreme.size() : values.size(); }
+  /// The stored entries that are still inside the frame of the row at (time, index).
+  size_t kept(const OverCallSpec& c, int64_t time, int64_t index) const {
+    return over_is_extreme(c) ? kept_of(extreme, c, time, index) : kept_of(values, c, time, index);
+  }
 
   /// A value joins the frame (call after evict(), so a fixed ring never holds more than the frame).
   void add(const OverCallSpec& c, const OverEntry& e) {
-    const bool is_float = over_is_float(c.arg.type);
-    if (count == 0) first = e;
-    last = e;
-    if (is_extreme(c) && c.unbounded && (count == 0 || over_better(c, e, best))) best = e;
-    ++count;
-    isum = static_cast<int64_t>(static_cast<uint64_t>(isum) + static_cast<uint64_t>(e.i));
-    const double x = is_float ? e.f : static_cast<double>(e.i);
-    if (back.n == 0) has_back_pivot = false;
-    if (!has_back_pivot && std::isfinite(x)) {  // NaN/inf minus any finite pivot stay NaN/inf
-      back = Moments::merge(Moments{}, x, back, back_pivot);  // re-taken from x (back holds no finite value)
-      back_pivot = x;
-      has_back_pivot = true;
+    const bool is_extreme = over_is_extreme(c);
+    if (c.unbounded) {
+      if (count == 0) first = e;
+      if (is_extreme && (count == 0 || over_better(c, e, best))) best = e;
     }
-    back = Moments::merge(back, Moments::of(x, back_pivot));
+    last = e;
+    ++count;
+    isum = static_cast<int64_t>(static_cast<uint64_t>(isum) + static_cast<uint64_t>(e.i()));  // (read for integers only)
+    if (over_needs_moments(c)) {
+      const double x = over_is_float(c.arg.type) ? e.f() : static_cast<double>(e.i());
+      if (back.n == 0) has_back_pivot = false;
+      if (!has_back_pivot && std::isfinite(x)) {  // NaN/inf minus any finite pivot stay NaN/inf
+        back = Moments::merge(Moments{}, x, back, back_pivot);  // re-taken from x (back holds no finite value)
+        back_pivot = x;
+        has_back_pivot = true;
+      }
+      back = Moments::merge(back, Moments::of(x, back_pivot));
+    }
     if (c.unbounded) return;
-    values.push_back(e);
-    if (is_extreme(c)) {
+    if (is_extreme) {
       while (!extreme.empty() && over_better(c, e, extreme.back())) extreme.pop_back();
       extreme.push_back(e);
+      return;
     }
+    values.push_back(e);
   }
 
   /// The values that are outside the frame of the row at (time, index) leave.
   void evict(const OverCallSpec& c, int64_t time, int64_t index) {
     if (c.unbounded) return;
+    if (over_is_extreme(c)) {
+      while (!extreme.empty() && over_outside(c, extreme.front(), time, index)) extreme.pop_front();
+      return;
+    }
+    const bool moments = over_needs_moments(c);
     const bool is_float = over_is_float(c.arg.type);
     while (!values.empty() && over_outside(c, values.front(), time, index)) {
-      if (front.empty()) {  // every value moves to the front stack, newest first
-        auto value = [&](size_t k) { return is_float ? values[k].f : static_cast<double>(values[k].i); };
+      if (moments && front.empty()) {  // every value moves to the front stack, newest first
+        auto value = [&](size_t k) { return is_float ? values[k].f() : static_cast<double>(values[k].i()); };
         const size_t n = values.size();
         front_pivot = 0;  // the newest finite value: near the values that stay longest
         for (size_t k = n; k-- > 0;) {
@@ -184,17 +268,16 @@ struct OverFrame {
         has_back_pivot = false;
       }
       --count;
-      isum = static_cast<int64_t>(static_cast<uint64_t>(isum) - static_cast<uint64_t>(values.front().i));
+      isum = static_cast<int64_t>(static_cast<uint64_t>(isum) - static_cast<uint64_t>(values.front().i()));
       values.pop_front();
-      front.pop_front();
+      if (moments) front.pop_front();
     }
-    while (!extreme.empty() && over_outside(c, extreme.front(), time, index)) extreme.pop_front();
   }
 
   /// LAG: the row's value (or NULL) takes its place after the result was taken.
   void push_lag(const OverCallSpec& c, OverEntry e, bool has) {
     if (c.lag < 1) return;
-    if (!has) e.index = -1;
+    if (!has) e.pos = -1;
     if (static_cast<int64_t>(values.size()) >= c.lag) values.pop_front();
     values.push_back(e);
   }
@@ -210,7 +293,7 @@ struct OverFrame {
       case OverFunction::Count:
       case OverFunction::CountStar: over_write_number(results, r, count, 0); return;
       case OverFunction::Sum:
-        if (any) over_write_number(results, r, isum, moments().sum);
+        if (any) over_write_number(results, r, isum, is_float ? moments().sum : 0);
         return;
       case OverFunction::Avg:
         if (any) over_write_number(results, r, 0, (is_float ? moments().sum : static_cast<double>(isum)) / static_cast<double>(count));
@@ -228,22 +311,36 @@ struct OverFrame {
       }
       case OverFunction::Min:
       case OverFunction::Max: {
-        if (!any) return;
+        if (c.unbounded ? !any : extreme.empty()) return;
         const OverEntry& e = c.unbounded ? best : extreme.front();
-        over_write_number(results, r, e.i, e.f);
+        over_write_number(results, r, e.i(), e.f());
         return;
       }
       case OverFunction::First:
-        if (any) over_write_number(results, r, c.unbounded ? first.i : values.front().i, c.unbounded ? first.f : values.front().f);
+        if (any) {
+          const OverEntry& e = c.unbounded ? first : values.front();
+          over_write_number(results, r, e.i(), e.f());
+        }
         return;
       case OverFunction::Last:
-        if (any) over_write_number(results, r, last.i, last.f);
+        if (any) over_write_number(results, r, last.i(), last.f());
         return;
       case OverFunction::Lag:
-        if (c.lag >= 1 && static_cast<int64_t>(values.size()) == c.lag && values.front().index >= 0)
-          over_write_number(results, r, values.front().i, values.front().f);
+        if (c.lag >= 1 && static_cast<int64_t>(values.size()) == c.lag && values.front().pos >= 0)
+          over_write_number(results, r, values.front().i(), values.front().f());
         return;
     }
+  }
+
+ private:
+  template <class Q>
+  static size_t kept_of(const Q& q, const OverCallSpec& c, int64_t time, int64_t index) {
+    size_t k = 0;
+    for (size_t i = q.size(); i-- > 0;) {
+      if (over_outside(c, q[i], time, index)) break;
+      ++k;
+    }
+    return k;
   }
 };
 

@@ -1,6 +1,6 @@
 #pragma once
 // What one OVER call computes (LANGUAGE.md §4): the function, its frame and where its argument
-// and result live. Plain data, firmware-clean: the hosted and the firmware OVER take the same.
+// and result live. Plain data, firmware-clean and constexpr-friendly (the generator sizes frames from it).
 
 #include <cstdint>
 

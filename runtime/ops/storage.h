@@ -38,6 +38,10 @@ struct OperatorDims {
   static constexpr bool session = false;  // a SESSION aggregate (keeps sessions, not windows)
   // joins (issue 12): the left (port 0) and right (port 1) input rows
   static constexpr size_t left_size = 0, right_size = 0;
+  // OVER (with max_buffered_rows): and per call, the entries its frame's queues hold
+  // (over_frame_sizes: values, MIN/MAX candidates, moments).
+  static constexpr size_t args_size = 0, results_size = 0, calls = 0;
+  static constexpr size_t frame_values[1] = {0}, frame_extreme[1] = {0}, frame_moments[1] = {0};
 };
 
 template <class D>
@@ -65,6 +69,11 @@ struct FixedStorage {
   using Keys = KeyTable<kKeySize == 0 ? 1 : kKeySize, N == 0 ? 1 : N>;
   template <class T, size_t N>
   using Array = FixedArray<T, N>;
+  // OVER: its frames (one type per call) and their queues; pending rows use Rows and Heap.
+  template <template <size_t> class Item, size_t N>
+  using Items = FixedItems<Item, N>;
+  template <class T, size_t N>
+  using Queue = Ring<T, N>;  // N = 0: a queue the call does not use
 };
 
 #if !defined(VLAC_FIRMWARE)
@@ -92,6 +101,11 @@ struct HostedStorage {
   using Keys = HostedKeyTable;
   template <class T, size_t>
   using Array = HostedArray<T>;
+  // OVER: its frames (one type per call) and their queues; pending rows use Rows and Heap.
+  template <template <size_t> class Item, size_t>
+  using Items = HostedItems<Item<0>>;
+  template <class T, size_t>
+  using Queue = HostedQueue<T>;
 };
 #endif
 

@@ -15,7 +15,9 @@
 #include <fstream>
 #include <limits>
 #include <random>
+#include <iterator>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "codegen/cpp/program_class.h"
@@ -23,7 +25,6 @@
 #include "frontend/frontend.h"
 #include "physical/physical_plan.h"
 #include "runtime/exec_context.h"
-#include "runtime/firmware/over.h"
 #include "runtime/ops/over.h"
 #include "runtime/ops/window_math.h"
 #include "runtime/ops/hosted_operators.h"
@@ -34,7 +35,6 @@
 
 namespace {
 
-namespace fw = vlac::fw;
 namespace rt = vlac::rt;
 
 using Row = std::vector<uint8_t>;
@@ -155,7 +155,7 @@ Row agg_row(int64_t key, int64_t time, int64_t value) {
 }
 
 struct AggParams {
-  fw::WindowMode mode;
+  rt::WindowMode mode;
   int64_t size, slide, gap, offset;
   bool global;
 };
@@ -234,7 +234,7 @@ std::vector<Step> make_agg_steps(uint64_t seed, int n, int keys, int64_t disorde
 /// capacity drops and output.
 struct Totals {
   uint64_t rows_out = 0, late = 0, capacity = 0;
-  void add(const fw::Stats& s) {
+  void add(const rt::OperatorStats& s) {
     rows_out += s.rows_out;
     late += s.late_dropped;
     capacity += s.capacity_dropped;
@@ -242,7 +242,7 @@ struct Totals {
 };
 
 template <size_t kMaxKeys, size_t kMaxOpen>
-fw::Stats diff_aggregate(const AggParams& p, const std::vector<Step>& steps) {
+rt::OperatorStats diff_aggregate(const AggParams& p, const std::vector<Step>& steps) {
   using Op = FwAgg<KAgg, kMaxKeys, kMaxOpen>;
   using OpG = FwAgg<KAggGlobal, kMaxKeys, kMaxOpen>;
   static Op op;  // large: not on the stack
@@ -286,19 +286,19 @@ fw::Stats diff_aggregate(const AggParams& p, const std::vector<Step>& steps) {
   return p.global ? opg.stats() : op.stats();
 }
 
-const AggParams kTumble{fw::WindowMode::Tumble, 10, 0, 0, 3, false};
-const AggParams kHop{fw::WindowMode::Hop, 20, 5, 0, 0, false};
-const AggParams kCumulate{fw::WindowMode::Cumulate, 20, 5, 0, 1, false};
-const AggParams kSession{fw::WindowMode::Session, 0, 0, 7, 0, false};
-const AggParams kEndOfInput{fw::WindowMode::EndOfInput, 0, 0, 0, 0, false};
-const AggParams kGlobal{fw::WindowMode::EndOfInput, 0, 0, 0, 0, true};
+const AggParams kTumble{rt::WindowMode::Tumble, 10, 0, 0, 3, false};
+const AggParams kHop{rt::WindowMode::Hop, 20, 5, 0, 0, false};
+const AggParams kCumulate{rt::WindowMode::Cumulate, 20, 5, 0, 1, false};
+const AggParams kSession{rt::WindowMode::Session, 0, 0, 7, 0, false};
+const AggParams kEndOfInput{rt::WindowMode::EndOfInput, 0, 0, 0, 0, false};
+const AggParams kGlobal{rt::WindowMode::EndOfInput, 0, 0, 0, 0, true};
 
 using SmallAgg = FwAgg<KAgg, 2, 2>;
 
 TEST(FirmwareWindowAggregate, TumbleByHand) {
   static FwAgg<KAgg, 8, 4> op;
   FwCtx ctx;
-  op.init(&ctx, fw_agg_config({fw::WindowMode::Tumble, 10, 0, 0, 0, false}));
+  op.init(&ctx, fw_agg_config({rt::WindowMode::Tumble, 10, 0, 0, 0, false}));
   for (const Row& r : {agg_row(1, 1, 10), agg_row(2, 3, 20), agg_row(1, 12, 5), agg_row(1, 8, 1)}) op.push(r.data());
   op.advance(9);
   EXPECT_TRUE(ctx.out.empty());
@@ -328,7 +328,7 @@ TEST(FirmwareWindowAggregate, TumbleByHand) {
 TEST(FirmwareWindowAggregate, NegativeTimesTumble) {
   static FwAgg<KAgg, 8, 4> op;
   FwCtx ctx;
-  op.init(&ctx, fw_agg_config({fw::WindowMode::Tumble, 10, 0, 0, 0, false}));
+  op.init(&ctx, fw_agg_config({rt::WindowMode::Tumble, 10, 0, 0, 0, false}));
   Row r = agg_row(1, -1, 7);
   op.push(r.data());
   op.advance(INT64_MAX);
@@ -344,8 +344,8 @@ TEST(FirmwareWindowAggregate, WindowsAtInt64MaxAreClampedOnce) {
   // 12): [INT64_MAX - 7, +8) and [.., +12) both end beyond INT64_MAX: clamped, one window,
   // where each row counted twice. Expected by hand; hosted and firmware agree (diff_aggregate).
   const int64_t a = INT64_MAX - 7;  // a multiple of 12 (INT64_MAX = 12 * 768614336404564650 + 7)
-  for (const AggParams& p : {AggParams{fw::WindowMode::Session, 0, 0, 10, 0, false},
-                             AggParams{fw::WindowMode::Cumulate, 12, 4, 0, 0, false}}) {
+  for (const AggParams& p : {AggParams{rt::WindowMode::Session, 0, 0, 10, 0, false},
+                             AggParams{rt::WindowMode::Cumulate, 12, 4, 0, 0, false}}) {
     SCOPED_TRACE(static_cast<int>(p.mode));
     std::vector<Step> steps = {{true, 0, agg_row(1, a, 1), {0, 0}},
                                {true, 0, agg_row(1, INT64_MAX, 2), {0, 0}},
@@ -360,7 +360,7 @@ TEST(FirmwareWindowAggregate, WindowsAtInt64MaxAreClampedOnce) {
     std::vector<std::array<int64_t, 3>> got;  // start, end, count
     for (const Row& r : ctx.out) got.push_back({ld(r, 8), ld(r, 16), ld(r, 24)});
     std::vector<std::array<int64_t, 3>> want = {{a, INT64_MAX, 2}};
-    if (p.mode == fw::WindowMode::Cumulate) want.insert(want.begin(), {a, a + 4, 1});
+    if (p.mode == rt::WindowMode::Cumulate) want.insert(want.begin(), {a, a + 4, 1});
     EXPECT_EQ(got, want);
   }
 }
@@ -368,7 +368,7 @@ TEST(FirmwareWindowAggregate, WindowsAtInt64MaxAreClampedOnce) {
 TEST(FirmwareWindowAggregate, SessionMergeByHand) {
   static FwAgg<KAgg, 8, 4> op;
   FwCtx ctx;
-  op.init(&ctx, fw_agg_config({fw::WindowMode::Session, 0, 0, 6, 0, false}));
+  op.init(&ctx, fw_agg_config({rt::WindowMode::Session, 0, 0, 6, 0, false}));
   // Key 1: [0, 6) and [10, 16); t = 5 bridges them into [0, 16). Key 2: [20, 26) and [26, 32)
   // (exactly gap apart: two sessions).
   for (const Row& r : {agg_row(1, 0, 1), agg_row(1, 10, 2), agg_row(2, 20, 3), agg_row(2, 26, 4), agg_row(1, 5, 4)})
@@ -431,11 +431,11 @@ TEST(FirmwareWindowAggregate, HopRowMissingOneWindowIsCountedOverCapacity) {
   // HOP(size 20, slide 10), 2 open windows. t = 5 opens [-10, 10) and [0, 20); t = 15 belongs
   // to [0, 20) (taken) and [10, 30) (no third slot): it is counted over capacity although
   // [0, 20) took it. Found by --backend firmware at its defaults (a silent loss before).
-  const AggParams hop{fw::WindowMode::Hop, 20, 10, 0, 0, false};
+  const AggParams hop{rt::WindowMode::Hop, 20, 10, 0, 0, false};
   std::vector<Step> steps = {{true, 0, agg_row(1, 5, 1), {0, 0}},
                              {true, 0, agg_row(1, 15, 1), {0, 0}},
                              {false, 0, {}, {INT64_MAX, INT64_MAX}}};
-  fw::Stats st = diff_aggregate<4, 2>(hop, steps);  // hosted and fixed storage agree
+  rt::OperatorStats st = diff_aggregate<4, 2>(hop, steps);  // hosted and fixed storage agree
   EXPECT_EQ(st.capacity_dropped, 1u);
   EXPECT_EQ(st.late_dropped, 0u);
   EXPECT_EQ(st.rows_out, 2u);  // [-10, 10): 1 row; [0, 20): 2 rows
@@ -444,7 +444,7 @@ TEST(FirmwareWindowAggregate, HopRowMissingOneWindowIsCountedOverCapacity) {
 TEST(FirmwareWindowAggregate, MoreKeysThanCapacity) {
   static SmallAgg op;  // 2 keys per window, 2 open windows
   FwCtx ctx;
-  op.init(&ctx, fw_agg_config({fw::WindowMode::Tumble, 10, 0, 0, 0, false}));
+  op.init(&ctx, fw_agg_config({rt::WindowMode::Tumble, 10, 0, 0, 0, false}));
   for (int64_t k : {1, 2, 3, 3, 1, 4}) {
     Row r = agg_row(k, 1, 1);
     op.push(r.data());
@@ -466,7 +466,7 @@ TEST(FirmwareWindowAggregate, MoreKeysThanCapacity) {
 TEST(FirmwareWindowAggregate, MoreSessionsThanCapacity) {
   static SmallAgg op;  // 2 keys, 2 open sessions per key
   FwCtx ctx;
-  op.init(&ctx, fw_agg_config({fw::WindowMode::Session, 0, 0, 10, 0, false}));
+  op.init(&ctx, fw_agg_config({rt::WindowMode::Session, 0, 0, 10, 0, false}));
   for (const Row& r : {agg_row(1, 0, 1), agg_row(1, 100, 1), agg_row(1, 200, 1), agg_row(1, 105, 1),
                        agg_row(2, 0, 1), agg_row(3, 0, 1), agg_row(1, 300, 1)})
     op.push(r.data());
@@ -500,8 +500,8 @@ TEST(FirmwareWindowAggregate, DifferentialAgainstHosted) {
     SCOPED_TRACE(testing::Message() << "mode " << static_cast<int>(p.mode) << " global " << p.global);
     EXPECT_EQ(big.capacity, 0u);
     EXPECT_GE(big.rows_out, 12u);
-    if (p.mode != fw::WindowMode::EndOfInput) {
-      if (p.mode != fw::WindowMode::Hop) {  // HOP's 20 ns windows outlast the disorder
+    if (p.mode != rt::WindowMode::EndOfInput) {
+      if (p.mode != rt::WindowMode::Hop) {  // HOP's 20 ns windows outlast the disorder
         EXPECT_GT(big.late, 0u);
       }
       EXPECT_GT(small.capacity, 0u);
@@ -515,8 +515,8 @@ TEST(FirmwareWindowAggregate, DifferentialSessionsWithManyMerges) {
     SCOPED_TRACE(seed);
     // Large disorder and a large bound: many sessions bridged by late-arriving events.
     auto steps = make_agg_steps(seed, 300, 3, 40, 30);
-    big.add(diff_aggregate<64, 64>({fw::WindowMode::Session, 0, 0, 5, 0, false}, steps));
-    small.add(diff_aggregate<2, 3>({fw::WindowMode::Session, 0, 0, 5, 0, false}, steps));
+    big.add(diff_aggregate<64, 64>({rt::WindowMode::Session, 0, 0, 5, 0, false}, steps));
+    small.add(diff_aggregate<2, 3>({rt::WindowMode::Session, 0, 0, 5, 0, false}, steps));
   }
   EXPECT_GT(big.late, 0u);
   EXPECT_GT(small.capacity, 0u);
@@ -535,7 +535,7 @@ struct KAssign {
 TEST(FirmwareWindowAssign, HopCopiesRowPerWindow) {
   rt::WindowAssign<FwCtx, KAssign, rt::FixedStorage<AssignDims>> op;
   FwCtx ctx;
-  op.init(&ctx, {fw::WindowMode::Hop, 10, 5, 0, 8, kAggIn, 48, 24});
+  op.init(&ctx, {rt::WindowMode::Hop, 10, 5, 0, 8, kAggIn, 48, 24});
   Row r = agg_row(7, 12, 3);
   op.push(r.data());
   ASSERT_EQ(ctx.out.size(), 2u);  // [5, 15) and [10, 20)
@@ -546,7 +546,7 @@ TEST(FirmwareWindowAssign, HopCopiesRowPerWindow) {
   EXPECT_EQ(ld(ctx.out[1], 24), 10);
 
   // The same as the hosted operator, for every kind.
-  for (fw::WindowMode m : {fw::WindowMode::Tumble, fw::WindowMode::Hop, fw::WindowMode::Cumulate}) {
+  for (rt::WindowMode m : {rt::WindowMode::Tumble, rt::WindowMode::Hop, rt::WindowMode::Cumulate}) {
     FwCtx f;
     op.init(&f, {m, 20, 5, 2, 8, kAggIn, 48, 24});
     HostedSink hs(48);
@@ -575,39 +575,53 @@ const rt::RowLayout kOverArgs = rt::RowLayout::make({{rt::FieldType::Int64, true
 const rt::RowLayout kOverKey = rt::RowLayout::make({{rt::FieldType::Int64, false, 0}});
 
 struct CallDef {
-  fw::OverFunction fn;
+  rt::OverFunction fn;
   bool rows, unbounded;
   int64_t preceding, lag;
   int arg;  // 0: v, 1: f
 };
 
 /// Every function and frame kind.
-const std::vector<CallDef> kCallDefs = {
-    {fw::OverFunction::Count, true, false, 2, 1, 0},      {fw::OverFunction::CountStar, false, false, 10, 1, 0},
-    {fw::OverFunction::Sum, false, false, 5, 1, 0},       {fw::OverFunction::Avg, true, false, 3, 1, 1},
-    {fw::OverFunction::Min, false, false, 7, 1, 0},       {fw::OverFunction::Max, true, false, 1, 1, 1},
-    {fw::OverFunction::First, true, true, 0, 1, 0},       {fw::OverFunction::Last, false, false, 3, 1, 1},
-    {fw::OverFunction::VarSamp, true, false, 4, 1, 1},    {fw::OverFunction::StddevPop, false, true, 0, 1, 0},
-    {fw::OverFunction::Lag, false, true, 0, 2, 0},        {fw::OverFunction::Min, false, true, 0, 1, 1},
-    {fw::OverFunction::Max, true, true, 0, 1, 0},         {fw::OverFunction::Sum, false, true, 0, 1, 1},
-    {fw::OverFunction::First, true, false, 2, 1, 1},      {fw::OverFunction::Last, false, true, 0, 1, 0},
-    {fw::OverFunction::CountStar, true, true, 0, 1, 0},   {fw::OverFunction::VarPop, false, false, 6, 1, 0},
-    {fw::OverFunction::StddevSamp, true, false, 3, 1, 1}, {fw::OverFunction::Avg, false, true, 0, 1, 0},
-    {fw::OverFunction::Max, false, false, 4, 1, 0},       {fw::OverFunction::Min, true, false, 2, 1, 1},
-    {fw::OverFunction::Lag, false, true, 0, 1, 1},        {fw::OverFunction::Count, false, true, 0, 1, 1},
+constexpr CallDef kCallDefArray[] = {
+    {rt::OverFunction::Count, true, false, 2, 1, 0},      {rt::OverFunction::CountStar, false, false, 10, 1, 0},
+    {rt::OverFunction::Sum, false, false, 5, 1, 0},       {rt::OverFunction::Avg, true, false, 3, 1, 1},
+    {rt::OverFunction::Min, false, false, 7, 1, 0},       {rt::OverFunction::Max, true, false, 1, 1, 1},
+    {rt::OverFunction::First, true, true, 0, 1, 0},       {rt::OverFunction::Last, false, false, 3, 1, 1},
+    {rt::OverFunction::VarSamp, true, false, 4, 1, 1},    {rt::OverFunction::StddevPop, false, true, 0, 1, 0},
+    {rt::OverFunction::Lag, false, true, 0, 2, 0},        {rt::OverFunction::Min, false, true, 0, 1, 1},
+    {rt::OverFunction::Max, true, true, 0, 1, 0},         {rt::OverFunction::Sum, false, true, 0, 1, 1},
+    {rt::OverFunction::First, true, false, 2, 1, 1},      {rt::OverFunction::Last, false, true, 0, 1, 0},
+    {rt::OverFunction::CountStar, true, true, 0, 1, 0},   {rt::OverFunction::VarPop, false, false, 6, 1, 0},
+    {rt::OverFunction::StddevSamp, true, false, 3, 1, 1}, {rt::OverFunction::Avg, false, true, 0, 1, 0},
+    {rt::OverFunction::Max, false, false, 4, 1, 0},       {rt::OverFunction::Min, true, false, 2, 1, 1},
+    {rt::OverFunction::Lag, false, true, 0, 1, 1},        {rt::OverFunction::Count, false, true, 0, 1, 1},
 };
+const std::vector<CallDef> kCallDefs(std::begin(kCallDefArray), std::end(kCallDefArray));
 constexpr size_t kOverCalls = 24;
+
+/// A call of kCallDefArray as the operator sees it (the argument's type is what frame sizes
+/// depend on); short frames: ROWS at most 4, RANGE at most 1 preceding.
+constexpr rt::OverCallSpec exact_spec(const CallDef& d, bool short_frames) {
+  rt::OverCallSpec s{};
+  s.function = d.fn;
+  s.rows = d.rows;
+  s.unbounded = d.unbounded;
+  s.preceding = short_frames ? std::min<int64_t>(d.preceding, d.rows ? 4 : 1) : d.preceding;
+  s.lag = d.lag;
+  s.arg.type = d.arg == 0 ? rt::FieldType::Int64 : rt::FieldType::Float64;
+  return s;
+}
 
 rt::FieldType result_type(const CallDef& c) {
   switch (c.fn) {
-    case fw::OverFunction::Count:
-    case fw::OverFunction::CountStar: return rt::FieldType::Int64;
-    case fw::OverFunction::Sum:
-    case fw::OverFunction::Min:
-    case fw::OverFunction::Max:
-    case fw::OverFunction::First:
-    case fw::OverFunction::Last:
-    case fw::OverFunction::Lag: return c.arg == 0 ? rt::FieldType::Int64 : rt::FieldType::Float64;
+    case rt::OverFunction::Count:
+    case rt::OverFunction::CountStar: return rt::FieldType::Int64;
+    case rt::OverFunction::Sum:
+    case rt::OverFunction::Min:
+    case rt::OverFunction::Max:
+    case rt::OverFunction::First:
+    case rt::OverFunction::Last:
+    case rt::OverFunction::Lag: return c.arg == 0 ? rt::FieldType::Int64 : rt::FieldType::Float64;
     default: return rt::FieldType::Float64;
   }
 }
@@ -645,47 +659,78 @@ Row over_row(int64_t key, int64_t time, bool v_null, int64_t v, bool f_null, dou
   return r;
 }
 
-template <class Op, size_t kCalls>
-typename Op::Config fw_over_config(const std::vector<CallDef>& defs, const rt::RowLayout& results) {
-  typename Op::Config c;
-  c.time_offset = 16;
-  for (size_t i = 0; i < kCalls; ++i) {
-    fw::OverCall& call = c.calls[i];
-    call.function = defs[i].fn;
-    call.rows = defs[i].rows;
-    call.unbounded = defs[i].unbounded;
-    call.preceding = defs[i].preceding;
-    call.lag = defs[i].lag;
-    call.arg = kOverArgs.fields[static_cast<size_t>(defs[i].arg)];
-    call.result = results.fields[i];
-  }
-  return c;
-}
-
-rt::OverConfig hosted_over_config(const std::vector<CallDef>& defs, const rt::RowLayout& results, uint64_t max_keys,
-                                  uint64_t max_rows) {
-  rt::OverConfig c;
-  c.input_layout = &kOverIn;
-  c.key_layout = &kOverKey;
-  c.args_size = kOverArgs.size;
-  c.results_size = results.size;
-  c.out_size = 16 + results.size;
-  c.time_offset = 16;
+/// The OVER configuration of the test rows, for both policies (fixed storage takes its sizes and
+/// capacities from its Dims). `specs` holds the calls until init has copied them.
+rt::OverConfig over_config(const std::vector<CallDef>& defs, const rt::RowLayout& results, uint64_t max_keys, uint64_t max_rows,
+                           std::vector<rt::OverCallSpec>* specs) {
+  specs->clear();
   for (size_t i = 0; i < defs.size(); ++i) {
     rt::OverCallSpec s;
-    s.function = static_cast<rt::OverFunction>(static_cast<int>(defs[i].fn));
+    s.function = defs[i].fn;
     s.rows = defs[i].rows;
     s.unbounded = defs[i].unbounded;
     s.preceding = defs[i].preceding;
     s.lag = defs[i].lag;
     s.arg = kOverArgs.fields[static_cast<size_t>(defs[i].arg)];
     s.result = results.fields[i];
-    c.calls.push_back(s);
+    specs->push_back(s);
   }
+  rt::OverConfig c;
+  c.time_offset = 16;
+  c.in_size = kOverIn.size;
+  c.key_size = kOverKey.size;
+  c.args_size = kOverArgs.size;
+  c.results_size = results.size;
+  c.out_size = 16 + results.size;
+  c.input_layout = &kOverIn;
+  c.key_layout = &kOverKey;
+  c.calls = specs->data();
+  c.num_calls = static_cast<uint32_t>(specs->size());
   c.max_keys = max_keys;
   c.max_buffered_rows = max_rows;
   return c;
 }
+
+/// The same number for every call, as a Dims' per-call frame sizes.
+template <size_t kN>
+struct EveryCall {
+  constexpr size_t operator[](size_t) const { return kN; }
+};
+/// Frames with room for kN entries in every queue.
+template <size_t kN>
+struct UniformFrames {
+  using Values = EveryCall<kN>;
+  using Extreme = EveryCall<kN>;
+  using Moments = EveryCall<kN>;
+};
+/// The frame sizes the generator would write for kCallDefArray (over_frame_sizes).
+template <size_t kMaxRows, bool kShort>
+struct ExactFrames {
+  static constexpr rt::OverFrameSizes of(size_t c) { return rt::over_frame_sizes(exact_spec(kCallDefArray[c], kShort), kMaxRows); }
+  struct Values {
+    constexpr size_t operator[](size_t c) const { return of(c).values; }
+  };
+  struct Extreme {
+    constexpr size_t operator[](size_t c) const { return of(c).extreme; }
+  };
+  struct Moments {
+    constexpr size_t operator[](size_t c) const { return of(c).moments; }
+  };
+};
+
+/// Fixed storage for the test rows: kCalls calls with kResults bytes of results, every frame
+/// queue with room for kMaxRows entries (the generator gives each only what its call needs:
+/// the *Exact* tests below).
+template <size_t kResults, size_t kCalls, size_t kMaxKeys, size_t kMaxRows, class F = UniformFrames<kMaxRows>>
+struct OverDims : rt::OperatorDims {
+  static constexpr size_t in_size = 40, key_size = 8, args_size = 24, results_size = kResults, out_size = 16 + kResults;
+  static constexpr size_t calls = kCalls, max_keys = kMaxKeys, max_buffered_rows = kMaxRows;
+  static constexpr typename F::Values frame_values{};
+  static constexpr typename F::Extreme frame_extreme{};
+  static constexpr typename F::Moments frame_moments{};
+};
+template <size_t kResults, size_t kCalls, size_t kMaxKeys, size_t kMaxRows, class F = UniformFrames<kMaxRows>>
+using FwOver = rt::Over<FwCtx, KOver<kResults>, rt::FixedStorage<OverDims<kResults, kCalls, kMaxKeys, kMaxRows, F>>>;
 
 rt::OverKernels hosted_over_kernels() {
   rt::OverKernels k;
@@ -724,20 +769,24 @@ std::vector<Step> make_over_steps(uint64_t seed, int n, int keys, int64_t disord
   return steps;
 }
 
-template <size_t kMaxKeys, size_t kMaxRows>
-fw::Stats diff_over(const std::vector<Step>& steps, uint64_t hosted_max_rows, bool short_frames = false) {
+/// kExact: the fixed operator's frames have the sizes the generator gives them, else room for
+/// kMaxRows in every queue.
+template <size_t kMaxKeys, size_t kMaxRows, bool kShortFrames = false, bool kExact = false>
+rt::OperatorStats diff_over(const std::vector<Step>& steps, uint64_t hosted_max_rows) {
   std::vector<CallDef> defs = kCallDefs;
-  if (short_frames)  // frames that stay small, so that only the pending rows fill up
-    for (CallDef& d : defs) d.preceding = std::min<int64_t>(d.preceding, d.rows ? 4 : 1);
+  if (kShortFrames)  // frames that stay small, so that only the pending rows fill up
+    for (CallDef& d : defs) d.preceding = exact_spec(d, true).preceding;
   const rt::RowLayout results = over_results_layout(defs);
   constexpr size_t kResults = 8 + 8 * kOverCalls;  // 24 nullable 8-byte fields: 3 bitmap bytes
   EXPECT_EQ(results.size, kResults);
-  using Op = fw::Over<FwCtx, KOver<kResults>, 40, 8, 24, kResults, 16 + kResults, kOverCalls, kMaxKeys, kMaxRows>;
-  static Op op;
+  using Frames = std::conditional_t<kExact, ExactFrames<kMaxRows, kShortFrames>, UniformFrames<kMaxRows>>;
+  static FwOver<kResults, kOverCalls, kMaxKeys, kMaxRows, Frames> op;  // large: not on the stack
+  std::vector<rt::OverCallSpec> specs;
   FwCtx fctx;
-  op.init(&fctx, fw_over_config<Op, kOverCalls>(defs, results));
+  op.init(&fctx, over_config(defs, results, 0, 0, &specs));
   HostedSink hs(16 + results.size);
-  rt::OverOp hosted(&hs.ctx, hosted_over_config(defs, results, kMaxKeys, hosted_max_rows), hosted_over_kernels());
+  rt::HostedOver hosted;
+  hosted.init(&hs.ctx, over_config(defs, results, kMaxKeys, hosted_max_rows, &specs), hosted_over_kernels());
   for (const Step& s : steps) {
     if (s.is_row) {
       hosted.push(s.row.data());
@@ -753,16 +802,20 @@ fw::Stats diff_over(const std::vector<Step>& steps, uint64_t hosted_max_rows, bo
 }
 
 TEST(FirmwareOver, DifferentialAgainstHosted) {
-  Totals big, small;
+  Totals big, small, tight;
   for (uint64_t seed = 1; seed <= 15; ++seed) {
     SCOPED_TRACE(seed);
     auto steps = make_over_steps(seed, 500, 1 + static_cast<int>(seed % 4), 6, 3);
     // Large frames (RANGE 10 with several peers per time) fit in 128 rows.
-    fw::Stats s = diff_over<8, 128>(steps, 128);
+    rt::OperatorStats s = diff_over<8, 128>(steps, 128);
     big.add(s);
     EXPECT_EQ(s.capacity_dropped, 0u);
     // Pending rows limited alike on both sides (short frames still fit).
-    small.add(diff_over<8, 10>(steps, 10, true));
+    small.add(diff_over<8, 10, true>(steps, 10));
+    // Frames of exactly the sizes the generator writes: the same rows and counters.
+    expect_same_stats(s, diff_over<8, 128, false, true>(steps, 128));
+    diff_over<8, 10, true, true>(steps, 10);
+    tight.add(diff_over<8, 6, false, true>(steps, 6));  // frames that fill up (RANGE 10 holds more than 6)
     // Fewer partitions than keys.
     if (seed % 4 >= 2) {
       EXPECT_GT((diff_over<1, 128>(steps, 128).capacity_dropped), 0u);
@@ -771,40 +824,99 @@ TEST(FirmwareOver, DifferentialAgainstHosted) {
   EXPECT_GT(big.late, 0u);
   EXPECT_GT(big.rows_out, 1000u);
   EXPECT_GT(small.capacity, 0u);
+  EXPECT_GT(tight.capacity, 0u);
 }
 
 struct OverByHand {
   static constexpr size_t kResults = 8 + 8 * 4;
-  using Op = fw::Over<FwCtx, KOver<kResults>, 40, 8, 24, kResults, 16 + kResults, 4, 2, 4>;
+  using Op = FwOver<kResults, 4, 2, 4>;  // 4 calls, 2 partitions, 4 rows
 };
 
-TEST(FirmwareOver, FramesByHand) {
-  // SUM(v) ROWS 1 PRECEDING, COUNT(*) RANGE 2 PRECEDING, LAG(v), MIN(v) UNBOUNDED.
-  std::vector<CallDef> defs = {{fw::OverFunction::Sum, true, false, 1, 1, 0},
-                               {fw::OverFunction::CountStar, false, false, 2, 1, 0},
-                               {fw::OverFunction::Lag, false, true, 0, 1, 0},
-                               {fw::OverFunction::Min, false, true, 0, 1, 0}};
+/// One OVER under both storage policies, the hosted one limited by WITH capacities equal to the
+/// fixed one's Dims: rows and watermarks go to both; check() compares what they emitted and
+/// counted. `ctx.out` and stats() are the fixed one's.
+template <class FixedOp>
+struct BothOver {
+  FixedOp* fixed;  // in static storage: large
+  FwCtx ctx;
+  HostedSink hs;
+  rt::HostedOver hosted;
+  std::vector<rt::OverCallSpec> specs;
+  BothOver(FixedOp* f, const std::vector<CallDef>& defs, const rt::RowLayout& results, uint64_t keys, uint64_t rows)
+      : fixed(f), hs(16 + results.size) {
+    init(defs, results, keys, rows);
+  }
+  void init(const std::vector<CallDef>& defs, const rt::RowLayout& results, uint64_t keys, uint64_t rows) {
+    ctx.out.clear();
+    hs.sink.out.clear();
+    fixed->init(&ctx, over_config(defs, results, 0, 0, &specs));
+    hosted = rt::HostedOver{};
+    hosted.init(&hs.ctx, over_config(defs, results, keys, rows, &specs), hosted_over_kernels());
+  }
+  void push(const Row& r) {
+    fixed->push(r.data());
+    hosted.push(r.data());
+  }
+  void advance(int64_t w) {
+    fixed->advance(w);
+    hosted.advance(w);
+  }
+  const rt::OperatorStats& stats() const { return fixed->stats(); }
+  void check() {
+    expect_same_rows(hs.sink.out, ctx.out);
+    expect_same_stats(hosted.stats(), fixed->stats());
+  }
+};
+
+// SUM(v) ROWS 1 PRECEDING, COUNT(*) RANGE 2 PRECEDING, LAG(v), MIN(v) UNBOUNDED.
+const std::vector<CallDef> kByHandDefs = {{rt::OverFunction::Sum, true, false, 1, 1, 0},
+                                          {rt::OverFunction::CountStar, false, false, 2, 1, 0},
+                                          {rt::OverFunction::Lag, false, true, 0, 1, 0},
+                                          {rt::OverFunction::Min, false, true, 0, 1, 0}};
+
+/// OverByHand's Dims with the frame sizes the generator writes for kByHandDefs at 4 rows
+/// (over_frame_sizes): ROWS 1 holds 2 values, RANGE 4 (max_buffered_rows), LAG(v, 1) one,
+/// unbounded MIN none; only float SUM/AVG and variances keep moments.
+struct ByHandExactDims : OverDims<OverByHand::kResults, 4, 2, 4> {
+  static constexpr size_t frame_values[4] = {2, 4, 1, 0}, frame_extreme[4] = {0, 0, 0, 0}, frame_moments[4] = {0, 0, 0, 0};
+};
+using ByHandExactOp = rt::Over<FwCtx, KOver<OverByHand::kResults>, rt::FixedStorage<ByHandExactDims>>;
+
+void expect_exact_sizes(const std::vector<CallDef>& defs, const size_t* values, const size_t* extreme, const size_t* moments) {
+  std::vector<rt::OverCallSpec> specs;
+  over_config(defs, over_results_layout(defs), 2, 4, &specs);
+  for (size_t c = 0; c < specs.size(); ++c) {
+    const rt::OverFrameSizes z = rt::over_frame_sizes(specs[c], 4);
+    EXPECT_EQ(z.values, values[c]) << c;
+    EXPECT_EQ(z.extreme, extreme[c]) << c;
+    EXPECT_EQ(z.moments, moments[c]) << c;
+  }
+}
+
+template <class Op>
+void frames_by_hand() {
+  const std::vector<CallDef>& defs = kByHandDefs;
   rt::RowLayout results = over_results_layout(defs);
   ASSERT_EQ(results.size, OverByHand::kResults);
-  static OverByHand::Op op;
-  FwCtx ctx;
-  op.init(&ctx, fw_over_config<OverByHand::Op, 4>(defs, results));
+  static Op fixed;
+  BothOver<Op> op(&fixed, defs, results, 2, 4);
+  const Rows& out = op.ctx.out;
   // Times 0, 1, 1 (peers), 3, pushed out of order; one partition.
   for (const Row& r : {over_row(1, 1, false, 10, false, 0), over_row(1, 0, false, 5, false, 0),
                        over_row(1, 3, false, 1, false, 0), over_row(1, 1, false, 20, false, 0)})
-    op.push(r.data());
+    op.push(r);
   EXPECT_EQ(op.stats().buffered, 4u);
   op.advance(2);  // times 0 and 1 leave
-  ASSERT_EQ(ctx.out.size(), 3u);
-  auto res = [&](size_t row, size_t call) { return ld(ctx.out[row], 16 + results.fields[call].offset); };
-  auto null = [&](size_t row, size_t call) { return rt::is_null(ctx.out[row].data() + 16, results.fields[call]); };
+  ASSERT_EQ(out.size(), 3u);
+  auto res = [&](size_t row, size_t call) { return ld(out[row], 16 + results.fields[call].offset); };
+  auto null = [&](size_t row, size_t call) { return rt::is_null(out[row].data() + 16, results.fields[call]); };
   // time 0: sum 5, count* 1, lag NULL, min 5
   EXPECT_EQ(res(0, 0), 5);
   EXPECT_EQ(res(0, 1), 1);
   EXPECT_TRUE(null(0, 2));
   EXPECT_EQ(res(0, 3), 5);
   // time 1 (first arrival, v 10): sum 5+10, count* 3 (both peers in), lag 5, min 5
-  EXPECT_EQ(ld(ctx.out[1], 8), 1);
+  EXPECT_EQ(ld(out[1], 8), 1);
   EXPECT_EQ(res(1, 0), 15);
   EXPECT_EQ(res(1, 1), 3);
   EXPECT_EQ(res(1, 2), 5);
@@ -812,11 +924,10 @@ TEST(FirmwareOver, FramesByHand) {
   EXPECT_EQ(res(2, 0), 30);
   EXPECT_EQ(res(2, 1), 3);
   EXPECT_EQ(res(2, 2), 10);
-  Row late = over_row(1, 1, false, 0, false, 0);
-  op.push(late.data());
+  op.push(over_row(1, 1, false, 0, false, 0));
   EXPECT_EQ(op.stats().late_dropped, 1u);
   op.advance(INT64_MAX);
-  ASSERT_EQ(ctx.out.size(), 4u);
+  ASSERT_EQ(out.size(), 4u);
   // time 3: sum 20+1, count* over [1, 3]: 3, lag 20, min 1
   EXPECT_EQ(res(3, 0), 21);
   EXPECT_EQ(res(3, 1), 3);
@@ -824,63 +935,118 @@ TEST(FirmwareOver, FramesByHand) {
   EXPECT_EQ(res(3, 3), 1);
   EXPECT_EQ(op.stats().buffered, 0u);
   EXPECT_EQ(op.stats().peak_buffered, 4u);
+  op.check();
 }
 
-TEST(FirmwareOver, CapacityDrops) {
-  std::vector<CallDef> defs = {{fw::OverFunction::CountStar, false, false, 100, 1, 0},
-                               {fw::OverFunction::Sum, true, false, 1, 1, 0},
-                               {fw::OverFunction::Lag, false, true, 0, 1, 0},
-                               {fw::OverFunction::Max, false, true, 0, 1, 0}};
+TEST(FirmwareOver, FramesByHand) { frames_by_hand<OverByHand::Op>(); }
+
+TEST(FirmwareOver, FramesByHandExactFrameSizes) {
+  expect_exact_sizes(kByHandDefs, ByHandExactDims::frame_values, ByHandExactDims::frame_extreme, ByHandExactDims::frame_moments);
+  frames_by_hand<ByHandExactOp>();
+  // Each frame keeps only what its call needs: less than frames of max_buffered_rows each.
+  EXPECT_LT(sizeof(ByHandExactOp), sizeof(OverByHand::Op));
+}
+
+const std::vector<CallDef> kCapacityDefs = {{rt::OverFunction::CountStar, false, false, 100, 1, 0},
+                                            {rt::OverFunction::Sum, true, false, 1, 1, 0},
+                                            {rt::OverFunction::Lag, false, true, 0, 1, 0},
+                                            {rt::OverFunction::Max, false, false, 100, 1, 0}};
+
+/// kCapacityDefs' exact frames at 4 rows: RANGE 100 COUNT(*) 4 values, ROWS 1 SUM 2, LAG one,
+/// RANGE 100 MAX 4 candidates.
+struct CapacityExactDims : OverDims<OverByHand::kResults, 4, 2, 4> {
+  static constexpr size_t frame_values[4] = {4, 2, 1, 0}, frame_extreme[4] = {0, 0, 0, 4}, frame_moments[4] = {0, 0, 0, 0};
+};
+
+template <class Op>
+void capacity_drops() {
+  // The same drops under both policies: the hosted operator with max_keys = 2 and
+  // max_buffered_rows = 4 (WITH options), the fixed one with those Dims.
+  std::vector<CallDef> defs = kCapacityDefs;
   rt::RowLayout results = over_results_layout(defs);
-  static OverByHand::Op op;  // 2 partitions, 4 rows
-  FwCtx ctx;
-  op.init(&ctx, fw_over_config<OverByHand::Op, 4>(defs, results));
+  static Op fixed;
+  BothOver<Op> op(&fixed, defs, results, 2, 4);
   // Pending rows: the fifth is dropped.
-  for (int64_t t = 0; t < 5; ++t) {
-    Row r = over_row(1, t, false, t, false, 0);
-    op.push(r.data());
-  }
+  for (int64_t t = 0; t < 5; ++t) op.push(over_row(1, t, false, t, false, 0));
   EXPECT_EQ(op.stats().capacity_dropped, 1u);
   op.advance(4);  // 4 rows of partition 1 out; the RANGE 100 frame now holds 4 values
-  EXPECT_EQ(ctx.out.size(), 4u);
+  EXPECT_EQ(op.ctx.out.size(), 4u);
   // The fifth value would not fit the RANGE frame: dropped; a third partition does not fit.
   for (const Row& r : {over_row(1, 5, false, 1, false, 0), over_row(2, 5, false, 1, false, 0), over_row(3, 5, false, 1, false, 0)})
-    op.push(r.data());
+    op.push(r);
   op.advance(INT64_MAX);
   EXPECT_EQ(op.stats().capacity_dropped, 3u);
-  ASSERT_EQ(ctx.out.size(), 5u);
-  EXPECT_EQ(ld(ctx.out[4], 0), 2);
+  ASSERT_EQ(op.ctx.out.size(), 5u);
+  EXPECT_EQ(ld(op.ctx.out[4], 0), 2);
+  op.check();
   // LAG with an offset beyond the capacity: every row dropped.
   defs[2].lag = 5;
-  op.init(&ctx, fw_over_config<OverByHand::Op, 4>(defs, results));
-  Row r = over_row(1, 0, false, 0, false, 0);
-  op.push(r.data());
+  op.init(defs, results, 2, 4);
+  op.push(over_row(1, 0, false, 0, false, 0));
   op.advance(INT64_MAX);
   EXPECT_EQ(op.stats().capacity_dropped, 1u);
   EXPECT_EQ(op.stats().rows_out, 0u);
+  op.check();
 }
 
-TEST(FirmwareOver, FrameCapacityDropsMatchHostedWhenRowsFit) {
-  // A frame limit the hosted operator does not have: drops happen only in firmware, and the
-  // rows that are emitted are still exact for the rows kept. With RANGE 100 and 8 slots, rows
-  // beyond the eighth in a partition's frame are dropped.
-  std::vector<CallDef> defs = {{fw::OverFunction::CountStar, false, false, 100, 1, 0},
-                               {fw::OverFunction::Sum, false, false, 100, 1, 0}};
+TEST(FirmwareOver, CapacityDrops) { capacity_drops<OverByHand::Op>(); }
+
+TEST(FirmwareOver, CapacityDropsExactFrameSizes) {
+  expect_exact_sizes(kCapacityDefs, CapacityExactDims::frame_values, CapacityExactDims::frame_extreme,
+                     CapacityExactDims::frame_moments);
+  capacity_drops<rt::Over<FwCtx, KOver<OverByHand::kResults>, rt::FixedStorage<CapacityExactDims>>>();
+}
+
+TEST(FirmwareOver, MinMaxFramesHoldOnlyTheirCandidates) {
+  // A bounded MAX keeps its monotonic deque of candidates and no values: with room for 4, a
+  // falling series (every value a candidate) drops its fifth row, a rising one (one candidate)
+  // none over a frame of 8 rows. Both policies, the hosted one with max_buffered_rows = 4.
+  const std::vector<CallDef> defs = {{rt::OverFunction::Max, false, false, 100, 1, 0},
+                                     {rt::OverFunction::CountStar, false, true, 0, 1, 0},
+                                     {rt::OverFunction::Lag, false, true, 0, 1, 0},
+                                     {rt::OverFunction::Sum, false, true, 0, 1, 0}};
+  rt::RowLayout results = over_results_layout(defs);
+  static OverByHand::Op fixed;
+  BothOver<OverByHand::Op> op(&fixed, defs, results, 2, 4);
+  for (int64_t t = 0; t < 5; ++t) {
+    op.push(over_row(1, t, false, 10 - t, false, 0));
+    op.advance(t + 1);
+  }
+  EXPECT_EQ(op.stats().capacity_dropped, 1u);
+  for (int64_t t = 10; t < 18; ++t) {
+    op.push(over_row(2, t, false, t - 9, false, 0));
+    op.advance(t + 1);
+  }
+  EXPECT_EQ(op.stats().capacity_dropped, 1u);
+  const Rows& out = op.ctx.out;
+  ASSERT_EQ(out.size(), 12u);
+  auto max = [&](size_t row) { return ld(out[row], 16 + results.fields[0].offset); };
+  for (size_t r = 0; r < 4; ++r) EXPECT_EQ(max(r), 10) << r;
+  for (size_t r = 4; r < 12; ++r) EXPECT_EQ(max(r), static_cast<int64_t>(r) - 3) << r;  // rising: the newest
+  EXPECT_EQ(ld(out[11], 16 + results.fields[1].offset), 8);  // COUNT(*) of partition 2
+  op.check();
+}
+
+TEST(FirmwareOver, FrameCapacityDropsTheSameUnderBothPolicies) {
+  // max_buffered_rows bounds each frame too, on hosts when a WITH option gives it (it used to
+  // bound only the firmware's frames): with RANGE 100 and 8 values, rows beyond the eighth in
+  // a partition's frame are dropped, and the rows that are emitted are exact for the rows kept.
+  std::vector<CallDef> defs = {{rt::OverFunction::CountStar, false, false, 100, 1, 0},
+                               {rt::OverFunction::Sum, false, false, 100, 1, 0}};
   rt::RowLayout results = over_results_layout(defs);
   constexpr size_t kRes = 8 + 16;
-  using Op = fw::Over<FwCtx, KOver<kRes>, 40, 8, 24, kRes, 16 + kRes, 2, 2, 8>;
-  static Op op;
-  FwCtx ctx;
-  op.init(&ctx, fw_over_config<Op, 2>(defs, results));
+  using Op = FwOver<kRes, 2, 2, 8>;
+  static Op fixed;
+  BothOver<Op> op(&fixed, defs, results, 2, 8);
   for (int64_t t = 0; t < 12; ++t) {
-    Row r = over_row(1, t, false, 1, false, 0);
-    op.push(r.data());
+    op.push(over_row(1, t, false, 1, false, 0));
     op.advance(t + 1);
   }
   EXPECT_EQ(op.stats().capacity_dropped, 4u);
-  ASSERT_EQ(ctx.out.size(), 8u);
-  EXPECT_EQ(ld(ctx.out[7], 16 + results.fields[0].offset), 8);
-  EXPECT_EQ(ld(ctx.out[7], 16 + results.fields[1].offset), 8);
+  ASSERT_EQ(op.ctx.out.size(), 8u);
+  EXPECT_EQ(ld(op.ctx.out[7], 16 + results.fields[0].offset), 8);
+  EXPECT_EQ(ld(op.ctx.out[7], 16 + results.fields[1].offset), 8);
+  op.check();
 }
 
 // Fresh frames (LANGUAGE.md §4, issue 11 item 5): a frame's aggregate is the one computed afresh
@@ -892,12 +1058,13 @@ constexpr size_t kFreshCalls = 8, kFreshResults = 8 + 8 * kFreshCalls;  // 8 nul
 Rows run_fresh_over(const std::vector<CallDef>& defs, const std::vector<Row>& rows) {
   const rt::RowLayout results = over_results_layout(defs);
   EXPECT_EQ(results.size, kFreshResults);
-  using Op = fw::Over<FwCtx, KOver<kFreshResults>, 40, 8, 24, kFreshResults, 16 + kFreshResults, kFreshCalls, 2, 16>;
-  static Op op;
+  static FwOver<kFreshResults, kFreshCalls, 2, 16> op;
+  std::vector<rt::OverCallSpec> specs;
   FwCtx fctx;
-  op.init(&fctx, fw_over_config<Op, kFreshCalls>(defs, results));
+  op.init(&fctx, over_config(defs, results, 0, 0, &specs));
   HostedSink hs(16 + results.size);
-  rt::OverOp hosted(&hs.ctx, hosted_over_config(defs, results, 2, 16), hosted_over_kernels());
+  rt::HostedOver hosted;
+  hosted.init(&hs.ctx, over_config(defs, results, 2, 16, &specs), hosted_over_kernels());
   for (const Row& r : rows) {
     hosted.push(r.data());
     op.push(r.data());
@@ -922,7 +1089,7 @@ bool fresh_null(const Rows& out, const std::vector<CallDef>& defs, size_t row, s
 }
 
 TEST(FreshOverFrames, ValuesThatLeftNoLongerCount) {
-  using F = fw::OverFunction;
+  using F = rt::OverFunction;
   const std::vector<CallDef> defs = {{F::Sum, true, false, 1, 1, 1},    {F::Avg, true, false, 1, 1, 1},
                                      {F::Sum, false, false, 1, 1, 1},   {F::VarPop, true, false, 1, 1, 1},
                                      {F::Min, true, false, 1, 1, 1},    {F::Max, true, false, 1, 1, 1},
@@ -963,7 +1130,7 @@ TEST(FreshOverFrames, ValuesThatLeftNoLongerCount) {
 }
 
 TEST(FreshOverFrames, VarianceWithoutCancellation) {
-  using F = fw::OverFunction;
+  using F = rt::OverFunction;
   // Partition 1: 1e9, then five GPS latitudes; the 1e9 has left the ROWS 4 frame of the last row.
   // Partition 2: 1e9 + 0.1, + 0.2, + 0.3 (E[x²] − E[x]² gives 0 for both).
   const std::vector<CallDef> defs = {{F::StddevPop, true, false, 4, 1, 1},  {F::StddevSamp, true, false, 4, 1, 1},
@@ -993,7 +1160,7 @@ TEST(FreshOverFrames, VarianceWithoutCancellation) {
 }
 
 TEST(FreshOverFrames, RangeFrameAtTheMinimumTime) {
-  using F = fw::OverFunction;
+  using F = rt::OverFunction;
   // RANGE 10 PRECEDING at ts = INT64_MIN holds the row itself and its peer (ts − 10 is below
   // every time; it must not wrap to a large positive time and empty the frame).
   const std::vector<CallDef> defs = {{F::CountStar, false, false, 10, 1, 0}, {F::Sum, false, false, 10, 1, 1},
@@ -1077,7 +1244,7 @@ Row join_row(bool key_null, int64_t key, int64_t time, int64_t value, int64_t wi
   st(r.data() + 8, key);
   st(r.data() + 16, time);
   st(r.data() + 24, value);
-  int64_t ws = fw::tumble_start(time, window, 0);
+  int64_t ws = rt::tumble_start(time, window, 0);
   st(r.data() + 32, ws);
   st(r.data() + 40, rt::sat_add(ws, window));  // a window end past INT64_MAX is clamped, as the runtime does
   return r;
@@ -1749,13 +1916,13 @@ TEST(FirmwareCommon, WindowMathMatchesDefinition) {
             if (k * size + off <= t && t < k * size + off + j * slide) want.push_back({k * size + off, k * size + off + j * slide});
       }
       std::sort(want.begin(), want.end(), [](auto a, auto b) { return a.second != b.second ? a.second < b.second : a.first < b.first; });
-      fw::for_each_window(kind, t, size, slide, off, [&](int64_t s, int64_t e) { got.push_back({s, e}); });
+      rt::for_each_window(kind, t, size, slide, off, [&](int64_t s, int64_t e) { got.push_back({s, e}); });
       EXPECT_EQ(got, want) << kind << " " << t;
     }
   // Extreme times do not overflow (wrapping, no UB) and loops end.
   int n = 0;
-  fw::for_each_window(1, INT64_MAX, 10, 3, 0, [&](int64_t, int64_t) { ++n; });
-  fw::for_each_window(2, INT64_MIN, 10, 3, 0, [&](int64_t, int64_t) { ++n; });
+  rt::for_each_window(1, INT64_MAX, 10, 3, 0, [&](int64_t, int64_t) { ++n; });
+  rt::for_each_window(2, INT64_MIN, 10, 3, 0, [&](int64_t, int64_t) { ++n; });
   EXPECT_LE(n, 7);
 }
 
@@ -1787,13 +1954,13 @@ TEST(FirmwareCommon, WindowMathAtTheInt64LimitsClampsStartAndEnd) {
           std::sort(want.begin(), want.end(), [](auto a, auto b) { return a.second != b.second ? a.second < b.second : a.first < b.first; });
           // Windows whose clamped bounds coincide (CUMULATE's ends beyond INT64_MAX) are one.
           want.erase(std::unique(want.begin(), want.end()), want.end());
-          fw::for_each_window(kind, t, size, step, off, [&](int64_t s0, int64_t e) { got.push_back({s0, e}); });
+          rt::for_each_window(kind, t, size, step, off, [&](int64_t s0, int64_t e) { got.push_back({s0, e}); });
           EXPECT_EQ(got, want) << "kind " << kind << " t " << t << " size " << size << " off " << off;
         }
   }
   // The issue's example: TUMBLE(1 s) of an event at INT64_MIN starts at INT64_MIN, not in 2262.
-  EXPECT_EQ(fw::tumble_start(INT64_MIN, 1000000000, 0), INT64_MIN);
-  fw::for_each_window(0, INT64_MIN, 1000000000, 0, 0, [](int64_t s0, int64_t e) {
+  EXPECT_EQ(rt::tumble_start(INT64_MIN, 1000000000, 0), INT64_MIN);
+  rt::for_each_window(0, INT64_MIN, 1000000000, 0, 0, [](int64_t s0, int64_t e) {
     EXPECT_EQ(s0, INT64_MIN);
     // INT64_MIN = -9223372036.854775808 s lies in the second [-9223372037 s, -9223372036 s).
     EXPECT_EQ(e, -9223372036000000000);

@@ -223,14 +223,14 @@ int run_build(const std::vector<std::string>& args) {
   fs::create_directories(dir, ec);
   if (ec) return std::cerr << "vlac: cannot create '" << out_dir << "': " << ec.message() << "\n", kExitError;
   std::vector<std::string> runtime = firmware ? std::vector<std::string>{"runtime/row_layout.h", "runtime/kernel_support.h", "runtime/value_format.h",
-                                                                         "runtime/scalar/", "runtime/firmware/",
+                                                                         "runtime/scalar/",
                                                                          "runtime/ops/window_math.h", "runtime/ops/operator_stats.h",
                                                                          "runtime/ops/over_spec.h", "runtime/ops/over_frame.h",
                                                                          "runtime/ops/storage.h", "runtime/ops/fixed_containers.h",
                                                                          "runtime/ops/sort.h", "runtime/ops/window_aggregate.h",
                                                                          "runtime/watermarks.h",
                                                                          "runtime/ops/join_core.h", "runtime/ops/interval_join.h",
-                                                                         "runtime/ops/asof_join.h", "runtime/ops/window_join.h"}
+                                                                         "runtime/ops/asof_join.h", "runtime/ops/window_join.h", "runtime/ops/over.h"}
                                               : std::vector<std::string>{"runtime/"};
   if (!cpp::write_embedded_files(dir, runtime, &error)) return std::cerr << "vlac: " << error << "\n", kExitError;
   if (!write_file(dir / pc.header_name, pc.header) || !write_file(dir / "CMakeLists.txt", pc.cmake)) return kExitError;

@@ -21,10 +21,6 @@ F lookup(CompiledCode& program, const std::string& name) {
 
 using RowFn = void (*)(rt::ExecContext*, const uint8_t*);
 
-uint64_t limit(const std::optional<int64_t>& capacity) {
-  return capacity ? static_cast<uint64_t>(*capacity) : UINT64_MAX;
-}
-
 // ---- joins (issue 12) ----
 template <class Join>
 std::unique_ptr<rt::StatefulOperator> make_join_of(const PhysicalOperator& op, rt::ExecContext* ctx, const rt::JoinKernels& k) {
@@ -47,22 +43,14 @@ std::unique_ptr<rt::StatefulOperator> make_join(const PhysicalOperator& op, Comp
 
 std::unique_ptr<rt::StatefulOperator> make_over(const PhysicalOperator& op, const OperatorSettings& s, CompiledCode& program,
                                                 rt::ExecContext* ctx, RowFn emit) {
-  rt::OverConfig config;
-  config.input_layout = &op.input_layout;
-  config.key_layout = &op.key_layout;
-  config.args_size = op.args_layout.size;
-  config.results_size = op.results_layout.size;
-  config.out_size = op.output_layout.size;
-  config.time_offset = s.time_offset;
-  config.max_keys = limit(s.max_keys);
-  config.max_buffered_rows = limit(s.max_buffered_rows);
-  config.calls = s.calls;
   rt::OverKernels k;
   k.key = lookup<decltype(k.key)>(program, aggregate_kernel_fn_name(op.id, "key"));
   k.args = lookup<decltype(k.args)>(program, aggregate_kernel_fn_name(op.id, "args"));
   k.finish = lookup<decltype(k.finish)>(program, aggregate_kernel_fn_name(op.id, "finish"));
   k.emit = emit;
-  return std::make_unique<rt::OverOp>(ctx, std::move(config), k);
+  auto over = std::make_unique<rt::EngineOperatorOf<rt::HostedOver>>();
+  over->op.init(ctx, over_config(op, s.calls), k);
+  return over;
 }
 
 /// One runtime operator for a physical operator, wired to its generated kernels.
