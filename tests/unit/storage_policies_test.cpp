@@ -1,8 +1,8 @@
-// Tests for the firmware runtime (runtime/firmware/*.h, LANGUAGE.md §9): each fixed-capacity
-// operator driven by small hand-written kernels with hand-computed results, differential tests
-// against the hosted operators (runtime/ops) on the same rows — out of order, late, several
-// keys, session merges, NULL join keys — comparing emitted rows and every counter, and capacity
-// tests with exact drop counts.
+// Tests of the operator templates (runtime/ops) under both storage policies (LANGUAGE.md §9):
+// each operator driven by small hand-written kernels with hand-computed results, under
+// FixedStorage (firmware: inline, heap-free) and HostedStorage (growing, WITH limits) on the same
+// rows — out of order, late, several keys, session merges, NULL join keys — comparing emitted
+// rows and every counter, and capacity tests with exact drop counts under each policy.
 #include <gtest/gtest.h>
 
 #include <algorithm>
