@@ -21,6 +21,7 @@
 
 #include "runtime/ops/over_spec.h"
 #include "runtime/row_layout.h"
+#include "runtime/scalar/arithmetic.h"
 #include "runtime/scalar/variance.h"
 
 namespace vlac::rt {
@@ -98,8 +99,7 @@ inline void over_write_number(uint8_t* row, const Field& f, int64_t i, double d)
 /// a < b in MIN/MAX's order: floats with NaN above every number (all NaNs equal).
 inline bool over_less(const OverCallSpec& c, const OverEntry& a, const OverEntry& b) {
   if (!over_is_float(c.arg.type)) return a.i() < b.i();
-  const double x = a.f(), y = b.f();
-  return x < y || (std::isnan(y) && !std::isnan(x));
+  return less_ranked(a.f(), b.f());  // the value rule of MIN/MAX, LEAST and GREATEST
 }
 
 /// Whether MIN/MAX prefer `e` to `cur` (strictly: among equal values the earlier stays).
@@ -303,10 +303,10 @@ struct OverFrame {
       case OverFunction::StddevPop:
       case OverFunction::StddevSamp: {
         const bool sample = c.function == OverFunction::VarSamp || c.function == OverFunction::StddevSamp;
-        if (count == 0 || (sample && count < 2)) return;
-        const double var = variance_of(moments().m2, sample ? count - 1 : count);
         const bool stddev = c.function == OverFunction::StddevPop || c.function == OverFunction::StddevSamp;
-        over_write_number(results, r, 0, stddev ? std::sqrt(var) : var);
+        bool null;  // no row, or one for a sample: NULL (the window aggregates' rule)
+        const double v = variance_finalize(count, moments().m2, sample, stddev, &null);
+        if (!null) over_write_number(results, r, 0, v);
         return;
       }
       case OverFunction::Min:
