@@ -364,7 +364,7 @@ class ClassWriter {
     if (op.kind == OperatorKind::WindowAggregate)
       return "vlac::rt::WindowAggregate<" + ctx_type() + ", " + k + ", " + storage(op) + ">";
     if (op.kind == OperatorKind::WindowAssign) return "vlac::rt::WindowAssign<" + ctx_type() + ", " + k + ", " + storage(op) + ">";
-    // joins (issue 12)
+    // joins
     if (is_join(op.kind)) return std::string("vlac::rt::") + join_class(op.kind) + "<" + ctx_type() + ", " + k + ", " + storage(op) + ">";
     return "vlac::rt::Over<" + ctx_type() + ", " + k + ", " + storage(op) + ">";
   }
@@ -384,7 +384,7 @@ class ClassWriter {
         dim("max_open_windows", fw_open_windows(op));
         s += "    static constexpr bool session = " + flag(operator_settings(op).mode == rt::WindowMode::Session) + ";\n";
       }
-      // joins (issue 12)
+      // joins
       if (is_join(op.kind)) {
         dim("left_size", op.port_layouts[0].size);
         dim("right_size", op.port_layouts[1].size);
@@ -614,7 +614,7 @@ class ClassWriter {
     return s + "    s_." + op_member(op.id) + ".init(" + (host() ? "&s_.ctx" : "this") + ", c);\n  }\n";
   }
 
-  // ---- joins (issue 12) ----
+  // ---- joins ----
 
   static const char* join_class(OperatorKind k) {
     return k == OperatorKind::IntervalJoin ? "IntervalJoin" : k == OperatorKind::AsofJoin ? "AsofJoin" : "WindowJoin";

@@ -123,7 +123,7 @@ rt::WindowAssignConfig window_assign_config(const PhysicalOperator& op) {
   return c;
 }
 
-// ---- joins (issue 12) ----
+// ---- joins ----
 
 rt::JoinConfig join_config(const PhysicalOperator& op) {
   const OperatorSettings s = operator_settings(op);

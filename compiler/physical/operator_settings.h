@@ -13,7 +13,7 @@
 #include "runtime/ops/over_spec.h"
 #include "runtime/ops/window_aggregate.h"
 #include "runtime/ops/window_math.h"
-// joins (issue 12)
+// joins
 #include "runtime/ops/join_core.h"
 
 namespace vlac {
@@ -46,7 +46,7 @@ OperatorSettings operator_settings(const PhysicalOperator& op);
 rt::WindowAggregateConfig window_aggregate_config(const PhysicalOperator& op);
 rt::WindowAssignConfig window_assign_config(const PhysicalOperator& op);
 
-// ---- joins (issue 12) ----
+// ---- joins ----
 /// The runtime configuration of an interval, as-of or window join (as window_aggregate_config):
 /// layouts point into `op`; capacities are the WITH options, UINT64_MAX when none.
 rt::JoinConfig join_config(const PhysicalOperator& op);

@@ -433,7 +433,7 @@ class FixedLists<T, 0, kPerKey> {
   T dummy_;
 };
 
-// ---- joins (issue 12) ---------------------------------------------------------------------------
+// ---- joins ---------------------------------------------------------------------------------------
 
 /// N values indexed by a slot or key id: the fixed counterpart of a std::vector grown on demand.
 template <class T, size_t N>

@@ -83,7 +83,7 @@ class HostedLists {
   std::vector<std::vector<T>> lists_;
 };
 
-// ---- joins (issue 12) ---------------------------------------------------------------------------
+// ---- joins ---------------------------------------------------------------------------------------
 
 /// A FIFO without a limit (the operator bounds what it holds): Ring's interface on a std::deque,
 /// which allocates in blocks, not per item.

@@ -11,7 +11,7 @@
 #include "runtime/ops/over.h"
 #include "runtime/ops/storage.h"
 #include "runtime/ops/window_aggregate.h"
-// joins (issue 12)
+// joins
 #include "runtime/ops/asof_join.h"
 #include "runtime/ops/interval_join.h"
 #include "runtime/ops/window_join.h"
@@ -35,7 +35,7 @@ struct EmitKernels {
 using HostedWindowAggregate = WindowAggregate<ExecContext, WindowAggregateKernels, HostedStorage>;
 using HostedWindowAssign = WindowAssign<ExecContext, EmitKernels, HostedStorage>;
 
-// ---- joins (issue 12) ---------------------------------------------------------------------------
+// ---- joins ---------------------------------------------------------------------------------------
 
 /// The JIT's kernel policy for the joins (signatures: join_core.h).
 struct JoinKernels {

@@ -36,7 +36,7 @@ struct OperatorDims {
   static constexpr size_t in_size = 0, key_size = 0, acc_size = 0, out_size = 0;
   static constexpr size_t max_keys = 0, max_open_windows = 0, max_buffered_rows = 0;
   static constexpr bool session = false;  // a SESSION aggregate (keeps sessions, not windows)
-  // joins (issue 12): the left (port 0) and right (port 1) input rows
+  // joins: the left (port 0) and right (port 1) input rows
   static constexpr size_t left_size = 0, right_size = 0;
   // OVER (with max_buffered_rows): and per call, the entries its frame's queues hold
   // (over_frame_sizes: values, MIN/MAX candidates, moments).
@@ -58,7 +58,7 @@ struct FixedStorage {
   using Lists = FixedLists<T, kKeys, kPerKey>;
   template <class T, size_t N>
   using Vector = FixedVector<T, N == 0 ? 1 : N>;
-  // joins (issue 12)
+  // joins
   template <size_t kRowSize, size_t N>
   using Rows = RowSlots<kRowSize, N == 0 ? 1 : N>;
   template <class T, size_t N>
@@ -90,7 +90,7 @@ struct HostedStorage {
   using Lists = HostedLists<T>;
   template <class T, size_t>
   using Vector = std::vector<T>;
-  // joins (issue 12)
+  // joins
   template <size_t, size_t>
   using Rows = RowStore;
   template <class T, size_t>

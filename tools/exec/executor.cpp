@@ -8,7 +8,6 @@
 #include "runtime/engine.h"
 #include "runtime/io/input_merger.h"
 #include "runtime/io/reject_sink.h"
-#include "runtime/ops/over.h"
 #include "runtime/ops/hosted_operators.h"
 
 namespace vlac {
@@ -21,12 +20,12 @@ F lookup(CompiledCode& program, const std::string& name) {
 
 using RowFn = void (*)(rt::ExecContext*, const uint8_t*);
 
-// ---- joins (issue 12) ----
-template <class Join>
-std::unique_ptr<rt::StatefulOperator> make_join_of(const PhysicalOperator& op, rt::ExecContext* ctx, const rt::JoinKernels& k) {
-  auto join = std::make_unique<rt::EngineOperatorOf<Join>>();
-  join->op.init(ctx, join_config(op), k);
-  return join;
+/// A runtime operator behind the engine's interface, set up with its configuration and kernels.
+template <class Op, class Config, class Kernels>
+std::unique_ptr<rt::StatefulOperator> engine_operator(rt::ExecContext* ctx, const Config& config, const Kernels& k) {
+  auto made = std::make_unique<rt::EngineOperatorOf<Op>>();
+  made->op.init(ctx, config, k);
+  return made;
 }
 
 std::unique_ptr<rt::StatefulOperator> make_join(const PhysicalOperator& op, CompiledCode& program, rt::ExecContext* ctx,
@@ -36,43 +35,45 @@ std::unique_ptr<rt::StatefulOperator> make_join(const PhysicalOperator& op, Comp
   k.right_key = lookup<decltype(k.right_key)>(program, aggregate_kernel_fn_name(op.id, "right_key"));
   k.combine = lookup<decltype(k.combine)>(program, aggregate_kernel_fn_name(op.id, "combine"));
   k.emit = emit;
-  if (op.kind == OperatorKind::IntervalJoin) return make_join_of<rt::HostedIntervalJoin>(op, ctx, k);
-  if (op.kind == OperatorKind::AsofJoin) return make_join_of<rt::HostedAsofJoin>(op, ctx, k);
-  return make_join_of<rt::HostedWindowJoin>(op, ctx, k);
+  const rt::JoinConfig config = join_config(op);
+  if (op.kind == OperatorKind::IntervalJoin) return engine_operator<rt::HostedIntervalJoin>(ctx, config, k);
+  if (op.kind == OperatorKind::AsofJoin) return engine_operator<rt::HostedAsofJoin>(ctx, config, k);
+  return engine_operator<rt::HostedWindowJoin>(ctx, config, k);
 }
 
-std::unique_ptr<rt::StatefulOperator> make_over(const PhysicalOperator& op, const OperatorSettings& s, CompiledCode& program,
-                                                rt::ExecContext* ctx, RowFn emit) {
+std::unique_ptr<rt::StatefulOperator> make_over(const PhysicalOperator& op, CompiledCode& program, rt::ExecContext* ctx, RowFn emit) {
   rt::OverKernels k;
   k.key = lookup<decltype(k.key)>(program, aggregate_kernel_fn_name(op.id, "key"));
   k.args = lookup<decltype(k.args)>(program, aggregate_kernel_fn_name(op.id, "args"));
   k.finish = lookup<decltype(k.finish)>(program, aggregate_kernel_fn_name(op.id, "finish"));
   k.emit = emit;
-  auto over = std::make_unique<rt::EngineOperatorOf<rt::HostedOver>>();
-  over->op.init(ctx, over_config(op, s.calls), k);
-  return over;
+  const std::vector<rt::OverCallSpec> calls = operator_settings(op).calls;  // init copies them
+  return engine_operator<rt::HostedOver>(ctx, over_config(op, calls), k);
 }
 
-/// One runtime operator for a physical operator, wired to its generated kernels.
-std::unique_ptr<rt::StatefulOperator> make_operator(const PhysicalOperator& op, CompiledCode& program, rt::ExecContext* ctx) {
-  auto emit = lookup<RowFn>(program, operator_emit_fn_name(op.id));
-  OperatorSettings s = operator_settings(op);
-  if (is_join(op.kind)) return make_join(op, program, ctx, emit);
-  if (op.kind == OperatorKind::Over) return make_over(op, s, program, ctx, emit);
-  if (op.kind == OperatorKind::WindowAssign) {
-    auto assign = std::make_unique<rt::EngineOperatorOf<rt::HostedWindowAssign>>();
-    assign->op.init(ctx, window_assign_config(op), rt::EmitKernels{emit});
-    return assign;
-  }
+std::unique_ptr<rt::StatefulOperator> make_window_aggregate(const PhysicalOperator& op, CompiledCode& program,
+                                                            rt::ExecContext* ctx, RowFn emit) {
   rt::WindowAggregateKernels k;
   k.key = lookup<decltype(k.key)>(program, aggregate_kernel_fn_name(op.id, "key"));
   k.update = lookup<decltype(k.update)>(program, aggregate_kernel_fn_name(op.id, "update"));
   k.merge = lookup<decltype(k.merge)>(program, aggregate_kernel_fn_name(op.id, "merge"));
   k.finalize = lookup<decltype(k.finalize)>(program, aggregate_kernel_fn_name(op.id, "finalize"));
   k.emit = emit;
-  auto agg = std::make_unique<rt::EngineOperatorOf<rt::HostedWindowAggregate>>();
-  agg->op.init(ctx, window_aggregate_config(op), k);
-  return agg;
+  return engine_operator<rt::HostedWindowAggregate>(ctx, window_aggregate_config(op), k);
+}
+
+/// One runtime operator for a physical operator, wired to its generated kernels.
+std::unique_ptr<rt::StatefulOperator> make_operator(const PhysicalOperator& op, CompiledCode& program, rt::ExecContext* ctx) {
+  auto emit = lookup<RowFn>(program, operator_emit_fn_name(op.id));
+  switch (op.kind) {
+    case OperatorKind::WindowAggregate: return make_window_aggregate(op, program, ctx, emit);
+    case OperatorKind::WindowAssign: return engine_operator<rt::HostedWindowAssign>(ctx, window_assign_config(op), rt::EmitKernels{emit});
+    case OperatorKind::IntervalJoin:
+    case OperatorKind::AsofJoin:
+    case OperatorKind::WindowJoin: return make_join(op, program, ctx, emit);
+    case OperatorKind::Over: return make_over(op, program, ctx, emit);
+  }
+  return nullptr;
 }
 
 /// What carries the rows from the readers to the writers.
