@@ -12,7 +12,7 @@ Compilation compile_program(std::string name, std::string text, const FrontendOp
   c.program = bind_program(ast, *c.file, c.diags);
   if (c.diags.has_errors()) return c;
   verify_plan(c.program, "binding");
-  if (options.optimize) optimize(c.program, options.optimizer);
+  if (options.optimize) c.optimizer_report = optimize(c.program, options.optimizer);
   return c;
 }
 

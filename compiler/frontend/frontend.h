@@ -15,6 +15,7 @@ struct Compilation {
   std::unique_ptr<SourceFile> file;
   Diagnostics diags;
   LogicalProgram program;  // meaningful only when !diags.has_errors()
+  OptimizerReport optimizer_report;  // empty when not optimised
 };
 
 struct FrontendOptions {

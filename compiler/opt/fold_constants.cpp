@@ -87,18 +87,25 @@ ScalarExprPtr fold(const ScalarExpr& e) {
   }
 }
 
-void fold_expr(ScalarExprPtr& e) {
-  for (auto& a : e->args) fold_expr(a);
-  if (e->args.empty() || e->op == ExprOp::Call || e->op == ExprOp::Case) return;
+int fold_expr(ScalarExprPtr& e) {
+  int folded_count = 0;
+  for (auto& a : e->args) folded_count += fold_expr(a);
+  if (e->args.empty() || e->op == ExprOp::Call || e->op == ExprOp::Case) return folded_count;
   for (const auto& a : e->args)
-    if (!a->is_literal()) return;
-  if (ScalarExprPtr folded = fold(*e)) e = std::move(folded);
+    if (!a->is_literal()) return folded_count;
+  if (ScalarExprPtr folded = fold(*e)) {
+    e = std::move(folded);
+    ++folded_count;
+  }
+  return folded_count;
 }
 
 }  // namespace
 
-void fold_constants(LogicalProgram& program) {
-  for (PlanNode* n : nodes_bottom_up(program)) for_each_expr(*n, fold_expr);
+int fold_constants(LogicalProgram& program) {
+  int folded = 0;
+  for (PlanNode* n : nodes_bottom_up(program)) for_each_expr(*n, [&](ScalarExprPtr& e) { folded += fold_expr(e); });
+  return folded;
 }
 
 }  // namespace vlac

@@ -5,7 +5,8 @@
 
 namespace vlac {
 
-void merge_filters(LogicalProgram& program) {
+int merge_filters(LogicalProgram& program) {
+  int merged = 0;
   auto readers = reader_counts(program);
   for (PlanNode* n : nodes_bottom_up(program)) {
     if (n->kind != PlanKind::Filter) continue;
@@ -19,8 +20,10 @@ void merge_filters(LogicalProgram& program) {
       outer.predicate = ScalarExpr::make(ExprOp::And, {Type::boolean(), nullable}, std::move(both), outer.range);
       PlanNodePtr below = inner.inputs[0];
       outer.inputs[0] = below;
+      ++merged;
     }
   }
+  return merged;
 }
 
 }  // namespace vlac

@@ -49,7 +49,8 @@ bool merge_keeps_small(const ProjectNode& outer, const ProjectNode& inner) {
 
 }  // namespace
 
-void merge_projections(LogicalProgram& program) {
+int merge_projections(LogicalProgram& program) {
+  int merged = 0;
   auto readers = reader_counts(program);
   for (PlanNode* n : nodes_bottom_up(program)) {
     if (n->kind != PlanKind::Project) continue;
@@ -60,8 +61,10 @@ void merge_projections(LogicalProgram& program) {
       for (auto& e : outer.exprs) e = substitute_columns(*e, inner.exprs);
       PlanNodePtr below = inner.inputs[0];
       outer.inputs[0] = below;
+      ++merged;
     }
   }
+  return merged;
 }
 
 }  // namespace vlac

@@ -1,5 +1,6 @@
 #include "opt/optimizer.h"
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 
@@ -11,7 +12,7 @@ namespace {
 
 struct Pass {
   const char* name;
-  void (*run)(LogicalProgram&);
+  int (*run)(LogicalProgram&);  // returns the number of rewrites
 };
 
 // The passes, in the order they run.
@@ -75,18 +76,35 @@ void for_each_expr(PlanNode& n, const std::function<void(ScalarExprPtr&)>& f) {
   }
 }
 
+std::string fired_rules_text(const OptimizerReport& report, bool optimised) {
+  if (!optimised) return "rules fired: none (not optimised)\n";
+  std::string fired;
+  for (const PassRun& p : report.passes)
+    if (p.rewrites > 0) fired += (fired.empty() ? "" : ", ") + p.name + " (" + std::to_string(p.rewrites) + ")";
+  return "rules fired: " + (fired.empty() ? std::string("none") : fired) + "\n";
+}
+
 std::vector<std::string> optimizer_pass_names() {
   std::vector<std::string> names;
   for (const Pass& p : kPasses) names.push_back(p.name);
   return names;
 }
 
-void optimize(LogicalProgram& program, const OptimizerOptions& options) {
+OptimizerReport optimize(LogicalProgram& program, const OptimizerOptions& options) {
+  OptimizerReport report;
   for (const Pass& p : kPasses) {
-    if (options.disabled.count(p.name)) continue;
-    p.run(program);
-    verify_plan(program, p.name);
+    PassRun run;
+    run.name = p.name;
+    if (!options.disabled.count(p.name)) {
+      auto start = std::chrono::steady_clock::now();
+      run.ran = true;
+      run.rewrites = p.run(program);
+      run.micros = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count();
+      verify_plan(program, p.name);
+    }
+    report.passes.push_back(run);
   }
+  return report;
 }
 
 void verify_plan(const LogicalProgram& program, const std::string& after) {

@@ -15,11 +15,27 @@ struct OptimizerOptions {
   std::set<std::string> disabled;  // pass names
 };
 
+/// What one pass did: `vlac explain` names the passes that fired, `--verbose` adds their times.
+struct PassRun {
+  std::string name;
+  bool ran = false;   // false: disabled by name
+  int rewrites = 0;   // how many rewrites it made (0: it did not fire)
+  double micros = 0;  // wall time
+};
+struct OptimizerReport {
+  std::vector<PassRun> passes;  // every pass, in the order they run
+};
+
+/// One line naming the passes that fired and how often, for `vlac explain`:
+/// "rules fired: merge-projections (2), slice-windows (1)", "rules fired: none", or, for a
+/// program compiled without the optimizer, "rules fired: none (not optimised)".
+std::string fired_rules_text(const OptimizerReport& report, bool optimised);
+
 /// The pass names, in the order they run.
 std::vector<std::string> optimizer_pass_names();
 
 /// Rewrites the program in place.
-void optimize(LogicalProgram& program, const OptimizerOptions& options);
+OptimizerReport optimize(LogicalProgram& program, const OptimizerOptions& options);
 
 /// Checks the plan's internal invariants (column indices in range, operand types); aborts with
 /// a message naming the pass when one is broken, since that is a compiler bug, not a user error.

@@ -1,20 +1,21 @@
 #pragma once
-// The optimizer's passes. Each rewrites the program in place and is described in its own file.
+// The optimizer's passes. Each rewrites the program in place, returns how many rewrites it made
+// (`vlac explain` names the passes that fired) and is described in its own file.
 
 #include "plan/logical_plan.h"
 
 namespace vlac {
 
 /// Folds constant subexpressions: (2 + 3) => 5, NOT TRUE => FALSE, x AND TRUE => x.
-void fold_constants(LogicalProgram& program);
+int fold_constants(LogicalProgram& program);
 /// Project(columns 0..n-1 unchanged) => its input, except at an output's root.
-void remove_identity_projections(LogicalProgram& program);
+int remove_identity_projections(LogicalProgram& program);
 /// Filter(a) over Filter(b) => Filter(b AND a), when the inner filter has no other reader.
-void merge_filters(LogicalProgram& program);
+int merge_filters(LogicalProgram& program);
 /// Filter over WindowAssign => WindowAssign over Filter, when the predicate reads no window
 /// column: rows are filtered once before HOP and CUMULATE copy them into several windows.
-void push_filters_below_windows(LogicalProgram& program);
+int push_filters_below_windows(LogicalProgram& program);
 /// Project(a) over Project(b) => Project(a o b), when the inner projection has no other reader.
-void merge_projections(LogicalProgram& program);
+int merge_projections(LogicalProgram& program);
 
 }  // namespace vlac

@@ -6,7 +6,8 @@
 
 namespace vlac {
 
-void push_filters_below_windows(LogicalProgram& program) {
+int push_filters_below_windows(LogicalProgram& program) {
+  int pushed = 0;
   auto readers = reader_counts(program);
   for (PlanNode* n : nodes_bottom_up(program)) {
     for (auto& input : n->inputs) {
@@ -24,8 +25,10 @@ void push_filters_below_windows(LogicalProgram& program) {
       filter.schema = window->inputs[0]->schema;
       window->inputs[0] = filter_node;
       input = window;
+      ++pushed;
     }
   }
+  return pushed;
 }
 
 }  // namespace vlac

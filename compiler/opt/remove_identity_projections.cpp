@@ -24,10 +24,15 @@ bool is_identity(const PlanNode& n) {
 
 }  // namespace
 
-void remove_identity_projections(LogicalProgram& program) {
+int remove_identity_projections(LogicalProgram& program) {
+  int removed = 0;
   for (PlanNode* n : nodes_bottom_up(program))
     for (auto& in : n->inputs)
-      while (is_identity(*in)) in = in->inputs[0];
+      while (is_identity(*in)) {
+        in = in->inputs[0];
+        ++removed;
+      }
+  return removed;
 }
 
 }  // namespace vlac

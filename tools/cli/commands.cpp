@@ -122,7 +122,7 @@ int run_explain(const std::vector<std::string>& args) {
   std::optional<Compilation> c = compile_file(path, options);
   if (!c) return kExitError;
   if (format == "json") std::cout << explain_json(c->program).dump(2) << "\n";
-  else std::cout << explain_text(c->program);
+  else std::cout << explain_text(c->program) << fired_rules_text(c->optimizer_report, options.optimize);
   return kExitOk;
 }
 
