@@ -383,6 +383,7 @@ class ClassWriter {
         dim("max_keys", fw_max_keys(op));
         dim("max_open_windows", fw_open_windows(op));
         s += "    static constexpr bool session = " + flag(operator_settings(op).mode == rt::WindowMode::Session) + ";\n";
+        s += "    static constexpr bool sliced = " + flag(operator_settings(op).slice > 0) + ";\n";
       }
       // joins
       if (is_join(op.kind)) {
@@ -588,6 +589,7 @@ class ClassWriter {
       set("slide", str(c.slide));
       set("gap", str(c.gap));
       set("offset", str(c.offset));
+      set("slice", str(c.slice));
       set("time_offset", std::to_string(c.time_offset));
       set("global", flag(c.global));
       set("key_size", sz(c.key_size));

@@ -22,6 +22,7 @@ constexpr Pass kPasses[] = {
     {"remove-identity-projections", remove_identity_projections},
     {"merge-filters", merge_filters},
     {"merge-projections", merge_projections},
+    {"slice-windows", slice_windows},
 };
 
 [[noreturn]] void broken(const std::string& after, const std::string& what) {

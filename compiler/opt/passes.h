@@ -15,6 +15,11 @@ int merge_filters(LogicalProgram& program);
 /// Filter over WindowAssign => WindowAssign over Filter, when the predicate reads no window
 /// column: rows are filtered once before HOP and CUMULATE copy them into several windows.
 int push_filters_below_windows(LogicalProgram& program);
+/// HOP and CUMULATE aggregates are computed from non-overlapping slices (WindowSpec::slice):
+/// a row updates one slice instead of size / slide windows.
+int slice_windows(LogicalProgram& program);
+/// The slice length slice-windows gives a window (0: not sliced).
+int64_t slice_length(const WindowSpec& w);
 /// Project(a) over Project(b) => Project(a o b), when the inner projection has no other reader.
 int merge_projections(LogicalProgram& program);
 

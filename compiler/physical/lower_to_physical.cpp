@@ -6,6 +6,7 @@
 
 #include "physical/physical_plan.h"
 #include "plan/logical_plan.h"
+#include "runtime/ops/window_math.h"
 
 namespace vlac {
 
@@ -295,16 +296,35 @@ class Lowering {
     op.results_layout = rt::RowLayout::make(results, options_.inline_strings);
   }
 
+  /// A HOP or CUMULATE whose every window is a separate state (a window that is not
+  /// aggregated, or an aggregate that is not sliced) serves at most kMaxWindowsPerEvent per event.
+  void check_windows_per_event(const PlanNode& n, const WindowSpec& w, const std::string& hint) {
+    if (w.kind != WindowKind::Hop && w.kind != WindowKind::Cumulate) return;
+    const bool hop = w.kind == WindowKind::Hop;
+    const int64_t per_event = rt::windows_per_event(hop ? 1 : 2, w.size, w.slide);
+    if (per_event <= rt::kMaxWindowsPerEvent) return;
+    diags_.error(n.range, std::string(hop ? "HOP" : "CUMULATE") + " puts each event in " + std::to_string(per_event) +
+                              " windows: at most " + std::to_string(rt::kMaxWindowsPerEvent) +
+                              " are supported when each window is a separate state",
+                 hint);
+  }
+
   void lower_window_assign(const PlanNode& n) {
     if (!inputs_lowered(n)) return;
+    const WindowSpec& window = static_cast<const WindowAssignNode&>(n).window;
+    check_windows_per_event(n, window, "a window that is not aggregated copies each row into every window: use a larger slide");
     PhysicalOperator& op = new_operator(n, OperatorKind::WindowAssign);
-    op.window = static_cast<const WindowAssignNode&>(n).window;
+    op.window = window;
     op.windowed = true;
     op.time_field = op.window.time_column;
   }
 
   void lower_aggregate(const PlanNode& n) {
     if (!inputs_lowered(n)) return;
+    if (n.kind == PlanKind::WindowAggregate && static_cast<const WindowAggregateNode&>(n).window.slice == 0)
+      check_windows_per_event(n, static_cast<const WindowAggregateNode&>(n).window,
+                              "computed from slices (the slice-windows pass, off with --no-optimize or "
+                              "--disable-pass=slice-windows), the state does not grow with the windows");
     PhysicalOperator& op = new_operator(n, OperatorKind::WindowAggregate);
     const std::vector<ScalarExprPtr>* keys;
     const std::vector<AggregateCall>* calls;

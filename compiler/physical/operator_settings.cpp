@@ -42,6 +42,7 @@ OperatorSettings operator_settings(const PhysicalOperator& op) {
   s.slide = op.window.slide;
   s.gap = op.window.gap;
   s.offset = op.window.offset;
+  if (op.kind == OperatorKind::WindowAggregate) s.slice = op.window.slice;
   s.global = op.global;
   s.max_keys = op.capacities.max_keys;
   s.max_open_windows = op.capacities.max_open_windows;
@@ -98,6 +99,7 @@ rt::WindowAggregateConfig window_aggregate_config(const PhysicalOperator& op) {
   c.slide = s.slide;
   c.gap = s.gap;
   c.offset = s.offset;
+  c.slice = s.slice;
   c.time_offset = s.time_offset;
   c.global = s.global;
   c.key_size = op.key_layout.size;

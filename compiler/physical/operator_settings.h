@@ -22,6 +22,7 @@ struct OperatorSettings {
   // Window aggregates and window assignment.
   rt::WindowMode mode = rt::WindowMode::Tumble;
   int64_t size = 0, slide = 0, gap = 0, offset = 0;
+  int64_t slice = 0;                 // window aggregate: sliced HOP/CUMULATE (slice-windows)
   int32_t time_offset = -1;          // byte offset of the input's event time; -1: arrival order
   uint32_t window_start_offset = 0;  // window assignment: window_start in output rows (+8 end, +16 time)
   bool global = false;               // no keys, no window: one row even over no input

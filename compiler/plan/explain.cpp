@@ -116,7 +116,8 @@ std::string detail_text(const PlanNode& n) {
       for (size_t i = 0; i < w.aggregates.size(); ++i)
         aggs += (i ? ", " : "") + w.schema.columns[w.keys.size() + 3 + i].name + " := " +
                 call_text(w.aggregates[i].function, w.aggregates[i].arg, in);
-      return window_text(w.window, in) + " keys=[" + list_text(w.keys, in) + "] aggregates=[" + aggs + "]" +
+      std::string slices = w.window.slice ? " slices=" + format_duration(w.window.slice) : "";
+      return window_text(w.window, in) + slices + " keys=[" + list_text(w.keys, in) + "] aggregates=[" + aggs + "]" +
              capacities_text(w.capacities);
     }
     case PlanKind::GroupAggregate: {

@@ -29,6 +29,7 @@ struct WindowSpec {
   int64_t slide = 0;     // HOP slide, CUMULATE step
   int64_t gap = 0;       // SESSION gap
   int64_t offset = 0;
+  int64_t slice = 0;     // HOP, CUMULATE: > 0 when computed from slices this long (slice-windows)
 };
 
 /// One aggregate of a GROUP BY: `function(arg)`.

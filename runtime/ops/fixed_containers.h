@@ -344,6 +344,22 @@ class FixedOpenWindows {
   }
   /// Closes the window first() returned.
   void close_first() { first_->used = false; }
+  /// Calls f(start, end, table) for the open windows in (end, start) order while it returns
+  /// true: each step finds the next larger by a scan (N is a firmware capacity, small).
+  template <class F>
+  void for_each_in_order(F&& f) {
+    Slot* prev = nullptr;
+    for (;;) {
+      Slot* next = nullptr;
+      for (size_t i = 0; i < N; ++i) {
+        Slot& s = slots_[i];
+        if (!s.used || (prev && !later(s, *prev))) continue;
+        if (!next || later(*next, s)) next = &s;
+      }
+      if (!next || !f(next->start, next->end, &next->table)) return;
+      prev = next;
+    }
+  }
 
  private:
   struct Slot {
@@ -351,6 +367,7 @@ class FixedOpenWindows {
     int64_t start, end;
     Table table;
   };
+  static bool later(const Slot& a, const Slot& b) { return a.end > b.end || (a.end == b.end && a.start > b.start); }
   Slot slots_[N];
   Slot* first_;
 };
@@ -364,6 +381,8 @@ class FixedOpenWindows<Table, 0> {
   Table* open(int64_t, int64_t) { return nullptr; }
   bool first(int64_t*, int64_t*, Table**) { return false; }
   void close_first() {}
+  template <class F>
+  void for_each_in_order(F&&) {}
 };
 
 /// For each of at most kKeys key ids, a list of at most kPerKey items in insertion order (the

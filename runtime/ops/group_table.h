@@ -3,6 +3,7 @@
 // accumulators in two byte vectors, groups numbered in the order they first appeared (which is
 // the order results are emitted in). Open addressing, no allocation per lookup.
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <vector>
@@ -128,6 +129,14 @@ class GroupTable {
   }
 
   uint32_t size() const { return count_; }
+  /// Forgets every group (keeps the memory, for a table refilled often).
+  void clear() {
+    count_ = 0;
+    keys_.clear();
+    accs_.clear();
+    std::fill(slots_.begin(), slots_.end(), 0u);
+    arena_.clear();
+  }
   uint8_t* key(uint32_t group) { return keys_.data() + static_cast<size_t>(group) * key_layout_->size; }
   uint8_t* acc(uint32_t group) { return accs_.data() + static_cast<size_t>(group) * acc_size_; }
   StringArena& arena() { return arena_; }

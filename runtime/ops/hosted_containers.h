@@ -52,6 +52,12 @@ class HostedOpenWindows {
   }
   /// Closes the window first() returned (its groups and strings are freed).
   void close_first() { windows_.erase(windows_.begin()); }
+  /// Calls f(start, end, table) for the open windows in (end, start) order while it returns true.
+  template <class F>
+  void for_each_in_order(F&& f) {
+    for (auto& [bounds, table] : windows_)
+      if (!f(bounds.second, bounds.first, table.get())) return;
+  }
 
  private:
   const RowLayout* key_layout_ = nullptr;

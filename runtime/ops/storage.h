@@ -36,6 +36,7 @@ struct OperatorDims {
   static constexpr size_t in_size = 0, key_size = 0, acc_size = 0, out_size = 0;
   static constexpr size_t max_keys = 0, max_open_windows = 0, max_buffered_rows = 0;
   static constexpr bool session = false;  // a SESSION aggregate (keeps sessions, not windows)
+  static constexpr bool sliced = false;   // a sliced HOP/CUMULATE (max_open_windows counts slices)
   // joins: the left (port 0) and right (port 1) input rows
   static constexpr size_t left_size = 0, right_size = 0;
   // OVER (with max_buffered_rows): and per call, the entries its frame's queues hold

@@ -24,6 +24,7 @@
 #include <cstdint>
 
 #include "runtime/ops/operator_stats.h"
+#include "runtime/ops/slice_store.h"
 #include "runtime/ops/sort.h"
 #include "runtime/ops/storage.h"
 #include "runtime/ops/window_math.h"
@@ -37,6 +38,7 @@ struct WindowAggregateConfig {
   int64_t slide = 0;         // HOP slide, CUMULATE step (ns)
   int64_t gap = 0;           // SESSION gap (ns)
   int64_t offset = 0;        // window alignment offset (ns)
+  int64_t slice = 0;         // HOP/CUMULATE: > 0 computes windows from slices this long (below)
   int32_t time_offset = -1;  // byte offset of the INT64 event time in input rows; -1: arrival order
   bool global = false;       // EndOfInput with no keys: exactly one row even over no input
   uint32_t key_size = 0, acc_size = 0, out_size = 0;  // row sizes (bytes)
@@ -49,7 +51,11 @@ template <class Ctx, class K, class S>
 class WindowAggregate {
   using D = typename S::Dims;
   using Arena = typename S::Arena;
-  using Groups = typename S::template GroupTable<D::key_size, D::acc_size, D::max_keys>;
+  // Sliced, each group also keeps the arrival number of its first row (kSeqBytes after its
+  // accumulator): a window's groups are emitted in the order they first appeared in it.
+  static constexpr size_t kSeqBytes = 8;
+  using Groups = typename S::template GroupTable<D::key_size, D::acc_size + (D::sliced ? kSeqBytes : 0), D::max_keys>;
+  using FireGroups = typename S::template GroupTable<D::key_size, D::acc_size + kSeqBytes, (D::sliced ? D::max_keys : 1)>;
 
  public:
   void init(Ctx* ctx, const WindowAggregateConfig& config, const K& kernels = K{}) {
@@ -68,7 +74,19 @@ class WindowAggregate {
     key_buf_.assign(config_.key_size, 0);
     acc_buf_.assign(config_.acc_size, 0);
     out_buf_.assign(config_.out_size, 0);
-    windows_.init(config_.key_layout, config_.acc_size, config_.max_open_windows, config_.max_keys);
+    // Fixed storage sizes its groups for slicing only when its Dims say so (the generator
+    // writes both from one plan, so they agree).
+    sliced_ = config_.slice > 0 &&
+              (config_.mode == WindowMode::Tumble || config_.mode == WindowMode::Hop || config_.mode == WindowMode::Cumulate) &&
+              (D::key_size == 0 || D::sliced);
+    group_acc_size_ = config_.acc_size + (sliced_ ? static_cast<uint32_t>(kSeqBytes) : 0);
+    windows_.init(config_.key_layout, group_acc_size_, config_.max_open_windows, config_.max_keys);
+    fire_.init(config_.key_layout, group_acc_size_, UINT64_MAX);
+    fired_end_ = fired_start_ = INT64_MIN;
+    own_store_.reset(&windows_);
+    store_ = &own_store_;
+    seen_opened_ = 0;
+    reader_ = sliced_ ? store_->add_reader(slice_reader()) : -1;
     session_keys_.init(config_.key_layout, 0, config_.max_keys);
     sessions_.init(config_.max_open_windows);
     if (config_.mode == WindowMode::EndOfInput) windows_.open(INT64_MIN, INT64_MAX);
@@ -83,21 +101,51 @@ class WindowAggregate {
     __builtin_memset(key_buf_.data(), 0, config_.key_size);
     k_.key(ctx_, row, key_buf_.data());
     if (config_.mode == WindowMode::Session) push_session(row, t, seq);
+    else if (sliced_) push_sliced(row, t, seq);
     else push_windowed(row, t, seq);
   }
 
   /// The input watermark is now w (INT64_MAX at end of input): fires what it completes.
   void advance(int64_t w) {
     if (w <= watermark_) return;
+    const int64_t before = watermark_;
     watermark_ = w;
-    if (w < next_fire_) return;  // nothing completes yet: the usual case, one compare per row
+    if (sliced_ && seen_opened_ != store_->opened) {  // new slices (perhaps opened by the store's owner)
+      seen_opened_ = store_->opened;
+      int64_t next = next_sliced_end(before);
+      if (next < next_fire_) next_fire_ = next;
+    }
+    if (w < next_fire_) {  // nothing completes yet: the usual case, one compare per row
+      if (sliced_) {
+        store_->readers[reader_].fired_to = w;
+        sync_stats();
+      }
+      return;
+    }
     if (config_.mode == WindowMode::Session) fire_sessions(w);
+    else if (sliced_) fire_sliced(before, w);
     else fire_windows(w);
     recompute_next_fire();
   }
   void advance_ports(const int64_t* w, int) { advance(w[0]); }
   int64_t output_watermark(int64_t input_w) const { return input_w; }
   const OperatorStats& stats() const { return stats_; }
+
+  /// Window merging: the slice store this operator owns (the first of a shared group).
+  using Store = SliceStore<typename S::template OpenWindows<Groups, (D::session ? 0 : D::max_open_windows)>>;
+  Store* slice_store() { return &own_store_; }
+  /// Window merging: reads its windows from `owner`'s slices instead of its own, after init.
+  /// It then receives no rows: the owner updates the slices once for every reader. False when
+  /// the store has kMaxSliceReaders readers already or this operator is not sliced.
+  bool read_slices_of(Store* owner) {
+    if (!sliced_) return false;
+    int r = owner->add_reader(slice_reader());
+    if (r < 0) return false;
+    store_ = owner;
+    reader_ = r;
+    seen_opened_ = 0;
+    return true;
+  }
 
  private:
   struct Session {
@@ -128,6 +176,7 @@ class WindowAggregate {
         return;
       }
       k_.update(ctx_, groups->acc(g), row, t, seq, &groups->arena());
+      ++stats_.windows_updated;
       accepted = true;
     };
     if (config_.mode == WindowMode::EndOfInput) add(INT64_MIN, INT64_MAX);
@@ -215,6 +264,155 @@ class WindowAggregate {
     }
   }
 
+  // Window slicing (HOP, CUMULATE; TUMBLE too when it shares slices). The time axis is cut
+  // into slices of config_.slice (HOP: gcd(size, slide); CUMULATE: the step; merged: the gcd
+  // of all), aligned like the windows, so that every window is a run of whole slices. A row
+  // updates the one slice it falls in; a window's firing combines its slices' groups (k_.merge,
+  // in time order) and emits them in the order the keys first appeared in the window (the
+  // least first-row arrival number over its slices). A slice lives until every window holding
+  // it has fired, so state follows slices, not windows: HOP(1 us, 10 s) keeps one slice per
+  // microsecond that has rows. The slices are in a SliceStore (runtime/ops/slice_store.h),
+  // this operator's own or, when window merging shares one, its owner's.
+
+  /// The reader record of this operator's windows in a slice store.
+  SliceReader slice_reader() const {
+    SliceReader r;
+    r.kind = config_.mode == WindowMode::Cumulate ? 2 : 1;
+    r.size = config_.size;
+    r.slide = config_.mode == WindowMode::Tumble ? config_.size : config_.slide;
+    r.offset = config_.offset;
+    return r;
+  }
+
+  void push_sliced(const uint8_t* row, int64_t t, int64_t seq) {
+    // Late for one reader when all its windows holding t have fired; dropped when late for all.
+    bool wanted = false;
+    for (int r = 0; r < store_->reader_count; ++r) {
+      SliceReader& reader = store_->readers[r];
+      ++reader.rows_in;
+      if (reader.last_end(t) <= watermark_) ++reader.late_dropped;
+      else wanted = true;
+    }
+    if (!wanted) return;
+    const int64_t back = window_phase(t, config_.slice, config_.offset);
+    const int64_t start = sat_sub(t, back), end = sat_add(t, config_.slice - back);
+    Groups* slice = store_->slices->find(start, end);
+    if (!slice) {
+      slice = store_->slices->open(start, end);
+      if (!slice) return drop_over_capacity();
+      ++store_->opened;
+    }
+    bool inserted;
+    uint32_t g = slice->find_or_insert(key_buf_.data(), &inserted);
+    if (g == Groups::kNone) return drop_over_capacity();
+    if (inserted) __builtin_memcpy(slice->acc(g) + config_.acc_size, &seq, sizeof seq);
+    k_.update(ctx_, slice->acc(g), row, t, seq, &slice->arena());
+    ++stats_.windows_updated;
+  }
+
+  void drop_over_capacity() {
+    for (int r = 0; r < store_->reader_count; ++r) ++store_->readers[r].capacity_dropped;
+  }
+
+  /// This operator's counters: a sliced reader's row counts are kept by the store's owner.
+  void sync_stats() {
+    if (!sliced_ || reader_ < 0) return;
+    const SliceReader& r = store_->readers[reader_];
+    stats_.rows_in = r.rows_in;
+    stats_.late_dropped = r.late_dropped;
+    stats_.capacity_dropped = r.capacity_dropped;
+  }
+
+  /// Fires this operator's windows that end in (before, w], in (end, start) order. All windows
+  /// holding a slice fire before any window that does not hold it or an earlier slice (a later
+  /// window starts, so ends, later), so the windows to fire are found slice by slice from the
+  /// oldest, up to the first slice with a window still open.
+  void fire_sliced(int64_t before, int64_t w) {
+    const SliceReader me = slice_reader();
+    store_->slices->for_each_in_order([&](int64_t start, int64_t, Groups*) {
+      for_each_window_after(me.kind, start, me.size, me.slide, me.offset, fired_floor(before), [&](int64_t ws, int64_t we) {
+        if (we > w) return false;
+        if (we == fired_end_ && ws <= fired_start_) return true;  // ends clamped to INT64_MAX tie
+        fire_window(ws, we);
+        fired_end_ = we;
+        fired_start_ = ws;
+        return true;
+      });
+      return me.last_end(start) <= w;
+    });
+    store_->readers[reader_].fired_to = w;
+    store_->template release<Groups>();
+    sync_stats();
+  }
+
+  /// Windows ending at or before this have fired (or passed the watermark with no rows).
+  int64_t fired_floor(int64_t before) const {
+    int64_t floor = before;
+    if (fired_end_ != INT64_MIN && fired_end_ - 1 > floor) floor = fired_end_ - 1;
+    return floor;
+  }
+
+  /// The end of the next window of this operator to fire after `before`; INT64_MAX for none.
+  int64_t next_sliced_end(int64_t before) {
+    const SliceReader me = slice_reader();
+    int64_t next = INT64_MAX;
+    store_->slices->for_each_in_order([&](int64_t start, int64_t, Groups*) {
+      for_each_window_after(me.kind, start, me.size, me.slide, me.offset, fired_floor(before), [&](int64_t ws, int64_t we) {
+        if (we == fired_end_ && ws <= fired_start_) return true;
+        next = we;
+        return false;
+      });
+      return next == INT64_MAX;
+    });
+    return next;
+  }
+
+  /// Emits window [ws, we): its slices' groups combined.
+  void fire_window(int64_t ws, int64_t we) {
+    Groups* only = nullptr;
+    int slices = 0;
+    store_->slices->for_each_in_order([&](int64_t s, int64_t, Groups* slice) {
+      if (s >= we) return false;
+      if (s >= ws) {
+        only = slice;
+        ++slices;
+      }
+      return true;
+    });
+    if (slices == 1) {  // its groups are in first-appearance order already
+      for (uint32_t g = 0; g < only->size(); ++g) fire(only->key(g), only->acc(g), ws, we);
+      return;
+    }
+    fire_.clear();
+    store_->slices->for_each_in_order([&](int64_t s, int64_t, Groups* slice) {
+      if (s >= we) return false;
+      if (s < ws) return true;
+      for (uint32_t g = 0; g < slice->size(); ++g) {
+        bool inserted;
+        uint32_t f = fire_.find_or_insert(slice->key(g), &inserted);
+        uint8_t* into = fire_.acc(f);
+        const uint8_t* from = slice->acc(g);
+        if (inserted) {
+          __builtin_memcpy(into, from, group_acc_size_);
+          continue;
+        }
+        k_.merge(ctx_, into, from, &fire_.arena());
+        if (first_seq(from) < first_seq(into)) __builtin_memcpy(into + config_.acc_size, from + config_.acc_size, kSeqBytes);
+      }
+      return true;
+    });
+    fire_order_.clear();
+    for (uint32_t f = 0; f < fire_.size(); ++f) fire_order_.push_back(f);
+    heap_sort(fire_order_.data(), fire_order_.size(), [this](uint32_t a, uint32_t b) { return first_seq(fire_.acc(a)) < first_seq(fire_.acc(b)); });
+    for (size_t i = 0; i < fire_order_.size(); ++i) fire(fire_.key(fire_order_[i]), fire_.acc(fire_order_[i]), ws, we);
+  }
+
+  int64_t first_seq(const uint8_t* group_acc) const {
+    int64_t seq;
+    __builtin_memcpy(&seq, group_acc + config_.acc_size, sizeof seq);
+    return seq;
+  }
+
   void fire_sessions(int64_t w) {
     // Every session that ends at or before w, by end, start, then first appearance (first_seq
     // is unique, so the order is total); then each key's fired sessions leave.
@@ -246,6 +444,10 @@ class WindowAggregate {
           if (sessions_.at(k, i).end < next_fire_) next_fire_ = sessions_.at(k, i).end;
       return;
     }
+    if (sliced_) {
+      next_fire_ = next_sliced_end(watermark_);
+      return;
+    }
     int64_t start, end;
     Groups* groups;
     if (windows_.first(&start, &end, &groups)) next_fire_ = end;
@@ -260,6 +462,15 @@ class WindowAggregate {
   int64_t watermark_ = INT64_MIN;
   int64_t next_fire_ = INT64_MAX;  // the earliest end of an open window: advance() returns below it
   int64_t seq_ = 0;
+  bool sliced_ = false;
+  uint32_t group_acc_size_ = 0;  // a group's accumulator, and its first arrival when sliced
+  int64_t fired_end_ = INT64_MIN, fired_start_ = INT64_MIN;  // sliced: the last window fired
+  Store own_store_;            // sliced: the slices in windows_ and who reads them
+  Store* store_ = nullptr;     // sliced: own_store_, or the owner's when merged
+  int reader_ = -1;            // sliced: this operator's reader index in *store_
+  uint64_t seen_opened_ = 0;   // sliced: store_->opened when next_fire_ was last brought up to date
+  FireGroups fire_;              // sliced: the window being fired, its slices combined
+  typename S::template Vector<uint32_t, (D::sliced ? D::max_keys : 0)> fire_order_;
   typename S::template Bytes<D::key_size> key_buf_;
   typename S::template Bytes<D::acc_size> acc_buf_;
   typename S::template Bytes<D::out_size> out_buf_;

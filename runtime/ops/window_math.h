@@ -15,9 +15,9 @@ namespace vlac::rt {
 /// kinds 0, 1 and 2. EndOfInput: a GROUP BY without a window, one window fired at the end.
 enum class WindowMode { Tumble = 0, Hop = 1, Cumulate = 2, Session = 3, EndOfInput = 4 };
 
-/// The most windows one event may belong to (HOP: size / slide, CUMULATE: max size / step).
-/// `vlac check` rejects definitions above it (each window of an event is a separate aggregate
-/// state; window slicing would lift the limit) and warns above kWarnWindowsPerEvent.
+/// The most windows one event may belong to (HOP: size / slide, CUMULATE: max size / step)
+/// when each window is a separate aggregate state: without window slicing, lowering rejects
+/// definitions above it. `vlac check` warns above kWarnWindowsPerEvent.
 constexpr int64_t kMaxWindowsPerEvent = 100000;
 constexpr int64_t kWarnWindowsPerEvent = 1000;
 
@@ -70,6 +70,56 @@ inline void for_each_window(int kind, int64_t t, int64_t size, int64_t slide, in
       f(sat_sub(t, back), end);
       // The longer windows of this start end beyond INT64_MAX too: clamped, they are this one.
       if (end == INT64_MAX) break;
+    }
+  }
+}
+
+/// The end of the last window (the largest end) of kind 1 (HOP) or 2 (CUMULATE) that contains
+/// t: for_each_window's last call. A row is late for all its windows when it is <= the watermark.
+inline int64_t last_window_end(int kind, int64_t t, int64_t size, int64_t slide, int64_t offset) {
+  if (kind == 1) return sat_add(t, size - window_phase(t, slide, offset));
+  int64_t back = window_phase(t, size, offset);
+  return sat_add(t, (size / slide) * slide - back);
+}
+
+/// Calls f(start, end) for every window of kind 1 (HOP) or 2 (CUMULATE) that contains t and
+/// ends after `after_end`, in increasing end order, as for_each_window does, until f returns
+/// false. The windows ending at or before `after_end` are skipped without being visited, so
+/// that a firing visits only the windows it fires (HOP(1 us, 10 s) has 10^7 per event).
+template <typename F>
+inline void for_each_window_after(int kind, int64_t t, int64_t size, int64_t slide, int64_t offset, int64_t after_end, F&& f) {
+  if (size <= 0 || slide <= 0 || after_end == INT64_MAX) return;
+  // Every window holding t ends after t: only ends `ahead` > after_end - t need visiting.
+  // `skip` = after_end - t when positive (as unsigned: it may exceed INT64_MAX), else 0.
+  uint64_t skip = after_end > t ? static_cast<uint64_t>(after_end) - static_cast<uint64_t>(t) : 0;
+  if (kind == 1) {
+    if (size < slide) return;
+    int64_t phase = window_phase(t, slide, offset);
+    // Window k (0 = latest start) ends `size - phase - k * slide` ahead of t.
+    int64_t k = (size - 1 - phase) / slide;
+    if (skip > 0) {
+      if (skip >= static_cast<uint64_t>(size - phase)) return;  // even the last window ends too early
+      int64_t most = (size - phase - static_cast<int64_t>(skip) - 1) / slide;  // ahead > skip
+      if (most < k) k = most;
+    }
+    for (; k >= 0; --k) {
+      int64_t back = phase + k * slide;
+      if (!f(sat_sub(t, back), sat_add(t, size - back))) return;
+    }
+  } else {
+    int64_t back = window_phase(t, size, offset);
+    int64_t n = size / slide;
+    // Window k (1..n) ends `k * slide - back` ahead of t: the first to visit has it > skip.
+    int64_t k = back / slide + 1;
+    if (skip > 0) {
+      if (skip >= static_cast<uint64_t>(n * slide - back)) return;
+      int64_t least = (back + static_cast<int64_t>(skip)) / slide + 1;
+      if (least > k) k = least;
+    }
+    for (; k <= n; ++k) {
+      int64_t end = sat_add(t, k * slide - back);
+      if (!f(sat_sub(t, back), end)) return;
+      if (end == INT64_MAX) return;  // longer windows of this start are this one, clamped
     }
   }
 }

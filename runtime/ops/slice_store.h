@@ -1,0 +1,60 @@
+#pragma once
+// The slices of a sliced window aggregate (runtime/ops/window_aggregate.h), and who reads them.
+// Window merging (opt/merge_windows.cpp) lets several aggregates of one input share one store:
+// the first (the owner) receives the rows and updates one slice per row; every reader, the
+// owner included, fires its own windows from the same slices. A slice leaves once every reader
+// has fired every window that holds it. Header-only C++17, no heap of its own.
+
+#include <cstdint>
+
+#include "runtime/ops/window_math.h"
+
+namespace vlac::rt {
+
+/// The most aggregates that may share one slice store (the merge pass forms no larger group).
+constexpr int kMaxSliceReaders = 8;
+
+/// One aggregate reading a slice store: its windows (kind 1 HOP, TUMBLE as a HOP whose slide
+/// is its size; 2 CUMULATE), how far it has fired, and its row counters, which the owner keeps
+/// since it alone sees the rows.
+struct SliceReader {
+  int kind = 1;
+  int64_t size = 0, slide = 0, offset = 0;
+  int64_t fired_to = INT64_MIN;  // every window ending at or before this has fired
+  uint64_t rows_in = 0, late_dropped = 0, capacity_dropped = 0;
+
+  int64_t last_end(int64_t t) const { return last_window_end(kind, t, size, slide, offset); }
+};
+
+template <class OpenWindows>
+struct SliceStore {
+  OpenWindows* slices = nullptr;  // by (end, start): the owner's
+  uint64_t opened = 0;            // slices opened so far: readers that get no rows notice new ones by it
+  SliceReader readers[kMaxSliceReaders];
+  int reader_count = 0;
+
+  void reset(OpenWindows* owner_slices) {
+    slices = owner_slices;
+    opened = 0;
+    reader_count = 0;
+  }
+  /// Registers a reader; -1 when kMaxSliceReaders already read the store.
+  int add_reader(const SliceReader& r) {
+    if (reader_count == kMaxSliceReaders) return -1;
+    readers[reader_count] = r;
+    return reader_count++;
+  }
+  /// Closes the oldest slices once every reader has fired every window that holds them.
+  template <class Groups>
+  void release() {
+    int64_t start, end;
+    Groups* groups;
+    while (slices->first(&start, &end, &groups)) {
+      for (int r = 0; r < reader_count; ++r)
+        if (readers[r].last_end(start) > readers[r].fired_to) return;
+      slices->close_first();
+    }
+  }
+};
+
+}  // namespace vlac::rt
