@@ -177,7 +177,7 @@ class KernelWriter {
         store_raw(body, "out", op.output_layout.fields[field++], "end");
         store_raw(body, "out", op.output_layout.fields[field++], "vlac::cg::wrap_sub<int64_t>(end, 1)");
       }
-      for (const AccumulatorSlots& s : op.slots) rows_.store(body, "out", op.output_layout.fields[field++], result_of(body, op, s));
+      for (const AccumulatorSlots* s : finalized_slots(op)) rows_.store(body, "out", op.output_layout.fields[field++], result_of(body, op, *s));
       function("void", name(op, "finalize"),
                ctx_param() + ", const uint8_t* key, const uint8_t* acc, int64_t start, int64_t end, uint8_t* out", body);
     }

@@ -543,6 +543,10 @@ class ClassWriter {
       if (is_join(op.kind)) s += join_operator_init(op);
       if (op.kind == OperatorKind::Over) s += over_operator_init(op);
     }
+    // Window merging: an aggregate that shares another's slices fires from them.
+    for (const PhysicalOperator& op : plan_.operators)
+      if (op.reads_slices_of >= 0)
+        s += "  s_.op" + std::to_string(op.id) + ".read_slices_of(s_.op" + std::to_string(op.reads_slices_of) + ".slice_store());\n";
     for (size_t i = 0; i < plan_.outputs.size(); ++i) s += "  s_.sink" + std::to_string(i) + " = " + identifier_of(plan_.outputs[i].name) + ";\n";
     s += "  s_.user = user;\n}\n\n";
     return s;

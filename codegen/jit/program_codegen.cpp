@@ -246,7 +246,7 @@ class ProgramCodegen {
         store_plain(out, op.output_layout.fields[field++], end);
         store_plain(out, op.output_layout.fields[field++], b_.CreateSub(end, b_.getInt64(1)));
       }
-      for (const AccumulatorSlots& s : op.slots) ir_.store(out, op.output_layout.fields[field++], result_of(op, s, acc));
+      for (const AccumulatorSlots* s : finalized_slots(op)) ir_.store(out, op.output_layout.fields[field++], result_of(op, *s, acc));
       b_.CreateRetVoid();
     }
   }

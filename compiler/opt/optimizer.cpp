@@ -23,6 +23,7 @@ constexpr Pass kPasses[] = {
     {"merge-filters", merge_filters},
     {"merge-projections", merge_projections},
     {"slice-windows", slice_windows},
+    {"merge-windows", merge_windows},
 };
 
 [[noreturn]] void broken(const std::string& after, const std::string& what) {

@@ -20,6 +20,9 @@ int push_filters_below_windows(LogicalProgram& program);
 int slice_windows(LogicalProgram& program);
 /// The slice length slice-windows gives a window (0: not sliced).
 int64_t slice_length(const WindowSpec& w);
+/// Window aggregates of the same input, keys and compatible windows share one slice store
+/// (WindowAggregateNode::shared_operator): rows are read and sliced once for all of them.
+int merge_windows(LogicalProgram& program);
 /// Project(a) over Project(b) => Project(a o b), when the inner projection has no other reader.
 int merge_projections(LogicalProgram& program);
 

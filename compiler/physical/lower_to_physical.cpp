@@ -94,6 +94,12 @@ class Lowering {
       source_index_[s.name] = static_cast<int>(plan_.sources.size());
       plan_.sources.push_back(std::move(src));
     }
+    // Window merging (opt/merge_windows.cpp): the members of each shared group, in order. The
+    // firmware target keeps one operator per aggregate: its fixed stores are sized per operator.
+    for (const PlanNode* n : order)
+      if (n->kind == PlanKind::WindowAggregate && !options_.inline_strings)
+        if (int id = static_cast<const WindowAggregateNode*>(n)->shared_operator; id >= 0)
+          shared_members_[id].push_back(static_cast<const WindowAggregateNode*>(n));
     for (const PlanNode* n : order) lower(*n);
     for (const ProgramOutput& o : program.outputs) {
       PhysicalOutput out;
@@ -213,7 +219,8 @@ class Lowering {
   }
 
   /// A runtime operator reading every input of `n`, one port per input.
-  PhysicalOperator& new_operator(const PlanNode& n, OperatorKind kind) {
+  /// `connect`: false for an operator that receives no rows (it reads another's slices).
+  PhysicalOperator& new_operator(const PlanNode& n, OperatorKind kind, bool connect = true) {
     PhysicalOperator op;
     op.id = static_cast<int>(plan_.operators.size());
     op.kind = kind;
@@ -222,7 +229,7 @@ class Lowering {
       const PlanNode& in = *n.inputs[port];
       op.port_layouts.push_back(layout_of(in.schema, options_.inline_strings));
       op.port_origins.push_back(origins_of(producers_.at(&in)));
-      connect(producers_.at(&in), {ConsumerKind::Operator, op.id, static_cast<int>(port)});
+      if (connect) this->connect(producers_.at(&in), {ConsumerKind::Operator, op.id, static_cast<int>(port)});
     }
     op.input_layout = op.port_layouts[0];
     op.output_layout = layout_of(n.schema, options_.inline_strings);
@@ -309,6 +316,21 @@ class Lowering {
                  hint);
   }
 
+  /// The index of aggregate `c` in `held`, added when no identical one is there (same function,
+  /// same argument over the shared input, same result type).
+  static int held_index(std::vector<const AggregateCall*>& held, const AggregateCall& c, const PlanNode& n) {
+    const std::vector<std::string> names = all_names(n.inputs[0]->schema);
+    auto text = [&](const AggregateCall& a) {
+      return std::to_string(static_cast<int>(a.function)) + "(" + (a.arg ? to_string(*a.arg, names) + ":" + type_name(a.arg->type.type) : "*") +
+             ")" + type_name(a.result.type);
+    };
+    const std::string mine = text(c);
+    for (size_t i = 0; i < held.size(); ++i)
+      if (text(*held[i]) == mine) return static_cast<int>(i);
+    held.push_back(&c);
+    return static_cast<int>(held.size()) - 1;
+  }
+
   void lower_window_assign(const PlanNode& n) {
     if (!inputs_lowered(n)) return;
     const WindowSpec& window = static_cast<const WindowAssignNode&>(n).window;
@@ -321,11 +343,16 @@ class Lowering {
 
   void lower_aggregate(const PlanNode& n) {
     if (!inputs_lowered(n)) return;
+    const auto* shared = n.kind == PlanKind::WindowAggregate ? static_cast<const WindowAggregateNode*>(&n) : nullptr;
+    if (shared && !shared_members_.count(shared->shared_operator)) shared = nullptr;
+    const int owner = shared && shared_owner_.count(shared->shared_operator) ? shared_owner_[shared->shared_operator] : -1;
     if (n.kind == PlanKind::WindowAggregate && static_cast<const WindowAggregateNode&>(n).window.slice == 0)
       check_windows_per_event(n, static_cast<const WindowAggregateNode&>(n).window,
                               "computed from slices (the slice-windows pass, off with --no-optimize or "
                               "--disable-pass=slice-windows), the state does not grow with the windows");
-    PhysicalOperator& op = new_operator(n, OperatorKind::WindowAggregate);
+    PhysicalOperator& op = new_operator(n, OperatorKind::WindowAggregate, owner < 0);
+    op.reads_slices_of = owner;
+    if (shared && owner < 0) shared_owner_[shared->shared_operator] = op.id;
     const std::vector<ScalarExprPtr>* keys;
     const std::vector<AggregateCall>* calls;
     if (n.kind == PlanKind::WindowAggregate) {
@@ -355,7 +382,17 @@ class Lowering {
       acc.push_back({t, false, max_bytes});
       return static_cast<int>(acc.size()) - 1;
     };
-    for (const AggregateCall& c : *calls) {
+    // Shared slices hold every member's aggregates, identical ones once, in one layout.
+    std::vector<const AggregateCall*> held;
+    if (shared) {
+      for (const WindowAggregateNode* m : shared_members_[shared->shared_operator])
+        for (const AggregateCall& c : m->aggregates) held_index(held, c, n);
+      for (const AggregateCall& c : *calls) op.output_slots.push_back(held_index(held, c, n));
+    } else {
+      for (const AggregateCall& c : *calls) held.push_back(&c);
+    }
+    for (const AggregateCall* call : held) {
+      const AggregateCall& c = *call;
       AccumulatorSlots s;
       s.function = c.function;
       if (c.arg) s.arg = c.arg->clone();
@@ -400,6 +437,8 @@ class Lowering {
 
   const SourceFile& file_;
   Diagnostics& diags_;
+  std::map<int, std::vector<const WindowAggregateNode*>> shared_members_;  // merge-windows groups
+  std::map<int, int> shared_owner_;  // group -> the operator that owns its slices
   LoweringOptions options_;
   PhysicalPlan plan_;
   std::map<std::string, int> source_index_;

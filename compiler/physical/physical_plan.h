@@ -114,12 +114,26 @@ struct PhysicalOperator {
   Capacities capacities;
   // What its kernels compute:
   std::vector<ScalarExprPtr> keys;      // aggregate: the group keys; OVER: the partition keys
-  std::vector<AccumulatorSlots> slots;  // aggregate: one per aggregate, in output order
+  std::vector<AccumulatorSlots> slots;  // aggregate: one per aggregate, in output order (but see output_slots)
+  // Window merging: the accumulators hold the aggregates of every operator sharing the slices
+  // (identical ones once); output_slots are this operator's, in output order. Empty: all slots.
+  std::vector<int> output_slots;
+  int reads_slices_of = -1;  // window merging: the operator whose slices it fires from (it gets no rows)
   std::vector<OverCall> over_calls;     // OVER: one per call, in the order of args/results_layout
   JoinParams join;                      // joins
   std::vector<Consumer> consumers;
   std::string source_text;
 };
+
+/// The slots an aggregate's results are made of, in output order (PhysicalOperator::output_slots).
+inline std::vector<const AccumulatorSlots*> finalized_slots(const PhysicalOperator& op) {
+  std::vector<const AccumulatorSlots*> out;
+  if (op.output_slots.empty())
+    for (const AccumulatorSlots& s : op.slots) out.push_back(&s);
+  else
+    for (int i : op.output_slots) out.push_back(&op.slots[static_cast<size_t>(i)]);
+  return out;
+}
 
 struct PhysicalOutput {
   std::string name;

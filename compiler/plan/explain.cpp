@@ -117,6 +117,7 @@ std::string detail_text(const PlanNode& n) {
         aggs += (i ? ", " : "") + w.schema.columns[w.keys.size() + 3 + i].name + " := " +
                 call_text(w.aggregates[i].function, w.aggregates[i].arg, in);
       std::string slices = w.window.slice ? " slices=" + format_duration(w.window.slice) : "";
+      if (w.shared_operator >= 0) slices += " shared-operator=" + std::to_string(w.shared_operator);
       return window_text(w.window, in) + slices + " keys=[" + list_text(w.keys, in) + "] aggregates=[" + aggs + "]" +
              capacities_text(w.capacities);
     }

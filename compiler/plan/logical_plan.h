@@ -89,6 +89,8 @@ struct WindowAggregateNode : PlanNode {
   std::vector<ScalarExprPtr> keys;
   std::vector<AggregateCall> aggregates;
   Capacities capacities;
+  /// merge-windows: aggregates with the same id >= 0 share one slice store (the first owns it).
+  int shared_operator = -1;
 };
 
 /// Output columns: the group keys, then one column per aggregate.

@@ -97,6 +97,12 @@ class OperatorDriver final : public RowDriver {
       operators_.push_back(make_operator(op, program, &ctx_));
       operator_ptrs_.push_back(operators_.back()->target());
     }
+    // Window merging: an aggregate that shares another's slices fires from them.
+    for (const PhysicalOperator& op : plan.operators)
+      if (op.reads_slices_of >= 0) {
+        auto* owner = static_cast<rt::HostedWindowAggregate*>(operator_ptrs_[op.reads_slices_of]);
+        static_cast<rt::HostedWindowAggregate*>(operator_ptrs_[op.id])->read_slices_of(owner->slice_store());
+      }
     ctx_.operators = operator_ptrs_.data();
     ctx_.outputs = outputs_.data();
     ctx_.pipeline_rows = pipeline_rows;
