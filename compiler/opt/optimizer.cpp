@@ -22,6 +22,7 @@ constexpr Pass kPasses[] = {
     {"remove-identity-projections", remove_identity_projections},
     {"merge-filters", merge_filters},
     {"merge-projections", merge_projections},
+    {"prune-source-columns", prune_source_columns},  // last: it reads the final plan
 };
 
 [[noreturn]] void broken(const std::string& after, const std::string& what) {

@@ -17,5 +17,8 @@ int merge_filters(LogicalProgram& program);
 int push_filters_below_windows(LogicalProgram& program);
 /// Project(a) over Project(b) => Project(a o b), when the inner projection has no other reader.
 int merge_projections(LogicalProgram& program);
+/// Marks on each SourceNode the columns no operator reads (SourceNode::read_columns), so that
+/// the readers skip them unconverted; returns how many source columns are skipped. Runs last.
+int prune_source_columns(LogicalProgram& program);
 
 }  // namespace vlac
