@@ -67,7 +67,8 @@ class CsvReader final : public RowReader {
   // From the header.
   std::vector<std::string> header_;
   std::vector<int> column_of_field_;        // header field i -> spec column, or -1 (ignored or unread)
-  std::vector<uint32_t> null_columns_;      // nullable spec columns the header lacks or nothing reads
+  std::vector<uint32_t> absent_columns_;    // nullable spec columns the header lacks
+  std::vector<uint32_t> unread_columns_;    // spec columns in the header that nothing reads
 
   // The current record; every buffer is reused, so the steady state does not allocate.
   std::string record_;  // the raw text, line ends included (what goes to --rejects)
@@ -258,7 +259,8 @@ bool CsvReader::decode(uint8_t* row) {
   }
   const RowLayout& layout = spec_.layout;
   std::memset(row, 0, layout.size);
-  for (uint32_t c : null_columns_) set_null(row, layout.fields[c], true);
+  for (uint32_t c : absent_columns_) set_null(row, layout.fields[c], true);
+  for (uint32_t c : unread_columns_) store_unread_value(row, layout.fields[c]);
   if (unescaped_.size() < record_.size()) unescaped_.resize(record_.size());
   unescaped_used_ = 0;
   for (size_t i = 0; i < fields_.size(); ++i) {
@@ -351,11 +353,12 @@ bool CsvReader::open(std::string* error) {
   const std::vector<std::string> unknown_list(unknown_names.begin(), unknown_names.end());
   std::string near;  // "'ts' for the header's 'tss'", for each missing column a header name resembles
   for (size_t c = 0; c < ncols; ++c) {
-    if (present[c] && spec_.reads(c)) continue;
+    if (present[c]) {
+      if (!spec_.reads(c)) unread_columns_.push_back(static_cast<uint32_t>(c));
+      continue;
+    }
     if (spec_.layout.fields[c].nullable) {
-      null_columns_.push_back(static_cast<uint32_t>(c));
-    } else if (present[c]) {
-      continue;  // unread and NOT NULL: its field stays zero
+      absent_columns_.push_back(static_cast<uint32_t>(c));
     } else {
       missing += missing_count++ ? ", '" : "'";
       append_printable(&missing, spec_.column_names[c], 64);

@@ -302,11 +302,13 @@ bool JsonlReader::parse(const char* b, const char* e, uint8_t* row) {
   p = json::skip_ws(p, e);
   if (p != e) return syntax_error({p, "text after the object"});
   for (size_t c = 0; c < seen_.size(); ++c) {
-    const bool read = spec_.reads(c);
-    if (seen_[c] && read) continue;
     const Field& f = layout.fields[c];
+    if (!spec_.reads(c)) {  // seen or not: NULL, or a zero value
+      store_unread_value(row, f);
+      continue;
+    }
+    if (seen_[c]) continue;
     if (!f.nullable) {
-      if (!read) continue;  // unread and NOT NULL: its field stays zero
       reason_ = "missing column '";
       append_printable(&reason_, spec_.column_names[c], 64);
       reason_ += "', which is NOT NULL";

@@ -538,6 +538,13 @@ TEST(IoCsvColumnMask, BadValuesInUnreadColumnsAreNotConverted) {
             "camera.csv:2: column 'frame_id': cannot read 'abc' as INT64\n");
 }
 
+TEST(IoCsvColumnMask, AnUnreadNotNullStringIsTheEmptyString) {
+  // A valid (empty) string, never a null pointer, for code that touches the field anyway.
+  SourceSpec spec = make_spec({{"id", FieldType::Int32}, {"s", FieldType::String, false}});
+  spec.read_columns = {true, false};
+  EXPECT_EQ(read_csv("id,s\n1,abc\n2,\n", spec).rows, (Rows{"1|''", "2|''"}));
+}
+
 TEST(IoCsvColumnMask, RecordsAreStillCheckedForFieldCountAndQuoting) {
   // Only ts and cam_id are read; every reason below is the unmasked reader's (MalformedReasons).
   const std::vector<BadCase> cases = {

@@ -231,6 +231,9 @@ TEST(IoJsonlColumnMask, BadOrMissingValuesOfUnreadColumnsAreNotRejects) {
   const std::string input = "{\"ts\":1}\n{\"ts\":2,\"id\":null}\n{\"ts\":3,\"id\":\"x\",\"name\":\"abcdef\"}\n";
   const Result r = read_jsonl(input, spec);
   EXPECT_EQ(r.rows, (Rows{"1|0|NULL", "2|0|NULL", "3|0|NULL"}));
+  SourceSpec strings = make_spec({{"ts", FieldType::Timestamp, false}, {"s", FieldType::String, false}});
+  strings.read_columns = {true, false};  // an unread NOT NULL STRING is the empty string
+  EXPECT_EQ(read_jsonl("{\"ts\":1,\"s\":\"abc\"}\n{\"ts\":2}\n", strings).rows, (Rows{"1|''", "2|''"}));
   EXPECT_EQ(r.messages, "");
   EXPECT_EQ(read_jsonl(input, all).messages,
             "cam.jsonl:1: missing column 'id', which is NOT NULL\n"
