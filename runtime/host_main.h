@@ -158,7 +158,7 @@ int host_main(int argc, char** argv, const char* prog) {
       std::FILE* f = is_stdin ? stdin : open(path, "rb");
       if (!f) return signalled() ? stopped_by_signal() : fail("cannot read '" + path + "': " + std::strerror(errno));
       live |= is_stdin;
-      SourceSpec spec{Program::source_name(s), Program::source_columns(s), layout};
+      SourceSpec spec{Program::source_name(s), Program::source_columns(s), layout, Program::source_read_columns(s)};
       std::string display = is_stdin ? "<stdin>" : path;
       auto reader = open_row_reader(input_format_for(path, input_format), display, f, spec, rejects);
       std::string error;

@@ -270,6 +270,8 @@ class ClassWriter {
       s += "  /// Byte offset of source i's event time in its rows; -1 when it has none.\n";
       s += "  static int32_t source_time_offset(size_t i);\n";
       s += "  static std::vector<std::string> source_columns(size_t i);\n";
+      s += "  /// Which columns of source i the program reads (the readers skip the others); empty = all.\n";
+      s += "  static std::vector<bool> source_read_columns(size_t i);\n";
       s += "  static const vlac::rt::RowLayout& output_layout(size_t i);\n";
       s += "  static std::vector<std::string> output_columns(size_t i);\n";
       s += "  void push_raw(size_t source, const uint8_t* row);\n";
@@ -776,6 +778,14 @@ class ClassWriter {
     for (const auto& src : plan_.sources) sc.push_back(src.column_names);
     for (const auto& out : plan_.outputs) oc.push_back(out.column_names);
     s += columns("source_columns", sc) + columns("output_columns", oc);
+    s += "inline std::vector<bool> " + name_ + "::source_read_columns(size_t i) {\n  switch (i) {\n";
+    for (size_t i = 0; i < plan_.sources.size(); ++i) {
+      if (plan_.sources[i].read_columns.empty()) continue;
+      s += "    case " + std::to_string(i) + ": return {";
+      for (bool read : plan_.sources[i].read_columns) s += read ? "true, " : "false, ";
+      s += "};\n";
+    }
+    s += "    default: return {};\n  }\n}\n\n";
     s += "inline void " + name_ + "::set_raw_sink(size_t output, RawSink sink, void* user) {\n  switch (output) {\n";
     for (size_t i = 0; i < plan_.outputs.size(); ++i)
       s += "    case " + std::to_string(i) + ":\n      s_.raw_sink" + std::to_string(i) + " = sink;\n      s_.raw_user" +

@@ -24,6 +24,7 @@ constexpr Pass kPasses[] = {
     {"merge-projections", merge_projections},
     {"slice-windows", slice_windows},
     {"merge-windows", merge_windows},
+    {"prune-source-columns", prune_source_columns},  // last: it reads the final plan
 };
 
 [[noreturn]] void broken(const std::string& after, const std::string& what) {

@@ -25,5 +25,8 @@ int64_t slice_length(const WindowSpec& w);
 int merge_windows(LogicalProgram& program);
 /// Project(a) over Project(b) => Project(a o b), when the inner projection has no other reader.
 int merge_projections(LogicalProgram& program);
+/// Marks on each SourceNode the columns no operator reads (SourceNode::read_columns), so that
+/// the readers skip them unconverted; returns how many source columns are skipped. Runs last.
+int prune_source_columns(LogicalProgram& program);
 
 }  // namespace vlac

@@ -83,6 +83,11 @@ class Lowering {
       ++readers[o.plan.get()];
     }
     readers_ = readers;
+    // The columns each source's readers convert (prune-source-columns); empty = all.
+    std::map<std::string, std::vector<bool>> read_columns;
+    for (const PlanNode* n : order)
+      if (n->kind == PlanKind::Source)
+        read_columns[static_cast<const SourceNode*>(n)->stream] = static_cast<const SourceNode*>(n)->read_columns;
 
     for (const SourceStream& s : program.sources) {
       PhysicalSource src;
@@ -91,6 +96,7 @@ class Lowering {
       src.layout = layout_of(s.schema, options_.inline_strings);
       src.time_field = s.time_column.value_or(-1);
       src.watermark_bound_ns = s.watermark_bound_ns;
+      if (auto it = read_columns.find(s.name); it != read_columns.end()) src.read_columns = it->second;
       source_index_[s.name] = static_cast<int>(plan_.sources.size());
       plan_.sources.push_back(std::move(src));
     }

@@ -42,6 +42,9 @@ struct PhysicalSource {
   rt::RowLayout layout;
   int time_field = -1;  // -1: no event time (watermark stays -inf until end of input)
   int64_t watermark_bound_ns = 0;
+  /// The columns the plan reads (prune-source-columns); the readers skip the others without
+  /// converting them. Empty = every column.
+  std::vector<bool> read_columns;
   std::vector<Consumer> consumers;
 };
 

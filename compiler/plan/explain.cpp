@@ -102,11 +102,27 @@ std::string frame_text(const OverCall& c) {
   return unit + (c.unit == FrameUnit::Rows ? std::to_string(c.preceding) : format_duration(c.preceding)) + " PRECEDING";
 }
 
+/// The names of the source columns the readers skip (prune-source-columns); empty when none.
+std::vector<std::string> skipped_columns(const SourceNode& s) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < s.read_columns.size() && i < s.schema.columns.size(); ++i)
+    if (!s.read_columns[i]) out.push_back(s.schema.columns[i].name);
+  return out;
+}
+
+std::string source_text(const SourceNode& s) {
+  std::vector<std::string> skipped = skipped_columns(s);
+  if (skipped.empty()) return s.stream;
+  std::string list;
+  for (size_t i = 0; i < skipped.size(); ++i) list += (i ? ", " : "") + skipped[i];
+  return s.stream + " skips [" + list + "]";
+}
+
 /// The operator-specific part of a node's first line.
 std::string detail_text(const PlanNode& n) {
   std::vector<std::string> in = n.inputs.empty() ? std::vector<std::string>{} : all_names(n.inputs[0]->schema);
   switch (n.kind) {
-    case PlanKind::Source: return static_cast<const SourceNode&>(n).stream;
+    case PlanKind::Source: return source_text(static_cast<const SourceNode&>(n));
     case PlanKind::Filter: return to_string(*static_cast<const FilterNode&>(n).predicate, in);
     case PlanKind::Project: return list_text(static_cast<const ProjectNode&>(n).exprs, in);
     case PlanKind::WindowAssign: return window_text(static_cast<const WindowAssignNode&>(n).window, in);
@@ -234,6 +250,7 @@ Json explain_json(const LogicalProgram& program) {
     if (n->watermark.origin == Watermark::Origin::Source) wm["bound_ns"] = n->watermark.bound_ns;
     if (n->watermark.origin == Watermark::Origin::HeldBack) wm["hold_back_ns"] = n->watermark.hold_back_ns;
     j["watermark"] = wm;
+    if (n->kind == PlanKind::Source) j["skipped_columns"] = skipped_columns(static_cast<const SourceNode&>(*n));
     nodes.push_back(j);
   }
   Json outputs = Json::array();

@@ -64,6 +64,9 @@ struct PlanNode {
 struct SourceNode : PlanNode {
   SourceNode() : PlanNode(PlanKind::Source) {}
   std::string stream;
+  /// Which columns of the stream the plan reads (prune-source-columns); empty = every column.
+  /// Unread ones are skipped by the readers unconverted: zero, or NULL when nullable.
+  std::vector<bool> read_columns;
 };
 
 struct FilterNode : PlanNode {

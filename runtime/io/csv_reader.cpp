@@ -66,8 +66,9 @@ class CsvReader final : public RowReader {
 
   // From the header.
   std::vector<std::string> header_;
-  std::vector<int> column_of_field_;        // header field i -> spec column, or -1 (ignored)
+  std::vector<int> column_of_field_;        // header field i -> spec column, or -1 (ignored or unread)
   std::vector<uint32_t> absent_columns_;    // nullable spec columns the header lacks
+  std::vector<uint32_t> unread_columns_;    // spec columns in the header that nothing reads
 
   // The current record; every buffer is reused, so the steady state does not allocate.
   std::string record_;  // the raw text, line ends included (what goes to --rejects)
@@ -259,6 +260,7 @@ bool CsvReader::decode(uint8_t* row) {
   const RowLayout& layout = spec_.layout;
   std::memset(row, 0, layout.size);
   for (uint32_t c : absent_columns_) set_null(row, layout.fields[c], true);
+  for (uint32_t c : unread_columns_) store_unread_value(row, layout.fields[c]);
   if (unescaped_.size() < record_.size()) unescaped_.resize(record_.size());
   unescaped_used_ = 0;
   for (size_t i = 0; i < fields_.size(); ++i) {
@@ -351,7 +353,10 @@ bool CsvReader::open(std::string* error) {
   const std::vector<std::string> unknown_list(unknown_names.begin(), unknown_names.end());
   std::string near;  // "'ts' for the header's 'tss'", for each missing column a header name resembles
   for (size_t c = 0; c < ncols; ++c) {
-    if (present[c]) continue;
+    if (present[c]) {
+      if (!spec_.reads(c)) unread_columns_.push_back(static_cast<uint32_t>(c));
+      continue;
+    }
     if (spec_.layout.fields[c].nullable) {
       absent_columns_.push_back(static_cast<uint32_t>(c));
     } else {
@@ -367,6 +372,9 @@ bool CsvReader::open(std::string* error) {
       }
     }
   }
+  // Fields of columns nothing reads are split and counted like the others, never converted.
+  for (int& col : column_of_field_)
+    if (col >= 0 && !spec_.reads(static_cast<size_t>(col))) col = -1;
   if (missing_count > 0) {
     *error = name_ + (missing_count == 1 ? ": missing column " + missing + ", which is NOT NULL"
                                          : ": missing columns " + missing + ", which are NOT NULL");

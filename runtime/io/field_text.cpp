@@ -27,6 +27,11 @@ void append_type_name(std::string* out, const Field& f) {
   }
 }
 
+void store_unread_value(uint8_t* row, const Field& f) {
+  if (f.nullable) set_null(row, f, true);
+  else if (f.type == FieldType::String) store_text_value(row, f, "", 0);
+}
+
 TextValue store_text_value(uint8_t* row, const Field& f, const char* s, size_t n) {
   switch (f.type) {
     case FieldType::Bool: {

@@ -22,6 +22,10 @@ enum class TextValue : uint8_t { Ok, Unreadable, TooLong, BadUtf8 };
 /// reference, so s must stay valid as long as the row is used. Does not allocate.
 TextValue store_text_value(uint8_t* row, const Field& f, const char* s, size_t n);
 
+/// Fills field f of a zeroed row for a column nothing reads (SourceSpec::read_columns): NULL
+/// when nullable, else its zero value; a NOT NULL STRING is the empty string (a valid pointer).
+void store_unread_value(uint8_t* row, const Field& f);
+
 /// Appends the reason for a result other than Ok of store_text_value:
 ///   column 'brightness': cannot read 'abc' as FLOAT32
 ///   column 'name': 23 bytes do not fit STRING(16)

@@ -282,7 +282,11 @@ bool JsonlReader::parse(const char* b, const char* e, uint8_t* row) {
           return false;
         }
         seen_[c] = 1;
-        if (!(q = parse_value(p, e, c, row))) return false;
+        if (!spec_.reads(c)) {  // nothing reads it: checked as JSON, never converted
+          if (!(q = json::skip_value(p, e, &err))) return syntax_error(err);
+        } else if (!(q = parse_value(p, e, c, row))) {
+          return false;
+        }
       }
       p = json::skip_ws(q, e);
       if (p < e && *p == ',') {
@@ -298,8 +302,12 @@ bool JsonlReader::parse(const char* b, const char* e, uint8_t* row) {
   p = json::skip_ws(p, e);
   if (p != e) return syntax_error({p, "text after the object"});
   for (size_t c = 0; c < seen_.size(); ++c) {
-    if (seen_[c]) continue;
     const Field& f = layout.fields[c];
+    if (!spec_.reads(c)) {  // seen or not: NULL, or a zero value
+      store_unread_value(row, f);
+      continue;
+    }
+    if (seen_[c]) continue;
     if (!f.nullable) {
       reason_ = "missing column '";
       append_printable(&reason_, spec_.column_names[c], 64);

@@ -15,11 +15,17 @@
 namespace vlac::rt {
 
 /// What a source stream expects from its input: column i is called column_names[i] and has
-/// layout.fields[i].
+/// layout.fields[i]. Columns with read_columns[i] false are read by nothing downstream: the
+/// reader skips their values without converting them (a bad value there is no reject), and
+/// leaves their field zero, or NULL when nullable. Records are still checked for their field
+/// count (CSV) and syntax (CSV quoting, JSON). Empty read_columns = every column is read.
 struct SourceSpec {
   std::string stream;
   std::vector<std::string> column_names;
   RowLayout layout;
+  std::vector<bool> read_columns = {};
+
+  bool reads(size_t column) const { return read_columns.empty() || read_columns[column]; }
 };
 
 /// Per-input counts. `read` is data records seen (not the header, not skipped empty lines);

@@ -74,7 +74,10 @@ done
 
 # Malformed rows: skipped, reported as file:line: reason, counted; accepted + rejected = read.
 printf 'ts,id,b,name\n5,1,0.5,ab\n7,x,0.5,ab\n,1,0.5,ab\n9,1,0.5,abcdef\n11,1\n13,2,0.25,"q"\n' >bad.csv
-run malformed 0 run p.vsql --input cam=bad.csv --stats --rejects rej.csv
+# p.vsql never reads `name`: unoptimised, every column is converted and checked (4 rejects);
+# optimised, `name` is skipped unconverted (prune-source-columns), so line 5's too-long name
+# is no reject, while the field count and the read columns are checked exactly as before.
+run malformed 0 run p.vsql --input cam=bad.csv --stats --rejects rej.csv --no-optimize
 [[ "$err" == *"bad.csv:3: column 'id': cannot read 'x' as INT32"* ]] && ok || bad "reason for line 3: $err"
 [[ "$err" == *"bad.csv:4: column 'ts': NULL in a NOT NULL column"* ]] && ok || bad "reason for line 4"
 [[ "$err" == *"bad.csv:5: column 'name': 6 bytes do not fit STRING(4)"* ]] && ok || bad "reason for line 5"
@@ -82,6 +85,15 @@ run malformed 0 run p.vsql --input cam=bad.csv --stats --rejects rej.csv
 [[ "$err" == *"source cam: 6 read, 2 accepted, 4 rejected"* ]] && ok || bad "stats count: $err"
 same rejects-file "$(cat rej.csv)" $'7,x,0.5,ab\n,1,0.5,ab\n9,1,0.5,abcdef\n11,1'
 same malformed-out "$out" $'id,window_start,n,top\n1,1970-01-01T00:00:00Z,1,0.5\n2,1970-01-01T00:00:00Z,1,0.25'
+run malformed-pruned 0 run p.vsql --input cam=bad.csv --stats --rejects rej.csv
+[[ "$err" == *"bad.csv:3: column 'id': cannot read 'x' as INT32"* ]] && ok || bad "pruned reason for line 3: $err"
+[[ "$err" == *"bad.csv:4: column 'ts': NULL in a NOT NULL column"* ]] && ok || bad "pruned reason for line 4"
+[[ "$err" != *"bad.csv:5:"* ]] && ok || bad "pruned: line 5's unread name is a reject: $err"
+[[ "$err" == *"bad.csv:6: expected 4 fields, found 2"* ]] && ok || bad "pruned reason for line 6"
+[[ "$err" == *"source cam: 6 read, 3 accepted, 3 rejected"* ]] && ok || bad "pruned stats count: $err"
+same rejects-file-pruned "$(cat rej.csv)" $'7,x,0.5,ab\n,1,0.5,ab\n11,1'
+# Line 5 (ts 9, id 1, b 0.5) now joins line 2 (ts 5, id 1, b 0.5) in window [0,100): n=2, top 0.5.
+same malformed-pruned-out "$out" $'id,window_start,n,top\n1,1970-01-01T00:00:00Z,2,0.5\n2,1970-01-01T00:00:00Z,1,0.25'
 run fail-fast 1 run p.vsql --input cam=bad.csv --on-error fail
 [[ "$err" == *"bad.csv:3:"* && "$err" != *"bad.csv:4:"* ]] && ok || bad "fail-fast stops at the first malformed row: $err"
 

@@ -474,4 +474,115 @@ TEST(IoCsvRejectSink, StdinDisplayName) {
   EXPECT_EQ(kStdinDisplayName, "<stdin>");
 }
 
+// ------------------------------------------------------------------------------------------
+// Columns nothing reads (SourceSpec::read_columns, from prune-source-columns)
+
+SourceSpec camera_reading(std::vector<bool> read) {
+  SourceSpec spec = camera_spec();
+  spec.read_columns = std::move(read);
+  return spec;
+}
+
+/// `rows` with the fields of unread columns replaced by NULL.
+Rows with_unread_null(const Rows& rows, const std::vector<bool>& read) {
+  Rows out;
+  for (const std::string& row : rows) {
+    std::string masked;
+    size_t begin = 0;
+    for (size_t i = 0; i < read.size(); ++i) {
+      size_t end = row.find('|', begin);
+      if (end == std::string::npos) end = row.size();
+      masked += (i ? "|" : "") + (read[i] ? row.substr(begin, end - begin) : std::string("NULL"));
+      begin = end + 1;
+    }
+    out.push_back(masked);
+  }
+  return out;
+}
+
+TEST(IoCsvColumnMask, ReadColumnsAreThoseOfTheUnmaskedReadSkippedOnesNull) {
+  // Quoted values, an escaped quote, a quoted line end, CRLF and a BOM, in read and unread
+  // columns alike.
+  const std::string input =
+      "\xEF\xBB\xBFobjects,brightness,ts,frame_id,cam_id\r\n"
+      "3,0.5,1000000000,7,1\r\n"
+      "\"0\",\"0.25\",2026-11-24T06:31:29.5Z,\"8\",\"2\"\r\n"
+      ",,5,,\n"
+      "4,1.5,6,\"9\",\"3\"\n";
+  for (const std::vector<bool>& read : {std::vector<bool>{true, true, false, true, true},
+                                        std::vector<bool>{true, false, false, false, true},
+                                        std::vector<bool>{true, false, false, false, false}}) {
+    const Result all = read_csv(input, camera_spec());
+    const Result masked = read_csv(input, camera_reading(read));
+    ASSERT_TRUE(masked.opened) << masked.error;
+    EXPECT_EQ(masked.rows, with_unread_null(all.rows, read));
+    EXPECT_EQ(masked.stats.read, 4u);
+    EXPECT_EQ(masked.stats.rejected, 0u);
+    EXPECT_EQ(masked.messages, "");
+  }
+  // Written out for the first mask (frame_id unread): ts|cam_id|frame_id|brightness|objects.
+  EXPECT_EQ(read_csv(input, camera_reading({true, true, false, true, true})).rows,
+            (Rows{"1000000000|1|NULL|0.5|3", "1795501889500000000|2|NULL|0.25|0", "5|NULL|NULL|NULL|NULL",
+                  "6|3|NULL|1.5|4"}));
+}
+
+TEST(IoCsvColumnMask, BadValuesInUnreadColumnsAreNotConverted) {
+  // frame_id (nullable) and ts (NOT NULL) unread: a value that is no INT64, and an empty ts,
+  // are accepted; the unread NOT NULL slot stays zero, the nullable one NULL.
+  const Result r = read_csv("ts,cam_id,frame_id,brightness,objects\n1,2,abc,0.5,4\n,2,3.0,0.5,4\n",
+                            camera_reading({false, true, false, true, true}));
+  EXPECT_EQ(r.rows, (Rows{"0|2|NULL|0.5|4", "0|2|NULL|0.5|4"}));
+  EXPECT_EQ(r.messages, "");
+  // Unoptimised (every column read) both are rejects.
+  EXPECT_EQ(read_csv("ts,cam_id,frame_id,brightness,objects\n1,2,abc,0.5,4\n", camera_spec()).messages,
+            "camera.csv:2: column 'frame_id': cannot read 'abc' as INT64\n");
+}
+
+TEST(IoCsvColumnMask, AnUnreadNotNullStringIsTheEmptyString) {
+  // A valid (empty) string, never a null pointer, for code that touches the field anyway.
+  SourceSpec spec = make_spec({{"id", FieldType::Int32}, {"s", FieldType::String, false}});
+  spec.read_columns = {true, false};
+  EXPECT_EQ(read_csv("id,s\n1,abc\n2,\n", spec).rows, (Rows{"1|''", "2|''"}));
+}
+
+TEST(IoCsvColumnMask, RecordsAreStillCheckedForFieldCountAndQuoting) {
+  // Only ts and cam_id are read; every reason below is the unmasked reader's (MalformedReasons).
+  const std::vector<BadCase> cases = {
+      {"1,2,3,0.5\n", "expected 5 fields, found 4"},
+      {"1,2,3,0.5,4,5\n", "expected 5 fields, found 6"},
+      {"1,2,3\"x,0.5,4\n", "column 'frame_id': quote inside an unquoted field"},
+      {"1,2,3,\"0.5\"x,4\n", "column 'brightness': text after the closing quote"},
+      {"1,x,3,0.5,4\n", "column 'cam_id': cannot read 'x' as INT32"},
+      {",2,3,0.5,4\n", "column 'ts': NULL in a NOT NULL column"},
+  };
+  for (const BadCase& c : cases) {
+    const Result r = read_csv("ts,cam_id,frame_id,brightness,objects\n" + c.record + "5,1,1,1,1\n",
+                              camera_reading({true, true, false, false, false}));
+    EXPECT_EQ(r.messages, "camera.csv:2: " + c.reason + "\n") << "record: " << c.record;
+    EXPECT_EQ(r.rejects, c.record);
+    EXPECT_EQ(r.rows, (Rows{"5|1|NULL|NULL|NULL"}));
+    EXPECT_EQ(r.stats.rejected, 1u);
+  }
+  // Multi-line records keep their first line's number, an unterminated quote stays a reject.
+  const SourceSpec spec = [] {
+    SourceSpec s = make_spec({{"id", FieldType::Int32, false}, {"text", FieldType::String}});
+    s.read_columns = {true, false};
+    return s;
+  }();
+  const Result r = read_csv("id,text\n1,\"a\nb\"\nx,\"c\nd\"\n2,\"c\"d\n3,\"e\r\nf\",9\r\n4,\"open\n", spec);
+  EXPECT_EQ(r.rows, (Rows{"1|NULL"}));
+  EXPECT_EQ(r.messages,
+            "camera.csv:4: column 'id': cannot read 'x' as INT32\n"
+            "camera.csv:6: column 'text': text after the closing quote\n"
+            "camera.csv:7: expected 2 fields, found 3\n"
+            "camera.csv:9: unterminated quoted field\n");
+}
+
+TEST(IoCsvColumnMask, HeaderChecksAreUnchanged) {
+  // A NOT NULL column missing from the header is an error even when nothing reads it.
+  const Result r = read_csv("cam_id,frame_id\n1,2\n", camera_reading({false, true, true, true, true}));
+  EXPECT_FALSE(r.opened);
+  EXPECT_EQ(r.error, "camera.csv: missing column 'ts', which is NOT NULL");
+}
+
 }  // namespace

@@ -202,4 +202,62 @@ TEST(IoJsonlReader, EmptyInputHasNoRows) {
   EXPECT_EQ(r.stats.read, 0u);
 }
 
+// ------------------------------------------------------------------------------------------
+// Columns nothing reads (SourceSpec::read_columns, from prune-source-columns)
+
+TEST(IoJsonlColumnMask, ReadColumnsAreThoseOfTheUnmaskedReadSkippedOnesNull) {
+  const std::string input =
+      "\xEF\xBB\xBF{\"ts\": 1000000000, \"cam_id\": 1, \"frame_id\": 7, \"brightness\": 0.5, \"objects\": 3}\r\n"
+      "{\"objects\":0,\"ts\":\"2026-11-24T06:31:29.5Z\",\"cam_id\":null,\"frame_id\":\"\\u0041\"}\n"
+      "{\"ts\":3,\"frame_id\":-9223372036854775808,\"extra\":[1]}\n";
+  SourceSpec spec = camera_spec();
+  spec.read_columns = {true, true, false, true, true};
+  const Result r = read_jsonl(input, spec);
+  // Row 2's frame_id ("A", a string) would be a reject if read; skipped, it is not.
+  EXPECT_EQ(r.rows, (Rows{"1000000000|1|NULL|0.5|3", "1795501889500000000|NULL|NULL|NULL|0", "3|NULL|NULL|NULL|NULL"}));
+  EXPECT_EQ(r.stats.rejected, 0u);
+  EXPECT_EQ(r.messages, "cam.jsonl:3: warning: ignoring unknown field 'extra'\n");
+  EXPECT_EQ(read_jsonl(input, camera_spec()).stats.rejected, 1u) << "unmasked, row 2's frame_id is a reject";
+}
+
+TEST(IoJsonlColumnMask, BadOrMissingValuesOfUnreadColumnsAreNotRejects) {
+  const SourceSpec all = make_spec({{"ts", FieldType::Timestamp, false},
+                                    {"id", FieldType::Int32, false},
+                                    {"name", FieldType::String, true, 4}});
+  SourceSpec spec = all;
+  spec.read_columns = {true, false, false};
+  // id is NOT NULL and unread: missing, null or a string is accepted and stays 0; name is
+  // nullable and unread: too long for STRING(4) is accepted and NULL.
+  const std::string input = "{\"ts\":1}\n{\"ts\":2,\"id\":null}\n{\"ts\":3,\"id\":\"x\",\"name\":\"abcdef\"}\n";
+  const Result r = read_jsonl(input, spec);
+  EXPECT_EQ(r.rows, (Rows{"1|0|NULL", "2|0|NULL", "3|0|NULL"}));
+  SourceSpec strings = make_spec({{"ts", FieldType::Timestamp, false}, {"s", FieldType::String, false}});
+  strings.read_columns = {true, false};  // an unread NOT NULL STRING is the empty string
+  EXPECT_EQ(read_jsonl("{\"ts\":1,\"s\":\"abc\"}\n{\"ts\":2}\n", strings).rows, (Rows{"1|''", "2|''"}));
+  EXPECT_EQ(r.messages, "");
+  EXPECT_EQ(read_jsonl(input, all).messages,
+            "cam.jsonl:1: missing column 'id', which is NOT NULL\n"
+            "cam.jsonl:2: column 'id': NULL in a NOT NULL column\n"
+            "cam.jsonl:3: column 'id': expected a number, found \"x\"\n");
+}
+
+TEST(IoJsonlColumnMask, LinesAreStillCheckedAsJson) {
+  SourceSpec spec = make_spec({{"ts", FieldType::Timestamp, false}, {"name", FieldType::String, true, 4}});
+  spec.read_columns = {true, false};
+  const std::vector<BadCase> cases = {
+      {"{\"ts\":1,\"name\":\"ab", "invalid JSON at byte 16: unterminated string"},
+      {"{\"ts\":1,\"name\":\"a\\x\"}", "invalid JSON at byte 18: invalid escape in a string"},
+      {"{\"ts\":1,\"name\":nul}", "invalid JSON at byte 16: invalid literal"},
+      {"{\"ts\":1,\"name\":\"a\",\"name\":\"b\"}", "column 'name': appears twice in the object"},
+      {"{\"ts\":1,\"name\":\"a\"", "invalid JSON at byte 19: expected ',' or '}'"},
+      {"{\"name\":\"a\"}", "missing column 'ts', which is NOT NULL"},
+  };
+  for (const BadCase& c : cases) {
+    const Result r = read_jsonl("{\"ts\":0}\n" + c.line + "\n{\"ts\":5}\n", spec);
+    EXPECT_EQ(r.messages, "cam.jsonl:2: " + c.reason + "\n") << "line: " << c.line;
+    EXPECT_EQ(r.rejects, c.line + "\n");
+    EXPECT_EQ(r.rows, (Rows{"0|NULL", "5|NULL"}));
+  }
+}
+
 }  // namespace

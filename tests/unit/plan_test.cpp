@@ -380,6 +380,77 @@ TEST(Optimizer, SharedNodesAreNotRewrittenForOneReader) {
   EXPECT_EQ(output(p, 0).inputs[0]->kind, PlanKind::Project);
 }
 
+// prune-source-columns: the columns of each source that no operator reads, worked out by hand
+// from each query (a watermarked source's event time is always read).
+std::string skipped(const LogicalProgram& p, const std::string& stream) {
+  const auto j = explain_json(p);
+  for (const auto& n : j["nodes"])
+    if (n["kind"] == "Source" && n["detail"].get<std::string>().rfind(stream, 0) == 0) return n["skipped_columns"].dump();
+  return "no source node";
+}
+
+TEST(PlanPruning, ColumnsNoOperatorReads) {
+  // a(ts, k, x), b(ts, k, y), plain(t, v) without a watermark.
+  EXPECT_EQ(skipped(plan_of("SELECT k FROM a;"), "a"), R"(["x"])");
+  EXPECT_EQ(skipped(plan_of("SELECT x FROM a WHERE k > 0;"), "a"), "[]");  // ts: event time
+  EXPECT_EQ(skipped(plan_of("SELECT v FROM plain;"), "plain"), R"(["t"])");  // no event time
+  EXPECT_EQ(skipped(plan_of("SELECT k, COUNT(*) AS n FROM TUMBLE(a, ts, 1s) GROUP BY k;"), "a"), R"(["x"])");
+  EXPECT_EQ(skipped(plan_of("SELECT COUNT(*) AS n, MAX(v) AS m FROM plain;"), "plain"), R"(["t"])");
+  EXPECT_EQ(skipped(plan_of("SELECT * FROM HOP(a, ts, 1s, 5s) WHERE x > 1.0;"), "a"), "[]");
+  EXPECT_EQ(skipped(plan_of("SELECT k, window_start FROM HOP(a, ts, 1s, 5s);"), "a"), R"(["x"])");
+  // A projection's columns that nothing reads downstream are no reads, with or without merging.
+  const char* chain = "CREATE STREAM d AS SELECT ts, k, x * 2 AS x2 FROM a;\nSELECT k FROM d;";
+  EXPECT_EQ(skipped(plan_of(chain), "a"), R"(["x"])");
+  EXPECT_EQ(skipped(plan_of(chain, true, {"merge-projections", "remove-identity-projections"}), "a"), R"(["x"])");
+  // A stream read by two queries keeps the columns of both.
+  EXPECT_EQ(skipped(plan_of("SELECT k FROM a;\nSELECT ts FROM a;"), "a"), R"(["x"])");
+  EXPECT_EQ(skipped(plan_of("SELECT k FROM a;\nSELECT x FROM a;"), "a"), "[]");
+  // An unread derived stream is an output: its visible columns are read.
+  EXPECT_EQ(skipped(plan_of("CREATE STREAM e AS SELECT ts, x FROM a;"), "a"), R"(["k"])");
+  // UNION ALL passes the same columns to each branch.
+  LogicalProgram u = plan_of("SELECT k FROM (SELECT ts, k, x FROM a UNION ALL SELECT ts, k, y AS x FROM b) u;");
+  EXPECT_EQ(skipped(u, "a"), R"(["x"])");
+  EXPECT_EQ(skipped(u, "b"), R"(["y"])");
+  // OVER reads its partition keys, order column and arguments.
+  EXPECT_EQ(skipped(plan_of("SELECT ts, COUNT(*) OVER (PARTITION BY k ORDER BY ts) AS n FROM a;"), "a"), R"(["x"])");
+  // Not optimised: every column is converted.
+  EXPECT_EQ(skipped(plan_of("SELECT k FROM a;", false), "a"), "[]");
+  EXPECT_EQ(skipped(plan_of("SELECT k FROM a;", true, {"prune-source-columns"}), "a"), "[]");
+}
+
+TEST(PlanPruning, JoinsReadKeysTimesResidualsAndOutputColumns) {
+  const char* within = " AND b.ts BETWEEN a.ts - INTERVAL '1' SECOND AND a.ts;";
+  LogicalProgram p = plan_of(std::string("SELECT a.k FROM a JOIN b ON a.k = b.k") + within);
+  EXPECT_EQ(skipped(p, "a"), R"(["x"])");
+  EXPECT_EQ(skipped(p, "b"), R"(["y"])");
+  LogicalProgram r = plan_of(std::string("SELECT a.k FROM a JOIN b ON a.k = b.k AND a.x < b.y") + within);
+  EXPECT_EQ(skipped(r, "a"), "[]");  // the residual reads x and y
+  EXPECT_EQ(skipped(r, "b"), "[]");
+  LogicalProgram asof = plan_of("SELECT b.y FROM a ASOF JOIN b ON a.k = b.k AND a.ts >= b.ts;");
+  EXPECT_EQ(skipped(asof, "a"), R"(["x"])");
+  EXPECT_EQ(skipped(asof, "b"), "[]");
+  LogicalProgram w = plan_of(
+      "SELECT l.k, l.window_start FROM TUMBLE(a, ts, 1s) l JOIN TUMBLE(b, ts, 1s) r "
+      "ON l.window_start = r.window_start AND l.window_end = r.window_end AND l.k = r.k;");
+  EXPECT_EQ(skipped(w, "a"), R"(["x"])");
+  EXPECT_EQ(skipped(w, "b"), R"(["y"])");
+}
+
+TEST(PlanPruning, RewritesCountSkippedColumnsAndLoweringCopiesTheMask) {
+  FrontendOptions options;
+  Compilation c = compile_program("p.vsql", std::string(kStreams) + "SELECT k FROM a;\nSELECT v FROM plain;", options);
+  ASSERT_FALSE(c.diags.has_errors());
+  int rewrites = -1;
+  for (const PassRun& r : c.optimizer_report.passes)
+    if (r.name == "prune-source-columns") rewrites = r.rewrites;
+  EXPECT_EQ(rewrites, 2);  // a.x and plain.t
+  PhysicalPlan plan = lower_to_physical(c.program, *c.file, c.diags);
+  ASSERT_EQ(plan.sources.size(), 3u);  // a, b, plain in declaration order
+  EXPECT_EQ(plan.sources[0].read_columns, (std::vector<bool>{true, true, false}));
+  EXPECT_TRUE(plan.sources[1].read_columns.empty());  // b: no query reads it
+  EXPECT_EQ(plan.sources[2].read_columns, (std::vector<bool>{false, true}));
+}
+
 TEST(Explain, JsonIsStableAndComplete) {
   LogicalProgram p = plan_of("SELECT k, COUNT(*) AS n FROM TUMBLE(a, ts, 1s) GROUP BY k;");
   auto j = explain_json(p);

@@ -56,10 +56,10 @@ std::optional<std::string> read_program_file(const std::string& path) {
   return text;
 }
 
-bool compile_to_physical(const std::string& path, Compilation& c, PhysicalPlan& plan) {
+bool compile_to_physical(const std::string& path, Compilation& c, PhysicalPlan& plan, const FrontendOptions& options) {
   std::optional<std::string> text = read_program_file(path);
   if (!text) return false;
-  c = compile_program(path, std::move(*text));
+  c = compile_program(path, std::move(*text), options);
   std::cerr << render_report(*c.file, c.diags);
   if (c.diags.has_errors()) return false;
   Diagnostics lowering;

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "frontend/frontend.h"
+
 namespace vlac {
 
 inline constexpr int kExitOk = 0;
@@ -17,7 +19,6 @@ int run_run(const std::vector<std::string>& args);
 int run_emit_llvm(const std::vector<std::string>& args);
 int run_build(const std::vector<std::string>& args);
 
-struct Compilation;
 struct PhysicalPlan;
 namespace cpp {
 struct FirmwareDefaults;
@@ -25,7 +26,7 @@ struct FirmwareDefaults;
 
 /// Reads, compiles and lowers the program at `path`, printing its diagnostics; false when it
 /// cannot be read or has errors. `c` must outlive `plan` (the plan points into it).
-bool compile_to_physical(const std::string& path, Compilation& c, PhysicalPlan& plan);
+bool compile_to_physical(const std::string& path, Compilation& c, PhysicalPlan& plan, const FrontendOptions& options = {});
 
 /// Lowers a compiled program for the firmware class (strings inline in rows) and checks what
 /// firmware cannot hold (unbounded or computed strings); prints errors, and warnings when

@@ -32,6 +32,8 @@ options:
                           on standard error
   --rejects PATH          also write each malformed input row, as it was, to PATH
   --on-error skip|fail    skip malformed rows (default) or stop with exit status 1
+  --no-optimize           run the plan as bound, without the optimizer's passes
+  --disable-pass=NAME     skip one optimizer pass (repeatable; see `vlac explain --help`)
 
 A write that fails (a full disk) is exit status 1. SIGINT or SIGTERM stops reading, keeps what was
 written, prints --stats and exits 130 (SIGTERM: 143) without firing open windows.
@@ -120,6 +122,10 @@ std::optional<RunOptions> parse_run_options(const std::vector<std::string>& args
         return std::nullopt;
       }
       o.fail_fast = value == "fail";
+    } else if (a == "--no-optimize") {
+      o.optimize = false;
+    } else if (a.rfind("--disable-pass=", 0) == 0) {
+      o.disabled_passes.push_back(a.substr(15));
     } else if (a.size() > 1 && a[0] == '-') {
       *error = "unknown option '" + a + "'";
       return std::nullopt;

@@ -21,6 +21,8 @@ struct RunOptions {
   bool stats = false;
   std::string rejects_path;
   bool fail_fast = false;          // --on-error fail
+  bool optimize = true;            // --no-optimize: run the plan as bound
+  std::vector<std::string> disabled_passes;  // --disable-pass=NAME (checked by run_run)
   bool help = false;
 };
 

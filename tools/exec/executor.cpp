@@ -219,7 +219,7 @@ ExecutionReport run_program(const PhysicalPlan& plan, const std::vector<std::vec
     const PhysicalSource& src = plan.sources[s];
     for (const InputFile& in : inputs[s]) {
       live |= in.live;
-      rt::SourceSpec spec{src.stream, src.column_names, src.layout};
+      rt::SourceSpec spec{src.stream, src.column_names, src.layout, src.read_columns};
       auto reader = rt::open_row_reader(in.format, in.display_name, in.file, spec, rejects);
       if (!reader->open(&report.error)) {
         report.ok = false;
