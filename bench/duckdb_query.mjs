@@ -1,6 +1,7 @@
 // Runs one SQL query in DuckDB (npm @duckdb/node-api) and prints how long it took and a
 // checksum of its result, for bench/window_bench.sh:
 //   seconds S          the query alone: CREATE TABLE result AS (query), CSV scan included
+//   cpu_seconds C      the process's CPU time (user + system, every thread) during the query
 //   rows N             result rows
 //   sum(COLUMN) V      for every numeric column of the result
 // Usage: node bench/duckdb_query.mjs MODULES_DIR THREADS QUERY.sql
@@ -27,7 +28,9 @@ const connection = await instance.connect();
 const query = readFileSync(queryFile, 'utf8').trim().replace(/;\s*$/, '');
 
 const start = process.hrtime.bigint();
+const cpuStart = process.cpuUsage();
 await connection.run(`CREATE TABLE result AS (${query})`);
+const cpu = process.cpuUsage(cpuStart);
 const seconds = Number(process.hrtime.bigint() - start) / 1e9;
 
 const columns = (await connection.runAndReadAll('DESCRIBE result')).getRowObjects();
@@ -36,5 +39,6 @@ const sums = numeric.map((c) => `SUM("${c.column_name}")::VARCHAR`);
 const row = (await connection.runAndReadAll(`SELECT COUNT(*)::VARCHAR${sums.map((s) => `, ${s}`).join('')} FROM result`)).getRows()[0];
 
 console.log(`seconds ${seconds.toFixed(3)}`);
+console.log(`cpu_seconds ${((cpu.user + cpu.system) / 1e6).toFixed(3)}`);
 console.log(`rows ${row[0]}`);
 numeric.forEach((c, i) => console.log(`sum(${c.column_name}) ${row[i + 1]}`));
