@@ -66,13 +66,14 @@ SQL
 # Compares two checksums (rows, then sum(COLUMN) lines); prints "ok" or what differs.
 compare() {
   awk 'NR == FNR { want[$1] = $2; next }
-       { got = $2; w = want[$1]
-         if (w == "") { bad = bad " " $1 " missing"; next }
+       { got = $2; w = want[$1]; seen[$1] = 1
+         if (w == "") { bad = bad " " $1 " unexpected"; next }
          if (got == w) next
          if (got ~ /^-?[0-9]+$/ && w ~ /^-?[0-9]+$/) { bad = bad " " $1 " " got " vs " w; next }
          d = got - w; if (d < 0) d = -d; m = (w < 0 ? -w : w)
          if (d > 1e-7 * m) bad = bad " " $1 " " got " vs " w }
-       END { print (bad == "" ? "ok" : "DIFFER:" bad) }' "$1" "$2"
+       END { for (k in want) if (!(k in seen)) bad = bad " " k " missing"
+             print (bad == "" ? "ok" : "DIFFER:" bad) }' "$1" "$2"
 }
 
 # Results, one entry per workload, in the order of the table.
