@@ -36,7 +36,7 @@ expect explain-help 0 "$vlac" explain --help && check_contains explain-help "$ou
 expect check-no-program 2 "$vlac" check
 expect check-unknown-flag 2 "$vlac" check --frob "$root/examples/cam_stats.vsql" && check_contains check-unknown-flag "$err" "unknown option '--frob'"
 expect explain-bad-format 2 "$vlac" explain "$root/examples/cam_stats.vsql" --format xml
-expect explain-bad-pass 2 "$vlac" explain "$root/examples/cam_stats.vsql" --disable-pass=nope
+expect explain-bad-pass 2 "$vlac" explain "$root/examples/cam_stats.vsql" --disable-pass=nope && check_contains explain-bad-pass "$err" "unknown pass 'nope'; passes: fold-constants"
 expect check-missing-file 1 "$vlac" check "$work/missing.vsql" && check_contains check-missing-file "$err" "cannot read"
 # check reports what run would refuse, not only what the binder does (issue 11: OVER over STRING).
 printf 'CREATE STREAM t (ts TIMESTAMP NOT NULL, s STRING, WATERMARK FOR ts AS ts);\nSELECT ts, LAG(s) OVER (ORDER BY ts) AS p FROM t;\n' >"$work/over_string.vsql"

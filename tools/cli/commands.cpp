@@ -6,6 +6,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "cli/optimizer_flags.h"
 #include "frontend/frontend.h"
 #include "physical/physical_plan.h"
 #include "plan/explain.h"
@@ -22,18 +23,16 @@ file:line:col, the source line, a caret and a hint. Exits 0 when there is no err
 constexpr const char* kExplainHelp = R"(usage: vlac explain PROGRAM.vsql [--format text|json] [--no-optimize] [--disable-pass=NAME]
 
 Prints the program's logical plan: for each output, its operators with their output schema
-(names, types, nullability), event-time column and watermark.
+(names, types, nullability), event-time column and watermark, then the optimizer rules that
+fired.
 
 options:
-  --format text|json   text for people (default), or JSON (stable; see docs/explain-json.md)
-  --no-optimize        print the plan as bound, before any optimizer pass
-  --disable-pass=NAME  skip one optimizer pass (repeatable); passes, in order:
-                       fold-constants, push-filters-below-windows,
-                       remove-identity-projections, merge-filters, merge-projections
+  --format text|json     text for people (default), or JSON (stable; see docs/explain-json.md)
+{optimizer flags}
 )";
 
 int usage_error(const std::string& message, const char* help) {
-  std::cerr << "vlac: " << message << "\n" << help;
+  std::cerr << "vlac: " << message << "\n" << with_optimizer_flags(help, 25);
   return kExitUsage;
 }
 
@@ -56,10 +55,10 @@ std::optional<std::string> read_program_file(const std::string& path) {
   return text;
 }
 
-bool compile_to_physical(const std::string& path, Compilation& c, PhysicalPlan& plan) {
+bool compile_to_physical(const std::string& path, Compilation& c, PhysicalPlan& plan, const FrontendOptions& options) {
   std::optional<std::string> text = read_program_file(path);
   if (!text) return false;
-  c = compile_program(path, std::move(*text));
+  c = compile_program(path, std::move(*text), options);
   std::cerr << render_report(*c.file, c.diags);
   if (c.diags.has_errors()) return false;
   Diagnostics lowering;
@@ -83,16 +82,16 @@ int run_check(const std::vector<std::string>& args) {
   // Lowered too, so that check reports what `vlac run` would refuse (such as OVER over STRING).
   Compilation c;
   PhysicalPlan plan;
-  return compile_to_physical(path, c, plan) ? kExitOk : kExitError;
+  return compile_to_physical(path, c, plan, FrontendOptions{}) ? kExitOk : kExitError;
 }
 
 int run_explain(const std::vector<std::string>& args) {
-  std::string path, format = "text";
+  std::string path, format = "text", error;
   FrontendOptions options;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--help" || a == "-h") {
-      std::cout << kExplainHelp;
+      std::cout << with_optimizer_flags(kExplainHelp, 25);
       return kExitOk;
     } else if (a == "--format" || a.rfind("--format=", 0) == 0) {
       if (a == "--format") {
@@ -102,14 +101,8 @@ int run_explain(const std::vector<std::string>& args) {
         format = a.substr(9);
       }
       if (format != "text" && format != "json") return usage_error("unknown format '" + format + "': use text or json", kExplainHelp);
-    } else if (a == "--no-optimize") {
-      options.optimize = false;
-    } else if (a.rfind("--disable-pass=", 0) == 0) {
-      std::string name = a.substr(15);
-      bool known = false;
-      for (const std::string& p : optimizer_pass_names()) known |= p == name;
-      if (!known) return usage_error("unknown pass '" + name + "'", kExplainHelp);
-      options.optimizer.disabled.insert(name);
+    } else if (FlagParse f = parse_optimizer_flag(args, i, &options, &error); f != FlagParse::NotMine) {
+      if (f == FlagParse::Error) return usage_error(error, kExplainHelp);
     } else if (a.size() > 1 && a[0] == '-') {
       return usage_error("unknown option '" + a + "'", kExplainHelp);
     } else if (!path.empty()) {

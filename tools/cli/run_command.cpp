@@ -16,6 +16,7 @@
 #include "codegen/jit/jit_engine.h"
 #include "cli/commands.h"
 #include "frontend/frontend.h"
+#include "cli/optimizer_flags.h"
 #include "cli/run_options.h"
 #include "physical/physical_plan.h"
 #include "exec/executor.h"
@@ -80,7 +81,7 @@ int run_run(const std::vector<std::string>& args) {
   if (!parsed) return usage(error);
   const RunOptions& o = *parsed;
   if (o.help) {
-    std::cout << kRunHelp;
+    std::cout << with_optimizer_flags(kRunHelp, 26);
     return kExitOk;
   }
 
@@ -91,7 +92,7 @@ int run_run(const std::vector<std::string>& args) {
   // ---- compile ----
   Compilation c;
   PhysicalPlan plan;
-  if (!compile_to_physical(o.program, c, plan)) return kExitError;
+  if (!compile_to_physical(o.program, c, plan, o.compile)) return kExitError;
   // --backend firmware: the program lowered for the firmware class too (strings inline).
   PhysicalPlan firmware_plan;
   if (o.backend == "firmware" && !lower_for_firmware(c, firmware_plan, false)) return kExitError;

@@ -1,5 +1,7 @@
 #include "cli/run_options.h"
 
+#include "cli/optimizer_flags.h"
+
 namespace vlac {
 
 const char* const kRunHelp = R"(usage: vlac run PROGRAM.vsql --input NAME=PATH ... [options]
@@ -32,6 +34,7 @@ options:
                           on standard error
   --rejects PATH          also write each malformed input row, as it was, to PATH
   --on-error skip|fail    skip malformed rows (default) or stop with exit status 1
+{optimizer flags}
 
 A write that fails (a full disk) is exit status 1. SIGINT or SIGTERM stops reading, keeps what was
 written, prints --stats and exits 130 (SIGTERM: 143) without firing open windows.
@@ -73,6 +76,8 @@ std::optional<RunOptions> parse_run_options(const std::vector<std::string>& args
     };
     if (a == "--help" || a == "-h") {
       o.help = true;
+    } else if (FlagParse f = parse_optimizer_flag(args, i, &o.compile, error); f != FlagParse::NotMine) {
+      if (f == FlagParse::Error) return std::nullopt;
     } else if (a == "--input") {
       if (!take("NAME=PATH") || !name_path(o.inputs)) return std::nullopt;
     } else if (a == "--output") {
