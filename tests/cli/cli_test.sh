@@ -66,5 +66,23 @@ if python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["outputs"][0]["
 expect explain-no-optimize 0 "$vlac" explain --no-optimize "$root/examples/cam_stats.vsql"
 expect explain-errors 1 "$vlac" explain "$work/bad.vsql"
 
+# explain --verbose (issue 13): after the plan, one line per pass with its rewrites and time.
+# Two WHEREs in a row are one filter after merge-filters: 1 rewrite.
+cat >"$work/two_filters.vsql" <<'VSQL'
+CREATE STREAM camera (ts TIMESTAMP NOT NULL, cam_id INT32, brightness FLOAT32, WATERMARK FOR ts AS ts);
+CREATE STREAM bright AS SELECT * FROM camera WHERE brightness > 0.5;
+SELECT cam_id FROM bright WHERE cam_id = 3;
+VSQL
+expect explain-verbose 0 "$vlac" explain --verbose "$work/two_filters.vsql"
+check_contains explain-verbose-fired "$out" "merge-filters (1)"
+if grep -Eq '^  merge-filters +1 rewrite +[0-9]+\.[0-9] us$' <<<"$out" && grep -Eq '^  total +[0-9]+\.[0-9] us$' <<<"$out" &&
+   [[ $(grep -Ec '^  [a-z-]+ +[0-9]+ rewrites? +[0-9]+\.[0-9] us$' <<<"$out") -eq $(sed -n '/^passes:/,$p' <<<"$out" | grep -c '^  [a-z]*-') ]]; then ok
+else echo "FAIL explain-verbose: no pass lines: ${out: -600}"; failed=$((failed + 1)); fi
+expect explain-verbose-disabled 0 "$vlac" explain -v --disable-pass=merge-filters "$work/two_filters.vsql"
+if grep -Eq '^  merge-filters +disabled$' <<<"$out"; then ok; else echo "FAIL explain-verbose-disabled: ${out: -600}"; failed=$((failed + 1)); fi
+expect explain-verbose-unoptimised 0 "$vlac" explain --verbose --no-optimize "$work/two_filters.vsql"
+check_contains explain-verbose-unoptimised "$out" "passes: none ran (--no-optimize)"
+expect explain-verbose-json 2 "$vlac" explain --verbose --format json "$work/two_filters.vsql"
+
 echo "cli: $passed passed, $failed failed"
 [[ $failed -eq 0 ]]

@@ -20,7 +20,7 @@ Parses and type-checks a program and prints every error and warning it finds, ea
 file:line:col, the source line, a caret and a hint. Exits 0 when there is no error, 1 otherwise.
 )";
 
-constexpr const char* kExplainHelp = R"(usage: vlac explain PROGRAM.vsql [--format text|json] [--no-optimize] [--disable-pass=NAME]
+constexpr const char* kExplainHelp = R"(usage: vlac explain PROGRAM.vsql [--format text|json] [--verbose] [--no-optimize] [--disable-pass=NAME]
 
 Prints the program's logical plan: for each output, its operators with their output schema
 (names, types, nullability), event-time column and watermark, then the optimizer rules that
@@ -28,6 +28,7 @@ fired.
 
 options:
   --format text|json     text for people (default), or JSON (stable; see docs/explain-json.md)
+  --verbose              text: after the plan, each optimizer pass with its rewrites and time
 {optimizer flags}
 )";
 
@@ -87,6 +88,7 @@ int run_check(const std::vector<std::string>& args) {
 
 int run_explain(const std::vector<std::string>& args) {
   std::string path, format = "text", error;
+  bool verbose = false;
   FrontendOptions options;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -101,6 +103,8 @@ int run_explain(const std::vector<std::string>& args) {
         format = a.substr(9);
       }
       if (format != "text" && format != "json") return usage_error("unknown format '" + format + "': use text or json", kExplainHelp);
+    } else if (a == "--verbose" || a == "-v") {
+      verbose = true;
     } else if (FlagParse f = parse_optimizer_flag(args, i, &options, &error); f != FlagParse::NotMine) {
       if (f == FlagParse::Error) return usage_error(error, kExplainHelp);
     } else if (a.size() > 1 && a[0] == '-') {
@@ -112,10 +116,12 @@ int run_explain(const std::vector<std::string>& args) {
     }
   }
   if (path.empty()) return usage_error("explain needs a program", kExplainHelp);
+  if (verbose && format != "text") return usage_error("--verbose is for --format text", kExplainHelp);
   std::optional<Compilation> c = compile_file(path, options);
   if (!c) return kExitError;
   if (format == "json") std::cout << explain_json(c->program).dump(2) << "\n";
-  else std::cout << explain_text(c->program) << fired_rules_text(c->optimizer_report, options.optimize);
+  else std::cout << explain_text(c->program) << fired_rules_text(c->optimizer_report, options.optimize)
+                 << (verbose ? pass_times_text(c->optimizer_report, options.optimize) : "");
   return kExitOk;
 }
 
