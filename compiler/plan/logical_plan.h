@@ -89,6 +89,7 @@ struct WindowAggregateNode : PlanNode {
   std::vector<ScalarExprPtr> keys;
   std::vector<AggregateCall> aggregates;
   Capacities capacities;
+  int shared_operator = -1;
 };
 
 /// Output columns: the group keys, then one column per aggregate.

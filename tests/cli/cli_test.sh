@@ -84,5 +84,18 @@ expect explain-verbose-unoptimised 0 "$vlac" explain --verbose --no-optimize "$w
 check_contains explain-verbose-unoptimised "$out" "passes: none ran (--no-optimize)"
 expect explain-verbose-json 2 "$vlac" explain --verbose --format json "$work/two_filters.vsql"
 
+# explain --format dot (issue 13): a digraph Graphviz accepts; structure checked without it.
+expect explain-dot 0 "$vlac" explain --format dot "$root/examples/joint_fusion.vsql"
+if [[ "$out" == "digraph vlac {"* && "$out" == *"}" && "$out" == *'label="output frame_pose"'* &&
+      "$out" == *' [label="left"];'* && "$out" == *' [label="right"];'* ]]; then ok
+else echo "FAIL explain-dot: not the expected digraph: ${out:0:400}"; failed=$((failed + 1)); fi
+if command -v dot >/dev/null; then
+  if dot -Tsvg <<<"$out" >"$work/plan.svg" 2>"$work/dot.err" && [[ ! -s "$work/dot.err" ]]; then ok
+  else echo "FAIL explain-dot: dot -Tsvg refuses it: $(cat "$work/dot.err")"; failed=$((failed + 1)); fi
+else
+  echo "note: graphviz not installed (scripts/install-deps.sh): explain-dot checked without dot -Tsvg"
+fi
+expect explain-dot-verbose 2 "$vlac" explain --format dot --verbose "$root/examples/joint_fusion.vsql"
+
 echo "cli: $passed passed, $failed failed"
 [[ $failed -eq 0 ]]

@@ -20,14 +20,15 @@ Parses and type-checks a program and prints every error and warning it finds, ea
 file:line:col, the source line, a caret and a hint. Exits 0 when there is no error, 1 otherwise.
 )";
 
-constexpr const char* kExplainHelp = R"(usage: vlac explain PROGRAM.vsql [--format text|json] [--verbose] [--no-optimize] [--disable-pass=NAME]
+constexpr const char* kExplainHelp = R"(usage: vlac explain PROGRAM.vsql [--format text|json|dot] [--verbose] [--no-optimize] [--disable-pass=NAME]
 
 Prints the program's logical plan: for each output, its operators with their output schema
 (names, types, nullability), event-time column and watermark, then the optimizer rules that
 fired.
 
 options:
-  --format text|json     text for people (default), or JSON (stable; see docs/explain-json.md)
+  --format text|json|dot text for people (default), JSON (stable; see docs/explain-json.md),
+                         or the dataflow for Graphviz (`vlac explain p.vsql --format dot | dot -Tsvg`)
   --verbose              text: after the plan, each optimizer pass with its rewrites and time
 {optimizer flags}
 )";
@@ -97,12 +98,13 @@ int run_explain(const std::vector<std::string>& args) {
       return kExitOk;
     } else if (a == "--format" || a.rfind("--format=", 0) == 0) {
       if (a == "--format") {
-        if (i + 1 >= args.size()) return usage_error("--format needs a value: text or json", kExplainHelp);
+        if (i + 1 >= args.size()) return usage_error("--format needs a value: text, json or dot", kExplainHelp);
         format = args[++i];
       } else {
         format = a.substr(9);
       }
-      if (format != "text" && format != "json") return usage_error("unknown format '" + format + "': use text or json", kExplainHelp);
+      if (format != "text" && format != "json" && format != "dot")
+        return usage_error("unknown format '" + format + "': use text, json or dot", kExplainHelp);
     } else if (a == "--verbose" || a == "-v") {
       verbose = true;
     } else if (FlagParse f = parse_optimizer_flag(args, i, &options, &error); f != FlagParse::NotMine) {
@@ -120,6 +122,7 @@ int run_explain(const std::vector<std::string>& args) {
   std::optional<Compilation> c = compile_file(path, options);
   if (!c) return kExitError;
   if (format == "json") std::cout << explain_json(c->program).dump(2) << "\n";
+  else if (format == "dot") std::cout << explain_dot(c->program);
   else std::cout << explain_text(c->program) << fired_rules_text(c->optimizer_report, options.optimize)
                  << (verbose ? pass_times_text(c->optimizer_report, options.optimize) : "");
   return kExitOk;
