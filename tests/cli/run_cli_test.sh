@@ -197,5 +197,14 @@ run build-unknown-pass 2 build hop.vsql -o built_x --disable-pass=nope
 run build-help-passes 0 build --help
 [[ "$out" == *"--disable-pass=NAME"* ]] && ok || bad "build --help names the optimizer flags"
 
+# --stats: a window aggregate reports the accumulator states it updated (issue 13); a
+# window assignment (no aggregate) does not.
+for backend in jit cpp; do
+  run "stats-windows-updated $backend" 0 run p.vsql --input cam=cam.csv --stats --backend $backend
+  [[ "$err" =~ "operator #0 WindowAggregate: 2 in, 2 out, 0 late, 0 over capacity, "[0-9]+" windows updated" ]] && ok || bad "$backend --stats: windows updated: $err"
+done
+run stats-window-assign 0 run hop.vsql --input cam=cam.csv --stats
+[[ "$err" != *"windows updated"* ]] && ok || bad "a WindowAssign reports no windows updated: $err"
+
 echo "run-cli: $passed passed, $failed failed"
 [[ $failed -eq 0 ]]

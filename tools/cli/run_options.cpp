@@ -29,9 +29,9 @@ options:
                           with --backend firmware: the default of max_keys, max_open_windows or
                           max_buffered_rows for operators whose WITH does not set it; repeatable
   --stats                 print rows read/accepted/rejected per source, per operator rows in and
-                          out (an aggregate's after HAVING), late and capacity drops, and rows
-                          into and past each filter, and each UNION ALL's rows per branch,
-                          on standard error
+                          out (an aggregate's after HAVING), late and capacity drops, a window
+                          aggregate's windows updated, rows into and past each filter, and each
+                          UNION ALL's rows per branch, on standard error
   --rejects PATH          also write each malformed input row, as it was, to PATH
   --on-error skip|fail    skip malformed rows (default) or stop with exit status 1
 {optimizer flags}
