@@ -286,7 +286,7 @@ def main():
         shutil.rmtree(keep, ignore_errors=True)
     summary = "difftest: %d passed, %d failed" % (passed, failed)
     if not args.no_unoptimised:
-        summary += "; --no-optimize: %d runs, same rows, %d float fields within 1e-12 relative" % (
+        summary += "; --no-optimize: %d runs compared, %d float fields tolerated (within 1e-12 relative)" % (
             UNOPTIMISED["runs"], UNOPTIMISED["tolerated"])
     print(summary)
     return 1 if failed else 0

@@ -266,7 +266,7 @@ def main():
                        sum(n.startswith("firmware at its defaults drops") for n in notes),
                        sum(n.startswith("firmware at its defaults loses") for n in notes))
     if unoptimised.enabled:
-        summary += "; --no-optimize: %d runs, same stdout, %d float fields within 1e-12 relative" % (
+        summary += "; --no-optimize: %d runs compared, %d float fields tolerated (within 1e-12 relative)" % (
             unoptimised.runs, unoptimised.tolerated)
     print(summary)
     return 1 if failed else 0
