@@ -219,9 +219,12 @@ int host_main(int argc, char** argv, const char* prog) {
     }
     for (size_t i = 0; i < Program::kOperators; ++i) {
       const auto& st = program->operator_stats(i);
-      std::fprintf(stderr, "  operator #%zu: %llu in, %llu out, %llu late, %llu over capacity\n", i,
+      std::fprintf(stderr, "  operator #%zu: %llu in, %llu out, %llu late, %llu over capacity", i,
                    static_cast<unsigned long long>(st.rows_in), static_cast<unsigned long long>(st.rows_out),
                    static_cast<unsigned long long>(st.late_dropped), static_cast<unsigned long long>(st.capacity_dropped));
+      if (Program::operator_updates_windows(i))
+        std::fprintf(stderr, ", %llu windows updated", static_cast<unsigned long long>(st.windows_updated));
+      std::fputc('\n', stderr);
     }
   }
   if (!error.empty()) return fail(error);

@@ -4,6 +4,7 @@
 # Usage: scripts/install-deps.sh [--with-arm] [--with-fuzz]
 #   --with-arm adds the Cortex-M4 toolchain and qemu; --with-fuzz adds libFuzzer.
 # clang-19 is a build dependency: it compiles the value rules the JIT inlines to LLVM bitcode.
+# graphviz: the tests check that `vlac explain --format dot` is accepted by `dot -Tsvg`.
 set -euo pipefail
 
 packages=(
@@ -11,6 +12,7 @@ packages=(
   llvm-19-dev libzstd-dev clang-19
   nlohmann-json3-dev libboost-dev libgtest-dev
   cmake ninja-build g++ sqlite3 python3 libedit-dev
+  graphviz
 )
 for flag in "$@"; do
   case "$flag" in

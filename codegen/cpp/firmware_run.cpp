@@ -119,8 +119,9 @@ std::string firmware_run_source(const PhysicalPlan& hosted, const PhysicalPlan& 
   s += "extern \"C\" void vlac_fw_finish(void* d) { static_cast<Driver*>(d)->program.finish(); }\n\n";
   s += "extern \"C\" void vlac_fw_stats(const void* d, uint64_t i, uint64_t* out) {\n"
        "  const " + cls + "::Stats& st = static_cast<const Driver*>(d)->program.operator_stats(i);\n"
-       "  const uint64_t v[6] = {st.rows_in, st.rows_out, st.late_dropped, st.capacity_dropped, st.buffered, st.peak_buffered};\n"
-       "  for (int k = 0; k < 6; ++k) out[k] = v[k];\n}\n\n";
+       "  const uint64_t v[7] = {st.rows_in, st.rows_out, st.late_dropped, st.capacity_dropped, st.buffered, st.peak_buffered,\n"
+       "                         st.windows_updated};\n"
+       "  for (int k = 0; k < 7; ++k) out[k] = v[k];\n}\n\n";
   s += "extern \"C\" void vlac_fw_destroy(void* d) { delete static_cast<Driver*>(d); }\n\n";
   s += "extern \"C\" uint64_t vlac_fw_state_bytes() { return " + cls + "::kStateBytes; }\n\n}  // namespace vlac_firmware_run\n";
   return s;
@@ -156,7 +157,7 @@ void FirmwareProgram::start(WriteFn write, void* const* writers, uint64_t* pipel
 }
 
 rt::OperatorStats FirmwareProgram::operator_stats(size_t i) const {
-  uint64_t v[6] = {};
+  uint64_t v[7] = {};
   stats_(pipeline_, i, v);
   rt::OperatorStats st;
   st.rows_in = v[0];
@@ -165,6 +166,7 @@ rt::OperatorStats FirmwareProgram::operator_stats(size_t i) const {
   st.capacity_dropped = v[3];
   st.buffered = v[4];
   st.peak_buffered = v[5];
+  st.windows_updated = v[6];
   return st;
 }
 

@@ -264,6 +264,13 @@ class ClassWriter {
     if (host()) {
       s += "  // ---- rows in the runtime's layout (for main.cpp and other drivers) ----\n";
       s += "  static constexpr size_t kSources = " + std::to_string(plan_.sources.size()) + ";\n";
+      s += "  /// Whether operator i aggregates per window (--stats: its windows updated).\n";
+      std::string cases;
+      for (const PhysicalOperator& op : plan_.operators)
+        if (op.kind == OperatorKind::WindowAggregate && op.windowed) cases += "      case " + std::to_string(op.id) + ":\n";
+      s += cases.empty() ? "  static constexpr bool operator_updates_windows(size_t) { return false; }\n"
+                         : "  static constexpr bool operator_updates_windows(size_t i) {\n    switch (i) {\n" + cases +
+                               "        return true;\n      default: return false;\n    }\n  }\n";
       s += "  static constexpr size_t kOutputs = " + std::to_string(plan_.outputs.size()) + ";\n";
       s += "  static const char* source_name(size_t i);\n  static const char* output_name(size_t i);\n";
       s += "  static const vlac::rt::RowLayout& source_layout(size_t i);\n";

@@ -1,5 +1,6 @@
 #include "opt/optimizer.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -85,6 +86,34 @@ std::string fired_rules_text(const OptimizerReport& report, bool optimised) {
   for (const PassRun& p : report.passes)
     if (p.rewrites > 0) fired += (fired.empty() ? "" : ", ") + p.name + " (" + std::to_string(p.rewrites) + ")";
   return "rules fired: " + (fired.empty() ? std::string("none") : fired) + "\n";
+}
+
+std::string pass_times_text(const OptimizerReport& report, bool optimised) {
+  if (!optimised) return "passes: none ran (--no-optimize)\n";
+  int width = 5;  // "total"
+  for (const PassRun& p : report.passes) width = std::max(width, static_cast<int>(p.name.size()));
+  auto line = [&](const std::string& name, const std::string& rewrites, const std::string& time) {
+    char buf[256];
+    std::snprintf(buf, sizeof buf, "  %-*s  %-12s %10s", width, name.c_str(), rewrites.c_str(), time.c_str());
+    std::string s = buf;
+    return s.erase(s.find_last_not_of(' ') + 1) + "\n";
+  };
+  auto micros = [](double us) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f us", us);
+    return std::string(buf);
+  };
+  std::string out = "passes:\n";
+  double total = 0;
+  for (const PassRun& p : report.passes) {
+    if (!p.ran) {
+      out += line(p.name, "disabled", "");
+      continue;
+    }
+    total += p.micros;
+    out += line(p.name, std::to_string(p.rewrites) + (p.rewrites == 1 ? " rewrite" : " rewrites"), micros(p.micros));
+  }
+  return out + line("total", "", micros(total));
 }
 
 std::vector<std::string> optimizer_pass_names() {

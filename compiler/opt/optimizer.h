@@ -31,6 +31,11 @@ struct OptimizerReport {
 /// program compiled without the optimizer, "rules fired: none (not optimised)".
 std::string fired_rules_text(const OptimizerReport& report, bool optimised);
 
+/// `vlac explain --verbose`: one line per pass, in the order they ran, with its rewrites and
+/// wall time, e.g. "  merge-filters                  1 rewrite     3.2 us", or "disabled";
+/// for a program compiled without the optimizer, one line saying so.
+std::string pass_times_text(const OptimizerReport& report, bool optimised);
+
 /// The pass names, in the order they run.
 std::vector<std::string> optimizer_pass_names();
 

@@ -1,15 +1,12 @@
 #include "plan/explain.h"
 
+#include "plan/explain_parts.h"
+
 #include <functional>
 #include <map>
 
 namespace vlac {
-namespace {
 
-using Json = nlohmann::ordered_json;
-
-/// Numbers the nodes of the DAG in the order a depth-first walk from the outputs first meets
-/// them (inputs before the node), so that shared nodes get one id.
 std::vector<const PlanNode*> topological_order(const LogicalProgram& p) {
   std::vector<const PlanNode*> order;
   std::map<const PlanNode*, bool> seen;
@@ -23,12 +20,18 @@ std::vector<const PlanNode*> topological_order(const LogicalProgram& p) {
   return order;
 }
 
+namespace {
+
+using Json = nlohmann::ordered_json;
+
 std::string column_text(const Column& c) {
   std::string s = c.name + " " + type_name(c.type.type) + (c.type.nullable ? "" : " NOT NULL");
   if (c.time_attribute) s += " *time*";
   if (c.hidden) s += " (hidden)";
   return s;
 }
+
+}  // namespace
 
 std::string schema_text(const Schema& s) {
   std::string out = "[";
@@ -53,6 +56,8 @@ std::string watermark_text(const PlanNode& n) {
   }
   return "?";
 }
+
+namespace {
 
 /// `in` names the window's input columns; empty to leave out the time column (window joins,
 /// whose inputs are already windowed).
@@ -118,6 +123,8 @@ std::string source_text(const SourceNode& s) {
   return s.stream + " skips [" + list + "]";
 }
 
+}  // namespace
+
 /// The operator-specific part of a node's first line.
 std::string detail_text(const PlanNode& n) {
   std::vector<std::string> in = n.inputs.empty() ? std::vector<std::string>{} : all_names(n.inputs[0]->schema);
@@ -176,8 +183,6 @@ std::string detail_text(const PlanNode& n) {
   }
   return "";
 }
-
-}  // namespace
 
 std::string explain_text(const LogicalProgram& program) {
   std::map<const PlanNode*, int> ids;

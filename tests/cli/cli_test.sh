@@ -36,7 +36,7 @@ expect explain-help 0 "$vlac" explain --help && check_contains explain-help "$ou
 expect check-no-program 2 "$vlac" check
 expect check-unknown-flag 2 "$vlac" check --frob "$root/examples/cam_stats.vsql" && check_contains check-unknown-flag "$err" "unknown option '--frob'"
 expect explain-bad-format 2 "$vlac" explain "$root/examples/cam_stats.vsql" --format xml
-expect explain-bad-pass 2 "$vlac" explain "$root/examples/cam_stats.vsql" --disable-pass=nope
+expect explain-bad-pass 2 "$vlac" explain "$root/examples/cam_stats.vsql" --disable-pass=nope && check_contains explain-bad-pass "$err" "unknown pass 'nope'; passes: fold-constants"
 expect check-missing-file 1 "$vlac" check "$work/missing.vsql" && check_contains check-missing-file "$err" "cannot read"
 # check reports what run would refuse, not only what the binder does (issue 11: OVER over STRING).
 printf 'CREATE STREAM t (ts TIMESTAMP NOT NULL, s STRING, WATERMARK FOR ts AS ts);\nSELECT ts, LAG(s) OVER (ORDER BY ts) AS p FROM t;\n' >"$work/over_string.vsql"
@@ -65,6 +65,37 @@ expect explain-json 0 "$vlac" explain --format json "$root/examples/cam_stats.vs
 if python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["outputs"][0]["name"]=="cam_stats"' <<<"$out"; then ok; else echo "FAIL explain-json: not the expected JSON"; failed=$((failed + 1)); fi
 expect explain-no-optimize 0 "$vlac" explain --no-optimize "$root/examples/cam_stats.vsql"
 expect explain-errors 1 "$vlac" explain "$work/bad.vsql"
+
+# explain --verbose (issue 13): after the plan, one line per pass with its rewrites and time.
+# Two WHEREs in a row are one filter after merge-filters: 1 rewrite.
+cat >"$work/two_filters.vsql" <<'VSQL'
+CREATE STREAM camera (ts TIMESTAMP NOT NULL, cam_id INT32, brightness FLOAT32, WATERMARK FOR ts AS ts);
+CREATE STREAM bright AS SELECT * FROM camera WHERE brightness > 0.5;
+SELECT cam_id FROM bright WHERE cam_id = 3;
+VSQL
+expect explain-verbose 0 "$vlac" explain --verbose "$work/two_filters.vsql"
+check_contains explain-verbose-fired "$out" "merge-filters (1)"
+if grep -Eq '^  merge-filters +1 rewrite +[0-9]+\.[0-9] us$' <<<"$out" && grep -Eq '^  total +[0-9]+\.[0-9] us$' <<<"$out" &&
+   [[ $(grep -Ec '^  [a-z-]+ +[0-9]+ rewrites? +[0-9]+\.[0-9] us$' <<<"$out") -eq $(sed -n '/^passes:/,$p' <<<"$out" | grep -c '^  [a-z]*-') ]]; then ok
+else echo "FAIL explain-verbose: no pass lines: ${out: -600}"; failed=$((failed + 1)); fi
+expect explain-verbose-disabled 0 "$vlac" explain -v --disable-pass=merge-filters "$work/two_filters.vsql"
+if grep -Eq '^  merge-filters +disabled$' <<<"$out"; then ok; else echo "FAIL explain-verbose-disabled: ${out: -600}"; failed=$((failed + 1)); fi
+expect explain-verbose-unoptimised 0 "$vlac" explain --verbose --no-optimize "$work/two_filters.vsql"
+check_contains explain-verbose-unoptimised "$out" "passes: none ran (--no-optimize)"
+expect explain-verbose-json 2 "$vlac" explain --verbose --format json "$work/two_filters.vsql"
+
+# explain --format dot (issue 13): a digraph Graphviz accepts; structure checked without it.
+expect explain-dot 0 "$vlac" explain --format dot "$root/examples/joint_fusion.vsql"
+if [[ "$out" == "digraph vlac {"* && "$out" == *"}" && "$out" == *'label="output frame_pose"'* &&
+      "$out" == *' [label="left"];'* && "$out" == *' [label="right"];'* ]]; then ok
+else echo "FAIL explain-dot: not the expected digraph: ${out:0:400}"; failed=$((failed + 1)); fi
+if command -v dot >/dev/null; then
+  if dot -Tsvg <<<"$out" >"$work/plan.svg" 2>"$work/dot.err" && [[ ! -s "$work/dot.err" ]]; then ok
+  else echo "FAIL explain-dot: dot -Tsvg refuses it: $(cat "$work/dot.err")"; failed=$((failed + 1)); fi
+else
+  echo "note: graphviz not installed (scripts/install-deps.sh): explain-dot checked without dot -Tsvg"
+fi
+expect explain-dot-verbose 2 "$vlac" explain --format dot --verbose "$root/examples/joint_fusion.vsql"
 
 echo "cli: $passed passed, $failed failed"
 [[ $failed -eq 0 ]]

@@ -173,5 +173,50 @@ run emit-llvm 0 emit-llvm p.vsql
 [[ "$out" == *"define void @vlac_pipeline_0"* && "$out" == *"@vlac_operator_0_update"* ]] && ok || bad "emit-llvm functions"
 run emit-llvm-help 0 emit-llvm --help
 
+# --no-optimize and --disable-pass=NAME (issue 13), one parser for run, build, emit-llvm and
+# explain. The filter `id = 1` reads no window column, so push-filters-below-windows puts it
+# under the HOP: the window operator then takes only the id-1 row (1 in), and without the pass
+# both rows (2 in); the rows are the same: 5 is in [-100, 100) and [0, 200), 150 has id 2.
+cat >hop.vsql <<'VSQL'
+CREATE STREAM cam (ts TIMESTAMP NOT NULL, id INT32, b FLOAT32, name STRING(4),
+                   WATERMARK FOR ts AS ts - INTERVAL '10' NANOSECOND);
+SELECT id, window_start FROM HOP(cam, ts, INTERVAL '100' NANOSECOND, INTERVAL '200' NANOSECOND) WHERE id = 1;
+VSQL
+hop_rows=$'id,window_start\n1,-100\n1,0'
+run hop-optimised 0 run hop.vsql --input cam=cam.csv --timestamps ns --stats
+same hop-optimised-rows "$out" "$hop_rows"
+[[ "$err" == *"WindowAssign: 1 in, 2 out"* ]] && ok || bad "optimised: the filter runs below the window: $err"
+for flags in --no-optimize --disable-pass=push-filters-below-windows "--disable-pass push-filters-below-windows"; do
+  run "hop $flags" 0 run hop.vsql --input cam=cam.csv --timestamps ns --stats $flags
+  same "hop-rows $flags" "$out" "$hop_rows"
+  [[ "$err" == *"WindowAssign: 2 in, 2 out"* ]] && ok || bad "$flags: the filter stays above the window: $err"
+done
+run unknown-pass 2 run hop.vsql --input cam=cam.csv --disable-pass=nope
+[[ "$err" == *"unknown pass 'nope'; passes: fold-constants, push-filters-below-windows"* ]] && ok || bad "unknown pass lists the passes: $err"
+run run-help-passes 0 run --help
+[[ "$out" == *"--no-optimize"* && "$out" == *"--disable-pass=NAME"* && "$out" == *"merge-projections"* ]] && ok || bad "run --help names the optimizer flags"
+# emit-llvm and build compile the same unoptimised plan: other code than the optimised one.
+"$vlac" emit-llvm hop.vsql >ir_opt.txt 2>/dev/null
+run emit-llvm-no-optimize 0 emit-llvm hop.vsql --no-optimize
+[[ -s ir_opt.txt && "$out" != "$(cat ir_opt.txt)" ]] && ok || bad "emit-llvm --no-optimize: the same IR as optimised"
+run emit-llvm-unknown-pass 2 emit-llvm hop.vsql --disable-pass=nope
+[[ "$err" == *"unknown pass 'nope'; passes:"* ]] && ok || bad "emit-llvm unknown pass: $err"
+run build-optimised 0 build hop.vsql -o built_opt
+run build-no-optimize 0 build hop.vsql -o built_plain --no-optimize
+cmp -s built_opt/hop.h built_plain/hop.h && bad "build --no-optimize wrote the optimised class" || ok
+run build-unknown-pass 2 build hop.vsql -o built_x --disable-pass=nope
+[[ "$err" == *"unknown pass 'nope'; passes:"* ]] && ok || bad "build unknown pass: $err"
+run build-help-passes 0 build --help
+[[ "$out" == *"--disable-pass=NAME"* ]] && ok || bad "build --help names the optimizer flags"
+
+# --stats: a window aggregate reports the accumulator states it updated (issue 13); a
+# window assignment (no aggregate) does not.
+for backend in jit cpp; do
+  run "stats-windows-updated $backend" 0 run p.vsql --input cam=cam.csv --stats --backend $backend
+  [[ "$err" =~ "operator #0 WindowAggregate: 2 in, 2 out, 0 late, 0 over capacity, "[0-9]+" windows updated" ]] && ok || bad "$backend --stats: windows updated: $err"
+done
+run stats-window-assign 0 run hop.vsql --input cam=cam.csv --stats
+[[ "$err" != *"windows updated"* ]] && ok || bad "a WindowAssign reports no windows updated: $err"
+
 echo "run-cli: $passed passed, $failed failed"
 [[ $failed -eq 0 ]]

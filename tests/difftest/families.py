@@ -36,6 +36,26 @@ def _finish(prog, world, stmts, header, types, rows):
 # ============================================================================================
 
 
+def _column_pred(rng, cols, skip):
+    """A predicate that reads a column: `c op literal`, `c IS [NOT] NULL` or a comparison of two
+    columns, sometimes AND/OR a random condition (a random BOOL expression alone is often a
+    constant, which tests no pushdown)."""
+    eg = G.ExprGen(rng, cols, skip)
+    c = rng.choice(cols)
+    r = rng.random()
+    if r < 0.15:
+        p = V.is_null(c, rng.random() < 0.5)
+    elif r < 0.3 and any(o is not c and o.b == c.b for o in cols):
+        p = V.compare(rng.choice(["=", "<>", "<", ">="]), c, rng.choice([o for o in cols if o is not c and o.b == c.b]))
+    elif c.b == "BOOL":
+        p = c if rng.random() < 0.5 else V.not_(c)
+    else:
+        p = V.compare(rng.choice(["=", "<>", "<", "<=", ">", ">="]), c, eg.literal(c.b))
+    if rng.random() < 0.35:
+        p = V.logic(rng.choice(["AND", "OR"]), p, eg.of("BOOL", 1))
+    return p
+
+
 def fam_filter(rng, prog, skip):
     src = _src(rng, "s", rng.randint(2, 6))
     rows, specials = _rows(rng, prog, src, rng.randint(0, 40))
@@ -67,8 +87,8 @@ def fam_filter(rng, prog, skip):
 # ============================================================================================
 
 
-def _window_fn(rng, skip):
-    kind = rng.choice(["TUMBLE", "HOP", "CUMULATE"])
+def _window_fn(rng, skip, kinds=("TUMBLE", "HOP", "CUMULATE")):
+    kind = rng.choice(list(kinds))
     size = rng.choice([10, 20, 30, 60])
     off = rng.choice([0, 0, 3, -7]) if rng.random() < 0.4 else 0
     offtxt = ", INTERVAL '%d' NANOSECOND" % off if off else ""
@@ -95,16 +115,18 @@ def _clamped(assign):
     return clamped
 
 
-def _agg_setup(rng, prog, skip, n_rows=None):
+def _agg_setup(rng, prog, skip, n_rows=None, n_aggs=None, unread=0, specials=None):
+    """unread: that many more source columns (u1, u2, ...) that nothing reads."""
     key_t = rng.choice(KEY_TYPES + [None])
     src = _src(rng, "s", rng.randint(1, 4), key_t)
+    src.cols += G.rand_cols(rng, unread, "u")
     rows, specials = _rows(rng, prog, src, rng.randint(0, 50) if n_rows is None else n_rows,
-                           t0=G.base_time(rng, skip))
+                           specials=specials, t0=G.base_time(rng, skip))
     world = G.World(prog, [src], {"s": rows})
-    exprs = src.exprs()
+    exprs = [e for e in src.exprs() if not e.text.startswith("u")]
     key = exprs[0] if key_t else None
     eg = G.ExprGen(rng, exprs, skip)
-    aggs = G.rand_aggs(rng, exprs[1:] or exprs, specials, eg=eg)
+    aggs = G.rand_aggs(rng, exprs[1:] or exprs, specials, n_aggs, eg=eg)
     where = eg.of("BOOL", 1) if rng.random() < 0.4 else None
     return src, world, key, aggs, where
 
@@ -163,8 +185,24 @@ def _finish_groups(aggs, ms, world, having, bounds=None):
 
 
 def fam_window(rng, prog, skip):
-    src, world, key, aggs, where = _agg_setup(rng, prog, skip)
-    wtext, assign = _window_fn(rng, skip)
+    _window_program(rng, prog, skip, _agg_setup(rng, prog, skip), _window_fn(rng, skip))
+
+
+def fam_window_sliced(rng, prog, skip):
+    """HOP or CUMULATE with several aggregates (window slicing, merging identical aggregates),
+    a WHERE (pushed below the window) and source columns nothing reads (pruned). No special
+    floats: the values are eighths, so float sums are exact in any order, and a sliced sum must
+    equal the row-by-row one exactly."""
+    setup = _agg_setup(rng, prog, skip, n_aggs=rng.randint(3, 6), unread=rng.randint(1, 3), specials=False)
+    if rng.random() < 0.6:
+        src, world, key, aggs, _where = setup
+        setup = (src, world, key, aggs, _column_pred(rng, [e for e in src.exprs() if not e.text.startswith("u")], skip))
+    _window_program(rng, prog, skip, setup, _window_fn(rng, skip, ("HOP", "CUMULATE")))
+
+
+def _window_program(rng, prog, skip, setup, window):
+    src, world, key, aggs, where = setup
+    wtext, assign = window
     _add_post(rng, aggs, skip)
     having = _having(rng, aggs, skip)
     if "agg_window_column" not in skip and rng.random() < 0.1:
@@ -301,6 +339,49 @@ def fam_chained(rng, prog, skip):
             exp.append(list(k) + [s, e, sum(ns), len(ms), max(nn) if nn else None])
     types = ([key.typ] if key else []) + ["TIMESTAMP", "TIMESTAMP", "INT64", "INT64", G.agg_type("SUM", val.b)]
     _finish(prog, world, q, kt + ["window_start", "window_end", "total", "windows", "max_sv"], types, exp)
+
+
+# ============================================================================================
+# filters over projections (pushdown), repeated subexpressions, unread columns
+# ============================================================================================
+
+
+def fam_filter_project(rng, prog, skip):
+    """A projection stream, then a query with a WHERE over its columns (pushed through the
+    projection), one expression used several times (computed once), and source columns no
+    one reads (pruned by the reader)."""
+    src = _src(rng, "s", rng.randint(2, 4))
+    src.cols += G.rand_cols(rng, rng.randint(1, 3), "u")
+    rows, _specials = _rows(rng, prog, src, rng.randint(0, 40))
+    world = G.World(prog, [src], {"s": rows})
+    read = [e for e in src.exprs() if not e.text.startswith("u")]
+    eg = G.ExprGen(rng, read, skip)
+    t = rng.choice(["INT32", "INT64", "FLOAT64", "STRING", "BOOL"])
+    shared = eg.of(t, rng.randint(1, 3))
+    again = {"BOOL": lambda e: V.not_(e), "STRING": lambda e: V.concat(e, e)}.get(
+        t, lambda e: V.arith("+", e, V.lit(1, "INT32")))(shared)
+    outs = [(shared, "p0"), (again, "p1"), (eg.of(rng.choice(["INT64", "FLOAT64", "STRING", "BOOL"]), 2), "p2")]
+    if rng.random() < 0.5:
+        outs.append((shared, "p3"))  # the same expression twice in one SELECT
+    inner_where = eg.of("BOOL", 1) if rng.random() < 0.4 else None
+    pcols = [V.col(n, e.typ, True) for e, n in outs]
+    pred = _column_pred(rng, pcols, skip)
+    if t in NUMS and rng.random() < 0.5:  # the shared expression in the WHERE too
+        pred = V.logic("AND", pred, V.compare(">", pcols[0], V.lit(0, "INT32")))
+    shown = [n for _e, n in outs if rng.random() < 0.7] or ["p0"]
+    q = ("CREATE STREAM p AS SELECT ts, %s FROM s%s;\n"
+         "SELECT ts, %s FROM p WHERE %s;") % (
+        ", ".join("%s AS %s" % (e.text, n) for e, n in outs), " WHERE " + inner_where.text if inner_where else "",
+        ", ".join(shown), pred.text)
+    exp = []
+    for _seq, (_s, r) in enumerate(world.arrivals):
+        if inner_where is not None and inner_where.ev(r) != 1:
+            continue
+        pr = {n: e.ev(r) for e, n in outs}
+        if pred.ev(pr) == 1:
+            exp.append([r["ts"]] + [pr[n] for n in shown])
+    types = {n: e.typ for e, n in outs}
+    _finish(prog, world, q, ["ts"] + shown, ["TIMESTAMP"] + [types[n] for n in shown], exp)
 
 
 # ============================================================================================
@@ -579,6 +660,44 @@ def fam_asof_join(rng, prog, skip):
     _finish(prog, world, q, [n for _, n, _ in cols], [t for _, _, t in cols], exp)
 
 
+def fam_join_filter(rng, prog, skip):
+    """A WHERE after an interval or as-of join, inner or LEFT, reading one side or both: a
+    one-sided predicate may be pushed into that side's input, but not one on the side a LEFT
+    join pads with NULLs."""
+    a, b, world, kt = _join_sources(rng, prog, skip, rng.randint(0, 25), rng.randint(0, 25))
+    tc = _TraceCase(world)
+    tr = mj.Trace(tc)
+    left = rng.random() < 0.4
+    if rng.random() < 0.5:
+        lo, hi = sorted([rng.randint(-15, 10), rng.randint(-15, 10)])
+        join = ("a %sJOIN b ON a.k = b.k AND b.ts BETWEEN a.ts + INTERVAL '%d' NANOSECOND AND "
+                "a.ts + INTERVAL '%d' NANOSECOND") % ("LEFT " if left else "", lo, hi)
+        run = mj.interval_join(tc, tr, world.msrc[0], world.msrc[1], ["k"], ["k"], lo, hi)
+        pairs = _left_interval(world, tr, run, list(run.out), lo, hi) if left else list(run.out)
+    else:
+        join = "a %sASOF JOIN b ON a.k = b.k AND a.ts >= b.ts" % ("LEFT " if left else "")
+        pairs = list(mj.asof_join(tc, tr, world.msrc[0], world.msrc[1], ["k"], ["k"], left).out)
+
+    def side(name, src):
+        return [V.col(name + ".ts", "TIMESTAMP", False)] + [V.col("%s.%s" % (name, c), t, True) for c, t, _ in src.cols]
+
+    which = rng.choice(["a", "b", "both"])
+    pa = _column_pred(rng, side("a", a), skip)
+    pb = _column_pred(rng, side("b", b), skip)
+    pred = {"a": pa, "b": pb}.get(which) or V.logic(rng.choice(["AND", "AND", "OR"]), pa, pb)
+    cols = _join_select(a, b)
+    q = "SELECT %s FROM %s WHERE %s;" % (", ".join("%s AS %s" % (e, n) for e, n, _ in cols), join, pred.text)
+    exp = []
+    for sa, sb in pairs:
+        env = {}
+        for name, seq, src in (("a", sa, a), ("b", sb, b)):
+            for c in ["ts"] + [c for c, _t, _n in src.cols]:
+                env["%s.%s" % (name, c)] = None if seq is None else world.row(seq)[c]
+        if pred.ev(env) == 1:
+            exp.append(_pair_values(world, cols, sa, sb))
+    _finish(prog, world, q, [n for _, n, _ in cols], [t for _, _, t in cols], exp)
+
+
 def fam_window_join(rng, prog, skip):
     for _attempt in range(20):
         sub = G.Program(prog.name)
@@ -658,4 +777,8 @@ FAMILIES = {
     "interval_join": fam_interval_join,
     "asof_join": fam_asof_join,
     "window_join": fam_window_join,
+    # shapes for the optimizer's rules (issue 13)
+    "window_sliced": fam_window_sliced,
+    "filter_project": fam_filter_project,
+    "join_filter": fam_join_filter,
 }

@@ -9,6 +9,9 @@ capacities raised above what a program holds; a program the firmware target cann
 an unbounded or computed STRING, skips firmware); its output must equal the
 expected rows of the models and, between backends, be byte-identical. A mismatch writes a
 self-contained reproduction folder and prints its path. The folders under regressions/ run too.
+Each program also runs with `--no-optimize` on each of its backends, and must print the
+optimised run's rows (float fields within 1e-12 relative: tests/e2e/same_output.py);
+`--no-unoptimised` leaves that out.
 Ends with `difftest: N passed, M failed`.
 """
 
@@ -27,6 +30,10 @@ sys.path.insert(0, str(HERE))
 
 import families as F  # noqa: E402
 import gen as G  # noqa: E402
+import same_output  # noqa: E402  (tests/e2e, on the path set up by values)
+
+# Float fields of unoptimised runs that differed from the optimised run's within 1e-12.
+UNOPTIMISED = {"runs": 0, "tolerated": 0}
 
 
 def make(family, seed, skip):
@@ -55,7 +62,7 @@ FIRMWARE_ROOMY = ["--default-capacity", "max_keys=256", "--default-capacity", "m
 FIRMWARE_REFUSED = "the firmware target cannot compile the program"
 
 
-def run_vlac(vlac, d, backend, stdin_input=False):
+def run_vlac(vlac, d, backend, stdin_input=False, extra=()):
     """stdin_input: the one input file is fed to `--input NAME=-` (read live) instead."""
     args = (d / "args").read_text().split()
     data = None
@@ -67,6 +74,7 @@ def run_vlac(vlac, d, backend, stdin_input=False):
     cmd = [vlac, "run", "program.vsql"] + args + (["--backend", backend] if backend != "default" else [])
     if backend == "firmware":
         cmd += FIRMWARE_ROOMY
+    cmd += list(extra)
     try:
         p = subprocess.run(cmd, cwd=d, input=data, capture_output=True, timeout=60)
     except subprocess.TimeoutExpired:
@@ -149,7 +157,7 @@ def matches(expected, actual, approx, tolerance=None):
     return True
 
 
-def check_case(vlac, d, backends):
+def check_case(vlac, d, backends, unoptimised=True):
     """Returns None when the case passes, else a reason."""
     expected = (d / "expected.csv").read_text()
     ap = d / "approx"
@@ -170,6 +178,17 @@ def check_case(vlac, d, backends):
         outs[be] = out
         if not matches(expected, out, approx, tolerance):
             return "%s: output differs from expected.csv (see actual_%s.csv)" % (be, be)
+        if unoptimised:  # the same rows without the optimizer (issue 13)
+            plain, err = run_vlac(vlac, d, be, extra=["--no-optimize"])
+            if plain is None:
+                return "%s --no-optimize: %s" % (be, err)
+            same, tolerated, why = same_output.compare(out, plain)
+            UNOPTIMISED["runs"] += 1
+            UNOPTIMISED["tolerated"] += tolerated
+            if not same:
+                (d / ("actual_%s_unoptimised.csv" % be)).write_text(plain)
+                return "%s: --no-optimize prints other rows than the optimised run (actual_%s_unoptimised.csv): %s" % (
+                    be, be, why)
     if len(set(outs.values())) > 1:
         return "backends differ byte-wise: " + ", ".join(outs)
     args = (d / "args").read_text().split()
@@ -199,6 +218,8 @@ def main():
     ap.add_argument("--keep", default=None, help="folder for the reproductions (default: a temporary one)")
     ap.add_argument("--no-regressions", action="store_true")
     ap.add_argument("--only", default=None, help="one generated program by name, e.g. window_100268")
+    ap.add_argument("--no-unoptimised", action="store_true",
+                    help="do not also run each program with --no-optimize (same rows required)")
     args = ap.parse_args()
     vlac = str(pathlib.Path(args.vlac).resolve())
     fams = [f for f in args.family.split(",") if f] or sorted(F.FAMILIES)
@@ -248,7 +269,7 @@ def main():
                         "all": ["jit"] + (["cpp"] if with_cpp else []) + (["firmware"] if with_firmware else [])}[args.backend]
             if not backends:
                 continue
-        why = check_case(vlac, d, backends)
+        why = check_case(vlac, d, backends, not args.no_unoptimised)
         if why is None:
             passed += 1
             shutil.rmtree(d)
@@ -263,7 +284,11 @@ def main():
     shutil.rmtree(work, ignore_errors=True)
     if failed == 0 and not args.keep:
         shutil.rmtree(keep, ignore_errors=True)
-    print("difftest: %d passed, %d failed" % (passed, failed))
+    summary = "difftest: %d passed, %d failed" % (passed, failed)
+    if not args.no_unoptimised:
+        summary += "; --no-optimize: %d runs compared, %d float fields tolerated (within 1e-12 relative)" % (
+            UNOPTIMISED["runs"], UNOPTIMISED["tolerated"])
+    print(summary)
     return 1 if failed else 0
 
 

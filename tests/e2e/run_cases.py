@@ -25,6 +25,13 @@ some cases exceed. So it runs each case twice:
   when the firmware operators are fixed).
 A case the firmware target cannot compile (an unbounded or computed STRING: docs/firmware.md)
 is skipped for firmware with the compiler's reason; the summary counts the skips.
+
+Optimised vs unoptimised (issue 13): every case (its files as input) runs again with
+`--no-optimize` on every backend it runs (the default one; with --differential the JIT, C++
+and the firmware class with FIRMWARE_ROOMY), and its stdout must equal the optimised run's:
+byte for byte, except a float field, which may differ by at most 1e-12 relative
+(same_output.py: window slicing sums floats per slice). The summary counts those fields.
+`--no-unoptimised` leaves this comparison out.
 """
 
 import argparse
@@ -35,6 +42,8 @@ import shlex
 import subprocess
 import sys
 import tempfile
+
+import same_output
 
 CASES_DIR = pathlib.Path(__file__).resolve().parent / "cases"
 TIMEOUT_S = 120
@@ -136,8 +145,9 @@ def disagreement(a, b, ra, rb):
     return text
 
 
-def run_differential(vlac, case_dir, via_stdin, skips):
-    """The three backends: each against expected.csv, then against each other (see above)."""
+def run_differential(vlac, case_dir, via_stdin, skips, unoptimised):
+    """The three backends: each against expected.csv, then against each other (see above);
+    for the files as input, each also unoptimised."""
     results = {}
     for backend in ("jit", "cpp"):
         ok, result = run_case(vlac, case_dir, backend, via_stdin, ["--stats"])
@@ -146,6 +156,9 @@ def run_differential(vlac, case_dir, via_stdin, skips):
         if not ok:
             return False, "[--backend %s] %s" % (backend, result)
         results[backend] = result
+        problem = None if via_stdin else unoptimised.check(case_dir, backend, result)
+        if problem:
+            return False, problem
     problem = disagreement("jit", "cpp", results["jit"], results["cpp"])
     if problem:
         return False, problem
@@ -156,7 +169,8 @@ def run_differential(vlac, case_dir, via_stdin, skips):
     ok, result = run_case(vlac, case_dir, "firmware", via_stdin, ["--stats"] + FIRMWARE_ROOMY)
     if not ok:
         return False, "[--backend firmware %s] %s" % (" ".join(FIRMWARE_ROOMY), result)
-    problem = disagreement("jit", "firmware (capacities raised)", results["jit"], result)
+    problem = disagreement("jit", "firmware (capacities raised)", results["jit"], result) or \
+        (None if via_stdin else unoptimised.check(case_dir, "firmware", result, FIRMWARE_ROOMY))
     if problem:
         return False, problem
     # At the firmware defaults: the JIT's rows, or drops counted in --stats.
@@ -176,6 +190,29 @@ def run_differential(vlac, case_dir, via_stdin, skips):
     return True, "firmware at its defaults drops %d rows, counted" % dropped if dropped else ""
 
 
+class Unoptimised:
+    """Runs a case again with --no-optimize and compares its stdout with the optimised run's."""
+
+    def __init__(self, vlac, enabled):
+        self.vlac, self.enabled = vlac, enabled
+        self.runs = self.tolerated = 0
+
+    def check(self, case_dir, backend, optimised, extra=()):
+        """None when the unoptimised stdout is the optimised one (floats within 1e-12), else why."""
+        if not self.enabled:
+            return None
+        ok, result = run_case(self.vlac, case_dir, backend, False, list(extra) + ["--no-optimize"], check_expected=False)
+        label = "[--backend %s --no-optimize]" % (backend or "default")
+        if not ok:
+            return "%s %s" % (label, result)
+        self.runs += 1
+        same, tolerated, why = same_output.compare(optimised[1], result[1])
+        self.tolerated += tolerated
+        if not same:
+            return "%s stdout differs from the optimised run's: %s" % (label, why)
+        return None
+
+
 def main():
     ap = argparse.ArgumentParser(description="Runs tests/e2e/cases against a vlac binary.")
     ap.add_argument("vlac", help="the vlac binary")
@@ -183,6 +220,8 @@ def main():
     ap.add_argument("--differential", action="store_true",
                     help="run the three backends and require identical output (and expected.csv)")
     ap.add_argument("--case", action="append", help="run only this case (repeatable)")
+    ap.add_argument("--no-unoptimised", action="store_true",
+                    help="do not also run each case with --no-optimize (same stdout required)")
     opts = ap.parse_args()
     if opts.differential and opts.backend:
         ap.error("--differential runs both backends; drop --backend")
@@ -196,14 +235,16 @@ def main():
     passed = failed = 0
     skips = {}  # case -> why the firmware target refuses it (None: it does not)
     notes = []
+    unoptimised = Unoptimised(vlac, not opts.no_unoptimised)
     for d in cases:
         for via_stdin in (False, True):
             if opts.differential:
-                ok, report = run_differential(vlac, d, via_stdin, skips)
+                ok, report = run_differential(vlac, d, via_stdin, skips, unoptimised)
             else:
                 ok, report = run_case(vlac, d, opts.backend, via_stdin)
                 if ok:
-                    report = ""  # run_case gives the run's (status, stdout, stderr) for the differential
+                    problem = None if via_stdin else unoptimised.check(d, opts.backend, report)
+                    ok, report = (False, problem) if problem else (True, "")
             if ok is None:
                 continue  # several inputs: no standard-input variant
             label = d.name + (" (input on stdin)" if via_stdin else "")
@@ -224,6 +265,9 @@ def main():
                        len(skipped), len(skips), ": " + ", ".join(skipped) if skipped else "",
                        sum(n.startswith("firmware at its defaults drops") for n in notes),
                        sum(n.startswith("firmware at its defaults loses") for n in notes))
+    if unoptimised.enabled:
+        summary += "; --no-optimize: %d runs compared, %d float fields tolerated (within 1e-12 relative)" % (
+            unoptimised.runs, unoptimised.tolerated)
     print(summary)
     return 1 if failed else 0
 

@@ -11,6 +11,7 @@
 #include "codegen/cpp/runtime_files.h"
 #include "diag/diagnostics.h"
 #include "cli/commands.h"
+#include "cli/optimizer_flags.h"
 #include "frontend/frontend.h"
 #include "physical/physical_plan.h"
 
@@ -31,6 +32,7 @@ runtime headers it includes (DIR/runtime/), and a CMakeLists.txt.
   --default-capacity NAME=N   firmware: the default of one capacity (max_keys, max_open_windows,
                       max_buffered_rows) for the operators whose WITH does not set it; repeatable
   -o, --output DIR    where to write (created if needed)
+{optimizer flags}
 )";
 
 /// Firmware rows hold strings inline, so every string must have a bound, and nothing may need
@@ -164,6 +166,7 @@ bool parse_default_capacity(const std::string& value, cpp::FirmwareDefaults* def
 int run_build(const std::vector<std::string>& args) {
   std::string program_path, out_dir, target = "host";
   cpp::FirmwareDefaults defaults;
+  FrontendOptions options;
   bool defaults_given = false;
   std::string error;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -174,8 +177,10 @@ int run_build(const std::vector<std::string>& args) {
       return true;
     };
     if (a == "--help" || a == "-h") {
-      std::cout << kBuildHelp;
+      std::cout << with_optimizer_flags(kBuildHelp, 22);
       return kExitOk;
+    } else if (FlagParse f = parse_optimizer_flag(args, i, &options, &error); f != FlagParse::NotMine) {
+      if (f == FlagParse::Error) return std::cerr << "vlac: " << error << "\n", kExitUsage;
     } else if (a == "-o" || a == "--output") {
       if (!value(&out_dir)) return std::cerr << "vlac: " << a << " needs a directory\n", kExitUsage;
     } else if (a == "--target") {
@@ -194,14 +199,14 @@ int run_build(const std::vector<std::string>& args) {
       return std::cerr << "vlac: one program at a time ('" << a << "')\n", kExitUsage;
     }
   }
-  if (program_path.empty()) return std::cerr << "vlac: build needs a PROGRAM.vsql\n" << kBuildHelp, kExitUsage;
+  if (program_path.empty()) return std::cerr << "vlac: build needs a PROGRAM.vsql\n" << with_optimizer_flags(kBuildHelp, 22), kExitUsage;
   if (out_dir.empty()) return std::cerr << "vlac: build needs -o DIR\n", kExitUsage;
   bool firmware = target == "firmware";
   if (defaults_given && !firmware) return std::cerr << "vlac: --default-capacity is for --target firmware\n", kExitUsage;
 
   std::optional<std::string> text = read_program_file(program_path);
   if (!text) return kExitError;
-  Compilation c = compile_program(program_path, std::move(*text));
+  Compilation c = compile_program(program_path, std::move(*text), options);
   std::cerr << render_report(*c.file, c.diags);
   if (c.diags.has_errors()) return kExitError;
   PhysicalPlan plan;

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "cli/optimizer_flags.h"
 #include "frontend/frontend.h"
 #include "physical/physical_plan.h"
 #include "plan/explain.h"
@@ -19,21 +20,21 @@ Parses and type-checks a program and prints every error and warning it finds, ea
 file:line:col, the source line, a caret and a hint. Exits 0 when there is no error, 1 otherwise.
 )";
 
-constexpr const char* kExplainHelp = R"(usage: vlac explain PROGRAM.vsql [--format text|json] [--no-optimize] [--disable-pass=NAME]
+constexpr const char* kExplainHelp = R"(usage: vlac explain PROGRAM.vsql [--format text|json|dot] [--verbose] [--no-optimize] [--disable-pass=NAME]
 
 Prints the program's logical plan: for each output, its operators with their output schema
-(names, types, nullability), event-time column and watermark.
+(names, types, nullability), event-time column and watermark, then the optimizer rules that
+fired.
 
 options:
-  --format text|json   text for people (default), or JSON (stable; see docs/explain-json.md)
-  --no-optimize        print the plan as bound, before any optimizer pass
-  --disable-pass=NAME  skip one optimizer pass (repeatable); passes, in order:
-                       fold-constants, push-filters-below-windows,
-                       remove-identity-projections, merge-filters, merge-projections
+  --format text|json|dot text for people (default), JSON (stable; see docs/explain-json.md),
+                         or the dataflow for Graphviz (`vlac explain p.vsql --format dot | dot -Tsvg`)
+  --verbose              text: after the plan, each optimizer pass with its rewrites and time
+{optimizer flags}
 )";
 
 int usage_error(const std::string& message, const char* help) {
-  std::cerr << "vlac: " << message << "\n" << help;
+  std::cerr << "vlac: " << message << "\n" << with_optimizer_flags(help, 25);
   return kExitUsage;
 }
 
@@ -83,33 +84,31 @@ int run_check(const std::vector<std::string>& args) {
   // Lowered too, so that check reports what `vlac run` would refuse (such as OVER over STRING).
   Compilation c;
   PhysicalPlan plan;
-  return compile_to_physical(path, c, plan) ? kExitOk : kExitError;
+  return compile_to_physical(path, c, plan, FrontendOptions{}) ? kExitOk : kExitError;
 }
 
 int run_explain(const std::vector<std::string>& args) {
-  std::string path, format = "text";
+  std::string path, format = "text", error;
+  bool verbose = false;
   FrontendOptions options;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--help" || a == "-h") {
-      std::cout << kExplainHelp;
+      std::cout << with_optimizer_flags(kExplainHelp, 25);
       return kExitOk;
     } else if (a == "--format" || a.rfind("--format=", 0) == 0) {
       if (a == "--format") {
-        if (i + 1 >= args.size()) return usage_error("--format needs a value: text or json", kExplainHelp);
+        if (i + 1 >= args.size()) return usage_error("--format needs a value: text, json or dot", kExplainHelp);
         format = args[++i];
       } else {
         format = a.substr(9);
       }
-      if (format != "text" && format != "json") return usage_error("unknown format '" + format + "': use text or json", kExplainHelp);
-    } else if (a == "--no-optimize") {
-      options.optimize = false;
-    } else if (a.rfind("--disable-pass=", 0) == 0) {
-      std::string name = a.substr(15);
-      bool known = false;
-      for (const std::string& p : optimizer_pass_names()) known |= p == name;
-      if (!known) return usage_error("unknown pass '" + name + "'", kExplainHelp);
-      options.optimizer.disabled.insert(name);
+      if (format != "text" && format != "json" && format != "dot")
+        return usage_error("unknown format '" + format + "': use text, json or dot", kExplainHelp);
+    } else if (a == "--verbose" || a == "-v") {
+      verbose = true;
+    } else if (FlagParse f = parse_optimizer_flag(args, i, &options, &error); f != FlagParse::NotMine) {
+      if (f == FlagParse::Error) return usage_error(error, kExplainHelp);
     } else if (a.size() > 1 && a[0] == '-') {
       return usage_error("unknown option '" + a + "'", kExplainHelp);
     } else if (!path.empty()) {
@@ -119,10 +118,13 @@ int run_explain(const std::vector<std::string>& args) {
     }
   }
   if (path.empty()) return usage_error("explain needs a program", kExplainHelp);
+  if (verbose && format != "text") return usage_error("--verbose is for --format text", kExplainHelp);
   std::optional<Compilation> c = compile_file(path, options);
   if (!c) return kExitError;
   if (format == "json") std::cout << explain_json(c->program).dump(2) << "\n";
-  else std::cout << explain_text(c->program) << fired_rules_text(c->optimizer_report, options.optimize);
+  else if (format == "dot") std::cout << explain_dot(c->program);
+  else std::cout << explain_text(c->program) << fired_rules_text(c->optimizer_report, options.optimize)
+                 << (verbose ? pass_times_text(c->optimizer_report, options.optimize) : "");
   return kExitOk;
 }
 

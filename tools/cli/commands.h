@@ -5,8 +5,6 @@
 #include <string>
 #include <vector>
 
-#include "frontend/frontend.h"
-
 namespace vlac {
 
 inline constexpr int kExitOk = 0;
@@ -19,14 +17,17 @@ int run_run(const std::vector<std::string>& args);
 int run_emit_llvm(const std::vector<std::string>& args);
 int run_build(const std::vector<std::string>& args);
 
+struct Compilation;
+struct FrontendOptions;
 struct PhysicalPlan;
 namespace cpp {
 struct FirmwareDefaults;
 }
 
 /// Reads, compiles and lowers the program at `path`, printing its diagnostics; false when it
-/// cannot be read or has errors. `c` must outlive `plan` (the plan points into it).
-bool compile_to_physical(const std::string& path, Compilation& c, PhysicalPlan& plan, const FrontendOptions& options = {});
+/// cannot be read or has errors. `c` must outlive `plan` (the plan points into it). `options`:
+/// --no-optimize and --disable-pass (cli/optimizer_flags.h).
+bool compile_to_physical(const std::string& path, Compilation& c, PhysicalPlan& plan, const FrontendOptions& options);
 
 /// Lowers a compiled program for the firmware class (strings inline in rows) and checks what
 /// firmware cannot hold (unbounded or computed strings); prints errors, and warnings when

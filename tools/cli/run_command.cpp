@@ -16,6 +16,7 @@
 #include "codegen/jit/jit_engine.h"
 #include "cli/commands.h"
 #include "frontend/frontend.h"
+#include "cli/optimizer_flags.h"
 #include "cli/run_options.h"
 #include "physical/physical_plan.h"
 #include "exec/executor.h"
@@ -80,7 +81,7 @@ int run_run(const std::vector<std::string>& args) {
   if (!parsed) return usage(error);
   const RunOptions& o = *parsed;
   if (o.help) {
-    std::cout << kRunHelp;
+    std::cout << with_optimizer_flags(kRunHelp, 26);
     return kExitOk;
   }
 
@@ -88,18 +89,10 @@ int run_run(const std::vector<std::string>& args) {
   for (const std::string& v : o.default_capacities)
     if (!parse_default_capacity(v, &defaults, &error)) return usage(error);
 
-  FrontendOptions frontend;
-  frontend.optimize = o.optimize;
-  for (const std::string& name : o.disabled_passes) {
-    const std::vector<std::string> known = optimizer_pass_names();
-    if (std::find(known.begin(), known.end(), name) == known.end()) return usage("unknown pass '" + name + "'");
-    frontend.optimizer.disabled.insert(name);
-  }
-
   // ---- compile ----
   Compilation c;
   PhysicalPlan plan;
-  if (!compile_to_physical(o.program, c, plan, frontend)) return kExitError;
+  if (!compile_to_physical(o.program, c, plan, o.compile)) return kExitError;
   // --backend firmware: the program lowered for the firmware class too (strings inline).
   PhysicalPlan firmware_plan;
   if (o.backend == "firmware" && !lower_for_firmware(c, firmware_plan, false)) return kExitError;

@@ -1,5 +1,7 @@
 #include "cli/run_options.h"
 
+#include "cli/optimizer_flags.h"
+
 namespace vlac {
 
 const char* const kRunHelp = R"(usage: vlac run PROGRAM.vsql --input NAME=PATH ... [options]
@@ -27,13 +29,12 @@ options:
                           with --backend firmware: the default of max_keys, max_open_windows or
                           max_buffered_rows for operators whose WITH does not set it; repeatable
   --stats                 print rows read/accepted/rejected per source, per operator rows in and
-                          out (an aggregate's after HAVING), late and capacity drops, and rows
-                          into and past each filter, and each UNION ALL's rows per branch,
-                          on standard error
+                          out (an aggregate's after HAVING), late and capacity drops, a window
+                          aggregate's windows updated, rows into and past each filter, and each
+                          UNION ALL's rows per branch, on standard error
   --rejects PATH          also write each malformed input row, as it was, to PATH
   --on-error skip|fail    skip malformed rows (default) or stop with exit status 1
-  --no-optimize           run the plan as bound, without the optimizer's passes
-  --disable-pass=NAME     skip one optimizer pass (repeatable; see `vlac explain --help`)
+{optimizer flags}
 
 A write that fails (a full disk) is exit status 1. SIGINT or SIGTERM stops reading, keeps what was
 written, prints --stats and exits 130 (SIGTERM: 143) without firing open windows.
@@ -75,6 +76,8 @@ std::optional<RunOptions> parse_run_options(const std::vector<std::string>& args
     };
     if (a == "--help" || a == "-h") {
       o.help = true;
+    } else if (FlagParse f = parse_optimizer_flag(args, i, &o.compile, error); f != FlagParse::NotMine) {
+      if (f == FlagParse::Error) return std::nullopt;
     } else if (a == "--input") {
       if (!take("NAME=PATH") || !name_path(o.inputs)) return std::nullopt;
     } else if (a == "--output") {
@@ -122,10 +125,6 @@ std::optional<RunOptions> parse_run_options(const std::vector<std::string>& args
         return std::nullopt;
       }
       o.fail_fast = value == "fail";
-    } else if (a == "--no-optimize") {
-      o.optimize = false;
-    } else if (a.rfind("--disable-pass=", 0) == 0) {
-      o.disabled_passes.push_back(a.substr(15));
     } else if (a.size() > 1 && a[0] == '-') {
       *error = "unknown option '" + a + "'";
       return std::nullopt;

@@ -6,6 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include "frontend/frontend.h"
+
 namespace vlac {
 
 struct RunOptions {
@@ -21,12 +23,11 @@ struct RunOptions {
   bool stats = false;
   std::string rejects_path;
   bool fail_fast = false;          // --on-error fail
-  bool optimize = true;            // --no-optimize: run the plan as bound
-  std::vector<std::string> disabled_passes;  // --disable-pass=NAME (checked by run_run)
+  FrontendOptions compile;         // --no-optimize, --disable-pass=NAME (cli/optimizer_flags.h)
   bool help = false;
 };
 
-extern const char* const kRunHelp;
+extern const char* const kRunHelp;  // "{optimizer flags}" marks where with_optimizer_flags puts them
 
 /// Parses run's arguments; nullopt with `*error` set on a usage error.
 std::optional<RunOptions> parse_run_options(const std::vector<std::string>& args, std::string* error);

@@ -354,6 +354,8 @@ void print_stats(std::FILE* to, const PhysicalPlan& plan, const ExecutionReport&
                  static_cast<unsigned long long>(out), static_cast<unsigned long long>(st.late_dropped),
                  static_cast<unsigned long long>(st.capacity_dropped));
     OperatorKind kind = plan.operators[i].kind;
+    if (kind == OperatorKind::WindowAggregate && plan.operators[i].windowed)
+      std::fprintf(to, ", %llu windows updated", static_cast<unsigned long long>(st.windows_updated));
     if (kind != OperatorKind::WindowAggregate && kind != OperatorKind::WindowAssign)
       std::fprintf(to, ", %llu buffered (peak %llu)", static_cast<unsigned long long>(st.buffered),
                    static_cast<unsigned long long>(st.peak_buffered));
