@@ -12,8 +12,16 @@ int fold_constants(LogicalProgram& program);
 int remove_identity_projections(LogicalProgram& program);
 /// Filter(a) over Filter(b) => Filter(b AND a), when the inner filter has no other reader.
 int merge_filters(LogicalProgram& program);
-/// Filter over WindowAssign => WindowAssign over Filter, when the predicate reads no window
-/// column: rows are filtered once before HOP and CUMULATE copy them into several windows.
+/// Filter over Project => Project over Filter (predicate substituted), when nothing else reads
+/// the projection.
+int push_filters_through_projections(LogicalProgram& program);
+/// Conjuncts of a Filter over a join (and of an interval join's ON residual) that read one side
+/// only move to that side's input, where that is equivalent (the file says when).
+int push_filters_into_joins(LogicalProgram& program);
+/// Conjuncts of a Filter over a keyed aggregate that read only group keys move below it.
+int push_filters_below_aggregates(LogicalProgram& program);
+/// The conjuncts of a Filter over a WindowAssign that read no window column move below it: rows
+/// are filtered once before HOP and CUMULATE copy them into several windows.
 int push_filters_below_windows(LogicalProgram& program);
 /// Project(a) over Project(b) => Project(a o b), when the inner projection has no other reader.
 int merge_projections(LogicalProgram& program);

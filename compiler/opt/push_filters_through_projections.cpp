@@ -1,0 +1,42 @@
+// push-filters-through-projections: Filter over Project => Project over Filter, the predicate's
+// column references replaced by the projection's expressions. Rows are dropped before they are
+// copied, and the filter comes to meet what lies below the projection (a join, an aggregate, a
+// window, another filter), where the other push-down passes take it further.
+//
+// Only when the projection has no other reader (it would lose rows another query sees) and the
+// substituted predicate stays small (expr_shape.h). The projection keeps its expressions and
+// schema, so its readers see the same columns, hidden columns and time attributes as before; the
+// filter takes its new input's schema. Both keep their input's watermark, so watermarks do not
+// change. A projected expression may then be computed twice (in the filter and the projection);
+// share-subexpressions does not reach across nodes, as in Flink, which pushes the same way.
+#include "opt/expr_shape.h"
+#include "opt/passes.h"
+#include "opt/plan_walk.h"
+
+namespace vlac {
+
+int push_filters_through_projections(LogicalProgram& program) {
+  int pushed = 0;
+  auto owners = node_owners(program);
+  auto readers = reader_counts(program);
+  for (PlanNode* n : nodes_bottom_up(program)) {
+    if (n->kind != PlanKind::Filter) continue;
+    auto& filter = static_cast<FilterNode&>(*n);
+    // Readers below the first projection keep their counts: the filter takes the projection's
+    // place as the only reader of what the projection read.
+    while (filter.inputs[0]->kind == PlanKind::Project && readers[filter.inputs[0].get()] == 1) {
+      PlanNodePtr project_node = filter.inputs[0];
+      auto& project = static_cast<ProjectNode&>(*project_node);
+      if (!substitution_keeps_small({filter.predicate.get()}, project.exprs)) break;
+      filter.predicate = substitute_columns(*filter.predicate, project.exprs);
+      replace_readers(program, &filter, project_node);
+      filter.inputs[0] = project.inputs[0];
+      filter.schema = project.inputs[0]->schema;
+      project.inputs[0] = owners.at(&filter);
+      ++pushed;
+    }
+  }
+  return pushed;
+}
+
+}  // namespace vlac
