@@ -27,6 +27,7 @@ constexpr Pass kPasses[] = {
     {"push-filters-below-aggregates", push_filters_below_aggregates},
     {"push-filters-below-windows", push_filters_below_windows},
     {"merge-projections", merge_projections},
+    {"share-subexpressions", share_subexpressions},
 };
 
 [[noreturn]] void broken(const std::string& after, const std::string& what) {

@@ -25,5 +25,8 @@ int push_filters_below_aggregates(LogicalProgram& program);
 int push_filters_below_windows(LogicalProgram& program);
 /// Project(a) over Project(b) => Project(a o b), when the inner projection has no other reader.
 int merge_projections(LogicalProgram& program);
+/// A subexpression occurring twice or more in one node's expressions is computed once, in a
+/// hidden column ($cse0, ...) of a Project inserted below the node.
+int share_subexpressions(LogicalProgram& program);
 
 }  // namespace vlac
