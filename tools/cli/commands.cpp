@@ -28,8 +28,11 @@ options:
   --format text|json   text for people (default), or JSON (stable; see docs/explain-json.md)
   --no-optimize        print the plan as bound, before any optimizer pass
   --disable-pass=NAME  skip one optimizer pass (repeatable); passes, in order:
-                       fold-constants, push-filters-below-windows,
-                       remove-identity-projections, merge-filters, merge-projections
+                       fold-constants, remove-identity-projections,
+                       push-filters-through-projections, merge-filters,
+                       push-filters-into-joins, push-filters-below-aggregates,
+                       push-filters-below-windows, merge-projections,
+                       share-subexpressions
 )";
 
 int usage_error(const std::string& message, const char* help) {
