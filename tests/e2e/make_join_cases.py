@@ -856,6 +856,38 @@ def case_asof_frame_pose_left():
     return _asof_case(True)
 
 
+def case_asof_pushdown():
+    c = JCase("asof_pushdown", "LEFT as-of join with WHERE conditions on each side (issue 13)")
+    cam, js, _ = asof_frame_pose_inputs(c)
+    db = c.load()
+    tr = Trace(c)
+    run = asof_join(c, tr, cam, js, ["robot_id"], ["robot_id"], True)
+    store_late(db, run.late)
+    vals = asof_join_sql(db, "wrist_camera", "c", "joint_state", "j", [("robot_id", "robot_id")], True,
+                         FRAME_POSE_SELECT)
+    assert [tuple(v[:2]) for v in vals] == run.out
+    # v: a.seq, b.seq, then FRAME_POSE_SELECT: ts, robot_id, frame_id, q1, q2, joint_ts, joint_age.
+    where = lambda v: v[4] % 3 != 0 and (v[6] is None or v[6] > 1.0)  # noqa: E731
+    kept = [v for v in vals if where(v)]
+    # Frames whose latest joint state has q2 <= 1 give no row; filtering the joint states first
+    # (a wrong push of the right-side WHERE) would match them with an older state instead.
+    dropped_by_right = [v for v in vals if v[4] % 3 != 0 and v[6] is not None and v[6] <= 1.0]
+    assert len(dropped_by_right) >= 5 and len(kept) >= 20, (len(dropped_by_right), len(kept))
+    c.notes += [
+        "The frames and joint states of asof_frame_pose, LEFT ASOF JOIN, then WHERE c.frame_id % 3 <> 0",
+        "(left side: push-filters-into-joins moves it into the camera input) AND (j.q2 IS NULL OR",
+        "j.q2 > 1.0) (right side: must stay above the join; %d frames whose latest joint state has" % len(dropped_by_right),
+        "q2 <= 1 give no row, where filtering joint states first could match an older one).",
+        "SQLite's correlated as-of match, then the WHERE, gives the rows.",
+    ]
+    return c.finish(asof_ddl("50ms", "5ms") + """
+SELECT c.ts, c.robot_id, c.frame_id, j.q1, j.q2, j.ts AS joint_ts, c.ts - j.ts AS joint_age
+FROM wrist_camera c
+LEFT ASOF JOIN joint_state j ON c.robot_id = j.robot_id AND c.ts >= j.ts
+WHERE c.frame_id % 3 <> 0 AND (j.q2 IS NULL OR j.q2 > 1.0);
+""", FRAME_POSE_SELECT, [v[2:] for v in kept])
+
+
 def case_asof_min_watermark():
     c = JCase("asof_min_watermark", "as-of join: lateness by each side's own watermark, never the faster side's")
     cam = c.source("wrist_camera", WRIST_CAM_COLS, "ts", 600 * MS)
@@ -2167,7 +2199,7 @@ CASES = [case_join_action_frames, case_join_no_key, case_join_stereo_sync, case_
          case_over_wrist_smoothing, case_over_range_peers, case_over_lag_joints, case_over_fresh_frames,
          case_agg_nan_extremes, case_over_range_min_time,
          case_join_null_keys, case_join_null_keys_mirrored, case_asof_null_keys, case_wjoin_null_keys,
-         case_wjoin_string_keys, case_wjoin_string_aggregates, case_join_left_residual, case_join_left_pushdown,
+         case_wjoin_string_keys, case_wjoin_string_aggregates, case_join_left_residual, case_join_left_pushdown, case_asof_pushdown,
          case_join_int64_limits, case_tumble_int64_limits, case_hop_int64_limits,
          case_cumulate_int64_limits, case_session_int64_limits]
 
