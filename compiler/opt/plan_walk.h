@@ -51,8 +51,16 @@ inline ScalarExprPtr substitute_columns(const ScalarExpr& e, const std::vector<S
     out->range = e.range;
     return out;
   }
-  ScalarExprPtr out = e.clone();
-  for (size_t i = 0; i < e.args.size(); ++i) out->args[i] = substitute_columns(*e.args[i], by);
+  // Copies this node alone (clone() would copy the whole subtree at every level: quadratic in
+  // the depth), then its substituted children.
+  auto out = std::make_unique<ScalarExpr>();
+  out->op = e.op;
+  out->type = e.type;
+  out->range = e.range;
+  out->value = e.value;
+  out->column = e.column;
+  out->function = e.function;
+  for (const auto& a : e.args) out->args.push_back(substitute_columns(*a, by));
   return out;
 }
 
@@ -65,6 +73,14 @@ inline void replace_readers(LogicalProgram& p, const PlanNode* old, const PlanNo
     if (o.plan.get() == old) o.plan = by;
   for (auto& [name, node] : p.streams)
     if (node.get() == old) node = by;
+}
+
+/// Makes the readers of `old` read `by`, which `old` read (a filter a pass has emptied), and
+/// keeps `readers` right for the rest of the pass: `by` takes over old's readers.
+inline void bypass(LogicalProgram& p, std::map<const PlanNode*, int>& readers, const PlanNode* old, const PlanNodePtr& by) {
+  replace_readers(p, old, by);
+  readers[by.get()] += readers[old] - 1;
+  readers[old] = 0;
 }
 
 /// A new Filter over `input` (the same columns and watermark as its input).

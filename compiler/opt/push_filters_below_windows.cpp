@@ -28,7 +28,7 @@ int push_filters_below_windows(LogicalProgram& program) {
     for (auto& c : parts) (reads_only(*c, 0, input_columns) ? down : stay).push_back(std::move(c));
     filter.predicate = and_all(std::move(stay));
     filter_input(window.inputs[0], and_all(std::move(down)), filter.range, readers);
-    if (!filter.predicate) replace_readers(program, &filter, filter.inputs[0]);
+    if (!filter.predicate) bypass(program, readers, &filter, filter.inputs[0]);
     ++pushed;
   }
   (void)owners;  // keeps a bypassed filter alive while the walk still holds its address

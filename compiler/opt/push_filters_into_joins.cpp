@@ -111,7 +111,7 @@ int push_filters_into_joins(LogicalProgram& program) {
     if (n->kind != PlanKind::Filter || !is_join(n->inputs[0]->kind) || readers[n->inputs[0].get()] != 1) continue;
     auto& filter = static_cast<FilterNode&>(*n);
     move_conjuncts(static_cast<JoinNodeBase&>(*filter.inputs[0]), &filter.predicate, filter.range);
-    if (!filter.predicate) replace_readers(program, &filter, filter.inputs[0]);
+    if (!filter.predicate) bypass(program, readers, &filter, filter.inputs[0]);
   }
   (void)owners;  // keeps a bypassed filter alive while the walk still holds its address
   return pushed;

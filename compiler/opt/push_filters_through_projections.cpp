@@ -22,17 +22,24 @@ int push_filters_through_projections(LogicalProgram& program) {
   for (PlanNode* n : nodes_bottom_up(program)) {
     if (n->kind != PlanKind::Filter) continue;
     auto& filter = static_cast<FilterNode&>(*n);
-    // Readers below the first projection keep their counts: the filter takes the projection's
-    // place as the only reader of what the projection read.
+    // The counts stay right for the rest of the walk: the projection takes over the filter's
+    // readers, the filter is read by the projection alone, and what the projection read is now
+    // read by the filter instead.
+    PlanNode* above = nullptr;  // after a first push, the filter's only reader: the projection it crossed
     while (filter.inputs[0]->kind == PlanKind::Project && readers[filter.inputs[0].get()] == 1) {
       PlanNodePtr project_node = filter.inputs[0];
       auto& project = static_cast<ProjectNode&>(*project_node);
       if (!substitution_keeps_small({filter.predicate.get()}, project.exprs)) break;
       filter.predicate = substitute_columns(*filter.predicate, project.exprs);
-      replace_readers(program, &filter, project_node);
+      // Rewiring every reader walks the program; after the first push there is one, known.
+      if (above) above->inputs[0] = project_node;
+      else replace_readers(program, &filter, project_node);
       filter.inputs[0] = project.inputs[0];
       filter.schema = project.inputs[0]->schema;
       project.inputs[0] = owners.at(&filter);
+      readers[project_node.get()] = readers[&filter];
+      readers[&filter] = 1;
+      above = &project;
       ++pushed;
     }
   }
