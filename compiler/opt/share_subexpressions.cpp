@@ -25,28 +25,34 @@ namespace {
 
 size_t mix(size_t h, size_t v) { return h ^ (v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2)); }
 
-/// A structural hash consistent with ScalarExpr::same_as.
-size_t expr_hash(const ScalarExpr& e) {
-  size_t h = mix(static_cast<size_t>(e.op), static_cast<size_t>(e.type.type.kind));
-  if (e.op == ExprOp::Column) h = mix(h, static_cast<size_t>(e.column));
-  if (e.op == ExprOp::Call) h = mix(h, static_cast<size_t>(e.function));
-  if (e.op == ExprOp::Literal) h = mix(mix(h, static_cast<size_t>(e.value.i)), std::hash<std::string>{}(e.value.s));
-  for (const auto& a : e.args) h = mix(h, expr_hash(*a));
-  return h;
-}
-
 bool trivial(const ScalarExpr& e) { return e.op == ExprOp::Column || e.op == ExprOp::Literal; }
 
 /// The distinct non-trivial subexpressions of a node's expressions, with how often each occurs.
+/// Every subtree's structural hash (consistent with ScalarExpr::same_as) is computed once, from
+/// its children's, and structures are told apart by same_as only when their hashes agree.
 class Occurrences {
  public:
-  void count(const ScalarExpr& e) {
-    if (!trivial(e)) ++counts_[id(e)];
-    for (const auto& a : e.args) count(*a);
+  /// Counts `e` and its subexpressions; returns e's hash.
+  size_t count(const ScalarExpr& e) {
+    size_t h = mix(static_cast<size_t>(e.op), static_cast<size_t>(e.type.type.kind));
+    if (e.op == ExprOp::Column) h = mix(h, static_cast<size_t>(e.column));
+    if (e.op == ExprOp::Call) h = mix(h, static_cast<size_t>(e.function));
+    if (e.op == ExprOp::Literal) h = mix(mix(h, static_cast<size_t>(e.value.i)), std::hash<std::string>{}(e.value.s));
+    for (const auto& a : e.args) h = mix(h, count(*a));
+    if (!trivial(e)) {
+      int id = intern(e, h);
+      id_of_[&e] = id;
+      ++counts_[id];
+    }
+    return h;
   }
-  /// The id of `e`'s structure (a new one when it has not been seen).
-  int id(const ScalarExpr& e) {
-    size_t h = expr_hash(e);
+  /// The id of a counted non-trivial subexpression (by address: valid while the tree is).
+  int id(const ScalarExpr& e) const { return id_of_.at(&e); }
+  int occurrences(int id) const { return counts_[id]; }
+  const ScalarExpr& expr(int id) const { return *exprs_[id]; }
+
+ private:
+  int intern(const ScalarExpr& e, size_t h) {
     auto range = by_hash_.equal_range(h);
     for (auto it = range.first; it != range.second; ++it)
       if (exprs_[it->second]->same_as(e)) return it->second;
@@ -55,13 +61,10 @@ class Occurrences {
     by_hash_.emplace(h, static_cast<int>(exprs_.size()) - 1);
     return static_cast<int>(exprs_.size()) - 1;
   }
-  int occurrences(int id) const { return counts_[id]; }
-  const ScalarExpr& expr(int id) const { return *exprs_[id]; }
-
- private:
   std::vector<const ScalarExpr*> exprs_;
   std::vector<int> counts_;
   std::multimap<size_t, int> by_hash_;
+  std::map<const ScalarExpr*, int> id_of_;
 };
 
 /// The expressions of the node that this pass may share, or empty for a node it leaves alone.
@@ -128,16 +131,16 @@ int share(const LogicalProgram& program, PlanNode& n, int& next_name) {
   below->watermark = {Watermark::Origin::Input, 0, 0};
   below->range = n.range;
   for (int i = 0; i < in.size(); ++i) below->exprs.push_back(ScalarExpr::column_ref(i, in.columns[i].type));
-  // Owned copies of the chosen expressions: rewriting frees the originals `occ` points at.
-  std::vector<ScalarExprPtr> chosen_exprs;
-  for (int id : chosen) chosen_exprs.push_back(occ.expr(id).clone());
-  std::vector<int> column_of(chosen.size(), -1);  // of `below`, per chosen expression
+  // Ids are looked up by address before a subtree is replaced, so replacing one occurrence never
+  // leaves a dangling representative behind for the next.
+  std::map<int, int> column_of;  // id -> column of `below`
+  std::set<int> chosen_set(chosen.begin(), chosen.end());
   std::function<void(ScalarExprPtr&)> rewrite = [&](ScalarExprPtr& e) {
     if (!trivial(*e)) {
-      for (size_t i = 0; i < chosen_exprs.size(); ++i) {
-        if (!chosen_exprs[i]->same_as(*e)) continue;
-        if (column_of[i] < 0) {
-          column_of[i] = below->schema.size();
+      int id = occ.id(*e);
+      if (chosen_set.count(id)) {
+        auto [it, fresh] = column_of.emplace(id, below->schema.size());
+        if (fresh) {
           Column c;
           c.name = "$cse" + std::to_string(next_name++);
           c.type = e->type;
@@ -146,7 +149,7 @@ int share(const LogicalProgram& program, PlanNode& n, int& next_name) {
           below->schema.columns.push_back(c);
           below->exprs.push_back(e->clone());
         }
-        e = ScalarExpr::column_ref(column_of[i], e->type, e->range);
+        e = ScalarExpr::column_ref(it->second, e->type, e->range);
         return;
       }
     }
