@@ -3,48 +3,16 @@
 // the inner projection.
 #include "opt/passes.h"
 #include "opt/plan_walk.h"
-#include "parse/nesting_limit.h"
-
-#include <algorithm>
+#include "opt/expr_shape.h"
 
 namespace vlac {
 
 namespace {
 
-/// The size of an expression tree: its nodes and its depth.
-struct Shape {
-  size_t nodes = 0;
-  int depth = 0;
-};
-
-/// The shape of `e`, or with `inner` the shape it would have with the inner projection's
-/// expressions (of those shapes) substituted for its column references, without building it.
-Shape shape(const ScalarExpr& e, const std::vector<Shape>* inner = nullptr) {
-  if (inner && e.op == ExprOp::Column) return (*inner)[e.column];
-  Shape s{1, 1};
-  for (const auto& a : e.args) {
-    Shape c = shape(*a, inner);
-    s.nodes += c.nodes;
-    s.depth = std::max(s.depth, c.depth + 1);
-  }
-  return s;
-}
-
-/// Substituting is not free: a chain of `SELECT x + x AS x` streams doubles the expression at
-/// each step, and a long chain of `x + 1` makes it as deep as the chain. Merging stops where
-/// the result would be deeper than a statement may nest or larger than this many nodes.
-constexpr size_t kMaxMergedNodes = 4096;
-
 bool merge_keeps_small(const ProjectNode& outer, const ProjectNode& inner) {
-  std::vector<Shape> shapes;
-  for (const auto& e : inner.exprs) shapes.push_back(shape(*e));
-  size_t nodes = 0;
-  for (const auto& e : outer.exprs) {
-    Shape s = shape(*e, &shapes);
-    nodes += s.nodes;
-    if (s.depth > kMaxNestingDepth || nodes > kMaxMergedNodes) return false;
-  }
-  return true;
+  std::vector<const ScalarExpr*> exprs;
+  for (const auto& e : outer.exprs) exprs.push_back(e.get());
+  return substitution_keeps_small(exprs, inner.exprs);
 }
 
 }  // namespace

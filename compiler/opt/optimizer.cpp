@@ -19,10 +19,16 @@ struct Pass {
 // The passes, in the order they run.
 constexpr Pass kPasses[] = {
     {"fold-constants", fold_constants},
-    {"push-filters-below-windows", push_filters_below_windows},
     {"remove-identity-projections", remove_identity_projections},
+    // Filters move down: through projections first, so that they meet the filters, joins,
+    // aggregates and windows below them; the later pushes conjoin into a filter they meet.
+    {"push-filters-through-projections", push_filters_through_projections},
     {"merge-filters", merge_filters},
+    {"push-filters-into-joins", push_filters_into_joins},
+    {"push-filters-below-aggregates", push_filters_below_aggregates},
+    {"push-filters-below-windows", push_filters_below_windows},
     {"merge-projections", merge_projections},
+    {"share-subexpressions", share_subexpressions},
     {"slice-windows", slice_windows},
     {"merge-windows", merge_windows},
     {"prune-source-columns", prune_source_columns},  // last: it reads the final plan

@@ -1,6 +1,8 @@
-// push-filters-below-windows: Filter over WindowAssign => WindowAssign over Filter when the
-// predicate reads no window column. The window's input columns keep their positions, so the
-// predicate needs no rewriting.
+// push-filters-below-windows: the conjuncts of a Filter over a WindowAssign that read no window
+// column move below it, so rows are filtered once before HOP and CUMULATE copy them into several
+// windows: a row that fails such a conjunct fails it in every copy. The window's input columns
+// keep their positions, so the predicate needs no rewriting. Only when nothing else reads the
+// window; conjuncts on window_start/window_end/window_time stay above it.
 #include "opt/passes.h"
 #include "opt/plan_walk.h"
 
@@ -8,26 +10,28 @@ namespace vlac {
 
 int push_filters_below_windows(LogicalProgram& program) {
   int pushed = 0;
+  auto owners = node_owners(program);
   auto readers = reader_counts(program);
   for (PlanNode* n : nodes_bottom_up(program)) {
-    for (auto& input : n->inputs) {
-      if (input->kind != PlanKind::Filter || readers[input.get()] != 1) continue;
-      auto& filter = static_cast<FilterNode&>(*input);
-      PlanNodePtr window = filter.inputs[0];
-      if (window->kind != PlanKind::WindowAssign || readers[window.get()] != 1) continue;
-      int input_columns = window->inputs[0]->schema.size();
-      bool reads_window = false;
-      for_each_column(*filter.predicate, [&](int c) { reads_window |= c >= input_columns; });
-      if (reads_window) continue;
-      // Rewire: n -> window -> filter -> window's input.
-      PlanNodePtr filter_node = input;
-      filter.inputs[0] = window->inputs[0];
-      filter.schema = window->inputs[0]->schema;
-      window->inputs[0] = filter_node;
-      input = window;
-      ++pushed;
-    }
+    if (n->kind != PlanKind::Filter || n->inputs[0]->kind != PlanKind::WindowAssign || readers[n->inputs[0].get()] != 1)
+      continue;
+    auto& filter = static_cast<FilterNode&>(*n);
+    PlanNode& window = *filter.inputs[0];
+    const int input_columns = window.inputs[0]->schema.size();
+    std::vector<const ScalarExpr*> conjuncts;
+    conjuncts_of(*filter.predicate, conjuncts);
+    bool any = false;
+    for (const ScalarExpr* c : conjuncts) any |= reads_only(*c, 0, input_columns);
+    if (!any) continue;
+    std::vector<ScalarExprPtr> parts, down, stay;
+    split_conjuncts(std::move(filter.predicate), parts);
+    for (auto& c : parts) (reads_only(*c, 0, input_columns) ? down : stay).push_back(std::move(c));
+    filter.predicate = and_all(std::move(stay));
+    filter_input(window.inputs[0], and_all(std::move(down)), filter.range, readers);
+    if (!filter.predicate) bypass(program, readers, &filter, filter.inputs[0]);
+    ++pushed;
   }
+  (void)owners;  // keeps a bypassed filter alive while the walk still holds its address
   return pushed;
 }
 

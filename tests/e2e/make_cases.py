@@ -1830,12 +1830,61 @@ HAVING MAX(window_end) - MIN(window_start) = INTERVAL '3' SECOND;
 """, sel, [v for _, _, v in out])
 
 
+def case_key_filter_pushdown():
+    c = Case("key_filter_pushdown", "conditions on group keys above a window aggregate, repeated aggregate arguments (issue 13)")
+    cam = c.source("camera", CAMERA_COLS, "ts", 50 * MS)
+    rng = random.Random(1313)
+    rows = gen_cameras(rng, T0 + 13 * NS, 4, [(1, 33333, 0, US, 0.4), (2, 50000, 7 * MS, US, 0.45),
+                                             (3, 40000, 13 * MS, US, 0.3), (4, 100000, 21 * MS, US, 0.5),
+                                             (6, 66666, 29 * MS, US, 0.35)],
+                       stragglers=8, straggler_lat=(100 * MS, 1200 * MS))
+    for r in rng.sample(rows, 7):
+        r[1] = None  # the NULL group: never passes cam_id <> 3 AND cam_id < 5
+    c.write_input(cam, rows)
+    db = c.load()
+    run = run_windows(c.items(), db.passing("camera", ["cam_id"], "1"), tumble(NS))
+    assert run.late, "some stragglers must be late"
+    sel = [("cam_id", "cam_id", "INT32"), ("window_start", "window_start", "TIMESTAMP"),
+           ("COUNT(*)", "frames", "INT64"), ("SUM(wrap32(objects * 2 + 1))", "s", "INT64"),
+           ("MAX(wrap32(objects * 2 + 1))", "m", "INT32")]
+    out = db.window_agg("camera", run, ["cam_id"], sel, having="cam_id <> 3 AND COUNT(*) > 1 AND cam_id < 5")
+    kept = {v[0] for _, _, v in out}
+    assert kept == {1, 2, 4}, kept
+    c.notes += [
+        "TUMBLE(1 s) per camera (1, 2, 3, 4, 6 and NULL; stragglers up to 1.2 s late) with",
+        "HAVING cam_id <> 3 AND COUNT(*) > 1, read by a query WHERE cam_id < 5. The optimizer moves",
+        "the key conditions below the aggregate (push-filters-through-projections, merge-filters,",
+        "push-filters-below-aggregates) and computes objects * 2 + 1 once for SUM and MAX",
+        "(share-subexpressions): the rows must be those of SQL's GROUP BY ... HAVING, in the",
+        "model's firing order (cameras 1, 2 and 4 only).",
+    ]
+    program = """
+CREATE STREAM camera (
+  ts          TIMESTAMP NOT NULL,
+  cam_id      INT32,
+  frame_id    INT64,
+  brightness  FLOAT32,
+  objects     INT32,
+  WATERMARK FOR ts AS ts - INTERVAL '50' MILLISECOND
+);
+
+CREATE STREAM per_second AS
+SELECT cam_id, window_start, COUNT(*) AS frames, SUM(objects * 2 + 1) AS s, MAX(objects * 2 + 1) AS m
+FROM TUMBLE(camera, ts, 1s)
+GROUP BY cam_id, window_start, window_end
+HAVING cam_id <> 3 AND COUNT(*) > 1;
+
+SELECT cam_id, window_start, frames, s, m FROM per_second WHERE cam_id < 5;
+"""
+    return c.finish(program, sel, [v for _, _, v in out])
+
+
 CASES = [case_spec_cam_stats, case_empty_windowed, case_global_aggregate, case_empty_global,
          case_tumble_boundaries, case_nulls_and_singletons, case_group_by_no_window,
          case_hop_wheel_speed, case_cumulate_picks, case_session_grasps, case_chained_rollup,
          case_union_cameras, case_union_passthrough, case_tumble_offset_day,
          case_tumble_offset_epoch, case_filter_projection, case_union_mixed_types,
-         case_window_column_aggregates]
+         case_window_column_aggregates, case_key_filter_pushdown]
 
 
 def main():

@@ -856,6 +856,38 @@ def case_asof_frame_pose_left():
     return _asof_case(True)
 
 
+def case_asof_pushdown():
+    c = JCase("asof_pushdown", "LEFT as-of join with WHERE conditions on each side (issue 13)")
+    cam, js, _ = asof_frame_pose_inputs(c)
+    db = c.load()
+    tr = Trace(c)
+    run = asof_join(c, tr, cam, js, ["robot_id"], ["robot_id"], True)
+    store_late(db, run.late)
+    vals = asof_join_sql(db, "wrist_camera", "c", "joint_state", "j", [("robot_id", "robot_id")], True,
+                         FRAME_POSE_SELECT)
+    assert [tuple(v[:2]) for v in vals] == run.out
+    # v: a.seq, b.seq, then FRAME_POSE_SELECT: ts, robot_id, frame_id, q1, q2, joint_ts, joint_age.
+    where = lambda v: v[4] % 3 != 0 and (v[6] is None or v[6] > 1.0)  # noqa: E731
+    kept = [v for v in vals if where(v)]
+    # Frames whose latest joint state has q2 <= 1 give no row; filtering the joint states first
+    # (a wrong push of the right-side WHERE) would match them with an older state instead.
+    dropped_by_right = [v for v in vals if v[4] % 3 != 0 and v[6] is not None and v[6] <= 1.0]
+    assert len(dropped_by_right) >= 5 and len(kept) >= 20, (len(dropped_by_right), len(kept))
+    c.notes += [
+        "The frames and joint states of asof_frame_pose, LEFT ASOF JOIN, then WHERE c.frame_id % 3 <> 0",
+        "(left side: push-filters-into-joins moves it into the camera input) AND (j.q2 IS NULL OR",
+        "j.q2 > 1.0) (right side: must stay above the join; %d frames whose latest joint state has" % len(dropped_by_right),
+        "q2 <= 1 give no row, where filtering joint states first could match an older one).",
+        "SQLite's correlated as-of match, then the WHERE, gives the rows.",
+    ]
+    return c.finish(asof_ddl("50ms", "5ms") + """
+SELECT c.ts, c.robot_id, c.frame_id, j.q1, j.q2, j.ts AS joint_ts, c.ts - j.ts AS joint_age
+FROM wrist_camera c
+LEFT ASOF JOIN joint_state j ON c.robot_id = j.robot_id AND c.ts >= j.ts
+WHERE c.frame_id % 3 <> 0 AND (j.q2 IS NULL OR j.q2 > 1.0);
+""", FRAME_POSE_SELECT, [v[2:] for v in kept])
+
+
 def case_asof_min_watermark():
     c = JCase("asof_min_watermark", "as-of join: lateness by each side's own watermark, never the faster side's")
     cam = c.source("wrist_camera", WRIST_CAM_COLS, "ts", 600 * MS)
@@ -1942,6 +1974,85 @@ LEFT JOIN limits l
 """, sel, [by_pair[p] for p in run.out])
 
 
+def case_join_left_pushdown():
+    c = JCase("join_left_pushdown", "LEFT interval join whose ON and WHERE conditions each read one side (issue 13)")
+    cols_a = [("ts", "TIMESTAMP"), ("robot_id", "INT32"), ("force", "INT32")]
+    cols_b = [("ts", "TIMESTAMP"), ("robot_id", "INT32"), ("limit_n", "INT32")]
+    a = c.source("pushes", cols_a, "ts", 5 * MS)
+    b = c.source("limits", cols_b, "ts", 20 * MS)
+    rng = random.Random(1313)
+    S = T0 + 131 * 60 * SEC
+    arows, t = [], S
+    while t < S + 3 * SEC:
+        arows.append([iso(t), rng.choice(["1", "2", None]), str(rng.randint(0, 60))])
+        t += rng.randint(15, 90) * MS
+    brecs = []
+    for _ in range(60):
+        bt = S + rng.randint(0, 3000) * MS
+        brecs.append([bt + rng.randint(0, 15) * MS, bt, [iso(bt), rng.choice(["1", "2"]), str(rng.randint(0, 60))]])
+    c.write_input(a, arows)
+    c.write_input(b, by_arrival(brecs))
+    db = c.load()
+    tr = Trace(c)
+    row = lambda q: c.arrivals[q][1]  # noqa: E731
+    on = lambda x, y: (row(x)["force"] > row(y)["limit_n"] and row(x)["force"] > 12  # noqa: E731
+                       and row(y)["limit_n"] < 45)
+    run = interval_join(c, tr, a, b, ["robot_id"], ["robot_id"], -50 * MS, 50 * MS, left=True, residual=on)
+    store_late(db, run.late)
+
+    def where(x, y):
+        limit = row(y)["limit_n"] if y is not None else None
+        return row(x)["force"] < 55 and (limit is None or limit > 15)
+    out = [(x, y) for x, y in run.out if where(x, y)]
+    sel = [("p.ts", "ts", "TIMESTAMP"), ("p.robot_id", "robot_id", "INT32"), ("p.force", "force", "INT32"),
+           ("l.limit_n", "limit_n", "INT32"), ("l.ts", "limit_ts", "TIMESTAMP")]
+    sql = db.q("SELECT p.seq, l.seq, %s FROM pushes p LEFT JOIN limits l ON p.robot_id = l.robot_id "
+               "AND l.ts BETWEEN p.ts - %d AND p.ts + %d AND p.force > l.limit_n AND p.force > 12 "
+               "AND l.limit_n < 45 AND l.seq NOT IN late_rows "
+               "WHERE p.seq NOT IN late_rows AND p.force < 55 AND (l.limit_n IS NULL OR l.limit_n > 15)"
+               % (", ".join(e for e, _, _ in sel), 50 * MS, 50 * MS))
+    assert sorted(out, key=str) == sorted(((v[0], v[1]) for v in sql), key=str)
+    by_pair = {(v[0], v[1]): v[2:] for v in sql}
+    # What a wrong push-down would change is present in the data: pushes with force <= 12 that
+    # come out NULL-extended (the left ON conjunct must stay in the join), and pushes whose only
+    # ON matches have limit_n <= 15 (the right WHERE conjunct must stay above the join: filtering
+    # limits first would turn them into NULL-extended rows that pass `IS NULL`).
+    weak = [x for x, y in out if y is None and row(x)["force"] <= 12]
+    hidden = [x for x, y in run.out if y is not None and row(y)["limit_n"] <= 15 and row(x)["force"] < 55
+              and not any(x2 == x and y2 is not None and row(y2)["limit_n"] > 15 for x2, y2 in run.out)]
+    assert len(weak) >= 3 and len(hidden) >= 3, (len(weak), len(hidden))
+    c.notes += [
+        "Pushes LEFT JOIN force limits of the same robot within 50 ms, with one-sided conditions",
+        "in ON and WHERE (push-filters-into-joins): ON l.limit_n < 45 may move into the limits input,",
+        "ON p.force > 12 may not (%d pushes with force <= 12 come out with NULLs); WHERE p.force < 55" % len(weak),
+        "may move into the pushes input, WHERE l.limit_n IS NULL OR l.limit_n > 15 may not (%d pushes" % len(hidden),
+        "matched only limits <= 15: those pairs are dropped, no NULL row replaces them). SQLite's",
+        "LEFT JOIN ... WHERE gives the rows; the join model gives their order.",
+    ]
+    return c.finish("""
+CREATE STREAM pushes (
+  ts        TIMESTAMP NOT NULL,
+  robot_id  INT32,
+  force     INT32 NOT NULL,
+  WATERMARK FOR ts AS ts - 5ms
+);
+
+CREATE STREAM limits (
+  ts        TIMESTAMP NOT NULL,
+  robot_id  INT32 NOT NULL,
+  limit_n   INT32 NOT NULL,
+  WATERMARK FOR ts AS ts - 20ms
+);
+
+SELECT p.ts, p.robot_id, p.force, l.limit_n, l.ts AS limit_ts
+FROM pushes p
+LEFT JOIN limits l
+  ON p.robot_id = l.robot_id AND p.force > l.limit_n AND p.force > 12 AND l.limit_n < 45
+ AND l.ts BETWEEN p.ts - INTERVAL '50' MILLISECOND AND p.ts + INTERVAL '50' MILLISECOND
+WHERE p.force < 55 AND (l.limit_n IS NULL OR l.limit_n > 15);
+""", sel, [by_pair[p] for p in out])
+
+
 I64_MIN, I64_MAX = -(1 << 63), (1 << 63) - 1
 
 
@@ -2088,7 +2199,7 @@ CASES = [case_join_action_frames, case_join_no_key, case_join_stereo_sync, case_
          case_over_wrist_smoothing, case_over_range_peers, case_over_lag_joints, case_over_fresh_frames,
          case_agg_nan_extremes, case_over_range_min_time,
          case_join_null_keys, case_join_null_keys_mirrored, case_asof_null_keys, case_wjoin_null_keys,
-         case_wjoin_string_keys, case_wjoin_string_aggregates, case_join_left_residual,
+         case_wjoin_string_keys, case_wjoin_string_aggregates, case_join_left_residual, case_join_left_pushdown, case_asof_pushdown,
          case_join_int64_limits, case_tumble_int64_limits, case_hop_int64_limits,
          case_cumulate_int64_limits, case_session_int64_limits]
 

@@ -449,6 +449,44 @@ TEST(PlanPruning, RewritesCountSkippedColumnsAndLoweringCopiesTheMask) {
   EXPECT_EQ(plan.sources[0].read_columns, (std::vector<bool>{true, true, false}));
   EXPECT_TRUE(plan.sources[1].read_columns.empty());  // b: no query reads it
   EXPECT_EQ(plan.sources[2].read_columns, (std::vector<bool>{false, true}));
+TEST(Optimizer, PushedJoinConjunctsReadTheirSideWithItsTypes) {
+  // LEFT interval join: the right columns are nullable in the join's output, not in b. The ON
+  // conjunct b.ts <> b.ts reads only b, moves into b's input and must read b's NOT NULL ts
+  // (column 0 of b, not 3 of the join); a.k <> 3 in ON stays in the residual (LEFT), the WHERE
+  // conjunct a.x > 1 moves to a's input.
+  const char* q =
+      "SELECT a.ts, y FROM a LEFT JOIN b ON a.k = b.k AND b.ts BETWEEN a.ts - INTERVAL '1' SECOND AND a.ts "
+      "AND b.ts <> b.ts AND a.k <> 3 WHERE a.x > 1.0;";
+  LogicalProgram p = plan_of(q);
+  const auto& join = below<IntervalJoinNode>(output(p), PlanKind::IntervalJoin);
+  ASSERT_TRUE(join.residual);
+  EXPECT_EQ(to_string(*join.residual, all_names(join.schema)), "(k <> 3)");
+  ASSERT_EQ(join.inputs[1]->kind, PlanKind::Filter);
+  const auto& right = static_cast<const FilterNode&>(*join.inputs[1]);
+  const ScalarExpr& lhs = *right.predicate->args[0];
+  ASSERT_EQ(lhs.op, ExprOp::Column);
+  EXPECT_EQ(lhs.column, 0);
+  EXPECT_FALSE(lhs.type.nullable);
+  EXPECT_TRUE(join.schema.columns[3].type.nullable);
+  ASSERT_EQ(join.inputs[0]->kind, PlanKind::Filter);
+  EXPECT_EQ(to_string(*static_cast<const FilterNode&>(*join.inputs[0]).predicate, all_names(join.inputs[0]->schema)),
+            "(x > 1)");
+  // Disabled, the WHERE stays above the join and the residual keeps both conjuncts.
+  LogicalProgram off = plan_of(q, true, {"push-filters-into-joins"});
+  EXPECT_EQ(below<FilterNode>(output(off), PlanKind::Filter).inputs[0]->kind, PlanKind::IntervalJoin);
+}
+
+TEST(Optimizer, ShareSubexpressionsNamesHiddenColumnsInPlanOrder) {
+  LogicalProgram p = plan_of("SELECT ts, ABS(x) + 1 AS p, ABS(x) + 2 AS q FROM a;\n"
+                             "SELECT ts, k * k AS s, k * k + 1 AS t FROM a;");
+  for (size_t i = 0; i < 2; ++i) {
+    const auto& below_node = below<ProjectNode>(output(p, i), PlanKind::Project);
+    const Column& c = below_node.schema.columns.back();
+    EXPECT_EQ(c.name, "$cse" + std::to_string(i));
+    EXPECT_TRUE(c.hidden);
+    EXPECT_FALSE(c.resolvable);
+    EXPECT_EQ(output(p, i).schema.size(), 3);  // the output's columns are unchanged
+  }
 }
 
 TEST(Explain, JsonIsStableAndComplete) {
