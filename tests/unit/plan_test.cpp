@@ -449,6 +449,8 @@ TEST(PlanPruning, RewritesCountSkippedColumnsAndLoweringCopiesTheMask) {
   EXPECT_EQ(plan.sources[0].read_columns, (std::vector<bool>{true, true, false}));
   EXPECT_TRUE(plan.sources[1].read_columns.empty());  // b: no query reads it
   EXPECT_EQ(plan.sources[2].read_columns, (std::vector<bool>{false, true}));
+}
+
 TEST(Optimizer, PushedJoinConjunctsReadTheirSideWithItsTypes) {
   // LEFT interval join: the right columns are nullable in the join's output, not in b. The ON
   // conjunct b.ts <> b.ts reads only b, moves into b's input and must read b's NOT NULL ts
