@@ -70,6 +70,52 @@ def compare(a, b):
     return True, tolerated, ""
 
 
+def float_columns(vlac, program, args=()):
+    """The indices of the FLOAT32/FLOAT64 columns of each output of `program`, by output name,
+    from `vlac explain --format json` (a large float prints without '.' or exponent, e.g.
+    864691126039216128, so the text alone cannot tell it from an integer)."""
+    import json
+    import subprocess
+    r = subprocess.run([vlac, "explain", "--format", "json", str(program)] + list(args), capture_output=True, text=True)
+    if r.returncode != 0:
+        return {}
+    out = {}
+    for o in json.loads(r.stdout)["outputs"]:
+        visible = [c for c in o["columns"] if not c.get("hidden")]
+        out[o["name"]] = {i for i, c in enumerate(visible) if c["type"] in ("FLOAT32", "FLOAT64")}
+    return out
+
+
+def compare_typed(a, b, floats):
+    """As compare(), but the CSV fields in the column indices `floats` are floats whatever
+    their text: they may differ within REL_TOL. For outputs whose floats print like integers."""
+    import csv
+    import io
+    same, tolerated, why = compare(a, b)
+    if same or not floats:
+        return same, tolerated, why
+    ra, rb = list(csv.reader(io.StringIO(a))), list(csv.reader(io.StringIO(b)))
+    if len(ra) != len(rb):
+        return False, 0, "%d rows vs %d" % (len(ra), len(rb))
+    tolerated = 0
+    for n, (x, y) in enumerate(zip(ra, rb), 1):
+        if x == y:
+            continue
+        if len(x) != len(y):
+            return False, tolerated, "line %d: %r vs %r" % (n, x, y)
+        for i, (s, t) in enumerate(zip(x, y)):
+            if s == t:
+                continue
+            try:
+                fs, ft = float(s), float(t)
+            except ValueError:
+                return False, tolerated, "line %d: %r vs %r" % (n, x, y)
+            if i not in floats or not (math.isfinite(fs) and math.isfinite(ft)) or abs(fs - ft) > REL_TOL * max(abs(fs), abs(ft)):
+                return False, tolerated, "line %d: %r vs %r" % (n, x, y)
+            tolerated += 1
+    return True, tolerated, ""
+
+
 def _selfcheck():
     assert compare(b"a,1.5\n", b"a,1.5\n") == (True, 0, "")
     assert compare("s,0.30000000000000004\n", "s,0.3\n")[:2] == (True, 1)
@@ -80,6 +126,9 @@ def _selfcheck():
     assert not compare("t,2024-01-01T00:00:00.5Z\n", "t,2024-01-01T00:00:00.6Z\n")[0]
     assert not compare("a\nb\n", "a\n")[0]
     assert not compare("x,NaN\n", "x,1.5\n")[0]
+    assert compare_typed("v,n\n864691126039216128,1\n", "v,n\n864691126039216256,1\n", {0})[:2] == (True, 1)
+    assert not compare_typed("v,n\n864691126039216128,1\n", "v,n\n864691126039216256,1\n", {1})[0]
+    assert not compare_typed("v,n\n5,1\n", "v,n\n5,2\n", {0})[0]
 
 
 _selfcheck()
