@@ -348,12 +348,17 @@ class FixedOpenWindows {
   /// true: each step finds the next larger by a scan (N is a firmware capacity, small).
   template <class F>
   void for_each_in_order(F&& f) {
+    for_each_from(INT64_MIN, f);
+  }
+  /// The same for the windows that end after t.
+  template <class F>
+  void for_each_from(int64_t t, F&& f) {
     Slot* prev = nullptr;
     for (;;) {
       Slot* next = nullptr;
       for (size_t i = 0; i < N; ++i) {
         Slot& s = slots_[i];
-        if (!s.used || (prev && !later(s, *prev))) continue;
+        if (!s.used || s.end <= t || (prev && !later(s, *prev))) continue;
         if (!next || later(*next, s)) next = &s;
       }
       if (!next || !f(next->start, next->end, &next->table)) return;
@@ -383,6 +388,8 @@ class FixedOpenWindows<Table, 0> {
   void close_first() {}
   template <class F>
   void for_each_in_order(F&&) {}
+  template <class F>
+  void for_each_from(int64_t, F&&) {}
 };
 
 /// For each of at most kKeys key ids, a list of at most kPerKey items in insertion order (the

@@ -58,6 +58,12 @@ class HostedOpenWindows {
     for (auto& [bounds, table] : windows_)
       if (!f(bounds.second, bounds.first, table.get())) return;
   }
+  /// The same for the windows that end after t.
+  template <class F>
+  void for_each_from(int64_t t, F&& f) {
+    for (auto it = windows_.upper_bound({t, INT64_MAX}); it != windows_.end(); ++it)
+      if (!f(it->first.second, it->first.first, it->second.get())) return;
+  }
 
  private:
   const RowLayout* key_layout_ = nullptr;

@@ -3,7 +3,9 @@
 // Window merging (opt/merge_windows.cpp) lets several aggregates of one input share one store:
 // the first (the owner) receives the rows and updates one slice per row; every reader, the
 // owner included, fires its own windows from the same slices. A slice leaves once every reader
-// has fired every window that holds it. Header-only C++17, no heap of its own.
+// has fired every window that holds it. Each reader combines slices in its own SliceFifo
+// (runtime/ops/slice_fifo.h), registered here so that the owner can bring it a late row for a
+// slice it has already taken in. Header-only C++17, no heap of its own.
 
 #include <cstdint>
 
@@ -26,11 +28,12 @@ struct SliceReader {
   int64_t last_end(int64_t t) const { return last_window_end(kind, t, size, slide, offset); }
 };
 
-template <class OpenWindows>
+template <class OpenWindows, class Fifo>
 struct SliceStore {
   OpenWindows* slices = nullptr;  // by (end, start): the owner's
   uint64_t opened = 0;            // slices opened so far: readers that get no rows notice new ones by it
   SliceReader readers[kMaxSliceReaders];
+  Fifo* fifos[kMaxSliceReaders];  // each reader's, kept by the reader
   int reader_count = 0;
 
   void reset(OpenWindows* owner_slices) {
@@ -39,10 +42,20 @@ struct SliceStore {
     reader_count = 0;
   }
   /// Registers a reader; -1 when kMaxSliceReaders already read the store.
-  int add_reader(const SliceReader& r) {
+  int add_reader(const SliceReader& r, Fifo* fifo) {
     if (reader_count == kMaxSliceReaders) return -1;
     readers[reader_count] = r;
+    fifos[reader_count] = fifo;
     return reader_count++;
+  }
+  /// A row with `key` and arrival `seq` went into the slice starting at `start`: every reader
+  /// that has taken that slice into its FIFO gets it too. update(acc, arena) applies the row.
+  template <class Update>
+  void row_added(int64_t start, const uint8_t* key, int64_t seq, Update&& update) {
+    for (int r = 0; r < reader_count; ++r) {
+      const SliceReader& reader = readers[r];
+      fifos[r]->late_row(start, key, seq, [&reader](int64_t s) { return reader.last_end(s) > reader.fired_to; }, update);
+    }
   }
   /// Closes the oldest slices once every reader has fired every window that holds them.
   template <class Groups>

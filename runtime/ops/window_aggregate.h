@@ -17,13 +17,16 @@
 // with at most max_keys groups (SESSION: keys; they are never forgotten). A row that misses
 // any of its windows because a window or group table is full is counted capacity_dropped (a
 // HOP row may still be in its other windows); one whose windows have all fired, late_dropped.
-// Fixed state: windowed max_open_windows * max_keys * (key + acc + ~12) bytes; SESSION
+// Fixed state: windowed max_open_windows * max_keys * (key + acc + ~12) bytes; sliced about
+// (2 * max_open_windows + 2) * max_keys * (key + acc + ~20) (slices, FIFO suffixes, back and
+// scratch: runtime/ops/slice_fifo.h); SESSION
 // max_keys * (key + max_open_windows * (acc + 24) + ~16) bytes (Dims::session picks one).
 
 #include <cstddef>
 #include <cstdint>
 
 #include "runtime/ops/operator_stats.h"
+#include "runtime/ops/slice_fifo.h"
 #include "runtime/ops/slice_store.h"
 #include "runtime/ops/sort.h"
 #include "runtime/ops/storage.h"
@@ -56,6 +59,9 @@ class WindowAggregate {
   static constexpr size_t kSeqBytes = 8;
   using Groups = typename S::template GroupTable<D::key_size, D::acc_size + (D::sliced ? kSeqBytes : 0), D::max_keys>;
   using FireGroups = typename S::template GroupTable<D::key_size, D::acc_size + kSeqBytes, (D::sliced ? D::max_keys : 1)>;
+  // Sliced: how this operator combines the slices of its windows (runtime/ops/slice_fifo.h);
+  // its front holds at most as many suffixes as the store holds slices.
+  using Fifo = SliceFifo<FireGroups, typename S::template Vector<SliceSuffix<FireGroups>, (D::sliced ? D::max_open_windows : 0)>>;
 
  public:
   void init(Ctx* ctx, const WindowAggregateConfig& config, const K& kernels = K{}) {
@@ -82,11 +88,12 @@ class WindowAggregate {
     group_acc_size_ = config_.acc_size + (sliced_ ? static_cast<uint32_t>(kSeqBytes) : 0);
     windows_.init(config_.key_layout, group_acc_size_, config_.max_open_windows, config_.max_keys);
     fire_.init(config_.key_layout, group_acc_size_, UINT64_MAX);
+    fifo_.init(config_.key_layout, config_.acc_size);
     fired_end_ = fired_start_ = INT64_MIN;
     own_store_.reset(&windows_);
     store_ = &own_store_;
     seen_opened_ = 0;
-    reader_ = sliced_ ? store_->add_reader(slice_reader()) : -1;
+    reader_ = sliced_ ? store_->add_reader(slice_reader(), &fifo_) : -1;
     session_keys_.init(config_.key_layout, 0, config_.max_keys);
     sessions_.init(config_.max_open_windows);
     if (config_.mode == WindowMode::EndOfInput) windows_.open(INT64_MIN, INT64_MAX);
@@ -132,18 +139,19 @@ class WindowAggregate {
   const OperatorStats& stats() const { return stats_; }
 
   /// Window merging: the slice store this operator owns (the first of a shared group).
-  using Store = SliceStore<typename S::template OpenWindows<Groups, (D::session ? 0 : D::max_open_windows)>>;
+  using Store = SliceStore<typename S::template OpenWindows<Groups, (D::session ? 0 : D::max_open_windows)>, Fifo>;
   Store* slice_store() { return &own_store_; }
   /// Window merging: reads its windows from `owner`'s slices instead of its own, after init.
   /// It then receives no rows: the owner updates the slices once for every reader. False when
   /// the store has kMaxSliceReaders readers already or this operator is not sliced.
   bool read_slices_of(Store* owner) {
     if (!sliced_) return false;
-    int r = owner->add_reader(slice_reader());
+    int r = owner->add_reader(slice_reader(), &fifo_);
     if (r < 0) return false;
     store_ = owner;
     reader_ = r;
     seen_opened_ = 0;
+    fifo_.invalidate();
     return true;
   }
 
@@ -268,10 +276,11 @@ class WindowAggregate {
   // into slices of config_.slice (HOP: gcd(size, slide); CUMULATE: the step; merged: the gcd
   // of all), aligned like the windows, so that every window is a run of whole slices. A row
   // updates the one slice it falls in; a window's firing combines its slices' groups (k_.merge,
-  // in time order) and emits them in the order the keys first appeared in the window (the
+  // in time order, through a two-stack FIFO of slice merges, runtime/ops/slice_fifo.h, so each
+  // slice is merged O(1) times whatever the window's length) and emits them in the order the keys first appeared in the window (the
   // least first-row arrival number over its slices). A slice lives until every window holding
-  // it has fired, so state follows slices, not windows: HOP(1 us, 10 s) keeps one slice per
-  // microsecond that has rows. The slices are in a SliceStore (runtime/ops/slice_store.h),
+  // it has fired, so state follows slices, not windows: HOP(1 us, 10 s) keeps one slice (and
+  // one FIFO entry) per microsecond that has rows. The slices are in a SliceStore (runtime/ops/slice_store.h),
   // this operator's own or, when window merging shares one, its owner's.
 
   /// The reader record of this operator's windows in a slice store.
@@ -308,6 +317,8 @@ class WindowAggregate {
     if (inserted) __builtin_memcpy(slice->acc(g) + config_.acc_size, &seq, sizeof seq);
     k_.update(ctx_, slice->acc(g), row, t, seq, &slice->arena());
     ++stats_.windows_updated;
+    // A row behind the watermark may land in a slice that readers have merged already.
+    store_->row_added(start, key_buf_.data(), seq, [&](uint8_t* acc, Arena* arena) { k_.update(ctx_, acc, row, t, seq, arena); });
   }
 
   void drop_over_capacity() {
@@ -367,44 +378,20 @@ class WindowAggregate {
     return next;
   }
 
-  /// Emits window [ws, we): its slices' groups combined.
+  /// Emits window [ws, we): its slices' groups combined (by this operator's SliceFifo, so in
+  /// O(1) amortised merges per group), in the order the groups first appeared in the window.
   void fire_window(int64_t ws, int64_t we) {
-    Groups* only = nullptr;
-    int slices = 0;
-    store_->slices->for_each_in_order([&](int64_t s, int64_t, Groups* slice) {
-      if (s >= we) return false;
-      if (s >= ws) {
-        only = slice;
-        ++slices;
+    auto merge = [this](uint8_t* into, const uint8_t* from, Arena* arena) { k_.merge(ctx_, into, from, arena); };
+    fifo_.fire(ws, we, store_->slices, fire_, merge, [&](auto& groups, bool in_order) {
+      if (in_order) {
+        for (uint32_t g = 0; g < groups.size(); ++g) fire(groups.key(g), groups.acc(g), ws, we);
+        return;
       }
-      return true;
+      fire_order_.clear();
+      for (uint32_t g = 0; g < groups.size(); ++g) fire_order_.push_back(g);
+      heap_sort(fire_order_.data(), fire_order_.size(), [&](uint32_t a, uint32_t b) { return first_seq(groups.acc(a)) < first_seq(groups.acc(b)); });
+      for (size_t i = 0; i < fire_order_.size(); ++i) fire(groups.key(fire_order_[i]), groups.acc(fire_order_[i]), ws, we);
     });
-    if (slices == 1) {  // its groups are in first-appearance order already
-      for (uint32_t g = 0; g < only->size(); ++g) fire(only->key(g), only->acc(g), ws, we);
-      return;
-    }
-    fire_.clear();
-    store_->slices->for_each_in_order([&](int64_t s, int64_t, Groups* slice) {
-      if (s >= we) return false;
-      if (s < ws) return true;
-      for (uint32_t g = 0; g < slice->size(); ++g) {
-        bool inserted;
-        uint32_t f = fire_.find_or_insert(slice->key(g), &inserted);
-        uint8_t* into = fire_.acc(f);
-        const uint8_t* from = slice->acc(g);
-        if (inserted) {
-          __builtin_memcpy(into, from, group_acc_size_);
-          continue;
-        }
-        k_.merge(ctx_, into, from, &fire_.arena());
-        if (first_seq(from) < first_seq(into)) __builtin_memcpy(into + config_.acc_size, from + config_.acc_size, kSeqBytes);
-      }
-      return true;
-    });
-    fire_order_.clear();
-    for (uint32_t f = 0; f < fire_.size(); ++f) fire_order_.push_back(f);
-    heap_sort(fire_order_.data(), fire_order_.size(), [this](uint32_t a, uint32_t b) { return first_seq(fire_.acc(a)) < first_seq(fire_.acc(b)); });
-    for (size_t i = 0; i < fire_order_.size(); ++i) fire(fire_.key(fire_order_[i]), fire_.acc(fire_order_[i]), ws, we);
   }
 
   int64_t first_seq(const uint8_t* group_acc) const {
@@ -469,7 +456,8 @@ class WindowAggregate {
   Store* store_ = nullptr;     // sliced: own_store_, or the owner's when merged
   int reader_ = -1;            // sliced: this operator's reader index in *store_
   uint64_t seen_opened_ = 0;   // sliced: store_->opened when next_fire_ was last brought up to date
-  FireGroups fire_;              // sliced: the window being fired, its slices combined
+  Fifo fifo_;                    // sliced: the slices of this operator's windows, combined
+  FireGroups fire_;              // sliced: the window being fired, when fifo_ combines two tables
   typename S::template Vector<uint32_t, (D::sliced ? D::max_keys : 0)> fire_order_;
   typename S::template Bytes<D::key_size> key_buf_;
   typename S::template Bytes<D::acc_size> acc_buf_;
