@@ -277,11 +277,12 @@ class WindowAggregate {
   // of all), aligned like the windows, so that every window is a run of whole slices. A row
   // updates the one slice it falls in; a window's firing combines its slices' groups (k_.merge,
   // in time order, through a two-stack FIFO of slice merges, runtime/ops/slice_fifo.h, so each
-  // slice is merged O(1) times whatever the window's length) and emits them in the order the keys first appeared in the window (the
-  // least first-row arrival number over its slices). A slice lives until every window holding
-  // it has fired, so state follows slices, not windows: HOP(1 us, 10 s) keeps one slice (and
-  // one FIFO entry) per microsecond that has rows. The slices are in a SliceStore (runtime/ops/slice_store.h),
-  // this operator's own or, when window merging shares one, its owner's.
+  // slice is merged O(1) times whatever the window's length) and emits them in the order the
+  // keys first appeared in the window (the least first-row arrival number over its slices). A
+  // slice lives until every window holding it has fired, so state follows slices, not windows:
+  // HOP(1 us, 10 s) keeps one slice (and one FIFO entry) per microsecond that has rows. The
+  // slices are in a SliceStore (runtime/ops/slice_store.h), this operator's own or, when window
+  // merging shares one, its owner's.
 
   /// The reader record of this operator's windows in a slice store.
   SliceReader slice_reader() const {
