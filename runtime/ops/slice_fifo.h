@@ -45,10 +45,14 @@ struct SliceSuffix {
 template <class Table, class Entries>
 class SliceFifo {
  public:
-  void init(const RowLayout* key_layout, uint32_t seq_at) {
+  /// max_keys: the most groups a table holds (hosted: the WITH limit; fixed tables hold their
+  /// Dims' max_keys), so that both policies leave out the same groups.
+  void init(const RowLayout* key_layout, uint32_t seq_at, uint64_t max_keys) {
     key_layout_ = key_layout;
     seq_at_ = seq_at;
-    back_.init(key_layout, seq_at + 8, UINT64_MAX);
+    max_keys_ = max_keys;
+    refused_ = 0;
+    back_.init(key_layout, seq_at + 8, max_keys);
     entries_.clear();
     used_ = 0;
     invalidate();
@@ -117,14 +121,25 @@ class SliceFifo {
     if (!held) invalidate();  // a slice opened by this row after the front was built
   }
 
+  /// Groups left out of a full table since the last call (the operator counts them over
+  /// capacity: a group refused by several tables of one firing counts once per table).
+  uint64_t take_refused() {
+    uint64_t n = refused_;
+    refused_ = 0;
+    return n;
+  }
+
   /// Merges `from`'s groups into `into` (`from` later in time), keeping the least first
-  /// arrival. A group that a full fixed table refuses is left out.
+  /// arrival. A group that a full table (max_keys) refuses is left out and counted.
   template <class Into, class From, class Merge>
-  void merge_groups(Into& into, From& from, Merge&& merge) const {
+  void merge_groups(Into& into, From& from, Merge&& merge) {
     for (uint32_t g = 0; g < from.size(); ++g) {
       bool inserted;
       uint32_t f = into.find_or_insert(from.key(g), &inserted);
-      if (f == Into::kNone) continue;
+      if (f == Into::kNone) {
+        ++refused_;
+        continue;
+      }
       uint8_t* to = into.acc(f);
       const uint8_t* acc = from.acc(g);
       if (inserted) {
@@ -157,7 +172,7 @@ class SliceFifo {
   SliceSuffix<Table>& next_entry() {
     if (count_ == used_) {
       entries_.emplace_back();
-      entries_[used_++].table.init(key_layout_, seq_at_ + 8, UINT64_MAX);
+      entries_[used_++].table.init(key_layout_, seq_at_ + 8, max_keys_);
     }
     SliceSuffix<Table>& e = entries_[count_++];
     e.table.clear();
@@ -182,6 +197,8 @@ class SliceFifo {
 
   const RowLayout* key_layout_ = nullptr;
   uint32_t seq_at_ = 0;
+  uint64_t max_keys_ = UINT64_MAX;
+  uint64_t refused_ = 0;  // groups full tables left out, for take_refused()
   Entries entries_;
   size_t used_ = 0;              // entries_ made so far (their tables are reused)
   size_t head_ = 0, count_ = 0;  // the front: entries_[head_, count_)

@@ -87,8 +87,9 @@ class WindowAggregate {
               (D::key_size == 0 || D::sliced);
     group_acc_size_ = config_.acc_size + (sliced_ ? static_cast<uint32_t>(kSeqBytes) : 0);
     windows_.init(config_.key_layout, group_acc_size_, config_.max_open_windows, config_.max_keys);
-    fire_.init(config_.key_layout, group_acc_size_, UINT64_MAX);
-    fifo_.init(config_.key_layout, config_.acc_size);
+    // A window's combined groups obey max_keys like a slice's (fixed tables hold max_keys).
+    fire_.init(config_.key_layout, group_acc_size_, config_.max_keys);
+    fifo_.init(config_.key_layout, config_.acc_size, config_.max_keys);
     fired_end_ = fired_start_ = INT64_MIN;
     own_store_.reset(&windows_);
     store_ = &own_store_;
@@ -393,6 +394,9 @@ class WindowAggregate {
       heap_sort(fire_order_.data(), fire_order_.size(), [&](uint32_t a, uint32_t b) { return first_seq(groups.acc(a)) < first_seq(groups.acc(b)); });
       for (size_t i = 0; i < fire_order_.size(); ++i) fire(groups.key(fire_order_[i]), groups.acc(fire_order_[i]), ws, we);
     });
+    // Groups a combined table had no room for (more than max_keys across the window's
+    // slices) are counted over capacity, never dropped silently.
+    store_->readers[reader_].capacity_dropped += fifo_.take_refused();  // sync_stats() reports it
   }
 
   int64_t first_seq(const uint8_t* group_acc) const {

@@ -154,14 +154,16 @@ struct Result {
 };
 
 /// Runs the hosted operator, sliced (slice > 0) or one state per window (slice 0).
-Result run_hosted(const Window& w, int64_t slice, const std::vector<Step>& steps) {
+Result run_hosted(const Window& w, int64_t slice, const std::vector<Step>& steps, uint64_t max_keys = UINT64_MAX) {
   rt::RowLayout key_layout = rt::RowLayout::make({{rt::FieldType::Int64, false, 0}});
   Sink sink;
   void* outputs[1] = {&sink};
   rt::ExecContext ctx;
   ctx.outputs = outputs;
   rt::HostedWindowAggregate op;
-  op.init(&ctx, config(w, slice, &key_layout), hosted_kernels());
+  rt::WindowAggregateConfig c = config(w, slice, &key_layout);
+  c.max_keys = max_keys;
+  op.init(&ctx, c, hosted_kernels());
   for (const Step& s : steps) s.is_row ? op.push(s.row.data()) : op.advance(s.w);
   return {sink.rows, op.stats()};
 }
@@ -173,6 +175,10 @@ Result run_fixed(const Window& w, int64_t slice, const std::vector<Step>& steps)
   for (const Step& s : steps) s.is_row ? op.push(s.row.data()) : op.advance(s.w);
   return {sink.rows, op.stats()};
 }
+
+struct TwoKeyDims : SlicedDims {
+  static constexpr size_t max_keys = 2;
+};
 
 void expect_same(const Result& per_window, const Result& sliced) {
   ASSERT_EQ(per_window.rows.size(), sliced.rows.size());
@@ -330,6 +336,27 @@ TEST(WindowSlicing, FiringMergesEachSliceO1Times) {
   EXPECT_LT(merges, 4 * (2000u + 2049u));
   expect_same(run_hosted(small, 1, steps), fixed);
   EXPECT_EQ(fixed.stats.capacity_dropped, 0u);
+}
+
+TEST(WindowSlicing, WindowWithMoreGroupsThanMaxKeysCountsTheRestOverCapacity) {
+  // HOP(slide 1, size 2), max_keys 2: slice [0, 1) holds keys 1 and 2, slice [1, 2) key 3. Each
+  // slice fits, but window [0, 2) would hold three groups: by hand, it emits keys 1 and 2 (the
+  // slices are combined in time order) and counts key 3 over capacity, under both policies;
+  // [-1, 1) emits 1 and 2, [1, 3) emits 3.
+  const Window w{rt::WindowMode::Hop, 2, 1, 0};
+  std::vector<Step> steps = {{true, make_row(1, 0, 1), 0}, {true, make_row(2, 0, 1), 0}, {true, make_row(3, 1, 1), 0},
+                             {false, {}, INT64_MAX}};
+  static rt::WindowAggregate<Sink, FixedKernels, rt::FixedStorage<TwoKeyDims>> op;
+  Sink sink;
+  op.init(&sink, config(w, 1, nullptr));
+  for (const Step& s : steps) s.is_row ? op.push(s.row.data()) : op.advance(s.w);
+  Result fixed{sink.rows, op.stats()}, hosted = run_hosted(w, 1, steps, 2);
+  std::vector<std::array<int64_t, 2>> got;  // start, key
+  for (const Row& row : hosted.rows) got.push_back({ld(row.data() + 8), ld(row.data())});
+  std::vector<std::array<int64_t, 2>> want = {{-1, 1}, {-1, 2}, {0, 1}, {0, 2}, {1, 3}};
+  EXPECT_EQ(got, want);
+  EXPECT_EQ(hosted.stats.capacity_dropped, 1u);
+  expect_same(hosted, fixed);
 }
 
 }  // namespace
