@@ -4,8 +4,9 @@
 // readers. The first of a group owns the store (and its accumulators hold every member's
 // aggregates, identical ones once); lowering makes the others read it.
 //
-// Aggregates share when they read the same node (so the same pre-window plan, event time and
-// watermark), window the same time column with TUMBLE, HOP or CUMULATE, group by the same keys
+// Aggregates share when they read the same pre-window plan (the same node, or nodes of the same
+// structure: each query's own copy of `WHERE brightness > 0.05` over one source; the members
+// then all read the first one's, so the filter runs once too), window the same time column with TUMBLE, HOP or CUMULATE, group by the same keys
 // and have the same WITH capacities, and their windows are runs of one slice length: the gcd of
 // all sizes and slides, with offsets equal modulo it. Not merged:
 //   - SESSION windows and joins (their state is not slices);
@@ -19,6 +20,7 @@
 
 #include "opt/passes.h"
 #include "opt/plan_walk.h"
+#include "plan/explain_parts.h"
 #include "runtime/ops/slice_store.h"
 #include "runtime/scalar/time_math.h"
 
@@ -56,6 +58,17 @@ std::string keys_text(const WindowAggregateNode& n) {
   return s;
 }
 
+/// A node's plan as text (kinds, expressions, schemas, down to the sources): equal texts are the
+/// same computation over the same streams.
+std::string plan_text(const PlanNode& n, std::map<const PlanNode*, std::string>& memo) {
+  auto it = memo.find(&n);
+  if (it != memo.end()) return it->second;
+  std::string s = plan_kind_name(n.kind) + " " + detail_text(n) + " " + schema_text(n.schema) + " [";
+  for (const auto& in : n.inputs) s += plan_text(*in, memo) + ";";
+  s += "]";
+  return memo[&n] = s;
+}
+
 /// The nodes from which rows reach a node with several inputs.
 std::map<const PlanNode*, bool> feeds_multi_input(const LogicalProgram& program) {
   std::map<const PlanNode*, std::vector<const PlanNode*>> readers;
@@ -80,6 +93,7 @@ struct Group {
 
 int merge_windows(LogicalProgram& program) {
   std::map<const PlanNode*, bool> feeds = feeds_multi_input(program);
+  std::map<const PlanNode*, std::string> texts;
   // Candidates by what they must share: input, time column, keys, capacities. Groups are kept
   // in the order their first member comes in the plan, so that ids are deterministic.
   std::vector<Group> groups;
@@ -90,7 +104,7 @@ int merge_windows(LogicalProgram& program) {
     if (!shareable(agg) || feeds[n] || agg.shared_operator >= 0) continue;
     std::string capacities = std::to_string(agg.capacities.max_keys.value_or(-1)) + "/" +
                              std::to_string(agg.capacities.max_open_windows.value_or(-1));
-    std::string key = std::to_string(reinterpret_cast<uintptr_t>(agg.inputs[0].get())) + "|" +
+    std::string key = plan_text(*agg.inputs[0], texts) + "|" +
                       std::to_string(agg.window.time_column) + "|" + capacities + "|" + keys_text(agg);
     bool placed = false;
     for (size_t index : by_key[key]) {
@@ -120,6 +134,7 @@ int merge_windows(LogicalProgram& program) {
     for (WindowAggregateNode* m : g.members) {
       m->shared_operator = next_id;
       m->window.slice = g.slice;
+      m->inputs[0] = g.members[0]->inputs[0];  // one pre-window plan for all: it runs once
     }
     ++next_id;
     merged += static_cast<int>(g.members.size());
