@@ -47,10 +47,6 @@ bool slices_fit(const WindowSpec& w, int64_t g) {
   return w.size / g <= std::max<int64_t>(kMaxMergedSlices, w.size / own);
 }
 
-bool same_capacities(const Capacities& a, const Capacities& b) {
-  return a.max_keys == b.max_keys && a.max_open_windows == b.max_open_windows && a.max_buffered_rows == b.max_buffered_rows;
-}
-
 std::string keys_text(const WindowAggregateNode& n) {
   std::vector<std::string> names = all_names(n.inputs[0]->schema);
   std::string s;

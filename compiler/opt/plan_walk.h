@@ -171,6 +171,29 @@ inline void rebase_columns(ScalarExpr& e, int by, const Schema& schema) {
   for (auto& a : e.args) rebase_columns(*a, by, schema);
 }
 
+/// Moves the conjuncts of `filter` for which moves(c) holds into a filter on `below` (one of
+/// the filtered node's inputs), each as rewrite(c) gives it over that input, and keeps the rest;
+/// a filter left empty is bypassed. False (nothing changed) when no conjunct moves.
+template <class Moves, class Rewrite>
+bool move_conjuncts_below(LogicalProgram& p, std::map<const PlanNode*, int>& readers, FilterNode& filter, PlanNodePtr& below,
+                          Moves&& moves, Rewrite&& rewrite) {
+  std::vector<const ScalarExpr*> conjuncts;
+  conjuncts_of(*filter.predicate, conjuncts);
+  bool any = false;
+  for (const ScalarExpr* c : conjuncts) any = any || moves(*c);
+  if (!any) return false;
+  std::vector<ScalarExprPtr> parts, down, stay;
+  split_conjuncts(std::move(filter.predicate), parts);
+  for (auto& c : parts) {
+    if (moves(*c)) down.push_back(rewrite(std::move(c)));
+    else stay.push_back(std::move(c));
+  }
+  filter.predicate = and_all(std::move(stay));
+  filter_input(below, and_all(std::move(down)), filter.range, readers);
+  if (!filter.predicate) bypass(p, readers, &filter, filter.inputs[0]);
+  return true;
+}
+
 /// Calls f on every scalar expression a node holds.
 void for_each_expr(PlanNode& n, const std::function<void(ScalarExprPtr&)>& f);
 

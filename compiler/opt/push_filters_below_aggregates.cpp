@@ -48,20 +48,10 @@ int push_filters_below_aggregates(LogicalProgram& program) {
     PlanNode& aggregate = *filter.inputs[0];
     const std::vector<ScalarExprPtr>* keys = keys_of(aggregate);
     if (!keys || keys->empty()) continue;
-    std::vector<const ScalarExpr*> conjuncts;
-    conjuncts_of(*filter.predicate, conjuncts);
-    bool any = false;
-    for (const ScalarExpr* c : conjuncts) any |= moves_below(*c, *keys);
-    if (!any) continue;
-    std::vector<ScalarExprPtr> parts, down, stay;
-    split_conjuncts(std::move(filter.predicate), parts);
-    for (auto& c : parts) {
-      if (moves_below(*c, *keys)) down.push_back(substitute_columns(*c, *keys));
-      else stay.push_back(std::move(c));
-    }
-    filter.predicate = and_all(std::move(stay));
-    filter_input(aggregate.inputs[0], and_all(std::move(down)), filter.range, readers);
-    if (!filter.predicate) bypass(program, readers, &filter, filter.inputs[0]);
+    if (!move_conjuncts_below(
+            program, readers, filter, aggregate.inputs[0], [&](const ScalarExpr& c) { return moves_below(c, *keys); },
+            [&](ScalarExprPtr c) { return substitute_columns(*c, *keys); }))
+      continue;
     ++pushed;
   }
   (void)owners;  // keeps a bypassed filter alive while the walk still holds its address

@@ -18,17 +18,10 @@ int push_filters_below_windows(LogicalProgram& program) {
     auto& filter = static_cast<FilterNode&>(*n);
     PlanNode& window = *filter.inputs[0];
     const int input_columns = window.inputs[0]->schema.size();
-    std::vector<const ScalarExpr*> conjuncts;
-    conjuncts_of(*filter.predicate, conjuncts);
-    bool any = false;
-    for (const ScalarExpr* c : conjuncts) any |= reads_only(*c, 0, input_columns);
-    if (!any) continue;
-    std::vector<ScalarExprPtr> parts, down, stay;
-    split_conjuncts(std::move(filter.predicate), parts);
-    for (auto& c : parts) (reads_only(*c, 0, input_columns) ? down : stay).push_back(std::move(c));
-    filter.predicate = and_all(std::move(stay));
-    filter_input(window.inputs[0], and_all(std::move(down)), filter.range, readers);
-    if (!filter.predicate) bypass(program, readers, &filter, filter.inputs[0]);
+    if (!move_conjuncts_below(
+            program, readers, filter, window.inputs[0], [&](const ScalarExpr& c) { return reads_only(c, 0, input_columns); },
+            [](ScalarExprPtr c) { return c; }))
+      continue;
     ++pushed;
   }
   (void)owners;  // keeps a bypassed filter alive while the walk still holds its address
