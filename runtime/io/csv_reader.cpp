@@ -8,6 +8,10 @@
 #include <string_view>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "runtime/io/field_text.h"
 #include "runtime/io/line_input.h"
 #include "runtime/io/row_reader.h"
@@ -30,6 +34,23 @@ struct RawField {
   FieldKind kind;
 };
 
+/// Bit i of *commas (*quotes) is set if p[i] is ',' ('"'), for i < 16.
+inline void byte_masks16(const char* p, uint32_t* commas, uint32_t* quotes) {
+#if defined(__SSE2__)
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  *commas = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(','))));
+  *quotes = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('"'))));
+#else
+  uint32_t c = 0, q = 0;
+  for (int i = 0; i < 16; ++i) {
+    c |= static_cast<uint32_t>(p[i] == ',') << i;
+    q |= static_cast<uint32_t>(p[i] == '"') << i;
+  }
+  *commas = c;
+  *quotes = q;
+#endif
+}
+
 /// Quoting mistakes that leave the record's extent clear but its fields unreadable.
 enum class Syntax : uint8_t { None, QuoteInUnquoted, TextAfterQuote };
 
@@ -48,7 +69,10 @@ class CsvReader final : public RowReader {
 
  private:
   bool read_record();
-  void scan(size_t from, size_t to);
+  bool next_line(std::string_view* line);
+  static size_t content_size(std::string_view line);
+  bool split_unquoted(const char* d, size_t n);
+  void scan(const char* d, size_t from, size_t to);
   std::string_view text(const RawField& f);
   bool decode(uint8_t* row);
   void append_field_prefix(size_t field);
@@ -69,9 +93,13 @@ class CsvReader final : public RowReader {
   std::vector<int> column_of_field_;        // header field i -> spec column, or -1 (ignored or unread)
   std::vector<uint32_t> absent_columns_;    // nullable spec columns the header lacks
   std::vector<uint32_t> unread_columns_;    // spec columns in the header that nothing reads
+  std::vector<uint8_t> blank_row_;          // a row before its read columns are stored
 
   // The current record; every buffer is reused, so the steady state does not allocate.
-  std::string record_;  // the raw text, line ends included (what goes to --rejects)
+  // The raw text, line ends included (what goes to --rejects): in LineInput's buffer, or in
+  // record_ when it spans lines.
+  std::string_view record_text_;
+  std::string record_;
   uint64_t record_line_ = 0;
   std::vector<RawField> fields_;
   ScanState state_ = ScanState::FieldStart;
@@ -86,62 +114,101 @@ class CsvReader final : public RowReader {
 };
 
 // Reads one record: physical lines until a line end outside quotes, skipping empty lines
-// (but see below for one-column files).
+// (but see below for one-column files). A record of one line is split where LineInput holds
+// it; only a record whose quoted value spans lines is copied, line by line, into record_.
 // Returns false at end of input (or on a read error) with nothing read.
 bool CsvReader::read_record() {
-  record_.clear();
   fields_.clear();
   state_ = ScanState::FieldStart;
   syntax_ = Syntax::None;
   unterminated_ = false;
-  bool first_line = true;
+  std::string_view line;
+  size_t content_end = 0;
   while (true) {
-    std::string_view line;
-    if (!lines_.read(&line)) {
-      ended_ = true;
-      if (lines_.failed()) {
-        read_error_ = name_ + ": cannot read: " + lines_.error();
-        return false;
-      }
-      if (first_line) return false;
-      // End of input inside a quoted field: the rest of the input is this one bad record.
-      unterminated_ = true;
-      return true;
-    }
-    if (first_line) record_line_ = lines_.line_number();
-    const size_t base = record_.size();
-    record_.append(line);
+    if (!next_line(&line)) return false;
+    record_line_ = lines_.line_number();
     if (at_start_) {
       at_start_ = false;
-      if (record_.compare(0, 3, "\xEF\xBB\xBF") == 0) record_.erase(0, 3);
+      if (line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);
     }
-    size_t content_end = record_.size();
-    if (content_end > base && record_[content_end - 1] == '\n') --content_end;
-    if (content_end > base && record_[content_end - 1] == '\r') --content_end;
+    content_end = content_size(line);
     // An empty line is no record and is skipped, except in a one-column file, where it is a
     // row whose only field is NULL (that is how a writer writes such a row).
-    if (first_line && content_end == 0 && header_.size() != 1) {
-      record_.clear();
-      continue;
-    }
-    first_line = false;
-    scan(base, content_end);
-    if (state_ == ScanState::Quoted) continue;  // the line end belongs to a quoted value
-    // The record ends here: close its last field.
-    switch (state_) {
-      case ScanState::FieldStart: fields_.push_back({content_end, content_end, FieldKind::Unquoted}); break;
-      case ScanState::Unquoted: fields_.push_back({field_begin_, content_end, FieldKind::Unquoted}); break;
-      default: fields_.push_back({field_begin_, field_end_, field_kind_}); break;
-    }
-    return true;
+    if (content_end > 0 || header_.size() == 1) break;
   }
+  record_text_ = line;
+  if (split_unquoted(line.data(), content_end)) return true;
+  fields_.clear();
+  scan(line.data(), 0, content_end);
+  if (state_ == ScanState::Quoted) {  // the line end belongs to a quoted value
+    record_.assign(line);
+    while (state_ == ScanState::Quoted) {
+      if (!next_line(&line)) {
+        if (!read_error_.empty()) return false;
+        // End of input inside a quoted field: the rest of the input is this one bad record.
+        unterminated_ = true;
+        record_text_ = record_;
+        return true;
+      }
+      const size_t base = record_.size();
+      record_.append(line);
+      content_end = base + content_size(line);
+      scan(record_.data(), base, content_end);
+    }
+    record_text_ = record_;
+  }
+  // The record ends here: close its last field.
+  switch (state_) {
+    case ScanState::FieldStart: fields_.push_back({content_end, content_end, FieldKind::Unquoted}); break;
+    case ScanState::Unquoted: fields_.push_back({field_begin_, content_end, FieldKind::Unquoted}); break;
+    default: fields_.push_back({field_begin_, field_end_, field_kind_}); break;
+  }
+  return true;
 }
 
-// The RFC 4180 state machine over record_[from, to). A quote opens a quoted value only at the
+bool CsvReader::next_line(std::string_view* line) {
+  if (lines_.read(line)) return true;
+  ended_ = true;
+  if (lines_.failed()) read_error_ = name_ + ": cannot read: " + lines_.error();
+  return false;
+}
+
+// The line without its line end.
+size_t CsvReader::content_size(std::string_view line) {
+  size_t n = line.size();
+  if (n > 0 && line[n - 1] == '\n') --n;
+  if (n > 0 && line[n - 1] == '\r') --n;
+  return n;
+}
+
+// The common record, one line without quotes: its fields lie between its commas, found 16
+// bytes at a time (the line is followed by LineInput::kPadding readable bytes). False, with
+// fields_ partly filled, if d[0, n) holds a quote: then the state machine reads it.
+bool CsvReader::split_unquoted(const char* d, size_t n) {
+  size_t start = 0;
+  for (size_t i = 0; i < n; i += 16) {
+    uint32_t commas = 0, quotes = 0;
+    byte_masks16(d + i, &commas, &quotes);
+    if (n - i < 16) {
+      const uint32_t in_record = (uint32_t{1} << (n - i)) - 1;
+      commas &= in_record;
+      quotes &= in_record;
+    }
+    if (quotes != 0) return false;
+    for (; commas != 0; commas &= commas - 1) {
+      const size_t at = i + static_cast<size_t>(__builtin_ctz(commas));
+      fields_.push_back({start, at, FieldKind::Unquoted});
+      start = at + 1;
+    }
+  }
+  fields_.push_back({start, n, FieldKind::Unquoted});
+  return true;
+}
+
+// The RFC 4180 state machine over d[from, to). A quote opens a quoted value only at the
 // start of a field; inside one, `""` is a quote and a lone `"` closes it. The states inside a
 // value skip ahead to the next byte that matters rather than switching on every byte.
-void CsvReader::scan(size_t from, size_t to) {
-  const char* d = record_.data();
+void CsvReader::scan(const char* d, size_t from, size_t to) {
   auto note = [this](Syntax s) {
     if (syntax_ == Syntax::None) {
       syntax_ = s;
@@ -212,9 +279,9 @@ void CsvReader::scan(size_t from, size_t to) {
 }
 
 std::string_view CsvReader::text(const RawField& f) {
-  const char* d = record_.data();
+  const char* d = record_text_.data();
   if (f.kind != FieldKind::QuotedEscaped) return std::string_view(d + f.begin, f.end - f.begin);
-  // unescaped_ holds at least record_.size() bytes (see decode), and a value is never longer
+  // unescaped_ holds at least record_text_.size() bytes (see decode), and a value is never longer
   // than its raw text, so this never reallocates under an earlier field's StringRef.
   char* out = unescaped_.data() + unescaped_used_;
   size_t n = 0;
@@ -258,10 +325,8 @@ bool CsvReader::decode(uint8_t* row) {
     return false;
   }
   const RowLayout& layout = spec_.layout;
-  std::memset(row, 0, layout.size);
-  for (uint32_t c : absent_columns_) set_null(row, layout.fields[c], true);
-  for (uint32_t c : unread_columns_) store_unread_value(row, layout.fields[c]);
-  if (unescaped_.size() < record_.size()) unescaped_.resize(record_.size());
+  std::memcpy(row, blank_row_.data(), layout.size);
+  if (unescaped_.size() < record_text_.size()) unescaped_.resize(record_text_.size());
   unescaped_used_ = 0;
   for (size_t i = 0; i < fields_.size(); ++i) {
     const int col = column_of_field_[i];
@@ -314,7 +379,7 @@ bool CsvReader::open(std::string* error) {
     *error = header_error(reason_.c_str());
     return false;
   }
-  if (unescaped_.size() < record_.size()) unescaped_.resize(record_.size());
+  if (unescaped_.size() < record_text_.size()) unescaped_.resize(record_text_.size());
   unescaped_used_ = 0;
   const size_t ncols = spec_.column_names.size();
   std::vector<bool> present(ncols, false);
@@ -381,6 +446,11 @@ bool CsvReader::open(std::string* error) {
     if (!near.empty()) *error += " (did you mean " + near + "?)";
     return false;
   }
+  // What every row starts as: zero, NULL in the columns the header lacks, and the fixed value
+  // of the columns nothing reads.
+  blank_row_.assign(spec_.layout.size, 0);
+  for (uint32_t c : absent_columns_) set_null(blank_row_.data(), spec_.layout.fields[c], true);
+  for (uint32_t c : unread_columns_) store_unread_value(blank_row_.data(), spec_.layout.fields[c]);
   opened_ = true;
   return true;
 }
@@ -395,7 +465,7 @@ bool CsvReader::next(uint8_t* row) {
       return true;
     }
     ++stats_.rejected;
-    rejects_.reject(name_, record_line_, reason_, record_);
+    rejects_.reject(name_, record_line_, reason_, record_text_);
   }
   return false;
 }
