@@ -73,8 +73,9 @@ inline void write_fixed_digits(uint32_t v, int width, char* buf) {
   }
 }
 
-/// Parses [sign]digits into a signed integer within [min, max]. The magnitude is accumulated
-/// as uint64_t and checked against the limit before every step, so it never overflows; the
+/// Parses [sign]digits into a signed integer within [min, max]. After the leading zeros, at
+/// most 19 digits are accumulated as uint64_t (10^19 - 1 < 2^64, so it never overflows) and the
+/// magnitude is then compared with the limit; more digits are out of range for any int64. The
 /// negative limit is |min| = max + 1, which lets INT64_MIN parse.
 inline bool parse_signed(const char* s, size_t n, bool allow_plus, int64_t min, int64_t max, int64_t* out) {
   if (n == 0) return false;
@@ -87,14 +88,16 @@ inline bool parse_signed(const char* s, size_t n, bool allow_plus, int64_t min, 
     i = 1;
   }
   if (i == n) return false;  // a sign alone
-  const uint64_t limit = negative ? static_cast<uint64_t>(-(min + 1)) + 1 : static_cast<uint64_t>(max);
+  while (i < n && s[i] == '0') ++i;
+  if (n - i > 19) return false;  // >= 10^19 (or not a number at all)
   uint64_t mag = 0;
   for (; i < n; ++i) {
-    if (!is_digit(s[i])) return false;
-    const uint64_t d = static_cast<uint64_t>(s[i] - '0');
-    if (mag > (limit - d) / 10) return false;
+    const uint32_t d = static_cast<uint32_t>(static_cast<unsigned char>(s[i])) - '0';
+    if (d > 9) return false;
     mag = mag * 10 + d;
   }
+  const uint64_t limit = negative ? static_cast<uint64_t>(-(min + 1)) + 1 : static_cast<uint64_t>(max);
+  if (mag > limit) return false;
   if (negative) {
     // -(mag) computed without signed overflow: mag may be 2^63 for INT64_MIN.
     *out = mag == 0 ? 0 : -static_cast<int64_t>(mag - 1) - 1;
@@ -216,17 +219,20 @@ inline bool parse_floating(const char* s, size_t n, T* out) {
   }
   const char* body = s + i;
   const size_t body_n = n - i;
-  // Non-finite spellings are handled here so that from_chars's other ones (`nan(...)`) are
-  // not accepted by accident.
-  if (equals_ci(body, body_n, "nan")) {
-    *out = negative ? static_cast<T>(-NAN) : static_cast<T>(NAN);
-    return true;
+  if (body_n == 0) return false;
+  if (!(is_digit(body[0]) || body[0] == '.')) {
+    // Non-finite spellings are handled here so that from_chars's other ones (`nan(...)`) are
+    // not accepted by accident.
+    if (equals_ci(body, body_n, "nan")) {
+      *out = negative ? static_cast<T>(-NAN) : static_cast<T>(NAN);
+      return true;
+    }
+    if (equals_ci(body, body_n, "inf") || equals_ci(body, body_n, "infinity")) {
+      *out = negative ? static_cast<T>(-HUGE_VAL) : static_cast<T>(HUGE_VAL);
+      return true;
+    }
+    return false;
   }
-  if (equals_ci(body, body_n, "inf") || equals_ci(body, body_n, "infinity")) {
-    *out = negative ? static_cast<T>(-HUGE_VAL) : static_cast<T>(HUGE_VAL);
-    return true;
-  }
-  if (body_n == 0 || !(is_digit(body[0]) || body[0] == '.')) return false;
   // from_chars does not accept '+', so skip it; it does accept '-'.
   const char* first = negative ? s : body;
   const char* last = s + n;
@@ -319,12 +325,14 @@ inline bool parse_bool(const char* s, size_t n, bool* out) {
 inline bool parse_timestamp(const char* s, size_t n, int64_t* out_ns) {
   using namespace detail;
   if (n == 0) return false;
-  // Integer form: every character after an optional '-' is a digit.
+  // Integer form: every character after an optional '-' is a digit. Tried first (the common
+  // case); when it fails, only text that is not all digits may still be ISO-8601.
+  if (parse_signed(s, n, /*allow_plus=*/false, INT64_MIN, INT64_MAX, out_ns)) return true;
   {
     size_t i = s[0] == '-' ? 1 : 0;
     bool all_digits = i < n;
     for (; i < n && all_digits; ++i) all_digits = is_digit(s[i]);
-    if (all_digits) return parse_signed(s, n, /*allow_plus=*/false, INT64_MIN, INT64_MAX, out_ns);
+    if (all_digits) return false;  // out of int64 range
   }
   // ISO-8601. Minimum length: "YYYY-MM-DDTHH:MM:SS" = 19.
   if (n < 19) return false;
