@@ -73,6 +73,32 @@ inline void write_fixed_digits(uint32_t v, int width, char* buf) {
   }
 }
 
+/// The eight bytes at s as a little-endian word, whatever the machine's byte order (compilers
+/// turn this into one load where that is possible).
+inline uint64_t load_le64(const char* s) {
+  uint64_t w = 0;
+  for (int j = 0; j < 8; ++j) w |= static_cast<uint64_t>(static_cast<unsigned char>(s[j])) << (8 * j);
+  return w;
+}
+
+/// Parses exactly eight decimal digits at s, all at once (the SWAR method of simdjson):
+/// false if any byte is not a digit.
+inline bool parse_eight_digits(const char* s, uint32_t* out) {
+  uint64_t w = load_le64(s);
+  // Every byte is 0x30-0x39: its high nibble is 3, and still 3 after adding 6.
+  if (((w & 0xF0F0F0F0F0F0F0F0u) | (((w + 0x0606060606060606u) & 0xF0F0F0F0F0F0F0F0u) >> 4)) !=
+      0x3333333333333333u) {
+    return false;
+  }
+  w -= 0x3030303030303030u;
+  w = w * 10 + (w >> 8);  // byte pairs -> two-digit values in every other byte
+  w = (((w & 0x000000FF000000FFu) * (100 + (1000000ull << 32))) +
+       (((w >> 16) & 0x000000FF000000FFu) * (1 + (10000ull << 32)))) >>
+      32;
+  *out = static_cast<uint32_t>(w);
+  return true;
+}
+
 /// Parses [sign]digits into a signed integer within [min, max]. After the leading zeros, at
 /// most 19 digits are accumulated as uint64_t (10^19 - 1 < 2^64, so it never overflows) and the
 /// magnitude is then compared with the limit; more digits are out of range for any int64. The
@@ -91,6 +117,10 @@ inline bool parse_signed(const char* s, size_t n, bool allow_plus, int64_t min, 
   while (i < n && s[i] == '0') ++i;
   if (n - i > 19) return false;  // >= 10^19 (or not a number at all)
   uint64_t mag = 0;
+  for (uint32_t eight = 0; n - i >= 8; i += 8) {
+    if (!parse_eight_digits(s + i, &eight)) return false;
+    mag = mag * 100000000 + eight;
+  }
   for (; i < n; ++i) {
     const uint32_t d = static_cast<uint32_t>(static_cast<unsigned char>(s[i])) - '0';
     if (d > 9) return false;
@@ -207,6 +237,40 @@ inline bool decimal_text_is_tiny(const char* s, size_t n) {
   return lead_exp + exp < 0;
 }
 
+/// The common decimal spelling, digits[.digits] without sign or exponent, when its digits
+/// read as an integer m are at most 2^(mantissa bits) and it has k fraction digits with 10^k
+/// exact in T: then m and 10^k are exact in T and one IEEE division gives the correctly rounded
+/// value of m / 10^k, exactly what from_chars returns (Clinger's fast path). False for any
+/// other text, which from_chars then reads.
+template <typename T>
+inline bool parse_plain_decimal(const char* s, size_t n, T* out) {
+  constexpr bool kFloat = sizeof(T) == sizeof(float);
+  constexpr uint64_t kMaxMantissa = uint64_t{1} << (kFloat ? 24 : 53);
+  constexpr size_t kMaxFraction = kFloat ? 10 : 22;  // 10^10 < 2^24 * 2^10, 5^22 < 2^53
+  static constexpr T kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  uint64_t m = 0;
+  size_t i = 0;
+  for (; i < n && is_digit(s[i]); ++i) {
+    m = m * 10 + static_cast<uint64_t>(s[i] - '0');
+    if (m > kMaxMantissa) return false;
+  }
+  if (i == 0) return false;
+  size_t fraction = 0;
+  if (i < n) {
+    if (s[i] != '.') return false;
+    const size_t first = ++i;
+    for (; i < n && is_digit(s[i]); ++i) {
+      m = m * 10 + static_cast<uint64_t>(s[i] - '0');
+      if (m > kMaxMantissa) return false;
+    }
+    fraction = i - first;
+    if (fraction == 0 || i != n || fraction > kMaxFraction) return false;
+  }
+  *out = static_cast<T>(m) / kPow10[fraction];
+  return true;
+}
+
 /// Shared body of parse_double / parse_float: T is read directly (no double rounding for float).
 template <typename T>
 inline bool parse_floating(const char* s, size_t n, T* out) {
@@ -232,6 +296,10 @@ inline bool parse_floating(const char* s, size_t n, T* out) {
       return true;
     }
     return false;
+  }
+  if (parse_plain_decimal(body, body_n, out)) {
+    if (negative) *out = -*out;
+    return true;
   }
   // from_chars does not accept '+', so skip it; it does accept '-'.
   const char* first = negative ? s : body;
