@@ -382,6 +382,10 @@ inline bool parse_bool(const char* s, size_t n, bool* out) {
 // ---------------------------------------------------------------------------------------------
 // Timestamps (int64 nanoseconds since 1970-01-01T00:00:00Z)
 
+namespace detail {
+inline bool parse_timestamp_text(const char* s, size_t n, int64_t* out_ns);
+}  // namespace detail
+
 /// Reads a TIMESTAMP field (LANGUAGE.md §7). Accepts
 ///   * integer nanoseconds since the epoch: optional '-', decimal digits, fitting int64;
 ///   * ISO-8601 `YYYY-MM-DD(T|t| )HH:MM:SS[.f{1,9}][Z|z|±hh:mm]`; no zone means UTC.
@@ -391,11 +395,17 @@ inline bool parse_bool(const char* s, size_t n, bool* out) {
 /// characters or a result outside int64 nanoseconds (before 1677-09-21T00:12:43.145224192Z or
 /// after 2262-04-11T23:47:16.854775807Z), returns false and leaves *out_ns unchanged.
 inline bool parse_timestamp(const char* s, size_t n, int64_t* out_ns) {
-  using namespace detail;
-  if (n == 0) return false;
   // Integer form: every character after an optional '-' is a digit. Tried first (the common
-  // case); when it fails, only text that is not all digits may still be ISO-8601.
-  if (parse_signed(s, n, /*allow_plus=*/false, INT64_MIN, INT64_MAX, out_ns)) return true;
+  // case, inline); when it fails, only text that is not all digits may still be ISO-8601.
+  if (detail::parse_signed(s, n, /*allow_plus=*/false, INT64_MIN, INT64_MAX, out_ns)) return true;
+  return detail::parse_timestamp_text(s, n, out_ns);
+}
+
+namespace detail {
+
+/// parse_timestamp for text that is not an int64: ISO-8601, or false.
+inline bool parse_timestamp_text(const char* s, size_t n, int64_t* out_ns) {
+  if (n == 0) return false;
   {
     size_t i = s[0] == '-' ? 1 : 0;
     bool all_digits = i < n;
@@ -454,6 +464,8 @@ inline bool parse_timestamp(const char* s, size_t n, int64_t* out_ns) {
                           static_cast<int64_t>(minute) * 60 + static_cast<int64_t>(second) - offset_seconds;
   return combine_seconds_nanos(seconds, frac_ns, out_ns);
 }
+
+}  // namespace detail
 
 /// ISO-8601 UTC form of a TIMESTAMP, e.g. `2026-11-24T06:31:29.5Z`: the fraction's trailing
 /// zeros are dropped and there is no '.' when it is zero. Correct for the whole int64 range

@@ -32,56 +32,14 @@ void store_unread_value(uint8_t* row, const Field& f) {
   else if (f.type == FieldType::String) store_text_value(row, f, "", 0);
 }
 
-TextValue store_text_value(uint8_t* row, const Field& f, const char* s, size_t n) {
-  switch (f.type) {
-    case FieldType::Bool: {
-      bool v = false;
-      if (!parse_bool(s, n, &v)) return TextValue::Unreadable;
-      put(row, f, v);
-      return TextValue::Ok;
-    }
-    case FieldType::Int32: {
-      int32_t v = 0;
-      if (!parse_int32(s, n, &v)) return TextValue::Unreadable;
-      put(row, f, v);
-      return TextValue::Ok;
-    }
-    case FieldType::Int64:
-    case FieldType::Interval: {  // an INTERVAL is read as integer nanoseconds
-      int64_t v = 0;
-      if (!parse_int64(s, n, &v)) return TextValue::Unreadable;
-      put(row, f, v);
-      return TextValue::Ok;
-    }
-    case FieldType::Float32: {
-      float v = 0;
-      if (!parse_float(s, n, &v)) return TextValue::Unreadable;
-      put(row, f, v);
-      return TextValue::Ok;
-    }
-    case FieldType::Float64: {
-      double v = 0;
-      if (!parse_double(s, n, &v)) return TextValue::Unreadable;
-      put(row, f, v);
-      return TextValue::Ok;
-    }
-    case FieldType::Timestamp: {
-      int64_t v = 0;
-      if (!parse_timestamp(s, n, &v)) return TextValue::Unreadable;
-      put(row, f, v);
-      return TextValue::Ok;
-    }
-    case FieldType::String: {
-      // StringRef sizes are 32-bit; longer text cannot be held even when unbounded.
-      if ((f.max_bytes > 0 && n > f.max_bytes) || n > UINT32_MAX) return TextValue::TooLong;
-      // Text that is not UTF-8 would make LENGTH and the JSON writer's output wrong later;
-      // rejecting it here keeps every STRING value valid.
-      if (!is_valid_utf8(s, n)) return TextValue::BadUtf8;
-      put(row, f, StringRef{s, static_cast<uint32_t>(n)});
-      return TextValue::Ok;
-    }
-  }
-  return TextValue::Unreadable;
+TextValue store_string_value(uint8_t* row, const Field& f, const char* s, size_t n) {
+  // StringRef sizes are 32-bit; longer text cannot be held even when unbounded.
+  if ((f.max_bytes > 0 && n > f.max_bytes) || n > UINT32_MAX) return TextValue::TooLong;
+  // Text that is not UTF-8 would make LENGTH and the JSON writer's output wrong later;
+  // rejecting it here keeps every STRING value valid.
+  if (!is_valid_utf8(s, n)) return TextValue::BadUtf8;
+  put(row, f, StringRef{s, static_cast<uint32_t>(n)});
+  return TextValue::Ok;
 }
 
 void append_column_prefix(std::string* out, std::string_view column) {

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "runtime/row_layout.h"
+#include "runtime/value_format.h"
 
 namespace vlac::rt {
 
@@ -18,9 +19,54 @@ void append_type_name(std::string* out, const Field& f);
 
 enum class TextValue : uint8_t { Ok, Unreadable, TooLong, BadUtf8 };
 
+/// store_text_value's STRING case (out of line: the numbers are the readers' inner loop).
+TextValue store_string_value(uint8_t* row, const Field& f, const char* s, size_t n);
+
 /// Stores the text s[0..n) of a non-NULL value as field f of `row`. A STRING is stored by
 /// reference, so s must stay valid as long as the row is used. Does not allocate.
-TextValue store_text_value(uint8_t* row, const Field& f, const char* s, size_t n);
+inline TextValue store_text_value(uint8_t* row, const Field& f, const char* s, size_t n) {
+  switch (f.type) {
+    case FieldType::Bool: {
+      bool v = false;
+      if (!parse_bool(s, n, &v)) return TextValue::Unreadable;
+      put(row, f, v);
+      return TextValue::Ok;
+    }
+    case FieldType::Int32: {
+      int32_t v = 0;
+      if (!parse_int32(s, n, &v)) return TextValue::Unreadable;
+      put(row, f, v);
+      return TextValue::Ok;
+    }
+    case FieldType::Int64:
+    case FieldType::Interval: {  // an INTERVAL is read as integer nanoseconds
+      int64_t v = 0;
+      if (!parse_int64(s, n, &v)) return TextValue::Unreadable;
+      put(row, f, v);
+      return TextValue::Ok;
+    }
+    case FieldType::Float32: {
+      float v = 0;
+      if (!parse_float(s, n, &v)) return TextValue::Unreadable;
+      put(row, f, v);
+      return TextValue::Ok;
+    }
+    case FieldType::Float64: {
+      double v = 0;
+      if (!parse_double(s, n, &v)) return TextValue::Unreadable;
+      put(row, f, v);
+      return TextValue::Ok;
+    }
+    case FieldType::Timestamp: {
+      int64_t v = 0;
+      if (!parse_timestamp(s, n, &v)) return TextValue::Unreadable;
+      put(row, f, v);
+      return TextValue::Ok;
+    }
+    case FieldType::String: return store_string_value(row, f, s, n);
+  }
+  return TextValue::Unreadable;
+}
 
 /// Fills field f of a zeroed row for a column nothing reads (SourceSpec::read_columns): NULL
 /// when nullable, else its zero value; a NOT NULL STRING is the empty string (a valid pointer).

@@ -102,14 +102,14 @@ const char* LineInput::find_line_end() {
         return p[1] == '\n' ? p + 2 : p + 1;
       }
     }
-  } else if (const void* p = std::memchr(from, ends_ == Ends::Cr ? '\r' : '\n', static_cast<size_t>(e - from))) {
-    return static_cast<const char*>(p) + 1;
+  } else if (const char* p = find_byte(from, e, ends_ == Ends::Cr ? '\r' : '\n')) {
+    return p + 1;
   }
   scanned_ = static_cast<size_t>(e - b);
   return nullptr;
 }
 
-bool LineInput::read(std::string_view* line) {
+bool LineInput::read_slow(std::string_view* line) {
   if (!in_ || failed()) return false;
   if (!buf_) {
     cap_ = block_;

@@ -15,9 +15,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace vlac::rt {
 
@@ -36,7 +41,19 @@ class LineInput {
   /// The next physical line, its line end included ('\n', "\r\n", or '\r' in an input of CR
   /// line ends; absent on a last line without one). Valid until the next call, and followed
   /// by kPadding readable bytes. False at end of input or on a read error (then failed()).
-  bool read(std::string_view* line);
+  bool read(std::string_view* line) {
+    // The common case, inline: the line end is known and a whole line is buffered.
+    if (ends_ != Ends::Unknown && scanned_ == 0) {
+      const char* b = buf_.get() + begin_;
+      if (const char* e = find_byte(b, buf_.get() + end_, ends_ == Ends::Cr ? '\r' : '\n')) {
+        *line = std::string_view(b, static_cast<size_t>(e + 1 - b));
+        begin_ += line->size();
+        ++line_number_;
+        return true;
+      }
+    }
+    return read_slow(line);
+  }
 
   /// Lines returned so far: the physical number of the last line read.
   uint64_t line_number() const { return line_number_; }
@@ -50,6 +67,24 @@ class LineInput {
 
  private:
   enum class Ends : uint8_t { Unknown, Lf, Cr };
+  /// The first c in [from, end), or nullptr; reads up to 15 bytes past end (the padding).
+  static const char* find_byte(const char* from, const char* end, char c) {
+#if defined(__SSE2__)
+    const __m128i wanted = _mm_set1_epi8(c);
+    for (const char* p = from; p < end; p += 16) {
+      const auto hits = static_cast<uint32_t>(
+          _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), wanted)));
+      if (hits != 0) {
+        const char* at = p + __builtin_ctz(hits);
+        return at < end ? at : nullptr;
+      }
+    }
+    return nullptr;
+#else
+    return static_cast<const char*>(std::memchr(from, c, static_cast<size_t>(end - from)));
+#endif
+  }
+  bool read_slow(std::string_view* line);
   /// End of the line starting at begin_ if a whole one is buffered (and, for the first line,
   /// its line end is known to be CR, LF or CRLF), else nullptr.
   const char* find_line_end();
