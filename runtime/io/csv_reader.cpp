@@ -59,8 +59,11 @@ enum class ScanState : uint8_t { FieldStart, Unquoted, Quoted, QuoteInQuoted, Af
 
 class CsvReader final : public RowReader {
  public:
-  CsvReader(std::string name, std::FILE* in, SourceSpec spec, RejectSink& rejects)
-      : name_(std::move(name)), lines_(in), spec_(std::move(spec)), rejects_(rejects) {}
+  CsvReader(std::string name, std::FILE* in, SourceSpec spec, RejectSink& rejects, size_t read_block_size)
+      : name_(std::move(name)),
+        lines_(in, read_block_size > 0 ? read_block_size : LineInput::kDefaultBlockSize),
+        spec_(std::move(spec)),
+        rejects_(rejects) {}
 
   bool open(std::string* error) override;
   bool next(uint8_t* row) override;
@@ -473,8 +476,8 @@ bool CsvReader::next(uint8_t* row) {
 }  // namespace
 
 std::unique_ptr<RowReader> open_csv_reader(std::string display_name, std::FILE* in, SourceSpec spec,
-                                           RejectSink& rejects) {
-  return std::make_unique<CsvReader>(std::move(display_name), in, std::move(spec), rejects);
+                                           RejectSink& rejects, size_t read_block_size) {
+  return std::make_unique<CsvReader>(std::move(display_name), in, std::move(spec), rejects, read_block_size);
 }
 
 }  // namespace vlac::rt

@@ -66,8 +66,10 @@ class RowReader {
 
 /// CSV with a header row (RFC 4180 quoting, LF or CRLF, optional UTF-8 BOM). `display_name` is
 /// used in messages (`<stdin>` for standard input). `in` is not owned or closed.
+/// `read_block_size` is the size of the reads from `in`; 0 is the default (1 MiB); tests make it
+/// small to put buffer refills everywhere in a record.
 std::unique_ptr<RowReader> open_csv_reader(std::string display_name, std::FILE* in, SourceSpec spec,
-                                           RejectSink& rejects);
+                                           RejectSink& rejects, size_t read_block_size = 0);
 
 /// JSON Lines: one flat object per line, fields by name. `in` is not owned or closed.
 std::unique_ptr<RowReader> open_jsonl_reader(std::string display_name, std::FILE* in, SourceSpec spec,
