@@ -97,6 +97,11 @@ class CsvReader final : public RowReader {
   std::vector<uint32_t> absent_columns_;    // nullable spec columns the header lacks
   std::vector<uint32_t> unread_columns_;    // spec columns in the header that nothing reads
   std::vector<uint8_t> blank_row_;          // a row before its read columns are stored
+  struct Conversion {
+    size_t field;  // in the record
+    Field column;  // where its value goes
+  };
+  std::vector<Conversion> conversions_;     // the fields whose values are read, in record order
 
   // The current record; every buffer is reused, so the steady state does not allocate.
   // The raw text, line ends included (what goes to --rejects): in LineInput's buffer, or in
@@ -331,14 +336,12 @@ bool CsvReader::decode(uint8_t* row) {
   std::memcpy(row, blank_row_.data(), layout.size);
   if (unescaped_.size() < record_text_.size()) unescaped_.resize(record_text_.size());
   unescaped_used_ = 0;
-  for (size_t i = 0; i < fields_.size(); ++i) {
-    const int col = column_of_field_[i];
-    if (col < 0) continue;
-    const RawField& raw = fields_[i];
-    const Field& f = layout.fields[static_cast<size_t>(col)];
+  for (const Conversion& c : conversions_) {
+    const RawField& raw = fields_[c.field];
+    const Field& f = c.column;
     if (raw.kind == FieldKind::Unquoted && raw.begin == raw.end) {  // unquoted empty: NULL
       if (!f.nullable) {
-        append_column_prefix(&reason_, header_[i]);
+        append_column_prefix(&reason_, header_[c.field]);
         reason_ += "NULL in a NOT NULL column";
         return false;
       }
@@ -348,7 +351,7 @@ bool CsvReader::decode(uint8_t* row) {
     const std::string_view t = text(raw);
     const TextValue r = store_text_value(row, f, t.data(), t.size());
     if (r != TextValue::Ok) {
-      append_value_reason(&reason_, header_[i], f, r, t.data(), t.size());
+      append_value_reason(&reason_, header_[c.field], f, r, t.data(), t.size());
       return false;
     }
   }
@@ -454,6 +457,8 @@ bool CsvReader::open(std::string* error) {
   blank_row_.assign(spec_.layout.size, 0);
   for (uint32_t c : absent_columns_) set_null(blank_row_.data(), spec_.layout.fields[c], true);
   for (uint32_t c : unread_columns_) store_unread_value(blank_row_.data(), spec_.layout.fields[c]);
+  for (size_t i = 0; i < column_of_field_.size(); ++i)
+    if (column_of_field_[i] >= 0) conversions_.push_back({i, spec_.layout.fields[static_cast<size_t>(column_of_field_[i])]});
   opened_ = true;
   return true;
 }
