@@ -73,11 +73,14 @@ inline void write_fixed_digits(uint32_t v, int width, char* buf) {
   }
 }
 
-/// The eight bytes at s as a little-endian word, whatever the machine's byte order (compilers
-/// turn this into one load where that is possible).
+/// The eight bytes at s as a little-endian word, whatever the machine's byte order.
 inline uint64_t load_le64(const char* s) {
   uint64_t w = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  __builtin_memcpy(&w, s, 8);
+#else
   for (int j = 0; j < 8; ++j) w |= static_cast<uint64_t>(static_cast<unsigned char>(s[j])) << (8 * j);
+#endif
   return w;
 }
 
@@ -246,27 +249,23 @@ template <typename T>
 inline bool parse_plain_decimal(const char* s, size_t n, T* out) {
   constexpr bool kFloat = sizeof(T) == sizeof(float);
   constexpr uint64_t kMaxMantissa = uint64_t{1} << (kFloat ? 24 : 53);
-  constexpr size_t kMaxFraction = kFloat ? 10 : 22;  // 10^10 < 2^24 * 2^10, 5^22 < 2^53
+  constexpr size_t kMaxFraction = kFloat ? 10 : 22;  // 10^k = 2^k 5^k is exact while 5^k < 2^24 (2^53)
   static constexpr T kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
                                  1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  if (n > 19) return false;  // so that at most 19 digits are accumulated: no uint64_t overflow
   uint64_t m = 0;
   size_t i = 0;
-  for (; i < n && is_digit(s[i]); ++i) {
-    m = m * 10 + static_cast<uint64_t>(s[i] - '0');
-    if (m > kMaxMantissa) return false;
-  }
+  for (; i < n && is_digit(s[i]); ++i) m = m * 10 + static_cast<uint64_t>(s[i] - '0');
   if (i == 0) return false;
   size_t fraction = 0;
   if (i < n) {
     if (s[i] != '.') return false;
     const size_t first = ++i;
-    for (; i < n && is_digit(s[i]); ++i) {
-      m = m * 10 + static_cast<uint64_t>(s[i] - '0');
-      if (m > kMaxMantissa) return false;
-    }
+    for (; i < n && is_digit(s[i]); ++i) m = m * 10 + static_cast<uint64_t>(s[i] - '0');
     fraction = i - first;
-    if (fraction == 0 || i != n || fraction > kMaxFraction) return false;
+    if (fraction == 0 || i != n) return false;
   }
+  if (m > kMaxMantissa || fraction > kMaxFraction) return false;
   *out = static_cast<T>(m) / kPow10[fraction];
   return true;
 }

@@ -72,7 +72,8 @@ class CsvReader final : public RowReader {
 
  private:
   bool read_record();
-  bool next_line(std::string_view* line);
+  inline bool next_line(std::string_view* line);
+  bool end_of_lines();
   static size_t content_size(std::string_view line);
   bool split_unquoted(const char* d, size_t n);
   void scan(const char* d, size_t from, size_t to);
@@ -175,7 +176,11 @@ bool CsvReader::read_record() {
 }
 
 bool CsvReader::next_line(std::string_view* line) {
-  if (lines_.read(line)) return true;
+  if (lines_.read(line)) [[likely]] return true;
+  return end_of_lines();
+}
+
+bool CsvReader::end_of_lines() {
   ended_ = true;
   if (lines_.failed()) read_error_ = name_ + ": cannot read: " + lines_.error();
   return false;
