@@ -18,6 +18,7 @@ import math
 import os
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -56,19 +57,23 @@ class Run:
 
 
 def measure(cmd, timeout, stdout_path=None, stdin_path=None):
-    """Runs CMD; its stdout goes to STDOUT_PATH (else is captured), stdin from STDIN_PATH.
-    Peak RSS and CPU time come from wait4's rusage of the process (taskset execs the command)."""
-    with tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as captured:
+    """Runs CMD; its stdout goes to STDOUT_PATH (else is captured), stdin from STDIN_PATH. Peak RSS
+    comes from /usr/bin/time (a child of this process would inherit this process's high-water
+    mark across exec), CPU seconds from wait4's rusage; after TIMEOUT seconds the process group
+    is killed."""
+    with tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as captured, \
+            tempfile.NamedTemporaryFile("r") as rss:
         out = open(stdout_path, "wb") if stdout_path else captured
         inp = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
         try:
             start = time.perf_counter()
-            p = subprocess.Popen(cmd, stdout=out, stderr=err, stdin=inp)
+            p = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", rss.name] + cmd, stdout=out, stderr=err, stdin=inp,
+                                 start_new_session=True)
             killed = threading.Event()
 
             def kill():
                 killed.set()
-                p.kill()
+                os.killpg(p.pid, signal.SIGKILL)
             timer = threading.Timer(timeout, kill)
             timer.start()
             _, status, usage = os.wait4(p.pid, 0)
@@ -82,7 +87,9 @@ def measure(cmd, timeout, stdout_path=None, stdin_path=None):
                 inp.close()
         err.seek(0)
         captured.seek(0)
-        return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, p.returncode, killed.is_set(),
+        lines = rss.read().split()
+        rss_kb = int(lines[-1]) if lines and lines[-1].isdigit() else 0
+        return Run(wall, usage.ru_utime + usage.ru_stime, rss_kb, p.returncode, killed.is_set(),
                    captured.read().decode(errors="replace"), err.read().decode(errors="replace"))
 
 
