@@ -226,13 +226,14 @@ class Suite:
     def __init__(self, args):
         self.args = args
         self.build = Path(args.build).resolve()
-        self.vlac = self.build / "vlac"
+        self.vlac = Path(args.vlac).resolve() if args.vlac else self.build / "vlac"
+        self.bench_bin = Path(args.bench_bin).resolve() if args.bench_bin else self.build / "bench"
         self.work = Path(args.work).resolve() if args.work else Path(tempfile.mkdtemp(prefix="vlac-suite-"))
         self.results = []  # one dict per workload x engine
         self.problems = []
 
     def binary(self, name):
-        path = self.build / "bench" / name
+        path = self.bench_bin / name
         return path if path.exists() else None
 
     def generate(self, family):
@@ -625,6 +626,9 @@ def main():
     parser.add_argument("--engines", default=",".join(ENGINES), help=f"comma-separated, of {','.join(ENGINES)}")
     parser.add_argument("--no-sqlite", action="store_true", help="leave SQLite out")
     parser.add_argument("--build", default=str(ROOT / "build"), help="the release build folder")
+    parser.add_argument("--vlac", help="the vlac binary (default: BUILD/vlac)")
+    parser.add_argument("--bench-bin", help="folder of the generators, hand-written programs and engine_bench "
+                        "(default: BUILD/bench)")
     parser.add_argument("--work", help="data folder, kept (default: a temporary folder, removed at the end)")
     parser.add_argument("--results", default=str(ROOT / "bench" / "results"), help="where suite.{md,csv,png} go")
     parser.add_argument("--timeout", type=float, default=300, help="seconds per run before an engine counts as timeout")
