@@ -15,29 +15,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 rows="${1:-10000000}"
 runs=3
-duckdb_version=1.5.6-r.1
-cache="${XDG_CACHE_HOME:-$HOME/.cache}/vlac-bench"
+source bench/lib/duckdb.sh
 
 scripts/install-deps.sh
-if ! command -v npm > /dev/null; then
-  echo "window_bench: installing nodejs and npm" >&2
-  sudo_cmd=()
-  [[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
-  "${sudo_cmd[@]}" apt-get update -qq
-  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends nodejs npm > /dev/null
-fi
-if [[ "$(node -p "require('$cache/node_modules/@duckdb/node-api/package.json').version" 2> /dev/null)" != "$duckdb_version" ]]; then
-  echo "window_bench: installing @duckdb/node-api@$duckdb_version into $cache" >&2
-  mkdir -p "$cache"
-  npm install --prefix "$cache" --no-audit --no-fund --silent "@duckdb/node-api@$duckdb_version"
-fi
+install_duckdb
 scripts/build.sh release
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 csv="$work/camera.csv"
 one_core=(taskset -c 0)
-checksum() { node bench/duckdb_query.mjs "$cache" 0 "$1" | grep -v 'seconds '; }
+checksum() { node bench/duckdb_query.mjs "$duckdb_cache" 0 "$1" | grep -v 'seconds '; }
 checksum_csv() {
   echo "SELECT * FROM read_csv('$1')" > "$work/read.sql"
   checksum "$work/read.sql"
@@ -115,7 +103,7 @@ vlac_run() {
 duckdb_run() {
   local pin=()
   [[ "$1" == 1 ]] && pin=("${one_core[@]}")
-  /usr/bin/time -f "%M" -o "$work/process.time" "${pin[@]}" node bench/duckdb_query.mjs "$cache" "$1" "$2" > "$work/duckdb.out"
+  /usr/bin/time -f "%M" -o "$work/process.time" "${pin[@]}" node bench/duckdb_query.mjs "$duckdb_cache" "$1" "$2" > "$work/duckdb.out"
   echo "$(awk '$1 == "seconds" { print $2 }' "$work/duckdb.out") $(awk '$1 == "cpu_seconds" { print $2 }' "$work/duckdb.out") \
 $(cat "$work/process.time")" > "$work/time"
   grep -v 'seconds ' "$work/duckdb.out" > "$work/duckdb.sum"

@@ -1,0 +1,11 @@
+WITH bid AS (
+  SELECT * FROM read_csv('{input:bid}', header = true,
+    columns = {'auction': 'BIGINT', 'bidder': 'BIGINT', 'price': 'BIGINT', 'channel': 'VARCHAR', 'date_time': 'BIGINT'})),
+counts AS (
+  SELECT auction, window_start, window_start + 10000000000 AS window_end, COUNT(*) AS num
+  FROM (SELECT auction, date_time - date_time % 2000000000 - k * 2000000000 AS window_start
+        FROM bid, range(5) AS slides(k))
+  GROUP BY auction, window_start),
+max_counts AS (SELECT window_start, MAX(num) AS max_num FROM counts GROUP BY window_start)
+SELECT c.auction, c.window_start, c.window_end, c.num
+FROM counts c JOIN max_counts m ON c.window_start = m.window_start AND c.num = m.max_num
