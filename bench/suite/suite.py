@@ -196,6 +196,13 @@ class Workload:
         self.family = self.spec["family"]
         self.inputs = self.spec["inputs"]  # stream -> file name
 
+    def sort_key(self):
+        """Families in FAMILIES' order, then workload.json's "order", then the name with its
+        numbers compared as numbers (q2 before q11)."""
+        family = list(FAMILIES).index(self.family) if self.family in FAMILIES else len(FAMILIES)
+        natural = [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", self.name)]
+        return family, self.spec.get("order", 1000), natural
+
     def input_paths(self, data):
         return {stream: data / file for stream, file in self.inputs.items()}
 
@@ -383,7 +390,8 @@ class Suite:
 
     def run(self):
         names = [n for n in self.args.only.split(",") if n] if self.args.only else None
-        workloads = [Workload(d) for d in sorted(WORKLOADS.iterdir()) if (d / "workload.json").exists()]
+        workloads = sorted((Workload(d) for d in WORKLOADS.iterdir() if (d / "workload.json").exists()),
+                           key=lambda w: w.sort_key())
         if names:
             unknown = set(names) - {w.name for w in workloads}
             if unknown:
@@ -587,8 +595,8 @@ set yrange [{low}:*]
 set grid ytics
 set ylabel 'input rows per second, end to end (log scale)'
 set xtics rotate by -20 noenhanced
-set key top right noenhanced
-set title 'vlac benchmark suite: {suite.args.rows} rows per workload, one core (DuckDB all cores: {os.cpu_count()})'
+set key outside right top noenhanced
+set title 'vlac benchmark suite: {suite.args.rows:,} rows per workload, one core (DuckDB all cores: {os.cpu_count()})'
 plot {plots}
 """
         run = subprocess.run(["gnuplot"], input=script, text=True, capture_output=True)
