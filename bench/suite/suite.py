@@ -67,8 +67,8 @@ def measure(cmd, timeout, stdout_path=None, stdin_path=None):
         inp = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
         try:
             start = time.perf_counter()
-            p = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", rss.name] + cmd, stdout=out, stderr=err, stdin=inp,
-                                 start_new_session=True)
+            timed = ["/usr/bin/time", "-f", "%M", "-o", rss.name] if os.path.exists("/usr/bin/time") else []
+            p = subprocess.Popen(timed + cmd, stdout=out, stderr=err, stdin=inp, start_new_session=True)
             killed = threading.Event()
 
             def kill():
@@ -88,7 +88,8 @@ def measure(cmd, timeout, stdout_path=None, stdin_path=None):
         err.seek(0)
         captured.seek(0)
         lines = rss.read().split()
-        rss_kb = int(lines[-1]) if lines and lines[-1].isdigit() else 0
+        # Without /usr/bin/time (Debian package "time"), rusage's figure: at least this process's.
+        rss_kb = int(lines[-1]) if lines and lines[-1].isdigit() else usage.ru_maxrss
         return Run(wall, usage.ru_utime + usage.ru_stime, rss_kb, p.returncode, killed.is_set(),
                    captured.read().decode(errors="replace"), err.read().decode(errors="replace"))
 
@@ -648,6 +649,10 @@ def main():
     args.engines = [e for e in args.engines.split(",") if e and not (args.no_sqlite and e == "sqlite")]
     if set(args.engines) - set(ENGINES) or args.runs < 1:
         parser.error(f"engines are {','.join(ENGINES)}; runs >= 1")
+    modules = Path(args.duckdb_modules) / "node_modules" / "@duckdb" / "node-api"
+    if any(e.startswith("duckdb") for e in args.engines) and not (shutil.which("node") and modules.exists()):
+        parser.error(f"DuckDB is not installed in {args.duckdb_modules} (bench/suite/run.sh installs it), "
+                     "or leave it out with --engines vlac,hand,sqlite")
     suite = Suite(args)
     if not suite.vlac.exists():
         parser.error(f"{suite.vlac} is not built (bench/suite/run.sh builds it)")
