@@ -245,17 +245,18 @@ class Suite:
         return path if path.exists() else None
 
     def generate(self, family):
-        """Writes the family's data into WORK/FAMILY once per size; returns the folder or None."""
+        """Writes the family's data into WORK/FAMILY, again only when the size or the generator
+        changed; returns the folder, or None when the generator is not built."""
         gen_name, size_flag, _ = FAMILIES[family]
         gen = self.binary(gen_name)
-        folder = self.work / family
-        marker = folder / "generated.json"
-        want = {"generator": gen_name, "rows": self.args.rows}
-        if marker.exists() and json.loads(marker.read_text()) == want:
-            return folder
         if gen is None:
             log(f"{gen_name} is not built: the {family} workloads are skipped")
             return None
+        folder = self.work / family
+        marker = folder / "generated.json"
+        want = {"generator": gen_name, "rows": self.args.rows, "built": gen.stat().st_mtime}
+        if marker.exists() and json.loads(marker.read_text()) == want:
+            return folder
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
         log(f"generating the {family} data ({size_flag} {self.args.rows}) into {folder}")
