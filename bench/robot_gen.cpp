@@ -15,7 +15,6 @@
 // (50 ms) exceeds it: no row is late, and a batch engine computes exactly vlac's result.
 // Usage: robot_gen OUTDIR --rows N [--seed S]
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
