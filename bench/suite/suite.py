@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
-"""The benchmark suite (issue 14; its interface: suite_interface.md, summed up in docs/benchmarks.md).
+"""The benchmark suite (issue 14; docs/benchmarks.md describes it, its workloads and its figures).
 
 Generates each workload family's data once (fixed seeds), runs every workload of
 bench/suite/workloads/ on every engine (vlac, the family's hand-written C++ program, DuckDB with
 one thread and with all cores, SQLite), checks that their results agree (row count and per-column
 checksums, order-independent), and writes bench/results/suite.{md,csv,png}.
 
-Every timed run but DuckDB's all-core one is pinned to one core (`taskset -c 0`). A figure counts
-only when the engine's result agrees with the others'. Progress goes to stderr.
+Every timed run but DuckDB's all-core one is pinned to one core (`taskset -c N`, N the first core
+this process may use). A figure counts only when the engine's result agrees with the others'.
+Progress goes to stderr.
 Exit status: 0 when every result agrees and no engine failed, 1 otherwise, 2 for usage errors.
 Usually started by bench/suite/run.sh, which installs the dependencies and builds first."""
 import argparse
@@ -38,7 +39,8 @@ ENGINE_TITLES = {"vlac": "vlac", "hand": "hand-written C++", "duckdb-1t": "DuckD
 # Per family: its generator, the generator's size flag, its hand-written program.
 FAMILIES = {"robot": ("robot_gen", "--rows", "robot_hand"),
             "nexmark": ("nexmark_gen", "--events", "nexmark_hand")}
-ONE_CORE = ["taskset", "-c", "0"]
+# One core: the first this process may use (a container may not offer core 0).
+ONE_CORE = ["taskset", "-c", str(min(os.sched_getaffinity(0)))]
 FLOAT_TOLERANCE = 1e-6
 # What the table's seconds are (--seconds): "wall", or "cpu" (user + system; on a machine other
 # work shares, wall time measures that work too). DuckDB all cores is always wall time.
@@ -496,7 +498,7 @@ def write_markdown(suite, path):
         ("Seconds are wall seconds" if SECONDS == "wall" else
          "Seconds are CPU seconds (user + system; DuckDB all cores: wall seconds)") +
         " of the whole process, reading CSV and writing CSV: the median of the runs "
-        "(min–max in parentheses). Every engine but DuckDB all cores runs on one core (`taskset -c 0`). "
+        f"(min–max in parentheses). Every engine but DuckDB all cores runs on one core (`taskset -c {ONE_CORE[2]}`). "
         "A figure counts only when the engine's result agrees with the others' (row count and per-column "
         "checksums); one that does not is marked **differs**.",
     ]
@@ -528,8 +530,8 @@ def write_markdown(suite, path):
             ratio(engines.get("duckdb-1t"), vlac), f"{fv['rss_kb'] / 1024:.0f}" if fv else "—",
             f"{compile_ms:.0f}" if compile_ms is not None else "—",
             f"{eo_rate / 1e6:.1f}" if eo_rate else "—", agreement]) + " |")
-    lines += ["", f"Per engine: median wall seconds, input rows per second and ns per input row (of {SECONDS} seconds), median CPU seconds, "
-              "peak RSS; for DuckDB also the query alone (CSV scan and aggregation, without starting node "
+    lines += ["", f"Per engine: median wall seconds, input rows per second and ns per input row (of {SECONDS} "
+              "seconds), median CPU seconds, peak RSS; for DuckDB also the query alone (CSV scan and aggregation, without starting node "
               "and writing the result).", "",
               "| workload | engine | wall s | rows/s | ns/row | CPU s | peak RSS MB | DuckDB query s | output rows | result |",
               "|---|---|---:|---:|---:|---:|---:|---:|---:|---|"]
@@ -539,13 +541,11 @@ def write_markdown(suite, path):
             lines.append(f"| {r['workload']} | {ENGINE_TITLES[r['engine']]} | {r['status']}"
                          f"{': ' + r['reason'] if r.get('reason') else ''} | | | | | | | |")
             continue
+        query = f"{f['query']:.3f}" if f["query"] is not None else ""
+        result = "agrees" if r.get("agrees") else "DIFFERS " + r.get("difference", "")
         lines.append(f"| {r['workload']} | {ENGINE_TITLES[r['engine']]} | {f['wall']:.3f} | {f['rows_per_s'] / 1e6:.2f} M "
-                     f"| {f['ns_per_row']:.0f} | {f['cpu']:.3f} | {f['rss_kb'] / 1024:.0f} "
-                     f"| {f['query']:.3f} | {f['output_rows']:,} | {'agrees' if r.get('agrees') else 'DIFFERS ' + r.get('difference', '')} |"
-                     if f["query"] is not None else
-                     f"| {r['workload']} | {ENGINE_TITLES[r['engine']]} | {f['wall']:.3f} | {f['rows_per_s'] / 1e6:.2f} M "
-                     f"| {f['ns_per_row']:.0f} | {f['cpu']:.3f} | {f['rss_kb'] / 1024:.0f} | "
-                     f"| {f['output_rows']:,} | {'agrees' if r.get('agrees') else 'DIFFERS ' + r.get('difference', '')} |")
+                     f"| {f['ns_per_row']:.0f} | {f['cpu']:.3f} | {f['rss_kb'] / 1024:.0f} | {query} "
+                     f"| {f['output_rows']:,} | {result} |")
     path.write_text("\n".join(lines) + "\n")
 
 
