@@ -15,7 +15,6 @@
 // (50 ms) exceeds it: no row is late, and a batch engine computes exactly vlac's result.
 // Usage: robot_gen OUTDIR --rows N [--seed S]
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -31,38 +30,51 @@ constexpr int64_t kStart = 1795501800LL * 1'000'000'000;  // 2026-11-24T06:30:00
 constexpr int64_t kMs = 1'000'000;
 constexpr double kPi = 3.14159265358979323846;
 
-/// One output line with the time it reaches the reader.
-struct Line {
-  int64_t deliver;
-  std::string text;
+/// A file's rows, as one text, each with the time it reaches the reader.
+class Rows {
+ public:
+  /// Starts a row delivered at DELIVER; add() and put() append its text.
+  Rows& start(int64_t deliver) {
+    rows_.push_back({deliver, text_.size(), 0});
+    return *this;
+  }
+  template <typename... Args>
+  void add(const char* format, Args... args) {
+    char buffer[256];
+    int n = std::snprintf(buffer, sizeof buffer, format, args...);
+    text_.append(buffer, static_cast<size_t>(n));
+  }
+  void put(char c) { text_ += c; }
+  size_t size() const { return rows_.size(); }
+
+  /// Writes the rows to DIR/NAME in delivery order (ties: generation order).
+  void write(const std::string& dir, const char* name, const char* header) {
+    for (size_t i = 0; i < rows_.size(); ++i) rows_[i].end = i + 1 < rows_.size() ? rows_[i + 1].begin : text_.size();
+    std::stable_sort(rows_.begin(), rows_.end(), [](const Row& a, const Row& b) { return a.deliver < b.deliver; });
+    std::string path = dir + "/" + name;
+    std::FILE* f = std::fopen(path.c_str(), "w");
+    if (!f) {
+      std::perror(path.c_str());
+      std::exit(1);
+    }
+    std::fputs(header, f);
+    std::fputc('\n', f);
+    for (const Row& r : rows_) std::fwrite(text_.data() + r.begin, 1, r.end - r.begin, f);
+    if (std::fclose(f) != 0) {
+      std::perror(path.c_str());
+      std::exit(1);
+    }
+    std::fprintf(stderr, "robot_gen: %s: %zu rows\n", name, rows_.size());
+  }
+
+ private:
+  struct Row {
+    int64_t deliver;
+    size_t begin, end;
+  };
+  std::string text_;
+  std::vector<Row> rows_;
 };
-
-/// Appends printf-formatted text to a string.
-template <typename... Args>
-void append(std::string& s, const char* format, Args... args) {
-  char buffer[256];
-  int n = std::snprintf(buffer, sizeof buffer, format, args...);
-  s.append(buffer, static_cast<size_t>(n));
-}
-
-/// Writes the lines to DIR/NAME in delivery order (ties: generation order).
-void write_file(const std::string& dir, const char* name, const char* header, std::vector<Line>& lines) {
-  std::stable_sort(lines.begin(), lines.end(), [](const Line& a, const Line& b) { return a.deliver < b.deliver; });
-  std::string path = dir + "/" + name;
-  std::FILE* f = std::fopen(path.c_str(), "w");
-  if (!f) {
-    std::perror(path.c_str());
-    std::exit(1);
-  }
-  std::fputs(header, f);
-  std::fputc('\n', f);
-  for (const Line& l : lines) std::fwrite(l.text.data(), 1, l.text.size(), f);
-  if (std::fclose(f) != 0) {
-    std::perror(path.c_str());
-    std::exit(1);
-  }
-  std::fprintf(stderr, "robot_gen: %s: %zu rows\n", name, lines.size());
-}
 
 /// A float printed with 6 significant digits, never exactly at THRESHOLD (a comparison with a
 /// threshold then gives the same answer on the float32 value and on the decimal text).
@@ -92,20 +104,18 @@ class Generator {
   /// §1's camera stream: 8 cameras at 30 Hz; a dark spell of 20 frames every 10 s; objects
   /// NULL in one row of 50.
   void camera() {
-    std::vector<Line> lines;
-    lines.reserve(rows_);
+    Rows lines;
     for (size_t i = 0; i < rows_; ++i) {
       int cam = static_cast<int>(i % 8);
       int64_t frame = static_cast<int64_t>(i / 8);
       int64_t ts = kStart + frame * 33'333'333 + cam * kMs + static_cast<int64_t>(rng_() % 1000) * 1000;
       float b = away_from(static_cast<float>(0.4 + uniform(-0.05, 0.05) + (frame % 300 < 20 ? -0.38 : 0.0)), 0.05f);
-      Line l{ts + delay(40 * kMs), {}};
-      append(l.text, "%lld,%d,%lld,%.6g,", static_cast<long long>(ts), cam + 1, static_cast<long long>(frame), b);
-      if (rng_() % 50 != 0) append(l.text, "%d", static_cast<int>(rng_() % 7));
-      l.text += '\n';
-      lines.push_back(std::move(l));
+      Rows& l = lines.start(ts + delay(40 * kMs));
+      l.add("%lld,%d,%lld,%.6g,", static_cast<long long>(ts), cam + 1, static_cast<long long>(frame), b);
+      if (rng_() % 50 != 0) l.add("%d", static_cast<int>(rng_() % 7));
+      l.put('\n');
     }
-    write_file(dir_, "camera.csv", "ts,cam_id,frame_id,brightness,objects", lines);
+    lines.write(dir_, "camera.csv", "ts,cam_id,frame_id,brightness,objects");
   }
 
   /// Joint J of robot R at time T (seconds): a smooth reaching motion, its velocity, and a torque
@@ -125,8 +135,7 @@ class Generator {
   /// joints.csv: 4 robots, 1 kHz, 7 joints, one row per joint; a sample's 7 rows share a time and
   /// a delivery (one bus message each), delayed up to 20 ms.
   void joints() {
-    std::vector<Line> lines;
-    lines.reserve(rows_);
+    Rows lines;
     const int robots = 4;
     for (int64_t s = 0; lines.size() < rows_; ++s) {
       for (int r = 0; r < robots && lines.size() < rows_; ++r) {
@@ -134,53 +143,50 @@ class Generator {
         int64_t deliver = ts + delay(20 * kMs);
         for (int j = 0; j < 7; ++j) {
           JointValue v = joint_value(r, j, static_cast<double>(s) / 1000);
-          Line l{deliver, {}};
-          append(l.text, "%lld,%d,%d,%.6g,%.6g,%.6g\n", static_cast<long long>(ts), r + 1, j + 1, v.position, v.velocity,
+          Rows& l = lines.start(deliver);
+          l.add("%lld,%d,%d,%.6g,%.6g,%.6g\n", static_cast<long long>(ts), r + 1, j + 1, v.position, v.velocity,
                  v.torque);
-          lines.push_back(std::move(l));
         }
       }
     }
-    write_file(dir_, "joints.csv", "ts,robot_id,joint,position,velocity,torque", lines);
+    lines.write(dir_, "joints.csv", "ts,robot_id,joint,position,velocity,torque");
   }
 
   /// Camera frames: CAMS cameras per robot at 30 Hz, each with its own phase; delayed up to 40 ms.
-  void frames(std::vector<Line>& lines, int robot, int cams, int64_t index, int64_t at) {
+  void frames(Rows& lines, int robot, int cams, int64_t index, int64_t at) {
     for (int c = 0; c < cams; ++c) {
       int64_t ts = at + c * 5 * kMs + robot * 211'000 + static_cast<int64_t>(rng_() % 500) * 1000;
-      Line l{ts + delay(40 * kMs), {}};
-      append(l.text, "%lld,%d,%d,%lld,%d\n", static_cast<long long>(ts), robot, c + 1, static_cast<long long>(index),
+      Rows& l = lines.start(ts + delay(40 * kMs));
+      l.add("%lld,%d,%d,%lld,%d\n", static_cast<long long>(ts), robot, c + 1, static_cast<long long>(index),
              2000 + static_cast<int>(rng_() % 3000));
-      lines.push_back(std::move(l));
     }
   }
 
   /// joint_state.csv (one row per 1 kHz sample, q1..q7, delayed up to 20 ms) and wrist_frames.csv
   /// (2 cameras at 30 Hz) of 4 robots: about 1060 rows per robot-second, N in all.
   void asof_inputs() {
-    std::vector<Line> joints, cams;
+    Rows joints, cams;
     const int robots = 4;
     const int64_t ms_total = static_cast<int64_t>(rows_ / (robots * 1.06));
     for (int64_t s = 0; s < ms_total; ++s) {
       for (int r = 0; r < robots; ++r) {
         int64_t ts = kStart + s * kMs + r * 37'000;
-        Line l{ts + delay(20 * kMs), {}};
-        append(l.text, "%lld,%d", static_cast<long long>(ts), r + 1);
-        for (int j = 0; j < 7; ++j) append(l.text, ",%.6g", joint_value(r, j, static_cast<double>(s) / 1000).position);
-        l.text += '\n';
-        joints.push_back(std::move(l));
+        Rows& l = joints.start(ts + delay(20 * kMs));
+        l.add("%lld,%d", static_cast<long long>(ts), r + 1);
+        for (int j = 0; j < 7; ++j) l.add(",%.6g", joint_value(r, j, static_cast<double>(s) / 1000).position);
+        l.put('\n');
         if (s % 100 == 0)
           for (int k = 0; k < 3; ++k) frames(cams, r + 1, 2, s / 100 * 3 + k, kStart + s * kMs + k * 33'333'333);
       }
     }
-    write_file(dir_, "joint_state.csv", "ts,robot_id,q1,q2,q3,q4,q5,q6,q7", joints);
-    write_file(dir_, "wrist_frames.csv", "ts,robot_id,cam_id,frame_id,exposure_us", cams);
+    joints.write(dir_, "joint_state.csv", "ts,robot_id,q1,q2,q3,q4,q5,q6,q7");
+    cams.write(dir_, "wrist_frames.csv", "ts,robot_id,cam_id,frame_id,exposure_us");
   }
 
   /// actions.csv (50 Hz per robot, delayed up to 30 ms) and policy_frames.csv (2 cameras at
   /// 30 Hz) of 8 robots: 110 rows per robot-second, N in all.
   void interval_inputs() {
-    std::vector<Line> actions, cams;
+    Rows actions, cams;
     const int robots = 8;
     const int64_t tenths = static_cast<int64_t>(rows_ / (robots * 11.0));  // 100 ms: 5 actions, 6 frames
     for (int64_t d = 0; d < tenths; ++d) {
@@ -188,10 +194,9 @@ class Generator {
         for (int k = 0; k < 5; ++k) {
           int64_t step = d * 5 + k;
           int64_t ts = kStart + step * 20 * kMs + r * 173'000 + static_cast<int64_t>(rng_() % 2000) * 1000;
-          Line l{ts + delay(30 * kMs), {}};
-          append(l.text, "%lld,%d,%lld,%.6g,%.6g,%.6g,%.6g\n", static_cast<long long>(ts), r + 1,
+          Rows& l = actions.start(ts + delay(30 * kMs));
+          l.add("%lld,%d,%lld,%.6g,%.6g,%.6g,%.6g\n", static_cast<long long>(ts), r + 1,
                  static_cast<long long>(step), normal(0.01), normal(0.01), normal(0.01), uniform(0.0, 0.08));
-          actions.push_back(std::move(l));
         }
         for (int k = 0; k < 3; ++k) {
           int64_t index = d * 3 + k;
@@ -199,16 +204,15 @@ class Generator {
         }
       }
     }
-    write_file(dir_, "actions.csv", "ts,robot_id,step,dx,dy,dz,gripper", actions);
-    write_file(dir_, "policy_frames.csv", "ts,robot_id,cam_id,frame_id,exposure_us", cams);
+    actions.write(dir_, "actions.csv", "ts,robot_id,step,dx,dy,dz,gripper");
+    cams.write(dir_, "policy_frames.csv", "ts,robot_id,cam_id,frame_id,exposure_us");
   }
 
   /// gripper_contact.csv: per robot, grasps of 0.2-2.5 s with contact events from two fingers
   /// every 5-15 ms, and gaps of 0.2-3 s (a gap under the 500 ms session gap joins two grasps);
   /// now and then a brush of one or two contacts. Delayed up to 30 ms.
   void gripper() {
-    std::vector<Line> lines;
-    lines.reserve(rows_);
+    Rows lines;
     const int robots = 64;
     std::vector<int64_t> clock(robots);
     for (int r = 0; r < robots; ++r) clock[r] = kStart + static_cast<int64_t>(uniform(0, 1000)) * kMs;
@@ -222,15 +226,14 @@ class Generator {
         for (int finger = 0; finger < 2; ++finger) {
           int64_t ts = at + static_cast<int64_t>(rng_() % 3000) * 1000;
           double force = std::max(0.0, peak * std::sin(kPi * static_cast<double>(at - t + 1) / static_cast<double>(end - t + 1)) + normal(0.5));
-          Line l{ts + delay(30 * kMs), {}};
-          append(l.text, "%lld,%d,%s,%.6g,%d\n", static_cast<long long>(ts), r + 1, finger ? "right" : "left", force,
+          Rows& l = lines.start(ts + delay(30 * kMs));
+          l.add("%lld,%d,%s,%.6g,%d\n", static_cast<long long>(ts), r + 1, finger ? "right" : "left", force,
                  rng_() % 40 == 0 ? 1 : 0);
-          lines.push_back(std::move(l));
         }
       }
       clock[r] = end + static_cast<int64_t>(uniform(200, 3000)) * kMs;
     }
-    write_file(dir_, "gripper_contact.csv", "ts,robot_id,finger,force_n,slip", lines);
+    lines.write(dir_, "gripper_contact.csv", "ts,robot_id,finger,force_n,slip");
   }
 
   std::string dir_;

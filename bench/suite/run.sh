@@ -12,6 +12,10 @@ source bench/lib/duckdb.sh
 
 scripts/install-deps.sh
 install_duckdb
+if [[ ! -x /usr/bin/time ]]; then
+  echo "bench: installing time (peak RSS of each run)" >&2
+  apt_install time
+fi
 if ! command -v gnuplot > /dev/null && ! python3 -c 'import matplotlib' 2> /dev/null; then
   echo "bench: installing gnuplot-nox for the chart" >&2
   apt_install gnuplot-nox

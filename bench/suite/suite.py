@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
-"""The benchmark suite (issue 14; its interface: suite_interface.md, summed up in docs/benchmarks.md).
+"""The benchmark suite (issue 14; docs/benchmarks.md describes it, its workloads and its figures).
 
 Generates each workload family's data once (fixed seeds), runs every workload of
 bench/suite/workloads/ on every engine (vlac, the family's hand-written C++ program, DuckDB with
 one thread and with all cores, SQLite), checks that their results agree (row count and per-column
 checksums, order-independent), and writes bench/results/suite.{md,csv,png}.
 
-Every timed run but DuckDB's all-core one is pinned to one core (`taskset -c 0`). A figure counts
-only when the engine's result agrees with the others'. Progress goes to stderr.
+Every timed run but DuckDB's all-core one is pinned to one core (`taskset -c N`, N the first core
+this process may use). A figure counts only when the engine's result agrees with the others'.
+Progress goes to stderr.
 Exit status: 0 when every result agrees and no engine failed, 1 otherwise, 2 for usage errors.
 Usually started by bench/suite/run.sh, which installs the dependencies and builds first."""
 import argparse
@@ -38,8 +39,12 @@ ENGINE_TITLES = {"vlac": "vlac", "hand": "hand-written C++", "duckdb-1t": "DuckD
 # Per family: its generator, the generator's size flag, its hand-written program.
 FAMILIES = {"robot": ("robot_gen", "--rows", "robot_hand"),
             "nexmark": ("nexmark_gen", "--events", "nexmark_hand")}
-ONE_CORE = ["taskset", "-c", "0"]
+# One core: the first this process may use (a container may not offer core 0).
+ONE_CORE = ["taskset", "-c", str(min(os.sched_getaffinity(0)))]
 FLOAT_TOLERANCE = 1e-6
+# What the table's seconds are (--seconds): "wall", or "cpu" (user + system; on a machine other
+# work shares, wall time measures that work too). DuckDB all cores is always wall time.
+SECONDS = "wall"
 
 
 def log(message):
@@ -67,8 +72,8 @@ def measure(cmd, timeout, stdout_path=None, stdin_path=None):
         inp = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
         try:
             start = time.perf_counter()
-            p = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", rss.name] + cmd, stdout=out, stderr=err, stdin=inp,
-                                 start_new_session=True)
+            timed = ["/usr/bin/time", "-f", "%M", "-o", rss.name] if os.path.exists("/usr/bin/time") else []
+            p = subprocess.Popen(timed + cmd, stdout=out, stderr=err, stdin=inp, start_new_session=True)
             killed = threading.Event()
 
             def kill():
@@ -88,7 +93,8 @@ def measure(cmd, timeout, stdout_path=None, stdin_path=None):
         err.seek(0)
         captured.seek(0)
         lines = rss.read().split()
-        rss_kb = int(lines[-1]) if lines and lines[-1].isdigit() else 0
+        # Without /usr/bin/time (Debian package "time"), rusage's figure: at least this process's.
+        rss_kb = int(lines[-1]) if lines and lines[-1].isdigit() else usage.ru_maxrss
         return Run(wall, usage.ru_utime + usage.ru_stime, rss_kb, p.returncode, killed.is_set(),
                    captured.read().decode(errors="replace"), err.read().decode(errors="replace"))
 
@@ -196,6 +202,13 @@ class Workload:
         self.family = self.spec["family"]
         self.inputs = self.spec["inputs"]  # stream -> file name
 
+    def sort_key(self):
+        """Families in FAMILIES' order, then workload.json's "order", then the name with its
+        numbers compared as numbers (q2 before q11)."""
+        family = list(FAMILIES).index(self.family) if self.family in FAMILIES else len(FAMILIES)
+        natural = [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", self.name)]
+        return family, self.spec.get("order", 1000), natural
+
     def input_paths(self, data):
         return {stream: data / file for stream, file in self.inputs.items()}
 
@@ -237,17 +250,18 @@ class Suite:
         return path if path.exists() else None
 
     def generate(self, family):
-        """Writes the family's data into WORK/FAMILY once per size; returns the folder or None."""
+        """Writes the family's data into WORK/FAMILY, again only when the size or the generator
+        changed; returns the folder, or None when the generator is not built."""
         gen_name, size_flag, _ = FAMILIES[family]
         gen = self.binary(gen_name)
-        folder = self.work / family
-        marker = folder / "generated.json"
-        want = {"generator": gen_name, "rows": self.args.rows}
-        if marker.exists() and json.loads(marker.read_text()) == want:
-            return folder
         if gen is None:
             log(f"{gen_name} is not built: the {family} workloads are skipped")
             return None
+        folder = self.work / family
+        marker = folder / "generated.json"
+        want = {"generator": gen_name, "rows": self.args.rows, "built": gen.stat().st_mtime}
+        if marker.exists() and json.loads(marker.read_text()) == want:
+            return folder
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
         log(f"generating the {family} data ({size_flag} {self.args.rows}) into {folder}")
@@ -383,7 +397,8 @@ class Suite:
 
     def run(self):
         names = [n for n in self.args.only.split(",") if n] if self.args.only else None
-        workloads = [Workload(d) for d in sorted(WORKLOADS.iterdir()) if (d / "workload.json").exists()]
+        workloads = sorted((Workload(d) for d in WORKLOADS.iterdir() if (d / "workload.json").exists()),
+                           key=lambda w: w.sort_key())
         if names:
             unknown = set(names) - {w.name for w in workloads}
             if unknown:
@@ -412,17 +427,19 @@ class Suite:
 # ---------------------------------------------------------------- figures and reports
 
 def figures(r):
-    """The numbers of one result: wall median/min/max, CPU, rows/s, ns/row, RSS, DuckDB query s,
-    compile ms."""
+    """The numbers of one result: the table's seconds (SECONDS) median/min/max, wall median/min/max,
+    CPU, rows/s and ns/row (of the table's seconds), RSS, DuckDB query s, compile ms."""
     runs = r["runs"]
     if not runs or r["status"] != "ok":
         return None
     walls = [x.wall for x in runs]
-    wall = statistics.median(walls)
-    f = {"wall": wall, "wall_min": min(walls), "wall_max": max(walls),
+    chosen = [x.cpu for x in runs] if SECONDS == "cpu" and r["engine"] != "duckdb-all" else walls
+    seconds = statistics.median(chosen)
+    f = {"s": seconds, "s_min": min(chosen), "s_max": max(chosen),
+         "wall": statistics.median(walls), "wall_min": min(walls), "wall_max": max(walls),
          "cpu": statistics.median(x.cpu for x in runs), "rss_kb": statistics.median(x.rss_kb for x in runs),
-         "rows_per_s": r["input_rows"] / wall if wall > 0 else None,
-         "ns_per_row": wall * 1e9 / r["input_rows"] if r["input_rows"] else None,
+         "rows_per_s": r["input_rows"] / seconds if seconds > 0 else None,
+         "ns_per_row": seconds * 1e9 / r["input_rows"] if r["input_rows"] else None,
          "output_rows": r["checksum"].rows if r["checksum"] else None}
     queries = [float(m.group(1)) for x in runs for m in [re.search(r"^seconds ([\d.]+)", x.stdout, re.M)] if m]
     f["query"] = statistics.median(queries) if queries else None
@@ -439,16 +456,16 @@ def cell(r):
     if r["status"] != "ok":
         return r["status"]
     f = figures(r)
-    d = 3 if f["wall"] < 1 else 2
-    text = f"{f['wall']:.{d}f} ({f['wall_min']:.{d}f}–{f['wall_max']:.{d}f})" if len(r["runs"]) > 1 else f"{f['wall']:.{d}f}"
+    d = 3 if f["s"] < 1 else 2
+    text = f"{f['s']:.{d}f} ({f['s_min']:.{d}f}–{f['s_max']:.{d}f})" if len(r["runs"]) > 1 else f"{f['s']:.{d}f}"
     return text if r.get("agrees", True) else f"{text} **differs**"
 
 
 def ratio(a, b):
-    """A's median wall over B's, when both agree."""
+    """A's median seconds over B's, when both agree."""
     if not a or not b or a["status"] != "ok" or b["status"] != "ok" or not a.get("agrees") or not b.get("agrees"):
         return "—"
-    return f"{figures(a)['wall'] / figures(b)['wall']:.2f}"
+    return f"{figures(a)['s'] / figures(b)['s']:.2f}"
 
 
 def machine():
@@ -476,10 +493,12 @@ def write_markdown(suite, path):
         by.setdefault(r["workload"], {})[r["engine"]] = r
     lines = [
         "# vlac benchmark suite", "",
-        f"`bench/suite/run.sh --rows {args.rows} --runs {args.runs}` on {datetime.date.today().isoformat()}: "
+        f"`bench/suite/run.sh --rows {args.rows} --runs {args.runs}{' --seconds cpu' if SECONDS == 'cpu' else ''}` on {datetime.date.today().isoformat()}: "
         f"{cores} cores ({model}), vlac {commit}.",
-        "Seconds are wall seconds of the whole process, reading CSV and writing CSV: the median of the runs "
-        "(min–max in parentheses). Every engine but DuckDB all cores runs on one core (`taskset -c 0`). "
+        ("Seconds are wall seconds" if SECONDS == "wall" else
+         "Seconds are CPU seconds (user + system; DuckDB all cores: wall seconds)") +
+        " of the whole process, reading CSV and writing CSV: the median of the runs "
+        f"(min–max in parentheses). Every engine but DuckDB all cores runs on one core (`taskset -c {ONE_CORE[2]}`). "
         "A figure counts only when the engine's result agrees with the others' (row count and per-column "
         "checksums); one that does not is marked **differs**.",
     ]
@@ -511,8 +530,8 @@ def write_markdown(suite, path):
             ratio(engines.get("duckdb-1t"), vlac), f"{fv['rss_kb'] / 1024:.0f}" if fv else "—",
             f"{compile_ms:.0f}" if compile_ms is not None else "—",
             f"{eo_rate / 1e6:.1f}" if eo_rate else "—", agreement]) + " |")
-    lines += ["", "Per engine: median wall seconds, input rows per second, ns per input row, median CPU seconds, "
-              "peak RSS; for DuckDB also the query alone (CSV scan and aggregation, without starting node "
+    lines += ["", f"Per engine: median wall seconds, input rows per second and ns per input row (of {SECONDS} "
+              "seconds), median CPU seconds, peak RSS; for DuckDB also the query alone (CSV scan and aggregation, without starting node "
               "and writing the result).", "",
               "| workload | engine | wall s | rows/s | ns/row | CPU s | peak RSS MB | DuckDB query s | output rows | result |",
               "|---|---|---:|---:|---:|---:|---:|---:|---:|---|"]
@@ -522,18 +541,16 @@ def write_markdown(suite, path):
             lines.append(f"| {r['workload']} | {ENGINE_TITLES[r['engine']]} | {r['status']}"
                          f"{': ' + r['reason'] if r.get('reason') else ''} | | | | | | | |")
             continue
+        query = f"{f['query']:.3f}" if f["query"] is not None else ""
+        result = "agrees" if r.get("agrees") else "DIFFERS " + r.get("difference", "")
         lines.append(f"| {r['workload']} | {ENGINE_TITLES[r['engine']]} | {f['wall']:.3f} | {f['rows_per_s'] / 1e6:.2f} M "
-                     f"| {f['ns_per_row']:.0f} | {f['cpu']:.3f} | {f['rss_kb'] / 1024:.0f} "
-                     f"| {f['query']:.3f} | {f['output_rows']:,} | {'agrees' if r.get('agrees') else 'DIFFERS ' + r.get('difference', '')} |"
-                     if f["query"] is not None else
-                     f"| {r['workload']} | {ENGINE_TITLES[r['engine']]} | {f['wall']:.3f} | {f['rows_per_s'] / 1e6:.2f} M "
-                     f"| {f['ns_per_row']:.0f} | {f['cpu']:.3f} | {f['rss_kb'] / 1024:.0f} | "
-                     f"| {f['output_rows']:,} | {'agrees' if r.get('agrees') else 'DIFFERS ' + r.get('difference', '')} |")
+                     f"| {f['ns_per_row']:.0f} | {f['cpu']:.3f} | {f['rss_kb'] / 1024:.0f} | {query} "
+                     f"| {f['output_rows']:,} | {result} |")
     path.write_text("\n".join(lines) + "\n")
 
 
 CSV_FIELDS = ["workload", "family", "engine", "status", "input_rows", "output_rows", "runs", "wall_median_s",
-              "wall_min_s", "wall_max_s", "cpu_median_s", "rows_per_s", "ns_per_row", "peak_rss_kb",
+              "wall_min_s", "wall_max_s", "cpu_median_s", "seconds", "rows_per_s", "ns_per_row", "peak_rss_kb",
               "duckdb_query_s", "compile_ms", "engine_only_rows_per_s", "late_rows", "agrees", "difference"]
 
 
@@ -550,7 +567,7 @@ def write_csv(suite, path):
                 return "" if v is None else f"{v:.{digits}g}"
             w.writerow([r["workload"], r["family"], r["engine"], r["status"], r["input_rows"],
                         fig.get("output_rows", ""), len(r["runs"]), num("wall"), num("wall_min"), num("wall_max"),
-                        num("cpu"), num("rows_per_s"), num("ns_per_row"), num("rss_kb", 12), num("query"),
+                        num("cpu"), SECONDS, num("rows_per_s"), num("ns_per_row"), num("rss_kb", 12), num("query"),
                         num("compile_ms"), eo.get("engine_rows_per_second", ""), r.get("late", ""),
                         "" if r["checksum"] is None else str(bool(r.get("agrees"))).lower(), r.get("difference", "")])
 
@@ -585,10 +602,10 @@ set boxwidth 0.9
 set logscale y
 set yrange [{low}:*]
 set grid ytics
-set ylabel 'input rows per second, end to end (log scale)'
+set ylabel 'input rows per {SECONDS} second, end to end (log scale)'
 set xtics rotate by -20 noenhanced
-set key top right noenhanced
-set title 'vlac benchmark suite: {suite.args.rows} rows per workload, one core (DuckDB all cores: {os.cpu_count()})'
+set key outside right top noenhanced
+set title 'vlac benchmark suite: {suite.args.rows:,} rows per workload, one core (DuckDB all cores: {os.cpu_count()})'
 plot {plots}
 """
         run = subprocess.run(["gnuplot"], input=script, text=True, capture_output=True)
@@ -611,7 +628,7 @@ plot {plots}
     ax.set_yscale("log")
     ax.set_ylim(bottom=low)
     ax.set_xticks([k + 0.4 - width / 2 for k in range(len(workloads))], workloads, rotation=20)
-    ax.set_ylabel("input rows per second, end to end (log scale)")
+    ax.set_ylabel(f"input rows per {SECONDS} second, end to end (log scale)")
     ax.legend()
     fig.tight_layout()
     fig.savefig(path)
@@ -631,15 +648,24 @@ def main():
                         "(default: BUILD/bench)")
     parser.add_argument("--work", help="data folder, kept (default: a temporary folder, removed at the end)")
     parser.add_argument("--results", default=str(ROOT / "bench" / "results"), help="where suite.{md,csv,png} go")
+    parser.add_argument("--seconds", choices=["wall", "cpu"], default="wall",
+                        help="what the table, ratios and chart measure: wall seconds (default) or CPU seconds "
+                             "(user + system, steadier on a shared machine; DuckDB all cores stays wall)")
     parser.add_argument("--timeout", type=float, default=300, help="seconds per run before an engine counts as timeout")
     parser.add_argument("--duckdb-modules", default=os.path.join(os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")),
                                                                  "vlac-bench"), help="folder whose node_modules holds @duckdb/node-api")
     parser.add_argument("--no-engine-only", dest="engine_only", action="store_false", help="skip engine_bench")
     parser.add_argument("--no-first-row", dest="first_row", action="store_false", help="skip the first-row latency")
     args = parser.parse_args()
+    global SECONDS
+    SECONDS = args.seconds
     args.engines = [e for e in args.engines.split(",") if e and not (args.no_sqlite and e == "sqlite")]
     if set(args.engines) - set(ENGINES) or args.runs < 1:
         parser.error(f"engines are {','.join(ENGINES)}; runs >= 1")
+    modules = Path(args.duckdb_modules) / "node_modules" / "@duckdb" / "node-api"
+    if any(e.startswith("duckdb") for e in args.engines) and not (shutil.which("node") and modules.exists()):
+        parser.error(f"DuckDB is not installed in {args.duckdb_modules} (bench/suite/run.sh installs it), "
+                     "or leave it out with --engines vlac,hand,sqlite")
     suite = Suite(args)
     if not suite.vlac.exists():
         parser.error(f"{suite.vlac} is not built (bench/suite/run.sh builds it)")
