@@ -375,6 +375,10 @@ bool JsonlReader::fast_parse(const char* b, const char* e, uint8_t* row) {
   std::memset(text + len, 0, simdjson::SIMDJSON_PADDING);
   begin_line(b, e, row);
 
+  // simdjson sizes its buffers to the longest line so far; grown geometrically here rather than
+  // at every new longest line.
+  if (parser_.capacity() < len && parser_.allocate(std::max({len, 2 * parser_.capacity(), size_t{4096}})))
+    return false;
   od::document doc;
   if (parser_.iterate(text, len, padded_.size()).get(doc)) return false;
   od::object obj;
