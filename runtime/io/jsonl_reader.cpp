@@ -38,6 +38,8 @@ class JsonlReader final : public RowReader {
       for (const char ch : name) plain &= static_cast<unsigned char>(ch) >= 0x20 && ch != '"' && ch != '\\';
       plain_name_.push_back(plain);
     }
+    for (size_t c = 0; c < spec_.column_names.size(); ++c)
+      if (!spec_.reads(c)) unread_.push_back(c);
   }
 
   bool open(std::string* error) override;
@@ -73,6 +75,8 @@ class JsonlReader final : public RowReader {
   // Per line; every buffer is reused.
   const char* line_begin_ = nullptr;  // for byte positions in messages
   std::vector<uint8_t> seen_;         // which columns the object named
+  size_t seen_count_ = 0;             // how many
+  std::vector<size_t> unread_;        // the columns nothing reads
   std::string scratch_;               // decoded strings; only grows, so pointers stay put
   size_t scratch_used_ = 0;
   size_t hint_ = 0;                   // the column expected next: objects usually keep an order
@@ -284,6 +288,7 @@ void JsonlReader::begin_line(const char* b, const char* e, uint8_t* row) {
   unknown_.clear();
   std::memset(row, 0, spec_.layout.size);
   std::fill(seen_.begin(), seen_.end(), 0);
+  seen_count_ = 0;
   // Decoded text is never longer than its escaped form, so one line's worth of room suffices
   // for every string of the line, and the buffer never moves under a stored StringRef.
   const size_t len = static_cast<size_t>(e - b);
@@ -413,10 +418,10 @@ bool JsonlReader::fast_parse(const char* b, const char* e, uint8_t* row) {
       for (const char* c = k; c < k_end; ++c)  // the hand-written scanner's check of the key
         if (static_cast<unsigned char>(*c) < 0x20) return false;
       if (col < 0) note_unknown(key);
-      else seen_[static_cast<size_t>(col)] = 1;
+      else seen_[static_cast<size_t>(col)] = 1, ++seen_count_;
       continue;
     }
-    seen_[static_cast<size_t>(col)] = 1;
+    seen_[static_cast<size_t>(col)] = 1, ++seen_count_;
     if (!fast_value(v, p, e, static_cast<size_t>(col), row)) return false;
   }
   const char* rest;
@@ -428,13 +433,11 @@ bool JsonlReader::fast_parse(const char* b, const char* e, uint8_t* row) {
 // or a zero value.
 bool JsonlReader::finish_missing(uint8_t* row) {
   const RowLayout& layout = spec_.layout;
+  for (const size_t c : unread_) store_unread_value(row, layout.fields[c]);  // seen or not: NULL, or a zero value
+  if (seen_count_ == seen_.size()) return true;  // the object named every column
   for (size_t c = 0; c < seen_.size(); ++c) {
     const Field& f = layout.fields[c];
-    if (!spec_.reads(c)) {  // seen or not: NULL, or a zero value
-      store_unread_value(row, f);
-      continue;
-    }
-    if (seen_[c]) continue;
+    if (!spec_.reads(c) || seen_[c]) continue;
     if (!f.nullable) {
       reason_ = "missing column '";
       append_printable(&reason_, spec_.column_names[c], 64);
@@ -486,7 +489,7 @@ bool JsonlReader::parse_checked(const char* b, const char* e, uint8_t* row) {
           reason_ += "appears twice in the object";
           return false;
         }
-        seen_[c] = 1;
+        seen_[c] = 1, ++seen_count_;
         if (!spec_.reads(c)) {  // nothing reads it: checked as JSON, never converted
           if (!(q = json::skip_value(p, e, &err))) return syntax_error(err);
         } else if (!(q = parse_value(p, e, c, row))) {
