@@ -1,7 +1,7 @@
 // JSON Lines input (LANGUAGE.md §7): one flat object per line, fields by name, `null` or a
 // missing field = NULL. Values must have the column's JSON type; nothing is converted by guess
-// (a string "5" is not a number). Strings are decoded into a per-line scratch buffer, so a row
-// allocates nothing.
+// (a string "5" is not a number). Strings are decoded into reused buffers (simdjson's, or a
+// per-line scratch buffer), so a row allocates nothing.
 //
 // Two parsers read each line. simdjson's On-Demand parser (fast_parse) takes the common case: a
 // valid object whose values convert. Whenever it meets anything else (malformed JSON, a type
@@ -33,9 +33,9 @@ class JsonlReader final : public RowReader {
   JsonlReader(std::string name, std::FILE* in, SourceSpec spec, RejectSink& rejects)
       : name_(std::move(name)), lines_(in), spec_(std::move(spec)), rejects_(rejects),
         seen_(spec_.column_names.size(), 0) {
-    for (const std::string& name : spec_.column_names) {
+    for (const std::string& column : spec_.column_names) {
       bool plain = true;
-      for (const char ch : name) plain &= static_cast<unsigned char>(ch) >= 0x20 && ch != '"' && ch != '\\';
+      for (const char ch : column) plain &= static_cast<unsigned char>(ch) >= 0x20 && ch != '"' && ch != '\\';
       plain_name_.push_back(plain);
     }
     for (size_t c = 0; c < spec_.column_names.size(); ++c)
