@@ -175,6 +175,11 @@ int host_main(int argc, char** argv, const char* prog) {
     if (rejects.rejects_error() != 0) return write_error_message(rejects_path, rejects.rejects_error());
     return {};
   };
+  auto write_failed = [&] {  // checked after every row, so it builds no message
+    for (const auto& w : writers)
+      if (w->failed()) return true;
+    return rejects.rejects_error() != 0;
+  };
   bool stopped = false;
   int stream;
   const uint8_t* row;
@@ -183,7 +188,7 @@ int host_main(int argc, char** argv, const char* prog) {
     program->push_raw(static_cast<size_t>(stream), row);
     if (live)
       for (auto& w : writers) w->flush();
-    if (rejects.should_stop() || !write_error().empty() || signalled()) {
+    if (rejects.should_stop() || write_failed() || signalled()) {
       stopped = true;
       break;
     }

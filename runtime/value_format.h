@@ -65,11 +65,54 @@ inline bool parse_fixed_digits(const char* s, int count, uint32_t* out) {
   return true;
 }
 
+/// "00" "01" ... "99": formatters write two digits per division.
+inline constexpr char kDigitPairs[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+/// Writes v < 100 as two digits.
+inline void write_two_digits(uint32_t v, char* buf) {
+  buf[0] = kDigitPairs[2 * v];
+  buf[1] = kDigitPairs[2 * v + 1];
+}
+
 /// Writes v as exactly `width` decimal digits, zero-padded (v must fit).
 inline void write_fixed_digits(uint32_t v, int width, char* buf) {
-  for (int i = width - 1; i >= 0; --i) {
-    buf[i] = static_cast<char>('0' + v % 10);
-    v /= 10;
+  int i = width;
+  for (; i >= 2; i -= 2) {
+    write_two_digits(v % 100, buf + i - 2);
+    v /= 100;
+  }
+  if (i == 1) buf[0] = static_cast<char>('0' + v);
+}
+
+/// Writes the decimal digits of v ending just before `end`, two per step; returns their start.
+inline char* write_digits_backward(uint64_t v, char* end) {
+  while (v >= 100) {
+    end -= 2;
+    write_two_digits(static_cast<uint32_t>(v % 100), end);
+    v /= 100;
+  }
+  if (v >= 10) {
+    end -= 2;
+    write_two_digits(static_cast<uint32_t>(v), end);
+  } else {
+    *--end = static_cast<char>('0' + v);
+  }
+  return end;
+}
+
+/// How many decimal digits v has.
+inline size_t count_digits(uint64_t v) {
+  size_t n = 1;
+  for (;;) {
+    if (v < 10) return n;
+    if (v < 100) return n + 1;
+    if (v < 1000) return n + 2;
+    if (v < 10000) return n + 3;
+    v /= 10000;
+    n += 4;
   }
 }
 
@@ -338,16 +381,10 @@ inline size_t format_floating(T v, char* buf) {
 /// Decimal form of v; at most 20 bytes.
 inline size_t format_int64(int64_t v, char* buf) {
   // Magnitude as unsigned so that INT64_MIN needs no special case.
-  uint64_t mag = v < 0 ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
-  char tmp[20];
-  size_t n = 0;
-  do {
-    tmp[n++] = static_cast<char>('0' + mag % 10);
-    mag /= 10;
-  } while (mag != 0);
-  size_t len = 0;
-  if (v < 0) buf[len++] = '-';
-  while (n > 0) buf[len++] = tmp[--n];
+  const uint64_t mag = v < 0 ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
+  const size_t len = (v < 0 ? 1 : 0) + detail::count_digits(mag);
+  if (v < 0) buf[0] = '-';
+  detail::write_digits_backward(mag, buf + len);
   return len;
 }
 
@@ -464,63 +501,95 @@ inline bool parse_timestamp_text(const char* s, size_t n, int64_t* out_ns) {
   return combine_seconds_nanos(seconds, frac_ns, out_ns);
 }
 
-}  // namespace detail
-
-/// ISO-8601 UTC form of a TIMESTAMP, e.g. `2026-11-24T06:31:29.5Z`: the fraction's trailing
-/// zeros are dropped and there is no '.' when it is zero. Correct for the whole int64 range
-/// (pre-1970 values floor toward the earlier second). At most 30 bytes.
-inline size_t format_timestamp_iso(int64_t ns, char* buf) {
-  using namespace detail;
-  // Floor division: -1 ns is 1969-12-31T23:59:59.999999999Z, not ...00:00:00 minus something.
+/// A timestamp as whole days since 1970-01-01, second of the day and nanoseconds, flooring
+/// toward the earlier second: -1 ns is 1969-12-31T23:59:59.999999999Z.
+inline void split_timestamp(int64_t ns, int64_t* days, uint32_t* second_of_day, uint32_t* frac_ns) {
   int64_t seconds = ns / kNanosPerSecond;
   int64_t frac = ns % kNanosPerSecond;
   if (frac < 0) {
     frac += kNanosPerSecond;
     seconds -= 1;
   }
-  int64_t days = seconds / kSecondsPerDay;
+  int64_t d = seconds / kSecondsPerDay;
   int64_t sod = seconds % kSecondsPerDay;
   if (sod < 0) {
     sod += kSecondsPerDay;
-    days -= 1;
+    d -= 1;
   }
+  *days = d;
+  *second_of_day = static_cast<uint32_t>(sod);
+  *frac_ns = static_cast<uint32_t>(frac);
+}
+
+/// `YYYY-MM-DDT` of a day since 1970-01-01: 11 bytes. int64 nanoseconds only reach years
+/// 1677..2262, so the year is always four digits.
+inline void write_iso_date(int64_t days, char* buf) {
   int64_t year = 0;
   uint32_t month = 0, day = 0;
   civil_from_days(days, &year, &month, &day);
-  size_t len = 0;
-  // int64 nanoseconds only reach years 1677..2262, so the year is always four digits.
   write_fixed_digits(static_cast<uint32_t>(year), 4, buf);
-  len = 4;
-  buf[len++] = '-';
-  write_fixed_digits(month, 2, buf + len);
-  len += 2;
-  buf[len++] = '-';
-  write_fixed_digits(day, 2, buf + len);
-  len += 2;
-  buf[len++] = 'T';
-  const uint32_t s = static_cast<uint32_t>(sod);
-  write_fixed_digits(s / 3600, 2, buf + len);
-  len += 2;
-  buf[len++] = ':';
-  write_fixed_digits(s / 60 % 60, 2, buf + len);
-  len += 2;
-  buf[len++] = ':';
-  write_fixed_digits(s % 60, 2, buf + len);
-  len += 2;
+  buf[4] = '-';
+  write_two_digits(month, buf + 5);
+  buf[7] = '-';
+  write_two_digits(day, buf + 8);
+  buf[10] = 'T';
+}
+
+/// `HH:MM:SS[.fraction]Z`, the fraction without trailing zeros; returns the bytes written.
+inline size_t write_iso_time(uint32_t s, uint32_t frac, char* buf) {
+  write_two_digits(s / 3600, buf);
+  buf[2] = ':';
+  write_two_digits(s / 60 % 60, buf + 3);
+  buf[5] = ':';
+  write_two_digits(s % 60, buf + 6);
+  size_t len = 8;
   if (frac != 0) {
-    uint32_t f = static_cast<uint32_t>(frac);
     int width = 9;
-    while (f % 10 == 0) {
-      f /= 10;
+    while (frac % 10 == 0) {
+      frac /= 10;
       --width;
     }
     buf[len++] = '.';
-    write_fixed_digits(f, width, buf + len);
+    write_fixed_digits(frac, width, buf + len);
     len += static_cast<size_t>(width);
   }
   buf[len++] = 'Z';
   return len;
 }
+
+}  // namespace detail
+
+/// ISO-8601 UTC form of a TIMESTAMP, e.g. `2026-11-24T06:31:29.5Z`: the fraction's trailing
+/// zeros are dropped and there is no '.' when it is zero. Correct for the whole int64 range
+/// (pre-1970 values floor toward the earlier second). At most 30 bytes.
+inline size_t format_timestamp_iso(int64_t ns, char* buf) {
+  int64_t days = 0;
+  uint32_t sod = 0, frac = 0;
+  detail::split_timestamp(ns, &days, &sod, &frac);
+  detail::write_iso_date(days, buf);
+  return 11 + detail::write_iso_time(sod, frac, buf + 11);
+}
+
+/// format_timestamp_iso for a stream of timestamps (a writer's): the date of the last one is
+/// remembered, so the many timestamps of one day skip the calendar arithmetic. Same text.
+class IsoTimestampFormat {
+ public:
+  size_t operator()(int64_t ns, char* buf) {
+    int64_t days = 0;
+    uint32_t sod = 0, frac = 0;
+    detail::split_timestamp(ns, &days, &sod, &frac);
+    if (days != days_) {
+      detail::write_iso_date(days, date_);
+      days_ = days;
+    }
+    for (int i = 0; i < 11; ++i) buf[i] = date_[i];
+    return 11 + detail::write_iso_time(sod, frac, buf + 11);
+  }
+
+ private:
+  int64_t days_ = INT64_MIN;  // no day: INT64_MIN ns is day -106752
+  char date_[11] = {};
+};
 
 // ---------------------------------------------------------------------------------------------
 // Floating point (hosted only: needs <charconv>)

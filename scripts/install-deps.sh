@@ -10,7 +10,7 @@ set -euo pipefail
 packages=(
   antlr4 libantlr4-runtime-dev uuid-dev
   llvm-19-dev libzstd-dev clang-19
-  nlohmann-json3-dev libboost-dev libgtest-dev
+  nlohmann-json3-dev libsimdjson-dev libboost-dev libgtest-dev
   cmake ninja-build g++ sqlite3 python3 libedit-dev
   graphviz
 )

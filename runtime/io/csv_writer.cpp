@@ -17,17 +17,19 @@ bool needs_quotes(const char* s, size_t n) {
   return false;
 }
 
-void append_csv_string(std::string* out, const char* s, size_t n) {
+void append_csv_string(OutputBuffer* out, const char* s, size_t n) {
   if (!needs_quotes(s, n)) {
     out->append(s, n);
     return;
   }
-  *out += '"';
+  char* p = out->room(2 * n + 2);  // every byte a doubled quote, and the two around
+  *p++ = '"';
   for (size_t i = 0; i < n; ++i) {
-    if (s[i] == '"') *out += '"';
-    *out += s[i];
+    if (s[i] == '"') *p++ = '"';
+    *p++ = s[i];
   }
-  *out += '"';
+  *p++ = '"';
+  out->commit(p);
 }
 
 class CsvWriter final : public BufferedWriter {
@@ -36,27 +38,27 @@ class CsvWriter final : public BufferedWriter {
       : BufferedWriter(out, std::move(names), std::move(layout), options) {
     // Into the buffer now, so it precedes every row and appears even if none comes.
     for (size_t i = 0; i < names_.size(); ++i) {
-      if (i > 0) buf_ += ',';
+      if (i > 0) buf_.push(',');
       append_csv_string(&buf_, names_[i].data(), names_[i].size());
     }
-    buf_ += '\n';
+    buf_.push('\n');
   }
 
   void write(const uint8_t* row) override {
     if (finished_) return;
     const std::vector<Field>& fields = layout_.fields;
     for (size_t i = 0; i < fields.size(); ++i) {
-      if (i > 0) buf_ += ',';
+      if (i > 0) buf_.push(',');
       const Field& f = fields[i];
       if (is_null(row, f)) continue;
       if (f.type == FieldType::String) {
         const StringRef s = get<StringRef>(row, f);
         append_csv_string(&buf_, s.data, s.size);
       } else {
-        append_value_text(&buf_, row, f, options_.timestamps_ns);
+        buf_.commit(put_value_text(buf_.room(kValueFormatBufSize), row, f, options_.timestamps_ns, iso_));
       }
     }
-    buf_ += '\n';
+    buf_.push('\n');
     spill_if_full();
   }
 

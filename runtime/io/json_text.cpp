@@ -201,25 +201,36 @@ const char* skip_value(const char* p, const char* e, Error* err, int depth) {
   }
 }
 
-void append_string(std::string* out, const char* s, size_t n) {
+char* write_string(char* out, const char* s, size_t n) {
   static constexpr char kHex[] = "0123456789abcdef";
-  *out += '"';
+  *out++ = '"';
   size_t run = 0;  // start of the bytes not yet copied
   for (size_t i = 0; i < n; ++i) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
     if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out->append(s + run, i - run);
+    std::memcpy(out, s + run, i - run);
+    out += i - run;
     run = i + 1;
+    *out++ = '\\';
     if (c == '"' || c == '\\') {
-      *out += '\\';
-      *out += static_cast<char>(c);
+      *out++ = static_cast<char>(c);
     } else {
-      const char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
-      out->append(esc, 6);
+      const char esc[5] = {'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
+      std::memcpy(out, esc, 5);
+      out += 5;
     }
   }
-  out->append(s + run, n - run);
-  *out += '"';
+  std::memcpy(out, s + run, n - run);
+  out += n - run;
+  *out++ = '"';
+  return out;
+}
+
+void append_string(std::string* out, const char* s, size_t n) {
+  const size_t old = out->size();
+  out->resize(old + max_string_bytes(n));
+  char* end = write_string(out->data() + old, s, n);
+  out->resize(static_cast<size_t>(end - out->data()));
 }
 
 }  // namespace vlac::rt::json

@@ -49,4 +49,10 @@ const char* match_literal(const char* p, const char* e, const char* word);
 /// \u00XX, every other byte (UTF-8 included) as is.
 void append_string(std::string* out, const char* s, size_t n);
 
+/// The most bytes write_string writes for n bytes of text: each as \u00XX, and the quotes.
+constexpr size_t max_string_bytes(size_t n) { return 6 * n + 2; }
+
+/// As append_string, written at out (room for max_string_bytes(n)); returns the end.
+char* write_string(char* out, const char* s, size_t n);
+
 }  // namespace vlac::rt::json

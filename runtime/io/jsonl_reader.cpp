@@ -1,13 +1,23 @@
 // JSON Lines input (LANGUAGE.md §7): one flat object per line, fields by name, `null` or a
 // missing field = NULL. Values must have the column's JSON type; nothing is converted by guess
-// (a string "5" is not a number). Strings are decoded into a per-line scratch buffer, so a row
-// allocates nothing.
+// (a string "5" is not a number). Strings are decoded into reused buffers (simdjson's, or a
+// per-line scratch buffer), so a row allocates nothing.
+//
+// Two parsers read each line. simdjson's On-Demand parser (fast_parse) takes the common case: a
+// valid object whose values convert. Whenever it meets anything else (malformed JSON, a type
+// mismatch, a duplicate, an escaped key, a value it does not convert itself), the line is read
+// again by the hand-written parser (parse_checked, json_text.h), which decides and words every
+// reject. So simdjson only ever accepts lines the hand-written parser accepts with the same
+// values, and every message stays the same (docs/decisions.md, issue 14).
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <simdjson.h>
 
 #include "runtime/io/field_text.h"
 #include "runtime/io/json_text.h"
@@ -22,7 +32,15 @@ class JsonlReader final : public RowReader {
  public:
   JsonlReader(std::string name, std::FILE* in, SourceSpec spec, RejectSink& rejects)
       : name_(std::move(name)), lines_(in), spec_(std::move(spec)), rejects_(rejects),
-        seen_(spec_.column_names.size(), 0) {}
+        seen_(spec_.column_names.size(), 0) {
+    for (const std::string& column : spec_.column_names) {
+      bool plain = true;
+      for (const char ch : column) plain &= static_cast<unsigned char>(ch) >= 0x20 && ch != '"' && ch != '\\';
+      plain_name_.push_back(plain);
+    }
+    for (size_t c = 0; c < spec_.column_names.size(); ++c)
+      if (!spec_.reads(c)) unread_.push_back(c);
+  }
 
   bool open(std::string* error) override;
   bool next(uint8_t* row) override;
@@ -31,11 +49,17 @@ class JsonlReader final : public RowReader {
 
  private:
   bool parse(const char* b, const char* e, uint8_t* row);
+  void begin_line(const char* b, const char* e, uint8_t* row);
+  bool fast_parse(const char* b, const char* e, uint8_t* row);
+  bool fast_value(simdjson::ondemand::value v, const char* p, const char* e, size_t col, uint8_t* row);
+  bool parse_checked(const char* b, const char* e, uint8_t* row);
+  bool finish_missing(uint8_t* row);
   const char* parse_value(const char* p, const char* e, size_t col, uint8_t* row);
   bool syntax_error(const json::Error& err);
   bool type_error(size_t col, const char* found_begin, const char* found_end, const char* found_word);
   bool store(size_t col, uint8_t* row, const char* s, size_t n);
   int find_column(std::string_view key);
+  int find_plain_column(const char* k, const char* limit);
   void note_unknown(std::string_view key);
 
   std::string name_;
@@ -51,10 +75,17 @@ class JsonlReader final : public RowReader {
   // Per line; every buffer is reused.
   const char* line_begin_ = nullptr;  // for byte positions in messages
   std::vector<uint8_t> seen_;         // which columns the object named
+  size_t seen_count_ = 0;             // how many
+  std::vector<size_t> unread_;        // the columns nothing reads
   std::string scratch_;               // decoded strings; only grows, so pointers stay put
   size_t scratch_used_ = 0;
   size_t hint_ = 0;                   // the column expected next: objects usually keep an order
   std::string reason_;
+
+  // simdjson needs SIMDJSON_PADDING readable bytes after the text: each line is copied here.
+  simdjson::ondemand::parser parser_;
+  std::vector<char> padded_;
+  std::vector<uint8_t> plain_name_;   // per column: its name needs no escape in JSON
 
   // Unknown fields are warned about once per input, listing those of the first accepted
   // object that had any; until then their names are collected here.
@@ -158,6 +189,22 @@ int JsonlReader::find_column(std::string_view key) {
   return -1;
 }
 
+// The column whose name (one that JSON writes without escapes) the text at k spells, followed
+// by the key's closing quote (which, with no backslash in the name, cannot be escaped); -1 if none.
+int JsonlReader::find_plain_column(const char* k, const char* limit) {
+  const size_t n = spec_.column_names.size();
+  for (size_t i = 0; i < n; ++i) {
+    const size_t c = hint_ + i < n ? hint_ + i : hint_ + i - n;
+    const std::string& name = spec_.column_names[c];
+    if (!plain_name_[c] || static_cast<size_t>(limit - k) <= name.size() || k[name.size()] != '"' ||
+        std::memcmp(k, name.data(), name.size()) != 0)
+      continue;
+    hint_ = c + 1;
+    return static_cast<int>(c);
+  }
+  return -1;
+}
+
 void JsonlReader::note_unknown(std::string_view key) {
   if (warned_unknown_) return;
   if (std::find(unknown_.begin(), unknown_.end(), key) == unknown_.end()) unknown_.emplace_back(key);
@@ -231,19 +278,180 @@ const char* JsonlReader::parse_value(const char* p, const char* e, size_t col, u
 
 // Reads the object in [b, e) into row; false with reason_ set if the line is malformed.
 bool JsonlReader::parse(const char* b, const char* e, uint8_t* row) {
+  return fast_parse(b, e, row) || parse_checked(b, e, row);
+}
+
+// Resets what a line's parse fills in.
+void JsonlReader::begin_line(const char* b, const char* e, uint8_t* row) {
   reason_.clear();
   line_begin_ = b;
   unknown_.clear();
-  const RowLayout& layout = spec_.layout;
-  std::memset(row, 0, layout.size);
+  std::memset(row, 0, spec_.layout.size);
   std::fill(seen_.begin(), seen_.end(), 0);
+  seen_count_ = 0;
   // Decoded text is never longer than its escaped form, so one line's worth of room suffices
   // for every string of the line, and the buffer never moves under a stored StringRef.
   const size_t len = static_cast<size_t>(e - b);
   if (scratch_.size() < len) scratch_.resize(len);
   scratch_used_ = 0;
   hint_ = 0;
+}
 
+// Whether the text at p, after blanks, goes on with the next field or the object's end: what
+// the hand-written parser requires after a value.
+static bool value_ends_at(const char* p, const char* e) {
+  p = json::skip_ws(p, e);
+  return p < e && (*p == ',' || *p == '}');
+}
+
+// The value of a known column that is read. Converted here only where simdjson gives exactly
+// the hand-written parser's result; false means "not sure": the line is read again.
+bool JsonlReader::fast_value(simdjson::ondemand::value v, const char* p, const char* e, size_t col, uint8_t* row) {
+  const Field& f = spec_.layout.fields[col];
+  simdjson::ondemand::json_type type;
+  if (v.type().get(type)) return false;
+  switch (type) {
+    case simdjson::ondemand::json_type::number:
+      switch (f.type) {
+        case FieldType::Int32:
+        case FieldType::Int64:
+        case FieldType::Interval:
+        case FieldType::Timestamp: {  // integer nanoseconds
+          // get_int64 takes only JSON integers within int64 (not 1.0, 1e3, 01): all else goes
+          // to the text conversion, which gives the same value or the reject.
+          int64_t x;
+          if (v.get_int64().get(x)) return false;
+          if (f.type == FieldType::Int32) {
+            if (x < INT32_MIN || x > INT32_MAX) return false;
+            put(row, f, static_cast<int32_t>(x));
+          } else {
+            put(row, f, x);
+          }
+          return true;
+        }
+        case FieldType::Float64: {
+          // Correctly rounded like from_chars; out of range (1e400) is an error here and
+          // left to the text conversion, which rounds it to infinity or zero.
+          double x;
+          if (v.get_double().get(x)) return false;
+          put(row, f, x);
+          return true;
+        }
+        case FieldType::Float32: {
+          // Rounding the correctly rounded double to float again gives from_chars<float>'s
+          // result unless the double is exactly halfway between two floats (then the first
+          // rounding may have decided the tie): those, and values near the float range's ends
+          // (overflow, subnormals), go to the text conversion.
+          double x;
+          if (v.get_double().get(x)) return false;
+          const double mag = x < 0 ? -x : x;
+          if (mag != 0 && (mag < std::numeric_limits<float>::min() || mag > std::numeric_limits<float>::max()))
+            return false;
+          uint64_t bits;
+          std::memcpy(&bits, &x, sizeof bits);
+          if ((bits & ((uint64_t{1} << 29) - 1)) == uint64_t{1} << 28) return false;  // a float midpoint
+          put(row, f, static_cast<float>(x));
+          return true;
+        }
+        default: break;
+      }
+      break;
+    case simdjson::ondemand::json_type::string:
+      if (f.type == FieldType::String || f.type == FieldType::Timestamp) {
+        std::string_view s;
+        if (v.get_string().get(s)) return false;
+        return store(col, row, s.data(), s.size());
+      }
+      break;
+    default: break;
+  }
+  const char* q = parse_value(p, e, col, row);
+  return q && value_ends_at(q, e);
+}
+
+// The common case through simdjson: true when the line is a valid object whose values all
+// convert (row filled), false when unsure (row to be filled again by parse_checked).
+bool JsonlReader::fast_parse(const char* b, const char* e, uint8_t* row) {
+  namespace od = simdjson::ondemand;
+  const size_t len = static_cast<size_t>(e - b);
+  if (padded_.size() < len + simdjson::SIMDJSON_PADDING) padded_.resize(len + simdjson::SIMDJSON_PADDING);
+  char* text = padded_.data();
+  std::memcpy(text, b, len);
+  std::memset(text + len, 0, simdjson::SIMDJSON_PADDING);
+  begin_line(b, e, row);
+
+  // simdjson sizes its buffers to the longest line so far; grown geometrically here rather than
+  // at every new longest line.
+  if (parser_.capacity() < len && parser_.allocate(std::max({len, 2 * parser_.capacity(), size_t{4096}})))
+    return false;
+  od::document doc;
+  if (parser_.iterate(text, len, padded_.size()).get(doc)) return false;
+  od::object obj;
+  if (doc.get_object().get(obj)) return false;
+  for (auto field_result : obj) {
+    od::field field;
+    if (std::move(field_result).get(field)) return false;
+    // The key's text after its opening quote: a column's name followed by the closing quote,
+    // or else an unknown key (an escaped one is left to the other parser).
+    const char* k = reinterpret_cast<const char*>(field.key().raw());
+    const char* k_end = nullptr;
+    int col = find_plain_column(k, text + len);
+    if (col >= 0) {
+      k_end = k + spec_.column_names[static_cast<size_t>(col)].size();
+    } else {
+      k_end = static_cast<const char*>(std::memchr(k, '"', static_cast<size_t>(text + len - k)));
+      if (!k_end || std::memchr(k, '\\', static_cast<size_t>(k_end - k))) return false;
+      col = find_column(std::string_view(k, static_cast<size_t>(k_end - k)));
+      if (col >= 0) return false;  // a name that needs escapes
+    }
+    const std::string_view key(k, static_cast<size_t>(k_end - k));
+    od::value v = field.value();
+    const char* at;
+    if (v.current_location().get(at)) return false;
+    const char* p = b + (at - text);  // the value in the original line
+    if (col >= 0 && seen_[static_cast<size_t>(col)]) return false;  // a duplicate: rejected there
+    if (col < 0 || !spec_.reads(static_cast<size_t>(col))) {
+      // Unknown or unread: checked as JSON, as the other parser does, never converted.
+      json::Error err;
+      const char* q = json::skip_value(p, e, &err);
+      if (!q || !value_ends_at(q, e)) return false;
+      for (const char* c = k; c < k_end; ++c)  // the hand-written scanner's check of the key
+        if (static_cast<unsigned char>(*c) < 0x20) return false;
+      if (col < 0) note_unknown(key);
+      else seen_[static_cast<size_t>(col)] = 1, ++seen_count_;
+      continue;
+    }
+    seen_[static_cast<size_t>(col)] = 1, ++seen_count_;
+    if (!fast_value(v, p, e, static_cast<size_t>(col), row)) return false;
+  }
+  const char* rest;
+  if (!doc.current_location().get(rest)) return false;  // a token after the object: text after it
+  return finish_missing(row);
+}
+
+// Columns the object did not name are NULL (or rejected when NOT NULL); unread ones get NULL
+// or a zero value.
+bool JsonlReader::finish_missing(uint8_t* row) {
+  const RowLayout& layout = spec_.layout;
+  for (const size_t c : unread_) store_unread_value(row, layout.fields[c]);  // seen or not: NULL, or a zero value
+  if (seen_count_ == seen_.size()) return true;  // the object named every column
+  for (size_t c = 0; c < seen_.size(); ++c) {
+    const Field& f = layout.fields[c];
+    if (!spec_.reads(c) || seen_[c]) continue;
+    if (!f.nullable) {
+      reason_ = "missing column '";
+      append_printable(&reason_, spec_.column_names[c], 64);
+      reason_ += "', which is NOT NULL";
+      return false;
+    }
+    set_null(row, f, true);
+  }
+  return true;
+}
+
+// The hand-written parser: decides every line simdjson's path was not sure of.
+bool JsonlReader::parse_checked(const char* b, const char* e, uint8_t* row) {
+  begin_line(b, e, row);
   json::Error err;
   const char* p = json::skip_ws(b, e);
   if (p == e || *p != '{') {
@@ -281,7 +489,7 @@ bool JsonlReader::parse(const char* b, const char* e, uint8_t* row) {
           reason_ += "appears twice in the object";
           return false;
         }
-        seen_[c] = 1;
+        seen_[c] = 1, ++seen_count_;
         if (!spec_.reads(c)) {  // nothing reads it: checked as JSON, never converted
           if (!(q = json::skip_value(p, e, &err))) return syntax_error(err);
         } else if (!(q = parse_value(p, e, c, row))) {
@@ -301,22 +509,7 @@ bool JsonlReader::parse(const char* b, const char* e, uint8_t* row) {
   }
   p = json::skip_ws(p, e);
   if (p != e) return syntax_error({p, "text after the object"});
-  for (size_t c = 0; c < seen_.size(); ++c) {
-    const Field& f = layout.fields[c];
-    if (!spec_.reads(c)) {  // seen or not: NULL, or a zero value
-      store_unread_value(row, f);
-      continue;
-    }
-    if (seen_[c]) continue;
-    if (!f.nullable) {
-      reason_ = "missing column '";
-      append_printable(&reason_, spec_.column_names[c], 64);
-      reason_ += "', which is NOT NULL";
-      return false;
-    }
-    set_null(row, f, true);
-  }
-  return true;
+  return finish_missing(row);
 }
 
 }  // namespace

@@ -27,43 +27,31 @@ class JsonlWriter final : public BufferedWriter {
   void write(const uint8_t* row) override {
     if (finished_) return;
     const std::vector<Field>& fields = layout_.fields;
-    if (fields.empty()) buf_ += '{';
+    const bool ns = options_.timestamps_ns;
+    if (fields.empty()) buf_.push('{');
     for (size_t i = 0; i < fields.size(); ++i) {
-      buf_ += keys_[i];
+      buf_.append(keys_[i]);
       const Field& f = fields[i];
       if (is_null(row, f)) {
-        buf_ += "null";
+        buf_.append("null", 4);
         continue;
       }
-      switch (f.type) {
-        case FieldType::String: {
-          const StringRef s = get<StringRef>(row, f);
-          json::append_string(&buf_, s.data, s.size);
-          break;
-        }
-        case FieldType::Float32:
-        case FieldType::Float64: {
-          const double v = f.type == FieldType::Float32 ? get<float>(row, f) : get<double>(row, f);
-          if (std::isfinite(v)) {
-            append_value_text(&buf_, row, f, options_.timestamps_ns);
-          } else {
-            buf_ += '"';
-            append_value_text(&buf_, row, f, options_.timestamps_ns);  // NaN, Infinity, -Infinity
-            buf_ += '"';
-          }
-          break;
-        }
-        case FieldType::Timestamp:
-          if (!options_.timestamps_ns) buf_ += '"';
-          append_value_text(&buf_, row, f, options_.timestamps_ns);
-          if (!options_.timestamps_ns) buf_ += '"';
-          break;
-        default:
-          append_value_text(&buf_, row, f, options_.timestamps_ns);
-          break;
+      if (f.type == FieldType::String) {
+        const StringRef s = get<StringRef>(row, f);
+        buf_.commit(json::write_string(buf_.room(json::max_string_bytes(s.size)), s.data, s.size));
+        continue;
       }
+      // NaN, Infinity, -Infinity and ISO timestamps are JSON strings.
+      bool quoted = f.type == FieldType::Timestamp && !ns;
+      if (f.type == FieldType::Float32) quoted = !std::isfinite(get<float>(row, f));
+      if (f.type == FieldType::Float64) quoted = !std::isfinite(get<double>(row, f));
+      char* p = buf_.room(kValueFormatBufSize + 2);
+      if (quoted) *p++ = '"';
+      p = put_value_text(p, row, f, ns, iso_);
+      if (quoted) *p++ = '"';
+      buf_.commit(p);
     }
-    buf_ += "}\n";
+    buf_.append("}\n", 2);
     spill_if_full();
   }
 

@@ -10,11 +10,19 @@
 
 namespace vlac::rt {
 
+void OutputBuffer::grow(size_t n) {
+  size_t cap = cap_ * 2;
+  while (cap - size_ < n) cap *= 2;
+  std::unique_ptr<char[]> bigger(new char[cap]);
+  std::memcpy(bigger.get(), data_.get(), size_);
+  data_ = std::move(bigger);
+  cap_ = cap;
+}
+
 BufferedWriter::BufferedWriter(std::FILE* out, std::vector<std::string> column_names, RowLayout layout,
                                WriterOptions options)
-    : out_(out), names_(std::move(column_names)), layout_(std::move(layout)), options_(options) {
-  buf_.reserve(kSpillBytes + 4096);
-}
+    : out_(out), names_(std::move(column_names)), layout_(std::move(layout)), options_(options),
+      buf_(kSpillBytes + 64 * 1024) {}
 
 void BufferedWriter::write_buffer() {
   if (!buf_.empty() && error_ == 0) {
@@ -51,30 +59,34 @@ int close_output(std::FILE* f) {
   return ok ? 0 : errno != 0 ? errno : EIO;
 }
 
-void append_value_text(std::string* out, const uint8_t* row, const Field& f, bool timestamps_ns) {
-  char tmp[kValueFormatBufSize];
-  size_t n = 0;
+char* put_value_text(char* p, const uint8_t* row, const Field& f, bool timestamps_ns, IsoTimestampFormat& iso) {
   switch (f.type) {
     case FieldType::Bool:
-      *out += get<bool>(row, f) ? "true" : "false";
-      return;
-    case FieldType::Int32: n = format_int64(get<int32_t>(row, f), tmp); break;
+      if (get<bool>(row, f)) return static_cast<char*>(std::memcpy(p, "true", 4)) + 4;
+      return static_cast<char*>(std::memcpy(p, "false", 5)) + 5;
+    case FieldType::Int32: return p + format_int64(get<int32_t>(row, f), p);
     case FieldType::Int64:
-    case FieldType::Interval: n = format_int64(get<int64_t>(row, f), tmp); break;
-    case FieldType::Float32: n = format_float(get<float>(row, f), tmp); break;
-    case FieldType::Float64: n = format_double(get<double>(row, f), tmp); break;
+    case FieldType::Interval: return p + format_int64(get<int64_t>(row, f), p);
+    case FieldType::Float32: return p + format_float(get<float>(row, f), p);
+    case FieldType::Float64: return p + format_double(get<double>(row, f), p);
     case FieldType::Timestamp: {
       const int64_t ns = get<int64_t>(row, f);
-      n = timestamps_ns ? format_int64(ns, tmp) : format_timestamp_iso(ns, tmp);
-      break;
+      return p + (timestamps_ns ? format_int64(ns, p) : iso(ns, p));
     }
-    case FieldType::String: {
-      const StringRef s = get<StringRef>(row, f);
-      if (s.size > 0) out->append(s.data, s.size);
-      return;
-    }
+    case FieldType::String: break;
   }
-  out->append(tmp, n);
+  return p;
+}
+
+void append_value_text(std::string* out, const uint8_t* row, const Field& f, bool timestamps_ns,
+                       IsoTimestampFormat& iso) {
+  if (f.type == FieldType::String) {
+    const StringRef s = get<StringRef>(row, f);
+    if (s.size > 0) out->append(s.data, s.size);
+    return;
+  }
+  char tmp[kValueFormatBufSize];
+  out->append(tmp, static_cast<size_t>(put_value_text(tmp, row, f, timestamps_ns, iso) - tmp));
 }
 
 std::unique_ptr<RowWriter> make_row_writer(std::FILE* out, std::vector<std::string> column_names, RowLayout layout,

@@ -33,7 +33,7 @@ class RowWriter {
  public:
   virtual ~RowWriter() = default;
   /// Formats one row (of the layout given at construction) into the writer's buffer; the
-  /// buffer goes to the FILE when it grows past 64 KiB, on flush() and on finish().
+  /// buffer goes to the FILE when it grows past 256 KiB, on flush() and on finish().
   virtual void write(const uint8_t* row) = 0;
   /// Writes buffered output and fflush()es the FILE (the caller does this after each input
   /// row when reading live input). A table writes nothing before finish() (unless streaming).
@@ -45,8 +45,12 @@ class RowWriter {
   virtual uint64_t bytes_written() const = 0;
   /// 0, or the errno of the first write or fflush of the FILE that failed (ENOSPC on a full
   /// disk, EPIPE, ...). Once set, nothing more is written; the caller stops the run and reports
-  /// it (write_error_message).
-  virtual int error() const { return 0; }
+  /// it (write_error_message). Not virtual: callers check it after every row.
+  int error() const { return error_; }
+  bool failed() const { return error_ != 0; }
+
+ protected:
+  int error_ = 0;
 };
 
 /// Whether an output path means the process's standard output: "" (none given), `-` or

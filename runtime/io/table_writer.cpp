@@ -139,7 +139,7 @@ class TableWriter final : public BufferedWriter {
         const StringRef s = get<StringRef>(row, f);
         append_displayed(&cells_, std::string_view(s.data, s.size));
       } else {
-        append_value_text(&cells_, row, f, options_.timestamps_ns);
+        append_value_text(&cells_, row, f, options_.timestamps_ns, iso_);
       }
       cell_ends_.push_back(cells_.size());
     }
@@ -170,8 +170,8 @@ class TableWriter final : public BufferedWriter {
       }
     }
     const uint64_t limit = options_.table.row_limit;
-    buf_ += row_count_text(rows_, limit != 0 && rows_ > limit ? limit : rows_);
-    buf_ += '\n';
+    buf_.append(row_count_text(rows_, limit != 0 && rows_ > limit ? limit : rows_));
+    buf_.push('\n');
     BufferedWriter::flush();
     cells_ = {};
     cell_ends_ = {};
@@ -185,15 +185,19 @@ class TableWriter final : public BufferedWriter {
 
   void append_header() {
     std::vector<std::string_view> cells(headers_.begin(), headers_.end());
-    append_table_line(&buf_, cells, widths_, right_);
-    append_table_rule(&buf_, widths_);
+    text_.clear();
+    append_table_line(&text_, cells, widths_, right_);
+    append_table_rule(&text_, widths_);
+    buf_.append(text_);
   }
 
   /// The row whose first cell is cell `first`.
   void append_row(size_t first) {
     line_.clear();
     for (size_t c = 0; c < layout_.fields.size(); ++c) line_.push_back(cell(first + c));
-    append_table_line(&buf_, line_, widths_, right_);
+    text_.clear();
+    append_table_line(&text_, line_, widths_, right_);
+    buf_.append(text_);
   }
 
   std::vector<std::string> headers_;      // displayed column names
@@ -202,6 +206,7 @@ class TableWriter final : public BufferedWriter {
   std::string cells_;                     // the display text of the cells kept, one after another
   std::vector<size_t> cell_ends_;         // where each cell ends in cells_, row-major
   std::vector<std::string_view> line_;    // the cells of the row being laid out
+  std::string text_;                      // the line being laid out
   uint64_t rows_ = 0;                     // every row written, shown or not
 };
 

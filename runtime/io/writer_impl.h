@@ -4,23 +4,60 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "runtime/io/row_writer.h"
+#include "runtime/value_format.h"
 
 namespace vlac::rt {
 
-/// A RowWriter that formats into a reused std::string and hands it to the FILE in large
-/// writes: one fwrite per 64 KiB rather than one stdio call per field.
+/// A growable byte buffer written through raw pointers: a formatter asks for room for the
+/// most it may write (room), writes, and says where it stopped (commit). Nothing is zero-filled
+/// and no value allocates; the buffer only grows when one row is larger than it.
+class OutputBuffer {
+ public:
+  explicit OutputBuffer(size_t capacity) : data_(new char[capacity]), cap_(capacity) {}
+
+  /// At least n writable bytes at the end.
+  char* room(size_t n) {
+    if (cap_ - size_ < n) grow(n);
+    return data_.get() + size_;
+  }
+  /// The bytes up to `end` (a pointer into the last room()) are now part of the buffer.
+  void commit(const char* end) { size_ = static_cast<size_t>(end - data_.get()); }
+  void append(const char* s, size_t n) {
+    std::memcpy(room(n), s, n);
+    size_ += n;
+  }
+  void append(std::string_view s) { append(s.data(), s.size()); }
+  void push(char c) { *room(1) = c, ++size_; }
+
+  const char* data() const { return data_.get(); }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  void clear() { size_ = 0; }
+
+ private:
+  void grow(size_t n);
+
+  std::unique_ptr<char[]> data_;
+  size_t size_ = 0;
+  size_t cap_;
+};
+
+/// A RowWriter that formats into a reused buffer and hands it to the FILE in large writes:
+/// one fwrite per 256 KiB rather than one stdio call per field (flush() writes what is there,
+/// for live input).
 class BufferedWriter : public RowWriter {
  public:
-  static constexpr size_t kSpillBytes = 64 * 1024;
+  static constexpr size_t kSpillBytes = 256 * 1024;
 
   void flush() override;
   uint64_t bytes_written() const override { return bytes_written_; }
-  int error() const override { return error_; }
 
  protected:
   BufferedWriter(std::FILE* out, std::vector<std::string> column_names, RowLayout layout, WriterOptions options);
@@ -36,18 +73,23 @@ class BufferedWriter : public RowWriter {
   std::vector<std::string> names_;
   RowLayout layout_;
   WriterOptions options_;
-  std::string buf_;
+  OutputBuffer buf_;
+  IsoTimestampFormat iso_;  // the timestamps of every column
   bool finished_ = false;
 
  private:
   uint64_t bytes_written_ = 0;
-  int error_ = 0;
 };
 
-/// Appends the text of field f of row, which is not NULL, as CSV and the table show it:
-/// decimal integers, shortest round-trip floats (NaN, Infinity, -Infinity), true/false,
-/// ISO-8601 or integer-nanosecond timestamps, integer-nanosecond intervals, strings raw.
-void append_value_text(std::string* out, const uint8_t* row, const Field& f, bool timestamps_ns);
+/// Writes the text of field f of row, which is not NULL and not a STRING, at p (room for
+/// kValueFormatBufSize bytes) as CSV and the table show it: decimal integers, shortest
+/// round-trip floats (NaN, Infinity, -Infinity), true/false, ISO-8601 or integer-nanosecond
+/// timestamps (ISO through `iso`), integer-nanosecond intervals. Returns the end.
+char* put_value_text(char* p, const uint8_t* row, const Field& f, bool timestamps_ns, IsoTimestampFormat& iso);
+
+/// As put_value_text, appended to a string; a STRING's text is appended raw.
+void append_value_text(std::string* out, const uint8_t* row, const Field& f, bool timestamps_ns,
+                       IsoTimestampFormat& iso);
 
 std::unique_ptr<RowWriter> make_csv_writer(std::FILE* out, std::vector<std::string> names, RowLayout layout,
                                            WriterOptions options);

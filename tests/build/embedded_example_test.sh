@@ -11,5 +11,5 @@ trap 'rm -rf "$tmp"' EXIT
 "$vlac" build "$root/examples/wrist_smoothing.vsql" -o "$tmp/gen"
 # shellcheck disable=SC2086
 ${CXX:-c++} -std=c++17 -O1 -ffp-contract=off $flags -I "$tmp/gen" "$root/examples/embedded_host/control_loop.cpp" \
-  "$tmp"/gen/runtime/*.cpp "$tmp"/gen/runtime/io/*.cpp -o "$tmp/control_loop"
+  "$tmp"/gen/runtime/*.cpp "$tmp"/gen/runtime/io/*.cpp -lsimdjson -o "$tmp/control_loop"
 "$tmp/control_loop"

@@ -85,7 +85,7 @@ def main():
 
 def compile_flags(cxx, flags, out, runtime_lib, exe):
     return [cxx, "-std=c++17", "-O1", "-ffp-contract=off", "-Wall", "-Werror", "-Wno-unused-function",
-            *flags, "-I", str(out), str(out / "main.cpp"), runtime_lib, "-o", str(exe)]
+            *flags, "-I", str(out), str(out / "main.cpp"), runtime_lib, "-lsimdjson", "-o", str(exe)]
 
 
 def build_program(vlac, runtime_lib, cxx, flags, prog, out):

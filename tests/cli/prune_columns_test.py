@@ -85,7 +85,7 @@ with tempfile.TemporaryDirectory() as d:
         check("host-build", rc == 0, err)
         exe = os.path.join(d, "host_exe")
         cc = subprocess.run([os.environ.get("CXX", "c++"), "-std=c++17", "-O0", "-Wall", "-Werror", "-Wno-unused-function",
-                             *HOST_CXXFLAGS, "-I", out_dir, os.path.join(out_dir, "main.cpp"), RUNTIME_LIB, "-o", exe],
+                             *HOST_CXXFLAGS, "-I", out_dir, os.path.join(out_dir, "main.cpp"), RUNTIME_LIB, "-lsimdjson", "-o", exe],
                             capture_output=True, text=True)
         check("host-compile", cc.returncode == 0, cc.stderr)
         if cc.returncode == 0:

@@ -337,7 +337,7 @@ def host_main(d):
     check("host-build", rc == 0, err)
     exe = os.path.join(d, "host_exe")
     cc = subprocess.run([os.environ.get("CXX", "c++"), "-std=c++17", "-O0", "-Wall", "-Werror", "-Wno-unused-function",
-                         *HOST_CXXFLAGS, "-I", out_dir, os.path.join(out_dir, "main.cpp"), RUNTIME_LIB, "-o", exe],
+                         *HOST_CXXFLAGS, "-I", out_dir, os.path.join(out_dir, "main.cpp"), RUNTIME_LIB, "-lsimdjson", "-o", exe],
                         capture_output=True, text=True)
     check("host-compile", cc.returncode == 0, cc.stderr)
     if cc.returncode != 0:
@@ -364,7 +364,7 @@ def host_main(d):
     rc, out, err = run(["build", WINDOWED_PATH, "-o", windowed_dir])
     windowed_exe = os.path.join(d, "host_windowed_exe")
     cc = subprocess.run([os.environ.get("CXX", "c++"), "-std=c++17", "-O0", *HOST_CXXFLAGS, "-I", windowed_dir,
-                         os.path.join(windowed_dir, "main.cpp"), RUNTIME_LIB, "-o", windowed_exe], capture_output=True, text=True)
+                         os.path.join(windowed_dir, "main.cpp"), RUNTIME_LIB, "-lsimdjson", "-o", windowed_exe], capture_output=True, text=True)
     check("host-windowed-compile", rc == 0 and cc.returncode == 0, err + cc.stderr)
     if cc.returncode == 0:
         rc, out, err = signal_over_fifo(d, signal.SIGINT, exe=windowed_exe)

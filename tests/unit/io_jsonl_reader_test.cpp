@@ -261,3 +261,90 @@ TEST(IoJsonlColumnMask, LinesAreStillCheckedAsJson) {
 }
 
 }  // namespace
+
+// ------------------------------------------------------------------------------------------
+// Lines that simdjson's path (jsonl_reader.cpp) must read exactly as the hand-written parser:
+// expectations are from the JSON grammar and IEEE rounding, worked out in the comments.
+
+TEST(IoJsonlFastPath, TrailingBlanksAndLinesAroundThePaddingSize) {
+  const SourceSpec spec = make_spec({{"a", FieldType::Int64}, {"s", FieldType::String}});
+  // `{"a":7,"s":""}` is 14 bytes: a string of n - 14 bytes makes an n-byte line. simdjson pads
+  // with 64 bytes and works in 64-byte blocks, so lengths around 64 and 128 are the edges.
+  std::string input, expected_s;
+  Rows expected;
+  for (const size_t n : {14u, 63u, 64u, 65u, 127u, 128u, 129u}) {
+    const std::string s(n - 14, 'x');
+    input += "{\"a\":7,\"s\":\"" + s + "\"}\n";
+    expected.push_back("7|'" + s + "'");
+  }
+  input += "{\"a\":8}   \t  \n";                      // blanks after the object
+  input += "{\"a\":9}" + std::string(64, ' ') + "\n";  // a whole padding's worth of them
+  input += "{\"s\":\"z\",\"a\":123}";                  // a number ends the last line (no line end)
+  expected.insert(expected.end(), {"8|NULL", "9|NULL", "123|'z'"});
+  const Result r = read_jsonl(input, spec);
+  EXPECT_EQ(r.rows, expected);
+  EXPECT_EQ(r.messages, "");
+}
+
+TEST(IoJsonlFastPath, VeryLongLine) {
+  const SourceSpec spec = make_spec({{"a", FieldType::Int32}, {"s", FieldType::String}});
+  const std::string big(1 << 20, 'y');
+  std::string escaped;  // 100000 `\n` escapes decode to 100000 newlines
+  for (int i = 0; i < 100000; ++i) escaped += "\\n";
+  const Result r = read_jsonl("{\"a\":1,\"s\":\"" + big + "\"}\n{\"s\":\"" + escaped + "\",\"a\":2}\n{\"a\":3}\n", spec);
+  EXPECT_EQ(r.rows, (Rows{"1|'" + big + "'", "2|'" + std::string(100000, '\n') + "'", "3|NULL"}));
+}
+
+TEST(IoJsonlFastPath, NumberForms) {
+  const SourceSpec spec = make_spec({{"i", FieldType::Int64}, {"d", FieldType::Float64}, {"f", FieldType::Float32}});
+  const Result r = read_jsonl(
+      // -0 is 0 as an integer and keeps its sign as a float.
+      "{\"i\":-0,\"d\":-0,\"f\":-0}\n"
+      // Beyond the range: overflow is infinity, underflow zero (with the sign), as IEEE rounds.
+      "{\"d\":1e400,\"f\":1e39}\n"
+      "{\"d\":-1e400,\"f\":-1e39}\n"
+      "{\"d\":1e-400,\"f\":-1e-50}\n"
+      // The int64 limits.
+      "{\"i\":9223372036854775807}\n"
+      "{\"i\":-9223372036854775808,\"d\":1E+2,\"f\":0.1}\n"
+      // 1 + 2^-24 = 1.000000059604644775390625 is halfway between the floats 1 and 1 + 2^-23;
+      // a little above it is 1 + 2^-23 = 1.00000012 (%.9g), though the nearest double is the
+      // halfway point itself, which rounds to even (1). Exactly halfway is 1.
+      "{\"f\":1.00000005960464477539062500001}\n"
+      "{\"f\":1.000000059604644775390625}\n"
+      // Integers only: 1.0 and 1e3 are not INT64 text, nor is 2^63.
+      "{\"i\":1.0}\n"
+      "{\"i\":1e3}\n"
+      "{\"i\":9223372036854775808}\n",
+      spec);
+  EXPECT_EQ(r.rows, (Rows{"0|-0|-0", "NULL|inf|inf", "NULL|-inf|-inf", "NULL|0|-0", "9223372036854775807|NULL|NULL",
+                          "-9223372036854775808|100|0.100000001", "NULL|NULL|1.00000012", "NULL|NULL|1"}));
+  EXPECT_EQ(r.messages,
+            "cam.jsonl:9: column 'i': cannot read '1.0' as INT64\n"
+            "cam.jsonl:10: column 'i': cannot read '1e3' as INT64\n"
+            "cam.jsonl:11: column 'i': cannot read '9223372036854775808' as INT64\n");
+}
+
+TEST(IoJsonlFastPath, UnknownFieldsAreCheckedAsJson) {
+  const SourceSpec spec = make_spec({{"a", FieldType::Int32}});
+  const std::vector<BadCase> cases = {
+      // Byte positions count from 1: `{"a":1,"x":` is 11 bytes.
+      {"{\"a\":1,\"x\":tru}", "invalid JSON at byte 12: invalid literal"},
+      {"{\"a\":1,\"x\":1x}", "invalid JSON at byte 13: expected ',' or '}'"},
+      {"{\"a\":1,\"x\":01}", "invalid JSON at byte 13: expected ',' or '}'"},
+      {"{\"a\":1,\"x\":[1 2]}", "invalid JSON at byte 15: expected ',' or ']'"},
+      {"{\"a\":1,\"x\ty\":2}", "invalid JSON at byte 10: control character in a string"},
+      {"{\"a\":1}}", "invalid JSON at byte 8: text after the object"},
+      // 65 nested arrays: one more than the hand-written parser takes; the 65th '[' is byte 70.
+      {"{\"x\":" + std::string(65, '[') + std::string(65, ']') + "}", "invalid JSON at byte 70: nesting too deep"},
+  };
+  for (const BadCase& c : cases) {
+    const Result r = read_jsonl("{\"a\":0}\n" + c.line + "\n{\"a\":5}\n", spec);
+    EXPECT_EQ(r.messages, "cam.jsonl:2: " + c.reason + "\n") << "line: " << c.line;
+    EXPECT_EQ(r.rows, (Rows{"0", "5"}));
+  }
+  // 64 nested arrays are within the limit.
+  const Result ok = read_jsonl("{\"x\":" + std::string(64, '[') + std::string(64, ']') + ",\"a\":1}\n", spec);
+  EXPECT_EQ(ok.rows, (Rows{"1"}));
+  EXPECT_EQ(ok.messages, "cam.jsonl:1: warning: ignoring unknown field 'x'\n");
+}

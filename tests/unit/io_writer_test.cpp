@@ -170,6 +170,42 @@ TEST(IoWriterCsv, LargeOutputIsWrittenInPieces) {
   std::fclose(out);
 }
 
+TEST(IoWriterCsv, RowLargerThanTheBuffer) {
+  // A 1 MiB string, quoted (it has a quote in it): more than the writer's 256 KiB buffer, so
+  // the buffer grows for that row; the rows around it are whole.
+  const RowLayout layout = RowLayout::make({{FieldType::Int32, false, 0}, {FieldType::String, false, 0}});
+  const std::string big = "\"" + std::string(1 << 20, 'q');
+  std::FILE* out = std::tmpfile();
+  auto w = make_row_writer(out, {"n", "s"}, layout, {});
+  std::vector<uint8_t> row(layout.size, 0);
+  for (int32_t n = 1; n <= 3; ++n) {
+    put(row.data(), layout.fields[0], n);
+    const std::string& s = n == 2 ? big : std::string("x");
+    put(row.data(), layout.fields[1], StringRef{s.data(), static_cast<uint32_t>(s.size())});
+    w->write(row.data());
+  }
+  w->finish();
+  EXPECT_EQ(contents(out), "n,s\n1,x\n2,\"\"\"" + std::string(1 << 20, 'q') + "\"\n3,x\n");
+  std::fclose(out);
+}
+
+TEST(IoWriterJsonl, RowLargerThanTheBuffer) {
+  // 100000 control characters become 600000 bytes of \u0001 escapes in one row.
+  const RowLayout layout = RowLayout::make({{FieldType::String, false, 0}});
+  const std::string ctl(100000, '\x01');
+  std::FILE* out = std::tmpfile();
+  auto w = make_row_writer(out, {"s"}, layout, {OutputFormat::Jsonl, false});
+  std::vector<uint8_t> row(layout.size, 0);
+  put(row.data(), layout.fields[0], StringRef{ctl.data(), static_cast<uint32_t>(ctl.size())});
+  w->write(row.data());
+  w->finish();
+  std::string expected = "{\"s\":\"";
+  for (int i = 0; i < 100000; ++i) expected += "\\u0001";
+  EXPECT_EQ(contents(out), expected + "\"}\n");
+  EXPECT_EQ(w->bytes_written(), expected.size() + 3);
+  std::fclose(out);
+}
+
 TEST(IoWriterJsonl, EveryType) {
   Fixture fx;
   EXPECT_EQ(write_all(fx, {OutputFormat::Jsonl, false}),

@@ -267,6 +267,26 @@ TEST(ValueFormatTimestampFormat, RandomRoundTrips) {
   }
 }
 
+TEST(ValueFormatTimestampFormat, StreamFormatRemembersOnlyTheDate) {
+  // IsoTimestampFormat keeps the last date: moving within a day, across midnight, back to an
+  // earlier day and to the int64 limits must give format_timestamp_iso's text (checked above
+  // against Python) every time. 86400 s = 1 day.
+  IsoTimestampFormat stream;
+  const int64_t day = 86400LL * 1000000000;
+  const std::vector<int64_t> values = {0, 1, day - 1, day, -1, 0, 1795501889500000000, 1795501889500000001,
+                                       std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max(),
+                                       946684800000000000, 946684800000000000 - 1};
+  const std::vector<std::string> expected = {
+      "1970-01-01T00:00:00Z", "1970-01-01T00:00:00.000000001Z", "1970-01-01T23:59:59.999999999Z",
+      "1970-01-02T00:00:00Z", "1969-12-31T23:59:59.999999999Z", "1970-01-01T00:00:00Z",
+      "2026-11-24T06:31:29.5Z", "2026-11-24T06:31:29.500000001Z", "1677-09-21T00:12:43.145224192Z",
+      "2262-04-11T23:47:16.854775807Z", "2000-01-01T00:00:00Z", "1999-12-31T23:59:59.999999999Z"};
+  for (size_t i = 0; i < values.size(); ++i) {
+    char buf[kValueFormatBufSize];
+    EXPECT_EQ(std::string(buf, stream(values[i], buf)), expected[i]) << values[i];
+  }
+}
+
 // ------------------------------------------------------------------------------------------
 // Integers
 
@@ -278,6 +298,17 @@ TEST(ValueFormatInt, Format) {
   EXPECT_EQ(i64(1234567890123), "1234567890123");
   EXPECT_EQ(i64(std::numeric_limits<int64_t>::max()), "9223372036854775807");
   EXPECT_EQ(i64(std::numeric_limits<int64_t>::min()), "-9223372036854775808");
+}
+
+TEST(ValueFormatInt, EveryDigitCount) {
+  // Two digits are written per step: 10^k - 1, 10^k and 10^k + 1 for every k, both signs,
+  // against std::to_string.
+  for (uint64_t p = 1; p <= 1000000000000000000ULL; p *= 10) {
+    for (const int64_t v : {static_cast<int64_t>(p) - 1, static_cast<int64_t>(p), static_cast<int64_t>(p) + 1}) {
+      EXPECT_EQ(i64(v), std::to_string(v));
+      EXPECT_EQ(i64(-v), std::to_string(-v));
+    }
+  }
 }
 
 TEST(ValueFormatInt, ParseInt64) {

@@ -240,7 +240,7 @@ ExecutionReport run_program(const PhysicalPlan& plan, const std::vector<std::vec
   // A failed write stops the run: nothing more can be delivered.
   auto write_failed = [&] {
     for (const auto& w : writers)
-      if (w->error() != 0) return true;
+      if (w->failed()) return true;
     return false;
   };
   auto should_stop = [&] {
