@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <map>
 #include <random>
 #include <iterator>
 #include <string>
@@ -1927,6 +1928,47 @@ TEST(FirmwareCommon, KeyTableRemoveKeepsOtherKeysFindable) {
   rt::HostedKeyTable hosted;
   hosted.init(&layout, 16);
   check_key_table_remove(hosted);
+}
+
+TEST(HostedKeyTable, ManyKeysComeAndGoAgainstAModel) {
+  // Issue 14: the slots hold each key's id and hash bits, so growth and backward-shift
+  // deletion never read keys. Thousands of live keys (several rehashes, long probe runs that
+  // wrap around) inserted and removed at random, checked against a std::map after every step
+  // batch: every live key found with its id and bytes, removed keys gone, ids below high().
+  static const rt::RowLayout layout = rt::RowLayout::make({{rt::FieldType::Int64, false, 0}});
+  rt::HostedKeyTable t;
+  t.init(&layout, UINT64_MAX);
+  std::mt19937_64 rng(14);
+  std::map<int64_t, uint32_t> model;
+  uint8_t k[8];
+  for (int step = 0; step < 60000; ++step) {
+    const bool grow = model.size() < 4000 ? rng() % 3 != 0 : rng() % 3 == 0;
+    if (grow || model.empty()) {
+      const int64_t v = static_cast<int64_t>(rng() % 20000) * 7919;
+      st(k, v);
+      bool inserted;
+      const uint32_t id = t.find_or_insert(k, &inserted);
+      auto it = model.find(v);
+      ASSERT_EQ(inserted, it == model.end()) << step;
+      if (it == model.end()) model[v] = id;
+      else ASSERT_EQ(id, it->second) << step;
+    } else {
+      auto it = model.begin();
+      std::advance(it, static_cast<std::ptrdiff_t>(rng() % model.size()));
+      t.remove(it->second);
+      st(k, it->first);
+      ASSERT_EQ(t.find(k), rt::HostedKeyTable::kNone) << step;
+      model.erase(it);
+    }
+    ASSERT_EQ(t.size(), model.size());
+    if (step % 5000 == 0 || step == 59999)
+      for (const auto& [v, id] : model) {
+        st(k, v);
+        ASSERT_EQ(t.find(k), id) << step;
+        ASSERT_EQ(ld(t.key(id)), v);
+        ASSERT_LT(id, t.high());
+      }
+  }
 }
 
 TEST(HostedKeyTable, StringKeysSurviveRemovalsAndCompaction) {
