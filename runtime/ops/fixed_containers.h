@@ -173,8 +173,8 @@ constexpr size_t pow2_at_least(size_t n) {
 /// Empties slot i of an open-addressing table with linear probing (entries id + 1, 0 = empty)
 /// by backward-shift deletion: later entries of the probe run move into the hole, so that no
 /// tombstones are needed. hash_of(entry) gives an entry's hash (its home is hash & mask).
-template <class HashOf>
-void erase_probed(uint32_t* slots, size_t mask, size_t i, HashOf hash_of) {
+template <class Slot, class HashOf>
+void erase_probed(Slot* slots, size_t mask, size_t i, HashOf hash_of) {
   size_t j = i;
   while (true) {
     j = (j + 1) & mask;

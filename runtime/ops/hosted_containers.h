@@ -182,7 +182,9 @@ class HostedItems {
 /// KeyTable's interface for key rows of a run-time layout, at most `limit` live keys (a `WITH`
 /// capacity): ids are reused once removed, STRING keys compare by their bytes and own a copy,
 /// and the copies of removed keys are compacted away, so that memory stays proportional to the
-/// keys held on an endless stream.
+/// keys held on an endless stream. A slot holds the key's id and the low 32 bits of its hash:
+/// a probe reads a key's bytes only when those bits match, and deletion and growth never do
+/// (with many keys held, e.g. a join on price, each read of a key's bytes is a cache miss).
 class HostedKeyTable {
  public:
   static constexpr uint32_t kNone = UINT32_MAX;
@@ -194,6 +196,8 @@ class HostedKeyTable {
     limit_ = limit;
     slots_.assign(16, 0);
   }
+  /// A slot: (low 32 bits of the hash) << 32 | (id + 1); 0 = empty.
+  using Slot = uint64_t;
   uint32_t size() const { return live_; }
   uint32_t high() const { return high_; }
   uint8_t* key(uint32_t id) { return keys_.data() + static_cast<size_t>(id) * size_; }
@@ -201,10 +205,11 @@ class HostedKeyTable {
 
   uint32_t find(const uint8_t* key) const {
     const size_t mask = slots_.size() - 1;
-    for (size_t i = rows_.hash(key) & mask;; i = (i + 1) & mask) {
-      uint32_t s = slots_[i];
+    const uint64_t h = rows_.hash(key);
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+      const Slot s = slots_[i];
       if (s == 0) return kNone;
-      if (rows_.equal(this->key(s - 1), key)) return s - 1;
+      if (same_hash(s, h) && rows_.equal(this->key(id_of(s)), key)) return id_of(s);
     }
   }
 
@@ -212,11 +217,12 @@ class HostedKeyTable {
   uint32_t find_or_insert(const uint8_t* key, bool* inserted) {
     *inserted = false;
     const size_t mask = slots_.size() - 1;
-    size_t i = rows_.hash(key) & mask;
+    const uint64_t h = rows_.hash(key);
+    size_t i = h & mask;
     for (;; i = (i + 1) & mask) {
-      uint32_t s = slots_[i];
+      const Slot s = slots_[i];
       if (s == 0) break;
-      if (rows_.equal(this->key(s - 1), key)) return s - 1;
+      if (same_hash(s, h) && rows_.equal(this->key(id_of(s)), key)) return id_of(s);
     }
     if (live_ >= limit_) return kNone;
     uint32_t id;
@@ -235,7 +241,7 @@ class HostedKeyTable {
       live_string_bytes_ += bytes;
     }
     live_ids_[id] = 1;
-    slots_[i] = id + 1;
+    slots_[i] = slot(h, id);
     ++live_;
     *inserted = true;
     if (static_cast<size_t>(live_) * 2 > slots_.size()) rehash(slots_.size() * 2);
@@ -244,9 +250,10 @@ class HostedKeyTable {
 
   void remove(uint32_t id) {
     const size_t mask = slots_.size() - 1;
-    size_t i = rows_.hash(key(id)) & mask;
-    while (slots_[i] != id + 1) i = (i + 1) & mask;
-    erase_probed(slots_.data(), mask, i, [this](uint32_t s) { return rows_.hash(key(s - 1)); });
+    const Slot mine = slot(rows_.hash(key(id)), id);
+    size_t i = (mine >> 32) & mask;
+    while (slots_[i] != mine) i = (i + 1) & mask;
+    erase_probed(slots_.data(), mask, i, [](Slot s) { return s >> 32; });
     if (rows_.has_strings()) live_string_bytes_ -= rows_.string_bytes(key(id));
     live_ids_[id] = 0;
     free_.push_back(id);
@@ -255,13 +262,20 @@ class HostedKeyTable {
   }
 
  private:
+  // The home of a slot is its stored hash bits & mask: tables stay below 2^32 slots (ids are
+  // 32-bit and a table is at most half full).
+  static Slot slot(uint64_t hash, uint32_t id) { return (hash << 32) | (static_cast<Slot>(id) + 1); }
+  static uint32_t id_of(Slot s) { return static_cast<uint32_t>(s) - 1; }
+  static bool same_hash(Slot s, uint64_t hash) { return (s >> 32) == (hash & 0xFFFFFFFFu); }
+
   void rehash(size_t n) {
-    slots_.assign(n, 0);
-    for (uint32_t id = 0; id < high_; ++id) {
-      if (!live_ids_[id]) continue;
-      size_t i = rows_.hash(key(id)) & (n - 1);
+    std::vector<Slot> old(n, 0);
+    old.swap(slots_);
+    for (const Slot s : old) {
+      if (s == 0) continue;
+      size_t i = (s >> 32) & (n - 1);
       while (slots_[i] != 0) i = (i + 1) & (n - 1);
-      slots_[i] = id + 1;
+      slots_[i] = s;
     }
   }
   /// Copies the strings of the live keys into a fresh arena and drops the old one.
@@ -278,7 +292,8 @@ class HostedKeyTable {
   uint64_t limit_ = UINT64_MAX;
   uint32_t live_ = 0, high_ = 0;  // live keys; ids handed out are below high_
   std::vector<uint8_t> keys_, live_ids_;
-  std::vector<uint32_t> slots_, free_;  // slots_: id + 1, 0 = empty
+  std::vector<Slot> slots_;
+  std::vector<uint32_t> free_;
   StringArena arena_;
   size_t arena_bytes_ = 0, live_string_bytes_ = 0;
 };

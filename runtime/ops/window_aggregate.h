@@ -14,13 +14,14 @@
 //   void emit(Ctx*, const uint8_t* row);
 //
 // Capacities: max_open_windows windows open at once (SESSION: open sessions per key), each
-// with at most max_keys groups (SESSION: keys; they are never forgotten). A row that misses
+// with at most max_keys groups (SESSION: keys held at once; a key leaves when its last open
+// session fires). A row that misses
 // any of its windows because a window or group table is full is counted capacity_dropped (a
 // HOP row may still be in its other windows); one whose windows have all fired, late_dropped.
 // Fixed state: windowed max_open_windows * max_keys * (key + acc + ~12) bytes; sliced about
 // (2 * max_open_windows + 2) * max_keys * (key + acc + ~20) (slices, FIFO suffixes, back and
 // scratch: runtime/ops/slice_fifo.h); SESSION
-// max_keys * (key + max_open_windows * (acc + 24) + ~16) bytes (Dims::session picks one).
+// max_keys * (key + max_open_windows * (acc + 32) + ~70) bytes (Dims::session picks one).
 
 #include <cstddef>
 #include <cstdint>
@@ -95,8 +96,9 @@ class WindowAggregate {
     store_ = &own_store_;
     seen_opened_ = 0;
     reader_ = sliced_ ? store_->add_reader(slice_reader(), &fifo_) : -1;
-    session_keys_.init(config_.key_layout, 0, config_.max_keys);
+    session_keys_.init(config_.key_layout, config_.max_keys);
     sessions_.init(config_.max_open_windows);
+    session_due_.clear();
     if (config_.mode == WindowMode::EndOfInput) windows_.open(INT64_MIN, INT64_MAX);
   }
 
@@ -164,6 +166,11 @@ class WindowAggregate {
   struct Due {  // a session to fire: key id and index in the key's list
     uint32_t key, index;
   };
+  // SESSION: the key hint_end_[k] of the one current entry (time = hint, seq = slot = k) that
+  // session_due_ holds for each key with open sessions; other entries are stale and skipped.
+  // hint_end_[k] <= the end of every open session of k (ends only grow; a session that opens
+  // earlier pushes a new entry), so the heap's top is never later than the next session end.
+  static constexpr int64_t kNoHint = INT64_MIN;
 
   void push_windowed(const uint8_t* row, int64_t t, int64_t seq) {
     bool accepted = false, full = false;
@@ -206,6 +213,15 @@ class WindowAggregate {
       return;
     }
     sessions_.ensure(k);
+    if (inserted) {
+      hint_end_.ensure(static_cast<size_t>(k) + 1);
+      hint_end_[k] = kNoHint;
+    }
+    add_to_session(k, row, t, end, seq);
+    if (sessions_.size(k) == 0) session_keys_.remove(k);  // a new key whose row was dropped
+  }
+
+  void add_to_session(uint32_t k, const uint8_t* row, int64_t t, int64_t end, int64_t seq) {
     // Sessions [start, end) that the new event's [t, t + gap) overlaps merge with it: into the
     // first, the others from the last back.
     size_t first = sessions_.size(k);
@@ -230,6 +246,7 @@ class WindowAggregate {
       s->acc.assign(config_.acc_size, 0);
       __builtin_memset(s->acc.data(), 0, config_.acc_size);
       k_.update(ctx_, s->acc.data(), row, t, seq, &session_arena_);
+      if (hint_end_[k] == kNoHint || end < hint_end_[k]) push_hint(k, end);
       if (end < next_fire_) next_fire_ = end;
       return;
     }
@@ -406,12 +423,24 @@ class WindowAggregate {
   }
 
   void fire_sessions(int64_t w) {
-    // Every session that ends at or before w, by end, start, then first appearance (first_seq
-    // is unique, so the order is total); then each key's fired sessions leave.
+    // The keys with a session that ends at or before w: those whose current heap entry is due
+    // (its hint is at most their sessions' ends). due_keys_ lists each once: its hint is
+    // cleared as it is taken.
+    due_keys_.clear();
+    while (!session_due_.empty() && session_due_.top().time <= w) {
+      const auto entry = session_due_.pop();
+      if (hint_end_[entry.slot] != entry.time) continue;  // stale
+      hint_end_[entry.slot] = kNoHint;
+      due_keys_.push_back(entry.slot);
+    }
+    // Their sessions that end at or before w, by end, start, then first appearance (first_seq
+    // is unique, so the order is total and does not depend on key ids).
     due_.clear();
-    for (uint32_t k = 0; k < sessions_.keys(); ++k)
+    for (size_t d = 0; d < due_keys_.size(); ++d) {
+      const uint32_t k = due_keys_[d];
       for (size_t i = 0; i < sessions_.size(k); ++i)
         if (sessions_.at(k, i).end <= w) due_.push_back(Due{k, static_cast<uint32_t>(i)});
+    }
     heap_sort(due_.data(), due_.size(), [this](const Due& a, const Due& b) {
       const Session& x = sessions_.at(a.key, a.index);
       const Session& y = sessions_.at(b.key, b.index);
@@ -423,17 +452,35 @@ class WindowAggregate {
       const Session& s = sessions_.at(due_[d].key, due_[d].index);
       fire(session_keys_.key(due_[d].key), s.acc.data(), s.start, s.end);
     }
-    for (uint32_t k = 0; k < sessions_.keys(); ++k)
-      for (size_t i = sessions_.size(k); i-- > 0;)
-        if (sessions_.at(k, i).end <= w) sessions_.erase(k, i);
+    // The fired sessions leave; a key with none open leaves too, the others get a new entry.
+    for (size_t d = 0; d < due_keys_.size(); ++d) {
+      const uint32_t k = due_keys_[d];
+      int64_t next = INT64_MAX;
+      for (size_t i = sessions_.size(k); i-- > 0;) {
+        const int64_t end = sessions_.at(k, i).end;
+        if (end <= w) sessions_.erase(k, i);
+        else if (end < next) next = end;
+      }
+      if (sessions_.size(k) == 0) session_keys_.remove(k);
+      else push_hint(k, next);
+    }
+  }
+
+  /// Makes `end` key k's hint, with a heap entry for it. A full fixed heap (stale entries) is
+  /// rebuilt from the hints, one entry per key held, which always fits.
+  void push_hint(uint32_t k, int64_t end) {
+    hint_end_[k] = end;
+    if (session_due_.push({end, static_cast<int64_t>(k), k})) return;
+    session_due_.clear();
+    for (uint32_t id = 0; id < session_keys_.high(); ++id)
+      if (sessions_.size(id) != 0 && hint_end_[id] != kNoHint) session_due_.push({hint_end_[id], static_cast<int64_t>(id), id});
   }
 
   void recompute_next_fire() {
     next_fire_ = INT64_MAX;
     if (config_.mode == WindowMode::Session) {
-      for (uint32_t k = 0; k < sessions_.keys(); ++k)
-        for (size_t i = 0; i < sessions_.size(k); ++i)
-          if (sessions_.at(k, i).end < next_fire_) next_fire_ = sessions_.at(k, i).end;
+      while (!session_due_.empty() && hint_end_[session_due_.top().slot] != session_due_.top().time) session_due_.pop();
+      if (!session_due_.empty()) next_fire_ = session_due_.top().time;
       return;
     }
     if (sliced_) {
@@ -445,7 +492,7 @@ class WindowAggregate {
     if (windows_.first(&start, &end, &groups)) next_fire_ = end;
   }
 
-  using SessionKeys = typename S::template GroupTable<D::key_size, 0, (D::session ? D::max_keys : 1)>;
+  using SessionKeys = typename S::template Keys<D::key_size, (D::session ? D::max_keys : 1)>;
 
   Ctx* ctx_ = nullptr;
   WindowAggregateConfig config_;
@@ -469,9 +516,13 @@ class WindowAggregate {
   typename S::template Bytes<D::out_size> out_buf_;
   // TUMBLE, HOP, CUMULATE and end-of-input: open windows, fired in (end, start) order.
   typename S::template OpenWindows<Groups, (D::session ? 0 : D::max_open_windows)> windows_;
-  // SESSION: the keys, and each key's open sessions in the order they opened.
+  // SESSION: the keys held (those with open sessions; ids are reused), each key's open
+  // sessions in the order they opened, and the keys by the earliest end of their sessions.
   SessionKeys session_keys_;
   typename S::template Lists<Session, (D::session ? D::max_keys : 0), D::max_open_windows> sessions_;
+  typename S::template Array<int64_t, (D::session ? D::max_keys : 1)> hint_end_;
+  typename S::template Heap<(D::session ? 2 * D::max_keys : 0)> session_due_;
+  typename S::template Vector<uint32_t, (D::session ? D::max_keys : 0)> due_keys_;
   typename S::template Vector<Due, (D::session ? D::max_keys * D::max_open_windows : 0)> due_;
   Arena session_arena_;
 };

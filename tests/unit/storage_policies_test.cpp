@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <map>
 #include <random>
 #include <iterator>
 #include <string>
@@ -477,14 +478,99 @@ TEST(FirmwareWindowAggregate, MoreSessionsThanCapacity) {
   Row r = agg_row(1, 300, 1);  // room again
   op.push(r.data());
   EXPECT_EQ(op.stats().capacity_dropped, 3u);
-  r = agg_row(3, 300, 1);  // keys are never forgotten (as hosted)
+  r = agg_row(3, 300, 1);  // key 2 left with its last session (issue 14): key 3 fits
   op.push(r.data());
-  EXPECT_EQ(op.stats().capacity_dropped, 4u);
+  EXPECT_EQ(op.stats().capacity_dropped, 3u);
   op.advance(INT64_MAX);
-  ASSERT_EQ(ctx.out.size(), 4u);
+  // Then by (end, start, first appearance): key 1's [100, 115), key 1's [300, 310), key 3's.
+  ASSERT_EQ(ctx.out.size(), 5u);
   EXPECT_EQ(ld(ctx.out[2], 8), 100);
   EXPECT_EQ(ld(ctx.out[2], 16), 115);
   EXPECT_EQ(ld(ctx.out[2], 24), 2);
+  EXPECT_EQ(ld(ctx.out[3], 0), 1);
+  EXPECT_EQ(ld(ctx.out[4], 0), 3);
+  EXPECT_EQ(ld(ctx.out[4], 8), 300);
+}
+
+/// Rows (key, time) in this order, each followed by the watermark time - bound (when it rises).
+std::vector<Step> session_steps(const std::vector<std::pair<int64_t, int64_t>>& rows, int64_t bound) {
+  std::vector<Step> steps;
+  int64_t w = INT64_MIN;
+  for (const auto& [key, t] : rows) {
+    steps.push_back({true, 0, agg_row(key, t, 1), {0, 0}});
+    if (t - bound > w) {
+      w = t - bound;
+      steps.push_back({false, 0, {}, {w, w}});
+    }
+  }
+  steps.push_back({false, 0, {}, {INT64_MAX, INT64_MAX}});
+  return steps;
+}
+
+TEST(FirmwareWindowAggregate, SessionKeysLeaveWhenTheirSessionsFire) {
+  // Issue 14: max_keys counts the keys held at once, not every key ever seen. SESSION(gap
+  // 1000), bound 0, max_keys 2: keys 1..5 at 0, 2000, .., 8000. Each key's session [t, t+1000)
+  // fires (W = t + 2000 >= t + 1000) before the next key arrives, so every row fits: 5 rows,
+  // one per key, count 1, none over capacity (before: 2 rows and 3 over capacity).
+  std::vector<std::pair<int64_t, int64_t>> rows;
+  for (int64_t k = 1; k <= 5; ++k) rows.push_back({k, (k - 1) * 2000});
+  rt::OperatorStats st = diff_aggregate<2, 2>({rt::WindowMode::Session, 0, 0, 1000, 0, false}, session_steps(rows, 0));
+  EXPECT_EQ(st.rows_out, 5u);
+  EXPECT_EQ(st.capacity_dropped, 0u);
+  static FwAgg<KAgg, 2, 2> op;
+  FwCtx ctx;
+  op.init(&ctx, fw_agg_config({rt::WindowMode::Session, 0, 0, 1000, 0, false}));
+  for (const Step& s : session_steps(rows, 0)) s.is_row ? op.push(s.row.data()) : op.advance(s.w[0]);
+  ASSERT_EQ(ctx.out.size(), 5u);
+  for (int64_t k = 1; k <= 5; ++k) {
+    const Row& r = ctx.out[static_cast<size_t>(k - 1)];
+    EXPECT_EQ(ld(r, 0), k);
+    EXPECT_EQ(ld(r, 8), (k - 1) * 2000);
+    EXPECT_EQ(ld(r, 16), (k - 1) * 2000 + 1000);
+    EXPECT_EQ(ld(r, 24), 1);
+  }
+}
+
+TEST(FirmwareWindowAggregate, ManyDistinctSessionKeysKeepTheTableSmall) {
+  // 20,000 distinct keys, two rows each 10 apart (one session of count 2, gap 50), keys
+  // overlapping in pairs, and a watermark 1 behind: at most 3 keys are open at once, so a table
+  // of 4 keys (hosted max_keys 4 and the firmware class's capacity) takes every row: 20,000
+  // sessions out and nothing over capacity. Were keys kept after firing, all but 4 would drop.
+  std::vector<std::pair<int64_t, int64_t>> rows;
+  for (int64_t k = 0; k < 20000; ++k) {
+    rows.push_back({k, k * 100});
+    rows.push_back({k, k * 100 + 10});
+  }
+  rt::OperatorStats st = diff_aggregate<4, 2>({rt::WindowMode::Session, 0, 0, 50, 0, false}, session_steps(rows, 1));
+  EXPECT_EQ(st.rows_out, 20000u);
+  EXPECT_EQ(st.capacity_dropped, 0u);
+  EXPECT_EQ(st.late_dropped, 0u);
+}
+
+TEST(FirmwareWindowAggregate, SessionsOpeningEarlierThanTheKeysNextEnd) {
+  // Sessions that open earlier than a key's open ones (disorder within the bound) each add a
+  // heap entry; the firmware heap (2 * max_keys entries) fills and is rebuilt. Gap 5, bound
+  // 1000, keys 1 and 2 at 100, 80, 60, 40 (interleaved), then W = 70 and the end. By hand:
+  // W = 70 fires [40, 45) key 1, key 2, [60, 65) key 1, key 2 (end, start, first appearance:
+  // key 1's rows came first); the end fires [80, 85) and [100, 105) likewise.
+  std::vector<Step> steps;
+  for (int64_t t : {100, 80, 60, 40})
+    for (int64_t k : {1, 2}) steps.push_back({true, 0, agg_row(k, t, 1), {0, 0}});
+  steps.push_back({false, 0, {}, {70, 70}});
+  steps.push_back({false, 0, {}, {INT64_MAX, INT64_MAX}});
+  diff_aggregate<2, 4>({rt::WindowMode::Session, 0, 0, 5, 0, false}, steps);
+  static FwAgg<KAgg, 2, 4> op;
+  FwCtx ctx;
+  op.init(&ctx, fw_agg_config({rt::WindowMode::Session, 0, 0, 5, 0, false}));
+  for (size_t i = 0; i + 2 < steps.size(); ++i) op.push(steps[i].row.data());
+  op.advance(70);
+  EXPECT_EQ(ctx.out.size(), 4u);
+  op.advance(INT64_MAX);
+  std::vector<std::array<int64_t, 2>> got;  // key, start
+  for (const Row& r : ctx.out) got.push_back({ld(r, 0), ld(r, 8)});
+  std::vector<std::array<int64_t, 2>> want = {{1, 40}, {2, 40}, {1, 60}, {2, 60}, {1, 80}, {2, 80}, {1, 100}, {2, 100}};
+  EXPECT_EQ(got, want);
+  EXPECT_EQ(op.stats().capacity_dropped, 0u);
 }
 
 TEST(FirmwareWindowAggregate, DifferentialAgainstHosted) {
@@ -1842,6 +1928,47 @@ TEST(FirmwareCommon, KeyTableRemoveKeepsOtherKeysFindable) {
   rt::HostedKeyTable hosted;
   hosted.init(&layout, 16);
   check_key_table_remove(hosted);
+}
+
+TEST(HostedKeyTable, ManyKeysComeAndGoAgainstAModel) {
+  // Issue 14: the slots hold each key's id and hash bits, so growth and backward-shift
+  // deletion never read keys. Thousands of live keys (several rehashes, long probe runs that
+  // wrap around) inserted and removed at random, checked against a std::map after every step
+  // batch: every live key found with its id and bytes, removed keys gone, ids below high().
+  static const rt::RowLayout layout = rt::RowLayout::make({{rt::FieldType::Int64, false, 0}});
+  rt::HostedKeyTable t;
+  t.init(&layout, UINT64_MAX);
+  std::mt19937_64 rng(14);
+  std::map<int64_t, uint32_t> model;
+  uint8_t k[8];
+  for (int step = 0; step < 60000; ++step) {
+    const bool grow = model.size() < 4000 ? rng() % 3 != 0 : rng() % 3 == 0;
+    if (grow || model.empty()) {
+      const int64_t v = static_cast<int64_t>(rng() % 20000) * 7919;
+      st(k, v);
+      bool inserted;
+      const uint32_t id = t.find_or_insert(k, &inserted);
+      auto it = model.find(v);
+      ASSERT_EQ(inserted, it == model.end()) << step;
+      if (it == model.end()) model[v] = id;
+      else ASSERT_EQ(id, it->second) << step;
+    } else {
+      auto it = model.begin();
+      std::advance(it, static_cast<std::ptrdiff_t>(rng() % model.size()));
+      t.remove(it->second);
+      st(k, it->first);
+      ASSERT_EQ(t.find(k), rt::HostedKeyTable::kNone) << step;
+      model.erase(it);
+    }
+    ASSERT_EQ(t.size(), model.size());
+    if (step % 5000 == 0 || step == 59999)
+      for (const auto& [v, id] : model) {
+        st(k, v);
+        ASSERT_EQ(t.find(k), id) << step;
+        ASSERT_EQ(ld(t.key(id)), v);
+        ASSERT_LT(id, t.high());
+      }
+  }
 }
 
 TEST(HostedKeyTable, StringKeysSurviveRemovalsAndCompaction) {
