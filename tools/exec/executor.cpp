@@ -308,6 +308,14 @@ ExecutionReport execute_firmware(const PhysicalPlan& plan, cpp::FirmwareProgram&
   });
 }
 
+std::vector<rt::OperatorStats> execute_rows(const PhysicalPlan& plan, CompiledCode& program,
+                                            const std::vector<std::vector<rt::RowReader*>>& readers,
+                                            const std::vector<rt::RowWriter*>& writers) {
+  OperatorDriver driver(plan, program, std::vector<void*>(writers.begin(), writers.end()), nullptr);
+  driver.run(readers, {}, {});
+  return driver.operator_stats();
+}
+
 namespace {
 
 /// The pipeline that alone takes an operator's rows when it starts with a filter (HAVING):
