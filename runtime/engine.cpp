@@ -14,6 +14,11 @@ int64_t Engine::origin_watermark(const WatermarkOrigin& o) const {
 void Engine::propagate() {
   for (EngineOperator& op : operators_) {
     if (op.ports.empty()) continue;
+    if (op.ports.size() == 1 && op.ports[0].size() == 1) {  // the usual case: one input, one origin
+      const int64_t w = origin_watermark(op.ports[0][0]);
+      advance_operator<1>(*op.op, op.watermarks, &w);
+      continue;
+    }
     int64_t port_w[kMaxPorts];
     const int ports = op.ports.size() >= 2 ? 2 : 1;  // the physical plan gives one or two
     for (int p = 0; p < ports; ++p) {
@@ -47,9 +52,9 @@ bool Engine::run() {
       }
     }
     if (after_row_) after_row_();
-    if (should_stop_ && should_stop_()) return false;
+    if (stop_ && stop_->after_row()) return false;
   }
-  if (should_stop_ && should_stop_()) return false;
+  if (stop_ && stop_->now()) return false;
   // End of input: every watermark reaches +inf and every open window fires.
   for (EngineStream& s : streams_) s.watermark = INT64_MAX;
   propagate();
