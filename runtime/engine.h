@@ -65,6 +65,9 @@ class Engine {
   ExecContext* ctx_;
   std::vector<EngineStream> streams_;
   std::vector<EngineOperator> operators_;
+  /// Per operator, set by run(): the watermark of its only origin when it has one input fed by
+  /// one origin (the usual case), else null. Points into streams_ or operators_.
+  std::vector<const int64_t*> single_origin_;
   std::function<void()> after_row_;
   RunStop* stop_ = nullptr;
 };
