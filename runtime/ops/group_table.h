@@ -88,16 +88,15 @@ class KeyRows {
   /// as words: hash() of such a key is hash_words() of its words.
   static constexpr uint32_t kMaxWords = 4;
   static uint64_t hash_words(const uint64_t* w, uint32_t n) {
-    // The high half is folded down before each multiply: a value sits in the high half after
-    // the null bytes (an INT32 key), and a product's low bits, which pick the slot, see only
-    // its factors' low bits.
-    uint64_t h = 0x632BE59BD9B4E019ull;
-    for (uint32_t i = 0; i < n; ++i) {
-      h ^= w[i] ^ (w[i] >> 32);
-      h = (h ^ (h >> 32)) * 0x9E3779B97F4A7C15ull;
-    }
-    h = (h ^ (h >> 32)) * 0xBF58476D1CE4E5B9ull;
-    return h ^ (h >> 29);
+    // Each word is folded to 32 bits (a value sits in the high half after the null bytes of an
+    // INT32 key) and the result multiplied by 2^64 / golden ratio: the top bits of the product
+    // (GroupTable's slot) spread consecutive values evenly (Fibonacci hashing), so small dense
+    // keys such as camera ids do not collide; xor-ing the top half down makes the low bits
+    // usable too (HostedKeyTable).
+    uint64_t x = 0;
+    for (uint32_t i = 0; i < n; ++i) x = x * 0xBF58476D1CE4E5B9ull + static_cast<uint32_t>(w[i] ^ (w[i] >> 32));
+    const uint64_t h = x * 0x9E3779B97F4A7C15ull;
+    return h ^ (h >> 32);
   }
 
   /// Makes the key's strings point to copies in `arena`; returns the bytes copied.
@@ -180,7 +179,7 @@ class GroupTable {
     uint64_t w[N];
     std::memcpy(w, key, 8 * N);
     const size_t mask = slots_.size() - 1;
-    for (size_t i = KeyRows::hash_words(w, N) & mask;; i = (i + 1) & mask) {
+    for (size_t i = KeyRows::hash_words(w, N) >> shift_;; i = (i + 1) & mask) {
       const uint32_t s = slots_[i];
       if (s == 0) return insert(key, i, limit, inserted);
       uint64_t k[N];
@@ -193,7 +192,7 @@ class GroupTable {
 
   uint32_t find_any(const uint8_t* key, uint64_t limit, bool* inserted) {
     const size_t mask = slots_.size() - 1;
-    for (size_t i = rows_.hash(key) & mask;; i = (i + 1) & mask) {
+    for (size_t i = rows_.hash(key) >> shift_;; i = (i + 1) & mask) {
       const uint32_t s = slots_[i];
       if (s == 0) return insert(key, i, limit, inserted);
       if (rows_.equal(this->key(s - 1), key)) return s - 1;
@@ -216,8 +215,10 @@ class GroupTable {
 
   void rehash(size_t n) {
     slots_.assign(n, 0);
+    shift_ = 64;
+    for (size_t m = n; m > 1; m >>= 1) --shift_;
     for (uint32_t g = 0; g < count_; ++g) {
-      size_t i = rows_.hash(key(g)) & (n - 1);
+      size_t i = rows_.hash(key(g)) >> shift_;
       while (slots_[i] != 0) i = (i + 1) & (n - 1);
       slots_[i] = g + 1;
     }
@@ -232,6 +233,7 @@ class GroupTable {
   uint32_t count_ = 0;
   std::vector<uint8_t> keys_, accs_;
   std::vector<uint32_t> slots_;  // group + 1; 0 = empty
+  uint32_t shift_ = 64;          // a hash's slot is its top log2(slots) bits: hash >> shift_
   StringArena arena_;
 };
 
