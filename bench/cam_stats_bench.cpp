@@ -8,30 +8,23 @@
 //
 // Usage: cam_stats_bench [ROWS] [--write-csv PATH]   (default 10,000,000 rows)
 //   --write-csv writes the same rows as CSV (timestamps in ns) for the end-to-end comparison.
-#include <chrono>
-#include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <map>
 #include <random>
-#include <sstream>
 #include <unordered_map>
 #include <vector>
 
+#include "bench_rows.h"
 #include "codegen/jit/jit_engine.h"
-#include "codegen/jit/program_codegen.h"
+#include "exec/executor.h"
 #include "frontend/frontend.h"
 #include "physical/physical_plan.h"
-#include "runtime/engine.h"
-#include "runtime/io/row_reader.h"
-#include "runtime/io/row_writer.h"
-#include "runtime/ops/hosted_operators.h"
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
+using vlac::bench::Clock;
+using vlac::bench::ms_since;
 
 /// One generated camera row, as the §1 stream declares it.
 struct CameraRow {
@@ -60,46 +53,6 @@ std::vector<CameraRow> generate(size_t n) {
   }
   return rows;
 }
-
-/// Serves pre-built rows to the engine, so the engine is measured without parsing.
-class MemoryReader final : public vlac::rt::RowReader {
- public:
-  MemoryReader(const std::vector<uint8_t>& rows, uint32_t row_size) : rows_(rows), size_(row_size) {}
-  bool open(std::string*) override { return true; }
-  bool next(uint8_t* row) override {
-    if (at_ >= rows_.size()) return false;
-    std::memcpy(row, rows_.data() + at_, size_);
-    at_ += size_;
-    ++stats_.read;
-    ++stats_.accepted;
-    return true;
-  }
-  const vlac::rt::InputStats& stats() const override { return stats_; }
-  const std::string& read_error() const override { return no_error_; }
-
- private:
-  std::string no_error_;
-  const std::vector<uint8_t>& rows_;
-  uint32_t size_;
-  size_t at_ = 0;
-  vlac::rt::InputStats stats_;
-};
-
-/// Counts result rows and sums a column, so the work cannot be optimised away.
-struct CountingSink final : vlac::rt::RowWriter {
-  uint64_t rows = 0;
-  int64_t frames = 0;
-  uint32_t frames_offset = 0;
-  void write(const uint8_t* row) override {
-    ++rows;
-    int64_t f;
-    std::memcpy(&f, row + frames_offset, 8);
-    frames += f;
-  }
-  void flush() override {}
-  void finish() override {}
-  uint64_t bytes_written() const override { return 0; }
-};
 
 struct Result {
   uint64_t rows = 0;
@@ -153,13 +106,6 @@ Result hand_written(const std::vector<CameraRow>& rows) {
   return r;
 }
 
-std::string read_file(const char* path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -185,7 +131,7 @@ int main(int argc, char** argv) {
 
   // ---- compile ----
   auto t0 = Clock::now();
-  vlac::Compilation c = vlac::compile_program("cam_stats.vsql", read_file(VLAC_SOURCE_DIR "/examples/cam_stats.vsql"));
+  vlac::Compilation c = vlac::compile_program("cam_stats.vsql", vlac::bench::read_text_file(VLAC_SOURCE_DIR "/examples/cam_stats.vsql"));
   vlac::Diagnostics d;
   vlac::PhysicalPlan plan = vlac::lower_to_physical(c.program, *c.file, d);
   double front_ms = ms_since(t0);
@@ -199,10 +145,9 @@ int main(int argc, char** argv) {
 
   // ---- rows in the source layout ----
   const vlac::rt::RowLayout& layout = plan.sources[0].layout;
-  std::vector<uint8_t> data(static_cast<size_t>(layout.size) * n, 0);
-  for (size_t i = 0; i < n; ++i) {
-    uint8_t* r = data.data() + i * layout.size;
-    const CameraRow& row = rows[i];
+  vlac::bench::MemoryRows data(layout);
+  for (const CameraRow& row : rows) {
+    uint8_t* r = data.add();
     vlac::rt::put(r, layout.fields[0], row.ts);
     vlac::rt::put(r, layout.fields[1], row.cam_id);
     vlac::rt::put(r, layout.fields[2], row.frame_id);
@@ -211,54 +156,19 @@ int main(int argc, char** argv) {
     vlac::rt::set_null(r, layout.fields[4], row.objects_null);
   }
 
-  // ---- the engine alone ----
-  vlac::rt::ExecContext ctx;
-  CountingSink sink;
-  sink.frames_offset = plan.outputs[0].layout.fields[3].offset;  // cam_id, window_start, window_end, frames
-  void* outputs[] = {&sink};
-  const vlac::PhysicalOperator& op = plan.operators[0];
-  vlac::rt::WindowAggregateConfig config;
-  config.mode = vlac::rt::WindowMode::Tumble;
-  config.size = op.window.size;
-  config.time_offset = static_cast<int32_t>(op.input_layout.fields[op.time_field].offset);
-  config.key_layout = &op.key_layout;
-  config.key_size = op.key_layout.size;
-  config.acc_size = op.acc_layout.size;
-  config.out_size = op.output_layout.size;
-  vlac::rt::WindowAggregateKernels k;
-  k.key = reinterpret_cast<decltype(k.key)>(program->lookup(vlac::jit::aggregate_kernel_fn_name(0, "key")));
-  k.update = reinterpret_cast<decltype(k.update)>(program->lookup(vlac::jit::aggregate_kernel_fn_name(0, "update")));
-  k.merge = reinterpret_cast<decltype(k.merge)>(program->lookup(vlac::jit::aggregate_kernel_fn_name(0, "merge")));
-  k.finalize = reinterpret_cast<decltype(k.finalize)>(program->lookup(vlac::jit::aggregate_kernel_fn_name(0, "finalize")));
-  k.emit = reinterpret_cast<decltype(k.emit)>(program->lookup(vlac::jit::operator_emit_fn_name(0)));
-  vlac::rt::EngineOperatorOf<vlac::rt::HostedWindowAggregate> agg;
-  agg.op.init(&ctx, config, k);
-  void* ops[] = {agg.target()};
-  ctx.operators = ops;
-  ctx.outputs = outputs;
-  vlac::rt::Engine engine(&ctx);
-  MemoryReader reader(data, layout.size);
-  vlac::rt::EngineStream stream;
-  stream.name = "camera";
-  stream.row_size = layout.size;
-  stream.time_offset = static_cast<int32_t>(layout.fields[0].offset);
-  stream.bound_ns = plan.sources[0].watermark_bound_ns;
-  stream.entry = reinterpret_cast<decltype(stream.entry)>(program->lookup(vlac::jit::source_entry_fn_name(0)));
-  stream.readers.push_back(&reader);
-  engine.streams().push_back(stream);
-  vlac::rt::EngineOperator eo;
-  eo.op = &agg;
-  eo.ports = {{{true, 0}}};
-  engine.operators().push_back(eo);
+  // ---- the engine alone, wired as `vlac run` wires it ----
+  vlac::bench::CountingSink sink;
+  sink.sum_offset = static_cast<int32_t>(plan.outputs[0].layout.fields[3].offset);  // cam_id, window_start, window_end, frames
+  vlac::bench::MemoryReader reader(data);
   auto t1 = Clock::now();
-  engine.run();
+  vlac::execute_rows(plan, *program, {{&reader}}, {&sink});
   double engine_ms = ms_since(t1);
 
   auto t2 = Clock::now();
   Result base = hand_written(rows);
   double base_ms = ms_since(t2);
 
-  bool same = base.rows == sink.rows && base.frames == sink.frames;
+  bool same = base.rows == sink.rows && base.frames == sink.sum;
   std::printf("\n%-34s %12s %14s\n", "", "time", "rows/s");
   std::printf("%-34s %9.1f ms\n", "front end (parse, bind, plan)", front_ms);
   std::printf("%-34s %9.1f ms\n", "LLVM codegen + O2 + JIT", jit_ms);
@@ -267,6 +177,6 @@ int main(int argc, char** argv) {
   std::printf("%-34s %12.2fx\n", "engine time / baseline time", engine_ms / base_ms);
   std::printf("\nresult rows: vlac %llu, baseline %llu; frames counted: vlac %lld, baseline %lld -> %s\n",
               static_cast<unsigned long long>(sink.rows), static_cast<unsigned long long>(base.rows),
-              static_cast<long long>(sink.frames), static_cast<long long>(base.frames), same ? "same" : "DIFFERENT");
+              static_cast<long long>(sink.sum), static_cast<long long>(base.frames), same ? "same" : "DIFFERENT");
   return same ? 0 : 1;
 }

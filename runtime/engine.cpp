@@ -12,7 +12,12 @@ int64_t Engine::origin_watermark(const WatermarkOrigin& o) const {
 }
 
 void Engine::propagate() {
-  for (EngineOperator& op : operators_) {
+  for (size_t i = 0; i < operators_.size(); ++i) {
+    EngineOperator& op = operators_[i];
+    if (const int64_t* origin = single_origin_[i]) {  // the usual case: one input, one origin
+      advance_operator<1>(*op.op, op.watermarks, origin);
+      continue;
+    }
     if (op.ports.empty()) continue;
     int64_t port_w[kMaxPorts];
     const int ports = op.ports.size() >= 2 ? 2 : 1;  // the physical plan gives one or two
@@ -30,6 +35,12 @@ bool Engine::run() {
   for (size_t s = 0; s < streams_.size(); ++s)
     for (RowReader* r : streams_[s].readers) inputs.add(static_cast<int>(s), r, streams_[s].row_size, streams_[s].time_offset);
   for (EngineOperator& op : operators_) op.watermarks = OperatorWatermarks{};
+  single_origin_.clear();
+  for (const EngineOperator& op : operators_) {
+    const bool single = op.ports.size() == 1 && op.ports[0].size() == 1;
+    const WatermarkOrigin* o = single ? &op.ports[0][0] : nullptr;
+    single_origin_.push_back(!o ? nullptr : o->is_stream ? &streams_[o->index].watermark : &operators_[o->index].watermarks.out);
+  }
 
   int stream;
   const uint8_t* row;
@@ -47,9 +58,9 @@ bool Engine::run() {
       }
     }
     if (after_row_) after_row_();
-    if (should_stop_ && should_stop_()) return false;
+    if (stop_ && stop_->after_row()) return false;
   }
-  if (should_stop_ && should_stop_()) return false;
+  if (stop_ && stop_->now()) return false;
   // End of input: every watermark reaches +inf and every open window fires.
   for (EngineStream& s : streams_) s.watermark = INT64_MAX;
   propagate();

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "runtime/exec_context.h"
+#include "runtime/io/run_stop.h"
 #include "runtime/ops/operator.h"
 #include "runtime/watermarks.h"
 
@@ -50,10 +51,11 @@ class Engine {
   /// Called after every input row when the input is live (standard input), to flush outputs.
   void set_after_row(std::function<void()> f) { after_row_ = std::move(f); }
 
-  /// Checked after every row: true stops the run (`--on-error fail` after a malformed row).
-  void set_should_stop(std::function<bool()> f) { should_stop_ = std::move(f); }
+  /// Asked after every row whether to stop the run (`--on-error fail` after a malformed row, a
+  /// failed write, a signal); null: never stops early. Not owned.
+  void set_stop(RunStop* stop) { stop_ = stop; }
 
-  /// Runs to the end of every input. Returns false when should_stop ended it early.
+  /// Runs to the end of every input. Returns false when the RunStop ended it early.
   bool run();
 
  private:
@@ -63,8 +65,11 @@ class Engine {
   ExecContext* ctx_;
   std::vector<EngineStream> streams_;
   std::vector<EngineOperator> operators_;
+  /// Per operator, set by run(): the watermark of its only origin when it has one input fed by
+  /// one origin (the usual case), else null. Points into streams_ or operators_.
+  std::vector<const int64_t*> single_origin_;
   std::function<void()> after_row_;
-  std::function<bool()> should_stop_;
+  RunStop* stop_ = nullptr;
 };
 
 }  // namespace vlac::rt

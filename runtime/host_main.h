@@ -15,6 +15,7 @@
 #include "runtime/io/input_format.h"
 #include "runtime/io/input_merger.h"
 #include "runtime/io/reject_sink.h"
+#include "runtime/io/run_stop.h"
 #include "runtime/io/stop_signals.h"
 #include "runtime/nearest_name.h"
 #include "runtime/io/row_reader.h"
@@ -175,11 +176,9 @@ int host_main(int argc, char** argv, const char* prog) {
     if (rejects.rejects_error() != 0) return write_error_message(rejects_path, rejects.rejects_error());
     return {};
   };
-  auto write_failed = [&] {  // checked after every row, so it builds no message
-    for (const auto& w : writers)
-      if (w->failed()) return true;
-    return rejects.rejects_error() != 0;
-  };
+  std::vector<const RowWriter*> watched;
+  for (const auto& w : writers) watched.push_back(w.get());
+  RunStop stop(&rejects, StopSignals::stop_flag(), std::move(watched), live);  // cheap after every row
   bool stopped = false;
   int stream;
   const uint8_t* row;
@@ -188,12 +187,12 @@ int host_main(int argc, char** argv, const char* prog) {
     program->push_raw(static_cast<size_t>(stream), row);
     if (live)
       for (auto& w : writers) w->flush();
-    if (rejects.should_stop() || write_failed() || signalled()) {
+    if (stop.after_row()) {
       stopped = true;
       break;
     }
   }
-  if (!stopped && (rejects.should_stop() || signalled())) stopped = true;
+  if (!stopped && stop.now()) stopped = true;
   if (!stopped) program->finish();
   for (auto& w : writers) w->finish();
   std::string error = write_error();

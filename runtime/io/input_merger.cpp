@@ -8,13 +8,7 @@ void InputMerger::add(int stream, RowReader* reader, uint32_t row_size, int32_t 
   cursors_.push_back({stream, reader, time_offset, std::vector<uint8_t>(row_size), false, INT64_MIN});
 }
 
-void InputMerger::refill(Cursor& c) {
-  c.has_row = c.reader->next(c.row.data());
-  if (c.has_row && c.time_offset >= 0) std::memcpy(&c.time, c.row.data() + c.time_offset, sizeof c.time);
-  else c.time = INT64_MIN;
-}
-
-bool InputMerger::next(int* stream, const uint8_t** row, int64_t* time) {
+bool InputMerger::next_merged(int* stream, const uint8_t** row, int64_t* time) {
   if (!started_) {
     started_ = true;
     for (Cursor& c : cursors_) refill(c);

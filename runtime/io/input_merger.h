@@ -5,6 +5,7 @@
 // keep their order. Used by the engine and by the main() of programs built for hosts.
 
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "runtime/io/row_reader.h"
@@ -20,7 +21,21 @@ class InputMerger {
 
   /// The next row, its stream and its event time (INT64_MIN without one); false once every
   /// input has ended. The row stays valid until the next call.
-  bool next(int* stream, const uint8_t** row, int64_t* time);
+  bool next(int* stream, const uint8_t** row, int64_t* time) {
+    if (cursors_.size() != 1) return next_merged(stream, row, time);
+    // One input (the usual case): its rows in order, nothing to choose.
+    Cursor& c = cursors_[0];
+    if (ended_) return false;  // a reader is not asked again after its end
+    refill(c);
+    if (!c.has_row) {
+      ended_ = true;
+      return false;
+    }
+    *stream = c.stream;
+    *row = c.row.data();
+    *time = c.time;
+    return true;
+  }
 
  private:
   struct Cursor {
@@ -31,10 +46,16 @@ class InputMerger {
     bool has_row = false;
     int64_t time = INT64_MIN;
   };
-  void refill(Cursor& c);
+  void refill(Cursor& c) {
+    c.has_row = c.reader->next(c.row.data());
+    if (c.has_row && c.time_offset >= 0) std::memcpy(&c.time, c.row.data() + c.time_offset, sizeof c.time);
+    else c.time = INT64_MIN;
+  }
+  bool next_merged(int* stream, const uint8_t** row, int64_t* time);
 
   std::vector<Cursor> cursors_;
   bool started_ = false;
+  bool ended_ = false;  // one input: it has ended
   int last_ = -1;  // the cursor whose row next() returned last: read its next row first
 };
 

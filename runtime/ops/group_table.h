@@ -60,14 +60,12 @@ class KeyRows {
       const auto* b = static_cast<const uint8_t*>(p);
       for (size_t i = 0; i < n; ++i) h = (h ^ b[i]) * 1099511628211ull;
     };
-    if (!has_strings_ && key_layout_->size <= 16) {
-      // Short fixed-size keys (the common case: one or two integer columns): two word loads
-      // and a multiplicative mix instead of a byte loop. Layout sizes are multiples of 8.
-      uint64_t a = 0, b = 0;
-      std::memcpy(&a, key, 8);
-      if (key_layout_->size > 8) std::memcpy(&b, key + 8, 8);
-      h = (a * 0x9E3779B97F4A7C15ull) ^ (b + 0x632BE59BD9B4E019ull + (h << 6));
-      h *= 0xBF58476D1CE4E5B9ull;
+    if (!has_strings_ && key_layout_->size <= kMaxWords * 8) {
+      // Short fixed-size keys (the common case: a few integer columns): word loads and a
+      // multiplicative mix instead of a byte loop. Layout sizes are multiples of 8.
+      uint64_t w[kMaxWords];
+      std::memcpy(w, key, key_layout_->size);
+      return hash_words(w, key_layout_->size / 8);
     } else if (!has_strings_) {
       mix(key, key_layout_->size);
     } else {
@@ -84,6 +82,21 @@ class KeyRows {
       }
     }
     return h ^ (h >> 29);
+  }
+
+  /// Keys without strings of at most kMaxWords words (8 bytes each) are hashed and compared
+  /// as words: hash() of such a key is hash_words() of its words.
+  static constexpr uint32_t kMaxWords = 4;
+  static uint64_t hash_words(const uint64_t* w, uint32_t n) {
+    // Each word is folded to 32 bits (a value sits in the high half after the null bytes of an
+    // INT32 key) and the result multiplied by 2^64 / golden ratio: the top bits of the product
+    // (GroupTable's slot) spread consecutive values evenly (Fibonacci hashing), so small dense
+    // keys such as camera ids do not collide; xor-ing the top half down makes the low bits
+    // usable too (HostedKeyTable).
+    uint64_t x = 0;
+    for (uint32_t i = 0; i < n; ++i) x = x * 0xBF58476D1CE4E5B9ull + static_cast<uint32_t>(w[i] ^ (w[i] >> 32));
+    const uint64_t h = x * 0x9E3779B97F4A7C15ull;
+    return h ^ (h >> 32);
   }
 
   /// Makes the key's strings point to copies in `arena`; returns the bytes copied.
@@ -124,6 +137,8 @@ class GroupTable {
   void init(const RowLayout* key_layout, uint32_t acc_size, uint64_t limit) {
     rows_.init(key_layout);
     key_layout_ = key_layout;
+    key_size_ = key_layout->size;
+    key_words_ = !rows_.has_strings() && key_size_ <= KeyRows::kMaxWords * 8 ? key_size_ / 8 : 0;
     acc_size_ = acc_size;
     limit_ = limit;
   }
@@ -149,43 +164,76 @@ class GroupTable {
   uint32_t find_or_insert(const uint8_t* key, uint64_t limit, bool* inserted) {
     *inserted = false;
     if (slots_.empty()) rehash(16);
-    uint64_t h = rows_.hash(key);
-    size_t mask = slots_.size() - 1;
-    for (size_t i = h & mask;; i = (i + 1) & mask) {
-      uint32_t s = slots_[i];
-      if (s == 0) {
-        if (count_ >= limit) return UINT32_MAX;
-        uint32_t g = count_++;
-        keys_.resize(static_cast<size_t>(count_) * key_layout_->size);
-        accs_.resize(static_cast<size_t>(count_) * acc_size_, 0);
-        std::memcpy(this->key(g), key, key_layout_->size);
-        if (rows_.has_strings()) rows_.own_strings(this->key(g), &arena_);
-        slots_[i] = g + 1;
-        *inserted = true;
-        if (count_ * 2 > slots_.size()) rehash(slots_.size() * 2);
-        return g;
-      }
-      if (rows_.equal(this->key(s - 1), key)) return s - 1;
+    switch (key_words_) {  // hashed and compared as words of a constant count: no calls
+      case 1: return find_words<1>(key, limit, inserted);
+      case 2: return find_words<2>(key, limit, inserted);
+      case 3: return find_words<3>(key, limit, inserted);
+      case 4: return find_words<4>(key, limit, inserted);
+      default: return find_any(key, limit, inserted);
     }
   }
 
  private:
+  template <uint32_t N>
+  uint32_t find_words(const uint8_t* key, uint64_t limit, bool* inserted) {
+    uint64_t w[N];
+    std::memcpy(w, key, 8 * N);
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = KeyRows::hash_words(w, N) >> shift_;; i = (i + 1) & mask) {
+      const uint32_t s = slots_[i];
+      if (s == 0) return insert(key, i, limit, inserted);
+      uint64_t k[N];
+      std::memcpy(k, keys_.data() + static_cast<size_t>(s - 1) * (8 * N), 8 * N);
+      bool same = true;
+      for (uint32_t j = 0; j < N; ++j) same &= k[j] == w[j];
+      if (same) return s - 1;
+    }
+  }
+
+  uint32_t find_any(const uint8_t* key, uint64_t limit, bool* inserted) {
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = rows_.hash(key) >> shift_;; i = (i + 1) & mask) {
+      const uint32_t s = slots_[i];
+      if (s == 0) return insert(key, i, limit, inserted);
+      if (rows_.equal(this->key(s - 1), key)) return s - 1;
+    }
+  }
+
+  /// A new group for `key` in the empty slot `slot` (kNone when the table holds `limit`).
+  __attribute__((noinline)) uint32_t insert(const uint8_t* key, size_t slot, uint64_t limit, bool* inserted) {
+    if (count_ >= limit) return UINT32_MAX;
+    uint32_t g = count_++;
+    keys_.resize(static_cast<size_t>(count_) * key_size_);
+    accs_.resize(static_cast<size_t>(count_) * acc_size_, 0);
+    std::memcpy(this->key(g), key, key_size_);
+    if (rows_.has_strings()) rows_.own_strings(this->key(g), &arena_);
+    slots_[slot] = g + 1;
+    *inserted = true;
+    if (count_ * 2 > slots_.size()) rehash(slots_.size() * 2);
+    return g;
+  }
+
   void rehash(size_t n) {
     slots_.assign(n, 0);
+    shift_ = 64;
+    for (size_t m = n; m > 1; m >>= 1) --shift_;
     for (uint32_t g = 0; g < count_; ++g) {
-      size_t i = rows_.hash(key(g)) & (n - 1);
+      size_t i = rows_.hash(key(g)) >> shift_;
       while (slots_[i] != 0) i = (i + 1) & (n - 1);
       slots_[i] = g + 1;
     }
   }
 
   const RowLayout* key_layout_ = nullptr;
+  uint32_t key_size_ = 0;
+  uint32_t key_words_ = 0;  // no strings, at most KeyRows::kMaxWords words: find_or_insert's fast path
   uint32_t acc_size_ = 0;
   uint64_t limit_ = UINT64_MAX;
   KeyRows rows_;
   uint32_t count_ = 0;
   std::vector<uint8_t> keys_, accs_;
   std::vector<uint32_t> slots_;  // group + 1; 0 = empty
+  uint32_t shift_ = 64;          // a hash's slot is its top log2(slots) bits: hash >> shift_
   StringArena arena_;
 };
 

@@ -99,6 +99,8 @@ class WindowAggregate {
     session_keys_.init(config_.key_layout, config_.max_keys);
     sessions_.init(config_.max_open_windows);
     session_due_.clear();
+    last_groups_ = nullptr;
+    last_start_ = last_end_ = INT64_MIN;
     if (config_.mode == WindowMode::EndOfInput) windows_.open(INT64_MIN, INT64_MAX);
   }
 
@@ -108,7 +110,7 @@ class WindowAggregate {
     int64_t seq = seq_++;
     int64_t t = seq;
     if (config_.time_offset >= 0) __builtin_memcpy(&t, row + config_.time_offset, sizeof t);
-    __builtin_memset(key_buf_.data(), 0, config_.key_size);
+    clear_key();
     k_.key(ctx_, row, key_buf_.data());
     if (config_.mode == WindowMode::Session) push_session(row, t, seq);
     else if (sliced_) push_sliced(row, t, seq);
@@ -172,34 +174,51 @@ class WindowAggregate {
   // earlier pushes a new entry), so the heap's top is never later than the next session end.
   static constexpr int64_t kNoHint = INT64_MIN;
 
+  /// What adding a row to one window did.
+  enum class Added { Ok, Late, Full };
+
+  /// Adds the row to window [start, end), opening it when new.
+  Added add_to_window(int64_t start, int64_t end, const uint8_t* row, int64_t t, int64_t seq) {
+    if (end <= watermark_) return Added::Late;  // this window has fired: the row is late for it
+    Groups* groups = last_groups_ && start == last_start_ && end == last_end_ ? last_groups_ : windows_.find(start, end);
+    if (!groups) {
+      groups = windows_.open(start, end);
+      if (!groups) return Added::Full;
+      if (end < next_fire_) next_fire_ = end;
+    }
+    last_start_ = start;
+    last_end_ = end;
+    last_groups_ = groups;
+    bool inserted;
+    uint32_t g = groups->find_or_insert(key_buf_.data(), &inserted);
+    if (g == Groups::kNone) return Added::Full;
+    k_.update(ctx_, groups->acc(g), row, t, seq, &groups->arena());
+    ++stats_.windows_updated;
+    return Added::Ok;
+  }
+
   void push_windowed(const uint8_t* row, int64_t t, int64_t seq) {
+    // TUMBLE: a row in the window the previous row used (the usual case) needs no division
+    // and no lookup. Only an open window is remembered (firing forgets it).
+    if (config_.mode == WindowMode::Tumble && last_groups_ && t >= last_start_ && t < last_end_) {
+      const Added a = add_to_window(last_start_, last_end_, row, t, seq);
+      return count_added(a == Added::Full, a == Added::Ok);
+    }
     bool accepted = false, full = false;
     auto add = [&](int64_t start, int64_t end) {
-      if (end <= watermark_) return;  // this window has fired: the row is late for it
-      Groups* groups = windows_.find(start, end);
-      if (!groups) {
-        groups = windows_.open(start, end);
-        if (!groups) {
-          full = true;
-          return;
-        }
-        if (end < next_fire_) next_fire_ = end;
-      }
-      bool inserted;
-      uint32_t g = groups->find_or_insert(key_buf_.data(), &inserted);
-      if (g == Groups::kNone) {
-        full = true;
-        return;
-      }
-      k_.update(ctx_, groups->acc(g), row, t, seq, &groups->arena());
-      ++stats_.windows_updated;
-      accepted = true;
+      Added a = add_to_window(start, end, row, t, seq);
+      full |= a == Added::Full;
+      accepted |= a == Added::Ok;
     };
     if (config_.mode == WindowMode::EndOfInput) add(INT64_MIN, INT64_MAX);
     else for_each_window(static_cast<int>(config_.mode), t, config_.size, config_.slide, config_.offset, add);
-    // A row that lost a window to a full table is counted over capacity, even when other
-    // windows took it (HOP, CUMULATE): a drop is never silent. One late for all its windows
-    // is counted late.
+    count_added(full, accepted);
+  }
+
+  /// A row that lost a window to a full table is counted over capacity, even when other
+  /// windows took it (HOP, CUMULATE): a drop is never silent. One late for all its windows is
+  /// counted late.
+  void count_added(bool full, bool accepted) {
     if (full) ++stats_.capacity_dropped;
     else if (!accepted) ++stats_.late_dropped;
   }
@@ -266,6 +285,19 @@ class WindowAggregate {
     k_.update(ctx_, into.acc.data(), row, t, seq, &session_arena_);
   }
 
+  /// Zeroes the key buffer before the key kernel fills it; the usual keys (up to 32 bytes) by
+  /// plain stores instead of a memset call of a run-time size.
+  void clear_key() {
+    uint8_t* k = key_buf_.data();
+    switch (config_.key_size) {
+      case 8: __builtin_memset(k, 0, 8); break;
+      case 16: __builtin_memset(k, 0, 16); break;
+      case 24: __builtin_memset(k, 0, 24); break;
+      case 32: __builtin_memset(k, 0, 32); break;
+      default: __builtin_memset(k, 0, config_.key_size);
+    }
+  }
+
   /// Whether an event's [t, end) overlaps the session (ends clamped at INT64_MAX).
   static bool overlaps(const Session& s, int64_t t, int64_t end) { return before_end(s.start, end) && before_end(t, s.end); }
 
@@ -287,6 +319,7 @@ class WindowAggregate {
       }
       for (uint32_t g = 0; g < groups->size(); ++g) fire(groups->key(g), groups->acc(g), start, end);
       windows_.close_first();
+      last_groups_ = nullptr;
     }
   }
 
@@ -499,6 +532,9 @@ class WindowAggregate {
   K k_;
   OperatorStats stats_;
   int64_t watermark_ = INT64_MIN;
+  // The open window the last row went to (not sliced, not SESSION); null when none is known.
+  int64_t last_start_ = INT64_MIN, last_end_ = INT64_MIN;
+  Groups* last_groups_ = nullptr;
   int64_t next_fire_ = INT64_MAX;  // the earliest end of an open window: advance() returns below it
   int64_t seq_ = 0;
   bool sliced_ = false;

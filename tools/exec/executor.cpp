@@ -81,10 +81,10 @@ class RowDriver {
  public:
   virtual ~RowDriver() = default;
   /// Feeds every row of `readers` (per source stream) in event-time order, calling
-  /// `after_row` after each and stopping early when `should_stop` says so; then (not when
-  /// stopped) ends the input so every window fires. False when stopped early.
+  /// `after_row` after each and stopping early when `stop` (null: never) says so; then (not
+  /// when stopped) ends the input so every window fires. False when stopped early.
   virtual bool run(const std::vector<std::vector<rt::RowReader*>>& readers, const std::function<void()>& after_row,
-                   const std::function<bool()>& should_stop) = 0;
+                   rt::RunStop* stop) = 0;
   virtual std::vector<rt::OperatorStats> operator_stats() const = 0;
 };
 
@@ -109,7 +109,7 @@ class OperatorDriver final : public RowDriver {
   }
 
   bool run(const std::vector<std::vector<rt::RowReader*>>& readers, const std::function<void()>& after_row,
-           const std::function<bool()>& should_stop) override {
+           rt::RunStop* stop) override {
     for (size_t s = 0; s < plan_.sources.size(); ++s) {
       const PhysicalSource& src = plan_.sources[s];
       rt::EngineStream stream;
@@ -131,7 +131,7 @@ class OperatorDriver final : public RowDriver {
       engine_.operators().push_back(std::move(eo));
     }
     if (after_row) engine_.set_after_row(after_row);
-    engine_.set_should_stop(should_stop);
+    engine_.set_stop(stop);
     return engine_.run();
   }
 
@@ -162,7 +162,7 @@ class FirmwareDriver final : public RowDriver {
   }
 
   bool run(const std::vector<std::vector<rt::RowReader*>>& readers, const std::function<void()>& after_row,
-           const std::function<bool()>& should_stop) override {
+           rt::RunStop* stop) override {
     rt::InputMerger inputs;
     for (size_t s = 0; s < plan_.sources.size(); ++s) {
       const PhysicalSource& src = plan_.sources[s];
@@ -175,9 +175,9 @@ class FirmwareDriver final : public RowDriver {
     while (inputs.next(&stream, &row, &time)) {
       program_.push(stream, row);
       if (after_row) after_row();
-      if (should_stop()) return false;
+      if (stop && stop->after_row()) return false;
     }
-    if (should_stop()) return false;
+    if (stop && stop->now()) return false;
     program_.finish();
     return true;
   }
@@ -238,16 +238,10 @@ ExecutionReport run_program(const PhysicalPlan& plan, const std::vector<std::vec
     for (auto& w : writers) w->flush();
   };
   // A failed write stops the run: nothing more can be delivered.
-  auto write_failed = [&] {
-    for (const auto& w : writers)
-      if (w->failed()) return true;
-    return false;
-  };
-  auto should_stop = [&] {
-    return rejects.should_stop() || write_failed() || (options.cancel && options.cancel->load(std::memory_order_relaxed));
-  };
-
-  bool completed = driver->run(per_source, after_row, should_stop);
+  std::vector<const rt::RowWriter*> watched;
+  for (const auto& w : writers) watched.push_back(w.get());
+  rt::RunStop stop(&rejects, options.cancel, std::move(watched), live);
+  bool completed = driver->run(per_source, after_row, &stop);
   for (auto& w : writers) w->finish();
 
   for (size_t s = 0; s < plan.sources.size(); ++s) {
@@ -306,6 +300,14 @@ ExecutionReport execute_firmware(const PhysicalPlan& plan, cpp::FirmwareProgram&
   return run_program(plan, inputs, outputs, options, [&](std::vector<void*> writers, uint64_t* pipeline_rows) {
     return std::make_unique<FirmwareDriver>(plan, program, std::move(writers), pipeline_rows);
   });
+}
+
+std::vector<rt::OperatorStats> execute_rows(const PhysicalPlan& plan, CompiledCode& program,
+                                            const std::vector<std::vector<rt::RowReader*>>& readers,
+                                            const std::vector<rt::RowWriter*>& writers) {
+  OperatorDriver driver(plan, program, std::vector<void*>(writers.begin(), writers.end()), nullptr);
+  driver.run(readers, {}, nullptr);
+  return driver.operator_stats();
 }
 
 namespace {

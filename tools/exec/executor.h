@@ -64,6 +64,13 @@ ExecutionReport execute_firmware(const PhysicalPlan& plan, cpp::FirmwareProgram&
                                  const std::vector<std::vector<InputFile>>& inputs, const std::vector<std::FILE*>& outputs,
                                  const ExecutionOptions& options);
 
+/// The engine alone: runs `program` over readers already open (`readers[s]` feed source stream
+/// s), writing output o to `writers[o]`, with no files, rejects, stop checks or flushes. For
+/// benchmarks on rows in memory (bench/engine_bench.cpp). Returns the operators' counts.
+std::vector<rt::OperatorStats> execute_rows(const PhysicalPlan& plan, CompiledCode& program,
+                                            const std::vector<std::vector<rt::RowReader*>>& readers,
+                                            const std::vector<rt::RowWriter*>& writers);
+
 /// Prints a report the way `vlac run --stats` does.
 void print_stats(std::FILE* to, const PhysicalPlan& plan, const ExecutionReport& report, const CompiledCode& program);
 
