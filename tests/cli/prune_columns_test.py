@@ -17,16 +17,7 @@ import tempfile
 VLAC = os.path.abspath(sys.argv[1])
 RUNTIME_LIB = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else None
 HOST_CXXFLAGS = shlex.split(sys.argv[3]) if len(sys.argv) > 3 else []
-passed = failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL %s %s" % (name, detail[:600]))
+from checks import check, summary
 
 
 def run(args, exe=None):
@@ -93,5 +84,4 @@ with tempfile.TemporaryDirectory() as d:
             check("host-csv-pruned", rc == 0 and out == CSV_PRUNED_OUT and "cam.csv:3:" not in err and
                   "cam.csv:5: expected 4 fields, found 2" in err, "exit %d: %r %s" % (rc, out, err))
 
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+sys.exit(summary("prune-columns"))

@@ -17,16 +17,7 @@ import time
 VLAC = os.path.abspath(sys.argv[1])
 RUNTIME_LIB = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else None
 HOST_CXXFLAGS = shlex.split(sys.argv[3]) if len(sys.argv) > 3 else []  # the sanitizer build's
-passed = failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL %s %s" % (name, detail[:600]))
+from checks import check, summary
 
 
 def run(args, stdin_text=None, exe=None, **kw):
@@ -388,5 +379,4 @@ with tempfile.TemporaryDirectory() as work:
         os.mkdir(sub)
         test(sub)
 
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+sys.exit(summary("run-io"))

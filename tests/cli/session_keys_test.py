@@ -20,16 +20,7 @@ import sys
 import tempfile
 
 vlac = sys.argv[1]
-passed = failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAIL {name}: {detail}")
+from checks import check, summary
 
 
 def program(gap, bound):
@@ -73,5 +64,4 @@ with tempfile.TemporaryDirectory() as d:
             over = re.findall(r"(\d+) over capacity", run.stderr)
             check(label + " over capacity", over == ["0"], run.stderr)
 
-print(f"session-keys: {passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+sys.exit(summary("session-keys"))

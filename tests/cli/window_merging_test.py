@@ -37,16 +37,7 @@ CREATE STREAM odd AS SELECT id, window_start, COUNT(*) AS c
 """
 OUTPUTS = ["t1", "t2", "h", "cu", "odd"]
 
-passed = failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAIL {name}: {detail}")
+from checks import check, summary
 
 
 def rows(seed, n=3000):
@@ -154,8 +145,7 @@ def main():
                       f"{late_counts(st_merged)} vs {late_counts(st_plain)}")
                 check(f"seed {seed} {backend}: some rows are late", sum(late_counts(st_plain)) > 0, st_plain)
         string_case(vlac, d)
-    print(f"window-merging: {passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return summary("window-merging")
 
 
 if __name__ == "__main__":
