@@ -77,7 +77,7 @@ class AsofJoin : public JoinCore<Ctx, K, S> {
       key = new_key();
       if (key == kNil) return this->remove_row(1, slot);
     } else {
-      ++this->refs_[key];
+      ++this->per_key_[key].refs;
     }
     rtime_.ensure(slot + 1);
     prev_.ensure(slot + 1);
@@ -100,7 +100,7 @@ class AsofJoin : public JoinCore<Ctx, K, S> {
     if (has_key) {
       key = keys_.find(key_buf_.data());
       if (key == kNil) key = new_key();
-      else ++this->refs_[key];
+      else ++this->per_key_[key].refs;
       if (key == kNil) return this->remove_row(0, slot);
     }
     pending_key_.ensure(slot + 1);

@@ -8,14 +8,20 @@
 
 namespace vlac::rt {
 
+/// Per key: the first and last held row of each side (lists linked through the rows' slots).
+struct IntervalKeyLists {
+  uint32_t head[2], tail[2];
+};
+
 template <class Ctx, class K, class S>
-class IntervalJoin : public JoinCore<Ctx, K, S> {
-  using Core = JoinCore<Ctx, K, S>;
+class IntervalJoin : public JoinCore<Ctx, K, S, IntervalKeyLists> {
+  using Core = JoinCore<Ctx, K, S, IntervalKeyLists>;
   using D = typename Core::D;
   using Core::config_;
   using Core::keys_;
   using Core::key_buf_;
   using Core::kNil;
+  using Core::per_key_;
   using Core::watermark_;
 
  public:
@@ -34,7 +40,7 @@ class IntervalJoin : public JoinCore<Ctx, K, S> {
       key = keys_.find(key_buf_.data());
       const int other = 1 - port;
       if (key != kNil) {
-        for (uint32_t s = head_[other][key]; s != kNil; s = next_[other][s]) {
+        for (uint32_t s = per_key_[key].head[other]; s != kNil; s = next_[other][s]) {
           const int64_t ot = time_[other][s];
           if (!time_diff_within(port == 0 ? t : ot, port == 0 ? ot : t, config_.lower, config_.upper)) continue;
           // A pair that fails the rest of the ON condition is no match (a LEFT join's left row
@@ -62,9 +68,10 @@ class IntervalJoin : public JoinCore<Ctx, K, S> {
     arrival_[port].push_back(Held{t, slot, key});
     if (has_key) {
       next_[port][slot] = kNil;
-      if (tail_[port][key] == kNil) head_[port][key] = slot;
-      else next_[port][tail_[port][key]] = slot;
-      tail_[port][key] = slot;
+      IntervalKeyLists& l = per_key_[key];
+      if (l.tail[port] == kNil) l.head[port] = slot;
+      else next_[port][l.tail[port]] = slot;
+      l.tail[port] = slot;
     }
     this->note_buffered();
   }
@@ -91,7 +98,7 @@ class IntervalJoin : public JoinCore<Ctx, K, S> {
     const uint32_t slot = this->add_row(port, row);
     if (slot == kNil || !has_key) return slot;
     if (*key != kNil) {
-      ++this->refs_[*key];
+      ++per_key_[*key].refs;
       return slot;
     }
     *key = this->hold_key();  // a key no held row has
@@ -100,11 +107,7 @@ class IntervalJoin : public JoinCore<Ctx, K, S> {
       ++this->stats_.capacity_dropped;
       return kNil;
     }
-    for (int p = 0; p < 2; ++p) {
-      head_[p].ensure(*key + 1);
-      tail_[p].ensure(*key + 1);
-      head_[p][*key] = tail_[p][*key] = kNil;
-    }
+    per_key_[*key].head[0] = per_key_[*key].head[1] = per_key_[*key].tail[0] = per_key_[*key].tail[1] = kNil;
     return slot;
   }
 
@@ -126,8 +129,9 @@ class IntervalJoin : public JoinCore<Ctx, K, S> {
         const Held h = fifo.front();
         fifo.pop_front();
         if (h.key != kNil) {
-          head_[port][h.key] = next_[port][h.slot];
-          if (head_[port][h.key] == kNil) tail_[port][h.key] = kNil;
+          IntervalKeyLists& l = per_key_[h.key];
+          l.head[port] = next_[port][h.slot];
+          if (l.head[port] == kNil) l.tail[port] = kNil;
           this->release_key(h.key);
         }
         if (port == 0 && config_.left_outer && !matched_[h.slot]) this->emit(this->row_of(0, h.slot), nullptr);
@@ -138,10 +142,10 @@ class IntervalJoin : public JoinCore<Ctx, K, S> {
   }
 
   typename S::template Fifo<Held, D::max_buffered_rows> arrival_[2];  // held rows, in arrival order
-  // Each key's held rows per side, in arrival order: a list linked through the rows' slots.
+  // Each key's held rows per side, in arrival order: a list linked through the rows' slots
+  // (heads and tails in per_key_).
   typename Core::template PerRow<int64_t> time_[2];    // by slot: the row's time
   typename Core::template PerRow<uint32_t> next_[2];   // by slot: the next held row of its key and side
-  typename Core::template PerKey<uint32_t> head_[2], tail_[2];  // by key id
   typename Core::template PerRow<uint8_t> matched_;    // by left slot: has the row met a right row
 };
 

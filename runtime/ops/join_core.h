@@ -49,8 +49,13 @@ struct JoinConfig {
   uint64_t max_buffered_rows = UINT64_MAX;  // from its Dims (per input)
 };
 
-/// The shared parts: held rows, keys, output buffer, watermarks, counters.
-template <class Ctx, class K, class S>
+/// No per-key data beyond the reference count (the as-of and window joins).
+struct NoKeyData {};
+
+/// The shared parts: held rows, keys, output buffer, watermarks, counters. KeyData: what a join
+/// keeps per key besides its reference count, in the same record (with many keys held, each
+/// array indexed by key id costs a cache miss per row).
+template <class Ctx, class K, class S, class KeyData = NoKeyData>
 class JoinCore {
  public:
   const OperatorStats& stats() const { return stats_; }
@@ -63,6 +68,9 @@ class JoinCore {
   template <class T>
   using PerKey = typename S::template Array<T, D::max_keys>;
   static constexpr uint32_t kNil = UINT32_MAX;
+  struct KeyState : KeyData {
+    uint32_t refs;  // held rows (and as-of right versions) with the key
+  };
 
   void init_core(Ctx* ctx, const JoinConfig& config, const K& kernels) {
     ctx_ = ctx;
@@ -99,15 +107,15 @@ class JoinCore {
     uint32_t key = keys_.find_or_insert(key_buf_.data(), &inserted);
     if (key == Keys::kNone) return kNil;
     if (inserted) {
-      refs_.ensure(key + 1);
-      refs_[key] = 0;
+      per_key_.ensure(key + 1);
+      per_key_[key] = KeyState{};
     }
-    ++refs_[key];
+    ++per_key_[key].refs;
     return key;
   }
   /// Drops a reference to `key`; returns whether the key was forgotten (no held row has it).
   bool release_key(uint32_t key) {
-    if (--refs_[key] != 0) return false;
+    if (--per_key_[key].refs != 0) return false;
     keys_.remove(key);
     return true;
   }
@@ -175,7 +183,7 @@ class JoinCore {
   typename S::template Rows<D::left_size, D::max_buffered_rows> left_rows_;
   typename S::template Rows<D::right_size, D::max_buffered_rows> right_rows_;
   Keys keys_;
-  PerKey<uint32_t> refs_;  // by key id: held rows (and as-of right versions) with the key
+  PerKey<KeyState> per_key_;  // by key id
 };
 
 }  // namespace vlac::rt
