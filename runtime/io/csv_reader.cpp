@@ -94,9 +94,6 @@ class CsvReader final : public RowReader {
 
   // From the header.
   std::vector<std::string> header_;
-  std::vector<int> column_of_field_;        // header field i -> spec column, or -1 (ignored or unread)
-  std::vector<uint32_t> absent_columns_;    // nullable spec columns the header lacks
-  std::vector<uint32_t> unread_columns_;    // spec columns in the header that nothing reads
   std::vector<uint8_t> blank_row_;          // a row before its read columns are stored
   struct Conversion {
     size_t field;  // in the record
@@ -329,11 +326,11 @@ bool CsvReader::decode(uint8_t* row) {
     reason_ += syntax_ == Syntax::QuoteInUnquoted ? "quote inside an unquoted field" : "text after the closing quote";
     return false;
   }
-  if (fields_.size() != column_of_field_.size()) {
+  if (fields_.size() != header_.size()) {
     char num[kValueFormatBufSize];
     reason_ += "expected ";
-    reason_.append(num, format_int64(static_cast<int64_t>(column_of_field_.size()), num));
-    reason_ += column_of_field_.size() == 1 ? " field, found " : " fields, found ";
+    reason_.append(num, format_int64(static_cast<int64_t>(header_.size()), num));
+    reason_ += header_.size() == 1 ? " field, found " : " fields, found ";
     reason_.append(num, format_int64(static_cast<int64_t>(fields_.size()), num));
     return false;
   }
@@ -397,6 +394,9 @@ bool CsvReader::open(std::string* error) {
   std::vector<std::string_view> unknown_names;
   std::string unknown, missing;
   size_t missing_count = 0;
+  // What every row starts as: zero, NULL in the columns the header lacks, and the fixed value
+  // of the columns nothing reads (their fields are split and counted, never converted).
+  blank_row_.assign(spec_.layout.size, 0);
   header_.reserve(fields_.size());  // unknown_names points into its strings: they must not move
   for (const RawField& raw : fields_) {
     header_.emplace_back(text(raw));
@@ -421,7 +421,8 @@ bool CsvReader::open(std::string* error) {
       unknown += '\'';
       unknown_names.push_back(header_.back());
     }
-    column_of_field_.push_back(col);
+    if (col >= 0 && spec_.reads(static_cast<size_t>(col)))
+      conversions_.push_back({header_.size() - 1, spec_.layout.fields[static_cast<size_t>(col)]});
   }
   if (!unknown_names.empty()) {
     rejects_.warn(name_, 0, (unknown_names.size() == 1 ? "ignoring unknown column " : "ignoring unknown columns ") + unknown);
@@ -430,11 +431,11 @@ bool CsvReader::open(std::string* error) {
   std::string near;  // "'ts' for the header's 'tss'", for each missing column a header name resembles
   for (size_t c = 0; c < ncols; ++c) {
     if (present[c]) {
-      if (!spec_.reads(c)) unread_columns_.push_back(static_cast<uint32_t>(c));
+      if (!spec_.reads(c)) store_unread_value(blank_row_.data(), spec_.layout.fields[c]);
       continue;
     }
     if (spec_.layout.fields[c].nullable) {
-      absent_columns_.push_back(static_cast<uint32_t>(c));
+      set_null(blank_row_.data(), spec_.layout.fields[c], true);
     } else {
       missing += missing_count++ ? ", '" : "'";
       append_printable(&missing, spec_.column_names[c], 64);
@@ -448,22 +449,12 @@ bool CsvReader::open(std::string* error) {
       }
     }
   }
-  // Fields of columns nothing reads are split and counted like the others, never converted.
-  for (int& col : column_of_field_)
-    if (col >= 0 && !spec_.reads(static_cast<size_t>(col))) col = -1;
   if (missing_count > 0) {
     *error = name_ + (missing_count == 1 ? ": missing column " + missing + ", which is NOT NULL"
                                          : ": missing columns " + missing + ", which are NOT NULL");
     if (!near.empty()) *error += " (did you mean " + near + "?)";
     return false;
   }
-  // What every row starts as: zero, NULL in the columns the header lacks, and the fixed value
-  // of the columns nothing reads.
-  blank_row_.assign(spec_.layout.size, 0);
-  for (uint32_t c : absent_columns_) set_null(blank_row_.data(), spec_.layout.fields[c], true);
-  for (uint32_t c : unread_columns_) store_unread_value(blank_row_.data(), spec_.layout.fields[c]);
-  for (size_t i = 0; i < column_of_field_.size(); ++i)
-    if (column_of_field_[i] >= 0) conversions_.push_back({i, spec_.layout.fields[static_cast<size_t>(column_of_field_[i])]});
   opened_ = true;
   return true;
 }

@@ -4,7 +4,7 @@
 // or a failed write to an output. Asked after every row by the engine of `vlac run` and by the
 // main() of programs built for hosts (runtime/host_main.h), so it must cost next to nothing:
 // the first two are flags read after every row (exact: no row after the one that stopped it);
-// the writers (a virtual call each) are asked every kWriterPollRows rows, after every row when
+// the writers (a loop over them) are asked every kWriterPollRows rows, after every row when
 // the input is live (each row is flushed, and a flush can fail), and at the end. A writer that
 // failed writes nothing more, so the rows read meanwhile change no output.
 
@@ -27,18 +27,20 @@ class RunStop {
 
   /// After each row: true when the run must stop now.
   bool after_row() {
-    if ((rejects_ && rejects_->should_stop()) || (signal_ && signal_->load(std::memory_order_relaxed))) return true;
+    if (flagged()) return true;
     if (--countdown_ != 0) return false;
     countdown_ = every_;
     return writer_failed();
   }
 
   /// After the last row: true when the run must stop rather than end its input.
-  bool now() const {
-    return (rejects_ && rejects_->should_stop()) || (signal_ && signal_->load(std::memory_order_relaxed)) || writer_failed();
-  }
+  bool now() const { return flagged() || writer_failed(); }
 
  private:
+  /// The rejects sink or a signal said stop.
+  bool flagged() const {
+    return (rejects_ && rejects_->should_stop()) || (signal_ && signal_->load(std::memory_order_relaxed));
+  }
   bool writer_failed() const {
     for (const RowWriter* w : writers_)
       if (w->failed()) return true;
