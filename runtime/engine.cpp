@@ -31,10 +31,12 @@ void Engine::propagate() {
 }
 
 bool Engine::run() {
-  InputMerger inputs;
+  InputMerger& inputs = inputs_;
+  inputs = InputMerger();
   for (size_t s = 0; s < streams_.size(); ++s)
     for (RowReader* r : streams_[s].readers) inputs.add(static_cast<int>(s), r, streams_[s].row_size, streams_[s].time_offset);
-  for (EngineOperator& op : operators_) op.watermarks = OperatorWatermarks{};
+  if (!restored_)
+    for (EngineOperator& op : operators_) op.watermarks = OperatorWatermarks{};
   single_origin_.clear();
   for (const EngineOperator& op : operators_) {
     const bool single = op.ports.size() == 1 && op.ports[0].size() == 1;
@@ -65,6 +67,31 @@ bool Engine::run() {
   for (EngineStream& s : streams_) s.watermark = INT64_MAX;
   propagate();
   return true;
+}
+
+void Engine::save_state(StateWriter& w) const {
+  w.u64(streams_.size());
+  for (const EngineStream& s : streams_) {
+    w.i64(s.max_time);
+    w.i64(s.watermark);
+  }
+  w.u64(operators_.size());
+  for (const EngineOperator& op : operators_) w.put(op.watermarks);
+  for (const EngineOperator& op : operators_) op.op->save_state(w);
+}
+
+bool Engine::load_state(StateReader& r) {
+  if (r.u64() != streams_.size()) return false;
+  for (EngineStream& s : streams_) {
+    s.max_time = r.i64();
+    s.watermark = r.i64();
+  }
+  if (r.u64() != operators_.size()) return false;
+  for (EngineOperator& op : operators_) r.get(&op.watermarks);
+  for (EngineOperator& op : operators_)
+    if (!op.op->load_state(r)) return false;
+  restored_ = r.ok();
+  return r.ok();
 }
 
 }  // namespace vlac::rt

@@ -10,8 +10,10 @@
 #include <vector>
 
 #include "runtime/exec_context.h"
+#include "runtime/io/input_merger.h"
 #include "runtime/io/run_stop.h"
 #include "runtime/ops/operator.h"
+#include "runtime/ops/state_io.h"
 #include "runtime/watermarks.h"
 
 namespace vlac::rt {
@@ -58,6 +60,14 @@ class Engine {
   /// Runs to the end of every input. Returns false when the RunStop ended it early.
   bool run();
 
+  /// The engine's part of a checkpoint, between two rows (LANGUAGE.md §10): each stream's
+  /// largest event time and watermark, each operator's watermarks, then each operator's state.
+  void save_state(StateWriter& w) const;
+  /// Restores what save_state wrote, before run(); false when the bytes do not fit the program.
+  bool load_state(StateReader& r);
+  /// The inputs as run() reads them (positions for a checkpoint); set up by run().
+  const InputMerger& inputs() const { return inputs_; }
+
  private:
   void propagate();
   int64_t origin_watermark(const WatermarkOrigin& o) const;
@@ -70,6 +80,8 @@ class Engine {
   std::vector<const int64_t*> single_origin_;
   std::function<void()> after_row_;
   RunStop* stop_ = nullptr;
+  InputMerger inputs_;
+  bool restored_ = false;  // load_state() set the watermarks: run() keeps them
 };
 
 }  // namespace vlac::rt

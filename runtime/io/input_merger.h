@@ -19,6 +19,16 @@ class InputMerger {
   /// the first next().
   void add(int stream, RowReader* reader, uint32_t row_size, int32_t time_offset);
 
+  /// Where input `i` (in add() order) stands for a checkpoint taken after the row next() returned
+  /// last was processed: a row read ahead but not yet returned is not consumed (the input's
+  /// position before it), everything else read is (LANGUAGE.md §10).
+  InputPosition position(size_t i) const {
+    const Cursor& c = cursors_[i];
+    const bool read_ahead = cursors_.size() > 1 && c.has_row && static_cast<int>(i) != last_;
+    return read_ahead ? c.reader->before_last_row() : c.reader->position();
+  }
+  size_t inputs() const { return cursors_.size(); }
+
   /// The next row, its stream and its event time (INT64_MIN without one); false once every
   /// input has ended. The row stays valid until the next call.
   bool next(int* stream, const uint8_t** row, int64_t* time) {

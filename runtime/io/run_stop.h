@@ -7,9 +7,15 @@
 // the writers (a loop over them) are asked every kWriterPollRows rows, after every row when
 // the input is live (each row is flushed, and a flush can fail), and at the end. A writer that
 // failed writes nothing more, so the rows read meanwhile change no output.
+//
+// It also says when a checkpoint is due (`--checkpoint-every`, LANGUAGE.md §10): after exactly
+// every N rows, or once N ns of wall-clock time have passed (the clock is read when the writers
+// are polled). The caller then calls checkpoint(), between two rows.
 
 #include <atomic>
 #include <cstdint>
+#include <ctime>
+#include <functional>
 #include <vector>
 
 #include "runtime/io/reject_sink.h"
@@ -25,21 +31,52 @@ class RunStop {
   RunStop(const RejectSink* rejects, const std::atomic<bool>* signal, std::vector<const RowWriter*> writers, bool live)
       : rejects_(rejects), signal_(signal), writers_(std::move(writers)), every_(live ? 1 : kWriterPollRows), countdown_(every_) {}
 
-  /// After each row: true when the run must stop now.
+  /// Checkpoints every `rows` rows (0: not by rows) or every `ns` nanoseconds of wall-clock time
+  /// (0: not by time) through `take`, which returns false when the run must stop after it (a
+  /// failed commit, or the test hook that stops after the first one).
+  void set_checkpoints(uint64_t rows, int64_t ns, std::function<bool()> take) {
+    checkpoint_rows_ = rows;
+    checkpoint_countdown_ = rows ? rows : UINT64_MAX;
+    checkpoint_ns_ = ns;
+    next_checkpoint_ns_ = ns ? monotonic_ns() + ns : INT64_MAX;
+    take_ = std::move(take);
+  }
+
+  /// After each row: true when the run must stop now. A due checkpoint is taken here.
   bool after_row() {
     if (flagged()) return true;
+    if (--checkpoint_countdown_ == 0 && !checkpoint()) return true;
     if (--countdown_ != 0) return false;
     countdown_ = every_;
+    if (checkpoint_ns_ && monotonic_ns() >= next_checkpoint_ns_ && !checkpoint()) return true;
     return writer_failed();
   }
 
+  /// Takes a checkpoint now (and restarts both intervals); false when the run must stop.
+  bool checkpoint() {
+    checkpoint_countdown_ = checkpoint_rows_ ? checkpoint_rows_ : UINT64_MAX;
+    if (checkpoint_ns_) next_checkpoint_ns_ = monotonic_ns() + checkpoint_ns_;
+    if (!take_) return true;
+    if (take_()) return true;
+    stopped_by_checkpoint_ = true;
+    return false;
+  }
+  bool checkpoints() const { return static_cast<bool>(take_); }
+  /// The run stopped because a checkpoint said so.
+  bool stopped_by_checkpoint() const { return stopped_by_checkpoint_; }
+
   /// After the last row: true when the run must stop rather than end its input.
-  bool now() const { return flagged() || writer_failed(); }
+  bool now() const { return flagged() || writer_failed() || stopped_by_checkpoint_; }
 
  private:
   /// The rejects sink or a signal said stop.
   bool flagged() const {
     return (rejects_ && rejects_->should_stop()) || (signal_ && signal_->load(std::memory_order_relaxed));
+  }
+  static int64_t monotonic_ns() {
+    timespec t{};
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return static_cast<int64_t>(t.tv_sec) * 1000000000 + t.tv_nsec;
   }
   bool writer_failed() const {
     for (const RowWriter* w : writers_)
@@ -51,6 +88,10 @@ class RunStop {
   const std::atomic<bool>* signal_;
   std::vector<const RowWriter*> writers_;
   uint32_t every_, countdown_;
+  uint64_t checkpoint_rows_ = 0, checkpoint_countdown_ = UINT64_MAX;
+  int64_t checkpoint_ns_ = 0, next_checkpoint_ns_ = INT64_MAX;
+  std::function<bool()> take_;
+  bool stopped_by_checkpoint_ = false;
 };
 
 }  // namespace vlac::rt

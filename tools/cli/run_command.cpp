@@ -17,6 +17,7 @@
 #include "cli/commands.h"
 #include "frontend/frontend.h"
 #include "cli/optimizer_flags.h"
+#include "cli/run_checkpoint.h"
 #include "cli/run_options.h"
 #include "physical/physical_plan.h"
 #include "exec/executor.h"
@@ -139,15 +140,6 @@ int run_run(const std::vector<std::string>& args) {
 
   // ---- files ----
   OpenFiles files;
-  std::vector<std::FILE*> outputs;
-  for (size_t i = 0; i < plan.outputs.size(); ++i) {
-    std::FILE* f = stdout;
-    if (!rt::is_stdout_path(output_paths[i])) {
-      f = files.open(output_paths[i], "wb");
-      if (!f) return fail("cannot write '" + output_paths[i] + "': " + std::strerror(errno));
-    }
-    outputs.push_back(f);
-  }
   std::vector<std::vector<InputFile>> inputs(plan.sources.size());
   for (size_t s = 0; s < plan.sources.size(); ++s) {
     for (const std::string& path : input_paths[s]) {
@@ -157,6 +149,36 @@ int run_run(const std::vector<std::string>& args) {
       inputs[s].push_back({is_stdin ? "<stdin>" : path, f, rt::input_format_for(path, rt::parse_input_format(o.input_format)), is_stdin});
     }
   }
+  // --checkpoint: the snapshot to go on from, checked before any output is touched.
+  std::unique_ptr<CheckpointRun> checkpoint;
+  if (!o.checkpoint_dir.empty()) {
+    for (size_t i = 0; i < plan.outputs.size(); ++i)
+      if (rt::is_stdout_path(output_paths[i]))
+        return usage("--checkpoint writes every output to a file it can cut back after a crash: give output '" +
+                     plan.outputs[i].name + "' an --output NAME=PATH that is not standard output");
+    if (!o.rejects_path.empty() && rt::is_stdout_path(o.rejects_path))
+      return usage("--checkpoint needs --rejects to name a file, not standard output");
+    checkpoint = std::make_unique<CheckpointRun>();
+    if (!start_checkpoint_run(o, c, plan, inputs, !o.rejects_path.empty(), checkpoint.get(), &error)) return fail(error);
+    if (checkpoint->snapshot)
+      std::cerr << "vlac: continuing from checkpoint " << checkpoint->snapshot->id << " ("
+                << iso_time(checkpoint->snapshot->unix_time_ns) << ") in " << o.checkpoint_dir << "\n";
+  }
+  auto open_output = [&](size_t index, const std::string& path) -> std::FILE* {
+    if (!checkpoint) return files.open(path, "wb");
+    std::FILE* f = open_checkpointed_output(*checkpoint, index, path, &error);
+    if (f) files.files.push_back(f);
+    return f;
+  };
+  std::vector<std::FILE*> outputs;
+  for (size_t i = 0; i < plan.outputs.size(); ++i) {
+    std::FILE* f = stdout;
+    if (!rt::is_stdout_path(output_paths[i])) {
+      f = open_output(i, output_paths[i]);
+      if (!f) return fail(checkpoint ? error : "cannot write '" + output_paths[i] + "': " + std::strerror(errno));
+    }
+    outputs.push_back(f);
+  }
   ExecutionOptions options;
   for (const std::string& path : output_paths) options.output_names.push_back(rt::output_display_name(path));
   options.writer.format = o.format == "jsonl" ? rt::OutputFormat::Jsonl : o.format == "table" ? rt::OutputFormat::Table : rt::OutputFormat::Csv;
@@ -164,9 +186,14 @@ int run_run(const std::vector<std::string>& args) {
   options.fail_fast = o.fail_fast;
   options.count_pipeline_rows = o.stats;
   if (!o.rejects_path.empty()) {
-    options.rejects = files.open(o.rejects_path, "wb");
-    if (!options.rejects) return fail("cannot write '" + o.rejects_path + "': " + std::strerror(errno));
+    options.rejects = open_output(plan.outputs.size(), o.rejects_path);
+    if (!options.rejects) return fail(checkpoint ? error : "cannot write '" + o.rejects_path + "': " + std::strerror(errno));
     options.rejects_name = o.rejects_path;
+  }
+  if (checkpoint) {
+    // Going back to an older snapshot: the newer ones describe outputs that no longer exist.
+    if (o.restore_from != 0) checkpoint->store.remove_newer_than(o.restore_from);
+    options.checkpoint = &checkpoint->options;
   }
 
   rt::StopSignals signals;  // SIGINT/SIGTERM: stop reading, keep what was emitted, exit 130/143
@@ -179,7 +206,16 @@ int run_run(const std::vector<std::string>& args) {
   if (options.rejects) written.emplace_back(options.rejects, options.rejects_name);
   std::string close_error = files.close_written(written);
   if (o.stats) print_stats(stderr, plan, report, *program);
+  if (report.stopped_after_checkpoint && report.ok && close_error.empty()) {
+    std::cerr << "vlac: stopped after checkpoint " << report.last_checkpoint << " (VLAC_TEST_STOP_AFTER_ROWS)\n";
+    return kExitOk;
+  }
   if (report.cancelled && close_error.empty()) {
+    if (checkpoint && report.checkpoints > 0) {
+      std::cerr << "vlac: stopped by " << rt::StopSignals::signal_name() << "; checkpoint " << report.last_checkpoint
+                << " saved: the next run with --checkpoint " << o.checkpoint_dir << " goes on from here\n";
+      return kExitOk;
+    }
     std::cerr << "vlac: stopped by " << rt::StopSignals::signal_name() << "; open windows were not fired\n";
     return rt::StopSignals::exit_status();
   }

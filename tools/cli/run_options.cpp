@@ -1,5 +1,9 @@
 #include "cli/run_options.h"
 
+#include <algorithm>
+#include <cctype>
+#include <string>
+
 #include "cli/optimizer_flags.h"
 
 namespace vlac {
@@ -34,14 +38,44 @@ options:
                           UNION ALL's rows per branch, on standard error
   --rejects PATH          also write each malformed input row, as it was, to PATH
   --on-error skip|fail    skip malformed rows (default) or stop with exit status 1
+  --checkpoint DIR        write snapshots of the run's state to DIR, and start from the newest one
+                          there: after a crash the outputs end exactly as an uninterrupted run's
+                          (every output must be a file given with --output)
+  --checkpoint-every 10s|100000rows
+                          how often (default 10s; also ms, m, h)
+  --keep-checkpoints N    snapshots kept in DIR (default 2)
+  --restore-from ID       start from an older snapshot (`vlac checkpoints DIR` lists them): the
+                          outputs are cut back to it and the newer snapshots are deleted
 {optimizer flags}
 
 A write that fails (a full disk) is exit status 1. SIGINT or SIGTERM stops reading, keeps what was
-written, prints --stats and exits 130 (SIGTERM: 143) without firing open windows.
+written, prints --stats and exits 130 (SIGTERM: 143) without firing open windows; with
+--checkpoint it writes a last snapshot and exits 0, and the next run goes on from there.
 )";
+
+bool parse_checkpoint_interval(const std::string& text, uint64_t* rows, int64_t* ns) {
+  size_t digits = 0;
+  while (digits < text.size() && (std::isdigit(static_cast<unsigned char>(text[digits])) || text[digits] == '.')) ++digits;
+  if (digits == 0 || digits == text.size()) return false;
+  const std::string number = text.substr(0, digits), unit = text.substr(digits);
+  if (unit == "rows") {
+    if (number.find('.') != std::string::npos || number.size() > 18) return false;
+    *rows = std::stoull(number);
+    *ns = 0;
+    return *rows > 0;
+  }
+  double scale = unit == "ms" ? 1e6 : unit == "s" ? 1e9 : unit == "m" ? 60e9 : unit == "h" ? 3600e9 : 0;
+  if (scale == 0 || std::count(number.begin(), number.end(), '.') > 1 || number == ".") return false;
+  const double value = std::stod(number) * scale;
+  if (!(value >= 1e6) || value > 1e18) return false;  // at least 1 ms
+  *ns = static_cast<int64_t>(value);
+  *rows = 0;
+  return true;
+}
 
 std::optional<RunOptions> parse_run_options(const std::vector<std::string>& args, std::string* error) {
   RunOptions o;
+  std::string set_checkpoint_flag;  // the last flag that needs --checkpoint
   for (size_t i = 0; i < args.size(); ++i) {
     std::string a = args[i];
     std::string value;
@@ -50,7 +84,9 @@ std::optional<RunOptions> parse_run_options(const std::vector<std::string>& args
     if (a.rfind("--", 0) == 0 && a.find('=') != std::string::npos &&
         (a.rfind("--input=", 0) == 0 || a.rfind("--output=", 0) == 0 || a.rfind("--format=", 0) == 0 ||
          a.rfind("--timestamps=", 0) == 0 || a.rfind("--backend=", 0) == 0 || a.rfind("--rejects=", 0) == 0 ||
-         a.rfind("--on-error=", 0) == 0 || a.rfind("--input-format=", 0) == 0 || a.rfind("--default-capacity=", 0) == 0)) {
+         a.rfind("--on-error=", 0) == 0 || a.rfind("--input-format=", 0) == 0 || a.rfind("--default-capacity=", 0) == 0 ||
+         a.rfind("--checkpoint=", 0) == 0 || a.rfind("--checkpoint-every=", 0) == 0 ||
+         a.rfind("--keep-checkpoints=", 0) == 0 || a.rfind("--restore-from=", 0) == 0)) {
       size_t eq = a.find('=');
       value = a.substr(eq + 1);
       a = a.substr(0, eq);
@@ -125,6 +161,28 @@ std::optional<RunOptions> parse_run_options(const std::vector<std::string>& args
         return std::nullopt;
       }
       o.fail_fast = value == "fail";
+    } else if (a == "--checkpoint") {
+      if (!take("a directory")) return std::nullopt;
+      o.checkpoint_dir = value;
+    } else if (a == "--checkpoint-every") {
+      if (!take("an interval")) return std::nullopt;
+      if (!parse_checkpoint_interval(value, &o.checkpoint_every_rows, &o.checkpoint_every_ns)) {
+        *error = "--checkpoint-every takes a duration (10s, 500ms, 2m, 1h) or a row count (100000rows), not '" + value + "'";
+        return std::nullopt;
+      }
+      set_checkpoint_flag = a;
+    } else if (a == "--keep-checkpoints" || a == "--restore-from") {
+      if (!take("a number")) return std::nullopt;
+      const bool keep = a == "--keep-checkpoints";
+      if (value.empty() || value.size() > 18 || !std::all_of(value.begin(), value.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }) ||
+          std::stoull(value) == 0) {
+        *error = a + (keep ? " takes a number of snapshots of at least 1" : " takes a snapshot id (`vlac checkpoints DIR` lists them)") +
+                 ", not '" + value + "'";
+        return std::nullopt;
+      }
+      if (keep) o.keep_checkpoints = static_cast<int>(std::min<uint64_t>(std::stoull(value), 1000000));
+      else o.restore_from = std::stoull(value);
+      set_checkpoint_flag = a;
     } else if (a.size() > 1 && a[0] == '-') {
       *error = "unknown option '" + a + "'";
       return std::nullopt;
@@ -147,6 +205,14 @@ std::optional<RunOptions> parse_run_options(const std::vector<std::string>& args
   }
   if (!o.default_capacities.empty() && o.backend != "firmware") {
     *error = "--default-capacity is for --backend firmware";
+    return std::nullopt;
+  }
+  if (!set_checkpoint_flag.empty() && o.checkpoint_dir.empty()) {
+    *error = set_checkpoint_flag + " needs --checkpoint DIR";
+    return std::nullopt;
+  }
+  if (!o.checkpoint_dir.empty() && o.format == "table") {
+    *error = "--checkpoint cannot resume a table (--format table prints it at the end): use csv or jsonl";
     return std::nullopt;
   }
   if (!o.help && o.program.empty()) {

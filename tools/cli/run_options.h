@@ -24,10 +24,19 @@ struct RunOptions {
   std::string rejects_path;
   bool fail_fast = false;          // --on-error fail
   FrontendOptions compile;         // --no-optimize, --disable-pass=NAME (cli/optimizer_flags.h)
+  // --checkpoint DIR (LANGUAGE.md §10); "" = none
+  std::string checkpoint_dir;
+  uint64_t checkpoint_every_rows = 0;               // --checkpoint-every 100000rows
+  int64_t checkpoint_every_ns = 10'000'000'000;     // --checkpoint-every 10s (the default)
+  int keep_checkpoints = 2;                         // --keep-checkpoints N
+  uint64_t restore_from = 0;                        // --restore-from ID; 0 = the newest
   bool help = false;
 };
 
 extern const char* const kRunHelp;  // "{optimizer flags}" marks where with_optimizer_flags puts them
+
+/// `--checkpoint-every`: "10s", "1.5s", "500ms", "2m", "1h" or "100000rows"; false for anything else.
+bool parse_checkpoint_interval(const std::string& text, uint64_t* rows, int64_t* ns);
 
 /// Parses run's arguments; nullopt with `*error` set on a usage error.
 std::optional<RunOptions> parse_run_options(const std::vector<std::string>& args, std::string* error);

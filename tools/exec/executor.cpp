@@ -3,6 +3,7 @@
 #include <functional>
 #include <memory>
 
+#include "exec/checkpointing.h"
 #include "physical/kernel_names.h"
 #include "physical/operator_settings.h"
 #include "runtime/engine.h"
@@ -80,12 +81,18 @@ std::unique_ptr<rt::StatefulOperator> make_operator(const PhysicalOperator& op, 
 class RowDriver {
  public:
   virtual ~RowDriver() = default;
-  /// Feeds every row of `readers` (per source stream) in event-time order, calling
-  /// `after_row` after each and stopping early when `stop` (null: never) says so; then (not
-  /// when stopped) ends the input so every window fires. False when stopped early.
-  virtual bool run(const std::vector<std::vector<rt::RowReader*>>& readers, const std::function<void()>& after_row,
-                   rt::RunStop* stop) = 0;
+  /// Takes the readers (per source stream), before load_state() and run().
+  virtual void attach(const std::vector<std::vector<rt::RowReader*>>& readers) = 0;
+  /// Feeds every row of the readers in event-time order, calling `after_row` after each and
+  /// stopping early when `stop` (null: never) says so; then (not when stopped) ends the input
+  /// so every window fires. False when stopped early.
+  virtual bool run(const std::function<void()>& after_row, rt::RunStop* stop) = 0;
   virtual std::vector<rt::OperatorStats> operator_stats() const = 0;
+  /// The state of a checkpoint (between two rows), and its restoration before run().
+  virtual void save_state(rt::StateWriter& w) const = 0;
+  virtual bool load_state(rt::StateReader& r) = 0;
+  /// Where input `i` (streams in order, each stream's files in order) stands.
+  virtual rt::InputPosition position(size_t i) const = 0;
 };
 
 /// The runtime operators, wired to a backend's generated functions and driven by rt::Engine.
@@ -108,8 +115,7 @@ class OperatorDriver final : public RowDriver {
     ctx_.pipeline_rows = pipeline_rows;
   }
 
-  bool run(const std::vector<std::vector<rt::RowReader*>>& readers, const std::function<void()>& after_row,
-           rt::RunStop* stop) override {
+  void attach(const std::vector<std::vector<rt::RowReader*>>& readers) override {
     for (size_t s = 0; s < plan_.sources.size(); ++s) {
       const PhysicalSource& src = plan_.sources[s];
       rt::EngineStream stream;
@@ -130,6 +136,9 @@ class OperatorDriver final : public RowDriver {
       }
       engine_.operators().push_back(std::move(eo));
     }
+  }
+
+  bool run(const std::function<void()>& after_row, rt::RunStop* stop) override {
     if (after_row) engine_.set_after_row(after_row);
     engine_.set_stop(stop);
     return engine_.run();
@@ -140,6 +149,9 @@ class OperatorDriver final : public RowDriver {
     for (const auto& op : operators_) out.push_back(op->stats());
     return out;
   }
+  void save_state(rt::StateWriter& w) const override { engine_.save_state(w); }
+  bool load_state(rt::StateReader& r) override { return engine_.load_state(r); }
+  rt::InputPosition position(size_t i) const override { return engine_.inputs().position(i); }
 
  private:
   const PhysicalPlan& plan_;
@@ -161,18 +173,19 @@ class FirmwareDriver final : public RowDriver {
     program_.start(write, outputs_.data(), pipeline_rows);
   }
 
-  bool run(const std::vector<std::vector<rt::RowReader*>>& readers, const std::function<void()>& after_row,
-           rt::RunStop* stop) override {
-    rt::InputMerger inputs;
+  void attach(const std::vector<std::vector<rt::RowReader*>>& readers) override {
     for (size_t s = 0; s < plan_.sources.size(); ++s) {
       const PhysicalSource& src = plan_.sources[s];
       const int32_t time_offset = src.time_field >= 0 ? static_cast<int32_t>(src.layout.fields[src.time_field].offset) : -1;
-      for (rt::RowReader* r : readers[s]) inputs.add(static_cast<int>(s), r, src.layout.size, time_offset);
+      for (rt::RowReader* r : readers[s]) inputs_.add(static_cast<int>(s), r, src.layout.size, time_offset);
     }
+  }
+
+  bool run(const std::function<void()>& after_row, rt::RunStop* stop) override {
     int stream;
     const uint8_t* row;
     int64_t time;
-    while (inputs.next(&stream, &row, &time)) {
+    while (inputs_.next(&stream, &row, &time)) {
       program_.push(stream, row);
       if (after_row) after_row();
       if (stop && stop->after_row()) return false;
@@ -187,24 +200,70 @@ class FirmwareDriver final : public RowDriver {
     for (size_t i = 0; i < plan_.operators.size(); ++i) out.push_back(program_.operator_stats(i));
     return out;
   }
+  /// The class's own snapshot() (LANGUAGE.md §10), as one length-prefixed block.
+  void save_state(rt::StateWriter& w) const override {
+    const std::vector<uint8_t> bytes = program_.snapshot();
+    w.u64(bytes.size());
+    w.bytes(bytes.data(), bytes.size());
+  }
+  bool load_state(rt::StateReader& r) override {
+    const uint64_t n = r.u64();
+    const uint8_t* bytes = r.view(n);
+    return bytes && program_.restore(bytes, n);
+  }
+  rt::InputPosition position(size_t i) const override { return inputs_.position(i); }
 
  private:
   const PhysicalPlan& plan_;
   cpp::FirmwareProgram& program_;
   std::vector<void*> outputs_;
+  rt::InputMerger inputs_;
 };
 
 using MakeDriver = std::function<std::unique_ptr<RowDriver>(std::vector<void*> outputs, uint64_t* pipeline_rows)>;
+
+/// The reader of one input; for standard input under `--checkpoint`, one that journals every
+/// byte it reads and, when restoring, first replays the journal from the snapshot's position.
+std::unique_ptr<rt::RowReader> open_reader(const InputFile& in, const rt::SourceSpec& spec, rt::RejectSink& rejects,
+                                           const CheckpointOptions* checkpoint, const rt::SnapshotInput* at,
+                                           std::string* error) {
+  if (!in.live || !checkpoint || !checkpoint->journal)
+    return rt::open_row_reader(in.format, in.display_name, in.file, spec, rejects);
+  rt::ReaderSource source;
+  source.tee_fd = checkpoint->journal->append_fd();
+  if (at) {
+    source.prefix = at->header_text;
+    source.replay_fd = checkpoint->journal->open_replay(at->offset, error);
+    if (source.replay_fd < 0) return nullptr;
+  }
+  return rt::open_row_reader(in.format, in.display_name, in.file, spec, rejects, source);
+}
+
+rt::InputPosition position_of(const rt::SnapshotInput& in) {
+  rt::InputPosition p;
+  p.offset = in.offset;
+  p.line = in.line;
+  p.stats.read = in.read;
+  p.stats.accepted = in.accepted;
+  p.stats.rejected = in.rejected;
+  p.ends_without_line_end = in.ends_without_line_end;
+  return p;
+}
 
 /// Opens the readers and writers, runs `make_driver`'s driver over them and reports.
 ExecutionReport run_program(const PhysicalPlan& plan, const std::vector<std::vector<InputFile>>& inputs,
                             const std::vector<std::FILE*>& outputs, const ExecutionOptions& options,
                             const MakeDriver& make_driver) {
   ExecutionReport report;
+  const CheckpointOptions* checkpoint = options.checkpoint;
+  const rt::Snapshot* restore = checkpoint ? checkpoint->restore : nullptr;
   std::vector<std::unique_ptr<rt::RowWriter>> writers;
   std::vector<void*> output_ptrs;
   for (size_t i = 0; i < plan.outputs.size(); ++i) {
-    writers.push_back(rt::make_row_writer(outputs[i], plan.outputs[i].column_names, plan.outputs[i].layout, options.writer));
+    rt::WriterOptions writer = options.writer;
+    // A restored output already holds its header (and rows) unless it was still empty.
+    writer.resume = restore && i < restore->outputs.size() && restore->outputs[i].bytes > 0;
+    writers.push_back(rt::make_row_writer(outputs[i], plan.outputs[i].column_names, plan.outputs[i].layout, writer));
     output_ptrs.push_back(writers.back().get());
   }
   report.pipeline_rows.assign(2 * plan.pipelines.size(), 0);
@@ -214,14 +273,16 @@ ExecutionReport run_program(const PhysicalPlan& plan, const std::vector<std::vec
   rt::RejectSink rejects(options.messages, options.rejects, options.fail_fast ? rt::OnError::Fail : rt::OnError::Skip);
   std::vector<std::unique_ptr<rt::RowReader>> readers;
   std::vector<std::vector<rt::RowReader*>> per_source(plan.sources.size());
+  std::vector<RunCheckpoints::Input> checkpoint_inputs;
   bool live = false;
   for (size_t s = 0; s < plan.sources.size(); ++s) {
     const PhysicalSource& src = plan.sources[s];
     for (const InputFile& in : inputs[s]) {
       live |= in.live;
+      const rt::SnapshotInput* at = restore ? &restore->inputs[checkpoint_inputs.size()] : nullptr;
       rt::SourceSpec spec{src.stream, src.column_names, src.layout, src.read_columns};
-      auto reader = rt::open_row_reader(in.format, in.display_name, in.file, spec, rejects);
-      if (!reader->open(&report.error)) {
+      auto reader = open_reader(in, spec, rejects, checkpoint, at, &report.error);
+      if (!reader || !reader->open(&report.error) || (at && !reader->seek(position_of(*at), &report.error))) {
         report.ok = false;
         if (options.cancel && options.cancel->load()) {  // a signal interrupted the wait for a header
           report.cancelled = true;
@@ -230,7 +291,19 @@ ExecutionReport run_program(const PhysicalPlan& plan, const std::vector<std::vec
         return report;
       }
       per_source[s].push_back(reader.get());
+      checkpoint_inputs.push_back({src.stream, in.display_name, in.live, in.live ? -1 : fileno(in.file), reader.get()});
       readers.push_back(std::move(reader));
+    }
+  }
+  driver->attach(per_source);
+  if (restore) {
+    rt::StateReader r(restore->state.data(), restore->state.size());
+    bool fits = r.u64() == report.pipeline_rows.size();
+    for (uint64_t& n : report.pipeline_rows) n = r.u64();
+    if (!fits || !driver->load_state(r) || !r.at_end()) {
+      report.ok = false;
+      report.error = "checkpoint " + std::to_string(restore->id) + " does not fit this program's state (damaged?)";
+      return report;
     }
   }
   std::function<void()> after_row;
@@ -241,8 +314,33 @@ ExecutionReport run_program(const PhysicalPlan& plan, const std::vector<std::vec
   std::vector<const rt::RowWriter*> watched;
   for (const auto& w : writers) watched.push_back(w.get());
   rt::RunStop stop(&rejects, options.cancel, std::move(watched), live);
-  bool completed = driver->run(per_source, after_row, &stop);
+
+  std::unique_ptr<RunCheckpoints> checkpoints;
+  if (checkpoint) {
+    std::vector<RunCheckpoints::Output> checkpoint_outputs;
+    for (size_t i = 0; i < writers.size(); ++i)
+      checkpoint_outputs.push_back({i < options.output_names.size() ? options.output_names[i] : plan.outputs[i].name,
+                                    outputs[i], writers[i].get()});
+    if (options.rejects) checkpoint_outputs.push_back({options.rejects_name, options.rejects, nullptr});
+    checkpoints = std::make_unique<RunCheckpoints>(
+        *checkpoint, std::move(checkpoint_inputs), std::move(checkpoint_outputs),
+        [&](size_t i) { return driver->position(i); },
+        [&](rt::StateWriter& w) {
+          w.u64(report.pipeline_rows.size());
+          for (uint64_t n : report.pipeline_rows) w.u64(n);
+          driver->save_state(w);
+        });
+    const uint64_t rows = checkpoint->stop_after_rows ? checkpoint->stop_after_rows : checkpoint->every_rows;
+    stop.set_checkpoints(rows, checkpoint->stop_after_rows ? 0 : checkpoint->every_ns, [&] { return checkpoints->take(); });
+  }
+  bool completed = driver->run(after_row, &stop);
+  const bool cancelled = options.cancel && options.cancel->load();
+  // SIGINT/SIGTERM under --checkpoint: a last checkpoint, so the next run goes on from here.
+  if (!completed && cancelled && checkpoints && checkpoints->error().empty() && !checkpoints->stopped_by_hook())
+    checkpoints->take();
   for (auto& w : writers) w->finish();
+  // The end of the input, too: a finished run started again has nothing left to do.
+  if (completed && checkpoints && checkpoints->error().empty()) checkpoints->take(/*final=*/true);
 
   for (size_t s = 0; s < plan.sources.size(); ++s) {
     rt::InputStats sum;
@@ -254,17 +352,28 @@ ExecutionReport run_program(const PhysicalPlan& plan, const std::vector<std::vec
     report.sources.push_back(sum);
   }
   report.operators = driver->operator_stats();
-  const bool cancelled = options.cancel && options.cancel->load();
   for (const auto& r : readers) {
     if (!cancelled && !r->read_error().empty()) {
       report.ok = false;
       report.error = r->read_error();
     }
   }
-  if (!completed) {
+  if (checkpoints) {
+    report.checkpoints = checkpoints->taken();
+    report.last_checkpoint = checkpoints->last_id();
+    report.checkpoint_seconds = checkpoints->seconds();
+    report.checkpoint_state_bytes = checkpoints->last_state_bytes();
+    report.stopped_after_checkpoint = checkpoints->stopped_by_hook();
+  }
+  if (!completed && !report.stopped_after_checkpoint) {
     report.ok = false;
     report.cancelled = cancelled;
     report.error = cancelled ? "cancelled" : "stopped at the first malformed row (--on-error fail)";
+  }
+  if (checkpoints && !checkpoints->error().empty()) {
+    report.ok = false;
+    report.cancelled = false;
+    report.error = checkpoints->error();
   }
   // A write error explains everything after it, so it is the one reported.
   if (rejects.rejects_error() != 0) {
@@ -306,7 +415,8 @@ std::vector<rt::OperatorStats> execute_rows(const PhysicalPlan& plan, CompiledCo
                                             const std::vector<std::vector<rt::RowReader*>>& readers,
                                             const std::vector<rt::RowWriter*>& writers) {
   OperatorDriver driver(plan, program, std::vector<void*>(writers.begin(), writers.end()), nullptr);
-  driver.run(readers, {}, nullptr);
+  driver.attach(readers);
+  driver.run({}, nullptr);
   return driver.operator_stats();
 }
 
@@ -370,6 +480,11 @@ void print_stats(std::FILE* to, const PhysicalPlan& plan, const ExecutionReport&
     std::fprintf(to, "  pipeline #%d Filter: %llu in, %llu out\n", p.id, static_cast<unsigned long long>(report.pipeline_rows[slot]),
                  static_cast<unsigned long long>(report.pipeline_rows[slot + 1]));
   }
+  if (report.checkpoints > 0)
+    std::fprintf(to, "  checkpoints: %llu written (last %llu), %.1f ms each on average, %llu bytes of state\n",
+                 static_cast<unsigned long long>(report.checkpoints), static_cast<unsigned long long>(report.last_checkpoint),
+                 1e3 * report.checkpoint_seconds / static_cast<double>(report.checkpoints),
+                 static_cast<unsigned long long>(report.checkpoint_state_bytes));
   // A UNION ALL: the rows of each branch, and their sum.
   for (size_t u = 0; u < plan.unions.size(); ++u) {
     uint64_t total = 0;

@@ -18,6 +18,8 @@
 
 namespace vlac {
 
+struct CheckpointOptions;  // exec/checkpointing.h
+
 struct InputFile {
   std::string display_name;  // as given to --input; "<stdin>" for standard input
   std::FILE* file;           // not owned
@@ -39,6 +41,9 @@ struct ExecutionOptions {
   /// report then says "cancelled", open windows are not fired, and a read interrupted by the
   /// signal is no read error. Used by the REPL's Ctrl-C and by run's SIGINT/SIGTERM.
   const std::atomic<bool>* cancel = nullptr;
+  /// `--checkpoint DIR` (exec/checkpointing.h); null: no checkpoints. With it, a run stopped by
+  /// `cancel` takes a final checkpoint.
+  const CheckpointOptions* checkpoint = nullptr;
 };
 
 struct ExecutionReport {
@@ -50,6 +55,11 @@ struct ExecutionReport {
   std::vector<rt::OperatorStats> operators;
   /// Per pipeline p: [2p] rows in, [2p+1] rows past its filters (pipelines with a Filter only).
   std::vector<uint64_t> pipeline_rows;
+  uint64_t checkpoints = 0;           // checkpoints committed by this run
+  uint64_t last_checkpoint = 0;       // the id of the last one
+  double checkpoint_seconds = 0;      // wall-clock time spent taking them
+  uint64_t checkpoint_state_bytes = 0;  // the last one's operator state
+  bool stopped_after_checkpoint = false;  // the test hook stopped the run after its checkpoint
 };
 
 /// Runs `program` (compiled from `plan`) over `inputs[s]` (the files of source stream s),

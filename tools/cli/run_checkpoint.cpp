@@ -1,0 +1,95 @@
+#include "cli/run_checkpoint.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include "plan/explain.h"
+
+#ifndef VLAC_VERSION
+#define VLAC_VERSION "dev"
+#endif
+
+namespace vlac {
+
+bool start_checkpoint_run(const RunOptions& o, const Compilation& c, const PhysicalPlan& plan,
+                          const std::vector<std::vector<InputFile>>& inputs, bool has_rejects, CheckpointRun* run,
+                          std::string* error) {
+  if (!run->store.open(o.checkpoint_dir, error)) return false;
+  CheckpointOptions& opt = run->options;
+  opt.store = &run->store;
+  opt.every_rows = o.checkpoint_every_rows;
+  opt.every_ns = o.checkpoint_every_rows ? 0 : o.checkpoint_every_ns;
+  opt.keep = o.keep_checkpoints;
+  opt.program = c.file->name();
+  // JIT and C++ backends share the hosted operators: a snapshot of one restores on the other.
+  opt.program_hash = program_state_hash(c.file->text(), explain_text(c.program),
+                                        std::string(o.backend == "firmware" ? "firmware" : "hosted") + " " + VLAC_VERSION);
+  if (const char* hook = std::getenv("VLAC_TEST_STOP_AFTER_ROWS")) opt.stop_after_rows = std::strtoull(hook, nullptr, 10);
+
+  if (o.restore_from != 0) {
+    run->snapshot = run->store.load(o.restore_from, error);
+    if (!run->snapshot) return false;
+  } else {
+    run->snapshot = run->store.newest(stderr);
+  }
+  std::vector<std::string> streams;
+  for (const PhysicalSource& s : plan.sources) streams.push_back(s.stream);
+  if (run->snapshot) {
+    const rt::Snapshot& snap = *run->snapshot;
+    *error = snapshot_mismatch(snap, opt.program_hash, opt.program, streams, inputs);
+    if (!error->empty()) return false;
+    const size_t outputs = plan.outputs.size() + (has_rejects ? 1 : 0);
+    if (snap.outputs.size() != outputs) {
+      *error = "checkpoint " + std::to_string(snap.id) + " was taken " + (has_rejects ? "without" : "with") +
+               " --rejects; give the same outputs as that run";
+      return false;
+    }
+    opt.restore = &*run->snapshot;
+  }
+  bool reads_stdin = false;
+  for (const auto& files : inputs)
+    for (const InputFile& f : files) reads_stdin |= f.live;
+  if (reads_stdin) {
+    run->journal = std::make_unique<rt::StdinJournal>();
+    if (!run->journal->open(o.checkpoint_dir, error)) return false;
+    // From the beginning, nothing journalled before counts.
+    if (!run->snapshot && !run->journal->reset(0, error)) return false;
+    opt.journal = run->journal.get();
+  }
+  return true;
+}
+
+std::FILE* open_checkpointed_output(const CheckpointRun& run, size_t index, const std::string& path, std::string* error) {
+  if (!run.snapshot) {
+    std::FILE* f = std::fopen(path.c_str(), "wb");
+    if (!f) *error = "cannot write '" + path + "': " + std::strerror(errno);
+    return f;
+  }
+  const rt::SnapshotOutput& recorded = run.snapshot->outputs[index];
+  const std::string which = "checkpoint " + std::to_string(run.snapshot->id);
+  std::FILE* f = std::fopen(path.c_str(), "r+b");
+  if (!f) {
+    *error = "cannot continue '" + path + "' from " + which + ": " + std::strerror(errno);
+    return nullptr;
+  }
+  struct stat st {};
+  if (fstat(fileno(f), &st) != 0 || static_cast<uint64_t>(st.st_size) < recorded.bytes) {
+    *error = "cannot continue '" + path + "' from " + which + ": it holds " + std::to_string(st.st_size) +
+             " bytes, fewer than the " + std::to_string(recorded.bytes) + " the checkpoint recorded (was it changed?)";
+    std::fclose(f);
+    return nullptr;
+  }
+  // What was written after the snapshot is written again by this run.
+  if (ftruncate(fileno(f), static_cast<off_t>(recorded.bytes)) != 0 || std::fseek(f, 0, SEEK_END) != 0) {
+    *error = "cannot continue '" + path + "' from " + which + ": " + std::strerror(errno);
+    std::fclose(f);
+    return nullptr;
+  }
+  return f;
+}
+
+}  // namespace vlac
