@@ -56,7 +56,7 @@ std::string CheckpointDir::path_of(uint64_t id) const { return path_in(dir_, fil
 
 bool CheckpointDir::open(const std::string& dir, std::string* error, Mode mode) {
   dir_ = dir;
-  known_valid_.clear();
+  known_.clear();
   if (mode == Mode::ReadOnly) {
     struct stat st;
     if (::stat(dir.c_str(), &st) != 0) {
@@ -96,15 +96,16 @@ bool CheckpointDir::read_entry(uint64_t id, Entry* entry, Snapshot* full) const 
     entry->valid = false;
     error = "it holds snapshot " + std::to_string(s.id);
   }
-  known_valid_[id] = entry->valid;
   if (!entry->valid) {
     entry->problem = error;
+    known_[id] = *entry;
     return false;
   }
   entry->state_bytes = s.state.size();
   std::vector<uint8_t> state;
   state.swap(s.state);
   entry->snapshot = s;  // without the state
+  known_[id] = *entry;
   if (full) {
     *full = std::move(s);
     full->state = std::move(state);
@@ -159,7 +160,15 @@ bool CheckpointDir::commit(Snapshot* s, int keep, std::string* error) {
     return write_snapshot_bytes(fd, bytes.data(), bytes.size(), tmp_path, e);
   };
   if (!replace_file_atomically(dir_, file_name(s->id), fill, error)) return false;
-  known_valid_[s->id] = true;
+  Entry& e = known_[s->id];
+  e.id = s->id;
+  e.valid = true;
+  e.state_bytes = s->state.size();
+  e.file_bytes = bytes.size();
+  std::vector<uint8_t> state;
+  state.swap(s->state);
+  e.snapshot = *s;  // the metadata, without a copy of the state
+  s->state.swap(state);
   all.push_back(s->id);
   // Keep the newest `keep` that are not known to be damaged (and any damaged ones among them);
   // older files go. Unlinks are not fsynced: a removed snapshot that comes back after a power
@@ -169,13 +178,32 @@ bool CheckpointDir::commit(Snapshot* s, int keep, std::string* error) {
   for (auto it = all.rbegin(); it != all.rend(); ++it) {
     if (kept >= want) {
       ::unlink(path_of(*it).c_str());
-      known_valid_.erase(*it);
+      known_.erase(*it);
       continue;
     }
-    auto known = known_valid_.find(*it);
-    if (known == known_valid_.end() || known->second) ++kept;
+    auto known = known_.find(*it);
+    if (known == known_.end() || known->second.valid) ++kept;
   }
   return true;
+}
+
+const CheckpointDir::Entry& CheckpointDir::entry_of(uint64_t id) const {
+  auto it = known_.find(id);
+  if (it != known_.end()) return it->second;
+  Entry e;
+  read_entry(id, &e, nullptr);
+  return known_[id];
+}
+
+std::optional<uint64_t> CheckpointDir::oldest_stdin_offset() const {
+  std::optional<uint64_t> oldest;
+  for (uint64_t id : ids()) {
+    const Entry& e = entry_of(id);
+    if (!e.valid) continue;
+    for (const SnapshotInput& in : e.snapshot.inputs)
+      if (in.is_stdin && (!oldest || in.offset < *oldest)) oldest = in.offset;
+  }
+  return oldest;
 }
 
 void CheckpointDir::remove_newer_than(uint64_t id) {
@@ -183,7 +211,7 @@ void CheckpointDir::remove_newer_than(uint64_t id) {
   for (uint64_t other : ids())
     if (other > id) {
       removed |= ::unlink(path_of(other).c_str()) == 0;
-      known_valid_.erase(other);
+      known_.erase(other);
     }
   std::string ignored;
   if (removed) sync_dir(dir_, &ignored);

@@ -50,6 +50,12 @@ class CheckpointDir {
   /// Removes every snapshot with an id above `id` (`--restore-from ID`), and fsyncs DIR.
   void remove_newer_than(uint64_t id);
 
+  /// The smallest standard-input offset among the valid snapshots in DIR (those kept): the
+  /// bytes before it are needed by no snapshot, so StdinJournal::compact may drop them. nullopt
+  /// when no valid snapshot reads standard input. Each file is read at most once per object
+  /// (snapshots this object committed not at all).
+  std::optional<uint64_t> oldest_stdin_offset() const;
+
   /// "snapshot-000007.vcp", and the path of snapshot `id` in DIR.
   static std::string file_name(uint64_t id);
   std::string path_of(uint64_t id) const;
@@ -57,9 +63,10 @@ class CheckpointDir {
  private:
   std::vector<uint64_t> ids() const;  // the snapshot files' ids, increasing
   bool read_entry(uint64_t id, Entry* entry, Snapshot* full) const;
+  const Entry& entry_of(uint64_t id) const;  // from known_, else read
 
   std::string dir_;
-  mutable std::map<uint64_t, bool> known_valid_;  // ids this object has read or written
+  mutable std::map<uint64_t, Entry> known_;  // what this object has read or written, by id
 };
 
 }  // namespace vlac::rt

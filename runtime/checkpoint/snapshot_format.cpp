@@ -89,6 +89,10 @@ bool fail(std::string* error, std::string reason) {
 
 std::vector<uint8_t> encode_snapshot(const Snapshot& s) {
   std::vector<uint8_t> out;
+  size_t strings = s.program.size();
+  for (const SnapshotInput& in : s.inputs) strings += in.name.size() + in.stream.size() + in.header_text.size() + 80;
+  for (const SnapshotOutput& o : s.outputs) strings += o.name.size() + 12;
+  out.reserve(80 + strings + s.state.size());  // one allocation: the state may be large
   LittleEndianWriter w(&out);
   w.bytes(kSnapshotMagic, sizeof kSnapshotMagic);
   w.u32(kSnapshotFormatVersion);

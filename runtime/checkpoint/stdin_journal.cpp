@@ -55,16 +55,17 @@ bool StdinJournal::attach(std::string* error) {
     ::close(fd);
     return fail(error, path_ + " is not a vlac standard-input journal (or of another format version)");
   }
-  base_ = get_le(header + 16, 8);
   if (fd_ < 0) {
     fd_ = fd;
-    return true;
+  } else {
+    // Same descriptor number for the reader that tees into it.
+    const bool ok = ::dup2(fd, fd_) >= 0;
+    const int err = errno;
+    ::close(fd);
+    if (!ok) return fail(error, "cannot reopen " + path_ + ": " + errno_text(err));
   }
-  // Same descriptor number for the reader that tees into it.
-  const bool ok = ::dup2(fd, fd_) >= 0;
-  const int err = errno;
-  ::close(fd);
-  return ok || fail(error, "cannot reopen " + path_ + ": " + errno_text(err));
+  base_ = get_le(header + 16, 8);
+  return true;
 }
 
 uint64_t StdinJournal::end() const {
@@ -114,9 +115,11 @@ bool StdinJournal::replace(uint64_t new_base, bool keep_tail, std::string* error
     if (!write_all(out, header, sizeof header, tmp_path, e)) return false;
     if (copy_from >= copy_to) return true;
     bool written = true;
+    errno = 0;
     const bool read = read_file_range(fd_, kHeader + (copy_from - base_), kHeader + (copy_to - base_),
                                       [&](const uint8_t* p, size_t n) { return written = write_all(out, p, n, tmp_path, e); });
-    if (written && !read) return fail(e, "cannot read " + path_ + ": " + errno_text(errno));
+    if (written && !read)
+      return fail(e, "cannot read " + path_ + ": " + (errno ? errno_text(errno) : "it ended early"));
     return read && written;
   };
   if (!replace_file_atomically(dir_, kFileName, fill, error)) return false;

@@ -16,6 +16,7 @@ int run_explain(const std::vector<std::string>& args);
 int run_run(const std::vector<std::string>& args);
 int run_emit_llvm(const std::vector<std::string>& args);
 int run_build(const std::vector<std::string>& args);
+int run_checkpoints(const std::vector<std::string>& args);
 
 struct Compilation;
 struct FrontendOptions;

@@ -25,6 +25,7 @@ commands:
                           emit the program as a C++17 class (docs/firmware.md)
   emit-llvm PROGRAM.vsql  print the optimised LLVM IR of the program
   repl [PROGRAM.vsql]     an interactive shell: declare streams, run queries (docs/repl.md)
+  checkpoints DIR         list the snapshots of `vlac run --checkpoint DIR`
 
 Run 'vlac COMMAND --help' for a command's options.
 options:
@@ -72,6 +73,7 @@ int dispatch(std::vector<std::string> args) {
   if (command == "emit-llvm") return vlac::run_emit_llvm(args);
   if (command == "build") return vlac::run_build(args);
   if (command == "repl") return vlac::run_repl(args);
+  if (command == "checkpoints") return vlac::run_checkpoints(args);
   std::cerr << "vlac: unknown command '" << command << "'\n" << kUsage;
   return vlac::kExitUsage;
 }
