@@ -90,12 +90,6 @@ RunCheckpoints::RunCheckpoints(const CheckpointOptions& options, std::vector<Inp
   if (options_.restore)
     for (size_t i = 0; i < inputs_.size() && i < options_.restore->inputs.size(); ++i)
       hashes_[i].start(options_.restore->inputs[i].offset, options_.restore->inputs[i].consumed_crc);
-  // Kept snapshots older than the one restored may still be asked for (--restore-from).
-  if (options_.journal)
-    for (const rt::CheckpointDir::Entry& e : options_.store->list())
-      if (e.valid)
-        for (const rt::SnapshotInput& in : e.snapshot.inputs)
-          if (in.is_stdin) kept_stdin_.push_back(in.offset);
 }
 
 /// Outputs flushed and fsynced, the journal fsynced: what the snapshot will name is on disk.
@@ -170,11 +164,8 @@ bool RunCheckpoints::take(bool final) {
   last_state_bytes_ = snap.state.size();
   if (options_.journal) {
     // The journal keeps what the oldest kept snapshot may still replay.
-    for (const rt::SnapshotInput& in : snap.inputs)
-      if (in.is_stdin) kept_stdin_.push_back(in.offset);
-    while (kept_stdin_.size() > static_cast<size_t>(options_.keep)) kept_stdin_.pop_front();
-    const uint64_t keep_from = kept_stdin_.empty() ? 0 : kept_stdin_.front();
-    if (!options_.journal->compact(keep_from, &why)) {
+    const std::optional<uint64_t> keep_from = options_.store->oldest_stdin_offset();
+    if (keep_from && !options_.journal->compact(*keep_from, &why)) {
       error_ = "cannot write checkpoint: " + why;
       return false;
     }

@@ -9,7 +9,6 @@
 
 #include <cstdint>
 #include <cstdio>
-#include <deque>
 #include <functional>
 #include <string>
 #include <vector>
@@ -109,7 +108,6 @@ class RunCheckpoints {
   std::function<rt::InputPosition(size_t)> position_;
   std::function<void(rt::StateWriter&)> save_state_;
   std::vector<ConsumedHash> hashes_;
-  std::deque<uint64_t> kept_stdin_;  // the stdin offset of each kept snapshot, oldest first
   std::string error_;
   uint64_t taken_ = 0, last_id_ = 0, last_state_bytes_ = 0;
   double seconds_ = 0;
