@@ -50,6 +50,11 @@ LineInput::LineInput(std::FILE* in, const ReadOptions& options)
   replay_fd_ = options.replay_fd;
   tee_fd_ = options.tee_fd;
   streamed_ = options.streamed();
+  // The prefix is whole lines that were consumed (a header): a bare CR that ends it was a line
+  // end, so the input it came from was read with CR line ends, whatever comes next now.
+  const size_t first_end = prefix_.find_first_of("\r\n");
+  if (first_end != std::string::npos && first_end + 1 == prefix_.size() && prefix_[first_end] == '\r')
+    ends_ = Ends::Cr;
 }
 
 long LineInput::read_some(char* dst, size_t n) {
