@@ -26,10 +26,7 @@ class DetectingReader final : public RowReader {
       : name_(std::move(name)), in_(in), spec_(std::move(spec)), rejects_(rejects), options_(std::move(options)) {}
 
   bool open(std::string* error) override {
-    if (!inner_ && (!options_.prefix.empty() || options_.replay_fd >= 0)) {
-      inner_ = options_.prefix.empty() ? open_jsonl_reader(name_, in_, std::move(spec_), rejects_, options_)
-                                       : open_csv_reader(name_, in_, std::move(spec_), rejects_, options_);
-    }
+    if (!inner_ && (!options_.prefix.empty() || options_.replay_fd >= 0)) open_inner(options_.prefix.empty());
     if (!inner_) {
       errno = 0;
       const int c = std::getc(in_);
@@ -39,8 +36,7 @@ class DetectingReader final : public RowReader {
       }
       if (c != EOF) std::ungetc(c, in_);
       else std::clearerr(in_);  // an empty input: the CSV reader says so
-      inner_ = c == '{' ? open_jsonl_reader(name_, in_, std::move(spec_), rejects_, options_)
-                        : open_csv_reader(name_, in_, std::move(spec_), rejects_, options_);
+      open_inner(c == '{');
     }
     return inner_->open(error);
   }
@@ -50,11 +46,18 @@ class DetectingReader final : public RowReader {
   InputPosition position() const override { return inner_ ? inner_->position() : InputPosition{}; }
   InputPosition before_last_row() const override { return inner_ ? inner_->before_last_row() : InputPosition{}; }
   bool seek(const InputPosition& p, std::string* error) override {
-    return inner_ ? inner_->seek(p, error) : RowReader::seek(p, error);
+    if (inner_) return inner_->seek(p, error);
+    *error = name_ + ": cannot go on from a position before the input is opened";
+    return false;
   }
   const std::string& header_text() const override { return inner_ ? inner_->header_text() : RowReader::header_text(); }
 
  private:
+  void open_inner(bool jsonl) {
+    inner_ = jsonl ? open_jsonl_reader(name_, in_, std::move(spec_), rejects_, options_)
+                   : open_csv_reader(name_, in_, std::move(spec_), rejects_, options_);
+  }
+
   std::string name_;
   std::FILE* in_;
   SourceSpec spec_;

@@ -49,8 +49,7 @@ class JsonlReader final : public RowReader {
   const std::string& read_error() const override { return read_error_; }
   InputPosition position() const override { return reader_position(lines_, stats_); }
   InputPosition before_last_row() const override;
-  bool seek(const InputPosition& p, std::string* error) override;
-  const std::string& header_text() const override { return header_text_; }
+  bool seek(const InputPosition& p, std::string* error) override;  // header_text(): none
 
  private:
   bool parse(const char* b, const char* e, uint8_t* row);
@@ -77,7 +76,6 @@ class JsonlReader final : public RowReader {
   bool ended_ = false;
   bool at_start_ = true;
   size_t row_line_bytes_ = 0;  // the line of the row next() returned last (0: it returned none)
-  const std::string header_text_;  // none
 
   // Per line; every buffer is reused.
   const char* line_begin_ = nullptr;  // for byte positions in messages
