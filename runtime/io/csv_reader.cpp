@@ -14,6 +14,7 @@
 
 #include "runtime/io/field_text.h"
 #include "runtime/io/line_input.h"
+#include "runtime/io/reader_position.h"
 #include "runtime/io/row_reader.h"
 #include "runtime/nearest_name.h"
 #include "runtime/value_format.h"
@@ -59,20 +60,22 @@ enum class ScanState : uint8_t { FieldStart, Unquoted, Quoted, QuoteInQuoted, Af
 
 class CsvReader final : public RowReader {
  public:
-  CsvReader(std::string name, std::FILE* in, SourceSpec spec, RejectSink& rejects, size_t read_block_size)
-      : name_(std::move(name)),
-        lines_(in, read_block_size > 0 ? read_block_size : LineInput::kDefaultBlockSize),
-        spec_(std::move(spec)),
-        rejects_(rejects) {}
+  CsvReader(std::string name, std::FILE* in, SourceSpec spec, RejectSink& rejects, const ReadOptions& options)
+      : name_(std::move(name)), lines_(in, options), spec_(std::move(spec)), rejects_(rejects) {}
 
   bool open(std::string* error) override;
   bool next(uint8_t* row) override;
   const InputStats& stats() const override { return stats_; }
   const std::string& read_error() const override { return read_error_; }
+  InputPosition position() const override { return reader_position(lines_, stats_); }
+  InputPosition before_last_row() const override;
+  bool seek(const InputPosition& p, std::string* error) override;
+  const std::string& header_text() const override { return header_text_; }
 
  private:
   bool read_record();
   inline bool next_line(std::string_view* line);
+  [[gnu::noinline]] std::string_view before_header(std::string_view line);
   bool end_of_lines();
   static size_t content_size(std::string_view line);
   bool split_unquoted(const char* d, size_t n);
@@ -90,7 +93,9 @@ class CsvReader final : public RowReader {
   std::string read_error_;
   bool opened_ = false;
   bool ended_ = false;
-  bool at_start_ = true;  // no byte read yet: a BOM may come
+  bool at_start_ = true;  // no byte read yet: a BOM may come (open() reads the header)
+  bool returned_row_ = false;  // the last next() returned a row: record_text_ is its text
+  std::string header_text_;    // the bytes open() consumed
 
   // From the header.
   std::vector<std::string> header_;
@@ -133,10 +138,7 @@ bool CsvReader::read_record() {
   while (true) {
     if (!next_line(&line)) return false;
     record_line_ = lines_.line_number();
-    if (at_start_) {
-      at_start_ = false;
-      if (line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);
-    }
+    if (!opened_) [[unlikely]] line = before_header(line);
     content_end = content_size(line);
     // An empty line is no record and is skipped, except in a one-column file, where it is a
     // row whose only field is NULL (that is how a writer writes such a row).
@@ -172,6 +174,19 @@ bool CsvReader::read_record() {
   return true;
 }
 
+// A line up to the header's first: notes its bytes, and skips a BOM at the input's start.
+std::string_view CsvReader::before_header(std::string_view line) {
+  if (at_start_) {
+    at_start_ = false;
+    if (line.substr(0, 3) == "\xEF\xBB\xBF") {
+      line.remove_prefix(3);
+      header_text_ = "\xEF\xBB\xBF";
+    }
+  }
+  if (content_size(line) == 0) header_text_.append(line);  // an empty line before the header
+  return line;
+}
+
 bool CsvReader::next_line(std::string_view* line) {
   if (lines_.read(line)) [[likely]] return true;
   return end_of_lines();
@@ -179,7 +194,7 @@ bool CsvReader::next_line(std::string_view* line) {
 
 bool CsvReader::end_of_lines() {
   ended_ = true;
-  if (lines_.failed()) read_error_ = name_ + ": cannot read: " + lines_.error();
+  if (lines_.failed()) read_error_ = name_ + ": " + lines_.error();
   return false;
 }
 
@@ -376,6 +391,7 @@ bool CsvReader::open(std::string* error) {
     *error = read_error_.empty() ? name_ + ": empty input, expected a header row" : read_error_;
     return false;
   }
+  header_text_.append(record_text_);
   if (unterminated_) {
     *error = header_error("unterminated quoted field");
     return false;
@@ -460,12 +476,14 @@ bool CsvReader::open(std::string* error) {
 }
 
 bool CsvReader::next(uint8_t* row) {
+  returned_row_ = false;
   if (!opened_) return false;
   while (!ended_ && !rejects_.should_stop()) {
     if (!read_record()) return false;
     ++stats_.read;
     if (decode(row)) {
       ++stats_.accepted;
+      returned_row_ = true;
       return true;
     }
     ++stats_.rejected;
@@ -474,11 +492,42 @@ bool CsvReader::next(uint8_t* row) {
   return false;
 }
 
+// The row's record is the last one read and record_text_ holds all its lines, so the position
+// before it is derived here rather than noted for every record.
+InputPosition CsvReader::before_last_row() const {
+  if (!returned_row_) return position();
+  return position_before_row(lines_, stats_, record_text_.size(), record_line_);
+}
+
+bool CsvReader::seek(const InputPosition& p, std::string* error) {
+  if (!opened_) {
+    *error = name_ + ": cannot go on from a position before the header is read";
+    return false;
+  }
+  if (p.offset < header_text_.size()) {
+    *error = name_ + ": cannot go on from byte " + std::to_string(p.offset) + ", inside the header";
+    return false;
+  }
+  if (!seek_lines(&lines_, name_, p, error)) return false;
+  stats_ = p.stats;
+  ended_ = false;
+  returned_row_ = false;
+  read_error_.clear();
+  return true;
+}
+
 }  // namespace
 
 std::unique_ptr<RowReader> open_csv_reader(std::string display_name, std::FILE* in, SourceSpec spec,
+                                           RejectSink& rejects, const ReadOptions& options) {
+  return std::make_unique<CsvReader>(std::move(display_name), in, std::move(spec), rejects, options);
+}
+
+std::unique_ptr<RowReader> open_csv_reader(std::string display_name, std::FILE* in, SourceSpec spec,
                                            RejectSink& rejects, size_t read_block_size) {
-  return std::make_unique<CsvReader>(std::move(display_name), in, std::move(spec), rejects, read_block_size);
+  ReadOptions options;
+  options.read_block_size = read_block_size;
+  return open_csv_reader(std::move(display_name), in, std::move(spec), rejects, options);
 }
 
 }  // namespace vlac::rt

@@ -36,6 +36,7 @@ class CsvWriter final : public BufferedWriter {
  public:
   CsvWriter(std::FILE* out, std::vector<std::string> names, RowLayout layout, WriterOptions options)
       : BufferedWriter(out, std::move(names), std::move(layout), options) {
+    if (options.resume) return;  // the output holds the header already
     // Into the buffer now, so it precedes every row and appears even if none comes.
     for (size_t i = 0; i < names_.size(); ++i) {
       if (i > 0) buf_.push(',');

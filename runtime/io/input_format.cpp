@@ -16,13 +16,17 @@ bool ends_with_ignoring_case(std::string_view s, std::string_view suffix) {
 
 /// Looks at the first byte at open(), then hands everything to a CSV or JSON Lines reader.
 /// Standard input is read live, so the byte is taken and pushed back (one ungetc is always
-/// allowed), never read ahead further.
+/// allowed), never read ahead further; the reader then takes it from stdio's buffer like any
+/// other byte, so it reaches the ReadOptions tee too. A restored standard input (a prefix or a
+/// replay) is not looked at: its prefix is the header text of the run it goes on from, which
+/// only JSON Lines has empty.
 class DetectingReader final : public RowReader {
  public:
-  DetectingReader(std::string name, std::FILE* in, SourceSpec spec, RejectSink& rejects)
-      : name_(std::move(name)), in_(in), spec_(std::move(spec)), rejects_(rejects) {}
+  DetectingReader(std::string name, std::FILE* in, SourceSpec spec, RejectSink& rejects, ReadOptions options)
+      : name_(std::move(name)), in_(in), spec_(std::move(spec)), rejects_(rejects), options_(std::move(options)) {}
 
   bool open(std::string* error) override {
+    if (!inner_ && (!options_.prefix.empty() || options_.replay_fd >= 0)) open_inner(options_.prefix.empty());
     if (!inner_) {
       errno = 0;
       const int c = std::getc(in_);
@@ -32,20 +36,33 @@ class DetectingReader final : public RowReader {
       }
       if (c != EOF) std::ungetc(c, in_);
       else std::clearerr(in_);  // an empty input: the CSV reader says so
-      inner_ = c == '{' ? open_jsonl_reader(name_, in_, std::move(spec_), rejects_)
-                        : open_csv_reader(name_, in_, std::move(spec_), rejects_);
+      open_inner(c == '{');
     }
     return inner_->open(error);
   }
   bool next(uint8_t* row) override { return inner_ && inner_->next(row); }
   const InputStats& stats() const override { return inner_ ? inner_->stats() : none_; }
   const std::string& read_error() const override { return inner_ ? inner_->read_error() : RowReader::read_error(); }
+  InputPosition position() const override { return inner_ ? inner_->position() : InputPosition{}; }
+  InputPosition before_last_row() const override { return inner_ ? inner_->before_last_row() : InputPosition{}; }
+  bool seek(const InputPosition& p, std::string* error) override {
+    if (inner_) return inner_->seek(p, error);
+    *error = name_ + ": cannot go on from a position before the input is opened";
+    return false;
+  }
+  const std::string& header_text() const override { return inner_ ? inner_->header_text() : RowReader::header_text(); }
 
  private:
+  void open_inner(bool jsonl) {
+    inner_ = jsonl ? open_jsonl_reader(name_, in_, std::move(spec_), rejects_, options_)
+                   : open_csv_reader(name_, in_, std::move(spec_), rejects_, options_);
+  }
+
   std::string name_;
   std::FILE* in_;
   SourceSpec spec_;
   RejectSink& rejects_;
+  ReadOptions options_;
   std::unique_ptr<RowReader> inner_;
   InputStats none_;
 };
@@ -67,14 +84,14 @@ InputFormat input_format_for(std::string_view path, std::optional<InputFormat> g
 }
 
 std::unique_ptr<RowReader> open_row_reader(InputFormat format, std::string display_name, std::FILE* in, SourceSpec spec,
-                                           RejectSink& rejects) {
+                                           RejectSink& rejects, const ReadOptions& options) {
   switch (format) {
-    case InputFormat::Jsonl: return open_jsonl_reader(std::move(display_name), in, std::move(spec), rejects);
+    case InputFormat::Jsonl: return open_jsonl_reader(std::move(display_name), in, std::move(spec), rejects, options);
     case InputFormat::Detect:
-      return std::make_unique<DetectingReader>(std::move(display_name), in, std::move(spec), rejects);
+      return std::make_unique<DetectingReader>(std::move(display_name), in, std::move(spec), rejects, options);
     case InputFormat::Csv: break;
   }
-  return open_csv_reader(std::move(display_name), in, std::move(spec), rejects);
+  return open_csv_reader(std::move(display_name), in, std::move(spec), rejects, options);
 }
 
 }  // namespace vlac::rt

@@ -13,7 +13,9 @@
 
 namespace vlac::rt {
 
-/// Detect: decided at open() by the first byte of the input: `{` is JSON Lines, anything else CSV.
+/// Detect: decided at open() by the first byte of the input: `{` is JSON Lines, anything else CSV;
+/// for a restored standard input (ReadOptions with a prefix or a replay_fd), CSV when the prefix
+/// (the header text, RowReader::header_text()) is not empty, JSON Lines when it is.
 enum class InputFormat { Csv, Jsonl, Detect };
 
 /// "csv" or "jsonl" (the values of `--input-format`); nullopt for anything else.
@@ -26,6 +28,6 @@ InputFormat input_format_for(std::string_view path, std::optional<InputFormat> g
 
 /// A reader of `format` (see open_csv_reader, open_jsonl_reader). `in` is not owned or closed.
 std::unique_ptr<RowReader> open_row_reader(InputFormat format, std::string display_name, std::FILE* in, SourceSpec spec,
-                                           RejectSink& rejects);
+                                           RejectSink& rejects, const ReadOptions& options = {});
 
 }  // namespace vlac::rt

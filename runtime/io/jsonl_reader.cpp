@@ -22,6 +22,7 @@
 #include "runtime/io/field_text.h"
 #include "runtime/io/json_text.h"
 #include "runtime/io/line_input.h"
+#include "runtime/io/reader_position.h"
 #include "runtime/io/row_reader.h"
 #include "runtime/value_format.h"
 
@@ -30,8 +31,8 @@ namespace {
 
 class JsonlReader final : public RowReader {
  public:
-  JsonlReader(std::string name, std::FILE* in, SourceSpec spec, RejectSink& rejects)
-      : name_(std::move(name)), lines_(in), spec_(std::move(spec)), rejects_(rejects),
+  JsonlReader(std::string name, std::FILE* in, SourceSpec spec, RejectSink& rejects, const ReadOptions& options)
+      : name_(std::move(name)), lines_(in, options), spec_(std::move(spec)), rejects_(rejects),
         seen_(spec_.column_names.size(), 0) {
     for (const std::string& column : spec_.column_names) {
       bool plain = true;
@@ -46,6 +47,9 @@ class JsonlReader final : public RowReader {
   bool next(uint8_t* row) override;
   const InputStats& stats() const override { return stats_; }
   const std::string& read_error() const override { return read_error_; }
+  InputPosition position() const override { return reader_position(lines_, stats_); }
+  InputPosition before_last_row() const override;
+  bool seek(const InputPosition& p, std::string* error) override;  // header_text(): none
 
  private:
   bool parse(const char* b, const char* e, uint8_t* row);
@@ -71,6 +75,7 @@ class JsonlReader final : public RowReader {
   bool opened_ = false;
   bool ended_ = false;
   bool at_start_ = true;
+  size_t row_line_bytes_ = 0;  // the line of the row next() returned last (0: it returned none)
 
   // Per line; every buffer is reused.
   const char* line_begin_ = nullptr;  // for byte positions in messages
@@ -103,14 +108,16 @@ bool JsonlReader::open(std::string* error) {
 }
 
 bool JsonlReader::next(uint8_t* row) {
+  row_line_bytes_ = 0;
   if (!opened_) return false;
   while (!ended_ && !rejects_.should_stop()) {
     std::string_view line;
     if (!lines_.read(&line)) {
       ended_ = true;
-      if (lines_.failed()) read_error_ = name_ + ": cannot read: " + lines_.error();
+      if (lines_.failed()) read_error_ = name_ + ": " + lines_.error();
       return false;
     }
+    const size_t line_bytes = line.size();  // a BOM included
     if (at_start_) {
       at_start_ = false;
       if (line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);
@@ -123,6 +130,7 @@ bool JsonlReader::next(uint8_t* row) {
     ++stats_.read;
     if (parse(b, e, row)) {
       ++stats_.accepted;
+      row_line_bytes_ = line_bytes;
       if (!warned_unknown_ && !unknown_.empty()) {
         std::string list = unknown_.size() == 1 ? "ignoring unknown field " : "ignoring unknown fields ";
         for (size_t i = 0; i < unknown_.size(); ++i) {
@@ -140,6 +148,26 @@ bool JsonlReader::next(uint8_t* row) {
     rejects_.reject(name_, lines_.line_number(), reason_, line);
   }
   return false;
+}
+
+InputPosition JsonlReader::before_last_row() const {
+  if (row_line_bytes_ == 0) return position();
+  return position_before_row(lines_, stats_, row_line_bytes_, lines_.line_number());
+}
+
+// The warning about unknown fields is not part of a position: a restored run warns again.
+bool JsonlReader::seek(const InputPosition& p, std::string* error) {
+  if (!opened_) {
+    *error = name_ + ": cannot go on from a position before the input is opened";
+    return false;
+  }
+  if (!seek_lines(&lines_, name_, p, error)) return false;
+  stats_ = p.stats;
+  ended_ = false;
+  at_start_ = p.offset == 0;  // a BOM may still come
+  row_line_bytes_ = 0;
+  read_error_.clear();
+  return true;
 }
 
 bool JsonlReader::syntax_error(const json::Error& err) {
@@ -515,8 +543,8 @@ bool JsonlReader::parse_checked(const char* b, const char* e, uint8_t* row) {
 }  // namespace
 
 std::unique_ptr<RowReader> open_jsonl_reader(std::string display_name, std::FILE* in, SourceSpec spec,
-                                             RejectSink& rejects) {
-  return std::make_unique<JsonlReader>(std::move(display_name), in, std::move(spec), rejects);
+                                             RejectSink& rejects, const ReadOptions& options) {
+  return std::make_unique<JsonlReader>(std::move(display_name), in, std::move(spec), rejects, options);
 }
 
 }  // namespace vlac::rt

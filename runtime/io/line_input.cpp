@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <limits>
 
 namespace vlac::rt {
 namespace {
@@ -23,13 +24,77 @@ size_t stdio_buffered(std::FILE* f) {
 }
 #endif
 
+/// Writes all n bytes of p to fd; false with errno set when it cannot.
+bool write_all(int fd, const char* p, size_t n) {
+  while (n > 0) {
+    const ssize_t put = ::write(fd, p, n);
+    if (put < 0 && errno == EINTR) continue;
+    if (put <= 0) {
+      if (put == 0) errno = EIO;
+      return false;
+    }
+    p += put;
+    n -= static_cast<size_t>(put);
+  }
+  return true;
+}
+
 }  // namespace
 
 LineInput::LineInput(std::FILE* in, size_t block_size)
     : in_(in), fd_(in ? ::fileno(in) : -1), block_(std::max<size_t>(block_size, 1)) {}
 
+LineInput::LineInput(std::FILE* in, const ReadOptions& options)
+    : LineInput(in, options.read_block_size > 0 ? options.read_block_size : kDefaultBlockSize) {
+  prefix_ = options.prefix;
+  replay_fd_ = options.replay_fd;
+  tee_fd_ = options.tee_fd;
+  streamed_ = options.streamed();
+  // The prefix is whole lines that were consumed (a header): a bare CR that ends it was a line
+  // end, so the input it came from was read with CR line ends, whatever comes next now.
+  const size_t first_end = prefix_.find_first_of("\r\n");
+  if (first_end != std::string::npos && first_end + 1 == prefix_.size() && prefix_[first_end] == '\r')
+    ends_ = Ends::Cr;
+}
+
 long LineInput::read_some(char* dst, size_t n) {
+  if (phase_ == Phase::Prefix) {
+    if (prefix_used_ < prefix_.size()) {
+      const size_t k = std::min(n, prefix_.size() - prefix_used_);
+      std::memcpy(dst, prefix_.data() + prefix_used_, k);
+      prefix_used_ += k;
+      return static_cast<long>(k);
+    }
+    phase_ = Phase::Replay;
+  }
+  if (phase_ == Phase::Replay) {
+    if (replay_fd_ >= 0) {
+      ssize_t got;
+      do got = ::read(replay_fd_, dst, n);
+      while (got < 0 && errno == EINTR);
+      if (got < 0) {
+        error_ = std::string("cannot read the journal: ") + std::strerror(errno);
+        return -1;
+      }
+      if (got > 0) return static_cast<long>(got);
+    }
+    phase_ = Phase::File;
+  }
   errno = 0;
+  const long got = read_file(dst, n);
+  if (got < 0) {
+    error_ = std::string("cannot read: ") + std::strerror(errno != 0 ? errno : EIO);
+    return -1;
+  }
+  // Into the journal before anything parses it: a byte a snapshot counts is a byte replayed.
+  if (got > 0 && tee_fd_ >= 0 && !write_all(tee_fd_, dst, static_cast<size_t>(got))) {
+    error_ = std::string("cannot copy the input to the journal: ") + std::strerror(errno);
+    return -1;
+  }
+  return got;
+}
+
+long LineInput::read_file(char* dst, size_t n) {
   if (fd_ < 0) {  // no descriptor (a memory stream): fread cannot block
     const size_t got = std::fread(dst, 1, n, in_);
     return got == 0 && std::ferror(in_) ? -1 : static_cast<long>(got);
@@ -70,15 +135,13 @@ bool LineInput::fill() {
     cap_ = cap;
   }
   const long n = read_some(buf_.get() + end_, std::min(cap_ - end_, block_));
-  if (n < 0) {
-    error_ = std::strerror(errno != 0 ? errno : EIO);
-    return false;
-  }
+  if (n < 0) return false;  // error_ says why
   if (n == 0) {
     at_end_ = true;
     return false;
   }
   end_ += static_cast<size_t>(n);
+  delivered_ += static_cast<uint64_t>(n);
   return true;
 }
 
@@ -120,6 +183,7 @@ bool LineInput::read_slow(std::string_view* line) {
     if (!e && at_end_) {
       if (begin_ == end_) return false;
       e = buf_.get() + end_;  // a last line without a line end
+      unterminated_ = true;
     }
     if (e) {
       const char* b = buf_.get() + begin_;
@@ -131,6 +195,70 @@ bool LineInput::read_slow(std::string_view* line) {
     }
     if (!fill() && failed()) return false;
   }
+}
+
+void LineInput::drop_buffer() {
+  begin_ = end_ = scanned_ = 0;
+  at_end_ = false;
+}
+
+bool LineInput::reposition(uint64_t at, std::string* error) {
+  if (at > static_cast<uint64_t>(std::numeric_limits<off_t>::max())) {
+    *error = "cannot seek: " + std::string(std::strerror(EOVERFLOW));
+    return false;
+  }
+#if defined(__GLIBC__)
+  if (fd_ >= 0) {
+    // read_file reads the descriptor itself once stdio's buffer is taken; from now on it is
+    // the only source (stdio's buffer, if any is left, holds bytes of the old position).
+    stdio_drained_ = true;
+    if (::lseek(fd_, static_cast<off_t>(at), SEEK_SET) < 0) {
+      *error = "cannot seek: " + std::string(std::strerror(errno));
+      return false;
+    }
+    return true;
+  }
+#endif
+  if (::fseeko(in_, static_cast<off_t>(at), SEEK_SET) != 0) {
+    *error = "cannot seek: " + std::string(std::strerror(errno));
+    return false;
+  }
+  std::clearerr(in_);
+  return true;
+}
+
+bool LineInput::learn_line_ends(std::string* error) {
+  if (!reposition(0, error)) return false;
+  drop_buffer();
+  std::string_view first;
+  if (!read_slow(&first) && failed()) {
+    *error = error_;
+    return false;
+  }
+  return true;
+}
+
+bool LineInput::seek(uint64_t offset, uint64_t line, bool unterminated, std::string* error) {
+  struct stat st;
+  const bool regular = fd_ < 0 || (::fstat(fd_, &st) == 0 && S_ISREG(st.st_mode));
+  if (in_ && !streamed_ && regular) {
+    if (fd_ >= 0 && offset > static_cast<uint64_t>(st.st_size)) {
+      *error = "the file has " + std::to_string(st.st_size) + " bytes, fewer than the " + std::to_string(offset) +
+               " to go on after";
+      return false;
+    }
+    // The first line end decides for the whole input: a reader that starts later must know it.
+    if (ends_ == Ends::Unknown && offset > 0 && !learn_line_ends(error)) return false;
+    if (!reposition(offset, error)) return false;
+    drop_buffer();
+    error_.clear();
+    delivered_ = offset;
+  } else {
+    delivered_ = offset + (end_ - begin_);  // what is buffered comes next
+  }
+  line_number_ = line;
+  unterminated_ = unterminated;
+  return true;
 }
 
 std::string LineInput::check_readable() const {

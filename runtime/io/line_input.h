@@ -11,6 +11,11 @@
 // Line ends are LF or CRLF, or CR alone (old Mac files): the first line end of the input decides
 // for the whole input. A CR followed by anything but LF makes every later line end a CR, so a
 // file of CR-ended rows is read as rows, not as one long line (docs/decisions.md).
+//
+// Positions (LANGUAGE.md §10): offset() counts the bytes of the lines handed out, not the bytes
+// read ahead into the buffer, so a reader can say where it stands and seek() back there. With
+// ReadOptions, the bytes are a prefix, then a replayed descriptor, then the FILE, whose bytes
+// are also copied to a tee descriptor as they are read (standard input and its journal).
 
 #include <cstddef>
 #include <cstdint>
@@ -19,6 +24,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+
+#include "runtime/io/read_options.h"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -35,6 +42,8 @@ class LineInput {
 
   /// `block_size` is the size of one read and the buffer's initial size (small in tests).
   explicit LineInput(std::FILE* in, size_t block_size = kDefaultBlockSize);
+  /// `options.read_block_size` 0 is kDefaultBlockSize.
+  LineInput(std::FILE* in, const ReadOptions& options);
   LineInput(const LineInput&) = delete;
   LineInput& operator=(const LineInput&) = delete;
 
@@ -57,8 +66,22 @@ class LineInput {
 
   /// Lines returned so far: the physical number of the last line read.
   uint64_t line_number() const { return line_number_; }
+  /// Bytes of the lines returned so far (of the prefix, the replay and the FILE, in order).
+  uint64_t offset() const { return delivered_ - (end_ - begin_); }
+  /// The last line returned was a last line without a line end.
+  bool ended_without_line_end() const { return unterminated_; }
+
+  /// Goes on as if `offset` bytes and `line` lines had been returned (the last without a line
+  /// end if `unterminated`). A seekable FILE read without prefix, replay or tee is repositioned
+  /// to byte `offset` and the buffered bytes are dropped; any other input (a pipe, a replayed
+  /// standard input) only has its counters set: the caller arranged that the bytes that come
+  /// next are those after `offset`. False with *error (a reason, without the input's name)
+  /// when the file is shorter than `offset` or cannot be repositioned.
+  bool seek(uint64_t offset, uint64_t line, bool unterminated, std::string* error);
+
   bool failed() const { return !error_.empty(); }
-  /// The system's description of the read error, e.g. "Is a directory".
+  /// What went wrong, e.g. "cannot read: Is a directory" or "cannot copy the input to the
+  /// journal: No space left on device".
   const std::string& error() const { return error_; }
 
   /// Empty, or the reason why `in` is not readable input at all (a directory). Checked before
@@ -90,8 +113,17 @@ class LineInput {
   const char* find_line_end();
   /// Makes room and reads once more; false at end of input or on an error.
   bool fill();
-  /// One read of at most n bytes into dst: >0 bytes read, 0 at end of input, -1 on an error.
+  /// One read of at most n bytes into dst, from the prefix, the replay or the FILE (teed):
+  /// >0 bytes read, 0 at end of input, -1 on an error (error_ set).
   long read_some(char* dst, size_t n);
+  /// One read of the FILE itself.
+  long read_file(char* dst, size_t n);
+  /// Forgets the buffered bytes (after the FILE was repositioned).
+  void drop_buffer();
+  /// Decides the line ends from the start of a seekable FILE, as reading it from there would.
+  bool learn_line_ends(std::string* error);
+  /// Repositions the FILE (its descriptor, or the stream when it has none) to byte `at`.
+  bool reposition(uint64_t at, std::string* error);
 
   std::FILE* in_;
   int fd_;
@@ -104,7 +136,18 @@ class LineInput {
   size_t begin_ = 0, end_ = 0;  // unread bytes
   size_t scanned_ = 0;          // bytes after begin_ known to hold no line end
   uint64_t line_number_ = 0;
+  uint64_t delivered_ = 0;     // bytes put into the buffer so far, counted from the input's start
+  bool unterminated_ = false;  // the last line returned had no line end
   std::string error_;
+
+  // ReadOptions: the prefix, then replay_fd_ to its end, then the FILE (copied to tee_fd_).
+  enum class Phase : uint8_t { Prefix, Replay, File };
+  Phase phase_ = Phase::Prefix;
+  std::string prefix_;
+  size_t prefix_used_ = 0;
+  int replay_fd_ = -1;
+  int tee_fd_ = -1;
+  bool streamed_ = false;
 };
 
 }  // namespace vlac::rt

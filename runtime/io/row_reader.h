@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/io/read_options.h"
 #include "runtime/io/reject_sink.h"
 #include "runtime/row_layout.h"
 
@@ -32,6 +33,15 @@ struct SourceSpec {
 /// accepted + rejected == read always.
 struct InputStats {
   uint64_t read = 0, accepted = 0, rejected = 0;
+};
+
+/// Where a reader stands in its input (LANGUAGE.md §10): what a checkpoint records so that a
+/// restored run goes on from there.
+struct InputPosition {
+  uint64_t offset = 0;   // bytes of the input consumed, from its first byte (header included)
+  uint64_t line = 0;     // physical lines consumed (the header is line 1)
+  InputStats stats;      // read / accepted / rejected up to here
+  bool ends_without_line_end = false;  // the last byte consumed ends a last line with no '\n'
 };
 
 class RowReader {
@@ -58,7 +68,38 @@ class RowReader {
 
   /// Empty, unless next() returned false because the input could not be read (not end of
   /// input); then a one-line message starting with the display name.
-  virtual const std::string& read_error() const {
+  virtual const std::string& read_error() const { return no_text(); }
+
+  /// After everything next() has consumed: whole records (a quoted record spanning lines is
+  /// consumed whole), the malformed ones and the empty lines read on the way included.
+  /// (The defaults serve readers that cannot seek, such as in-memory ones in benchmarks: only
+  /// the stats, and seek() fails.)
+  virtual InputPosition position() const {
+    InputPosition p;
+    p.stats = stats();
+    return p;
+  }
+  /// Just before the last row next() returned (at its first line), after the malformed records
+  /// before it: where to go on from when that row was read but not yet used. position() when
+  /// the last call of next() returned false.
+  virtual InputPosition before_last_row() const { return position(); }
+  /// After open(): goes on from `p` (a position() or before_last_row() of a reader of the same
+  /// input and spec). A seekable file is repositioned there; any other input (a pipe, a
+  /// restored standard input replayed through ReadOptions) only has its counters set: the
+  /// caller arranged that its next bytes are those after p. Line numbers of later messages and
+  /// stats() go on from p. False with *error (a one-line message starting with the display
+  /// name) when p cannot be reached (e.g. the file is shorter).
+  virtual bool seek(const InputPosition& /*p*/, std::string* error) {
+    *error = "this input cannot go on from a position";
+    return false;
+  }
+  /// The bytes open() consumed: the CSV header line(s) with the line end (and a BOM and empty
+  /// lines before it, if any); "" for JSON Lines. A restored standard input gets them back as
+  /// ReadOptions::prefix.
+  virtual const std::string& header_text() const { return no_text(); }
+
+ protected:
+  static const std::string& no_text() {
     static const std::string kNone;
     return kNone;
   }
@@ -70,9 +111,11 @@ class RowReader {
 /// small to put buffer refills everywhere in a record.
 std::unique_ptr<RowReader> open_csv_reader(std::string display_name, std::FILE* in, SourceSpec spec,
                                            RejectSink& rejects, size_t read_block_size = 0);
+std::unique_ptr<RowReader> open_csv_reader(std::string display_name, std::FILE* in, SourceSpec spec,
+                                           RejectSink& rejects, const ReadOptions& options);
 
 /// JSON Lines: one flat object per line, fields by name. `in` is not owned or closed.
 std::unique_ptr<RowReader> open_jsonl_reader(std::string display_name, std::FILE* in, SourceSpec spec,
-                                             RejectSink& rejects);
+                                             RejectSink& rejects, const ReadOptions& options = {});
 
 }  // namespace vlac::rt

@@ -27,6 +27,10 @@ struct WriterOptions {
   OutputFormat format = OutputFormat::Csv;
   bool timestamps_ns = false;  // `--timestamps ns`: TIMESTAMP as integer nanoseconds, not ISO-8601
   TableOptions table;
+  /// The output already holds the header and rows of the run this one goes on from (a restored
+  /// checkpoint, LANGUAGE.md §10): CSV writes no header; bytes_written() still counts from 0.
+  /// (A table cannot resume: the CLI refuses it.)
+  bool resume = false;
 };
 
 class RowWriter {

@@ -153,6 +153,48 @@ TEST(IoWriterCsv, FlushWritesWhatIsBuffered) {
   std::fclose(out);
 }
 
+TEST(IoWriterCsv, ResumeAppendsRowsWithoutASecondHeader) {
+  // A restored run (LANGUAGE.md §10) appends to an output that holds the header and the rows
+  // written before the snapshot: the file must read as if one run had written it.
+  const RowLayout layout = RowLayout::make({{FieldType::Int32, false, 0}});
+  std::FILE* out = std::tmpfile();
+  std::fputs("n\n1\n", out);  // what the first run wrote
+  WriterOptions options;
+  options.resume = true;
+  auto w = make_row_writer(out, {"n"}, layout, options);
+  std::vector<uint8_t> row(layout.size, 0);
+  put(row.data(), layout.fields[0], int32_t{42});
+  w->write(row.data());
+  w->finish();
+  EXPECT_EQ(contents(out), "n\n1\n42\n");
+  EXPECT_EQ(w->bytes_written(), 3u);  // "42\n": counted from 0, as every writer counts
+  std::fclose(out);
+  // No row after the snapshot: nothing at all, not even the header.
+  std::FILE* empty = std::tmpfile();
+  auto none = make_row_writer(empty, {"n"}, layout, options);
+  none->finish();
+  EXPECT_EQ(contents(empty), "");
+  EXPECT_EQ(none->bytes_written(), 0u);
+  std::fclose(empty);
+}
+
+TEST(IoWriterJsonl, ResumeWritesTheSameRows) {
+  const RowLayout layout = RowLayout::make({{FieldType::Int32, false, 0}});
+  for (bool resume : {false, true}) {
+    std::FILE* out = std::tmpfile();
+    WriterOptions options{OutputFormat::Jsonl, false};
+    options.resume = resume;
+    auto w = make_row_writer(out, {"a"}, layout, options);
+    std::vector<uint8_t> row(layout.size, 0);
+    put(row.data(), layout.fields[0], int32_t{7});
+    w->write(row.data());
+    w->finish();
+    EXPECT_EQ(contents(out), "{\"a\":7}\n");
+    EXPECT_EQ(w->bytes_written(), 8u);
+    std::fclose(out);
+  }
+}
+
 TEST(IoWriterCsv, LargeOutputIsWrittenInPieces) {
   const RowLayout layout = RowLayout::make({{FieldType::Int64, false, 0}});
   std::FILE* out = std::tmpfile();
