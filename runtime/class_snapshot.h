@@ -41,11 +41,13 @@ inline void load_watermarks(StateReader& r, OperatorWatermarks* wm) {
   wm->out = r.i64();
 }
 
-/// What a firmware operator's save_state writes at most: its fixed containers as their bytes
-/// and a count per container (runtime/ops/fixed_containers.h), so its size and a margin.
+/// What a firmware operator's save_state writes at most. Its fixed containers save the part in
+/// use as bytes, with their counts and positions as 64-bit integers (runtime/ops/
+/// fixed_containers.h): at most the operator's size where size_t has 64 bits, and where it has
+/// 32 (a Cortex-M) each widened count at most doubles its own bytes; plus a margin.
 template <class Op>
 constexpr size_t fixed_operator_snapshot_bound() {
-  return sizeof(Op) + 256;
+  return (sizeof(size_t) < 8 ? 2 : 1) * sizeof(Op) + 256;
 }
 
 /// Who a snapshot belongs to: the generated class's constants.

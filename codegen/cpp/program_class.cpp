@@ -315,7 +315,8 @@ class ClassWriter {
     s += "  /// Writes the whole state into buf: the bytes written, 0 (nothing usable) when cap is too small";
     s += host() ? " (snapshot_size() tells what it takes).\n" : " (kSnapshotBytes always suffices).\n";
     s += "  size_t snapshot(uint8_t* buf, size_t cap) const;\n";
-    if (host()) s += "  /// The bytes snapshot() writes now (the state grows with the keys and rows held).\n  size_t snapshot_size() const;\n";
+    s += "  /// The bytes snapshot() writes now" + std::string(host() ? " (the state grows with the keys and rows held)" : " (at most kSnapshotBytes)") +
+         ": a dry run, nothing is copied.\n  size_t snapshot_size() const;\n";
     s += "  /// Replaces the state with a snapshot's. False, the state unchanged, for a snapshot of another program or\n"
          "  /// format, a damaged or truncated one; the sinks and `user` stay.\n";
     s += "  bool restore(const uint8_t* buf, size_t n);\n\n";
@@ -639,8 +640,7 @@ class ClassWriter {
     std::string s = save + load;
     s += "inline size_t " + name_ + "::snapshot(uint8_t* buf, size_t cap) const {\n  return vlac::rt::write_class_snapshot(buf, cap, " +
          id + ", [this](vlac::rt::StateWriter& w) { save_state(w); });\n}\n\n";
-    if (host())
-      s += "inline size_t " + name_ + "::snapshot_size() const {\n  return vlac::rt::class_snapshot_size([this](vlac::rt::StateWriter& w) { save_state(w); });\n}\n\n";
+    s += "inline size_t " + name_ + "::snapshot_size() const {\n  return vlac::rt::class_snapshot_size([this](vlac::rt::StateWriter& w) { save_state(w); });\n}\n\n";
     s += "inline bool " + name_ + "::restore(const uint8_t* buf, size_t n) {\n"
          "  const uint8_t* payload = nullptr;\n  size_t size = 0;\n"
          "  if (!vlac::rt::open_class_snapshot(buf, n, " + id + ", &payload, &size)) return false;\n"
