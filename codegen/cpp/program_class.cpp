@@ -702,6 +702,9 @@ class ClassWriter {
       if (host()) {
         s += "    static const vlac::rt::RowLayout key = " + indent(layout_function(op.key_layout), "    ") + ";\n";
         set("key_layout", "&key");
+        // Snapshots write the strings of accumulators (MIN/MAX of a STRING) by value.
+        s += "    static const vlac::rt::RowLayout acc = " + indent(layout_function(op.acc_layout), "    ") + ";\n";
+        set("acc_layout", "&acc");
       }
       set("max_keys", u64(host() ? c.max_keys : static_cast<uint64_t>(fw_max_keys(op))));
       set("max_open_windows", u64(host() ? c.max_open_windows : static_cast<uint64_t>(fw_open_windows(op))));

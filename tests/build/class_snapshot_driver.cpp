@@ -2,10 +2,11 @@
 // (tests/build/class_snapshot_test.py compiles it with `-include DIR/program.h
 // -DVLAC_PROGRAM=Class`):
 //
-//   driver --input NAME=PATH ... [--timestamps ns] [--restore-every N] [--save-at K FILE]
-//          [--refuse-at K FILE]
+//   driver --input NAME=PATH ... [--output NAME=PATH ...] [--timestamps ns] [--restore-every N]
+//          [--save-at K FILE] [--refuse-at K FILE]
 //
-// Reads the inputs as `vlac run` does and writes the one output as CSV to stdout.
+// Reads the inputs as `vlac run` does and writes each output as CSV (a program with one output:
+// to stdout unless --output names it).
 //   --restore-every N  after every N rows: snapshot, delete the object, restore a new one from
 //                      the bytes (whose snapshot must be the same bytes); a snapshot into a
 //                      buffer one byte short must write nothing. The first time, also checks
@@ -78,7 +79,6 @@ int main(int argc, char** argv) {
     if (words[i] == "--save-at" && i + 2 < words.size()) save_at = std::stoul(words[i + 1]), save_path = words[i + 2];
     if (words[i] == "--refuse-at" && i + 2 < words.size()) refuse_at = std::stoul(words[i + 1]), refuse_path = words[i + 2];
   }
-  static_assert(Program::kOutputs == 1, "the golden cases have one output");
 
   std::vector<vlac::test::CaseRows::Source> sources;
   for (size_t s = 0; s < Program::kSources; ++s)
@@ -95,10 +95,23 @@ int main(int argc, char** argv) {
 
   vlac::rt::WriterOptions options;
   options.timestamps_ns = args.timestamps_ns;
-  auto writer = vlac::rt::make_row_writer(stdout, Program::output_columns(0), Program::output_layout(0), options);
+  std::vector<std::FILE*> files(Program::kOutputs, Program::kOutputs == 1 ? stdout : nullptr);
+  for (size_t i = 0; i + 1 < words.size(); ++i) {
+    if (words[i] != "--output") continue;
+    const std::string& v = words[i + 1];
+    for (size_t o = 0; o < Program::kOutputs; ++o)
+      if (v.substr(0, v.find('=')) == Program::output_name(o) && !(files[o] = std::fopen(v.substr(v.find('=') + 1).c_str(), "wb")))
+        fail("cannot write " + v);
+  }
+  std::vector<std::unique_ptr<vlac::rt::RowWriter>> writers;
+  for (size_t o = 0; o < Program::kOutputs; ++o) {
+    if (!files[o]) fail(std::string("no --output for ") + Program::output_name(o));
+    writers.push_back(vlac::rt::make_row_writer(files[o], Program::output_columns(o), Program::output_layout(o), options));
+  }
   auto make = [&] {
     auto p = std::make_unique<Program>();
-    p->set_raw_sink(0, [](void* w, const uint8_t* row) { static_cast<vlac::rt::RowWriter*>(w)->write(row); }, writer.get());
+    for (size_t o = 0; o < Program::kOutputs; ++o)
+      p->set_raw_sink(o, [](void* w, const uint8_t* row) { static_cast<vlac::rt::RowWriter*>(w)->write(row); }, writers[o].get());
     return p;
   };
   std::unique_ptr<Program> program = make();
@@ -124,7 +137,10 @@ int main(int argc, char** argv) {
     }
   }
   program->finish();
-  writer->finish();
+  for (size_t o = 0; o < Program::kOutputs; ++o) {
+    writers[o]->finish();
+    if (files[o] != stdout) std::fclose(files[o]);
+  }
   std::fprintf(stderr, "class_snapshot_driver: %zu rows, %zu restores\n", n, restores);
   return 0;
 }

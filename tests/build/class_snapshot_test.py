@@ -10,7 +10,13 @@ must equal the case's expected.csv (SQLite and a separate streaming model) byte 
 driver itself checks that each restored object's snapshot equals the bytes it came from, that a
 snapshot with a flipped byte or truncated is refused with the state unchanged, and here a
 snapshot of another program (another case's) is refused too.
+
+Then each program of tests/build/snapshot_programs (NAME.vsql, its input NAME.csv read as stream
+`t`, several outputs: e.g. merged windows, whose aggregates share one slice store) runs the same
+way; each output must equal, byte for byte, what `vlac run` (the JIT) writes for it.
 """
+
+import re
 
 import os
 import pathlib
@@ -35,6 +41,39 @@ def class_name(header):
     return None
 
 
+def compile_driver(vlac, cxx, flags, runtime_lib, program, out):
+    """Builds `program` for the host and the driver against it; (driver, problem)."""
+    b = subprocess.run([vlac, "build", str(program), "-o", str(out)], capture_output=True, text=True)
+    if b.returncode != 0:
+        return None, "vlac build\n" + b.stderr
+    header = out / (program.stem + ".h")
+    exe = out / "driver"
+    cmd = [cxx, "-std=c++17", "-O1", "-ffp-contract=off", "-Wall", "-Werror", "-Wno-unused-function", *flags,
+           "-I", str(out), "-I", str(ROOT), "-include", str(header), "-DVLAC_PROGRAM=" + class_name(header),
+           str(ROOT / "tests" / "build" / "class_snapshot_driver.cpp"), runtime_lib, "-lsimdjson", "-o", str(exe)]
+    c = subprocess.run(cmd, capture_output=True, text=True)
+    if c.returncode != 0:
+        return None, "compiling the driver\n$ %s\n%s" % (shlex.join(cmd), c.stderr[:4000])
+    return exe, None
+
+
+def run_program(vlac, exe, prog, out):
+    """Each output of tests/build/snapshot_programs/<prog> restored every 1 and 7 rows against the JIT's."""
+    outputs = re.findall(r"^CREATE STREAM (\w+)(?: WITH \([^)]*\))? AS", prog.read_text(), re.M)
+    results = {}
+    for who, argv in (("jit", [vlac, "run", str(prog), "--backend", "jit"]), ("every1", [str(exe), "--restore-every", "1"]),
+                      ("every7", [str(exe), "--restore-every", "7"])):
+        args = ["--input", "t=" + str(prog.with_suffix(".csv"))]
+        for o in outputs:
+            args += ["--output", "%s=%s" % (o, out / ("%s.%s.csv" % (o, who)))]
+        r = subprocess.run(argv + args, capture_output=True, text=True, timeout=600)
+        if r.returncode != 0:
+            return "%s exited %d: %s" % (who, r.returncode, r.stderr[:2000])
+        results[who] = {o: (out / ("%s.%s.csv" % (o, who))).read_bytes() for o in outputs}
+    differ = ["%s (%s)" % (o, who) for who in ("every1", "every7") for o in outputs if results[who][o] != results["jit"][o]]
+    return "outputs differ from vlac run's: " + ", ".join(differ) if differ else None
+
+
 def main():
     argv, only = [], []
     it = iter(sys.argv[1:])
@@ -50,22 +89,11 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         tmp = pathlib.Path(tmp)
         drivers = {}
-        for name in only or DEFAULT_CASES:
+        for name in [n for n in only if (CASES / n).is_dir()] if only else DEFAULT_CASES:
             case = CASES / name
-            out = tmp / name
-            b = subprocess.run([vlac, "build", str(case / "program.vsql"), "-o", str(out)], capture_output=True, text=True)
-            if b.returncode != 0:
-                print("FAIL %s: vlac build\n%s" % (name, b.stderr))
-                failed += 1
-                continue
-            exe = out / "driver"
-            cmd = [cxx, "-std=c++17", "-O1", "-ffp-contract=off", "-Wall", "-Werror", "-Wno-unused-function", *flags,
-                   "-I", str(out), "-I", str(ROOT), "-include", str(out / "program.h"),
-                   "-DVLAC_PROGRAM=" + class_name(out / "program.h"), str(ROOT / "tests" / "build" / "class_snapshot_driver.cpp"),
-                   runtime_lib, "-lsimdjson", "-o", str(exe)]
-            c = subprocess.run(cmd, capture_output=True, text=True)
-            if c.returncode != 0:
-                print("FAIL %s: compiling the driver\n$ %s\n%s" % (name, shlex.join(cmd), c.stderr[:4000]))
+            exe, problem = compile_driver(vlac, cxx, flags, runtime_lib, case / "program.vsql", tmp / name)
+            if problem:
+                print("FAIL %s: %s" % (name, problem))
                 failed += 1
                 continue
             drivers[name] = exe
@@ -92,6 +120,15 @@ def main():
             print("%s another program's snapshot is refused, the state unchanged%s" % (
                 "PASS" if ok else "FAIL", "" if ok else ":\n" + (r.stderr + r2.stderr).decode(errors="replace")))
             passed, failed = passed + ok, failed + (not ok)
+        for prog in sorted((ROOT / "tests" / "build" / "snapshot_programs").glob("*.vsql")):
+            if only and prog.stem not in only:
+                continue
+            out = tmp / prog.stem
+            exe, problem = compile_driver(vlac, cxx, flags, runtime_lib, prog, out)
+            problem = problem or run_program(vlac, exe, prog, out)
+            print("%s %s%s" % ("FAIL" if problem else "PASS", prog.name, ": " + problem if problem else
+                               ": every output restored every 1 and every 7 rows equals vlac run's"))
+            passed, failed = passed + (not problem), failed + bool(problem)
     print("class snapshots: %d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 

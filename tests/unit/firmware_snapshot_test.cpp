@@ -162,7 +162,8 @@ INSTANTIATE_TEST_SUITE_P(Cases, FirmwareSnapshot,
                                          "join_stereo_sync", "join_left_residual", "join_no_key", "asof_frame_pose",
                                          "asof_frame_pose_left", "wjoin_commands_faults", "wjoin_string_keys",
                                          "wjoin_string_aggregates", "over_wrist_smoothing", "over_lag_joints",
-                                         "over_range_peers", "over_fresh_frames", "union_cameras"));
+                                         "over_range_peers", "over_fresh_frames", "union_cameras"),
+                         [](const testing::TestParamInfo<std::string>& info) { return info.param; });
 
 /// The pipeline after the first `rows` rows of the case.
 std::vector<uint8_t> snapshot_after(FirmwareCase& fc, CaseOutput& out, size_t rows) {
