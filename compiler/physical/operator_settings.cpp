@@ -106,6 +106,7 @@ rt::WindowAggregateConfig window_aggregate_config(const PhysicalOperator& op) {
   c.acc_size = op.acc_layout.size;
   c.out_size = op.output_layout.size;
   c.key_layout = &op.key_layout;
+  c.acc_layout = &op.acc_layout;
   c.max_keys = limit(s.max_keys);
   c.max_open_windows = limit(s.max_open_windows);
   return c;

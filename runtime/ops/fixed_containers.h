@@ -10,6 +10,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "runtime/ops/container_state.h"
+
 namespace vlac::rt {
 
 /// Firmware rows hold their strings inline: operator state needs no string arena. Kernels that
@@ -46,6 +48,24 @@ class Ring {
     if (count_ != 0) --count_;
   }
 
+  /// Where it starts and its items, oldest first (the same slots when loaded).
+  template <class Item = RawItem>
+  void save(StateWriter& w, const Item& item = Item{}) const {
+    w.u64(head_);
+    w.u64(count_);
+    for (size_t i = 0; i < count_; ++i) item.save(w, (*this)[i]);
+  }
+  template <class Item = RawItem>
+  bool load(StateReader& r, const Item& item = Item{}) {
+    uint64_t head, count;
+    if (!load_count(r, &head, N - 1) || !load_count(r, &count, N)) return false;
+    head_ = static_cast<size_t>(head);
+    count_ = static_cast<size_t>(count);
+    for (size_t i = 0; i < count_; ++i)
+      if (!item.load(r, (*this)[i])) return false;
+    return true;
+  }
+
  private:
   T items_[N] = {};
   size_t head_ = 0, count_ = 0;
@@ -70,6 +90,12 @@ class Ring<T, 0> {
   bool push_back(const T&) { return false; }
   void pop_front() {}
   void pop_back() {}
+  template <class Item = RawItem>
+  void save(StateWriter&, const Item& = Item{}) const {}
+  template <class Item = RawItem>
+  bool load(StateReader& r, const Item& = Item{}) {
+    return r.ok();
+  }
 
  private:
   inline static T none_{};
@@ -106,6 +132,24 @@ class RowSlots {
   }
   uint8_t* row(uint32_t slot) { return data_ + static_cast<size_t>(slot) * kRowSize; }
   const uint8_t* row(uint32_t slot) const { return data_ + static_cast<size_t>(slot) * kRowSize; }
+
+  /// The slots ever used (rows as bytes: inline strings) and the free list. The hosted
+  /// RowStore's save takes a layout; this one ignores it.
+  void save(StateWriter& w, const void* = nullptr) const {
+    w.u64(high_);
+    w.u64(count_);
+    w.u64(nfree_);
+    w.bytes(data_, high_ * kRowSize);
+    w.bytes(free_, nfree_ * sizeof free_[0]);
+  }
+  bool load(StateReader& r, const void* = nullptr) {
+    uint64_t high, count, nfree;
+    if (!load_count(r, &high, N) || !load_count(r, &count, high) || !load_count(r, &nfree, high - count)) return false;
+    high_ = static_cast<size_t>(high);
+    count_ = static_cast<size_t>(count);
+    nfree_ = static_cast<size_t>(nfree);
+    return r.bytes(data_, high_ * kRowSize) && r.bytes(free_, nfree_ * sizeof free_[0]);
+  }
 
  private:
   alignas(8) uint8_t data_[kRowSize * N] = {};
@@ -153,6 +197,20 @@ class PendingHeap {
     return top;
   }
 
+  /// The heap array as it is (the same order when loaded).
+  void save(StateWriter& w) const {
+    w.u64(count_);
+    for (size_t i = 0; i < count_; ++i) save_pending_item(w, items_[i]);
+  }
+  bool load(StateReader& r) {
+    uint64_t count;
+    if (!load_count(r, &count, N)) return false;
+    count_ = static_cast<size_t>(count);
+    for (size_t i = 0; i < count_; ++i)
+      if (!load_pending_item(r, &items_[i])) return false;
+    return true;
+  }
+
  private:
   static bool less(const Item& a, const Item& b) { return a.time != b.time ? a.time < b.time : a.seq < b.seq; }
   void swap(size_t a, size_t b) {
@@ -163,6 +221,20 @@ class PendingHeap {
   Item items_[N] = {};
   size_t count_ = 0;
 };
+
+/// A pending-heap item field by field (no padding bytes in the state).
+template <class Item>
+void save_pending_item(StateWriter& w, const Item& it) {
+  w.i64(it.time);
+  w.i64(it.seq);
+  w.put(it.slot);
+}
+template <class Item>
+bool load_pending_item(StateReader& r, Item* it) {
+  it->time = r.i64();
+  it->seq = r.i64();
+  return r.get(&it->slot);
+}
 
 constexpr size_t pow2_at_least(size_t n) {
   size_t p = 2;
@@ -244,6 +316,27 @@ class KeyTable {
     --live_;
   }
 
+  /// Counters, slots, free list and the keys of ids handed out (not what lies beyond, so equal
+  /// tables save equal bytes). The hosted HostedKeyTable's takes nothing more.
+  void save(StateWriter& w) const {
+    w.put(live_);
+    w.put(high_);
+    w.put(nfree_);
+    w.bytes(slots_, sizeof slots_);
+    w.bytes(free_, nfree_ * sizeof free_[0]);
+    w.bytes(keys_, static_cast<size_t>(high_) * kKeySize);
+  }
+  bool load(StateReader& r) {
+    clear();
+    if (!r.get(&live_) || !r.get(&high_) || !r.get(&nfree_) || high_ > N || nfree_ > high_ || live_ != high_ - nfree_) {
+      clear();
+      r.fail();
+      return false;
+    }
+    return r.bytes(slots_, sizeof slots_) && r.bytes(free_, nfree_ * sizeof free_[0]) &&
+           r.bytes(keys_, static_cast<size_t>(high_) * kKeySize);
+  }
+
  private:
   static constexpr size_t kSlots = pow2_at_least(2 * N);
   static constexpr size_t kMask = kSlots - 1;
@@ -280,6 +373,21 @@ class FixedGroupTable {
     return g;
   }
 
+  /// Its keys and accumulators as bytes (strings inline). The hosted GroupTable's takes the
+  /// accumulators' layout; this one ignores it.
+  void save(StateWriter& w, const void* = nullptr) const {
+    keys_.save(w);
+    w.bytes(accs_, static_cast<size_t>(keys_.high()) * sizeof accs_[0]);
+  }
+  bool load(StateReader& r, const void* = nullptr) { return keys_.load(r) && r.bytes(accs_, static_cast<size_t>(keys_.high()) * sizeof accs_[0]); }
+  /// A table whose contents are never read again before clear() (a SliceFifo's spent
+  /// entries): the hosted table keeps the size of its slot array, this one nothing.
+  void save_shape(StateWriter&) const {}
+  bool load_shape(StateReader& r) {
+    clear();
+    return r.ok();
+  }
+
  private:
   KeyTable<kKeySize, N> keys_;
   alignas(8) uint8_t accs_[N][kAccSize == 0 ? 1 : kAccSize];
@@ -293,6 +401,8 @@ struct FixedBytes {
   uint8_t* data() { return bytes; }
   const uint8_t* data() const { return bytes; }
   static constexpr size_t size() { return N; }
+  void save(StateWriter& w) const { w.bytes(bytes, sizeof bytes); }
+  bool load(StateReader& r) { return r.bytes(bytes, sizeof bytes); }
   alignas(8) uint8_t bytes[N == 0 ? 1 : N];
 };
 
@@ -366,6 +476,36 @@ class FixedOpenWindows {
     }
   }
 
+  /// Each slot: whether it is used and, if so, its bounds and table (the same slots when
+  /// loaded). `acc_layout`: the hosted tables' (ignored by fixed ones).
+  void save(StateWriter& w, const RowLayout* acc_layout = nullptr) const {
+    for (size_t i = 0; i < N; ++i) {
+      const Slot& s = slots_[i];
+      w.put(static_cast<uint8_t>(s.used));
+      if (!s.used) continue;
+      w.i64(s.start);
+      w.i64(s.end);
+      s.table.save(w, acc_layout);
+    }
+  }
+  bool load(StateReader& r, const RowLayout* acc_layout = nullptr) {
+    first_ = nullptr;
+    for (size_t i = 0; i < N; ++i) {
+      Slot& s = slots_[i];
+      uint8_t used = 0;
+      r.get(&used);
+      s.used = used != 0;
+      if (used > 1) r.fail();
+      if (!r.ok()) return false;
+      if (!s.used) continue;
+      s.start = r.i64();
+      s.end = r.i64();
+      s.table.clear();
+      if (!s.table.load(r, acc_layout)) return false;
+    }
+    return true;
+  }
+
  private:
   struct Slot {
     bool used;
@@ -390,6 +530,8 @@ class FixedOpenWindows<Table, 0> {
   void for_each_in_order(F&&) {}
   template <class F>
   void for_each_from(int64_t, F&&) {}
+  void save(StateWriter&, const RowLayout* = nullptr) const {}
+  bool load(StateReader& r, const RowLayout* = nullptr) { return r.ok(); }
 };
 
 /// For each of at most kKeys key ids, a list of at most kPerKey items in insertion order (the
@@ -415,6 +557,27 @@ class FixedLists {
     --count_[k];
   }
 
+  /// Each key's list: its length and items.
+  template <class Item = RawItem>
+  void save(StateWriter& w, const Item& item = Item{}) const {
+    for (size_t k = 0; k < kKeys; ++k) {
+      w.u64(count_[k]);
+      for (size_t i = 0; i < count_[k]; ++i) item.save(w, items_[k][i]);
+    }
+  }
+  template <class Item = RawItem>
+  bool load(StateReader& r, const Item& item = Item{}) {
+    for (size_t k = 0; k < kKeys; ++k) {
+      uint64_t n;
+      count_[k] = 0;
+      if (!load_count(r, &n, kPerKey)) return false;
+      count_[k] = static_cast<size_t>(n);
+      for (size_t i = 0; i < count_[k]; ++i)
+        if (!item.load(r, items_[k][i])) return false;
+    }
+    return true;
+  }
+
  private:
   T items_[kKeys][kPerKey];
   size_t count_[kKeys];
@@ -428,6 +591,7 @@ class FixedVector {
   size_t size() const { return count_; }
   T* data() { return items_; }
   T& operator[](size_t i) { return items_[i]; }
+  const T& operator[](size_t i) const { return items_[i]; }
   /// false when full.
   bool push_back(const T& v) {
     if (count_ == N) return false;
@@ -438,6 +602,16 @@ class FixedVector {
   // the count within N (a table of at most N keys numbers them) and resets what it takes.
   T& emplace_back() { return items_[count_++]; }
   void resize(size_t n) { count_ = n < N ? n : N; }
+
+  /// Its count and items (save_items: the same for a hosted std::vector).
+  template <class Item = RawItem>
+  void save(StateWriter& w, const Item& item = Item{}) const {
+    save_items(w, *this, item);
+  }
+  template <class Item = RawItem>
+  bool load(StateReader& r, const Item& item = Item{}) {
+    return load_items(r, *this, N, item);
+  }
 
  private:
   T items_[N];
@@ -454,6 +628,12 @@ class FixedLists<T, 0, kPerKey> {
   T& at(uint32_t, size_t) { return dummy_; }
   T* push(uint32_t) { return nullptr; }
   void erase(uint32_t, size_t) {}
+  template <class Item = RawItem>
+  void save(StateWriter&, const Item& = Item{}) const {}
+  template <class Item = RawItem>
+  bool load(StateReader& r, const Item& = Item{}) {
+    return r.ok();
+  }
 
  private:
   T dummy_;
@@ -468,6 +648,18 @@ class FixedArray {
   void ensure(size_t) {}  // every index below N exists
   T& operator[](size_t i) { return items_[i]; }
   const T& operator[](size_t i) const { return items_[i]; }
+
+  /// Every item (all N exist). The hosted HostedArray's saves those made so far.
+  template <class Item = RawItem>
+  void save(StateWriter& w, const Item& item = Item{}) const {
+    for (size_t i = 0; i < (N == 0 ? 1 : N); ++i) item.save(w, items_[i]);
+  }
+  template <class Item = RawItem>
+  bool load(StateReader& r, const Item& item = Item{}) {
+    for (size_t i = 0; i < (N == 0 ? 1 : N); ++i)
+      if (!item.load(r, items_[i])) return false;
+    return true;
+  }
 
  private:
   T items_[N == 0 ? 1 : N];
@@ -495,6 +687,17 @@ struct FixedItemsFrom<Item, N, N> {
 template <template <size_t> class Item, size_t N>
 struct FixedItems : FixedItemsFrom<Item, 0, N> {
   void resize(size_t) {}  // always N
+  /// Each item in order, by `item` (its save/load take every Item<I>: a generic policy).
+  template <class ItemState>
+  void save(StateWriter& w, const ItemState& item) const {
+    const_cast<FixedItems*>(this)->for_each([&](size_t, const auto& x) { item.save(w, x); });
+  }
+  template <class ItemState>
+  bool load(StateReader& r, const ItemState& item) {
+    bool ok = true;
+    this->for_each([&](size_t, auto& x) { ok = ok && item.load(r, x); });
+    return ok && r.ok();
+  }
 };
 
 }  // namespace vlac::rt

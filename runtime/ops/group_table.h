@@ -8,6 +8,7 @@
 #include <cstring>
 #include <vector>
 
+#include "runtime/ops/container_state.h"
 #include "runtime/ops/string_arena.h"
 #include "runtime/row_layout.h"
 
@@ -158,6 +159,50 @@ class GroupTable {
 
   /// The group of `key`; a new zeroed accumulator when it is new (kNone when it holds `limit`).
   uint32_t find_or_insert(const uint8_t* key, bool* inserted) { return find_or_insert(key, limit_, inserted); }
+
+  /// Its groups in order: keys (key layout) and accumulators (`acc_layout`: their first
+  /// acc_layout->size bytes, the rest plain bytes; null: no strings), strings by value, and the
+  /// size of its slot array, from which the slots are rebuilt as they were (a table's slots
+  /// are its keys inserted in group order into that many slots). Loads into an init()ed table.
+  void save(StateWriter& w, const RowLayout* acc_layout) const {
+    save_shape(w);
+    w.put(count_);
+    for (uint32_t g = 0; g < count_; ++g) {
+      write_row(w, keys_.data() + static_cast<size_t>(g) * key_size_, *key_layout_);
+      save_row<StringArena>(w, accs_.data() + static_cast<size_t>(g) * acc_size_, acc_size_, acc_layout);
+    }
+  }
+  bool load(StateReader& r, const RowLayout* acc_layout) {
+    uint32_t count = 0;
+    if (!load_shape(r) || !r.get(&count) || count > limit_ || count > r.remaining() || (count && 2ull * count > slots_.size())) {
+      r.fail();
+      return false;
+    }
+    keys_.assign(static_cast<size_t>(count) * key_size_, 0);
+    accs_.assign(static_cast<size_t>(count) * acc_size_, 0);
+    count_ = count;
+    for (uint32_t g = 0; g < count_; ++g)
+      if (!read_row(r, key(g), *key_layout_, arena_) || !load_row(r, acc(g), acc_size_, acc_layout, &arena_)) {
+        clear();
+        return false;
+      }
+    if (!slots_.empty()) rehash(slots_.size());
+    return true;
+  }
+  /// Only the size of its slot array: for a table whose groups are never read again before
+  /// clear() (a SliceFifo's spent entries), so that it grows as the original would.
+  void save_shape(StateWriter& w) const { w.u64(slots_.size()); }
+  bool load_shape(StateReader& r) {
+    clear();
+    const uint64_t n = r.u64();
+    if (!r.ok() || (n != 0 && (n < 2 || (n & (n - 1)) != 0 || n > (uint64_t{1} << 32)))) {
+      r.fail();
+      return false;
+    }
+    if (n) rehash(static_cast<size_t>(n));
+    else slots_.clear();
+    return true;
+  }
 
   /// The group of `key`; a new zeroed accumulator when it is new (unless the table already
   /// holds `limit` groups: then UINT32_MAX).

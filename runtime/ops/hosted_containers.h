@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "runtime/ops/container_state.h"
 #include "runtime/ops/fixed_containers.h"
 #include "runtime/ops/group_table.h"
 #include "runtime/ops/row_store.h"
@@ -65,6 +66,30 @@ class HostedOpenWindows {
       if (!f(it->first.second, it->first.first, it->second.get())) return;
   }
 
+  /// The open windows in order: bounds and table (GroupTable::save, with `acc_layout`).
+  void save(StateWriter& w, const RowLayout* acc_layout) const {
+    w.u64(windows_.size());
+    for (const auto& [bounds, table] : windows_) {
+      w.i64(bounds.second);
+      w.i64(bounds.first);
+      table->save(w, acc_layout);
+    }
+  }
+  bool load(StateReader& r, const RowLayout* acc_layout) {
+    windows_.clear();
+    uint64_t n;
+    if (!load_count(r, &n, max_open_ < r.remaining() ? max_open_ : r.remaining())) return false;
+    for (uint64_t i = 0; i < n; ++i) {
+      const int64_t start = r.i64(), end = r.i64();
+      GroupTable* table = r.ok() && !find(start, end) ? open(start, end) : nullptr;
+      if (!table || !table->load(r, acc_layout)) {
+        r.fail();
+        return false;
+      }
+    }
+    return true;
+  }
+
  private:
   const RowLayout* key_layout_ = nullptr;
   uint32_t acc_size_ = 0;
@@ -90,6 +115,23 @@ class HostedLists {
   }
   void erase(uint32_t k, size_t i) { lists_[k].erase(lists_[k].begin() + static_cast<std::ptrdiff_t>(i)); }
 
+  /// The lists made so far (keys()), each its length and items.
+  template <class Item = RawItem>
+  void save(StateWriter& w, const Item& item = Item{}) const {
+    w.u64(lists_.size());
+    for (const std::vector<T>& list : lists_) save_items(w, list, item);
+  }
+  template <class Item = RawItem>
+  bool load(StateReader& r, const Item& item = Item{}) {
+    uint64_t n;
+    lists_.clear();
+    if (!load_count(r, &n, r.remaining())) return false;
+    lists_.resize(static_cast<size_t>(n));
+    for (std::vector<T>& list : lists_)
+      if (!load_items(r, list, per_key_, item)) return false;
+    return true;
+  }
+
  private:
   uint64_t per_key_ = UINT64_MAX;
   std::vector<std::vector<T>> lists_;
@@ -112,6 +154,15 @@ class HostedFifo {
     return true;
   }
   void pop_front() { items_.pop_front(); }
+
+  template <class Item = RawItem>
+  void save(StateWriter& w, const Item& item = Item{}) const {
+    save_items(w, items_, item);
+  }
+  template <class Item = RawItem>
+  bool load(StateReader& r, const Item& item = Item{}) {
+    return load_items(r, items_, UINT64_MAX, item);
+  }
 
  private:
   std::deque<T> items_;
@@ -141,6 +192,21 @@ class HostedPendingHeap {
     return top;
   }
 
+  /// The heap array as it is (the same order when loaded).
+  void save(StateWriter& w) const {
+    w.u64(items_.size());
+    for (const Item& it : items_) save_pending_item(w, it);
+  }
+  bool load(StateReader& r) {
+    uint64_t n;
+    items_.clear();
+    if (!load_count(r, &n, r.remaining())) return false;
+    items_.resize(static_cast<size_t>(n));
+    for (Item& it : items_)
+      if (!load_pending_item(r, &it)) return false;
+    return true;
+  }
+
  private:
   static bool later(const Item& a, const Item& b) { return a.time != b.time ? a.time > b.time : a.seq > b.seq; }
   std::vector<Item> items_;
@@ -157,13 +223,33 @@ class HostedArray {
   T& operator[](size_t i) { return items_[i]; }
   const T& operator[](size_t i) const { return items_[i]; }
 
+  /// The items made so far (ensure()d).
+  template <class Item = RawItem>
+  void save(StateWriter& w, const Item& item = Item{}) const {
+    save_items(w, items_, item);
+  }
+  template <class Item = RawItem>
+  bool load(StateReader& r, const Item& item = Item{}) {
+    return load_items(r, items_, UINT64_MAX, item);
+  }
+
  private:
   std::vector<T> items_;
 };
 
-/// A frame's values (Ring's interface, growing).
+/// A frame's values (Ring's interface, growing), saved as Ring is: its items in order.
 template <class T>
-using HostedQueue = std::deque<T>;
+class HostedQueue : public std::deque<T> {
+ public:
+  template <class Item = RawItem>
+  void save(StateWriter& w, const Item& item = Item{}) const {
+    save_items(w, *this, item);
+  }
+  template <class Item = RawItem>
+  bool load(StateReader& r, const Item& item = Item{}) {
+    return load_items(r, *this, UINT64_MAX, item);
+  }
+};
 
 /// Items of one type, visited in order (FixedItems' interface: there each has its own type).
 template <class T>
@@ -173,6 +259,16 @@ class HostedItems {
   template <class F>
   void for_each(F&& f) {
     for (size_t i = 0; i < items_.size(); ++i) f(i, items_[i]);
+  }
+
+  /// Its count and items, by `item` (FixedItems': the same policy).
+  template <class ItemState>
+  void save(StateWriter& w, const ItemState& item) const {
+    save_items(w, items_, item);
+  }
+  template <class ItemState>
+  bool load(StateReader& r, const ItemState& item) {
+    return load_items(r, items_, UINT64_MAX, item);
   }
 
  private:
@@ -259,6 +355,45 @@ class HostedKeyTable {
     free_.push_back(id);
     --live_;
     if (arena_bytes_ > 65536 && arena_bytes_ > 2 * live_string_bytes_) compact();
+  }
+
+  /// Counters, slots, free list and the live keys (strings by value; removed ids' keys are
+  /// not kept): loaded into a table init()ed with the same layout, the same table.
+  void save(StateWriter& w) const {
+    w.put(live_);
+    w.put(high_);
+    w.u64(arena_bytes_);
+    w.u64(live_string_bytes_);
+    save_items(w, slots_);
+    save_items(w, free_);
+    for (uint32_t id = 0; id < high_; ++id) {
+      w.put(live_ids_[id]);
+      if (live_ids_[id]) write_row(w, key(id), *rows_.layout());
+    }
+  }
+  bool load(StateReader& r) {
+    const RowLayout* layout = rows_.layout();
+    const uint64_t limit = limit_;
+    init(layout, limit);
+    r.get(&live_);
+    r.get(&high_);
+    arena_bytes_ = r.u64();
+    live_string_bytes_ = r.u64();
+    if (!load_items(r, slots_, r.remaining()) || !load_items(r, free_, high_) || slots_.size() < 2 ||
+        (slots_.size() & (slots_.size() - 1)) != 0 || static_cast<uint64_t>(high_) > r.remaining()) {
+      r.fail();
+      return false;
+    }
+    keys_.assign(static_cast<size_t>(high_) * size_, 0);
+    live_ids_.assign(high_, 0);
+    uint32_t live = 0;
+    for (uint32_t id = 0; id < high_; ++id) {
+      r.get(&live_ids_[id]);
+      if (live_ids_[id] && !read_row(r, key(id), *layout, arena_)) return false;
+      live += live_ids_[id] != 0;
+    }
+    if (live != live_ || static_cast<uint64_t>(live_) + free_.size() != high_) r.fail();
+    return r.ok();
   }
 
  private:

@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "runtime/ops/operator_stats.h"
+#include "runtime/ops/state_io.h"
 
 namespace vlac::rt {
 
@@ -24,6 +25,12 @@ class StatefulOperator {
   /// completed: by default the input's; joins hold it back so their results are never late.
   virtual int64_t output_watermark(int64_t input_w) const { return input_w; }
   virtual const OperatorStats& stats() const = 0;
+  /// Its whole state as bytes (LANGUAGE.md §10, runtime/ops/state_io.h): counters, watermark,
+  /// open windows, buffers, ... never a pointer.
+  virtual void save_state(StateWriter& w) const = 0;
+  /// Loads what save_state wrote into an operator constructed and wired (window merging) the
+  /// same way; false when the bytes are malformed (the operator is then unusable).
+  virtual bool load_state(StateReader& r) = 0;
   /// What generated code pushes rows into (ExecContext::operators): the operator object itself.
   virtual void* target() { return this; }
 };

@@ -29,6 +29,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "runtime/ops/container_state.h"
 #include "runtime/row_layout.h"
 
 namespace vlac::rt {
@@ -127,6 +128,51 @@ class SliceFifo {
     uint64_t n = refused_;
     refused_ = 0;
     return n;
+  }
+
+  /// Everything but the store's slices: the front (its spent entries only as the shape of
+  /// their tables, which are cleared before they are read again), the back and the bounds.
+  /// `acc_layout`: the accumulators' (the first arrival after it is plain bytes).
+  void save(StateWriter& w, const RowLayout* acc_layout) const {
+    w.u64(refused_);
+    w.u64(used_);
+    w.u64(head_);
+    w.u64(count_);
+    w.i64(back_from_);
+    w.i64(back_to_);
+    for (size_t i = 0; i < used_; ++i) {
+      w.i64(entries_[i].start);
+      if (i >= head_ && i < count_) entries_[i].table.save(w, acc_layout);
+      else entries_[i].table.save_shape(w);
+    }
+    back_.save(w, acc_layout);
+  }
+  /// Into a FIFO init()ed with the same layout and capacity.
+  bool load(StateReader& r, const RowLayout* acc_layout) {
+    refused_ = r.u64();
+    uint64_t used, head, count;
+    if (!load_count(r, &used, r.remaining() / 8) || !load_count(r, &count, used) || !load_count(r, &head, count)) return false;
+    back_from_ = r.i64();
+    back_to_ = r.i64();
+    entries_.clear();
+    entries_.resize(static_cast<size_t>(used));
+    if (entries_.size() != used) r.fail();
+    used_ = count_ = head_ = 0;
+    for (size_t i = 0; r.ok() && i < used; ++i) {
+      entries_[i].table.init(key_layout_, seq_at_ + 8, max_keys_);
+      entries_[i].start = r.i64();
+      if (i >= head && i < count) entries_[i].table.load(r, acc_layout);
+      else entries_[i].table.load_shape(r);
+    }
+    if (!r.ok() || !back_.load(r, acc_layout)) {
+      init(key_layout_, seq_at_, max_keys_);
+      r.fail();
+      return false;
+    }
+    used_ = static_cast<size_t>(used);
+    head_ = static_cast<size_t>(head);
+    count_ = static_cast<size_t>(count);
+    return true;
   }
 
   /// Merges `from`'s groups into `into` (`from` later in time), keeping the least first

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 
+#include "runtime/ops/container_state.h"
 #include "runtime/ops/window_math.h"
 
 namespace vlac::rt {
@@ -57,6 +58,40 @@ struct SliceStore {
       fifos[r]->late_row(start, key, seq, [&reader](int64_t s) { return reader.last_end(s) > reader.fired_to; }, update);
     }
   }
+  /// The slices opened and each reader's record (the slices are saved by the owner with its
+  /// windows; the readers and their FIFOs are wired at construction, so their count must match).
+  void save(StateWriter& w) const {
+    w.u64(opened);
+    w.u64(static_cast<uint64_t>(reader_count));
+    for (int r = 0; r < reader_count; ++r) {
+      const SliceReader& x = readers[r];
+      w.i64(x.kind);
+      w.i64(x.size);
+      w.i64(x.slide);
+      w.i64(x.offset);
+      w.i64(x.fired_to);
+      w.u64(x.rows_in);
+      w.u64(x.late_dropped);
+      w.u64(x.capacity_dropped);
+    }
+  }
+  bool load(StateReader& in) {
+    opened = in.u64();
+    if (in.u64() != static_cast<uint64_t>(reader_count)) in.fail();
+    for (int r = 0; in.ok() && r < reader_count; ++r) {
+      SliceReader& x = readers[r];
+      x.kind = static_cast<int>(in.i64());
+      x.size = in.i64();
+      x.slide = in.i64();
+      x.offset = in.i64();
+      x.fired_to = in.i64();
+      x.rows_in = in.u64();
+      x.late_dropped = in.u64();
+      x.capacity_dropped = in.u64();
+    }
+    return in.ok();
+  }
+
   /// Closes the oldest slices once every reader has fired every window that holds them.
   template <class Groups>
   void release() {

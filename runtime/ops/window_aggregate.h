@@ -26,6 +26,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "runtime/ops/container_state.h"
 #include "runtime/ops/operator_stats.h"
 #include "runtime/ops/slice_fifo.h"
 #include "runtime/ops/slice_store.h"
@@ -47,6 +48,7 @@ struct WindowAggregateConfig {
   bool global = false;       // EndOfInput with no keys: exactly one row even over no input
   uint32_t key_size = 0, acc_size = 0, out_size = 0;  // row sizes (bytes)
   const RowLayout* key_layout = nullptr;  // hosted: keys hold strings by reference
+  const RowLayout* acc_layout = nullptr;  // hosted: accumulators too (MIN/MAX of strings); null: none
   uint64_t max_keys = UINT64_MAX;          // groups per window (SESSION: keys); hosted limits,
   uint64_t max_open_windows = UINT64_MAX;  // fixed storage takes both from its Dims
 };
@@ -143,6 +145,47 @@ class WindowAggregate {
   int64_t output_watermark(int64_t input_w) const { return input_w; }
   const OperatorStats& stats() const { return stats_; }
 
+  /// Its whole state (runtime/ops/state_io.h): counters, watermark and arrival numbers, the
+  /// open windows or slices with their groups (strings by value), the slice store it owns and
+  /// its own FIFO, the SESSION keys, sessions, hints and heap. Not saved: scratch buffers, the
+  /// TUMBLE last-window cache (a lookup finds the same window) and the window-merging wiring,
+  /// which construction makes (a reader of another's slices: the owner saves the store).
+  void save_state(StateWriter& w) const {
+    save_shape_of_config(w);
+    w.put(stats_);
+    w.i64(watermark_);
+    w.i64(next_fire_);
+    w.i64(seq_);
+    w.i64(fired_end_);
+    w.i64(fired_start_);
+    w.u64(seen_opened_);
+    windows_.save(w, config_.acc_layout);
+    own_store_.save(w);
+    fifo_.save(w, config_.acc_layout);
+    fire_.save_shape(w);
+    session_keys_.save(w);
+    sessions_.save(w, SessionState{config_.acc_size, config_.acc_layout, nullptr});
+    hint_end_.save(w);
+    session_due_.save(w);
+  }
+  /// Loads save_state's bytes into an operator init()ed (and wired) the same way; false when
+  /// they are malformed or were saved by an operator of another configuration.
+  bool load_state(StateReader& r) {
+    last_groups_ = nullptr;
+    last_start_ = last_end_ = INT64_MIN;
+    if (!load_shape_of_config(r)) return false;
+    r.get(&stats_);
+    watermark_ = r.i64();
+    next_fire_ = r.i64();
+    seq_ = r.i64();
+    fired_end_ = r.i64();
+    fired_start_ = r.i64();
+    seen_opened_ = r.u64();
+    return r.ok() && windows_.load(r, config_.acc_layout) && own_store_.load(r) && fifo_.load(r, config_.acc_layout) &&
+           fire_.load_shape(r) && session_keys_.load(r) && sessions_.load(r, SessionState{config_.acc_size, config_.acc_layout, &session_arena_}) &&
+           hint_end_.load(r) && session_due_.load(r) && r.ok();
+  }
+
   /// Window merging: the slice store this operator owns (the first of a shared group).
   using Store = SliceStore<typename S::template OpenWindows<Groups, (D::session ? 0 : D::max_open_windows)>, Fifo>;
   Store* slice_store() { return &own_store_; }
@@ -165,6 +208,46 @@ class WindowAggregate {
     int64_t start, end, first_seq;
     typename S::template Bytes<D::acc_size> acc;
   };
+  /// How a session is saved: bounds, first arrival and accumulator (hosted strings by value,
+  /// loaded into session_arena_).
+  struct SessionState {
+    uint32_t acc_size;
+    const RowLayout* acc_layout;
+    Arena* arena;  // where loaded strings go (null when saving)
+    void save(StateWriter& w, const Session& s) const {
+      w.i64(s.start);
+      w.i64(s.end);
+      w.i64(s.first_seq);
+      save_row<Arena>(w, s.acc.data(), acc_size, acc_layout);
+    }
+    bool load(StateReader& r, Session& s) const {
+      s.start = r.i64();
+      s.end = r.i64();
+      s.first_seq = r.i64();
+      s.acc.assign(acc_size, 0);
+      return load_row(r, s.acc.data(), acc_size, acc_layout, arena);
+    }
+  };
+  /// What the state's layout depends on, checked on load.
+  void save_shape_of_config(StateWriter& w) const {
+    w.i64(static_cast<int64_t>(config_.mode));
+    w.i64(config_.size);
+    w.i64(config_.slide);
+    w.i64(config_.gap);
+    w.i64(config_.offset);
+    w.i64(config_.slice);
+    w.u64(config_.key_size);
+    w.u64(config_.acc_size);
+    w.u64(sliced_ ? 1 : 0);
+  }
+  bool load_shape_of_config(StateReader& r) {
+    uint8_t buf[9 * 8];
+    StateWriter w(buf, sizeof buf);
+    save_shape_of_config(w);
+    uint8_t theirs[sizeof buf];
+    if (!r.bytes(theirs, sizeof theirs) || __builtin_memcmp(buf, theirs, sizeof buf) != 0) r.fail();
+    return r.ok();
+  }
   struct Due {  // a session to fire: key id and index in the key's list
     uint32_t key, index;
   };
@@ -607,6 +690,9 @@ class WindowAssign {
   void advance_ports(const int64_t*, int) {}
   int64_t output_watermark(int64_t input_w) const { return input_w; }
   const OperatorStats& stats() const { return stats_; }
+  /// Its state is its counters: a row is copied out as it comes.
+  void save_state(StateWriter& w) const { w.put(stats_); }
+  bool load_state(StateReader& r) { return r.get(&stats_); }
 
  private:
   Ctx* ctx_ = nullptr;
