@@ -60,12 +60,6 @@ template <class Ctx, class K, class S, class KeyData = NoKeyData>
 class JoinCore {
  public:
   const OperatorStats& stats() const { return stats_; }
-  // STUB (helper A, so that the build links): helper B replaces these with the real state.
-  void save_state(StateWriter&) const {}
-  bool load_state(StateReader& r) {
-    r.fail();
-    return false;
-  }
 
  protected:
   using D = typename S::Dims;
