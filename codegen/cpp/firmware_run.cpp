@@ -123,7 +123,13 @@ std::string firmware_run_source(const PhysicalPlan& hosted, const PhysicalPlan& 
        "                         st.windows_updated};\n"
        "  for (int k = 0; k < 7; ++k) out[k] = v[k];\n}\n\n";
   s += "extern \"C\" void vlac_fw_destroy(void* d) { delete static_cast<Driver*>(d); }\n\n";
-  s += "extern \"C\" uint64_t vlac_fw_state_bytes() { return " + cls + "::kStateBytes; }\n\n}  // namespace vlac_firmware_run\n";
+  s += "extern \"C\" uint64_t vlac_fw_state_bytes() { return " + cls + "::kStateBytes; }\n\n";
+  s += "extern \"C\" uint64_t vlac_fw_snapshot_bytes() { return " + cls + "::kSnapshotBytes; }\n\n";
+  s += "extern \"C\" uint64_t vlac_fw_snapshot(const void* d, uint8_t* buf, uint64_t cap) {\n"
+       "  return static_cast<const Driver*>(d)->program.snapshot(buf, static_cast<size_t>(cap));\n}\n\n";
+  s += "extern \"C\" int32_t vlac_fw_restore(void* d, const uint8_t* buf, uint64_t n) {\n"
+       "  return static_cast<Driver*>(d)->program.restore(buf, static_cast<size_t>(n)) ? 1 : 0;\n}\n\n";
+  s += "}  // namespace vlac_firmware_run\n";
   return s;
 }
 
@@ -140,7 +146,9 @@ std::unique_ptr<FirmwareProgram> FirmwareProgram::build(const PhysicalPlan& host
     return fn != nullptr;
   };
   if (!find(p->create_, "vlac_fw_create") || !find(p->push_, "vlac_fw_push") || !find(p->finish_, "vlac_fw_finish") ||
-      !find(p->stats_, "vlac_fw_stats") || !find(p->destroy_, "vlac_fw_destroy") || !find(p->state_bytes_, "vlac_fw_state_bytes")) {
+      !find(p->stats_, "vlac_fw_stats") || !find(p->destroy_, "vlac_fw_destroy") || !find(p->state_bytes_, "vlac_fw_state_bytes") ||
+      !find(p->snapshot_bytes_, "vlac_fw_snapshot_bytes") || !find(p->snapshot_, "vlac_fw_snapshot") ||
+      !find(p->restore_, "vlac_fw_restore")) {
     *error = "the compiled firmware library lacks its entry points";
     return nullptr;
   }
@@ -154,6 +162,17 @@ FirmwareProgram::~FirmwareProgram() {
 void FirmwareProgram::start(WriteFn write, void* const* writers, uint64_t* pipeline_rows) {
   if (pipeline_) destroy_(pipeline_);
   pipeline_ = create_(write, writers, pipeline_rows);
+}
+
+std::vector<uint8_t> FirmwareProgram::snapshot() const {
+  if (!pipeline_) return {};
+  std::vector<uint8_t> bytes(static_cast<size_t>(snapshot_bytes_()));
+  bytes.resize(static_cast<size_t>(snapshot_(pipeline_, bytes.data(), bytes.size())));
+  return bytes;
+}
+
+bool FirmwareProgram::restore(const uint8_t* data, size_t size) {
+  return pipeline_ != nullptr && restore_(pipeline_, data, size) != 0;
 }
 
 rt::OperatorStats FirmwareProgram::operator_stats(size_t i) const {

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "codegen/cpp/program_class.h"
 #include "codegen/cpp/shared_library.h"
@@ -44,6 +45,13 @@ class FirmwareProgram final : public CompiledCode {
   rt::OperatorStats operator_stats(size_t i) const;
   /// The class's kStateBytes, as this machine's compiler lays it out.
   uint64_t state_bytes() const { return state_bytes_(); }
+  /// The pipeline's whole state (the class's snapshot(), LANGUAGE.md §10: versioned, with the
+  /// program's hash and a CRC-32C); empty before start() or if the class's bound was too small.
+  std::vector<uint8_t> snapshot() const;
+  /// Replaces the started pipeline's state with a snapshot() of the same program (sinks and
+  /// pipeline_rows stay). False, the state unchanged, for another program's, a damaged or a
+  /// truncated snapshot, or before start().
+  bool restore(const uint8_t* data, size_t size);
 
   void* lookup(const std::string& name) override { return library_->lookup(name); }
   double compile_ms() const override { return library_->compile_ms(); }
@@ -60,6 +68,9 @@ class FirmwareProgram final : public CompiledCode {
   void (*stats_)(const void*, uint64_t, uint64_t*) = nullptr;
   void (*destroy_)(void*) = nullptr;
   uint64_t (*state_bytes_)() = nullptr;
+  uint64_t (*snapshot_bytes_)() = nullptr;
+  uint64_t (*snapshot_)(const void*, uint8_t*, uint64_t) = nullptr;
+  int32_t (*restore_)(void*, const uint8_t*, uint64_t) = nullptr;
 };
 
 }  // namespace vlac::cpp

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
+#include <cstring>
 #include <set>
 
 #include "codegen/cpp/kernel_writer.h"
@@ -186,8 +188,7 @@ class ClassWriter {
     h += "#include \"runtime/ops/storage.h\"\n#include \"runtime/ops/window_aggregate.h\"\n#include \"runtime/watermarks.h\"\n";
     h += "#include \"runtime/ops/asof_join.h\"\n#include \"runtime/ops/interval_join.h\"\n#include \"runtime/ops/window_join.h\"\n";
     h += "#include \"runtime/ops/over.h\"\n";
-    {
-    }
+    h += "#include \"runtime/class_snapshot.h\"\n";
     h += "\nclass " + name_ + " {\n public:\n";
     h += row_structs();
     h += public_api();
@@ -207,8 +208,25 @@ class ClassWriter {
     h += "static_assert(sizeof(" + name_ + ") == " + name_ + "::kStateBytes" + counters +
          ", \"the object is its state and nothing else\");\n";
     h += out_of_class();
-    return h;
+    return with_program_hash(h);
   }
+
+  /// kProgramHash: FNV-1a of the class text from `#pragma once` on (the rows, kernels, operator
+  /// configurations, capacities and state: everything that shapes the snapshot's bytes), with
+  /// the hash itself as a placeholder. Not the file name in the first comment.
+  static std::string with_program_hash(std::string h) {
+    const size_t from = h.find("#pragma once");
+    uint64_t hash = 14695981039346656037ull;
+    for (size_t i = from; i < h.size(); ++i) {
+      hash ^= static_cast<unsigned char>(h[i]);
+      hash *= 1099511628211ull;
+    }
+    char hex[19];
+    std::snprintf(hex, sizeof hex, "0x%016llx", static_cast<unsigned long long>(hash));
+    const size_t at = h.find(kHashPlaceholder);
+    return h.replace(at, std::strlen(kHashPlaceholder), hex);
+  }
+  static constexpr const char* kHashPlaceholder = "0xPROGRAM_HASH_TBD";
 
   std::string member_type(const rt::Field& f) {
     if (f.type == rt::FieldType::String)
@@ -261,6 +279,7 @@ class ClassWriter {
     s += "  static constexpr size_t kOperators = " + std::to_string(plan_.operators.size()) + ";\n";
     s += "  /// Counters of operator i (rows in/out, late and capacity drops), in explain's order.\n";
     s += "  const Stats& operator_stats(size_t i) const;\n\n";
+    s += snapshot_api();
     if (host()) {
       s += "  // ---- rows in the runtime's layout (for main.cpp and other drivers) ----\n";
       s += "  static constexpr size_t kSources = " + std::to_string(plan_.sources.size()) + ";\n";
@@ -286,6 +305,21 @@ class ClassWriter {
       s += "  /// Replaces output i's typed sink with one that gets rows in the runtime's layout.\n";
       s += "  void set_raw_sink(size_t output, RawSink sink, void* user);\n\n";
     }
+    return s;
+  }
+
+  std::string snapshot_api() {
+    std::string s = "  // ---- snapshots (LANGUAGE.md §10; format: runtime/class_snapshot.h) ----\n";
+    s += "  /// Identifies the program and the state layout; a snapshot restores only into its class.\n";
+    s += "  static constexpr uint64_t kProgramHash = UINT64_C(" + std::string(kHashPlaceholder) + ");\n";
+    s += "  /// Writes the whole state into buf: the bytes written, 0 (nothing usable) when cap is too small";
+    s += host() ? " (snapshot_size() tells what it takes).\n" : " (kSnapshotBytes always suffices).\n";
+    s += "  size_t snapshot(uint8_t* buf, size_t cap) const;\n";
+    s += "  /// The bytes snapshot() writes now" + std::string(host() ? " (the state grows with the keys and rows held)" : " (at most kSnapshotBytes)") +
+         ": a dry run, nothing is copied.\n  size_t snapshot_size() const;\n";
+    s += "  /// Replaces the state with a snapshot's. False, the state unchanged, for a snapshot of another program or\n"
+         "  /// format, a damaged or truncated one; the sinks and `user` stay.\n";
+    s += "  bool restore(const uint8_t* buf, size_t n);\n\n";
     return s;
   }
 
@@ -456,12 +490,24 @@ class ClassWriter {
     std::string s;
     s += "  void accept(int64_t* max_time, int64_t* watermark, int64_t bound, int64_t time);\n";
     s += "  void propagate();\n";
+    s += "  /// Every operator and watermark as the constructor leaves them.\n  void init_state();\n";
+    s += "  void save_state(vlac::rt::StateWriter& w) const;\n  bool load_state(vlac::rt::StateReader& r);\n";
     for (size_t i = 0; i < plan_.outputs.size(); ++i) s += "  void deliver_" + std::to_string(i) + "(const uint8_t* row);\n";
     s += "\n public:\n";
     s += "  /// The bytes of state this object holds: all the RAM the pipeline needs besides the\n"
          "  /// caller's rows and the stack" +
          std::string(host() ? " (on hosts, operators also grow on the heap)" : "") + ".\n";
     s += "  static constexpr size_t kStateBytes = sizeof(State);\n";
+    if (!host()) {
+      // The class's own state (two times per source, three watermarks per operator), then each
+      // operator's bound (runtime/class_snapshot.h).
+      std::string bound = "vlac::rt::kClassSnapshotFrameBytes + " +
+                          std::to_string(16 * plan_.sources.size() + 24 * plan_.operators.size());
+      for (const PhysicalOperator& op : plan_.operators)
+        bound += " +\n      vlac::rt::fixed_operator_snapshot_bound<decltype(State::" + op_member(op.id) + ")>()";
+      s += "  /// The most bytes snapshot() writes: a buffer of this size always takes a snapshot.\n";
+      s += "  static constexpr size_t kSnapshotBytes = " + bound + ";\n";
+    }
     return s;
   }
 
@@ -523,7 +569,8 @@ class ClassWriter {
     s += "inline const " + name_ + "::Stats& " + name_ + "::operator_stats(size_t i) const {\n  switch (i) {\n";
     for (const PhysicalOperator& op : plan_.operators)
       s += "    case " + std::to_string(op.id) + ": return s_." + op_member(op.id) + ".stats();\n";
-    s += "    default: break;\n  }\n  static const Stats none{};\n  return none;\n}\n";
+    s += "    default: break;\n  }\n  static const Stats none{};\n  return none;\n}\n\n";
+    s += snapshot_functions();
     if (host()) s += host_tables();
     return s;
   }
@@ -546,6 +593,10 @@ class ClassWriter {
     } else {
       s += "inline " + name_ + "::" + name_ + "(" + sink_params_def() + ") {\n";
     }
+    s += "  init_state();\n";
+    for (size_t i = 0; i < plan_.outputs.size(); ++i) s += "  s_.sink" + std::to_string(i) + " = " + identifier_of(plan_.outputs[i].name) + ";\n";
+    s += "  s_.user = user;\n}\n\n";
+    s += "inline void " + name_ + "::init_state() {\n";
     // Every operator: its runtime configuration as a literal, the same for both targets.
     for (const PhysicalOperator& op : plan_.operators) {
       if (is_window_operator(op)) s += window_operator_init(op);
@@ -556,8 +607,48 @@ class ClassWriter {
     for (const PhysicalOperator& op : plan_.operators)
       if (op.reads_slices_of >= 0)
         s += "  s_.op" + std::to_string(op.id) + ".read_slices_of(s_.op" + std::to_string(op.reads_slices_of) + ".slice_store());\n";
-    for (size_t i = 0; i < plan_.outputs.size(); ++i) s += "  s_.sink" + std::to_string(i) + " = " + identifier_of(plan_.outputs[i].name) + ";\n";
-    s += "  s_.user = user;\n}\n\n";
+    for (const PhysicalSource& src : plan_.sources) {
+      std::string id = identifier_of(src.stream);
+      s += "  s_." + id + "_max_time = INT64_MIN;\n  s_." + id + "_watermark = INT64_MIN;\n";
+    }
+    for (const PhysicalOperator& op : plan_.operators) s += "  s_." + op_member(op.id) + "_wm = vlac::rt::OperatorWatermarks{};\n";
+    s += "}\n\n";
+    return s;
+  }
+
+  /// snapshot(), restore() and the payload they frame: the class's own state (each source's
+  /// max time and watermark, each operator's watermarks), then each operator's, in id order.
+  std::string snapshot_functions() {
+    const std::string id = "vlac::rt::ClassSnapshotId{kProgramHash, kStateBytes}";
+    std::string save = "inline void " + name_ + "::save_state(vlac::rt::StateWriter& w) const {\n";
+    std::string load = "inline bool " + name_ + "::load_state(vlac::rt::StateReader& r) {\n";
+    for (const PhysicalSource& src : plan_.sources) {
+      std::string m = "s_." + identifier_of(src.stream);
+      save += "  w.i64(" + m + "_max_time);\n  w.i64(" + m + "_watermark);\n";
+      load += "  " + m + "_max_time = r.i64();\n  " + m + "_watermark = r.i64();\n";
+    }
+    for (const PhysicalOperator& op : plan_.operators) {
+      save += "  vlac::rt::save_watermarks(w, s_." + op_member(op.id) + "_wm);\n";
+      load += "  vlac::rt::load_watermarks(r, &s_." + op_member(op.id) + "_wm);\n";
+    }
+    for (const PhysicalOperator& op : plan_.operators) {
+      save += "  s_." + op_member(op.id) + ".save_state(w);\n";
+      load += "  if (!s_." + op_member(op.id) + ".load_state(r)) return false;\n";
+    }
+    save += "}\n\n";
+    load += "  return r.ok() && r.at_end();\n}\n\n";
+    std::string s = save + load;
+    s += "inline size_t " + name_ + "::snapshot(uint8_t* buf, size_t cap) const {\n  return vlac::rt::write_class_snapshot(buf, cap, " +
+         id + ", [this](vlac::rt::StateWriter& w) { save_state(w); });\n}\n\n";
+    s += "inline size_t " + name_ + "::snapshot_size() const {\n  return vlac::rt::class_snapshot_size([this](vlac::rt::StateWriter& w) { save_state(w); });\n}\n\n";
+    s += "inline bool " + name_ + "::restore(const uint8_t* buf, size_t n) {\n"
+         "  const uint8_t* payload = nullptr;\n  size_t size = 0;\n"
+         "  if (!vlac::rt::open_class_snapshot(buf, n, " + id + ", &payload, &size)) return false;\n"
+         "  init_state();  // operators load into freshly initialised ones\n"
+         "  vlac::rt::StateReader r(payload, size);\n"
+         "  if (load_state(r)) return true;\n"
+         "  init_state();  // a checksummed payload that does not parse (forged): a new object's state\n"
+         "  return false;\n}\n\n";
     return s;
   }
 
@@ -611,6 +702,9 @@ class ClassWriter {
       if (host()) {
         s += "    static const vlac::rt::RowLayout key = " + indent(layout_function(op.key_layout), "    ") + ";\n";
         set("key_layout", "&key");
+        // Snapshots write the strings of accumulators (MIN/MAX of a STRING) by value.
+        s += "    static const vlac::rt::RowLayout acc = " + indent(layout_function(op.acc_layout), "    ") + ";\n";
+        set("acc_layout", "&acc");
       }
       set("max_keys", u64(host() ? c.max_keys : static_cast<uint64_t>(fw_max_keys(op))));
       set("max_open_windows", u64(host() ? c.max_open_windows : static_cast<uint64_t>(fw_open_windows(op))));

@@ -57,6 +57,33 @@ class AsofJoin : public JoinCore<Ctx, K, S> {
   }
   int64_t output_watermark(int64_t input_w) const { return input_w; }
 
+  /// Its whole state (LANGUAGE.md §10): join_core's, the waiting left rows in heap order (ties
+  /// by their arrival numbers), the right versions' lists and the purge countdown.
+  void save_state(StateWriter& w) const {
+    this->save_core(w);
+    pending_.save(w);
+    pending_key_.save(w);
+    rtime_.save(w);
+    prev_.save(w);
+    next_.save(w);
+    head_.save(w);
+    tail_.save(w);
+    versions_.save(w);
+    w.put(seq_);
+    w.put(advances_since_purge_);
+  }
+  /// Into a join init()ed with the same configuration and kernels; false when malformed.
+  bool load_state(StateReader& r) {
+    if (!this->load_core(r) || !pending_.load(r) || !pending_key_.load(r) || !rtime_.load(r) || !prev_.load(r) ||
+        !next_.load(r) || !head_.load(r) || !tail_.load(r) || !versions_.load(r))
+      return false;
+    r.get(&seq_);
+    r.get(&advances_since_purge_);
+    // Every held left row waits in the heap.
+    if (pending_.size() != this->left_rows_.size()) r.fail();
+    return r.ok();
+  }
+
  private:
   static constexpr uint64_t kPurgeEvery = 1024;
 

@@ -83,7 +83,30 @@ class IntervalJoin : public JoinCore<Ctx, K, S, IntervalKeyLists> {
   void advance_ports(const int64_t* w, int) {
     if (this->raise_watermarks(w)) purge();
   }
+  // The output watermark is held back from the input's by the configuration: no state of its own.
   int64_t output_watermark(int64_t w) const { return held_back_watermark(w, config_.hold_back); }
+
+  /// Its whole state (LANGUAGE.md §10): join_core's, then each side's rows in arrival order and
+  /// the per-slot times, key lists and matched flags.
+  void save_state(StateWriter& w) const {
+    this->save_core(w);
+    for (int p = 0; p < 2; ++p) {
+      arrival_[p].save(w);
+      time_[p].save(w);
+      next_[p].save(w);
+    }
+    matched_.save(w);
+  }
+  /// Into a join init()ed with the same configuration and kernels; false when malformed.
+  bool load_state(StateReader& r) {
+    if (!this->load_core(r)) return false;
+    for (int p = 0; p < 2; ++p)
+      if (!arrival_[p].load(r) || !time_[p].load(r) || !next_[p].load(r)) return false;
+    if (!matched_.load(r)) return false;
+    // Every held row is in its side's arrival FIFO.
+    if (arrival_[0].size() != this->left_rows_.size() || arrival_[1].size() != this->right_rows_.size()) r.fail();
+    return r.ok();
+  }
 
  private:
   struct Held {

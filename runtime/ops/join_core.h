@@ -25,6 +25,7 @@
 #include <cstdint>
 
 #include "runtime/ops/operator_stats.h"
+#include "runtime/ops/state_io.h"
 #include "runtime/ops/storage.h"
 #include "runtime/row_layout.h"
 #include "runtime/scalar/time_math.h"
@@ -59,12 +60,6 @@ template <class Ctx, class K, class S, class KeyData = NoKeyData>
 class JoinCore {
  public:
   const OperatorStats& stats() const { return stats_; }
-  // STUB (helper A, so that the build links): helper B replaces these with the real state.
-  void save_state(StateWriter&) const {}
-  bool load_state(StateReader& r) {
-    r.fail();
-    return false;
-  }
 
  protected:
   using D = typename S::Dims;
@@ -93,6 +88,24 @@ class JoinCore {
     left_rows_.init(config_.left_layout, config_.max_buffered_rows);
     right_rows_.init(config_.right_layout, config_.max_buffered_rows);
     keys_.init(config_.key_layout, config_.max_keys);
+  }
+
+  /// The shared state (LANGUAGE.md §10): counters, watermarks, held rows with their strings,
+  /// keys and per-key records, each container as it is (slots, free lists, ids). The key and
+  /// output buffers are scratch and the configuration comes from init().
+  void save_core(StateWriter& w) const {
+    w.put(stats_);
+    w.put(watermark_);
+    left_rows_.save(w);
+    right_rows_.save(w);
+    keys_.save(w);
+    per_key_.save(w);
+  }
+  /// Into a join init()ed with the same configuration; false when the bytes are malformed.
+  bool load_core(StateReader& r) {
+    r.get(&stats_);
+    r.get(&watermark_);
+    return r.ok() && left_rows_.load(r) && right_rows_.load(r) && keys_.load(r) && per_key_.load(r);
   }
 
   /// Computes the key of a row of `port` into key_buf_; false when a key column is NULL

@@ -32,6 +32,7 @@
 #include "runtime/ops/operator_stats.h"
 #include "runtime/ops/over_frame.h"
 #include "runtime/ops/over_spec.h"
+#include "runtime/ops/state_io.h"
 #include "runtime/ops/storage.h"
 #include "runtime/row_layout.h"
 
@@ -120,11 +121,31 @@ class Over {
   void advance_ports(const int64_t* w, int) { advance(w[0]); }
   int64_t output_watermark(int64_t input_w) const { return input_w; }
   const OperatorStats& stats() const { return stats_; }
-  // STUB (helper A, so that the build links): helper B replaces these with the real state.
-  void save_state(StateWriter&) const {}
+
+  /// Its whole state (LANGUAGE.md §10): counters, watermark and arrival number, the waiting rows
+  /// with their strings and their heap (exact order), the partition keys (ids as they are), and
+  /// per partition its row count and each call's frame. The calls and flags come from init();
+  /// the group being released is scratch (release() fills it and empties it again).
+  void save_state(StateWriter& w) const {
+    w.put(stats_);
+    w.put(watermark_);
+    w.put(seq_);
+    rows_.save(w);
+    pending_.save(w);
+    partitions_index_.save(w, nullptr);  // no accumulators
+    save_items(w, partitions_, PartitionState{this});
+  }
+  /// Into an operator init()ed with the same configuration and kernels; false when malformed.
   bool load_state(StateReader& r) {
-    r.fail();
-    return false;
+    r.get(&stats_);
+    r.get(&watermark_);
+    r.get(&seq_);
+    if (!r.ok() || !rows_.load(r) || !pending_.load(r) || !partitions_index_.load(r, nullptr) ||
+        !load_items(r, partitions_, partitions_index_.size(), PartitionState{this}))
+      return false;
+    // Every waiting row is in the heap; a partition per key of the index.
+    if (pending_.size() != rows_.size() || partitions_.size() != partitions_index_.size()) r.fail();
+    return r.ok();
   }
 
  private:
@@ -139,6 +160,35 @@ class Over {
   struct Partition {
     int64_t rows;  // rows emitted so far
     typename S::template Items<FrameAt, D::calls> frames;  // one per call
+  };
+
+  /// How a partition is saved: its row count, then each call's frame (OverFrame::save).
+  struct PartitionState {
+    const Over* over;
+    void save(StateWriter& w, const Partition& p) const {
+      w.put(p.rows);
+      p.frames.save(w, FrameState{});
+    }
+    bool load(StateReader& r, Partition& p) const {
+      r.get(&p.rows);
+      p.frames.resize(over->calls_.size());
+      if (!p.frames.load(r, FrameState{})) return false;
+      size_t frames = 0;  // one per call
+      p.frames.for_each([&](size_t, auto&) { ++frames; });
+      if (frames != over->calls_.size()) r.fail();
+      return r.ok();
+    }
+  };
+  struct FrameState {
+    template <class F>
+    void save(StateWriter& w, const F& f) const {
+      f.save(w);
+    }
+    template <class F>
+    bool load(StateReader& r, F& f) const {
+      f.reset();
+      return f.load(r);
+    }
   };
 
   uint8_t* args_of(size_t g) { return group_args_.data() + g * config_.args_size; }

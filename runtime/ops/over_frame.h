@@ -20,6 +20,7 @@
 #include <cstdint>
 
 #include "runtime/ops/over_spec.h"
+#include "runtime/ops/state_io.h"
 #include "runtime/row_layout.h"
 #include "runtime/scalar/arithmetic.h"
 #include "runtime/scalar/variance.h"
@@ -192,6 +193,40 @@ struct OverFrame {
     has_back_pivot = false;
     count = isum = 0;
     first = last = best = OverEntry{};
+  }
+
+  /// Its state (LANGUAGE.md §10): each queue as it is (its entries oldest first), then the
+  /// running values. Entries are numbers and positions (OVER takes no STRING values): plain bytes.
+  void save(StateWriter& w) const {
+    values.save(w);
+    extreme.save(w);
+    front.save(w);
+    w.put(back);
+    w.put(front_pivot);
+    w.put(back_pivot);
+    w.put(static_cast<uint8_t>(has_back_pivot));
+    w.put(count);
+    w.put(isum);
+    w.put(first);
+    w.put(last);
+    w.put(best);
+  }
+  /// Into a frame of the same call; false when malformed (e.g. a queue longer than it holds).
+  bool load(StateReader& r) {
+    if (!values.load(r) || !extreme.load(r) || !front.load(r)) return false;
+    r.get(&back);
+    r.get(&front_pivot);
+    r.get(&back_pivot);
+    uint8_t has = 0;
+    r.get(&has);
+    if (has > 1) r.fail();
+    has_back_pivot = has != 0;
+    r.get(&count);
+    r.get(&isum);
+    r.get(&first);
+    r.get(&last);
+    r.get(&best);
+    return r.ok();
   }
 
   /// The most entries this frame can store for c (its queue's capacity).

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <vector>
 
+#include "runtime/ops/state_io.h"
 #include "runtime/ops/string_arena.h"
 #include "runtime/row_layout.h"
 
@@ -63,7 +64,45 @@ class RowStore {
   }
 
   uint8_t* row(uint32_t slot) { return data_.data() + static_cast<size_t>(slot) * layout_->size; }
+  const uint8_t* row(uint32_t slot) const { return data_.data() + static_cast<size_t>(slot) * layout_->size; }
   size_t size() const { return count_; }
+
+  /// Its state (LANGUAGE.md §10): the number of slots, the free list in its order, then each
+  /// live row in slot order with its strings (write_row). Freed slots' stale bytes are not state.
+  void save(StateWriter& w) const {
+    w.u64(live_.size());
+    w.u64(free_.size());
+    for (const uint32_t slot : free_) w.put(slot);
+    for (uint32_t slot = 0; slot < live_.size(); ++slot)
+      if (live_[slot]) write_row(w, row(slot), *layout_);
+  }
+  /// Into a store init()ed with the same layout and limit: the same slots, free list and live
+  /// rows; the strings are copied into a fresh arena the store owns. False when malformed.
+  bool load(StateReader& r) {
+    const uint64_t slots = r.u64(), nfree = r.u64();
+    // Each free slot takes 4 bytes and each live row at least its size: no allocation beyond
+    // what the input can describe.
+    if (!r.ok() || nfree > slots || nfree > r.remaining() / 4 || slots - nfree > limit_ ||
+        slots - nfree > (r.remaining() - nfree * 4) / layout_->size) {
+      r.fail();
+      return false;
+    }
+    data_.assign(static_cast<size_t>(slots) * layout_->size, 0);
+    live_.assign(static_cast<size_t>(slots), true);
+    free_.resize(static_cast<size_t>(nfree));
+    for (uint32_t& slot : free_) {
+      r.get(&slot);
+      if (slot >= slots || !live_[slot]) return fail(r);
+      live_[slot] = false;
+    }
+    count_ = static_cast<size_t>(slots - nfree);
+    arena_ = StringArena();
+    live_string_bytes_ = 0;
+    for (uint32_t slot = 0; slot < slots; ++slot)
+      if (live_[slot] && !read_row(r, row(slot), *layout_, arena_, &live_string_bytes_)) return fail(r);
+    arena_bytes_ = live_string_bytes_;
+    return r.ok();
+  }
 
  private:
   void copy_in(uint32_t slot, const uint8_t* row) {
@@ -82,6 +121,17 @@ class RowStore {
     uint8_t* r = row(slot);
     for (const Field& f : strings_)
       if (!is_null(r, f)) live_string_bytes_ -= get<StringRef>(r, f).size;
+  }
+  /// A malformed state: the store is left empty (as init() made it).
+  bool fail(StateReader& r) {
+    r.fail();
+    data_.clear();
+    live_.clear();
+    free_.clear();
+    count_ = 0;
+    arena_ = StringArena();
+    arena_bytes_ = live_string_bytes_ = 0;
+    return false;
   }
   void maybe_compact() {
     if (arena_bytes_ > 65536 && arena_bytes_ > 2 * live_string_bytes_) compact();

@@ -151,7 +151,11 @@ class SliceFifo {
   bool load(StateReader& r, const RowLayout* acc_layout) {
     refused_ = r.u64();
     uint64_t used, head, count;
-    if (!load_count(r, &used, r.remaining() / 8) || !load_count(r, &count, used) || !load_count(r, &head, count)) return false;
+    // In save's order: used, head, count (head <= count <= used).
+    if (!load_count(r, &used, r.remaining() / 8) || !load_count(r, &head, used) || !load_count(r, &count, used) || head > count) {
+      r.fail();
+      return false;
+    }
     back_from_ = r.i64();
     back_to_ = r.i64();
     entries_.clear();

@@ -152,9 +152,11 @@ inline void write_row(StateWriter& w, const uint8_t* row, const RowLayout& layou
   }
   for (const Field& f : layout.fields)
     if (f.type == FieldType::String) {
-      StringRef s = get<StringRef>(c, f);
-      s.data = nullptr;
-      put(c, f, s);
+      // The pointer and the padding after the size are zeroed (equal rows give equal bytes:
+      // a StringRef copied through a local keeps no defined padding).
+      const uint32_t size = get<StringRef>(c, f).size;
+      std::memset(c + f.offset, 0, sizeof(StringRef));
+      std::memcpy(c + f.offset + offsetof(StringRef, size), &size, sizeof size);
     }
   w.bytes(c, layout.size);
   for (const Field& f : layout.fields)

@@ -70,10 +70,44 @@ class WindowJoin : public JoinCore<Ctx, K, S> {
   }
   int64_t output_watermark(int64_t input_w) const { return input_w; }
 
+  /// Its whole state (LANGUAGE.md §10): join_core's, each side's held slots in arrival order with
+  /// their windows and key ids, and the earliest end. (window_right_ is fire_window's scratch.)
+  void save_state(StateWriter& w) const {
+    this->save_core(w);
+    for (int p = 0; p < 2; ++p) {
+      meta_[p].save(w, MetaState{});
+      order_[p].save(w);
+    }
+    w.put(next_end_);
+  }
+  /// Into a join init()ed with the same configuration and kernels; false when malformed.
+  bool load_state(StateReader& r) {
+    if (!this->load_core(r)) return false;
+    for (int p = 0; p < 2; ++p)
+      if (!meta_[p].load(r, MetaState{}) || !order_[p].load(r)) return false;
+    r.get(&next_end_);
+    // Every held row is in its side's arrival order.
+    if (order_[0].size() != this->left_rows_.size() || order_[1].size() != this->right_rows_.size()) r.fail();
+    return r.ok();
+  }
+
  private:
   struct Meta {
     int64_t start, end;
     uint32_t key;  // key id; kNil for a NULL key
+  };
+  /// A Meta field by field: its padding bytes are no state.
+  struct MetaState {
+    void save(StateWriter& w, const Meta& m) const {
+      w.i64(m.start);
+      w.i64(m.end);
+      w.put(m.key);
+    }
+    bool load(StateReader& r, Meta& m) const {
+      m.start = r.i64();
+      m.end = r.i64();
+      return r.get(&m.key);
+    }
   };
   struct Held {
     uint32_t key, slot;
