@@ -1,5 +1,7 @@
 #include "exec/executor.h"
 
+#include <unistd.h>
+
 #include <functional>
 #include <memory>
 
@@ -223,17 +225,18 @@ class FirmwareDriver final : public RowDriver {
 using MakeDriver = std::function<std::unique_ptr<RowDriver>(std::vector<void*> outputs, uint64_t* pipeline_rows)>;
 
 /// The reader of one input; for standard input under `--checkpoint`, one that journals every
-/// byte it reads and, when restoring, first replays the journal from the snapshot's position.
+/// byte it reads and, when restoring, first replays the journal from the snapshot's position
+/// (`*replay_fd`: the journal descriptor the caller closes after the run).
 std::unique_ptr<rt::RowReader> open_reader(const InputFile& in, const rt::SourceSpec& spec, rt::RejectSink& rejects,
                                            const CheckpointOptions* checkpoint, const rt::SnapshotInput* at,
-                                           std::string* error) {
+                                           int* replay_fd, std::string* error) {
   if (!in.live || !checkpoint || !checkpoint->journal)
     return rt::open_row_reader(in.format, in.display_name, in.file, spec, rejects);
-  rt::ReaderSource source;
+  rt::ReadOptions source;
   source.tee_fd = checkpoint->journal->append_fd();
   if (at) {
     source.prefix = at->header_text;
-    source.replay_fd = checkpoint->journal->open_replay(at->offset, error);
+    source.replay_fd = *replay_fd = checkpoint->journal->open_replay(at->offset, error);
     if (source.replay_fd < 0) return nullptr;
   }
   return rt::open_row_reader(in.format, in.display_name, in.file, spec, rejects, source);
@@ -274,6 +277,13 @@ ExecutionReport run_program(const PhysicalPlan& plan, const std::vector<std::vec
   std::vector<std::unique_ptr<rt::RowReader>> readers;
   std::vector<std::vector<rt::RowReader*>> per_source(plan.sources.size());
   std::vector<RunCheckpoints::Input> checkpoint_inputs;
+  int replay_fd = -1;
+  struct CloseFd {
+    int& fd;
+    ~CloseFd() {
+      if (fd >= 0) ::close(fd);
+    }
+  } close_replay{replay_fd};
   bool live = false;
   for (size_t s = 0; s < plan.sources.size(); ++s) {
     const PhysicalSource& src = plan.sources[s];
@@ -281,7 +291,7 @@ ExecutionReport run_program(const PhysicalPlan& plan, const std::vector<std::vec
       live |= in.live;
       const rt::SnapshotInput* at = restore ? &restore->inputs[checkpoint_inputs.size()] : nullptr;
       rt::SourceSpec spec{src.stream, src.column_names, src.layout, src.read_columns};
-      auto reader = open_reader(in, spec, rejects, checkpoint, at, &report.error);
+      auto reader = open_reader(in, spec, rejects, checkpoint, at, &replay_fd, &report.error);
       if (!reader || !reader->open(&report.error) || (at && !reader->seek(position_of(*at), &report.error))) {
         report.ok = false;
         if (options.cancel && options.cancel->load()) {  // a signal interrupted the wait for a header
