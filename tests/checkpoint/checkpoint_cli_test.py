@@ -70,7 +70,7 @@ def main():
         # ---- vlac checkpoints DIR ----
         p = vlac_run(vlac, "checkpoints", ck)
         listing = p.stdout.decode()
-        check("checkpoints lists the kept two", p.returncode == 0 and listing.count("camera=") == 2, listing + p.stderr.decode())
+        check("checkpoints lists the kept two", p.returncode == 0 and listing.count("camera.csv=477") == 2, listing + p.stderr.decode())
         p = vlac_run(vlac, "checkpoints", os.path.join(tmp, "nowhere"))
         check("checkpoints of a missing directory: exit 1", p.returncode == 1, p.stderr)
 
