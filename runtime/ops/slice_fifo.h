@@ -130,10 +130,13 @@ class SliceFifo {
     return n;
   }
 
-  /// Everything but the store's slices: the front (its spent entries only as the shape of
-  /// their tables, which are cleared before they are read again), the back and the bounds.
+  /// Everything but the store's slices: the bounds and the tables. live(start) as for
+  /// late_row: a table that no window will read again (a spent entry, or one whose slice no
+  /// window of this reader uses any more, whose strings may be gone with the slice) is saved
+  /// as its shape alone and loaded empty; it is cleared before it is read again.
   /// `acc_layout`: the accumulators' (the first arrival after it is plain bytes).
-  void save(StateWriter& w, const RowLayout* acc_layout) const {
+  template <class Live>
+  void save(StateWriter& w, const RowLayout* acc_layout, Live&& live) const {
     w.u64(refused_);
     w.u64(used_);
     w.u64(head_);
@@ -142,10 +145,9 @@ class SliceFifo {
     w.i64(back_to_);
     for (size_t i = 0; i < used_; ++i) {
       w.i64(entries_[i].start);
-      if (i >= head_ && i < count_) entries_[i].table.save(w, acc_layout);
-      else entries_[i].table.save_shape(w);
+      save_table(w, entries_[i].table, acc_layout, i >= head_ && i < count_ && live(entries_[i].start));
     }
-    back_.save(w, acc_layout);
+    save_table(w, back_, acc_layout, back_to_ != INT64_MIN && live(back_from_));
   }
   /// Into a FIFO init()ed with the same layout and capacity.
   bool load(StateReader& r, const RowLayout* acc_layout) {
@@ -165,10 +167,9 @@ class SliceFifo {
     for (size_t i = 0; r.ok() && i < used; ++i) {
       entries_[i].table.init(key_layout_, seq_at_ + 8, max_keys_);
       entries_[i].start = r.i64();
-      if (i >= head && i < count) entries_[i].table.load(r, acc_layout);
-      else entries_[i].table.load_shape(r);
+      load_table(r, entries_[i].table, acc_layout);
     }
-    if (!r.ok() || !back_.load(r, acc_layout)) {
+    if (!r.ok() || !load_table(r, back_, acc_layout)) {
       init(key_layout_, seq_at_, max_keys_);
       r.fail();
       return false;
@@ -227,6 +228,19 @@ class SliceFifo {
     SliceSuffix<Table>& e = entries_[count_++];
     e.table.clear();
     return e;
+  }
+
+  static void save_table(StateWriter& w, const Table& t, const RowLayout* acc_layout, bool whole) {
+    w.put(static_cast<uint8_t>(whole));
+    if (whole) t.save(w, acc_layout);
+    else t.save_shape(w);
+  }
+  static bool load_table(StateReader& r, Table& t, const RowLayout* acc_layout) {
+    uint8_t whole = 2;
+    r.get(&whole);
+    if (whole > 1) r.fail();
+    if (!r.ok()) return false;
+    return whole ? t.load(r, acc_layout) : t.load_shape(r);
   }
 
   template <class Update>
