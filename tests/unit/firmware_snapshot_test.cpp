@@ -153,16 +153,16 @@ TEST_P(FirmwareSnapshot, RestoredAfterEveryRowGivesTheUninterruptedRows) {
   EXPECT_EQ(run_case(*fc, true), expected) << "restored after every row";
 }
 
-// Windows (TUMBLE, HOP, CUMULATE, chained, GROUP BY at the end, global), SESSION, the three
-// joins (outer, no key, strings in keys and aggregates), OVER (ROWS and RANGE, LAG, peers),
-// unions of two sources.
+// Cases the firmware target compiles (bounded strings only): windows (TUMBLE, HOP, CUMULATE,
+// chained, GROUP BY at the end, global, offsets), SESSION, the three joins (outer, STRING(n)
+// columns), OVER (ROWS and RANGE, peers), a union of two sources.
 INSTANTIATE_TEST_SUITE_P(Cases, FirmwareSnapshot,
                          testing::Values("spec_cam_stats", "hop_wheel_speed", "cumulate_picks", "chained_rollup",
-                                         "group_by_no_window", "global_aggregate", "tumble_offset_day", "session_grasps",
-                                         "join_stereo_sync", "join_left_residual", "join_no_key", "asof_frame_pose",
-                                         "asof_frame_pose_left", "wjoin_commands_faults", "wjoin_string_keys",
-                                         "wjoin_string_aggregates", "over_wrist_smoothing", "over_lag_joints",
-                                         "over_range_peers", "over_fresh_frames", "union_cameras"),
+                                         "group_by_no_window", "global_aggregate", "tumble_offset_day", "session_int64_limits",
+                                         "join_stereo_sync", "join_left_residual", "join_action_frames", "asof_frame_pose",
+                                         "asof_frame_pose_left", "wjoin_commands_faults", "wjoin_aggregates",
+                                         "over_wrist_smoothing", "over_range_min_time", "over_range_peers", "over_fresh_frames",
+                                         "union_cameras"),
                          [](const testing::TestParamInfo<std::string>& info) { return info.param; });
 
 /// The pipeline after the first `rows` rows of the case.
@@ -176,12 +176,12 @@ std::vector<uint8_t> snapshot_after(FirmwareCase& fc, CaseOutput& out, size_t ro
 
 TEST(FirmwareSnapshotRefused, ForeignFlippedAndTruncatedSnapshotsLeaveTheStateAlone) {
   std::string error;
-  std::unique_ptr<FirmwareCase> session = load_case("session_grasps", &error);
-  ASSERT_TRUE(session) << error;
+  std::unique_ptr<FirmwareCase> other = load_case("hop_wheel_speed", &error);
+  ASSERT_TRUE(other) << error;
   std::unique_ptr<FirmwareCase> cams = load_case("spec_cam_stats", &error);
   ASSERT_TRUE(cams) << error;
-  CaseOutput cams_out(*cams), session_out(*session);
-  const std::vector<uint8_t> foreign = snapshot_after(*session, session_out, 40);
+  CaseOutput cams_out(*cams), other_out(*other);
+  const std::vector<uint8_t> foreign = snapshot_after(*other, other_out, 40);
   const std::vector<uint8_t> own = snapshot_after(*cams, cams_out, 200);
   ASSERT_FALSE(foreign.empty());
   ASSERT_GT(own.size(), rt::kClassSnapshotFrameBytes);
