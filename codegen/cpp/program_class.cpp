@@ -463,6 +463,8 @@ class ClassWriter {
 
   std::string state() {
     std::string s = "  // ---- state: everything the pipeline keeps between calls ----\n  struct State {\n";
+    s += "    // restore() builds a new one in place (a placement new of its own: no <new> on firmware).\n"
+         "    static void* operator new(size_t, void* at) noexcept { return at; }\n";
     if (host()) {
       s += "    explicit State(" + name_ + "* self);\n";
       s += "    HostContext ctx;\n";
@@ -491,6 +493,7 @@ class ClassWriter {
     s += "  void accept(int64_t* max_time, int64_t* watermark, int64_t bound, int64_t time);\n";
     s += "  void propagate();\n";
     s += "  /// Every operator and watermark as the constructor leaves them.\n  void init_state();\n";
+    s += "  /// The state of a new object (operators rebuilt in place), the sinks kept.\n  void reset_state();\n";
     s += "  void save_state(vlac::rt::StateWriter& w) const;\n  bool load_state(vlac::rt::StateReader& r);\n";
     for (size_t i = 0; i < plan_.outputs.size(); ++i) s += "  void deliver_" + std::to_string(i) + "(const uint8_t* row);\n";
     s += "\n public:\n";
@@ -616,6 +619,25 @@ class ClassWriter {
     return s;
   }
 
+  std::string reset_state() {
+    std::string keep, put_back;
+    auto kept = [&](const std::string& type, const std::string& field) {
+      keep += "  " + type + " const " + field + " = s_." + field + ";\n";
+      put_back += "  s_." + field + " = " + field + ";\n";
+    };
+    for (size_t i = 0; i < plan_.outputs.size(); ++i) {
+      const std::string n = std::to_string(i);
+      kept(sink_type(plan_.outputs[i].name), "sink" + n);
+      if (host()) {
+        kept("RawSink", "raw_sink" + n);
+        kept("void*", "raw_user" + n);
+      }
+    }
+    kept("void*", "user");
+    return "inline void " + name_ + "::reset_state() {\n" + keep + "  s_.~State();\n  new (&s_) State(" + (host() ? "this" : "") +
+           ");\n" + put_back + "  init_state();\n}\n\n";
+  }
+
   /// snapshot(), restore() and the payload they frame: the class's own state (each source's
   /// max time and watermark, each operator's watermarks), then each operator's, in id order.
   std::string snapshot_functions() {
@@ -644,12 +666,12 @@ class ClassWriter {
     s += "inline bool " + name_ + "::restore(const uint8_t* buf, size_t n) {\n"
          "  const uint8_t* payload = nullptr;\n  size_t size = 0;\n"
          "  if (!vlac::rt::open_class_snapshot(buf, n, " + id + ", &payload, &size)) return false;\n"
-         "  init_state();  // operators load into freshly initialised ones\n"
+         "  reset_state();  // operators load into new ones\n"
          "  vlac::rt::StateReader r(payload, size);\n"
          "  if (load_state(r)) return true;\n"
-         "  init_state();  // a checksummed payload that does not parse (forged): a new object's state\n"
+         "  reset_state();  // a checksummed payload that does not parse (forged): a new object's state\n"
          "  return false;\n}\n\n";
-    return s;
+    return s + reset_state();
   }
 
   std::string sink_params_def() {

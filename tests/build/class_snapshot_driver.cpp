@@ -7,15 +7,19 @@
 //
 // Reads the inputs as `vlac run` does and writes each output as CSV (a program with one output:
 // to stdout unless --output names it).
-//   --restore-every N  after every N rows: snapshot, delete the object, restore a new one from
-//                      the bytes (whose snapshot must be the same bytes); a snapshot into a
+//   --restore-every N  after every N rows: snapshot, then restore from the bytes into a new
+//                      object (the old one deleted), or every other time into the same one
+//                      (whose snapshot must then be the same bytes); a snapshot into a
 //                      buffer one byte short must write nothing. The first time, also checks
-//                      that the snapshot with a flipped byte or truncated is refused.
+//                      that the snapshot with a flipped byte or truncated is refused (the state
+//                      unchanged), and a forged one (valid checksum, payload cut short) too
+//                      (the object then as constructed).
 //   --save-at K FILE   writes the snapshot after K rows to FILE.
 //   --refuse-at K FILE after K rows, restoring FILE (another program's) must be refused.
 // A refusal that does not happen, or a state that changes on a refusal, exits 3.
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
@@ -65,6 +69,17 @@ void check_refusals(Program& p, const std::vector<uint8_t>& own) {
   for (size_t n : {own.size() - 1, own.size() / 2, vlac::rt::kClassSnapshotFrameBytes, size_t{0}})
     refused(p, std::vector<uint8_t>(own.begin(), own.begin() + static_cast<std::ptrdiff_t>(n)),
             "a snapshot truncated to " + std::to_string(n) + " bytes");
+  // Forged: the payload's last 8 bytes cut off, the length and the checksum made to match. The
+  // frame passes, the payload does not parse: refused, and the object is then as constructed.
+  std::vector<uint8_t> forged(own.begin(), own.end() - 12);
+  uint64_t length = 0;
+  std::memcpy(&length, forged.data() + 24, sizeof length);
+  length -= 8;
+  std::memcpy(forged.data() + 24, &length, sizeof length);
+  const uint32_t crc = vlac::rt::crc32c(forged.data(), forged.size());
+  forged.insert(forged.end(), reinterpret_cast<const uint8_t*>(&crc), reinterpret_cast<const uint8_t*>(&crc) + sizeof crc);
+  if (p.restore(forged.data(), forged.size())) fail("a forged snapshot was restored");
+  if (snapshot_of(p) != snapshot_of(Program())) fail("a forged snapshot left the object other than as constructed");
 }
 
 }  // namespace
@@ -116,6 +131,7 @@ int main(int argc, char** argv) {
   };
   std::unique_ptr<Program> program = make();
   size_t n = 0, restores = 0;
+  std::vector<uint8_t> first;  // the first snapshot
   int source;
   const uint8_t* row;
   while (rows.next(&source, &row)) {
@@ -129,9 +145,17 @@ int main(int argc, char** argv) {
     if (n == refuse_at) refused(*program, read_bytes(refuse_path), "another program's snapshot");
     if (restore_every && n % restore_every == 0) {
       const std::vector<uint8_t> bytes = snapshot_of(*program);
-      if (restores++ == 0) check_refusals(*program, bytes);
-      program.reset();  // its arenas go: the restored strings must be the new object's own
-      program = make();
+      if (restores++ == 0) {
+        check_refusals(*program, bytes);
+        first = bytes;
+      } else if (restores == 2) {  // an older state into a used object: all of it replaced
+        if (!program->restore(first.data(), first.size()) || snapshot_of(*program) != first)
+          fail("an older snapshot restored into a used object is not that snapshot's state");
+      }
+      if (restores % 2 == 1) {  // every other time into a new object, else into the used one
+        program.reset();        // its arenas go: the restored strings must be the new object's own
+        program = make();
+      }
       if (!program->restore(bytes.data(), bytes.size())) fail("the snapshot after row " + std::to_string(n) + " was refused");
       if (snapshot_of(*program) != bytes) fail("the restored object's snapshot differs, after row " + std::to_string(n));
     }

@@ -31,7 +31,7 @@ CASES = ROOT / "tests" / "e2e" / "cases"
 # (outer, strings), OVER (ROWS, RANGE, LAG).
 DEFAULT_CASES = ["spec_cam_stats", "hop_wheel_speed", "cumulate_picks", "chained_rollup", "group_by_no_window",
                  "session_grasps", "join_left_residual", "asof_frame_pose_left", "wjoin_string_aggregates",
-                 "over_wrist_smoothing", "over_range_peers"]
+                 "wjoin_string_keys", "join_no_key", "over_wrist_smoothing", "over_range_peers", "over_lag_joints"]
 
 
 def class_name(header):

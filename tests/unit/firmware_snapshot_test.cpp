@@ -7,6 +7,10 @@
 // flipped byte or truncated, are refused and leave the pipeline as it was.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <sstream>
 
@@ -28,10 +32,10 @@ struct FirmwareCase {
   std::unique_ptr<cpp::FirmwareProgram> program;
 };
 
-/// Compiles the case's program for firmware (the C++ compiler; cached) and reads its args.
-std::unique_ptr<FirmwareCase> load_case(const std::string& name, std::string* error) {
+/// Compiles DIR/program.vsql for firmware (the C++ compiler; cached) and reads DIR/args.
+std::unique_ptr<FirmwareCase> load_program(const std::string& dir, std::string* error) {
   auto fc = std::make_unique<FirmwareCase>();
-  fc->dir = full_path("tests/e2e/cases/" + name);
+  fc->dir = dir;
   Compilation c = compile_program(fc->dir + "/program.vsql", read_file(fc->dir + "/program.vsql"));
   Diagnostics hosted_diags, firmware_diags;
   if (!c.diags.has_errors()) fc->hosted = lower_to_physical(c.program, *c.file, hosted_diags);
@@ -50,6 +54,10 @@ std::unique_ptr<FirmwareCase> load_case(const std::string& name, std::string* er
   for (std::string w; words >> w;) list.push_back(w);
   fc->args = parse_case_args(list, fc->dir);
   return fc;
+}
+
+std::unique_ptr<FirmwareCase> load_case(const std::string& name, std::string* error) {
+  return load_program(full_path("tests/e2e/cases/" + name), error);
 }
 
 /// Pushes the case's rows into a started FirmwareProgram.
@@ -153,16 +161,16 @@ TEST_P(FirmwareSnapshot, RestoredAfterEveryRowGivesTheUninterruptedRows) {
   EXPECT_EQ(run_case(*fc, true), expected) << "restored after every row";
 }
 
-// Windows (TUMBLE, HOP, CUMULATE, chained, GROUP BY at the end, global), SESSION, the three
-// joins (outer, no key, strings in keys and aggregates), OVER (ROWS and RANGE, LAG, peers),
-// unions of two sources.
+// Cases the firmware target compiles (bounded strings only): windows (TUMBLE, HOP, CUMULATE,
+// chained, GROUP BY at the end, global, offsets), SESSION, the three joins (outer, STRING(n)
+// columns), OVER (ROWS and RANGE, peers), a union of two sources.
 INSTANTIATE_TEST_SUITE_P(Cases, FirmwareSnapshot,
                          testing::Values("spec_cam_stats", "hop_wheel_speed", "cumulate_picks", "chained_rollup",
-                                         "group_by_no_window", "global_aggregate", "tumble_offset_day", "session_grasps",
-                                         "join_stereo_sync", "join_left_residual", "join_no_key", "asof_frame_pose",
-                                         "asof_frame_pose_left", "wjoin_commands_faults", "wjoin_string_keys",
-                                         "wjoin_string_aggregates", "over_wrist_smoothing", "over_lag_joints",
-                                         "over_range_peers", "over_fresh_frames", "union_cameras"),
+                                         "group_by_no_window", "global_aggregate", "tumble_offset_day", "session_int64_limits",
+                                         "join_stereo_sync", "join_left_residual", "join_action_frames", "asof_frame_pose",
+                                         "asof_frame_pose_left", "wjoin_commands_faults", "wjoin_aggregates",
+                                         "over_wrist_smoothing", "over_range_min_time", "over_range_peers", "over_fresh_frames",
+                                         "union_cameras"),
                          [](const testing::TestParamInfo<std::string>& info) { return info.param; });
 
 /// The pipeline after the first `rows` rows of the case.
@@ -176,12 +184,12 @@ std::vector<uint8_t> snapshot_after(FirmwareCase& fc, CaseOutput& out, size_t ro
 
 TEST(FirmwareSnapshotRefused, ForeignFlippedAndTruncatedSnapshotsLeaveTheStateAlone) {
   std::string error;
-  std::unique_ptr<FirmwareCase> session = load_case("session_grasps", &error);
-  ASSERT_TRUE(session) << error;
+  std::unique_ptr<FirmwareCase> other = load_case("hop_wheel_speed", &error);
+  ASSERT_TRUE(other) << error;
   std::unique_ptr<FirmwareCase> cams = load_case("spec_cam_stats", &error);
   ASSERT_TRUE(cams) << error;
-  CaseOutput cams_out(*cams), session_out(*session);
-  const std::vector<uint8_t> foreign = snapshot_after(*session, session_out, 40);
+  CaseOutput cams_out(*cams), other_out(*other);
+  const std::vector<uint8_t> foreign = snapshot_after(*other, other_out, 40);
   const std::vector<uint8_t> own = snapshot_after(*cams, cams_out, 200);
   ASSERT_FALSE(foreign.empty());
   ASSERT_GT(own.size(), rt::kClassSnapshotFrameBytes);
@@ -206,6 +214,62 @@ TEST(FirmwareSnapshotRefused, ForeignFlippedAndTruncatedSnapshotsLeaveTheStateAl
   // The intact snapshot still restores.
   EXPECT_TRUE(cams->program->restore(own.data(), own.size()));
   EXPECT_EQ(cams->program->snapshot(), own);
+}
+
+// kSnapshotBytes bounds every snapshot: small capacities, ten keys for four, joins and OVER with
+// more rows than they may buffer, so that every operator's containers fill up (each drops rows)
+// while FirmwareProgram::snapshot() (a buffer of kSnapshotBytes) must succeed after every row.
+TEST(FirmwareSnapshotBound, FullOperatorsFitKSnapshotBytes) {
+  const std::string dir = testing::TempDir() + "/firmware_snapshot_bound";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/program.vsql") << R"(
+CREATE STREAM a (ts TIMESTAMP NOT NULL, k INT32, v INT64, name STRING(6), WATERMARK FOR ts AS ts - INTERVAL '20' NANOSECOND);
+CREATE STREAM b (ts TIMESTAMP NOT NULL, k INT32, v INT64, WATERMARK FOR ts AS ts - INTERVAL '20' NANOSECOND);
+CREATE STREAM hops WITH (max_keys = 4) AS
+SELECT k, COUNT(*) AS n, SUM(v) AS total, MAX(name) AS top FROM HOP(a, ts, INTERVAL '10' NANOSECOND, INTERVAL '40' NANOSECOND) GROUP BY k;
+CREATE STREAM tumbles WITH (max_keys = 4, max_open_windows = 2) AS
+SELECT k, COUNT(*) AS n, MIN(name) AS low FROM TUMBLE(a, ts, INTERVAL '15' NANOSECOND) GROUP BY k;
+CREATE STREAM sessions WITH (max_keys = 4, max_open_windows = 2) AS
+SELECT k, COUNT(*) AS n FROM SESSION(b, ts, INTERVAL '3' NANOSECOND) GROUP BY k, window_start, window_end;
+CREATE STREAM pairs WITH (max_keys = 4, max_buffered_rows = 8) AS
+SELECT a.k, a.name, b.v FROM a JOIN b ON a.k = b.k AND b.ts BETWEEN a.ts - INTERVAL '30' NANOSECOND AND a.ts + INTERVAL '30' NANOSECOND;
+CREATE STREAM smooth WITH (max_keys = 4, max_buffered_rows = 8) AS
+SELECT k, ts, AVG(v) OVER (PARTITION BY k ORDER BY ts RANGE BETWEEN INTERVAL '20' NANOSECOND PRECEDING AND CURRENT ROW) AS m,
+       MAX(v) OVER (PARTITION BY k ORDER BY ts ROWS BETWEEN 5 PRECEDING AND CURRENT ROW) AS hi,
+       LAG(v) OVER (PARTITION BY k ORDER BY ts) AS prev, name
+FROM a;
+)";
+  std::ofstream(dir + "/args") << "--input a=a.csv --input b=b.csv";
+  {
+    std::ofstream a(dir + "/a.csv"), b(dir + "/b.csv");
+    a << "ts,k,v,name\n";
+    b << "ts,k,v\n";
+    uint64_t x = 12345;  // a fixed LCG: ten keys, times that jitter back by up to 7 ns
+    auto next = [&x](uint64_t n) { return (x = x * 6364136223846793005ull + 1442695040888963407ull) >> 33 & 0x7FFFFFFF ? (x >> 33) % n : 0; };
+    for (int i = 0; i < 1500; ++i) {
+      a << 2 * i - static_cast<int>(next(8)) << "," << next(10) << "," << next(1000) << ",n" << next(100000) << "\n";
+      b << 2 * i + 1 - static_cast<int>(next(8)) << "," << next(10) << "," << next(1000) << "\n";
+    }
+  }
+  std::string error;
+  std::unique_ptr<FirmwareCase> fc = load_program(dir, &error);
+  ASSERT_TRUE(fc) << error;
+  size_t outputs = 0;
+  void* writers[8] = {&outputs, &outputs, &outputs, &outputs, &outputs, &outputs, &outputs, &outputs};
+  fc->program->start([](void* n, const uint8_t*) { ++*static_cast<size_t*>(n); }, writers, nullptr);
+  CaseFeed feed(*fc);
+  size_t rows = 0, largest = 0;
+  while (feed.push(*fc->program)) {
+    ++rows;
+    const std::vector<uint8_t> snap = fc->program->snapshot();
+    ASSERT_FALSE(snap.empty()) << "the snapshot after row " << rows << " does not fit kSnapshotBytes";
+    largest = std::max(largest, snap.size());
+  }
+  fc->program->finish();
+  for (size_t i = 0; i < fc->hosted.operators.size(); ++i)
+    EXPECT_GT(fc->program->operator_stats(i).capacity_dropped, 0u) << "operator #" << i << " never filled up";
+  EXPECT_GT(outputs, 0u);
+  std::printf("largest snapshot %zu bytes, kStateBytes %llu\n", largest, static_cast<unsigned long long>(fc->program->state_bytes()));
 }
 
 }  // namespace
