@@ -97,7 +97,7 @@ struct FixedStr {
     key[0] = ld(in) & 1;
     const std::string_view s = view(ref_at(in + 8));
     key[1] = static_cast<uint8_t>(s.size());
-    if (!key[0]) std::memcpy(key + 2, s.data(), s.size());
+    if (!key[0] && !s.empty()) std::memcpy(key + 2, s.data(), s.size());
     std::memcpy(key + 16, in + 24, 8);
   }
   static std::string key_text(const uint8_t* key) {
@@ -112,7 +112,7 @@ struct FixedStr {
   static void set_name(uint8_t* acc, std::string_view v, Arena*) {
     const uint32_t n = static_cast<uint32_t>(v.size());
     std::memcpy(acc + 40, &n, 4);
-    std::memcpy(acc + 44, v.data(), n);
+    if (n) std::memcpy(acc + 44, v.data(), n);
   }
 };
 
@@ -245,9 +245,14 @@ struct Group {
   std::vector<uint8_t> save() const {
     std::vector<uint8_t> out;
     rt::StateWriter w(&out);
-    for (const auto& m : members) m->op->save_state(w);
+    for (const auto& m : members) {
+      const size_t before = w.size();
+      m->op->save_state(w);
+      max_state = std::max(max_state, w.size() - before);
+    }
     return out;
   }
+  static inline size_t max_state = 0;  // the largest state one operator saved
   bool load(const std::vector<uint8_t>& bytes, size_t size) {
     rt::StateReader r(bytes.data(), size);
     for (auto& m : members)
@@ -354,7 +359,13 @@ Totals check(const std::vector<rt::WindowAggregateConfig>& configs, uint64_t see
     }
     g = std::make_unique<Group<Policy>>(configs);
     EXPECT_TRUE(g->load(bytes, bytes.size())) << "at step " << point;
-    EXPECT_EQ(g->save(), bytes) << "at step " << point;
+    const std::vector<uint8_t> again = g->save();
+    if (again != bytes) {
+      size_t d = 0;
+      while (d < again.size() && d < bytes.size() && again[d] == bytes[d]) ++d;
+      ADD_FAILURE() << "restored at step " << point << ", it saves other bytes: from byte " << d << " of " << bytes.size() << " / "
+                    << again.size();
+    }
   }
   run(*g, steps, at, steps.size());
   Totals totals;
@@ -434,6 +445,9 @@ void check_both(const std::vector<rt::WindowAggregateConfig>& configs, bool expe
   }
   EXPECT_GT(hosted.out, 0u);
   EXPECT_GT(fixed.out, 0u);
+  // A firmware class may size its snapshot buffer by its operators: a fixed state is never
+  // larger than the operator (containers save at most what they hold; scratch is not saved).
+  EXPECT_LE(Group<FixedPolicy>::max_state, sizeof(typename FixedPolicy::Op));
   if (expect_late) {
     EXPECT_GT(hosted.late, 0u);
     EXPECT_GT(fixed.late, 0u);
