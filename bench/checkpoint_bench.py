@@ -49,6 +49,7 @@ def main():
     work = tempfile.mkdtemp(prefix="vlac_ckpt_bench_")
     try:
         data = os.path.join(work, "data")
+        os.mkdir(data)
         subprocess.run([os.path.join(a.build, "bench", "robot_gen"), data, "--rows", str(a.rows)], check=True,
                        stdout=subprocess.DEVNULL)
         size = os.path.getsize(os.path.join(data, "camera.csv"))
