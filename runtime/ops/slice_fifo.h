@@ -132,20 +132,28 @@ class SliceFifo {
 
   /// Everything but the store's slices: the front (its spent entries only as the shape of
   /// their tables, which are cleared before they are read again), the back and the bounds.
-  /// `acc_layout`: the accumulators' (the first arrival after it is plain bytes).
-  void save(StateWriter& w, const RowLayout* acc_layout) const {
+  /// `acc_layout`: the accumulators' (the first arrival after it is plain bytes). live(start)
+  /// as for late_row: a table holding a slice no window will use again may hold strings of
+  /// slices the store has freed (hosted: merged in by reference), and is never read again, so
+  /// it too is saved as its shape only (a flag byte says which).
+  template <class Live>
+  void save(StateWriter& w, const RowLayout* acc_layout, Live&& live) const {
     w.u64(refused_);
     w.u64(used_);
     w.u64(head_);
     w.u64(count_);
     w.i64(back_from_);
     w.i64(back_to_);
+    auto table = [&](const Table& t, bool whole) {
+      w.put(static_cast<uint8_t>(whole));
+      if (whole) t.save(w, acc_layout);
+      else t.save_shape(w);
+    };
     for (size_t i = 0; i < used_; ++i) {
       w.i64(entries_[i].start);
-      if (i >= head_ && i < count_) entries_[i].table.save(w, acc_layout);
-      else entries_[i].table.save_shape(w);
+      table(entries_[i].table, i >= head_ && i < count_ && live(entries_[i].start));
     }
-    back_.save(w, acc_layout);
+    table(back_, back_from_ == INT64_MIN || live(back_from_));  // INT64_MIN: invalidated, empty
   }
   /// Into a FIFO init()ed with the same layout and capacity.
   bool load(StateReader& r, const RowLayout* acc_layout) {
@@ -162,13 +170,17 @@ class SliceFifo {
     entries_.resize(static_cast<size_t>(used));
     if (entries_.size() != used) r.fail();
     used_ = count_ = head_ = 0;
+    auto table = [&](Table& t) {
+      uint8_t whole = 0;
+      r.get(&whole);
+      return r.ok() && (whole ? t.load(r, acc_layout) : t.load_shape(r));
+    };
     for (size_t i = 0; r.ok() && i < used; ++i) {
       entries_[i].table.init(key_layout_, seq_at_ + 8, max_keys_);
       entries_[i].start = r.i64();
-      if (i >= head && i < count) entries_[i].table.load(r, acc_layout);
-      else entries_[i].table.load_shape(r);
+      if (!table(entries_[i].table)) r.fail();
     }
-    if (!r.ok() || !back_.load(r, acc_layout)) {
+    if (!r.ok() || !table(back_)) {
       init(key_layout_, seq_at_, max_keys_);
       r.fail();
       return false;

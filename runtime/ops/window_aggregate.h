@@ -161,7 +161,9 @@ class WindowAggregate {
     w.u64(seen_opened_);
     windows_.save(w, config_.acc_layout);
     own_store_.save(w);
-    fifo_.save(w, config_.acc_layout);
+    // Sliced: the FIFO's tables that no window of this reader will use again are only shapes.
+    const SliceReader* reader = reader_ >= 0 ? &store_->readers[reader_] : nullptr;
+    fifo_.save(w, config_.acc_layout, [reader](int64_t s) { return reader && reader->last_end(s) > reader->fired_to; });
     fire_.save_shape(w);
     session_keys_.save(w);
     sessions_.save(w, SessionState{config_.acc_size, config_.acc_layout, nullptr});
