@@ -333,8 +333,17 @@ class KeyTable {
       r.fail();
       return false;
     }
-    return r.bytes(slots_, sizeof slots_) && r.bytes(free_, nfree_ * sizeof free_[0]) &&
-           r.bytes(keys_, static_cast<size_t>(high_) * kKeySize);
+    if (!r.bytes(slots_, sizeof slots_) || !r.bytes(free_, nfree_ * sizeof free_[0]) ||
+        !r.bytes(keys_, static_cast<size_t>(high_) * kKeySize))
+      return false;
+    uint32_t slotted = 0;  // every slot names an id handed out, one per live key
+    for (size_t i = 0; i < kSlots; ++i)
+      if (slots_[i] != 0 && (slots_[i] > high_ || ++slotted > live_)) r.fail();
+    for (uint32_t i = 0; i < nfree_; ++i)
+      if (free_[i] >= high_) r.fail();
+    if (slotted != live_) r.fail();
+    if (!r.ok()) clear();
+    return r.ok();
   }
 
  private:

@@ -393,6 +393,12 @@ class HostedKeyTable {
       live += live_ids_[id] != 0;
     }
     if (live != live_ || static_cast<uint64_t>(live_) + free_.size() != high_) r.fail();
+    uint32_t slotted = 0;  // every slot names a live id, each live id has one
+    for (const Slot s : slots_)
+      if (s != 0 && (id_of(s) >= high_ || !live_ids_[id_of(s)] || ++slotted > live_)) r.fail();
+    for (const uint32_t id : free_)
+      if (id >= high_ || live_ids_[id]) r.fail();
+    if (slotted != live_ || static_cast<size_t>(live_) * 2 > slots_.size()) r.fail();
     return r.ok();
   }
 

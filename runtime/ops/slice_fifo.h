@@ -130,12 +130,11 @@ class SliceFifo {
     return n;
   }
 
-  /// Everything but the store's slices: the front (its spent entries only as the shape of
-  /// their tables, which are cleared before they are read again), the back and the bounds.
-  /// `acc_layout`: the accumulators' (the first arrival after it is plain bytes). live(start)
-  /// as for late_row: a table holding a slice no window will use again may hold strings of
-  /// slices the store has freed (hosted: merged in by reference), and is never read again, so
-  /// it too is saved as its shape only (a flag byte says which).
+  /// Everything but the store's slices: the bounds and the tables. live(start) as for
+  /// late_row: a table that no window will read again (a spent entry, or one whose slice no
+  /// window of this reader uses any more, whose strings may be gone with the slice) is saved
+  /// as its shape alone and loaded empty; it is cleared before it is read again.
+  /// `acc_layout`: the accumulators' (the first arrival after it is plain bytes).
   template <class Live>
   void save(StateWriter& w, const RowLayout* acc_layout, Live&& live) const {
     w.u64(refused_);
@@ -144,22 +143,16 @@ class SliceFifo {
     w.u64(count_);
     w.i64(back_from_);
     w.i64(back_to_);
-    auto table = [&](const Table& t, bool whole) {
-      w.put(static_cast<uint8_t>(whole));
-      if (whole) t.save(w, acc_layout);
-      else t.save_shape(w);
-    };
     for (size_t i = 0; i < used_; ++i) {
       w.i64(entries_[i].start);
-      table(entries_[i].table, i >= head_ && i < count_ && live(entries_[i].start));
+      save_table(w, entries_[i].table, acc_layout, i >= head_ && i < count_ && live(entries_[i].start));
     }
-    table(back_, back_from_ == INT64_MIN || live(back_from_));  // INT64_MIN: invalidated, empty
+    save_table(w, back_, acc_layout, back_to_ != INT64_MIN && live(back_from_));
   }
   /// Into a FIFO init()ed with the same layout and capacity.
   bool load(StateReader& r, const RowLayout* acc_layout) {
     refused_ = r.u64();
     uint64_t used, head, count;
-    // In save's order: used, head, count (head <= count <= used).
     if (!load_count(r, &used, r.remaining() / 8) || !load_count(r, &head, used) || !load_count(r, &count, used) || head > count) {
       r.fail();
       return false;
@@ -170,17 +163,12 @@ class SliceFifo {
     entries_.resize(static_cast<size_t>(used));
     if (entries_.size() != used) r.fail();
     used_ = count_ = head_ = 0;
-    auto table = [&](Table& t) {
-      uint8_t whole = 0;
-      r.get(&whole);
-      return r.ok() && (whole ? t.load(r, acc_layout) : t.load_shape(r));
-    };
     for (size_t i = 0; r.ok() && i < used; ++i) {
       entries_[i].table.init(key_layout_, seq_at_ + 8, max_keys_);
       entries_[i].start = r.i64();
-      if (!table(entries_[i].table)) r.fail();
+      load_table(r, entries_[i].table, acc_layout);
     }
-    if (!r.ok() || !table(back_)) {
+    if (!r.ok() || !load_table(r, back_, acc_layout)) {
       init(key_layout_, seq_at_, max_keys_);
       r.fail();
       return false;
@@ -239,6 +227,19 @@ class SliceFifo {
     SliceSuffix<Table>& e = entries_[count_++];
     e.table.clear();
     return e;
+  }
+
+  static void save_table(StateWriter& w, const Table& t, const RowLayout* acc_layout, bool whole) {
+    w.put(static_cast<uint8_t>(whole));
+    if (whole) t.save(w, acc_layout);
+    else t.save_shape(w);
+  }
+  static bool load_table(StateReader& r, Table& t, const RowLayout* acc_layout) {
+    uint8_t whole = 2;
+    r.get(&whole);
+    if (whole > 1) r.fail();
+    if (!r.ok()) return false;
+    return whole ? t.load(r, acc_layout) : t.load_shape(r);
   }
 
   template <class Update>

@@ -151,9 +151,7 @@ inline void write_row(StateWriter& w, const uint8_t* row, const RowLayout& layou
     std::memcpy(c, row, layout.size);
   }
   for (const Field& f : layout.fields)
-    if (f.type == FieldType::String) {
-      // The pointer and the padding after the size are zeroed (equal rows give equal bytes:
-      // a StringRef copied through a local keeps no defined padding).
+    if (f.type == FieldType::String) {  // only the size: no pointer, no padding bytes
       const uint32_t size = get<StringRef>(c, f).size;
       std::memset(c + f.offset, 0, sizeof(StringRef));
       std::memcpy(c + f.offset + offsetof(StringRef, size), &size, sizeof size);
@@ -173,16 +171,15 @@ inline bool read_row(StateReader& r, uint8_t* row, const RowLayout& layout, Stri
   if (!r.bytes(row, layout.size)) return false;
   for (const Field& f : layout.fields) {
     if (f.type != FieldType::String) continue;
-    StringRef s = get<StringRef>(row, f);
-    if (is_null(row, f)) {
-      s.data = nullptr;  // as written: a NULL string's bytes are never read
-    } else {
-      const uint8_t* bytes = r.view(s.size);
-      if (!bytes) return false;
-      s.data = arena.copy(reinterpret_cast<const char*>(bytes), s.size);
-      if (string_bytes) *string_bytes += s.size;
-    }
-    put(row, f, s);
+    // As written (data null, padding zero): set only the pointer, so that the row's bytes are
+    // the same as the saved row's and save again alike. A NULL string's bytes are never read.
+    if (is_null(row, f)) continue;
+    const uint32_t size = get<StringRef>(row, f).size;
+    const uint8_t* bytes = r.view(size);
+    if (!bytes) return false;
+    const char* data = arena.copy(reinterpret_cast<const char*>(bytes), size);
+    std::memcpy(row + f.offset + offsetof(StringRef, data), &data, sizeof data);
+    if (string_bytes) *string_bytes += size;
   }
   return true;
 }

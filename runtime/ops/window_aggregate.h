@@ -161,9 +161,12 @@ class WindowAggregate {
     w.u64(seen_opened_);
     windows_.save(w, config_.acc_layout);
     own_store_.save(w);
-    // Sliced: the FIFO's tables that no window of this reader will use again are only shapes.
-    const SliceReader* reader = reader_ >= 0 ? &store_->readers[reader_] : nullptr;
-    fifo_.save(w, config_.acc_layout, [reader](int64_t s) { return reader && reader->last_end(s) > reader->fired_to; });
+    // Only the FIFO's tables a window will read again: the others may hold strings of slices
+    // the store has closed (they are saved as empty tables, never read before being reused).
+    fifo_.save(w, config_.acc_layout, [this](int64_t start) {
+      const SliceReader& me = store_->readers[reader_];
+      return me.last_end(start) > me.fired_to;
+    });
     fire_.save_shape(w);
     session_keys_.save(w);
     sessions_.save(w, SessionState{config_.acc_size, config_.acc_layout, nullptr});
@@ -184,8 +187,9 @@ class WindowAggregate {
     fired_start_ = r.i64();
     seen_opened_ = r.u64();
     return r.ok() && windows_.load(r, config_.acc_layout) && own_store_.load(r) && fifo_.load(r, config_.acc_layout) &&
-           fire_.load_shape(r) && session_keys_.load(r) && sessions_.load(r, SessionState{config_.acc_size, config_.acc_layout, &session_arena_}) &&
-           hint_end_.load(r) && session_due_.load(r) && r.ok();
+           fire_.load_shape(r) && session_keys_.load(r) &&
+           sessions_.load(r, SessionState{config_.acc_size, config_.acc_layout, &session_arena_}) && hint_end_.load(r) &&
+           session_due_.load(r) && r.ok();
   }
 
   /// Window merging: the slice store this operator owns (the first of a shared group).

@@ -157,6 +157,11 @@ TEST(ContainerState, FixedGroupTableAndKeyTableRestoreIdsAndFreeList) {
     }
     EXPECT_EQ(saved(*b), saved(*a));
     EXPECT_EQ(saved(*kb), saved(*ka));
+    std::vector<uint8_t> bad = saved(*ka);
+    const uint32_t slot = 21;  // id 20: none is handed out beyond N = 20
+    std::memcpy(bad.data() + 12, &slot, sizeof slot);
+    StateReader r(bad.data(), bad.size());
+    EXPECT_FALSE(kb->load(r));
   }
 }
 
@@ -191,6 +196,14 @@ TEST(ContainerState, HostedKeyTableWithStringsRestoresIdsSlotsAndFreeList) {
       ASSERT_EQ(step(a, s, op), step(b, s, op));
     }
     EXPECT_EQ(saved(b), saved(a));
+    // A slot naming an id never handed out is refused (it would be read out of bounds).
+    std::vector<uint8_t> bad = saved(a);
+    const uint64_t slot = (uint64_t{7} << 32) | 100000;  // after live, high, two byte counts, slot count
+    std::memcpy(bad.data() + 32, &slot, sizeof slot);
+    HostedKeyTable c;
+    c.init(&layout, 25);
+    StateReader r(bad.data(), bad.size());
+    EXPECT_FALSE(c.load(r));
   }
 }
 
