@@ -18,6 +18,7 @@
 #include "runtime/ops/asof_join.h"
 #include "runtime/ops/hosted_operators.h"
 #include "runtime/ops/interval_join.h"
+#include "runtime/ops/row_store.h"
 #include "runtime/ops/storage.h"
 #include "runtime/ops/window_join.h"
 #include "state_test_support.h"
@@ -158,11 +159,10 @@ std::vector<Step> make_steps(uint64_t seed, int n) {
     steps.push_back({true, port, r, {0, 0}});
     if (r.time > max_t[port]) {
       max_t[port] = r.time;
-      if (max_t[port] - 4 > w[port]) {
-        w[port] = max_t[port] - 4;
-        if (rng() % 4 != 0) steps.push_back({false, 0, {}, {w[0], w[1]}});
-      }
+      if (max_t[port] - 4 > w[port]) w[port] = max_t[port] - 4;
     }
+    // The engine tells a join its watermarks after most rows, moved or not.
+    if (rng() % 8 != 0) steps.push_back({false, 0, {}, {w[0], w[1]}});
   }
   steps.push_back({false, 0, {}, {INT64_MAX, INT64_MAX}});
   return steps;
@@ -246,6 +246,89 @@ void check_join(JoinParams params) {
   }
 }
 
+// ---- RowStore ------------------------------------------------------------------------------
+
+/// A RowStore as the state helpers see an operator.
+struct StoreState {
+  rt::RowStore& store;
+  void save_state(rt::StateWriter& w) const { store.save(w); }
+  bool load_state(rt::StateReader& r) { return store.load(r); }
+};
+
+/// A hosted row whose key and val are `text` (or NULL when null), num = n.
+std::vector<uint8_t> text_row(const std::string* text, int64_t n) {
+  std::vector<uint8_t> row(kHostedRow.size, 0);
+  set_string(row.data(), kHostedRow.fields[0], false, text);
+  set_string(row.data(), kHostedRow.fields[2], false, text);
+  rt::put<int64_t>(row.data(), kHostedRow.fields[3], n);
+  return row;
+}
+
+TEST(RowStoreState, SlotsFreeListAndStringsAreExact) {
+  // Slots 0..5 filled, then 4, 1, 3 removed: the free list is [4, 1, 3], so the next adds take
+  // 3, then 1, then 4, then the new slot 6. A loaded store must do the same, with the strings
+  // of rows 0, 2, 5 as its own copies.
+  rt::RowStore store(&kHostedRow);
+  std::vector<std::string> texts = {"zero", "", "two-2", "three", "four", "five5555"};
+  for (int64_t i = 0; i < 6; ++i) {
+    std::string copy = texts[static_cast<size_t>(i)];
+    std::vector<uint8_t> row = text_row(i == 2 ? nullptr : &copy, i);
+    EXPECT_EQ(store.add(row.data()), static_cast<uint32_t>(i));
+    copy.assign(copy.size(), '#');
+  }
+  for (uint32_t slot : {4u, 1u, 3u}) store.remove(slot);
+  const std::vector<uint8_t> bytes = saved(StoreState{store});
+
+  rt::RowStore loaded(&kHostedRow);
+  StoreState loaded_state{loaded};
+  ASSERT_TRUE(load_from_copy(loaded_state, bytes));
+  EXPECT_EQ(saved(loaded_state), bytes);
+  EXPECT_EQ(loaded.size(), 3u);
+  EXPECT_EQ(row_text(loaded.row(0), kHostedRow, false), "'zero'|0|'zero'|0|0|0");
+  EXPECT_EQ(row_text(loaded.row(2), kHostedRow, false), "NULL|0|NULL|2|0|0");
+  EXPECT_EQ(row_text(loaded.row(5), kHostedRow, false), "'five5555'|0|'five5555'|5|0|0");
+  std::string x = "x";
+  std::vector<uint8_t> row = text_row(&x, 9);
+  for (uint32_t want : {3u, 1u, 4u, 6u}) {
+    EXPECT_EQ(store.add(row.data()), want);
+    EXPECT_EQ(loaded.add(row.data()), want);
+  }
+  EXPECT_EQ(saved(loaded_state), saved(StoreState{store}));
+}
+
+/// The bytes of a RowStore's state: slot count, free list, then the live rows.
+std::vector<uint8_t> store_bytes(uint64_t slots, const std::vector<uint32_t>& free_list, size_t live_rows) {
+  std::vector<uint8_t> b;
+  rt::StateWriter w(&b);
+  w.u64(slots);
+  w.u64(free_list.size());
+  for (uint32_t s : free_list) w.put(s);
+  std::vector<uint8_t> row = text_row(nullptr, 1);
+  for (size_t i = 0; i < live_rows; ++i) rt::write_row(w, row.data(), kHostedRow);
+  return b;
+}
+
+TEST(RowStoreState, MalformedStateIsRefused) {
+  struct Case {
+    const char* what;
+    std::vector<uint8_t> bytes;
+    bool ok;
+  };
+  const Case cases[] = {
+      {"well formed: 3 slots, slot 1 free", store_bytes(3, {1}, 2), true},
+      {"a free slot out of range", store_bytes(3, {3}, 2), false},
+      {"a slot freed twice", store_bytes(3, {1, 1}, 1), false},
+      {"more free slots than slots", store_bytes(1, {0, 0}, 0), false},
+      {"a live row missing", store_bytes(3, {1}, 1), false},
+      {"more live rows than the limit", store_bytes(5, {}, 5), false},  // limit 4 below
+  };
+  for (const Case& c : cases) {
+    rt::RowStore store(&kHostedRow, 4);
+    rt::StateReader r(c.bytes.data(), c.bytes.size());
+    EXPECT_EQ(store.load(r) && r.at_end(), c.ok) << c.what;
+  }
+}
+
 TEST(JoinState, LayoutsAreTheDimsSizes) {
   EXPECT_EQ(kInlineRow.size, kInlineRowSize);
   EXPECT_EQ(kInlineKey.size, kInlineKeySize);
@@ -253,6 +336,16 @@ TEST(JoinState, LayoutsAreTheDimsSizes) {
 
 TEST(JoinState, IntervalInner) { check_join<rt::IntervalJoin>({false, -3, 6, 6, 0, 0}); }
 TEST(JoinState, IntervalLeft) { check_join<rt::IntervalJoin>({true, -3, 6, 6, 0, 0}); }
+TEST(JoinState, RunsAdvanceOftenEnoughForTheAsofPurgeCountdown) {
+  // AsofJoin purges every key each 1024 advances (kPurgeEvery): a restore must carry the
+  // countdown, so the runs pass that point at least twice.
+  for (uint64_t seed = 1; seed <= 4; ++seed) {
+    size_t advances = 0;
+    for (const Step& s : make_steps(seed, 2500)) advances += !s.is_row;
+    EXPECT_GT(advances, 2048u) << seed;
+  }
+}
+
 TEST(JoinState, AsofInner) { check_join<rt::AsofJoin>({false, 0, 0, 0, 0, 0}); }
 TEST(JoinState, AsofLeft) { check_join<rt::AsofJoin>({true, 0, 0, 0, 0, 0}); }
 TEST(JoinState, WindowInner) { check_join<rt::WindowJoin>({false, 0, 0, 0, 0, 0}); }
