@@ -239,8 +239,7 @@ int run_build(const std::vector<std::string>& args) {
                                                                          "runtime/watermarks.h",
                                                                          "runtime/ops/join_core.h", "runtime/ops/interval_join.h",
                                                                          "runtime/ops/asof_join.h", "runtime/ops/window_join.h", "runtime/ops/over.h",
-                                                                         "runtime/ops/state_io.h", "runtime/ops/state_checksum.h",
-                                                                         "runtime/ops/container_state.h", "runtime/class_snapshot.h"}
+                                                                         "runtime/ops/state_checksum.h", "runtime/class_snapshot.h"}
                                               : std::vector<std::string>{"runtime/"};
   if (!cpp::write_embedded_files(dir, runtime, &error)) return std::cerr << "vlac: " << error << "\n", kExitError;
   if (!write_file(dir / pc.header_name, pc.header) || !write_file(dir / "CMakeLists.txt", pc.cmake)) return kExitError;
