@@ -23,6 +23,10 @@
 
 namespace vlac::rt {
 
+/// What taking a checkpoint did: taken; Busy (the previous one is still being committed: ask
+/// again a little later); Stop (the run must stop).
+enum class CheckpointTake { Taken, Busy, Stop };
+
 class RunStop {
  public:
   static constexpr uint32_t kWriterPollRows = 256;
@@ -32,9 +36,8 @@ class RunStop {
       : rejects_(rejects), signal_(signal), writers_(std::move(writers)), every_(live ? 1 : kWriterPollRows), countdown_(every_) {}
 
   /// Checkpoints every `rows` rows (0: not by rows) or every `ns` nanoseconds of wall-clock time
-  /// (0: not by time) through `take`, which returns false when the run must stop after it (a
-  /// failed commit, or the test hook that stops after the first one).
-  void set_checkpoints(uint64_t rows, int64_t ns, std::function<bool()> take) {
+  /// (0: not by time) through `take`.
+  void set_checkpoints(uint64_t rows, int64_t ns, std::function<CheckpointTake()> take) {
     checkpoint_rows_ = rows;
     checkpoint_countdown_ = rows ? rows : UINT64_MAX;
     checkpoint_ns_ = ns;
@@ -54,10 +57,14 @@ class RunStop {
 
   /// Takes a checkpoint now (and restarts both intervals); false when the run must stop.
   bool checkpoint() {
+    const CheckpointTake done = take_ ? take_() : CheckpointTake::Taken;
+    if (done == CheckpointTake::Busy) {  // asked again after some rows (by time: at the next poll)
+      checkpoint_countdown_ = kWriterPollRows;
+      return true;
+    }
     checkpoint_countdown_ = checkpoint_rows_ ? checkpoint_rows_ : UINT64_MAX;
     if (checkpoint_ns_) next_checkpoint_ns_ = monotonic_ns() + checkpoint_ns_;
-    if (!take_) return true;
-    if (take_()) return true;
+    if (done == CheckpointTake::Taken) return true;
     stopped_by_checkpoint_ = true;
     return false;
   }
@@ -90,7 +97,7 @@ class RunStop {
   uint32_t every_, countdown_;
   uint64_t checkpoint_rows_ = 0, checkpoint_countdown_ = UINT64_MAX;
   int64_t checkpoint_ns_ = 0, next_checkpoint_ns_ = INT64_MAX;
-  std::function<bool()> take_;
+  std::function<CheckpointTake()> take_;
   bool stopped_by_checkpoint_ = false;
 };
 

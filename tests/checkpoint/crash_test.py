@@ -57,8 +57,18 @@ def finish(vlac, args, env=None, stdin=subprocess.DEVNULL):
     return p.returncode == 0
 
 
-def kill_test(vlac, work, want, backend, kills, rng, baseline_s):
-    """SIGKILL at `kills` random moments, each run restarted from the checkpoints."""
+def timed_run(vlac, work, backend):
+    """Seconds of one checkpointed run on `backend` (and the C++ backend's library cached)."""
+    timed = tempfile.mkdtemp(dir=work)
+    t = time.time()
+    subprocess.run(run_args(vlac, work, timed, backend, os.path.join(timed, "ck")), check=True, stderr=subprocess.DEVNULL)
+    return time.time() - t
+
+
+def kill_test(vlac, work, want, backend, kills, rng):
+    """SIGKILL at `kills` random moments spread over what a checkpointed run takes, each run
+    restarted from the checkpoints."""
+    baseline_s = timed_run(vlac, work, backend)
     out = tempfile.mkdtemp(dir=work)
     ck = os.path.join(out, "ck")
     args = run_args(vlac, work, out, backend, ck)
@@ -78,10 +88,11 @@ def kill_test(vlac, work, want, backend, kills, rng, baseline_s):
     return ok
 
 
-def kill_while_writing_test(vlac, work, want, backend, rng, baseline_s):
+def kill_while_writing_test(vlac, work, want, backend, rng):
     """SIGKILL inside a snapshot commit (after N bytes of its temporary file), each after a run
     killed at a random moment (so there are snapshots to fall back on); then a damaged newest
     snapshot (one byte flipped); then to the end."""
+    baseline_s = timed_run(vlac, work, backend)
     out = tempfile.mkdtemp(dir=work)
     ck = os.path.join(out, "ck")
     args = run_args(vlac, work, out, backend, ck, every="20000rows")
@@ -187,19 +198,13 @@ def main():
         subprocess.run(run_args(vlac, work, ref, "jit"), check=True, stderr=subprocess.DEVNULL)
         reference_s = time.time() - t
         want = outputs_of(ref)
-        # The kills are spread over what a checkpointed run takes (its fsyncs make it slower).
-        timed = os.path.join(work, "timed")
-        os.mkdir(timed)
-        t = time.time()
-        subprocess.run(run_args(vlac, work, timed, "jit", os.path.join(timed, "ck")), check=True, stderr=subprocess.DEVNULL)
-        baseline_s = time.time() - t
         lines = sum(v.count(b"\n") for v in want.values())
-        print(f"crash test: uninterrupted run {reference_s:.2f} s ({baseline_s:.2f} s with checkpoints), {lines} output lines")
+        print(f"crash test: uninterrupted run {reference_s:.2f} s, {lines} output lines")
         rng = random.Random(a.seed)
         ok = True
-        for backend in a.backend or ["jit"]:
-            ok &= kill_test(vlac, work, want, backend, a.kills, rng, baseline_s)
-            ok &= kill_while_writing_test(vlac, work, want, backend, rng, baseline_s)
+        for backend in a.backend or ["jit", "cpp"]:
+            ok &= kill_test(vlac, work, want, backend, a.kills, rng)
+            ok &= kill_while_writing_test(vlac, work, want, backend, rng)
             ok &= stdin_test(vlac, work, want, backend, rng)
         print("crash test:", "passed" if ok else "FAILED")
         return 0 if ok else 1

@@ -92,8 +92,10 @@ RunCheckpoints::RunCheckpoints(const CheckpointOptions& options, std::vector<Inp
       hashes_[i].start(options_.restore->inputs[i].offset, options_.restore->inputs[i].consumed_crc);
 }
 
-/// Outputs flushed and fsynced, the journal fsynced: what the snapshot will name is on disk.
-bool RunCheckpoints::make_durable() {
+RunCheckpoints::~RunCheckpoints() { wait(); }
+
+/// The outputs flushed to the kernel and where everything stands, between two rows.
+bool RunCheckpoints::prepare(Pending* p) {
   for (const Output& o : outputs_) {
     if (o.writer) {
       o.writer->flush();
@@ -102,50 +104,26 @@ bool RunCheckpoints::make_durable() {
       error_ = rt::write_error_message(o.name, errno);
       return false;
     }
-    if (fsync(fileno(o.file)) != 0 && errno != EINVAL && errno != EROFS) {
-      error_ = "cannot write checkpoint: fsync of '" + o.name + "' failed: " + std::strerror(errno);
-      return false;
-    }
   }
-  if (options_.journal && !options_.journal->sync(&error_)) return false;
-  return true;
-}
-
-bool RunCheckpoints::take(bool final) {
-  const auto started = std::chrono::steady_clock::now();
-  struct AddTime {
-    const std::chrono::steady_clock::time_point& from;
-    double& to;
-    ~AddTime() { to += std::chrono::duration<double>(std::chrono::steady_clock::now() - from).count(); }
-  } add_time{started, seconds_};
-  if (!make_durable()) return false;
-  rt::Snapshot snap;
+  rt::Snapshot& snap = p->snapshot;
   snap.unix_time_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
                           std::chrono::system_clock::now().time_since_epoch()).count();
   snap.program_hash = options_.program_hash;
   snap.program = options_.program;
   for (size_t i = 0; i < inputs_.size(); ++i) {
     const Input& in = inputs_[i];
-    const rt::InputPosition p = position_(i);
+    const rt::InputPosition at = position_(i);
     rt::SnapshotInput s;
     s.name = in.name;
     s.stream = in.stream;
     s.is_stdin = in.is_stdin;
-    s.offset = p.offset;
-    s.line = p.line;
-    s.read = p.stats.read;
-    s.accepted = p.stats.accepted;
-    s.rejected = p.stats.rejected;
-    s.ends_without_line_end = p.ends_without_line_end;
-    if (in.is_stdin) {
-      s.header_text = in.reader->header_text();
-    } else if (in.fd >= 0) {
-      if (!hashes_[i].advance(in.fd, p.offset)) {
-        error_ = "cannot write checkpoint: cannot read '" + in.name + "' again to hash it: " + std::strerror(errno);
-        return false;
-      }
-      s.consumed_crc = hashes_[i].crc();
-    }
+    s.offset = at.offset;
+    s.line = at.line;
+    s.read = at.stats.read;
+    s.accepted = at.stats.accepted;
+    s.rejected = at.stats.rejected;
+    s.ends_without_line_end = at.ends_without_line_end;
+    if (in.is_stdin) s.header_text = in.reader->header_text();
     snap.inputs.push_back(std::move(s));
   }
   for (const Output& o : outputs_) {
@@ -154,28 +132,83 @@ bool RunCheckpoints::take(bool final) {
   }
   rt::StateWriter w(&snap.state);
   save_state_(w);
+  return true;
+}
+
+void RunCheckpoints::commit(Pending& p) {
+  const auto started = std::chrono::steady_clock::now();
+  std::string& error = commit_error_;
+  for (size_t i = 0; i < inputs_.size() && error.empty(); ++i) {
+    if (inputs_[i].is_stdin || inputs_[i].fd < 0) continue;
+    if (!hashes_[i].advance(inputs_[i].fd, p.snapshot.inputs[i].offset))
+      error = "cannot write checkpoint: cannot read '" + inputs_[i].name + "' again to hash it: " + std::strerror(errno);
+    p.snapshot.inputs[i].consumed_crc = hashes_[i].crc();
+  }
+  // What the snapshot names must be on disk before it is: the outputs and the journal.
+  for (const Output& o : outputs_)
+    if (error.empty() && fsync(fileno(o.file)) != 0 && errno != EINVAL && errno != EROFS)
+      error = "cannot write checkpoint: fsync of '" + o.name + "' failed: " + std::strerror(errno);
   std::string why;
-  if (!options_.store->commit(&snap, options_.keep, &why)) {
-    error_ = "cannot write checkpoint: " + why;
+  if (error.empty() && options_.journal && !options_.journal->sync(&why)) error = "cannot write checkpoint: " + why;
+  if (error.empty() && !options_.store->commit(&p.snapshot, options_.keep, &why)) error = "cannot write checkpoint: " + why;
+  commit_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+}
+
+bool RunCheckpoints::committed() {
+  if (!commit_error_.empty()) {
+    error_ = commit_error_;
     return false;
   }
   ++taken_;
-  last_id_ = snap.id;
-  last_state_bytes_ = snap.state.size();
+  last_id_ = in_flight_.snapshot.id;
+  last_state_bytes_ = in_flight_.snapshot.state.size();
   if (options_.journal) {
     // The journal keeps what the oldest kept snapshot may still replay.
+    std::string why;
     const std::optional<uint64_t> keep_from = options_.store->oldest_stdin_offset();
     if (keep_from && !options_.journal->compact(*keep_from, &why)) {
       error_ = "cannot write checkpoint: " + why;
       return false;
     }
   }
-  if (options_.verbose) std::fprintf(stderr, "vlac: checkpoint %llu written\n", static_cast<unsigned long long>(snap.id));
-  if (options_.stop_after_rows && !final) {
-    stopped_by_hook_ = true;
-    return false;
-  }
+  if (options_.verbose)
+    std::fprintf(stderr, "vlac: checkpoint %llu written\n", static_cast<unsigned long long>(last_id_));
   return true;
+}
+
+bool RunCheckpoints::wait() {
+  if (!worker_.joinable()) return error_.empty();
+  worker_.join();
+  return committed();
+}
+
+rt::CheckpointTake RunCheckpoints::take(bool final) {
+  const auto started = std::chrono::steady_clock::now();
+  struct AddTime {
+    const std::chrono::steady_clock::time_point& from;
+    double& to;
+    ~AddTime() { to += std::chrono::duration<double>(std::chrono::steady_clock::now() - from).count(); }
+  } add_time{started, seconds_};
+  // By time, a checkpoint due while the last is still being committed comes a little later; by
+  // rows, it waits, so that snapshots are taken after exactly every N rows.
+  if (worker_.joinable() && !final && options_.every_rows == 0 && !worker_done_.load(std::memory_order_acquire))
+    return rt::CheckpointTake::Busy;
+  if (!wait()) return rt::CheckpointTake::Stop;
+  in_flight_ = Pending{};
+  if (!prepare(&in_flight_)) return rt::CheckpointTake::Stop;
+  const bool stop_after = options_.stop_after_rows && !final;
+  if (final || stop_after) {  // the last one: on disk before the run ends
+    commit(in_flight_);
+    if (!committed()) return rt::CheckpointTake::Stop;
+    stopped_by_hook_ = stop_after;
+    return stop_after ? rt::CheckpointTake::Stop : rt::CheckpointTake::Taken;
+  }
+  worker_done_.store(false, std::memory_order_relaxed);
+  worker_ = std::thread([this] {
+    commit(in_flight_);
+    worker_done_.store(true, std::memory_order_release);
+  });
+  return rt::CheckpointTake::Taken;
 }
 
 std::string iso_time(int64_t unix_ns) {

@@ -8,13 +8,16 @@
 // fsynced, renamed and the directory fsynced (rt::CheckpointDir::commit).
 
 #include <cstdint>
+#include <atomic>
 #include <cstdio>
 #include <functional>
+#include <thread>
 #include <string>
 #include <vector>
 
 #include "runtime/io/row_reader.h"
 #include "runtime/io/row_writer.h"
+#include "runtime/io/run_stop.h"
 #include "runtime/ops/state_io.h"
 
 #include "runtime/checkpoint/checkpoint_dir.h"
@@ -72,6 +75,16 @@ class ConsumedHash {
 };
 
 /// The checkpoints of one run, set up once its readers, writers and driver exist.
+///
+/// A checkpoint is prepared on the run's thread, between two rows: the outputs are flushed to
+/// the kernel (their lengths are the snapshot's), the inputs' positions and the operators' state
+/// are taken. Making it durable — hashing the input consumed since the last one, fsync of the
+/// outputs and of the journal, writing, fsyncing and renaming the snapshot file — runs on a
+/// thread of its own while the run goes on, one commit at a time (Flink's one concurrent
+/// checkpoint): a checkpoint that comes due while the previous one is still being committed
+/// waits for it — by rows, the run waits, so snapshots come after exactly every N rows; by time,
+/// the run goes on and RunStop asks again a little later. The run's last checkpoint (end of
+/// input, a signal, the test hook) is committed before the run ends.
 class RunCheckpoints {
  public:
   struct Input {
@@ -87,30 +100,51 @@ class RunCheckpoints {
   };
   RunCheckpoints(const CheckpointOptions& options, std::vector<Input> inputs, std::vector<Output> outputs,
                  std::function<rt::InputPosition(size_t)> position, std::function<void(rt::StateWriter&)> save_state);
+  ~RunCheckpoints();
 
-  /// Commits a checkpoint now (between two rows). False when the run must stop: the commit
-  /// failed (error()), or the test hook stops after it (not after the `final` one at the end).
-  bool take(bool final = false);
+  /// Takes a checkpoint now (between two rows). Busy: by time, the previous one is still being
+  /// committed (ask again later); Stop: the run must stop, because a commit failed (error()) or the test
+  /// hook stops after its checkpoint. `final`: the run's last one, committed before returning
+  /// (never Busy).
+  rt::CheckpointTake take(bool final = false);
+  /// Waits for a commit in flight (before the run reports); false when it failed (error()).
+  bool wait();
+
   const std::string& error() const { return error_; }
   uint64_t taken() const { return taken_; }
-  /// Wall-clock seconds spent in take(), and the size of the last snapshot's state.
-  double seconds() const { return seconds_; }
-  uint64_t last_state_bytes() const { return last_state_bytes_; }
   uint64_t last_id() const { return last_id_; }
+  uint64_t last_state_bytes() const { return last_state_bytes_; }
+  /// Seconds the run itself spent on checkpoints, and the commits' seconds on their thread.
+  double seconds() const { return seconds_; }
+  double commit_seconds() const { return commit_seconds_; }
   bool stopped_by_hook() const { return stopped_by_hook_; }
 
  private:
-  bool make_durable();
+  /// Everything a commit needs, prepared on the run's thread.
+  struct Pending {
+    rt::Snapshot snapshot;
+    std::vector<uint64_t> offsets;  // per input, for its hash
+  };
+  bool prepare(Pending* p);
+  /// Hashes, fsyncs and writes `p` (on the commit thread, or the run's for the last one).
+  void commit(Pending& p);
+  /// After a commit: counts, the journal's compaction (on the run's thread, which alone writes
+  /// the journal); false when the commit failed.
+  bool committed();
 
   const CheckpointOptions& options_;
   std::vector<Input> inputs_;
   std::vector<Output> outputs_;
   std::function<rt::InputPosition(size_t)> position_;
   std::function<void(rt::StateWriter&)> save_state_;
-  std::vector<ConsumedHash> hashes_;
+  std::vector<ConsumedHash> hashes_;  // used by commits only, one at a time
+  std::thread worker_;
+  std::atomic<bool> worker_done_{false};
+  Pending in_flight_;
+  std::string commit_error_;  // set by a commit, read after it is joined
   std::string error_;
   uint64_t taken_ = 0, last_id_ = 0, last_state_bytes_ = 0;
-  double seconds_ = 0;
+  double seconds_ = 0, commit_seconds_ = 0;
   bool stopped_by_hook_ = false;
 };
 

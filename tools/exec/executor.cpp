@@ -347,7 +347,8 @@ ExecutionReport run_program(const PhysicalPlan& plan, const std::vector<std::vec
   const bool cancelled = options.cancel && options.cancel->load();
   // SIGINT/SIGTERM under --checkpoint: a last checkpoint, so the next run goes on from here.
   if (!completed && cancelled && checkpoints && checkpoints->error().empty() && !checkpoints->stopped_by_hook())
-    checkpoints->take();
+    checkpoints->take(/*final=*/true);
+  if (checkpoints) checkpoints->wait();  // a commit in flight when the run stopped
   for (auto& w : writers) w->finish();
   // The end of the input, too: a finished run started again has nothing left to do.
   if (completed && checkpoints && checkpoints->error().empty()) checkpoints->take(/*final=*/true);
@@ -372,6 +373,7 @@ ExecutionReport run_program(const PhysicalPlan& plan, const std::vector<std::vec
     report.checkpoints = checkpoints->taken();
     report.last_checkpoint = checkpoints->last_id();
     report.checkpoint_seconds = checkpoints->seconds();
+    report.checkpoint_commit_seconds = checkpoints->commit_seconds();
     report.checkpoint_state_bytes = checkpoints->last_state_bytes();
     report.stopped_after_checkpoint = checkpoints->stopped_by_hook();
   }
@@ -491,9 +493,11 @@ void print_stats(std::FILE* to, const PhysicalPlan& plan, const ExecutionReport&
                  static_cast<unsigned long long>(report.pipeline_rows[slot + 1]));
   }
   if (report.checkpoints > 0)
-    std::fprintf(to, "  checkpoints: %llu written (last %llu), %.1f ms each on average, %llu bytes of state\n",
+    std::fprintf(to,
+                 "  checkpoints: %llu written (last %llu), %.2f ms of the run each, %.2f ms to commit, %llu bytes of state\n",
                  static_cast<unsigned long long>(report.checkpoints), static_cast<unsigned long long>(report.last_checkpoint),
                  1e3 * report.checkpoint_seconds / static_cast<double>(report.checkpoints),
+                 1e3 * report.checkpoint_commit_seconds / static_cast<double>(report.checkpoints),
                  static_cast<unsigned long long>(report.checkpoint_state_bytes));
   // A UNION ALL: the rows of each branch, and their sum.
   for (size_t u = 0; u < plan.unions.size(); ++u) {

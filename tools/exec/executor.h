@@ -57,7 +57,8 @@ struct ExecutionReport {
   std::vector<uint64_t> pipeline_rows;
   uint64_t checkpoints = 0;           // checkpoints committed by this run
   uint64_t last_checkpoint = 0;       // the id of the last one
-  double checkpoint_seconds = 0;      // wall-clock time spent taking them
+  double checkpoint_seconds = 0;      // wall-clock time the run spent taking them
+  double checkpoint_commit_seconds = 0;  // and their commits on their own thread
   uint64_t checkpoint_state_bytes = 0;  // the last one's operator state
   bool stopped_after_checkpoint = false;  // the test hook stopped the run after its checkpoint
 };
