@@ -350,8 +350,6 @@ ExecutionReport run_program(const PhysicalPlan& plan, const std::vector<std::vec
     checkpoints->take(/*final=*/true);
   if (checkpoints) checkpoints->wait();  // a commit in flight when the run stopped
   for (auto& w : writers) w->finish();
-  // The end of the input, too: a finished run started again has nothing left to do.
-  if (completed && checkpoints && checkpoints->error().empty()) checkpoints->take(/*final=*/true);
 
   for (size_t s = 0; s < plan.sources.size(); ++s) {
     rt::InputStats sum;
