@@ -68,9 +68,6 @@ class RunStop {
     stopped_by_checkpoint_ = true;
     return false;
   }
-  bool checkpoints() const { return static_cast<bool>(take_); }
-  /// The run stopped because a checkpoint said so.
-  bool stopped_by_checkpoint() const { return stopped_by_checkpoint_; }
 
   /// After the last row: true when the run must stop rather than end its input.
   bool now() const { return flagged() || writer_failed() || stopped_by_checkpoint_; }

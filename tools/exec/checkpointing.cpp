@@ -171,8 +171,6 @@ bool RunCheckpoints::committed() {
       return false;
     }
   }
-  if (options_.verbose)
-    std::fprintf(stderr, "vlac: checkpoint %llu written\n", static_cast<unsigned long long>(last_id_));
   return true;
 }
 

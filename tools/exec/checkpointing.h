@@ -42,7 +42,6 @@ struct CheckpointOptions {
   /// Test hook (VLAC_TEST_STOP_AFTER_ROWS): one checkpoint after this many rows, then the run
   /// stops as SIGTERM would stop it. 0: none.
   uint64_t stop_after_rows = 0;
-  bool verbose = false;                  // a line on stderr per checkpoint
 };
 
 /// The hash of what decides a program's state layout: its text, the optimiser's settings and the
