@@ -27,7 +27,6 @@ class InputMerger {
     const bool read_ahead = cursors_.size() > 1 && c.has_row && static_cast<int>(i) != last_;
     return read_ahead ? c.reader->before_last_row() : c.reader->position();
   }
-  size_t inputs() const { return cursors_.size(); }
 
   /// The next row, its stream and its event time (INT64_MIN without one); false once every
   /// input has ended. The row stays valid until the next call.

@@ -209,6 +209,17 @@ rt::CheckpointTake RunCheckpoints::take(bool final) {
   return rt::CheckpointTake::Taken;
 }
 
+rt::InputPosition position_of(const rt::SnapshotInput& in) {
+  rt::InputPosition p;
+  p.offset = in.offset;
+  p.line = in.line;
+  p.stats.read = in.read;
+  p.stats.accepted = in.accepted;
+  p.stats.rejected = in.rejected;
+  p.ends_without_line_end = in.ends_without_line_end;
+  return p;
+}
+
 std::string iso_time(int64_t unix_ns) {
   const time_t t = static_cast<time_t>(unix_ns / 1000000000);
   struct tm tm {};

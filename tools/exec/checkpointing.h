@@ -122,7 +122,6 @@ class RunCheckpoints {
   /// Everything a commit needs, prepared on the run's thread.
   struct Pending {
     rt::Snapshot snapshot;
-    std::vector<uint64_t> offsets;  // per input, for its hash
   };
   bool prepare(Pending* p);
   /// Hashes, fsyncs and writes `p` (on the commit thread, or the run's for the last one).
@@ -146,6 +145,9 @@ class RunCheckpoints {
   double seconds_ = 0, commit_seconds_ = 0;
   bool stopped_by_hook_ = false;
 };
+
+/// Where a snapshot left an input, for RowReader::seek (the inverse of what a checkpoint records).
+rt::InputPosition position_of(const rt::SnapshotInput& in);
 
 /// "2026-12-03T15:04:05Z" for nanoseconds since the epoch (UTC, whole seconds).
 std::string iso_time(int64_t unix_ns);

@@ -242,17 +242,6 @@ std::unique_ptr<rt::RowReader> open_reader(const InputFile& in, const rt::Source
   return rt::open_row_reader(in.format, in.display_name, in.file, spec, rejects, source);
 }
 
-rt::InputPosition position_of(const rt::SnapshotInput& in) {
-  rt::InputPosition p;
-  p.offset = in.offset;
-  p.line = in.line;
-  p.stats.read = in.read;
-  p.stats.accepted = in.accepted;
-  p.stats.rejected = in.rejected;
-  p.ends_without_line_end = in.ends_without_line_end;
-  return p;
-}
-
 /// Opens the readers and writers, runs `make_driver`'s driver over them and reports.
 ExecutionReport run_program(const PhysicalPlan& plan, const std::vector<std::vector<InputFile>>& inputs,
                             const std::vector<std::FILE*>& outputs, const ExecutionOptions& options,
