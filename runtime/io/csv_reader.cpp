@@ -70,6 +70,11 @@ class CsvReader final : public RowReader {
   InputPosition position() const override { return reader_position(lines_, stats_); }
   InputPosition before_last_row() const override;
   bool seek(const InputPosition& p, std::string* error) override;
+  bool seek_range(const InputPosition& from, uint64_t stop_at, std::string* error) override {
+    if (!seek(from, error)) return false;
+    stop_at_ = stop_at;
+    return true;
+  }
   const std::string& header_text() const override { return header_text_; }
 
  private:
@@ -93,6 +98,7 @@ class CsvReader final : public RowReader {
   std::string read_error_;
   bool opened_ = false;
   bool ended_ = false;
+  uint64_t stop_at_ = UINT64_MAX;  // seek_range: no record that begins here or later is read
   bool at_start_ = true;  // no byte read yet: a BOM may come (open() reads the header)
   bool returned_row_ = false;  // the last next() returned a row: record_text_ is its text
   std::string header_text_;    // the bytes open() consumed
@@ -479,6 +485,10 @@ bool CsvReader::next(uint8_t* row) {
   returned_row_ = false;
   if (!opened_) return false;
   while (!ended_ && !rejects_.should_stop()) {
+    if (lines_.offset() >= stop_at_) [[unlikely]] {
+      ended_ = true;
+      return false;
+    }
     if (!read_record()) return false;
     ++stats_.read;
     if (decode(row)) {
@@ -511,6 +521,7 @@ bool CsvReader::seek(const InputPosition& p, std::string* error) {
   if (!seek_lines(&lines_, name_, p, error)) return false;
   stats_ = p.stats;
   ended_ = false;
+  stop_at_ = UINT64_MAX;
   returned_row_ = false;
   read_error_.clear();
   return true;

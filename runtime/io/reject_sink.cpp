@@ -22,6 +22,10 @@ void RejectSink::emit_line() {
 
 void RejectSink::reject(std::string_view file, uint64_t line, std::string_view reason, std::string_view raw_record) {
   ++rejected_;
+  if (collect_) {
+    collect_->push_back({line, std::string(reason), std::string(raw_record)});
+    return;
+  }
   char num[kValueFormatBufSize];
   line_.assign(file);
   line_ += ':';
@@ -43,6 +47,7 @@ void RejectSink::reject(std::string_view file, uint64_t line, std::string_view r
 }
 
 void RejectSink::warn(std::string_view file, uint64_t line, std::string_view message) {
+  if (collect_) return;
   line_.assign(file);
   if (line > 0) {
     char num[kValueFormatBufSize];

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace vlac::rt {
 
@@ -19,12 +20,29 @@ std::string display_name_for_path(std::string_view path);
 /// `--on-error skip|fail`.
 enum class OnError { Skip, Fail };
 
+/// A malformed record kept for later instead of reported (RejectSink::collecting).
+struct CollectedReject {
+  uint64_t line;
+  std::string reason;
+  std::string raw_record;
+};
+
 class RejectSink {
  public:
   /// `messages` receives the reports and warnings (normally stderr; null prints nothing);
   /// `rejects` is the `--rejects` file or null. Neither is owned or closed.
   explicit RejectSink(std::FILE* messages, std::FILE* rejects = nullptr, OnError on_error = OnError::Skip);
 
+  /// A sink that reports nothing: reject() appends to `into` (never stopping the reader) and
+  /// warnings are dropped. A parallel reader's chunk parsers use it; the records are reported
+  /// through the run's sink when the rows around them are handed out, in input order.
+  static RejectSink collecting(std::vector<CollectedReject>* into) {
+    RejectSink sink(nullptr);
+    sink.collect_ = into;
+    return sink;
+  }
+
+  RejectSink(RejectSink&& other) = default;
   RejectSink(const RejectSink&) = delete;
   RejectSink& operator=(const RejectSink&) = delete;
 
@@ -58,6 +76,7 @@ class RejectSink {
   bool stop_ = false;
   int rejects_error_ = 0;
   std::string line_;  // the message being built; reused
+  std::vector<CollectedReject>* collect_ = nullptr;
 };
 
 }  // namespace vlac::rt

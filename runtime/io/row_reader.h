@@ -93,6 +93,15 @@ class RowReader {
     *error = "this input cannot go on from a position";
     return false;
   }
+  /// seek(from), then reads only the records that begin before byte `stop_at`: next() returns
+  /// false at the first record boundary at or after it (a record that begins before it is read
+  /// whole). How a parallel reader parses one chunk of a file (runtime/io/parallel_reader.h).
+  /// Readers that cannot split their input say so with *error.
+  virtual bool seek_range(const InputPosition& from, uint64_t /*stop_at*/, std::string* error) {
+    if (!seek(from, error)) return false;
+    *error = "this input cannot be read in ranges";
+    return false;
+  }
   /// The bytes open() consumed: the CSV header line(s) with the line end (and a BOM and empty
   /// lines before it, if any); "" for JSON Lines. A restored standard input gets them back as
   /// ReadOptions::prefix.

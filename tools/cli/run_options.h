@@ -30,6 +30,8 @@ struct RunOptions {
   int64_t checkpoint_every_ns = 10'000'000'000;     // --checkpoint-every 10s (the default)
   int keep_checkpoints = 2;                         // --keep-checkpoints N
   uint64_t restore_from = 0;                        // --restore-from ID; 0 = the newest
+  /// --threads N (LANGUAGE.md §11): -1 = not given (1); 0 = every core
+  int threads = -1;
   bool help = false;
 };
 

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <functional>
 #include <memory>
 
@@ -229,7 +230,18 @@ using MakeDriver = std::function<std::unique_ptr<RowDriver>(std::vector<void*> o
 /// (`*replay_fd`: the journal descriptor the caller closes after the run).
 std::unique_ptr<rt::RowReader> open_reader(const InputFile& in, const rt::SourceSpec& spec, rt::RejectSink& rejects,
                                            const CheckpointOptions* checkpoint, const rt::SnapshotInput* at,
-                                           int* replay_fd, std::string* error) {
+                                           int* replay_fd, int threads, uint64_t chunk_bytes, std::string* error) {
+  if (!in.live && threads > 1 && in.format == rt::InputFormat::Csv) {
+    // LANGUAGE.md §11: a file is parsed on several threads, split at record boundaries.
+    rt::ParallelReadOptions parallel;
+    parallel.threads = threads;
+    parallel.chunk_bytes = chunk_bytes;
+    parallel.positions = checkpoint != nullptr;
+    auto make = [name = in.display_name, spec](std::FILE* f, rt::RejectSink& sink) {
+      return rt::open_row_reader(rt::InputFormat::Csv, name, f, spec, sink);
+    };
+    return std::make_unique<rt::ParallelReader>(in.display_name, in.file, spec.layout, make, rejects, parallel);
+  }
   if (!in.live || !checkpoint || !checkpoint->journal)
     return rt::open_row_reader(in.format, in.display_name, in.file, spec, rejects);
   rt::ReadOptions source;
@@ -266,6 +278,7 @@ ExecutionReport run_program(const PhysicalPlan& plan, const std::vector<std::vec
   std::vector<std::unique_ptr<rt::RowReader>> readers;
   std::vector<std::vector<rt::RowReader*>> per_source(plan.sources.size());
   std::vector<RunCheckpoints::Input> checkpoint_inputs;
+  std::vector<std::string> input_names;
   int replay_fd = -1;
   struct CloseFd {
     int& fd;
@@ -280,7 +293,8 @@ ExecutionReport run_program(const PhysicalPlan& plan, const std::vector<std::vec
       live |= in.live;
       const rt::SnapshotInput* at = restore ? &restore->inputs[checkpoint_inputs.size()] : nullptr;
       rt::SourceSpec spec{src.stream, src.column_names, src.layout, src.read_columns};
-      auto reader = open_reader(in, spec, rejects, checkpoint, at, &replay_fd, &report.error);
+      auto reader = open_reader(in, spec, rejects, checkpoint, at, &replay_fd, options.threads, options.parse_chunk_bytes,
+                                &report.error);
       if (!reader || !reader->open(&report.error) || (at && !reader->seek(position_of(*at), &report.error))) {
         report.ok = false;
         if (options.cancel && options.cancel->load()) {  // a signal interrupted the wait for a header
@@ -291,6 +305,7 @@ ExecutionReport run_program(const PhysicalPlan& plan, const std::vector<std::vec
       }
       per_source[s].push_back(reader.get());
       checkpoint_inputs.push_back({src.stream, in.display_name, in.live, in.live ? -1 : fileno(in.file), reader.get()});
+      input_names.push_back(in.display_name);
       readers.push_back(std::move(reader));
     }
   }
@@ -350,6 +365,9 @@ ExecutionReport run_program(const PhysicalPlan& plan, const std::vector<std::vec
     report.sources.push_back(sum);
   }
   report.operators = driver->operator_stats();
+  for (size_t i = 0; i < readers.size(); ++i)
+    if (auto* p = dynamic_cast<const rt::ParallelReader*>(readers[i].get()); p && p->parallel_stats().parallel)
+      report.parallel_inputs.emplace_back(input_names[i], p->parallel_stats());
   for (const auto& r : readers) {
     if (!cancelled && !r->read_error().empty()) {
       report.ok = false;
@@ -486,6 +504,20 @@ void print_stats(std::FILE* to, const PhysicalPlan& plan, const ExecutionReport&
                  1e3 * report.checkpoint_seconds / static_cast<double>(report.checkpoints),
                  1e3 * report.checkpoint_commit_seconds / static_cast<double>(report.checkpoints),
                  static_cast<unsigned long long>(report.checkpoint_state_bytes));
+  // --threads: how each split input was parsed, and how evenly the threads shared it.
+  for (const auto& [name, p] : report.parallel_inputs) {
+    uint64_t total = 0, most = 0;
+    std::string parts;
+    for (uint64_t n : p.rows_per_thread) {
+      total += n;
+      most = std::max(most, n);
+      parts += (parts.empty() ? "" : " + ") + std::to_string(n);
+    }
+    const double mean = static_cast<double>(total) / static_cast<double>(p.rows_per_thread.size());
+    std::fprintf(to, "  input %s: parsed on %zu threads in %llu chunks (%llu parsed again), records per thread %s, skew %.2f\n",
+                 name.c_str(), p.rows_per_thread.size(), static_cast<unsigned long long>(p.chunks),
+                 static_cast<unsigned long long>(p.reparsed), parts.c_str(), mean > 0 ? static_cast<double>(most) / mean : 1.0);
+  }
   // A UNION ALL: the rows of each branch, and their sum.
   for (size_t u = 0; u < plan.unions.size(); ++u) {
     uint64_t total = 0;

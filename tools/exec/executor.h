@@ -12,6 +12,7 @@
 #include "physical/compiled_code.h"
 #include "physical/physical_plan.h"
 #include "runtime/io/input_format.h"
+#include "runtime/io/parallel_reader.h"
 #include "runtime/io/row_reader.h"
 #include "runtime/io/row_writer.h"
 #include "runtime/ops/operator.h"
@@ -41,6 +42,12 @@ struct ExecutionOptions {
   /// report then says "cancelled", open windows are not fired, and a read interrupted by the
   /// signal is no read error. Used by the REPL's Ctrl-C and by run's SIGINT/SIGTERM.
   const std::atomic<bool>* cancel = nullptr;
+  /// `--threads N` (LANGUAGE.md §11, resolved: 0 is already the number of cores): a file input
+  /// of CSV is parsed by this many threads (runtime/io/parallel_reader.h); 1 reads it on the
+  /// run's thread.
+  int threads = 1;
+  /// The bytes of one parallel parse chunk; 0 is the default (4 MiB). Tests make it tiny.
+  uint64_t parse_chunk_bytes = 0;
   /// `--checkpoint DIR` (exec/checkpointing.h); null: no checkpoints. With it, a run stopped by
   /// `cancel` takes a final checkpoint.
   const CheckpointOptions* checkpoint = nullptr;
@@ -61,6 +68,8 @@ struct ExecutionReport {
   double checkpoint_commit_seconds = 0;  // and their commits on their own thread
   uint64_t checkpoint_state_bytes = 0;  // the last one's operator state
   bool stopped_after_checkpoint = false;  // the test hook stopped the run after its checkpoint
+  /// Per input (in --input order) that was parsed on several threads: its name and how.
+  std::vector<std::pair<std::string, rt::ParallelReadStats>> parallel_inputs;
 };
 
 /// Runs `program` (compiled from `plan`) over `inputs[s]` (the files of source stream s),

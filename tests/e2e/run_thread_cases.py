@@ -1,0 +1,109 @@
+#!/usr/bin/env python3
+"""Every end-to-end case at --threads 1, 2 and 4 (LANGUAGE.md §11): the output must not change.
+
+    python3 tests/e2e/run_thread_cases.py build/vlac [--backend jit|cpp|firmware] [--case NAME ...]
+
+For each case of tests/e2e/cases/: the run with `--threads 1 --stats --rejects FILE` must give
+expected.csv (the case's independent expectation). Then the same run at 2 and 4 threads, each
+with parse chunks of 1, 7, 61 and 4096 bytes (the test hook VLAC_TEST_PARSE_CHUNK_BYTES puts
+chunk boundaries everywhere in the cases' small files: inside quoted values that span lines,
+on CRLF, on rejected records), must give the same exit status, stdout, rejects file and stderr
+(messages with their line numbers, --stats counts), byte for byte; only the stats header (its
+compile time) and the `input ...: parsed on N threads` line, which says how the parse was
+shared, are left out of the comparison. The cases that read one file are also run with it on
+standard input (live, never split) at 2 and 4 threads, against the same one-thread run.
+
+Ends with `threads: N runs agree, M disagree`; exits 1 if any disagree.
+"""
+
+import argparse
+import os
+import pathlib
+import re
+import shlex
+import subprocess
+import sys
+import tempfile
+
+CASES_DIR = pathlib.Path(__file__).resolve().parent / "cases"
+TIMEOUT_S = 120
+CHUNKS = ["1", "7", "61", "4096"]
+STATS_HEADER = re.compile(rb"^vlac: stats \((JIT|C\+\+|firmware) compile \d+ ms\)$", re.M)
+PARALLEL_LINE = re.compile(rb"^  input [^\n]*: parsed on \d+ threads[^\n]*\n", re.M)
+
+
+def stdin_variant(args):
+    inputs = [i for i, a in enumerate(args) if a == "--input"]
+    if len(inputs) != 1 or "=" not in args[inputs[0] + 1]:
+        return None
+    name, path = args[inputs[0] + 1].split("=", 1)
+    if path.endswith(".jsonl"):
+        return None
+    live = list(args)
+    live[inputs[0] + 1] = name + "=-"
+    return live, path
+
+
+def run(vlac, case_dir, args, threads, chunk=None, feed=None):
+    with tempfile.TemporaryDirectory() as tmp:
+        rejects = pathlib.Path(tmp) / "rejects.csv"
+        cmd = [vlac, "run", "program.vsql"] + args + ["--threads", str(threads), "--stats", "--rejects", str(rejects)]
+        env = dict(os.environ)
+        if chunk:
+            env["VLAC_TEST_PARSE_CHUNK_BYTES"] = chunk
+        proc = subprocess.run(cmd, cwd=case_dir, input=feed, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              timeout=TIMEOUT_S, env=env)
+        err = PARALLEL_LINE.sub(b"", STATS_HEADER.sub(b"vlac: stats", proc.stderr))
+        return (proc.returncode, proc.stdout, rejects.read_bytes() if rejects.exists() else b"", err), shlex.join(cmd)
+
+
+def describe(base, got):
+    names = ["exit status", "stdout", "rejects file", "stderr"]
+    parts = []
+    for name, a, b in zip(names, base, got):
+        if a != b:
+            parts.append("%s differs:\n  1 thread: %r\n  this run: %r" % (name, a[-600:] if isinstance(a, bytes) else a,
+                                                                         b[-600:] if isinstance(b, bytes) else b))
+    return "\n".join(parts)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("vlac")
+    ap.add_argument("--backend", default=None)
+    ap.add_argument("--case", action="append")
+    a = ap.parse_args()
+    vlac = str(pathlib.Path(a.vlac).resolve())
+    cases = sorted(d for d in CASES_DIR.iterdir() if d.is_dir() and (not a.case or d.name in a.case))
+    agree = disagree = 0
+    for case_dir in cases:
+        args = shlex.split((case_dir / "args").read_text())
+        if a.backend:
+            args += ["--backend", a.backend]
+        base, cmd = run(vlac, case_dir, args, 1)
+        if base[0] != 0 or base[1] != (case_dir / "expected.csv").read_bytes():
+            print("FAIL %s: one thread does not give expected.csv (exit %d): %s" % (case_dir.name, base[0], cmd))
+            disagree += 1
+            continue
+        variants = [(t, c, None) for t in (2, 4) for c in CHUNKS]
+        live = stdin_variant(args)
+        if live:
+            variants += [(t, None, live) for t in (2, 4)]
+        for threads, chunk, stdin in variants:
+            if stdin:
+                got, cmd = run(vlac, case_dir, stdin[0], threads, feed=(case_dir / stdin[1]).read_bytes())
+            else:
+                got, cmd = run(vlac, case_dir, args, threads, chunk)
+            if got == base:
+                agree += 1
+                continue
+            disagree += 1
+            print("FAIL %s (--threads %d, %s): %s\n%s" % (case_dir.name, threads,
+                                                          "standard input" if stdin else "chunks of %s bytes" % chunk,
+                                                          cmd, describe(base, got)))
+    print("threads: %d runs agree, %d disagree" % (agree, disagree))
+    return 1 if disagree else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
