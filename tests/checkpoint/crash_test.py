@@ -8,6 +8,10 @@ time; then it runs to its end. Its six output files must equal, byte for byte, t
 uninterrupted run without --checkpoint. Then the same with kills *while a snapshot is being
 written* (the VLAC_CHECKPOINT_KILL_AT test hook of runtime/checkpoint: SIGKILL after N bytes of
 the temporary file), and with standard input (the journal) killed mid-stream.
+
+`--threads N` (LANGUAGE.md §11) runs every checkpointed run with `--threads N` and parse chunks
+of 64 KiB, so the files are parsed on N threads when killed and restored; the reference stays
+one uninterrupted run on one thread.
 """
 import argparse
 import os
@@ -25,8 +29,13 @@ OUTPUTS = ["cam_stats", "torque_hop", "grasps", "frame_grips", "frame_pose", "sm
 INPUTS = ["camera", "joints", "gripper"]
 
 
+THREADS = []  # --threads N for the checkpointed runs (main sets it)
+
+
 def run_args(vlac, work, out_dir, backend, checkpoint=None, every="5000rows", stdin_stream=None):
     args = [vlac, "run", PROGRAM, "--backend", backend]
+    if checkpoint:
+        args += THREADS
     for s in INPUTS:
         args += ["--input", f"{s}=-" if s == stdin_stream else f"{s}={os.path.join(work, s + '.csv')}"]
     for o in OUTPUTS:
@@ -186,7 +195,11 @@ def main():
     ap.add_argument("--seed", type=int, default=15)
     ap.add_argument("--backend", action="append", help="jit (default) and/or cpp")
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
+    ap.add_argument("--threads", type=int, help="run the checkpointed runs with --threads N")
     a = ap.parse_args()
+    if a.threads:
+        THREADS.extend(["--threads", str(a.threads)])
+        os.environ["VLAC_TEST_PARSE_CHUNK_BYTES"] = "65536"
     vlac = os.path.abspath(a.vlac)
     work = tempfile.mkdtemp(prefix="vlac_crash_")
     try:

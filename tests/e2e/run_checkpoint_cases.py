@@ -11,6 +11,10 @@ per case, somewhere in the case's input rows.
 The firmware backend (its class's snapshot()/restore()) runs with roomy capacities and is
 compared with its own uninterrupted run (its rows at its capacities are the differential test's
 business, run_cases.py --differential); cases it cannot compile (an unbounded STRING) are skipped.
+
+`--threads 2,1,4` (LANGUAGE.md §11) runs the three processes at those thread counts, with parse
+chunks of a few bytes (VLAC_TEST_PARSE_CHUNK_BYTES), so a snapshot taken while a file was parsed
+on N threads is restored with M.
 """
 import argparse
 import json
@@ -47,7 +51,7 @@ FIRMWARE_ROOMY = ["--default-capacity", "max_keys=256", "--default-capacity", "m
                   "--default-capacity", "max_buffered_rows=1024"]
 
 
-def run_case(vlac, case_dir, backend, seed):
+def run_case(vlac, case_dir, backend, seed, threads=None):
     args = shlex.split((case_dir / "args").read_text())
     name = output_name(vlac, case_dir)
     if name is None:
@@ -69,14 +73,19 @@ def run_case(vlac, case_dir, backend, seed):
         cmd = [vlac, "run", "program.vsql"] + args + ["--output", f"{name}={out}", "--checkpoint",
                                                       os.path.join(tmp, "ck"), "--backend", backend]
         log = []
-        for stop in (first, second, None):
+        for i, stop in enumerate((first, second, None)):
             env = dict(os.environ)
             env.pop("VLAC_TEST_STOP_AFTER_ROWS", None)
             if stop is not None:
                 env["VLAC_TEST_STOP_AFTER_ROWS"] = str(stop)
-            p = subprocess.run(cmd, cwd=case_dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            run = cmd
+            if threads:
+                run = cmd + ["--threads", str(threads[i % len(threads)])]
+                env["VLAC_TEST_PARSE_CHUNK_BYTES"] = str(rng.choice([1, 7, 61]))
+            p = subprocess.run(run, cwd=case_dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                timeout=TIMEOUT_S)
-            log.append(f"$ VLAC_TEST_STOP_AFTER_ROWS={stop or ''} {shlex.join(cmd)}\n{p.stderr.decode(errors='replace')}")
+            log.append(f"$ VLAC_TEST_STOP_AFTER_ROWS={stop or ''} VLAC_TEST_PARSE_CHUNK_BYTES="
+                       f"{env.get('VLAC_TEST_PARSE_CHUNK_BYTES', '')} {shlex.join(run)}\n{p.stderr.decode(errors='replace')}")
             if p.returncode != 0:
                 return False, f"exit status {p.returncode}\n" + "".join(log)
         got = open(out, "rb").read()
@@ -95,7 +104,9 @@ def main():
     ap.add_argument("--backend", action="append", help="jit, cpp and firmware by default")
     ap.add_argument("--case", action="append", help="only this case (repeatable)")
     ap.add_argument("--seed", type=int, default=15)
+    ap.add_argument("--threads", help="thread counts of the three processes, e.g. 2,1,4")
     a = ap.parse_args()
+    threads = [int(t) for t in a.threads.split(",")] if a.threads else None
     vlac = os.path.abspath(a.vlac)
     cases = sorted(d for d in CASES_DIR.iterdir() if (d / "program.vsql").exists())
     if a.case:
@@ -103,7 +114,7 @@ def main():
     passed = failed = skipped = 0
     for backend in a.backend or ["jit", "cpp", "firmware"]:
         for case_dir in cases:
-            ok, report = run_case(vlac, case_dir, backend, a.seed)
+            ok, report = run_case(vlac, case_dir, backend, a.seed, threads)
             if ok is None:
                 skipped += 1
                 print(f"SKIP {backend} {case_dir.name}: {report}")

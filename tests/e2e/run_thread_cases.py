@@ -9,7 +9,7 @@ with parse chunks of 1, 7, 61 and 4096 bytes (the test hook VLAC_TEST_PARSE_CHUN
 chunk boundaries everywhere in the cases' small files: inside quoted values that span lines,
 on CRLF, on rejected records), must give the same exit status, stdout, rejects file and stderr
 (messages with their line numbers, --stats counts), byte for byte; only the stats header (its
-compile time) and the `input ...: parsed on N threads` line, which says how the parse was
+compile time) and the `input ...: N chunks parsed on T threads` line, which says how the parse was
 shared, are left out of the comparison. The cases that read one file are also run with it on
 standard input (live, never split) at 2 and 4 threads, against the same one-thread run.
 
@@ -29,7 +29,7 @@ CASES_DIR = pathlib.Path(__file__).resolve().parent / "cases"
 TIMEOUT_S = 120
 CHUNKS = ["1", "7", "61", "4096"]
 STATS_HEADER = re.compile(rb"^vlac: stats \((JIT|C\+\+|firmware) compile \d+ ms\)$", re.M)
-PARALLEL_LINE = re.compile(rb"^  input [^\n]*: parsed on \d+ threads[^\n]*\n", re.M)
+PARALLEL_LINE = re.compile(rb"^  input [^\n]*: \d+ chunks parsed on [^\n]*\n", re.M)
 
 
 def stdin_variant(args):

@@ -504,19 +504,22 @@ void print_stats(std::FILE* to, const PhysicalPlan& plan, const ExecutionReport&
                  1e3 * report.checkpoint_seconds / static_cast<double>(report.checkpoints),
                  1e3 * report.checkpoint_commit_seconds / static_cast<double>(report.checkpoints),
                  static_cast<unsigned long long>(report.checkpoint_state_bytes));
-  // --threads: how each split input was parsed, and how evenly the threads shared it.
+  // --threads: how each split input was parsed, and how evenly its parser threads shared it
+  // (skew: the busiest thread's records over the mean). The run's own thread comes last.
   for (const auto& [name, p] : report.parallel_inputs) {
+    const size_t parsers = p.rows_per_thread.size() - 1;
     uint64_t total = 0, most = 0;
     std::string parts;
-    for (uint64_t n : p.rows_per_thread) {
-      total += n;
-      most = std::max(most, n);
-      parts += (parts.empty() ? "" : " + ") + std::to_string(n);
+    for (size_t t = 0; t < parsers; ++t) {
+      total += p.rows_per_thread[t];
+      most = std::max(most, p.rows_per_thread[t]);
+      parts += (parts.empty() ? "" : " + ") + std::to_string(p.rows_per_thread[t]);
     }
-    const double mean = static_cast<double>(total) / static_cast<double>(p.rows_per_thread.size());
-    std::fprintf(to, "  input %s: parsed on %zu threads in %llu chunks (%llu parsed again), records per thread %s, skew %.2f\n",
-                 name.c_str(), p.rows_per_thread.size(), static_cast<unsigned long long>(p.chunks),
-                 static_cast<unsigned long long>(p.reparsed), parts.c_str(), mean > 0 ? static_cast<double>(most) / mean : 1.0);
+    const double mean = static_cast<double>(total) / static_cast<double>(parsers);
+    std::fprintf(to, "  input %s: %llu chunks parsed on %zu threads (records %s, skew %.2f), %llu records on the run's thread, %llu chunks parsed again\n",
+                 name.c_str(), static_cast<unsigned long long>(p.chunks), parsers, parts.c_str(),
+                 mean > 0 ? static_cast<double>(most) / mean : 1.0, static_cast<unsigned long long>(p.rows_per_thread.back()),
+                 static_cast<unsigned long long>(p.reparsed));
   }
   // A UNION ALL: the rows of each branch, and their sum.
   for (size_t u = 0; u < plan.unions.size(); ++u) {
