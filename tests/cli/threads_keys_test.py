@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""`vlac run --threads N` on larger files against SQLite (LANGUAGE.md §11).
+
+Two generated inputs of 300,000 records, split into 64 KiB parse chunks (VLAC_TEST_PARSE_CHUNK_BYTES)
+so that each is parsed in about 150 chunks:
+  - hot key: 90 % of the rows have key 'hot', the rest 2,000 other keys;
+  - many keys: 60,000 distinct keys.
+Both have STRING notes that are NULL, empty (""), plain, quoted with commas, with doubled quotes
+and with line breaks (LF and CRLF) inside the quotes, so that guessed chunk starts fall inside
+quoted values; and malformed records (a time that is no number, a wrong field count, a BIGINT
+that is a decimal) at known physical lines.
+
+The program is a TUMBLE(1 s) per key with COUNT, SUM and MAX(LENGTH(note)). Disorder stays under
+the watermark bound, so no row is late. The expected rows come from SQLite: the batch query,
+ordered by window and then by the first row of each key in the window (LANGUAGE.md §5). At 1, 2
+and 4 threads the output must equal them, the rejects file must hold exactly the malformed
+records, and the messages must name their physical lines, in order.
+Usage: threads_keys_test.py VLAC
+"""
+
+import os
+import random
+import re
+import sqlite3
+import subprocess
+import sys
+import tempfile
+
+from checks import check, summary
+
+vlac = sys.argv[1]
+
+PROGRAM = """
+CREATE STREAM e (ts TIMESTAMP NOT NULL, k STRING, v BIGINT, note STRING,
+                 WATERMARK FOR ts AS ts - INTERVAL '100' MILLISECOND);
+CREATE STREAM per_key AS
+SELECT k, window_start, window_end, COUNT(*) AS n, SUM(v) AS total, MAX(LENGTH(note)) AS longest
+FROM TUMBLE(e, ts, INTERVAL '1' SECOND)
+GROUP BY k, window_start, window_end;
+"""
+
+
+def note(rng):
+    """(CSV text, value): None is NULL."""
+    r = rng.random()
+    if r < 0.1:
+        return "", None
+    if r < 0.15:
+        return '""', ""
+    if r < 0.6:
+        w = "n%d" % rng.randint(0, 999)
+        return w, w
+    parts = []
+    for _ in range(rng.randint(1, 4)):
+        parts.append(rng.choice(["a,b", 'say ""hi""', "line\nbreak", "crlf\r\nbreak", "x" * rng.randint(0, 30)]))
+    text = " ".join(parts)
+    value = text.replace('""', '"')
+    return '"' + text + '"', value
+
+
+def generate(path, rng, key_of):
+    rows, bad = [], []  # rows: (ts, k, v, note); bad: (line, raw)
+    line = 1  # the header
+    t = 1_700_000_000_000_000_000
+    with open(path, "w", newline="") as f:
+        f.write("ts,k,v,note\n")
+        for i in range(300_000):
+            if rng.random() < 0.001:
+                raw = rng.choice(["notatime,k,1,x\n", "1700000000000000000,k\n", "1700000000000000000,k,1.5,x\n"])
+                f.write(raw)
+                bad.append((line + 1, raw))
+                line += 1
+                continue
+            t += rng.randint(0, 2_000_000)
+            ts = t - (rng.randint(0, 50_000_000) if rng.random() < 0.1 else 0)
+            k, v = key_of(rng), rng.randint(-1000, 1000)
+            text, value = note(rng)
+            raw = "%d,%s,%d,%s\n" % (ts, k, v, text)
+            f.write(raw)
+            line += raw.count("\n")
+            rows.append((ts, k, v, value))
+    return rows, bad
+
+
+def expected(rows):
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE TABLE e (rid INTEGER PRIMARY KEY, ts INTEGER, k TEXT, v INTEGER, note TEXT)")
+    db.executemany("INSERT INTO e (ts, k, v, note) VALUES (?, ?, ?, ?)", rows)
+    out = ["k,window_start,window_end,n,total,longest"]
+    q = """SELECT k, ws, ws + 1000000000, COUNT(*), SUM(v), MAX(LENGTH(note)) FROM
+             (SELECT *, (ts / 1000000000) * 1000000000 AS ws FROM e)
+           GROUP BY k, ws ORDER BY ws + 1000000000, ws, MIN(rid)"""
+    for k, ws, we, n, total, longest in db.execute(q):
+        out.append("%s,%d,%d,%d,%d,%s" % (k, ws, we, n, total, "" if longest is None else longest))
+    return "\n".join(out) + "\n"
+
+
+CASES = {
+    "hot_key": lambda rng: "hot" if rng.random() < 0.9 else "k%d" % rng.randint(0, 1999),
+    "many_keys": lambda rng: "k%d" % rng.randint(0, 59_999),
+}
+
+with tempfile.TemporaryDirectory() as d:
+    prog = os.path.join(d, "p.vsql")
+    with open(prog, "w") as f:
+        f.write(PROGRAM)
+    env = dict(os.environ, VLAC_TEST_PARSE_CHUNK_BYTES="65536")
+    for seed, (name, key_of) in enumerate(CASES.items()):
+        data = os.path.join(d, name + ".csv")
+        rows, bad = generate(data, random.Random(seed), key_of)
+        want = expected(rows)
+        for threads in (1, 2, 4):
+            rejects = os.path.join(d, "rejects.csv")
+            run = subprocess.run([vlac, "run", prog, "--input", "e=" + data, "--timestamps", "ns", "--threads", str(threads),
+                                  "--rejects", rejects, "--stats"], capture_output=True, text=True, timeout=600, env=env)
+            label = "%s, %d thread%s" % (name, threads, "s" if threads > 1 else "")
+            check(label + ": exit 0", run.returncode == 0, run.stderr[-2000:])
+            check(label + ": rows equal SQLite's", run.stdout == want,
+                  "%d lines, expected %d" % (run.stdout.count("\n"), want.count("\n")))
+            with open(rejects, newline="") as f:
+                check(label + ": the rejects file holds the malformed records", f.read() == "".join(raw for _, raw in bad))
+            lines = [int(m) for m in re.findall(r"^%s:(\d+): " % re.escape(data), run.stderr, re.M)]
+            check(label + ": messages name their physical lines", lines == [ln for ln, _ in bad],
+                  "got %s..., expected %s..." % (lines[:5], [ln for ln, _ in bad][:5]))
+            if threads > 1:
+                check(label + ": the file was split", re.search(r"chunks parsed on %d threads" % threads, run.stderr) is not None,
+                      run.stderr[-1000:])
+    sys.exit(summary("threads keys"))
