@@ -125,4 +125,12 @@ with tempfile.TemporaryDirectory() as d:
             if threads > 1:
                 check(label + ": the file was split", re.search(r"chunks parsed on %d threads" % threads, run.stderr) is not None,
                       run.stderr[-1000:])
+    # --threads 0 is every core; a malformed count is a usage error (exit 2).
+    run = subprocess.run([vlac, "run", prog, "--input", "e=" + data, "--timestamps", "ns", "--threads", "0", "--stats"],
+                         capture_output=True, text=True, timeout=600, env=env)
+    check("--threads 0: same rows", run.returncode == 0 and run.stdout == want, run.stderr[-1000:])
+    check("--threads 0: every core parses", "chunks parsed on %d threads" % os.cpu_count() in run.stderr, run.stderr[-1000:])
+    for bad in ("x", "-1", "1.5", ""):
+        run = subprocess.run([vlac, "run", prog, "--input", "e=" + data, "--threads", bad], capture_output=True, text=True)
+        check("--threads %r: usage error" % bad, run.returncode == 2 and "--threads takes a number" in run.stderr, run.stderr)
     sys.exit(summary("threads keys"))
