@@ -157,7 +157,23 @@ void ParallelReader::start() {
   line_base_ = start_.line;
   const size_t slots = 2 * workers_.size() + 3;
   for (size_t i = 0; i < slots; ++i) slots_.push_back(std::make_unique<Chunk>());
+}
+
+// The parser threads start when the second chunk is wanted, not at the first row: the input
+// merger reads one row of every input before it knows which comes first, and a recording split
+// into many files is then read one file after another, so only the files being read hold
+// parsed chunks (and threads).
+void ParallelReader::start_workers() {
+  workers_started_ = true;
   for (auto& w : workers_) w->thread = std::thread([this, p = w.get()] { work(*p); });
+}
+
+// At the end of the input: the threads stop and the chunks' memory goes.
+void ParallelReader::finish() {
+  stop_workers();
+  cur_ = nullptr;
+  slots_.clear();
+  slots_.shrink_to_fit();
 }
 
 void ParallelReader::stop_workers() {
@@ -333,7 +349,11 @@ bool ParallelReader::next(uint8_t* row) {
       release(cur_);
       cur_ = nullptr;
     }
-    if (next_chunk_ == chunk_count_) return false;
+    if (next_chunk_ == chunk_count_) {
+      finish();
+      return false;
+    }
+    if (next_chunk_ == 1 && !workers_started_) start_workers();
     take_next_chunk();
   }
   return false;

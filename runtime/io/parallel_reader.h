@@ -78,6 +78,8 @@ class ParallelReader final : public RowReader {
   struct Worker;
 
   void start();
+  void start_workers();
+  void finish();
   void stop_workers();
   void work(Worker& w);
   /// Parses chunk k, claimed by w's thread, and marks it ready.
@@ -122,6 +124,7 @@ class ParallelReader final : public RowReader {
 
   // The consumer's side.
   bool started_ = false;
+  bool workers_started_ = false;
   Chunk* cur_ = nullptr;
   uint64_t cur_row_ = 0;
   size_t cur_reject_ = 0;
