@@ -50,6 +50,11 @@ class JsonlReader final : public RowReader {
   InputPosition position() const override { return reader_position(lines_, stats_); }
   InputPosition before_last_row() const override;
   bool seek(const InputPosition& p, std::string* error) override;  // header_text(): none
+  bool seek_range(const InputPosition& from, uint64_t stop_at, std::string* error) override {
+    if (!seek(from, error)) return false;
+    stop_at_ = stop_at;
+    return true;
+  }
 
  private:
   bool parse(const char* b, const char* e, uint8_t* row);
@@ -74,6 +79,7 @@ class JsonlReader final : public RowReader {
   std::string read_error_;
   bool opened_ = false;
   bool ended_ = false;
+  uint64_t stop_at_ = UINT64_MAX;  // seek_range: no line that begins here or later is read
   bool at_start_ = true;
   size_t row_line_bytes_ = 0;  // the line of the row next() returned last (0: it returned none)
 
@@ -93,7 +99,9 @@ class JsonlReader final : public RowReader {
   std::vector<uint8_t> plain_name_;   // per column: its name needs no escape in JSON
 
   // Unknown fields are warned about once per input, listing those of the first accepted
-  // object that had any; until then their names are collected here.
+  // object that had any (and only its own, so that a reader of one chunk of the file warns as
+  // one reader of the whole file would: runtime/io/parallel_reader.h); the current object's
+  // names are collected here.
   bool warned_unknown_ = false;
   std::vector<std::string> unknown_;
 };
@@ -111,6 +119,10 @@ bool JsonlReader::next(uint8_t* row) {
   row_line_bytes_ = 0;
   if (!opened_) return false;
   while (!ended_ && !rejects_.should_stop()) {
+    if (lines_.offset() >= stop_at_) [[unlikely]] {
+      ended_ = true;
+      return false;
+    }
     std::string_view line;
     if (!lines_.read(&line)) {
       ended_ = true;
@@ -128,6 +140,7 @@ bool JsonlReader::next(uint8_t* row) {
     const char* e = b + content.size();
     if (json::skip_ws(b, e) == e) continue;  // a blank line is no record
     ++stats_.read;
+    if (!warned_unknown_) unknown_.clear();  // a rejected object's names are not listed
     if (parse(b, e, row)) {
       ++stats_.accepted;
       row_line_bytes_ = line_bytes;
@@ -164,6 +177,7 @@ bool JsonlReader::seek(const InputPosition& p, std::string* error) {
   if (!seek_lines(&lines_, name_, p, error)) return false;
   stats_ = p.stats;
   ended_ = false;
+  stop_at_ = UINT64_MAX;
   at_start_ = p.offset == 0;  // a BOM may still come
   row_line_bytes_ = 0;
   read_error_.clear();

@@ -49,6 +49,8 @@ struct ParallelReader::Chunk {
   uint64_t count = 0;
   std::vector<CollectedReject> rejects;
   std::vector<uint64_t> reject_before;  // per reject: the rows of the chunk before it
+  std::vector<CollectedWarning> warnings;  // a JSON Lines reader's unknown fields, at most one
+  std::vector<uint64_t> warning_before;
   std::vector<RowPosition> positions;   // per row, with ParallelReadOptions::positions
   InputPosition end;                    // after the chunk: lines and stats of the chunk alone
   std::string error;                    // a read error ended the chunk
@@ -60,6 +62,8 @@ struct ParallelReader::Chunk {
     count = 0;
     rejects.clear();
     reject_before.clear();
+    warnings.clear();
+    warning_before.clear();
     positions.clear();
     end = {};
     error.clear();
@@ -81,7 +85,8 @@ struct ParallelReader::Chunk {
 struct ParallelReader::Worker {
   std::FILE* file = nullptr;
   std::vector<CollectedReject> collected;
-  RejectSink sink = RejectSink::collecting(&collected);
+  std::vector<CollectedWarning> warnings;
+  RejectSink sink = RejectSink::collecting(&collected, &warnings);
   std::unique_ptr<RowReader> reader;
   uint64_t records = 0;  // under mu_
   std::thread thread;
@@ -216,7 +221,7 @@ void ParallelReader::parse_claimed(Worker& w, uint64_t k) {
   Chunk* c = slots_[k % slots_.size()].get();
   const uint64_t begin = k == 0 ? start_.offset : line_start_at_or_after(fileno(w.file), nominal_begin(k));
   uint64_t records = 0;
-  parse(*w.reader, w.collected, k, begin, *c, &records);
+  parse(w, k, begin, *c, &records);
   {
     std::lock_guard<std::mutex> lock(mu_);
     w.records += records;
@@ -225,12 +230,13 @@ void ParallelReader::parse_claimed(Worker& w, uint64_t k) {
   ready_.notify_all();
 }
 
-void ParallelReader::parse(RowReader& reader, std::vector<CollectedReject>& collected, uint64_t k, uint64_t begin,
-                           Chunk& chunk, uint64_t* records) {
+void ParallelReader::parse(Worker& w, uint64_t k, uint64_t begin, Chunk& chunk, uint64_t* records) {
+  RowReader& reader = *w.reader;
   chunk.clear();
   chunk.index = k;
   chunk.begin = begin;
-  collected.clear();
+  w.collected.clear();
+  w.warnings.clear();
   InputPosition from;
   from.offset = begin;  // lines and stats counted from here
   const uint64_t stop_at = k + 1 < chunk_count_ ? nominal_begin(k + 1) : UINT64_MAX;
@@ -245,7 +251,9 @@ void ParallelReader::parse(RowReader& reader, std::vector<CollectedReject>& coll
     if ((chunk.count + 1) * row_size > chunk.rows.size()) chunk.rows.resize(std::max<size_t>(chunk.rows.size() * 2, 4096 * row_size));
     uint8_t* row = chunk.rows.data() + chunk.count * row_size;
     const bool got = reader.next(row);
-    while (chunk.reject_before.size() < collected.size()) chunk.reject_before.push_back(chunk.count);
+    // What the call reported came before the row it returned (or the chunk's end).
+    while (chunk.reject_before.size() < w.collected.size()) chunk.reject_before.push_back(chunk.count);
+    while (chunk.warning_before.size() < w.warnings.size()) chunk.warning_before.push_back(chunk.count);
     if (!got) break;
     // The reader's strings live until its next call: the chunk keeps its own copies.
     for (uint32_t off : string_offsets_) {
@@ -263,8 +271,10 @@ void ParallelReader::parse(RowReader& reader, std::vector<CollectedReject>& coll
     }
     ++chunk.count;
   }
-  chunk.rejects = std::move(collected);
-  collected = {};
+  chunk.rejects = std::move(w.collected);
+  w.collected = {};
+  chunk.warnings = std::move(w.warnings);
+  w.warnings = {};
   chunk.end = reader.position();
   chunk.error = reader.read_error();
   *records = chunk.end.stats.read;
@@ -291,13 +301,14 @@ bool ParallelReader::take_next_chunk() {
     // record boundary, where the chunk before ended.
     ++reparsed_;
     uint64_t records = 0;
-    parse(*own_->reader, own_->collected, k, expected_begin_, *c, &records);
+    parse(*own_, k, expected_begin_, *c, &records);
     std::lock_guard<std::mutex> lock(mu_);
     own_->records += records;
   }
   cur_ = c;
   cur_row_ = 0;
   cur_reject_ = 0;
+  cur_warning_ = 0;
   return true;
 }
 
@@ -325,6 +336,13 @@ bool ParallelReader::next(uint8_t* row) {
       if (cur_reject_ < cur_->rejects.size() && cur_->reject_before[cur_reject_] <= cur_row_) {
         report_reject(cur_->rejects[cur_reject_++]);
         continue;  // checks should_stop() before the next record, as one reader does
+      }
+      if (cur_warning_ < cur_->warnings.size() && cur_->warning_before[cur_warning_] <= cur_row_) {
+        // One reader warns once per input; each chunk's reader once per chunk.
+        const CollectedWarning& w = cur_->warnings[cur_warning_++];
+        if (!warned_) rejects_.warn(name_, line_base_ + w.line, w.message);
+        warned_ = true;
+        continue;
       }
       if (cur_row_ < cur_->count) {
         std::memcpy(row, cur_->rows.data() + cur_row_ * layout_.size, layout_.size);

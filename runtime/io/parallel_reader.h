@@ -88,9 +88,9 @@ class ParallelReader final : public RowReader {
   bool claimable() const { return next_claim_ < released_ + slots_.size(); }
   /// The first line start at or after byte `at` (a byte after a '\n'), or the file size.
   uint64_t line_start_at_or_after(int fd, uint64_t at) const;
-  /// Parses chunk `k` from byte `begin` with `reader` (its sink collects into chunk.rejects).
-  void parse(RowReader& reader, std::vector<CollectedReject>& collected, uint64_t k, uint64_t begin, Chunk& chunk,
-             uint64_t* records);
+  /// Parses chunk `k` from byte `begin` with w's reader, whose sink collects the rejects and
+  /// warnings that go with the chunk.
+  void parse(Worker& w, uint64_t k, uint64_t begin, Chunk& chunk, uint64_t* records);
   uint64_t nominal_begin(uint64_t k) const { return k == 0 ? start_.offset : start_.offset + k * chunk_bytes_; }
   /// Takes chunk next_chunk_ (waiting for it), checked and, if its guessed start was wrong, parsed again.
   bool take_next_chunk();
@@ -128,6 +128,8 @@ class ParallelReader final : public RowReader {
   Chunk* cur_ = nullptr;
   uint64_t cur_row_ = 0;
   size_t cur_reject_ = 0;
+  size_t cur_warning_ = 0;
+  bool warned_ = false;          // a warning of the input was reported (JSON Lines: once)
   uint64_t expected_begin_ = 0;  // where the next chunk must begin: where the last one ended
   uint64_t line_base_ = 0;       // physical lines before the current chunk
   InputStats stats_;

@@ -47,7 +47,10 @@ void RejectSink::reject(std::string_view file, uint64_t line, std::string_view r
 }
 
 void RejectSink::warn(std::string_view file, uint64_t line, std::string_view message) {
-  if (collect_) return;
+  if (collect_) {
+    if (collect_warnings_) collect_warnings_->push_back({line, std::string(message)});
+    return;
+  }
   line_.assign(file);
   if (line > 0) {
     char num[kValueFormatBufSize];

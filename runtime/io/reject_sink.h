@@ -27,6 +27,12 @@ struct CollectedReject {
   std::string raw_record;
 };
 
+/// A warning kept for later (RejectSink::collecting).
+struct CollectedWarning {
+  uint64_t line;
+  std::string message;
+};
+
 class RejectSink {
  public:
   /// `messages` receives the reports and warnings (normally stderr; null prints nothing);
@@ -34,11 +40,12 @@ class RejectSink {
   explicit RejectSink(std::FILE* messages, std::FILE* rejects = nullptr, OnError on_error = OnError::Skip);
 
   /// A sink that reports nothing: reject() appends to `into` (never stopping the reader) and
-  /// warnings are dropped. A parallel reader's chunk parsers use it; the records are reported
+  /// warn() to `warnings`. A parallel reader's chunk parsers use it; the records are reported
   /// through the run's sink when the rows around them are handed out, in input order.
-  static RejectSink collecting(std::vector<CollectedReject>* into) {
+  static RejectSink collecting(std::vector<CollectedReject>* into, std::vector<CollectedWarning>* warnings) {
     RejectSink sink(nullptr);
     sink.collect_ = into;
+    sink.collect_warnings_ = warnings;
     return sink;
   }
 
@@ -77,6 +84,7 @@ class RejectSink {
   int rejects_error_ = 0;
   std::string line_;  // the message being built; reused
   std::vector<CollectedReject>* collect_ = nullptr;
+  std::vector<CollectedWarning>* collect_warnings_ = nullptr;
 };
 
 }  // namespace vlac::rt

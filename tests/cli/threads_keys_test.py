@@ -4,7 +4,9 @@
 Two generated inputs of 300,000 records, split into 64 KiB parse chunks (VLAC_TEST_PARSE_CHUNK_BYTES)
 so that each is parsed in about 150 chunks:
   - hot key: 90 % of the rows have key 'hot', the rest 2,000 other keys;
-  - many keys: 60,000 distinct keys.
+  - many keys: 60,000 distinct keys;
+  - the same as JSON Lines, with an unknown field on some objects (one warning, at the first
+    accepted object that has one).
 Both have STRING notes that are NULL, empty (""), plain, quoted with commas, with doubled quotes
 and with line breaks (LF and CRLF) inside the quotes, so that guessed chunk starts fall inside
 quoted values; and malformed records (a time that is no number, a wrong field count, a BIGINT
@@ -19,6 +21,7 @@ Usage: threads_keys_test.py VLAC
 """
 
 import os
+import json
 import random
 import re
 import sqlite3
@@ -82,6 +85,34 @@ def generate(path, rng, key_of):
     return rows, bad
 
 
+def generate_jsonl(path, rng, key_of):
+    """The same kind of rows as JSON Lines (escaped line breaks in the notes), with malformed
+    lines at known lines and an unknown field 'extra' on some rows (and 'zzz' on the malformed
+    ones, which the warning must not list). Returns rows, bad lines and the line the warning
+    about unknown fields must name (the first accepted object that has one)."""
+    rows, bad, warn_line = [], [], None
+    t = 1_700_000_000_000_000_000
+    with open(path, "w", newline="") as f:
+        for line in range(1, 300_001):
+            if rng.random() < 0.001:
+                raw = rng.choice(['{"ts":"notatime","k":"k","v":1,"zzz":0}\n', '{"ts":1700000000000000000,"k":"k","v":1.5}\n',
+                                  "not json\n"])
+                f.write(raw)
+                bad.append((line, raw))
+                continue
+            t += rng.randint(0, 2_000_000)
+            ts = t - (rng.randint(0, 50_000_000) if rng.random() < 0.1 else 0)
+            k, v = key_of(rng), rng.randint(-1000, 1000)
+            value = note(rng)[1]
+            obj = {"ts": ts, "k": k, "v": v, "note": value}
+            if line > 1000 and rng.random() < 0.01:
+                obj["extra"] = 1
+                warn_line = warn_line or line
+            f.write(json.dumps(obj) + "\n")
+            rows.append((ts, k, v, value))
+    return rows, bad, warn_line
+
+
 def expected(rows):
     db = sqlite3.connect(":memory:")
     db.execute("CREATE TABLE e (rid INTEGER PRIMARY KEY, ts INTEGER, k TEXT, v INTEGER, note TEXT)")
@@ -125,10 +156,30 @@ with tempfile.TemporaryDirectory() as d:
             if threads > 1:
                 check(label + ": the file was split", re.search(r"chunks parsed on %d threads" % threads, run.stderr) is not None,
                       run.stderr[-1000:])
+    # JSON Lines: split at line starts; the unknown-field warning names the first accepted object
+    # that has one, once, as one reader does.
+    data = os.path.join(d, "many_keys.jsonl")
+    rows, bad, warn_line = generate_jsonl(data, random.Random(7), CASES["many_keys"])
+    want_jsonl = expected(rows)
+    for threads in (1, 2, 4):
+        rejects = os.path.join(d, "rejects.jsonl")
+        run = subprocess.run([vlac, "run", prog, "--input", "e=" + data, "--timestamps", "ns", "--threads", str(threads),
+                              "--rejects", rejects, "--stats"], capture_output=True, text=True, timeout=600, env=env)
+        label = "JSON Lines, %d thread%s" % (threads, "s" if threads > 1 else "")
+        check(label + ": rows equal SQLite's", run.returncode == 0 and run.stdout == want_jsonl, run.stderr[-1000:])
+        with open(rejects, newline="") as f:
+            check(label + ": the rejects file holds the malformed lines", f.read() == "".join(raw for _, raw in bad))
+        lines = [int(m) for m in re.findall(r"^%s:(\d+): " % re.escape(data), run.stderr, re.M)]
+        check(label + ": messages name their lines", lines == sorted([ln for ln, _ in bad] + [warn_line]), lines[:8])
+        check(label + ": one warning, for the first accepted object with an unknown field",
+              run.stderr.count("warning") == 1 and "%s:%d: warning: ignoring unknown field 'extra'\n" % (data, warn_line) in run.stderr,
+              run.stderr[:1000])
+        if threads > 1:
+            check(label + ": the file was split", "chunks parsed on %d threads" % threads in run.stderr, run.stderr[-1000:])
     # --threads 0 is every core; a malformed count is a usage error (exit 2).
     run = subprocess.run([vlac, "run", prog, "--input", "e=" + data, "--timestamps", "ns", "--threads", "0", "--stats"],
                          capture_output=True, text=True, timeout=600, env=env)
-    check("--threads 0: same rows", run.returncode == 0 and run.stdout == want, run.stderr[-1000:])
+    check("--threads 0: same rows", run.returncode == 0 and run.stdout == want_jsonl, run.stderr[-1000:])
     check("--threads 0: every core parses", "chunks parsed on %d threads" % os.cpu_count() in run.stderr, run.stderr[-1000:])
     for bad in ("x", "-1", "1.5", ""):
         run = subprocess.run([vlac, "run", prog, "--input", "e=" + data, "--threads", bad], capture_output=True, text=True)

@@ -202,6 +202,19 @@ TEST(IoJsonlReader, EmptyInputHasNoRows) {
   EXPECT_EQ(r.stats.read, 0u);
 }
 
+// The warning lists the unknown fields of the first accepted object that has any, not those of
+// rejected objects before it: what a reader of any chunk of the file can say alone (--threads).
+TEST(IoJsonlReader, UnknownFieldsOfRejectedObjectsAreNotListed) {
+  const Result r = read_jsonl(
+      "{\"ts\":\"bad\",\"q\":1}\n"
+      "{\"ts\":1}\n"
+      "{\"ts\":2,\"x\":1}\n",
+      camera_spec());
+  EXPECT_EQ(r.rows.size(), 2u);
+  EXPECT_NE(r.messages.find("cam.jsonl:3: warning: ignoring unknown field 'x'\n"), std::string::npos) << r.messages;
+  EXPECT_EQ(r.messages.find("'q'"), std::string::npos) << r.messages;
+}
+
 // ------------------------------------------------------------------------------------------
 // Columns nothing reads (SourceSpec::read_columns, from prune-source-columns)
 

@@ -231,14 +231,14 @@ using MakeDriver = std::function<std::unique_ptr<RowDriver>(std::vector<void*> o
 std::unique_ptr<rt::RowReader> open_reader(const InputFile& in, const rt::SourceSpec& spec, rt::RejectSink& rejects,
                                            const CheckpointOptions* checkpoint, const rt::SnapshotInput* at,
                                            int* replay_fd, int threads, uint64_t chunk_bytes, std::string* error) {
-  if (!in.live && threads > 1 && in.format == rt::InputFormat::Csv) {
+  if (!in.live && threads > 1 && (in.format == rt::InputFormat::Csv || in.format == rt::InputFormat::Jsonl)) {
     // LANGUAGE.md §11: a file is parsed on several threads, split at record boundaries.
     rt::ParallelReadOptions parallel;
     parallel.threads = threads;
     parallel.chunk_bytes = chunk_bytes;
     parallel.positions = checkpoint != nullptr;
-    auto make = [name = in.display_name, spec](std::FILE* f, rt::RejectSink& sink) {
-      return rt::open_row_reader(rt::InputFormat::Csv, name, f, spec, sink);
+    auto make = [format = in.format, name = in.display_name, spec](std::FILE* f, rt::RejectSink& sink) {
+      return rt::open_row_reader(format, name, f, spec, sink);
     };
     return std::make_unique<rt::ParallelReader>(in.display_name, in.file, spec.layout, make, rejects, parallel);
   }
