@@ -6,13 +6,16 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "runtime/io/input_format.h"
+#include "runtime/io/parallel_reader.h"
 #include "runtime/io/input_merger.h"
 #include "runtime/io/reject_sink.h"
 #include "runtime/io/run_stop.h"
@@ -40,6 +43,7 @@ int host_main(int argc, char** argv, const char* prog) {
   WriterOptions writer;
   std::string rejects_path;
   bool fail_fast = false, stats = false;
+  int threads = 1;  // --threads N (LANGUAGE.md §11): parser threads per input file
   std::optional<InputFormat> input_format;  // --input-format
   std::string stdin_reader;                 // the one --input NAME=- (standard input is read once)
   for (int i = 1; i < argc; ++i) {
@@ -53,7 +57,7 @@ int host_main(int argc, char** argv, const char* prog) {
     if (a == "--help" || a == "-h") {
       std::printf("usage: %s --input NAME=PATH ... [--output NAME=PATH ...] [--format csv|jsonl|table]\n"
                   "       [--input-format csv|jsonl] [--timestamps iso|ns] [--stats] [--rejects PATH]\n"
-                  "       [--on-error skip|fail]\n"
+                  "       [--on-error skip|fail] [--threads N]\n"
                   "Runs the pipeline built by `vlac build --target host`, like `vlac run` does.\n", prog);
       return 0;
     } else if (a == "--input" || a == "--output") {
@@ -92,6 +96,11 @@ int host_main(int argc, char** argv, const char* prog) {
       fail_fast = v == "fail";
     } else if (a == "--stats") {
       stats = true;
+    } else if (a == "--threads") {
+      if (!value(&v) || v.empty() || v.size() > 4 || v.find_first_not_of("0123456789") != std::string::npos)
+        return usage(prog, "--threads takes a number of threads (0 uses every core)");
+      threads = std::atoi(v.c_str());
+      if (threads == 0) threads = static_cast<int>(std::thread::hardware_concurrency() > 0 ? std::thread::hardware_concurrency() : 1);
     } else {
       return usage(prog, "unknown option '" + a + "'");
     }
@@ -161,7 +170,17 @@ int host_main(int argc, char** argv, const char* prog) {
       live |= is_stdin;
       SourceSpec spec{Program::source_name(s), Program::source_columns(s), layout, Program::source_read_columns(s)};
       std::string display = is_stdin ? "<stdin>" : path;
-      auto reader = open_row_reader(input_format_for(path, input_format), display, f, spec, rejects);
+      const InputFormat format = input_format_for(path, input_format);
+      std::unique_ptr<RowReader> reader;
+      if (threads > 1 && !is_stdin) {  // a file, parsed on several threads (runtime/io/parallel_reader.h)
+        ParallelReadOptions parallel;
+        parallel.threads = threads;
+        if (const char* hook = std::getenv("VLAC_TEST_PARSE_CHUNK_BYTES")) parallel.chunk_bytes = std::strtoull(hook, nullptr, 10);
+        auto make = [format, display, spec](std::FILE* in, RejectSink& sink) { return open_row_reader(format, display, in, spec, sink); };
+        reader = std::make_unique<ParallelReader>(display, f, layout, make, rejects, parallel);
+      } else {
+        reader = open_row_reader(format, display, f, spec, rejects);
+      }
       std::string error;
       if (!reader->open(&error)) return signalled() ? stopped_by_signal() : fail(error);
       merger.add(static_cast<int>(s), reader.get(), layout.size, Program::source_time_offset(s));

@@ -937,8 +937,9 @@ class ClassWriter {
     if (host()) {
       s += "file(GLOB VLAC_RUNTIME_SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/runtime/*.cpp ${CMAKE_CURRENT_SOURCE_DIR}/runtime/io/*.cpp)\n";
       s += "add_library(vlac_runtime STATIC ${VLAC_RUNTIME_SOURCES})\ntarget_include_directories(vlac_runtime PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})\n";
-      s += "# The JSON Lines reader parses with simdjson (Debian: libsimdjson-dev).\nfind_package(simdjson 3.0 REQUIRED CONFIG)\n"
-           "target_link_libraries(vlac_runtime PUBLIC simdjson::simdjson)\n";
+      s += "# The JSON Lines reader parses with simdjson (Debian: libsimdjson-dev); --threads parses on threads.\n"
+           "find_package(simdjson 3.0 REQUIRED CONFIG)\nfind_package(Threads REQUIRED)\n"
+           "target_link_libraries(vlac_runtime PUBLIC simdjson::simdjson Threads::Threads)\n";
       s += "target_link_libraries(" + stem_ + "_pipeline INTERFACE vlac_runtime)\n";
       s += "# Same float results as vlac's JIT: no fused multiply-adds.\ntarget_compile_options(" + stem_ +
            "_pipeline INTERFACE -ffp-contract=off)\n";

@@ -6,7 +6,8 @@
 For every case of tests/e2e/cases: builds the program as C++ (the generated class and its
 main.cpp, a drop-in for `vlac run`), compiles it with the system C++ compiler against the
 runtime library, runs it with the case's arguments and compares stdout with expected.csv
-byte for byte (expected rows come from SQLite and a separate streaming model). Also checks
+byte for byte (expected rows come from SQLite and a separate streaming model), then again with
+`--threads 2` and parse chunks of 7 bytes (its files split everywhere). Also checks
 that the generated header compiles on its own with -Wall -Werror.
 
 Then every program of tests/build/programs (NAME.vsql, its input NAME.csv read as stream `t`;
@@ -62,6 +63,15 @@ def main():
                         problem = "exit %d; stdout %s expected.csv\nstderr: %s" % (
                             run.returncode, "equals" if run.stdout == expected else "differs from",
                             run.stderr.decode(errors="replace")[:2000])
+                    else:
+                        # --threads 2 with parse chunks of 7 bytes: the files split everywhere.
+                        env = dict(os.environ, VLAC_TEST_PARSE_CHUNK_BYTES="7")
+                        run = subprocess.run([str(exe)] + args + ["--threads", "2"], cwd=case, capture_output=True,
+                                             timeout=120, env=env)
+                        if run.returncode != 0 or run.stdout != expected:
+                            problem = "--threads 2: exit %d; stdout %s expected.csv\nstderr: %s" % (
+                                run.returncode, "equals" if run.stdout == expected else "differs from",
+                                run.stderr.decode(errors="replace")[:2000])
             if problem:
                 failed += 1
                 print("FAIL %s\n%s" % (case.name, problem))
