@@ -162,14 +162,6 @@ void ParallelReader::start() {
   line_base_ = start_.line;
   const size_t slots = 2 * workers_.size() + 3;
   for (size_t i = 0; i < slots; ++i) slots_.push_back(std::make_unique<Chunk>());
-}
-
-// The parser threads start when the second chunk is wanted, not at the first row: the input
-// merger reads one row of every input before it knows which comes first, and a recording split
-// into many files is then read one file after another, so only the files being read hold
-// parsed chunks (and threads).
-void ParallelReader::start_workers() {
-  workers_started_ = true;
   for (auto& w : workers_) w->thread = std::thread([this, p = w.get()] { work(*p); });
 }
 
@@ -371,7 +363,6 @@ bool ParallelReader::next(uint8_t* row) {
       finish();
       return false;
     }
-    if (next_chunk_ == 1 && !workers_started_) start_workers();
     take_next_chunk();
   }
   return false;

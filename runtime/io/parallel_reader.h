@@ -33,7 +33,8 @@
 namespace vlac::rt {
 
 struct ParallelReadOptions {
-  int threads = 2;              // threads that parse, the run's own thread included
+  int threads = 2;              // parser threads, besides the run's own (which parses a chunk
+                                // when none of them has taken it yet)
   uint64_t chunk_bytes = 0;     // 0: kDefaultChunkBytes
   bool positions = false;       // keep every row's position (for checkpoints)
   static constexpr uint64_t kDefaultChunkBytes = uint64_t{4} << 20;
@@ -78,14 +79,17 @@ class ParallelReader final : public RowReader {
   struct Worker;
 
   void start();
-  void start_workers();
   void finish();
   void stop_workers();
   void work(Worker& w);
   /// Parses chunk k, claimed by w's thread, and marks it ready.
   void parse_claimed(Worker& w, uint64_t k);
-  /// Chunk next_claim_'s slot is free: the consumer released the chunk that used it (under mu_).
-  bool claimable() const { return next_claim_ < released_ + slots_.size(); }
+  /// Chunk next_claim_ may be parsed now (under mu_): its slot is free (the consumer released
+  /// the chunk that used it), and it is at most two chunks ahead until the consumer is done with
+  /// chunk 0. The input merger reads one row of every input before it knows which comes first,
+  /// and a recording split into many files is then read one file after another: only the files
+  /// being read hold many parsed chunks.
+  bool claimable() const { return next_claim_ < released_ + (released_ > 0 ? slots_.size() : 2); }
   /// The first line start at or after byte `at` (a byte after a '\n'), or the file size.
   uint64_t line_start_at_or_after(int fd, uint64_t at) const;
   /// Parses chunk `k` from byte `begin` with w's reader, whose sink collects the rejects and
@@ -124,7 +128,6 @@ class ParallelReader final : public RowReader {
 
   // The consumer's side.
   bool started_ = false;
-  bool workers_started_ = false;
   Chunk* cur_ = nullptr;
   uint64_t cur_row_ = 0;
   size_t cur_reject_ = 0;
