@@ -38,7 +38,7 @@ using vlac::rt::io_test::make_spec;
 // Files per test. Opening a ParallelReader costs ~10 ms (threads, megabyte buffers), and each
 // file is read at 30 settings: this keeps the test at a few seconds.
 #if defined(__SANITIZE_THREAD__)
-constexpr uint64_t kFiles = 6;  // ThreadSanitizer makes each read ~10x slower
+constexpr uint64_t kFiles = 12;  // ThreadSanitizer makes each read several times slower
 #else
 constexpr uint64_t kFiles = 20;
 #endif
