@@ -392,7 +392,10 @@ bool ParallelReader::next(uint8_t* row) {
       }
       line_base_ += cur_->end.line;
       expected_begin_ = cur_->end.offset;
-      after_ = {cur_->end.offset, line_base_, stats_, cur_->end.ends_without_line_end};
+      // A chunk of no lines (guessed at the end of the file) began after a last line without a
+      // line end as readily as after one with it: its reader cannot know, the chunk before does.
+      const bool unterminated = cur_->end.line > 0 ? cur_->end.ends_without_line_end : after_.ends_without_line_end;
+      after_ = {cur_->end.offset, line_base_, stats_, unterminated};
       release(cur_);
       cur_ = nullptr;
     }
