@@ -4,6 +4,7 @@
 //   cpu_seconds C      the process's CPU time (user + system, every thread) during the query
 //   rows N             result rows
 //   sum(COLUMN) V      for every numeric column of the result
+// and, on standard error, `threads T`: DuckDB's `threads` setting during the query.
 // Usage: node bench/duckdb_query.mjs MODULES_DIR THREADS QUERY.sql [OUTPUT.csv]
 //   MODULES_DIR: the folder whose node_modules holds @duckdb/node-api (kept outside the
 //   repository); THREADS: DuckDB's `threads` setting (0: DuckDB's default, every core).
@@ -27,6 +28,7 @@ const { DuckDBInstance } = await import(pathToFileURL(entry).href);
 const options = threads === '0' ? {} : { threads: String(threads) };
 const instance = await DuckDBInstance.create(':memory:', options);
 const connection = await instance.connect();
+const threadsUsed = (await connection.runAndReadAll("SELECT current_setting('threads')::VARCHAR")).getRows()[0][0];
 const query = readFileSync(queryFile, 'utf8').trim().replace(/;\s*$/, '');
 
 const start = process.hrtime.bigint();
@@ -41,6 +43,7 @@ if (outputFile) {
   console.log(`seconds ${seconds.toFixed(3)}`);
   console.log(`cpu_seconds ${((cpu.user + cpu.system) / 1e6).toFixed(3)}`);
   console.log(`rows ${rows}`);
+  console.error(`threads ${threadsUsed}`);
   process.exit(0);
 }
 
@@ -52,4 +55,5 @@ const row = (await connection.runAndReadAll(`SELECT COUNT(*)::VARCHAR${sums.map(
 console.log(`seconds ${seconds.toFixed(3)}`);
 console.log(`cpu_seconds ${((cpu.user + cpu.system) / 1e6).toFixed(3)}`);
 console.log(`rows ${row[0]}`);
+console.error(`threads ${threadsUsed}`);
 numeric.forEach((c, i) => console.log(`sum(${c.column_name}) ${row[i + 1]}`));

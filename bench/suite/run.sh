@@ -6,6 +6,7 @@
 # that their results agree, and writes bench/results/suite.{md,csv,png}.
 # Usage: bench/suite/run.sh [--rows N] [--runs K] [--only NAME[,NAME]] [--no-sqlite] [suite.py options]
 #   (default 2,000,000 rows per workload, 3 runs; bench/suite/suite.py --help lists the rest)
+#   --vlac-threads 1,2 --duckdb-threads 1,2 [--contention]: vlac and DuckDB at 1 and 2 threads (issue 16)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source bench/lib/duckdb.sh

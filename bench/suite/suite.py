@@ -6,8 +6,15 @@ bench/suite/workloads/ on every engine (vlac, the family's hand-written C++ prog
 one thread and with all cores, SQLite), checks that their results agree (row count and per-column
 checksums, order-independent), and writes bench/results/suite.{md,csv,png}.
 
-Every timed run but DuckDB's all-core one is pinned to one core (`taskset -c N`, N the first core
-this process may use). A figure counts only when the engine's result agrees with the others'.
+--vlac-threads 1,2 runs vlac with `--threads N` for each N instead (engines vlac-1t, vlac-2t), and
+--duckdb-threads 1,2 DuckDB with `threads` set to each N instead of 1 and all cores (engines
+duckdb-1t, duckdb-2t); suite.md then has a threads table beside them. --contention also times two
+one-thread vlac runs at once, on two cores, against one alone.
+
+Every timed run but DuckDB's all-core one is pinned (`taskset -c`): a one-thread engine to one core
+(the first this process may use), an N-thread engine to the first N. The runs of a workload go in
+turns (run 1 of every engine, then run 2, ...), so that other work on the machine spreads over
+them all. A figure counts only when the engine's result agrees with the others'.
 Progress goes to stderr.
 Exit status: 0 when every result agrees and no engine failed, 1 otherwise, 2 for usage errors.
 Usually started by bench/suite/run.sh, which installs the dependencies and builds first."""
@@ -18,6 +25,7 @@ import json
 import math
 import os
 import re
+import shlex
 import shutil
 import signal
 import statistics
@@ -41,10 +49,41 @@ FAMILIES = {"robot": ("robot_gen", "--rows", "robot_hand"),
             "nexmark": ("nexmark_gen", "--events", "nexmark_hand")}
 # One core: the first this process may use (a container may not offer core 0).
 ONE_CORE = ["taskset", "-c", str(min(os.sched_getaffinity(0)))]
+THREADED = re.compile(r"(vlac|duckdb)-(\d+)t")
 FLOAT_TOLERANCE = 1e-6
 # What the table's seconds are (--seconds): "wall", or "cpu" (user + system; on a machine other
 # work shares, wall time measures that work too). DuckDB all cores is always wall time.
 SECONDS = "wall"
+
+
+def engine_threads(engine):
+    """The threads an engine runs on: N for vlac-Nt and duckdb-Nt, None for DuckDB all cores, 1 else."""
+    m = THREADED.fullmatch(engine)
+    return int(m.group(2)) if m else None if engine == "duckdb-all" else 1
+
+
+def engine_title(engine):
+    m = THREADED.fullmatch(engine)
+    if m and (m.group(1) == "vlac" or engine not in ENGINE_TITLES):
+        n = int(m.group(2))
+        return f"{'vlac' if m.group(1) == 'vlac' else 'DuckDB'} {n} thread{'s' if n > 1 else ''}"
+    return ENGINE_TITLES[engine]
+
+
+def engine_color(engine):
+    if engine in ENGINE_COLORS:
+        return ENGINE_COLORS[engine]
+    m = THREADED.fullmatch(engine)
+    shades = ["#7b2cbf", "#c77dff", "#e0aaff"] if m and m.group(1) == "vlac" else ["#f4a300", "#ffd166", "#ffe8a3"]
+    return shades[min(int(m.group(2)) - 1 if m else 0, len(shades) - 1)]
+
+
+def pinned(threads):
+    """taskset to the first THREADS cores this process may use (one core for None: not pinned)."""
+    cores = sorted(os.sched_getaffinity(0))[:threads]
+    if threads and threads > len(cores):
+        raise SystemExit(f"suite: {threads} threads, but this process may use only {len(cores)} cores")
+    return ["taskset", "-c", ",".join(map(str, cores))] if threads else []
 
 
 def log(message):
@@ -244,6 +283,7 @@ class Suite:
         self.work = Path(args.work).resolve() if args.work else Path(tempfile.mkdtemp(prefix="vlac-suite-"))
         self.results = []  # one dict per workload x engine
         self.problems = []
+        self.contended = []  # --contention: one dict per workload
 
     def binary(self, name):
         path = self.bench_bin / name
@@ -273,11 +313,13 @@ class Suite:
         """The command line of ENGINE on workload W, writing its result to OUT; None when the
         engine does not run it, with the reason."""
         inputs = w.input_paths(data)
-        if engine == "vlac":
-            cmd = ONE_CORE + [str(self.vlac), "run", str(w.folder / "program.vsql"), "--timestamps", "ns", "--stats"]
+        if engine == "vlac" or engine.startswith("vlac-"):
+            cmd = [str(self.vlac), "run", str(w.folder / "program.vsql"), "--timestamps", "ns", "--stats"]
+            if engine != "vlac":
+                cmd += ["--threads", str(engine_threads(engine))]
             for stream, path in inputs.items():
                 cmd += ["--input", f"{stream}={path}"]
-            return cmd, out, None
+            return pinned(engine_threads(engine)) + cmd, out, None
         if engine == "hand":
             hand = self.binary(FAMILIES[w.family][2])
             if hand is None or "hand" not in w.spec:
@@ -292,9 +334,10 @@ class Suite:
                 return None, "no duckdb.sql", None
             query = scratch / f"{w.name}.duckdb.sql"
             query.write_text(sql)
-            threads = "1" if engine == "duckdb-1t" else "0"
-            cmd = ["node", str(ROOT / "bench" / "duckdb_query.mjs"), self.args.duckdb_modules, threads, str(query), str(out)]
-            return (ONE_CORE + cmd if threads == "1" else cmd), None, None
+            threads = engine_threads(engine)  # None: DuckDB's default, every core
+            cmd = ["node", str(ROOT / "bench" / "duckdb_query.mjs"), self.args.duckdb_modules, str(threads or 0),
+                   str(query), str(out)]
+            return pinned(threads) + cmd, None, None
         if engine == "sqlite":
             script = w.sql("sqlite.sql", data, out)
             if script is None:
@@ -304,7 +347,8 @@ class Suite:
             return ONE_CORE + ["sqlite3", "-bail", ":memory:"], None, path
         raise ValueError(engine)
 
-    def run_engine(self, engine, w, data, rows):
+    def prepare(self, engine, w, data, rows):
+        """ENGINE's result for W, no runs yet: status "skipped" when the engine does not run it."""
         scratch = self.work / "runs"
         scratch.mkdir(exist_ok=True)
         out = scratch / f"{w.name}.{engine}.csv"
@@ -316,30 +360,78 @@ class Suite:
             result["reason"] = stdout_path
             log(f"{w.name}: {engine} skipped ({stdout_path})")
             return result
-        for k in range(self.args.runs):
-            if out.exists():
-                out.unlink()
-            run = measure(cmd, self.args.timeout, stdout_path, stdin_path)
-            if run.timed_out:
-                result["status"] = "timeout"
-                log(f"{w.name}: {engine} timed out after {self.args.timeout} s")
-                break
-            if run.status != 0 or not out.exists():
-                result["status"] = f"failed (exit {run.status})"
-                log(f"{w.name}: {engine} FAILED (exit {run.status}):\n{run.stderr[-2000:]}")
-                self.problems.append(f"{w.name}: {engine} failed")
-                break
-            result["runs"].append(run)
-            if k == 0:
-                result["checksum"] = Checksum(out)
-                if engine == "vlac":
-                    late = sum(int(n) for n in re.findall(r"(\d+) late", run.stderr))
-                    result["late"] = late
-                    if late:
-                        self.problems.append(f"{w.name}: vlac dropped {late} late rows")
-                        log(f"{w.name}: vlac dropped {late} LATE ROWS: the generator's disorder exceeds a WATERMARK")
-            log(f"{w.name}: {engine} run {k + 1}/{self.args.runs}: {run.wall:.3f} s, {run.rss_kb // 1024} MB")
+        result["command"] = (cmd, out, stdout_path, stdin_path)
         return result
+
+    def run_once(self, result, k):
+        """The K-th timed run of a prepared result (none once it failed or timed out)."""
+        if result["status"] != "ok":
+            return
+        engine, name = result["engine"], result["workload"]
+        cmd, out, stdout_path, stdin_path = result["command"]
+        if out.exists():
+            out.unlink()
+        run = measure(cmd, self.args.timeout, stdout_path, stdin_path)
+        if run.timed_out:
+            result["status"] = "timeout"
+            log(f"{name}: {engine} timed out after {self.args.timeout} s")
+            return
+        if run.status != 0 or not out.exists():
+            result["status"] = f"failed (exit {run.status})"
+            log(f"{name}: {engine} FAILED (exit {run.status}):\n{run.stderr[-2000:]}")
+            self.problems.append(f"{name}: {engine} failed")
+            return
+        result["runs"].append(run)
+        if k == 0:
+            result["checksum"] = Checksum(out)
+            if engine.startswith("vlac"):
+                late = sum(int(n) for n in re.findall(r"(\d+) late", run.stderr))
+                result["late"] = late
+                if late:
+                    self.problems.append(f"{name}: {engine} dropped {late} late rows")
+                    log(f"{name}: {engine} dropped {late} LATE ROWS: the generator's disorder exceeds a WATERMARK")
+        threads = engine_threads(engine)
+        if engine.startswith("duckdb") and threads:
+            # The label states DuckDB's threads: check that DuckDB ran with that many.
+            m = re.search(r"^threads (\d+)", run.stderr, re.M)
+            if m and int(m.group(1)) != threads:
+                result["status"] = f"ran with {m.group(1)} threads"
+                self.problems.append(f"{name}: {engine} ran with {m.group(1)} threads")
+        log(f"{name}: {engine} run {k + 1}/{self.args.runs}: {run.wall:.3f} s, {run.rss_kb // 1024} MB")
+
+    def contention(self, w, data, rows):
+        """vlac on one thread alone and two copies of it at once, each on its own core, in turns:
+        how much two busy threads on this machine slow each other. Wall seconds of each run."""
+        scratch = self.work / "runs"
+        cores = sorted(os.sched_getaffinity(0))[:2]
+        if len(cores) < 2:
+            log("--contention needs two cores")
+            return None
+        cmds = []
+        for i, core in enumerate(cores):
+            cmd, _, _ = self.command("vlac-1t", w, data, None, scratch)
+            cmds.append((["taskset", "-c", str(core)] + cmd[3:], scratch / f"{w.name}.contention{i}.csv"))
+        alone, together = [], []
+        for k in range(self.args.runs):
+            run = measure(cmds[0][0], self.args.timeout, cmds[0][1])
+            alone.append(run.wall)
+            runs = [None, None]
+
+            def one(i):
+                runs[i] = measure(cmds[i][0], self.args.timeout, cmds[i][1])
+            threads = [threading.Thread(target=one, args=(i,)) for i in range(2)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            if any(r.status != 0 for r in runs + [run]):
+                log(f"{w.name}: contention run failed")
+                self.problems.append(f"{w.name}: contention run failed")
+                return None
+            together += [r.wall for r in runs]
+            log(f"{w.name}: contention run {k + 1}/{self.args.runs}: alone {run.wall:.3f} s, "
+                f"two at once {runs[0].wall:.3f} s and {runs[1].wall:.3f} s")
+        return {"workload": w.name, "input_rows": rows, "alone": alone, "together": together}
 
     def engine_only(self, w, data):
         """engine_bench's figures for W (compile_ms, engine_rows_per_second, ...), or {}."""
@@ -384,7 +476,10 @@ class Suite:
         if not groups:
             return
         preference = ["duckdb-1t", "sqlite", "duckdb-all", "hand", "vlac"]
-        best = max(groups, key=lambda g: (len(g), -min(preference.index(r["engine"]) for r in g)))
+
+        def rank(engine):  # DuckDB with N threads after all cores, vlac with N threads last
+            return preference.index(engine) if engine in preference else 2.5 if engine.startswith("duckdb") else 5
+        best = max(groups, key=lambda g: (len(g), -min(rank(r["engine"]) for r in g)))
         for g in groups:
             for r in g:
                 r["agrees"] = g is best
@@ -415,8 +510,15 @@ class Suite:
                 continue
             rows = sum(count_rows(data / f) for f in w.rows_files())
             log(f"{w.name}: {rows} input rows")
-            results = [self.run_engine(e, w, data, rows) for e in self.args.engines]
+            results = [self.prepare(e, w, data, rows) for e in self.args.engines]
+            for k in range(self.args.runs):
+                for r in results:
+                    self.run_once(r, k)
             self.agree(results)
+            if self.args.contention:
+                c = self.contention(w, data, rows)
+                if c:
+                    self.contended.append(c)
             vlac = next((r for r in results if r["engine"] == "vlac"), None)
             if vlac is not None and vlac["status"] == "ok" and self.args.engine_only:
                 vlac["engine_only"] = self.engine_only(w, data)
@@ -433,7 +535,7 @@ def figures(r):
     if not runs or r["status"] != "ok":
         return None
     walls = [x.wall for x in runs]
-    chosen = [x.cpu for x in runs] if SECONDS == "cpu" and r["engine"] != "duckdb-all" else walls
+    chosen = [x.cpu for x in runs] if SECONDS == "cpu" and engine_threads(r["engine"]) == 1 else walls
     seconds = statistics.median(chosen)
     f = {"s": seconds, "s_min": min(chosen), "s_max": max(chosen),
          "wall": statistics.median(walls), "wall_min": min(walls), "wall_max": max(walls),
@@ -493,17 +595,23 @@ def write_markdown(suite, path):
         by.setdefault(r["workload"], {})[r["engine"]] = r
     lines = [
         "# vlac benchmark suite", "",
-        f"`bench/suite/run.sh --rows {args.rows} --runs {args.runs}{' --seconds cpu' if SECONDS == 'cpu' else ''}` on {datetime.date.today().isoformat()}: "
+        f"`bench/suite/suite.py {shlex.join(sys.argv[1:])}` on {datetime.date.today().isoformat()}: "
         f"{cores} cores ({model}), vlac {commit}.",
         ("Seconds are wall seconds" if SECONDS == "wall" else
          "Seconds are CPU seconds (user + system; DuckDB all cores: wall seconds)") +
         " of the whole process, reading CSV and writing CSV: the median of the runs "
-        f"(min–max in parentheses). Every engine but DuckDB all cores runs on one core (`taskset -c {ONE_CORE[2]}`). "
+        f"(min–max in parentheses). Every engine but DuckDB all cores runs on one core (`taskset -c {ONE_CORE[2]}`), "
+        "an N-thread one on the first N cores. "
         "A figure counts only when the engine's result agrees with the others' (row count and per-column "
         "checksums); one that does not is marked **differs**.",
     ]
     if suite.first_row is not None:
         lines.append(f"Program to first row (§1 program, live stdin): median {suite.first_row:.1f} ms.")
+    lines += threads_table(suite, by) + contention_table(suite)
+    if not set(args.engines) & {"vlac", "hand", "duckdb-all", "sqlite"}:
+        lines += per_engine_table(suite)
+        path.write_text("\n".join(lines) + "\n")
+        return
     lines += ["",
               "| workload | input rows | vlac s (ns/row) | hand s | DuckDB 1t s | DuckDB all s | SQLite s | vlac ÷ hand "
               "| DuckDB 1t ÷ vlac | vlac RSS MB | compile ms | engine-only Mrows/s | agreement |",
@@ -530,7 +638,67 @@ def write_markdown(suite, path):
             ratio(engines.get("duckdb-1t"), vlac), f"{fv['rss_kb'] / 1024:.0f}" if fv else "—",
             f"{compile_ms:.0f}" if compile_ms is not None else "—",
             f"{eo_rate / 1e6:.1f}" if eo_rate else "—", agreement]) + " |")
-    lines += ["", f"Per engine: median wall seconds, input rows per second and ns per input row (of {SECONDS} "
+    lines += per_engine_table(suite)
+    path.write_text("\n".join(lines) + "\n")
+
+
+def threads_table(suite, by):
+    """With --vlac-threads or --duckdb-threads: input rows/s per thread count (wall seconds),
+    vlac's speedup over its one-thread run and vlac's speed over DuckDB's at the same thread count."""
+    if not any(e.startswith("vlac-") for e in suite.args.engines) and "duckdb-2t" not in suite.args.engines:
+        return []
+    counts = {family: sorted(engine_threads(e) for e in suite.args.engines if e.startswith(family + "-")
+                             and THREADED.fullmatch(e)) for family in ["vlac", "duckdb"]}
+    v, d = counts["vlac"], counts["duckdb"]
+    scaling = [n for n in v if n > 1 and 1 in v]
+    beside = [n for n in v if n in d]
+    head = (["workload", "input rows"] + [f"vlac {n}t Mrows/s" for n in v] + [f"DuckDB {n}t Mrows/s" for n in d]
+            + [f"vlac {n}t ÷ vlac 1t" for n in scaling] + [f"vlac {n}t ÷ DuckDB {n}t" for n in beside] + ["agreement"])
+    lines = ["", "Threads: input rows per wall second, in millions, the median of the runs (the best in parentheses); "
+             "the ratios are speeds (ratios of median seconds; above 1: the first is faster).", "",
+             "| " + " | ".join(head) + " |", "|---|" + "---:|" * (len(head) - 2) + "---|"]
+
+    def wall(r):
+        ok = r and r["status"] == "ok" and r["runs"] and r.get("agrees")
+        return statistics.median(x.wall for x in r["runs"]) if ok else None
+
+    def rate(r):
+        if wall(r) is None:
+            return "—" if r is None else r["status"] if r["status"] != "ok" else "**differs**"
+        best = min(x.wall for x in r["runs"])
+        return f"{r['input_rows'] / wall(r) / 1e6:.2f} ({r['input_rows'] / best / 1e6:.2f})"
+
+    def speed(a, b):  # how many times faster A is than B
+        return f"{wall(b) / wall(a):.2f}" if wall(a) and wall(b) else "—"
+    for name, engines in by.items():
+        rows = next(iter(engines.values()))["input_rows"]
+        done = [r for r in engines.values() if r["checksum"] is not None]
+        agreeing = sum(1 for r in done if r.get("agrees"))
+        cells = ([name, f"{rows:,}"] + [rate(engines.get(f"vlac-{n}t")) for n in v]
+                 + [rate(engines.get(f"duckdb-{n}t")) for n in d]
+                 + [speed(engines.get(f"vlac-{n}t"), engines.get("vlac-1t")) for n in scaling]
+                 + [speed(engines.get(f"vlac-{n}t"), engines.get(f"duckdb-{n}t")) for n in beside]
+                 + [f"{agreeing}/{len(done)} agree"])
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def contention_table(suite):
+    """With --contention: vlac on one thread alone and two copies at once, each on its own core."""
+    if not suite.contended:
+        return []
+    lines = ["", "Two busy threads: vlac on one thread (one core) alone, and two copies of it started together, "
+             "each on its own core; wall seconds, median (min–max) of the runs, in turns.", "",
+             "| workload | input rows | alone s | two at once s (each) | slowdown |", "|---|---:|---:|---:|---:|"]
+    for c in suite.contended:
+        a, t = c["alone"], c["together"]
+        lines.append(f"| {c['workload']} | {c['input_rows']:,} | {statistics.median(a):.3f} ({min(a):.3f}–{max(a):.3f}) "
+                     f"| {statistics.median(t):.3f} ({min(t):.3f}–{max(t):.3f}) | {statistics.median(t) / statistics.median(a):.2f} |")
+    return lines
+
+
+def per_engine_table(suite):
+    lines = ["", f"Per engine: median wall seconds, input rows per second and ns per input row (of {SECONDS} "
               "seconds), median CPU seconds, peak RSS; for DuckDB also the query alone (CSV scan and aggregation, without starting node "
               "and writing the result).", "",
               "| workload | engine | wall s | rows/s | ns/row | CPU s | peak RSS MB | DuckDB query s | output rows | result |",
@@ -538,15 +706,15 @@ def write_markdown(suite, path):
     for r in suite.results:
         f = figures(r)
         if f is None:
-            lines.append(f"| {r['workload']} | {ENGINE_TITLES[r['engine']]} | {r['status']}"
+            lines.append(f"| {r['workload']} | {engine_title(r['engine'])} | {r['status']}"
                          f"{': ' + r['reason'] if r.get('reason') else ''} | | | | | | | |")
             continue
         query = f"{f['query']:.3f}" if f["query"] is not None else ""
         result = "agrees" if r.get("agrees") else "DIFFERS " + r.get("difference", "")
-        lines.append(f"| {r['workload']} | {ENGINE_TITLES[r['engine']]} | {f['wall']:.3f} | {f['rows_per_s'] / 1e6:.2f} M "
+        lines.append(f"| {r['workload']} | {engine_title(r['engine'])} | {f['wall']:.3f} | {f['rows_per_s'] / 1e6:.2f} M "
                      f"| {f['ns_per_row']:.0f} | {f['cpu']:.3f} | {f['rss_kb'] / 1024:.0f} | {query} "
                      f"| {f['output_rows']:,} | {result} |")
-    path.write_text("\n".join(lines) + "\n")
+    return lines
 
 
 CSV_FIELDS = ["workload", "family", "engine", "status", "input_rows", "output_rows", "runs", "wall_median_s",
@@ -576,7 +744,7 @@ def write_chart(suite, path):
     """Grouped bars (log scale) of input rows/s per workload and engine, with gnuplot, else
     matplotlib; nothing (and a note) when neither is there."""
     workloads = list(dict.fromkeys(r["workload"] for r in suite.results))
-    engines = [e for e in ENGINES if any(r["engine"] == e for r in suite.results)]
+    engines = list(dict.fromkeys(r["engine"] for r in suite.results))
     rate = {}
     for r in suite.results:
         f = figures(r)
@@ -590,7 +758,7 @@ def write_chart(suite, path):
         with open(data, "w") as f:
             for w in workloads:
                 f.write(w + " " + " ".join(f"{rate[w, e]:.6g}" if (w, e) in rate else "?" for e in engines) + "\n")
-        plots = ", ".join(f"'{data}' using {i + 2}{':xtic(1)' if i == 0 else ''} title '{ENGINE_TITLES[e]}' lc rgb '{ENGINE_COLORS[e]}'"
+        plots = ", ".join(f"'{data}' using {i + 2}{':xtic(1)' if i == 0 else ''} title '{engine_title(e)}' lc rgb '{engine_color(e)}'"
                           for i, e in enumerate(engines))
         script = f"""set terminal pngcairo size 1400,650 font ',11'
 set output '{path}'
@@ -624,7 +792,7 @@ plot {plots}
     width = 0.8 / len(engines)
     for i, e in enumerate(engines):
         xs = [k + i * width for k, w in enumerate(workloads) if (w, e) in rate]
-        ax.bar(xs, [rate[w, e] for w in workloads if (w, e) in rate], width, label=ENGINE_TITLES[e], color=ENGINE_COLORS[e])
+        ax.bar(xs, [rate[w, e] for w in workloads if (w, e) in rate], width, label=engine_title(e), color=engine_color(e))
     ax.set_yscale("log")
     ax.set_ylim(bottom=low)
     ax.set_xticks([k + 0.4 - width / 2 for k in range(len(workloads))], workloads, rotation=20)
@@ -654,6 +822,12 @@ def main():
     parser.add_argument("--timeout", type=float, default=300, help="seconds per run before an engine counts as timeout")
     parser.add_argument("--duckdb-modules", default=os.path.join(os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")),
                                                                  "vlac-bench"), help="folder whose node_modules holds @duckdb/node-api")
+    parser.add_argument("--vlac-threads", help="comma-separated thread counts: run vlac with --threads N for each "
+                        "(engines vlac-Nt, on the first N cores) instead of plain vlac")
+    parser.add_argument("--duckdb-threads", help="comma-separated thread counts: run DuckDB with threads=N for each "
+                        "(engines duckdb-Nt, on the first N cores) instead of 1 thread and all cores")
+    parser.add_argument("--contention", action="store_true", help="also time two one-thread vlac runs at once "
+                        "(each on its own core) against one alone")
     parser.add_argument("--no-engine-only", dest="engine_only", action="store_false", help="skip engine_bench")
     parser.add_argument("--no-first-row", dest="first_row", action="store_false", help="skip the first-row latency")
     args = parser.parse_args()
@@ -662,6 +836,18 @@ def main():
     args.engines = [e for e in args.engines.split(",") if e and not (args.no_sqlite and e == "sqlite")]
     if set(args.engines) - set(ENGINES) or args.runs < 1:
         parser.error(f"engines are {','.join(ENGINES)}; runs >= 1")
+    try:
+        for option, family, replaced in [("vlac_threads", "vlac", ["vlac"]), ("duckdb_threads", "duckdb", ["duckdb-1t", "duckdb-all"])]:
+            counts = [int(n) for n in (getattr(args, option) or "").split(",") if n]
+            if not counts:
+                continue
+            if min(counts) < 1 or max(counts) > len(os.sched_getaffinity(0)):
+                parser.error(f"--{option.replace('_', '-')}: from 1 to {len(os.sched_getaffinity(0))} (the cores this process may use)")
+            at = next((i for i, e in enumerate(args.engines) if e in replaced), len(args.engines))
+            rest = [e for e in args.engines if e not in replaced]
+            args.engines = rest[:at] + [f"{family}-{n}t" for n in counts] + rest[at:]
+    except ValueError:
+        parser.error("--vlac-threads and --duckdb-threads take comma-separated numbers")
     modules = Path(args.duckdb_modules) / "node_modules" / "@duckdb" / "node-api"
     if any(e.startswith("duckdb") for e in args.engines) and not (shutil.which("node") and modules.exists()):
         parser.error(f"DuckDB is not installed in {args.duckdb_modules} (bench/suite/run.sh installs it), "
