@@ -46,7 +46,8 @@ struct ParallelReadStats {
   uint64_t chunks = 0;                  // chunks handed out
   uint64_t reparsed = 0;                // chunks whose guessed start was inside a quoted value
   /// Records (rows and rejects) each thread parsed: the parser threads, then the run's own
-  /// thread (which parses while it would wait, and parses again a chunk guessed wrong).
+  /// thread (which parses a chunk no parser thread has taken yet, and again a chunk guessed
+  /// wrong).
   std::vector<uint64_t> rows_per_thread;
 };
 
