@@ -29,28 +29,6 @@ namespace {
 using namespace vlac::rt;
 using namespace vlac::rt::io_test;
 
-/// A memory FILE that keeps what is written to it.
-class Collected {
- public:
-  Collected() : f_(open_memstream(&data_, &size_)) {}
-  ~Collected() {
-    std::fclose(f_);
-    std::free(data_);
-  }
-  Collected(const Collected&) = delete;
-  Collected& operator=(const Collected&) = delete;
-  std::FILE* file() { return f_; }
-  std::string text() {
-    std::fflush(f_);
-    return data_ ? std::string(data_, size_) : std::string();
-  }
-
- private:
-  char* data_ = nullptr;
-  size_t size_ = 0;
-  std::FILE* f_;
-};
-
 enum class Format { Csv, Jsonl, Detect };
 
 /// One reader with its own reject sink, opened.

@@ -3,6 +3,7 @@
 // as text (`v1|v2|...`) so that expectations can be written by hand.
 
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,32 @@ struct Col {
   FieldType type;
   bool nullable = true;
   uint32_t max_bytes = 0;
+};
+
+/// A memory FILE (open_memstream) that keeps what is written to it: messages, rejects files.
+class Collected {
+ public:
+  Collected() : f_(open_memstream(&data_, &size_)) {}
+  ~Collected() {
+    std::fclose(f_);
+    std::free(data_);
+  }
+  Collected(const Collected&) = delete;
+  Collected& operator=(const Collected&) = delete;
+  std::FILE* file() { return f_; }
+  std::string text() {
+    std::fflush(f_);
+    return data_ ? std::string(data_, size_) : std::string();
+  }
+  size_t size() {
+    std::fflush(f_);
+    return size_;
+  }
+
+ private:
+  char* data_ = nullptr;
+  size_t size_ = 0;
+  std::FILE* f_;
 };
 
 inline SourceSpec make_spec(const std::vector<Col>& cols) {

@@ -32,6 +32,7 @@
 namespace {
 
 using namespace vlac::rt;
+using vlac::rt::io_test::Collected;
 using vlac::rt::io_test::Col;
 using vlac::rt::io_test::make_spec;
 
@@ -211,32 +212,6 @@ class Generator {
 };
 
 // ---- Reading
-
-/// A memory FILE that keeps what is written to it.
-class Collected {
- public:
-  Collected() : f_(open_memstream(&data_, &size_)) {}
-  ~Collected() {
-    std::fclose(f_);
-    std::free(data_);
-  }
-  Collected(const Collected&) = delete;
-  Collected& operator=(const Collected&) = delete;
-  std::FILE* file() { return f_; }
-  std::string text() {
-    std::fflush(f_);
-    return data_ ? std::string(data_, size_) : std::string();
-  }
-  size_t size() {
-    std::fflush(f_);
-    return size_;
-  }
-
- private:
-  char* data_ = nullptr;
-  size_t size_ = 0;
-  std::FILE* f_;
-};
 
 /// The run's reject sink: messages and the rejects file in memory.
 struct Sink {
