@@ -11,11 +11,9 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "runtime/io/input_format.h"
-#include "runtime/io/parallel_reader.h"
 #include "runtime/io/input_merger.h"
 #include "runtime/io/reject_sink.h"
 #include "runtime/io/run_stop.h"
@@ -99,8 +97,7 @@ int host_main(int argc, char** argv, const char* prog) {
     } else if (a == "--threads") {
       if (!value(&v) || v.empty() || v.size() > 4 || v.find_first_not_of("0123456789") != std::string::npos)
         return usage(prog, "--threads takes a number of threads (0 uses every core)");
-      threads = std::atoi(v.c_str());
-      if (threads == 0) threads = static_cast<int>(std::thread::hardware_concurrency() > 0 ? std::thread::hardware_concurrency() : 1);
+      threads = thread_count(std::atoi(v.c_str()));
     } else {
       return usage(prog, "unknown option '" + a + "'");
     }
@@ -171,16 +168,8 @@ int host_main(int argc, char** argv, const char* prog) {
       SourceSpec spec{Program::source_name(s), Program::source_columns(s), layout, Program::source_read_columns(s)};
       std::string display = is_stdin ? "<stdin>" : path;
       const InputFormat format = input_format_for(path, input_format);
-      std::unique_ptr<RowReader> reader;
-      if (threads > 1 && !is_stdin) {  // a file, parsed on several threads (runtime/io/parallel_reader.h)
-        ParallelReadOptions parallel;
-        parallel.threads = threads;
-        if (const char* hook = std::getenv("VLAC_TEST_PARSE_CHUNK_BYTES")) parallel.chunk_bytes = std::strtoull(hook, nullptr, 10);
-        auto make = [format, display, spec](std::FILE* in, RejectSink& sink) { return open_row_reader(format, display, in, spec, sink); };
-        reader = std::make_unique<ParallelReader>(display, f, layout, make, rejects, parallel);
-      } else {
-        reader = open_row_reader(format, display, f, spec, rejects);
-      }
+      auto reader = is_stdin ? open_row_reader(format, display, f, spec, rejects)
+                             : open_file_reader(format, display, f, spec, rejects, threads);
       std::string error;
       if (!reader->open(&error)) return signalled() ? stopped_by_signal() : fail(error);
       merger.add(static_cast<int>(s), reader.get(), layout.size, Program::source_time_offset(s));

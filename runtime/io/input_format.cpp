@@ -2,7 +2,11 @@
 
 #include <cctype>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <thread>
+
+#include "runtime/io/parallel_reader.h"
 
 namespace vlac::rt {
 namespace {
@@ -92,6 +96,27 @@ std::unique_ptr<RowReader> open_row_reader(InputFormat format, std::string displ
     case InputFormat::Csv: break;
   }
   return open_csv_reader(std::move(display_name), in, std::move(spec), rejects, options);
+}
+
+std::unique_ptr<RowReader> open_file_reader(InputFormat format, std::string display_name, std::FILE* in, SourceSpec spec,
+                                            RejectSink& rejects, int threads, bool positions) {
+  if (threads < 2 || (format != InputFormat::Csv && format != InputFormat::Jsonl))
+    return open_row_reader(format, std::move(display_name), in, std::move(spec), rejects);
+  ParallelReadOptions parallel;
+  parallel.threads = threads;
+  parallel.positions = positions;
+  if (const char* hook = std::getenv("VLAC_TEST_PARSE_CHUNK_BYTES")) parallel.chunk_bytes = std::strtoull(hook, nullptr, 10);
+  RowLayout layout = spec.layout;
+  auto make = [format, display_name, spec = std::move(spec)](std::FILE* f, RejectSink& sink) {
+    return open_row_reader(format, display_name, f, spec, sink);
+  };
+  return std::make_unique<ParallelReader>(std::move(display_name), in, std::move(layout), std::move(make), rejects, parallel);
+}
+
+int thread_count(int requested) {
+  if (requested > 0) return requested;
+  const unsigned cores = std::thread::hardware_concurrency();
+  return cores > 0 ? static_cast<int>(cores) : 1;
 }
 
 }  // namespace vlac::rt

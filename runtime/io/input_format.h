@@ -30,4 +30,15 @@ InputFormat input_format_for(std::string_view path, std::optional<InputFormat> g
 std::unique_ptr<RowReader> open_row_reader(InputFormat format, std::string display_name, std::FILE* in, SourceSpec spec,
                                            RejectSink& rejects, const ReadOptions& options = {});
 
+/// The reader of an input file (not standard input) for `--threads threads` (LANGUAGE.md §11):
+/// with threads > 1 and CSV or JSON Lines, a ParallelReader (runtime/io/parallel_reader.h) over
+/// that format's readers, keeping every row's position when `positions` (checkpoints); else
+/// open_row_reader. The parse chunk is 4 MiB, or VLAC_TEST_PARSE_CHUNK_BYTES when set (a test
+/// hook: tiny chunks put boundaries everywhere in small files).
+std::unique_ptr<RowReader> open_file_reader(InputFormat format, std::string display_name, std::FILE* in, SourceSpec spec,
+                                            RejectSink& rejects, int threads, bool positions = false);
+
+/// `--threads N`: N, or every core for 0.
+int thread_count(int requested);
+
 }  // namespace vlac::rt

@@ -3,14 +3,12 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <map>
 #include <memory>
 #include <set>
-#include <thread>
 
 #include "codegen/cpp/firmware_run.h"
 #include "codegen/cpp/program_class.h"
@@ -187,9 +185,7 @@ int run_run(const std::vector<std::string>& args) {
   options.writer.timestamps_ns = o.timestamps_ns;
   options.fail_fast = o.fail_fast;
   options.count_pipeline_rows = o.stats;
-  options.threads = o.threads < 0 ? 1 : o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  // Test hook: tiny parse chunks put chunk boundaries everywhere in the small files of the tests.
-  if (const char* hook = std::getenv("VLAC_TEST_PARSE_CHUNK_BYTES")) options.parse_chunk_bytes = std::strtoull(hook, nullptr, 10);
+  options.threads = o.threads < 0 ? 1 : rt::thread_count(o.threads);
   if (!o.rejects_path.empty()) {
     options.rejects = open_output(plan.outputs.size(), o.rejects_path);
     if (!options.rejects) return fail(checkpoint ? error : "cannot write '" + o.rejects_path + "': " + std::strerror(errno));

@@ -230,20 +230,10 @@ using MakeDriver = std::function<std::unique_ptr<RowDriver>(std::vector<void*> o
 /// (`*replay_fd`: the journal descriptor the caller closes after the run).
 std::unique_ptr<rt::RowReader> open_reader(const InputFile& in, const rt::SourceSpec& spec, rt::RejectSink& rejects,
                                            const CheckpointOptions* checkpoint, const rt::SnapshotInput* at,
-                                           int* replay_fd, int threads, uint64_t chunk_bytes, std::string* error) {
-  if (!in.live && threads > 1 && (in.format == rt::InputFormat::Csv || in.format == rt::InputFormat::Jsonl)) {
-    // LANGUAGE.md §11: a file is parsed on several threads, split at record boundaries.
-    rt::ParallelReadOptions parallel;
-    parallel.threads = threads;
-    parallel.chunk_bytes = chunk_bytes;
-    parallel.positions = checkpoint != nullptr;
-    auto make = [format = in.format, name = in.display_name, spec](std::FILE* f, rt::RejectSink& sink) {
-      return rt::open_row_reader(format, name, f, spec, sink);
-    };
-    return std::make_unique<rt::ParallelReader>(in.display_name, in.file, spec.layout, make, rejects, parallel);
-  }
-  if (!in.live || !checkpoint || !checkpoint->journal)
-    return rt::open_row_reader(in.format, in.display_name, in.file, spec, rejects);
+                                           int* replay_fd, int threads, std::string* error) {
+  // A file may be parsed on several threads (LANGUAGE.md §11); a checkpoint needs its positions.
+  if (!in.live) return rt::open_file_reader(in.format, in.display_name, in.file, spec, rejects, threads, checkpoint != nullptr);
+  if (!checkpoint || !checkpoint->journal) return rt::open_row_reader(in.format, in.display_name, in.file, spec, rejects);
   rt::ReadOptions source;
   source.tee_fd = checkpoint->journal->append_fd();
   if (at) {
@@ -293,8 +283,7 @@ ExecutionReport run_program(const PhysicalPlan& plan, const std::vector<std::vec
       live |= in.live;
       const rt::SnapshotInput* at = restore ? &restore->inputs[checkpoint_inputs.size()] : nullptr;
       rt::SourceSpec spec{src.stream, src.column_names, src.layout, src.read_columns};
-      auto reader = open_reader(in, spec, rejects, checkpoint, at, &replay_fd, options.threads, options.parse_chunk_bytes,
-                                &report.error);
+      auto reader = open_reader(in, spec, rejects, checkpoint, at, &replay_fd, options.threads, &report.error);
       if (!reader || !reader->open(&report.error) || (at && !reader->seek(position_of(*at), &report.error))) {
         report.ok = false;
         if (options.cancel && options.cancel->load()) {  // a signal interrupted the wait for a header

@@ -42,12 +42,9 @@ struct ExecutionOptions {
   /// report then says "cancelled", open windows are not fired, and a read interrupted by the
   /// signal is no read error. Used by the REPL's Ctrl-C and by run's SIGINT/SIGTERM.
   const std::atomic<bool>* cancel = nullptr;
-  /// `--threads N` (LANGUAGE.md §11, resolved: 0 is already the number of cores): a file input
-  /// of CSV is parsed by this many threads (runtime/io/parallel_reader.h); 1 reads it on the
-  /// run's thread.
+  /// `--threads N` (LANGUAGE.md §11, resolved: rt::thread_count): a CSV or JSON Lines file is
+  /// parsed by this many threads (rt::open_file_reader); 1 reads it on the run's thread.
   int threads = 1;
-  /// The bytes of one parallel parse chunk; 0 is the default (4 MiB). Tests make it tiny.
-  uint64_t parse_chunk_bytes = 0;
   /// `--checkpoint DIR` (exec/checkpointing.h); null: no checkpoints. With it, a run stopped by
   /// `cancel` takes a final checkpoint.
   const CheckpointOptions* checkpoint = nullptr;
