@@ -9,6 +9,7 @@
 #include "runtime/ops/over.h"
 #include "runtime/ops/string_arena.h"
 #include "runtime/ops/hosted_operators.h"
+#include "runtime/parallel/partitioned_aggregate.h"
 #include "runtime/scalar/math_functions.h"
 #include "runtime/scalar/string_functions.h"
 #include "runtime/value_format.h"
@@ -18,7 +19,13 @@ namespace {
 
 using rt::ExecContext;
 
-void window_aggregate_push(void* op, const uint8_t* row) { static_cast<rt::HostedWindowAggregate*>(op)->push(row); }
+void window_aggregate_push(void* op, const uint8_t* row) {
+  auto* aggregate = static_cast<rt::HostedWindowAggregate*>(op);
+  // --threads: a partitioned aggregate deals the rows out to its partitions (one predictable branch).
+  if (void* partitioned = aggregate->partitioned()) [[unlikely]]
+    return static_cast<rt::PartitionedWindowAggregate*>(partitioned)->push(row);
+  aggregate->push(row);
+}
 void window_assign_push(void* op, const uint8_t* row) { static_cast<rt::HostedWindowAssign*>(op)->push(row); }
 void output_push(void* sink, const uint8_t* row) { static_cast<rt::RowWriter*>(sink)->write(row); }
 void interval_join_push(void* op, int32_t port, const uint8_t* row) { static_cast<rt::HostedIntervalJoin*>(op)->push(port, row); }

@@ -51,6 +51,9 @@ struct WindowAggregateConfig {
   const RowLayout* acc_layout = nullptr;  // hosted: accumulators too (MIN/MAX of strings); null: none
   uint64_t max_keys = UINT64_MAX;          // groups per window (SESSION: keys); hosted limits,
   uint64_t max_open_windows = UINT64_MAX;  // fixed storage takes both from its Dims
+  // Hosted `--threads` (runtime/parallel/partitioned_aggregate.h): each group also keeps the
+  // arrival number of its first row, as when sliced, so that partitions' groups merge in §5's order.
+  bool first_seq = false;
 };
 
 template <class Ctx, class K, class S>
@@ -88,7 +91,7 @@ class WindowAggregate {
     sliced_ = config_.slice > 0 &&
               (config_.mode == WindowMode::Tumble || config_.mode == WindowMode::Hop || config_.mode == WindowMode::Cumulate) &&
               (D::key_size == 0 || D::sliced);
-    group_acc_size_ = config_.acc_size + (sliced_ ? static_cast<uint32_t>(kSeqBytes) : 0);
+    group_acc_size_ = config_.acc_size + (sliced_ || config_.first_seq ? static_cast<uint32_t>(kSeqBytes) : 0);
     windows_.init(config_.key_layout, group_acc_size_, config_.max_open_windows, config_.max_keys);
     // A window's combined groups obey max_keys like a slice's (fixed tables hold max_keys).
     fire_.init(config_.key_layout, group_acc_size_, config_.max_keys);
@@ -209,6 +212,95 @@ class WindowAggregate {
     return true;
   }
 
+  /// Hosted `--threads`: the partitioned operator (runtime/parallel/partitioned_aggregate.h)
+  /// that takes the rows pushed at this one, which the runtime's push function checks; null
+  /// when this operator does its own work.
+  void* partitioned() const { return partitioned_; }
+  void set_partitioned(void* p) { partitioned_ = p; }
+
+  // ---- one partition of a partitioned operator (hosted `--threads`) ----------------------------
+  // The partition's thread pushes rows with push_partitioned(); between rows, while it waits,
+  // the run's thread fires its windows through the rest (runtime/parallel/partitioned_aggregate.h).
+  // Not for sliced or SESSION operators.
+
+  /// Adds a row that arrived `seq`-th at the operator, whose watermark was then `watermark`
+  /// (its windows up to there have been fired by the run's thread): late is decided as on one thread.
+  void push_partitioned(const uint8_t* row, int64_t seq, int64_t watermark) {
+    if (watermark > watermark_) watermark_ = watermark;
+    seq_ = seq;
+    push(row);
+  }
+  /// The open window that fires first; false when none is open.
+  bool first_window(int64_t* start, int64_t* end) {
+    Groups* groups;
+    return windows_.first(start, end, &groups);
+  }
+  /// Calls f(key, acc, first arrival number) for each group of first_window() (config.first_seq).
+  template <class F>
+  void for_each_group_of_first(F&& f) {
+    int64_t start, end;
+    Groups* groups;
+    if (!windows_.first(&start, &end, &groups)) return;
+    for (uint32_t g = 0; g < groups->size(); ++g) f(groups->key(g), groups->acc(g), first_seq(groups->acc(g)));
+  }
+  /// Calls f(start, end, key, acc, first arrival number) for every group of every open window,
+  /// the windows in (end, start) order and each one's groups in the order they appeared.
+  template <class F>
+  void for_each_open_group(F&& f) {
+    windows_.for_each_in_order([&](int64_t start, int64_t end, Groups* groups) {
+      for (uint32_t g = 0; g < groups->size(); ++g) f(start, end, groups->key(g), groups->acc(g), first_seq(groups->acc(g)));
+      return true;
+    });
+  }
+  /// Forgets first_window() once the run's thread has emitted it.
+  void close_first_window() {
+    windows_.close_first();
+    last_groups_ = nullptr;
+  }
+  /// The windows ending at or before w have been fired: the watermark is now w.
+  void fired_to(int64_t w) {
+    if (w > watermark_) watermark_ = w;
+    recompute_next_fire();
+  }
+  /// The end of the earliest open window (INT64_MAX: none).
+  int64_t next_fire() const { return next_fire_; }
+  /// Finalizes one group of window [start, end) and emits it downstream (the partitioned
+  /// operator's own instance does this for every partition's groups, on the run's thread).
+  void emit_group(const uint8_t* key, const uint8_t* acc, int64_t start, int64_t end) { fire(key, acc, start, end); }
+
+  /// What a partitioned operator's checkpoint keeps of this one besides its windows.
+  struct Progress {
+    OperatorStats stats;
+    int64_t watermark, seq;
+  };
+  Progress progress() const { return Progress{stats_, watermark_, seq_}; }
+  /// Sets the counters, watermark and next arrival number of a restored (or merged) operator.
+  void restore_progress(const Progress& p) {
+    stats_ = p.stats;
+    seq_ = p.seq;
+    fired_to(p.watermark);
+  }
+  /// Adds a group (its key, and its accumulator with the first arrival number after it) to
+  /// window [start, end), opening it; the strings are copied. False when a table is full.
+  bool restore_group(int64_t start, int64_t end, const uint8_t* key, const uint8_t* acc) {
+    Groups* groups = windows_.find(start, end);
+    if (!groups && !(groups = windows_.open(start, end))) return false;
+    bool inserted;
+    const uint32_t g = groups->find_or_insert(key, &inserted);
+    if (g == Groups::kNone) return false;
+    uint8_t* to = groups->acc(g);
+    __builtin_memcpy(to, acc, group_acc_size_);
+    if (config_.acc_layout)
+      for (const Field& f : config_.acc_layout->fields) {
+        if (f.type != FieldType::String || is_null(to, f)) continue;
+        StringRef text = get<StringRef>(to, f);
+        text.data = groups->arena().copy(text.data, text.size);
+        put(to, f, text);
+      }
+    last_groups_ = nullptr;
+    return true;
+  }
+
  private:
   struct Session {
     int64_t start, end, first_seq;
@@ -281,6 +373,7 @@ class WindowAggregate {
     bool inserted;
     uint32_t g = groups->find_or_insert(key_buf_.data(), &inserted);
     if (g == Groups::kNone) return Added::Full;
+    if (inserted && config_.first_seq) __builtin_memcpy(groups->acc(g) + config_.acc_size, &seq, sizeof seq);
     k_.update(ctx_, groups->acc(g), row, t, seq, &groups->arena());
     ++stats_.windows_updated;
     return Added::Ok;
@@ -617,6 +710,7 @@ class WindowAggregate {
   using SessionKeys = typename S::template Keys<D::key_size, (D::session ? D::max_keys : 1)>;
 
   Ctx* ctx_ = nullptr;
+  void* partitioned_ = nullptr;
   WindowAggregateConfig config_;
   K k_;
   OperatorStats stats_;

@@ -7,6 +7,8 @@ so that each is parsed in about 150 chunks:
   - many keys: 60,000 distinct keys;
   - the same as JSON Lines, with an unknown field on some objects (one warning, at the first
     accepted object that has one).
+At 2 and 4 threads the aggregate must also run in that many partitions that took every row,
+with the hot key's skew near the thread count and the many keys' near 1 (`--stats`).
 Both have STRING notes that are NULL, empty (""), plain, quoted with commas, with doubled quotes
 and with line breaks (LF and CRLF) inside the quotes, so that guessed chunk starts fall inside
 quoted values; and malformed records (a time that is no number, a wrong field count, a BIGINT
@@ -156,6 +158,16 @@ with tempfile.TemporaryDirectory() as d:
             if threads > 1:
                 check(label + ": the file was split", re.search(r"chunks parsed on %d threads" % threads, run.stderr) is not None,
                       run.stderr[-1000:])
+                # The aggregate ran in partitions that took every accepted row; one hot key puts
+                # 90 % of them in one partition, many keys spread them.
+                m = re.search(r"operator #0 partitions: (\d+) \(rows ([\d +]+), skew ([\d.]+)\)", run.stderr)
+                parts = [int(x) for x in m.group(2).split(" + ")] if m else []
+                check(label + ": the aggregate ran in %d partitions that took every row" % threads,
+                      m is not None and int(m.group(1)) == threads and sum(parts) == len(rows), run.stderr[-1000:])
+                if m:
+                    skew = float(m.group(3))
+                    check(label + ": the skew reflects the keys (%.2f)" % skew,
+                          skew >= 0.85 * threads if name == "hot_key" else skew < 1.1, run.stderr[-1000:])
     # JSON Lines: split at line starts; the unknown-field warning names the first accepted object
     # that has one, once, as one reader does.
     data = os.path.join(d, "many_keys.jsonl")

@@ -9,8 +9,10 @@ with parse chunks of 1, 7, 61 and 4096 bytes (the test hook VLAC_TEST_PARSE_CHUN
 chunk boundaries everywhere in the cases' small files: inside quoted values that span lines,
 on CRLF, on rejected records), must give the same exit status, stdout, rejects file and stderr
 (messages with their line numbers, --stats counts), byte for byte; only the stats header (its
-compile time) and the `input ...: N chunks parsed on T threads` line, which says how the parse was
-shared, are left out of the comparison. The cases that read one file are also run with it on
+compile time), the `input ...: N chunks parsed on T threads` line, which says how the parse was
+shared, and the `operator #i partitions: ...` line, which says how a keyed operator's rows were
+dealt out, are left out of the comparison; but each partitions line must name as many partitions
+as threads, and its rows must add up to the operator's rows in (partition_lines_hold). The cases that read one file are also run with it on
 standard input (live, never split) at 2 and 4 threads, against the same one-thread run.
 
 `--quick` (the sanitizer build's ctest) runs 2 threads with 7-byte chunks only.
@@ -32,6 +34,7 @@ TIMEOUT_S = 120
 CHUNKS = ["1", "7", "61", "4096"]
 STATS_HEADER = re.compile(rb"^vlac: stats \((JIT|C\+\+|firmware) compile \d+ ms\)$", re.M)
 PARALLEL_LINE = re.compile(rb"^  input [^\n]*: \d+ chunks parsed on [^\n]*\n", re.M)
+PARTITIONS_LINE = re.compile(rb"^  operator #\d+ partitions: (\d+) \(rows ([\d +]+), skew [\d.]+\)\n", re.M)
 
 
 def stdin_variant(args):
@@ -55,8 +58,21 @@ def run(vlac, case_dir, args, threads, chunk=None, feed=None):
             env["VLAC_TEST_PARSE_CHUNK_BYTES"] = chunk
         proc = subprocess.run(cmd, cwd=case_dir, input=feed, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               timeout=TIMEOUT_S, env=env)
-        err = PARALLEL_LINE.sub(b"", STATS_HEADER.sub(b"vlac: stats", proc.stderr))
+        err = PARTITIONS_LINE.sub(b"", PARALLEL_LINE.sub(b"", STATS_HEADER.sub(b"vlac: stats", proc.stderr)))
+        if not partition_lines_hold(proc.stderr, threads):
+            err += b"\n(a partitions line does not add up)"
         return (proc.returncode, proc.stdout, rejects.read_bytes() if rejects.exists() else b"", err), shlex.join(cmd)
+
+
+def partition_lines_hold(stderr, threads):
+    """Each `operator #i partitions: P (rows a + b ..., skew s)` line has P = threads and rows
+    summing to the `operator #i ...: N in` count of the same run."""
+    for m in PARTITIONS_LINE.finditer(stderr):
+        op = re.search(rb"^  operator #%s \S+: (\d+) in" % m.group(0).split(b"#")[1].split(b" ")[0], stderr, re.M)
+        rows = [int(x) for x in m.group(2).split(b" + ")]
+        if int(m.group(1)) != threads or len(rows) != threads or not op or sum(rows) != int(op.group(1)):
+            return False
+    return True
 
 
 def describe(base, got):

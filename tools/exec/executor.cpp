@@ -13,6 +13,7 @@
 #include "runtime/io/input_merger.h"
 #include "runtime/io/reject_sink.h"
 #include "runtime/ops/hosted_operators.h"
+#include "runtime/parallel/partitioned_aggregate.h"
 
 namespace vlac {
 namespace {
@@ -56,21 +57,29 @@ std::unique_ptr<rt::StatefulOperator> make_over(const PhysicalOperator& op, Comp
 }
 
 std::unique_ptr<rt::StatefulOperator> make_window_aggregate(const PhysicalOperator& op, CompiledCode& program,
-                                                            rt::ExecContext* ctx, RowFn emit) {
+                                                            rt::ExecContext* ctx, RowFn emit, int threads) {
   rt::WindowAggregateKernels k;
   k.key = lookup<decltype(k.key)>(program, aggregate_kernel_fn_name(op.id, "key"));
   k.update = lookup<decltype(k.update)>(program, aggregate_kernel_fn_name(op.id, "update"));
   k.merge = lookup<decltype(k.merge)>(program, aggregate_kernel_fn_name(op.id, "merge"));
   k.finalize = lookup<decltype(k.finalize)>(program, aggregate_kernel_fn_name(op.id, "finalize"));
   k.emit = emit;
-  return engine_operator<rt::HostedWindowAggregate>(ctx, window_aggregate_config(op), k);
+  rt::WindowAggregateConfig config = window_aggregate_config(op);
+  // A keyed aggregate keeps its groups' first arrivals whatever the thread count, so that a
+  // snapshot taken with N threads restores with M (LANGUAGE.md §11).
+  config.first_seq = rt::PartitionedWindowAggregate::can_partition(config);
+  if (config.first_seq && threads > 1)
+    return std::make_unique<rt::PartitionedWindowAggregate>(ctx, config, k, &op.input_layout, threads);
+  return engine_operator<rt::HostedWindowAggregate>(ctx, config, k);
 }
 
 /// One runtime operator for a physical operator, wired to its generated kernels.
-std::unique_ptr<rt::StatefulOperator> make_operator(const PhysicalOperator& op, CompiledCode& program, rt::ExecContext* ctx) {
+/// `threads` > 1 partitions a keyed aggregate (LANGUAGE.md §11).
+std::unique_ptr<rt::StatefulOperator> make_operator(const PhysicalOperator& op, CompiledCode& program, rt::ExecContext* ctx,
+                                                    int threads) {
   auto emit = lookup<RowFn>(program, operator_emit_fn_name(op.id));
   switch (op.kind) {
-    case OperatorKind::WindowAggregate: return make_window_aggregate(op, program, ctx, emit);
+    case OperatorKind::WindowAggregate: return make_window_aggregate(op, program, ctx, emit, threads);
     case OperatorKind::WindowAssign: return engine_operator<rt::HostedWindowAssign>(ctx, window_assign_config(op), rt::EmitKernels{emit});
     case OperatorKind::IntervalJoin:
     case OperatorKind::AsofJoin:
@@ -96,15 +105,18 @@ class RowDriver {
   virtual bool load_state(rt::StateReader& r) = 0;
   /// Where input `i` (streams in order, each stream's files in order) stands.
   virtual rt::InputPosition position(size_t i) const = 0;
+  /// The partitioned operators (--threads): their index and the rows each partition took.
+  virtual std::vector<std::pair<size_t, std::vector<uint64_t>>> partition_rows() const { return {}; }
 };
 
 /// The runtime operators, wired to a backend's generated functions and driven by rt::Engine.
 class OperatorDriver final : public RowDriver {
  public:
-  OperatorDriver(const PhysicalPlan& plan, CompiledCode& program, std::vector<void*> outputs, uint64_t* pipeline_rows)
+  OperatorDriver(const PhysicalPlan& plan, CompiledCode& program, std::vector<void*> outputs, uint64_t* pipeline_rows,
+                 int threads)
       : plan_(plan), program_(program), outputs_(std::move(outputs)), engine_(&ctx_) {
     for (const PhysicalOperator& op : plan.operators) {
-      operators_.push_back(make_operator(op, program, &ctx_));
+      operators_.push_back(make_operator(op, program, &ctx_, threads));
       operator_ptrs_.push_back(operators_.back()->target());
     }
     // Window merging: an aggregate that shares another's slices fires from them.
@@ -155,6 +167,12 @@ class OperatorDriver final : public RowDriver {
   void save_state(rt::StateWriter& w) const override { engine_.save_state(w); }
   bool load_state(rt::StateReader& r) override { return engine_.load_state(r); }
   rt::InputPosition position(size_t i) const override { return engine_.inputs().position(i); }
+  std::vector<std::pair<size_t, std::vector<uint64_t>>> partition_rows() const override {
+    std::vector<std::pair<size_t, std::vector<uint64_t>>> out;
+    for (size_t i = 0; i < operators_.size(); ++i)
+      if (auto* p = dynamic_cast<const rt::PartitionedWindowAggregate*>(operators_[i].get())) out.emplace_back(i, p->partition_rows());
+    return out;
+  }
 
  private:
   const PhysicalPlan& plan_;
@@ -354,6 +372,7 @@ ExecutionReport run_program(const PhysicalPlan& plan, const std::vector<std::vec
     report.sources.push_back(sum);
   }
   report.operators = driver->operator_stats();
+  report.partitioned_operators = driver->partition_rows();
   for (size_t i = 0; i < readers.size(); ++i)
     if (auto* p = dynamic_cast<const rt::ParallelReader*>(readers[i].get()); p && p->parallel_stats().parallel)
       report.parallel_inputs.emplace_back(input_names[i], p->parallel_stats());
@@ -405,7 +424,7 @@ ExecutionReport execute(const PhysicalPlan& plan, CompiledCode& program,
                         const std::vector<std::vector<InputFile>>& inputs, const std::vector<std::FILE*>& outputs,
                         const ExecutionOptions& options) {
   return run_program(plan, inputs, outputs, options, [&](std::vector<void*> writers, uint64_t* pipeline_rows) {
-    return std::make_unique<OperatorDriver>(plan, program, std::move(writers), pipeline_rows);
+    return std::make_unique<OperatorDriver>(plan, program, std::move(writers), pipeline_rows, options.threads);
   });
 }
 
@@ -420,7 +439,7 @@ ExecutionReport execute_firmware(const PhysicalPlan& plan, cpp::FirmwareProgram&
 std::vector<rt::OperatorStats> execute_rows(const PhysicalPlan& plan, CompiledCode& program,
                                             const std::vector<std::vector<rt::RowReader*>>& readers,
                                             const std::vector<rt::RowWriter*>& writers) {
-  OperatorDriver driver(plan, program, std::vector<void*>(writers.begin(), writers.end()), nullptr);
+  OperatorDriver driver(plan, program, std::vector<void*>(writers.begin(), writers.end()), nullptr, 1);
   driver.attach(readers);
   driver.run({}, nullptr);
   return driver.operator_stats();
@@ -509,6 +528,20 @@ void print_stats(std::FILE* to, const PhysicalPlan& plan, const ExecutionReport&
                  name.c_str(), static_cast<unsigned long long>(p.chunks), parsers, parts.c_str(),
                  mean > 0 ? static_cast<double>(most) / mean : 1.0, static_cast<unsigned long long>(p.rows_per_thread.back()),
                  static_cast<unsigned long long>(p.reparsed));
+  }
+  // --threads: the rows each partition of a keyed operator took, and the skew (the busiest
+  // partition's rows over the mean; one hot key makes it large).
+  for (const auto& [i, rows] : report.partitioned_operators) {
+    uint64_t total = 0, most = 0;
+    std::string parts;
+    for (uint64_t n : rows) {
+      total += n;
+      most = std::max(most, n);
+      parts += (parts.empty() ? "" : " + ") + std::to_string(n);
+    }
+    const double mean = static_cast<double>(total) / static_cast<double>(rows.size());
+    std::fprintf(to, "  operator #%zu partitions: %zu (rows %s, skew %.2f)\n", i, rows.size(), parts.c_str(),
+                 mean > 0 ? static_cast<double>(most) / mean : 1.0);
   }
   // A UNION ALL: the rows of each branch, and their sum.
   for (size_t u = 0; u < plan.unions.size(); ++u) {

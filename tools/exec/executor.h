@@ -43,7 +43,8 @@ struct ExecutionOptions {
   /// signal is no read error. Used by the REPL's Ctrl-C and by run's SIGINT/SIGTERM.
   const std::atomic<bool>* cancel = nullptr;
   /// `--threads N` (LANGUAGE.md §11, resolved: rt::thread_count): a CSV or JSON Lines file is
-  /// parsed by this many threads (rt::open_file_reader); 1 reads it on the run's thread.
+  /// parsed by this many threads (rt::open_file_reader), and a keyed aggregate runs in this many
+  /// partitions (rt::PartitionedWindowAggregate); 1 does both on the run's thread.
   int threads = 1;
   /// `--checkpoint DIR` (exec/checkpointing.h); null: no checkpoints. With it, a run stopped by
   /// `cancel` takes a final checkpoint.
@@ -67,6 +68,8 @@ struct ExecutionReport {
   bool stopped_after_checkpoint = false;  // the test hook stopped the run after its checkpoint
   /// Per input (in --input order) that was parsed on several threads: its name and how.
   std::vector<std::pair<std::string, rt::ParallelReadStats>> parallel_inputs;
+  /// Per keyed operator run in partitions: its index and the rows each partition took.
+  std::vector<std::pair<size_t, std::vector<uint64_t>>> partitioned_operators;
 };
 
 /// Runs `program` (compiled from `plan`) over `inputs[s]` (the files of source stream s),

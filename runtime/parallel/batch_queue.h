@@ -1,0 +1,75 @@
+#pragma once
+// A bounded single-producer single-consumer queue of row batches, between the run's thread and
+// one partition's thread (hosted `--threads`, LANGUAGE.md §11). Lock-free: the producer owns
+// one counter and the consumer the other; a side that has to wait sleeps in std::atomic::wait
+// (a futex), so an idle partition costs no core. Slots are reused and keep their buffers'
+// capacity, so after warm-up a row allocates nothing.
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <vector>
+
+namespace vlac::rt {
+
+class BatchQueue {
+ public:
+  static constexpr uint32_t kSlots = 8;
+  struct Batch {
+    std::vector<uint8_t> bytes;
+    uint32_t rows = 0;
+  };
+
+  // ---- the producer (the run's thread) ----
+  /// The next slot to fill, emptied; waits while every slot is published and not yet finished.
+  Batch& open() {
+    const uint32_t h = head_.load(std::memory_order_relaxed);
+    for (uint32_t t = tail_.load(std::memory_order_acquire); h - t == kSlots; t = tail_.load(std::memory_order_acquire))
+      tail_.wait(t, std::memory_order_acquire);
+    Batch& b = slots_[h % kSlots];
+    b.bytes.clear();
+    b.rows = 0;
+    return b;
+  }
+  /// Hands the slot open() returned to the consumer.
+  void publish() {
+    head_.store(head_.load(std::memory_order_relaxed) + 1, std::memory_order_release);
+    signal();
+  }
+  /// Waits until the consumer has finished every published batch: what it did is then visible.
+  void wait_empty() const {
+    const uint32_t h = head_.load(std::memory_order_relaxed);
+    for (uint32_t t = tail_.load(std::memory_order_acquire); t != h; t = tail_.load(std::memory_order_acquire))
+      tail_.wait(t, std::memory_order_acquire);
+  }
+  /// Wakes the consumer to look at `stop` (take()).
+  void signal() {
+    signal_.fetch_add(1, std::memory_order_release);
+    signal_.notify_one();
+  }
+
+  // ---- the consumer (the partition's thread) ----
+  /// The next published batch, waiting for one; null once `stop` is set (and signal() called).
+  Batch* take(const std::atomic<bool>& stop) {
+    const uint32_t t = tail_.load(std::memory_order_relaxed);
+    for (;;) {
+      const uint32_t s = signal_.load(std::memory_order_acquire);
+      if (head_.load(std::memory_order_acquire) != t) return &slots_[t % kSlots];
+      if (stop.load(std::memory_order_acquire)) return nullptr;
+      signal_.wait(s, std::memory_order_acquire);
+    }
+  }
+  /// The batch take() returned is done with.
+  void release() {
+    tail_.store(tail_.load(std::memory_order_relaxed) + 1, std::memory_order_release);
+    tail_.notify_one();
+  }
+
+ private:
+  std::array<Batch, kSlots> slots_;
+  alignas(64) std::atomic<uint32_t> head_{0};    // batches published (the producer's)
+  alignas(64) std::atomic<uint32_t> tail_{0};    // batches finished (the consumer's)
+  alignas(64) std::atomic<uint32_t> signal_{0};  // bumped to wake the consumer
+};
+
+}  // namespace vlac::rt

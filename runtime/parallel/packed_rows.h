@@ -1,0 +1,78 @@
+#pragma once
+// Rows handed from one thread to another in a byte buffer (hosted `--threads`). A row's STRING
+// fields point into memory of the thread that made it (a reader's buffer, the per-row scratch),
+// which is reused before the other thread reads the row; so each row is packed with a copy of
+// its strings after it, and the string fields are pointed at those copies when it is unpacked.
+//
+// An entry: [int64 seq][int64 watermark][the row][its strings, padded to 8 bytes].
+
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+#include "runtime/row_layout.h"
+
+namespace vlac::rt {
+
+class PackedRows {
+ public:
+  explicit PackedRows(const RowLayout* layout = nullptr) { init(layout); }
+  void init(const RowLayout* layout) {
+    layout_ = layout;
+    strings_.clear();
+    if (!layout) return;
+    for (const Field& f : layout->fields)
+      if (f.type == FieldType::String) strings_.push_back(f);
+  }
+
+  /// Appends `row` with its arrival number, the watermark it arrived under and its strings.
+  void append(std::vector<uint8_t>& out, const uint8_t* row, int64_t seq, int64_t watermark) const {
+    uint64_t text = 0;
+    for (const Field& f : strings_)
+      if (!is_null(row, f)) text += get<StringRef>(row, f).size;
+    const size_t at = out.size();
+    out.resize(at + kHeader + layout_->size + pad8(text));
+    uint8_t* entry = out.data() + at;
+    std::memcpy(entry, &seq, 8);
+    std::memcpy(entry + 8, &watermark, 8);
+    uint8_t* copy = entry + kHeader;
+    std::memcpy(copy, row, layout_->size);
+    // A packed string field holds the offset of its bytes from the row's end, not a pointer.
+    uint64_t offset = 0;
+    for (const Field& f : strings_) {
+      if (is_null(row, f)) continue;
+      StringRef s = get<StringRef>(row, f);
+      if (s.size) std::memcpy(copy + layout_->size + offset, s.data, s.size);
+      s.data = reinterpret_cast<const char*>(static_cast<uintptr_t>(offset));
+      put(copy, f, s);
+      offset += s.size;
+    }
+  }
+
+  /// Unpacks the entry at `entry` in place: its row (strings pointing into the entry), arrival
+  /// number and watermark. Returns the next entry.
+  uint8_t* unpack(uint8_t* entry, uint8_t** row, int64_t* seq, int64_t* watermark) const {
+    std::memcpy(seq, entry, 8);
+    std::memcpy(watermark, entry + 8, 8);
+    uint8_t* r = entry + kHeader;
+    const char* text = reinterpret_cast<const char*>(r + layout_->size);
+    uint64_t total = 0;
+    for (const Field& f : strings_) {
+      if (is_null(r, f)) continue;
+      StringRef s = get<StringRef>(r, f);
+      s.data = text + reinterpret_cast<uintptr_t>(s.data);
+      put(r, f, s);
+      total += s.size;
+    }
+    *row = r;
+    return r + layout_->size + pad8(total);
+  }
+
+ private:
+  static constexpr size_t kHeader = 16;
+  static uint64_t pad8(uint64_t n) { return (n + 7) & ~uint64_t{7}; }
+  const RowLayout* layout_ = nullptr;
+  std::vector<Field> strings_;
+};
+
+}  // namespace vlac::rt

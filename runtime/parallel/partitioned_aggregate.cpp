@@ -1,0 +1,222 @@
+#include "runtime/parallel/partitioned_aggregate.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace vlac::rt {
+namespace {
+
+// A batch is handed over when it holds this many rows or bytes: big enough that the queue's
+// synchronisation is rare, small enough that a partition starts soon.
+constexpr uint32_t kBatchRows = 512;
+constexpr size_t kBatchBytes = 256 * 1024;
+
+void add(OperatorStats& to, const OperatorStats& s) {
+  to.rows_in += s.rows_in;
+  to.rows_out += s.rows_out;
+  to.late_dropped += s.late_dropped;
+  to.capacity_dropped += s.capacity_dropped;
+  to.windows_updated += s.windows_updated;
+}
+
+}  // namespace
+
+bool PartitionedWindowAggregate::can_partition(const WindowAggregateConfig& c) {
+  const bool windows = c.mode == WindowMode::Tumble || c.mode == WindowMode::Hop || c.mode == WindowMode::Cumulate;
+  // A capacity counts groups and windows per operator: partitions would hold more than one
+  // thread does, and drop other rows.
+  return c.key_layout && c.key_size > 0 && !c.global && ((windows && c.slice == 0) || c.mode == WindowMode::EndOfInput) &&
+         c.max_keys == UINT64_MAX && c.max_open_windows == UINT64_MAX;
+}
+
+PartitionedWindowAggregate::PartitionedWindowAggregate(ExecContext* ctx, const WindowAggregateConfig& config,
+                                                       const WindowAggregateKernels& kernels, const RowLayout* in_layout,
+                                                       int partitions)
+    : ctx_(ctx), config_(config), kernels_(kernels), packer_(in_layout) {
+  front_.init(ctx, config_, kernels_);
+  front_.set_partitioned(this);
+  keys_.init(config_.key_layout);
+  key_.assign(config_.key_size, 0);
+  for (int p = 0; p < partitions; ++p) {
+    parts_.push_back(std::make_unique<Partition>());
+    Partition& part = *parts_.back();
+    part.op.init(&part.ctx, config_, kernels_);
+  }
+  for (auto& part : parts_) part->thread = std::thread([this, p = part.get()] { work(*p); });
+}
+
+PartitionedWindowAggregate::~PartitionedWindowAggregate() {
+  stop_.store(true, std::memory_order_release);
+  for (auto& part : parts_) {
+    part->queue.signal();
+    part->thread.join();
+  }
+}
+
+void PartitionedWindowAggregate::work(Partition& part) {
+  while (BatchQueue::Batch* batch = part.queue.take(stop_)) {
+    uint8_t* at = batch->bytes.data();
+    for (uint32_t i = 0; i < batch->rows; ++i) {
+      uint8_t* row;
+      int64_t seq, watermark;
+      at = packer_.unpack(at, &row, &seq, &watermark);
+      part.ctx.scratch.reset();
+      part.op.push_partitioned(row, seq, watermark);
+    }
+    part.queue.release();
+  }
+}
+
+uint32_t PartitionedWindowAggregate::partition_of(const uint8_t* key) const {
+  // GroupTable places a key by the top bits of the same hash: mixed again, so that the keys of
+  // one partition still spread over its tables' slots.
+  const uint64_t h = keys_.hash(key) * 0xD6E8FEB86659FD93ull;
+  return static_cast<uint32_t>((h >> 32) % parts_.size());
+}
+
+void PartitionedWindowAggregate::push(const uint8_t* row) {
+  const int64_t seq = seq_++;
+  std::memset(key_.data(), 0, key_.size());
+  kernels_.key(ctx_, row, key_.data());
+  Partition& part = *parts_[partition_of(key_.data())];
+  // The earliest window the row opens lowers the next firing (a late window opens nothing).
+  if (config_.mode != WindowMode::EndOfInput) {
+    int64_t t;
+    std::memcpy(&t, row + config_.time_offset, sizeof t);
+    for_each_window(static_cast<int>(config_.mode), t, config_.size, config_.slide, config_.offset, [&](int64_t, int64_t end) {
+      if (end > watermark_ && end < next_fire_) next_fire_ = end;
+    });
+  }
+  if (!part.filling) part.filling = &part.queue.open();
+  BatchQueue::Batch& batch = *part.filling;
+  packer_.append(batch.bytes, row, seq, watermark_);
+  ++part.rows;
+  if (++batch.rows >= kBatchRows || batch.bytes.size() >= kBatchBytes) publish(part);
+}
+
+void PartitionedWindowAggregate::publish(Partition& part) const {
+  if (!part.filling) return;
+  part.filling = nullptr;
+  part.queue.publish();
+}
+
+void PartitionedWindowAggregate::drain() const {
+  for (const auto& part : parts_) publish(*part);
+  for (const auto& part : parts_) part->queue.wait_empty();
+}
+
+void PartitionedWindowAggregate::advance(int64_t w) {
+  if (w <= watermark_) return;
+  watermark_ = w;
+  if (w < next_fire_) return;  // nothing ends yet: the usual case, no waiting
+  drain();
+  fire(w);
+}
+
+template <class F>
+void PartitionedWindowAggregate::take_windows(int64_t until, F&& f) {
+  for (;;) {
+    bool any = false;
+    int64_t start = 0, end = 0;
+    for (const auto& part : parts_) {
+      int64_t s, e;
+      if (part->op.first_window(&s, &e) && e <= until && (!any || e < end || (e == end && s < start))) {
+        any = true;
+        start = s;
+        end = e;
+      }
+    }
+    if (!any) return;
+    groups_.clear();
+    for (const auto& part : parts_) {
+      int64_t s, e;
+      if (!part->op.first_window(&s, &e) || s != start || e != end) continue;
+      part->op.for_each_group_of_first([&](const uint8_t* key, const uint8_t* acc, int64_t seq) { groups_.push_back({seq, key, acc}); });
+    }
+    // Each partition's groups are in arrival order already; merged, all of them are.
+    std::sort(groups_.begin(), groups_.end(), [](const Group& a, const Group& b) { return a.seq < b.seq; });
+    f(start, end, groups_);
+    for (const auto& part : parts_) {
+      int64_t s, e;
+      if (part->op.first_window(&s, &e) && s == start && e == end) part->op.close_first_window();
+    }
+  }
+}
+
+void PartitionedWindowAggregate::fire(int64_t w) {
+  take_windows(w, [&](int64_t start, int64_t end, const std::vector<Group>& groups) {
+    for (const Group& g : groups) front_.emit_group(g.key, g.acc, start, end);
+  });
+  next_fire_ = INT64_MAX;
+  for (const auto& part : parts_) {
+    part->op.fired_to(w);
+    next_fire_ = std::min(next_fire_, part->op.next_fire());
+  }
+}
+
+const OperatorStats& PartitionedWindowAggregate::stats() const {
+  drain();  // a run stopped early may leave rows in flight
+  stats_ = restored_;
+  stats_.rows_out += front_.stats().rows_out;
+  for (const auto& part : parts_) {
+    OperatorStats s = part->op.stats();
+    s.rows_out = 0;
+    add(stats_, s);
+  }
+  return stats_;
+}
+
+std::vector<uint64_t> PartitionedWindowAggregate::partition_rows() const {
+  std::vector<uint64_t> rows;
+  for (const auto& part : parts_) rows.push_back(part->rows);
+  return rows;
+}
+
+void PartitionedWindowAggregate::save_state(StateWriter& w) const {
+  // The operator one thread would have: every partition's windows and groups, merged by
+  // window and arrival (a group is inserted where it first appeared), then saved as it saves.
+  drain();
+  struct Held {
+    int64_t start, end, seq;
+    const uint8_t* key;
+    const uint8_t* acc;
+  };
+  std::vector<Held> held;
+  for (const auto& part : parts_)
+    part->op.for_each_open_group([&](int64_t start, int64_t end, const uint8_t* key, const uint8_t* acc, int64_t seq) {
+      held.push_back({start, end, seq, key, acc});
+    });
+  std::sort(held.begin(), held.end(), [](const Held& a, const Held& b) {
+    if (a.end != b.end) return a.end < b.end;
+    if (a.start != b.start) return a.start < b.start;
+    return a.seq < b.seq;
+  });
+  HostedWindowAggregate merged;
+  merged.init(ctx_, config_, kernels_);
+  // Never full: a partitioned operator has no capacity limits (can_partition).
+  for (const Held& h : held) merged.restore_group(h.start, h.end, h.key, h.acc);
+  merged.restore_progress({stats(), watermark_, seq_});
+  merged.save_state(w);
+}
+
+bool PartitionedWindowAggregate::load_state(StateReader& r) {
+  HostedWindowAggregate merged;
+  merged.init(ctx_, config_, kernels_);
+  if (!merged.load_state(r)) return false;
+  bool fits = true;
+  merged.for_each_open_group([&](int64_t start, int64_t end, const uint8_t* key, const uint8_t* acc, int64_t) {
+    fits &= parts_[partition_of(key)]->op.restore_group(start, end, key, acc);
+  });
+  const HostedWindowAggregate::Progress progress = merged.progress();
+  restored_ = progress.stats;
+  watermark_ = progress.watermark;
+  seq_ = progress.seq;
+  next_fire_ = INT64_MAX;
+  for (const auto& part : parts_) {
+    part->op.fired_to(watermark_);
+    next_fire_ = std::min(next_fire_, part->op.next_fire());
+  }
+  return fits;
+}
+
+}  // namespace vlac::rt

@@ -1,0 +1,261 @@
+// The keyed window aggregate in partitions (`--threads`, LANGUAGE.md §11,
+// runtime/parallel/partitioned_aggregate.h) against the same operator on one thread: random
+// runs (STRING keys, possibly NULL, that are many or one hot key; disorder; late rows; a STRING
+// MAX accumulator) in every partitionable mode, at 2, 3 and 4 partitions, must emit the same
+// rows in the same order with the same counters. A snapshot taken in partitions must hold the
+// bytes one thread saves at the same row, and restore into another partition count (and into
+// one thread) to go on as one uninterrupted run. Also built under ThreadSanitizer (tests/tsan/).
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <cstring>
+#include <deque>
+#include <memory>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "runtime/exec_context.h"
+#include "runtime/ops/hosted_operators.h"
+#include "runtime/parallel/partitioned_aggregate.h"
+
+namespace {
+
+namespace rt = vlac::rt;
+
+// Input: k STRING NULL, t TIMESTAMP, v INT64, name STRING.
+const rt::RowLayout& in_layout() {
+  static const rt::RowLayout l = rt::RowLayout::make({{rt::FieldType::String, true, 0},
+                                                      {rt::FieldType::Timestamp, false, 0},
+                                                      {rt::FieldType::Int64, false, 0},
+                                                      {rt::FieldType::String, false, 0}});
+  return l;
+}
+const rt::RowLayout& key_layout() {
+  static const rt::RowLayout l = rt::RowLayout::make({{rt::FieldType::String, true, 0}});
+  return l;
+}
+// Accumulator: count, sum, an order-sensitive hash of the values, MAX(name).
+const rt::RowLayout& acc_layout() {
+  static const rt::RowLayout l = rt::RowLayout::make({{rt::FieldType::Int64, false, 0},
+                                                      {rt::FieldType::Int64, false, 0},
+                                                      {rt::FieldType::Int64, false, 0},
+                                                      {rt::FieldType::String, false, 0}});
+  return l;
+}
+const rt::Field& in(int i) { return in_layout().fields[static_cast<size_t>(i)]; }
+const rt::Field& acc_field(int i) { return acc_layout().fields[static_cast<size_t>(i)]; }
+std::string_view view(rt::StringRef s) { return s.size ? std::string_view(s.data, s.size) : std::string_view(); }
+
+struct Sink {
+  std::vector<std::string> rows;
+};
+
+rt::WindowAggregateKernels kernels() {
+  rt::WindowAggregateKernels k;
+  k.key = [](rt::ExecContext*, const uint8_t* row, uint8_t* key) {
+    const rt::Field& f = key_layout().fields[0];
+    rt::set_null(key, f, rt::is_null(row, in(0)));
+    if (!rt::is_null(row, in(0))) rt::put(key, f, rt::get<rt::StringRef>(row, in(0)));
+  };
+  k.update = [](rt::ExecContext*, uint8_t* acc, const uint8_t* row, int64_t, int64_t, rt::StringArena* arena) {
+    const int64_t n = rt::get<int64_t>(acc, acc_field(0)), v = rt::get<int64_t>(row, in(2));
+    rt::put(acc, acc_field(0), n + 1);
+    rt::put(acc, acc_field(1), rt::get<int64_t>(acc, acc_field(1)) + v);
+    rt::put(acc, acc_field(2), static_cast<int64_t>(static_cast<uint64_t>(rt::get<int64_t>(acc, acc_field(2))) * 31 + static_cast<uint64_t>(v)));
+    const rt::StringRef name = rt::get<rt::StringRef>(row, in(3));
+    if (n == 0 || view(name) > view(rt::get<rt::StringRef>(acc, acc_field(3))))
+      rt::put(acc, acc_field(3), rt::StringRef{arena->copy(name.data, name.size), name.size});
+  };
+  k.merge = [](rt::ExecContext*, uint8_t*, const uint8_t*, rt::StringArena*) { FAIL() << "no merging without slices"; };
+  // Output: the key's text, the window and the accumulator's values, by value.
+  k.finalize = [](rt::ExecContext*, const uint8_t* key, const uint8_t* acc, int64_t start, int64_t end, uint8_t* out) {
+    const rt::Field& f = key_layout().fields[0];
+    std::string s = rt::is_null(key, f) ? "NULL" : "'" + std::string(view(rt::get<rt::StringRef>(key, f))) + "'";
+    s += " [" + std::to_string(start) + "," + std::to_string(end) + ")";
+    for (int i = 0; i < 3; ++i) s += " " + std::to_string(rt::get<int64_t>(acc, acc_field(i)));
+    s += " " + std::string(view(rt::get<rt::StringRef>(acc, acc_field(3))));
+    auto* text = new std::string(std::move(s));  // taken back by emit
+    std::memcpy(out, &text, sizeof text);
+  };
+  k.emit = [](rt::ExecContext* ctx, const uint8_t* row) {
+    std::string* text;
+    std::memcpy(&text, row, sizeof text);
+    static_cast<Sink*>(ctx->outputs[0])->rows.push_back(std::move(*text));
+    delete text;
+  };
+  return k;
+}
+
+rt::WindowAggregateConfig config(rt::WindowMode mode) {
+  rt::WindowAggregateConfig c;
+  c.mode = mode;
+  c.size = mode == rt::WindowMode::Tumble ? 10 : 12;
+  c.slide = mode == rt::WindowMode::Hop ? 4 : 3;
+  c.offset = 1;
+  c.time_offset = static_cast<int32_t>(in(1).offset);
+  c.key_size = key_layout().size;
+  c.acc_size = acc_layout().size;
+  c.out_size = 8;
+  c.key_layout = &key_layout();
+  c.acc_layout = &acc_layout();
+  c.first_seq = true;
+  return c;
+}
+
+/// A row, or a watermark.
+struct Step {
+  bool is_row;
+  std::vector<uint8_t> row;
+  int64_t w;
+};
+
+/// Times that mostly increase, disorder past the bound (late rows), the watermark max(time) -
+/// bound, INT64_MAX at the end. `hot`: nine rows in ten have one key. Strings live in `pool`.
+std::vector<Step> make_steps(uint64_t seed, int n, bool hot, std::deque<std::string>* pool) {
+  std::mt19937_64 rng(seed);
+  std::vector<Step> steps;
+  int64_t now = -50, max_t = INT64_MIN, w = INT64_MIN;
+  const int64_t bound = 4, disorder = 9;
+  for (int i = 0; i < n; ++i) {
+    now += static_cast<int64_t>(rng() % 3);
+    int64_t t = now - static_cast<int64_t>(rng() % (disorder + 1));
+    if (rng() % 60 == 0) t -= 40;  // late for every window
+    std::vector<uint8_t> row(in_layout().size, 0);
+    const bool null_key = rng() % 23 == 0;
+    rt::set_null(row.data(), in(0), null_key);
+    pool->push_back(hot && rng() % 10 != 0 ? "hot" : "k" + std::to_string(rng() % 300));
+    if (!null_key) rt::put(row.data(), in(0), rt::StringRef{pool->back().data(), static_cast<uint32_t>(pool->back().size())});
+    rt::put(row.data(), in(1), t);
+    rt::put(row.data(), in(2), static_cast<int64_t>(rng() % 100));
+    std::string name;
+    for (uint64_t c = rng() % 6; c > 0; --c) name += static_cast<char>('a' + rng() % 26);
+    pool->push_back(name);
+    rt::put(row.data(), in(3), rt::StringRef{pool->back().data(), static_cast<uint32_t>(pool->back().size())});
+    steps.push_back({true, row, 0});
+    if (t > max_t) {
+      max_t = t;
+      if (max_t - bound > w) {
+        w = max_t - bound;
+        steps.push_back({false, {}, w});
+      }
+    }
+  }
+  steps.push_back({false, {}, INT64_MAX});
+  return steps;
+}
+
+/// One thread's operator or a partitioned one, with its own output.
+struct Aggregation {
+  Sink sink;
+  void* outputs[1] = {&sink};
+  rt::ExecContext ctx;
+  std::unique_ptr<rt::StatefulOperator> op;
+  Aggregation(rt::WindowMode mode, int partitions) {
+    ctx.outputs = outputs;
+    if (partitions > 1) {
+      op = std::make_unique<rt::PartitionedWindowAggregate>(&ctx, config(mode), kernels(), &in_layout(), partitions);
+    } else {
+      auto one = std::make_unique<rt::EngineOperatorOf<rt::HostedWindowAggregate>>();
+      one->op.init(&ctx, config(mode), kernels());
+      op = std::move(one);
+    }
+  }
+  void push(const uint8_t* row) {
+    auto* front = static_cast<rt::HostedWindowAggregate*>(op->target());
+    if (void* p = front->partitioned()) static_cast<rt::PartitionedWindowAggregate*>(p)->push(row);
+    else front->push(row);
+  }
+  void play(const std::vector<Step>& steps, size_t from, size_t to) {
+    for (size_t i = from; i < to; ++i) {
+      if (steps[i].is_row) push(steps[i].row.data());
+      else op->advance(steps[i].w);
+    }
+  }
+  std::vector<uint8_t> save() const {
+    std::vector<uint8_t> bytes;
+    rt::StateWriter w(&bytes);
+    op->save_state(w);
+    return bytes;
+  }
+};
+
+void expect_same_stats(const rt::OperatorStats& a, const rt::OperatorStats& b) {
+  EXPECT_EQ(a.rows_in, b.rows_in);
+  EXPECT_EQ(a.rows_out, b.rows_out);
+  EXPECT_EQ(a.late_dropped, b.late_dropped);
+  EXPECT_EQ(a.windows_updated, b.windows_updated);
+}
+
+constexpr rt::WindowMode kModes[] = {rt::WindowMode::Tumble, rt::WindowMode::Hop, rt::WindowMode::Cumulate,
+                                     rt::WindowMode::EndOfInput};
+
+TEST(PartitionedAggregate, EmitsWhatOneThreadEmits) {
+  uint64_t late = 0, out = 0;
+  for (rt::WindowMode mode : kModes)
+    for (bool hot : {false, true})
+      for (uint64_t seed = 1; seed <= 3; ++seed) {
+        std::deque<std::string> pool;
+        const std::vector<Step> steps = make_steps(seed * 7 + (hot ? 100 : 0), 3000, hot, &pool);
+        Aggregation one(mode, 1);
+        one.play(steps, 0, steps.size());
+        late += one.op->stats().late_dropped;
+        out += one.op->stats().rows_out;
+        for (int partitions : {2, 3, 4}) {
+          SCOPED_TRACE("mode " + std::to_string(static_cast<int>(mode)) + (hot ? " hot" : " many") + " seed " +
+                       std::to_string(seed) + " partitions " + std::to_string(partitions));
+          Aggregation many(mode, partitions);
+          many.play(steps, 0, steps.size());
+          EXPECT_EQ(many.sink.rows, one.sink.rows);
+          expect_same_stats(many.op->stats(), one.op->stats());
+          // Every row reached a partition, and with many keys each partition had some.
+          const auto rows = static_cast<rt::PartitionedWindowAggregate*>(many.op.get())->partition_rows();
+          uint64_t total = 0;
+          for (uint64_t n : rows) {
+            total += n;
+            if (!hot) EXPECT_GT(n, 0u);
+          }
+          EXPECT_EQ(total, one.op->stats().rows_in);
+        }
+      }
+  EXPECT_GT(late, 0u);  // the runs had late rows and output
+  EXPECT_GT(out, 0u);
+}
+
+TEST(PartitionedAggregate, SnapshotRestoresIntoAnyPartitionCount) {
+  for (rt::WindowMode mode : kModes)
+    for (uint64_t seed = 1; seed <= 3; ++seed) {
+      std::deque<std::string> pool;
+      const std::vector<Step> steps = make_steps(seed * 11, 2000, seed == 2, &pool);
+      Aggregation whole(mode, 1);
+      whole.play(steps, 0, steps.size());
+      for (int from : {1, 2, 3})
+        for (int to : {1, 2, 4}) {
+          SCOPED_TRACE("mode " + std::to_string(static_cast<int>(mode)) + " seed " + std::to_string(seed) + " " +
+                       std::to_string(from) + " -> " + std::to_string(to) + " partitions");
+          const size_t cut = steps.size() * (static_cast<size_t>(from + to) % 5 + 1) / 7;
+          std::vector<uint8_t> bytes;
+          std::vector<std::string> before;
+          {
+            Aggregation first(mode, from);
+            first.play(steps, 0, cut);
+            bytes = first.save();
+            Aggregation one(mode, 1);  // the bytes one thread saves at the same row
+            one.play(steps, 0, cut);
+            EXPECT_EQ(bytes, one.save());
+            before = first.sink.rows;
+          }  // destroyed: the restored state must hold its own strings
+          Aggregation second(mode, to);
+          rt::StateReader r(bytes.data(), bytes.size());
+          ASSERT_TRUE(second.op->load_state(r));
+          EXPECT_TRUE(r.at_end());
+          second.play(steps, cut, steps.size());
+          before.insert(before.end(), second.sink.rows.begin(), second.sink.rows.end());
+          EXPECT_EQ(before, whole.sink.rows);
+          expect_same_stats(second.op->stats(), whole.op->stats());
+        }
+    }
+}
+
+}  // namespace
