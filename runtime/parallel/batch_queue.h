@@ -5,18 +5,42 @@
 // (a futex), so an idle partition costs no core. Slots are reused and keep their buffers'
 // capacity, so after warm-up a row allocates nothing.
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cstdint>
-#include <vector>
+#include <cstring>
+#include <memory>
 
 namespace vlac::rt {
 
 class BatchQueue {
  public:
   static constexpr uint32_t kSlots = 8;
+  /// A growing byte buffer that, unlike std::vector, does not zero what it grows by.
+  class Bytes {
+   public:
+    uint8_t* data() { return data_.get(); }
+    size_t size() const { return size_; }
+    void clear() { size_ = 0; }
+    /// n more bytes at the end, uninitialised.
+    uint8_t* grow(size_t n) {
+      if (size_ + n > capacity_) {
+        capacity_ = std::max(2 * capacity_, size_ + n);
+        auto bigger = std::make_unique_for_overwrite<uint8_t[]>(capacity_);
+        if (size_) std::memcpy(bigger.get(), data_.get(), size_);
+        data_ = std::move(bigger);
+      }
+      size_ += n;
+      return data_.get() + size_ - n;
+    }
+
+   private:
+    std::unique_ptr<uint8_t[]> data_;
+    size_t size_ = 0, capacity_ = 0;
+  };
   struct Batch {
-    std::vector<uint8_t> bytes;
+    Bytes bytes;
     uint32_t rows = 0;
   };
 

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <vector>
 
+#include "runtime/parallel/batch_queue.h"
 #include "runtime/row_layout.h"
 
 namespace vlac::rt {
@@ -26,13 +27,11 @@ class PackedRows {
   }
 
   /// Appends `row` with its arrival number, the watermark it arrived under and its strings.
-  void append(std::vector<uint8_t>& out, const uint8_t* row, int64_t seq, int64_t watermark) const {
+  void append(BatchQueue::Bytes& out, const uint8_t* row, int64_t seq, int64_t watermark) const {
     uint64_t text = 0;
     for (const Field& f : strings_)
       if (!is_null(row, f)) text += get<StringRef>(row, f).size;
-    const size_t at = out.size();
-    out.resize(at + kHeader + layout_->size + pad8(text));
-    uint8_t* entry = out.data() + at;
+    uint8_t* entry = out.grow(kHeader + layout_->size + pad8(text));
     std::memcpy(entry, &seq, 8);
     std::memcpy(entry + 8, &watermark, 8);
     uint8_t* copy = entry + kHeader;

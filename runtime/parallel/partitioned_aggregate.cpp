@@ -1,6 +1,7 @@
 #include "runtime/parallel/partitioned_aggregate.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 
 namespace vlac::rt {
@@ -10,6 +11,24 @@ namespace {
 // synchronisation is rare, small enough that a partition starts soon.
 constexpr uint32_t kBatchRows = 512;
 constexpr size_t kBatchBytes = 256 * 1024;
+
+// Each firing waits for every partition, a round trip between threads. An operator whose first
+// kProbeFirings firings came less than kRowsPerFiring rows apart on average (short windows, few
+// keys: the §1 program fires every 240 rows) is gathered back onto the run's thread, where it
+// runs as on one thread: the same rows either way, and waiting would cost more than the
+// partitions save.
+constexpr uint64_t kProbeFirings = 16;
+constexpr uint64_t kRowsPerFiring = 65536;
+
+}  // namespace
+
+uint64_t PartitionedWindowAggregate::default_gather_rows() {
+  // The test hook VLAC_TEST_NEVER_GATHER keeps every operator in partitions, so that the tests
+  // of small inputs run them partitioned to the end.
+  return std::getenv("VLAC_TEST_NEVER_GATHER") ? 0 : kRowsPerFiring;
+}
+
+namespace {
 
 void add(OperatorStats& to, const OperatorStats& s) {
   to.rows_in += s.rows_in;
@@ -31,8 +50,8 @@ bool PartitionedWindowAggregate::can_partition(const WindowAggregateConfig& c) {
 
 PartitionedWindowAggregate::PartitionedWindowAggregate(ExecContext* ctx, const WindowAggregateConfig& config,
                                                        const WindowAggregateKernels& kernels, const RowLayout* in_layout,
-                                                       int partitions)
-    : ctx_(ctx), config_(config), kernels_(kernels), packer_(in_layout) {
+                                                       int partitions, uint64_t gather_rows)
+    : ctx_(ctx), config_(config), kernels_(kernels), packer_(in_layout), gather_rows_(gather_rows) {
   front_.init(ctx, config_, kernels_);
   front_.set_partitioned(this);
   keys_.init(config_.key_layout);
@@ -40,18 +59,12 @@ PartitionedWindowAggregate::PartitionedWindowAggregate(ExecContext* ctx, const W
   for (int p = 0; p < partitions; ++p) {
     parts_.push_back(std::make_unique<Partition>());
     Partition& part = *parts_.back();
-    part.op.init(&part.ctx, config_, kernels_);
+    part.op.init(p == 0 ? ctx_ : &part.ctx, config_, kernels_);  // partition 0: the run's thread
   }
-  for (auto& part : parts_) part->thread = std::thread([this, p = part.get()] { work(*p); });
+  for (size_t p = 1; p < parts_.size(); ++p) parts_[p]->thread = std::thread([this, part = parts_[p].get()] { work(*part); });
 }
 
-PartitionedWindowAggregate::~PartitionedWindowAggregate() {
-  stop_.store(true, std::memory_order_release);
-  for (auto& part : parts_) {
-    part->queue.signal();
-    part->thread.join();
-  }
-}
+PartitionedWindowAggregate::~PartitionedWindowAggregate() { stop_threads(); }
 
 void PartitionedWindowAggregate::work(Partition& part) {
   while (BatchQueue::Batch* batch = part.queue.take(stop_)) {
@@ -75,10 +88,15 @@ uint32_t PartitionedWindowAggregate::partition_of(const uint8_t* key) const {
 }
 
 void PartitionedWindowAggregate::push(const uint8_t* row) {
+  if (single_) {
+    ++rows_gathered_;
+    return single_->push(row);
+  }
   const int64_t seq = seq_++;
   std::memset(key_.data(), 0, key_.size());
   kernels_.key(ctx_, row, key_.data());
-  Partition& part = *parts_[partition_of(key_.data())];
+  const uint32_t p = partition_of(key_.data());
+  Partition& part = *parts_[p];
   // The earliest window the row opens lowers the next firing (a late window opens nothing).
   if (config_.mode != WindowMode::EndOfInput) {
     int64_t t;
@@ -87,10 +105,11 @@ void PartitionedWindowAggregate::push(const uint8_t* row) {
       if (end > watermark_ && end < next_fire_) next_fire_ = end;
     });
   }
+  ++part.rows;
+  if (p == 0) return part.op.push_partitioned(row, seq, watermark_);
   if (!part.filling) part.filling = &part.queue.open();
   BatchQueue::Batch& batch = *part.filling;
   packer_.append(batch.bytes, row, seq, watermark_);
-  ++part.rows;
   if (++batch.rows >= kBatchRows || batch.bytes.size() >= kBatchBytes) publish(part);
 }
 
@@ -106,6 +125,7 @@ void PartitionedWindowAggregate::drain() const {
 }
 
 void PartitionedWindowAggregate::advance(int64_t w) {
+  if (single_) return single_->advance(w);
   if (w <= watermark_) return;
   watermark_ = w;
   if (w < next_fire_) return;  // nothing ends yet: the usual case, no waiting
@@ -127,14 +147,22 @@ void PartitionedWindowAggregate::take_windows(int64_t until, F&& f) {
       }
     }
     if (!any) return;
+    // Each partition's groups are in arrival order (a table keeps them in the order they came):
+    // merged run by run, all of them are.
     groups_.clear();
+    auto by_seq = [](const Group& a, const Group& b) { return a.seq < b.seq; };
     for (const auto& part : parts_) {
       int64_t s, e;
       if (!part->op.first_window(&s, &e) || s != start || e != end) continue;
+      const size_t from = groups_.size();
       part->op.for_each_group_of_first([&](const uint8_t* key, const uint8_t* acc, int64_t seq) { groups_.push_back({seq, key, acc}); });
+      if (!std::is_sorted(groups_.begin() + from, groups_.end(), by_seq)) std::sort(groups_.begin() + from, groups_.end(), by_seq);
+      if (from == 0) continue;
+      // Into a buffer kept from firing to firing (std::inplace_merge would allocate one each time).
+      merged_.resize(groups_.size());
+      std::merge(groups_.begin(), groups_.begin() + from, groups_.begin() + from, groups_.end(), merged_.begin(), by_seq);
+      groups_.swap(merged_);
     }
-    // Each partition's groups are in arrival order already; merged, all of them are.
-    std::sort(groups_.begin(), groups_.end(), [](const Group& a, const Group& b) { return a.seq < b.seq; });
     f(start, end, groups_);
     for (const auto& part : parts_) {
       int64_t s, e;
@@ -152,9 +180,32 @@ void PartitionedWindowAggregate::fire(int64_t w) {
     part->op.fired_to(w);
     next_fire_ = std::min(next_fire_, part->op.next_fire());
   }
+  uint64_t dealt = 0;  // in this run (a restored one counts from its snapshot)
+  for (const auto& part : parts_) dealt += part->rows;
+  if (++firings_ == kProbeFirings && dealt < gather_rows_ * kProbeFirings) gather();
+}
+
+void PartitionedWindowAggregate::gather() {
+  auto single = std::make_unique<HostedWindowAggregate>();
+  single->init(ctx_, config_, kernels_);
+  merge_into(*single);
+  rows_at_gathering_ = partition_rows();
+  stop_threads();
+  parts_.clear();
+  single_ = std::move(single);  // last: until here, stats() and partition_rows() read the partitions
+}
+
+void PartitionedWindowAggregate::stop_threads() {
+  stop_.store(true, std::memory_order_release);
+  for (size_t p = 1; p < parts_.size(); ++p) {
+    if (!parts_[p]->thread.joinable()) continue;
+    parts_[p]->queue.signal();
+    parts_[p]->thread.join();
+  }
 }
 
 const OperatorStats& PartitionedWindowAggregate::stats() const {
+  if (single_) return single_->stats();
   drain();  // a run stopped early may leave rows in flight
   stats_ = restored_;
   stats_.rows_out += front_.stats().rows_out;
@@ -167,14 +218,19 @@ const OperatorStats& PartitionedWindowAggregate::stats() const {
 }
 
 std::vector<uint64_t> PartitionedWindowAggregate::partition_rows() const {
+  if (single_) {
+    std::vector<uint64_t> rows = rows_at_gathering_;
+    rows[0] += rows_gathered_;  // the run's thread's partition takes every row once gathered
+    return rows;
+  }
   std::vector<uint64_t> rows;
   for (const auto& part : parts_) rows.push_back(part->rows);
   return rows;
 }
 
-void PartitionedWindowAggregate::save_state(StateWriter& w) const {
+void PartitionedWindowAggregate::merge_into(HostedWindowAggregate& merged) const {
   // The operator one thread would have: every partition's windows and groups, merged by
-  // window and arrival (a group is inserted where it first appeared), then saved as it saves.
+  // window and arrival (a group is inserted where it first appeared), then its counters.
   drain();
   struct Held {
     int64_t start, end, seq;
@@ -191,11 +247,16 @@ void PartitionedWindowAggregate::save_state(StateWriter& w) const {
     if (a.start != b.start) return a.start < b.start;
     return a.seq < b.seq;
   });
-  HostedWindowAggregate merged;
-  merged.init(ctx_, config_, kernels_);
   // Never full: a partitioned operator has no capacity limits (can_partition).
   for (const Held& h : held) merged.restore_group(h.start, h.end, h.key, h.acc);
   merged.restore_progress({stats(), watermark_, seq_});
+}
+
+void PartitionedWindowAggregate::save_state(StateWriter& w) const {
+  if (single_) return single_->save_state(w);
+  HostedWindowAggregate merged;
+  merged.init(ctx_, config_, kernels_);
+  merge_into(merged);
   merged.save_state(w);
 }
 

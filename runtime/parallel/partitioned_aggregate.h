@@ -1,10 +1,15 @@
 #pragma once
 // A keyed window aggregate run on several threads (`vlac run --threads N`, LANGUAGE.md §11):
 // its groups are dealt out by a hash of their key to N partitions, each an ordinary
-// HostedWindowAggregate on a thread of its own, fed through a bounded lock-free queue of row
-// batches. The run's thread computes each row's key, picks the partition and packs the row
-// (with its arrival number and the watermark it arrived under, so a partition drops late rows
+// HostedWindowAggregate. Partition 0 is the run's own thread's; each other one has a thread of
+// its own, fed through a bounded lock-free queue of row batches. The run's thread computes each
+// row's key and picks the partition: its own takes the row at once, another gets it packed
+// (with its arrival number and the watermark it arrived under, so that it drops late rows
 // exactly as one thread would).
+//
+// An operator that fires so often that the waiting costs more than the partitions save is
+// gathered back onto the run's thread after its first firings (gather()): from then on it is the
+// operator of one thread, with the state the partitions had.
 //
 // Firing stays on the run's thread: when the watermark reaches the end of an open window, it
 // waits until every partition has taken its rows, then emits the windows that end, in (end,
@@ -41,9 +46,13 @@ class PartitionedWindowAggregate final : public StatefulOperator {
   static bool can_partition(const WindowAggregateConfig& config);
 
   /// `config.first_seq` is set by the caller (as for the same operator on one thread, so that
-  /// their snapshots agree). `in_layout`: the input rows. Starts `partitions` threads.
+  /// their snapshots agree). `in_layout`: the input rows. Starts `partitions` - 1 threads.
+  /// `gather_rows`: it is gathered onto the run's thread when its first firings come fewer
+  /// rows apart than this on average (0: never).
   PartitionedWindowAggregate(ExecContext* ctx, const WindowAggregateConfig& config, const WindowAggregateKernels& kernels,
-                             const RowLayout* in_layout, int partitions);
+                             const RowLayout* in_layout, int partitions, uint64_t gather_rows = default_gather_rows());
+  /// 65,536 rows per firing, or 0 (never) under the test hook VLAC_TEST_NEVER_GATHER.
+  static uint64_t default_gather_rows();
   ~PartitionedWindowAggregate() override;
 
   /// Takes a row (the runtime's push function sends the rows of target() here).
@@ -59,12 +68,15 @@ class PartitionedWindowAggregate final : public StatefulOperator {
 
   /// The rows each partition took (`--stats`).
   std::vector<uint64_t> partition_rows() const;
+  /// Whether it was gathered back onto the run's thread (below), and after how many firings.
+  bool gathered() const { return single_ != nullptr; }
+  uint64_t firings_before_gathering() const { return firings_; }
 
  private:
   struct Partition {
     HostedWindowAggregate op;
-    ExecContext ctx;  // the partition's own scratch for the key kernel
-    BatchQueue queue;
+    ExecContext ctx;  // a partition thread's own scratch for the key kernel
+    BatchQueue queue;  // partitions 1..N-1: their rows
     BatchQueue::Batch* filling = nullptr;  // the batch the run's thread is filling, if any
     uint64_t rows = 0;
     std::thread thread;
@@ -86,6 +98,12 @@ class PartitionedWindowAggregate final : public StatefulOperator {
   template <class F>
   void take_windows(int64_t until, F&& f);
   uint32_t partition_of(const uint8_t* key) const;
+  /// Puts every partition's groups, in one thread's order, and the counters into `merged`.
+  void merge_into(HostedWindowAggregate& merged) const;
+  /// Runs the operator as one thread does from now on: its state merged into single_, the
+  /// partitions' threads stopped (see kRowsPerFiring).
+  void gather();
+  void stop_threads();
 
   ExecContext* ctx_;
   WindowAggregateConfig config_;
@@ -95,13 +113,18 @@ class PartitionedWindowAggregate final : public StatefulOperator {
   PackedRows packer_;
   std::vector<std::unique_ptr<Partition>> parts_;
   std::vector<uint8_t> key_;
-  std::vector<Group> groups_;  // the window being fired
+  std::vector<Group> groups_, merged_;  // the window being fired
   std::atomic<bool> stop_{false};
   int64_t watermark_ = INT64_MIN;
   int64_t next_fire_ = INT64_MAX;  // no window of any partition ends before this
   int64_t seq_ = 0;
   OperatorStats restored_;  // the counters of a restored snapshot, before this run
   mutable OperatorStats stats_;
+  uint64_t gather_rows_;
+  uint64_t firings_ = 0;
+  std::unique_ptr<HostedWindowAggregate> single_;  // once gathered: the operator, run as on one thread
+  std::vector<uint64_t> rows_at_gathering_;
+  uint64_t rows_gathered_ = 0;  // rows since
 };
 
 }  // namespace vlac::rt

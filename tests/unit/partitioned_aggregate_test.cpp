@@ -4,7 +4,8 @@
 // MAX accumulator) in every partitionable mode, at 2, 3 and 4 partitions, must emit the same
 // rows in the same order with the same counters. A snapshot taken in partitions must hold the
 // bytes one thread saves at the same row, and restore into another partition count (and into
-// one thread) to go on as one uninterrupted run. Also built under ThreadSanitizer (tests/tsan/).
+// one thread) to go on as one uninterrupted run. The same for an operator gathered back onto the
+// run's thread after its first firings. Also built under ThreadSanitizer (tests/tsan/).
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -152,10 +153,11 @@ struct Aggregation {
   void* outputs[1] = {&sink};
   rt::ExecContext ctx;
   std::unique_ptr<rt::StatefulOperator> op;
-  Aggregation(rt::WindowMode mode, int partitions) {
+  /// `gather_rows`: as PartitionedWindowAggregate's (0: stays partitioned).
+  Aggregation(rt::WindowMode mode, int partitions, uint64_t gather_rows = 0) {
     ctx.outputs = outputs;
     if (partitions > 1) {
-      op = std::make_unique<rt::PartitionedWindowAggregate>(&ctx, config(mode), kernels(), &in_layout(), partitions);
+      op = std::make_unique<rt::PartitionedWindowAggregate>(&ctx, config(mode), kernels(), &in_layout(), partitions, gather_rows);
     } else {
       auto one = std::make_unique<rt::EngineOperatorOf<rt::HostedWindowAggregate>>();
       one->op.init(&ctx, config(mode), kernels());
@@ -209,6 +211,14 @@ TEST(PartitionedAggregate, EmitsWhatOneThreadEmits) {
           many.play(steps, 0, steps.size());
           EXPECT_EQ(many.sink.rows, one.sink.rows);
           expect_same_stats(many.op->stats(), one.op->stats());
+          // Gathered onto one thread after its first 16 firings (these fire every few rows):
+          // the same rows too.
+          Aggregation gathered(mode, partitions, 1u << 20);
+          gathered.play(steps, 0, steps.size());
+          EXPECT_EQ(gathered.sink.rows, one.sink.rows);
+          expect_same_stats(gathered.op->stats(), one.op->stats());
+          if (mode != rt::WindowMode::EndOfInput)
+            EXPECT_TRUE(static_cast<rt::PartitionedWindowAggregate*>(gathered.op.get())->gathered());
           // Every row reached a partition, and with many keys each partition had some.
           const auto rows = static_cast<rt::PartitionedWindowAggregate*>(many.op.get())->partition_rows();
           uint64_t total = 0;
@@ -238,7 +248,7 @@ TEST(PartitionedAggregate, SnapshotRestoresIntoAnyPartitionCount) {
           std::vector<uint8_t> bytes;
           std::vector<std::string> before;
           {
-            Aggregation first(mode, from);
+            Aggregation first(mode, from, seed == 3 ? 1u << 20 : 0);  // seed 3: saved once gathered
             first.play(steps, 0, cut);
             bytes = first.save();
             Aggregation one(mode, 1);  // the bytes one thread saves at the same row

@@ -105,8 +105,8 @@ class RowDriver {
   virtual bool load_state(rt::StateReader& r) = 0;
   /// Where input `i` (streams in order, each stream's files in order) stands.
   virtual rt::InputPosition position(size_t i) const = 0;
-  /// The partitioned operators (--threads): their index and the rows each partition took.
-  virtual std::vector<std::pair<size_t, std::vector<uint64_t>>> partition_rows() const { return {}; }
+  /// The partitioned operators (--threads) and what their partitions took.
+  virtual std::vector<ExecutionReport::Partitions> partitions() const { return {}; }
 };
 
 /// The runtime operators, wired to a backend's generated functions and driven by rt::Engine.
@@ -167,10 +167,11 @@ class OperatorDriver final : public RowDriver {
   void save_state(rt::StateWriter& w) const override { engine_.save_state(w); }
   bool load_state(rt::StateReader& r) override { return engine_.load_state(r); }
   rt::InputPosition position(size_t i) const override { return engine_.inputs().position(i); }
-  std::vector<std::pair<size_t, std::vector<uint64_t>>> partition_rows() const override {
-    std::vector<std::pair<size_t, std::vector<uint64_t>>> out;
+  std::vector<ExecutionReport::Partitions> partitions() const override {
+    std::vector<ExecutionReport::Partitions> out;
     for (size_t i = 0; i < operators_.size(); ++i)
-      if (auto* p = dynamic_cast<const rt::PartitionedWindowAggregate*>(operators_[i].get())) out.emplace_back(i, p->partition_rows());
+      if (auto* p = dynamic_cast<const rt::PartitionedWindowAggregate*>(operators_[i].get()))
+        out.push_back({i, p->partition_rows(), p->gathered() ? p->firings_before_gathering() : 0});
     return out;
   }
 
@@ -372,7 +373,7 @@ ExecutionReport run_program(const PhysicalPlan& plan, const std::vector<std::vec
     report.sources.push_back(sum);
   }
   report.operators = driver->operator_stats();
-  report.partitioned_operators = driver->partition_rows();
+  report.partitioned_operators = driver->partitions();
   for (size_t i = 0; i < readers.size(); ++i)
     if (auto* p = dynamic_cast<const rt::ParallelReader*>(readers[i].get()); p && p->parallel_stats().parallel)
       report.parallel_inputs.emplace_back(input_names[i], p->parallel_stats());
@@ -530,18 +531,22 @@ void print_stats(std::FILE* to, const PhysicalPlan& plan, const ExecutionReport&
                  static_cast<unsigned long long>(p.reparsed));
   }
   // --threads: the rows each partition of a keyed operator took, and the skew (the busiest
-  // partition's rows over the mean; one hot key makes it large).
-  for (const auto& [i, rows] : report.partitioned_operators) {
+  // partition's rows over the mean; one hot key makes it large). Partition 0 is the run's
+  // thread's, which takes every row once the operator is gathered there.
+  for (const ExecutionReport::Partitions& p : report.partitioned_operators) {
     uint64_t total = 0, most = 0;
     std::string parts;
-    for (uint64_t n : rows) {
+    for (uint64_t n : p.rows) {
       total += n;
       most = std::max(most, n);
       parts += (parts.empty() ? "" : " + ") + std::to_string(n);
     }
-    const double mean = static_cast<double>(total) / static_cast<double>(rows.size());
-    std::fprintf(to, "  operator #%zu partitions: %zu (rows %s, skew %.2f)\n", i, rows.size(), parts.c_str(),
+    const double mean = static_cast<double>(total) / static_cast<double>(p.rows.size());
+    std::fprintf(to, "  operator #%zu partitions: %zu (rows %s, skew %.2f)", p.op, p.rows.size(), parts.c_str(),
                  mean > 0 ? static_cast<double>(most) / mean : 1.0);
+    if (p.gathered_after > 0)
+      std::fprintf(to, ", gathered onto the run's thread after %llu firings", static_cast<unsigned long long>(p.gathered_after));
+    std::fputc('\n', to);
   }
   // A UNION ALL: the rows of each branch, and their sum.
   for (size_t u = 0; u < plan.unions.size(); ++u) {

@@ -68,8 +68,13 @@ struct ExecutionReport {
   bool stopped_after_checkpoint = false;  // the test hook stopped the run after its checkpoint
   /// Per input (in --input order) that was parsed on several threads: its name and how.
   std::vector<std::pair<std::string, rt::ParallelReadStats>> parallel_inputs;
-  /// Per keyed operator run in partitions: its index and the rows each partition took.
-  std::vector<std::pair<size_t, std::vector<uint64_t>>> partitioned_operators;
+  /// Per keyed operator run in partitions (--threads).
+  struct Partitions {
+    size_t op;                  // its index
+    std::vector<uint64_t> rows;  // the rows each partition took
+    uint64_t gathered_after = 0;  // > 0: gathered onto the run's thread after this many firings
+  };
+  std::vector<Partitions> partitioned_operators;
 };
 
 /// Runs `program` (compiled from `plan`) over `inputs[s]` (the files of source stream s),
