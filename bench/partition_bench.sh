@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Keyed aggregates in partitions (`vlac run --threads N`, issue 16) side by side with one thread,
+# in one run: the §1 statistics per key over TUMBLE(1 s) on generated rows (a row every 10 us on
+# average, so a window holds about 100,000 rows) with
+#   - many keys: 60,000 cameras, so each partition has a large group table (it stays partitioned);
+#   - few keys: 8 cameras (the window fires after few groups: gathered onto the run's thread);
+# at --threads 1, 2 and 4, each run 3 times: best wall seconds and least CPU seconds, and the
+# partitions line of `--stats`. Every thread count must give the same output (checked by cmp).
+# The program is bench/programs/tumble_1s.vsql (LANGUAGE.md §1, with its WHERE).
+# Usage: bench/partition_bench.sh [ROWS]     (default 3,000,000; builds the release configuration)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rows="${1:-3000000}"
+runs=3
+
+scripts/install-deps.sh
+scripts/build.sh release
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+generate() {  # generate FILE KEYS
+  python3 - "$1" "$2" "$rows" <<'EOF'
+import random, sys
+path, keys, rows = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+rng = random.Random(2)
+t = 1_700_000_000_000_000_000
+with open(path, "w") as f:
+    f.write("ts,cam_id,frame_id,brightness,objects\n")
+    for i in range(rows):
+        t += rng.randint(0, 20000)
+        f.write("%d,%d,%d,%.3f,%d\n" % (t, rng.randint(0, keys - 1), i, rng.random(), rng.randint(0, 9)))
+EOF
+}
+
+printf '%-10s %-8s %10s %10s  %s\n' data threads "wall s" "CPU s" "partitions (--stats)"
+for keys in 60000 8; do
+  csv="$work/camera_$keys.csv"
+  generate "$csv" "$keys"
+  for threads in 1 2 4; do
+    best_wall="" best_cpu=""
+    for _ in $(seq "$runs"); do
+      /usr/bin/time -f '%e %U %S' -o "$work/time" build/vlac run bench/programs/tumble_1s.vsql \
+        --input "camera=$csv" --timestamps ns --threads "$threads" --stats >"$work/out_$threads.csv" 2>"$work/err"
+      read -r wall user sys <"$work/time"
+      best_wall=$(awk -v a="$wall" -v b="$best_wall" 'BEGIN { print (b == "" || a < b) ? a : b }')
+      best_cpu=$(awk -v a="$user" -v s="$sys" -v b="$best_cpu" 'BEGIN { c = a + s; print (b == "" || c < b) ? c : b }')
+    done
+    cmp -s "$work/out_1.csv" "$work/out_$threads.csv" || { echo "output differs at --threads $threads" >&2; exit 1; }
+    parts=$(grep -o 'partitions: .*' "$work/err" || echo "-")
+    printf '%-10s %-8s %10s %10s  %s\n' "$keys keys" "$threads" "$best_wall" "$best_cpu" "$parts"
+  done
+done
