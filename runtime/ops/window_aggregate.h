@@ -212,6 +212,7 @@ class WindowAggregate {
     return true;
   }
 
+#if !defined(VLAC_FIRMWARE)  // hosted only: row layouts, threads
   /// Hosted `--threads`: the partitioned operator (runtime/parallel/partitioned_aggregate.h)
   /// that takes the rows pushed at this one, which the runtime's push function checks; null
   /// when this operator does its own work.
@@ -220,8 +221,8 @@ class WindowAggregate {
 
   // ---- one partition of a partitioned operator (hosted `--threads`) ----------------------------
   // The partition's thread pushes rows with push_partitioned(); between rows, while it waits,
-  // the run's thread fires its windows through the rest (runtime/parallel/partitioned_aggregate.h).
-  // Not for sliced or SESSION operators.
+  // the run's thread fires its windows or sessions through the rest
+  // (runtime/parallel/partitioned_aggregate.h). Not for sliced operators.
 
   /// Adds a row that arrived `seq`-th at the operator, whose watermark was then `watermark`
   /// (its windows up to there have been fired by the run's thread): late is decided as on one thread.
@@ -251,6 +252,50 @@ class WindowAggregate {
       for (uint32_t g = 0; g < groups->size(); ++g) f(start, end, groups->key(g), groups->acc(g), first_seq(groups->acc(g)));
       return true;
     });
+  }
+  /// SESSION: takes the sessions that end at or before w and calls f(key, acc, start, end,
+  /// first arrival) for each in firing order (end, start, first arrival); they are forgotten.
+  template <class F>
+  void take_due_sessions(int64_t w, F&& f) {
+    collect_due_sessions(w);
+    for (size_t d = 0; d < due_.size(); ++d) {
+      const Session& s = sessions_.at(due_[d].key, due_[d].index);
+      f(session_keys_.key(due_[d].key), s.acc.data(), s.start, s.end, s.first_seq);
+    }
+  }
+  /// Forgets the sessions take_due_sessions(w) gave, once the run's thread has emitted them.
+  void retire_sessions(int64_t w) { retire_due_sessions(w); }
+  /// SESSION: calls f(key, start, end, first arrival, acc) for every open session, each key's
+  /// sessions in the order they opened.
+  template <class F>
+  void for_each_open_session(F&& f) {
+    for (uint32_t k = 0; k < session_keys_.high(); ++k)
+      for (size_t i = 0; i < sessions_.size(k); ++i) {
+        const Session& s = sessions_.at(k, i);
+        f(session_keys_.key(k), s.start, s.end, s.first_seq, s.acc.data());
+      }
+  }
+  /// SESSION: adds an open session of `key` after the key's others (strings copied). False
+  /// when a table is full.
+  bool restore_session(const uint8_t* key, int64_t start, int64_t end, int64_t first_seq, const uint8_t* acc) {
+    bool inserted;
+    const uint32_t k = session_keys_.find_or_insert(key, &inserted);
+    if (k == SessionKeys::kNone) return false;
+    sessions_.ensure(k);
+    if (inserted) {
+      hint_end_.ensure(static_cast<size_t>(k) + 1);
+      hint_end_[k] = kNoHint;
+    }
+    Session* s = sessions_.push(k);
+    if (!s) return false;
+    s->start = start;
+    s->end = end;
+    s->first_seq = first_seq;
+    s->acc.assign(config_.acc_size, 0);
+    __builtin_memcpy(s->acc.data(), acc, config_.acc_size);
+    own_acc_strings(s->acc.data(), &session_arena_);
+    if (hint_end_[k] == kNoHint || end < hint_end_[k]) push_hint(k, end);
+    return true;
   }
   /// Forgets first_window() once the run's thread has emitted it.
   void close_first_window() {
@@ -288,18 +333,22 @@ class WindowAggregate {
     bool inserted;
     const uint32_t g = groups->find_or_insert(key, &inserted);
     if (g == Groups::kNone) return false;
-    uint8_t* to = groups->acc(g);
-    __builtin_memcpy(to, acc, group_acc_size_);
-    if (config_.acc_layout)
-      for (const Field& f : config_.acc_layout->fields) {
-        if (f.type != FieldType::String || is_null(to, f)) continue;
-        StringRef text = get<StringRef>(to, f);
-        text.data = groups->arena().copy(text.data, text.size);
-        put(to, f, text);
-      }
+    __builtin_memcpy(groups->acc(g), acc, group_acc_size_);
+    own_acc_strings(groups->acc(g), &groups->arena());
     last_groups_ = nullptr;
     return true;
   }
+  /// Points the STRING fields of an accumulator copied from elsewhere at copies in `arena`.
+  void own_acc_strings(uint8_t* acc, Arena* arena) {
+    if (!config_.acc_layout) return;
+    for (const Field& f : config_.acc_layout->fields) {
+      if (f.type != FieldType::String || is_null(acc, f)) continue;
+      StringRef text = get<StringRef>(acc, f);
+      text.data = arena->copy(text.data, text.size);
+      put(acc, f, text);
+    }
+  }
+#endif
 
  private:
   struct Session {
@@ -638,6 +687,16 @@ class WindowAggregate {
   }
 
   void fire_sessions(int64_t w) {
+    collect_due_sessions(w);
+    for (size_t d = 0; d < due_.size(); ++d) {
+      const Session& s = sessions_.at(due_[d].key, due_[d].index);
+      fire(session_keys_.key(due_[d].key), s.acc.data(), s.start, s.end);
+    }
+    retire_due_sessions(w);
+  }
+
+  /// The sessions that end at or before w, into due_ in the order they fire.
+  void collect_due_sessions(int64_t w) {
     // The keys with a session that ends at or before w: those whose current heap entry is due
     // (its hint is at most their sessions' ends). due_keys_ lists each once: its hint is
     // cleared as it is taken.
@@ -663,11 +722,11 @@ class WindowAggregate {
       if (x.start != y.start) return x.start < y.start;
       return x.first_seq < y.first_seq;
     });
-    for (size_t d = 0; d < due_.size(); ++d) {
-      const Session& s = sessions_.at(due_[d].key, due_[d].index);
-      fire(session_keys_.key(due_[d].key), s.acc.data(), s.start, s.end);
-    }
-    // The fired sessions leave; a key with none open leaves too, the others get a new entry.
+  }
+
+  /// After the sessions of collect_due_sessions(w) fired: they leave; a key with none open
+  /// leaves too, the others get a new heap entry.
+  void retire_due_sessions(int64_t w) {
     for (size_t d = 0; d < due_keys_.size(); ++d) {
       const uint32_t k = due_keys_[d];
       int64_t next = INT64_MAX;
@@ -710,7 +769,9 @@ class WindowAggregate {
   using SessionKeys = typename S::template Keys<D::key_size, (D::session ? D::max_keys : 1)>;
 
   Ctx* ctx_ = nullptr;
-  void* partitioned_ = nullptr;
+#if !defined(VLAC_FIRMWARE)
+  void* partitioned_ = nullptr;  // hosted --threads: see partitioned()
+#endif
   WindowAggregateConfig config_;
   K k_;
   OperatorStats stats_;

@@ -42,9 +42,10 @@ void add(OperatorStats& to, const OperatorStats& s) {
 
 bool PartitionedWindowAggregate::can_partition(const WindowAggregateConfig& c) {
   const bool windows = c.mode == WindowMode::Tumble || c.mode == WindowMode::Hop || c.mode == WindowMode::Cumulate;
+  const bool others = c.mode == WindowMode::Session || c.mode == WindowMode::EndOfInput;
   // A capacity counts groups and windows per operator: partitions would hold more than one
   // thread does, and drop other rows.
-  return c.key_layout && c.key_size > 0 && !c.global && ((windows && c.slice == 0) || c.mode == WindowMode::EndOfInput) &&
+  return c.key_layout && c.key_size > 0 && !c.global && ((windows && c.slice == 0) || others) &&
          c.max_keys == UINT64_MAX && c.max_open_windows == UINT64_MAX;
 }
 
@@ -97,13 +98,16 @@ void PartitionedWindowAggregate::push(const uint8_t* row) {
   kernels_.key(ctx_, row, key_.data());
   const uint32_t p = partition_of(key_.data());
   Partition& part = *parts_[p];
-  // The earliest window the row opens lowers the next firing (a late window opens nothing).
+  // The earliest window the row opens lowers the next firing (a late window opens nothing); a
+  // session it opens or extends ends no earlier than its time plus the gap.
   if (config_.mode != WindowMode::EndOfInput) {
     int64_t t;
     std::memcpy(&t, row + config_.time_offset, sizeof t);
-    for_each_window(static_cast<int>(config_.mode), t, config_.size, config_.slide, config_.offset, [&](int64_t, int64_t end) {
+    auto lower = [&](int64_t, int64_t end) {
       if (end > watermark_ && end < next_fire_) next_fire_ = end;
-    });
+    };
+    if (config_.mode == WindowMode::Session) lower(t, sat_add(t, config_.gap));
+    else for_each_window(static_cast<int>(config_.mode), t, config_.size, config_.slide, config_.offset, lower);
   }
   ++part.rows;
   if (p == 0) return part.op.push_partitioned(row, seq, watermark_);
@@ -172,9 +176,11 @@ void PartitionedWindowAggregate::take_windows(int64_t until, F&& f) {
 }
 
 void PartitionedWindowAggregate::fire(int64_t w) {
-  take_windows(w, [&](int64_t start, int64_t end, const std::vector<Group>& groups) {
-    for (const Group& g : groups) front_.emit_group(g.key, g.acc, start, end);
-  });
+  if (config_.mode == WindowMode::Session) fire_sessions(w);
+  else
+    take_windows(w, [&](int64_t start, int64_t end, const std::vector<Group>& groups) {
+      for (const Group& g : groups) front_.emit_group(g.key, g.acc, start, end);
+    });
   next_fire_ = INT64_MAX;
   for (const auto& part : parts_) {
     part->op.fired_to(w);
@@ -183,6 +189,30 @@ void PartitionedWindowAggregate::fire(int64_t w) {
   uint64_t dealt = 0;  // in this run (a restored one counts from its snapshot)
   for (const auto& part : parts_) dealt += part->rows;
   if (++firings_ == kProbeFirings && dealt < gather_rows_ * kProbeFirings) gather();
+}
+
+void PartitionedWindowAggregate::fire_sessions(int64_t w) {
+  // Every partition's due sessions, each partition's in firing order already: merged by
+  // (end, start, first arrival), the order of one thread.
+  sessions_.clear();
+  auto fires_before = [](const DueSession& a, const DueSession& b) {
+    if (a.end != b.end) return a.end < b.end;
+    if (a.start != b.start) return a.start < b.start;
+    return a.seq < b.seq;
+  };
+  for (const auto& part : parts_) {
+    const size_t from = sessions_.size();
+    part->op.take_due_sessions(w, [&](const uint8_t* key, const uint8_t* acc, int64_t start, int64_t end, int64_t seq) {
+      sessions_.push_back({end, start, seq, key, acc});
+    });
+    if (from == 0) continue;
+    merged_sessions_.resize(sessions_.size());
+    std::merge(sessions_.begin(), sessions_.begin() + from, sessions_.begin() + from, sessions_.end(), merged_sessions_.begin(),
+               fires_before);
+    sessions_.swap(merged_sessions_);
+  }
+  for (const DueSession& s : sessions_) front_.emit_group(s.key, s.acc, s.start, s.end);
+  for (const auto& part : parts_) part->op.retire_sessions(w);
 }
 
 void PartitionedWindowAggregate::gather() {
@@ -249,6 +279,11 @@ void PartitionedWindowAggregate::merge_into(HostedWindowAggregate& merged) const
   });
   // Never full: a partitioned operator has no capacity limits (can_partition).
   for (const Held& h : held) merged.restore_group(h.start, h.end, h.key, h.acc);
+  // SESSION: a key's sessions are all in one partition, in the order they opened there.
+  for (const auto& part : parts_)
+    part->op.for_each_open_session([&](const uint8_t* key, int64_t start, int64_t end, int64_t seq, const uint8_t* acc) {
+      merged.restore_session(key, start, end, seq, acc);
+    });
   merged.restore_progress({stats(), watermark_, seq_});
 }
 
@@ -267,6 +302,9 @@ bool PartitionedWindowAggregate::load_state(StateReader& r) {
   bool fits = true;
   merged.for_each_open_group([&](int64_t start, int64_t end, const uint8_t* key, const uint8_t* acc, int64_t) {
     fits &= parts_[partition_of(key)]->op.restore_group(start, end, key, acc);
+  });
+  merged.for_each_open_session([&](const uint8_t* key, int64_t start, int64_t end, int64_t seq, const uint8_t* acc) {
+    fits &= parts_[partition_of(key)]->op.restore_session(key, start, end, seq, acc);
   });
   const HostedWindowAggregate::Progress progress = merged.progress();
   restored_ = progress.stats;

@@ -20,9 +20,10 @@
 // A checkpoint waits for the partitions too and saves the operator as one thread would have
 // (its groups merged by arrival), so a snapshot taken with N threads restores with M.
 //
-// Partitioned: keyed TUMBLE, HOP and CUMULATE windows that are not sliced, and GROUP BY with
-// keys, without capacity limits (can_partition()). Not (yet): SESSION, sliced windows, joins,
-// OVER (docs/state-and-checkpoints.md).
+// Partitioned: keyed TUMBLE, HOP and CUMULATE windows that are not sliced, SESSION windows (a
+// key's sessions are all in its partition; they fire merged by end, start and first arrival),
+// and GROUP BY with keys, without capacity limits (can_partition()). Not (yet): sliced windows,
+// joins, OVER (docs/state-and-checkpoints.md).
 
 #include <atomic>
 #include <cstdint>
@@ -86,6 +87,11 @@ class PartitionedWindowAggregate final : public StatefulOperator {
     const uint8_t* key;
     const uint8_t* acc;
   };
+  struct DueSession {
+    int64_t end, start, seq;
+    const uint8_t* key;
+    const uint8_t* acc;
+  };
 
   void work(Partition& part);
   void publish(Partition& part) const;
@@ -97,6 +103,8 @@ class PartitionedWindowAggregate final : public StatefulOperator {
   /// partition in (end, start) order up to `until`, closing each once f returns.
   template <class F>
   void take_windows(int64_t until, F&& f);
+  /// SESSION: emits every partition's sessions that end at or before w, in one thread's order.
+  void fire_sessions(int64_t w);
   uint32_t partition_of(const uint8_t* key) const;
   /// Puts every partition's groups, in one thread's order, and the counters into `merged`.
   void merge_into(HostedWindowAggregate& merged) const;
@@ -114,6 +122,7 @@ class PartitionedWindowAggregate final : public StatefulOperator {
   std::vector<std::unique_ptr<Partition>> parts_;
   std::vector<uint8_t> key_;
   std::vector<Group> groups_, merged_;  // the window being fired
+  std::vector<DueSession> sessions_, merged_sessions_;  // SESSION: the sessions being fired
   std::atomic<bool> stop_{false};
   int64_t watermark_ = INT64_MIN;
   int64_t next_fire_ = INT64_MAX;  // no window of any partition ends before this

@@ -1,8 +1,8 @@
 // The keyed window aggregate in partitions (`--threads`, LANGUAGE.md §11,
 // runtime/parallel/partitioned_aggregate.h) against the same operator on one thread: random
 // runs (STRING keys, possibly NULL, that are many or one hot key; disorder; late rows; a STRING
-// MAX accumulator) in every partitionable mode, at 2, 3 and 4 partitions, must emit the same
-// rows in the same order with the same counters. A snapshot taken in partitions must hold the
+// MAX accumulator) in every partitionable mode (SESSION included), at 2, 3 and 4 partitions,
+// must emit the same rows in the same order with the same counters. A snapshot taken in partitions must hold the
 // bytes one thread saves at the same row, and restore into another partition count (and into
 // one thread) to go on as one uninterrupted run. The same for an operator gathered back onto the
 // run's thread after its first firings. Also built under ThreadSanitizer (tests/tsan/).
@@ -69,7 +69,15 @@ rt::WindowAggregateKernels kernels() {
     if (n == 0 || view(name) > view(rt::get<rt::StringRef>(acc, acc_field(3))))
       rt::put(acc, acc_field(3), rt::StringRef{arena->copy(name.data, name.size), name.size});
   };
-  k.merge = [](rt::ExecContext*, uint8_t*, const uint8_t*, rt::StringArena*) { FAIL() << "no merging without slices"; };
+  k.merge = [](rt::ExecContext*, uint8_t* acc, const uint8_t* other, rt::StringArena* arena) {  // SESSION
+    rt::put(acc, acc_field(0), rt::get<int64_t>(acc, acc_field(0)) + rt::get<int64_t>(other, acc_field(0)));
+    rt::put(acc, acc_field(1), rt::get<int64_t>(acc, acc_field(1)) + rt::get<int64_t>(other, acc_field(1)));
+    rt::put(acc, acc_field(2), static_cast<int64_t>(static_cast<uint64_t>(rt::get<int64_t>(acc, acc_field(2))) * 1000003 +
+                                                    static_cast<uint64_t>(rt::get<int64_t>(other, acc_field(2)))));
+    const rt::StringRef name = rt::get<rt::StringRef>(other, acc_field(3));
+    if (view(name) > view(rt::get<rt::StringRef>(acc, acc_field(3))))
+      rt::put(acc, acc_field(3), rt::StringRef{arena->copy(name.data, name.size), name.size});
+  };
   // Output: the key's text, the window and the accumulator's values, by value.
   k.finalize = [](rt::ExecContext*, const uint8_t* key, const uint8_t* acc, int64_t start, int64_t end, uint8_t* out) {
     const rt::Field& f = key_layout().fields[0];
@@ -95,6 +103,7 @@ rt::WindowAggregateConfig config(rt::WindowMode mode) {
   c.size = mode == rt::WindowMode::Tumble ? 10 : 12;
   c.slide = mode == rt::WindowMode::Hop ? 4 : 3;
   c.offset = 1;
+  c.gap = 25;  // SESSION: a hot key's rows make long sessions, the others' short ones
   c.time_offset = static_cast<int32_t>(in(1).offset);
   c.key_size = key_layout().size;
   c.acc_size = acc_layout().size;
@@ -191,7 +200,7 @@ void expect_same_stats(const rt::OperatorStats& a, const rt::OperatorStats& b) {
 }
 
 constexpr rt::WindowMode kModes[] = {rt::WindowMode::Tumble, rt::WindowMode::Hop, rt::WindowMode::Cumulate,
-                                     rt::WindowMode::EndOfInput};
+                                     rt::WindowMode::Session, rt::WindowMode::EndOfInput};
 
 TEST(PartitionedAggregate, EmitsWhatOneThreadEmits) {
   uint64_t late = 0, out = 0;
@@ -253,7 +262,9 @@ TEST(PartitionedAggregate, SnapshotRestoresIntoAnyPartitionCount) {
             bytes = first.save();
             Aggregation one(mode, 1);  // the bytes one thread saves at the same row
             one.play(steps, 0, cut);
-            EXPECT_EQ(bytes, one.save());
+            // (SESSION: the same sessions, but key ids and the heap of session ends are made
+            // afresh, so only the rows after the restore can tell.)
+            if (mode != rt::WindowMode::Session) EXPECT_EQ(bytes, one.save());
             before = first.sink.rows;
           }  // destroyed: the restored state must hold its own strings
           Aggregation second(mode, to);
