@@ -20,10 +20,13 @@
 #include "runtime/exec_context.h"
 #include "runtime/ops/hosted_operators.h"
 #include "runtime/parallel/partitioned_aggregate.h"
+#include "operator_steps.h"
 
 namespace {
 
 namespace rt = vlac::rt;
+using vlac::test::Step;
+using vlac::test::StepsBuilder;
 
 // Input: k STRING NULL, t TIMESTAMP, v INT64, name STRING.
 const rt::RowLayout& in_layout() {
@@ -114,20 +117,13 @@ rt::WindowAggregateConfig config(rt::WindowMode mode) {
   return c;
 }
 
-/// A row, or a watermark.
-struct Step {
-  bool is_row;
-  std::vector<uint8_t> row;
-  int64_t w;
-};
-
 /// Times that mostly increase, disorder past the bound (late rows), the watermark max(time) -
 /// bound, INT64_MAX at the end. `hot`: nine rows in ten have one key. Strings live in `pool`.
 std::vector<Step> make_steps(uint64_t seed, int n, bool hot, std::deque<std::string>* pool) {
   std::mt19937_64 rng(seed);
-  std::vector<Step> steps;
-  int64_t now = -50, max_t = INT64_MIN, w = INT64_MIN;
-  const int64_t bound = 4, disorder = 9;
+  StepsBuilder steps(/*bound=*/4);
+  int64_t now = -50;
+  const int64_t disorder = 9;
   for (int i = 0; i < n; ++i) {
     now += static_cast<int64_t>(rng() % 3);
     int64_t t = now - static_cast<int64_t>(rng() % (disorder + 1));
@@ -143,17 +139,9 @@ std::vector<Step> make_steps(uint64_t seed, int n, bool hot, std::deque<std::str
     for (uint64_t c = rng() % 6; c > 0; --c) name += static_cast<char>('a' + rng() % 26);
     pool->push_back(name);
     rt::put(row.data(), in(3), rt::StringRef{pool->back().data(), static_cast<uint32_t>(pool->back().size())});
-    steps.push_back({true, row, 0});
-    if (t > max_t) {
-      max_t = t;
-      if (max_t - bound > w) {
-        w = max_t - bound;
-        steps.push_back({false, {}, w});
-      }
-    }
+    steps.row(std::move(row), t);
   }
-  steps.push_back({false, {}, INT64_MAX});
-  return steps;
+  return steps.finish();
 }
 
 /// One thread's operator or a partitioned one, with its own output.

@@ -25,10 +25,13 @@
 #include "runtime/ops/hosted_operators.h"
 #include "runtime/ops/storage.h"
 #include "runtime/ops/window_aggregate.h"
+#include "operator_steps.h"
 
 namespace {
 
 namespace rt = vlac::rt;
+using vlac::test::Step;
+using vlac::test::StepsBuilder;
 
 int64_t ld(const uint8_t* p) {
   int64_t v;
@@ -261,20 +264,13 @@ struct Group {
   }
 };
 
-/// A row, or a watermark.
-struct Step {
-  bool is_row;
-  std::vector<uint8_t> row;
-  int64_t w;
-};
-
 /// Times that mostly increase, disorder past the bound (late rows), the watermark max(time) -
 /// bound, INT64_MAX at the end. Strings live in `pool` for the whole test.
 std::vector<Step> make_steps(uint64_t seed, int n, std::deque<std::string>* pool) {
   std::mt19937_64 rng(seed);
-  std::vector<Step> steps;
-  int64_t now = -50, max_t = INT64_MIN, w = INT64_MIN;
-  const int64_t bound = 4, disorder = 9;
+  StepsBuilder steps(/*bound=*/4);
+  int64_t now = -50;
+  const int64_t disorder = 9;
   static const char* const kKeys[] = {"", "a", "bb", "ccc"};
   for (int i = 0; i < n; ++i) {
     now += static_cast<int64_t>(rng() % 4);
@@ -294,17 +290,9 @@ std::vector<Step> make_steps(uint64_t seed, int n, std::deque<std::string>* pool
     pool->push_back(name);
     const rt::StringRef nm{pool->back().data(), static_cast<uint32_t>(pool->back().size())};
     std::memcpy(row.data() + 48, &nm, sizeof nm);
-    steps.push_back({true, row, 0});
-    if (t > max_t) {
-      max_t = t;
-      if (max_t - bound > w) {
-        w = max_t - bound;
-        steps.push_back({false, {}, w});
-      }
-    }
+    steps.row(std::move(row), t);
   }
-  steps.push_back({false, {}, INT64_MAX});
-  return steps;
+  return steps.finish();
 }
 
 template <class Policy>

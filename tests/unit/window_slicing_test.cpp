@@ -17,10 +17,13 @@
 #include "runtime/ops/hosted_operators.h"
 #include "runtime/ops/storage.h"
 #include "runtime/ops/window_aggregate.h"
+#include "operator_steps.h"
 
 namespace {
 
 namespace rt = vlac::rt;
+using vlac::test::Step;
+using vlac::test::StepsBuilder;
 
 using Row = std::vector<uint8_t>;
 
@@ -110,13 +113,6 @@ rt::WindowAggregateConfig config(const Window& w, int64_t slice, const rt::RowLa
   return c;
 }
 
-/// A row, or a watermark (is_row false).
-struct Step {
-  bool is_row;
-  Row row;
-  int64_t w;
-};
-
 Row make_row(int64_t key, int64_t t, int64_t v) {
   Row r(kIn, 0);
   st(r.data(), key);
@@ -129,23 +125,15 @@ Row make_row(int64_t key, int64_t t, int64_t v) {
 /// watermark max(time) - bound as the engine computes it; INT64_MAX at the end.
 std::vector<Step> random_steps(uint64_t seed, int64_t base, int n, int keys, int64_t disorder, int64_t bound) {
   std::mt19937_64 rng(seed);
-  std::vector<Step> steps;
-  int64_t now = base, max_t = INT64_MIN, w = INT64_MIN;
+  StepsBuilder steps(bound);
+  int64_t now = base;
   for (int i = 0; i < n; ++i) {
     now += static_cast<int64_t>(rng() % 4);
     if (rng() % 30 == 0) now += 40;
     int64_t t = now - static_cast<int64_t>(rng() % static_cast<uint64_t>(disorder + 1));
-    steps.push_back({true, make_row(static_cast<int64_t>(rng() % static_cast<uint64_t>(keys)), t, static_cast<int64_t>(rng() % 100)), 0});
-    if (t > max_t) {
-      max_t = t;
-      if (max_t - bound > w) {
-        w = max_t - bound;
-        steps.push_back({false, {}, w});
-      }
-    }
+    steps.row(make_row(static_cast<int64_t>(rng() % static_cast<uint64_t>(keys)), t, static_cast<int64_t>(rng() % 100)), t);
   }
-  steps.push_back({false, {}, INT64_MAX});
-  return steps;
+  return steps.finish();
 }
 
 struct Result {
