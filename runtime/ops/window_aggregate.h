@@ -244,59 +244,6 @@ class WindowAggregate {
     if (!windows_.first(&start, &end, &groups)) return;
     for (uint32_t g = 0; g < groups->size(); ++g) f(groups->key(g), groups->acc(g), first_seq(groups->acc(g)));
   }
-  /// Calls f(start, end, key, acc, first arrival number) for every group of every open window,
-  /// the windows in (end, start) order and each one's groups in the order they appeared.
-  template <class F>
-  void for_each_open_group(F&& f) {
-    windows_.for_each_in_order([&](int64_t start, int64_t end, Groups* groups) {
-      for (uint32_t g = 0; g < groups->size(); ++g) f(start, end, groups->key(g), groups->acc(g), first_seq(groups->acc(g)));
-      return true;
-    });
-  }
-  /// SESSION: takes the sessions that end at or before w and calls f(key, acc, start, end,
-  /// first arrival) for each in firing order (end, start, first arrival); they are forgotten.
-  template <class F>
-  void take_due_sessions(int64_t w, F&& f) {
-    collect_due_sessions(w);
-    for (size_t d = 0; d < due_.size(); ++d) {
-      const Session& s = sessions_.at(due_[d].key, due_[d].index);
-      f(session_keys_.key(due_[d].key), s.acc.data(), s.start, s.end, s.first_seq);
-    }
-  }
-  /// Forgets the sessions take_due_sessions(w) gave, once the run's thread has emitted them.
-  void retire_sessions(int64_t w) { retire_due_sessions(w); }
-  /// SESSION: calls f(key, start, end, first arrival, acc) for every open session, each key's
-  /// sessions in the order they opened.
-  template <class F>
-  void for_each_open_session(F&& f) {
-    for (uint32_t k = 0; k < session_keys_.high(); ++k)
-      for (size_t i = 0; i < sessions_.size(k); ++i) {
-        const Session& s = sessions_.at(k, i);
-        f(session_keys_.key(k), s.start, s.end, s.first_seq, s.acc.data());
-      }
-  }
-  /// SESSION: adds an open session of `key` after the key's others (strings copied). False
-  /// when a table is full.
-  bool restore_session(const uint8_t* key, int64_t start, int64_t end, int64_t first_seq, const uint8_t* acc) {
-    bool inserted;
-    const uint32_t k = session_keys_.find_or_insert(key, &inserted);
-    if (k == SessionKeys::kNone) return false;
-    sessions_.ensure(k);
-    if (inserted) {
-      hint_end_.ensure(static_cast<size_t>(k) + 1);
-      hint_end_[k] = kNoHint;
-    }
-    Session* s = sessions_.push(k);
-    if (!s) return false;
-    s->start = start;
-    s->end = end;
-    s->first_seq = first_seq;
-    s->acc.assign(config_.acc_size, 0);
-    __builtin_memcpy(s->acc.data(), acc, config_.acc_size);
-    own_acc_strings(s->acc.data(), &session_arena_);
-    if (hint_end_[k] == kNoHint || end < hint_end_[k]) push_hint(k, end);
-    return true;
-  }
   /// Forgets first_window() once the run's thread has emitted it.
   void close_first_window() {
     windows_.close_first();
@@ -313,6 +260,41 @@ class WindowAggregate {
   /// operator's own instance does this for every partition's groups, on the run's thread).
   void emit_group(const uint8_t* key, const uint8_t* acc, int64_t start, int64_t end) { fire(key, acc, start, end); }
 
+  /// SESSION: finds the sessions that end at or before w and calls f(key, acc, start, end,
+  /// first arrival) for each in firing order (end, start, first arrival); retire_sessions(w)
+  /// then forgets them.
+  template <class F>
+  void take_due_sessions(int64_t w, F&& f) {
+    collect_due_sessions(w);
+    for (size_t d = 0; d < due_.size(); ++d) {
+      const Session& s = sessions_.at(due_[d].key, due_[d].index);
+      f(session_keys_.key(due_[d].key), s.acc.data(), s.start, s.end, s.first_seq);
+    }
+  }
+  /// Forgets the sessions take_due_sessions(w) gave, once the run's thread has emitted them.
+  void retire_sessions(int64_t w) { retire_due_sessions(w); }
+
+  // The partitioned operator's checkpoints: its state merged into one operator, and dealt out.
+
+  /// Calls f(start, end, key, acc, first arrival number) for every group of every open window,
+  /// the windows in (end, start) order and each one's groups in the order they appeared.
+  template <class F>
+  void for_each_open_group(F&& f) {
+    windows_.for_each_in_order([&](int64_t start, int64_t end, Groups* groups) {
+      for (uint32_t g = 0; g < groups->size(); ++g) f(start, end, groups->key(g), groups->acc(g), first_seq(groups->acc(g)));
+      return true;
+    });
+  }
+  /// SESSION: calls f(key, start, end, first arrival, acc) for every open session, each key's
+  /// sessions in the order they opened.
+  template <class F>
+  void for_each_open_session(F&& f) {
+    for (uint32_t k = 0; k < session_keys_.high(); ++k)
+      for (size_t i = 0; i < sessions_.size(k); ++i) {
+        const Session& s = sessions_.at(k, i);
+        f(session_keys_.key(k), s.start, s.end, s.first_seq, s.acc.data());
+      }
+  }
   /// What a partitioned operator's checkpoint keeps of this one besides its windows.
   struct Progress {
     OperatorStats stats;
@@ -338,6 +320,32 @@ class WindowAggregate {
     last_groups_ = nullptr;
     return true;
   }
+  /// SESSION: adds an open session of `key` after the key's others (strings copied). False
+  /// when a table is full.
+  bool restore_session(const uint8_t* key, int64_t start, int64_t end, int64_t first_seq, const uint8_t* acc) {
+    bool inserted;
+    const uint32_t k = session_keys_.find_or_insert(key, &inserted);
+    if (k == SessionKeys::kNone) return false;
+    sessions_.ensure(k);
+    if (inserted) {
+      hint_end_.ensure(static_cast<size_t>(k) + 1);
+      hint_end_[k] = kNoHint;
+    }
+    Session* s = sessions_.push(k);
+    if (!s) return false;
+    s->start = start;
+    s->end = end;
+    s->first_seq = first_seq;
+    s->acc.assign(config_.acc_size, 0);
+    __builtin_memcpy(s->acc.data(), acc, config_.acc_size);
+    own_acc_strings(s->acc.data(), &session_arena_);
+    if (hint_end_[k] == kNoHint || end < hint_end_[k]) push_hint(k, end);
+    return true;
+  }
+#endif
+
+ private:
+#if !defined(VLAC_FIRMWARE)
   /// Points the STRING fields of an accumulator copied from elsewhere at copies in `arena`.
   void own_acc_strings(uint8_t* acc, Arena* arena) {
     if (!config_.acc_layout) return;
@@ -349,8 +357,6 @@ class WindowAggregate {
     }
   }
 #endif
-
- private:
   struct Session {
     int64_t start, end, first_seq;
     typename S::template Bytes<D::acc_size> acc;
