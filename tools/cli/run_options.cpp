@@ -46,8 +46,9 @@ options:
   --keep-checkpoints N    snapshots kept in DIR (default 2)
   --restore-from ID       start from an older snapshot (`vlac checkpoints DIR` lists them): the
                           outputs are cut back to it and the newer snapshots are deleted
-  --threads N             parse input files (CSV, JSON Lines) on N threads (0: every core; default
-                          1); the output is the same, row for row, as with one thread
+  --threads N             parse input files (CSV, JSON Lines) on N threads and run keyed window
+                          aggregates in N partitions by key (0: every core; default 1); the
+                          output is the same, row for row, as with one thread
 {optimizer flags}
 
 A write that fails (a full disk) is exit status 1. SIGINT or SIGTERM stops reading, keeps what was
