@@ -20,16 +20,6 @@ constexpr size_t kBatchBytes = 256 * 1024;
 constexpr uint64_t kProbeFirings = 16;
 constexpr uint64_t kRowsPerFiring = 65536;
 
-}  // namespace
-
-uint64_t PartitionedWindowAggregate::default_gather_rows() {
-  // The test hook VLAC_TEST_NEVER_GATHER keeps every operator in partitions, so that the tests
-  // of small inputs run them partitioned to the end.
-  return std::getenv("VLAC_TEST_NEVER_GATHER") ? 0 : kRowsPerFiring;
-}
-
-namespace {
-
 void add(OperatorStats& to, const OperatorStats& s) {
   to.rows_in += s.rows_in;
   to.rows_out += s.rows_out;
@@ -39,6 +29,12 @@ void add(OperatorStats& to, const OperatorStats& s) {
 }
 
 }  // namespace
+
+uint64_t PartitionedWindowAggregate::default_gather_rows() {
+  // The test hook VLAC_TEST_NEVER_GATHER keeps every operator in partitions, so that the tests
+  // of small inputs run them partitioned to the end.
+  return std::getenv("VLAC_TEST_NEVER_GATHER") ? 0 : kRowsPerFiring;
+}
 
 bool PartitionedWindowAggregate::can_partition(const WindowAggregateConfig& c) {
   const bool windows = c.mode == WindowMode::Tumble || c.mode == WindowMode::Hop || c.mode == WindowMode::Cumulate;
