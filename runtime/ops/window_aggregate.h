@@ -111,15 +111,8 @@ class WindowAggregate {
 
   /// Adds one input row.
   void push(const uint8_t* row) {
-    ++stats_.rows_in;
-    int64_t seq = seq_++;
-    int64_t t = seq;
-    if (config_.time_offset >= 0) __builtin_memcpy(&t, row + config_.time_offset, sizeof t);
-    clear_key();
-    k_.key(ctx_, row, key_buf_.data());
-    if (config_.mode == WindowMode::Session) push_session(row, t, seq);
-    else if (sliced_) push_sliced(row, t, seq);
-    else push_windowed(row, t, seq);
+    compute_key(row);
+    push_keyed(row);
   }
 
   /// The input watermark is now w (INT64_MAX at end of input): fires what it completes.
@@ -226,10 +219,17 @@ class WindowAggregate {
 
   /// Adds a row that arrived `seq`-th at the operator, whose watermark was then `watermark`
   /// (its windows up to there have been fired by the run's thread): late is decided as on one thread.
-  void push_partitioned(const uint8_t* row, int64_t seq, int64_t watermark) {
+  /// `key_computed`: key_of(row) was the last call, so the key is known already.
+  void push_partitioned(const uint8_t* row, int64_t seq, int64_t watermark, bool key_computed = false) {
     if (watermark > watermark_) watermark_ = watermark;
     seq_ = seq;
-    push(row);
+    if (!key_computed) compute_key(row);
+    push_keyed(row);
+  }
+  /// The row's key, as push() computes it (valid until the next call).
+  const uint8_t* key_of(const uint8_t* row) {
+    compute_key(row);
+    return key_buf_.data();
   }
   /// The open window that fires first; false when none is open.
   bool first_window(int64_t* start, int64_t* end) {
@@ -345,6 +345,21 @@ class WindowAggregate {
 #endif
 
  private:
+  /// The row's key in key_buf_ (compute_key: zeroed, then the key kernel's).
+  void compute_key(const uint8_t* row) {
+    clear_key();
+    k_.key(ctx_, row, key_buf_.data());
+  }
+  /// Adds a row whose key is in key_buf_.
+  void push_keyed(const uint8_t* row) {
+    ++stats_.rows_in;
+    int64_t seq = seq_++;
+    int64_t t = seq;
+    if (config_.time_offset >= 0) __builtin_memcpy(&t, row + config_.time_offset, sizeof t);
+    if (config_.mode == WindowMode::Session) push_session(row, t, seq);
+    else if (sliced_) push_sliced(row, t, seq);
+    else push_windowed(row, t, seq);
+  }
 #if !defined(VLAC_FIRMWARE)
   /// Points the STRING fields of an accumulator copied from elsewhere at copies in `arena`.
   void own_acc_strings(uint8_t* acc, Arena* arena) {

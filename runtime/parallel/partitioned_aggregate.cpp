@@ -52,7 +52,6 @@ PartitionedWindowAggregate::PartitionedWindowAggregate(ExecContext* ctx, const W
   front_.init(ctx, config_, kernels_);
   front_.set_partitioned(this);
   keys_.init(config_.key_layout);
-  key_.assign(config_.key_size, 0);
   for (int p = 0; p < partitions; ++p) {
     parts_.push_back(std::make_unique<Partition>());
     Partition& part = *parts_.back();
@@ -90,9 +89,8 @@ void PartitionedWindowAggregate::push(const uint8_t* row) {
     return single_->push(row);
   }
   const int64_t seq = seq_++;
-  std::memset(key_.data(), 0, key_.size());
-  kernels_.key(ctx_, row, key_.data());
-  const uint32_t p = partition_of(key_.data());
+  // The key is computed by the run's own partition, which then needs it no more if it takes the row.
+  const uint32_t p = partition_of(parts_[0]->op.key_of(row));
   Partition& part = *parts_[p];
   // The earliest window the row opens lowers the next firing (a late window opens nothing); a
   // session it opens or extends ends no earlier than its time plus the gap.
@@ -106,7 +104,7 @@ void PartitionedWindowAggregate::push(const uint8_t* row) {
     else for_each_window(static_cast<int>(config_.mode), t, config_.size, config_.slide, config_.offset, lower);
   }
   ++part.rows;
-  if (p == 0) return part.op.push_partitioned(row, seq, watermark_);
+  if (p == 0) return part.op.push_partitioned(row, seq, watermark_, /*key_computed=*/true);
   if (!part.filling) part.filling = &part.queue.open();
   BatchQueue::Batch& batch = *part.filling;
   packer_.append(batch.bytes, row, seq, watermark_);

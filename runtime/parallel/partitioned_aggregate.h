@@ -120,7 +120,6 @@ class PartitionedWindowAggregate final : public StatefulOperator {
   KeyRows keys_;
   PackedRows packer_;
   std::vector<std::unique_ptr<Partition>> parts_;
-  std::vector<uint8_t> key_;
   std::vector<Group> groups_, merged_;  // the window being fired
   std::vector<DueSession> sessions_, merged_sessions_;  // SESSION: the sessions being fired
   std::atomic<bool> stop_{false};
