@@ -60,7 +60,10 @@ bool Engine::run() {
       }
     }
     if (after_row_) after_row_();
-    if (stop_ && stop_->after_row()) return false;
+    if (stop_ && stop_->after_row()) {
+      if (!stop_->drained() || stop_->now()) return false;
+      break;  // --drain: the inputs end here
+    }
   }
   if (stop_ && stop_->now()) return false;
   // End of input: every watermark reaches +inf and every open window fires.

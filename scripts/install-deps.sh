@@ -13,6 +13,7 @@ packages=(
   nlohmann-json3-dev libsimdjson-dev libboost-dev libgtest-dev
   cmake ninja-build g++ sqlite3 python3 libedit-dev
   graphviz
+  libmosquitto-dev mosquitto mosquitto-clients
 )
 for flag in "$@"; do
   case "$flag" in

@@ -20,16 +20,26 @@ void RejectSink::emit_line() {
   if (messages_) std::fwrite(line_.data(), 1, line_.size(), messages_);
 }
 
+void RejectSink::begin_line(std::string_view file, uint64_t line) {
+  char num[kValueFormatBufSize];
+  line_.assign(file);
+  char separator = ':';
+  for (const Numbered& n : numbered_)
+    if (n.file == file) {
+      separator = '#';
+      line = n.number(line);
+    }
+  line_ += separator;
+  line_.append(num, format_int64(static_cast<int64_t>(line), num));
+}
+
 void RejectSink::reject(std::string_view file, uint64_t line, std::string_view reason, std::string_view raw_record) {
   ++rejected_;
   if (collect_) {
     collect_->push_back({line, std::string(reason), std::string(raw_record)});
     return;
   }
-  char num[kValueFormatBufSize];
-  line_.assign(file);
-  line_ += ':';
-  line_.append(num, format_int64(static_cast<int64_t>(line), num));
+  begin_line(file, line);
   line_ += ": ";
   line_ += reason;
   emit_line();
@@ -51,12 +61,8 @@ void RejectSink::warn(std::string_view file, uint64_t line, std::string_view mes
     if (collect_warnings_) collect_warnings_->push_back({line, std::string(message)});
     return;
   }
-  line_.assign(file);
-  if (line > 0) {
-    char num[kValueFormatBufSize];
-    line_ += ':';
-    line_.append(num, format_int64(static_cast<int64_t>(line), num));
-  }
+  if (line > 0) begin_line(file, line);
+  else line_.assign(file);
   line_ += ": warning: ";
   line_ += message;
   emit_line();

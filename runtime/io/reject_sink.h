@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -61,6 +62,12 @@ class RejectSink {
   /// Prints `file: warning: message`, or `file:line: warning: message` when line > 0.
   void warn(std::string_view file, uint64_t line, std::string_view message);
 
+  /// Messages about input `file` name a record `file#N`, N = number(line), instead of
+  /// `file:line`: an MQTT source's records are its messages (runtime/mqtt/mqtt_source.h).
+  void number_records(std::string file, std::function<uint64_t(uint64_t line)> number) {
+    numbered_.push_back({std::move(file), std::move(number)});
+  }
+
   /// Malformed records reported so far, over all inputs.
   uint64_t rejected() const { return rejected_; }
   /// True once a record was rejected under OnError::Fail, or writing the rejects file failed:
@@ -75,6 +82,8 @@ class RejectSink {
 
  private:
   void emit_line();
+  /// Starts the message with `file:line` (or `file#N`).
+  void begin_line(std::string_view file, uint64_t line);
 
   std::FILE* messages_;
   std::FILE* rejects_;
@@ -85,6 +94,11 @@ class RejectSink {
   std::string line_;  // the message being built; reused
   std::vector<CollectedReject>* collect_ = nullptr;
   std::vector<CollectedWarning>* collect_warnings_ = nullptr;
+  struct Numbered {
+    std::string file;
+    std::function<uint64_t(uint64_t)> number;
+  };
+  std::vector<Numbered> numbered_;
 };
 
 }  // namespace vlac::rt

@@ -31,9 +31,13 @@ class RunStop {
  public:
   static constexpr uint32_t kWriterPollRows = 256;
 
-  /// `rejects` and `signal` may be null (nothing to watch there); none is owned.
-  RunStop(const RejectSink* rejects, const std::atomic<bool>* signal, std::vector<const RowWriter*> writers, bool live)
-      : rejects_(rejects), signal_(signal), writers_(std::move(writers)), every_(live ? 1 : kWriterPollRows), countdown_(every_) {}
+  /// `rejects` and `signal` may be null (nothing to watch there); none is owned. `drain`
+  /// (`--drain`, LANGUAGE.md §12): the signal ends the inputs instead of stopping the run, so
+  /// that every open window fires (see drained()).
+  RunStop(const RejectSink* rejects, const std::atomic<bool>* signal, std::vector<const RowWriter*> writers, bool live,
+          bool drain = false)
+      : rejects_(rejects), signal_(signal), writers_(std::move(writers)), every_(live ? 1 : kWriterPollRows), countdown_(every_),
+        drain_(drain) {}
 
   /// Checkpoints every `rows` rows (0: not by rows) or every `ns` nanoseconds of wall-clock time
   /// (0: not by time) through `take`.
@@ -45,9 +49,10 @@ class RunStop {
     take_ = std::move(take);
   }
 
-  /// After each row: true when the run must stop now. A due checkpoint is taken here.
+  /// After each row: true when the run must stop now, or (drained()) end its inputs now. A due
+  /// checkpoint is taken here.
   bool after_row() {
-    if (flagged()) return true;
+    if (flagged() || drained()) return true;
     if (--checkpoint_countdown_ == 0 && !checkpoint()) return true;
     if (--countdown_ != 0) return false;
     countdown_ = every_;
@@ -71,11 +76,13 @@ class RunStop {
 
   /// After the last row: true when the run must stop rather than end its input.
   bool now() const { return flagged() || writer_failed() || stopped_by_checkpoint_; }
+  /// `--drain` and the signal came: the inputs end here, as at the end of a file.
+  bool drained() const { return drain_ && signal_ && signal_->load(std::memory_order_relaxed); }
 
  private:
-  /// The rejects sink or a signal said stop.
+  /// The rejects sink or (without --drain) a signal said stop.
   bool flagged() const {
-    return (rejects_ && rejects_->should_stop()) || (signal_ && signal_->load(std::memory_order_relaxed));
+    return (rejects_ && rejects_->should_stop()) || (!drain_ && signal_ && signal_->load(std::memory_order_relaxed));
   }
   static int64_t monotonic_ns() {
     timespec t{};
@@ -96,6 +103,7 @@ class RunStop {
   int64_t checkpoint_ns_ = 0, next_checkpoint_ns_ = INT64_MAX;
   std::function<CheckpointTake()> take_;
   bool stopped_by_checkpoint_ = false;
+  bool drain_;
 };
 
 }  // namespace vlac::rt

@@ -21,6 +21,7 @@
 #include "cli/run_options.h"
 #include "physical/physical_plan.h"
 #include "exec/executor.h"
+#include "exec/mqtt_endpoints.h"
 #include "runtime/io/stop_signals.h"
 #include "runtime/nearest_name.h"
 
@@ -110,6 +111,20 @@ int run_run(const std::vector<std::string>& args) {
   }
   for (size_t i = 0; i < plan.sources.size(); ++i)
     if (input_paths[i].empty()) return usage("source stream '" + plan.sources[i].stream + "' has no --input");
+  // MQTT addresses (LANGUAGE.md §12): a malformed one is a usage error, before anything connects.
+  auto check_mqtt = [&](const char* flag, const std::string& name, const std::string& path) {
+    if (!rt::is_mqtt_url(path)) return true;
+    if (!rt::parse_mqtt_url(path, &error)) error = std::string(flag) + " " + name + "=" + path + ": " + error;
+    else if (!o.checkpoint_dir.empty())
+      error = std::string("--checkpoint cannot yet replay or cut back an MQTT topic (") + flag + " " + name + "=" + path +
+              "): docs/decisions.md, \"Issue 17: MQTT\"";
+    else return true;
+    return false;
+  };
+  for (const auto& [name, path] : o.inputs)
+    if (!check_mqtt("--input", name, path)) return usage(error);
+  for (const auto& [name, path] : o.outputs)
+    if (!check_mqtt("--output", name, path)) return usage(error);
   std::vector<std::string> output_paths(plan.outputs.size());
   for (const auto& [name, path] : o.outputs) {
     auto it = output_index.find(name);
@@ -138,11 +153,18 @@ int run_run(const std::vector<std::string>& args) {
   }
   if (!program) return fail("cannot compile the program: " + error);
 
-  // ---- files ----
+  // ---- files and MQTT topics ----
+  MqttEndpoints mqtt;  // declared before the files: they are closed first, which ends its sinks' input
   OpenFiles files;
   std::vector<std::vector<InputFile>> inputs(plan.sources.size());
   for (size_t s = 0; s < plan.sources.size(); ++s) {
     for (const std::string& path : input_paths[s]) {
+      if (rt::is_mqtt_url(path)) {
+        InputFile in;
+        if (!mqtt.open_input(path, plan.sources[s], stderr, rt::StopSignals::stop_flag(), &in, &error)) return fail(error);
+        inputs[s].push_back(std::move(in));
+        continue;
+      }
       bool is_stdin = path == "-";
       std::FILE* f = is_stdin ? stdin : files.open(path, "rb");
       if (!f) return fail("cannot read '" + path + "': " + std::strerror(errno));
@@ -171,15 +193,21 @@ int run_run(const std::vector<std::string>& args) {
     return f;
   };
   std::vector<std::FILE*> outputs;
+  ExecutionOptions options;
+  options.jsonl_outputs.assign(plan.outputs.size(), false);
   for (size_t i = 0; i < plan.outputs.size(); ++i) {
     std::FILE* f = stdout;
-    if (!rt::is_stdout_path(output_paths[i])) {
+    if (rt::is_mqtt_url(output_paths[i])) {
+      f = mqtt.open_output(output_paths[i], stderr, &error);
+      if (!f) return fail(error);
+      files.files.push_back(f);
+      options.jsonl_outputs[i] = true;  // one JSON object per message
+    } else if (!rt::is_stdout_path(output_paths[i])) {
       f = open_output(i, output_paths[i]);
       if (!f) return fail(checkpoint ? error : "cannot write '" + output_paths[i] + "': " + std::strerror(errno));
     }
     outputs.push_back(f);
   }
-  ExecutionOptions options;
   for (const std::string& path : output_paths) options.output_names.push_back(rt::output_display_name(path));
   options.writer.format = o.format == "jsonl" ? rt::OutputFormat::Jsonl : o.format == "table" ? rt::OutputFormat::Table : rt::OutputFormat::Csv;
   options.writer.timestamps_ns = o.timestamps_ns;
@@ -199,6 +227,7 @@ int run_run(const std::vector<std::string>& args) {
 
   rt::StopSignals signals;  // SIGINT/SIGTERM: stop reading, keep what was emitted, exit 130/143
   options.cancel = rt::StopSignals::stop_flag();
+  options.drain = o.drain;
   ExecutionReport report = firmware ? execute_firmware(plan, *firmware, inputs, outputs, options)
                                     : execute(plan, *program, inputs, outputs, options);
   // The last flush and close can fail too (a full disk takes buffered bytes at close).
@@ -206,6 +235,8 @@ int run_run(const std::vector<std::string>& args) {
   for (size_t i = 0; i < outputs.size(); ++i) written.emplace_back(outputs[i], options.output_names[i]);
   if (options.rejects) written.emplace_back(options.rejects, options.rejects_name);
   std::string close_error = files.close_written(written);
+  // MQTT outputs: every message acknowledged by the broker (their pipes were just closed).
+  if (std::string mqtt_error; !mqtt.finish(&mqtt_error) && close_error.empty()) close_error = mqtt_error;
   if (o.stats) print_stats(stderr, plan, report, *program);
   if (report.stopped_after_checkpoint && report.ok && close_error.empty()) {
     std::cerr << "vlac: stopped after checkpoint " << report.last_checkpoint << " (VLAC_TEST_STOP_AFTER_ROWS)\n";
@@ -222,6 +253,8 @@ int run_run(const std::vector<std::string>& args) {
   }
   if (!report.ok) return fail(report.error);
   if (!close_error.empty()) return fail(close_error);
+  if (o.drain && rt::StopSignals::signal_number() != 0)
+    std::cerr << "vlac: " << rt::StopSignals::signal_name() << " ended the inputs (--drain); every open window fired\n";
   return kExitOk;
 }
 

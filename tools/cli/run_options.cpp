@@ -18,9 +18,14 @@ options:
                           .jsonl, .ndjson or .json, in any case); repeat for each source; repeat one
                           NAME to read several files as one stream; PATH - reads standard input
                           live (JSON Lines when its first byte is '{', else CSV); only one input
-                          can read standard input
+                          can read standard input; PATH mqtt://HOST[:PORT]/TOPIC subscribes to an
+                          MQTT topic (QoS 1; + and # allowed), live: each message is one row, a
+                          JSON object, or with ?format=csv one CSV record in the declared column
+                          order; ?count=N ends the input after N messages (else SIGINT/SIGTERM
+                          ends it); a malformed message is reported as mqtt://HOST/TOPIC#N
   --input-format csv|jsonl    read every input in this format, whatever its name
-  --output NAME=PATH      write output NAME to PATH (needed when the program has several outputs)
+  --output NAME=PATH      write output NAME to PATH (needed when the program has several outputs);
+                          PATH mqtt://HOST[:PORT]/TOPIC publishes one JSON object per row (QoS 1)
   --format csv|jsonl|table    output format (default csv)
   --timestamps iso|ns     write timestamps as ISO-8601 (default) or integer nanoseconds
   --backend jit|cpp|firmware
@@ -49,11 +54,15 @@ options:
   --threads N             parse input files (CSV, JSON Lines) on N threads and run keyed window
                           aggregates in N partitions by key (0: every core; default 1); the
                           output is the same, row for row, as with one thread
+  --drain                 SIGINT or SIGTERM ends the inputs, as the end of a file does: every
+                          open window fires and the run exits 0 (for live inputs: stdin, MQTT)
 {optimizer flags}
 
 A write that fails (a full disk) is exit status 1. SIGINT or SIGTERM stops reading, keeps what was
 written, prints --stats and exits 130 (SIGTERM: 143) without firing open windows; with
 --checkpoint it writes a last snapshot and exits 0, and the next run goes on from there.
+An MQTT broker that cannot be reached is exit status 1; a connection lost during the run is
+reported and retried with backoff.
 )";
 
 bool parse_checkpoint_interval(const std::string& text, uint64_t* rows, int64_t* ns) {
@@ -154,6 +163,8 @@ std::optional<RunOptions> parse_run_options(const std::vector<std::string>& args
       o.default_capacities.push_back(value);
     } else if (a == "--stats") {
       o.stats = true;
+    } else if (a == "--drain") {
+      o.drain = true;
     } else if (a == "--rejects") {
       if (!take("a path")) return std::nullopt;
       o.rejects_path = value;
@@ -220,6 +231,10 @@ std::optional<RunOptions> parse_run_options(const std::vector<std::string>& args
   }
   if (!set_checkpoint_flag.empty() && o.checkpoint_dir.empty()) {
     *error = set_checkpoint_flag + " needs --checkpoint DIR";
+    return std::nullopt;
+  }
+  if (!o.checkpoint_dir.empty() && o.drain) {
+    *error = "--drain ends the inputs where the signal came, which no snapshot records: use it without --checkpoint";
     return std::nullopt;
   }
   if (!o.checkpoint_dir.empty() && o.format == "table") {

@@ -12,7 +12,7 @@ namespace vlac {
 
 struct RunOptions {
   std::string program;
-  std::vector<std::pair<std::string, std::string>> inputs;   // stream name, path ("-" = stdin)
+  std::vector<std::pair<std::string, std::string>> inputs;   // stream name, path ("-" = stdin, mqtt://...)
   std::vector<std::pair<std::string, std::string>> outputs;  // output name, path
   std::string format = "csv";      // csv | jsonl | table
   std::string input_format;        // --input-format csv|jsonl; "" = by extension (rt::input_format_for)
@@ -21,6 +21,7 @@ struct RunOptions {
   /// --default-capacity NAME=N (firmware): "max_keys=64", ..., checked by parse_default_capacity
   std::vector<std::string> default_capacities;
   bool stats = false;
+  bool drain = false;              // --drain: SIGINT/SIGTERM ends the inputs (LANGUAGE.md §12)
   std::string rejects_path;
   bool fail_fast = false;          // --on-error fail
   FrontendOptions compile;         // --no-optimize, --disable-pass=NAME (cli/optimizer_flags.h)

@@ -210,7 +210,10 @@ class FirmwareDriver final : public RowDriver {
     while (inputs_.next(&stream, &row, &time)) {
       program_.push(stream, row);
       if (after_row) after_row();
-      if (stop && stop->after_row()) return false;
+      if (stop && stop->after_row()) {
+        if (!stop->drained() || stop->now()) return false;
+        break;  // --drain: the inputs end here
+      }
     }
     if (stop && stop->now()) return false;
     program_.finish();
@@ -252,7 +255,11 @@ std::unique_ptr<rt::RowReader> open_reader(const InputFile& in, const rt::Source
                                            int* replay_fd, int threads, std::string* error) {
   // A file may be parsed on several threads (LANGUAGE.md §11); a checkpoint needs its positions.
   if (!in.live) return rt::open_file_reader(in.format, in.display_name, in.file, spec, rejects, threads, checkpoint != nullptr);
-  if (!checkpoint || !checkpoint->journal) return rt::open_row_reader(in.format, in.display_name, in.file, spec, rejects);
+  if (!checkpoint || !checkpoint->journal) {
+    rt::ReadOptions live;
+    live.prefix = in.prefix;
+    return rt::open_row_reader(in.format, in.display_name, in.file, spec, rejects, live);
+  }
   rt::ReadOptions source;
   source.tee_fd = checkpoint->journal->append_fd();
   if (at) {
@@ -274,6 +281,7 @@ ExecutionReport run_program(const PhysicalPlan& plan, const std::vector<std::vec
   std::vector<void*> output_ptrs;
   for (size_t i = 0; i < plan.outputs.size(); ++i) {
     rt::WriterOptions writer = options.writer;
+    if (i < options.jsonl_outputs.size() && options.jsonl_outputs[i]) writer.format = rt::OutputFormat::Jsonl;
     // A restored output already holds its header (and rows) unless it was still empty.
     writer.resume = restore && i < restore->outputs.size() && restore->outputs[i].bytes > 0;
     writers.push_back(rt::make_row_writer(outputs[i], plan.outputs[i].column_names, plan.outputs[i].layout, writer));
@@ -300,6 +308,7 @@ ExecutionReport run_program(const PhysicalPlan& plan, const std::vector<std::vec
     const PhysicalSource& src = plan.sources[s];
     for (const InputFile& in : inputs[s]) {
       live |= in.live;
+      if (in.record_number) rejects.number_records(in.display_name, in.record_number);
       const rt::SnapshotInput* at = restore ? &restore->inputs[checkpoint_inputs.size()] : nullptr;
       rt::SourceSpec spec{src.stream, src.column_names, src.layout, src.read_columns};
       auto reader = open_reader(in, spec, rejects, checkpoint, at, &replay_fd, options.threads, &report.error);
@@ -335,7 +344,7 @@ ExecutionReport run_program(const PhysicalPlan& plan, const std::vector<std::vec
   // A failed write stops the run: nothing more can be delivered.
   std::vector<const rt::RowWriter*> watched;
   for (const auto& w : writers) watched.push_back(w.get());
-  rt::RunStop stop(&rejects, options.cancel, std::move(watched), live);
+  rt::RunStop stop(&rejects, options.cancel, std::move(watched), live, options.drain);
 
   std::unique_ptr<RunCheckpoints> checkpoints;
   if (checkpoint) {

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -25,7 +26,11 @@ struct InputFile {
   std::string display_name;  // as given to --input; "<stdin>" for standard input
   std::FILE* file;           // not owned
   rt::InputFormat format = rt::InputFormat::Csv;  // rt::input_format_for
-  bool live = false;         // standard input: flush outputs after every row
+  bool live = false;         // standard input or MQTT: flush outputs after every row
+  /// Bytes read before the file's own (an MQTT CSV source: the header of its columns).
+  std::string prefix = {};
+  /// Set: messages name a record `NAME#N`, N = record_number(line) (an MQTT source's messages).
+  std::function<uint64_t(uint64_t)> record_number = {};
 };
 
 struct ExecutionOptions {
@@ -42,6 +47,10 @@ struct ExecutionOptions {
   /// report then says "cancelled", open windows are not fired, and a read interrupted by the
   /// signal is no read error. Used by the REPL's Ctrl-C and by run's SIGINT/SIGTERM.
   const std::atomic<bool>* cancel = nullptr;
+  /// `--drain` (LANGUAGE.md §12): `cancel` ends the inputs instead, and every open window fires.
+  bool drain = false;
+  /// Per output: written as JSON Lines whatever `writer.format` says (an MQTT topic).
+  std::vector<bool> jsonl_outputs;
   /// `--threads N` (LANGUAGE.md §11, resolved: rt::thread_count): a CSV or JSON Lines file is
   /// parsed by this many threads (rt::open_file_reader), and a keyed aggregate runs in this many
   /// partitions (rt::PartitionedWindowAggregate); 1 does both on the run's thread.
