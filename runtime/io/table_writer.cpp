@@ -119,6 +119,10 @@ class TableWriter final : public BufferedWriter {
     for (size_t c = 0; c < ncols; ++c) {
       append_displayed(&headers_[c], names_[c]);
       widths_[c] = display_width(headers_[c]);
+      // Streaming, the header is printed before any value is seen: a timestamp column starts as
+      // wide as a timestamp with milliseconds, so that the first rows line up with it.
+      if (options_.table.streaming && layout_.fields[c].type == FieldType::Timestamp)
+        widths_[c] = std::max<size_t>(widths_[c], options_.timestamps_ns ? 19 : 24);
     }
     if (options_.table.streaming) {
       append_header();

@@ -7,14 +7,15 @@ reference) are published message by message with mosquitto_pub and run live; the
 be the case's expected.csv byte for byte, and the file run's. Also: an output published to a
 topic and read back with mosquitto_sub, `?format=csv` and JSON messages, two topics joined,
 rejects named `mqtt://HOST/TOPIC#N`, SIGINT with and without --drain (on standard input too), an
-unreachable broker, and a broker restarted in the middle of a stream (received = accepted +
-rejected).
+unreachable broker, a broker restarted in the middle of a stream (received = accepted +
+rejected), and `--format table` printing live rows as they come.
 
 Usage: mqtt_test.py PATH/TO/vlac
 """
 import csv
 import json
 import os
+import select
 import shutil
 import signal
 import socket
@@ -267,6 +268,30 @@ def main():
                 out, _ = p.communicate(timeout=60)
             check("stdin --drain: exit 0", p.returncode == 0, open(err_path).read())
             check("stdin --drain: the expected output", out == expected, out[:300])
+
+            # 9. --format table on live input prints each row as it comes: the first windows are
+            # on the screen while the input is still open.
+            lines = data.splitlines(keepends=True)
+            p = subprocess.Popen([vlac, "run", prog, "--input", "camera=-", "--format", "table"], stdin=subprocess.PIPE,
+                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, bufsize=1)
+            p.stdin.write("".join(lines[:201]))
+            p.stdin.flush()
+            shown = []
+            end = time.monotonic() + 30
+            while len(shown) < 4 and time.monotonic() < end:
+                if select.select([p.stdout], [], [], 0.5)[0]:
+                    shown.append(p.stdout.readline())
+            check("live table: rows before the end of input", len(shown) == 4 and p.poll() is None, "".join(shown))
+            p.stdin.write("".join(lines[201:]))
+            p.stdin.close()
+            rest = p.stdout.read()
+            p.wait(timeout=60)
+            table = "".join(shown) + rest
+            rows = expected.count("\n") - 1
+            check("live table: every row, then the count", table.rstrip("\n").endswith(f"({rows} rows)") and
+                  len(table.splitlines()) == rows + 3, table[-300:])
+            first = expected.splitlines()[1].split(",")
+            check("live table: the first row's values", shown[2].split() == first, shown[2])
         finally:
             broker.stop()
 

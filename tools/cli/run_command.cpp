@@ -211,6 +211,9 @@ int run_run(const std::vector<std::string>& args) {
   for (const std::string& path : output_paths) options.output_names.push_back(rt::output_display_name(path));
   options.writer.format = o.format == "jsonl" ? rt::OutputFormat::Jsonl : o.format == "table" ? rt::OutputFormat::Table : rt::OutputFormat::Csv;
   options.writer.timestamps_ns = o.timestamps_ns;
+  // A table of live input (standard input, MQTT) is printed row by row as the rows come, not
+  // at an end that may never come (LANGUAGE.md §12).
+  for (const auto& [name, path] : o.inputs) options.writer.table.streaming |= path == "-" || rt::is_mqtt_url(path);
   options.fail_fast = o.fail_fast;
   options.count_pipeline_rows = o.stats;
   options.threads = o.threads < 0 ? 1 : rt::thread_count(o.threads);

@@ -26,7 +26,8 @@ options:
   --input-format csv|jsonl    read every input in this format, whatever its name
   --output NAME=PATH      write output NAME to PATH (needed when the program has several outputs);
                           PATH mqtt://HOST[:PORT]/TOPIC publishes one JSON object per row (QoS 1)
-  --format csv|jsonl|table    output format (default csv)
+  --format csv|jsonl|table    output format (default csv); a table of live input is printed
+                          row by row as the rows come
   --timestamps iso|ns     write timestamps as ISO-8601 (default) or integer nanoseconds
   --backend jit|cpp|firmware
                           code generator (default jit); cpp: C++ built by the system compiler;
