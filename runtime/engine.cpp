@@ -12,6 +12,7 @@ int64_t Engine::origin_watermark(const WatermarkOrigin& o) const {
 }
 
 void Engine::propagate() {
+  if (any_idle_) return propagate_with_idle();
   for (size_t i = 0; i < operators_.size(); ++i) {
     EngineOperator& op = operators_[i];
     if (const int64_t* origin = single_origin_[i]) {  // the usual case: one input, one origin
@@ -30,11 +31,56 @@ void Engine::propagate() {
   }
 }
 
+void Engine::propagate_with_idle() {
+  for (EngineOperator& op : operators_) {
+    if (op.ports.empty()) continue;
+    int64_t port_w[kMaxPorts];
+    bool port_idle[kMaxPorts];
+    const int ports = op.ports.size() >= 2 ? 2 : 1;
+    int64_t active_min = INT64_MAX;
+    bool any_active = false;
+    for (int p = 0; p < ports; ++p) {
+      port_w[p] = INT64_MAX;
+      port_idle[p] = !op.ports[p].empty();
+      for (const WatermarkOrigin& o : op.ports[p]) {
+        if (origin_idle(o)) continue;
+        port_idle[p] = false;
+        port_w[p] = min_watermark(port_w[p], origin_watermark(o));
+      }
+      if (!port_idle[p]) {
+        any_active = true;
+        active_min = min_watermark(active_min, port_w[p]);
+      }
+    }
+    op.idle = !any_active;
+    if (op.idle) continue;  // nothing active feeds it: its watermark holds
+    for (int p = 0; p < ports; ++p)
+      if (port_idle[p]) port_w[p] = active_min;
+    if (ports == 2) advance_operator<2>(*op.op, op.watermarks, port_w);
+    else advance_operator<1>(*op.op, op.watermarks, port_w);
+  }
+}
+
+bool Engine::update_idle() {
+  bool changed = false;
+  any_idle_ = false;
+  for (size_t s = 0; s < streams_.size(); ++s) {
+    const bool idle = inputs_.stream_idle(static_cast<int>(s));
+    changed |= idle != streams_[s].idle;
+    streams_[s].idle = idle;
+    any_idle_ |= idle;
+  }
+  if (!any_idle_)
+    for (EngineOperator& op : operators_) op.idle = false;
+  return changed;
+}
+
 bool Engine::run() {
   InputMerger& inputs = inputs_;
   inputs = InputMerger();
   for (size_t s = 0; s < streams_.size(); ++s)
     for (RowReader* r : streams_[s].readers) inputs.add(static_cast<int>(s), r, streams_[s].row_size, streams_[s].time_offset);
+  inputs.set_idle_timeout(idle_timeout_ns_);
   if (!restored_)
     for (EngineOperator& op : operators_) op.watermarks = OperatorWatermarks{};
   single_origin_.clear();
@@ -48,6 +94,8 @@ bool Engine::run() {
   const uint8_t* row;
   int64_t time;
   while (inputs.next(&stream, &row, &time)) {
+    // --idle-timeout: an input turned idle or active while the merger waited.
+    if (idle_timeout_ns_ > 0 && inputs.take_idle_change() && update_idle()) propagate();
     EngineStream& s = streams_[stream];
     ctx_->scratch.reset();
     s.entry(ctx_, row);
@@ -60,14 +108,16 @@ bool Engine::run() {
       }
     }
     if (after_row_) after_row_();
-    if (stop_ && stop_->after_row()) {
-      if (!stop_->drained() || stop_->now()) return false;
-      break;  // --drain: the inputs end here
-    }
+    if (stop_ && stop_->after_row()) return false;
   }
   if (stop_ && stop_->now()) return false;
   // End of input: every watermark reaches +inf and every open window fires.
-  for (EngineStream& s : streams_) s.watermark = INT64_MAX;
+  for (EngineStream& s : streams_) {
+    s.watermark = INT64_MAX;
+    s.idle = false;
+  }
+  any_idle_ = false;
+  for (EngineOperator& op : operators_) op.idle = false;
   propagate();
   return true;
 }

@@ -35,12 +35,14 @@ struct EngineStream {
   std::vector<RowReader*> readers;  // its input files, in --input order
   int64_t max_time = INT64_MIN;
   int64_t watermark = INT64_MIN;
+  bool idle = false;  // --idle-timeout: left out of the watermarks of the operators it feeds
 };
 
 struct EngineOperator {
   StatefulOperator* op = nullptr;
   std::vector<std::vector<WatermarkOrigin>> ports;  // per input: where its rows come from
   OperatorWatermarks watermarks;                    // kept by the engine (runtime/watermarks.h)
+  bool idle = false;  // --idle-timeout: every input it has is idle, so its watermark holds
 };
 
 class Engine {
@@ -57,6 +59,11 @@ class Engine {
   /// failed write, a signal); null: never stops early. Not owned.
   void set_stop(RunStop* stop) { stop_ = stop; }
 
+  /// `--idle-timeout` (LANGUAGE.md §12): a live input without a row for `ns` of wall-clock time
+  /// is idle (rt::InputMerger); an operator's input watermark is then the minimum over its
+  /// active inputs (Flink's idleness). 0: off. Before run().
+  void set_idle_timeout(int64_t ns) { idle_timeout_ns_ = ns; }
+
   /// Runs to the end of every input. Returns false when the RunStop ended it early.
   bool run();
 
@@ -70,7 +77,15 @@ class Engine {
 
  private:
   void propagate();
+  /// propagate() when some stream is idle: idle origins are left out of the minimum, an idle
+  /// port takes the minimum of the active ports, an operator with only idle inputs holds.
+  void propagate_with_idle();
+  /// Takes the merger's idle inputs into the streams' idle flags; true when one changed.
+  bool update_idle();
   int64_t origin_watermark(const WatermarkOrigin& o) const;
+  bool origin_idle(const WatermarkOrigin& o) const {
+    return o.is_stream ? streams_[o.index].idle : operators_[o.index].idle;
+  }
 
   ExecContext* ctx_;
   std::vector<EngineStream> streams_;
@@ -82,6 +97,8 @@ class Engine {
   RunStop* stop_ = nullptr;
   InputMerger inputs_;
   bool restored_ = false;  // load_state() set the watermarks: run() keeps them
+  int64_t idle_timeout_ns_ = 0;
+  bool any_idle_ = false;  // some stream is idle now
 };
 
 }  // namespace vlac::rt

@@ -45,6 +45,7 @@ class DetectingReader final : public RowReader {
     return inner_->open(error);
   }
   bool next(uint8_t* row) override { return inner_ && inner_->next(row); }
+  int wait_fd() override { return inner_ ? inner_->wait_fd() : -1; }
   const InputStats& stats() const override { return inner_ ? inner_->stats() : none_; }
   const std::string& read_error() const override { return inner_ ? inner_->read_error() : RowReader::read_error(); }
   InputPosition position() const override { return inner_ ? inner_->position() : InputPosition{}; }

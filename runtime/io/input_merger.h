@@ -3,6 +3,11 @@
 // row is the one with the smallest event time among each input's next row; ties go to the input
 // added first (the stream declared first, then the file given first). Within one input, rows
 // keep their order. Used by the engine and by the main() of programs built for hosts.
+//
+// `--idle-timeout` (LANGUAGE.md §12, Flink's idleness): the merger waits for a live input's next
+// row only until that input has given no row for the timeout (wall clock); it is then idle, the
+// other inputs' rows go on without it, and the engine leaves it out of the watermarks
+// (idle()). It is active again with its next row. Files are never idle.
 
 #include <cstdint>
 #include <cstring>
@@ -28,10 +33,32 @@ class InputMerger {
     return read_ahead ? c.reader->before_last_row() : c.reader->position();
   }
 
+  /// `--idle-timeout`: `ns` > 0 makes a live input idle after `ns` of wall-clock time without a
+  /// row. Before the first next().
+  void set_idle_timeout(int64_t ns) { idle_timeout_ns_ = ns; }
+  /// Whether input `i` is idle now.
+  bool idle(size_t i) const { return cursors_[i].idle; }
+  /// Whether `stream` is idle: some input of it is, and none of its others has rows to give.
+  bool stream_idle(int stream) const {
+    bool any = false;
+    for (const Cursor& c : cursors_) {
+      if (c.stream != stream) continue;
+      if (c.idle) any = true;
+      else if (c.has_row || c.wanted) return false;
+    }
+    return any;
+  }
+  /// True once after an input became idle or active again since the last call.
+  bool take_idle_change() {
+    const bool changed = idle_changed_;
+    idle_changed_ = false;
+    return changed;
+  }
+
   /// The next row, its stream and its event time (INT64_MIN without one); false once every
   /// input has ended. The row stays valid until the next call.
   bool next(int* stream, const uint8_t** row, int64_t* time) {
-    if (cursors_.size() != 1) return next_merged(stream, row, time);
+    if (cursors_.size() != 1) return idle_timeout_ns_ > 0 ? next_idling(stream, row, time) : next_merged(stream, row, time);
     // One input (the usual case): its rows in order, nothing to choose.
     Cursor& c = cursors_[0];
     if (ended_) return false;  // a reader is not asked again after its end
@@ -54,6 +81,10 @@ class InputMerger {
     std::vector<uint8_t> row;
     bool has_row = false;
     int64_t time = INT64_MIN;
+    // --idle-timeout only:
+    bool wanted = false;     // its next row is to be read (it has none, and has not ended)
+    bool idle = false;
+    int64_t last_row_ns = 0;  // wall clock of its last row (or of the start)
   };
   void refill(Cursor& c) {
     c.has_row = c.reader->next(c.row.data());
@@ -61,11 +92,22 @@ class InputMerger {
     else c.time = INT64_MIN;
   }
   bool next_merged(int* stream, const uint8_t** row, int64_t* time);
+  /// next_merged with --idle-timeout: reads the wanted rows, waiting for live inputs only until
+  /// they turn idle; blocks only when no input has a row and some idle one may still give one.
+  bool next_idling(int* stream, const uint8_t** row, int64_t* time);
+  /// Reads the wanted rows: files at once, live inputs when they have one, waiting until the
+  /// earliest moment one of them turns idle (`block`: for as long as it takes, when no input has
+  /// a row to give meanwhile).
+  void read_wanted(bool block);
+  /// The cursor with the smallest time among those with a row (ties: the first), or -1.
+  int earliest() const;
 
   std::vector<Cursor> cursors_;
   bool started_ = false;
   bool ended_ = false;  // one input: it has ended
   int last_ = -1;  // the cursor whose row next() returned last: read its next row first
+  int64_t idle_timeout_ns_ = 0;
+  bool idle_changed_ = false;
 };
 
 }  // namespace vlac::rt

@@ -1,5 +1,6 @@
 #include "runtime/io/line_input.h"
 
+#include <poll.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -8,6 +9,8 @@
 #include <cerrno>
 #include <cstring>
 #include <limits>
+
+#include "runtime/io/stop_signals.h"
 
 namespace vlac::rt {
 namespace {
@@ -55,6 +58,33 @@ LineInput::LineInput(std::FILE* in, const ReadOptions& options)
   const size_t first_end = prefix_.find_first_of("\r\n");
   if (first_end != std::string::npos && first_end + 1 == prefix_.size() && prefix_[first_end] == '\r')
     ends_ = Ends::Cr;
+}
+
+bool LineInput::wait_live() {
+  const int wake = StopSignals::wake_fd();
+  if (wake < 0) return true;
+  pollfd fds[2] = {{fd_, POLLIN, 0}, {wake, POLLIN, 0}};
+  for (;;) {
+    const int ready = ::poll(fds, 2, -1);
+    if (ready < 0 && errno == EINTR) continue;  // the signal: the wake pipe says so next time
+    if (ready < 0 || fds[0].revents != 0) return true;  // input (or its end, or an error) to read
+    if (fds[1].revents != 0) return false;
+  }
+}
+
+int LineInput::wait_fd() {
+  if (fd_ < 0 || at_end_ || failed() || phase_ != Phase::File) return -1;
+  if (regular_file_ < 0) {
+    struct stat st {};
+    regular_file_ = ::fstat(fd_, &st) == 0 && S_ISREG(st.st_mode) ? 1 : 0;
+  }
+  if (regular_file_ == 1) return -1;
+  const char* b = buf_ ? buf_.get() + begin_ : nullptr;
+  if (b && (find_byte(b, buf_.get() + end_, '\n') || find_byte(b, buf_.get() + end_, '\r'))) return -1;  // a line is there
+#if defined(__GLIBC__)
+  if (!stdio_drained_ && stdio_buffered(in_) > 0) return -1;
+#endif
+  return fd_;
 }
 
 long LineInput::read_some(char* dst, size_t n) {
@@ -108,6 +138,7 @@ long LineInput::read_file(char* dst, size_t n) {
     }
     stdio_drained_ = true;
   }
+  if (wait_fd() >= 0 && !wait_live()) return 0;  // a stop signal ends live input
   return static_cast<long>(::read(fd_, dst, n));  // EINTR (Ctrl-C) is an error: stop reading
 #else
   // No way to see stdio's buffer: read through it, never past a line end, so live input stays live.

@@ -4,7 +4,9 @@
 //
 // Live input (a pipe or terminal): read(2) returns what has arrived, and a new block is read
 // only when the buffer holds no complete line, so a line is returned as soon as its line end
-// has arrived and the input is never asked for more than that. Bytes the FILE's own stdio
+// has arrived and the input is never asked for more than that. Before it waits, it polls its
+// input together with StopSignals::wake_fd(): after SIGINT/SIGTERM, live input ends once what
+// had arrived is read (LANGUAGE.md §10, §12). Bytes the FILE's own stdio
 // buffer already holds (a format sniffer's getc + ungetc) are taken over first. A FILE without
 // a descriptor (fmemopen) is read with fread, which cannot block on memory.
 //
@@ -79,6 +81,11 @@ class LineInput {
   /// when the file is shorter than `offset` or cannot be repositioned.
   bool seek(uint64_t offset, uint64_t line, bool unterminated, std::string* error);
 
+  /// Live input (not a regular file) with no whole line buffered: the descriptor whose
+  /// readability says that read() has something new to look at; else -1 (read() would not wait
+  /// for input, or the input is a file, which never waits long).
+  int wait_fd();
+
   bool failed() const { return !error_.empty(); }
   /// What went wrong, e.g. "cannot read: Is a directory" or "cannot copy the input to the
   /// journal: No space left on device".
@@ -118,6 +125,9 @@ class LineInput {
   long read_some(char* dst, size_t n);
   /// One read of the FILE itself.
   long read_file(char* dst, size_t n);
+  /// Live input: waits until it has bytes (or its end) to read: true; or until SIGINT/SIGTERM
+  /// came (StopSignals::wake_fd): false, and the input ends after what had arrived.
+  bool wait_live();
   /// Forgets the buffered bytes (after the FILE was repositioned).
   void drop_buffer();
   /// Decides the line ends from the start of a seekable FILE, as reading it from there would.
@@ -128,6 +138,7 @@ class LineInput {
   std::FILE* in_;
   int fd_;
   bool stdio_drained_ = false;  // the FILE's own buffer is empty: read the descriptor directly
+  int8_t regular_file_ = -1;    // wait_fd(): the descriptor is a regular file (1), is not (0), unknown (-1)
   bool at_end_ = false;
   Ends ends_ = Ends::Unknown;
   size_t block_;

@@ -66,6 +66,11 @@ class RowReader {
 
   virtual const InputStats& stats() const = 0;
 
+  /// For `--idle-timeout` (LANGUAGE.md §12): the descriptor to poll until next() has a record to
+  /// give, when it would wait for live input (standard input, a pipe, an MQTT source); -1 when it
+  /// would not (a file, or a whole record or the end of input is already there).
+  virtual int wait_fd() { return -1; }
+
   /// Empty, unless next() returned false because the input could not be read (not end of
   /// input); then a one-line message starting with the display name.
   virtual const std::string& read_error() const { return no_text(); }

@@ -32,8 +32,8 @@ class RunStop {
   static constexpr uint32_t kWriterPollRows = 256;
 
   /// `rejects` and `signal` may be null (nothing to watch there); none is owned. `drain`
-  /// (`--drain`, LANGUAGE.md §12): the signal ends the inputs instead of stopping the run, so
-  /// that every open window fires (see drained()).
+  /// (`--drain`, LANGUAGE.md §12): the signal does not stop the run; it ends the live inputs
+  /// (runtime/io/line_input.h), so that every open window fires as at the end of input.
   RunStop(const RejectSink* rejects, const std::atomic<bool>* signal, std::vector<const RowWriter*> writers, bool live,
           bool drain = false)
       : rejects_(rejects), signal_(signal), writers_(std::move(writers)), every_(live ? 1 : kWriterPollRows), countdown_(every_),
@@ -49,10 +49,9 @@ class RunStop {
     take_ = std::move(take);
   }
 
-  /// After each row: true when the run must stop now, or (drained()) end its inputs now. A due
-  /// checkpoint is taken here.
+  /// After each row: true when the run must stop now. A due checkpoint is taken here.
   bool after_row() {
-    if (flagged() || drained()) return true;
+    if (flagged()) return true;
     if (--checkpoint_countdown_ == 0 && !checkpoint()) return true;
     if (--countdown_ != 0) return false;
     countdown_ = every_;
@@ -76,8 +75,6 @@ class RunStop {
 
   /// After the last row: true when the run must stop rather than end its input.
   bool now() const { return flagged() || writer_failed() || stopped_by_checkpoint_; }
-  /// `--drain` and the signal came: the inputs end here, as at the end of a file.
-  bool drained() const { return drain_ && signal_ && signal_->load(std::memory_order_relaxed); }
 
  private:
   /// The rejects sink or (without --drain) a signal said stop.

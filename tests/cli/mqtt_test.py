@@ -8,7 +8,8 @@ be the case's expected.csv byte for byte, and the file run's. Also: an output pu
 topic and read back with mosquitto_sub, `?format=csv` and JSON messages, two topics joined,
 rejects named `mqtt://HOST/TOPIC#N`, SIGINT with and without --drain (on standard input too), an
 unreachable broker, a broker restarted in the middle of a stream (received = accepted +
-rejected), and `--format table` printing live rows as they come.
+rejected), `--format table` printing live rows as they come, and `--idle-timeout` letting a
+quiet topic stop holding results back.
 
 Usage: mqtt_test.py PATH/TO/vlac
 """
@@ -27,6 +28,16 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 CASES = os.path.join(HERE, "..", "e2e", "cases")
 HOST = "127.0.0.1"
+
+
+# Frames as-of joined with the instruction in force (LANGUAGE.md §6): each frame meets the
+# latest instruction at or before it.
+IDLE_PROGRAM = """
+CREATE STREAM frames (ts TIMESTAMP NOT NULL, frame_id INT64,
+                      WATERMARK FOR ts AS ts - INTERVAL '10' MILLISECOND);
+CREATE STREAM instructions (ts TIMESTAMP NOT NULL, text STRING, WATERMARK FOR ts AS ts);
+SELECT f.frame_id, i.text FROM frames f LEFT ASOF JOIN instructions i ON f.ts >= i.ts;
+"""
 
 
 def free_port():
@@ -276,12 +287,13 @@ def main():
                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, bufsize=1)
             p.stdin.write("".join(lines[:201]))
             p.stdin.flush()
-            shown = []
+            seen = b""  # read from the descriptor: select() knows nothing of a file object's buffer
             end = time.monotonic() + 30
-            while len(shown) < 4 and time.monotonic() < end:
+            while seen.count(b"\n") < 4 and time.monotonic() < end:
                 if select.select([p.stdout], [], [], 0.5)[0]:
-                    shown.append(p.stdout.readline())
-            check("live table: rows before the end of input", len(shown) == 4 and p.poll() is None, "".join(shown))
+                    seen += os.read(p.stdout.fileno(), 65536)
+            shown = seen.decode().splitlines(keepends=True)
+            check("live table: rows before the end of input", len(shown) >= 4 and p.poll() is None, "".join(shown))
             p.stdin.write("".join(lines[201:]))
             p.stdin.close()
             rest = p.stdout.read()
@@ -291,7 +303,43 @@ def main():
             check("live table: every row, then the count", table.rstrip("\n").endswith(f"({rows} rows)") and
                   len(table.splitlines()) == rows + 3, table[-300:])
             first = expected.splitlines()[1].split(",")
-            check("live table: the first row's values", shown[2].split() == first, shown[2])
+            check("live table: the first row's values", len(shown) > 2 and shown[2].split() == first, "".join(shown))
+
+            # 10. --idle-timeout: camera frames as-of joined with a sporadic instruction topic.
+            # Without it, a frame's result waits for the instructions' watermark to pass it,
+            # which only a next instruction (or the end) moves; with it, the quiet topic stops
+            # holding results back, and an instruction that comes after is late.
+            idle_prog = os.path.join(d, "idle.vsql")
+            with open(idle_prog, "w") as f:
+                f.write(IDLE_PROGRAM)
+            frames = [f"2026-01-01T00:00:0{k}.5Z,{k}" for k in range(10)]
+            want = "frame_id,text\n" + "".join(f"{k},pick up the cup\n" for k in range(10))
+            for flag in ([], ["--idle-timeout", "300ms"]):
+                run = Run(vlac, [idle_prog, "--input", f"frames={url}/idle/f{len(flag)}?format=csv",
+                                 "--input", f"instructions={url}/idle/i{len(flag)}?format=csv", "--drain", "--stats"] + flag, d)
+                check("idle: subscribed", run.wait_for(f"idle/f{len(flag)}: subscribed") and run.wait_for(f"idle/i{len(flag)}: subscribed"), run.stderr())
+                publish(port, f"idle/i{len(flag)}", ["2026-01-01T00:00:00Z,pick up the cup"])
+                publish(port, f"idle/f{len(flag)}", frames)
+                # Rows so far: the run flushes each as it is emitted. With the flag, the first
+                # nine frames meet the instruction within a few seconds (the tenth waits for
+                # the frames' own watermark); without it, none may come.
+                seen = b""
+                end = time.monotonic() + (8 if flag else 1.5)
+                while time.monotonic() < end and seen.count(b"\n") < 10:
+                    if select.select([run.proc.stdout], [], [], 0.1)[0]:
+                        seen += os.read(run.proc.stdout.fileno(), 65536)
+                if flag:
+                    check("idle: results while the instructions are quiet", seen.count(b"\n") == 10, seen.decode())
+                    publish(port, f"idle/i{len(flag)}", ["2026-01-01T00:00:01Z,too late"])
+                    run.wait_for("nothing", 1)  # let it arrive
+                else:
+                    check("idle: without the flag results wait", seen.count(b"\n") <= 1, seen.decode())
+                code, out, err = run.finish(signal.SIGINT)
+                out = seen.decode() + out
+                check(f"idle {flag}: exit 0", code == 0, err)
+                check(f"idle {flag}: every frame met the instruction", out == want, out + err)
+                if flag:
+                    check("idle: the instruction behind the watermark is late", "AsofJoin: 12 in, 10 out, 1 late" in err, err)
         finally:
             broker.stop()
 

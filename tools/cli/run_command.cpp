@@ -231,6 +231,7 @@ int run_run(const std::vector<std::string>& args) {
   rt::StopSignals signals;  // SIGINT/SIGTERM: stop reading, keep what was emitted, exit 130/143
   options.cancel = rt::StopSignals::stop_flag();
   options.drain = o.drain;
+  options.idle_timeout_ns = o.idle_timeout_ns;
   ExecutionReport report = firmware ? execute_firmware(plan, *firmware, inputs, outputs, options)
                                     : execute(plan, *program, inputs, outputs, options);
   // The last flush and close can fail too (a full disk takes buffered bytes at close).

@@ -57,6 +57,9 @@ options:
                           output is the same, row for row, as with one thread
   --drain                 SIGINT or SIGTERM ends the inputs, as the end of a file does: every
                           open window fires and the run exits 0 (for live inputs: stdin, MQTT)
+  --idle-timeout DURATION a live input (stdin, MQTT) that gives no row for DURATION of wall-clock
+                          time (5s, 200ms) stops holding back the watermarks of the operators it
+                          feeds, until its next row, which may then be late (default: off)
 {optimizer flags}
 
 A write that fails (a full disk) is exit status 1. SIGINT or SIGTERM stops reading, keeps what was
@@ -99,7 +102,8 @@ std::optional<RunOptions> parse_run_options(const std::vector<std::string>& args
          a.rfind("--timestamps=", 0) == 0 || a.rfind("--backend=", 0) == 0 || a.rfind("--rejects=", 0) == 0 ||
          a.rfind("--on-error=", 0) == 0 || a.rfind("--input-format=", 0) == 0 || a.rfind("--default-capacity=", 0) == 0 ||
          a.rfind("--checkpoint=", 0) == 0 || a.rfind("--checkpoint-every=", 0) == 0 ||
-         a.rfind("--keep-checkpoints=", 0) == 0 || a.rfind("--restore-from=", 0) == 0 || a.rfind("--threads=", 0) == 0)) {
+         a.rfind("--keep-checkpoints=", 0) == 0 || a.rfind("--restore-from=", 0) == 0 || a.rfind("--threads=", 0) == 0 ||
+         a.rfind("--idle-timeout=", 0) == 0)) {
       size_t eq = a.find('=');
       value = a.substr(eq + 1);
       a = a.substr(0, eq);
@@ -166,6 +170,13 @@ std::optional<RunOptions> parse_run_options(const std::vector<std::string>& args
       o.stats = true;
     } else if (a == "--drain") {
       o.drain = true;
+    } else if (a == "--idle-timeout") {
+      if (!take("a duration")) return std::nullopt;
+      uint64_t rows = 0;
+      if (!parse_checkpoint_interval(value, &rows, &o.idle_timeout_ns) || rows != 0) {
+        *error = "--idle-timeout takes a duration (5s, 200ms, 2m), not '" + value + "'";
+        return std::nullopt;
+      }
     } else if (a == "--rejects") {
       if (!take("a path")) return std::nullopt;
       o.rejects_path = value;
@@ -232,6 +243,10 @@ std::optional<RunOptions> parse_run_options(const std::vector<std::string>& args
   }
   if (!set_checkpoint_flag.empty() && o.checkpoint_dir.empty()) {
     *error = set_checkpoint_flag + " needs --checkpoint DIR";
+    return std::nullopt;
+  }
+  if (o.idle_timeout_ns > 0 && o.backend == "firmware") {
+    *error = "--idle-timeout is for --backend jit or cpp: the firmware class keeps its own watermarks";
     return std::nullopt;
   }
   if (!o.checkpoint_dir.empty() && o.drain) {

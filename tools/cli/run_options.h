@@ -22,6 +22,7 @@ struct RunOptions {
   std::vector<std::string> default_capacities;
   bool stats = false;
   bool drain = false;              // --drain: SIGINT/SIGTERM ends the inputs (LANGUAGE.md §12)
+  int64_t idle_timeout_ns = 0;     // --idle-timeout DURATION (LANGUAGE.md §12); 0 = off
   std::string rejects_path;
   bool fail_fast = false;          // --on-error fail
   FrontendOptions compile;         // --no-optimize, --disable-pass=NAME (cli/optimizer_flags.h)

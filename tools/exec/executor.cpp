@@ -113,8 +113,9 @@ class RowDriver {
 class OperatorDriver final : public RowDriver {
  public:
   OperatorDriver(const PhysicalPlan& plan, CompiledCode& program, std::vector<void*> outputs, uint64_t* pipeline_rows,
-                 int threads)
+                 int threads, int64_t idle_timeout_ns = 0)
       : plan_(plan), program_(program), outputs_(std::move(outputs)), engine_(&ctx_) {
+    engine_.set_idle_timeout(idle_timeout_ns);
     for (const PhysicalOperator& op : plan.operators) {
       operators_.push_back(make_operator(op, program, &ctx_, threads));
       operator_ptrs_.push_back(operators_.back()->target());
@@ -210,10 +211,7 @@ class FirmwareDriver final : public RowDriver {
     while (inputs_.next(&stream, &row, &time)) {
       program_.push(stream, row);
       if (after_row) after_row();
-      if (stop && stop->after_row()) {
-        if (!stop->drained() || stop->now()) return false;
-        break;  // --drain: the inputs end here
-      }
+      if (stop && stop->after_row()) return false;
     }
     if (stop && stop->now()) return false;
     program_.finish();
@@ -434,7 +432,8 @@ ExecutionReport execute(const PhysicalPlan& plan, CompiledCode& program,
                         const std::vector<std::vector<InputFile>>& inputs, const std::vector<std::FILE*>& outputs,
                         const ExecutionOptions& options) {
   return run_program(plan, inputs, outputs, options, [&](std::vector<void*> writers, uint64_t* pipeline_rows) {
-    return std::make_unique<OperatorDriver>(plan, program, std::move(writers), pipeline_rows, options.threads);
+    return std::make_unique<OperatorDriver>(plan, program, std::move(writers), pipeline_rows, options.threads,
+                                            options.idle_timeout_ns);
   });
 }
 

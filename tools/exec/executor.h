@@ -49,6 +49,8 @@ struct ExecutionOptions {
   const std::atomic<bool>* cancel = nullptr;
   /// `--drain` (LANGUAGE.md §12): `cancel` ends the inputs instead, and every open window fires.
   bool drain = false;
+  /// `--idle-timeout` (LANGUAGE.md §12) in ns; 0: off (rt::Engine::set_idle_timeout).
+  int64_t idle_timeout_ns = 0;
   /// Per output: written as JSON Lines whatever `writer.format` says (an MQTT topic).
   std::vector<bool> jsonl_outputs;
   /// `--threads N` (LANGUAGE.md §11, resolved: rt::thread_count): a CSV or JSON Lines file is

@@ -10,6 +10,7 @@
 // output but its own left out, and runs over the inputs bound with `.input`.
 
 #include <cstdint>
+#include <atomic>
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -122,7 +123,8 @@ class Session {
   bool run_query(const SplitStatement& st, const Display& where);
 
   // session_inputs.cpp: `.input` and the files a query reads
-  bool open_inputs(const PhysicalPlan& plan, QueryInputs& opened) const;
+  /// `cancel`: set by Ctrl-C; it also ends the MQTT topics the query reads.
+  bool open_inputs(const PhysicalPlan& plan, QueryInputs& opened, const std::atomic<bool>* cancel) const;
   bool cmd_input(const CommandLine& c);
 
   // session_schema.cpp: `.schema`

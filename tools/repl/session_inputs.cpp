@@ -30,7 +30,13 @@ bool Session::bind_input(const std::string& name, const std::string& path, bool 
     error("no source stream '" + name + "'", hint);
     return false;
   }
-  if (path != "-") {
+  if (rt::is_mqtt_url(path)) {  // checked here, connected when a query reads it
+    std::string why;
+    if (!rt::parse_mqtt_url(path, &why)) {
+      error("'" + path + "' is no MQTT address: " + why, "e.g. .input camera=mqtt://localhost/robot/camera?format=csv");
+      return false;
+    }
+  } else if (path != "-") {
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) {
       error("cannot read '" + path + "': " + std::strerror(errno));
@@ -95,7 +101,7 @@ bool Session::cmd_input(const CommandLine& c) {
   return ok;
 }
 
-bool Session::open_inputs(const PhysicalPlan& plan, QueryInputs& q) const {
+bool Session::open_inputs(const PhysicalPlan& plan, QueryInputs& q, const std::atomic<bool>* cancel) const {
   q.files.assign(plan.sources.size(), {});
   std::vector<std::string> missing;
   for (size_t s = 0; s < plan.sources.size(); ++s) {
@@ -107,6 +113,18 @@ bool Session::open_inputs(const PhysicalPlan& plan, QueryInputs& q) const {
       continue;
     }
     for (const std::string& path : it->second) {
+      if (rt::is_mqtt_url(path)) {
+        InputFile in;
+        std::string why;
+        if (!q.mqtt.open_input(path, src, io_.err, cancel, &in, &why)) {
+          error(why + " (input of " + src.stream + ")");
+          return false;
+        }
+        q.live = true;
+        q.live_streams += (q.live_streams.empty() ? "" : ", ") + src.stream;
+        q.files[s].push_back(std::move(in));
+        continue;
+      }
       if (path == "-") {
         q.live = true;
         q.live_streams += (q.live_streams.empty() ? "" : ", ") + src.stream;
@@ -131,7 +149,8 @@ bool Session::open_inputs(const PhysicalPlan& plan, QueryInputs& q) const {
     error(std::string(missing.size() == 1 ? "stream " : "streams ") + names + (missing.size() == 1 ? " has" : " have") +
               " no input",
           "bind " + std::string(missing.size() == 1 ? "one" : "them") + " with " + hint +
-              " (a CSV file, a JSON Lines file (.jsonl, .ndjson, .json), or - for standard input)");
+              " (a CSV file, a JSON Lines file (.jsonl, .ndjson, .json), - for standard input, or an MQTT topic "
+              "mqtt://HOST[:PORT]/TOPIC)");
     return false;
   }
   return true;

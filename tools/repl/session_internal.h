@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "exec/executor.h"
+#include "exec/mqtt_endpoints.h"
 #include "frontend/frontend.h"
 #include "repl/session.h"
 
@@ -43,9 +44,10 @@ inline std::string shown_input(const std::string& path) { return path == "-" ? "
 /// The files a query reads, per source of its plan; the opened ones are closed with it.
 struct QueryInputs {
   std::vector<std::vector<InputFile>> files;  // per source of the plan
-  bool live = false;                          // one of them is standard input
+  bool live = false;                          // one of them is standard input or MQTT
   std::string live_streams;                   // the streams that read it ("camera, radar")
   std::vector<std::FILE*> opened;             // closed by the destructor
+  MqttEndpoints mqtt;                         // the MQTT topics read (LANGUAGE.md §12)
 
   QueryInputs() = default;
   QueryInputs(const QueryInputs&) = delete;

@@ -42,8 +42,8 @@ class SigintGuard {
 };
 
 constexpr const char* kLiveHint =
-    "reading %s from standard input: CSV with a header line first (or JSON Lines); "
-    "Ctrl-D ends the input, Ctrl-C cancels the query\n";
+    "reading %s live (standard input: CSV with a header line first, or JSON Lines; Ctrl-D ends "
+    "it); Ctrl-C cancels the query\n";
 
 }  // namespace
 
@@ -75,7 +75,7 @@ bool Session::run_query(const SplitStatement& st, const Display& where) {
   if (report(k, k.c->diags, where) > 0 || plan.outputs.size() != 1) return false;
 
   QueryInputs inputs;
-  if (!open_inputs(plan, inputs)) return false;
+  if (!open_inputs(plan, inputs, &g_cancel)) return false;
   const bool live = inputs.live;
 
   // Ctrl-C from here on cancels the query (a Ctrl-C during the JIT compile stops it before the
