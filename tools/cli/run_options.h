@@ -22,6 +22,7 @@ struct RunOptions {
   std::vector<std::string> default_capacities;
   bool stats = false;
   std::string rejects_path;
+  std::string late_path;           // --late PATH (LANGUAGE.md §12); "" = none
   bool fail_fast = false;          // --on-error fail
   FrontendOptions compile;         // --no-optimize, --disable-pass=NAME (cli/optimizer_flags.h)
   // --checkpoint DIR (LANGUAGE.md §10); "" = none
