@@ -12,12 +12,14 @@ Every end-to-end case of tests/e2e/cases runs with `--late FILE --stats` on the 
     stream is checked the same way against the input file whose header holds all its columns,
     when one does;
   - `--backend cpp` writes the same bytes, and so does `--threads 2`.
-For two cases the late rows are computed here, independently, by replaying the input in arrival
+For three cases the late rows are computed here, independently, by replaying the input in arrival
 order with §5's rule (W = max(event time so far) - bound; TUMBLE: late when the row's window end
-<= W; a join: late when its time < its own side's W), and must be the records, in order,
+<= W; SESSION: when its own session would end at or before W and it joins no open one; a join:
+late when its time < its own side's W), and must be the records, in order,
 watermarks included:
-  tumble_boundaries (TUMBLE 1 s, bound 100 ms, --timestamps ns) and join_action_frames (interval
-  join, bounds 20 ms and 50 ms, ISO timestamps).
+  tumble_boundaries (TUMBLE 1 s, bound 100 ms, --timestamps ns), session_grasps (SESSION 500 ms
+  behind a WHERE, bound 300 ms) and join_action_frames (interval join, bounds 20 ms and 50 ms,
+  ISO timestamps).
 Also: --late with --backend firmware is a usage error (exit 2); --late and --checkpoint stopped
 mid-run (VLAC_TEST_STOP_AFTER_ROWS) and resumed give the uninterrupted run's late file.
 Usage: late_rows_test.py VLAC
@@ -193,6 +195,35 @@ def expected_tumble_boundaries(case_dir):
     return "joint_state", out
 
 
+def expected_session_grasps(case_dir):
+    """SESSION(gripper_contact, ts, 500 ms) per robot_id WHERE force_n > 0.5, bound 300 ms. A
+    row that passes the WHERE and overlaps an open session of its key joins it (merging all it
+    overlaps); one that overlaps none is late when its own [t, t + gap) ends at or before W.
+    Every row raises W (the WHERE comes after the source); sessions ending at or before W fire
+    and are gone."""
+    header, rows = read_csv(case_dir / "gripper_contact.csv")
+    ts, key, force = header.index("ts"), header.index("robot_id"), header.index("force_n")
+    gap, bound = 500_000_000, 300_000_000
+    sessions, w, out = {}, None, []
+    for r in rows:
+        t = instant_ns(r[ts])
+        if r[force] != "" and float(r[force]) > 0.5:
+            mine = sessions.setdefault(r[key], [])
+            end = t + gap
+            over = [s for s in mine if s[0] < end and t < s[1]]
+            if over:
+                merged = [min([t] + [s[0] for s in over]), max([end] + [s[1] for s in over])]
+                mine[:] = [s for s in mine if s not in over] + [merged]
+            elif w is not None and end <= w:
+                out.append((r, w))
+            else:
+                mine.append([t, end])
+        w = max(w, t - bound) if w is not None else t - bound
+        for k in sessions:
+            sessions[k] = [s for s in sessions[k] if s[1] > w]
+    return "gripper_contact", out
+
+
 def expected_join_action_frames(case_dir):
     """Interval join of actions (bound 20 ms) and frames (bound 50 ms): a row is late when its
     time < its own side's W. The engine reads the two files merged in event-time order (each
@@ -235,6 +266,12 @@ def main():
     check("tumble_boundaries: reference finds late rows", len(expected) > 0)
     check("tumble_boundaries: watermarks are integers (--timestamps ns)", all(isinstance(r["watermark"], int) for r in recs))
     check_reference("tumble_boundaries", recs, stream, expected, read_csv(d / "joint_state.csv")[0])
+
+    d = CASES / "session_grasps"
+    stream, expected = expected_session_grasps(d)
+    check("session_grasps: reference finds late rows", len(expected) > 0)
+    check_reference("session_grasps", results.get("session_grasps") or [], stream, expected,
+                    read_csv(d / "gripper_contact.csv")[0])
 
     d = CASES / "join_action_frames"
     recs = results.get("join_action_frames") or []
