@@ -20,7 +20,8 @@ watermarks included:
   tumble_boundaries (TUMBLE 1 s, bound 100 ms, --timestamps ns), session_grasps (SESSION 500 ms
   behind a WHERE, bound 300 ms) and join_action_frames (interval join, bounds 20 ms and 50 ms,
   ISO timestamps).
-Also: --late with --backend firmware is a usage error (exit 2); --late and --checkpoint stopped
+Window merging: two aggregates sharing slices each report their own late rows (against the same
+replay). Also: --late with --backend firmware is a usage error (exit 2); --late and --checkpoint stopped
 mid-run (VLAC_TEST_STOP_AFTER_ROWS) and resumed give the uninterrupted run's late file.
 Usage: late_rows_test.py VLAC
 """
@@ -252,6 +253,46 @@ def check_reference(name, records, stream, expected, header):
         check(f"{name}: {stream}: late row {csv_row} with watermark {ew}", same and w == ew, f"got {row} at {w}")
 
 
+MERGED = """
+CREATE STREAM s (ts TIMESTAMP NOT NULL, k INT32, v DOUBLE, WATERMARK FOR ts AS ts - INTERVAL '100' MILLISECOND);
+CREATE STREAM a AS SELECT k, window_start, COUNT(*) AS n FROM TUMBLE(s, ts, INTERVAL '1' SECOND) GROUP BY k, window_start, window_end;
+CREATE STREAM b AS SELECT k, window_start, SUM(v) AS t FROM HOP(s, ts, INTERVAL '1' SECOND, INTERVAL '3' SECOND)
+GROUP BY k, window_start, window_end;
+"""
+
+
+def check_window_merging():
+    """Two aggregates of one input sharing slices (window merging): the owner decides lateness
+    for both, and each must report its own late rows. TUMBLE 1 s is late when floor(t) + 1 s <= W,
+    HOP(1 s, 3 s) when its last window, floor(t) + 3 s, ends at or before W."""
+    rng = __import__("random").Random(5)
+    rows = [(i * 37_000_000 - rng.randint(0, 4000) * 1_000_000, rng.randint(1, 3), rng.random()) for i in range(400)]
+    expected = {"#0 WindowAggregate": [], "#1 WindowAggregate": []}
+    w = None
+    for t, _, _ in rows:
+        start = t // 1_000_000_000 * 1_000_000_000
+        if w is not None and start + 1_000_000_000 <= w:
+            expected["#0 WindowAggregate"].append((t, w))
+        if w is not None and start + 3_000_000_000 <= w:
+            expected["#1 WindowAggregate"].append((t, w))
+        w = max(w, t - 100_000_000) if w is not None else t - 100_000_000
+    with tempfile.TemporaryDirectory() as tmp:
+        d = pathlib.Path(tmp)
+        (d / "p.vsql").write_text(MERGED)
+        (d / "s.csv").write_text("ts,k,v\n" + "".join("%d,%d,%.3f\n" % r for r in rows))
+        p = subprocess.run([vlac, "explain", "p.vsql"], cwd=d, capture_output=True, text=True)
+        check("window merging: the two aggregates share slices", p.stdout.count("shared-operator=0") == 2, p.stdout)
+        p = subprocess.run([vlac, "run", "p.vsql", "--input", "s=s.csv", "--output", "a=a.csv", "--output", "b=b.csv",
+                            "--timestamps", "ns", "--late", "late.jsonl"], cwd=d, capture_output=True, text=True)
+        got = {"#0 WindowAggregate": [], "#1 WindowAggregate": []}
+        for line in (d / "late.jsonl").read_text().splitlines():
+            rec = json.loads(line)
+            got.setdefault(rec["operator"], []).append((rec["row"]["ts"], rec["watermark"]))
+        for op in expected:
+            check(f"window merging: {op}: {len(expected[op])} late rows by the reference, {len(got[op])} reported",
+                  p.returncode == 0 and expected[op] and got[op] == expected[op], p.stderr)
+
+
 def main():
     results, raw = {}, {}
     for case_dir in sorted(CASES.iterdir()):
@@ -280,6 +321,8 @@ def main():
     check("join_action_frames: reference finds late rows on both sides", all(expected[s] for s in expected))
     for s in expected:
         check_reference("join_action_frames", recs, s, expected[s], read_csv(d / (s + ".csv"))[0])
+
+    check_window_merging()
 
     # firmware: a usage error
     d = CASES / "session_grasps"
