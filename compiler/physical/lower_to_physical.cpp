@@ -83,6 +83,7 @@ class Lowering {
       ++readers[o.plan.get()];
     }
     readers_ = readers;
+    for (const auto& [name, node] : program.streams) stream_names_[node.get()].push_back(name);
     // The columns each source's readers convert (prune-source-columns); empty = all.
     std::map<std::string, std::vector<bool>> read_columns;
     for (const PlanNode* n : order)
@@ -235,6 +236,13 @@ class Lowering {
       const PlanNode& in = *n.inputs[port];
       op.port_layouts.push_back(layout_of(in.schema, options_.inline_strings));
       op.port_origins.push_back(origins_of(producers_.at(&in)));
+      OperatorInput input;
+      input.stream = stream_feeding(in);
+      for (const Column& c : in.schema.columns) {
+        input.column_names.push_back(c.name);
+        input.visible.push_back(!c.hidden);
+      }
+      op.port_inputs.push_back(std::move(input));
       if (connect) this->connect(producers_.at(&in), {ConsumerKind::Operator, op.id, static_cast<int>(port)});
     }
     op.input_layout = op.port_layouts[0];
@@ -243,6 +251,19 @@ class Lowering {
     producers_[&n] = {{Producer::Operator, op.id}};
     plan_.operators.push_back(std::move(op));
     return plan_.operators.back();
+  }
+
+  /// The stream an operator's input `in` reads (OperatorInput::stream): going down through
+  /// filters and projections to the first node a stream names (a source's own name first when a
+  /// derived stream names the source itself, else the first name in order); "" when it meets
+  /// another node first.
+  std::string stream_feeding(const PlanNode& in) const {
+    for (const PlanNode* n = &in;;) {
+      if (n->kind == PlanKind::Source) return static_cast<const SourceNode*>(n)->stream;
+      if (auto it = stream_names_.find(n); it != stream_names_.end()) return it->second.front();
+      if ((n->kind != PlanKind::Filter && n->kind != PlanKind::Project) || n->inputs.size() != 1) return "";
+      n = n->inputs[0].get();
+    }
   }
 
   bool inputs_lowered(const PlanNode& n) {
@@ -450,6 +471,7 @@ class Lowering {
   std::map<std::string, int> source_index_;
   std::map<const PlanNode*, std::vector<Producer>> producers_;
   std::map<const PlanNode*, int> readers_;
+  std::map<const PlanNode*, std::vector<std::string>> stream_names_;  // the streams naming each node
 };
 
 }  // namespace

@@ -97,6 +97,16 @@ struct JoinParams {
   int left_window_start = -1, left_window_end = -1, right_window_start = -1, right_window_end = -1;  // window join
 };
 
+/// What an operator's input port reads, for `vlac run --late` (runtime/io/late_row_writer.h).
+struct OperatorInput {
+  /// The stream the port's rows come from: the nearest named stream (a source or a derived
+  /// stream) found going down from the port through filters and projections; "" when there is
+  /// none (an unnamed operator or UNION ALL feeds it).
+  std::string stream;
+  std::vector<std::string> column_names;  // one per field of the port's layout
+  std::vector<bool> visible;              // and whether it is visible (not hidden)
+};
+
 enum class OperatorKind { WindowAggregate, WindowAssign, IntervalJoin, AsofJoin, WindowJoin, Over };
 
 struct PhysicalOperator {
@@ -108,6 +118,7 @@ struct PhysicalOperator {
   rt::RowLayout input_layout, key_layout, acc_layout, output_layout;  // input_layout = port 0's
   std::vector<rt::RowLayout> port_layouts;                // one per input
   std::vector<std::vector<TimeOrigin>> port_origins;      // one per input
+  std::vector<OperatorInput> port_inputs;                 // one per input
   int64_t hold_back_ns = 0;  // how far the output watermark trails the input's (interval joins)
   rt::RowLayout args_layout, results_layout;  // OVER: one field per call
   int time_field = -1;  // in the input row; -1 for a GROUP BY without event time

@@ -9,49 +9,60 @@
 #include "runtime/value_format.h"
 
 namespace vlac::rt {
+
+std::vector<std::string> json_object_keys(const std::vector<std::string>& names) {
+  // `{"name":` / `,"name":` escaped once rather than for every row.
+  std::vector<std::string> keys;
+  for (size_t i = 0; i < names.size(); ++i) {
+    std::string key(i == 0 ? "{" : ",");
+    json::append_string(&key, names[i].data(), names[i].size());
+    key += ':';
+    keys.push_back(std::move(key));
+  }
+  return keys;
+}
+
+void append_json_object(OutputBuffer& buf, const std::vector<std::string>& keys, const std::vector<Field>& fields,
+                        const uint8_t* row, bool ns, IsoTimestampFormat& iso) {
+  if (fields.empty()) buf.push('{');
+  for (size_t i = 0; i < fields.size(); ++i) {
+    buf.append(keys[i]);
+    const Field& f = fields[i];
+    if (is_null(row, f)) {
+      buf.append("null", 4);
+      continue;
+    }
+    if (f.type == FieldType::String) {
+      const StringRef s = get<StringRef>(row, f);
+      buf.commit(json::write_string(buf.room(json::max_string_bytes(s.size)), s.data, s.size));
+      continue;
+    }
+    // NaN, Infinity, -Infinity and ISO timestamps are JSON strings.
+    bool quoted = f.type == FieldType::Timestamp && !ns;
+    if (f.type == FieldType::Float32) quoted = !std::isfinite(get<float>(row, f));
+    if (f.type == FieldType::Float64) quoted = !std::isfinite(get<double>(row, f));
+    char* p = buf.room(kValueFormatBufSize + 2);
+    if (quoted) *p++ = '"';
+    p = put_value_text(p, row, f, ns, iso);
+    if (quoted) *p++ = '"';
+    buf.commit(p);
+  }
+  buf.push('}');
+}
+
 namespace {
 
 class JsonlWriter final : public BufferedWriter {
  public:
   JsonlWriter(std::FILE* out, std::vector<std::string> names, RowLayout layout, WriterOptions options)
       : BufferedWriter(out, std::move(names), std::move(layout), options) {
-    // `{"name":` / `,"name":` escaped once here rather than for every row.
-    for (size_t i = 0; i < names_.size(); ++i) {
-      std::string key(i == 0 ? "{" : ",");
-      json::append_string(&key, names_[i].data(), names_[i].size());
-      key += ':';
-      keys_.push_back(std::move(key));
-    }
+    keys_ = json_object_keys(names_);
   }
 
   void write(const uint8_t* row) override {
     if (finished_) return;
-    const std::vector<Field>& fields = layout_.fields;
-    const bool ns = options_.timestamps_ns;
-    if (fields.empty()) buf_.push('{');
-    for (size_t i = 0; i < fields.size(); ++i) {
-      buf_.append(keys_[i]);
-      const Field& f = fields[i];
-      if (is_null(row, f)) {
-        buf_.append("null", 4);
-        continue;
-      }
-      if (f.type == FieldType::String) {
-        const StringRef s = get<StringRef>(row, f);
-        buf_.commit(json::write_string(buf_.room(json::max_string_bytes(s.size)), s.data, s.size));
-        continue;
-      }
-      // NaN, Infinity, -Infinity and ISO timestamps are JSON strings.
-      bool quoted = f.type == FieldType::Timestamp && !ns;
-      if (f.type == FieldType::Float32) quoted = !std::isfinite(get<float>(row, f));
-      if (f.type == FieldType::Float64) quoted = !std::isfinite(get<double>(row, f));
-      char* p = buf_.room(kValueFormatBufSize + 2);
-      if (quoted) *p++ = '"';
-      p = put_value_text(p, row, f, ns, iso_);
-      if (quoted) *p++ = '"';
-      buf_.commit(p);
-    }
-    buf_.append("}\n", 2);
+    append_json_object(buf_, keys_, layout_.fields, row, options_.timestamps_ns, iso_);
+    buf_.append("\n", 1);
     spill_if_full();
   }
 

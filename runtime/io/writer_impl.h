@@ -91,6 +91,15 @@ char* put_value_text(char* p, const uint8_t* row, const Field& f, bool timestamp
 void append_value_text(std::string* out, const uint8_t* row, const Field& f, bool timestamps_ns,
                        IsoTimestampFormat& iso);
 
+/// The keys of a JSON object of these columns: `{"a":`, `,"b":`, ... (escaped), for append_json_object.
+std::vector<std::string> json_object_keys(const std::vector<std::string>& names);
+
+/// Appends a row as a JSON object (no newline), as JSON Lines output writes it (LANGUAGE.md §7):
+/// `null` for NULL, "NaN" / "Infinity" / "-Infinity" as strings, timestamps as ISO-8601 strings
+/// or, with `ns`, integer nanoseconds. keys: json_object_keys of the fields' names.
+void append_json_object(OutputBuffer& buf, const std::vector<std::string>& keys, const std::vector<Field>& fields,
+                        const uint8_t* row, bool ns, IsoTimestampFormat& iso);
+
 std::unique_ptr<RowWriter> make_csv_writer(std::FILE* out, std::vector<std::string> names, RowLayout layout,
                                            WriterOptions options);
 std::unique_ptr<RowWriter> make_jsonl_writer(std::FILE* out, std::vector<std::string> names, RowLayout layout,

@@ -69,6 +69,10 @@ class EngineOperatorOf final : public StatefulOperator {
   void advance_ports(const int64_t* w, int ports) override { op.advance_ports(w, ports); }
   int64_t output_watermark(int64_t input_w) const override { return op.output_watermark(input_w); }
   const OperatorStats& stats() const override { return op.stats(); }
+  bool set_late_rows(const LateRows& late) override {
+    op.set_late_rows(late);
+    return true;
+  }
   void save_state(StateWriter& w) const override { op.save_state(w); }
   bool load_state(StateReader& r) override { return op.load_state(r); }
   void* target() override { return &op; }

@@ -24,6 +24,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "runtime/ops/late_rows.h"
 #include "runtime/ops/operator_stats.h"
 #include "runtime/ops/state_io.h"
 #include "runtime/ops/storage.h"
@@ -60,6 +61,10 @@ template <class Ctx, class K, class S, class KeyData = NoKeyData>
 class JoinCore {
  public:
   const OperatorStats& stats() const { return stats_; }
+#if !defined(VLAC_FIRMWARE)
+  /// `--late`: where this join reports the rows it drops as late (runtime/ops/late_rows.h).
+  void set_late_rows(const LateRows& late) { late_ = late; }
+#endif
 
  protected:
   using D = typename S::Dims;
@@ -160,9 +165,11 @@ class JoinCore {
     ++stats_.rows_in;
     *time = load_time(row, port == 0 ? config_.left_time : config_.right_time);
     if (*time >= watermark_[port]) return true;
-    ++stats_.late_dropped;
+    drop_late(port, row);
     return false;
   }
+  /// Counts and reports a row of `port` behind that side's watermark.
+  void drop_late(int port, const uint8_t* row) { late_.drop(&stats_.late_dropped, port, row, watermark_[port]); }
   /// Raises the watermarks to w[0], w[1]; returns whether either moved.
   bool raise_watermarks(const int64_t* w) {
     bool moved = false;
@@ -196,6 +203,11 @@ class JoinCore {
   JoinConfig config_;
   K k_;
   OperatorStats stats_;
+#if !defined(VLAC_FIRMWARE)
+  LateRows late_;
+#else
+  static constexpr LateRows late_{};
+#endif
   int64_t watermark_[2] = {INT64_MIN, INT64_MIN};
   typename S::template Bytes<D::key_size> key_buf_;
   typename S::template Bytes<D::out_size> out_buf_;

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 
+#include "runtime/ops/late_rows.h"
 #include "runtime/ops/operator_stats.h"
 #include "runtime/ops/state_io.h"
 
@@ -25,6 +26,10 @@ class StatefulOperator {
   /// completed: by default the input's; joins hold it back so their results are never late.
   virtual int64_t output_watermark(int64_t input_w) const { return input_w; }
   virtual const OperatorStats& stats() const = 0;
+  /// `vlac run --late`: where the operator reports each row it drops as late. False when it
+  /// cannot (a keyed aggregate run in partitions, whose rows are dropped on their threads: the
+  /// run does not partition under --late).
+  virtual bool set_late_rows(const LateRows&) { return false; }
   /// Its whole state as bytes (LANGUAGE.md §10, runtime/ops/state_io.h): counters, watermark,
   /// open windows, buffers, ... never a pointer.
   virtual void save_state(StateWriter& w) const = 0;

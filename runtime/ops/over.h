@@ -29,6 +29,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "runtime/ops/late_rows.h"
 #include "runtime/ops/operator_stats.h"
 #include "runtime/ops/over_frame.h"
 #include "runtime/ops/over_spec.h"
@@ -97,7 +98,7 @@ class Over {
     int64_t t;
     __builtin_memcpy(&t, row + config_.time_offset, sizeof t);
     if (t < watermark_) {  // the watermark has passed it: its frame values are already out
-      ++stats_.late_dropped;
+      late_.drop(&stats_.late_dropped, 0, row, watermark_);
       return;
     }
     const uint32_t slot = rows_.add(row);
@@ -121,6 +122,10 @@ class Over {
   void advance_ports(const int64_t* w, int) { advance(w[0]); }
   int64_t output_watermark(int64_t input_w) const { return input_w; }
   const OperatorStats& stats() const { return stats_; }
+#if !defined(VLAC_FIRMWARE)
+  /// `--late`: where this operator reports the rows it drops as late (runtime/ops/late_rows.h).
+  void set_late_rows(const LateRows& late) { late_ = late; }
+#endif
 
   /// Its whole state (LANGUAGE.md §10): counters, watermark and arrival number, the waiting rows
   /// with their strings and their heap (exact order), the partition keys (ids as they are), and
@@ -315,6 +320,11 @@ class Over {
   OverConfig config_;
   K k_;
   OperatorStats stats_;
+#if !defined(VLAC_FIRMWARE)
+  LateRows late_;
+#else
+  static constexpr LateRows late_{};
+#endif
   int64_t watermark_ = INT64_MIN;
   int64_t seq_ = 0;
   typename S::template Vector<OverCallSpec, D::calls> calls_;

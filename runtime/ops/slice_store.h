@@ -10,6 +10,7 @@
 #include <cstdint>
 
 #include "runtime/ops/container_state.h"
+#include "runtime/ops/late_rows.h"
 #include "runtime/ops/window_math.h"
 
 namespace vlac::rt {
@@ -25,6 +26,11 @@ struct SliceReader {
   int64_t size = 0, slide = 0, offset = 0;
   int64_t fired_to = INT64_MIN;  // every window ending at or before this has fired
   uint64_t rows_in = 0, late_dropped = 0, capacity_dropped = 0;
+#if !defined(VLAC_FIRMWARE)
+  LateRows late;  // the reader's --late report (not state: set when the run is wired)
+#else
+  static constexpr LateRows late{};
+#endif
 
   int64_t last_end(int64_t t) const { return last_window_end(kind, t, size, slide, offset); }
 };

@@ -27,6 +27,7 @@
 #include <cstdint>
 
 #include "runtime/ops/container_state.h"
+#include "runtime/ops/late_rows.h"
 #include "runtime/ops/operator_stats.h"
 #include "runtime/ops/slice_fifo.h"
 #include "runtime/ops/slice_store.h"
@@ -205,7 +206,14 @@ class WindowAggregate {
     return true;
   }
 
-#if !defined(VLAC_FIRMWARE)  // hosted only: row layouts, threads
+#if !defined(VLAC_FIRMWARE)  // hosted only: row layouts, threads, late rows
+  /// `--late`: where this operator reports the rows it drops as late (a sliced reader's are
+  /// dropped by the store's owner, which reports them through the reader's record).
+  void set_late_rows(const LateRows& late) {
+    late_ = late;
+    if (sliced_ && reader_ >= 0) store_->readers[reader_].late = late;
+  }
+
   /// Hosted `--threads`: the partitioned operator (runtime/parallel/partitioned_aggregate.h)
   /// that takes the rows pushed at this one, which the runtime's push function checks; null
   /// when this operator does its own work.
@@ -454,7 +462,7 @@ class WindowAggregate {
     // and no lookup. Only an open window is remembered (firing forgets it).
     if (config_.mode == WindowMode::Tumble && last_groups_ && t >= last_start_ && t < last_end_) {
       const Added a = add_to_window(last_start_, last_end_, row, t, seq);
-      return count_added(a == Added::Full, a == Added::Ok);
+      return count_added(a == Added::Full, a == Added::Ok, row);
     }
     bool accepted = false, full = false;
     auto add = [&](int64_t start, int64_t end) {
@@ -464,15 +472,15 @@ class WindowAggregate {
     };
     if (config_.mode == WindowMode::EndOfInput) add(INT64_MIN, INT64_MAX);
     else for_each_window(static_cast<int>(config_.mode), t, config_.size, config_.slide, config_.offset, add);
-    count_added(full, accepted);
+    count_added(full, accepted, row);
   }
 
   /// A row that lost a window to a full table is counted over capacity, even when other
   /// windows took it (HOP, CUMULATE): a drop is never silent. One late for all its windows is
   /// counted late.
-  void count_added(bool full, bool accepted) {
+  void count_added(bool full, bool accepted, const uint8_t* row) {
     if (full) ++stats_.capacity_dropped;
-    else if (!accepted) ++stats_.late_dropped;
+    else if (!accepted) late_.drop(&stats_.late_dropped, 0, row, watermark_);
   }
 
   void push_session(const uint8_t* row, int64_t t, int64_t seq) {
@@ -503,7 +511,7 @@ class WindowAggregate {
       }
     if (first == sessions_.size(k)) {
       if (end <= watermark_) {  // its own session would already have fired
-        ++stats_.late_dropped;
+        late_.drop(&stats_.late_dropped, 0, row, watermark_);
         return;
       }
       Session* s = sessions_.push(k);
@@ -594,6 +602,9 @@ class WindowAggregate {
     r.size = config_.size;
     r.slide = config_.mode == WindowMode::Tumble ? config_.size : config_.slide;
     r.offset = config_.offset;
+#if !defined(VLAC_FIRMWARE)
+    r.late = late_;
+#endif
     return r;
   }
 
@@ -603,7 +614,7 @@ class WindowAggregate {
     for (int r = 0; r < store_->reader_count; ++r) {
       SliceReader& reader = store_->readers[r];
       ++reader.rows_in;
-      if (reader.last_end(t) <= watermark_) ++reader.late_dropped;
+      if (reader.last_end(t) <= watermark_) reader.late.drop(&reader.late_dropped, 0, row, watermark_);
       else wanted = true;
     }
     if (!wanted) return;
@@ -792,6 +803,9 @@ class WindowAggregate {
   Ctx* ctx_ = nullptr;
 #if !defined(VLAC_FIRMWARE)
   void* partitioned_ = nullptr;  // hosted --threads: see partitioned()
+  LateRows late_;                // hosted --late: see set_late_rows()
+#else
+  static constexpr LateRows late_{};
 #endif
   WindowAggregateConfig config_;
   K k_;
@@ -870,6 +884,7 @@ class WindowAssign {
   }
   void advance(int64_t) {}
   void advance_ports(const int64_t*, int) {}
+  void set_late_rows(const LateRows&) {}  // never drops a row
   int64_t output_watermark(int64_t input_w) const { return input_w; }
   const OperatorStats& stats() const { return stats_; }
   /// Its state is its counters: a row is copied out as it comes.

@@ -30,7 +30,7 @@ class WindowJoin : public JoinCore<Ctx, K, S> {
     const int64_t start = this->load_time(row, port == 0 ? config_.left_window_start : config_.right_window_start);
     const int64_t end = this->load_time(row, port == 0 ? config_.left_window_end : config_.right_window_end);
     if (end <= watermark_[port]) {  // its window has fired
-      ++this->stats_.late_dropped;
+      this->drop_late(port, row);
       return;
     }
     const uint32_t slot = this->add_row(port, row);

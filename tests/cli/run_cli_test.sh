@@ -38,6 +38,7 @@ printf 'ts,id,b,name\n5,1,0.5,ab\n150,2,1.5,cd\n' >cam.csv
 
 run help 0 run --help
 [[ "$out" == *"--input NAME=PATH"* ]] && ok || bad "run --help lists --input"
+[[ "$out" == *"--late PATH"* ]] && ok || bad "run --help lists --late"
 run no-input 2 run p.vsql
 [[ "$err" == *"source stream 'cam' has no --input"* ]] && ok || bad "no-input message: $err"
 run unknown-input 2 run p.vsql --input cam=cam.csv --input camera=cam.csv

@@ -229,7 +229,7 @@ int run_build(const std::vector<std::string>& args) {
   if (ec) return std::cerr << "vlac: cannot create '" << out_dir << "': " << ec.message() << "\n", kExitError;
   std::vector<std::string> runtime = firmware ? std::vector<std::string>{"runtime/row_layout.h", "runtime/kernel_support.h", "runtime/value_format.h",
                                                                          "runtime/scalar/",
-                                                                         "runtime/ops/window_math.h", "runtime/ops/operator_stats.h",
+                                                                         "runtime/ops/window_math.h", "runtime/ops/operator_stats.h", "runtime/ops/late_rows.h",
                                                                          "runtime/ops/state_io.h", "runtime/ops/container_state.h",
                                                                          "runtime/ops/over_spec.h", "runtime/ops/over_frame.h",
                                                                          "runtime/ops/storage.h", "runtime/ops/fixed_containers.h",

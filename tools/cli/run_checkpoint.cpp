@@ -42,10 +42,16 @@ bool start_checkpoint_run(const RunOptions& o, const Compilation& c, const Physi
     const rt::Snapshot& snap = *run->snapshot;
     *error = snapshot_mismatch(snap, opt.program_hash, opt.program, streams, inputs);
     if (!error->empty()) return false;
-    const size_t outputs = plan.outputs.size() + (has_rejects ? 1 : 0);
-    if (snap.outputs.size() != outputs) {
-      *error = "checkpoint " + std::to_string(snap.id) + " was taken " + (has_rejects ? "without" : "with") +
-               " --rejects; give the same outputs as that run";
+    // The outputs, then the rejects file and the --late file, each named by its path.
+    std::vector<std::string> extra;
+    if (has_rejects) extra.push_back(o.rejects_path);
+    if (!o.late_path.empty()) extra.push_back(o.late_path);
+    bool same = snap.outputs.size() == plan.outputs.size() + extra.size();
+    for (size_t i = 0; same && i < extra.size(); ++i) same = snap.outputs[plan.outputs.size() + i].name == extra[i];
+    if (!same) {
+      *error = "checkpoint " + std::to_string(snap.id) + " was taken with other outputs (--rejects " +
+               (has_rejects ? o.rejects_path : "none") + ", --late " + (o.late_path.empty() ? "none" : o.late_path) +
+               " here); give the same outputs as that run";
       return false;
     }
     opt.restore = &*run->snapshot;

@@ -94,7 +94,10 @@ int run_run(const std::vector<std::string>& args) {
   // ---- compile ----
   Compilation c;
   PhysicalPlan plan;
-  if (!compile_to_physical(o.program, c, plan, o.compile)) return kExitError;
+  FrontendOptions compile = o.compile;
+  // --late writes operators' input rows whole: no source column may be left unread (as NULL).
+  if (!o.late_path.empty()) compile.optimizer.disabled.insert("prune-source-columns");
+  if (!compile_to_physical(o.program, c, plan, compile)) return kExitError;
   // --backend firmware: the program lowered for the firmware class too (strings inline).
   PhysicalPlan firmware_plan;
   if (o.backend == "firmware" && !lower_for_firmware(c, firmware_plan, false)) return kExitError;
@@ -180,6 +183,8 @@ int run_run(const std::vector<std::string>& args) {
                      plan.outputs[i].name + "' an --output NAME=PATH that is not standard output");
     if (!o.rejects_path.empty() && rt::is_stdout_path(o.rejects_path))
       return usage("--checkpoint needs --rejects to name a file, not standard output");
+    if (!o.late_path.empty() && rt::is_stdout_path(o.late_path))
+      return usage("--checkpoint needs --late to name a file it can cut back, not standard output");
     checkpoint = std::make_unique<CheckpointRun>();
     if (!start_checkpoint_run(o, c, plan, inputs, !o.rejects_path.empty(), checkpoint.get(), &error)) return fail(error);
     if (checkpoint->snapshot)
@@ -222,6 +227,12 @@ int run_run(const std::vector<std::string>& args) {
     if (!options.rejects) return fail(checkpoint ? error : "cannot write '" + o.rejects_path + "': " + std::strerror(errno));
     options.rejects_name = o.rejects_path;
   }
+  if (!o.late_path.empty()) {  // after the rejects file in a snapshot's outputs
+    const size_t index = plan.outputs.size() + (options.rejects ? 1 : 0);
+    options.late = rt::is_stdout_path(o.late_path) ? stdout : open_output(index, o.late_path);
+    if (!options.late) return fail(checkpoint ? error : "cannot write '" + o.late_path + "': " + std::strerror(errno));
+    options.late_name = rt::output_display_name(o.late_path);
+  }
   if (checkpoint) {
     // Going back to an older snapshot: the newer ones describe outputs that no longer exist.
     if (o.restore_from != 0) checkpoint->store.remove_newer_than(o.restore_from);
@@ -238,6 +249,7 @@ int run_run(const std::vector<std::string>& args) {
   std::vector<std::pair<std::FILE*, std::string>> written;
   for (size_t i = 0; i < outputs.size(); ++i) written.emplace_back(outputs[i], options.output_names[i]);
   if (options.rejects) written.emplace_back(options.rejects, options.rejects_name);
+  if (options.late) written.emplace_back(options.late, options.late_name);
   std::string close_error = files.close_written(written);
   // MQTT outputs: every message acknowledged by the broker (their pipes were just closed).
   if (std::string mqtt_error; !mqtt.finish(&mqtt_error) && close_error.empty()) close_error = mqtt_error;

@@ -43,6 +43,12 @@ options:
                           aggregate's windows updated, rows into and past each filter, and each
                           UNION ALL's rows per branch, on standard error
   --rejects PATH          also write each malformed input row, as it was, to PATH
+  --late PATH             also write each row an operator drops as late, as JSON Lines, in the
+                          order of the drops: {"operator": "#N Kind" as --stats names it,
+                          "stream": the stream its input reads, "watermark": the operator's
+                          watermark that made it late, "row": the operator's input row}
+                          (PATH - : standard output; not with --backend firmware; keyed
+                          aggregates then run on one thread whatever --threads says)
   --on-error skip|fail    skip malformed rows (default) or stop with exit status 1
   --checkpoint DIR        write snapshots of the run's state to DIR, and start from the newest one
                           there: after a crash the outputs end exactly as an uninterrupted run's
@@ -55,8 +61,9 @@ options:
   --threads N             parse input files (CSV, JSON Lines) on N threads and run keyed window
                           aggregates in N partitions by key (0: every core; default 1); the
                           output is the same, row for row, as with one thread
-  --drain                 SIGINT or SIGTERM ends the inputs, as the end of a file does: every
-                          open window fires and the run exits 0 (for live inputs: stdin, MQTT)
+  --drain                 SIGINT or SIGTERM ends the live inputs (stdin, MQTT) after what has
+                          arrived, as the end of a file does (files are read to their end):
+                          every open window fires and the run exits 0
   --idle-timeout DURATION a live input (stdin, MQTT) that gives no row for DURATION of wall-clock
                           time (5s, 200ms) stops holding back the watermarks of the operators it
                           feeds, until its next row, which may then be late (default: off)
@@ -99,7 +106,7 @@ std::optional<RunOptions> parse_run_options(const std::vector<std::string>& args
     // --flag=value and --flag value are both accepted.
     if (a.rfind("--", 0) == 0 && a.find('=') != std::string::npos &&
         (a.rfind("--input=", 0) == 0 || a.rfind("--output=", 0) == 0 || a.rfind("--format=", 0) == 0 ||
-         a.rfind("--timestamps=", 0) == 0 || a.rfind("--backend=", 0) == 0 || a.rfind("--rejects=", 0) == 0 ||
+         a.rfind("--timestamps=", 0) == 0 || a.rfind("--backend=", 0) == 0 || a.rfind("--rejects=", 0) == 0 || a.rfind("--late=", 0) == 0 ||
          a.rfind("--on-error=", 0) == 0 || a.rfind("--input-format=", 0) == 0 || a.rfind("--default-capacity=", 0) == 0 ||
          a.rfind("--checkpoint=", 0) == 0 || a.rfind("--checkpoint-every=", 0) == 0 ||
          a.rfind("--keep-checkpoints=", 0) == 0 || a.rfind("--restore-from=", 0) == 0 || a.rfind("--threads=", 0) == 0 ||
@@ -180,6 +187,9 @@ std::optional<RunOptions> parse_run_options(const std::vector<std::string>& args
     } else if (a == "--rejects") {
       if (!take("a path")) return std::nullopt;
       o.rejects_path = value;
+    } else if (a == "--late") {
+      if (!take("a path")) return std::nullopt;
+      o.late_path = value;
     } else if (a == "--on-error") {
       if (!take("skip or fail")) return std::nullopt;
       if (value != "skip" && value != "fail") {
@@ -241,6 +251,11 @@ std::optional<RunOptions> parse_run_options(const std::vector<std::string>& args
     *error = "--default-capacity is for --backend firmware";
     return std::nullopt;
   }
+  if (!o.late_path.empty() && o.backend == "firmware") {
+    *error = "--late is not available with --backend firmware: its class counts late rows (--stats) but keeps none to "
+             "report; use --backend jit or cpp";
+    return std::nullopt;
+  }
   if (!set_checkpoint_flag.empty() && o.checkpoint_dir.empty()) {
     *error = set_checkpoint_flag + " needs --checkpoint DIR";
     return std::nullopt;
@@ -250,7 +265,7 @@ std::optional<RunOptions> parse_run_options(const std::vector<std::string>& args
     return std::nullopt;
   }
   if (!o.checkpoint_dir.empty() && o.drain) {
-    *error = "--drain ends the inputs where the signal came, which no snapshot records: use it without --checkpoint";
+    *error = "--drain ends the live inputs where the signal came, which no snapshot records: use it without --checkpoint";
     return std::nullopt;
   }
   if (!o.checkpoint_dir.empty() && o.format == "table") {

@@ -24,6 +24,7 @@ struct RunOptions {
   bool drain = false;              // --drain: SIGINT/SIGTERM ends the inputs (LANGUAGE.md §12)
   int64_t idle_timeout_ns = 0;     // --idle-timeout DURATION (LANGUAGE.md §12); 0 = off
   std::string rejects_path;
+  std::string late_path;           // --late PATH (LANGUAGE.md §12); "" = none
   bool fail_fast = false;          // --on-error fail
   FrontendOptions compile;         // --no-optimize, --disable-pass=NAME (cli/optimizer_flags.h)
   // --checkpoint DIR (LANGUAGE.md §10); "" = none

@@ -11,6 +11,7 @@
 #include "physical/operator_settings.h"
 #include "runtime/engine.h"
 #include "runtime/io/input_merger.h"
+#include "runtime/io/late_row_writer.h"
 #include "runtime/io/reject_sink.h"
 #include "runtime/ops/hosted_operators.h"
 #include "runtime/parallel/partitioned_aggregate.h"
@@ -107,6 +108,8 @@ class RowDriver {
   virtual rt::InputPosition position(size_t i) const = 0;
   /// The partitioned operators (--threads) and what their partitions took.
   virtual std::vector<ExecutionReport::Partitions> partitions() const { return {}; }
+  /// `--late`: makes every operator report its late rows to `late`; false when one cannot.
+  virtual bool report_late(rt::LateRowWriter& late) = 0;
 };
 
 /// The runtime operators, wired to a backend's generated functions and driven by rt::Engine.
@@ -168,6 +171,11 @@ class OperatorDriver final : public RowDriver {
   void save_state(rt::StateWriter& w) const override { engine_.save_state(w); }
   bool load_state(rt::StateReader& r) override { return engine_.load_state(r); }
   rt::InputPosition position(size_t i) const override { return engine_.inputs().position(i); }
+  bool report_late(rt::LateRowWriter& late) override {
+    for (size_t i = 0; i < operators_.size(); ++i)
+      if (!operators_[i]->set_late_rows(late.late_rows(i))) return false;
+    return true;
+  }
   std::vector<ExecutionReport::Partitions> partitions() const override {
     std::vector<ExecutionReport::Partitions> out;
     for (size_t i = 0; i < operators_.size(); ++i)
@@ -235,6 +243,9 @@ class FirmwareDriver final : public RowDriver {
     return bytes && program_.restore(bytes, n);
   }
   rt::InputPosition position(size_t i) const override { return inputs_.position(i); }
+  /// The firmware class counts late rows but reports none (LANGUAGE.md §9; `vlac run` refuses
+  /// --late with --backend firmware).
+  bool report_late(rt::LateRowWriter&) override { return false; }
 
  private:
   const PhysicalPlan& plan_;
@@ -242,6 +253,32 @@ class FirmwareDriver final : public RowDriver {
   std::vector<void*> outputs_;
   rt::InputMerger inputs_;
 };
+
+/// What `--late` needs to know of each operator: its `--stats` name, and per input port the
+/// stream it reads and its visible columns.
+std::vector<rt::LateOperator> late_operators(const PhysicalPlan& plan) {
+  std::vector<rt::LateOperator> out;
+  for (const PhysicalOperator& op : plan.operators) {
+    rt::LateOperator lo;
+    lo.name = "#" + std::to_string(op.id) + " " + op.display_name;
+    for (size_t p = 0; p < op.port_inputs.size(); ++p) {
+      const OperatorInput& in = op.port_inputs[p];
+      const rt::RowLayout& full = op.port_layouts[p];
+      rt::LatePort port;
+      port.stream = in.stream;
+      port.layout.size = full.size;
+      port.layout.null_bytes = full.null_bytes;
+      for (size_t c = 0; c < in.column_names.size() && c < full.fields.size(); ++c) {
+        if (!in.visible[c]) continue;
+        port.column_names.push_back(in.column_names[c]);
+        port.layout.fields.push_back(full.fields[c]);
+      }
+      lo.ports.push_back(std::move(port));
+    }
+    out.push_back(std::move(lo));
+  }
+  return out;
+}
 
 using MakeDriver = std::function<std::unique_ptr<RowDriver>(std::vector<void*> outputs, uint64_t* pipeline_rows)>;
 
@@ -288,6 +325,16 @@ ExecutionReport run_program(const PhysicalPlan& plan, const std::vector<std::vec
   report.pipeline_rows.assign(2 * plan.pipelines.size(), 0);
   // Left null unless asked for: the generated counters then skip their increments.
   std::unique_ptr<RowDriver> driver = make_driver(output_ptrs, options.count_pipeline_rows ? report.pipeline_rows.data() : nullptr);
+  // --late: every operator reports the rows it drops as late to one writer.
+  std::unique_ptr<rt::LateRowWriter> late;
+  if (options.late) {
+    late = rt::make_late_row_writer(options.late, late_operators(plan), options.writer);
+    if (!driver->report_late(*late)) {
+      report.ok = false;
+      report.error = "--late: this run's operators cannot report late rows";
+      return report;
+    }
+  }
 
   rt::RejectSink rejects(options.messages, options.rejects, options.fail_fast ? rt::OnError::Fail : rt::OnError::Skip);
   std::vector<std::unique_ptr<rt::RowReader>> readers;
@@ -338,10 +385,12 @@ ExecutionReport run_program(const PhysicalPlan& plan, const std::vector<std::vec
   std::function<void()> after_row;
   if (live) after_row = [&] {
     for (auto& w : writers) w->flush();
+    if (late) late->flush();
   };
   // A failed write stops the run: nothing more can be delivered.
   std::vector<const rt::RowWriter*> watched;
   for (const auto& w : writers) watched.push_back(w.get());
+  if (late) watched.push_back(late.get());
   rt::RunStop stop(&rejects, options.cancel, std::move(watched), live, options.drain);
 
   std::unique_ptr<RunCheckpoints> checkpoints;
@@ -351,6 +400,7 @@ ExecutionReport run_program(const PhysicalPlan& plan, const std::vector<std::vec
       checkpoint_outputs.push_back({i < options.output_names.size() ? options.output_names[i] : plan.outputs[i].name,
                                     outputs[i], writers[i].get()});
     if (options.rejects) checkpoint_outputs.push_back({options.rejects_name, options.rejects, nullptr});
+    if (late) checkpoint_outputs.push_back({options.late_name, options.late, late.get()});  // cut back like the outputs
     checkpoints = std::make_unique<RunCheckpoints>(
         *checkpoint, std::move(checkpoint_inputs), std::move(checkpoint_outputs),
         [&](size_t i) { return driver->position(i); },
@@ -369,6 +419,7 @@ ExecutionReport run_program(const PhysicalPlan& plan, const std::vector<std::vec
     checkpoints->take(/*final=*/true);
   if (checkpoints) checkpoints->wait();  // a commit in flight when the run stopped
   for (auto& w : writers) w->finish();
+  if (late) late->finish();
 
   for (size_t s = 0; s < plan.sources.size(); ++s) {
     rt::InputStats sum;
@@ -415,6 +466,11 @@ ExecutionReport run_program(const PhysicalPlan& plan, const std::vector<std::vec
     report.error = rt::write_error_message(options.rejects_name.empty() ? "the rejects file" : options.rejects_name,
                                            rejects.rejects_error());
   }
+  if (late && late->error() != 0) {
+    report.ok = false;
+    report.cancelled = false;
+    report.error = rt::write_error_message(options.late_name, late->error());
+  }
   for (size_t i = 0; i < writers.size(); ++i) {
     if (writers[i]->error() == 0) continue;
     report.ok = false;
@@ -432,7 +488,8 @@ ExecutionReport execute(const PhysicalPlan& plan, CompiledCode& program,
                         const std::vector<std::vector<InputFile>>& inputs, const std::vector<std::FILE*>& outputs,
                         const ExecutionOptions& options) {
   return run_program(plan, inputs, outputs, options, [&](std::vector<void*> writers, uint64_t* pipeline_rows) {
-    return std::make_unique<OperatorDriver>(plan, program, std::move(writers), pipeline_rows, options.threads,
+    // Under --late a keyed aggregate is not partitioned: its drops come in one thread's order.
+    return std::make_unique<OperatorDriver>(plan, program, std::move(writers), pipeline_rows, options.late ? 1 : options.threads,
                                             options.idle_timeout_ns);
   });
 }

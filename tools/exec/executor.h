@@ -41,6 +41,11 @@ struct ExecutionOptions {
   /// the output's name in the program and "the rejects file".
   std::vector<std::string> output_names;
   std::string rejects_name;
+  /// `--late PATH` (runtime/io/late_row_writer.h): every row dropped as late, as JSON Lines;
+  /// null: none. Keyed aggregates are then not partitioned (--threads), so that the drops come
+  /// in one thread's order. Not for execute_firmware (its class reports no rows).
+  std::FILE* late = nullptr;
+  std::string late_name;  // what messages call it
   bool fail_fast = false;             // --on-error fail
   bool count_pipeline_rows = false;   // --stats: rows into and past filters and into unions
   /// Set (from another thread or a signal handler) to stop the run after the current row; the
