@@ -31,13 +31,20 @@ class RunStop {
  public:
   static constexpr uint32_t kWriterPollRows = 256;
 
-  /// `rejects` and `signal` may be null (nothing to watch there); none is owned. `drain`
-  /// (`--drain`, LANGUAGE.md §12): the signal does not stop the run; it ends the live inputs
-  /// (runtime/io/line_input.h), so that every open window fires as at the end of input.
+  /// How the signal ends a run.
+  enum class OnSignal {
+    Stop,          // after the current row, without firing open windows
+    EndLiveInputs, // every input is live: they end after what had arrived (runtime/io/line_input.h),
+                   // then the run stops without firing (nothing that arrived is lost)
+    Drain,         // `--drain` (LANGUAGE.md §12): the live inputs end, files are read to their
+                   // end, and every open window fires as at the end of input
+  };
+
+  /// `rejects` and `signal` may be null (nothing to watch there); none is owned.
   RunStop(const RejectSink* rejects, const std::atomic<bool>* signal, std::vector<const RowWriter*> writers, bool live,
-          bool drain = false)
+          OnSignal on_signal = OnSignal::Stop)
       : rejects_(rejects), signal_(signal), writers_(std::move(writers)), every_(live ? 1 : kWriterPollRows), countdown_(every_),
-        drain_(drain) {}
+        on_signal_(on_signal) {}
 
   /// Checkpoints every `rows` rows (0: not by rows) or every `ns` nanoseconds of wall-clock time
   /// (0: not by time) through `take`.
@@ -51,7 +58,7 @@ class RunStop {
 
   /// After each row: true when the run must stop now. A due checkpoint is taken here.
   bool after_row() {
-    if (flagged()) return true;
+    if (flagged() || (on_signal_ == OnSignal::Stop && signalled())) return true;
     if (--checkpoint_countdown_ == 0 && !checkpoint()) return true;
     if (--countdown_ != 0) return false;
     countdown_ = every_;
@@ -74,13 +81,14 @@ class RunStop {
   }
 
   /// After the last row: true when the run must stop rather than end its input.
-  bool now() const { return flagged() || writer_failed() || stopped_by_checkpoint_; }
+  bool now() const {
+    return flagged() || (on_signal_ != OnSignal::Drain && signalled()) || writer_failed() || stopped_by_checkpoint_;
+  }
 
  private:
-  /// The rejects sink or (without --drain) a signal said stop.
-  bool flagged() const {
-    return (rejects_ && rejects_->should_stop()) || (!drain_ && signal_ && signal_->load(std::memory_order_relaxed));
-  }
+  /// The rejects sink said stop.
+  bool flagged() const { return rejects_ && rejects_->should_stop(); }
+  bool signalled() const { return signal_ && signal_->load(std::memory_order_relaxed); }
   static int64_t monotonic_ns() {
     timespec t{};
     clock_gettime(CLOCK_MONOTONIC, &t);
@@ -100,7 +108,7 @@ class RunStop {
   int64_t checkpoint_ns_ = 0, next_checkpoint_ns_ = INT64_MAX;
   std::function<CheckpointTake()> take_;
   bool stopped_by_checkpoint_ = false;
-  bool drain_;
+  OnSignal on_signal_;
 };
 
 }  // namespace vlac::rt

@@ -31,10 +31,11 @@ std::string reason_of(int rc) {
 
 }  // namespace
 
-MqttClient::MqttClient(MqttUrl url, std::string what, std::FILE* messages)
+MqttClient::MqttClient(MqttUrl url, std::string what, std::FILE* messages, const std::string& session)
     : url_(std::move(url)), what_(std::move(what)), messages_(messages) {
   init_library();
-  m_ = mosquitto_new(client_id().c_str(), /*clean_session=*/true, this);
+  m_ = session.empty() ? mosquitto_new(client_id().c_str(), /*clean_session=*/true, this)
+                       : mosquitto_new(session.c_str(), /*clean_session=*/false, this);
   // Publishing happens on another thread than the network's (the sink): the library must lock.
   mosquitto_threaded_set(m_, true);
   mosquitto_connect_callback_set(m_, &MqttClient::connect_callback);

@@ -18,8 +18,10 @@ namespace vlac::rt {
 
 class MqttClient {
  public:
-  /// `what` names the client in messages (the source's or sink's display name).
-  MqttClient(MqttUrl url, std::string what, std::FILE* messages);
+  /// `what` names the client in messages (the source's or sink's display name). `session`: ""
+  /// for a clean session under a client id of its own; else the client id of a persistent
+  /// session, which the broker keeps while the client is away (queueing its QoS 1 messages).
+  MqttClient(MqttUrl url, std::string what, std::FILE* messages, const std::string& session = "");
   virtual ~MqttClient();
   MqttClient(const MqttClient&) = delete;
   MqttClient& operator=(const MqttClient&) = delete;

@@ -50,8 +50,9 @@ void json_on_one_line(std::string* s) {
 
 }  // namespace
 
-MqttSource::MqttSource(MqttUrl url, std::vector<std::string> columns, std::FILE* messages, const std::atomic<bool>* stop)
-    : MqttClient(url, url.display_name(), messages), columns_(std::move(columns)), stop_(stop) {
+MqttSource::MqttSource(MqttUrl url, std::vector<std::string> columns, std::FILE* messages, const std::atomic<bool>* stop,
+                       const std::string& session)
+    : MqttClient(url, url.display_name(), messages, session), columns_(std::move(columns)), stop_(stop) {
   if (this->url().csv) prefix_ = csv_header(columns_);
   next_line_ = this->url().csv ? 2 : 1;
 }

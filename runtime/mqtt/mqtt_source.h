@@ -31,8 +31,11 @@ namespace vlac::rt {
 class MqttSource final : public MqttClient {
  public:
   /// `columns`: the stream's declared column names (the CSV header). `stop`: when it becomes
-  /// true (SIGINT/SIGTERM), the source ends its input; may be null.
-  MqttSource(MqttUrl url, std::vector<std::string> columns, std::FILE* messages, const std::atomic<bool>* stop);
+  /// true (SIGINT/SIGTERM), the source ends its input; may be null. `session`: "" for a clean
+  /// session; else a persistent session's client id (`--checkpoint`: the broker keeps the
+  /// messages published while vlac is away, MqttClient).
+  MqttSource(MqttUrl url, std::vector<std::string> columns, std::FILE* messages, const std::atomic<bool>* stop,
+             const std::string& session = "");
   ~MqttSource() override;
 
   /// Connects, subscribes and starts the network thread; false with *error when the broker

@@ -9,7 +9,8 @@ topic and read back with mosquitto_sub, `?format=csv` and JSON messages, two top
 rejects named `mqtt://HOST/TOPIC#N`, SIGINT with and without --drain (on standard input too), an
 unreachable broker, a broker restarted in the middle of a stream (received = accepted +
 rejected), `--format table` printing live rows as they come, and `--idle-timeout` letting a
-quiet topic stop holding results back.
+quiet topic stop holding results back; the REPL's `.input` of a topic; `--checkpoint` with a
+topic across a kill -9.
 
 Usage: mqtt_test.py PATH/TO/vlac
 """
@@ -24,6 +25,8 @@ import subprocess
 import sys
 import tempfile
 import time
+
+from checks import check, summary
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CASES = os.path.join(HERE, "..", "e2e", "cases")
@@ -145,15 +148,6 @@ def main():
     if not shutil.which("mosquitto") or not shutil.which("mosquitto_pub"):
         print("mosquitto is not installed (scripts/install-deps.sh installs it)")
         return 1
-    passed = failed = 0
-
-    def check(name, ok, detail=""):
-        nonlocal passed, failed
-        if ok:
-            passed += 1
-        else:
-            failed += 1
-            print(f"FAIL {name}\n{detail}")
 
     with tempfile.TemporaryDirectory() as d:
         port = free_port()
@@ -340,11 +334,76 @@ def main():
                 check(f"idle {flag}: every frame met the instruction", out == want, out + err)
                 if flag:
                     check("idle: the instruction behind the watermark is late", "AsofJoin: 12 in, 10 out, 1 late" in err, err)
+
+            # 11. The REPL's .input reads a topic too; the query's counts are computed here from
+            # the recording.
+            rows = csv_records(os.path.join(CASES, "spec_cam_stats", "camera.csv"))
+            counts = {}
+            for r in rows:
+                counts[r.split(",")[1]] = counts.get(r.split(",")[1], 0) + 1
+            script = (open(os.path.join(CASES, "spec_cam_stats", "program.vsql")).read().split("CREATE STREAM cam_stats")[0] +
+                      f".input camera={url}/repl/camera?format=csv&count={len(rows)}\n"
+                      "SELECT cam_id, COUNT(*) AS frames FROM camera GROUP BY cam_id;\n")
+            err_path = os.path.join(d, "repl_err.txt")
+            with open(err_path, "w") as err_file:
+                p = subprocess.Popen([vlac, "repl"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err_file, text=True)
+                p.stdin.write(script)
+                p.stdin.flush()
+                end = time.monotonic() + 30
+                while "subscribed" not in open(err_path).read() and time.monotonic() < end:
+                    time.sleep(0.02)
+                publish(port, "repl/camera", rows)
+                out, _ = p.communicate("", timeout=60)
+            got = {}
+            for line in out.splitlines():
+                cells = line.split()
+                if len(cells) == 2 and cells[0].isdigit() and cells[1].isdigit():
+                    got[cells[0]] = int(cells[1])
+            check("repl .input mqtt: the counts", got == counts, out + open(err_path).read())
+
+            # 12. --checkpoint with a topic: killed (-9) in the middle, messages published while
+            # vlac is away are kept by the broker for its persistent session, the journal replays
+            # what it had read past its last snapshot, and the output file ends exactly as the
+            # expected one. A last row far in the future makes every window of the recording
+            # fire; SIGTERM then pauses the run (a last snapshot, exit 0).
+            case = os.path.join(CASES, "spec_cam_stats")
+            prog = os.path.join(case, "program.vsql")
+            rows = csv_records(os.path.join(case, "camera.csv"))
+            future = "2026-11-24T07:00:00Z,9,0,0.5,1"
+            ck = os.path.join(d, "ck")
+            os.mkdir(ck)
+            out_path = os.path.join(d, "ck_out.csv")
+            args = [prog, "--input", f"camera={url}/ck/camera?format=csv", "--output", f"cam_stats={out_path}",
+                    "--checkpoint", ck, "--checkpoint-every", "40rows"]
+            run = Run(vlac, args, d)
+            check("checkpoint: subscribed", run.wait_for("subscribed"), run.stderr())
+            publish(port, "ck/camera", rows[:300])
+            end = time.monotonic() + 30
+            while time.monotonic() < end:  # a few snapshots, and rows read past the last
+                listed = subprocess.run([vlac, "checkpoints", ck], capture_output=True, text=True).stdout
+                if "camera=2" in listed:
+                    break
+                time.sleep(0.05)
+            time.sleep(0.2)
+            run.proc.kill()
+            run.finish()
+            publish(port, "ck/camera", rows[300:400])  # vlac is away: the broker keeps them
+            run = Run(vlac, args, d)
+            check("checkpoint: goes on from a snapshot", run.wait_for("continuing from checkpoint") and run.wait_for("subscribed"),
+                  run.stderr())
+            publish(port, "ck/camera", rows[400:] + [future])
+            want = expected
+            end = time.monotonic() + 30
+            while time.monotonic() < end and open(out_path).read() != want:
+                time.sleep(0.05)
+            code, _, err = run.finish(signal.SIGTERM)
+            check("checkpoint: SIGTERM pauses with a snapshot (exit 0)", code == 0, err)
+            got = open(out_path).read()
+            check("checkpoint: exactly-once across the crash", got == want, got[-400:] + err)
         finally:
             broker.stop()
 
-    print(f"mqtt: {passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return summary("mqtt")
 
 
 if __name__ == "__main__":

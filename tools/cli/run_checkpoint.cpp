@@ -56,14 +56,18 @@ bool start_checkpoint_run(const RunOptions& o, const Compilation& c, const Physi
     }
     opt.restore = &*run->snapshot;
   }
-  bool reads_stdin = false;
+  // The live input (standard input or an MQTT topic; one at most) is journalled.
+  const InputFile* live = nullptr;
   for (const auto& files : inputs)
-    for (const InputFile& f : files) reads_stdin |= f.live;
-  if (reads_stdin) {
+    for (const InputFile& f : files)
+      if (f.live) live = &f;
+  if (live) {
     run->journal = std::make_unique<rt::StdinJournal>();
     if (!run->journal->open(o.checkpoint_dir, error)) return false;
-    // From the beginning, nothing journalled before counts.
-    if (!run->snapshot && !run->journal->reset(0, error)) return false;
+    // From the beginning, nothing journalled before counts. The journal holds the bytes read
+    // from the input itself, after the header an MQTT CSV source is given (InputFile::prefix),
+    // so that its offsets are the reader's.
+    if (!run->snapshot && !run->journal->reset(live->prefix.size(), error)) return false;
     opt.journal = run->journal.get();
   }
   return true;

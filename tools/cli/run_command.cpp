@@ -118,14 +118,20 @@ int run_run(const std::vector<std::string>& args) {
   auto check_mqtt = [&](const char* flag, const std::string& name, const std::string& path) {
     if (!rt::is_mqtt_url(path)) return true;
     if (!rt::parse_mqtt_url(path, &error)) error = std::string(flag) + " " + name + "=" + path + ": " + error;
-    else if (!o.checkpoint_dir.empty())
-      error = std::string("--checkpoint cannot yet replay or cut back an MQTT topic (") + flag + " " + name + "=" + path +
-              "): docs/decisions.md, \"Issue 17: MQTT\"";
+    else if (!o.checkpoint_dir.empty() && std::string(flag) == "--output")
+      error = "--checkpoint cannot cut back what was published to an MQTT topic after the snapshot (--output " + name + "=" +
+              path + "): give --output a file";
     else return true;
     return false;
   };
-  for (const auto& [name, path] : o.inputs)
+  std::string live_inputs;  // --checkpoint journals one live input (LANGUAGE.md §10)
+  for (const auto& [name, path] : o.inputs) {
     if (!check_mqtt("--input", name, path)) return usage(error);
+    if (path == "-" || rt::is_mqtt_url(path)) live_inputs += (live_inputs.empty() ? "" : ", ") + name + "=" + path;
+  }
+  if (!o.checkpoint_dir.empty() && live_inputs.find(", ") != std::string::npos)
+    return usage("--checkpoint keeps a journal of one live input (standard input or an MQTT topic), not of several (" +
+                 live_inputs + ")");
   for (const auto& [name, path] : o.outputs)
     if (!check_mqtt("--output", name, path)) return usage(error);
   std::vector<std::string> output_paths(plan.outputs.size());
@@ -164,7 +170,8 @@ int run_run(const std::vector<std::string>& args) {
     for (const std::string& path : input_paths[s]) {
       if (rt::is_mqtt_url(path)) {
         InputFile in;
-        if (!mqtt.open_input(path, plan.sources[s], stderr, rt::StopSignals::stop_flag(), &in, &error)) return fail(error);
+        if (!mqtt.open_input(path, plan.sources[s], stderr, rt::StopSignals::stop_flag(), &in, &error, o.checkpoint_dir))
+          return fail(error);
         inputs[s].push_back(std::move(in));
         continue;
       }

@@ -13,6 +13,7 @@
 #include "runtime/io/input_merger.h"
 #include "runtime/io/late_row_writer.h"
 #include "runtime/io/reject_sink.h"
+#include "runtime/io/stop_signals.h"
 #include "runtime/ops/hosted_operators.h"
 #include "runtime/parallel/partitioned_aggregate.h"
 
@@ -290,12 +291,9 @@ std::unique_ptr<rt::RowReader> open_reader(const InputFile& in, const rt::Source
                                            int* replay_fd, int threads, std::string* error) {
   // A file may be parsed on several threads (LANGUAGE.md §11); a checkpoint needs its positions.
   if (!in.live) return rt::open_file_reader(in.format, in.display_name, in.file, spec, rejects, threads, checkpoint != nullptr);
-  if (!checkpoint || !checkpoint->journal) {
-    rt::ReadOptions live;
-    live.prefix = in.prefix;
-    return rt::open_row_reader(in.format, in.display_name, in.file, spec, rejects, live);
-  }
   rt::ReadOptions source;
+  source.prefix = in.prefix;  // an MQTT CSV source's header
+  if (!checkpoint || !checkpoint->journal) return rt::open_row_reader(in.format, in.display_name, in.file, spec, rejects, source);
   source.tee_fd = checkpoint->journal->append_fd();
   if (at) {
     source.prefix = at->header_text;
@@ -391,7 +389,15 @@ ExecutionReport run_program(const PhysicalPlan& plan, const std::vector<std::vec
   std::vector<const rt::RowWriter*> watched;
   for (const auto& w : writers) watched.push_back(w.get());
   if (late) watched.push_back(late.get());
-  rt::RunStop stop(&rejects, options.cancel, std::move(watched), live, options.drain);
+  // A signal ends live inputs after what had arrived, where StopSignals' wake pipe makes their
+  // reads see it (vlac run; not the REPL's Ctrl-C); a run with files stops after the row.
+  bool all_live = !readers.empty() && rt::StopSignals::wake_fd() >= 0;
+  for (const auto& files : inputs)
+    for (const InputFile& in : files) all_live &= in.live;
+  const rt::RunStop::OnSignal on_signal = options.drain ? rt::RunStop::OnSignal::Drain
+                                          : all_live    ? rt::RunStop::OnSignal::EndLiveInputs
+                                                        : rt::RunStop::OnSignal::Stop;
+  rt::RunStop stop(&rejects, options.cancel, std::move(watched), live, on_signal);
 
   std::unique_ptr<RunCheckpoints> checkpoints;
   if (checkpoint) {

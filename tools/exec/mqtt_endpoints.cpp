@@ -1,15 +1,33 @@
 #include "exec/mqtt_endpoints.h"
 
+#include <cstdio>
+#include <filesystem>
+
 namespace vlac {
 
+std::string MqttEndpoints::session_id(const std::string& checkpoint_dir, const std::string& stream, const std::string& url) {
+  std::error_code ec;
+  const std::string dir = std::filesystem::absolute(checkpoint_dir, ec).lexically_normal().string();
+  uint64_t h = 1469598103934665603ull;  // FNV-1a: the same in every build, unlike std::hash
+  for (const std::string& part : {dir, stream, url}) {
+    for (unsigned char c : part) h = (h ^ c) * 1099511628211ull;
+    h = (h ^ 0xFF) * 1099511628211ull;  // a separator no path or name holds
+  }
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+  return std::string("vlac-") + hex;
+}
+
 bool MqttEndpoints::open_input(const std::string& url, const PhysicalSource& source, std::FILE* messages,
-                               const std::atomic<bool>* stop, InputFile* input, std::string* error) {
+                               const std::atomic<bool>* stop, InputFile* input, std::string* error,
+                               const std::string& checkpoint_dir) {
   std::optional<rt::MqttUrl> u = rt::parse_mqtt_url(url, error);
   if (!u) {
     *error = "--input " + source.stream + "=" + url + ": " + *error;
     return false;
   }
-  auto s = std::make_unique<rt::MqttSource>(*u, source.column_names, messages, stop);
+  const std::string session = checkpoint_dir.empty() ? "" : session_id(checkpoint_dir, source.stream, url);
+  auto s = std::make_unique<rt::MqttSource>(*u, source.column_names, messages, stop, session);
   if (!s->start(error)) return false;
   rt::MqttSource* src = s.get();
   input->display_name = u->display_name();
