@@ -53,6 +53,7 @@ LineInput::LineInput(std::FILE* in, const ReadOptions& options)
   replay_fd_ = options.replay_fd;
   tee_fd_ = options.tee_fd;
   streamed_ = options.streamed();
+  read_to_end_after_stop_ = options.read_to_end_after_stop;
   // The prefix is whole lines that were consumed (a header): a bare CR that ends it was a line
   // end, so the input it came from was read with CR line ends, whatever comes next now.
   const size_t first_end = prefix_.find_first_of("\r\n");
@@ -67,6 +68,7 @@ bool LineInput::wait_live() {
   for (;;) {
     const int ready = ::poll(fds, 2, -1);
     if (ready < 0 && errno == EINTR) continue;  // the signal: the wake pipe says so next time
+    if (fds[1].revents != 0 && !read_to_end_after_stop_) return false;  // ends at the signal
     if (ready < 0 || fds[0].revents != 0) return true;  // input (or its end, or an error) to read
     if (fds[1].revents != 0) return false;
   }

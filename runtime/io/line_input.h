@@ -5,8 +5,8 @@
 // Live input (a pipe or terminal): read(2) returns what has arrived, and a new block is read
 // only when the buffer holds no complete line, so a line is returned as soon as its line end
 // has arrived and the input is never asked for more than that. Before it waits, it polls its
-// input together with StopSignals::wake_fd(): after SIGINT/SIGTERM, live input ends once what
-// had arrived is read (LANGUAGE.md §10, §12). Bytes the FILE's own stdio
+// input together with StopSignals::wake_fd(): after SIGINT/SIGTERM, live input ends (an MQTT
+// source's pipe once what had arrived is read; LANGUAGE.md §10, §12). Bytes the FILE's own stdio
 // buffer already holds (a format sniffer's getc + ungetc) are taken over first. A FILE without
 // a descriptor (fmemopen) is read with fread, which cannot block on memory.
 //
@@ -126,7 +126,8 @@ class LineInput {
   /// One read of the FILE itself.
   long read_file(char* dst, size_t n);
   /// Live input: waits until it has bytes (or its end) to read: true; or until SIGINT/SIGTERM
-  /// came (StopSignals::wake_fd): false, and the input ends after what had arrived.
+  /// came (StopSignals::wake_fd): false, and the input ends there (ReadOptions::
+  /// read_to_end_after_stop: once what had arrived is read).
   bool wait_live();
   /// Forgets the buffered bytes (after the FILE was repositioned).
   void drop_buffer();
@@ -159,6 +160,7 @@ class LineInput {
   int replay_fd_ = -1;
   int tee_fd_ = -1;
   bool streamed_ = false;
+  bool read_to_end_after_stop_ = false;
 };
 
 }  // namespace vlac::rt

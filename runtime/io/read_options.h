@@ -21,6 +21,11 @@ struct ReadOptions {
   /// before it is parsed; a failed write is a read error. -1 for none. Not owned or closed.
   int tee_fd = -1;
 
+  /// Live input whose writer stops writing at SIGINT/SIGTERM and closes it (an MQTT source's
+  /// pipe): after the signal it is read to its end, so nothing that had arrived is lost. Other
+  /// live input (standard input, whose writer may go on) ends at the signal.
+  bool read_to_end_after_stop = false;
+
   /// The bytes are not just those of a file from its start: seek() only sets the counters.
   bool streamed() const { return !prefix.empty() || replay_fd >= 0 || tee_fd >= 0; }
 };

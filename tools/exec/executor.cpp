@@ -293,6 +293,7 @@ std::unique_ptr<rt::RowReader> open_reader(const InputFile& in, const rt::Source
   if (!in.live) return rt::open_file_reader(in.format, in.display_name, in.file, spec, rejects, threads, checkpoint != nullptr);
   rt::ReadOptions source;
   source.prefix = in.prefix;  // an MQTT CSV source's header
+  source.read_to_end_after_stop = in.read_to_end_after_stop;
   if (!checkpoint || !checkpoint->journal) return rt::open_row_reader(in.format, in.display_name, in.file, spec, rejects, source);
   source.tee_fd = checkpoint->journal->append_fd();
   if (at) {

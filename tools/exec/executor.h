@@ -31,6 +31,8 @@ struct InputFile {
   std::string prefix = {};
   /// Set: messages name a record `NAME#N`, N = record_number(line) (an MQTT source's messages).
   std::function<uint64_t(uint64_t)> record_number = {};
+  /// Its writer closes it at SIGINT/SIGTERM (an MQTT source): read to its end after the signal.
+  bool read_to_end_after_stop = false;
 };
 
 struct ExecutionOptions {

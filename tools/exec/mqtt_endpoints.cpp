@@ -34,6 +34,7 @@ bool MqttEndpoints::open_input(const std::string& url, const PhysicalSource& sou
   input->file = src->input();
   input->format = u->csv ? rt::InputFormat::Csv : rt::InputFormat::Jsonl;
   input->live = true;
+  input->read_to_end_after_stop = true;  // the source closes its pipe at the signal
   input->prefix = src->prefix();
   input->record_number = [src](uint64_t line) { return src->message_of_line(line); };
   sources_.push_back(std::move(s));
