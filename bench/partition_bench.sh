@@ -6,7 +6,8 @@
 #   - few keys: 8 cameras (the window fires after few groups: gathered onto the run's thread);
 # at --threads 1, 2 and 4, each run 3 times: best wall seconds and least CPU seconds, and the
 # partitions line of `--stats`. Every thread count must give the same output (checked by cmp).
-# The program is bench/programs/tumble_1s.vsql (LANGUAGE.md §1, with its WHERE).
+# The programs are bench/programs/tumble_1s.vsql (LANGUAGE.md §1, with its WHERE) and the same
+# over HOP(500 ms, 2 s), bench/programs/hop_500ms_2s.vsql (windows from slices).
 # Usage: bench/partition_bench.sh [ROWS]     (default 3,000,000; builds the release configuration)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,14 +34,15 @@ with open(path, "w") as f:
 EOF
 }
 
-printf '%-10s %-8s %10s %10s  %s\n' data threads "wall s" "CPU s" "partitions (--stats)"
+printf '%-12s %-10s %-8s %10s %10s  %s\n' program data threads "wall s" "CPU s" "partitions (--stats)"
 for keys in 60000 8; do
   csv="$work/camera_$keys.csv"
   generate "$csv" "$keys"
+  for program in tumble_1s hop_500ms_2s; do
   for threads in 1 2 4; do
     best_wall="" best_cpu=""
     for _ in $(seq "$runs"); do
-      /usr/bin/time -f '%e %U %S' -o "$work/time" build/vlac run bench/programs/tumble_1s.vsql \
+      /usr/bin/time -f '%e %U %S' -o "$work/time" build/vlac run "bench/programs/$program.vsql" \
         --input "camera=$csv" --timestamps ns --threads "$threads" --stats >"$work/out_$threads.csv" 2>"$work/err"
       read -r wall user sys <"$work/time"
       best_wall=$(awk -v a="$wall" -v b="$best_wall" 'BEGIN { print (b == "" || a < b) ? a : b }')
@@ -48,6 +50,7 @@ for keys in 60000 8; do
     done
     cmp -s "$work/out_1.csv" "$work/out_$threads.csv" || { echo "output differs at --threads $threads" >&2; exit 1; }
     parts=$(grep -o 'partitions: .*' "$work/err" || echo "-")
-    printf '%-10s %-8s %10s %10s  %s\n' "$keys keys" "$threads" "$best_wall" "$best_cpu" "$parts"
+    printf '%-12s %-10s %-8s %10s %10s  %s\n' "$program" "$keys keys" "$threads" "$best_wall" "$best_cpu" "$parts"
+  done
   done
 done

@@ -122,6 +122,25 @@ class SliceFifo {
     if (!held) invalidate();  // a slice opened by this row after the front was built
   }
 
+  /// Hosted `--threads` (runtime/parallel/partitioned_aggregate.h): the slice starting at
+  /// `start` was opened by a row of another partition. The FIFO changes as late_row() would
+  /// have changed it for that row here, so that every partition's FIFO keeps the shape of one
+  /// thread's and merges each key's slices in the same order: a slice the front should hold but
+  /// does not empties it (a row for a slice of the back only changes the back's values).
+  template <class Live>
+  void slice_opened(int64_t start, Live&& live) {
+    if (start < back_to_ && start < back_from_ && live(start)) invalidate();
+  }
+
+  /// Calls f(table) for every table a window may read again (live(start) as for late_row):
+  /// the front's entries, then the back. Hosted `--threads` merges and splits them by key.
+  template <class Live, class F>
+  void for_each_live_table(Live&& live, F&& f) {
+    for (size_t i = head_; i < count_; ++i)
+      if (live(entries_[i].start)) f(entries_[i].table);
+    if (back_to_ != INT64_MIN && live(back_from_)) f(back_);
+  }
+
   /// Groups left out of a full table since the last call (the operator counts them over
   /// capacity: a group refused by several tables of one firing counts once per table).
   uint64_t take_refused() {

@@ -223,7 +223,8 @@ class WindowAggregate {
   // ---- one partition of a partitioned operator (hosted `--threads`) ----------------------------
   // The partition's thread pushes rows with push_partitioned(); between rows, while it waits,
   // the run's thread fires its windows or sessions through the rest
-  // (runtime/parallel/partitioned_aggregate.h). Not for sliced operators.
+  // (runtime/parallel/partitioned_aggregate.h). Sliced operators also take the slices other
+  // partitions' rows open (open_slice_of(), below).
 
   /// Adds a row that arrived `seq`-th at the operator, whose watermark was then `watermark`
   /// (its windows up to there have been fired by the run's thread): late is decided as on one thread.
@@ -260,6 +261,10 @@ class WindowAggregate {
   /// The windows ending at or before w have been fired: the watermark is now w.
   void fired_to(int64_t w) {
     if (w > watermark_) watermark_ = w;
+    if (sliced_) {  // as advance() without a firing
+      store_->readers[reader_].fired_to = watermark_;
+      sync_stats();
+    }
     recompute_next_fire();
   }
   /// The end of the earliest open window (INT64_MAX: none).
@@ -308,13 +313,108 @@ class WindowAggregate {
     OperatorStats stats;
     int64_t watermark, seq;
   };
-  Progress progress() const { return Progress{stats_, watermark_, seq_}; }
+  Progress progress() const {
+    OperatorStats stats = stats_;
+    if (sliced_) {  // a sliced operator's row counters are its reader record's (stats_ lags)
+      const SliceReader& me = store_->readers[reader_];
+      stats.rows_in = me.rows_in;
+      stats.late_dropped = me.late_dropped;
+      stats.capacity_dropped = me.capacity_dropped;
+    }
+    return Progress{stats, watermark_, seq_};
+  }
   /// Sets the counters, watermark and next arrival number of a restored (or merged) operator.
   void restore_progress(const Progress& p) {
     stats_ = p.stats;
     seq_ = p.seq;
+    if (sliced_) {  // a sliced operator's row counters are its reader record's
+      SliceReader& me = store_->readers[reader_];
+      me.rows_in = p.stats.rows_in;
+      me.late_dropped = p.stats.late_dropped;
+      me.capacity_dropped = p.stats.capacity_dropped;
+    }
     fired_to(p.watermark);
   }
+  /// Zeroes the counters (a partition's share of a restored state: the partitioned operator
+  /// keeps the snapshot's).
+  void reset_counters() { restore_progress({OperatorStats{}, watermark_, seq_}); }
+  /// Brings stats() up to date (a sliced operator's row counters are kept in its reader record).
+  void refresh_stats() { sync_stats(); }
+
+  // Sliced (HOP, CUMULATE) in partitions: every partition holds every slice one thread would
+  // hold (its own rows open some, open_slice_of() the others), so that each partition's FIFO
+  // has one thread's shape and merges each key's slices in one thread's order. The run's
+  // thread lists the windows to fire from one partition (due_windows) and takes each one's
+  // groups from every partition (take_window_groups), then sliced_fired_to().
+
+  bool sliced() const { return sliced_; }
+  /// The slice that time t falls in.
+  void slice_of(int64_t t, int64_t* start, int64_t* end) const {
+    const int64_t back = window_phase(t, config_.slice, config_.offset);
+    *start = sat_sub(t, back);
+    *end = sat_add(t, config_.slice - back);
+  }
+  /// Whether a row at time t is late for every window (dropped, opening no slice).
+  bool late_for_all(int64_t t, int64_t watermark) const { return store_->readers[reader_].last_end(t) <= watermark; }
+  /// Whether the slice of time t is open.
+  bool has_slice_of(int64_t t) {
+    int64_t start, end;
+    slice_of(t, &start, &end);
+    return store_->slices->find(start, end) != nullptr;
+  }
+  /// Opens the slice of time t when it is not open (a row of another partition opened it on
+  /// one thread), changing the FIFO as that row would have.
+  void open_slice_of(int64_t t) {
+    int64_t start, end;
+    slice_of(t, &start, &end);
+    if (store_->slices->find(start, end)) return;
+    store_->slices->open(start, end);  // never full: a partitioned operator has no capacities
+    ++store_->opened;
+    const SliceReader& me = store_->readers[reader_];
+    fifo_.slice_opened(start, [&me](int64_t s) { return me.last_end(s) > me.fired_to; });
+  }
+  /// Calls f(ws, we) for each window that the watermark's move from `before` to w completes,
+  /// in firing order.
+  template <class F>
+  void due_windows(int64_t before, int64_t w, F&& f) {
+    for_each_due_sliced_window(before, w, f);
+  }
+  /// Calls f(key, acc, first arrival) for the groups of window [ws, we) (the next of
+  /// due_windows), in the order they first appeared; the pointers hold until the next window.
+  template <class F>
+  void take_window_groups(int64_t ws, int64_t we, F&& f) {
+    for_each_group_of_window(ws, we, [&](const uint8_t* key, const uint8_t* acc) { f(key, acc, first_seq(acc)); });
+    fired_end_ = we;
+    fired_start_ = ws;
+  }
+  /// The windows ending at or before w have been fired: closes the slices no window needs.
+  void sliced_fired_to(int64_t w) {
+    finish_sliced_firing(w);
+    fired_to(w);
+  }
+  /// Calls f(table) for every table of its sliced state that a window may read again: the
+  /// slices oldest first, then its FIFO's live tables (the partitioned operator merges and
+  /// splits them by key; every partition has the same tables).
+  template <class F>
+  void for_each_sliced_table(F&& f) {
+    windows_.for_each_in_order([&](int64_t, int64_t, Groups* g) {
+      f(*g);
+      return true;
+    });
+    const SliceReader& me = store_->readers[reader_];
+    fifo_.for_each_live_table([&me](int64_t start) { return me.last_end(start) > me.fired_to; }, f);
+  }
+  /// Adds a copy of a group (key, accumulator with its first arrival, strings copied) to a
+  /// table of for_each_sliced_table().
+  template <class Table>
+  void copy_group_into(Table& table, const uint8_t* key, const uint8_t* acc) {
+    bool inserted;
+    const uint32_t g = table.find_or_insert(key, &inserted);  // never full: no capacities
+    __builtin_memcpy(table.acc(g), acc, group_acc_size_);
+    own_acc_strings(table.acc(g), &table.arena());
+  }
+  /// The first arrival number kept after a group's accumulator.
+  int64_t group_first_seq(const uint8_t* group_acc) const { return first_seq(group_acc); }
   /// Adds a group (its key, and its accumulator with the first arrival number after it) to
   /// window [start, end), opening it; the strings are copied. False when a table is full.
   bool restore_group(int64_t start, int64_t end, const uint8_t* key, const uint8_t* acc) {
@@ -654,18 +754,30 @@ class WindowAggregate {
   /// window starts, so ends, later), so the windows to fire are found slice by slice from the
   /// oldest, up to the first slice with a window still open.
   void fire_sliced(int64_t before, int64_t w) {
+    for_each_due_sliced_window(before, w, [&](int64_t ws, int64_t we) { fire_window(ws, we); });
+    finish_sliced_firing(w);
+  }
+
+  /// Calls f(ws, we) for each window of this operator that ends in (before, w], in (end,
+  /// start) order, noting each as fired (fired_end_, fired_start_) once f returns.
+  template <class F>
+  void for_each_due_sliced_window(int64_t before, int64_t w, F&& f) {
     const SliceReader me = slice_reader();
     store_->slices->for_each_in_order([&](int64_t start, int64_t, Groups*) {
       for_each_window_after(me.kind, start, me.size, me.slide, me.offset, fired_floor(before), [&](int64_t ws, int64_t we) {
         if (we > w) return false;
         if (we == fired_end_ && ws <= fired_start_) return true;  // ends clamped to INT64_MAX tie
-        fire_window(ws, we);
+        f(ws, we);
         fired_end_ = we;
         fired_start_ = ws;
         return true;
       });
       return me.last_end(start) <= w;
     });
+  }
+
+  /// After the windows ending at or before w fired: closes the slices no window needs.
+  void finish_sliced_firing(int64_t w) {
     store_->readers[reader_].fired_to = w;
     store_->template release<Groups>();
     sync_stats();
@@ -696,16 +808,24 @@ class WindowAggregate {
   /// Emits window [ws, we): its slices' groups combined (by this operator's SliceFifo, so in
   /// O(1) amortised merges per group), in the order the groups first appeared in the window.
   void fire_window(int64_t ws, int64_t we) {
+    for_each_group_of_window(ws, we, [&](const uint8_t* key, const uint8_t* acc) { fire(key, acc, ws, we); });
+  }
+
+  /// Calls f(key, acc) for the groups of window [ws, we): its slices' groups combined (by this
+  /// operator's SliceFifo), in the order they first appeared in the window. The pointers hold
+  /// until the next window.
+  template <class F>
+  void for_each_group_of_window(int64_t ws, int64_t we, F&& f) {
     auto merge = [this](uint8_t* into, const uint8_t* from, Arena* arena) { k_.merge(ctx_, into, from, arena); };
     fifo_.fire(ws, we, store_->slices, fire_, merge, [&](auto& groups, bool in_order) {
       if (in_order) {
-        for (uint32_t g = 0; g < groups.size(); ++g) fire(groups.key(g), groups.acc(g), ws, we);
+        for (uint32_t g = 0; g < groups.size(); ++g) f(groups.key(g), groups.acc(g));
         return;
       }
       fire_order_.clear();
       for (uint32_t g = 0; g < groups.size(); ++g) fire_order_.push_back(g);
       heap_sort(fire_order_.data(), fire_order_.size(), [&](uint32_t a, uint32_t b) { return first_seq(groups.acc(a)) < first_seq(groups.acc(b)); });
-      for (size_t i = 0; i < fire_order_.size(); ++i) fire(groups.key(fire_order_[i]), groups.acc(fire_order_[i]), ws, we);
+      for (size_t i = 0; i < fire_order_.size(); ++i) f(groups.key(fire_order_[i]), groups.acc(fire_order_[i]));
     });
     // Groups a combined table had no room for (more than max_keys across the window's
     // slices) are counted over capacity, never dropped silently.

@@ -41,7 +41,7 @@ bool PartitionedWindowAggregate::can_partition(const WindowAggregateConfig& c) {
   const bool others = c.mode == WindowMode::Session || c.mode == WindowMode::EndOfInput;
   // A capacity counts groups and windows per operator: partitions would hold more than one
   // thread does, and drop other rows.
-  return c.key_layout && c.key_size > 0 && !c.global && ((windows && c.slice == 0) || others) &&
+  return c.key_layout && c.key_size > 0 && !c.global && (windows || others) &&
          c.max_keys == UINT64_MAX && c.max_open_windows == UINT64_MAX;
 }
 
@@ -57,6 +57,7 @@ PartitionedWindowAggregate::PartitionedWindowAggregate(ExecContext* ctx, const W
     Partition& part = *parts_.back();
     part.op.init(p == 0 ? ctx_ : &part.ctx, config_, kernels_);  // partition 0: the run's thread
   }
+  sliced_ = parts_[0]->op.sliced();
   for (size_t p = 1; p < parts_.size(); ++p) parts_[p]->thread = std::thread([this, part = parts_[p].get()] { work(*part); });
 }
 
@@ -69,6 +70,10 @@ void PartitionedWindowAggregate::work(Partition& part) {
       uint8_t* row;
       int64_t seq, watermark;
       at = packer_.unpack(at, &row, &seq, &watermark);
+      if (!row) {  // sliced: a slice another partition's row opened (its time in `watermark`)
+        part.op.open_slice_of(watermark);
+        continue;
+      }
       part.ctx.scratch.reset();
       part.op.push_partitioned(row, seq, watermark);
     }
@@ -103,12 +108,41 @@ void PartitionedWindowAggregate::push(const uint8_t* row) {
     if (config_.mode == WindowMode::Session) lower(t, sat_add(t, config_.gap));
     else for_each_window(static_cast<int>(config_.mode), t, config_.size, config_.slide, config_.offset, lower);
   }
+  if (sliced_) open_slice_everywhere(row);
   ++part.rows;
   if (p == 0) return part.op.push_partitioned(row, seq, watermark_, /*key_computed=*/true);
+  packer_.append(filling(part).bytes, row, seq, watermark_);
+  added(part);
+}
+
+BatchQueue::Batch& PartitionedWindowAggregate::filling(Partition& part) {
   if (!part.filling) part.filling = &part.queue.open();
+  return *part.filling;
+}
+
+void PartitionedWindowAggregate::added(Partition& part) {
   BatchQueue::Batch& batch = *part.filling;
-  packer_.append(batch.bytes, row, seq, watermark_);
   if (++batch.rows >= kBatchRows || batch.bytes.size() >= kBatchBytes) publish(part);
+}
+
+void PartitionedWindowAggregate::open_slice_everywhere(const uint8_t* row) {
+  // One thread opens a slice with the first row that falls in it; every partition must open
+  // it then too (slice_opened in runtime/ops/slice_fifo.h says why). Partition 0, the run's
+  // thread's, holds every slice, so it tells whether the slice is new. Rows mostly fall in the
+  // slice of the row before.
+  int64_t t;
+  std::memcpy(&t, row + config_.time_offset, sizeof t);
+  if (t >= slice_start_ && t < slice_end_) return;
+  HostedWindowAggregate& own = parts_[0]->op;
+  if (own.late_for_all(t, watermark_)) return;  // dropped: opens nothing
+  if (!own.has_slice_of(t)) {
+    own.open_slice_of(t);
+    for (size_t p = 1; p < parts_.size(); ++p) {
+      packer_.append_marker(filling(*parts_[p]).bytes, t);
+      added(*parts_[p]);
+    }
+  }
+  own.slice_of(t, &slice_start_, &slice_end_);
 }
 
 void PartitionedWindowAggregate::publish(Partition& part) const {
@@ -125,10 +159,11 @@ void PartitionedWindowAggregate::drain() const {
 void PartitionedWindowAggregate::advance(int64_t w) {
   if (single_) return single_->advance(w);
   if (w <= watermark_) return;
+  const int64_t before = watermark_;
   watermark_ = w;
   if (w < next_fire_) return;  // nothing ends yet: the usual case, no waiting
   drain();
-  fire(w);
+  fire(before, w);
 }
 
 template <class F>
@@ -145,21 +180,13 @@ void PartitionedWindowAggregate::take_windows(int64_t until, F&& f) {
       }
     }
     if (!any) return;
-    // Each partition's groups are in arrival order (a table keeps them in the order they came):
-    // merged run by run, all of them are.
     groups_.clear();
-    auto by_seq = [](const Group& a, const Group& b) { return a.seq < b.seq; };
     for (const auto& part : parts_) {
       int64_t s, e;
       if (!part->op.first_window(&s, &e) || s != start || e != end) continue;
       const size_t from = groups_.size();
       part->op.for_each_group_of_first([&](const uint8_t* key, const uint8_t* acc, int64_t seq) { groups_.push_back({seq, key, acc}); });
-      if (!std::is_sorted(groups_.begin() + from, groups_.end(), by_seq)) std::sort(groups_.begin() + from, groups_.end(), by_seq);
-      if (from == 0) continue;
-      // Into a buffer kept from firing to firing (std::inplace_merge would allocate one each time).
-      merged_.resize(groups_.size());
-      std::merge(groups_.begin(), groups_.begin() + from, groups_.begin() + from, groups_.end(), merged_.begin(), by_seq);
-      groups_.swap(merged_);
+      merge_run(from);
     }
     f(start, end, groups_);
     for (const auto& part : parts_) {
@@ -169,15 +196,45 @@ void PartitionedWindowAggregate::take_windows(int64_t until, F&& f) {
   }
 }
 
-void PartitionedWindowAggregate::fire(int64_t w) {
+void PartitionedWindowAggregate::merge_run(size_t from) {
+  // A partition's groups come in arrival order (a table keeps them in the order they came)
+  // but for a window combined from slices: sorted, then merged with the runs before, all are.
+  auto by_seq = [](const Group& a, const Group& b) { return a.seq < b.seq; };
+  if (!std::is_sorted(groups_.begin() + from, groups_.end(), by_seq)) std::sort(groups_.begin() + from, groups_.end(), by_seq);
+  if (from == 0) return;
+  // Into a buffer kept from firing to firing (std::inplace_merge would allocate one each time).
+  merged_.resize(groups_.size());
+  std::merge(groups_.begin(), groups_.begin() + from, groups_.begin() + from, groups_.end(), merged_.begin(), by_seq);
+  groups_.swap(merged_);
+}
+
+void PartitionedWindowAggregate::fire_sliced(int64_t before, int64_t w) {
+  // Every partition has the same slices, so partition 0 lists the windows to fire; each is
+  // taken from every partition before the next (a partition's groups hold until then).
+  due_.clear();
+  parts_[0]->op.due_windows(before, w, [&](int64_t ws, int64_t we) { due_.push_back({ws, we}); });
+  for (const auto& [ws, we] : due_) {
+    groups_.clear();
+    for (const auto& part : parts_) {
+      const size_t from = groups_.size();
+      part->op.take_window_groups(ws, we, [&](const uint8_t* key, const uint8_t* acc, int64_t seq) { groups_.push_back({seq, key, acc}); });
+      merge_run(from);
+    }
+    for (const Group& g : groups_) front_.emit_group(g.key, g.acc, ws, we);
+  }
+}
+
+void PartitionedWindowAggregate::fire(int64_t before, int64_t w) {
   if (config_.mode == WindowMode::Session) fire_sessions(w);
+  else if (sliced_) fire_sliced(before, w);
   else
     take_windows(w, [&](int64_t start, int64_t end, const std::vector<Group>& groups) {
       for (const Group& g : groups) front_.emit_group(g.key, g.acc, start, end);
     });
   next_fire_ = INT64_MAX;
   for (const auto& part : parts_) {
-    part->op.fired_to(w);
+    if (sliced_) part->op.sliced_fired_to(w);
+    else part->op.fired_to(w);
     next_fire_ = std::min(next_fire_, part->op.next_fire());
   }
   uint64_t dealt = 0;  // in this run (a restored one counts from its snapshot)
@@ -234,6 +291,7 @@ const OperatorStats& PartitionedWindowAggregate::stats() const {
   stats_ = restored_;
   stats_.rows_out += front_.stats().rows_out;
   for (const auto& part : parts_) {
+    part->op.refresh_stats();
     OperatorStats s = part->op.stats();
     s.rows_out = 0;
     add(stats_, s);
@@ -252,10 +310,63 @@ std::vector<uint64_t> PartitionedWindowAggregate::partition_rows() const {
   return rows;
 }
 
+void PartitionedWindowAggregate::merge_sliced_into(HostedWindowAggregate& merged) const {
+  // Every partition has one thread's slices and FIFO with its own keys' groups: partition 0's
+  // state, each of its tables then refilled with the groups of every partition's table in its
+  // place, in first-arrival order (as one thread inserted them).
+  std::vector<uint8_t> bytes;
+  StateWriter w(&bytes);
+  parts_[0]->op.save_state(w);
+  StateReader r(bytes.data(), bytes.size());
+  merged.load_state(r);  // the bytes of an operator of the same configuration
+  std::vector<std::vector<GroupTable*>> tables(parts_.size());
+  for (size_t p = 0; p < parts_.size(); ++p) parts_[p]->op.for_each_sliced_table([&](GroupTable& t) { tables[p].push_back(&t); });
+  size_t i = 0;
+  std::vector<Group> groups;
+  merged.for_each_sliced_table([&](GroupTable& into) {
+    groups.clear();
+    for (const auto& part_tables : tables)
+      for (uint32_t g = 0; g < part_tables[i]->size(); ++g) {
+        const uint8_t* acc = part_tables[i]->acc(g);
+        groups.push_back({parts_[0]->op.group_first_seq(acc), part_tables[i]->key(g), acc});
+      }
+    std::sort(groups.begin(), groups.end(), [](const Group& a, const Group& b) { return a.seq < b.seq; });
+    into.clear();
+    for (const Group& g : groups) merged.copy_group_into(into, g.key, g.acc);
+    ++i;
+  });
+}
+
+void PartitionedWindowAggregate::split_sliced(const HostedWindowAggregate& merged) {
+  // Every partition takes one thread's state whole, then keeps its own keys' groups.
+  std::vector<uint8_t> bytes;
+  StateWriter w(&bytes);
+  merged.save_state(w);
+  GroupTable kept;
+  for (size_t p = 0; p < parts_.size(); ++p) {
+    HostedWindowAggregate& op = parts_[p]->op;
+    StateReader r(bytes.data(), bytes.size());
+    op.load_state(r);
+    op.reset_counters();
+    op.for_each_sliced_table([&](GroupTable& table) {
+      kept.init(config_.key_layout, config_.acc_size + 8, UINT64_MAX);  // a sliced group: its first arrival after it
+      for (uint32_t g = 0; g < table.size(); ++g)
+        if (partition_of(table.key(g)) == p) op.copy_group_into(kept, table.key(g), table.acc(g));
+      table.clear();
+      for (uint32_t g = 0; g < kept.size(); ++g) op.copy_group_into(table, kept.key(g), kept.acc(g));
+      kept.clear();
+    });
+  }
+}
+
 void PartitionedWindowAggregate::merge_into(HostedWindowAggregate& merged) const {
   // The operator one thread would have: every partition's windows and groups, merged by
   // window and arrival (a group is inserted where it first appeared), then its counters.
   drain();
+  if (sliced_) {
+    merge_sliced_into(merged);
+    return merged.restore_progress({stats(), watermark_, seq_});
+  }
   struct Held {
     int64_t start, end, seq;
     const uint8_t* key;
@@ -294,7 +405,8 @@ bool PartitionedWindowAggregate::load_state(StateReader& r) {
   merged.init(ctx_, config_, kernels_);
   if (!merged.load_state(r)) return false;
   bool fits = true;
-  merged.for_each_open_group([&](int64_t start, int64_t end, const uint8_t* key, const uint8_t* acc, int64_t) {
+  if (sliced_) split_sliced(merged);
+  else merged.for_each_open_group([&](int64_t start, int64_t end, const uint8_t* key, const uint8_t* acc, int64_t) {
     fits &= parts_[partition_of(key)]->op.restore_group(start, end, key, acc);
   });
   merged.for_each_open_session([&](const uint8_t* key, int64_t start, int64_t end, int64_t seq, const uint8_t* acc) {

@@ -20,15 +20,20 @@
 // A checkpoint waits for the partitions too and saves the operator as one thread would have
 // (its groups merged by arrival), so a snapshot taken with N threads restores with M.
 //
-// Partitioned: keyed TUMBLE, HOP and CUMULATE windows that are not sliced, SESSION windows (a
-// key's sessions are all in its partition; they fire merged by end, start and first arrival),
-// and GROUP BY with keys, without capacity limits (can_partition()). Not (yet): sliced windows,
-// joins, OVER (docs/state-and-checkpoints.md).
+// Partitioned: keyed TUMBLE, HOP and CUMULATE windows, SESSION windows (a key's sessions are
+// all in its partition; they fire merged by end, start and first arrival), and GROUP BY with
+// keys, without capacity limits (can_partition()), that share no slices with another operator
+// (window merging). Sliced windows (HOP, CUMULATE): every partition holds every slice, opened
+// by its own rows or by a marker the run's thread sends when another partition's row opens
+// one, so that each partition's FIFO of slice merges has one thread's shape and merges each
+// key's slices in one thread's order (runtime/ops/slice_fifo.h); partition 0 lists the windows
+// to fire. Not (yet): joins, OVER (docs/decisions.md, "Issue 16").
 
 #include <atomic>
 #include <cstdint>
 #include <memory>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "runtime/exec_context.h"
@@ -97,8 +102,17 @@ class PartitionedWindowAggregate final : public StatefulOperator {
   void publish(Partition& part) const;
   /// Publishes every partial batch and waits until every partition has pushed its rows.
   void drain() const;
-  /// Emits the windows of every partition that end at or before w, in one thread's order.
-  void fire(int64_t w);
+  BatchQueue::Batch& filling(Partition& part);
+  /// One more entry in part's filling batch: published when full.
+  void added(Partition& part);
+  /// Sliced: opens the row's slice in every partition when it is new.
+  void open_slice_everywhere(const uint8_t* row);
+  /// Emits the windows of every partition that end at or before w (the watermark was
+  /// `before`), in one thread's order.
+  void fire(int64_t before, int64_t w);
+  void fire_sliced(int64_t before, int64_t w);
+  /// Sorts groups_[from, end) by first arrival and merges it with groups_[0, from).
+  void merge_run(size_t from);
   /// Calls f(start, end, groups in first-arrival order) for the open windows of every
   /// partition in (end, start) order up to `until`, closing each once f returns.
   template <class F>
@@ -108,6 +122,9 @@ class PartitionedWindowAggregate final : public StatefulOperator {
   uint32_t partition_of(const uint8_t* key) const;
   /// Puts every partition's groups, in one thread's order, and the counters into `merged`.
   void merge_into(HostedWindowAggregate& merged) const;
+  void merge_sliced_into(HostedWindowAggregate& merged) const;
+  /// Sliced: gives every partition one thread's state `merged` with its own keys' groups.
+  void split_sliced(const HostedWindowAggregate& merged);
   /// Runs the operator as one thread does from now on: its state merged into single_, the
   /// partitions' threads stopped (see kRowsPerFiring).
   void gather();
@@ -121,6 +138,9 @@ class PartitionedWindowAggregate final : public StatefulOperator {
   PackedRows packer_;
   std::vector<std::unique_ptr<Partition>> parts_;
   std::vector<Group> groups_, merged_;  // the window being fired
+  bool sliced_ = false;
+  std::vector<std::pair<int64_t, int64_t>> due_;  // sliced: the windows being fired
+  int64_t slice_start_ = 0, slice_end_ = 0;  // sliced: a slice open in every partition
   std::vector<DueSession> sessions_, merged_sessions_;  // SESSION: the sessions being fired
   std::atomic<bool> stop_{false};
   int64_t watermark_ = INT64_MIN;

@@ -15,8 +15,9 @@ and with line breaks (LF and CRLF) inside the quotes, so that guessed chunk star
 quoted values; and malformed records (a time that is no number, a wrong field count, a BIGINT
 that is a decimal) at known physical lines.
 
-The program is a TUMBLE(1 s) per key with COUNT, SUM and MAX(LENGTH(note)). Disorder stays under
-the watermark bound, so no row is late. The expected rows come from SQLite: the batch query,
+The program is a TUMBLE(1 s) per key with COUNT, SUM and MAX(LENGTH(note)), and again a HOP(500
+ms, 2 s), whose windows are computed from slices that every partition holds (LANGUAGE.md §4).
+Disorder stays under the watermark bound, so no row is late. The expected rows come from SQLite: the batch query,
 ordered by window and then by the first row of each key in the window (LANGUAGE.md §5). At 1, 2
 and 4 threads the output must equal them, the rejects file must hold exactly the malformed
 records, and the messages must name their physical lines, in order.
@@ -44,6 +45,8 @@ SELECT k, window_start, window_end, COUNT(*) AS n, SUM(v) AS total, MAX(LENGTH(n
 FROM TUMBLE(e, ts, INTERVAL '1' SECOND)
 GROUP BY k, window_start, window_end;
 """
+
+HOP_PROGRAM = PROGRAM.replace("TUMBLE(e, ts, INTERVAL '1' SECOND)", "HOP(e, ts, INTERVAL '500' MILLISECOND, INTERVAL '2' SECOND)")
 
 
 def note(rng):
@@ -116,14 +119,17 @@ def generate_jsonl(path, rng, key_of):
     return rows, bad, warn_line
 
 
-def expected(rows):
+def expected(rows, slide=1_000_000_000, size=1_000_000_000):
+    """The windows of `size` every `slide` (a TUMBLE when equal), each key's rows of each."""
     db = sqlite3.connect(":memory:")
     db.execute("CREATE TABLE e (rid INTEGER PRIMARY KEY, ts INTEGER, k TEXT, v INTEGER, note TEXT)")
     db.executemany("INSERT INTO e (ts, k, v, note) VALUES (?, ?, ?, ?)", rows)
+    db.execute("CREATE TABLE back (i INTEGER)")  # a row is in the windows starting i slides before its last
+    db.executemany("INSERT INTO back VALUES (?)", [(i,) for i in range(size // slide)])
     out = ["k,window_start,window_end,n,total,longest"]
-    q = """SELECT k, ws, ws + 1000000000, COUNT(*), SUM(v), MAX(LENGTH(note)) FROM
-             (SELECT *, (ts / 1000000000) * 1000000000 AS ws FROM e)
-           GROUP BY k, ws ORDER BY ws + 1000000000, ws, MIN(rid)"""
+    q = """SELECT k, ws, ws + %d, COUNT(*), SUM(v), MAX(LENGTH(note)) FROM
+             (SELECT e.*, (ts / %d - back.i) * %d AS ws FROM e, back)
+           GROUP BY k, ws ORDER BY ws + %d, ws, MIN(rid)""" % (size, slide, slide, size)
     for k, ws, we, n, total, longest in db.execute(q):
         out.append("%s,%d,%d,%d,%d,%s" % (k, ws, we, n, total, "" if longest is None else longest))
     return "\n".join(out) + "\n"
@@ -138,6 +144,9 @@ with tempfile.TemporaryDirectory() as d:
     prog = os.path.join(d, "p.vsql")
     with open(prog, "w") as f:
         f.write(PROGRAM)
+    hop_prog = os.path.join(d, "hop.vsql")
+    with open(hop_prog, "w") as f:
+        f.write(HOP_PROGRAM)
     # VLAC_TEST_NEVER_GATHER: the aggregate stays in its partitions (its 1-second windows fire
     # often enough that it would otherwise be gathered onto the run's thread).
     env = dict(os.environ, VLAC_TEST_PARSE_CHUNK_BYTES="65536", VLAC_TEST_NEVER_GATHER="1")
@@ -171,6 +180,20 @@ with tempfile.TemporaryDirectory() as d:
                     skew = float(m.group(3))
                     check(label + ": the skew reflects the keys (%.2f)" % skew,
                           skew >= 0.85 * threads if name == "hot_key" else skew < 1.1, run.stderr[-1000:])
+        # HOP from slices, in partitions (every row's time is after 2023, so integer division
+        # floors as the windows do).
+        want = expected(rows, slide=500_000_000, size=2_000_000_000)
+        for threads in (1, 2, 4):
+            run = subprocess.run([vlac, "run", hop_prog, "--input", "e=" + data, "--timestamps", "ns", "--threads", str(threads),
+                                  "--stats"], capture_output=True, text=True, timeout=600, env=env)
+            label = "%s, HOP, %d thread%s" % (name, threads, "s" if threads > 1 else "")
+            check(label + ": rows equal SQLite's", run.returncode == 0 and run.stdout == want,
+                  "%d lines, expected %d; %s" % (run.stdout.count("\n"), want.count("\n"), run.stderr[-500:]))
+            if threads > 1:
+                m = re.search(r"operator #0 partitions: (\d+) \(rows ([\d +]+),", run.stderr)
+                check(label + ": the sliced aggregate ran in %d partitions that took every row" % threads,
+                      m is not None and int(m.group(1)) == threads and sum(int(x) for x in m.group(2).split(" + ")) == len(rows),
+                      run.stderr[-1000:])
     # JSON Lines: split at line starts; the unknown-field warning names the first accepted object
     # that has one, once, as one reader does.
     data = os.path.join(d, "many_keys.jsonl")

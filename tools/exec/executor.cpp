@@ -59,7 +59,7 @@ std::unique_ptr<rt::StatefulOperator> make_over(const PhysicalOperator& op, Comp
 }
 
 std::unique_ptr<rt::StatefulOperator> make_window_aggregate(const PhysicalOperator& op, CompiledCode& program,
-                                                            rt::ExecContext* ctx, RowFn emit, int threads) {
+                                                            rt::ExecContext* ctx, RowFn emit, int threads, bool shares_slices) {
   rt::WindowAggregateKernels k;
   k.key = lookup<decltype(k.key)>(program, aggregate_kernel_fn_name(op.id, "key"));
   k.update = lookup<decltype(k.update)>(program, aggregate_kernel_fn_name(op.id, "update"));
@@ -70,18 +70,19 @@ std::unique_ptr<rt::StatefulOperator> make_window_aggregate(const PhysicalOperat
   // A keyed aggregate keeps its groups' first arrivals whatever the thread count, so that a
   // snapshot taken with N threads restores with M (LANGUAGE.md §11).
   config.first_seq = rt::PartitionedWindowAggregate::can_partition(config);
-  if (config.first_seq && threads > 1)
+  // One that shares its slices with another (window merging) stays whole: they fire from one store.
+  if (config.first_seq && threads > 1 && !shares_slices)
     return std::make_unique<rt::PartitionedWindowAggregate>(ctx, config, k, &op.input_layout, threads);
   return engine_operator<rt::HostedWindowAggregate>(ctx, config, k);
 }
 
 /// One runtime operator for a physical operator, wired to its generated kernels.
-/// `threads` > 1 partitions a keyed aggregate (LANGUAGE.md §11).
+/// `threads` > 1 partitions a keyed aggregate (LANGUAGE.md §11) unless it `shares_slices`.
 std::unique_ptr<rt::StatefulOperator> make_operator(const PhysicalOperator& op, CompiledCode& program, rt::ExecContext* ctx,
-                                                    int threads) {
+                                                    int threads, bool shares_slices) {
   auto emit = lookup<RowFn>(program, operator_emit_fn_name(op.id));
   switch (op.kind) {
-    case OperatorKind::WindowAggregate: return make_window_aggregate(op, program, ctx, emit, threads);
+    case OperatorKind::WindowAggregate: return make_window_aggregate(op, program, ctx, emit, threads, shares_slices);
     case OperatorKind::WindowAssign: return engine_operator<rt::HostedWindowAssign>(ctx, window_assign_config(op), rt::EmitKernels{emit});
     case OperatorKind::IntervalJoin:
     case OperatorKind::AsofJoin:
@@ -120,8 +121,11 @@ class OperatorDriver final : public RowDriver {
                  int threads, int64_t idle_timeout_ns = 0)
       : plan_(plan), program_(program), outputs_(std::move(outputs)), engine_(&ctx_) {
     engine_.set_idle_timeout(idle_timeout_ns);
+    std::vector<bool> shares_slices(plan.operators.size(), false);
+    for (const PhysicalOperator& op : plan.operators)
+      if (op.reads_slices_of >= 0) shares_slices[static_cast<size_t>(op.id)] = shares_slices[static_cast<size_t>(op.reads_slices_of)] = true;
     for (const PhysicalOperator& op : plan.operators) {
-      operators_.push_back(make_operator(op, program, &ctx_, threads));
+      operators_.push_back(make_operator(op, program, &ctx_, threads, shares_slices[static_cast<size_t>(op.id)]));
       operator_ptrs_.push_back(operators_.back()->target());
     }
     // Window merging: an aggregate that shares another's slices fires from them.
