@@ -221,8 +221,8 @@ class WindowAggregate {
   void set_partitioned(void* p) { partitioned_ = p; }
 
   // ---- one partition of a partitioned operator (hosted `--threads`) ----------------------------
-  // The partition's thread pushes rows with push_partitioned(); between rows, while it waits,
-  // the run's thread fires its windows or sessions through the rest
+  // The partition's thread pushes rows with push_partitioned() and, when told to, fires its
+  // windows or sessions through the rest, finalizing their groups without emitting them
   // (runtime/parallel/partitioned_aggregate.h). Sliced operators also take the slices other
   // partitions' rows open (open_slice_of(), below).
 
@@ -253,7 +253,7 @@ class WindowAggregate {
     if (!windows_.first(&start, &end, &groups)) return;
     for (uint32_t g = 0; g < groups->size(); ++g) f(groups->key(g), groups->acc(g), first_seq(groups->acc(g)));
   }
-  /// Forgets first_window() once the run's thread has emitted it.
+  /// Forgets first_window() once its groups are finalized.
   void close_first_window() {
     windows_.close_first();
     last_groups_ = nullptr;
@@ -269,9 +269,18 @@ class WindowAggregate {
   }
   /// The end of the earliest open window (INT64_MAX: none).
   int64_t next_fire() const { return next_fire_; }
-  /// Finalizes one group of window [start, end) and emits it downstream (the partitioned
-  /// operator's own instance does this for every partition's groups, on the run's thread).
-  void emit_group(const uint8_t* key, const uint8_t* acc, int64_t start, int64_t end) { fire(key, acc, start, end); }
+  /// Finalizes one group of window [start, end) into `out` (out_size bytes, zeroed here)
+  /// without emitting it: a partition's thread finalizes its groups itself.
+  void finalize_group(const uint8_t* key, const uint8_t* acc, int64_t start, int64_t end, uint8_t* out) {
+    __builtin_memset(out, 0, config_.out_size);
+    k_.finalize(ctx_, key, acc, start, end, out);
+  }
+  /// Emits a row finalize_group() made (the partitioned operator's own instance, on the run's
+  /// thread, in one thread's order).
+  void emit_finalized(const uint8_t* out) {
+    ++stats_.rows_out;
+    k_.emit(ctx_, out);
+  }
 
   /// SESSION: finds the sessions that end at or before w and calls f(key, acc, start, end,
   /// first arrival) for each in firing order (end, start, first arrival); retire_sessions(w)
@@ -284,7 +293,7 @@ class WindowAggregate {
       f(session_keys_.key(due_[d].key), s.acc.data(), s.start, s.end, s.first_seq);
     }
   }
-  /// Forgets the sessions take_due_sessions(w) gave, once the run's thread has emitted them.
+  /// Forgets the sessions take_due_sessions(w) gave, once they are finalized.
   void retire_sessions(int64_t w) { retire_due_sessions(w); }
 
   // The partitioned operator's checkpoints: its state merged into one operator, and dealt out.

@@ -5,7 +5,8 @@
 // its strings after it, and the string fields are pointed at those copies when it is unpacked.
 //
 // An entry: [int64 seq][int64 watermark][the row][its strings, padded to 8 bytes], or a
-// marker that carries no row: [INT64_MIN][int64 value] (arrival numbers are never negative).
+// marker that carries no row: [kind][int64 value], its kind a negative number (arrival numbers
+// are never negative).
 
 #include <cstdint>
 #include <cstring>
@@ -49,21 +50,20 @@ class PackedRows {
     }
   }
 
-  /// Appends a marker: an entry without a row, carrying `value`.
-  void append_marker(BatchQueue::Bytes& out, int64_t value) const {
+  /// Appends a marker: an entry without a row, of `kind` (negative), carrying `value`.
+  static void append_marker(BatchQueue::Bytes& out, int64_t kind, int64_t value) {
     uint8_t* entry = out.grow(kHeader);
-    const int64_t marker = INT64_MIN;
-    std::memcpy(entry, &marker, 8);
+    std::memcpy(entry, &kind, 8);
     std::memcpy(entry + 8, &value, 8);
   }
 
   /// Unpacks the entry at `entry` in place: its row (strings pointing into the entry), arrival
-  /// number and watermark; for a marker, a null row and its value in *watermark. Returns the
-  /// next entry.
+  /// number and watermark; for a marker, a null row, its kind in *seq and its value in
+  /// *watermark. Returns the next entry.
   uint8_t* unpack(uint8_t* entry, uint8_t** row, int64_t* seq, int64_t* watermark) const {
     std::memcpy(seq, entry, 8);
     std::memcpy(watermark, entry + 8, 8);
-    if (*seq == INT64_MIN) {
+    if (*seq < 0) {
       *row = nullptr;
       return entry + kHeader;
     }

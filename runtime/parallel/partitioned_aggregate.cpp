@@ -12,13 +12,21 @@ namespace {
 constexpr uint32_t kBatchRows = 512;
 constexpr size_t kBatchBytes = 256 * 1024;
 
-// Each firing waits for every partition, a round trip between threads. An operator whose first
-// kProbeFirings firings came less than kRowsPerFiring rows apart on average (short windows, few
-// keys: the §1 program fires every 240 rows) is gathered back onto the run's thread, where it
-// runs as on one thread: the same rows either way, and waiting would cost more than the
-// partitions save.
+// Each firing waits for every partition, a round trip between threads, and what partitions
+// save is mostly a firing's work (combining slices, finalizing), which grows with its groups:
+// dealing rows out costs the run's thread about what a row's update saves. So an operator is
+// gathered back onto the run's thread, where it runs as on one thread (the same rows either
+// way), when its first kProbeFirings firings came fewer than kRowsPerFiring rows apart on
+// average (short windows: the §1 program fires every 240 rows) or emitted fewer than
+// kRowsOutPerFiring rows each (few keys). Measured: docs/benchmarks.md, "Threads".
 constexpr uint64_t kProbeFirings = 16;
-constexpr uint64_t kRowsPerFiring = 65536;
+constexpr uint64_t kRowsPerFiring = 16384;
+constexpr uint64_t kRowsOutPerFiring = 4096;
+
+// The markers of a partition's queue (PackedRows::append_marker): a slice to open (its value a
+// time in it), and a firing (of the windows in due_, when sliced).
+constexpr int64_t kOpenSlice = -1;
+constexpr int64_t kFireWindows = -2;
 
 void add(OperatorStats& to, const OperatorStats& s) {
   to.rows_in += s.rows_in;
@@ -47,8 +55,8 @@ bool PartitionedWindowAggregate::can_partition(const WindowAggregateConfig& c) {
 
 PartitionedWindowAggregate::PartitionedWindowAggregate(ExecContext* ctx, const WindowAggregateConfig& config,
                                                        const WindowAggregateKernels& kernels, const RowLayout* in_layout,
-                                                       int partitions, uint64_t gather_rows)
-    : ctx_(ctx), config_(config), kernels_(kernels), packer_(in_layout), gather_rows_(gather_rows) {
+                                                       const RowLayout* out_layout, int partitions, uint64_t gather_rows)
+    : ctx_(ctx), config_(config), kernels_(kernels), packer_(in_layout), out_packer_(out_layout), gather_rows_(gather_rows) {
   front_.init(ctx, config_, kernels_);
   front_.set_partitioned(this);
   keys_.init(config_.key_layout);
@@ -70,8 +78,9 @@ void PartitionedWindowAggregate::work(Partition& part) {
       uint8_t* row;
       int64_t seq, watermark;
       at = packer_.unpack(at, &row, &seq, &watermark);
-      if (!row) {  // sliced: a slice another partition's row opened (its time in `watermark`)
-        part.op.open_slice_of(watermark);
+      if (!row) {  // a marker: its kind in seq, its value in watermark
+        if (seq == kOpenSlice) part.op.open_slice_of(watermark);  // another partition's row opened it
+        else fire_partition(part, &part.ctx);
         continue;
       }
       part.ctx.scratch.reset();
@@ -138,7 +147,7 @@ void PartitionedWindowAggregate::open_slice_everywhere(const uint8_t* row) {
   if (!own.has_slice_of(t)) {
     own.open_slice_of(t);
     for (size_t p = 1; p < parts_.size(); ++p) {
-      packer_.append_marker(filling(*parts_[p]).bytes, t);
+      PackedRows::append_marker(filling(*parts_[p]).bytes, kOpenSlice, t);
       added(*parts_[p]);
     }
   }
@@ -162,108 +171,108 @@ void PartitionedWindowAggregate::advance(int64_t w) {
   const int64_t before = watermark_;
   watermark_ = w;
   if (w < next_fire_) return;  // nothing ends yet: the usual case, no waiting
-  drain();
   fire(before, w);
 }
 
-template <class F>
-void PartitionedWindowAggregate::take_windows(int64_t until, F&& f) {
-  for (;;) {
-    bool any = false;
-    int64_t start = 0, end = 0;
-    for (const auto& part : parts_) {
-      int64_t s, e;
-      if (part->op.first_window(&s, &e) && e <= until && (!any || e < end || (e == end && s < start))) {
-        any = true;
-        start = s;
-        end = e;
-      }
-    }
-    if (!any) return;
-    groups_.clear();
-    for (const auto& part : parts_) {
-      int64_t s, e;
-      if (!part->op.first_window(&s, &e) || s != start || e != end) continue;
-      const size_t from = groups_.size();
-      part->op.for_each_group_of_first([&](const uint8_t* key, const uint8_t* acc, int64_t seq) { groups_.push_back({seq, key, acc}); });
-      merge_run(from);
-    }
-    f(start, end, groups_);
-    for (const auto& part : parts_) {
-      int64_t s, e;
-      if (part->op.first_window(&s, &e) && s == start && e == end) part->op.close_first_window();
-    }
-  }
-}
-
-void PartitionedWindowAggregate::merge_run(size_t from) {
-  // A partition's groups come in arrival order (a table keeps them in the order they came)
-  // but for a window combined from slices: sorted, then merged with the runs before, all are.
-  auto by_seq = [](const Group& a, const Group& b) { return a.seq < b.seq; };
-  if (!std::is_sorted(groups_.begin() + from, groups_.end(), by_seq)) std::sort(groups_.begin() + from, groups_.end(), by_seq);
-  if (from == 0) return;
-  // Into a buffer kept from firing to firing (std::inplace_merge would allocate one each time).
-  merged_.resize(groups_.size());
-  std::merge(groups_.begin(), groups_.begin() + from, groups_.begin() + from, groups_.end(), merged_.begin(), by_seq);
-  groups_.swap(merged_);
-}
-
-void PartitionedWindowAggregate::fire_sliced(int64_t before, int64_t w) {
-  // Every partition has the same slices, so partition 0 lists the windows to fire; each is
-  // taken from every partition before the next (a partition's groups hold until then).
-  due_.clear();
-  parts_[0]->op.due_windows(before, w, [&](int64_t ws, int64_t we) { due_.push_back({ws, we}); });
-  for (const auto& [ws, we] : due_) {
-    groups_.clear();
-    for (const auto& part : parts_) {
-      const size_t from = groups_.size();
-      part->op.take_window_groups(ws, we, [&](const uint8_t* key, const uint8_t* acc, int64_t seq) { groups_.push_back({seq, key, acc}); });
-      merge_run(from);
-    }
-    for (const Group& g : groups_) front_.emit_group(g.key, g.acc, ws, we);
-  }
-}
-
 void PartitionedWindowAggregate::fire(int64_t before, int64_t w) {
-  if (config_.mode == WindowMode::Session) fire_sessions(w);
-  else if (sliced_) fire_sliced(before, w);
-  else
-    take_windows(w, [&](int64_t start, int64_t end, const std::vector<Group>& groups) {
-      for (const Group& g : groups) front_.emit_group(g.key, g.acc, start, end);
-    });
-  next_fire_ = INT64_MAX;
-  for (const auto& part : parts_) {
-    if (sliced_) part->op.sliced_fired_to(w);
-    else part->op.fired_to(w);
-    next_fire_ = std::min(next_fire_, part->op.next_fire());
+  // Every partition fires on its own thread at once (the run's thread partition 0's): each
+  // finalizes its due windows' groups (or sessions) into packed rows, in one thread's order
+  // for its keys. A marker after its rows tells a partition to, and the queue's release makes
+  // fire_to_ and due_ visible to it. The run's thread then emits all of them merged by (window
+  // end, window start, first arrival): one thread's order (§5).
+  fire_to_ = w;
+  if (sliced_) {  // every partition has the same slices: partition 0 lists the windows
+    due_.clear();
+    parts_[0]->op.due_windows(before, w, [&](int64_t ws, int64_t we) { due_.push_back({ws, we}); });
   }
+  for (size_t p = 1; p < parts_.size(); ++p) {
+    BatchQueue::Batch& batch = filling(*parts_[p]);
+    PackedRows::append_marker(batch.bytes, kFireWindows, 0);
+    ++batch.rows;
+    publish(*parts_[p]);
+  }
+  fire_partition(*parts_[0], ctx_);
+  for (size_t p = 1; p < parts_.size(); ++p) parts_[p]->queue.wait_empty();
+  emit_fired();
+  next_fire_ = INT64_MAX;
+  for (const auto& part : parts_) next_fire_ = std::min(next_fire_, part->op.next_fire());
   uint64_t dealt = 0;  // in this run (a restored one counts from its snapshot)
   for (const auto& part : parts_) dealt += part->rows;
-  if (++firings_ == kProbeFirings && dealt < gather_rows_ * kProbeFirings) gather();
+  if (++firings_ == kProbeFirings && gather_rows_ != 0 &&
+      (dealt < gather_rows_ * kProbeFirings || front_.stats().rows_out < kRowsOutPerFiring * kProbeFirings))
+    gather();
 }
 
-void PartitionedWindowAggregate::fire_sessions(int64_t w) {
-  // Every partition's due sessions, each partition's in firing order already: merged by
-  // (end, start, first arrival), the order of one thread.
-  sessions_.clear();
-  auto fires_before = [](const DueSession& a, const DueSession& b) {
-    if (a.end != b.end) return a.end < b.end;
-    if (a.start != b.start) return a.start < b.start;
+void PartitionedWindowAggregate::fire_partition(Partition& part, ExecContext* ctx) const {
+  part.fired.clear();
+  part.windows.clear();
+  part.out.resize(config_.out_size);
+  // Finalizes a group of the last window in part.windows and packs it (with its strings).
+  auto finalize = [&](const uint8_t* key, const uint8_t* acc, int64_t seq) {
+    const Window& window = part.windows.back();
+    part.op.finalize_group(key, acc, window.start, window.end, part.out.data());
+    out_packer_.append(part.fired, part.out.data(), seq, static_cast<int64_t>(part.windows.size() - 1));
+    if (ctx != ctx_) ctx->scratch.reset();  // packed (the run's scratch may hold its current row's strings)
+  };
+  if (config_.mode == WindowMode::Session) {
+    // In firing order already: (end, start, first arrival).
+    part.op.take_due_sessions(fire_to_, [&](const uint8_t* key, const uint8_t* acc, int64_t start, int64_t end, int64_t seq) {
+      part.windows.push_back({end, start});
+      finalize(key, acc, seq);
+    });
+    part.op.retire_sessions(fire_to_);
+    part.op.fired_to(fire_to_);
+  } else if (sliced_) {
+    for (const auto& [ws, we] : due_) {
+      part.windows.push_back({we, ws});
+      part.op.take_window_groups(ws, we, finalize);  // in first-arrival order
+    }
+    part.op.sliced_fired_to(fire_to_);
+  } else {
+    int64_t start, end;
+    while (part.op.first_window(&start, &end) && end <= fire_to_) {  // in (end, start) order
+      part.windows.push_back({end, start});
+      // A table keeps its groups in the order they came, but a restored one need not.
+      part.groups.clear();
+      part.op.for_each_group_of_first([&](const uint8_t* key, const uint8_t* acc, int64_t seq) { part.groups.push_back({seq, key, acc}); });
+      auto by_seq = [](const Group& a, const Group& b) { return a.seq < b.seq; };
+      if (!std::is_sorted(part.groups.begin(), part.groups.end(), by_seq)) std::sort(part.groups.begin(), part.groups.end(), by_seq);
+      for (const Group& g : part.groups) finalize(g.key, g.acc, g.seq);
+      part.op.close_first_window();
+    }
+    part.op.fired_to(fire_to_);
+  }
+}
+
+void PartitionedWindowAggregate::emit_fired() {
+  for (const auto& part : parts_) {
+    part->next = part->fired.data();
+    next_fired(*part);
+  }
+  // Each partition's rows are in order: the least of their heads, row by row.
+  auto before = [](const Partition& a, const Partition& b) {
+    const Window& x = a.windows[static_cast<size_t>(a.window)];
+    const Window& y = b.windows[static_cast<size_t>(b.window)];
+    if (x.end != y.end) return x.end < y.end;
+    if (x.start != y.start) return x.start < y.start;
     return a.seq < b.seq;
   };
-  for (const auto& part : parts_) {
-    const size_t from = sessions_.size();
-    part->op.take_due_sessions(w, [&](const uint8_t* key, const uint8_t* acc, int64_t start, int64_t end, int64_t seq) {
-      sessions_.push_back({end, start, seq, key, acc});
-    });
-    if (from == 0) continue;
-    merged_sessions_.resize(sessions_.size());
-    std::merge(sessions_.begin(), sessions_.begin() + from, sessions_.begin() + from, sessions_.end(), merged_sessions_.begin(),
-               fires_before);
-    sessions_.swap(merged_sessions_);
+  for (;;) {
+    Partition* first = nullptr;
+    for (const auto& part : parts_)
+      if (part->row && (!first || before(*part, *first))) first = part.get();
+    if (!first) return;
+    front_.emit_finalized(first->row);
+    next_fired(*first);
   }
-  for (const DueSession& s : sessions_) front_.emit_group(s.key, s.acc, s.start, s.end);
-  for (const auto& part : parts_) part->op.retire_sessions(w);
+}
+
+void PartitionedWindowAggregate::next_fired(Partition& part) const {
+  if (part.next == part.fired.data() + part.fired.size()) {
+    part.row = nullptr;
+    return;
+  }
+  part.next = out_packer_.unpack(part.next, &part.row, &part.seq, &part.window);
 }
 
 void PartitionedWindowAggregate::gather() {

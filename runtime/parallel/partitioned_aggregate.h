@@ -11,11 +11,11 @@
 // gathered back onto the run's thread after its first firings (gather()): from then on it is the
 // operator of one thread, with the state the partitions had.
 //
-// Firing stays on the run's thread: when the watermark reaches the end of an open window, it
-// waits until every partition has taken its rows, then emits the windows that end, in (end,
-// start) order, each window's groups from every partition in the order they first appeared
-// (their first arrival numbers, config.first_seq): the rows and order of one thread (§5).
-// Downstream operators therefore see one sequence, on one thread.
+// Firing: when the watermark reaches the end of an open window, every partition finalizes its
+// groups of the windows that end on its own thread at once (a marker after its rows tells it
+// to), into packed rows; the run's thread waits for them and emits them merged by (window end,
+// window start, first arrival number of the group, config.first_seq): the rows and order of
+// one thread (§5). Downstream operators therefore see one sequence, on one thread.
 //
 // A checkpoint waits for the partitions too and saves the operator as one thread would have
 // (its groups merged by arrival), so a snapshot taken with N threads restores with M.
@@ -52,12 +52,14 @@ class PartitionedWindowAggregate final : public StatefulOperator {
   static bool can_partition(const WindowAggregateConfig& config);
 
   /// `config.first_seq` is set by the caller (as for the same operator on one thread, so that
-  /// their snapshots agree). `in_layout`: the input rows. Starts `partitions` - 1 threads.
+  /// their snapshots agree). `in_layout`, `out_layout`: the input and output rows. Starts
+  /// `partitions` - 1 threads.
   /// `gather_rows`: it is gathered onto the run's thread when its first firings come fewer
-  /// rows apart than this on average (0: never).
+  /// rows apart than this on average, or emitted fewer than 4,096 rows each (0: never).
   PartitionedWindowAggregate(ExecContext* ctx, const WindowAggregateConfig& config, const WindowAggregateKernels& kernels,
-                             const RowLayout* in_layout, int partitions, uint64_t gather_rows = default_gather_rows());
-  /// 65,536 rows per firing, or 0 (never) under the test hook VLAC_TEST_NEVER_GATHER.
+                             const RowLayout* in_layout, const RowLayout* out_layout, int partitions,
+                             uint64_t gather_rows = default_gather_rows());
+  /// 16,384 rows per firing, or 0 (never) under the test hook VLAC_TEST_NEVER_GATHER.
   static uint64_t default_gather_rows();
   ~PartitionedWindowAggregate() override;
 
@@ -79,23 +81,31 @@ class PartitionedWindowAggregate final : public StatefulOperator {
   uint64_t firings_before_gathering() const { return firings_; }
 
  private:
+  struct Group {
+    int64_t seq;
+    const uint8_t* key;
+    const uint8_t* acc;
+  };
+  struct Window {
+    int64_t end, start;
+  };
   struct Partition {
     HostedWindowAggregate op;
     ExecContext ctx;  // a partition thread's own scratch for the key kernel
     BatchQueue queue;  // partitions 1..N-1: their rows
     BatchQueue::Batch* filling = nullptr;  // the batch the run's thread is filling, if any
     uint64_t rows = 0;
+    // A firing: the rows it finalized, packed, each with its first arrival and the index of
+    // its window (or session) in `windows`; the groups of a window, the row being finalized.
+    BatchQueue::Bytes fired;
+    std::vector<Window> windows;
+    std::vector<Group> groups;
+    std::vector<uint8_t> out;
+    // The run's thread's merge of `fired`: the next entry, and the one unpacked (null: none).
+    uint8_t* next = nullptr;
+    uint8_t* row = nullptr;
+    int64_t seq = 0, window = 0;
     std::thread thread;
-  };
-  struct Group {
-    int64_t seq;
-    const uint8_t* key;
-    const uint8_t* acc;
-  };
-  struct DueSession {
-    int64_t end, start, seq;
-    const uint8_t* key;
-    const uint8_t* acc;
   };
 
   void work(Partition& part);
@@ -107,18 +117,17 @@ class PartitionedWindowAggregate final : public StatefulOperator {
   void added(Partition& part);
   /// Sliced: opens the row's slice in every partition when it is new.
   void open_slice_everywhere(const uint8_t* row);
-  /// Emits the windows of every partition that end at or before w (the watermark was
-  /// `before`), in one thread's order.
+  /// Emits the windows (sessions) of every partition that end at or before w (the watermark
+  /// was `before`), in one thread's order.
   void fire(int64_t before, int64_t w);
-  void fire_sliced(int64_t before, int64_t w);
-  /// Sorts groups_[from, end) by first arrival and merges it with groups_[0, from).
-  void merge_run(size_t from);
-  /// Calls f(start, end, groups in first-arrival order) for the open windows of every
-  /// partition in (end, start) order up to `until`, closing each once f returns.
-  template <class F>
-  void take_windows(int64_t until, F&& f);
-  /// SESSION: emits every partition's sessions that end at or before w, in one thread's order.
-  void fire_sessions(int64_t w);
+  /// Finalizes the partition's groups of the windows (sessions) that end at or before
+  /// fire_to_ (sliced: of the windows due_ lists) into part.fired, in one thread's order for
+  /// its keys (on the partition's own thread, or the run's for partition 0, whose `ctx` it is).
+  void fire_partition(Partition& part, ExecContext* ctx) const;
+  /// Emits every partition's fired rows, merged into one thread's order.
+  void emit_fired();
+  /// Unpacks part's next fired row into part.row (null at the end).
+  void next_fired(Partition& part) const;
   uint32_t partition_of(const uint8_t* key) const;
   /// Puts every partition's groups, in one thread's order, and the counters into `merged`.
   void merge_into(HostedWindowAggregate& merged) const;
@@ -137,11 +146,11 @@ class PartitionedWindowAggregate final : public StatefulOperator {
   KeyRows keys_;
   PackedRows packer_;
   std::vector<std::unique_ptr<Partition>> parts_;
-  std::vector<Group> groups_, merged_;  // the window being fired
   bool sliced_ = false;
-  std::vector<std::pair<int64_t, int64_t>> due_;  // sliced: the windows being fired
+  int64_t fire_to_ = INT64_MIN;                     // a firing: the watermark it fires under
+  std::vector<std::pair<int64_t, int64_t>> due_;  // sliced: the windows it fires (start, end)
+  PackedRows out_packer_;                           // finalized rows
   int64_t slice_start_ = 0, slice_end_ = 0;  // sliced: a slice open in every partition
-  std::vector<DueSession> sessions_, merged_sessions_;  // SESSION: the sessions being fired
   std::atomic<bool> stop_{false};
   int64_t watermark_ = INT64_MIN;
   int64_t next_fire_ = INT64_MAX;  // no window of any partition ends before this

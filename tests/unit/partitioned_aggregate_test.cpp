@@ -49,6 +49,11 @@ const rt::RowLayout& acc_layout() {
                                                       {rt::FieldType::String, false, 0}});
   return l;
 }
+// Output: a pointer to the row's text (8 bytes), taken back by emit.
+const rt::RowLayout& out_layout() {
+  static const rt::RowLayout l = rt::RowLayout::make({{rt::FieldType::Int64, false, 0}});
+  return l;
+}
 const rt::Field& in(int i) { return in_layout().fields[static_cast<size_t>(i)]; }
 const rt::Field& acc_field(int i) { return acc_layout().fields[static_cast<size_t>(i)]; }
 std::string_view view(rt::StringRef s) { return s.size ? std::string_view(s.data, s.size) : std::string_view(); }
@@ -165,7 +170,7 @@ struct Aggregation {
   Aggregation(Mode mode, int partitions, uint64_t gather_rows = 0) {
     ctx.outputs = outputs;
     if (partitions > 1) {
-      op = std::make_unique<rt::PartitionedWindowAggregate>(&ctx, config(mode), kernels(), &in_layout(), partitions, gather_rows);
+      op = std::make_unique<rt::PartitionedWindowAggregate>(&ctx, config(mode), kernels(), &in_layout(), &out_layout(), partitions, gather_rows);
     } else {
       auto one = std::make_unique<rt::EngineOperatorOf<rt::HostedWindowAggregate>>();
       one->op.init(&ctx, config(mode), kernels());

@@ -72,7 +72,7 @@ std::unique_ptr<rt::StatefulOperator> make_window_aggregate(const PhysicalOperat
   config.first_seq = rt::PartitionedWindowAggregate::can_partition(config);
   // One that shares its slices with another (window merging) stays whole: they fire from one store.
   if (config.first_seq && threads > 1 && !shares_slices)
-    return std::make_unique<rt::PartitionedWindowAggregate>(ctx, config, k, &op.input_layout, threads);
+    return std::make_unique<rt::PartitionedWindowAggregate>(ctx, config, k, &op.input_layout, &op.output_layout, threads);
   return engine_operator<rt::HostedWindowAggregate>(ctx, config, k);
 }
 
