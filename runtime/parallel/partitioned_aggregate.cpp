@@ -1,7 +1,9 @@
 #include "runtime/parallel/partitioned_aggregate.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
+#include <cstdio>
 #include <cstring>
 
 namespace vlac::rt {
@@ -15,13 +17,15 @@ constexpr size_t kBatchBytes = 256 * 1024;
 // Each firing waits for every partition, a round trip between threads, and what partitions
 // save is mostly a firing's work (combining slices, finalizing), which grows with its groups:
 // dealing rows out costs the run's thread about what a row's update saves. So an operator is
-// gathered back onto the run's thread, where it runs as on one thread (the same rows either
-// way), when its first kProbeFirings firings came fewer than kRowsPerFiring rows apart on
-// average (short windows: the §1 program fires every 240 rows) or emitted fewer than
-// kRowsOutPerFiring rows each (few keys). Measured: docs/benchmarks.md, "Threads".
-constexpr uint64_t kProbeFirings = 16;
-constexpr uint64_t kRowsPerFiring = 16384;
-constexpr uint64_t kRowsOutPerFiring = 4096;
+// gathered back onto the run's thread at once, where it runs as on one thread (the same rows
+// either way), when its first probe_steps firings came fewer than PartitionPolicy::gather_rows
+// rows apart on average (short windows: the §1 program fires every 240 rows) or emitted fewer
+// than gather_rows_out rows each (few keys); otherwise the trial (step()) decides. Measured:
+// docs/benchmarks.md, "Threads".
+
+double seconds_now() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
 
 // The markers of a partition's queue (PackedRows::append_marker): a slice to open (its value a
 // time in it), and a firing (of the windows in due_, when sliced).
@@ -38,10 +42,27 @@ void add(OperatorStats& to, const OperatorStats& s) {
 
 }  // namespace
 
-uint64_t PartitionedWindowAggregate::default_gather_rows() {
+PartitionPolicy PartitionPolicy::from_environment() {
+  PartitionPolicy policy;
   // The test hook VLAC_TEST_NEVER_GATHER keeps every operator in partitions, so that the tests
-  // of small inputs run them partitioned to the end.
-  return std::getenv("VLAC_TEST_NEVER_GATHER") ? 0 : kRowsPerFiring;
+  // of small inputs run them partitioned to the end; VLAC_TEST_TRIAL fixes what a trial keeps.
+  if (std::getenv("VLAC_TEST_NEVER_GATHER")) policy.gather_rows = 0;
+  if (const char* trial = std::getenv("VLAC_TEST_TRIAL")) {
+    if (std::strcmp(trial, "partitions") == 0) return short_trial(Trial::Partitions);
+    if (std::strcmp(trial, "gathered") == 0) return short_trial(Trial::Gathered);
+  }
+  return policy;
+}
+
+PartitionPolicy PartitionPolicy::short_trial(Trial trial) {
+  PartitionPolicy policy;
+  policy.gather_rows = 1;
+  policy.gather_rows_out = 0;
+  policy.probe_steps = 4;
+  policy.trial_steps = 2;
+  policy.rows_per_step = 29;
+  policy.trial = trial;
+  return policy;
 }
 
 bool PartitionedWindowAggregate::can_partition(const WindowAggregateConfig& c) {
@@ -55,17 +76,25 @@ bool PartitionedWindowAggregate::can_partition(const WindowAggregateConfig& c) {
 
 PartitionedWindowAggregate::PartitionedWindowAggregate(ExecContext* ctx, const WindowAggregateConfig& config,
                                                        const WindowAggregateKernels& kernels, const RowLayout* in_layout,
-                                                       const RowLayout* out_layout, int partitions, uint64_t gather_rows)
-    : ctx_(ctx), config_(config), kernels_(kernels), packer_(in_layout), out_packer_(out_layout), gather_rows_(gather_rows) {
+                                                       const RowLayout* out_layout, int partitions, const PartitionPolicy& policy)
+    : ctx_(ctx), config_(config), kernels_(kernels), packer_(in_layout), out_packer_(out_layout), policy_(policy),
+      partitions_(static_cast<size_t>(partitions)) {
   front_.init(ctx, config_, kernels_);
   front_.set_partitioned(this);
   keys_.init(config_.key_layout);
-  for (int p = 0; p < partitions; ++p) {
+  sliced_ = front_.sliced();
+  if (policy_.gather_rows == 0) phase_ = Phase::Decided;
+  rows_before_.assign(partitions_, 0);
+  start_partitions(partitions_);
+}
+
+void PartitionedWindowAggregate::start_partitions(size_t n) {
+  stop_.store(false, std::memory_order_relaxed);
+  for (size_t p = 0; p < n; ++p) {
     parts_.push_back(std::make_unique<Partition>());
     Partition& part = *parts_.back();
     part.op.init(p == 0 ? ctx_ : &part.ctx, config_, kernels_);  // partition 0: the run's thread
   }
-  sliced_ = parts_[0]->op.sliced();
   for (size_t p = 1; p < parts_.size(); ++p) parts_[p]->thread = std::thread([this, part = parts_[p].get()] { work(*part); });
 }
 
@@ -98,6 +127,10 @@ uint32_t PartitionedWindowAggregate::partition_of(const uint8_t* key) const {
 }
 
 void PartitionedWindowAggregate::push(const uint8_t* row) {
+  if (config_.mode == WindowMode::EndOfInput && phase_ != Phase::Decided && ++step_rows_ == policy_.rows_per_step) {
+    step_rows_ = 0;
+    step();  // it fires only at the end: a step is so many rows
+  }
   if (single_) {
     ++rows_gathered_;
     return single_->push(row);
@@ -166,7 +199,13 @@ void PartitionedWindowAggregate::drain() const {
 }
 
 void PartitionedWindowAggregate::advance(int64_t w) {
-  if (single_) return single_->advance(w);
+  if (single_) {
+    const uint64_t out = single_->stats().rows_out;
+    single_->advance(w);
+    // A firing that emitted rows is a step of the trial (as one in partitions, which emits them).
+    if (single_->stats().rows_out != out && config_.mode != WindowMode::EndOfInput && phase_ == Phase::TrialGathered) step();
+    return;
+  }
   if (w <= watermark_) return;
   const int64_t before = watermark_;
   watermark_ = w;
@@ -196,11 +235,47 @@ void PartitionedWindowAggregate::fire(int64_t before, int64_t w) {
   emit_fired();
   next_fire_ = INT64_MAX;
   for (const auto& part : parts_) next_fire_ = std::min(next_fire_, part->op.next_fire());
-  uint64_t dealt = 0;  // in this run (a restored one counts from its snapshot)
-  for (const auto& part : parts_) dealt += part->rows;
-  if (++firings_ == kProbeFirings && gather_rows_ != 0 &&
-      (dealt < gather_rows_ * kProbeFirings || front_.stats().rows_out < kRowsOutPerFiring * kProbeFirings))
+  ++firings_;
+  if (phase_ == Phase::Probing && config_.mode != WindowMode::EndOfInput) step();
+}
+
+uint64_t PartitionedWindowAggregate::rows_pushed() const {
+  uint64_t rows = rows_gathered_;  // in this run (a restored one counts from its snapshot)
+  for (uint64_t n : rows_before_) rows += n;
+  if (!single_)
+    for (const auto& part : parts_) rows += part->rows;
+  return rows;
+}
+
+void PartitionedWindowAggregate::step() {
+  ++steps_;
+  if (phase_ == Phase::Probing) {
+    if (steps_ == policy_.probe_steps - policy_.trial_steps) {  // warmed up: the trial measures from here
+      mark_seconds_ = seconds_now();
+      mark_rows_ = rows_pushed();
+    }
+    if (steps_ < policy_.probe_steps) return;
+    const uint64_t probed = policy_.probe_steps;
+    if (config_.mode != WindowMode::EndOfInput &&
+        (rows_pushed() < policy_.gather_rows * probed || front_.stats().rows_out < policy_.gather_rows_out * probed)) {
+      gathered_at_firing_ = firings_;  // frequent or small firings: no trial
+      phase_ = Phase::Decided;
+      return gather();
+    }
+    const double now = seconds_now();
+    partitioned_rate_ = static_cast<double>(rows_pushed() - mark_rows_) / std::max(now - mark_seconds_, 1e-9);
     gather();
+    phase_ = Phase::TrialGathered;
+    steps_ = 0;
+    mark_seconds_ = seconds_now();  // after gathering, whose merge is paid once
+    mark_rows_ = rows_pushed();
+    return;
+  }
+  if (phase_ != Phase::TrialGathered || steps_ < policy_.trial_steps) return;
+  gathered_rate_ = static_cast<double>(rows_pushed() - mark_rows_) / std::max(seconds_now() - mark_seconds_, 1e-9);
+  phase_ = Phase::Decided;
+  using Trial = PartitionPolicy::Trial;
+  if (policy_.trial == Trial::Partitions || (policy_.trial == Trial::Faster && partitioned_rate_ > gathered_rate_)) split();
 }
 
 void PartitionedWindowAggregate::fire_partition(Partition& part, ExecContext* ctx) const {
@@ -279,10 +354,23 @@ void PartitionedWindowAggregate::gather() {
   auto single = std::make_unique<HostedWindowAggregate>();
   single->init(ctx_, config_, kernels_);
   merge_into(*single);
-  rows_at_gathering_ = partition_rows();
+  rows_before_ = partition_rows();
   stop_threads();
   parts_.clear();
   single_ = std::move(single);  // last: until here, stats() and partition_rows() read the partitions
+}
+
+void PartitionedWindowAggregate::split() {
+  rows_before_ = partition_rows();  // the run's thread's partition took the gathered rows
+  rows_gathered_ = 0;
+  start_partitions(partitions_);
+  deal_out(*single_);  // never full: a partitioned operator has no capacity limits
+  // Its counters hold the rows emitted in partitions before, which front_ counts too.
+  restored_.rows_out -= front_.stats().rows_out;
+  // (The slice known to be open in every partition, slice_start_, still is: each has all of
+  // single_'s slices, and one that single_ let go takes only late rows.)
+  single_.reset();
+  split_ = true;
 }
 
 void PartitionedWindowAggregate::stop_threads() {
@@ -309,14 +397,25 @@ const OperatorStats& PartitionedWindowAggregate::stats() const {
 }
 
 std::vector<uint64_t> PartitionedWindowAggregate::partition_rows() const {
+  std::vector<uint64_t> rows = rows_before_;
   if (single_) {
-    std::vector<uint64_t> rows = rows_at_gathering_;
-    rows[0] += rows_gathered_;  // the run's thread's partition takes every row once gathered
+    rows[0] += rows_gathered_;  // the run's thread's partition takes every row while gathered
     return rows;
   }
-  std::vector<uint64_t> rows;
-  for (const auto& part : parts_) rows.push_back(part->rows);
+  for (size_t p = 0; p < parts_.size(); ++p) rows[p] += parts_[p]->rows;
   return rows;
+}
+
+std::string PartitionedWindowAggregate::placement() const {
+  char rates[160];
+  std::snprintf(rates, sizeof rates, "%.2f M rows/s in partitions, %.2f M gathered", partitioned_rate_ / 1e6,
+                gathered_rate_ / 1e6);
+  if (gathered_at_firing_ > 0)
+    return "gathered onto the run's thread after " + std::to_string(gathered_at_firing_) + " firings";
+  if (split_) return "back in partitions after a trial on the run's thread (" + std::string(rates) + ")";
+  if (phase_ == Phase::Decided && single_) return "gathered onto the run's thread after a trial (" + std::string(rates) + ")";
+  if (single_) return "on the run's thread for a trial";
+  return "";
 }
 
 void PartitionedWindowAggregate::merge_sliced_into(HostedWindowAggregate& merged) const {
@@ -412,7 +511,10 @@ void PartitionedWindowAggregate::save_state(StateWriter& w) const {
 bool PartitionedWindowAggregate::load_state(StateReader& r) {
   HostedWindowAggregate merged;
   merged.init(ctx_, config_, kernels_);
-  if (!merged.load_state(r)) return false;
+  return merged.load_state(r) && deal_out(merged);
+}
+
+bool PartitionedWindowAggregate::deal_out(HostedWindowAggregate& merged) {
   bool fits = true;
   if (sliced_) split_sliced(merged);
   else merged.for_each_open_group([&](int64_t start, int64_t end, const uint8_t* key, const uint8_t* acc, int64_t) {

@@ -9,7 +9,11 @@
 //
 // An operator that fires so often that the waiting costs more than the partitions save is
 // gathered back onto the run's thread after its first firings (gather()): from then on it is the
-// operator of one thread, with the state the partitions had.
+// operator of one thread, with the state the partitions had. Otherwise it is tried both ways:
+// its rows per second over its last probe steps in partitions against over as many steps
+// gathered on the run's thread; if the partitions were faster they take it back (split()). A
+// step is a firing, or 65,536 rows for GROUP BY without windows (it fires once, at the end).
+// Either way the rows and their order are one thread's: only the speed differs.
 //
 // Firing: when the watermark reaches the end of an open window, every partition finalizes its
 // groups of the windows that end on its own thread at once (a marker after its rows tells it
@@ -32,6 +36,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -45,6 +50,30 @@
 
 namespace vlac::rt {
 
+/// When a partitioned aggregate is gathered onto the run's thread (PartitionedWindowAggregate).
+struct PartitionPolicy {
+  /// Gathered at once after `probe_steps` firings that came fewer rows apart than this on
+  /// average (0: never gathered, no trial)...
+  uint64_t gather_rows = 16384;
+  /// ... or emitted fewer rows than this each.
+  uint64_t gather_rows_out = 4096;
+  /// Steps in partitions before the trial: its last `trial_steps` are measured, then as many
+  /// gathered (probe_steps >= trial_steps).
+  uint64_t probe_steps = 16;
+  uint64_t trial_steps = 8;
+  /// A step of an aggregate that fires only at the end of input (GROUP BY without windows).
+  uint64_t rows_per_step = 65536;
+  /// What the trial keeps: the faster, or (tests) always the partitions or always one thread.
+  enum class Trial { Faster, Partitions, Gathered } trial = Trial::Faster;
+
+  /// The defaults, except under the test hooks VLAC_TEST_NEVER_GATHER (stays in partitions)
+  /// and VLAC_TEST_TRIAL=partitions|gathered (short_trial()).
+  static PartitionPolicy from_environment();
+  /// For tests: no gathering for frequent firings, a trial after 4 steps (of 29 rows without
+  /// windows) for 2 steps, which keeps what `trial` says.
+  static PartitionPolicy short_trial(Trial trial);
+};
+
 class PartitionedWindowAggregate final : public StatefulOperator {
  public:
   /// Whether an aggregate so configured gives one thread's rows when partitioned (and is worth
@@ -54,13 +83,10 @@ class PartitionedWindowAggregate final : public StatefulOperator {
   /// `config.first_seq` is set by the caller (as for the same operator on one thread, so that
   /// their snapshots agree). `in_layout`, `out_layout`: the input and output rows. Starts
   /// `partitions` - 1 threads.
-  /// `gather_rows`: it is gathered onto the run's thread when its first firings come fewer
-  /// rows apart than this on average, or emitted fewer than 4,096 rows each (0: never).
+  /// `policy`: when it is gathered onto the run's thread.
   PartitionedWindowAggregate(ExecContext* ctx, const WindowAggregateConfig& config, const WindowAggregateKernels& kernels,
                              const RowLayout* in_layout, const RowLayout* out_layout, int partitions,
-                             uint64_t gather_rows = default_gather_rows());
-  /// 16,384 rows per firing, or 0 (never) under the test hook VLAC_TEST_NEVER_GATHER.
-  static uint64_t default_gather_rows();
+                             const PartitionPolicy& policy = PartitionPolicy::from_environment());
   ~PartitionedWindowAggregate() override;
 
   /// Takes a row (the runtime's push function sends the rows of target() here).
@@ -76,9 +102,12 @@ class PartitionedWindowAggregate final : public StatefulOperator {
 
   /// The rows each partition took (`--stats`).
   std::vector<uint64_t> partition_rows() const;
-  /// Whether it was gathered back onto the run's thread (below), and after how many firings.
+  /// Whether it runs gathered on the run's thread now (above).
   bool gathered() const { return single_ != nullptr; }
-  uint64_t firings_before_gathering() const { return firings_; }
+  /// Whether it was gathered for the trial and then taken back by its partitions.
+  bool split_after_trial() const { return split_; }
+  /// Where it ran and why, for `--stats` ("" when in partitions throughout).
+  std::string placement() const;
 
  private:
   struct Group {
@@ -134,10 +163,21 @@ class PartitionedWindowAggregate final : public StatefulOperator {
   void merge_sliced_into(HostedWindowAggregate& merged) const;
   /// Sliced: gives every partition one thread's state `merged` with its own keys' groups.
   void split_sliced(const HostedWindowAggregate& merged);
-  /// Runs the operator as one thread does from now on: its state merged into single_, the
-  /// partitions' threads stopped (see kRowsPerFiring).
+  /// Makes `n` empty partitions and starts the threads of 1..n-1.
+  void start_partitions(size_t n);
+  /// Runs the operator as one thread does: its state merged into single_, the partitions'
+  /// threads stopped.
   void gather();
+  /// The trial kept the partitions: single_'s state dealt out to them again, their threads
+  /// started.
+  void split();
+  /// Gives the partitions the state of one thread's operator `merged` (each its own keys').
+  bool deal_out(HostedWindowAggregate& merged);
   void stop_threads();
+  /// A step (above) ended: gathers, tries or splits as the policy says.
+  void step();
+  /// Rows pushed so far in this run, in partitions or gathered.
+  uint64_t rows_pushed() const;
 
   ExecContext* ctx_;
   WindowAggregateConfig config_;
@@ -157,11 +197,22 @@ class PartitionedWindowAggregate final : public StatefulOperator {
   int64_t seq_ = 0;
   OperatorStats restored_;  // the counters of a restored snapshot, before this run
   mutable OperatorStats stats_;
-  uint64_t gather_rows_;
-  uint64_t firings_ = 0;
-  std::unique_ptr<HostedWindowAggregate> single_;  // once gathered: the operator, run as on one thread
-  std::vector<uint64_t> rows_at_gathering_;
-  uint64_t rows_gathered_ = 0;  // rows since
+  PartitionPolicy policy_;
+  size_t partitions_;
+  uint64_t firings_ = 0;  // in partitions
+  std::unique_ptr<HostedWindowAggregate> single_;  // while gathered: the operator, run as on one thread
+  std::vector<uint64_t> rows_before_;  // per partition: the rows it took before it last started
+  uint64_t rows_gathered_ = 0;  // rows pushed while gathered
+  // The trial: steps so far (in partitions, then gathered), where the measured steps began
+  // (time in seconds, rows pushed), the rows per second of each way.
+  enum class Phase { Probing, TrialGathered, Decided } phase_ = Phase::Probing;
+  uint64_t steps_ = 0;
+  uint64_t step_rows_ = 0;  // GROUP BY without windows: rows in this step
+  double mark_seconds_ = 0;
+  uint64_t mark_rows_ = 0;
+  double partitioned_rate_ = 0, gathered_rate_ = 0;
+  bool split_ = false;
+  uint64_t gathered_at_firing_ = 0;  // gathered after this many firings (by the frequent-firings rule)
 };
 
 }  // namespace vlac::rt

@@ -9,7 +9,9 @@ so that each is parsed in about 150 chunks:
     accepted object that has one).
 At 2 and 4 threads the aggregate must also run in that many partitions (kept there by the test
 hook VLAC_TEST_NEVER_GATHER) that took every row,
-with the hot key's skew near the thread count and the many keys' near 1 (`--stats`).
+with the hot key's skew near the thread count and the many keys' near 1 (`--stats`); and at 2
+threads, tried on the run's thread and then kept there or taken back by its partitions (the
+test hook VLAC_TEST_TRIAL fixes which), with the same rows.
 Both have STRING notes that are NULL, empty (""), plain, quoted with commas, with doubled quotes
 and with line breaks (LF and CRLF) inside the quotes, so that guessed chunk starts fall inside
 quoted values; and malformed records (a time that is no number, a wrong field count, a BIGINT
@@ -193,6 +195,21 @@ with tempfile.TemporaryDirectory() as d:
                 m = re.search(r"operator #0 partitions: (\d+) \(rows ([\d +]+),", run.stderr)
                 check(label + ": the sliced aggregate ran in %d partitions that took every row" % threads,
                       m is not None and int(m.group(1)) == threads and sum(int(x) for x in m.group(2).split(" + ")) == len(rows),
+                      run.stderr[-1000:])
+        # Tried on the run's thread after 4 firings in partitions and then kept there or taken
+        # back by the partitions (VLAC_TEST_TRIAL fixes the outcome, which otherwise goes by
+        # the rows per second each way): the same rows, and `--stats` says where it ended.
+        for program, want_rows in ((prog, expected(rows)), (hop_prog, want)):
+            for outcome, says in (("partitions", "back in partitions after a trial on the run's thread"),
+                                  ("gathered", "gathered onto the run's thread after a trial")):
+                trial_env = dict(os.environ, VLAC_TEST_PARSE_CHUNK_BYTES="65536", VLAC_TEST_TRIAL=outcome)
+                run = subprocess.run([vlac, "run", program, "--input", "e=" + data, "--timestamps", "ns", "--threads", "2",
+                                      "--stats"], capture_output=True, text=True, timeout=600, env=trial_env)
+                label = "%s, %s, 2 threads, trial kept %s" % (name, "HOP" if program == hop_prog else "TUMBLE", outcome)
+                check(label + ": rows equal SQLite's", run.returncode == 0 and run.stdout == want_rows, run.stderr[-500:])
+                m = re.search(r"operator #0 partitions: 2 \(rows ([\d +]+), skew [\d.]+\), (.*)", run.stderr)
+                check(label + ": --stats says where it ran, and every row reached it",
+                      m is not None and m.group(2).startswith(says) and sum(int(x) for x in m.group(1).split(" + ")) == len(rows),
                       run.stderr[-1000:])
     # JSON Lines: split at line starts; the unknown-field warning names the first accepted object
     # that has one, once, as one reader does.

@@ -6,7 +6,9 @@
 // must emit the same rows in the same order with the same counters. A snapshot taken in partitions must hold the
 // bytes one thread saves at the same row, and restore into another partition count (and into
 // one thread) to go on as one uninterrupted run. The same for an operator gathered back onto the
-// run's thread after its first firings. Also built under ThreadSanitizer (tests/tsan/).
+// run's thread after its first firings, and for one tried on the run's thread and then taken
+// back by its partitions (the trial's outcome fixed, as its measured speed is not). Also built
+// under ThreadSanitizer (tests/tsan/).
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -160,17 +162,28 @@ std::vector<Step> make_steps(uint64_t seed, int n, bool hot, std::deque<std::str
   return steps.finish();
 }
 
+// When partitions are gathered onto the run's thread: never; after their first 16 firings
+// (these fire every few rows); or after a short trial whose outcome is fixed.
+rt::PartitionPolicy policy(uint64_t gather_rows) {
+  rt::PartitionPolicy p;
+  p.gather_rows = gather_rows;
+  return p;
+}
+const rt::PartitionPolicy kNeverGathered = policy(0);
+const rt::PartitionPolicy kGathered = policy(1u << 20);
+const rt::PartitionPolicy kSplitAfterTrial = rt::PartitionPolicy::short_trial(rt::PartitionPolicy::Trial::Partitions);
+const rt::PartitionPolicy kGatheredAfterTrial = rt::PartitionPolicy::short_trial(rt::PartitionPolicy::Trial::Gathered);
+
 /// One thread's operator or a partitioned one, with its own output.
 struct Aggregation {
   Sink sink;
   void* outputs[1] = {&sink};
   rt::ExecContext ctx;
   std::unique_ptr<rt::StatefulOperator> op;
-  /// `gather_rows`: as PartitionedWindowAggregate's (0: stays partitioned).
-  Aggregation(Mode mode, int partitions, uint64_t gather_rows = 0) {
+  Aggregation(Mode mode, int partitions, const rt::PartitionPolicy& policy = kNeverGathered) {
     ctx.outputs = outputs;
     if (partitions > 1) {
-      op = std::make_unique<rt::PartitionedWindowAggregate>(&ctx, config(mode), kernels(), &in_layout(), &out_layout(), partitions, gather_rows);
+      op = std::make_unique<rt::PartitionedWindowAggregate>(&ctx, config(mode), kernels(), &in_layout(), &out_layout(), partitions, policy);
     } else {
       auto one = std::make_unique<rt::EngineOperatorOf<rt::HostedWindowAggregate>>();
       one->op.init(&ctx, config(mode), kernels());
@@ -227,12 +240,26 @@ TEST(PartitionedAggregate, EmitsWhatOneThreadEmits) {
           expect_same_stats(many.op->stats(), one.op->stats());
           // Gathered onto one thread after its first 16 firings (these fire every few rows):
           // the same rows too.
-          Aggregation gathered(mode, partitions, 1u << 20);
+          Aggregation gathered(mode, partitions, kGathered);
           gathered.play(steps, 0, steps.size());
           EXPECT_EQ(gathered.sink.rows, one.sink.rows);
           expect_same_stats(gathered.op->stats(), one.op->stats());
           if (mode.mode != rt::WindowMode::EndOfInput)
             EXPECT_TRUE(static_cast<rt::PartitionedWindowAggregate*>(gathered.op.get())->gathered());
+          // Tried on the run's thread, then kept there or taken back by the partitions.
+          for (const rt::PartitionPolicy& trial : {kSplitAfterTrial, kGatheredAfterTrial}) {
+            Aggregation tried(mode, partitions, trial);
+            tried.play(steps, 0, steps.size());
+            EXPECT_EQ(tried.sink.rows, one.sink.rows);
+            expect_same_stats(tried.op->stats(), one.op->stats());
+            const auto* p = static_cast<rt::PartitionedWindowAggregate*>(tried.op.get());
+            const bool split = trial.trial == rt::PartitionPolicy::Trial::Partitions;
+            EXPECT_EQ(p->split_after_trial(), split);
+            EXPECT_EQ(p->gathered(), !split);
+            uint64_t total = 0;
+            for (uint64_t n : p->partition_rows()) total += n;
+            EXPECT_EQ(total, one.op->stats().rows_in);
+          }
           // Every row reached a partition, and with many keys each partition had some.
           const auto rows = static_cast<rt::PartitionedWindowAggregate*>(many.op.get())->partition_rows();
           uint64_t total = 0;
@@ -262,7 +289,8 @@ TEST(PartitionedAggregate, SnapshotRestoresIntoAnyPartitionCount) {
           std::vector<uint8_t> bytes;
           std::vector<std::string> before;
           {
-            Aggregation first(mode, from, seed == 3 ? 1u << 20 : 0);  // seed 3: saved once gathered
+            // Seed 2: saved once taken back by the partitions after a trial; 3: once gathered.
+            Aggregation first(mode, from, seed == 3 ? kGathered : seed == 2 ? kSplitAfterTrial : kNeverGathered);
             first.play(steps, 0, cut);
             bytes = first.save();
             Aggregation one(mode, 1);  // the bytes one thread saves at the same row

@@ -185,7 +185,7 @@ class OperatorDriver final : public RowDriver {
     std::vector<ExecutionReport::Partitions> out;
     for (size_t i = 0; i < operators_.size(); ++i)
       if (auto* p = dynamic_cast<const rt::PartitionedWindowAggregate*>(operators_[i].get()))
-        out.push_back({i, p->partition_rows(), p->gathered() ? p->firings_before_gathering() : 0});
+        out.push_back({i, p->partition_rows(), p->placement()});
     return out;
   }
 
@@ -620,8 +620,7 @@ void print_stats(std::FILE* to, const PhysicalPlan& plan, const ExecutionReport&
     const double mean = static_cast<double>(total) / static_cast<double>(p.rows.size());
     std::fprintf(to, "  operator #%zu partitions: %zu (rows %s, skew %.2f)", p.op, p.rows.size(), parts.c_str(),
                  mean > 0 ? static_cast<double>(most) / mean : 1.0);
-    if (p.gathered_after > 0)
-      std::fprintf(to, ", gathered onto the run's thread after %llu firings", static_cast<unsigned long long>(p.gathered_after));
+    if (!p.placement.empty()) std::fprintf(to, ", %s", p.placement.c_str());
     std::fputc('\n', to);
   }
   // A UNION ALL: the rows of each branch, and their sum.

@@ -90,7 +90,7 @@ struct ExecutionReport {
   struct Partitions {
     size_t op;                  // its index
     std::vector<uint64_t> rows;  // the rows each partition took
-    uint64_t gathered_after = 0;  // > 0: gathered onto the run's thread after this many firings
+    std::string placement;  // "" or where it ran and why (gathered onto the run's thread, ...)
   };
   std::vector<Partitions> partitioned_operators;
 };
