@@ -23,6 +23,10 @@ constexpr size_t kBatchBytes = 256 * 1024;
 // than gather_rows_out rows each (few keys); otherwise the trial (step()) decides. Measured:
 // docs/benchmarks.md, "Threads".
 
+// The trial takes the operator back into partitions when they pushed rows this much faster
+// (PartitionPolicy::Trial).
+constexpr double kFasterBy = 1.05;
+
 double seconds_now() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
@@ -275,7 +279,7 @@ void PartitionedWindowAggregate::step() {
   gathered_rate_ = static_cast<double>(rows_pushed() - mark_rows_) / std::max(seconds_now() - mark_seconds_, 1e-9);
   phase_ = Phase::Decided;
   using Trial = PartitionPolicy::Trial;
-  if (policy_.trial == Trial::Partitions || (policy_.trial == Trial::Faster && partitioned_rate_ > gathered_rate_)) split();
+  if (policy_.trial == Trial::Partitions || (policy_.trial == Trial::Faster && partitioned_rate_ > kFasterBy * gathered_rate_)) split();
 }
 
 void PartitionedWindowAggregate::fire_partition(Partition& part, ExecContext* ctx) const {

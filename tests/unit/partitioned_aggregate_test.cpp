@@ -162,7 +162,7 @@ std::vector<Step> make_steps(uint64_t seed, int n, bool hot, std::deque<std::str
   return steps.finish();
 }
 
-// When partitions are gathered onto the run's thread: never; after their first 16 firings
+// When partitions are gathered onto the run's thread: never; after their first 8 firings
 // (these fire every few rows); or after a short trial whose outcome is fixed.
 rt::PartitionPolicy policy(uint64_t gather_rows) {
   rt::PartitionPolicy p;
@@ -238,7 +238,7 @@ TEST(PartitionedAggregate, EmitsWhatOneThreadEmits) {
           many.play(steps, 0, steps.size());
           EXPECT_EQ(many.sink.rows, one.sink.rows);
           expect_same_stats(many.op->stats(), one.op->stats());
-          // Gathered onto one thread after its first 16 firings (these fire every few rows):
+          // Gathered onto one thread after its first 8 firings (these fire every few rows):
           // the same rows too.
           Aggregation gathered(mode, partitions, kGathered);
           gathered.play(steps, 0, steps.size());
