@@ -65,8 +65,9 @@ class KeyRows {
       // Short fixed-size keys (the common case: a few integer columns): word loads and a
       // multiplicative mix instead of a byte loop. Layout sizes are multiples of 8.
       uint64_t w[kMaxWords];
-      std::memcpy(w, key, key_layout_->size);
-      return hash_words(w, key_layout_->size / 8);
+      const uint32_t n = key_layout_->size / 8;
+      for (uint32_t i = 0; i < n; ++i) std::memcpy(&w[i], key + 8 * i, 8);  // plain loads, not a call to memcpy
+      return hash_words(w, n);
     } else if (!has_strings_) {
       mix(key, key_layout_->size);
     } else {
