@@ -33,6 +33,8 @@ struct SliceReader {
 #endif
 
   int64_t last_end(int64_t t) const { return last_window_end(kind, t, size, slide, offset); }
+  /// Whether a window of this reader that holds the slice starting at `start` is yet to fire.
+  bool live(int64_t start) const { return last_end(start) > fired_to; }
 };
 
 template <class OpenWindows, class Fifo>
@@ -61,7 +63,7 @@ struct SliceStore {
   void row_added(int64_t start, const uint8_t* key, int64_t seq, Update&& update) {
     for (int r = 0; r < reader_count; ++r) {
       const SliceReader& reader = readers[r];
-      fifos[r]->late_row(start, key, seq, [&reader](int64_t s) { return reader.last_end(s) > reader.fired_to; }, update);
+      fifos[r]->late_row(start, key, seq, [&reader](int64_t s) { return reader.live(s); }, update);
     }
   }
   /// The slices opened and each reader's record (the slices are saved by the owner with its
@@ -105,7 +107,7 @@ struct SliceStore {
     Groups* groups;
     while (slices->first(&start, &end, &groups)) {
       for (int r = 0; r < reader_count; ++r)
-        if (readers[r].last_end(start) > readers[r].fired_to) return;
+        if (readers[r].live(start)) return;
       slices->close_first();
     }
   }

@@ -160,10 +160,7 @@ class WindowAggregate {
     own_store_.save(w);
     // Only the FIFO's tables a window will read again: the others may hold strings of slices
     // the store has closed (they are saved as empty tables, never read before being reused).
-    fifo_.save(w, config_.acc_layout, [this](int64_t start) {
-      const SliceReader& me = store_->readers[reader_];
-      return me.last_end(start) > me.fired_to;
-    });
+    fifo_.save(w, config_.acc_layout, [this](int64_t start) { return store_->readers[reader_].live(start); });
     fire_.save_shape(w);
     session_keys_.save(w);
     sessions_.save(w, SessionState{config_.acc_size, config_.acc_layout, nullptr});
@@ -204,6 +201,13 @@ class WindowAggregate {
     seen_opened_ = 0;
     fifo_.invalidate();
     return true;
+  }
+
+  /// Sliced: the slice that time t falls in.
+  void slice_of(int64_t t, int64_t* start, int64_t* end) const {
+    const int64_t back = window_phase(t, config_.slice, config_.offset);
+    *start = sat_sub(t, back);
+    *end = sat_add(t, config_.slice - back);
   }
 
 #if !defined(VLAC_FIRMWARE)  // hosted only: row layouts, threads, late rows
@@ -324,12 +328,7 @@ class WindowAggregate {
   };
   Progress progress() const {
     OperatorStats stats = stats_;
-    if (sliced_) {  // a sliced operator's row counters are its reader record's (stats_ lags)
-      const SliceReader& me = store_->readers[reader_];
-      stats.rows_in = me.rows_in;
-      stats.late_dropped = me.late_dropped;
-      stats.capacity_dropped = me.capacity_dropped;
-    }
+    if (sliced_) read_reader_counters(&stats);  // stats_ lags them
     return Progress{stats, watermark_, seq_};
   }
   /// Sets the counters, watermark and next arrival number of a restored (or merged) operator.
@@ -357,12 +356,6 @@ class WindowAggregate {
   // groups from every partition (take_window_groups), then sliced_fired_to().
 
   bool sliced() const { return sliced_; }
-  /// The slice that time t falls in.
-  void slice_of(int64_t t, int64_t* start, int64_t* end) const {
-    const int64_t back = window_phase(t, config_.slice, config_.offset);
-    *start = sat_sub(t, back);
-    *end = sat_add(t, config_.slice - back);
-  }
   /// Whether a row at time t is late for every window (dropped, opening no slice).
   bool late_for_all(int64_t t, int64_t watermark) const { return store_->readers[reader_].last_end(t) <= watermark; }
   /// Whether the slice of time t is open.
@@ -380,7 +373,7 @@ class WindowAggregate {
     store_->slices->open(start, end);  // never full: a partitioned operator has no capacities
     ++store_->opened;
     const SliceReader& me = store_->readers[reader_];
-    fifo_.slice_opened(start, [&me](int64_t s) { return me.last_end(s) > me.fired_to; });
+    fifo_.slice_opened(start, [&me](int64_t s) { return me.live(s); });
   }
   /// Calls f(ws, we) for each window that the watermark's move from `before` to w completes,
   /// in firing order.
@@ -411,7 +404,7 @@ class WindowAggregate {
       return true;
     });
     const SliceReader& me = store_->readers[reader_];
-    fifo_.for_each_live_table([&me](int64_t start) { return me.last_end(start) > me.fired_to; }, f);
+    fifo_.for_each_live_table([&me](int64_t start) { return me.live(start); }, f);
   }
   /// Adds a copy of a group (key, accumulator with its first arrival, strings copied) to a
   /// table of for_each_sliced_table().
@@ -727,8 +720,8 @@ class WindowAggregate {
       else wanted = true;
     }
     if (!wanted) return;
-    const int64_t back = window_phase(t, config_.slice, config_.offset);
-    const int64_t start = sat_sub(t, back), end = sat_add(t, config_.slice - back);
+    int64_t start, end;
+    slice_of(t, &start, &end);
     Groups* slice = store_->slices->find(start, end);
     if (!slice) {
       slice = store_->slices->open(start, end);
@@ -752,10 +745,14 @@ class WindowAggregate {
   /// This operator's counters: a sliced reader's row counts are kept by the store's owner.
   void sync_stats() {
     if (!sliced_ || reader_ < 0) return;
+    read_reader_counters(&stats_);
+  }
+  /// A sliced reader's row counters, from the store's record of it.
+  void read_reader_counters(OperatorStats* stats) const {
     const SliceReader& r = store_->readers[reader_];
-    stats_.rows_in = r.rows_in;
-    stats_.late_dropped = r.late_dropped;
-    stats_.capacity_dropped = r.capacity_dropped;
+    stats->rows_in = r.rows_in;
+    stats->late_dropped = r.late_dropped;
+    stats->capacity_dropped = r.capacity_dropped;
   }
 
   /// Fires this operator's windows that end in (before, w], in (end, start) order. All windows

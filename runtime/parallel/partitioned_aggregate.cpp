@@ -204,10 +204,11 @@ void PartitionedWindowAggregate::drain() const {
 
 void PartitionedWindowAggregate::advance(int64_t w) {
   if (single_) {
+    if (phase_ != Phase::TrialGathered || config_.mode == WindowMode::EndOfInput) return single_->advance(w);
+    // A firing that emitted rows is a step of the trial (as one in partitions, which emits them).
     const uint64_t out = single_->stats().rows_out;
     single_->advance(w);
-    // A firing that emitted rows is a step of the trial (as one in partitions, which emits them).
-    if (single_->stats().rows_out != out && config_.mode != WindowMode::EndOfInput && phase_ == Phase::TrialGathered) step();
+    if (single_->stats().rows_out != out) step();
     return;
   }
   if (w <= watermark_) return;
@@ -229,9 +230,8 @@ void PartitionedWindowAggregate::fire(int64_t before, int64_t w) {
     parts_[0]->op.due_windows(before, w, [&](int64_t ws, int64_t we) { due_.push_back({ws, we}); });
   }
   for (size_t p = 1; p < parts_.size(); ++p) {
-    BatchQueue::Batch& batch = filling(*parts_[p]);
-    PackedRows::append_marker(batch.bytes, kFireWindows, 0);
-    ++batch.rows;
+    PackedRows::append_marker(filling(*parts_[p]).bytes, kFireWindows, 0);
+    added(*parts_[p]);
     publish(*parts_[p]);
   }
   fire_partition(*parts_[0], ctx_);
@@ -239,7 +239,6 @@ void PartitionedWindowAggregate::fire(int64_t before, int64_t w) {
   emit_fired();
   next_fire_ = INT64_MAX;
   for (const auto& part : parts_) next_fire_ = std::min(next_fire_, part->op.next_fire());
-  ++firings_;
   if (phase_ == Phase::Probing && config_.mode != WindowMode::EndOfInput) step();
 }
 
@@ -251,32 +250,36 @@ uint64_t PartitionedWindowAggregate::rows_pushed() const {
   return rows;
 }
 
+void PartitionedWindowAggregate::mark() {
+  mark_seconds_ = seconds_now();
+  mark_rows_ = rows_pushed();
+}
+
+double PartitionedWindowAggregate::rate_since_mark() const {
+  return static_cast<double>(rows_pushed() - mark_rows_) / std::max(seconds_now() - mark_seconds_, 1e-9);
+}
+
 void PartitionedWindowAggregate::step() {
   ++steps_;
   if (phase_ == Phase::Probing) {
-    if (steps_ == policy_.probe_steps - policy_.trial_steps) {  // warmed up: the trial measures from here
-      mark_seconds_ = seconds_now();
-      mark_rows_ = rows_pushed();
-    }
+    if (steps_ == policy_.probe_steps - policy_.trial_steps) mark();  // warmed up: the trial measures from here
     if (steps_ < policy_.probe_steps) return;
-    const uint64_t probed = policy_.probe_steps;
+    const uint64_t probed = policy_.probe_steps;  // with windows, the steps are its firings
     if (config_.mode != WindowMode::EndOfInput &&
         (rows_pushed() < policy_.gather_rows * probed || front_.stats().rows_out < policy_.gather_rows_out * probed)) {
-      gathered_at_firing_ = firings_;  // frequent or small firings: no trial
+      gathered_at_firing_ = probed;  // frequent or small firings: no trial
       phase_ = Phase::Decided;
       return gather();
     }
-    const double now = seconds_now();
-    partitioned_rate_ = static_cast<double>(rows_pushed() - mark_rows_) / std::max(now - mark_seconds_, 1e-9);
+    partitioned_rate_ = rate_since_mark();
     gather();
     phase_ = Phase::TrialGathered;
     steps_ = 0;
-    mark_seconds_ = seconds_now();  // after gathering, whose merge is paid once
-    mark_rows_ = rows_pushed();
+    mark();  // after gathering, whose merge is paid once
     return;
   }
   if (phase_ != Phase::TrialGathered || steps_ < policy_.trial_steps) return;
-  gathered_rate_ = static_cast<double>(rows_pushed() - mark_rows_) / std::max(seconds_now() - mark_seconds_, 1e-9);
+  gathered_rate_ = rate_since_mark();
   phase_ = Phase::Decided;
   using Trial = PartitionPolicy::Trial;
   if (policy_.trial == Trial::Partitions || (policy_.trial == Trial::Faster && partitioned_rate_ > kFasterBy * gathered_rate_)) split();
@@ -314,8 +317,8 @@ void PartitionedWindowAggregate::fire_partition(Partition& part, ExecContext* ct
       // A table keeps its groups in the order they came, but a restored one need not.
       part.groups.clear();
       part.op.for_each_group_of_first([&](const uint8_t* key, const uint8_t* acc, int64_t seq) { part.groups.push_back({seq, key, acc}); });
-      auto by_seq = [](const Group& a, const Group& b) { return a.seq < b.seq; };
-      if (!std::is_sorted(part.groups.begin(), part.groups.end(), by_seq)) std::sort(part.groups.begin(), part.groups.end(), by_seq);
+      if (!std::is_sorted(part.groups.begin(), part.groups.end(), Group::arrived_before))
+        std::sort(part.groups.begin(), part.groups.end(), Group::arrived_before);
       for (const Group& g : part.groups) finalize(g.key, g.acc, g.seq);
       part.op.close_first_window();
     }
@@ -442,7 +445,7 @@ void PartitionedWindowAggregate::merge_sliced_into(HostedWindowAggregate& merged
         const uint8_t* acc = part_tables[i]->acc(g);
         groups.push_back({parts_[0]->op.group_first_seq(acc), part_tables[i]->key(g), acc});
       }
-    std::sort(groups.begin(), groups.end(), [](const Group& a, const Group& b) { return a.seq < b.seq; });
+    std::sort(groups.begin(), groups.end(), Group::arrived_before);
     into.clear();
     for (const Group& g : groups) merged.copy_group_into(into, g.key, g.acc);
     ++i;

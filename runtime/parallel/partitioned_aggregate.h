@@ -117,6 +117,7 @@ class PartitionedWindowAggregate final : public StatefulOperator {
     int64_t seq;
     const uint8_t* key;
     const uint8_t* acc;
+    static bool arrived_before(const Group& a, const Group& b) { return a.seq < b.seq; }
   };
   struct Window {
     int64_t end, start;
@@ -181,6 +182,9 @@ class PartitionedWindowAggregate final : public StatefulOperator {
   void step();
   /// Rows pushed so far in this run, in partitions or gathered.
   uint64_t rows_pushed() const;
+  /// Notes the time and rows_pushed() where a measured run of steps begins; its rows per second.
+  void mark();
+  double rate_since_mark() const;
 
   ExecContext* ctx_;
   WindowAggregateConfig config_;
@@ -202,7 +206,6 @@ class PartitionedWindowAggregate final : public StatefulOperator {
   mutable OperatorStats stats_;
   PartitionPolicy policy_;
   size_t partitions_;
-  uint64_t firings_ = 0;  // in partitions
   std::unique_ptr<HostedWindowAggregate> single_;  // while gathered: the operator, run as on one thread
   std::vector<uint64_t> rows_before_;  // per partition: the rows it took before it last started
   uint64_t rows_gathered_ = 0;  // rows pushed while gathered
