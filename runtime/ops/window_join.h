@@ -5,17 +5,28 @@
 // arrival order (a LEFT join's unmatched left row alone, with NULLs). Each row's key is computed
 // when it arrives and held in the key table, so that keys compare by id. Kernels, capacities and
 // configuration: join_core.h.
+//
+// A firing takes each side's rows whose window ended out of its arrival list in one pass, sorts
+// them stably by window, and joins window by window through per-key chains of the window's right
+// rows: O(n log n) in the rows fired, not a scan of every held row per window nor of every right
+// row per left row. The scratch lists are sized like the held rows (max_buffered_rows each).
 
 #include "runtime/ops/join_core.h"
 
 namespace vlac::rt {
 
+/// Per key, while a window fires: its first right row in the window's chain (index + 1; 0 none).
+struct WindowKeyChain {
+  uint32_t chain;
+};
+
 template <class Ctx, class K, class S>
-class WindowJoin : public JoinCore<Ctx, K, S> {
-  using Core = JoinCore<Ctx, K, S>;
+class WindowJoin : public JoinCore<Ctx, K, S, WindowKeyChain> {
+  using Core = JoinCore<Ctx, K, S, WindowKeyChain>;
   using D = typename Core::D;
   using Core::config_;
   using Core::kNil;
+  using Core::per_key_;
   using Core::watermark_;
 
  public:
@@ -59,19 +70,32 @@ class WindowJoin : public JoinCore<Ctx, K, S> {
     this->raise_watermarks(w);
     const int64_t fire = this->lower_watermark();
     if (fire < next_end_) return;  // nothing completes yet: the usual case, one compare
-    int64_t start = 0, end = 0;
-    bool any;
-    while ((any = first_window(&start, &end)) && end <= fire) {  // an end of INT64_MAX fires at the end of the input
-      fire_window(start, end);
-      for (int p = 0; p < 2; ++p) forget_window(p, start, end);
+    next_end_ = INT64_MAX;         // an end of INT64_MAX fires at the end of the input
+    for (int p = 0; p < 2; ++p) take_due(p, fire);
+    // Both sides' due rows are now in (end, start) order: fire their windows in that order.
+    size_t i = 0, j = 0;
+    const size_t left_n = due_[0].size(), right_n = due_[1].size();
+    while (i < left_n || j < right_n) {
+      const Meta* l = i < left_n ? &meta_[0][due_[0][i]] : nullptr;
+      const Meta* r = j < right_n ? &meta_[1][due_[1][j]] : nullptr;
+      const Meta& m = !r || (l && !before(*r, *l)) ? *l : *r;
+      const int64_t start = m.start, end = m.end;
+      size_t i_end = i, j_end = j;
+      while (i_end < left_n && same_window(meta_[0][due_[0][i_end]], start, end)) ++i_end;
+      while (j_end < right_n && same_window(meta_[1][due_[1][j_end]], start, end)) ++j_end;
+      fire_window(i, i_end, j, j_end);
+      forget(0, i, i_end);
+      forget(1, j, j_end);
+      i = i_end;
+      j = j_end;
     }
-    next_end_ = any ? end : INT64_MAX;
     this->note_buffered();
   }
   int64_t output_watermark(int64_t input_w) const { return input_w; }
 
   /// Its whole state (LANGUAGE.md §10): join_core's, each side's held slots in arrival order with
-  /// their windows and key ids, and the earliest end. (window_right_ is fire_window's scratch.)
+  /// their windows and key ids, and the earliest end. (due_, sort_scratch_ and links_ are a
+  /// firing's scratch; each key's chain is 0 between firings.)
   void save_state(StateWriter& w) const {
     this->save_core(w);
     for (int p = 0; p < 2; ++p) {
@@ -109,67 +133,112 @@ class WindowJoin : public JoinCore<Ctx, K, S> {
       return r.get(&m.key);
     }
   };
-  struct Held {
-    uint32_t key, slot;
-  };
   using Order = typename S::template Fifo<uint32_t, D::max_buffered_rows>;
+  using Slots = typename S::template Vector<uint32_t, D::max_buffered_rows>;
 
-  /// The held window with the smallest (end, start); false when no row is held.
-  bool first_window(int64_t* start, int64_t* end) {
-    bool any = false;
-    for (int p = 0; p < 2; ++p)
-      for (size_t i = 0; i < order_[p].size(); ++i) {
-        const Meta& m = meta_[p][order_[p][i]];
-        if (!any || m.end < *end || (m.end == *end && m.start < *start)) {
-          *start = m.start;
-          *end = m.end;
-          any = true;
-        }
-      }
-    return any;
-  }
+  static bool before(const Meta& a, const Meta& b) { return a.end != b.end ? a.end < b.end : a.start < b.start; }
+  static bool same_window(const Meta& m, int64_t start, int64_t end) { return m.end == end && m.start == start; }
 
-  void fire_window(int64_t start, int64_t end) {
-    // The window's right rows with a key, in arrival order: what each left row is matched against.
-    window_right_.clear();
-    for (size_t j = 0; j < order_[1].size(); ++j) {
-      const Meta& r = meta_[1][order_[1][j]];
-      if (r.end == end && r.start == start && r.key != kNil) window_right_.push_back(Held{r.key, order_[1][j]});
-    }
-    Order& left = order_[0];
-    for (size_t i = 0; i < left.size(); ++i) {
-      const Meta& l = meta_[0][left[i]];
-      if (l.end != end || l.start != start) continue;
-      bool matched = false;
-      for (size_t j = 0; l.key != kNil && j < window_right_.size(); ++j) {
-        if (window_right_[j].key != l.key) continue;
-        // As in the other joins, a pair that fails the residual condition is no match.
-        if (this->emit(this->row_of(0, left[i]), this->row_of(1, window_right_[j].slot))) matched = true;
-      }
-      if (!matched && config_.left_outer) this->emit(this->row_of(0, left[i]), nullptr);
-    }
-  }
-
-  /// Removes port's rows of the window, keeping the others in arrival order.
-  void forget_window(int port, int64_t start, int64_t end) {
+  /// Moves port's held rows whose window ends at or before `fire` to due_[port], in (end, start)
+  /// order and arrival order within a window; the others stay in order_ in arrival order, and
+  /// next_end_ becomes at most the earliest end among them.
+  void take_due(int port, int64_t fire) {
     Order& order = order_[port];
+    Slots& due = due_[port];
+    due.clear();
+    bool sorted = true;
     for (size_t n = order.size(); n > 0; --n) {
       const uint32_t slot = order.front();
       order.pop_front();
       const Meta& m = meta_[port][slot];
-      if (m.end != end || m.start != start) {
+      if (m.end > fire) {
         order.push_back(slot);
+        if (m.end < next_end_) next_end_ = m.end;
         continue;
       }
-      if (m.key != kNil) this->release_key(m.key);
+      if (due.size() && before(m, meta_[port][due[due.size() - 1]])) sorted = false;
+      due.push_back(slot);  // fits: due_ holds as many as order_
+    }
+    if (!sorted) sort_by_window(port);
+  }
+
+  /// Sorts due_[port] by (end, start), stably: a bottom-up merge sort through sort_scratch_ (no
+  /// allocation beyond the two lists).
+  void sort_by_window(int port) {
+    const PerRow& meta = meta_[port];
+    const size_t n = due_[port].size();
+    sort_scratch_.resize(n);
+    Slots* from = &due_[port];
+    Slots* to = &sort_scratch_;
+    for (size_t width = 1; width < n; width *= 2) {
+      for (size_t lo = 0; lo < n; lo += 2 * width) {
+        const size_t mid = lo + width < n ? lo + width : n;
+        const size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+        size_t a = lo, b = mid, out = lo;
+        while (a < mid && b < hi) (*to)[out++] = before(meta[(*from)[b]], meta[(*from)[a]]) ? (*from)[b++] : (*from)[a++];
+        while (a < mid) (*to)[out++] = (*from)[a++];
+        while (b < hi) (*to)[out++] = (*from)[b++];
+      }
+      Slots* t = from;
+      from = to;
+      to = t;
+    }
+    if (from != &due_[port])
+      for (size_t i = 0; i < n; ++i) due_[port][i] = (*from)[i];
+  }
+
+  /// Joins one window: the left rows due_[0][i, i_end) with the right rows due_[1][j, j_end).
+  void fire_window(size_t i, size_t i_end, size_t j, size_t j_end) {
+    // Chain the window's right rows by key, each chain in arrival order (built from the back).
+    const size_t links = j_end - j;
+    links_.resize(links);
+    for (size_t x = j_end; x > j; --x) {
+      const uint32_t slot = due_[1][x - 1];
+      const uint32_t key = meta_[1][slot].key;
+      if (key == kNil) continue;  // a NULL key matches nothing
+      uint32_t& head = per_key_[key].chain;
+      links_[x - 1 - j] = Link{slot, head};
+      head = static_cast<uint32_t>(x - j);  // index + 1
+    }
+    for (size_t x = i; x < i_end; ++x) {
+      const uint32_t left = due_[0][x];
+      const uint32_t key = meta_[0][left].key;
+      bool matched = false;
+      // (at <= links: a chain restored from a snapshot can only be 0, but is not trusted.)
+      for (uint32_t at = key == kNil ? 0 : per_key_[key].chain; at != 0 && at <= links; at = links_[at - 1].next)
+        // As in the other joins, a pair that fails the residual condition is no match.
+        if (this->emit(this->row_of(0, left), this->row_of(1, links_[at - 1].slot))) matched = true;
+      if (!matched && config_.left_outer) this->emit(this->row_of(0, left), nullptr);
+    }
+    for (size_t x = j; x < j_end; ++x) {
+      const uint32_t key = meta_[1][due_[1][x]].key;
+      if (key != kNil) per_key_[key].chain = 0;
+    }
+  }
+
+  /// Releases the rows due_[port][from, to) and their keys.
+  void forget(int port, size_t from, size_t to) {
+    for (size_t x = from; x < to; ++x) {
+      const uint32_t slot = due_[port][x];
+      const uint32_t key = meta_[port][slot].key;
+      if (key != kNil) this->release_key(key);
       this->remove_row(port, slot);
     }
   }
 
-  typename Core::template PerRow<Meta> meta_[2];  // by slot
-  Order order_[2];                                // held slots, in arrival order
-  int64_t next_end_ = INT64_MAX;                  // the earliest end of a held row's window
-  typename S::template Vector<Held, D::max_buffered_rows> window_right_;  // scratch of fire_window
+  struct Link {
+    uint32_t slot;  // a right row
+    uint32_t next;  // the next right row of its key in the window (index + 1; 0 none)
+  };
+  using PerRow = typename Core::template PerRow<Meta>;
+
+  PerRow meta_[2];  // by slot
+  Order order_[2];  // held slots, in arrival order
+  int64_t next_end_ = INT64_MAX;  // the earliest end of a held row's window
+  // Scratch of a firing: each side's due slots, the merge sort's other half, the right rows' chains.
+  Slots due_[2];
+  Slots sort_scratch_;
+  typename S::template Vector<Link, D::max_buffered_rows> links_;
 };
 
 }  // namespace vlac::rt
