@@ -253,27 +253,31 @@ def asof_join_sql(db, a_tab, a_alias, b_tab, b_alias, on_keys, left, select):
     return db.q(sql)
 
 
-def window_join(c, tr, a, b, akeys, bkeys, size):
-    """`TUMBLE(a, ts, size) l JOIN TUMBLE(b, ts, size) r ON window_start, window_end, keys`.
+def window_join(c, tr, a, b, akeys, bkeys, size, assign=None, left=False):
+    """`TUMBLE(a, ts, size) l [LEFT] JOIN TUMBLE(b, ts, size) r ON window_start, window_end,
+    keys` (or the windows of `assign`, e.g. make_cases.hop: a row is in each of its windows).
 
-    A row is late when its window's end <= W of its own side at its arrival (the caller asserts
-    that the operator's watermark, min(W_a, W_b), gives the same verdict for every row of the
-    case). Windows fire when min(W_a, W_b) >= end, in order of (end, start); per window, the
-    left rows in arrival order, each with its right matches in arrival order."""
+    A row is late for a window when the window's end <= W of its own side at its arrival (the
+    caller asserts that the operator's watermark, min(W_a, W_b), gives the same verdict for every
+    row of the case). Windows fire when min(W_a, W_b) >= end, in order of (end, start); per
+    window, the left rows in arrival order, each with its right matches in arrival order (LEFT:
+    an unmatched left row alone, with None). run.windows: each output pair's window."""
     run = JoinRun()
+    run.windows = []
     open_ = {}  # (start, end) -> {side: [(seq, key)]}
     w = -INF
-    assign = tumble(size)
+    assign = assign or tumble(size)
     for seq, (s, row) in enumerate(c.arrivals):
         if s is a or s is b:
             t = row[s.ts]
-            (win,) = assign(t)
             own = tr.w_before[seq][s.name]
             op = min(tr.w_before[seq][a.name], tr.w_before[seq][b.name])
-            assert (win[1] <= own) == (win[1] <= op), ("ambiguous late row", seq)
-            if win[1] <= own:
-                run.late.append(seq)
-            else:
+            for win in assign(t):
+                assert (win[1] <= own) == (win[1] <= op), ("ambiguous late row", seq)
+                if win[1] <= own:
+                    if seq not in run.late:
+                        run.late.append(seq)
+                    continue
                 side = "l" if s is a else "r"
                 key = _key(row, akeys if s is a else bkeys)
                 open_.setdefault(win, {"l": [], "r": []})[side].append((seq, key))
@@ -285,9 +289,15 @@ def window_join(c, tr, a, b, akeys, bkeys, size):
             for win in sorted((x for x in open_ if x[1] <= w), key=lambda x: (x[1], x[0])):
                 st = open_.pop(win)
                 for ls, lk in st["l"]:
+                    matched = False
                     for rs, rk in st["r"]:
                         if lk is not None and lk == rk:
                             run.out.append((ls, rs))
+                            run.windows.append(win)
+                            matched = True
+                    if left and not matched:
+                        run.out.append((ls, None))
+                        run.windows.append(win)
     assert not open_
     return run
 
