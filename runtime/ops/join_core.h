@@ -51,7 +51,7 @@ struct JoinConfig {
   uint64_t max_buffered_rows = UINT64_MAX;  // from its Dims (per input)
 };
 
-/// No per-key data beyond the reference count (the as-of and window joins).
+/// No per-key data beyond the reference count (the as-of join).
 struct NoKeyData {};
 
 /// The shared parts: held rows, keys, output buffer, watermarks, counters. KeyData: what a join
