@@ -70,7 +70,9 @@ class WindowJoin : public JoinCore<Ctx, K, S, WindowKeyChain> {
     this->raise_watermarks(w);
     const int64_t fire = this->lower_watermark();
     if (fire < next_end_) return;  // nothing completes yet: the usual case, one compare
-    next_end_ = INT64_MAX;         // an end of INT64_MAX fires at the end of the input
+    // (An end of INT64_MAX fires at the end of the input.) take_due lowers next_end_ again to
+    // the earliest end of the rows that stay.
+    next_end_ = INT64_MAX;
     for (int p = 0; p < 2; ++p) take_due(p, fire);
     // Both sides' due rows are now in (end, start) order: fire their windows in that order.
     size_t i = 0, j = 0;
