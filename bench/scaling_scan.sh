@@ -5,7 +5,10 @@
 # growth of the time against the growth of the rows in and out. A time that grows more than
 # twice as fast as the larger of the two is marked "SUPERLINEAR" (a scan per row or per window
 # somewhere: the window join's firing was one, docs/decisions.md, issue 12). Figures only, no
-# assertion: small times are noisy, so read a mark before acting on it.
+# assertion: small times are noisy, so read a mark before acting on it. Peak RSS at each size
+# too: with the keys fixed, an operator's state should not grow with the rows (watermarks purge
+# it). Above the peak of a stateless filter (the process: code, LLVM, buffers), a peak that grows
+# with the rows (more than 2.5x, and by more than 4 MiB) is state kept forever: "GROWS".
 # Usage: bench/scaling_scan.sh [N]     (default 100,000; builds the release configuration)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -55,12 +58,13 @@ declare -A queries=(
   [union_all]="SELECT k, window_end, COUNT(*) AS c FROM TUMBLE((SELECT k, ts FROM a UNION ALL SELECT k, ts FROM b), ts, INTERVAL '1' SECOND) GROUP BY k, window_start, window_end;"
 )
 
-best_seconds() {  # best_seconds PROGRAM A B: best wall seconds of $runs; rows out in $work/rows
+best_seconds() {  # best_seconds PROGRAM A B: best wall seconds of $runs; rows out in $work/rows, peak KiB in $work/rss
   local best=""
   for _ in $(seq "$runs"); do
-    /usr/bin/time -f '%e' -o "$work/time" build/vlac run "$1" --input a="$2" --input b="$3" 2>/dev/null | wc -l >"$work/rows"
+    /usr/bin/time -f '%e %M' -o "$work/time" build/vlac run "$1" --input a="$2" --input b="$3" 2>/dev/null | wc -l >"$work/rows"
     local s
-    s="$(tail -1 "$work/time")"
+    read -r s rss < <(tail -1 "$work/time")
+    echo "$rss" >"$work/rss"
     if [[ -z "$best" ]] || awk -v a="$s" -v b="$best" 'BEGIN { exit !(a < b) }'; then best="$s"; fi
   done
   echo "$best"
@@ -73,18 +77,28 @@ for keys in 50 5000; do
   done
 done
 
-printf '%-26s %5s  %8s %10s  %8s %10s  %6s %6s  %s\n' program keys "s at N" "rows out" "s at 4N" "rows out" "time x" "rows x" ""
+# The peak of a stateless program: what every run needs whatever its state.
+printf '%s\n%s\n' "$header" "SELECT k, x FROM a WHERE x > 50;" >"$work/filter.vsql"
+best_seconds "$work/filter.vsql" "$work/a_${n}_50.csv" "$work/b_${n}_50.csv" >/dev/null
+base_rss="$(cat "$work/rss")"
+echo "peak RSS of a stateless filter: $((base_rss / 1024)) MiB"
+printf '%-26s %5s  %8s %10s  %8s %10s  %6s %6s  %7s %7s  %s\n' program keys "s at N" "rows out" "s at 4N" "rows out" "time x" "rows x" "MiB N" "MiB 4N" ""
 for name in $(printf '%s\n' "${!queries[@]}" | sort); do
   printf '%s\n%s\n' "$header" "${queries[$name]}" >"$work/$name.vsql"
   for keys in 50 5000; do
     small="$(best_seconds "$work/$name.vsql" "$work/a_${n}_$keys.csv" "$work/b_${n}_$keys.csv")"
     small_rows=$(($(cat "$work/rows") - 1))
+    small_rss="$(cat "$work/rss")"
     large="$(best_seconds "$work/$name.vsql" "$work/a_$((4 * n))_$keys.csv" "$work/b_$((4 * n))_$keys.csv")"
     large_rows=$(($(cat "$work/rows") - 1))
-    awk -v name="$name" -v keys="$keys" -v s1="$small" -v r1="$small_rows" -v s2="$large" -v r2="$large_rows" 'BEGIN {
+    large_rss="$(cat "$work/rss")"
+    awk -v name="$name" -v keys="$keys" -v s1="$small" -v r1="$small_rows" -v s2="$large" -v r2="$large_rows" \
+        -v m1="$small_rss" -v m2="$large_rss" -v m0="$base_rss" 'BEGIN {
       tx = s2 / (s1 > 0.005 ? s1 : 0.005)
       rx = r2 / (r1 > 0 ? r1 : 1); if (rx < 4) rx = 4
-      printf "%-26s %5d  %8.3f %10d  %8.3f %10d  %6.1f %6.1f  %s\n", name, keys, s1, r1, s2, r2, tx, rx, (tx > 2 * rx ? "SUPERLINEAR" : "")
+      grows = m2 - m1 > 4096 && m2 - m0 > 2.5 * (m1 > m0 ? m1 - m0 : 1)
+      mark = (tx > 2 * rx ? "SUPERLINEAR" : "") (grows ? " GROWS" : "")
+      printf "%-26s %5d  %8.3f %10d  %8.3f %10d  %6.1f %6.1f  %7.1f %7.1f  %s\n", name, keys, s1, r1, s2, r2, tx, rx, m1 / 1024, m2 / 1024, mark
     }'
   done
 done
