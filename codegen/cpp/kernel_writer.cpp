@@ -113,11 +113,16 @@ class KernelWriter {
                   const rt::RowLayout& layout, bool join = false) {
     CppBody body;
     CppExpr expr(body, rows_, "ctx", "row", layout);
+    // Built in a local row and copied out whole, as the JIT does (program_codegen.cpp's
+    // key_kernel): the caller's word loads of the key are then forwarded from word stores.
+    const std::string size = std::to_string(op.key_layout.size);
+    body.line("alignas(8) uint8_t local_key[" + size + "] = {};");
     for (size_t k = 0; k < keys.size(); ++k) {
       const rt::Field& field = op.key_layout.fields[k];
       CppValue v = expr.emit(*keys[k]);
-      rows_.store(body, "key", field, join ? join_key_value(body, expr, v, field) : v);
+      rows_.store(body, "local_key", field, join ? join_key_value(body, expr, v, field) : v);
     }
+    body.line("__builtin_memcpy(key, local_key, " + size + ");");
     function("void", name(op, kernel), ctx_param() + ", const uint8_t* row, uint8_t* key", body);
   }
 
