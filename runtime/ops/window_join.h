@@ -12,6 +12,7 @@
 // row per left row. The scratch lists are sized like the held rows (max_buffered_rows each).
 
 #include "runtime/ops/join_core.h"
+#include "runtime/ops/sort.h"
 
 namespace vlac::rt {
 
@@ -78,13 +79,13 @@ class WindowJoin : public JoinCore<Ctx, K, S, WindowKeyChain> {
     size_t i = 0, j = 0;
     const size_t left_n = due_[0].size(), right_n = due_[1].size();
     while (i < left_n || j < right_n) {
-      const Meta* l = i < left_n ? &meta_[0][due_[0][i]] : nullptr;
-      const Meta* r = j < right_n ? &meta_[1][due_[1][j]] : nullptr;
+      const Meta* l = i < left_n ? &meta_[0][due_[0][i].slot] : nullptr;
+      const Meta* r = j < right_n ? &meta_[1][due_[1][j].slot] : nullptr;
       const Meta& m = !r || (l && !before(*r, *l)) ? *l : *r;
       const int64_t start = m.start, end = m.end;
       size_t i_end = i, j_end = j;
-      while (i_end < left_n && same_window(meta_[0][due_[0][i_end]], start, end)) ++i_end;
-      while (j_end < right_n && same_window(meta_[1][due_[1][j_end]], start, end)) ++j_end;
+      while (i_end < left_n && same_window(meta_[0][due_[0][i_end].slot], start, end)) ++i_end;
+      while (j_end < right_n && same_window(meta_[1][due_[1][j_end].slot], start, end)) ++j_end;
       fire_window(i, i_end, j, j_end);
       forget(0, i, i_end);
       forget(1, j, j_end);
@@ -96,8 +97,8 @@ class WindowJoin : public JoinCore<Ctx, K, S, WindowKeyChain> {
   int64_t output_watermark(int64_t input_w) const { return input_w; }
 
   /// Its whole state (LANGUAGE.md §10): join_core's, each side's held slots in arrival order with
-  /// their windows and key ids, and the earliest end. (due_, sort_scratch_ and links_ are a
-  /// firing's scratch; each key's chain is 0 between firings.)
+  /// their windows and key ids, and the earliest end. (due_ and links_ are a firing's scratch;
+  /// each key's chain is 0 between firings.)
   void save_state(StateWriter& w) const {
     this->save_core(w);
     for (int p = 0; p < 2; ++p) {
@@ -136,7 +137,10 @@ class WindowJoin : public JoinCore<Ctx, K, S, WindowKeyChain> {
     }
   };
   using Order = typename S::template Fifo<uint32_t, D::max_buffered_rows>;
-  using Slots = typename S::template Vector<uint32_t, D::max_buffered_rows>;
+  /// A held row whose window has ended, and its place in its side's arrival order.
+  struct Due {
+    uint32_t slot, arrival;
+  };
 
   static bool before(const Meta& a, const Meta& b) { return a.end != b.end ? a.end < b.end : a.start < b.start; }
   static bool same_window(const Meta& m, int64_t start, int64_t end) { return m.end == end && m.start == start; }
@@ -146,7 +150,7 @@ class WindowJoin : public JoinCore<Ctx, K, S, WindowKeyChain> {
   /// next_end_ becomes at most the earliest end among them.
   void take_due(int port, int64_t fire) {
     Order& order = order_[port];
-    Slots& due = due_[port];
+    auto& due = due_[port];
     due.clear();
     bool sorted = true;
     for (size_t n = order.size(); n > 0; --n) {
@@ -158,35 +162,16 @@ class WindowJoin : public JoinCore<Ctx, K, S, WindowKeyChain> {
         if (m.end < next_end_) next_end_ = m.end;
         continue;
       }
-      if (due.size() && before(m, meta_[port][due[due.size() - 1]])) sorted = false;
-      due.push_back(slot);  // fits: due_ holds as many as order_
+      if (due.size() && before(m, meta_[port][due[due.size() - 1].slot])) sorted = false;
+      due.push_back(Due{slot, static_cast<uint32_t>(due.size())});  // fits: due_ holds as many as order_
     }
-    if (!sorted) sort_by_window(port);
-  }
-
-  /// Sorts due_[port] by (end, start), stably: a bottom-up merge sort through sort_scratch_ (no
-  /// allocation beyond the two lists).
-  void sort_by_window(int port) {
-    const PerRow& meta = meta_[port];
-    const size_t n = due_[port].size();
-    sort_scratch_.resize(n);
-    Slots* from = &due_[port];
-    Slots* to = &sort_scratch_;
-    for (size_t width = 1; width < n; width *= 2) {
-      for (size_t lo = 0; lo < n; lo += 2 * width) {
-        const size_t mid = lo + width < n ? lo + width : n;
-        const size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
-        size_t a = lo, b = mid, out = lo;
-        while (a < mid && b < hi) (*to)[out++] = before(meta[(*from)[b]], meta[(*from)[a]]) ? (*from)[b++] : (*from)[a++];
-        while (a < mid) (*to)[out++] = (*from)[a++];
-        while (b < hi) (*to)[out++] = (*from)[b++];
-      }
-      Slots* t = from;
-      from = to;
-      to = t;
-    }
-    if (from != &due_[port])
-      for (size_t i = 0; i < n; ++i) due_[port][i] = (*from)[i];
+    // By window, and within a window in arrival order: a total order, so the unstable sort
+    // keeps each window's rows as they came.
+    const auto& meta = meta_[port];
+    if (!sorted)
+      heap_sort(due.data(), due.size(), [&meta](const Due& a, const Due& b) {
+        return before(meta[a.slot], meta[b.slot]) || (!before(meta[b.slot], meta[a.slot]) && a.arrival < b.arrival);
+      });
   }
 
   /// Joins one window: the left rows due_[0][i, i_end) with the right rows due_[1][j, j_end).
@@ -195,7 +180,7 @@ class WindowJoin : public JoinCore<Ctx, K, S, WindowKeyChain> {
     const size_t links = j_end - j;
     links_.resize(links);
     for (size_t x = j_end; x > j; --x) {
-      const uint32_t slot = due_[1][x - 1];
+      const uint32_t slot = due_[1][x - 1].slot;
       const uint32_t key = meta_[1][slot].key;
       if (key == kNil) continue;  // a NULL key matches nothing
       uint32_t& head = per_key_[key].chain;
@@ -203,7 +188,7 @@ class WindowJoin : public JoinCore<Ctx, K, S, WindowKeyChain> {
       head = static_cast<uint32_t>(x - j);  // index + 1
     }
     for (size_t x = i; x < i_end; ++x) {
-      const uint32_t left = due_[0][x];
+      const uint32_t left = due_[0][x].slot;
       const uint32_t key = meta_[0][left].key;
       bool matched = false;
       // (at <= links: a chain restored from a snapshot can only be 0, but is not trusted.)
@@ -213,7 +198,7 @@ class WindowJoin : public JoinCore<Ctx, K, S, WindowKeyChain> {
       if (!matched && config_.left_outer) this->emit(this->row_of(0, left), nullptr);
     }
     for (size_t x = j; x < j_end; ++x) {
-      const uint32_t key = meta_[1][due_[1][x]].key;
+      const uint32_t key = meta_[1][due_[1][x].slot].key;
       if (key != kNil) per_key_[key].chain = 0;
     }
   }
@@ -221,7 +206,7 @@ class WindowJoin : public JoinCore<Ctx, K, S, WindowKeyChain> {
   /// Releases the rows due_[port][from, to) and their keys.
   void forget(int port, size_t from, size_t to) {
     for (size_t x = from; x < to; ++x) {
-      const uint32_t slot = due_[port][x];
+      const uint32_t slot = due_[port][x].slot;
       const uint32_t key = meta_[port][slot].key;
       if (key != kNil) this->release_key(key);
       this->remove_row(port, slot);
@@ -232,14 +217,11 @@ class WindowJoin : public JoinCore<Ctx, K, S, WindowKeyChain> {
     uint32_t slot;  // a right row
     uint32_t next;  // the next right row of its key in the window (index + 1; 0 none)
   };
-  using PerRow = typename Core::template PerRow<Meta>;
-
-  PerRow meta_[2];  // by slot
+  typename Core::template PerRow<Meta> meta_[2];  // by slot
   Order order_[2];  // held slots, in arrival order
   int64_t next_end_ = INT64_MAX;  // the earliest end of a held row's window
-  // Scratch of a firing: each side's due slots, the merge sort's other half, the right rows' chains.
-  Slots due_[2];
-  Slots sort_scratch_;
+  // Scratch of a firing: each side's due rows, the right rows' chains.
+  typename S::template Vector<Due, D::max_buffered_rows> due_[2];
   typename S::template Vector<Link, D::max_buffered_rows> links_;
 };
 
