@@ -48,14 +48,23 @@ def write_errors(d):
     """Item 11: a failed write (a full disk) is exit 1 with a message naming the file."""
     csv = os.path.join(d, "cam.csv")
     write(csv, "ts,id,b\n1,1,0.5\n2,x,1\n3,3,\n")  # line 3 is malformed: 'x' is no INT32
+    # --threads 2: the outputs are written on a thread of their own (rt::OutputThread), tried
+    # against the run's thread every few rows (VLAC_TEST_OUTPUT_TRIAL), with 600 rows to write.
+    many = os.path.join(d, "cam_many.csv")
+    write(many, "ts,id,b\n" + "".join("%d,%d,0.5\n" % (i, i) for i in range(1, 601)))
+    trial = dict(os.environ, VLAC_TEST_OUTPUT_TRIAL="run")
     for fmt in ["csv", "jsonl", "table"]:
-        with open("/dev/full", "w") as full:
-            p = subprocess.run([VLAC, "run", PROGRAM_PATH, "--input", "cam=" + csv, "--format", fmt],
-                               stdout=full, stderr=subprocess.PIPE, text=True, timeout=60)
-        check("stdout-full-" + fmt, p.returncode == 1 and "cannot write '/dev/full': No space left on device" in p.stderr,
-              "exit %d: %s" % (p.returncode, p.stderr))
-    rc, out, err = run(["run", PROGRAM_PATH, "--input", "cam=" + csv, "--output", "out=/dev/full"])
-    check("output-full", rc == 1 and "cannot write '/dev/full': No space left on device" in err, "exit %d: %s" % (rc, err))
+        for threads, data, env in [(1, csv, None), (2, csv, None), (2, many, None), (2, many, trial)]:
+            with open("/dev/full", "w") as full:
+                p = subprocess.run([VLAC, "run", PROGRAM_PATH, "--input", "cam=" + data, "--format", fmt, "--threads", str(threads)],
+                                   stdout=full, stderr=subprocess.PIPE, text=True, timeout=60, env=env)
+            check("stdout-full-%s-%d-threads%s" % (fmt, threads, "-trial" if env else ""),
+                  p.returncode == 1 and "cannot write '/dev/full': No space left on device" in p.stderr,
+                  "exit %d: %s" % (p.returncode, p.stderr))
+    for threads in (1, 2):
+        rc, out, err = run(["run", PROGRAM_PATH, "--input", "cam=" + many, "--output", "out=/dev/full", "--threads", str(threads)])
+        check("output-full-%d-threads" % threads, rc == 1 and "cannot write '/dev/full': No space left on device" in err,
+              "exit %d: %s" % (rc, err))
     rc, out, err = run(["run", PROGRAM_PATH, "--input", "cam=" + csv, "--rejects", "/dev/full"])
     check("rejects-full", rc == 1 and "cannot write '/dev/full': No space left on device" in err, "exit %d: %s" % (rc, err))
     # Every other command's standard output too (plans, IR, help, REPL results).

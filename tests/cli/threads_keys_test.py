@@ -23,6 +23,8 @@ Disorder stays under the watermark bound, so no row is late. The expected rows c
 ordered by window and then by the first row of each key in the window (LANGUAGE.md §5). At 1, 2
 and 4 threads the output must equal them, the rejects file must hold exactly the malformed
 records, and the messages must name their physical lines, in order.
+A filter that writes most rows must print one thread's bytes at 2 and 4 threads, its outputs
+written on their own thread or tried against the run's thread (VLAC_TEST_OUTPUT_TRIAL).
 Usage: threads_keys_test.py VLAC
 """
 
@@ -211,6 +213,24 @@ with tempfile.TemporaryDirectory() as d:
                 check(label + ": --stats says where it ran, and every row reached it",
                       m is not None and m.group(2).startswith(says) and sum(int(x) for x in m.group(1).split(" + ")) == len(rows),
                       run.stderr[-1000:])
+    # A filter that writes most rows (strings with quotes and line breaks among them): at 2 and 4
+    # threads the outputs are written on a thread of their own, or tried against the run's
+    # thread every few rows with the outcome fixed (VLAC_TEST_OUTPUT_TRIAL); one thread's bytes.
+    pass_prog = os.path.join(d, "pass.vsql")
+    with open(pass_prog, "w") as f:
+        f.write(PROGRAM.split("CREATE STREAM per_key")[0] + "SELECT ts, k, v, note FROM e WHERE v % 3 <> 0;\n")
+    one = subprocess.run([vlac, "run", pass_prog, "--input", "e=" + data, "--timestamps", "ns"], capture_output=True, timeout=600)
+    check("pass-through, 1 thread: exit 0 and most rows", one.returncode == 0 and one.stdout.count(b"\n") > len(rows) // 2,
+          one.stderr[-500:])
+    for threads, hook in ((2, None), (2, "thread"), (2, "run"), (4, "run")):
+        run_env = dict(env, VLAC_TEST_OUTPUT_TRIAL=hook) if hook else env
+        run = subprocess.run([vlac, "run", pass_prog, "--input", "e=" + data, "--timestamps", "ns", "--threads", str(threads),
+                              "--stats"], capture_output=True, timeout=600, env=run_env)
+        label = "pass-through, %d threads%s" % (threads, ", output trial kept " + hook if hook else "")
+        check(label + ": one thread's bytes", run.returncode == 0 and run.stdout == one.stdout, run.stderr[-500:])
+        says = {None: b"formatted and written on a thread of their own", "thread": b"on a thread of their own after a trial",
+                "run": b"on the run's thread after a trial"}[hook]
+        check(label + ": --stats says where the outputs were written", says in run.stderr, run.stderr[-500:])
     # JSON Lines: split at line starts; the unknown-field warning names the first accepted object
     # that has one, once, as one reader does.
     data = os.path.join(d, "many_keys.jsonl")

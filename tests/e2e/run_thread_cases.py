@@ -10,8 +10,10 @@ chunk boundaries everywhere in the cases' small files: inside quoted values that
 on CRLF, on rejected records), must give the same exit status, stdout, rejects file and stderr
 (messages with their line numbers, --stats counts), byte for byte; only the stats header (its
 compile time), the `input ...: N chunks parsed on T threads` line, which says how the parse was
-shared, and the `operator #i partitions: ...` line, which says how a keyed operator's rows were
-dealt out, are left out of the comparison; but each partitions line must name as many partitions
+shared, the `operator #i partitions: ...` line, which says how a keyed operator's rows were
+dealt out, and the `outputs: ...` line, which says where they were written (with 7- and 61-byte
+chunks, the test hook VLAC_TEST_OUTPUT_TRIAL tries the run's thread against the output thread
+every few rows and keeps one), are left out of the comparison; but each partitions line must name as many partitions
 as threads, and its rows must add up to the operator's rows in (partition_lines_hold). The cases that read one file are also run with it on
 standard input (live, never split) at 2 and 4 threads, against the same one-thread run.
 
@@ -39,6 +41,10 @@ NEVER_GATHER_AT = {4}  # thread counts run with VLAC_TEST_NEVER_GATHER (--quick:
 STATS_HEADER = re.compile(rb"^vlac: stats \((JIT|C\+\+|firmware) compile \d+ ms\)$", re.M)
 PARALLEL_LINE = re.compile(rb"^  input [^\n]*: \d+ chunks parsed on [^\n]*\n", re.M)
 PARTITIONS_LINE = re.compile(rb"^  operator #\d+ partitions: (\d+) \(rows ([\d +]+), skew [\d.]+\)[^\n]*\n", re.M)
+OUTPUTS_LINE = re.compile(rb"^  outputs: formatted and written [^\n]*\n", re.M)
+# Parse chunks run with the outputs tried against the run's thread every few rows, the trial's
+# outcome fixed (the test hook VLAC_TEST_OUTPUT_TRIAL); the others write them on their thread.
+OUTPUT_TRIAL = {"7": "run", "61": "thread"}
 
 
 def stdin_variant(args):
@@ -60,11 +66,13 @@ def run(vlac, case_dir, args, threads, chunk=None, feed=None):
         env = dict(os.environ)
         if chunk:
             env["VLAC_TEST_PARSE_CHUNK_BYTES"] = chunk
+            if chunk in OUTPUT_TRIAL:
+                env["VLAC_TEST_OUTPUT_TRIAL"] = OUTPUT_TRIAL[chunk]
         if threads in NEVER_GATHER_AT:  # keyed aggregates stay in partitions to the end (else gathered if they fire often)
             env["VLAC_TEST_NEVER_GATHER"] = "1"
         proc = subprocess.run(cmd, cwd=case_dir, input=feed, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               timeout=TIMEOUT_S, env=env)
-        err = PARTITIONS_LINE.sub(b"", PARALLEL_LINE.sub(b"", STATS_HEADER.sub(b"vlac: stats", proc.stderr)))
+        err = OUTPUTS_LINE.sub(b"", PARTITIONS_LINE.sub(b"", PARALLEL_LINE.sub(b"", STATS_HEADER.sub(b"vlac: stats", proc.stderr))))
         if not partition_lines_hold(proc.stderr, threads):
             err += b"\n(a partitions line does not add up)"
         return (proc.returncode, proc.stdout, rejects.read_bytes() if rejects.exists() else b"", err), shlex.join(cmd)

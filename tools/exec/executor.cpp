@@ -12,6 +12,7 @@
 #include "runtime/engine.h"
 #include "runtime/io/input_merger.h"
 #include "runtime/io/late_row_writer.h"
+#include "runtime/parallel/output_thread.h"
 #include "runtime/io/reject_sink.h"
 #include "runtime/io/stop_signals.h"
 #include "runtime/ops/hosted_operators.h"
@@ -323,8 +324,28 @@ ExecutionReport run_program(const PhysicalPlan& plan, const std::vector<std::vec
     // A restored output already holds its header (and rows) unless it was still empty.
     writer.resume = restore && i < restore->outputs.size() && restore->outputs[i].bytes > 0;
     writers.push_back(rt::make_row_writer(outputs[i], plan.outputs[i].column_names, plan.outputs[i].layout, writer));
-    output_ptrs.push_back(writers.back().get());
   }
+  // With threads to spare, output rows are formatted and written on a thread of their own, when
+  // every input is a file and there are no checkpoints (rt::OutputThread says why), and no late
+  // row shares a file with them (`--late -`), written by the run's thread in between.
+  bool own_thread = options.threads > 1 && !checkpoint && !writers.empty();
+  for (const auto& files : inputs)
+    for (const InputFile& in : files) own_thread &= !in.live;
+  for (std::FILE* f : outputs) own_thread &= f != options.late;
+  std::unique_ptr<rt::OutputThread> output_thread;
+  if (own_thread) {
+    std::vector<rt::RowWriter*> real;
+    std::vector<const rt::RowLayout*> layouts;
+    for (size_t i = 0; i < writers.size(); ++i) {
+      real.push_back(writers[i].get());
+      layouts.push_back(&plan.outputs[i].layout);
+    }
+    output_thread = std::make_unique<rt::OutputThread>(std::move(real), std::move(layouts));
+  }
+  // What the run writes through: the writers, or the output thread's fronts for them.
+  std::vector<rt::RowWriter*> sinks;
+  for (size_t i = 0; i < writers.size(); ++i) sinks.push_back(output_thread ? output_thread->writer(i) : writers[i].get());
+  for (rt::RowWriter* w : sinks) output_ptrs.push_back(w);
   report.pipeline_rows.assign(2 * plan.pipelines.size(), 0);
   // Left null unless asked for: the generated counters then skip their increments.
   std::unique_ptr<RowDriver> driver = make_driver(output_ptrs, options.count_pipeline_rows ? report.pipeline_rows.data() : nullptr);
@@ -387,12 +408,12 @@ ExecutionReport run_program(const PhysicalPlan& plan, const std::vector<std::vec
   }
   std::function<void()> after_row;
   if (live) after_row = [&] {
-    for (auto& w : writers) w->flush();
+    for (rt::RowWriter* w : sinks) w->flush();
     if (late) late->flush();
   };
   // A failed write stops the run: nothing more can be delivered.
   std::vector<const rt::RowWriter*> watched;
-  for (const auto& w : writers) watched.push_back(w.get());
+  for (const rt::RowWriter* w : sinks) watched.push_back(w);
   if (late) watched.push_back(late.get());
   // A signal ends live inputs after what had arrived, where StopSignals' wake pipe makes their
   // reads see it (vlac run; not the REPL's Ctrl-C); a run with files stops after the row.
@@ -429,8 +450,9 @@ ExecutionReport run_program(const PhysicalPlan& plan, const std::vector<std::vec
   if (!completed && cancelled && checkpoints && checkpoints->error().empty() && !checkpoints->stopped_by_hook())
     checkpoints->take(/*final=*/true);
   if (checkpoints) checkpoints->wait();  // a commit in flight when the run stopped
-  for (auto& w : writers) w->finish();
+  for (rt::RowWriter* w : sinks) w->finish();
   if (late) late->finish();
+  if (output_thread) report.outputs_placement = output_thread->placement();
 
   for (size_t s = 0; s < plan.sources.size(); ++s) {
     rt::InputStats sum;
@@ -623,6 +645,7 @@ void print_stats(std::FILE* to, const PhysicalPlan& plan, const ExecutionReport&
     if (!p.placement.empty()) std::fprintf(to, ", %s", p.placement.c_str());
     std::fputc('\n', to);
   }
+  if (!report.outputs_placement.empty()) std::fprintf(to, "  outputs: %s\n", report.outputs_placement.c_str());
   // A UNION ALL: the rows of each branch, and their sum.
   for (size_t u = 0; u < plan.unions.size(); ++u) {
     uint64_t total = 0;

@@ -62,7 +62,9 @@ struct ExecutionOptions {
   std::vector<bool> jsonl_outputs;
   /// `--threads N` (LANGUAGE.md §11, resolved: rt::thread_count): a CSV or JSON Lines file is
   /// parsed by this many threads (rt::open_file_reader), and a keyed aggregate runs in this many
-  /// partitions (rt::PartitionedWindowAggregate); 1 does both on the run's thread.
+  /// partitions (rt::PartitionedWindowAggregate), and above 1 the outputs of a run of files
+  /// without checkpoints are written on a thread of their own (rt::OutputThread); 1 does all
+  /// of it on the run's thread.
   int threads = 1;
   /// `--checkpoint DIR` (exec/checkpointing.h); null: no checkpoints. With it, a run stopped by
   /// `cancel` takes a final checkpoint.
@@ -93,6 +95,8 @@ struct ExecutionReport {
     std::string placement;  // "" or where it ran and why (gathered onto the run's thread, ...)
   };
   std::vector<Partitions> partitioned_operators;
+  /// --threads: where the outputs were formatted and written (rt::OutputThread::placement), or "".
+  std::string outputs_placement;
 };
 
 /// Runs `program` (compiled from `plan`) over `inputs[s]` (the files of source stream s),
