@@ -497,7 +497,10 @@ def fam_over(rng, prog, skip):
             if name in ("SUM", "AVG") and x.b in V.FLOATS and terms and all(math.isfinite(v) for v in terms):
                 # A sliding frame may associate the sum differently (§4): each of the n - 1
                 # additions may round by half an ulp of a partial sum, at most sum(|x|).
-                bound = len(terms) * 2.0 ** -52 * math.fsum(abs(v) for v in terms)
+                try:
+                    bound = len(terms) * 2.0 ** -52 * math.fsum(abs(v) for v in terms)
+                except OverflowError:  # sum(|x|) past DBL_MAX: no bound short of every float
+                    bound = math.inf
                 prog.tolerance[(len(exp), len(vals) - 1)] = bound / (len(terms) if name == "AVG" else 1)
         exp.append(vals)
     types = ["TIMESTAMP"] + ([key.typ] if key else []) + [o[5] for o in outs]

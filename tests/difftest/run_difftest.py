@@ -62,8 +62,9 @@ FIRMWARE_ROOMY = ["--default-capacity", "max_keys=256", "--default-capacity", "m
 FIRMWARE_REFUSED = "the firmware target cannot compile the program"
 
 
-def run_vlac(vlac, d, backend, stdin_input=False, extra=()):
-    """stdin_input: the one input file is fed to `--input NAME=-` (read live) instead."""
+def run_vlac(vlac, d, backend, stdin_input=False, extra=(), env=None):
+    """stdin_input: the one input file is fed to `--input NAME=-` (read live) instead. env:
+    variables set for this run besides the environment's."""
     args = (d / "args").read_text().split()
     data = None
     if stdin_input:
@@ -76,7 +77,8 @@ def run_vlac(vlac, d, backend, stdin_input=False, extra=()):
         cmd += FIRMWARE_ROOMY
     cmd += list(extra)
     try:
-        p = subprocess.run(cmd, cwd=d, input=data, capture_output=True, timeout=60)
+        p = subprocess.run(cmd, cwd=d, input=data, capture_output=True, timeout=60,
+                           env=dict(os.environ, **env) if env else None)
     except subprocess.TimeoutExpired:
         return None, "timeout after 60 s"
     err = p.stderr.decode(errors="replace")
@@ -157,8 +159,33 @@ def matches(expected, actual, approx, tolerance=None):
     return True
 
 
-def check_case(vlac, d, backends, unoptimised=True):
-    """Returns None when the case passes, else a reason."""
+# --threads (LANGUAGE.md §11): files cut into chunks of a few bytes, so that even these small
+# inputs are parsed on several threads, and keyed aggregates kept in partitions (or, by turns,
+# tried both ways with the outcome fixed each way); the rows must be one thread's, byte for byte.
+# The outputs are written on their own thread, or tried both ways with the outcome fixed.
+THREAD_RUNS = [
+    ("2", {"VLAC_TEST_PARSE_CHUNK_BYTES": "61", "VLAC_TEST_NEVER_GATHER": "1"}),
+    ("4", {"VLAC_TEST_PARSE_CHUNK_BYTES": "200", "VLAC_TEST_TRIAL": "partitions", "VLAC_TEST_OUTPUT_TRIAL": "run"}),
+    ("2", {"VLAC_TEST_PARSE_CHUNK_BYTES": "97", "VLAC_TEST_TRIAL": "gathered", "VLAC_TEST_OUTPUT_TRIAL": "thread"}),
+]
+
+
+def check_threads(vlac, d, one_thread, which):
+    """None when `--threads` prints one thread's rows (`which` picks a THREAD_RUNS entry)."""
+    threads, env = THREAD_RUNS[which % len(THREAD_RUNS)]
+    out, err = run_vlac(vlac, d, "jit", extra=["--threads", threads], env=env)
+    what = "jit --threads %s (%s)" % (threads, " ".join("%s=%s" % kv for kv in sorted(env.items())))
+    if out is None:
+        return "%s: %s" % (what, err)
+    if out != one_thread:
+        (d / "actual_jit_threads.csv").write_text(out)
+        return "%s gives other rows than one thread (see actual_jit_threads.csv)" % what
+    return None
+
+
+def check_case(vlac, d, backends, unoptimised=True, threads=None):
+    """Returns None when the case passes, else a reason. threads: also run the JIT with
+    --threads, the THREAD_RUNS entry of this index."""
     expected = (d / "expected.csv").read_text()
     ap = d / "approx"
     approx = {int(x) for x in ap.read_text().split()} if ap.exists() else set()
@@ -195,6 +222,10 @@ def check_case(vlac, d, backends, unoptimised=True):
                     be, be, why)
     if len(set(outs.values())) > 1:
         return "backends differ byte-wise: " + ", ".join(outs)
+    if "jit" in outs and threads is not None:
+        why = check_threads(vlac, d, outs["jit"], threads)
+        if why:
+            return why
     args = (d / "args").read_text().split()
     if "jit" in outs and args.count("--input") == 1:  # batch = stream (§5): the same bytes, live
         out, err = run_vlac(vlac, d, "jit", stdin_input=True)
@@ -215,6 +246,8 @@ def main():
                     help="programs also through --backend cpp (default: count/6; g++ per program)")
     ap.add_argument("--firmware-count", type=int, default=None,
                     help="programs also through --backend firmware (default: count/8; g++ per program)")
+    ap.add_argument("--threads-count", type=int, default=None,
+                    help="programs also run with --threads 2 or 4 (default: count/2)")
     ap.add_argument("--backend", choices=["jit", "cpp", "firmware", "all"], default="all")
     ap.add_argument("--family", default="", help="comma-separated families (default: all)")
     ap.add_argument("--skip-known", default="",
@@ -233,6 +266,7 @@ def main():
     skip = set(G.KNOWN) if args.skip_known == "all" else {s for s in args.skip_known.split(",") if s}
     cpp_count = args.count // 6 if args.cpp_count is None else args.cpp_count
     firmware_count = args.count // 8 if args.firmware_count is None else args.firmware_count
+    threads_count = args.count // 2 if args.threads_count is None else args.threads_count
     keep = pathlib.Path(args.keep) if args.keep else pathlib.Path(tempfile.mkdtemp(prefix="difftest_"))
     keep.mkdir(parents=True, exist_ok=True)
     work = pathlib.Path(tempfile.mkdtemp(prefix="difftest_work_"))
@@ -246,19 +280,20 @@ def main():
                 jobs.append(("regression", d))
     if args.only:
         fam, seed = args.only.rsplit("_", 1)
-        jobs = [("random", (fam, int(seed), True, True))]
+        jobs = [("random", (fam, int(seed), True, True, int(seed)))]
     for i in range(0 if args.only else args.count):
         seed = args.seed * 100000 + i
         fam = fams[i % len(fams)]
-        jobs.append(("random", (fam, seed, i < cpp_count, i < firmware_count)))
-    for kind, job in jobs:
+        jobs.append(("random", (fam, seed, i < cpp_count, i < firmware_count, i if i < threads_count else None)))
+    for n, (kind, job) in enumerate(jobs):
         if kind == "regression":
             d = work / ("regression_" + job.name)
             shutil.copytree(job, d)
             name = "regressions/" + job.name
             backends = ["jit", "cpp", "firmware"] if args.backend == "all" else [args.backend]
+            threads = n  # each regression at one of the thread runs, by turns
         else:
-            fam, seed, with_cpp, with_firmware = job
+            fam, seed, with_cpp, with_firmware, threads = job
             try:
                 prog = make(fam, seed, skip)
             except Exception as e:  # a generator (model) defect: report it, run the rest
@@ -273,7 +308,7 @@ def main():
                         "all": ["jit"] + (["cpp"] if with_cpp else []) + (["firmware"] if with_firmware else [])}[args.backend]
             if not backends:
                 continue
-        why = check_case(vlac, d, backends, not args.no_unoptimised)
+        why = check_case(vlac, d, backends, not args.no_unoptimised, threads)
         if why is None:
             passed += 1
             shutil.rmtree(d)
