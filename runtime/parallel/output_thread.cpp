@@ -1,9 +1,11 @@
 #include "runtime/parallel/output_thread.h"
 
-#include <chrono>
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+
+#include "runtime/parallel/trial.h"
 
 namespace vlac::rt {
 namespace {
@@ -12,13 +14,6 @@ namespace {
 // and the thread writes while the run's thread fills the next ones.
 constexpr uint32_t kBatchRows = 1024;
 constexpr size_t kBatchBytes = 256 * 1024;
-// The trial keeps the thread when it wrote this much faster (less is within the noise of so
-// short a measurement, and one thread takes less CPU).
-constexpr double kFasterBy = 1.05;
-
-double seconds_now() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
 
 }  // namespace
 
@@ -103,7 +98,7 @@ void OutputThread::step() {
   // A slice on the thread is timed to its last row handed over: the queue then holds at most
   // kSlots batches, which the thread writes while the next slice goes on, in the steady state
   // that the trial is to measure.
-  const double now = seconds_now();
+  const double now = trial::seconds_now();
   if (slices_ > 0) (direct_ ? run_thread_seconds_ : thread_seconds_) += now - mark_seconds_;
   if (!direct_) drain();  // what the thread holds is written before the run's thread writes more
   if (++slices_ > 2 * trial_.rounds) {
@@ -111,12 +106,12 @@ void OutputThread::step() {
     thread_rate_ = static_cast<double>(trial_.rounds * trial_.slice_rows) / std::max(thread_seconds_, 1e-9);
     run_thread_rate_ = static_cast<double>(trial_.rounds * trial_.slice_rows) / std::max(run_thread_seconds_, 1e-9);
     direct_ = trial_.keep == OutputTrial::Keep::RunThread ||
-              (trial_.keep == OutputTrial::Keep::Faster && thread_rate_ <= kFasterBy * run_thread_rate_);
+              (trial_.keep == OutputTrial::Keep::Faster && !trial::threads_win(thread_rate_, run_thread_rate_));
     return;
   }
   direct_ = slices_ % 2 == 0;  // slices 1, 3, 5 on the thread, 2, 4, 6 on the run's thread
   next_step_ = rows_ + trial_.slice_rows;
-  mark_seconds_ = seconds_now();
+  mark_seconds_ = trial::seconds_now();
 }
 
 std::string OutputThread::placement() const {

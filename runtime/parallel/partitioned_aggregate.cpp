@@ -1,10 +1,11 @@
 #include "runtime/parallel/partitioned_aggregate.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cstdlib>
 #include <cstdio>
 #include <cstring>
+
+#include "runtime/parallel/trial.h"
 
 namespace vlac::rt {
 namespace {
@@ -22,14 +23,6 @@ constexpr size_t kBatchBytes = 256 * 1024;
 // rows apart on average (short windows: the §1 program fires every 240 rows) or emitted fewer
 // than gather_rows_out rows each (few keys); otherwise the trial (step()) decides. Measured:
 // docs/benchmarks.md, "Threads".
-
-// The trial takes the operator back into partitions when they pushed rows this much faster
-// (PartitionPolicy::Trial).
-constexpr double kFasterBy = 1.05;
-
-double seconds_now() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
 
 // The markers of a partition's queue (PackedRows::append_marker): a slice to open (its value a
 // time in it), and a firing (of the windows in due_, when sliced).
@@ -251,12 +244,12 @@ uint64_t PartitionedWindowAggregate::rows_pushed() const {
 }
 
 void PartitionedWindowAggregate::mark() {
-  mark_seconds_ = seconds_now();
+  mark_seconds_ = trial::seconds_now();
   mark_rows_ = rows_pushed();
 }
 
 double PartitionedWindowAggregate::rate_since_mark() const {
-  return static_cast<double>(rows_pushed() - mark_rows_) / std::max(seconds_now() - mark_seconds_, 1e-9);
+  return static_cast<double>(rows_pushed() - mark_rows_) / std::max(trial::seconds_now() - mark_seconds_, 1e-9);
 }
 
 void PartitionedWindowAggregate::step() {
@@ -282,7 +275,7 @@ void PartitionedWindowAggregate::step() {
   gathered_rate_ = rate_since_mark();
   phase_ = Phase::Decided;
   using Trial = PartitionPolicy::Trial;
-  if (policy_.trial == Trial::Partitions || (policy_.trial == Trial::Faster && partitioned_rate_ > kFasterBy * gathered_rate_)) split();
+  if (policy_.trial == Trial::Partitions || (policy_.trial == Trial::Faster && trial::threads_win(partitioned_rate_, gathered_rate_))) split();
 }
 
 void PartitionedWindowAggregate::fire_partition(Partition& part, ExecContext* ctx) const {
