@@ -253,22 +253,26 @@ def signals(d):
     with open(big, "w") as f:
         f.write("ts,id,b\n")
         f.writelines("%d,%d,0.5\n" % (i, i % 7) for i in range(total))
-    out_path = os.path.join(d, "big_out.csv")
-    p = subprocess.Popen([VLAC, "run", WINDOWED_PATH, "--input", "cam=" + big, "--output", "out=" + out_path, "--stats"],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.time() + 60
-    while (not os.path.exists(out_path) or os.path.getsize(out_path) == 0) and time.time() < deadline and p.poll() is None:
-        time.sleep(0.01)
-    p.send_signal(signal.SIGINT)
-    out, err = p.communicate(timeout=60)
-    check("file-SIGINT", p.returncode == 130 and "stopped by SIGINT" in err, "exit %d: %s" % (p.returncode, err))
-    # Every row emitted is in the file, and the run stopped early: fewer rows read than there are.
+    # With --threads 2 the file is parsed on threads and the rows written on the output thread,
+    # which must have written every row emitted before the run stopped.
     import re
-    m = re.search(r"source cam: (\d+) read", err)
-    o = re.search(r"WindowAggregate: \d+ in, (\d+) out", err)
-    rows = sum(1 for _ in open(out_path)) - 1
-    check("file-SIGINT-stopped-early", m is not None and int(m.group(1)) < total, err)
-    check("file-SIGINT-flushed", o is not None and rows == int(o.group(1)), "%d rows in the file; %s" % (rows, err))
+    for threads in (1, 2):
+        out_path = os.path.join(d, "big_out_%d.csv" % threads)
+        p = subprocess.Popen([VLAC, "run", WINDOWED_PATH, "--input", "cam=" + big, "--output", "out=" + out_path, "--stats",
+                              "--threads", str(threads)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.time() + 60
+        while (not os.path.exists(out_path) or os.path.getsize(out_path) == 0) and time.time() < deadline and p.poll() is None:
+            time.sleep(0.01)
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=60)
+        name = "file-SIGINT-%d-threads" % threads
+        check(name, p.returncode == 130 and "stopped by SIGINT" in err, "exit %d: %s" % (p.returncode, err))
+        # Every row emitted is in the file, and the run stopped early: fewer rows read than there are.
+        m = re.search(r"source cam: (\d+) read", err)
+        o = re.search(r"WindowAggregate: \d+ in, (\d+) out", err)
+        rows = sum(1 for _ in open(out_path)) - 1
+        check(name + "-stopped-early", m is not None and int(m.group(1)) < total, err)
+        check(name + "-flushed", o is not None and rows == int(o.group(1)), "%d rows in the file; %s" % (rows, err))
 
 
 def did_you_mean(d):
