@@ -94,23 +94,23 @@ void OutputThread::write(size_t i, const uint8_t* row, Front& front) {
 }
 
 void OutputThread::step() {
-  if (decided_) return;
   // A slice on the thread is timed to its last row handed over: the queue then holds at most
   // kSlots batches, which the thread writes while the next slice goes on, in the steady state
-  // that the trial is to measure.
+  // that the trial is to measure. (Called at next_step_ only: never again once decided.)
   const double now = trial::seconds_now();
   if (slices_ > 0) (direct_ ? run_thread_seconds_ : thread_seconds_) += now - mark_seconds_;
-  if (!direct_) drain();  // what the thread holds is written before the run's thread writes more
+  const bool was_direct = direct_;
   if (++slices_ > 2 * trial_.rounds) {
     decided_ = true;
     thread_rate_ = static_cast<double>(trial_.rounds * trial_.slice_rows) / std::max(thread_seconds_, 1e-9);
     run_thread_rate_ = static_cast<double>(trial_.rounds * trial_.slice_rows) / std::max(run_thread_seconds_, 1e-9);
     direct_ = trial_.keep == OutputTrial::Keep::RunThread ||
               (trial_.keep == OutputTrial::Keep::Faster && !trial::threads_win(thread_rate_, run_thread_rate_));
-    return;
+  } else {
+    direct_ = slices_ % 2 == 0;  // odd slices on the thread, even ones on the run's thread
+    next_step_ = rows_ + trial_.slice_rows;
   }
-  direct_ = slices_ % 2 == 0;  // slices 1, 3, 5 on the thread, 2, 4, 6 on the run's thread
-  next_step_ = rows_ + trial_.slice_rows;
+  if (direct_ && !was_direct) drain();  // what the thread holds is written before the run's thread writes more
   mark_seconds_ = trial::seconds_now();
 }
 

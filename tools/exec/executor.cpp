@@ -12,10 +12,10 @@
 #include "runtime/engine.h"
 #include "runtime/io/input_merger.h"
 #include "runtime/io/late_row_writer.h"
-#include "runtime/parallel/output_thread.h"
 #include "runtime/io/reject_sink.h"
 #include "runtime/io/stop_signals.h"
 #include "runtime/ops/hosted_operators.h"
+#include "runtime/parallel/output_thread.h"
 #include "runtime/parallel/partitioned_aggregate.h"
 
 namespace vlac {
@@ -344,8 +344,10 @@ ExecutionReport run_program(const PhysicalPlan& plan, const std::vector<std::vec
   }
   // What the run writes through: the writers, or the output thread's fronts for them.
   std::vector<rt::RowWriter*> sinks;
-  for (size_t i = 0; i < writers.size(); ++i) sinks.push_back(output_thread ? output_thread->writer(i) : writers[i].get());
-  for (rt::RowWriter* w : sinks) output_ptrs.push_back(w);
+  for (size_t i = 0; i < writers.size(); ++i) {
+    sinks.push_back(output_thread ? output_thread->writer(i) : writers[i].get());
+    output_ptrs.push_back(sinks.back());
+  }
   report.pipeline_rows.assign(2 * plan.pipelines.size(), 0);
   // Left null unless asked for: the generated counters then skip their increments.
   std::unique_ptr<RowDriver> driver = make_driver(output_ptrs, options.count_pipeline_rows ? report.pipeline_rows.data() : nullptr);
