@@ -779,6 +779,8 @@ class ClassWriter {
     }
     set("max_keys", u64(host() ? c.max_keys : static_cast<uint64_t>(fw_max_keys(op))));
     set("max_buffered_rows", u64(host() ? c.max_buffered_rows : static_cast<uint64_t>(fw_max_buffered_rows(op))));
+    set("scan_ratio", std::to_string(c.scan_ratio) + "u");
+    set("scan_grace", std::to_string(c.scan_grace) + "u");
     return s + "    s_." + op_member(op.id) + ".init(" + (host() ? "&s_.ctx" : "this") + ", c);\n  }\n";
   }
 

@@ -1,5 +1,9 @@
 #include "physical/operator_settings.h"
 
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+
 namespace vlac {
 namespace {
 
@@ -128,6 +132,27 @@ rt::WindowAssignConfig window_assign_config(const PhysicalOperator& op) {
 
 // ---- joins ----
 
+namespace {
+
+/// Test hook VLAC_TEST_JOIN_SCANS: when an interval join keys its sides (JoinConfig::scan_ratio):
+/// `keyed` from the start, `early` after the first scan, `never`. The rows are the same each way;
+/// the tests' inputs are too small for the default to key a side, so they choose.
+void set_join_scans_for_tests(rt::JoinConfig* c) {
+  const char* v = std::getenv("VLAC_TEST_JOIN_SCANS");
+  if (!v) return;
+  const std::string how = v;
+  if (how == "keyed") {
+    c->scan_ratio = 0;
+  } else if (how == "early") {
+    c->scan_ratio = 1;
+    c->scan_grace = 0;
+  } else if (how == "never") {
+    c->scan_ratio = c->scan_grace = UINT32_MAX;
+  }
+}
+
+}  // namespace
+
 rt::JoinConfig join_config(const PhysicalOperator& op) {
   const OperatorSettings s = operator_settings(op);
   rt::JoinConfig c;
@@ -149,6 +174,7 @@ rt::JoinConfig join_config(const PhysicalOperator& op) {
   c.key_layout = &op.key_layout;
   c.max_keys = limit(s.max_keys);
   c.max_buffered_rows = limit(s.max_buffered_rows);
+  set_join_scans_for_tests(&c);
   return c;
 }
 

@@ -282,6 +282,9 @@ class KeyTable {
   uint8_t* key(uint32_t id) { return keys_ + static_cast<size_t>(id) * kKeySize; }
   const uint8_t* key(uint32_t id) const { return keys_ + static_cast<size_t>(id) * kKeySize; }
 
+  /// Whether two key rows hold the same key (keys are inline bytes here).
+  static bool equal(const uint8_t* a, const uint8_t* b) { return __builtin_memcmp(a, b, kKeySize) == 0; }
+
   uint32_t find(const uint8_t* key) const {
     for (size_t i = hash(key) & kMask;; i = (i + 1) & kMask) {
       uint32_t s = slots_[i];

@@ -299,6 +299,9 @@ class HostedKeyTable {
   uint8_t* key(uint32_t id) { return keys_.data() + static_cast<size_t>(id) * size_; }
   const uint8_t* key(uint32_t id) const { return keys_.data() + static_cast<size_t>(id) * size_; }
 
+  /// Whether two key rows hold the same key (STRING fields by their bytes).
+  bool equal(const uint8_t* a, const uint8_t* b) const { return rows_.equal(a, b); }
+
   uint32_t find(const uint8_t* key) const {
     const size_t mask = slots_.size() - 1;
     const uint64_t h = rows_.hash(key);

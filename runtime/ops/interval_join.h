@@ -3,6 +3,15 @@
 // [lower, upper]. A pair is emitted as soon as its second row arrives; a held row is purged once
 // the other side's watermark rules out any match (then a LEFT join's unmatched left row comes
 // out with NULLs). Kernels, capacities and configuration: join_core.h.
+//
+// A side's held rows are found by key through the key table, or, until that pays, by a scan of
+// the side's rows in arrival order (each one's key computed again and compared). Robots join a
+// fast stream with a rare one (frames with instructions, Nexmark q7's bids with a window's
+// maximum): the fast side's rows are probed seldom, and keying every one of them (a key-table
+// lookup, reference counts and list links, each a cache miss once many keys are held) cost
+// most of the join. A side is keyed once its scans have cost more than JoinConfig::scan_ratio
+// rows looked at per row held, and stays keyed. Both ways visit a key's rows in arrival order,
+// so the output is the same; only a key limit (which drops rows by key) keeps both sides keyed.
 
 #include "runtime/ops/join_core.h"
 
@@ -27,28 +36,33 @@ class IntervalJoin : public JoinCore<Ctx, K, S, IntervalKeyLists> {
  public:
   void init(Ctx* ctx, const JoinConfig& config, const K& kernels = K{}) {
     this->init_core(ctx, config, kernels);
-    for (int p = 0; p < 2; ++p) arrival_[p].clear();
+    // Fixed storage (D::key_size set) always has a key limit.
+    const bool scans = config_.scan_ratio != 0 && config_.max_keys == UINT64_MAX && D::key_size == 0;
+    for (int p = 0; p < 2; ++p) {
+      arrival_[p].clear();
+      keyed_[p] = !scans;
+      scanned_[p] = held_[p] = 0;
+    }
+    probe_key_.assign(config_.key_size, 0);
   }
 
   void push(int port, const uint8_t* row) {
     int64_t t;
     if (!this->admit(port, row, &t)) return;
+    const int other = 1 - port;
+    if (!keyed_[other] && scanned_[other] > config_.scan_grace + uint64_t{config_.scan_ratio} * held_[other]) key_side(other);
     const bool has_key = this->key_of(port, row);
     bool matched = false;
-    uint32_t key = kNil;
+    uint32_t key = kNil;  // the key's id, when a keyed side holds it
     if (has_key) {
-      key = keys_.find(key_buf_.data());
-      const int other = 1 - port;
-      if (key != kNil) {
+      if (keyed_[0] || keyed_[1]) key = keys_.find(key_buf_.data());
+      if (!keyed_[other]) {
+        matched = scan(port, row, t);
+      } else if (key != kNil) {
         for (uint32_t s = per_key_[key].head[other]; s != kNil; s = next_[other][s]) {
           const int64_t ot = time_[other][s];
           if (!time_diff_within(port == 0 ? t : ot, port == 0 ? ot : t, config_.lower, config_.upper)) continue;
-          // A pair that fails the rest of the ON condition is no match (a LEFT join's left row
-          // stays unmatched).
-          const uint8_t* o = this->row_of(other, s);
-          if (!(port == 0 ? this->emit(row, o) : this->emit(o, row))) continue;
-          if (port == 1) matched_[s] = 1;
-          matched = true;
+          matched |= match(port, row, s);
         }
       }
     }
@@ -66,15 +80,12 @@ class IntervalJoin : public JoinCore<Ctx, K, S, IntervalKeyLists> {
       matched_[slot] = matched;
     }
     arrival_[port].push_back(Held{t, slot, key});
-    if (has_key) {
-      next_[port][slot] = kNil;
-      IntervalKeyLists& l = per_key_[key];
-      if (l.tail[port] == kNil) l.head[port] = slot;
-      else next_[port][l.tail[port]] = slot;
-      l.tail[port] = slot;
-    }
+    if (key != kNil) append_to_key(port, key, slot);
     this->note_buffered();
   }
+
+  /// Whether the held rows of `port` are found by key (else by a scan; above).
+  bool keyed(int port) const { return keyed_[port]; }
 
   void advance(int64_t w) {
     const int64_t both[2] = {w, w};
@@ -96,6 +107,9 @@ class IntervalJoin : public JoinCore<Ctx, K, S, IntervalKeyLists> {
       next_[p].save(w);
     }
     matched_.save(w);
+    w.put(keyed_);
+    w.put(scanned_);
+    w.put(held_);
   }
   /// Into a join init()ed with the same configuration and kernels; false when malformed.
   bool load_state(StateReader& r) {
@@ -103,8 +117,18 @@ class IntervalJoin : public JoinCore<Ctx, K, S, IntervalKeyLists> {
     for (int p = 0; p < 2; ++p)
       if (!arrival_[p].load(r) || !time_[p].load(r) || !next_[p].load(r)) return false;
     if (!matched_.load(r)) return false;
-    // Every held row is in its side's arrival FIFO.
+    r.get(&keyed_);
+    r.get(&scanned_);
+    r.get(&held_);
+    if (!r.ok()) return false;
+    // Every held row is in its side's arrival FIFO; a side not keyed holds no key.
     if (arrival_[0].size() != this->left_rows_.size() || arrival_[1].size() != this->right_rows_.size()) r.fail();
+    for (int p = 0; p < 2; ++p) {
+      if (keyed_[p]) continue;
+      if (config_.scan_ratio == 0 || config_.max_keys != UINT64_MAX || D::key_size != 0) r.fail();
+      for (size_t i = 0; i < arrival_[p].size(); ++i)
+        if (arrival_[p][i].key != kNil) r.fail();
+    }
     return r.ok();
   }
 
@@ -115,22 +139,84 @@ class IntervalJoin : public JoinCore<Ctx, K, S, IntervalKeyLists> {
     uint32_t key;  // key id; kNil for a NULL key (kept only by a LEFT join's left side)
   };
 
-  /// Holds the row (and a reference to its key, *key: kNil when the key is not held yet); its
+  /// Emits the pair of `row` (of `port`) and the other side's held row in `slot` unless the
+  /// rest of the ON condition fails (then it is no match: a LEFT join's left row stays
+  /// unmatched); whether it matched.
+  bool match(int port, const uint8_t* row, uint32_t slot) {
+    const uint8_t* o = this->row_of(1 - port, slot);
+    if (!(port == 0 ? this->emit(row, o) : this->emit(o, row))) return false;
+    if (port == 1) matched_[slot] = 1;
+    return true;
+  }
+
+  /// Matches `row` (of `port`, its key in key_buf_, its time t) against the other side's held
+  /// rows by a scan in arrival order: the order of the key's list, had the side been keyed.
+  bool scan(int port, const uint8_t* row, int64_t t) {
+    const int other = 1 - port;
+    auto& fifo = arrival_[other];
+    scanned_[other] += fifo.size();
+    bool matched = false;
+    for (size_t i = 0; i < fifo.size(); ++i) {
+      const Held h = fifo[i];
+      if (!time_diff_within(port == 0 ? t : h.time, port == 0 ? h.time : t, config_.lower, config_.upper)) continue;
+      if (!this->key_into(other, this->row_of(other, h.slot), probe_key_.data())) continue;  // a NULL key
+      if (!keys_.equal(probe_key_.data(), key_buf_.data())) continue;
+      matched |= match(port, row, h.slot);
+    }
+    return matched;
+  }
+
+  /// From now on side p is found by key: its held rows, in arrival order, go into the key table
+  /// and their keys' lists.
+  void key_side(int p) {
+    keyed_[p] = true;
+    auto& fifo = arrival_[p];
+    for (size_t i = 0; i < fifo.size(); ++i) {
+      Held& h = fifo[i];
+      if (!this->key_of(p, this->row_of(p, h.slot))) continue;  // a NULL key is in no list
+      h.key = hold_key_of_row();
+      append_to_key(p, h.key, h.slot);
+    }
+  }
+
+  /// The id of the key in key_buf_, with one more reference (a new key gets empty lists); kNil
+  /// when it is new and the key table is full.
+  uint32_t hold_key_of_row() {
+    const uint32_t key = this->hold_key();
+    if (key != kNil && per_key_[key].refs == 1)
+      per_key_[key].head[0] = per_key_[key].head[1] = per_key_[key].tail[0] = per_key_[key].tail[1] = kNil;
+    return key;
+  }
+
+  void append_to_key(int port, uint32_t key, uint32_t slot) {
+    next_[port][slot] = kNil;
+    IntervalKeyLists& l = per_key_[key];
+    if (l.tail[port] == kNil) l.head[port] = slot;
+    else next_[port][l.tail[port]] = slot;
+    l.tail[port] = slot;
+  }
+
+  /// Holds the row, and when its side is keyed a reference to its key (*key: its id, or kNil
+  /// when no held row has it yet; set to the id held, kNil when the side is not keyed); its
   /// slot, kNil (counted capacity_dropped) when its side or the key table is full.
   uint32_t hold(int port, const uint8_t* row, bool has_key, uint32_t* key) {
     const uint32_t slot = this->add_row(port, row);
-    if (slot == kNil || !has_key) return slot;
+    if (slot == kNil) return slot;
+    if (!keyed_[port] || !has_key) {
+      *key = kNil;
+      if (!keyed_[port]) ++held_[port];
+      return slot;
+    }
     if (*key != kNil) {
       ++per_key_[*key].refs;
       return slot;
     }
-    *key = this->hold_key();  // a key no held row has
+    *key = hold_key_of_row();  // a key no held row has
     if (*key == kNil) {
       this->remove_row(port, slot);
       ++this->stats_.capacity_dropped;
       return kNil;
     }
-    per_key_[*key].head[0] = per_key_[*key].head[1] = per_key_[*key].tail[0] = per_key_[*key].tail[1] = kNil;
     return slot;
   }
 
@@ -170,6 +256,11 @@ class IntervalJoin : public JoinCore<Ctx, K, S, IntervalKeyLists> {
   typename Core::template PerRow<int64_t> time_[2];    // by slot: the row's time
   typename Core::template PerRow<uint32_t> next_[2];   // by slot: the next held row of its key and side
   typename Core::template PerRow<uint8_t> matched_;    // by left slot: has the row met a right row
+  // Per side: whether its held rows are in the key table; else the rows its scans looked at and
+  // the rows it held since (scan_ratio).
+  bool keyed_[2] = {true, true};
+  uint64_t scanned_[2] = {0, 0}, held_[2] = {0, 0};
+  typename S::template Bytes<D::key_size> probe_key_;  // a scanned row's key
 };
 
 }  // namespace vlac::rt

@@ -49,6 +49,12 @@ struct JoinConfig {
   const RowLayout* key_layout = nullptr;
   uint64_t max_keys = UINT64_MAX;           // hosted limits; fixed storage takes both
   uint64_t max_buffered_rows = UINT64_MAX;  // from its Dims (per input)
+  // interval join: a side's held rows go into the key table only once the other side's rows,
+  // probing them by a scan in arrival order, have looked at more than scan_grace + scan_ratio
+  // of them per row the side has held; scan_ratio 0: always. Only without a key limit (hosted,
+  // no max_keys), where which rows are kept cannot depend on the key table.
+  uint32_t scan_ratio = 4;
+  uint32_t scan_grace = 4096;
 };
 
 /// No per-key data beyond the reference count (the as-of join).
@@ -115,12 +121,14 @@ class JoinCore {
 
   /// Computes the key of a row of `port` into key_buf_; false when a key column is NULL
   /// (NULL keys never match; nor does a NaN key, which the key kernel stores as NULL).
-  bool key_of(int port, const uint8_t* row) {
-    __builtin_memset(key_buf_.data(), 0, config_.key_size);
-    if (port == 0) k_.left_key(ctx_, row, key_buf_.data());
-    else k_.right_key(ctx_, row, key_buf_.data());
+  bool key_of(int port, const uint8_t* row) { return key_into(port, row, key_buf_.data()); }
+  /// The same into `key` (config_.key_size bytes).
+  bool key_into(int port, const uint8_t* row, uint8_t* key) {
+    __builtin_memset(key, 0, config_.key_size);
+    if (port == 0) k_.left_key(ctx_, row, key);
+    else k_.right_key(ctx_, row, key);
     for (uint32_t i = 0; i < config_.key_null_bytes && i < config_.key_size; ++i)
-      if (key_buf_.data()[i] != 0) return false;
+      if (key[i] != 0) return false;
     return true;
   }
 

@@ -28,6 +28,11 @@
 
 namespace vlac::rt {
 
+/// Raised whenever an operator's state changes layout: `vlac run` hashes it into the program's
+/// hash, so that a snapshot of another layout is refused as another program's rather than read
+/// wrongly. 2: the interval join saves which sides are keyed.
+constexpr uint32_t kStateLayoutRevision = 2;
+
 class StateWriter {
  public:
   /// Into `buf` of `cap` bytes (firmware, or a size probe with cap 0).

@@ -105,6 +105,7 @@ struct JoinParams {
   bool left_outer;
   int64_t lower, upper, hold_back;
   uint64_t max_keys, max_rows;  // hosted WITH limits (the fixed ones are in its Dims)
+  uint32_t scan_ratio = 4, scan_grace = 4096;  // interval join: when a side is keyed
 };
 
 rt::JoinConfig join_config(bool inl, const JoinParams& p) {
@@ -124,6 +125,8 @@ rt::JoinConfig join_config(bool inl, const JoinParams& p) {
   c.hold_back = p.hold_back;
   c.max_keys = p.max_keys;
   c.max_buffered_rows = p.max_rows;
+  c.scan_ratio = p.scan_ratio;
+  c.scan_grace = p.scan_grace;
   return c;
 }
 
@@ -336,6 +339,43 @@ TEST(JoinState, LayoutsAreTheDimsSizes) {
 
 TEST(JoinState, IntervalInner) { check_join<rt::IntervalJoin>({false, -3, 6, 6, 0, 0}); }
 TEST(JoinState, IntervalLeft) { check_join<rt::IntervalJoin>({true, -3, 6, 6, 0, 0}); }
+/// The interval join finds a side's rows by scans until keying it pays (JoinConfig::scan_ratio):
+/// whenever a side is keyed, or never, the join must emit exactly what it emits with both sides
+/// keyed from the start, and its state must round-trip in either mode.
+void check_interval_scans(bool left_outer) {
+  using P = Hosted<rt::IntervalJoin>;
+  struct Variant {
+    uint32_t ratio, grace;
+  };
+  // Never keyed; keyed at once; keyed part way, at different points.
+  const Variant variants[] = {{UINT32_MAX, UINT32_MAX}, {1, 0}, {1, 400}, {2, 1500}, {3, 3000}};
+  size_t never = 0, part_way = 0;
+  for (uint64_t seed = 1; seed <= 4; ++seed) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    const std::vector<Step> steps = make_steps(seed, 2500);
+    JoinParams params{left_outer, -3, 6, 6, UINT64_MAX, UINT64_MAX, 0, 0};
+    Runner<P> keyed(join_config(false, params));
+    for (const Step& s : steps) keyed.step(s);
+    ASSERT_TRUE(keyed.op->keyed(0) && keyed.op->keyed(1));
+    for (const Variant& v : variants) {
+      SCOPED_TRACE("scan_ratio " + std::to_string(v.ratio) + ", scan_grace " + std::to_string(v.grace));
+      params.scan_ratio = v.ratio;
+      params.scan_grace = v.grace;
+      auto run = vlac::state_test::check_round_trips<Runner<P>>(join_config(false, params), steps, seed);
+      EXPECT_EQ(run->out(), keyed.out());
+      expect_same_stats(run->op->stats(), keyed.op->stats());
+      never += !run->op->keyed(0) && !run->op->keyed(1);
+      part_way += v.grace > 0 && v.grace < UINT32_MAX && run->op->keyed(0) && run->op->keyed(1);
+    }
+  }
+  // The runs reach what they are meant to: sides never keyed, and keyed after scans.
+  EXPECT_EQ(never, 4u);
+  EXPECT_GT(part_way, 4u);
+}
+
+TEST(JoinState, IntervalScansGiveTheKeyedRowsInner) { check_interval_scans(false); }
+TEST(JoinState, IntervalScansGiveTheKeyedRowsLeft) { check_interval_scans(true); }
+
 TEST(JoinState, RunsAdvanceOftenEnoughForTheAsofPurgeCountdown) {
   // AsofJoin purges every key each 1024 advances (kPurgeEvery): a restore must carry the
   // countdown, so the runs pass that point at least twice.

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "plan/explain.h"
+#include "runtime/ops/state_io.h"
 
 #ifndef VLAC_VERSION
 #define VLAC_VERSION "dev"
@@ -27,7 +28,8 @@ bool start_checkpoint_run(const RunOptions& o, const Compilation& c, const Physi
   opt.program = c.file->name();
   // JIT and C++ backends share the hosted operators: a snapshot of one restores on the other.
   opt.program_hash = program_state_hash(c.file->text(), explain_text(c.program),
-                                        std::string(o.backend == "firmware" ? "firmware" : "hosted") + " " + VLAC_VERSION);
+                                        std::string(o.backend == "firmware" ? "firmware" : "hosted") + " " + VLAC_VERSION +
+                                            " state " + std::to_string(rt::kStateLayoutRevision));
   if (const char* hook = std::getenv("VLAC_TEST_STOP_AFTER_ROWS")) opt.stop_after_rows = std::strtoull(hook, nullptr, 10);
 
   if (o.restore_from != 0) {
