@@ -19,9 +19,9 @@
 // flush() and finish() wait until the thread has written everything handed over, then act on
 // the real writer from the calling thread (nothing else runs on it meanwhile). A failed write is
 // seen by the run's thread at its next row: error() is set there, as the run's stop check reads
-// it after every row. Used only for files read to their end without checkpoints: live input
-// flushes after every row (a round trip per row), and a checkpoint records the bytes written at
-// a row.
+// it after every row. Used only for files read to their end: live input flushes after every row
+// (a round trip per row). A checkpoint flushes the fronts, so it records the bytes of every row
+// before it.
 
 #include <atomic>
 #include <cstdint>

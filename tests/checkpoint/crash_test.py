@@ -10,8 +10,8 @@ written* (the VLAC_CHECKPOINT_KILL_AT test hook of runtime/checkpoint: SIGKILL a
 the temporary file), and with standard input (the journal) killed mid-stream.
 
 `--threads N` (LANGUAGE.md §11) runs every checkpointed run with `--threads N` and parse chunks
-of 64 KiB, so the files are parsed on N threads when killed and restored; the reference stays
-one uninterrupted run on one thread.
+of 64 KiB, so the files are parsed on N threads (and the outputs written on a thread of their
+own) when killed and restored; the reference stays one uninterrupted run on one thread.
 """
 import argparse
 import os

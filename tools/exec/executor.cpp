@@ -326,9 +326,11 @@ ExecutionReport run_program(const PhysicalPlan& plan, const std::vector<std::vec
     writers.push_back(rt::make_row_writer(outputs[i], plan.outputs[i].column_names, plan.outputs[i].layout, writer));
   }
   // With threads to spare, output rows are formatted and written on a thread of their own, when
-  // every input is a file and there are no checkpoints (rt::OutputThread says why), and no late
-  // row shares a file with them (`--late -`), written by the run's thread in between.
-  bool own_thread = options.threads > 1 && !checkpoint && !writers.empty();
+  // every input is a file (rt::OutputThread says why), and no late row shares a file with them
+  // (`--late -`), written by the run's thread in between. A checkpoint flushes the outputs
+  // through the thread (everything handed over is written first), so it records the bytes of the
+  // rows before it.
+  bool own_thread = options.threads > 1 && !writers.empty();
   for (const auto& files : inputs)
     for (const InputFile& in : files) own_thread &= !in.live;
   for (std::FILE* f : outputs) own_thread &= f != options.late;
@@ -432,7 +434,7 @@ ExecutionReport run_program(const PhysicalPlan& plan, const std::vector<std::vec
     std::vector<RunCheckpoints::Output> checkpoint_outputs;
     for (size_t i = 0; i < writers.size(); ++i)
       checkpoint_outputs.push_back({i < options.output_names.size() ? options.output_names[i] : plan.outputs[i].name,
-                                    outputs[i], writers[i].get()});
+                                    outputs[i], sinks[i]});
     if (options.rejects) checkpoint_outputs.push_back({options.rejects_name, options.rejects, nullptr});
     if (late) checkpoint_outputs.push_back({options.late_name, options.late, late.get()});  // cut back like the outputs
     checkpoints = std::make_unique<RunCheckpoints>(
