@@ -40,7 +40,7 @@ class IntervalJoin : public JoinCore<Ctx, K, S, IntervalKeyLists> {
     const bool scans = config_.scan_ratio != 0 && config_.max_keys == UINT64_MAX && D::key_size == 0;
     for (int p = 0; p < 2; ++p) {
       arrival_[p].clear();
-      keyed_[p] = !scans;
+      keyed_[p] = scans ? 0 : 1;
       scanned_[p] = held_[p] = 0;
     }
     probe_key_.assign(config_.key_size, 0);
@@ -50,7 +50,7 @@ class IntervalJoin : public JoinCore<Ctx, K, S, IntervalKeyLists> {
     int64_t t;
     if (!this->admit(port, row, &t)) return;
     const int other = 1 - port;
-    if (!keyed_[other] && scanned_[other] > config_.scan_grace + uint64_t{config_.scan_ratio} * held_[other]) key_side(other);
+    if (!keyed_[other] && scans_cost_more(other)) key_side(other);
     const bool has_key = this->key_of(port, row);
     bool matched = false;
     uint32_t key = kNil;  // the key's id, when a keyed side holds it
@@ -85,7 +85,7 @@ class IntervalJoin : public JoinCore<Ctx, K, S, IntervalKeyLists> {
   }
 
   /// Whether the held rows of `port` are found by key (else by a scan; above).
-  bool keyed(int port) const { return keyed_[port]; }
+  bool keyed(int port) const { return keyed_[port] != 0; }
 
   void advance(int64_t w) {
     const int64_t both[2] = {w, w};
@@ -98,7 +98,8 @@ class IntervalJoin : public JoinCore<Ctx, K, S, IntervalKeyLists> {
   int64_t output_watermark(int64_t w) const { return held_back_watermark(w, config_.hold_back); }
 
   /// Its whole state (LANGUAGE.md §10): join_core's, then each side's rows in arrival order and
-  /// the per-slot times, key lists and matched flags.
+  /// the per-slot times, key lists and matched flags, then whether each side is keyed and its
+  /// scan counters.
   void save_state(StateWriter& w) const {
     this->save_core(w);
     for (int p = 0; p < 2; ++p) {
@@ -124,6 +125,7 @@ class IntervalJoin : public JoinCore<Ctx, K, S, IntervalKeyLists> {
     // Every held row is in its side's arrival FIFO; a side not keyed holds no key.
     if (arrival_[0].size() != this->left_rows_.size() || arrival_[1].size() != this->right_rows_.size()) r.fail();
     for (int p = 0; p < 2; ++p) {
+      if (keyed_[p] > 1) r.fail();
       if (keyed_[p]) continue;
       if (config_.scan_ratio == 0 || config_.max_keys != UINT64_MAX || D::key_size != 0) r.fail();
       for (size_t i = 0; i < arrival_[p].size(); ++i)
@@ -166,16 +168,21 @@ class IntervalJoin : public JoinCore<Ctx, K, S, IntervalKeyLists> {
     return matched;
   }
 
+  /// Whether the scans of side p have looked at more rows than keying it would cost.
+  bool scans_cost_more(int p) const {
+    return scanned_[p] > config_.scan_grace + uint64_t{config_.scan_ratio} * held_[p];
+  }
+
   /// From now on side p is found by key: its held rows, in arrival order, go into the key table
   /// and their keys' lists.
   void key_side(int p) {
-    keyed_[p] = true;
+    keyed_[p] = 1;
     auto& fifo = arrival_[p];
     for (size_t i = 0; i < fifo.size(); ++i) {
       Held& h = fifo[i];
       if (!this->key_of(p, this->row_of(p, h.slot))) continue;  // a NULL key is in no list
-      h.key = hold_key_of_row();
-      append_to_key(p, h.key, h.slot);
+      h.key = hold_key_of_row();  // never kNil: a side is scanned only without a key limit
+      if (h.key != kNil) append_to_key(p, h.key, h.slot);
     }
   }
 
@@ -258,7 +265,7 @@ class IntervalJoin : public JoinCore<Ctx, K, S, IntervalKeyLists> {
   typename Core::template PerRow<uint8_t> matched_;    // by left slot: has the row met a right row
   // Per side: whether its held rows are in the key table; else the rows its scans looked at and
   // the rows it held since (scan_ratio).
-  bool keyed_[2] = {true, true};
+  uint8_t keyed_[2] = {1, 1};  // bytes, not bool: loaded from a snapshot, then checked
   uint64_t scanned_[2] = {0, 0}, held_[2] = {0, 0};
   typename S::template Bytes<D::key_size> probe_key_;  // a scanned row's key
 };
