@@ -373,6 +373,40 @@ void check_interval_scans(bool left_outer) {
   EXPECT_GT(part_way, 4u);
 }
 
+/// The interval join's keyed flags close its state (two bytes, then four u64 counters): a flag
+/// other than 0 or 1, or a side marked unkeyed while its held rows hold key ids, is refused.
+TEST(JoinState, IntervalRefusesMalformedKeyedFlags) {
+  using P = Hosted<rt::IntervalJoin>;
+  const std::vector<Step> steps = make_steps(3, 400);
+  const size_t half = steps.size() / 2;  // rows held on both sides
+  for (uint32_t ratio : {0u, UINT32_MAX}) {  // keyed from the start; never keyed
+    JoinParams params{false, -3, 6, 6, UINT64_MAX, UINT64_MAX, ratio, ratio};
+    const rt::JoinConfig config = join_config(false, params);
+    Runner<P> run(config);
+    for (size_t i = 0; i < half; ++i) run.step(steps[i]);
+    std::vector<uint8_t> bytes = saved(*run.op);
+    const size_t flags = bytes.size() - 2 - 4 * sizeof(uint64_t);
+    ASSERT_EQ(bytes[flags], ratio == 0 ? 1 : 0);
+    {
+      Runner<P> fresh(config);
+      EXPECT_TRUE(load_from_copy(*fresh.op, bytes));
+    }
+    bytes[flags] = 2;
+    {
+      Runner<P> fresh(config);
+      EXPECT_FALSE(load_from_copy(*fresh.op, bytes)) << "keyed flag 2";
+    }
+    if (ratio == 0) {  // held rows with key ids, both sides marked unkeyed
+      ASSERT_GT(run.op->stats().buffered, 0u);
+      bytes[flags] = bytes[flags + 1] = 0;
+      JoinParams scanning = params;
+      scanning.scan_ratio = scanning.scan_grace = UINT32_MAX;
+      Runner<P> fresh(join_config(false, scanning));
+      EXPECT_FALSE(load_from_copy(*fresh.op, bytes)) << "unkeyed side with key ids";
+    }
+  }
+}
+
 TEST(JoinState, IntervalScansGiveTheKeyedRowsInner) { check_interval_scans(false); }
 TEST(JoinState, IntervalScansGiveTheKeyedRowsLeft) { check_interval_scans(true); }
 
