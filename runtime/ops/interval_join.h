@@ -36,11 +36,9 @@ class IntervalJoin : public JoinCore<Ctx, K, S, IntervalKeyLists> {
  public:
   void init(Ctx* ctx, const JoinConfig& config, const K& kernels = K{}) {
     this->init_core(ctx, config, kernels);
-    // Fixed storage (D::key_size set) always has a key limit.
-    const bool scans = config_.scan_ratio != 0 && config_.max_keys == UINT64_MAX && D::key_size == 0;
     for (int p = 0; p < 2; ++p) {
       arrival_[p].clear();
-      keyed_[p] = scans ? 0 : 1;
+      keyed_[p] = may_scan() ? 0 : 1;
       scanned_[p] = held_[p] = 0;
     }
     probe_key_.assign(config_.key_size, 0);
@@ -127,7 +125,7 @@ class IntervalJoin : public JoinCore<Ctx, K, S, IntervalKeyLists> {
     for (int p = 0; p < 2; ++p) {
       if (keyed_[p] > 1) r.fail();
       if (keyed_[p]) continue;
-      if (config_.scan_ratio == 0 || config_.max_keys != UINT64_MAX || D::key_size != 0) r.fail();
+      if (!may_scan()) r.fail();
       for (size_t i = 0; i < arrival_[p].size(); ++i)
         if (arrival_[p][i].key != kNil) r.fail();
     }
@@ -167,6 +165,10 @@ class IntervalJoin : public JoinCore<Ctx, K, S, IntervalKeyLists> {
     }
     return matched;
   }
+
+  /// Whether a side may be found by scans: not always keyed (scan_ratio 0), and no key limit
+  /// (fixed storage, D::key_size set, always has one).
+  bool may_scan() const { return config_.scan_ratio != 0 && config_.max_keys == UINT64_MAX && D::key_size == 0; }
 
   /// Whether the scans of side p have looked at more rows than keying it would cost.
   bool scans_cost_more(int p) const {
@@ -209,9 +211,9 @@ class IntervalJoin : public JoinCore<Ctx, K, S, IntervalKeyLists> {
   uint32_t hold(int port, const uint8_t* row, bool has_key, uint32_t* key) {
     const uint32_t slot = this->add_row(port, row);
     if (slot == kNil) return slot;
+    if (!keyed_[port]) ++held_[port];
     if (!keyed_[port] || !has_key) {
       *key = kNil;
-      if (!keyed_[port]) ++held_[port];
       return slot;
     }
     if (*key != kNil) {
