@@ -157,45 +157,69 @@ class RowSlots {
   size_t nfree_ = 0, count_ = 0, high_ = 0;  // slots at or above high_ were never used
 };
 
-/// A min-heap of (time, seq, slot) by (time, seq), at most N entries: the order in which
-/// pending rows (OVER, as-of join) leave. seq is unique, so the order is total.
+/// An entry of a pending heap: a waiting row's event time, arrival number and slot.
+struct PendingItem {
+  int64_t time, seq;
+  uint32_t slot;
+};
+
+/// The pending heaps' order and moves, one algorithm for both storages (PendingHeap here,
+/// HostedPendingHeap growing), so that both keep the same array. By (time, seq); seq is unique,
+/// so the order is total. Bitwise, not short-circuit: the compare is unpredictable, and this
+/// way it is a flag, not a branch.
+inline bool pending_before(const PendingItem& a, const PendingItem& b) {
+  return (a.time < b.time) | ((a.time == b.time) & (a.seq < b.seq));
+}
+/// a[0, i) is a heap: moves a[i] up until a[0, i] is one.
+inline void pending_sift_up(PendingItem* a, size_t i) {
+  const PendingItem it = a[i];
+  while (i > 0) {
+    const size_t p = (i - 1) / 2;
+    if (!pending_before(it, a[p])) break;
+    a[i] = a[p];
+    i = p;
+  }
+  a[i] = it;
+}
+/// Takes the top of the heap a[0, n) (n > 0); a[0, n - 1) is a heap after. Bottom-up (Floyd):
+/// the top's hole goes down to a leaf by the smaller child, picked without a branch, and the
+/// last entry then goes up from there (rarely far: it was a leaf). About half the compares of
+/// sifting the last entry down from the top, and none of them a mispredicted branch.
+inline PendingItem pending_pop(PendingItem* a, size_t n) {
+  const PendingItem top = a[0];
+  const size_t last = n - 1;  // a[last] moves into the hole; the heap is a[0, last) after
+  size_t i = 0;
+  for (size_t c = 1; c + 1 < last; c = 2 * i + 1) {
+    c += pending_before(a[c + 1], a[c]);
+    a[i] = a[c];
+    i = c;
+  }
+  if (2 * i + 1 < last) {  // one child left, the last leaf
+    a[i] = a[2 * i + 1];
+    i = 2 * i + 1;
+  }
+  a[i] = a[last];
+  pending_sift_up(a, i);
+  return top;
+}
+
+/// A min-heap of pending rows by (time, seq), at most N entries: the order in which pending
+/// rows (OVER, as-of join) leave.
 template <size_t N>
 class PendingHeap {
  public:
-  struct Item {
-    int64_t time, seq;
-    uint32_t slot;
-  };
+  using Item = PendingItem;
   void clear() { count_ = 0; }
   size_t size() const { return count_; }
   bool empty() const { return count_ == 0; }
   const Item& top() const { return items_[0]; }
   bool push(const Item& it) {
     if (count_ == N) return false;
-    size_t i = count_++;
-    items_[i] = it;
-    while (i > 0) {
-      size_t p = (i - 1) / 2;
-      if (!less(items_[i], items_[p])) break;
-      swap(i, p);
-      i = p;
-    }
+    items_[count_] = it;
+    pending_sift_up(items_, count_++);
     return true;
   }
-  Item pop() {
-    Item top = items_[0];
-    items_[0] = items_[--count_];
-    size_t i = 0;
-    while (true) {
-      size_t l = 2 * i + 1, r = l + 1, m = i;
-      if (l < count_ && less(items_[l], items_[m])) m = l;
-      if (r < count_ && less(items_[r], items_[m])) m = r;
-      if (m == i) break;
-      swap(i, m);
-      i = m;
-    }
-    return top;
-  }
+  Item pop() { return pending_pop(items_, count_--); }
 
   /// The heap array as it is (the same order when loaded).
   void save(StateWriter& w) const {
@@ -212,12 +236,6 @@ class PendingHeap {
   }
 
  private:
-  static bool less(const Item& a, const Item& b) { return a.time != b.time ? a.time < b.time : a.seq < b.seq; }
-  void swap(size_t a, size_t b) {
-    Item t = items_[a];
-    items_[a] = items_[b];
-    items_[b] = t;
-  }
   Item items_[N] = {};
   size_t count_ = 0;
 };

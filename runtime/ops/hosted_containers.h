@@ -168,26 +168,21 @@ class HostedFifo {
   std::deque<T> items_;
 };
 
-/// A min-heap of (time, seq, slot) by (time, seq) (PendingHeap's interface, growing). seq is
-/// unique, so the order is total: rows leave in the same order under both policies.
+/// A min-heap of pending rows (PendingHeap's interface and algorithm, growing).
 class HostedPendingHeap {
  public:
-  struct Item {
-    int64_t time, seq;
-    uint32_t slot;
-  };
+  using Item = PendingItem;
   void clear() { items_.clear(); }
   size_t size() const { return items_.size(); }
   bool empty() const { return items_.empty(); }
   const Item& top() const { return items_.front(); }
   bool push(const Item& it) {
     items_.push_back(it);
-    std::push_heap(items_.begin(), items_.end(), later);
+    pending_sift_up(items_.data(), items_.size() - 1);
     return true;
   }
   Item pop() {
-    std::pop_heap(items_.begin(), items_.end(), later);
-    Item top = items_.back();
+    const Item top = pending_pop(items_.data(), items_.size());
     items_.pop_back();
     return top;
   }
@@ -208,7 +203,6 @@ class HostedPendingHeap {
   }
 
  private:
-  static bool later(const Item& a, const Item& b) { return a.time != b.time ? a.time > b.time : a.seq > b.seq; }
   std::vector<Item> items_;
 };
 

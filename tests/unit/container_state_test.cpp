@@ -7,7 +7,9 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <algorithm>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -282,6 +284,68 @@ TEST(ContainerState, RowSlotsAndHeapsGoOnAlike) {
       ASSERT_EQ(step(*slots, heap, hheap, x), step(*slots2, heap2, hheap2, x));
     }
     for (uint32_t s = 0; s < 12; ++s) EXPECT_EQ(std::memcmp(slots->row(s), slots2->row(s), 16), 0);
+  }
+}
+
+/// The pending heaps against a sorted model: random pushes (few distinct times, so ties on
+/// time are common) and pops, every pop the smallest (time, seq); the fixed and the growing
+/// heap keep the same array (one algorithm). And a heap laid out by std::push_heap, as the
+/// growing heap did before it shared the fixed one's algorithm, loads and pops in order: a
+/// snapshot of that layout still restores (any binary min-heap array is one for both).
+TEST(ContainerState, PendingHeapsPopInOrder) {
+  constexpr size_t kCap = 2048;
+  for (uint64_t seed = 1; seed <= 6; ++seed) {
+    std::mt19937_64 rng(seed);
+    auto heap = std::make_unique<PendingHeap<kCap>>();
+    HostedPendingHeap hheap;
+    std::set<std::pair<int64_t, int64_t>> model;
+    int64_t seq = 0;
+    const uint64_t distinct_times = seed * 7;
+    for (int i = 0; i < 40000; ++i) {
+      const bool push = model.empty() || (model.size() < kCap && rng() % 100 < (i < 20000 ? 60u : 40u));
+      if (push) {
+        const PendingItem it{static_cast<int64_t>(rng() % distinct_times) - 3, seq++, static_cast<uint32_t>(i)};
+        ASSERT_TRUE(heap->push(it));
+        hheap.push(it);
+        model.insert({it.time, it.seq});
+        continue;
+      }
+      const auto want = *model.begin();
+      model.erase(model.begin());
+      const PendingItem a = heap->pop(), b = hheap.pop();
+      ASSERT_EQ(a.time, want.first);
+      ASSERT_EQ(a.seq, want.second);
+      ASSERT_EQ(b.seq, want.second);
+      ASSERT_EQ(b.slot, a.slot);
+    }
+    EXPECT_EQ(saved(*heap), saved(hheap));
+
+    std::vector<PendingItem> old_layout;
+    auto later = [](const PendingItem& x, const PendingItem& y) { return x.time != y.time ? x.time > y.time : x.seq > y.seq; };
+    for (int i = 0; i < 1500; ++i) {
+      old_layout.push_back({static_cast<int64_t>(rng() % distinct_times), i, static_cast<uint32_t>(i)});
+      std::push_heap(old_layout.begin(), old_layout.end(), later);
+      if (rng() % 4 == 0) {
+        std::pop_heap(old_layout.begin(), old_layout.end(), later);
+        old_layout.pop_back();
+      }
+    }
+    std::vector<uint8_t> bytes;
+    StateWriter w(&bytes);
+    w.u64(old_layout.size());
+    for (const PendingItem& it : old_layout) save_pending_item(w, it);
+    auto loaded = std::make_unique<PendingHeap<kCap>>();
+    HostedPendingHeap hloaded;
+    StateReader r1(bytes.data(), bytes.size()), r2(bytes.data(), bytes.size());
+    ASSERT_TRUE(loaded->load(r1));
+    ASSERT_TRUE(hloaded.load(r2));
+    std::sort(old_layout.begin(), old_layout.end(), [&](const PendingItem& x, const PendingItem& y) { return later(y, x); });
+    for (const PendingItem& want : old_layout) {
+      ASSERT_EQ(loaded->pop().seq, want.seq);
+      ASSERT_EQ(hloaded.pop().seq, want.seq);
+    }
+    EXPECT_TRUE(loaded->empty());
+    EXPECT_TRUE(hloaded.empty());
   }
 }
 
