@@ -138,9 +138,9 @@ int host_main(int argc, char** argv, const char* prog) {
     writers.push_back(make_row_writer(f, Program::output_columns(o), Program::output_layout(o), writer));
   }
   std::FILE* rejects_file = nullptr;
-  if (!rejects_path.empty() && !(rejects_file = open(rejects_path, "wb")))
+  if (!rejects_path.empty() && !(rejects_file = is_stdout_path(rejects_path) ? stdout : open(rejects_path, "wb")))
     return fail("cannot write '" + rejects_path + "': " + std::strerror(errno));
-  if (rejects_file) written.emplace_back(rejects_file, rejects_path);
+  if (rejects_file) written.emplace_back(rejects_file, output_display_name(rejects_path));
   RejectSink rejects(stderr, rejects_file, fail_fast ? OnError::Fail : OnError::Skip);
 
   // The program object may be large (its state); it lives on the heap, not the stack.

@@ -332,6 +332,42 @@ def stats_of_union(d):
         check("union-stats-" + backend, "UnionAll: 5 out (3 + 2)" in err and "Filter: 3 in, 2 out" in err, err)
 
 
+def rejects_to_stdout(d):
+    """`--rejects -` writes the rejected records to standard output (as `--late -` does), not to a
+    file named '-'; sharing standard output with the rows, the bytes are the same at every
+    --threads (the outputs then stay on the run's thread)."""
+    csv = os.path.join(d, "cam.csv")
+    write(csv, "ts,id,b\n1,1,0.5\n2,x,1\n3,3,\n")  # line 3 is malformed: 'x' is no INT32
+    out_csv = os.path.join(d, "out.csv")
+    rc, out, err = run(["run", PROGRAM_PATH, "--input", "cam=" + csv, "--rejects", "-", "--output", "out=" + out_csv], cwd=d)
+    check("rejects-stdout", rc == 0 and out == "2,x,1\n", "exit %d: %r %s" % (rc, out, err))
+    check("rejects-stdout-output", open(out_csv).read() == "id,b\n1,0.5\n3,\n", open(out_csv).read())
+    check("rejects-stdout-no-file", not os.path.exists(os.path.join(d, "-")), os.listdir(d))
+    rc, out, err = run(["run", PROGRAM_PATH, "--input", "cam=" + csv, "--rejects", "-", "--checkpoint", os.path.join(d, "ck"),
+                        "--output", "out=" + out_csv], cwd=d)
+    check("rejects-stdout-checkpoint", rc == 2 and "--rejects to name a file" in err, "exit %d: %s" % (rc, err))
+    # Many rows, every 7th malformed, rows and rejects both on standard output, the file split into
+    # small chunks so that two and four threads parse it in parallel.
+    many = os.path.join(d, "many.csv")
+    lines, want = [], ["id,b"]
+    for i in range(1, 30001):
+        if i % 7 == 0:
+            lines.append("%d,x%d,1" % (i, i))
+            want.append(lines[-1])
+        else:
+            lines.append("%d,%d,0.25" % (i, i))
+            want.append("%d,0.25" % i)
+    write(many, "ts,id,b\n" + "\n".join(lines) + "\n")
+    env = dict(os.environ, VLAC_TEST_PARSE_CHUNK_BYTES="4096", VLAC_TEST_OUTPUT_TRIAL="thread")
+    outs = {}
+    for threads in (1, 2, 4):
+        rc, out, err = run(["run", PROGRAM_PATH, "--input", "cam=" + many, "--rejects", "-", "--threads", str(threads)], cwd=d, env=env)
+        outs[threads] = out
+        check("rejects-stdout-shared-%dt" % threads, rc == 0 and sorted(out.splitlines()) == sorted(want) and
+              err.count("cannot read") == 30000 // 7, "exit %d: %s" % (rc, err[-500:]))
+    check("rejects-stdout-shared-same-bytes", outs[1] == outs[2] == outs[4], "")
+
+
 def host_main(d):
     """Item 11 for the generated host main.cpp: the same write errors."""
     if not RUNTIME_LIB:
@@ -352,6 +388,9 @@ def host_main(d):
         p = subprocess.run([exe, "--input", "cam=" + csv], stdout=full, stderr=subprocess.PIPE, text=True, timeout=60)
     check("host-stdout-full", p.returncode == 1 and "cannot write '/dev/full': No space left on device" in p.stderr,
           "exit %d: %s" % (p.returncode, p.stderr))
+    rc, out, err = run(["--input", "cam=" + csv, "--rejects", "-", "--output", "out=" + os.path.join(d, "host_out.csv")], exe=exe, cwd=d)
+    check("host-rejects-stdout", rc == 0 and out == "2,x,1\n" and not os.path.exists(os.path.join(d, "-")),
+          "exit %d: %r %s" % (rc, out, err))
     for flag in (["--output", "out=/dev/full"], ["--rejects", "/dev/full"]):
         rc, out, err = run(["--input", "cam=" + csv] + flag, exe=exe)
         check("host-" + flag[0], rc == 1 and "cannot write '/dev/full': No space left on device" in err,
@@ -387,7 +426,8 @@ with tempfile.TemporaryDirectory() as work:
     WINDOWED_PATH = os.path.join(work, "w.vsql")
     write(PROGRAM_PATH, PROGRAM)
     write(WINDOWED_PATH, WINDOWED)
-    for test in [write_errors, directory_program, stdin_and_formats, cr_line_ends, signals, did_you_mean, stats_after_having, stats_of_union, host_main]:
+    for test in [write_errors, directory_program, stdin_and_formats, cr_line_ends, signals, did_you_mean, stats_after_having, stats_of_union,
+                 rejects_to_stdout, host_main]:
         sub = os.path.join(work, test.__name__)
         os.mkdir(sub)
         test(sub)

@@ -230,9 +230,10 @@ int run_run(const std::vector<std::string>& args) {
   options.count_pipeline_rows = o.stats;
   options.threads = o.threads < 0 ? 1 : rt::thread_count(o.threads);
   if (!o.rejects_path.empty()) {
-    options.rejects = open_output(plan.outputs.size(), o.rejects_path);
+    // `-` is standard output, as for --late and --output (a checkpointed run refused it above).
+    options.rejects = rt::is_stdout_path(o.rejects_path) ? stdout : open_output(plan.outputs.size(), o.rejects_path);
     if (!options.rejects) return fail(checkpoint ? error : "cannot write '" + o.rejects_path + "': " + std::strerror(errno));
-    options.rejects_name = o.rejects_path;
+    options.rejects_name = rt::output_display_name(o.rejects_path);
   }
   if (!o.late_path.empty()) {  // after the rejects file in a snapshot's outputs
     const size_t index = plan.outputs.size() + (options.rejects ? 1 : 0);

@@ -43,6 +43,7 @@ options:
                           aggregate's windows updated, rows into and past each filter, and each
                           UNION ALL's rows per branch, on standard error
   --rejects PATH          also write each malformed input row, as it was, to PATH
+                          (PATH - : standard output)
   --late PATH             also write each row an operator drops as late, as JSON Lines, in the
                           order of the drops: {"operator": "#N Kind" as --stats names it,
                           "stream": the stream its input reads, "watermark": the operator's

@@ -326,14 +326,14 @@ ExecutionReport run_program(const PhysicalPlan& plan, const std::vector<std::vec
     writers.push_back(rt::make_row_writer(outputs[i], plan.outputs[i].column_names, plan.outputs[i].layout, writer));
   }
   // With threads to spare, output rows are formatted and written on a thread of their own, when
-  // every input is a file (rt::OutputThread says why), and no late row shares a file with them
-  // (`--late -`), written by the run's thread in between. A checkpoint flushes the outputs
+  // every input is a file (rt::OutputThread says why), and no late row or rejected record shares
+  // a file with them (`--late -`, `--rejects -`), written by the run's thread in between. A checkpoint flushes the outputs
   // through the thread (everything handed over is written first), so it records the bytes of the
   // rows before it.
   bool own_thread = options.threads > 1 && !writers.empty();
   for (const auto& files : inputs)
     for (const InputFile& in : files) own_thread &= !in.live;
-  for (std::FILE* f : outputs) own_thread &= f != options.late;
+  for (std::FILE* f : outputs) own_thread &= f != options.late && f != options.rejects;
   std::unique_ptr<rt::OutputThread> output_thread;
   if (own_thread) {
     std::vector<rt::RowWriter*> real;
