@@ -121,6 +121,7 @@ int host_main(int argc, char** argv, const char* prog) {
     if (f) open_files.push_back(f);
     return f;
   };
+  auto open_output = [&](const std::string& path) { return is_stdout_path(path) ? stdout : open(path, "wb"); };
   auto fail = [&](const std::string& message) {
     std::fprintf(stderr, "%s: %s\n", prog, message.c_str());
     return 1;
@@ -129,16 +130,13 @@ int host_main(int argc, char** argv, const char* prog) {
   std::vector<std::unique_ptr<RowWriter>> writers;
   std::vector<std::pair<std::FILE*, std::string>> written;  // each output and the rejects file, named
   for (size_t o = 0; o < Program::kOutputs; ++o) {
-    std::FILE* f = stdout;
-    if (!is_stdout_path(outputs[o])) {
-      f = open(outputs[o], "wb");
-      if (!f) return fail("cannot write '" + outputs[o] + "': " + std::strerror(errno));
-    }
+    std::FILE* f = open_output(outputs[o]);
+    if (!f) return fail("cannot write '" + outputs[o] + "': " + std::strerror(errno));
     written.emplace_back(f, output_display_name(outputs[o]));
     writers.push_back(make_row_writer(f, Program::output_columns(o), Program::output_layout(o), writer));
   }
   std::FILE* rejects_file = nullptr;
-  if (!rejects_path.empty() && !(rejects_file = is_stdout_path(rejects_path) ? stdout : open(rejects_path, "wb")))
+  if (!rejects_path.empty() && !(rejects_file = open_output(rejects_path)))
     return fail("cannot write '" + rejects_path + "': " + std::strerror(errno));
   if (rejects_file) written.emplace_back(rejects_file, output_display_name(rejects_path));
   RejectSink rejects(stderr, rejects_file, fail_fast ? OnError::Fail : OnError::Skip);

@@ -6,8 +6,8 @@
 // truncated bytes are refused.
 #include <gtest/gtest.h>
 
-#include <cstring>
 #include <algorithm>
+#include <cstring>
 #include <random>
 #include <set>
 #include <string>

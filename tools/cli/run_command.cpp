@@ -198,7 +198,10 @@ int run_run(const std::vector<std::string>& args) {
       std::cerr << "vlac: continuing from checkpoint " << checkpoint->snapshot->id << " ("
                 << iso_time(checkpoint->snapshot->unix_time_ns) << ") in " << o.checkpoint_dir << "\n";
   }
+  // An output, the rejects or the late file: `-` is standard output (a checkpointed run refused
+  // that above).
   auto open_output = [&](size_t index, const std::string& path) -> std::FILE* {
+    if (rt::is_stdout_path(path)) return stdout;
     if (!checkpoint) return files.open(path, "wb");
     std::FILE* f = open_checkpointed_output(*checkpoint, index, path, &error);
     if (f) files.files.push_back(f);
@@ -208,13 +211,13 @@ int run_run(const std::vector<std::string>& args) {
   ExecutionOptions options;
   options.jsonl_outputs.assign(plan.outputs.size(), false);
   for (size_t i = 0; i < plan.outputs.size(); ++i) {
-    std::FILE* f = stdout;
+    std::FILE* f = nullptr;
     if (rt::is_mqtt_url(output_paths[i])) {
       f = mqtt.open_output(output_paths[i], stderr, &error);
       if (!f) return fail(error);
       files.files.push_back(f);
       options.jsonl_outputs[i] = true;  // one JSON object per message
-    } else if (!rt::is_stdout_path(output_paths[i])) {
+    } else {
       f = open_output(i, output_paths[i]);
       if (!f) return fail(checkpoint ? error : "cannot write '" + output_paths[i] + "': " + std::strerror(errno));
     }
@@ -230,14 +233,13 @@ int run_run(const std::vector<std::string>& args) {
   options.count_pipeline_rows = o.stats;
   options.threads = o.threads < 0 ? 1 : rt::thread_count(o.threads);
   if (!o.rejects_path.empty()) {
-    // `-` is standard output, as for --late and --output (a checkpointed run refused it above).
-    options.rejects = rt::is_stdout_path(o.rejects_path) ? stdout : open_output(plan.outputs.size(), o.rejects_path);
+    options.rejects = open_output(plan.outputs.size(), o.rejects_path);
     if (!options.rejects) return fail(checkpoint ? error : "cannot write '" + o.rejects_path + "': " + std::strerror(errno));
     options.rejects_name = rt::output_display_name(o.rejects_path);
   }
   if (!o.late_path.empty()) {  // after the rejects file in a snapshot's outputs
     const size_t index = plan.outputs.size() + (options.rejects ? 1 : 0);
-    options.late = rt::is_stdout_path(o.late_path) ? stdout : open_output(index, o.late_path);
+    options.late = open_output(index, o.late_path);
     if (!options.late) return fail(checkpoint ? error : "cannot write '" + o.late_path + "': " + std::strerror(errno));
     options.late_name = rt::output_display_name(o.late_path);
   }

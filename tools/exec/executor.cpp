@@ -327,9 +327,9 @@ ExecutionReport run_program(const PhysicalPlan& plan, const std::vector<std::vec
   }
   // With threads to spare, output rows are formatted and written on a thread of their own, when
   // every input is a file (rt::OutputThread says why), and no late row or rejected record shares
-  // a file with them (`--late -`, `--rejects -`), written by the run's thread in between. A checkpoint flushes the outputs
-  // through the thread (everything handed over is written first), so it records the bytes of the
-  // rows before it.
+  // a file with them (`--late -`, `--rejects -`), written by the run's thread in between. A
+  // checkpoint flushes the outputs through the thread (everything handed over is written first),
+  // so it records the bytes of the rows before it.
   bool own_thread = options.threads > 1 && !writers.empty();
   for (const auto& files : inputs)
     for (const InputFile& in : files) own_thread &= !in.live;
