@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "runtime/parallel/fired_groups.h"
 #include "runtime/parallel/trial.h"
 
 namespace vlac::rt {
@@ -289,34 +290,17 @@ void PartitionedWindowAggregate::fire_partition(Partition& part, ExecContext* ct
     out_packer_.append(part.fired, part.out.data(), seq, static_cast<int64_t>(part.windows.size() - 1));
     if (ctx != ctx_) ctx->scratch.reset();  // packed (the run's scratch may hold its current row's strings)
   };
-  if (config_.mode == WindowMode::Session) {
-    // In firing order already: (end, start, first arrival).
-    part.op.take_due_sessions(fire_to_, [&](const uint8_t* key, const uint8_t* acc, int64_t start, int64_t end, int64_t seq) {
-      part.windows.push_back({end, start});
-      finalize(key, acc, seq);
-    });
-    part.op.retire_sessions(fire_to_);
-    part.op.fired_to(fire_to_);
-  } else if (sliced_) {
+  if (sliced_) {
     for (const auto& [ws, we] : due_) {
       part.windows.push_back({we, ws});
       part.op.take_window_groups(ws, we, finalize);  // in first-arrival order
     }
     part.op.sliced_fired_to(fire_to_);
-  } else {
-    int64_t start, end;
-    while (part.op.first_window(&start, &end) && end <= fire_to_) {  // in (end, start) order
-      part.windows.push_back({end, start});
-      // A table keeps its groups in the order they came, but a restored one need not.
-      part.groups.clear();
-      part.op.for_each_group_of_first([&](const uint8_t* key, const uint8_t* acc, int64_t seq) { part.groups.push_back({seq, key, acc}); });
-      if (!std::is_sorted(part.groups.begin(), part.groups.end(), Group::arrived_before))
-        std::sort(part.groups.begin(), part.groups.end(), Group::arrived_before);
-      for (const Group& g : part.groups) finalize(g.key, g.acc, g.seq);
-      part.op.close_first_window();
-    }
-    part.op.fired_to(fire_to_);
+    return;
   }
+  take_fired_groups(
+      part.op, config_.mode == WindowMode::Session, fire_to_, part.groups,
+      [&](int64_t start, int64_t end) { part.windows.push_back({end, start}); }, finalize);
 }
 
 void PartitionedWindowAggregate::emit_fired() {
@@ -430,7 +414,7 @@ void PartitionedWindowAggregate::merge_sliced_into(HostedWindowAggregate& merged
   std::vector<std::vector<GroupTable*>> tables(parts_.size());
   for (size_t p = 0; p < parts_.size(); ++p) parts_[p]->op.for_each_sliced_table([&](GroupTable& t) { tables[p].push_back(&t); });
   size_t i = 0;
-  std::vector<Group> groups;
+  std::vector<FiredGroup> groups;
   merged.for_each_sliced_table([&](GroupTable& into) {
     groups.clear();
     for (const auto& part_tables : tables)
@@ -438,9 +422,9 @@ void PartitionedWindowAggregate::merge_sliced_into(HostedWindowAggregate& merged
         const uint8_t* acc = part_tables[i]->acc(g);
         groups.push_back({parts_[0]->op.group_first_seq(acc), part_tables[i]->key(g), acc});
       }
-    std::sort(groups.begin(), groups.end(), Group::arrived_before);
+    std::sort(groups.begin(), groups.end(), FiredGroup::arrived_before);
     into.clear();
-    for (const Group& g : groups) merged.copy_group_into(into, g.key, g.acc);
+    for (const FiredGroup& g : groups) merged.copy_group_into(into, g.key, g.acc);
     ++i;
   });
 }

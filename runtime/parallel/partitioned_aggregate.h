@@ -47,6 +47,7 @@
 #include "runtime/ops/hosted_operators.h"
 #include "runtime/ops/operator.h"
 #include "runtime/parallel/batch_queue.h"
+#include "runtime/parallel/fired_groups.h"
 #include "runtime/parallel/packed_rows.h"
 
 namespace vlac::rt {
@@ -113,12 +114,6 @@ class PartitionedWindowAggregate final : public StatefulOperator {
   std::string placement() const;
 
  private:
-  struct Group {
-    int64_t seq;
-    const uint8_t* key;
-    const uint8_t* acc;
-    static bool arrived_before(const Group& a, const Group& b) { return a.seq < b.seq; }
-  };
   struct Window {
     int64_t end, start;
   };
@@ -132,7 +127,7 @@ class PartitionedWindowAggregate final : public StatefulOperator {
     // its window (or session) in `windows`; the groups of a window, the row being finalized.
     BatchQueue::Bytes fired;
     std::vector<Window> windows;
-    std::vector<Group> groups;
+    std::vector<FiredGroup> groups;
     std::vector<uint8_t> out;
     // The run's thread's merge of `fired`: the next entry, and the one unpacked (null: none).
     uint8_t* next = nullptr;
