@@ -117,6 +117,8 @@ struct ParallelReader::Chunk {
 };
 
 struct ParallelReader::Worker {
+  int index = 0;  // which of the threads (RowVisitor's `worker`)
+  std::vector<uint8_t> row;  // a visited read: the row being parsed
   std::FILE* file = nullptr;
   std::vector<CollectedReject> collected;
   std::vector<CollectedWarning> warnings;
@@ -161,6 +163,8 @@ bool ParallelReader::open(std::string* error) {
       workers_.clear();
       return true;
     }
+    w->index = i;
+    w->row.assign(layout_.size, 0);
     workers_.push_back(std::move(w));
   }
   own_ = std::move(workers_.back());
@@ -272,6 +276,7 @@ void ParallelReader::parse(Worker& w, uint64_t k, uint64_t begin, Chunk& chunk, 
     chunk.end = from;
     return;
   }
+  if (visitor_) return parse_visited(w, k, chunk, records);
   const size_t row_size = layout_.size;
   for (;;) {
     if (!chunk.rows.reserve((chunk.count + 1) * row_size)) {
@@ -309,11 +314,74 @@ void ParallelReader::parse(Worker& w, uint64_t k, uint64_t begin, Chunk& chunk, 
   *records = chunk.end.stats.read;
 }
 
+void ParallelReader::parse_visited(Worker& w, uint64_t k, Chunk& chunk, uint64_t* records) {
+  RowReader& reader = *w.reader;
+  const size_t slot = k % slots_.size();
+  visitor_->begin_chunk(w.index, slot);
+  for (;;) {
+    const bool got = reader.next(w.row.data());
+    // What the call reported came before the row it returned (or the chunk's end).
+    while (chunk.reject_before.size() < w.collected.size()) chunk.reject_before.push_back(chunk.count);
+    while (chunk.warning_before.size() < w.warnings.size()) chunk.warning_before.push_back(chunk.count);
+    if (!got) break;
+    visitor_->row(w.index, slot, w.row.data());
+    ++chunk.count;
+  }
+  visitor_->end_chunk(w.index, slot);
+  chunk.rejects = std::move(w.collected);
+  w.collected = {};
+  chunk.warnings = std::move(w.warnings);
+  w.warnings = {};
+  chunk.end = reader.position();
+  if (chunk.error.empty()) chunk.error = reader.read_error();
+  *records = chunk.end.stats.read;
+}
+
+bool ParallelReader::next_visited(VisitedChunk* out) {
+  if (!split_ || visited_error_) return false;
+  if (!started_) start();
+  if (next_chunk_ == chunk_count_) {
+    stop_workers();  // the slots stay: the visitor may still be using them
+    return false;
+  }
+  take_next_chunk();
+  Chunk* c = cur_;
+  cur_ = nullptr;
+  // Its rejects (and the input's first warning), in the order next() reports them, where the
+  // rejects before a row come before the warnings before it: nothing else is written between
+  // them and the rows, which go to outputs of their own (the dealt run's condition).
+  size_t warning = 0;
+  for (size_t r = 0; r < c->rejects.size(); ++r) {
+    for (; warning < c->warnings.size() && c->warning_before[warning] < c->reject_before[r]; ++warning) {
+      if (!warned_) rejects_.warn(name_, line_base_ + c->warnings[warning].line, c->warnings[warning].message);
+      warned_ = true;
+    }
+    report_reject(c->rejects[r]);
+  }
+  for (; warning < c->warnings.size(); ++warning) {
+    if (!warned_) rejects_.warn(name_, line_base_ + c->warnings[warning].line, c->warnings[warning].message);
+    warned_ = true;
+  }
+  stats_.read += c->count;
+  stats_.accepted += c->count;
+  if (!c->error.empty()) {
+    read_error_ = c->error;
+    visited_error_ = true;
+    stop_workers();
+  }
+  line_base_ += c->end.line;
+  expected_begin_ = c->end.offset;
+  out->index = c->index;
+  out->slot = c->index % slots_.size();
+  out->rows = c->count;
+  return true;
+}
+
 bool ParallelReader::take_next_chunk() {
   const uint64_t k = next_chunk_;
   Chunk* c = slots_[k % slots_.size()].get();
   for (std::unique_lock<std::mutex> lock(mu_); !(c->ready && c->index == k);) {
-    if (next_claim_ == k) {
+    if (next_claim_ == k && claimable()) {
       // No parser thread has taken chunk k yet: this thread parses it rather than wait.
       const uint64_t j = next_claim_++;
       lock.unlock();

@@ -51,6 +51,27 @@ struct ParallelReadStats {
   std::vector<uint64_t> rows_per_thread;
 };
 
+/// What the parser threads do with the rows of a dealt run (runtime/parallel/dealt_aggregate.h)
+/// instead of keeping them in their chunk: each parsed row is handed to row() on the thread
+/// that parsed it, its strings valid during the call only. `worker` numbers the thread (0 to
+/// parser_threads() - 1, the last the run's own), `slot` the chunk's slot (0 to chunk_slots()
+/// - 1), whose data the visitor keeps until release_visited(slot). A chunk parsed again (its
+/// guessed start was wrong) is visited again from begin_chunk().
+class RowVisitor {
+ public:
+  virtual ~RowVisitor() = default;
+  virtual void begin_chunk(int worker, size_t slot) = 0;
+  virtual void row(int worker, size_t slot, const uint8_t* row) = 0;
+  virtual void end_chunk(int worker, size_t slot) = 0;
+};
+
+/// A chunk of a visited read, in order (ParallelReader::next_visited).
+struct VisitedChunk {
+  uint64_t index = 0;
+  size_t slot = 0;
+  uint64_t rows = 0;
+};
+
 /// A new reader of the same input and spec over `in`, reporting to `sink`. Called once for the
 /// reader that reads the header (with the run's sink) and once per parser thread.
 using ReaderFactory = std::function<std::unique_ptr<RowReader>(std::FILE* in, RejectSink& sink)>;
@@ -75,6 +96,24 @@ class ParallelReader final : public RowReader {
   /// Safe to call once next() has returned false.
   ParallelReadStats parallel_stats() const;
 
+  // ---- a visited read (dealt runs): the chunks' rows go to a RowVisitor, not to next() ----
+  /// Whether the input is parsed in chunks on threads (known after open()).
+  bool split() const { return split_; }
+  /// The threads that may call the visitor (the parser threads and the run's), and the slots
+  /// chunks take turns in (after open(), when split()).
+  int parser_threads() const { return static_cast<int>(workers_.size()) + 1; }
+  size_t chunk_slots() const { return workers_.size() + 2; }
+  /// Before the first next_visited(): every parsed row goes to `visitor` (not owned).
+  void set_visitor(RowVisitor* visitor) { visitor_ = visitor; }
+  /// The next chunk, in order, once parsed, checked (and parsed again from where the chunk
+  /// before ended when its guessed start was wrong); its rejects and warnings are reported and
+  /// its records counted. False at the end of the input, or after the chunk a read error ended
+  /// (read_error()).
+  bool next_visited(VisitedChunk* chunk);
+  /// The visitor is done with a chunk's slot: the chunk may be parsed into it. From any thread,
+  /// in the chunks' order.
+  void release_visited(size_t slot) { release(slots_[slot].get()); }
+
  private:
   struct Chunk;
   struct Worker;
@@ -97,6 +136,8 @@ class ParallelReader final : public RowReader {
   /// warnings that go with the chunk.
   void parse(Worker& w, uint64_t k, uint64_t begin, Chunk& chunk, uint64_t* records);
   uint64_t nominal_begin(uint64_t k) const { return k == 0 ? start_.offset : start_.offset + k * chunk_bytes_; }
+  /// parse() for a visited read: the rows go to the visitor.
+  void parse_visited(Worker& w, uint64_t k, Chunk& chunk, uint64_t* records);
   /// Takes chunk next_chunk_ (waiting for it), checked and, if its guessed start was wrong, parsed again.
   bool take_next_chunk();
   void release(Chunk* c);
@@ -145,6 +186,8 @@ class ParallelReader final : public RowReader {
   /// chunk whose start was guessed wrong.
   std::unique_ptr<Worker> own_;
   uint64_t chunks_taken_ = 0, reparsed_ = 0;
+  RowVisitor* visitor_ = nullptr;  // a visited read: parsed rows go here
+  bool visited_error_ = false;     // a visited read: the last chunk ended in a read error
 };
 
 }  // namespace vlac::rt
