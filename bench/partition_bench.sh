@@ -37,6 +37,9 @@ with open(path, "w") as f:
 EOF
 }
 
+# tumble_1s and group_by_all are dealt runs at two threads and more (their rows dealt out to the
+# partitions by the parser threads, docs/decisions.md "Issue 16: dealt runs"), where the hooks
+# below change nothing; hop_500ms_2s (sliced) runs in partitions fed by the run's thread.
 # Each program at one thread, then at two threads three ways: as by default (the aggregate
 # tried on the run's thread after 16 firings in partitions and kept where it ran faster), kept in
 # partitions throughout (the test hook VLAC_TEST_NEVER_GATHER) and put on the run's thread after

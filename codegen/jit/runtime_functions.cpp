@@ -9,6 +9,7 @@
 #include "runtime/ops/over.h"
 #include "runtime/ops/string_arena.h"
 #include "runtime/ops/hosted_operators.h"
+#include "runtime/parallel/dealt_aggregate.h"
 #include "runtime/parallel/partitioned_aggregate.h"
 #include "runtime/scalar/math_functions.h"
 #include "runtime/scalar/string_functions.h"
@@ -22,8 +23,11 @@ using rt::ExecContext;
 void window_aggregate_push(void* op, const uint8_t* row) {
   auto* aggregate = static_cast<rt::HostedWindowAggregate*>(op);
   // --threads: a partitioned aggregate deals the rows out to its partitions (one predictable branch).
-  if (void* partitioned = aggregate->partitioned()) [[unlikely]]
+  if (void* partitioned = aggregate->partitioned()) [[unlikely]] {
+    // On a parser thread of a dealt run: the row goes to its key's partition's list.
+    if (aggregate->dealing()) return static_cast<rt::KeyDealer*>(partitioned)->deal(row);
     return static_cast<rt::PartitionedWindowAggregate*>(partitioned)->push(row);
+  }
   aggregate->push(row);
 }
 void window_assign_push(void* op, const uint8_t* row) { static_cast<rt::HostedWindowAssign*>(op)->push(row); }

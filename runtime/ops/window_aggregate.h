@@ -223,6 +223,13 @@ class WindowAggregate {
   /// when this operator does its own work.
   void* partitioned() const { return partitioned_; }
   void set_partitioned(void* p) { partitioned_ = p; }
+  /// Hosted `--threads`, a parser thread's copy in a dealt run (runtime/parallel/dealt_aggregate.h):
+  /// the rows pushed at it go to `dealer` (partitioned() returns it), which deals them out by key.
+  void set_dealer(void* dealer) {
+    partitioned_ = dealer;
+    dealing_ = true;
+  }
+  bool dealing() const { return dealing_; }
 
   // ---- one partition of a partitioned operator (hosted `--threads`) ----------------------------
   // The partition's thread pushes rows with push_partitioned() and, when told to, fires its
@@ -929,6 +936,7 @@ class WindowAggregate {
   Ctx* ctx_ = nullptr;
 #if !defined(VLAC_FIRMWARE)
   void* partitioned_ = nullptr;  // hosted --threads: see partitioned()
+  bool dealing_ = false;         // partitioned_ is a dealt run's dealer (set_dealer)
   LateRows late_;                // hosted --late: see set_late_rows()
 #else
   static constexpr LateRows late_{};

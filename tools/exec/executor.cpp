@@ -15,6 +15,7 @@
 #include "runtime/io/reject_sink.h"
 #include "runtime/io/stop_signals.h"
 #include "runtime/ops/hosted_operators.h"
+#include "runtime/parallel/dealt_aggregate.h"
 #include "runtime/parallel/output_thread.h"
 #include "runtime/parallel/partitioned_aggregate.h"
 
@@ -59,18 +60,28 @@ std::unique_ptr<rt::StatefulOperator> make_over(const PhysicalOperator& op, Comp
   return engine_operator<rt::HostedOver>(ctx, over_config(op, calls), k);
 }
 
-std::unique_ptr<rt::StatefulOperator> make_window_aggregate(const PhysicalOperator& op, CompiledCode& program,
-                                                            rt::ExecContext* ctx, RowFn emit, int threads, bool shares_slices) {
+rt::WindowAggregateKernels window_aggregate_kernels(const PhysicalOperator& op, CompiledCode& program) {
   rt::WindowAggregateKernels k;
   k.key = lookup<decltype(k.key)>(program, aggregate_kernel_fn_name(op.id, "key"));
   k.update = lookup<decltype(k.update)>(program, aggregate_kernel_fn_name(op.id, "update"));
   k.merge = lookup<decltype(k.merge)>(program, aggregate_kernel_fn_name(op.id, "merge"));
   k.finalize = lookup<decltype(k.finalize)>(program, aggregate_kernel_fn_name(op.id, "finalize"));
-  k.emit = emit;
+  k.emit = lookup<RowFn>(program, operator_emit_fn_name(op.id));
+  return k;
+}
+
+rt::WindowAggregateConfig hosted_window_aggregate_config(const PhysicalOperator& op) {
   rt::WindowAggregateConfig config = window_aggregate_config(op);
   // A keyed aggregate keeps its groups' first arrivals whatever the thread count, so that a
   // snapshot taken with N threads restores with M (LANGUAGE.md §11).
   config.first_seq = rt::PartitionedWindowAggregate::can_partition(config);
+  return config;
+}
+
+std::unique_ptr<rt::StatefulOperator> make_window_aggregate(const PhysicalOperator& op, CompiledCode& program,
+                                                            rt::ExecContext* ctx, int threads, bool shares_slices) {
+  const rt::WindowAggregateKernels k = window_aggregate_kernels(op, program);
+  const rt::WindowAggregateConfig config = hosted_window_aggregate_config(op);
   // One that shares its slices with another (window merging) stays whole: they fire from one store.
   if (config.first_seq && threads > 1 && !shares_slices)
     return std::make_unique<rt::PartitionedWindowAggregate>(ctx, config, k, &op.input_layout, &op.output_layout, threads);
@@ -83,7 +94,7 @@ std::unique_ptr<rt::StatefulOperator> make_operator(const PhysicalOperator& op, 
                                                     int threads, bool shares_slices) {
   auto emit = lookup<RowFn>(program, operator_emit_fn_name(op.id));
   switch (op.kind) {
-    case OperatorKind::WindowAggregate: return make_window_aggregate(op, program, ctx, emit, threads, shares_slices);
+    case OperatorKind::WindowAggregate: return make_window_aggregate(op, program, ctx, threads, shares_slices);
     case OperatorKind::WindowAssign: return engine_operator<rt::HostedWindowAssign>(ctx, window_assign_config(op), rt::EmitKernels{emit});
     case OperatorKind::IntervalJoin:
     case OperatorKind::AsofJoin:
@@ -199,6 +210,98 @@ class OperatorDriver final : public RowDriver {
   std::vector<void*> operator_ptrs_;
   rt::Engine engine_;
 };
+
+/// `--threads` over a program of one keyed aggregate fed by one input file: when the file is
+/// split, its rows are dealt out to the aggregate's partitions by the parser threads
+/// (rt::DealtAggregate, which says why); otherwise the operator driver runs it.
+class DealtDriver final : public RowDriver {
+ public:
+  DealtDriver(const PhysicalPlan& plan, CompiledCode& program, std::vector<void*> outputs, uint64_t* pipeline_rows, int threads)
+      : plan_(plan), program_(program), outputs_(outputs), pipeline_rows_(pipeline_rows), threads_(threads),
+        fallback_(plan, program, std::move(outputs), pipeline_rows, threads) {}
+
+  void attach(const std::vector<std::vector<rt::RowReader*>>& readers) override {
+    fallback_.attach(readers);
+    auto* reader = dynamic_cast<rt::ParallelReader*>(readers[0][0]);
+    if (!reader || !reader->split()) return;
+    reader_ = reader;
+    const PhysicalOperator& op = plan_.operators[0];
+    const PhysicalSource& src = plan_.sources[0];
+    operators_.assign(plan_.operators.size(), nullptr);  // what the rows after the aggregate read: none
+    ctx_.operators = operators_.data();
+    ctx_.outputs = outputs_.data();
+    ctx_.pipeline_rows = pipeline_rows_;
+    rt::DealtSource source;
+    source.entry = lookup<RowFn>(program_, source_entry_fn_name(0));
+    source.time_offset = src.time_field >= 0 ? static_cast<int32_t>(src.layout.fields[src.time_field].offset) : -1;
+    source.bound_ns = src.watermark_bound_ns;
+    source.operators = plan_.operators.size();
+    source.op_id = static_cast<size_t>(op.id);
+    source.outputs = plan_.outputs.size();
+    source.pipeline_counters = pipeline_rows_ ? 2 * plan_.pipelines.size() : 0;
+    dealt_ = std::make_unique<rt::DealtAggregate>(&ctx_, hosted_window_aggregate_config(op), window_aggregate_kernels(op, program_),
+                                                  &op.input_layout, &op.output_layout, threads_, source);
+  }
+
+  bool run(const std::function<void()>& after_row, rt::RunStop* stop) override {
+    if (!dealt_) return fallback_.run(after_row, stop);
+    const bool completed = dealt_->run(*reader_, stop);
+    if (pipeline_rows_) dealt_->add_pipeline_rows(pipeline_rows_);
+    return completed;
+  }
+  std::vector<rt::OperatorStats> operator_stats() const override {
+    if (!dealt_) return fallback_.operator_stats();
+    return {dealt_->stats()};
+  }
+  // Not with checkpoints or --late (dealable()): these are the operator driver's.
+  void save_state(rt::StateWriter& w) const override { fallback_.save_state(w); }
+  bool load_state(rt::StateReader& r) override { return fallback_.load_state(r); }
+  rt::InputPosition position(size_t i) const override { return fallback_.position(i); }
+  bool report_late(rt::LateRowWriter& late) override { return fallback_.report_late(late); }
+  std::vector<ExecutionReport::Partitions> partitions() const override {
+    if (!dealt_) return fallback_.partitions();
+    return {{0, dealt_->partition_rows(), "rows dealt out by the parser threads"}};
+  }
+
+ private:
+  const PhysicalPlan& plan_;
+  CompiledCode& program_;
+  std::vector<void*> outputs_;
+  uint64_t* pipeline_rows_;
+  int threads_;
+  OperatorDriver fallback_;
+  rt::ExecContext ctx_;
+  std::vector<void*> operators_;
+  rt::ParallelReader* reader_ = nullptr;
+  std::unique_ptr<rt::DealtAggregate> dealt_;
+};
+
+/// Whether DealtDriver may run the program: `--threads`, one input file and one keyed aggregate
+/// (rt::DealtAggregate::can_deal) that only that file's rows reach, with outputs of its own
+/// (no rejects or messages between its rows: they are reported a chunk at a time), and none of
+/// what needs one thread's moments: checkpoints, --late, --on-error fail, --drain, --idle-timeout.
+bool dealable(const PhysicalPlan& plan, const std::vector<std::vector<InputFile>>& inputs,
+              const std::vector<std::FILE*>& outputs, const ExecutionOptions& options) {
+  if (options.threads < 2 || options.late || options.fail_fast || options.checkpoint || options.drain ||
+      options.idle_timeout_ns != 0)
+    return false;
+  if (plan.sources.size() != 1 || inputs.size() != 1 || inputs[0].size() != 1 || inputs[0][0].live) return false;
+  if (plan.operators.size() != 1 || plan.operators[0].kind != OperatorKind::WindowAggregate ||
+      plan.operators[0].reads_slices_of >= 0 || !rt::DealtAggregate::can_deal(hosted_window_aggregate_config(plan.operators[0])))
+    return false;
+  for (std::FILE* f : outputs)
+    if (f == options.rejects || f == options.messages) return false;
+  // The source's rows reach the aggregate only, through pipelines.
+  std::vector<Consumer> todo = plan.sources[0].consumers;
+  while (!todo.empty()) {
+    const Consumer c = todo.back();
+    todo.pop_back();
+    if (c.kind == ConsumerKind::Output || (c.kind == ConsumerKind::Operator && c.index != plan.operators[0].id)) return false;
+    if (c.kind == ConsumerKind::Pipeline)
+      for (const Consumer& next : plan.pipelines[static_cast<size_t>(c.index)].consumers) todo.push_back(next);
+  }
+  return true;
+}
 
 /// The firmware class compiled for this machine: it keeps its own watermarks, so it only needs
 /// the rows in event-time order (rt::InputMerger, as the engine reads them) and the end.
@@ -524,7 +627,9 @@ ExecutionReport run_program(const PhysicalPlan& plan, const std::vector<std::vec
 ExecutionReport execute(const PhysicalPlan& plan, CompiledCode& program,
                         const std::vector<std::vector<InputFile>>& inputs, const std::vector<std::FILE*>& outputs,
                         const ExecutionOptions& options) {
-  return run_program(plan, inputs, outputs, options, [&](std::vector<void*> writers, uint64_t* pipeline_rows) {
+  const bool dealt = dealable(plan, inputs, outputs, options);
+  return run_program(plan, inputs, outputs, options, [&](std::vector<void*> writers, uint64_t* pipeline_rows) -> std::unique_ptr<RowDriver> {
+    if (dealt) return std::make_unique<DealtDriver>(plan, program, std::move(writers), pipeline_rows, options.threads);
     // Under --late a keyed aggregate is not partitioned: its drops come in one thread's order.
     return std::make_unique<OperatorDriver>(plan, program, std::move(writers), pipeline_rows, options.late ? 1 : options.threads,
                                             options.idle_timeout_ns);

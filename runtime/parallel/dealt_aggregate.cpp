@@ -1,0 +1,295 @@
+#include "runtime/parallel/dealt_aggregate.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "runtime/parallel/partitioned_aggregate.h"
+#include "runtime/scalar/time_math.h"
+
+namespace vlac::rt {
+namespace {
+
+// The marker before a window's fired rows: its start (the rows carry its end).
+constexpr int64_t kWindowStart = -1;
+
+// Set in DealtAggregate::published_ once no more chunks come.
+constexpr uint64_t kEnded = uint64_t{1} << 63;
+
+void add(OperatorStats& to, const OperatorStats& s) {
+  to.rows_in += s.rows_in;
+  to.late_dropped += s.late_dropped;
+  to.capacity_dropped += s.capacity_dropped;
+  to.windows_updated += s.windows_updated;
+}
+
+}  // namespace
+
+bool DealtAggregate::can_deal(const WindowAggregateConfig& c) {
+  const bool sliced = c.slice > 0 && (c.mode == WindowMode::Hop || c.mode == WindowMode::Cumulate || c.mode == WindowMode::Tumble);
+  return PartitionedWindowAggregate::can_partition(c) && !sliced;
+}
+
+DealtAggregate::DealtAggregate(ExecContext* ctx, const WindowAggregateConfig& config, const WindowAggregateKernels& kernels,
+                               const RowLayout* in_layout, const RowLayout* out_layout, int partitions,
+                               const DealtSource& source)
+    : ctx_(ctx), config_(config), kernels_(kernels), source_(source), in_packer_(in_layout), out_packer_(out_layout) {
+  front_.init(ctx_, config_, kernels_);
+  for (int p = 0; p < partitions; ++p) {
+    parts_.push_back(std::make_unique<Partition>());
+    Partition& part = *parts_.back();
+    part.index = static_cast<size_t>(p);
+    part.op.init(&part.ctx, config_, kernels_);
+    part.out_row.assign(config_.out_size, 0);
+  }
+}
+
+DealtAggregate::~DealtAggregate() { stop_partitions(); }
+
+void DealtAggregate::stop_partitions() {
+  abort_.store(true, std::memory_order_release);
+  published_.fetch_or(kEnded, std::memory_order_release);
+  published_.notify_all();
+  for (auto& part : parts_)
+    if (part->thread.joinable()) part->thread.join();
+}
+
+int64_t DealtAggregate::watermark_of(int64_t max_time) const {
+  // As the engine: the watermark follows the largest event time of the rows before (§5).
+  return source_.time_offset < 0 ? INT64_MIN : source_watermark(max_time, source_.bound_ns);
+}
+
+// ---- the parser threads ---------------------------------------------------------------------
+
+void DealtAggregate::begin_chunk(int worker, size_t slot) {
+  KeyDealer& d = *dealers_[static_cast<size_t>(worker)];
+  DealtChunk& c = *chunks_[slot];
+  for (BatchQueue::Bytes& list : c.lists) list.clear();
+  d.chunk = &c;
+  d.lists = c.lists.data();
+  d.partitions = c.lists.size();
+  d.seq = 0;
+  d.max_before = INT64_MIN;
+}
+
+void DealtAggregate::row(int worker, size_t, const uint8_t* row) {
+  KeyDealer& d = *dealers_[static_cast<size_t>(worker)];
+  d.ctx.scratch.reset();
+  source_.entry(&d.ctx, row);  // pushes at d.front, which deals the row out (KeyDealer::deal)
+  if (source_.time_offset >= 0) {
+    int64_t t;
+    std::memcpy(&t, row + source_.time_offset, sizeof t);
+    if (t > d.max_before) d.max_before = t;  // after the row: its own time is not in its watermark
+  }
+}
+
+void DealtAggregate::end_chunk(int worker, size_t) {
+  KeyDealer& d = *dealers_[static_cast<size_t>(worker)];
+  d.chunk->max_time = d.max_before;
+  d.chunk->pushes = static_cast<uint64_t>(d.seq);
+}
+
+// ---- the partitions -------------------------------------------------------------------------
+
+void DealtAggregate::work(Partition& part) {
+  const size_t slots = chunks_.size();
+  for (uint64_t k = 0;; ++k) {
+    uint64_t n = published_.load(std::memory_order_acquire);
+    while ((n & ~kEnded) <= k && !(n & kEnded)) {
+      published_.wait(n, std::memory_order_acquire);
+      n = published_.load(std::memory_order_acquire);
+    }
+    if (abort_.load(std::memory_order_acquire)) return;
+    if ((n & ~kEnded) <= k) {  // the end of input fires every window
+      advance(part, INT64_MAX);
+      hand_over(part);
+      return;
+    }
+    DealtChunk& c = *chunks_[k % slots];
+    BatchQueue::Bytes& rows = c.lists[part.index];
+    uint8_t* at = rows.data();
+    uint8_t* const end = at + rows.size();
+    while (at < end) {
+      uint8_t* row;
+      int64_t seq, max_before;
+      at = in_packer_.unpack(at, &row, &seq, &max_before);
+      advance(part, watermark_of(std::max(c.base_max, max_before)));
+      part.ctx.scratch.reset();
+      part.op.push_partitioned(row, static_cast<int64_t>(c.base_seq) + seq, part.watermark);
+      ++part.rows;
+    }
+    advance(part, watermark_of(std::max(c.base_max, c.max_time)));  // after the chunk's last row
+    hand_over(part);
+    if (c.done.fetch_add(1, std::memory_order_acq_rel) + 1 == parts_.size()) {
+      c.done.store(0, std::memory_order_relaxed);
+      reader_->release_visited(k % slots);
+    }
+  }
+}
+
+void DealtAggregate::advance(Partition& part, int64_t w) {
+  if (w <= part.watermark) return;
+  part.watermark = w;
+  if (w < part.op.next_fire()) return;  // nothing ends yet: the usual case
+  int64_t window_start = 0, window_end = 0;
+  take_fired_groups(
+      part.op, config_.mode == WindowMode::Session, w, part.groups,
+      [&](int64_t start, int64_t end) {
+        PackedRows::append_marker(part.out, kWindowStart, start);
+        window_start = start;
+        window_end = end;
+      },
+      [&](const uint8_t* key, const uint8_t* acc, int64_t seq) {
+        part.op.finalize_group(key, acc, window_start, window_end, part.out_row.data());
+        out_packer_.append(part.out, part.out_row.data(), seq, window_end);
+        part.ctx.scratch.reset();  // packed
+      });
+}
+
+void DealtAggregate::hand_over(Partition& part) {
+  {
+    std::lock_guard<std::mutex> lock(part.mu);
+    if (part.out.size() == 0 && part.progress == part.watermark) return;
+    if (part.out.size() > 0) {
+      part.handed.push_back(std::move(part.out));
+      part.out = BatchQueue::Bytes();
+      if (!part.spare.empty()) {
+        part.out = std::move(part.spare.back());
+        part.spare.pop_back();
+        part.out.clear();
+      }
+    }
+    part.progress = part.watermark;
+  }
+  events_.fetch_add(1, std::memory_order_release);
+  events_.notify_one();
+}
+
+// ---- the run's thread -----------------------------------------------------------------------
+
+bool DealtAggregate::run(ParallelReader& reader, RunStop* stop) {
+  reader_ = &reader;
+  for (int w = 0; w < reader.parser_threads(); ++w) {
+    dealers_.push_back(std::make_unique<KeyDealer>());
+    KeyDealer& d = *dealers_.back();
+    d.front.init(&d.ctx, config_, kernels_);
+    d.front.set_dealer(&d);
+    d.keys.init(config_.key_layout);
+    d.packer = &in_packer_;
+    d.operators.assign(source_.operators, nullptr);
+    d.operators[source_.op_id] = &d.front;
+    d.outputs.assign(std::max<size_t>(source_.outputs, 1), nullptr);
+    d.pipeline_rows.assign(std::max<size_t>(source_.pipeline_counters, 1), 0);
+    d.ctx.operators = d.operators.data();
+    d.ctx.outputs = d.outputs.data();
+    d.ctx.pipeline_rows = source_.pipeline_counters ? d.pipeline_rows.data() : nullptr;
+  }
+  for (size_t s = 0; s < reader.chunk_slots(); ++s) {
+    chunks_.push_back(std::make_unique<DealtChunk>());
+    chunks_.back()->lists.resize(parts_.size());
+  }
+  reader.set_visitor(this);
+  for (auto& part : parts_) part->thread = std::thread([this, p = part.get()] { work(*p); });
+
+  int64_t max_time = INT64_MIN;  // of the chunks published so far
+  uint64_t pushes = 0;
+  VisitedChunk chunk;
+  while (reader.next_visited(&chunk)) {
+    DealtChunk& c = *chunks_[chunk.slot];
+    c.base_max = max_time;
+    c.base_seq = pushes;
+    max_time = std::max(max_time, c.max_time);
+    pushes += c.pushes;
+    published_.store(chunk.index + 1, std::memory_order_release);
+    published_.notify_all();
+    merge();
+    if (stop && stop->now()) {
+      stop_partitions();
+      return false;
+    }
+  }
+  published_.fetch_or(kEnded, std::memory_order_release);
+  published_.notify_all();
+  for (;;) {
+    const uint32_t seen = events_.load(std::memory_order_acquire);
+    if (merge()) break;
+    if (stop && stop->now()) {
+      stop_partitions();
+      return false;
+    }
+    events_.wait(seen, std::memory_order_acquire);
+  }
+  for (auto& part : parts_) part->thread.join();
+  return true;
+}
+
+bool DealtAggregate::merge() {
+  int64_t progress = INT64_MAX;  // every partition has handed over every row up to here
+  for (auto& part : parts_) {
+    std::lock_guard<std::mutex> lock(part->mu);
+    for (BatchQueue::Bytes& b : part->handed) part->merging.push_back(std::move(b));
+    part->handed.clear();
+    part->seen_progress = part->progress;
+    progress = std::min(progress, part->seen_progress);
+  }
+  for (;;) {
+    Partition* first = nullptr;
+    for (auto& part : parts_) {
+      if (!part->has_head && !load_head(*part)) continue;
+      const Partition* f = first;
+      if (!f || part->head_end < f->head_end || (part->head_end == f->head_end && (part->head_start < f->head_start ||
+          (part->head_start == f->head_start && part->head_seq < f->head_seq))))
+        first = part.get();
+    }
+    if (!first || first->head_end > progress) return !first && progress == INT64_MAX;
+    front_.emit_finalized(first->head);
+    first->has_head = false;
+  }
+}
+
+bool DealtAggregate::load_head(Partition& part) {
+  while (!part.merging.empty()) {
+    BatchQueue::Bytes& b = part.merging.front();
+    if (part.at == b.size()) {
+      std::lock_guard<std::mutex> lock(part.mu);
+      part.spare.push_back(std::move(b));
+      part.merging.pop_front();
+      part.at = 0;
+      continue;
+    }
+    uint8_t* row;
+    int64_t seq, value;
+    uint8_t* next = out_packer_.unpack(b.data() + part.at, &row, &seq, &value);
+    part.at = static_cast<size_t>(next - b.data());
+    if (!row) {  // a window's start
+      part.start = value;
+      continue;
+    }
+    part.head = row;
+    part.head_seq = seq;
+    part.head_end = value;
+    part.head_start = part.start;
+    part.has_head = true;
+    return true;
+  }
+  return false;
+}
+
+OperatorStats DealtAggregate::stats() const {
+  OperatorStats s;
+  for (const auto& part : parts_) add(s, part->op.stats());
+  s.rows_out = front_.stats().rows_out;
+  return s;
+}
+
+std::vector<uint64_t> DealtAggregate::partition_rows() const {
+  std::vector<uint64_t> rows;
+  for (const auto& part : parts_) rows.push_back(part->rows);
+  return rows;
+}
+
+void DealtAggregate::add_pipeline_rows(uint64_t* counters) const {
+  for (const auto& d : dealers_)
+    for (size_t i = 0; i < source_.pipeline_counters; ++i) counters[i] += d->pipeline_rows[i];
+}
+
+}  // namespace vlac::rt

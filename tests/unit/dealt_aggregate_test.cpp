@@ -1,0 +1,273 @@
+// A dealt run (`--threads`, LANGUAGE.md §11, runtime/parallel/dealt_aggregate.h) against one
+// thread: a generated CSV file (STRING keys, possibly NULL, many or one hot key; disorder and late
+// rows; quoted values with line breaks, so that guessed chunk starts can be wrong; malformed
+// records) is read by a ParallelReader whose parser threads run a source "pipeline" (a filter,
+// written here as generated code would be) and deal the rows out; the rows emitted must be, in
+// order, those of one HostedWindowAggregate fed the same file by one reader, the watermark
+// advanced after every row as the engine does, with the same counters, in every dealable mode
+// (TUMBLE, HOP, CUMULATE, SESSION, GROUP BY without windows) at 2, 3 and 4 partitions and
+// several chunk sizes. Also built under ThreadSanitizer (tests/tsan/).
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "runtime/exec_context.h"
+#include "runtime/io/parallel_reader.h"
+#include "runtime/io/reject_sink.h"
+#include "runtime/io/row_reader.h"
+#include "runtime/ops/hosted_operators.h"
+#include "runtime/parallel/dealt_aggregate.h"
+#include "runtime/scalar/time_math.h"
+
+namespace {
+
+namespace rt = vlac::rt;
+
+// The source rows, as read: k STRING NULL, t TIMESTAMP, v INT64, name STRING.
+rt::SourceSpec spec() {
+  rt::SourceSpec s;
+  s.stream = "s";
+  s.column_names = {"k", "t", "v", "name"};
+  s.layout = rt::RowLayout::make({{rt::FieldType::String, true, 0},
+                                  {rt::FieldType::Timestamp, false, 0},
+                                  {rt::FieldType::Int64, false, 0},
+                                  {rt::FieldType::String, true, 0}});
+  return s;
+}
+const rt::RowLayout& in_layout() {
+  static const rt::RowLayout l = spec().layout;
+  return l;
+}
+const rt::Field& in(int i) { return in_layout().fields[static_cast<size_t>(i)]; }
+const rt::RowLayout& key_layout() {
+  static const rt::RowLayout l = rt::RowLayout::make({{rt::FieldType::String, true, 0}});
+  return l;
+}
+// Accumulator: count, sum, an order-sensitive hash of the values.
+const rt::RowLayout& acc_layout() {
+  static const rt::RowLayout l = rt::RowLayout::make(
+      {{rt::FieldType::Int64, false, 0}, {rt::FieldType::Int64, false, 0}, {rt::FieldType::Int64, false, 0}});
+  return l;
+}
+const rt::Field& acc_field(int i) { return acc_layout().fields[static_cast<size_t>(i)]; }
+// Output: a STRING with the key, the window and the accumulator (in the partition's scratch).
+const rt::RowLayout& out_layout() {
+  static const rt::RowLayout l = rt::RowLayout::make({{rt::FieldType::String, false, 0}});
+  return l;
+}
+
+rt::WindowAggregateKernels kernels() {
+  rt::WindowAggregateKernels k;
+  k.key = [](rt::ExecContext*, const uint8_t* row, uint8_t* key) {
+    const rt::Field& f = key_layout().fields[0];
+    rt::set_null(key, f, rt::is_null(row, in(0)));
+    if (!rt::is_null(row, in(0))) rt::put(key, f, rt::get<rt::StringRef>(row, in(0)));
+  };
+  k.update = [](rt::ExecContext*, uint8_t* acc, const uint8_t* row, int64_t, int64_t seq, rt::StringArena*) {
+    const int64_t v = rt::get<int64_t>(row, in(2));
+    rt::put(acc, acc_field(0), rt::get<int64_t>(acc, acc_field(0)) + 1);
+    rt::put(acc, acc_field(1), rt::get<int64_t>(acc, acc_field(1)) + v);
+    const uint64_t h = static_cast<uint64_t>(rt::get<int64_t>(acc, acc_field(2))) * 31 + static_cast<uint64_t>(v * 7 + seq);
+    rt::put(acc, acc_field(2), static_cast<int64_t>(h));
+  };
+  k.merge = [](rt::ExecContext*, uint8_t* acc, const uint8_t* other, rt::StringArena*) {  // SESSION
+    for (int i = 0; i < 2; ++i) rt::put(acc, acc_field(i), rt::get<int64_t>(acc, acc_field(i)) + rt::get<int64_t>(other, acc_field(i)));
+    const uint64_t h = static_cast<uint64_t>(rt::get<int64_t>(acc, acc_field(2))) * 1000003 +
+                       static_cast<uint64_t>(rt::get<int64_t>(other, acc_field(2)));
+    rt::put(acc, acc_field(2), static_cast<int64_t>(h));
+  };
+  k.finalize = [](rt::ExecContext* ctx, const uint8_t* key, const uint8_t* acc, int64_t start, int64_t end, uint8_t* out) {
+    const rt::Field& f = key_layout().fields[0];
+    std::string s = rt::is_null(key, f) ? "NULL" : "'" + std::string(rt::get<rt::StringRef>(key, f).data, rt::get<rt::StringRef>(key, f).size) + "'";
+    s += " [" + std::to_string(start) + "," + std::to_string(end) + ")";
+    for (int i = 0; i < 3; ++i) s += " " + std::to_string(rt::get<int64_t>(acc, acc_field(i)));
+    char* text = ctx->scratch.alloc(static_cast<uint32_t>(s.size()));
+    std::memcpy(text, s.data(), s.size());
+    rt::put(out, out_layout().fields[0], rt::StringRef{text, static_cast<uint32_t>(s.size())});
+  };
+  k.emit = [](rt::ExecContext* ctx, const uint8_t* row) {
+    const rt::StringRef s = rt::get<rt::StringRef>(row, out_layout().fields[0]);
+    static_cast<std::vector<std::string>*>(ctx->outputs[0])->emplace_back(s.data, s.size);
+  };
+  return k;
+}
+
+// The source's pipeline, as generated code is: a WHERE (v % 5 <> 0), then the push into the
+// aggregate through the operator at ctx->operators[0] (a dealer on the parser threads).
+bool passes(const uint8_t* row) { return rt::get<int64_t>(row, in(2)) % 5 != 0; }
+void entry(rt::ExecContext* ctx, const uint8_t* row) {
+  if (!passes(row)) return;
+  auto* front = static_cast<rt::HostedWindowAggregate*>(ctx->operators[0]);
+  if (front->dealing()) static_cast<rt::KeyDealer*>(front->partitioned())->deal(row);
+  else front->push(row);
+}
+
+constexpr int64_t kBound = 4;
+
+rt::WindowAggregateConfig config(rt::WindowMode mode) {
+  rt::WindowAggregateConfig c;
+  c.mode = mode;
+  c.size = mode == rt::WindowMode::Tumble ? 10 : 12;
+  c.slide = mode == rt::WindowMode::Hop ? 4 : 3;
+  c.offset = 1;
+  c.gap = 25;
+  c.time_offset = static_cast<int32_t>(in(1).offset);
+  c.key_size = key_layout().size;
+  c.acc_size = acc_layout().size;
+  c.out_size = out_layout().size;
+  c.key_layout = &key_layout();
+  c.acc_layout = &acc_layout();
+  c.first_seq = true;
+  return c;
+}
+
+/// A CSV file of `n` records; `hot`: nine in ten have one key. Returns its path.
+std::string generate(const std::string& path, uint64_t seed, int n, bool hot) {
+  std::mt19937_64 rng(seed);
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  std::fputs("k,t,v,name\n", f);
+  int64_t now = -50;
+  for (int i = 0; i < n; ++i) {
+    now += static_cast<int64_t>(rng() % 3);
+    int64_t t = now - static_cast<int64_t>(rng() % 10);
+    if (rng() % 60 == 0) t -= 40;  // late for every window
+    std::string key = rng() % 23 == 0 ? "" : hot && rng() % 10 != 0 ? "hot" : "k" + std::to_string(rng() % 300);
+    if (rng() % 40 == 0) key = "\"q\n" + std::to_string(rng() % 5) + "\"";  // a key with a line break
+    std::string name = rng() % 7 == 0 ? "\"a,\n\"\"b\"\"\"" : "n" + std::to_string(rng() % 9);
+    if (rng() % 97 == 0) std::fprintf(f, "%s,notatime,1,x\n", key.c_str());  // malformed
+    else if (rng() % 89 == 0) std::fprintf(f, "%s,%lld\n", key.c_str(), static_cast<long long>(t));  // too few fields
+    else std::fprintf(f, "%s,%lld,%lld,%s\n", key.c_str(), static_cast<long long>(t), static_cast<long long>(rng() % 100), name.c_str());
+  }
+  std::fclose(f);
+  return path;
+}
+
+struct Result {
+  std::vector<std::string> rows;
+  rt::OperatorStats stats;
+  std::vector<std::string> messages;
+};
+
+std::vector<std::string> lines_of(std::FILE* f) {
+  std::vector<std::string> out;
+  std::rewind(f);
+  char buf[4096];
+  while (std::fgets(buf, sizeof buf, f)) out.emplace_back(buf);
+  return out;
+}
+
+/// One reader, one operator, the watermark after every row: what the engine does on one thread.
+Result one_thread(const std::string& path, rt::WindowMode mode) {
+  Result r;
+  std::FILE* messages = std::tmpfile();
+  rt::RejectSink sink(messages);
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  auto reader = rt::open_csv_reader(path, file, spec(), sink);
+  std::string error;
+  EXPECT_TRUE(reader->open(&error)) << error;
+  rt::ExecContext ctx;
+  void* outputs[1] = {&r.rows};
+  rt::HostedWindowAggregate op;
+  void* operators[1] = {&op};
+  ctx.outputs = outputs;
+  ctx.operators = operators;
+  op.init(&ctx, config(mode), kernels());
+  std::vector<uint8_t> row(in_layout().size);
+  int64_t max_time = INT64_MIN, watermark = INT64_MIN;
+  while (reader->next(row.data())) {
+    ctx.scratch.reset();
+    entry(&ctx, row.data());
+    const int64_t t = rt::get<int64_t>(row.data(), in(1));
+    if (t > max_time) {
+      max_time = t;
+      const int64_t w = rt::source_watermark(max_time, kBound);
+      if (w > watermark) op.advance(watermark = w);
+    }
+  }
+  op.advance(INT64_MAX);
+  r.stats = op.stats();
+  reader.reset();
+  std::fclose(file);
+  r.messages = lines_of(messages);
+  std::fclose(messages);
+  return r;
+}
+
+Result dealt(const std::string& path, rt::WindowMode mode, int partitions, uint64_t chunk_bytes, bool* split) {
+  Result r;
+  std::FILE* messages = std::tmpfile();
+  rt::RejectSink sink(messages);
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  rt::ParallelReadOptions options;
+  options.threads = partitions;
+  options.chunk_bytes = chunk_bytes;
+  const rt::SourceSpec s = spec();
+  rt::ReaderFactory make = [&s, &path](std::FILE* f, rt::RejectSink& to) { return rt::open_csv_reader(path, f, s, to); };
+  {
+    rt::ParallelReader reader(path, file, s.layout, make, sink, options);
+    std::string error;
+    EXPECT_TRUE(reader.open(&error)) << error;
+    *split = reader.split();
+    rt::ExecContext ctx;
+    void* outputs[1] = {&r.rows};
+    ctx.outputs = outputs;
+    rt::DealtSource source;
+    source.entry = entry;
+    source.time_offset = static_cast<int32_t>(in(1).offset);
+    source.bound_ns = kBound;
+    source.outputs = 1;
+    rt::DealtAggregate op(&ctx, config(mode), kernels(), &in_layout(), &out_layout(), partitions, source);
+    if (*split) {
+      EXPECT_TRUE(op.run(reader, nullptr));
+      r.stats = op.stats();
+      uint64_t rows = 0;
+      for (uint64_t n : op.partition_rows()) rows += n;
+      EXPECT_EQ(rows, r.stats.rows_in) << "the partitions took every row";
+    }
+  }
+  std::fclose(file);
+  r.messages = lines_of(messages);
+  std::fclose(messages);
+  return r;
+}
+
+TEST(DealtAggregate, EmitsOneThreadsRowsInOrder) {
+  const std::string dir = ::testing::TempDir();
+  const rt::WindowMode modes[] = {rt::WindowMode::Tumble, rt::WindowMode::Hop, rt::WindowMode::Cumulate, rt::WindowMode::Session,
+                                  rt::WindowMode::EndOfInput};
+  for (uint64_t seed = 1; seed <= 2; ++seed) {
+    for (bool hot : {false, true}) {
+      const std::string path = generate(dir + "/dealt_" + std::to_string(seed) + (hot ? "_hot" : "") + ".csv", seed, 6000, hot);
+      for (rt::WindowMode mode : modes) {
+        const Result want = one_thread(path, mode);
+        ASSERT_GT(want.rows.size(), 10u);
+        if (mode != rt::WindowMode::EndOfInput) ASSERT_GT(want.stats.late_dropped, 0u);
+        for (int partitions : {2, 3, 4}) {
+          for (uint64_t chunk : {uint64_t{997}, uint64_t{16384}}) {
+            const std::string what = "seed " + std::to_string(seed) + (hot ? " hot" : "") + ", mode " +
+                                     std::to_string(static_cast<int>(mode)) + ", " + std::to_string(partitions) +
+                                     " partitions, chunks of " + std::to_string(chunk);
+            bool split = false;
+            const Result got = dealt(path, mode, partitions, chunk, &split);
+            ASSERT_TRUE(split) << what;
+            EXPECT_EQ(got.rows, want.rows) << what;
+            EXPECT_EQ(got.messages, want.messages) << what;
+            EXPECT_EQ(got.stats.rows_in, want.stats.rows_in) << what;
+            EXPECT_EQ(got.stats.rows_out, want.stats.rows_out) << what;
+            EXPECT_EQ(got.stats.late_dropped, want.stats.late_dropped) << what;
+            EXPECT_EQ(got.stats.windows_updated, want.stats.windows_updated) << what;
+          }
+        }
+      }
+      std::filesystem::remove(path);
+    }
+  }
+}
+
+}  // namespace
