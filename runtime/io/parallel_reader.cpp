@@ -285,9 +285,7 @@ void ParallelReader::parse(Worker& w, uint64_t k, uint64_t begin, Chunk& chunk, 
     }
     uint8_t* row = chunk.rows.data() + chunk.count * row_size;
     const bool got = reader.next(row);
-    // What the call reported came before the row it returned (or the chunk's end).
-    while (chunk.reject_before.size() < w.collected.size()) chunk.reject_before.push_back(chunk.count);
-    while (chunk.warning_before.size() < w.warnings.size()) chunk.warning_before.push_back(chunk.count);
+    note_reports(w, chunk);
     if (!got) break;
     // The reader's strings live until its next call: the chunk keeps its own copies.
     for (uint32_t off : string_offsets_) {
@@ -305,12 +303,22 @@ void ParallelReader::parse(Worker& w, uint64_t k, uint64_t begin, Chunk& chunk, 
     }
     ++chunk.count;
   }
+  end_parse(w, chunk, records);
+}
+
+void ParallelReader::note_reports(const Worker& w, Chunk& chunk) {
+  // What the reader's last call reported came before the row it returned (or the chunk's end).
+  while (chunk.reject_before.size() < w.collected.size()) chunk.reject_before.push_back(chunk.count);
+  while (chunk.warning_before.size() < w.warnings.size()) chunk.warning_before.push_back(chunk.count);
+}
+
+void ParallelReader::end_parse(Worker& w, Chunk& chunk, uint64_t* records) {
   chunk.rejects = std::move(w.collected);
   w.collected = {};
   chunk.warnings = std::move(w.warnings);
   w.warnings = {};
-  chunk.end = reader.position();
-  if (chunk.error.empty()) chunk.error = reader.read_error();
+  chunk.end = w.reader->position();
+  if (chunk.error.empty()) chunk.error = w.reader->read_error();
   *records = chunk.end.stats.read;
 }
 
@@ -320,21 +328,13 @@ void ParallelReader::parse_visited(Worker& w, uint64_t k, Chunk& chunk, uint64_t
   visitor_->begin_chunk(w.index, slot);
   for (;;) {
     const bool got = reader.next(w.row.data());
-    // What the call reported came before the row it returned (or the chunk's end).
-    while (chunk.reject_before.size() < w.collected.size()) chunk.reject_before.push_back(chunk.count);
-    while (chunk.warning_before.size() < w.warnings.size()) chunk.warning_before.push_back(chunk.count);
+    note_reports(w, chunk);
     if (!got) break;
     visitor_->row(w.index, slot, w.row.data());
     ++chunk.count;
   }
   visitor_->end_chunk(w.index, slot);
-  chunk.rejects = std::move(w.collected);
-  w.collected = {};
-  chunk.warnings = std::move(w.warnings);
-  w.warnings = {};
-  chunk.end = reader.position();
-  if (chunk.error.empty()) chunk.error = reader.read_error();
-  *records = chunk.end.stats.read;
+  end_parse(w, chunk, records);
 }
 
 bool ParallelReader::next_visited(VisitedChunk* out) {

@@ -136,6 +136,11 @@ class ParallelReader final : public RowReader {
   /// warnings that go with the chunk.
   void parse(Worker& w, uint64_t k, uint64_t begin, Chunk& chunk, uint64_t* records);
   uint64_t nominal_begin(uint64_t k) const { return k == 0 ? start_.offset : start_.offset + k * chunk_bytes_; }
+  /// After each call of the chunk's reader: the rejects and warnings it reported come before
+  /// the chunk's next row.
+  void note_reports(const Worker& w, Chunk& chunk);
+  /// After a chunk's last row: its rejects, warnings, end and error.
+  void end_parse(Worker& w, Chunk& chunk, uint64_t* records);
   /// parse() for a visited read: the rows go to the visitor.
   void parse_visited(Worker& w, uint64_t k, Chunk& chunk, uint64_t* records);
   /// Takes chunk next_chunk_ (waiting for it), checked and, if its guessed start was wrong, parsed again.
