@@ -9,7 +9,7 @@
 #include "runtime/ops/over.h"
 #include "runtime/ops/string_arena.h"
 #include "runtime/ops/hosted_operators.h"
-#include "runtime/parallel/dealt_aggregate.h"
+#include "runtime/parallel/dealt_run.h"
 #include "runtime/parallel/partitioned_aggregate.h"
 #include "runtime/scalar/math_functions.h"
 #include "runtime/scalar/string_functions.h"
@@ -25,7 +25,7 @@ void window_aggregate_push(void* op, const uint8_t* row) {
   // --threads: a partitioned aggregate deals the rows out to its partitions (one predictable branch).
   if (void* partitioned = aggregate->partitioned()) [[unlikely]] {
     // On a parser thread of a dealt run: the row goes to its key's partition's list.
-    if (aggregate->dealing()) return static_cast<rt::KeyDealer*>(partitioned)->deal(row);
+    if (aggregate->dealing()) return static_cast<rt::KeyDealer<rt::HostedWindowAggregate>*>(partitioned)->deal(row);
     return static_cast<rt::PartitionedWindowAggregate*>(partitioned)->push(row);
   }
   aggregate->push(row);
@@ -35,7 +35,13 @@ void output_push(void* sink, const uint8_t* row) { static_cast<rt::RowWriter*>(s
 void interval_join_push(void* op, int32_t port, const uint8_t* row) { static_cast<rt::HostedIntervalJoin*>(op)->push(port, row); }
 void asof_join_push(void* op, int32_t port, const uint8_t* row) { static_cast<rt::HostedAsofJoin*>(op)->push(port, row); }
 void window_join_push(void* op, int32_t port, const uint8_t* row) { static_cast<rt::HostedWindowJoin*>(op)->push(port, row); }
-void over_push(void* op, const uint8_t* row) { static_cast<rt::HostedOver*>(op)->push(row); }
+void over_push(void* op, const uint8_t* row) {
+  auto* over = static_cast<rt::HostedOver*>(op);
+  // On a parser thread of a dealt run: the row goes to its key's partition's list (one predictable branch).
+  if (void* dealer = over->dealer()) [[unlikely]]
+    return static_cast<rt::KeyDealer<rt::HostedOver>*>(dealer)->deal(row);
+  over->push(row);
+}
 char* scratch(ExecContext* ctx, uint32_t n) { return ctx->scratch.alloc(n); }
 const char* arena_copy(rt::StringArena* a, const char* p, uint32_t n) { return a->copy(p, n); }
 int32_t string_compare(const char* a, uint32_t al, const char* b, uint32_t bl) { return rt::string_compare(a, al, b, bl); }

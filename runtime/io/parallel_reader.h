@@ -51,7 +51,7 @@ struct ParallelReadStats {
   std::vector<uint64_t> rows_per_thread;
 };
 
-/// What the parser threads do with the rows of a dealt run (runtime/parallel/dealt_aggregate.h)
+/// What the parser threads do with the rows of a dealt run (runtime/parallel/dealt_run.h)
 /// instead of keeping them in their chunk: each parsed row is handed to row() on the thread
 /// that parsed it, its strings valid during the call only. `worker` numbers the thread (0 to
 /// parser_threads() - 1, the last the run's own), `slot` the chunk's slot (0 to chunk_slots()

@@ -28,6 +28,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#if !defined(VLAC_FIRMWARE)
+#include <vector>
+#endif
 
 #include "runtime/ops/late_rows.h"
 #include "runtime/ops/operator_stats.h"
@@ -125,6 +128,27 @@ class Over {
 #if !defined(VLAC_FIRMWARE)
   /// `--late`: where this operator reports the rows it drops as late (runtime/ops/late_rows.h).
   void set_late_rows(const LateRows& late) { late_ = late; }
+
+  // Hosted `--threads`, a dealt run (runtime/parallel/dealt_run.h). A parser thread's copy only
+  // computes keys and hands the rows pushed at it to its dealer (the runtime's push function
+  // checks dealer()); a partition's copy takes rows with their arrival numbers and emits its
+  // results through its kernels, which read the time and arrival number of the row emitted.
+  void set_dealer(void* dealer) { dealer_ = dealer; }
+  void* dealer() const { return dealer_; }
+  /// The row's partition key, as the operator computes it (valid until the next call).
+  const uint8_t* key_of(const uint8_t* row) {
+    __builtin_memset(key_buf_.data(), 0, config_.key_size);
+    k_.key(ctx_, row, key_buf_.data());
+    return key_buf_.data();
+  }
+  /// Adds a row that arrived `seq`-th at the operator (its watermark was told by advance()).
+  void push_dealt(const uint8_t* row, int64_t seq) {
+    seq_ = seq;
+    push(row);
+  }
+  /// While a result is being emitted: the time and arrival number of its row.
+  int64_t emitting_time() const { return emitting_time_; }
+  int64_t emitting_seq() const { return emitting_seq_; }
 #endif
 
   /// Its whole state (LANGUAGE.md §10): counters, watermark and arrival number, the waiting rows
@@ -210,7 +234,16 @@ class Over {
   /// The rows of time t leave: partitions and positions, frames, then results in arrival order.
   void release(int64_t t) {
     group_.clear();
-    while (!pending_.empty() && pending_.top().time == t) group_.push_back(pending_.pop().slot);
+#if !defined(VLAC_FIRMWARE)
+    group_seq_.clear();
+#endif
+    while (!pending_.empty() && pending_.top().time == t) {
+      const PendingItem row = pending_.pop();
+      group_.push_back(row.slot);
+#if !defined(VLAC_FIRMWARE)
+      group_seq_.push_back(row.seq);
+#endif
+    }
     const size_t n = group_.size();
     group_args_.assign(n * config_.args_size, 0);
     group_results_.assign(n * config_.results_size, 0);
@@ -260,6 +293,10 @@ class Over {
         __builtin_memset(out_buf_.data(), 0, config_.out_size);
         k_.finish(ctx_, rows_.row(group_[g]), results_of(g), out_buf_.data());
         ++stats_.rows_out;
+#if !defined(VLAC_FIRMWARE)
+        emitting_time_ = t;
+        emitting_seq_ = group_seq_[g];
+#endif
         k_.emit(ctx_, out_buf_.data());
       }
       rows_.remove(group_[g]);
@@ -322,6 +359,9 @@ class Over {
   OperatorStats stats_;
 #if !defined(VLAC_FIRMWARE)
   LateRows late_;
+  void* dealer_ = nullptr;  // a dealt run's parser thread: see dealer()
+  std::vector<int64_t> group_seq_;  // arrival numbers of group_, for emitting_seq()
+  int64_t emitting_time_ = 0, emitting_seq_ = 0;
 #else
   static constexpr LateRows late_{};
 #endif

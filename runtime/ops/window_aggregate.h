@@ -223,7 +223,7 @@ class WindowAggregate {
   /// when this operator does its own work.
   void* partitioned() const { return partitioned_; }
   void set_partitioned(void* p) { partitioned_ = p; }
-  /// Hosted `--threads`, a parser thread's copy in a dealt run (runtime/parallel/dealt_aggregate.h):
+  /// Hosted `--threads`, a parser thread's copy in a dealt run (runtime/parallel/dealt_run.h):
   /// the rows pushed at it go to `dealer` (partitioned() returns it), which deals them out by key.
   void set_dealer(void* dealer) {
     partitioned_ = dealer;

@@ -1,4 +1,4 @@
-// A dealt run (`--threads`, LANGUAGE.md §11, runtime/parallel/dealt_aggregate.h) against one
+// A dealt run (`--threads`, LANGUAGE.md §11, runtime/parallel/dealt_run.h) against one
 // thread: a generated CSV file (STRING keys, possibly NULL, many or one hot key; disorder and late
 // rows; quoted values with line breaks, so that guessed chunk starts can be wrong; malformed
 // records) is read by a ParallelReader whose parser threads run a source "pipeline" (a filter,
@@ -6,7 +6,8 @@
 // order, those of one HostedWindowAggregate fed the same file by one reader, the watermark
 // advanced after every row as the engine does, with the same counters, in every dealable mode
 // (TUMBLE, HOP, CUMULATE, SESSION, GROUP BY without windows) at 2, 3 and 4 partitions and
-// several chunk sizes. Also built under ThreadSanitizer (tests/tsan/).
+// several chunk sizes; and OVER (ROWS and RANGE frames, LAG) the same way. Also built under
+// ThreadSanitizer (tests/tsan/).
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -22,7 +23,7 @@
 #include "runtime/io/reject_sink.h"
 #include "runtime/io/row_reader.h"
 #include "runtime/ops/hosted_operators.h"
-#include "runtime/parallel/dealt_aggregate.h"
+#include "runtime/parallel/dealt_run.h"
 #include "runtime/scalar/time_math.h"
 
 namespace {
@@ -104,7 +105,7 @@ bool passes(const uint8_t* row) { return rt::get<int64_t>(row, in(2)) % 5 != 0; 
 void entry(rt::ExecContext* ctx, const uint8_t* row) {
   if (!passes(row)) return;
   auto* front = static_cast<rt::HostedWindowAggregate*>(ctx->operators[0]);
-  if (front->dealing()) static_cast<rt::KeyDealer*>(front->partitioned())->deal(row);
+  if (front->dealing()) static_cast<rt::KeyDealer<rt::HostedWindowAggregate>*>(front->partitioned())->deal(row);
   else front->push(row);
 }
 
@@ -125,6 +126,79 @@ rt::WindowAggregateConfig config(rt::WindowMode mode) {
   c.acc_layout = &acc_layout();
   c.first_seq = true;
   return c;
+}
+
+// OVER (PARTITION BY k ORDER BY t): SUM(v) over ROWS 2 PRECEDING, COUNT(*) over RANGE 5
+// PRECEDING (peers), and LAG(v). Arguments: v; results: three nullable INT64.
+const rt::RowLayout& args_layout() {
+  static const rt::RowLayout l = rt::RowLayout::make({{rt::FieldType::Int64, true, 0}});
+  return l;
+}
+const rt::RowLayout& results_layout() {
+  static const rt::RowLayout l = rt::RowLayout::make(
+      {{rt::FieldType::Int64, true, 0}, {rt::FieldType::Int64, true, 0}, {rt::FieldType::Int64, true, 0}});
+  return l;
+}
+const std::vector<rt::OverCallSpec>& over_calls() {
+  static const std::vector<rt::OverCallSpec> calls = [] {
+    std::vector<rt::OverCallSpec> c(3);
+    c[0].function = rt::OverFunction::Sum;
+    c[0].rows = true;
+    c[0].unbounded = false;
+    c[0].preceding = 2;
+    c[1].function = rt::OverFunction::CountStar;
+    c[1].unbounded = false;
+    c[1].preceding = 5;
+    c[2].function = rt::OverFunction::Lag;
+    for (size_t i = 0; i < c.size(); ++i) {
+      c[i].arg = args_layout().fields[0];
+      c[i].result = results_layout().fields[i];
+    }
+    return c;
+  }();
+  return calls;
+}
+
+rt::OverKernels over_kernels() {
+  rt::OverKernels k;
+  k.key = kernels().key;
+  k.args = [](rt::ExecContext*, const uint8_t* row, uint8_t* args) {
+    rt::put(args, args_layout().fields[0], rt::get<int64_t>(row, in(2)));
+  };
+  k.finish = [](rt::ExecContext* ctx, const uint8_t* row, const uint8_t* results, uint8_t* out) {
+    std::string s = rt::is_null(row, in(0)) ? "NULL" : std::string(rt::get<rt::StringRef>(row, in(0)).data, rt::get<rt::StringRef>(row, in(0)).size);
+    s += " t=" + std::to_string(rt::get<int64_t>(row, in(1))) + " v=" + std::to_string(rt::get<int64_t>(row, in(2)));
+    for (const rt::Field& f : results_layout().fields)
+      s += rt::is_null(results, f) ? " NULL" : " " + std::to_string(rt::get<int64_t>(results, f));
+    char* text = ctx->scratch.alloc(static_cast<uint32_t>(s.size()));
+    std::memcpy(text, s.data(), s.size());
+    rt::put(out, out_layout().fields[0], rt::StringRef{text, static_cast<uint32_t>(s.size())});
+  };
+  k.emit = kernels().emit;
+  return k;
+}
+
+rt::OverConfig over_config() {
+  rt::OverConfig c;
+  c.time_offset = static_cast<int32_t>(in(1).offset);
+  c.in_size = in_layout().size;
+  c.key_size = key_layout().size;
+  c.args_size = args_layout().size;
+  c.results_size = results_layout().size;
+  c.out_size = out_layout().size;
+  c.input_layout = &in_layout();
+  c.key_layout = &key_layout();
+  c.calls = over_calls().data();
+  c.num_calls = static_cast<uint32_t>(over_calls().size());
+  return c;
+}
+
+// The source's pipeline into OVER: the same WHERE, then the push at ctx->operators[0].
+void over_entry(rt::ExecContext* ctx, const uint8_t* row) {
+  if (!passes(row)) return;
+  auto* over = static_cast<rt::HostedOver*>(ctx->operators[0]);
+  if (void* dealer = over->dealer()) static_cast<rt::KeyDealer<rt::HostedOver>*>(dealer)->deal(row);
+  else over->push(row);
 }
 
 /// A CSV file of `n` records; `hot`: nine in ten have one key. Returns its path.
@@ -163,7 +237,8 @@ std::vector<std::string> lines_of(std::FILE* f) {
 }
 
 /// One reader, one operator, the watermark after every row: what the engine does on one thread.
-Result one_thread(const std::string& path, rt::WindowMode mode) {
+/// `mode`: the window aggregate's; OVER when `over`.
+Result one_thread(const std::string& path, rt::WindowMode mode, bool over = false) {
   Result r;
   std::FILE* messages = std::tmpfile();
   rt::RejectSink sink(messages);
@@ -173,25 +248,28 @@ Result one_thread(const std::string& path, rt::WindowMode mode) {
   EXPECT_TRUE(reader->open(&error)) << error;
   rt::ExecContext ctx;
   void* outputs[1] = {&r.rows};
-  rt::HostedWindowAggregate op;
-  void* operators[1] = {&op};
+  rt::HostedWindowAggregate aggregate;
+  rt::HostedOver over_op;
+  void* operators[1] = {over ? static_cast<void*>(&over_op) : &aggregate};
   ctx.outputs = outputs;
   ctx.operators = operators;
-  op.init(&ctx, config(mode), kernels());
+  if (over) over_op.init(&ctx, over_config(), over_kernels());
+  else aggregate.init(&ctx, config(mode), kernels());
+  auto advance = [&](int64_t w) { over ? over_op.advance(w) : aggregate.advance(w); };
   std::vector<uint8_t> row(in_layout().size);
   int64_t max_time = INT64_MIN, watermark = INT64_MIN;
   while (reader->next(row.data())) {
     ctx.scratch.reset();
-    entry(&ctx, row.data());
+    (over ? over_entry : entry)(&ctx, row.data());
     const int64_t t = rt::get<int64_t>(row.data(), in(1));
     if (t > max_time) {
       max_time = t;
       const int64_t w = rt::source_watermark(max_time, kBound);
-      if (w > watermark) op.advance(watermark = w);
+      if (w > watermark) advance(watermark = w);
     }
   }
-  op.advance(INT64_MAX);
-  r.stats = op.stats();
+  advance(INT64_MAX);
+  r.stats = over ? over_op.stats() : aggregate.stats();
   reader.reset();
   std::fclose(file);
   r.messages = lines_of(messages);
@@ -199,7 +277,7 @@ Result one_thread(const std::string& path, rt::WindowMode mode) {
   return r;
 }
 
-Result dealt(const std::string& path, rt::WindowMode mode, int partitions, uint64_t chunk_bytes, bool* split) {
+Result dealt(const std::string& path, rt::WindowMode mode, int partitions, uint64_t chunk_bytes, bool* split, bool over = false) {
   Result r;
   std::FILE* messages = std::tmpfile();
   rt::RejectSink sink(messages);
@@ -218,16 +296,18 @@ Result dealt(const std::string& path, rt::WindowMode mode, int partitions, uint6
     void* outputs[1] = {&r.rows};
     ctx.outputs = outputs;
     rt::DealtSource source;
-    source.entry = entry;
+    source.entry = over ? over_entry : entry;
     source.time_offset = static_cast<int32_t>(in(1).offset);
     source.bound_ns = kBound;
     source.outputs = 1;
-    rt::DealtAggregate op(&ctx, config(mode), kernels(), &in_layout(), &out_layout(), partitions, source);
+    std::unique_ptr<rt::DealtRunner> op;
+    if (over) op = std::make_unique<rt::DealtOver>(&ctx, over_config(), over_kernels(), &in_layout(), &out_layout(), partitions, source, reader);
+    else op = std::make_unique<rt::DealtAggregate>(&ctx, config(mode), kernels(), &in_layout(), &out_layout(), partitions, source, reader);
     if (*split) {
-      EXPECT_TRUE(op.run(reader, nullptr));
-      r.stats = op.stats();
+      EXPECT_TRUE(op->run(reader, nullptr));
+      r.stats = op->stats();
       uint64_t rows = 0;
-      for (uint64_t n : op.partition_rows()) rows += n;
+      for (uint64_t n : op->partition_rows()) rows += n;
       EXPECT_EQ(rows, r.stats.rows_in) << "the partitions took every row";
     }
   }
@@ -263,6 +343,34 @@ TEST(DealtAggregate, EmitsOneThreadsRowsInOrder) {
             EXPECT_EQ(got.stats.late_dropped, want.stats.late_dropped) << what;
             EXPECT_EQ(got.stats.windows_updated, want.stats.windows_updated) << what;
           }
+        }
+      }
+      std::filesystem::remove(path);
+    }
+  }
+}
+
+TEST(DealtAggregate, OverEmitsOneThreadsRowsInOrder) {
+  const std::string dir = ::testing::TempDir();
+  for (uint64_t seed = 3; seed <= 4; ++seed) {
+    for (bool hot : {false, true}) {
+      const std::string path = generate(dir + "/dealt_over_" + std::to_string(seed) + (hot ? "_hot" : "") + ".csv", seed, 6000, hot);
+      const Result want = one_thread(path, rt::WindowMode::Tumble, /*over=*/true);
+      ASSERT_GT(want.rows.size(), 1000u);
+      ASSERT_GT(want.stats.late_dropped, 0u);
+      for (int partitions : {2, 3, 4}) {
+        for (uint64_t chunk : {uint64_t{997}, uint64_t{16384}}) {
+          const std::string what = "seed " + std::to_string(seed) + (hot ? " hot" : "") + ", " + std::to_string(partitions) +
+                                   " partitions, chunks of " + std::to_string(chunk);
+          bool split = false;
+          const Result got = dealt(path, rt::WindowMode::Tumble, partitions, chunk, &split, /*over=*/true);
+          ASSERT_TRUE(split) << what;
+          EXPECT_EQ(got.rows, want.rows) << what;
+          EXPECT_EQ(got.messages, want.messages) << what;
+          EXPECT_EQ(got.stats.rows_in, want.stats.rows_in) << what;
+          EXPECT_EQ(got.stats.rows_out, want.stats.rows_out) << what;
+          EXPECT_EQ(got.stats.late_dropped, want.stats.late_dropped) << what;
+          EXPECT_GE(got.stats.peak_buffered, want.stats.peak_buffered) << what << ": the partitions' peaks add up to at least one thread's";
         }
       }
       std::filesystem::remove(path);

@@ -15,7 +15,7 @@
 #include "runtime/io/reject_sink.h"
 #include "runtime/io/stop_signals.h"
 #include "runtime/ops/hosted_operators.h"
-#include "runtime/parallel/dealt_aggregate.h"
+#include "runtime/parallel/dealt_run.h"
 #include "runtime/parallel/output_thread.h"
 #include "runtime/parallel/partitioned_aggregate.h"
 
@@ -50,14 +50,18 @@ std::unique_ptr<rt::StatefulOperator> make_join(const PhysicalOperator& op, Comp
   return engine_operator<rt::HostedWindowJoin>(ctx, config, k);
 }
 
-std::unique_ptr<rt::StatefulOperator> make_over(const PhysicalOperator& op, CompiledCode& program, rt::ExecContext* ctx, RowFn emit) {
+rt::OverKernels over_kernels(const PhysicalOperator& op, CompiledCode& program) {
   rt::OverKernels k;
   k.key = lookup<decltype(k.key)>(program, aggregate_kernel_fn_name(op.id, "key"));
   k.args = lookup<decltype(k.args)>(program, aggregate_kernel_fn_name(op.id, "args"));
   k.finish = lookup<decltype(k.finish)>(program, aggregate_kernel_fn_name(op.id, "finish"));
-  k.emit = emit;
+  k.emit = lookup<RowFn>(program, operator_emit_fn_name(op.id));
+  return k;
+}
+
+std::unique_ptr<rt::StatefulOperator> make_over(const PhysicalOperator& op, CompiledCode& program, rt::ExecContext* ctx) {
   const std::vector<rt::OverCallSpec> calls = operator_settings(op).calls;  // init copies them
-  return engine_operator<rt::HostedOver>(ctx, over_config(op, calls), k);
+  return engine_operator<rt::HostedOver>(ctx, over_config(op, calls), over_kernels(op, program));
 }
 
 rt::WindowAggregateKernels window_aggregate_kernels(const PhysicalOperator& op, CompiledCode& program) {
@@ -99,7 +103,7 @@ std::unique_ptr<rt::StatefulOperator> make_operator(const PhysicalOperator& op, 
     case OperatorKind::IntervalJoin:
     case OperatorKind::AsofJoin:
     case OperatorKind::WindowJoin: return make_join(op, program, ctx, emit);
-    case OperatorKind::Over: return make_over(op, program, ctx, emit);
+    case OperatorKind::Over: return make_over(op, program, ctx);
   }
   return nullptr;
 }
@@ -211,9 +215,9 @@ class OperatorDriver final : public RowDriver {
   rt::Engine engine_;
 };
 
-/// `--threads` over a program of one keyed aggregate fed by one input file: when the file is
-/// split, its rows are dealt out to the aggregate's partitions by the parser threads
-/// (rt::DealtAggregate, which says why); otherwise the operator driver runs it.
+/// `--threads` over a program of one keyed aggregate or OVER fed by one input file: when the
+/// file is split, its rows are dealt out to the operator's partitions by the parser threads
+/// (rt::DealtRun, which says why); otherwise the operator driver runs it.
 class DealtDriver final : public RowDriver {
  public:
   DealtDriver(const PhysicalPlan& plan, CompiledCode& program, std::vector<void*> outputs, uint64_t* pipeline_rows, int threads)
@@ -239,8 +243,14 @@ class DealtDriver final : public RowDriver {
     source.op_id = static_cast<size_t>(op.id);
     source.outputs = plan_.outputs.size();
     source.pipeline_counters = pipeline_rows_ ? 2 * plan_.pipelines.size() : 0;
-    dealt_ = std::make_unique<rt::DealtAggregate>(&ctx_, hosted_window_aggregate_config(op), window_aggregate_kernels(op, program_),
-                                                  &op.input_layout, &op.output_layout, threads_, source);
+    if (op.kind == OperatorKind::Over) {
+      const std::vector<rt::OverCallSpec> calls = operator_settings(op).calls;  // the constructor copies them
+      dealt_ = std::make_unique<rt::DealtOver>(&ctx_, over_config(op, calls), over_kernels(op, program_), &op.input_layout,
+                                               &op.output_layout, threads_, source, *reader);
+    } else {
+      dealt_ = std::make_unique<rt::DealtAggregate>(&ctx_, hosted_window_aggregate_config(op), window_aggregate_kernels(op, program_),
+                                                    &op.input_layout, &op.output_layout, threads_, source, *reader);
+    }
   }
 
   bool run(const std::function<void()>& after_row, rt::RunStop* stop) override {
@@ -260,7 +270,7 @@ class DealtDriver final : public RowDriver {
   bool report_late(rt::LateRowWriter& late) override { return fallback_.report_late(late); }
   std::vector<ExecutionReport::Partitions> partitions() const override {
     if (!dealt_) return fallback_.partitions();
-    return {{0, dealt_->partition_rows(), "rows dealt out by the parser threads"}};
+    return {{0, dealt_->partition_rows(), "rows dealt out by the parser threads", plan_.operators[0].kind == OperatorKind::Over}};
   }
 
  private:
@@ -273,11 +283,12 @@ class DealtDriver final : public RowDriver {
   rt::ExecContext ctx_;
   std::vector<void*> operators_;
   rt::ParallelReader* reader_ = nullptr;
-  std::unique_ptr<rt::DealtAggregate> dealt_;
+  std::unique_ptr<rt::DealtRunner> dealt_;
 };
 
 /// Whether DealtDriver may run the program: `--threads`, one input file and one keyed aggregate
-/// (rt::DealtAggregate::can_deal) that only that file's rows reach, with outputs of its own
+/// or OVER (rt::DealtAggregateOp::can_deal, rt::DealtOverOp::can_deal) that only that file's
+/// rows reach, with outputs of its own
 /// (no rejects or messages between its rows: they are reported a chunk at a time), and none of
 /// what needs one thread's moments: checkpoints, --late, --on-error fail, --drain, --idle-timeout.
 bool dealable(const PhysicalPlan& plan, const std::vector<std::vector<InputFile>>& inputs,
@@ -286,9 +297,15 @@ bool dealable(const PhysicalPlan& plan, const std::vector<std::vector<InputFile>
       options.idle_timeout_ns != 0)
     return false;
   if (plan.sources.size() != 1 || inputs.size() != 1 || inputs[0].size() != 1 || inputs[0][0].live) return false;
-  if (plan.operators.size() != 1 || plan.operators[0].kind != OperatorKind::WindowAggregate ||
-      plan.operators[0].reads_slices_of >= 0 || !rt::DealtAggregate::can_deal(hosted_window_aggregate_config(plan.operators[0])))
+  if (plan.operators.size() != 1) return false;
+  const PhysicalOperator& op = plan.operators[0];
+  if (op.kind == OperatorKind::Over) {
+    const std::vector<rt::OverCallSpec> calls = operator_settings(op).calls;
+    if (!rt::DealtOverOp::can_deal(over_config(op, calls))) return false;
+  } else if (op.kind != OperatorKind::WindowAggregate || op.reads_slices_of >= 0 ||
+             !rt::DealtAggregateOp::can_deal(hosted_window_aggregate_config(op))) {
     return false;
+  }
   for (std::FILE* f : outputs)
     if (f == options.rejects || f == options.messages) return false;
   // The source's rows reach the aggregate only, through pipelines.
@@ -701,9 +718,13 @@ void print_stats(std::FILE* to, const PhysicalPlan& plan, const ExecutionReport&
     OperatorKind kind = plan.operators[i].kind;
     if (kind == OperatorKind::WindowAggregate && plan.operators[i].windowed)
       std::fprintf(to, ", %llu windows updated", static_cast<unsigned long long>(st.windows_updated));
-    if (kind != OperatorKind::WindowAggregate && kind != OperatorKind::WindowAssign)
-      std::fprintf(to, ", %llu buffered (peak %llu)", static_cast<unsigned long long>(st.buffered),
+    if (kind != OperatorKind::WindowAggregate && kind != OperatorKind::WindowAssign) {
+      std::fprintf(to, ", %llu buffered (peak %llu", static_cast<unsigned long long>(st.buffered),
                    static_cast<unsigned long long>(st.peak_buffered));
+      for (const ExecutionReport::Partitions& p : report.partitioned_operators)
+        if (p.op == i && p.peak_summed) std::fprintf(to, ", summed over %zu partitions", p.rows.size());
+      std::fputc(')', to);
+    }
     std::fputc('\n', to);
   }
   // Filters (WHERE, HAVING) live in fused pipelines; each pipeline with one is listed.

@@ -93,6 +93,9 @@ struct ExecutionReport {
     size_t op;                  // its index
     std::vector<uint64_t> rows;  // the rows each partition took
     std::string placement;  // "" or where it ran and why (gathered onto the run's thread, ...)
+    /// Its peak of buffered rows is the sum of its partitions' peaks (a dealt OVER: one
+    /// thread's, which no thread sees, is at most that).
+    bool peak_summed = false;
   };
   std::vector<Partitions> partitioned_operators;
   /// --threads: where the outputs were formatted and written (rt::OutputThread::placement), or "".

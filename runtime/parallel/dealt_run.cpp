@@ -1,4 +1,4 @@
-#include "runtime/parallel/dealt_aggregate.h"
+#include "runtime/parallel/dealt_run.h"
 
 #include <algorithm>
 #include <cstring>
@@ -9,43 +9,80 @@
 namespace vlac::rt {
 namespace {
 
-// The marker before a window's fired rows: its start (the rows carry its end).
+// The marker before a window's results: its start (the rows carry its end).
 constexpr int64_t kWindowStart = -1;
 
-// Set in DealtAggregate::published_ once no more chunks come.
+// Set in DealtRun::published_ once no more chunks come.
 constexpr uint64_t kEnded = uint64_t{1} << 63;
 
 void add(OperatorStats& to, const OperatorStats& s) {
   to.rows_in += s.rows_in;
+  to.rows_out += s.rows_out;
   to.late_dropped += s.late_dropped;
   to.capacity_dropped += s.capacity_dropped;
   to.windows_updated += s.windows_updated;
+  to.buffered += s.buffered;
+  to.peak_buffered += s.peak_buffered;  // each partition's peak: their sum bounds the whole's
 }
 
 }  // namespace
 
-bool DealtAggregate::can_deal(const WindowAggregateConfig& c) {
+bool DealtAggregateOp::can_deal(const WindowAggregateConfig& c) {
   const bool sliced = c.slice > 0 && (c.mode == WindowMode::Hop || c.mode == WindowMode::Cumulate || c.mode == WindowMode::Tumble);
   return PartitionedWindowAggregate::can_partition(c) && !sliced;
 }
 
-DealtAggregate::DealtAggregate(ExecContext* ctx, const WindowAggregateConfig& config, const WindowAggregateKernels& kernels,
-                               const RowLayout* in_layout, const RowLayout* out_layout, int partitions,
-                               const DealtSource& source)
+bool DealtOverOp::can_deal(const OverConfig& c) {
+  // A capacity counts the rows and partitions of the whole operator, which partitions could not keep.
+  return c.key_layout && c.key_size > 0 && c.max_keys == UINT64_MAX && c.max_buffered_rows == UINT64_MAX;
+}
+
+template <class Traits>
+DealtRun<Traits>::DealtRun(ExecContext* ctx, const typename Traits::Config& config, const typename Traits::Kernels& kernels,
+                           const RowLayout* in_layout, const RowLayout* out_layout, int partitions, const DealtSource& source,
+                           const ParallelReader& reader)
     : ctx_(ctx), config_(config), kernels_(kernels), source_(source), in_packer_(in_layout), out_packer_(out_layout) {
   front_.init(ctx_, config_, kernels_);
+  typename Traits::Kernels own = kernels_;
+  own.emit = pack_result;  // OVER emits its results as it releases rows: they are packed
   for (int p = 0; p < partitions; ++p) {
     parts_.push_back(std::make_unique<Partition>());
     Partition& part = *parts_.back();
     part.index = static_cast<size_t>(p);
-    part.op.init(&part.ctx, config_, kernels_);
-    part.out_row.assign(config_.out_size, 0);
+    part.run = this;
+    part.ctx.outputs = part.outputs;
+    part.op.init(&part.ctx, config_, own);
+    part.out_row.assign(out_layout->size, 0);
+  }
+  // Everything that reads the configuration is made here: OVER's calls are the caller's.
+  for (int w = 0; w < reader.parser_threads(); ++w) {
+    dealers_.push_back(std::make_unique<KeyDealer<Op>>());
+    KeyDealer<Op>& d = *dealers_.back();
+    d.front.init(&d.ctx, config_, kernels_);
+    d.front.set_dealer(&d);
+    d.keys.init(Traits::key_layout(config_));
+    d.packer = &in_packer_;
+    d.operators.assign(source_.operators, nullptr);
+    d.operators[source_.op_id] = &d.front;
+    d.outputs.assign(std::max<size_t>(source_.outputs, 1), nullptr);
+    d.pipeline_rows.assign(std::max<size_t>(source_.pipeline_counters, 1), 0);
+    d.ctx.operators = d.operators.data();
+    d.ctx.outputs = d.outputs.data();
+    d.ctx.pipeline_rows = source_.pipeline_counters ? d.pipeline_rows.data() : nullptr;
+  }
+  for (size_t s = 0; s < reader.chunk_slots(); ++s) {
+    chunks_.push_back(std::make_unique<DealtChunk>());
+    chunks_.back()->lists.resize(parts_.size());
   }
 }
 
-DealtAggregate::~DealtAggregate() { stop_partitions(); }
+template <class Traits>
+DealtRun<Traits>::~DealtRun() {
+  stop_partitions();
+}
 
-void DealtAggregate::stop_partitions() {
+template <class Traits>
+void DealtRun<Traits>::stop_partitions() {
   abort_.store(true, std::memory_order_release);
   published_.fetch_or(kEnded, std::memory_order_release);
   published_.notify_all();
@@ -53,15 +90,17 @@ void DealtAggregate::stop_partitions() {
     if (part->thread.joinable()) part->thread.join();
 }
 
-int64_t DealtAggregate::watermark_of(int64_t max_time) const {
+template <class Traits>
+int64_t DealtRun<Traits>::watermark_of(int64_t max_time) const {
   // As the engine: the watermark follows the largest event time of the rows before (§5).
   return source_.time_offset < 0 ? INT64_MIN : source_watermark(max_time, source_.bound_ns);
 }
 
 // ---- the parser threads ---------------------------------------------------------------------
 
-void DealtAggregate::begin_chunk(int worker, size_t slot) {
-  KeyDealer& d = *dealers_[static_cast<size_t>(worker)];
+template <class Traits>
+void DealtRun<Traits>::begin_chunk(int worker, size_t slot) {
+  KeyDealer<Op>& d = *dealers_[static_cast<size_t>(worker)];
   DealtChunk& c = *chunks_[slot];
   for (BatchQueue::Bytes& list : c.lists) list.clear();
   d.chunk = &c;
@@ -71,8 +110,9 @@ void DealtAggregate::begin_chunk(int worker, size_t slot) {
   d.max_before = INT64_MIN;
 }
 
-void DealtAggregate::row(int worker, size_t, const uint8_t* row) {
-  KeyDealer& d = *dealers_[static_cast<size_t>(worker)];
+template <class Traits>
+void DealtRun<Traits>::row(int worker, size_t, const uint8_t* row) {
+  KeyDealer<Op>& d = *dealers_[static_cast<size_t>(worker)];
   d.ctx.scratch.reset();
   source_.entry(&d.ctx, row);  // pushes at d.front, which deals the row out (KeyDealer::deal)
   if (source_.time_offset >= 0) {
@@ -82,15 +122,17 @@ void DealtAggregate::row(int worker, size_t, const uint8_t* row) {
   }
 }
 
-void DealtAggregate::end_chunk(int worker, size_t) {
-  KeyDealer& d = *dealers_[static_cast<size_t>(worker)];
+template <class Traits>
+void DealtRun<Traits>::end_chunk(int worker, size_t) {
+  KeyDealer<Op>& d = *dealers_[static_cast<size_t>(worker)];
   d.chunk->max_time = d.max_before;
   d.chunk->pushes = static_cast<uint64_t>(d.seq);
 }
 
 // ---- the partitions -------------------------------------------------------------------------
 
-void DealtAggregate::work(Partition& part) {
+template <class Traits>
+void DealtRun<Traits>::work(Partition& part) {
   const size_t slots = chunks_.size();
   for (uint64_t k = 0;; ++k) {
     uint64_t n = published_.load(std::memory_order_acquire);
@@ -99,7 +141,7 @@ void DealtAggregate::work(Partition& part) {
       n = published_.load(std::memory_order_acquire);
     }
     if (abort_.load(std::memory_order_acquire)) return;
-    if ((n & ~kEnded) <= k) {  // the end of input fires every window
+    if ((n & ~kEnded) <= k) {  // the end of input: every watermark reaches +inf
       advance(part, INT64_MAX);
       hand_over(part);
       return;
@@ -114,7 +156,7 @@ void DealtAggregate::work(Partition& part) {
       at = in_packer_.unpack(at, &row, &seq, &max_before);
       advance(part, watermark_of(std::max(c.base_max, max_before)));
       part.ctx.scratch.reset();
-      part.op.push_partitioned(row, static_cast<int64_t>(c.base_seq) + seq, part.watermark);
+      push(part, row, static_cast<int64_t>(c.base_seq) + seq);
       ++part.rows;
     }
     advance(part, watermark_of(std::max(c.base_max, c.max_time)));  // after the chunk's last row
@@ -126,7 +168,18 @@ void DealtAggregate::work(Partition& part) {
   }
 }
 
-void DealtAggregate::advance(Partition& part, int64_t w) {
+template <>
+void DealtRun<DealtAggregateOp>::push(Partition& part, uint8_t* row, int64_t seq) {
+  part.op.push_partitioned(row, seq, part.watermark);
+}
+
+template <>
+void DealtRun<DealtOverOp>::push(Partition& part, uint8_t* row, int64_t seq) {
+  part.op.push_dealt(row, seq);
+}
+
+template <>
+void DealtRun<DealtAggregateOp>::advance(Partition& part, int64_t w) {
   if (w <= part.watermark) return;
   part.watermark = w;
   if (w < part.op.next_fire()) return;  // nothing ends yet: the usual case
@@ -145,7 +198,23 @@ void DealtAggregate::advance(Partition& part, int64_t w) {
       });
 }
 
-void DealtAggregate::hand_over(Partition& part) {
+template <>
+void DealtRun<DealtOverOp>::advance(Partition& part, int64_t w) {
+  if (w <= part.watermark) return;
+  part.watermark = w;
+  part.op.advance(w);  // releases the rows before w through pack_result
+  part.ctx.scratch.reset();
+}
+
+template <class Traits>
+void DealtRun<Traits>::pack_result(ExecContext* ctx, const uint8_t* row) {
+  auto& part = *static_cast<Partition*>(ctx->outputs[0]);
+  if constexpr (std::is_same_v<Traits, DealtOverOp>)
+    part.run->out_packer_.append(part.out, row, part.op.emitting_seq(), part.op.emitting_time());
+}
+
+template <class Traits>
+void DealtRun<Traits>::hand_over(Partition& part) {
   {
     std::lock_guard<std::mutex> lock(part.mu);
     if (part.out.size() == 0 && part.progress == part.watermark) return;
@@ -166,27 +235,9 @@ void DealtAggregate::hand_over(Partition& part) {
 
 // ---- the run's thread -----------------------------------------------------------------------
 
-bool DealtAggregate::run(ParallelReader& reader, RunStop* stop) {
+template <class Traits>
+bool DealtRun<Traits>::run(ParallelReader& reader, RunStop* stop) {
   reader_ = &reader;
-  for (int w = 0; w < reader.parser_threads(); ++w) {
-    dealers_.push_back(std::make_unique<KeyDealer>());
-    KeyDealer& d = *dealers_.back();
-    d.front.init(&d.ctx, config_, kernels_);
-    d.front.set_dealer(&d);
-    d.keys.init(config_.key_layout);
-    d.packer = &in_packer_;
-    d.operators.assign(source_.operators, nullptr);
-    d.operators[source_.op_id] = &d.front;
-    d.outputs.assign(std::max<size_t>(source_.outputs, 1), nullptr);
-    d.pipeline_rows.assign(std::max<size_t>(source_.pipeline_counters, 1), 0);
-    d.ctx.operators = d.operators.data();
-    d.ctx.outputs = d.outputs.data();
-    d.ctx.pipeline_rows = source_.pipeline_counters ? d.pipeline_rows.data() : nullptr;
-  }
-  for (size_t s = 0; s < reader.chunk_slots(); ++s) {
-    chunks_.push_back(std::make_unique<DealtChunk>());
-    chunks_.back()->lists.resize(parts_.size());
-  }
   reader.set_visitor(this);
   for (auto& part : parts_) part->thread = std::thread([this, p = part.get()] { work(*p); });
 
@@ -222,31 +273,45 @@ bool DealtAggregate::run(ParallelReader& reader, RunStop* stop) {
   return true;
 }
 
-bool DealtAggregate::merge() {
-  int64_t progress = INT64_MAX;  // every partition has handed over every row up to here
+template <>
+void DealtRun<DealtAggregateOp>::emit(const uint8_t* row) {
+  front_.emit_finalized(row);
+}
+
+template <>
+void DealtRun<DealtOverOp>::emit(const uint8_t* row) {
+  kernels_.emit(ctx_, row);
+}
+
+template <class Traits>
+bool DealtRun<Traits>::merge() {
+  int64_t progress = INT64_MAX;  // every partition has handed over every result placed up to here
   for (auto& part : parts_) {
     std::lock_guard<std::mutex> lock(part->mu);
     for (BatchQueue::Bytes& b : part->handed) part->merging.push_back(std::move(b));
     part->handed.clear();
-    part->seen_progress = part->progress;
-    progress = std::min(progress, part->seen_progress);
+    progress = std::min(progress, part->progress);
   }
   for (;;) {
     Partition* first = nullptr;
     for (auto& part : parts_) {
       if (!part->has_head && !load_head(*part)) continue;
       const Partition* f = first;
-      if (!f || part->head_end < f->head_end || (part->head_end == f->head_end && (part->head_start < f->head_start ||
-          (part->head_start == f->head_start && part->head_seq < f->head_seq))))
+      if (!f || part->head_place < f->head_place ||
+          (part->head_place == f->head_place &&
+           (part->head_start < f->head_start || (part->head_start == f->head_start && part->head_seq < f->head_seq))))
         first = part.get();
     }
-    if (!first || first->head_end > progress) return !first && progress == INT64_MAX;
-    front_.emit_finalized(first->head);
+    // OVER's row at time t is out once the watermark is past t; a window ending at W once it is W.
+    const bool out = first && (progress == INT64_MAX || (Traits::kStrict ? first->head_place < progress : first->head_place <= progress));
+    if (!out) return !first && progress == INT64_MAX;
+    emit(first->head);
     first->has_head = false;
   }
 }
 
-bool DealtAggregate::load_head(Partition& part) {
+template <class Traits>
+bool DealtRun<Traits>::load_head(Partition& part) {
   while (!part.merging.empty()) {
     BatchQueue::Bytes& b = part.merging.front();
     if (part.at == b.size()) {
@@ -266,7 +331,7 @@ bool DealtAggregate::load_head(Partition& part) {
     }
     part.head = row;
     part.head_seq = seq;
-    part.head_end = value;
+    part.head_place = value;
     part.head_start = part.start;
     part.has_head = true;
     return true;
@@ -274,22 +339,28 @@ bool DealtAggregate::load_head(Partition& part) {
   return false;
 }
 
-OperatorStats DealtAggregate::stats() const {
+template <class Traits>
+OperatorStats DealtRun<Traits>::stats() const {
   OperatorStats s;
   for (const auto& part : parts_) add(s, part->op.stats());
-  s.rows_out = front_.stats().rows_out;
+  if constexpr (std::is_same_v<Traits, DealtAggregateOp>) s.rows_out = front_.stats().rows_out;
   return s;
 }
 
-std::vector<uint64_t> DealtAggregate::partition_rows() const {
+template <class Traits>
+std::vector<uint64_t> DealtRun<Traits>::partition_rows() const {
   std::vector<uint64_t> rows;
   for (const auto& part : parts_) rows.push_back(part->rows);
   return rows;
 }
 
-void DealtAggregate::add_pipeline_rows(uint64_t* counters) const {
+template <class Traits>
+void DealtRun<Traits>::add_pipeline_rows(uint64_t* counters) const {
   for (const auto& d : dealers_)
     for (size_t i = 0; i < source_.pipeline_counters; ++i) counters[i] += d->pipeline_rows[i];
 }
+
+template class DealtRun<DealtAggregateOp>;
+template class DealtRun<DealtOverOp>;
 
 }  // namespace vlac::rt

@@ -1,0 +1,221 @@
+#pragma once
+// A keyed operator whose rows are dealt out by the parser threads (`vlac run --threads N`,
+// LANGUAGE.md §11): a "dealt run". PartitionedWindowAggregate deals rows out from the run's
+// thread, which therefore still reads every row, runs the pipeline before the operator and
+// waits for every partition at every firing. Here no row passes through the run's thread:
+//
+//   parser thread (chunk k)   parses a row, runs the source's pipeline (generated, on its own
+//                             ExecContext); the row the pipeline pushes at the operator goes to
+//                             KeyDealer::deal, which appends it to chunk k's list for its key's
+//                             partition, with its arrival number in the chunk and the largest
+//                             event time of the chunk's rows before it.
+//   partition thread p        takes its lists chunk by chunk in order; a row's watermark is
+//                             then known (the largest time of the chunks before, which the run's
+//                             thread adds up, and of the rows before it in its chunk), so the
+//                             partition drops late rows and emits results as one thread would,
+//                             on its own, into a buffer, each with its place in one thread's
+//                             order.
+//   run's thread              takes the chunks in order (rejects reported, starts checked:
+//                             ParallelReader::next_visited), tells the partitions where each
+//                             begins, and emits the partitions' results merged by that place.
+//
+// Why the partitions need not fire together: over the whole run, one thread's results come in
+// an order the partitions can give each result, and a partition whose watermark has reached W
+// has given every result placed at or before W (docs/decisions.md, "Issue 16: dealt runs"):
+//   - a window aggregate (DealtAggregateOp): by (window end, window start, first arrival); a
+//     window fires when the watermark reaches its end, and every window a later row opens ends
+//     after that watermark; SESSION's too (a session's end only grows, and a session that would
+//     end before the watermark is late);
+//   - OVER (DealtOverOp): by (time, arrival); a row is emitted when the watermark passes its
+//     time, and a later row with an earlier time than the watermark is late.
+// A result that every partition has fired past is therefore safe to emit.
+//
+// What it needs (the traits' can_deal and the executor's dealable()): one input file, split;
+// the operator is the program's only one, fed by that input only, and writes only to outputs
+// of its own; a key and no capacity limits (no sliced windows either: their firing needs every
+// partition's slices); no checkpoints, --late, --on-error fail or live input.
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "runtime/exec_context.h"
+#include "runtime/io/parallel_reader.h"
+#include "runtime/io/run_stop.h"
+#include "runtime/ops/group_table.h"
+#include "runtime/ops/hosted_operators.h"
+#include "runtime/parallel/batch_queue.h"
+#include "runtime/parallel/fired_groups.h"
+#include "runtime/parallel/packed_rows.h"
+
+namespace vlac::rt {
+
+/// The source of a dealt run and the program around its operator.
+struct DealtSource {
+  void (*entry)(ExecContext*, const uint8_t*) = nullptr;  // generated: the source's pipeline
+  int32_t time_offset = -1;  // of the event time in the source's rows; -1: none
+  int64_t bound_ns = 0;      // the watermark's delay
+  size_t operators = 1;      // the program's operators (what ExecContext::operators holds)
+  size_t op_id = 0;          // the dealt operator's
+  size_t outputs = 0;        // the program's outputs
+  size_t pipeline_counters = 0;  // 2 x pipelines when `--stats` counts them, else 0
+};
+
+/// A chunk's rows for each partition, and what the partitions need to know of the chunk.
+struct DealtChunk {
+  std::vector<BatchQueue::Bytes> lists;  // per partition: packed rows [local seq][max time before]
+  int64_t max_time = INT64_MIN;          // of the chunk's source rows
+  uint64_t pushes = 0;                   // rows pushed at the operator
+  int64_t base_max = INT64_MIN;          // of the chunks before (set by the run's thread)
+  uint64_t base_seq = 0;                 // rows pushed in the chunks before
+  std::atomic<size_t> done{0};           // partitions done with it
+};
+
+/// A parser thread's end of the operator: the generated pipeline pushes the rows at `front`
+/// (the runtime's push function sees that it has a dealer), and deal() appends each to its
+/// key's list.
+template <class Front>
+class KeyDealer {
+ public:
+  void deal(const uint8_t* row) {
+    const uint8_t* key = front.key_of(row);
+    // Mixed again, as PartitionedWindowAggregate does, so a partition's keys spread over its tables.
+    const uint64_t h = keys.hash(key) * 0xD6E8FEB86659FD93ull;
+    const uint64_t p = ((h >> 32) * partitions) >> 32;  // in [0, partitions) without a division
+    packer->append(lists[p], row, seq++, max_before);
+  }
+
+  Front front;  // computes keys (on `ctx`)
+  KeyRows keys;
+  const PackedRows* packer = nullptr;
+  DealtChunk* chunk = nullptr;         // the chunk being parsed
+  BatchQueue::Bytes* lists = nullptr;  // its lists
+  uint64_t partitions = 1;
+  int64_t seq = 0;                 // rows pushed in it so far
+  int64_t max_before = INT64_MIN;  // the largest event time of its rows before this one
+  ExecContext ctx;
+  std::vector<void*> operators, outputs;
+  std::vector<uint64_t> pipeline_rows;
+};
+
+/// What the executor and `--stats` need of a dealt run, whatever its operator.
+class DealtRunner : public RowVisitor {
+ public:
+  /// Reads `reader` (split: ParallelReader::split) to its end, then ends the input. False when
+  /// `stop` (may be null) stopped it first.
+  virtual bool run(ParallelReader& reader, RunStop* stop) = 0;
+  virtual OperatorStats stats() const = 0;
+  virtual std::vector<uint64_t> partition_rows() const = 0;
+  /// Adds what the parser threads counted for `--stats` to `counters` (pipeline_counters long).
+  virtual void add_pipeline_rows(uint64_t* counters) const = 0;
+};
+
+/// How a window aggregate runs dealt. Its results: [first arrival][window end] rows, each
+/// window's after a marker with its start.
+struct DealtAggregateOp {
+  using Op = HostedWindowAggregate;
+  using Config = WindowAggregateConfig;
+  using Kernels = WindowAggregateKernels;
+  static constexpr bool kStrict = false;  // a result placed at W is out once the watermark is W
+  static bool can_deal(const Config& config);
+  static const RowLayout* key_layout(const Config& c) { return c.key_layout; }
+};
+
+/// How OVER runs dealt. Its results: [arrival][time] rows.
+struct DealtOverOp {
+  using Op = HostedOver;
+  using Config = OverConfig;
+  using Kernels = OverKernels;
+  static constexpr bool kStrict = true;  // a row at time t is out once the watermark is past t
+  static bool can_deal(const Config& config);
+  static const RowLayout* key_layout(const Config& c) { return c.key_layout; }
+};
+
+template <class Traits>
+class DealtRun final : public DealtRunner {
+  using Op = typename Traits::Op;
+
+ public:
+  /// `ctx`: the run's thread's, through which results are emitted. `reader`: the split input
+  /// (its parser threads and chunk slots), read by run().
+  DealtRun(ExecContext* ctx, const typename Traits::Config& config, const typename Traits::Kernels& kernels,
+           const RowLayout* in_layout, const RowLayout* out_layout, int partitions, const DealtSource& source,
+           const ParallelReader& reader);
+  ~DealtRun() override;
+
+  bool run(ParallelReader& reader, RunStop* stop) override;
+  OperatorStats stats() const override;
+  std::vector<uint64_t> partition_rows() const override;
+  void add_pipeline_rows(uint64_t* counters) const override;
+
+  void begin_chunk(int worker, size_t slot) override;
+  void row(int worker, size_t slot, const uint8_t* row) override;
+  void end_chunk(int worker, size_t slot) override;
+
+ private:
+  struct Partition {
+    size_t index = 0;
+    DealtRun* run = nullptr;
+    Op op;
+    ExecContext ctx;
+    void* outputs[1] = {this};  // OVER's results reach the partition through its emit kernel
+    std::thread thread;
+    uint64_t rows = 0;
+    int64_t watermark = INT64_MIN;
+    BatchQueue::Bytes out;  // results not yet handed over (the traits say how they are placed)
+    std::vector<uint8_t> out_row;
+    std::vector<FiredGroup> groups;
+    // Handed to the run's thread, under mu.
+    std::mutex mu;
+    std::deque<BatchQueue::Bytes> handed;
+    std::vector<BatchQueue::Bytes> spare;  // buffers the run's thread is done with
+    int64_t progress = INT64_MIN;          // every result placed up to here has been handed
+    // The run's thread's merge.
+    std::deque<BatchQueue::Bytes> merging;
+    size_t at = 0;     // in merging.front()
+    int64_t start = 0;  // a window's start, from the last marker
+    bool has_head = false;
+    uint8_t* head = nullptr;
+    int64_t head_seq = 0, head_place = 0, head_start = 0;
+  };
+
+  void work(Partition& part);
+  /// The partition's watermark is now w: it emits (fires) what that completes.
+  void advance(Partition& part, int64_t w);
+  void push(Partition& part, uint8_t* row, int64_t seq);
+  void emit(const uint8_t* row);
+  /// OVER's emit kernel in a partition: packs the result with its place.
+  static void pack_result(ExecContext* ctx, const uint8_t* row);
+  void hand_over(Partition& part);
+  int64_t watermark_of(int64_t max_time) const;
+  /// Emits every result that no partition can still precede; true when every partition has
+  /// finished and everything is emitted.
+  bool merge();
+  bool load_head(Partition& part);
+  void stop_partitions();
+
+  ExecContext* ctx_;
+  typename Traits::Config config_;
+  typename Traits::Kernels kernels_;
+  DealtSource source_;
+  PackedRows in_packer_, out_packer_;
+  Op front_;  // emits, on the run's thread (a window aggregate's)
+  std::vector<std::unique_ptr<Partition>> parts_;
+  std::vector<std::unique_ptr<KeyDealer<Op>>> dealers_;  // per parser thread
+  std::vector<std::unique_ptr<DealtChunk>> chunks_;      // per reader slot
+  ParallelReader* reader_ = nullptr;
+  // The chunks the partitions may take (chunk k once published_ > k), its top bit set once no
+  // more come.
+  std::atomic<uint64_t> published_{0};
+  std::atomic<bool> abort_{false};
+  std::atomic<uint32_t> events_{0};  // bumped when a partition hands results over
+};
+
+using DealtAggregate = DealtRun<DealtAggregateOp>;
+using DealtOver = DealtRun<DealtOverOp>;
+
+}  // namespace vlac::rt
