@@ -15,16 +15,6 @@ constexpr int64_t kWindowStart = -1;
 // Set in DealtRun::published_ once no more chunks come.
 constexpr uint64_t kEnded = uint64_t{1} << 63;
 
-void add(OperatorStats& to, const OperatorStats& s) {
-  to.rows_in += s.rows_in;
-  to.rows_out += s.rows_out;
-  to.late_dropped += s.late_dropped;
-  to.capacity_dropped += s.capacity_dropped;
-  to.windows_updated += s.windows_updated;
-  to.buffered += s.buffered;
-  to.peak_buffered += s.peak_buffered;  // each partition's peak: their sum bounds the whole's
-}
-
 }  // namespace
 
 bool DealtAggregateOp::can_deal(const WindowAggregateConfig& c) {
@@ -342,7 +332,7 @@ bool DealtRun<Traits>::load_head(Partition& part) {
 template <class Traits>
 OperatorStats DealtRun<Traits>::stats() const {
   OperatorStats s;
-  for (const auto& part : parts_) add(s, part->op.stats());
+  for (const auto& part : parts_) add_partition_stats(s, part->op.stats());
   if constexpr (std::is_same_v<Traits, DealtAggregateOp>) s.rows_out = front_.stats().rows_out;
   return s;
 }

@@ -30,14 +30,6 @@ constexpr size_t kBatchBytes = 256 * 1024;
 constexpr int64_t kOpenSlice = -1;
 constexpr int64_t kFireWindows = -2;
 
-void add(OperatorStats& to, const OperatorStats& s) {
-  to.rows_in += s.rows_in;
-  to.rows_out += s.rows_out;
-  to.late_dropped += s.late_dropped;
-  to.capacity_dropped += s.capacity_dropped;
-  to.windows_updated += s.windows_updated;
-}
-
 }  // namespace
 
 PartitionPolicy PartitionPolicy::from_environment() {
@@ -375,7 +367,7 @@ const OperatorStats& PartitionedWindowAggregate::stats() const {
     part->op.refresh_stats();
     OperatorStats s = part->op.stats();
     s.rows_out = 0;
-    add(stats_, s);
+    add_partition_stats(stats_, s);
   }
   return stats_;
 }
