@@ -352,16 +352,11 @@ bool ParallelReader::next_visited(VisitedChunk* out) {
   // them and the rows, which go to outputs of their own (the dealt run's condition).
   size_t warning = 0;
   for (size_t r = 0; r < c->rejects.size(); ++r) {
-    for (; warning < c->warnings.size() && c->warning_before[warning] < c->reject_before[r]; ++warning) {
-      if (!warned_) rejects_.warn(name_, line_base_ + c->warnings[warning].line, c->warnings[warning].message);
-      warned_ = true;
-    }
+    for (; warning < c->warnings.size() && c->warning_before[warning] < c->reject_before[r]; ++warning)
+      report_warning(c->warnings[warning]);
     report_reject(c->rejects[r]);
   }
-  for (; warning < c->warnings.size(); ++warning) {
-    if (!warned_) rejects_.warn(name_, line_base_ + c->warnings[warning].line, c->warnings[warning].message);
-    warned_ = true;
-  }
+  for (; warning < c->warnings.size(); ++warning) report_warning(c->warnings[warning]);
   stats_.read += c->count;
   stats_.accepted += c->count;
   if (!c->error.empty()) {
@@ -424,6 +419,12 @@ void ParallelReader::report_reject(const CollectedReject& r) {
   rejects_.reject(name_, line_base_ + r.line, r.reason, r.raw_record);
 }
 
+void ParallelReader::report_warning(const CollectedWarning& w) {
+  // One reader warns once per input; each chunk's reader once per chunk.
+  if (!warned_) rejects_.warn(name_, line_base_ + w.line, w.message);
+  warned_ = true;
+}
+
 bool ParallelReader::next(uint8_t* row) {
   if (!split_) return head_->next(row);
   returned_row_ = false;
@@ -435,10 +436,7 @@ bool ParallelReader::next(uint8_t* row) {
         continue;  // checks should_stop() before the next record, as one reader does
       }
       if (cur_warning_ < cur_->warnings.size() && cur_->warning_before[cur_warning_] <= cur_row_) {
-        // One reader warns once per input; each chunk's reader once per chunk.
-        const CollectedWarning& w = cur_->warnings[cur_warning_++];
-        if (!warned_) rejects_.warn(name_, line_base_ + w.line, w.message);
-        warned_ = true;
+        report_warning(cur_->warnings[cur_warning_++]);
         continue;
       }
       if (cur_row_ < cur_->count) {

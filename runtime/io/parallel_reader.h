@@ -147,6 +147,8 @@ class ParallelReader final : public RowReader {
   bool take_next_chunk();
   void release(Chunk* c);
   void report_reject(const CollectedReject& r);
+  /// A chunk's warning, reported when it is the input's first (one reader warns once).
+  void report_warning(const CollectedWarning& w);
 
   std::string name_;
   std::FILE* in_;

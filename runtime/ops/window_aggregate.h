@@ -57,6 +57,12 @@ struct WindowAggregateConfig {
   bool first_seq = false;
 };
 
+/// Whether an operator so configured computes its windows from slices (fixed storage also
+/// needs Dims sized for it).
+constexpr bool computes_from_slices(const WindowAggregateConfig& c) {
+  return c.slice > 0 && (c.mode == WindowMode::Tumble || c.mode == WindowMode::Hop || c.mode == WindowMode::Cumulate);
+}
+
 template <class Ctx, class K, class S>
 class WindowAggregate {
   using D = typename S::Dims;
@@ -89,9 +95,7 @@ class WindowAggregate {
     out_buf_.assign(config_.out_size, 0);
     // Fixed storage sizes its groups for slicing only when its Dims say so (the generator
     // writes both from one plan, so they agree).
-    sliced_ = config_.slice > 0 &&
-              (config_.mode == WindowMode::Tumble || config_.mode == WindowMode::Hop || config_.mode == WindowMode::Cumulate) &&
-              (D::key_size == 0 || D::sliced);
+    sliced_ = computes_from_slices(config_) && (D::key_size == 0 || D::sliced);
     group_acc_size_ = config_.acc_size + (sliced_ || config_.first_seq ? static_cast<uint32_t>(kSeqBytes) : 0);
     windows_.init(config_.key_layout, group_acc_size_, config_.max_open_windows, config_.max_keys);
     // A window's combined groups obey max_keys like a slice's (fixed tables hold max_keys).

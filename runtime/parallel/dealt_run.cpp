@@ -18,8 +18,7 @@ constexpr uint64_t kEnded = uint64_t{1} << 63;
 }  // namespace
 
 bool DealtAggregateOp::can_deal(const WindowAggregateConfig& c) {
-  const bool sliced = c.slice > 0 && (c.mode == WindowMode::Hop || c.mode == WindowMode::Cumulate || c.mode == WindowMode::Tumble);
-  return PartitionedWindowAggregate::can_partition(c) && !sliced;
+  return PartitionedWindowAggregate::can_partition(c) && !computes_from_slices(c);
 }
 
 bool DealtOverOp::can_deal(const OverConfig& c) {
