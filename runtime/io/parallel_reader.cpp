@@ -75,7 +75,8 @@ class RowBuffer {
   size_t cap_ = 0;
 };
 
-struct ParallelReader::Chunk {
+// On cache lines of its own: its parser thread writes it on every row, while another parses the next.
+struct alignas(kCacheLine) ParallelReader::Chunk {
   uint64_t index = 0;
   uint64_t begin = 0;  // the byte its parse began at
   bool ready = false;  // parsed, not yet released (under mu_)
@@ -116,9 +117,10 @@ struct ParallelReader::Chunk {
   }
 };
 
-struct ParallelReader::Worker {
+// On cache lines of its own (runtime/parallel/cache_lines.h): its thread reads it on every row.
+struct alignas(kCacheLine) ParallelReader::Worker {
   int index = 0;  // which of the threads (RowVisitor's `worker`)
-  std::vector<uint8_t> row;  // a visited read: the row being parsed
+  OwnLines<uint8_t> row;  // a visited read: the row being parsed (written on every row)
   std::FILE* file = nullptr;
   std::vector<CollectedReject> collected;
   std::vector<CollectedWarning> warnings;
@@ -164,7 +166,7 @@ bool ParallelReader::open(std::string* error) {
       return true;
     }
     w->index = i;
-    w->row.assign(layout_.size, 0);
+    w->row = OwnLines<uint8_t>(layout_.size);
     workers_.push_back(std::move(w));
   }
   own_ = std::move(workers_.back());

@@ -54,7 +54,7 @@ DealtRun<Traits>::DealtRun(ExecContext* ctx, const typename Traits::Config& conf
     d.operators.assign(source_.operators, nullptr);
     d.operators[source_.op_id] = &d.front;
     d.outputs.assign(std::max<size_t>(source_.outputs, 1), nullptr);
-    d.pipeline_rows.assign(std::max<size_t>(source_.pipeline_counters, 1), 0);
+    d.pipeline_rows = OwnLines<uint64_t>(source_.pipeline_counters);
     d.ctx.operators = d.operators.data();
     d.ctx.outputs = d.outputs.data();
     d.ctx.pipeline_rows = source_.pipeline_counters ? d.pipeline_rows.data() : nullptr;
@@ -91,7 +91,7 @@ template <class Traits>
 void DealtRun<Traits>::begin_chunk(int worker, size_t slot) {
   KeyDealer<Op>& d = *dealers_[static_cast<size_t>(worker)];
   DealtChunk& c = *chunks_[slot];
-  for (BatchQueue::Bytes& list : c.lists) list.clear();
+  for (DealtList& list : c.lists) list.rows.clear();
   d.chunk = &c;
   d.lists = c.lists.data();
   d.partitions = c.lists.size();
@@ -136,7 +136,7 @@ void DealtRun<Traits>::work(Partition& part) {
       return;
     }
     DealtChunk& c = *chunks_[k % slots];
-    BatchQueue::Bytes& rows = c.lists[part.index];
+    BatchQueue::Bytes& rows = c.lists[part.index].rows;
     uint8_t* at = rows.data();
     uint8_t* const end = at + rows.size();
     while (at < end) {

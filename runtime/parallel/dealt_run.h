@@ -49,6 +49,7 @@
 #include "runtime/ops/group_table.h"
 #include "runtime/ops/hosted_operators.h"
 #include "runtime/parallel/batch_queue.h"
+#include "runtime/parallel/cache_lines.h"
 #include "runtime/parallel/fired_groups.h"
 #include "runtime/parallel/packed_rows.h"
 
@@ -65,9 +66,15 @@ struct DealtSource {
   size_t pipeline_counters = 0;  // 2 x pipelines when `--stats` counts them, else 0
 };
 
+/// A chunk's rows for one partition: packed rows [local seq][max time before]. Its parser
+/// thread appends to it on every row (cache_lines.h).
+struct alignas(kCacheLine) DealtList {
+  BatchQueue::Bytes rows;
+};
+
 /// A chunk's rows for each partition, and what the partitions need to know of the chunk.
-struct DealtChunk {
-  std::vector<BatchQueue::Bytes> lists;  // per partition: packed rows [local seq][max time before]
+struct alignas(kCacheLine) DealtChunk {
+  std::vector<DealtList> lists;  // per partition
   int64_t max_time = INT64_MIN;          // of the chunk's source rows
   uint64_t pushes = 0;                   // rows pushed at the operator
   int64_t base_max = INT64_MIN;          // of the chunks before (set by the run's thread)
@@ -77,29 +84,29 @@ struct DealtChunk {
 
 /// A parser thread's end of the operator: the generated pipeline pushes the rows at `front`
 /// (the runtime's push function sees that it has a dealer), and deal() appends each to its
-/// key's list.
+/// key's list. On cache lines of its own: its thread writes it on every row.
 template <class Front>
-class KeyDealer {
+class alignas(kCacheLine) KeyDealer {
  public:
   void deal(const uint8_t* row) {
     const uint8_t* key = front.key_of(row);
     // Mixed again, as PartitionedWindowAggregate does, so a partition's keys spread over its tables.
     const uint64_t h = keys.hash(key) * 0xD6E8FEB86659FD93ull;
     const uint64_t p = ((h >> 32) * partitions) >> 32;  // in [0, partitions) without a division
-    packer->append(lists[p], row, seq++, max_before);
+    packer->append(lists[p].rows, row, seq++, max_before);
   }
 
   Front front;  // computes keys (on `ctx`)
   KeyRows keys;
   const PackedRows* packer = nullptr;
   DealtChunk* chunk = nullptr;         // the chunk being parsed
-  BatchQueue::Bytes* lists = nullptr;  // its lists
+  DealtList* lists = nullptr;  // its lists
   uint64_t partitions = 1;
   int64_t seq = 0;                 // rows pushed in it so far
   int64_t max_before = INT64_MIN;  // the largest event time of its rows before this one
   ExecContext ctx;
   std::vector<void*> operators, outputs;
-  std::vector<uint64_t> pipeline_rows;
+  OwnLines<uint64_t> pipeline_rows;
 };
 
 /// What the executor and `--stats` need of a dealt run, whatever its operator.
@@ -157,7 +164,7 @@ class DealtRun final : public DealtRunner {
   void end_chunk(int worker, size_t slot) override;
 
  private:
-  struct Partition {
+  struct alignas(kCacheLine) Partition {  // its thread writes it on every row
     size_t index = 0;
     DealtRun* run = nullptr;
     Op op;
