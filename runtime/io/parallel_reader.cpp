@@ -117,10 +117,10 @@ struct alignas(kCacheLine) ParallelReader::Chunk {
   }
 };
 
-// On cache lines of its own (runtime/parallel/cache_lines.h): its thread reads it on every row.
+// On cache lines of its own (runtime/cache_lines.h): its thread reads it on every row.
 struct alignas(kCacheLine) ParallelReader::Worker {
   int index = 0;  // which of the threads (RowVisitor's `worker`)
-  OwnLines<uint8_t> row;  // a visited read: the row being parsed (written on every row)
+  LineVector<uint8_t> row;  // a visited read: the row being parsed (written on every row)
   std::FILE* file = nullptr;
   std::vector<CollectedReject> collected;
   std::vector<CollectedWarning> warnings;
@@ -166,7 +166,7 @@ bool ParallelReader::open(std::string* error) {
       return true;
     }
     w->index = i;
-    w->row = OwnLines<uint8_t>(layout_.size);
+    w->row.assign(layout_.size, 0);
     workers_.push_back(std::move(w));
   }
   own_ = std::move(workers_.back());

@@ -11,7 +11,7 @@
 
 #include "runtime/io/read_options.h"
 #include "runtime/io/reject_sink.h"
-#include "runtime/parallel/cache_lines.h"
+#include "runtime/cache_lines.h"
 #include "runtime/row_layout.h"
 
 namespace vlac::rt {
@@ -45,7 +45,7 @@ struct InputPosition {
   bool ends_without_line_end = false;  // the last byte consumed ends a last line with no '\n'
 };
 
-// alignas: a parser thread writes its reader's state on every row (runtime/parallel/cache_lines.h).
+// alignas: a parser thread writes its reader's state on every row (runtime/cache_lines.h).
 class alignas(kCacheLine) RowReader {
  public:
   virtual ~RowReader() = default;

@@ -23,6 +23,7 @@
 #if !defined(VLAC_FIRMWARE)
 #include <vector>
 
+#include "runtime/cache_lines.h"
 #include "runtime/ops/group_table.h"
 #include "runtime/ops/hosted_containers.h"
 #include "runtime/ops/string_arena.h"
@@ -81,8 +82,10 @@ struct FixedStorage {
 struct HostedStorage {
   using Dims = OperatorDims;
   using Arena = StringArena;
+  // An operator's buffers for the row at hand, written on every row: on cache lines of their
+  // own, since with `--threads` other threads' operators may be allocated next to them.
   template <size_t>
-  using Bytes = std::vector<uint8_t>;
+  using Bytes = LineVector<uint8_t>;
   template <size_t, size_t, size_t>
   using GroupTable = rt::GroupTable;
   template <class, size_t>

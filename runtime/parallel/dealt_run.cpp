@@ -40,7 +40,6 @@ DealtRun<Traits>::DealtRun(ExecContext* ctx, const typename Traits::Config& conf
     part.index = static_cast<size_t>(p);
     part.run = this;
     part.ctx.outputs = part.outputs;
-    part.op.init(&part.ctx, config_, own);
     part.out_row.assign(out_layout->size, 0);
   }
   // Everything that reads the configuration is made here: OVER's calls are the caller's.
@@ -54,7 +53,7 @@ DealtRun<Traits>::DealtRun(ExecContext* ctx, const typename Traits::Config& conf
     d.operators.assign(source_.operators, nullptr);
     d.operators[source_.op_id] = &d.front;
     d.outputs.assign(std::max<size_t>(source_.outputs, 1), nullptr);
-    d.pipeline_rows = OwnLines<uint64_t>(source_.pipeline_counters);
+    d.pipeline_rows.assign(std::max<size_t>(source_.pipeline_counters, 1), 0);
     d.ctx.operators = d.operators.data();
     d.ctx.outputs = d.outputs.data();
     d.ctx.pipeline_rows = source_.pipeline_counters ? d.pipeline_rows.data() : nullptr;
@@ -63,6 +62,18 @@ DealtRun<Traits>::DealtRun(ExecContext* ctx, const typename Traits::Config& conf
     chunks_.push_back(std::make_unique<DealtChunk>());
     chunks_.back()->lists.resize(parts_.size());
   }
+  // Each partition's state is made by its own thread, in that thread's heap: made here, it
+  // would lie among what the parser threads write on every row (runtime/cache_lines.h). The threads
+  // then wait for the first chunk.
+  std::atomic<size_t> made{0};
+  for (auto& part : parts_)
+    part->thread = std::thread([this, p = part.get(), own, &made] {
+      p->op.init(&p->ctx, config_, own);
+      made.fetch_add(1, std::memory_order_release);
+      made.notify_one();
+      work(*p);
+    });
+  for (size_t n; (n = made.load(std::memory_order_acquire)) < parts_.size();) made.wait(n, std::memory_order_acquire);
 }
 
 template <class Traits>
@@ -228,7 +239,6 @@ template <class Traits>
 bool DealtRun<Traits>::run(ParallelReader& reader, RunStop* stop) {
   reader_ = &reader;
   reader.set_visitor(this);
-  for (auto& part : parts_) part->thread = std::thread([this, p = part.get()] { work(*p); });
 
   int64_t max_time = INT64_MIN;  // of the chunks published so far
   uint64_t pushes = 0;

@@ -49,7 +49,7 @@
 #include "runtime/ops/group_table.h"
 #include "runtime/ops/hosted_operators.h"
 #include "runtime/parallel/batch_queue.h"
-#include "runtime/parallel/cache_lines.h"
+#include "runtime/cache_lines.h"
 #include "runtime/parallel/fired_groups.h"
 #include "runtime/parallel/packed_rows.h"
 
@@ -67,7 +67,7 @@ struct DealtSource {
 };
 
 /// A chunk's rows for one partition: packed rows [local seq][max time before]. Its parser
-/// thread appends to it on every row (cache_lines.h).
+/// thread appends to it on every row (runtime/cache_lines.h).
 struct alignas(kCacheLine) DealtList {
   BatchQueue::Bytes rows;
 };
@@ -106,7 +106,7 @@ class alignas(kCacheLine) KeyDealer {
   int64_t max_before = INT64_MIN;  // the largest event time of its rows before this one
   ExecContext ctx;
   std::vector<void*> operators, outputs;
-  OwnLines<uint64_t> pipeline_rows;
+  LineVector<uint64_t> pipeline_rows;
 };
 
 /// What the executor and `--stats` need of a dealt run, whatever its operator.
