@@ -9,15 +9,19 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <new>
 
 namespace vlac::rt {
 
 class BatchQueue {
  public:
   static constexpr uint32_t kSlots = 8;
-  /// A growing byte buffer that, unlike std::vector, does not zero what it grows by.
+  /// A growing byte buffer that, unlike std::vector, does not zero what it grows by. It grows
+  /// with realloc: a large block is then moved by remapping its pages, not copied into fresh
+  /// ones (which a dealt run's lists, megabytes each, paid for in copies and page faults).
   class Bytes {
    public:
     uint8_t* data() { return data_.get(); }
@@ -26,17 +30,22 @@ class BatchQueue {
     /// n more bytes at the end, uninitialised.
     uint8_t* grow(size_t n) {
       if (size_ + n > capacity_) {
-        capacity_ = std::max(2 * capacity_, size_ + n);
-        auto bigger = std::make_unique_for_overwrite<uint8_t[]>(capacity_);
-        if (size_) std::memcpy(bigger.get(), data_.get(), size_);
-        data_ = std::move(bigger);
+        const size_t capacity = std::max(2 * capacity_, size_ + n);
+        void* bigger = std::realloc(data_.get(), capacity);
+        if (!bigger) throw std::bad_alloc();
+        data_.release();
+        data_.reset(static_cast<uint8_t*>(bigger));
+        capacity_ = capacity;
       }
       size_ += n;
       return data_.get() + size_ - n;
     }
 
    private:
-    std::unique_ptr<uint8_t[]> data_;
+    struct Free {
+      void operator()(uint8_t* p) const { std::free(p); }
+    };
+    std::unique_ptr<uint8_t, Free> data_;
     size_t size_ = 0, capacity_ = 0;
   };
   struct Batch {
