@@ -148,7 +148,8 @@ class DealtRun final : public DealtRunner {
 
  public:
   /// `ctx`: the run's thread's, through which results are emitted. `reader`: the split input
-  /// (its parser threads and chunk slots), read by run().
+  /// (its parser threads and chunk slots), read by run(). Starts the partition threads, each
+  /// of which makes its operator (runtime/cache_lines.h says why there) and waits for chunks.
   DealtRun(ExecContext* ctx, const typename Traits::Config& config, const typename Traits::Kernels& kernels,
            const RowLayout* in_layout, const RowLayout* out_layout, int partitions, const DealtSource& source,
            const ParallelReader& reader);
