@@ -3,8 +3,9 @@
 // §11) must not share a cache line with anything another thread touches: each write would take
 // the line from that thread's core, and the two would stall each other on every row. Which
 // neighbour the allocator picks changes from run to run, so such false sharing shows as runs
-// that are sometimes 1.4x slower (docs/benchmarks.md, "Dealt runs"). Such objects are alignas
-// (kCacheLine), so that `new` gives them whole lines; such buffers are LineVectors.
+// that are sometimes 1.4x slower (docs/benchmarks.md, "The slow two-thread runs were false
+// sharing"). Such objects are alignas(kCacheLine), so that `new` gives them whole lines; such
+// buffers are LineVectors.
 
 #include <cstddef>
 #include <new>

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "runtime/cache_lines.h"
 #include "runtime/io/read_options.h"
 #include "runtime/io/reject_sink.h"
-#include "runtime/cache_lines.h"
 #include "runtime/row_layout.h"
 
 namespace vlac::rt {

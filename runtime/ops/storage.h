@@ -52,6 +52,8 @@ struct FixedStorage {
   using Arena = NoArena;
   template <size_t N>
   using Bytes = FixedBytes<N>;
+  template <size_t N>
+  using StateBytes = FixedBytes<N>;
   template <size_t kKeySize, size_t kAccSize, size_t N>
   using GroupTable = FixedGroupTable<kKeySize, kAccSize, N>;
   template <class Table, size_t N>
@@ -86,6 +88,9 @@ struct HostedStorage {
   // own, since with `--threads` other threads' operators may be allocated next to them.
   template <size_t>
   using Bytes = LineVector<uint8_t>;
+  // Bytes kept per entry of its state (a session's accumulator): many, so not padded to lines.
+  template <size_t>
+  using StateBytes = std::vector<uint8_t>;
   template <size_t, size_t, size_t>
   using GroupTable = rt::GroupTable;
   template <class, size_t>

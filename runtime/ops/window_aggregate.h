@@ -495,7 +495,7 @@ class WindowAggregate {
 #endif
   struct Session {
     int64_t start, end, first_seq;
-    typename S::template Bytes<D::acc_size> acc;
+    typename S::template StateBytes<D::acc_size> acc;
   };
   /// How a session is saved: bounds, first arrival and accumulator (hosted strings by value,
   /// loaded into session_arena_).

@@ -65,15 +65,14 @@ DealtRun<Traits>::DealtRun(ExecContext* ctx, const typename Traits::Config& conf
   // Each partition's state is made by its own thread, in that thread's heap: made here, it
   // would lie among what the parser threads write on every row (runtime/cache_lines.h). The threads
   // then wait for the first chunk.
-  std::atomic<size_t> made{0};
   for (auto& part : parts_)
-    part->thread = std::thread([this, p = part.get(), own, &made] {
+    part->thread = std::thread([this, p = part.get(), own] {
       p->op.init(&p->ctx, config_, own);
-      made.fetch_add(1, std::memory_order_release);
-      made.notify_one();
+      made_.fetch_add(1, std::memory_order_release);
+      made_.notify_one();
       work(*p);
     });
-  for (size_t n; (n = made.load(std::memory_order_acquire)) < parts_.size();) made.wait(n, std::memory_order_acquire);
+  for (size_t n; (n = made_.load(std::memory_order_acquire)) < parts_.size();) made_.wait(n, std::memory_order_acquire);
 }
 
 template <class Traits>

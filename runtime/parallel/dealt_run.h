@@ -43,13 +43,13 @@
 #include <thread>
 #include <vector>
 
+#include "runtime/cache_lines.h"
 #include "runtime/exec_context.h"
 #include "runtime/io/parallel_reader.h"
 #include "runtime/io/run_stop.h"
 #include "runtime/ops/group_table.h"
 #include "runtime/ops/hosted_operators.h"
 #include "runtime/parallel/batch_queue.h"
-#include "runtime/cache_lines.h"
 #include "runtime/parallel/fired_groups.h"
 #include "runtime/parallel/packed_rows.h"
 
@@ -220,6 +220,9 @@ class DealtRun final : public DealtRunner {
   // more come.
   std::atomic<uint64_t> published_{0};
   std::atomic<bool> abort_{false};
+  // Partitions whose operator is made (counted by their threads; a member, not the
+  // constructor's local, because a thread still notifies after the constructor may have seen it).
+  std::atomic<size_t> made_{0};
   std::atomic<uint32_t> events_{0};  // bumped when a partition hands results over
 };
 
