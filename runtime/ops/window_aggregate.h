@@ -125,11 +125,7 @@ class WindowAggregate {
     if (w <= watermark_) return;
     const int64_t before = watermark_;
     watermark_ = w;
-    if (sliced_ && seen_opened_ != store_->opened) {  // new slices (perhaps opened by the store's owner)
-      seen_opened_ = store_->opened;
-      int64_t next = next_sliced_end(before);
-      if (next < next_fire_) next_fire_ = next;
-    }
+    if (sliced_) note_new_slices(before);
     if (w < next_fire_) {  // nothing completes yet: the usual case, one compare per row
       if (sliced_) {
         store_->readers[reader_].fired_to = w;
@@ -362,9 +358,10 @@ class WindowAggregate {
 
   // Sliced (HOP, CUMULATE) in partitions: every partition holds every slice one thread would
   // hold (its own rows open some, open_slice_of() the others), so that each partition's FIFO
-  // has one thread's shape and merges each key's slices in one thread's order. The run's
-  // thread lists the windows to fire from one partition (due_windows) and takes each one's
-  // groups from every partition (take_window_groups), then sliced_fired_to().
+  // has one thread's shape and merges each key's slices in one thread's order. Partitioned,
+  // the run's thread lists the windows to fire from one partition (due_windows) and takes each
+  // one's groups from every partition (take_window_groups), then sliced_fired_to(); dealt, each
+  // partition lists its own (sliced_window_due, due_windows): they have the same slices.
 
   bool sliced() const { return sliced_; }
   /// Whether a row at time t is late for every window (dropped, opening no slice).
@@ -385,6 +382,12 @@ class WindowAggregate {
     ++store_->opened;
     const SliceReader& me = store_->readers[reader_];
     fifo_.slice_opened(start, [&me](int64_t s) { return me.live(s); });
+  }
+  /// Whether the watermark's move from `before` to w completes a window, counting the slices
+  /// opened since the last call (a dealt partition fires on its own: runtime/parallel/dealt_run.h).
+  bool sliced_window_due(int64_t before, int64_t w) {
+    note_new_slices(before);
+    return w >= next_fire_;
   }
   /// Calls f(ws, we) for each window that the watermark's move from `before` to w completes,
   /// in firing order.
@@ -805,6 +808,15 @@ class WindowAggregate {
     int64_t floor = before;
     if (fired_end_ != INT64_MIN && fired_end_ - 1 > floor) floor = fired_end_ - 1;
     return floor;
+  }
+
+  /// Lowers next_fire_ to the windows of slices opened since it was last brought up to date
+  /// (perhaps by the store's owner, or by open_slice_of()).
+  void note_new_slices(int64_t before) {
+    if (seen_opened_ == store_->opened) return;
+    seen_opened_ = store_->opened;
+    const int64_t next = next_sliced_end(before);
+    if (next < next_fire_) next_fire_ = next;
   }
 
   /// The end of the next window of this operator to fire after `before`; INT64_MAX for none.

@@ -18,7 +18,7 @@ constexpr uint64_t kEnded = uint64_t{1} << 63;
 }  // namespace
 
 bool DealtAggregateOp::can_deal(const WindowAggregateConfig& c) {
-  return PartitionedWindowAggregate::can_partition(c) && !computes_from_slices(c);
+  return PartitionedWindowAggregate::can_partition(c);
 }
 
 bool DealtOverOp::can_deal(const OverConfig& c) {
@@ -49,6 +49,7 @@ DealtRun<Traits>::DealtRun(ExecContext* ctx, const typename Traits::Config& conf
     d.front.init(&d.ctx, config_, kernels_);
     d.front.set_dealer(&d);
     d.keys.init(Traits::key_layout(config_));
+    d.slice_time_offset = Traits::slice_time_offset(config_);
     d.packer = &in_packer_;
     d.operators.assign(source_.operators, nullptr);
     d.operators[source_.op_id] = &d.front;
@@ -107,6 +108,8 @@ void DealtRun<Traits>::begin_chunk(int worker, size_t slot) {
   d.partitions = c.lists.size();
   d.seq = 0;
   d.max_before = INT64_MIN;
+  d.slice_start = 1;  // no slice known to be announced in this chunk
+  d.slice_end = 0;
 }
 
 template <class Traits>
@@ -153,6 +156,11 @@ void DealtRun<Traits>::work(Partition& part) {
       uint8_t* row;
       int64_t seq, max_before;
       at = in_packer_.unpack(at, &row, &seq, &max_before);
+      if (!row) {  // a marker (KeyDealer::announce_slice): its kind in seq, its value in max_before
+        if (seq == KeyDealer<Op>::kMaxBefore) advance(part, watermark_of(std::max(c.base_max, max_before)));
+        else open_slice(part, max_before);
+        continue;
+      }
       advance(part, watermark_of(std::max(c.base_max, max_before)));
       part.ctx.scratch.reset();
       push(part, row, static_cast<int64_t>(c.base_seq) + seq);
@@ -178,9 +186,41 @@ void DealtRun<DealtOverOp>::push(Partition& part, uint8_t* row, int64_t seq) {
 }
 
 template <>
+void DealtRun<DealtAggregateOp>::open_slice(Partition& part, int64_t t) {
+  // As PartitionedWindowAggregate::open_slice_everywhere: a row late for every window opens none.
+  if (!part.op.late_for_all(t, part.watermark)) part.op.open_slice_of(t);
+}
+
+template <>
+void DealtRun<DealtOverOp>::open_slice(Partition&, int64_t) {}  // never announced
+
+template <>
+void DealtRun<DealtAggregateOp>::fire_sliced(Partition& part, int64_t before, int64_t w) {
+  // Every partition has one thread's slices (announce_slice), so it lists the windows to fire
+  // itself; firing them merges its keys' slices in one thread's order.
+  if (!part.op.sliced_window_due(before, w)) return;  // the usual case
+  part.due.clear();
+  part.op.due_windows(before, w, [&](int64_t ws, int64_t we) { part.due.emplace_back(ws, we); });
+  for (const auto& [ws, we] : part.due) {
+    PackedRows::append_marker(part.out, kWindowStart, ws);
+    part.op.take_window_groups(ws, we, [&, ws = ws, we = we](const uint8_t* key, const uint8_t* acc, int64_t seq) {
+      part.op.finalize_group(key, acc, ws, we, part.out_row.data());
+      out_packer_.append(part.out, part.out_row.data(), seq, we);
+      part.ctx.scratch.reset();  // packed
+    });
+  }
+  part.op.sliced_fired_to(w);
+}
+
+template <>
+void DealtRun<DealtOverOp>::fire_sliced(Partition&, int64_t, int64_t) {}  // OVER has no slices
+
+template <>
 void DealtRun<DealtAggregateOp>::advance(Partition& part, int64_t w) {
   if (w <= part.watermark) return;
+  const int64_t before = part.watermark;
   part.watermark = w;
+  if (part.op.sliced()) return fire_sliced(part, before, w);
   if (w < part.op.next_fire()) return;  // nothing ends yet: the usual case
   int64_t window_start = 0, window_end = 0;
   take_fired_groups(
@@ -340,7 +380,10 @@ bool DealtRun<Traits>::load_head(Partition& part) {
 template <class Traits>
 OperatorStats DealtRun<Traits>::stats() const {
   OperatorStats s;
-  for (const auto& part : parts_) add_partition_stats(s, part->op.stats());
+  for (const auto& part : parts_) {
+    if constexpr (std::is_same_v<Traits, DealtAggregateOp>) part->op.refresh_stats();  // sliced: kept by its slice store
+    add_partition_stats(s, part->op.stats());
+  }
   if constexpr (std::is_same_v<Traits, DealtAggregateOp>) s.rows_out = front_.stats().rows_out;
   return s;
 }

@@ -32,15 +32,19 @@
 //
 // What it needs (the traits' can_deal and the executor's dealable()): one input file, split;
 // the operator is the program's only one, fed by that input only, and writes only to outputs
-// of its own; a key and no capacity limits (no sliced windows either: their firing needs every
-// partition's slices); no checkpoints, --late, --on-error fail or live input.
+// of its own; a key and no capacity limits; no checkpoints, --late, --on-error fail or live
+// input. Sliced windows (HOP, CUMULATE) are dealt too: every partition holds every slice, as
+// in PartitionedWindowAggregate, because the dealers announce to every partition the rows that
+// may open one (KeyDealer::announce_slice).
 
 #include <atomic>
 #include <cstdint>
+#include <cstring>
 #include <deque>
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "runtime/cache_lines.h"
@@ -88,13 +92,40 @@ struct alignas(kCacheLine) DealtChunk {
 template <class Front>
 class alignas(kCacheLine) KeyDealer {
  public:
+  // Markers in a partition's list (PackedRows::append_marker; announce_slice says why): the
+  // largest event time of the chunk's rows before a row, then a time in the row's slice.
+  static constexpr int64_t kMaxBefore = -1;
+  static constexpr int64_t kOpenSlice = -2;
+
   void deal(const uint8_t* row) {
     const uint8_t* key = front.key_of(row);
     // Mixed again, as PartitionedWindowAggregate does, so a partition's keys spread over its tables.
     const uint64_t h = keys.hash(key) * 0xD6E8FEB86659FD93ull;
     const uint64_t p = ((h >> 32) * partitions) >> 32;  // in [0, partitions) without a division
+    if constexpr (kMaySlice)
+      if (slice_time_offset >= 0) announce_slice(row);
     packer->append(lists[p].rows, row, seq++, max_before);
   }
+
+  /// A sliced window aggregate (HOP, CUMULATE): one thread opens a slice with the first row
+  /// that falls in it, and every partition must open it at that row too, so that its FIFO keeps
+  /// one thread's shape (slice_opened in runtime/ops/slice_fifo.h says why). Whether the row
+  /// opens it (it may be late, or the slice open already) only the partitions can tell, at the
+  /// row's watermark, so every partition is sent the row's place and time whenever its slice is
+  /// not that of the chunk's row before: rarely, as rows mostly fall in the slice of the row
+  /// before (a later row in the same slice opens nothing: the earlier one did, or was late for
+  /// every window, which the later one then is too).
+  void announce_slice(const uint8_t* row) {
+    int64_t t;
+    std::memcpy(&t, row + slice_time_offset, sizeof t);
+    if (t >= slice_start && t < slice_end) return;
+    front.slice_of(t, &slice_start, &slice_end);
+    for (uint64_t q = 0; q < partitions; ++q) {
+      PackedRows::append_marker(lists[q].rows, kMaxBefore, max_before);
+      PackedRows::append_marker(lists[q].rows, kOpenSlice, t);
+    }
+  }
+  static constexpr bool kMaySlice = requires(Front& f, int64_t* at) { f.slice_of(int64_t{0}, at, at); };
 
   Front front;  // computes keys (on `ctx`)
   KeyRows keys;
@@ -104,6 +135,8 @@ class alignas(kCacheLine) KeyDealer {
   uint64_t partitions = 1;
   int64_t seq = 0;                 // rows pushed in it so far
   int64_t max_before = INT64_MIN;  // the largest event time of its rows before this one
+  int32_t slice_time_offset = -1;  // sliced: of the rows' event time (announce_slice)
+  int64_t slice_start = 1, slice_end = 0;  // the slice of the chunk's last row (none yet)
   ExecContext ctx;
   std::vector<void*> operators, outputs;
   LineVector<uint64_t> pipeline_rows;
@@ -130,6 +163,8 @@ struct DealtAggregateOp {
   static constexpr bool kStrict = false;  // a result placed at W is out once the watermark is W
   static bool can_deal(const Config& config);
   static const RowLayout* key_layout(const Config& c) { return c.key_layout; }
+  /// Sliced: where the rows' event time is, so that the dealers announce the slices they open.
+  static int32_t slice_time_offset(const Config& c) { return computes_from_slices(c) ? c.time_offset : -1; }
 };
 
 /// How OVER runs dealt. Its results: [arrival][time] rows.
@@ -140,6 +175,7 @@ struct DealtOverOp {
   static constexpr bool kStrict = true;  // a row at time t is out once the watermark is past t
   static bool can_deal(const Config& config);
   static const RowLayout* key_layout(const Config& c) { return c.key_layout; }
+  static int32_t slice_time_offset(const Config&) { return -1; }
 };
 
 template <class Traits>
@@ -177,6 +213,7 @@ class DealtRun final : public DealtRunner {
     BatchQueue::Bytes out;  // results not yet handed over (the traits say how they are placed)
     std::vector<uint8_t> out_row;
     std::vector<FiredGroup> groups;
+    std::vector<std::pair<int64_t, int64_t>> due;  // sliced: the windows a firing completes
     // Handed to the run's thread, under mu.
     std::mutex mu;
     std::deque<BatchQueue::Bytes> handed;
@@ -195,6 +232,10 @@ class DealtRun final : public DealtRunner {
   /// The partition's watermark is now w: it emits (fires) what that completes.
   void advance(Partition& part, int64_t w);
   void push(Partition& part, uint8_t* row, int64_t seq);
+  /// A row (of this partition or another) may open the slice of time t (KeyDealer::announce_slice).
+  void open_slice(Partition& part, int64_t t);
+  /// Sliced: fires the windows that the watermark's move from `before` to w completes.
+  void fire_sliced(Partition& part, int64_t before, int64_t w);
   void emit(const uint8_t* row);
   /// OVER's emit kernel in a partition: packs the result with its place.
   static void pack_result(ExecContext* ctx, const uint8_t* row);

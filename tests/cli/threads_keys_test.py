@@ -19,7 +19,8 @@ quoted values; and malformed records (a time that is no number, a wrong field co
 that is a decimal) at known physical lines.
 
 The program is a TUMBLE(1 s) per key with COUNT, SUM and MAX(LENGTH(note)), and again a HOP(500
-ms, 2 s), whose windows are computed from slices that every partition holds (LANGUAGE.md §4).
+ms, 2 s), whose windows are computed from slices that every partition holds (LANGUAGE.md §4);
+both are dealt out by the parser threads, and the HOP beside a second output is tried instead.
 Disorder stays under the watermark bound, so no row is late. The expected rows come from SQLite: the batch query,
 ordered by window and then by the first row of each key in the window (LANGUAGE.md §5). At 1, 2
 and 4 threads the output must equal them, the rejects file must hold exactly the malformed
@@ -52,6 +53,11 @@ GROUP BY k, window_start, window_end;
 """
 
 HOP_PROGRAM = PROGRAM.replace("TUMBLE(e, ts, INTERVAL '1' SECOND)", "HOP(e, ts, INTERVAL '500' MILLISECOND, INTERVAL '2' SECOND)")
+
+# The HOP aggregate beside an output the source feeds directly: not dealt out by the parser
+# threads (the executor's dealable()), so its partitions are fed by the run's thread and tried
+# against it.
+TRIAL_PROGRAM = HOP_PROGRAM + "CREATE STREAM few AS SELECT ts, k FROM e WHERE v < 0;\n"
 
 
 def note(rng):
@@ -152,6 +158,9 @@ with tempfile.TemporaryDirectory() as d:
     hop_prog = os.path.join(d, "hop.vsql")
     with open(hop_prog, "w") as f:
         f.write(HOP_PROGRAM)
+    trial_prog = os.path.join(d, "trial.vsql")
+    with open(trial_prog, "w") as f:
+        f.write(TRIAL_PROGRAM)
     # VLAC_TEST_NEVER_GATHER: the aggregate stays in its partitions (its 1-second windows fire
     # often enough that it would otherwise be gathered onto the run's thread).
     env = dict(os.environ, VLAC_TEST_PARSE_CHUNK_BYTES="65536", VLAC_TEST_NEVER_GATHER="1")
@@ -202,19 +211,27 @@ with tempfile.TemporaryDirectory() as d:
         # Tried on the run's thread after 4 firings in partitions and then kept there or taken
         # back by the partitions (VLAC_TEST_TRIAL fixes the outcome, which otherwise goes by
         # the rows per second each way): the same rows, and `--stats` says where it ended. The
-        # TUMBLE program is dealt out by the parser threads instead (its windows are not
-        # sliced and it is the only operator: rt::DealtAggregate), whatever the hook says.
+        # TUMBLE and HOP programs are dealt out by the parser threads instead (the aggregate is
+        # the only operator and feeds the only output: rt::DealtAggregate), whatever the hook
+        # says; the HOP aggregate beside another output is tried.
         dealt = "rows dealt out by the parser threads"
-        for program, want_rows in ((prog, expected(rows)), (hop_prog, want)):
+        out_file = os.path.join(d, "per_key.csv")
+        for program, what, want_rows in ((prog, "TUMBLE", expected(rows)), (hop_prog, "HOP", want),
+                                         (trial_prog, "HOP beside another output", want)):
             for outcome, says in (("partitions", "back in partitions after a trial on the run's thread"),
                                   ("gathered", "gathered onto the run's thread after a trial")):
-                if program == prog:
+                if program != trial_prog:
                     says = dealt
+                outputs = ["--output", "per_key=" + out_file, "--output", "few=" + os.devnull] if program == trial_prog else []
                 trial_env = dict(os.environ, VLAC_TEST_PARSE_CHUNK_BYTES="65536", VLAC_TEST_TRIAL=outcome)
                 run = subprocess.run([vlac, "run", program, "--input", "e=" + data, "--timestamps", "ns", "--threads", "2",
-                                      "--stats"], capture_output=True, text=True, timeout=600, env=trial_env)
-                label = "%s, %s, 2 threads, trial kept %s" % (name, "HOP" if program == hop_prog else "TUMBLE", outcome)
-                check(label + ": rows equal SQLite's", run.returncode == 0 and run.stdout == want_rows, run.stderr[-500:])
+                                      "--stats"] + outputs, capture_output=True, text=True, timeout=600, env=trial_env)
+                got = run.stdout
+                if outputs and run.returncode == 0:
+                    with open(out_file, newline="") as f:
+                        got = f.read()
+                label = "%s, %s, 2 threads, trial kept %s" % (name, what, outcome)
+                check(label + ": rows equal SQLite's", run.returncode == 0 and got == want_rows, run.stderr[-500:])
                 m = re.search(r"operator #0 partitions: 2 \(rows ([\d +]+), skew [\d.]+\), (.*)", run.stderr)
                 check(label + ": --stats says where it ran, and every row reached it",
                       m is not None and m.group(2).startswith(says) and sum(int(x) for x in m.group(1).split(" + ")) == len(rows),

@@ -5,8 +5,8 @@
 // written here as generated code would be) and deal the rows out; the rows emitted must be, in
 // order, those of one HostedWindowAggregate fed the same file by one reader, the watermark
 // advanced after every row as the engine does, with the same counters, in every dealable mode
-// (TUMBLE, HOP, CUMULATE, SESSION, GROUP BY without windows) at 2, 3 and 4 partitions and
-// several chunk sizes; and OVER (ROWS and RANGE frames, LAG) the same way. Also built under
+// (TUMBLE, HOP, CUMULATE, the last two also sliced, SESSION, GROUP BY without windows) at 2, 3
+// and 4 partitions and several chunk sizes; and OVER (ROWS and RANGE frames, LAG) the same way. Also built under
 // ThreadSanitizer (tests/tsan/).
 #include <gtest/gtest.h>
 
@@ -14,6 +14,7 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <numeric>
 #include <random>
 #include <string>
 #include <vector>
@@ -111,7 +112,9 @@ void entry(rt::ExecContext* ctx, const uint8_t* row) {
 
 constexpr int64_t kBound = 4;
 
-rt::WindowAggregateConfig config(rt::WindowMode mode) {
+/// `sliced`: HOP and CUMULATE computed from slices (the compiler's default), each window's
+/// groups merged from its slices' by the order-sensitive merge above.
+rt::WindowAggregateConfig config(rt::WindowMode mode, bool sliced = false) {
   rt::WindowAggregateConfig c;
   c.mode = mode;
   c.size = mode == rt::WindowMode::Tumble ? 10 : 12;
@@ -125,6 +128,7 @@ rt::WindowAggregateConfig config(rt::WindowMode mode) {
   c.key_layout = &key_layout();
   c.acc_layout = &acc_layout();
   c.first_seq = true;
+  if (sliced) c.slice = std::gcd(c.size, c.slide);
   return c;
 }
 
@@ -237,8 +241,8 @@ std::vector<std::string> lines_of(std::FILE* f) {
 }
 
 /// One reader, one operator, the watermark after every row: what the engine does on one thread.
-/// `mode`: the window aggregate's; OVER when `over`.
-Result one_thread(const std::string& path, rt::WindowMode mode, bool over = false) {
+/// `c`: the window aggregate's; OVER when `over`.
+Result one_thread(const std::string& path, const rt::WindowAggregateConfig& c, bool over = false) {
   Result r;
   std::FILE* messages = std::tmpfile();
   rt::RejectSink sink(messages);
@@ -254,7 +258,7 @@ Result one_thread(const std::string& path, rt::WindowMode mode, bool over = fals
   ctx.outputs = outputs;
   ctx.operators = operators;
   if (over) over_op.init(&ctx, over_config(), over_kernels());
-  else aggregate.init(&ctx, config(mode), kernels());
+  else aggregate.init(&ctx, c, kernels());
   auto advance = [&](int64_t w) { over ? over_op.advance(w) : aggregate.advance(w); };
   std::vector<uint8_t> row(in_layout().size);
   int64_t max_time = INT64_MIN, watermark = INT64_MIN;
@@ -277,7 +281,8 @@ Result one_thread(const std::string& path, rt::WindowMode mode, bool over = fals
   return r;
 }
 
-Result dealt(const std::string& path, rt::WindowMode mode, int partitions, uint64_t chunk_bytes, bool* split, bool over = false) {
+Result dealt(const std::string& path, const rt::WindowAggregateConfig& c, int partitions, uint64_t chunk_bytes, bool* split,
+             bool over = false) {
   Result r;
   std::FILE* messages = std::tmpfile();
   rt::RejectSink sink(messages);
@@ -302,7 +307,7 @@ Result dealt(const std::string& path, rt::WindowMode mode, int partitions, uint6
     source.outputs = 1;
     std::unique_ptr<rt::DealtRunner> op;
     if (over) op = std::make_unique<rt::DealtOver>(&ctx, over_config(), over_kernels(), &in_layout(), &out_layout(), partitions, source, reader);
-    else op = std::make_unique<rt::DealtAggregate>(&ctx, config(mode), kernels(), &in_layout(), &out_layout(), partitions, source, reader);
+    else op = std::make_unique<rt::DealtAggregate>(&ctx, c, kernels(), &in_layout(), &out_layout(), partitions, source, reader);
     if (*split) {
       EXPECT_TRUE(op->run(reader, nullptr));
       r.stats = op->stats();
@@ -319,22 +324,25 @@ Result dealt(const std::string& path, rt::WindowMode mode, int partitions, uint6
 
 TEST(DealtAggregate, EmitsOneThreadsRowsInOrder) {
   const std::string dir = ::testing::TempDir();
-  const rt::WindowMode modes[] = {rt::WindowMode::Tumble, rt::WindowMode::Hop, rt::WindowMode::Cumulate, rt::WindowMode::Session,
-                                  rt::WindowMode::EndOfInput};
+  const rt::WindowAggregateConfig configs[] = {
+      config(rt::WindowMode::Tumble),       config(rt::WindowMode::Hop),     config(rt::WindowMode::Hop, /*sliced=*/true),
+      config(rt::WindowMode::Cumulate),     config(rt::WindowMode::Cumulate, /*sliced=*/true),
+      config(rt::WindowMode::Session),      config(rt::WindowMode::EndOfInput)};
   for (uint64_t seed = 1; seed <= 2; ++seed) {
     for (bool hot : {false, true}) {
       const std::string path = generate(dir + "/dealt_" + std::to_string(seed) + (hot ? "_hot" : "") + ".csv", seed, 6000, hot);
-      for (rt::WindowMode mode : modes) {
-        const Result want = one_thread(path, mode);
+      for (const rt::WindowAggregateConfig& c : configs) {
+        const Result want = one_thread(path, c);
         ASSERT_GT(want.rows.size(), 10u);
-        if (mode != rt::WindowMode::EndOfInput) ASSERT_GT(want.stats.late_dropped, 0u);
+        if (c.mode != rt::WindowMode::EndOfInput) ASSERT_GT(want.stats.late_dropped, 0u);
         for (int partitions : {2, 3, 4}) {
           for (uint64_t chunk : {uint64_t{997}, uint64_t{16384}}) {
             const std::string what = "seed " + std::to_string(seed) + (hot ? " hot" : "") + ", mode " +
-                                     std::to_string(static_cast<int>(mode)) + ", " + std::to_string(partitions) +
+                                     std::to_string(static_cast<int>(c.mode)) + (c.slice ? " sliced" : "") + ", " +
+                                     std::to_string(partitions) +
                                      " partitions, chunks of " + std::to_string(chunk);
             bool split = false;
-            const Result got = dealt(path, mode, partitions, chunk, &split);
+            const Result got = dealt(path, c, partitions, chunk, &split);
             ASSERT_TRUE(split) << what;
             EXPECT_EQ(got.rows, want.rows) << what;
             EXPECT_EQ(got.messages, want.messages) << what;
@@ -355,7 +363,7 @@ TEST(DealtAggregate, OverEmitsOneThreadsRowsInOrder) {
   for (uint64_t seed = 3; seed <= 4; ++seed) {
     for (bool hot : {false, true}) {
       const std::string path = generate(dir + "/dealt_over_" + std::to_string(seed) + (hot ? "_hot" : "") + ".csv", seed, 6000, hot);
-      const Result want = one_thread(path, rt::WindowMode::Tumble, /*over=*/true);
+      const Result want = one_thread(path, config(rt::WindowMode::Tumble), /*over=*/true);
       ASSERT_GT(want.rows.size(), 1000u);
       ASSERT_GT(want.stats.late_dropped, 0u);
       for (int partitions : {2, 3, 4}) {
@@ -363,7 +371,7 @@ TEST(DealtAggregate, OverEmitsOneThreadsRowsInOrder) {
           const std::string what = "seed " + std::to_string(seed) + (hot ? " hot" : "") + ", " + std::to_string(partitions) +
                                    " partitions, chunks of " + std::to_string(chunk);
           bool split = false;
-          const Result got = dealt(path, rt::WindowMode::Tumble, partitions, chunk, &split, /*over=*/true);
+          const Result got = dealt(path, config(rt::WindowMode::Tumble), partitions, chunk, &split, /*over=*/true);
           ASSERT_TRUE(split) << what;
           EXPECT_EQ(got.rows, want.rows) << what;
           EXPECT_EQ(got.messages, want.messages) << what;
