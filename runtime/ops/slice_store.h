@@ -41,6 +41,7 @@ template <class OpenWindows, class Fifo>
 struct SliceStore {
   OpenWindows* slices = nullptr;  // by (end, start): the owner's
   uint64_t opened = 0;            // slices opened so far: readers that get no rows notice new ones by it
+  uint64_t closed = 0;            // slices closed so far (not saved): a pointer to a slice holds while it is unchanged
   SliceReader readers[kMaxSliceReaders];
   Fifo* fifos[kMaxSliceReaders];  // each reader's, kept by the reader
   int reader_count = 0;
@@ -48,6 +49,7 @@ struct SliceStore {
   void reset(OpenWindows* owner_slices) {
     slices = owner_slices;
     opened = 0;
+    closed = 0;
     reader_count = 0;
   }
   /// Registers a reader; -1 when kMaxSliceReaders already read the store.
@@ -109,6 +111,7 @@ struct SliceStore {
       for (int r = 0; r < reader_count; ++r)
         if (readers[r].live(start)) return;
       slices->close_first();
+      ++closed;
     }
   }
 };

@@ -110,6 +110,7 @@ class WindowAggregate {
     sessions_.init(config_.max_open_windows);
     session_due_.clear();
     last_groups_ = nullptr;
+    forget_hot_slice();
     last_start_ = last_end_ = INT64_MIN;
     if (config_.mode == WindowMode::EndOfInput) windows_.open(INT64_MIN, INT64_MAX);
   }
@@ -171,6 +172,7 @@ class WindowAggregate {
   /// they are malformed or were saved by an operator of another configuration.
   bool load_state(StateReader& r) {
     last_groups_ = nullptr;
+    forget_hot_slice();
     last_start_ = last_end_ = INT64_MIN;
     if (!load_shape_of_config(r)) return false;
     r.get(&stats_);
@@ -199,6 +201,7 @@ class WindowAggregate {
     store_ = owner;
     reader_ = r;
     seen_opened_ = 0;
+    forget_hot_slice();
     fifo_.invalidate();
     return true;
   }
@@ -268,6 +271,7 @@ class WindowAggregate {
   void close_first_window() {
     windows_.close_first();
     last_groups_ = nullptr;
+    forget_hot_slice();
   }
   /// The windows ending at or before w have been fired: the watermark is now w.
   void fired_to(int64_t w) {
@@ -442,6 +446,7 @@ class WindowAggregate {
     __builtin_memcpy(groups->acc(g), acc, group_acc_size_);
     own_acc_strings(groups->acc(g), &groups->arena());
     last_groups_ = nullptr;
+    forget_hot_slice();
     return true;
   }
   /// SESSION: adds an open session of `key` after the key's others (strings copied). False
@@ -725,22 +730,30 @@ class WindowAggregate {
   }
 
   void push_sliced(const uint8_t* row, int64_t t, int64_t seq) {
+    // A row in the slice the row before went to (the usual case) needs no division and no
+    // lookup: hot_ remembers it while no slice of the store has opened or closed since.
+    const bool hot = t >= hot_.start && t < hot_.end && hot_.opened == store_->opened && hot_.closed == store_->closed;
     // Late for one reader when all its windows holding t have fired; dropped when late for all.
     bool wanted = false;
     for (int r = 0; r < store_->reader_count; ++r) {
       SliceReader& reader = store_->readers[r];
       ++reader.rows_in;
-      if (reader.last_end(t) <= watermark_) reader.late.drop(&reader.late_dropped, 0, row, watermark_);
+      if ((hot ? hot_.last_end[r] : reader.last_end(t)) <= watermark_) reader.late.drop(&reader.late_dropped, 0, row, watermark_);
       else wanted = true;
     }
     if (!wanted) return;
-    int64_t start, end;
-    slice_of(t, &start, &end);
-    Groups* slice = store_->slices->find(start, end);
+    Groups* slice = hot ? hot_.groups : nullptr;
+    int64_t start = hot_.start;
     if (!slice) {
-      slice = store_->slices->open(start, end);
-      if (!slice) return drop_over_capacity();
-      ++store_->opened;
+      int64_t end;
+      slice_of(t, &start, &end);
+      slice = store_->slices->find(start, end);
+      if (!slice) {
+        slice = store_->slices->open(start, end);
+        if (!slice) return drop_over_capacity();
+        ++store_->opened;
+      }
+      remember_hot_slice(start, end, slice, t);
     }
     bool inserted;
     uint32_t g = slice->find_or_insert(key_buf_.data(), &inserted);
@@ -754,6 +767,24 @@ class WindowAggregate {
 
   void drop_over_capacity() {
     for (int r = 0; r < store_->reader_count; ++r) ++store_->readers[r].capacity_dropped;
+  }
+
+  /// Remembers the slice [start, end) that a row at time t went to. Every time in a slice has
+  /// the same windows (a window is a run of whole slices), so the same last window end for each
+  /// reader; a slice clamped at the ends of time is not remembered (its times need not).
+  void remember_hot_slice(int64_t start, int64_t end, Groups* slice, int64_t t) {
+    if (sat_sub(end, start) != config_.slice) return forget_hot_slice();
+    hot_.start = start;
+    hot_.end = end;
+    hot_.groups = slice;
+    hot_.opened = store_->opened;
+    hot_.closed = store_->closed;
+    for (int r = 0; r < store_->reader_count; ++r) hot_.last_end[r] = store_->readers[r].last_end(t);
+  }
+  void forget_hot_slice() {
+    hot_.start = 1;  // holds no time
+    hot_.end = 0;
+    hot_.groups = nullptr;
   }
 
   /// This operator's counters: a sliced reader's row counts are kept by the store's owner.
@@ -964,6 +995,14 @@ class WindowAggregate {
   // The open window the last row went to (not sliced, not SESSION); null when none is known.
   int64_t last_start_ = INT64_MIN, last_end_ = INT64_MIN;
   Groups* last_groups_ = nullptr;
+  // Sliced: the slice the last row went to, valid while the store's counts of opened and
+  // closed slices are those seen then (push_sliced).
+  struct HotSlice {
+    int64_t start = 1, end = 0;  // none
+    Groups* groups = nullptr;
+    uint64_t opened = 0, closed = 0;
+    int64_t last_end[kMaxSliceReaders] = {};  // each reader's last window holding the slice
+  } hot_;
   int64_t next_fire_ = INT64_MAX;  // the earliest end of an open window: advance() returns below it
   int64_t seq_ = 0;
   bool sliced_ = false;

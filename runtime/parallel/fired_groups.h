@@ -4,7 +4,8 @@
 // order one thread fires them for the partition's keys: windows (sessions) by (end, start),
 // each one's groups by first arrival. Shared by PartitionedWindowAggregate and DealtAggregate,
 // which finalize them on the partition's thread and merge the partitions' rows by that order.
-// Not for sliced windows (their firing needs every partition's slices: partitioned_aggregate.h).
+// Not for sliced windows: every partition holds every slice and fires them through
+// HostedWindowAggregate::take_window_groups (partitioned_aggregate.h, dealt_run.h).
 
 #include <algorithm>
 #include <cstdint>
