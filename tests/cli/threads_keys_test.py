@@ -251,9 +251,10 @@ with tempfile.TemporaryDirectory() as d:
                               "--stats"], capture_output=True, timeout=600, env=run_env)
         label = "pass-through, %d threads%s" % (threads, ", output trial kept " + hook if hook else "")
         check(label + ": one thread's bytes", run.returncode == 0 and run.stdout == one.stdout, run.stderr[-500:])
-        says = {None: b"formatted and written on a thread of their own", "thread": b"on a thread of their own after a trial",
-                "run": b"on the run's thread after a trial"}[hook]
-        check(label + ": --stats says where the outputs were written", says in run.stderr, run.stderr[-500:])
+        # Without the hook the trial goes by timing (a loaded machine may keep the run's thread).
+        says = {None: [b"formatted and written on a thread of their own", b"formatted and written on the run's thread after a trial"],
+                "thread": [b"on a thread of their own after a trial"], "run": [b"on the run's thread after a trial"]}[hook]
+        check(label + ": --stats says where the outputs were written", any(s in run.stderr for s in says), run.stderr[-500:])
     # JSON Lines: split at line starts; the unknown-field warning names the first accepted object
     # that has one, once, as one reader does.
     data = os.path.join(d, "many_keys.jsonl")
