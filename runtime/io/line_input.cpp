@@ -53,6 +53,7 @@ LineInput::LineInput(std::FILE* in, const ReadOptions& options)
   replay_fd_ = options.replay_fd;
   tee_fd_ = options.tee_fd;
   streamed_ = options.streamed();
+  may_map_ = !streamed_ && options.read_block_size == 0;  // a small block (tests) reads
   read_to_end_after_stop_ = options.read_to_end_after_stop;
   // The prefix is whole lines that were consumed (a header): a bare CR that ends it was a line
   // end, so the input it came from was read with CR line ends, whatever comes next now.
@@ -81,8 +82,8 @@ int LineInput::wait_fd() {
     regular_file_ = ::fstat(fd_, &st) == 0 && S_ISREG(st.st_mode) ? 1 : 0;
   }
   if (regular_file_ == 1) return -1;
-  const char* b = buf_ ? buf_.get() + begin_ : nullptr;
-  if (b && (find_byte(b, buf_.get() + end_, '\n') || find_byte(b, buf_.get() + end_, '\r'))) return -1;  // a line is there
+  const char* b = data_ ? data_ + begin_ : nullptr;
+  if (b && (find_byte(b, data_ + end_, '\n') || find_byte(b, data_ + end_, '\r'))) return -1;  // a line is there
 #if defined(__GLIBC__)
   if (!stdio_drained_ && stdio_buffered(in_) > 0) return -1;
 #endif
@@ -155,6 +156,11 @@ long LineInput::read_file(char* dst, size_t n) {
 }
 
 bool LineInput::fill() {
+  if (mapping_.mapped()) {
+    if (!leave_mapping()) return false;
+  } else if (may_map_ && map_rest()) {
+    return true;
+  }
   if (begin_ > 0) {  // move the partial line to the front
     std::memmove(buf_.get(), buf_.get() + begin_, end_ - begin_);
     end_ -= begin_;
@@ -165,6 +171,7 @@ bool LineInput::fill() {
     auto grown = std::make_unique<char[]>(cap + kPadding);
     std::memcpy(grown.get(), buf_.get(), end_);
     buf_ = std::move(grown);
+    data_ = buf_.get();
     cap_ = cap;
   }
   const long n = read_some(buf_.get() + end_, std::min(cap_ - end_, block_));
@@ -178,9 +185,57 @@ bool LineInput::fill() {
   return true;
 }
 
+bool LineInput::map_rest() {
+#if defined(__GLIBC__)
+  if (fd_ < 0) return false;
+  if (!stdio_drained_) {
+    if (stdio_buffered(in_) > 0) return false;  // read_file takes stdio's bytes first
+    stdio_drained_ = true;
+  }
+  struct stat st;
+  const off_t at = ::lseek(fd_, 0, SEEK_CUR);
+  if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode) || at < 0) {
+    may_map_ = false;  // not a file that can be mapped: read it
+    return false;
+  }
+  const auto size = static_cast<uint64_t>(st.st_size), next = static_cast<uint64_t>(at);
+  const size_t unread = end_ - begin_;  // the bytes of the file just before `next`
+  if (size <= next || unread > next || !mapping_.map(fd_, size)) return false;
+  phase_ = Phase::File;  // may_map_: there is no prefix or replay to read first
+  data_ = mapping_.data();
+  begin_ = static_cast<size_t>(next) - unread;
+  end_ = static_cast<size_t>(size);
+  delivered_ += size - next;
+  return true;
+#else
+  return false;
+#endif
+}
+
+bool LineInput::leave_mapping() {
+  const size_t unread = end_ - begin_;
+  if (cap_ < unread) {
+    size_t cap = std::max(cap_, block_);
+    while (cap < unread) cap *= 2;
+    buf_ = std::make_unique<char[]>(cap + kPadding);
+    cap_ = cap;
+  }
+  std::memcpy(buf_.get(), data_ + begin_, unread);
+  const uint64_t resume = mapping_.size();
+  mapping_.unmap();
+  data_ = buf_.get();
+  begin_ = 0;
+  end_ = unread;
+  if (::lseek(fd_, static_cast<off_t>(resume), SEEK_SET) < 0) {
+    error_ = std::string("cannot seek: ") + std::strerror(errno);
+    return false;
+  }
+  return true;
+}
+
 const char* LineInput::find_line_end() {
-  const char* b = buf_.get() + begin_;
-  const char* e = buf_.get() + end_;
+  const char* b = data_ + begin_;
+  const char* e = data_ + end_;
   const char* from = b + scanned_;
   if (ends_ == Ends::Unknown) {
     // The first line end decides; after a CR, wait for one more byte to tell CRLF from CR.
@@ -207,21 +262,22 @@ const char* LineInput::find_line_end() {
 
 bool LineInput::read_slow(std::string_view* line) {
   if (!in_ || failed()) return false;
-  if (!buf_) {
+  if (!data_) {
     cap_ = block_;
     buf_ = std::make_unique<char[]>(cap_ + kPadding);  // zeroed: the padding is defined
+    data_ = buf_.get();
   }
   while (true) {
     const char* e = find_line_end();
     if (!e && at_end_) {
       if (begin_ == end_) return false;
-      e = buf_.get() + end_;  // a last line without a line end
+      e = data_ + end_;  // a last line without a line end
       unterminated_ = true;
     }
     if (e) {
-      const char* b = buf_.get() + begin_;
+      const char* b = data_ + begin_;
       *line = std::string_view(b, static_cast<size_t>(e - b));
-      begin_ = static_cast<size_t>(e - buf_.get());
+      begin_ = static_cast<size_t>(e - data_);
       scanned_ = 0;
       ++line_number_;
       return true;
@@ -231,6 +287,10 @@ bool LineInput::read_slow(std::string_view* line) {
 }
 
 void LineInput::drop_buffer() {
+  if (mapping_.mapped()) {
+    mapping_.unmap();
+    data_ = buf_.get();
+  }
   begin_ = end_ = scanned_ = 0;
   at_end_ = false;
 }
@@ -282,10 +342,18 @@ bool LineInput::seek(uint64_t offset, uint64_t line, bool unterminated, std::str
     }
     // The first line end decides for the whole input: a reader that starts later must know it.
     if (ends_ == Ends::Unknown && offset > 0 && !learn_line_ends(error)) return false;
-    if (!reposition(offset, error)) return false;
-    drop_buffer();
+    if (mapping_.mapped() && offset <= mapping_.size()) {  // the mapping's bytes from `offset` on
+      begin_ = static_cast<size_t>(offset);
+      end_ = static_cast<size_t>(mapping_.size());
+      scanned_ = 0;
+      at_end_ = false;
+      delivered_ = mapping_.size();
+    } else {
+      if (!reposition(offset, error)) return false;
+      drop_buffer();
+      delivered_ = offset;
+    }
     error_.clear();
-    delivered_ = offset;
   } else {
     delivered_ = offset + (end_ - begin_);  // what is buffered comes next
   }

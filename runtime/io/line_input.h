@@ -2,6 +2,10 @@
 // Physical lines from a FILE*, for the readers, read in large blocks into one reusable buffer;
 // a line is handed out as a view into that buffer, copied only when it outgrows it.
 //
+// A regular file read with ReadOptions (no prefix, replay or tee, the default block size) is
+// mapped instead (mapped_file.h): its lines are views into the mapping, and nothing is copied.
+// What is appended to the file after it was mapped is read on with read(2).
+//
 // Live input (a pipe or terminal): read(2) returns what has arrived, and a new block is read
 // only when the buffer holds no complete line, so a line is returned as soon as its line end
 // has arrived and the input is never asked for more than that. Before it waits, it polls its
@@ -27,6 +31,7 @@
 #include <string>
 #include <string_view>
 
+#include "runtime/io/mapped_file.h"
 #include "runtime/io/read_options.h"
 
 #if defined(__SSE2__)
@@ -55,8 +60,8 @@ class LineInput {
   bool read(std::string_view* line) {
     // The common case, inline: the line end is known and a whole line is buffered.
     if (ends_ != Ends::Unknown && scanned_ == 0) {
-      const char* b = buf_.get() + begin_;
-      if (const char* e = find_byte(b, buf_.get() + end_, ends_ == Ends::Cr ? '\r' : '\n')) {
+      const char* b = data_ + begin_;
+      if (const char* e = find_byte(b, data_ + end_, ends_ == Ends::Cr ? '\r' : '\n')) {
         *line = std::string_view(b, static_cast<size_t>(e + 1 - b));
         begin_ += line->size();
         ++line_number_;
@@ -120,6 +125,12 @@ class LineInput {
   const char* find_line_end();
   /// Makes room and reads once more; false at end of input or on an error.
   bool fill();
+  /// A regular file whose bytes up to its end are all that is left to read: maps it, and the
+  /// unread bytes become views into the mapping. False (nothing changed) when it cannot.
+  bool map_rest();
+  /// The mapped bytes are used up: the unread ones move to the buffer, and the file is read
+  /// on from the mapping's end with read(2). False on an error (error_ set).
+  bool leave_mapping();
   /// One read of at most n bytes into dst, from the prefix, the replay or the FILE (teed):
   /// >0 bytes read, 0 at end of input, -1 on an error (error_ set).
   long read_some(char* dst, size_t n);
@@ -129,7 +140,7 @@ class LineInput {
   /// came (StopSignals::wake_fd): false, and the input ends there (ReadOptions::
   /// read_to_end_after_stop: once what had arrived is read).
   bool wait_live();
-  /// Forgets the buffered bytes (after the FILE was repositioned).
+  /// Forgets the buffered bytes, mapped or read (after the FILE was repositioned).
   void drop_buffer();
   /// Decides the line ends from the start of a seekable FILE, as reading it from there would.
   bool learn_line_ends(std::string* error);
@@ -145,7 +156,10 @@ class LineInput {
   size_t block_;
   std::unique_ptr<char[]> buf_;  // cap_ + kPadding bytes
   size_t cap_ = 0;
-  size_t begin_ = 0, end_ = 0;  // unread bytes
+  bool may_map_ = false;        // a regular file's rest may be mapped (map_rest)
+  MappedFile mapping_;
+  const char* data_ = nullptr;  // buf_.get(), or the mapping's bytes (file offsets)
+  size_t begin_ = 0, end_ = 0;  // unread bytes of data_
   size_t scanned_ = 0;          // bytes after begin_ known to hold no line end
   uint64_t line_number_ = 0;
   uint64_t delivered_ = 0;     // bytes put into the buffer so far, counted from the input's start

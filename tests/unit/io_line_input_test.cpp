@@ -1,6 +1,8 @@
 // LineInput's line ends (runtime/io/line_input.h): LF, CRLF, or CR alone, decided by the
-// input's first line end; and the one "did you mean" rule (runtime/nearest_name.h).
+// input's first line end; a regular file read through its mapping; and the one "did you mean"
+// rule (runtime/nearest_name.h).
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <string>
@@ -37,6 +39,106 @@ TEST(LineInput, FirstLineEndDecides) {
   EXPECT_EQ(lines_of("h\n\"a\rb\"\n"), (Lines{"h\n", "\"a\rb\"\n"}));
   // A CR file keeps an LF inside a later line.
   EXPECT_EQ(lines_of("h\ra\nb\r"), (Lines{"h\r", "a\nb\r"}));
+}
+
+/// A regular file holding `text`, at its start.
+std::FILE* file_with(const std::string& text) {
+  std::FILE* f = std::tmpfile();
+  std::fwrite(text.data(), 1, text.size(), f);
+  std::fflush(f);
+  std::rewind(f);
+  return f;
+}
+
+/// The lines left, each 4 bytes long: the offset moves by 4 per line.
+Lines mapped_lines(vlac::rt::LineInput& in) {
+  Lines out;
+  std::string_view line;
+  for (const uint64_t from = in.offset(); in.read(&line);) {
+    out.emplace_back(line);
+    EXPECT_EQ(in.offset(), from + out.size() * 4);
+  }
+  EXPECT_FALSE(in.failed()) << in.error();
+  return out;
+}
+
+TEST(LineInput, AMappedFileGivesTheLinesAReadOneGives) {
+  // Lengths around a page: the mapping's last page is followed by zeros, and a line ending at
+  // the file's last byte still has its padding.
+  for (size_t n : {size_t{1}, size_t{1023}, size_t{1024}, size_t{1025}, size_t{4096}}) {
+    std::string text;
+    Lines want;
+    for (size_t i = 0; i < n; ++i) {
+      char line[8];
+      std::snprintf(line, sizeof line, "%03zu\n", i % 1000);
+      text += line;
+      want.emplace_back(line);
+    }
+    for (bool last_line_end : {true, false}) {
+      if (!last_line_end) {
+        text.pop_back();
+        want.back().pop_back();
+      }
+      std::FILE* f = file_with(text);
+      vlac::rt::LineInput in(f, vlac::rt::ReadOptions{});
+      Lines got;
+      std::string_view line;
+      while (in.read(&line)) got.emplace_back(line);
+      EXPECT_FALSE(in.failed()) << in.error();
+      EXPECT_EQ(got, want) << n << " lines";
+      EXPECT_EQ(in.offset(), text.size());
+      EXPECT_EQ(in.ended_without_line_end(), !last_line_end);
+      std::fclose(f);
+    }
+  }
+}
+
+TEST(LineInput, AMappedFileReadsOnWhatWasAppendedAfterIt) {
+  std::FILE* f = file_with("aaa\nbbb\ncc");
+  vlac::rt::LineInput in(f, vlac::rt::ReadOptions{});
+  std::string_view line;
+  ASSERT_TRUE(in.read(&line));
+  EXPECT_EQ(line, "aaa\n");
+  // Appended through another descriptor: the mapping ends at "cc", the rest is read.
+  std::FILE* writer = std::fopen(("/proc/self/fd/" + std::to_string(::fileno(f))).c_str(), "a");
+  ASSERT_NE(writer, nullptr);
+  std::fputs("c\nddd\n", writer);
+  std::fclose(writer);
+  EXPECT_EQ(mapped_lines(in), (Lines{"bbb\n", "ccc\n", "ddd\n"}));
+  std::fclose(f);
+}
+
+TEST(LineInput, AMappedFileSeeksInsideAndPastItsMapping) {
+  std::FILE* f = file_with("aaa\nbbb\nccc\nddd\n");
+  vlac::rt::LineInput in(f, vlac::rt::ReadOptions{});
+  std::string_view line;
+  ASSERT_TRUE(in.read(&line));
+  std::string error;
+  ASSERT_TRUE(in.seek(12, 3, false, &error)) << error;
+  EXPECT_EQ(mapped_lines(in), (Lines{"ddd\n"}));
+  ASSERT_TRUE(in.seek(4, 1, false, &error)) << error;  // back, after the mapping was left
+  EXPECT_EQ(mapped_lines(in), (Lines{"bbb\n", "ccc\n", "ddd\n"}));
+  EXPECT_EQ(in.line_number(), 4u);
+  ASSERT_TRUE(in.seek(16, 4, false, &error)) << error;  // at the end
+  EXPECT_EQ(mapped_lines(in), Lines{});
+  EXPECT_FALSE(in.seek(17, 4, false, &error));
+  std::fclose(f);
+}
+
+TEST(LineInput, AMappedFileAfterStdioHeldItsFirstBytes) {
+  // A format sniffer's getc + ungetc: stdio holds the file's first block (4 KiB), handed out
+  // first; the rest is mapped.
+  std::string text;
+  Lines want;
+  for (int i = 0; i < 3000; ++i) {
+    want.push_back(std::to_string(100 + i % 900) + "\n");
+    text += want.back();
+  }
+  std::FILE* f = file_with(text);
+  std::ungetc(std::getc(f), f);
+  vlac::rt::LineInput in(f, vlac::rt::ReadOptions{});
+  EXPECT_EQ(mapped_lines(in), want);
+  std::fclose(f);
 }
 
 TEST(NearestName, OneRule) {

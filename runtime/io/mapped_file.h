@@ -1,0 +1,38 @@
+#pragma once
+// A regular file's bytes mapped read-only into memory, followed by at least one page of zeros,
+// so that a reader may look a vector's width past the file's last byte. LineInput hands out
+// lines of a mapped file as views into the mapping: reading a file this way costs no copy out of
+// the kernel (read(2) spent about a sixth of a one-thread §1 run copying; docs/decisions.md).
+//
+// The mapping is of the size the file had when it was mapped: bytes appended later are read
+// by read(2) once the mapped ones are used up. A file truncated while it is mapped ends the
+// process with SIGBUS when a page past its new end is touched, as with any mapped file.
+
+#include <cstddef>
+#include <cstdint>
+
+namespace vlac::rt {
+
+class MappedFile {
+ public:
+  MappedFile() = default;
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  ~MappedFile() { unmap(); }
+
+  /// Maps bytes [0, size) of the regular file fd; false (and nothing mapped) when it cannot.
+  bool map(int fd, uint64_t size);
+  void unmap();
+
+  bool mapped() const { return data_ != nullptr; }
+  const char* data() const { return data_; }
+  /// The file's bytes mapped; at least kPadding more readable bytes follow them.
+  uint64_t size() const { return size_; }
+
+ private:
+  char* data_ = nullptr;
+  uint64_t size_ = 0;
+  size_t reserved_ = 0;  // the bytes of the region: the file's pages and a page of zeros
+};
+
+}  // namespace vlac::rt
