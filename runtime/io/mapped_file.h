@@ -2,11 +2,13 @@
 // A regular file's bytes mapped read-only into memory, followed by at least one page of zeros,
 // so that a reader may look a vector's width past the file's last byte. LineInput hands out
 // lines of a mapped file as views into the mapping: reading a file this way costs no copy out of
-// the kernel (read(2) spent about a sixth of a one-thread §1 run copying; docs/decisions.md).
+// the kernel (docs/decisions.md, "Issue 16: input files mapped").
 //
 // The mapping is of the size the file had when it was mapped: bytes appended later are read
-// by read(2) once the mapped ones are used up. A file truncated while it is mapped ends the
-// process with SIGBUS when a page past its new end is touched, as with any mapped file.
+// by read(2) once the mapped ones are used up. A file truncated while it is mapped raises SIGBUS
+// when a page past its new end is touched: the handler the first mapping installs then says
+// which file was cut short and exits 1, an input that cannot be read (LANGUAGE.md §8). A SIGBUS
+// at any other address goes to the handler that was there before (by default, a crash).
 
 #include <cstddef>
 #include <cstdint>
@@ -33,6 +35,7 @@ class MappedFile {
   char* data_ = nullptr;
   uint64_t size_ = 0;
   size_t reserved_ = 0;  // the bytes of the region: the file's pages and a page of zeros
+  int slot_ = -1;        // in the table the SIGBUS handler reads, or -1
 };
 
 }  // namespace vlac::rt

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -139,6 +140,25 @@ TEST(LineInput, AMappedFileAfterStdioHeldItsFirstBytes) {
   vlac::rt::LineInput in(f, vlac::rt::ReadOptions{});
   EXPECT_EQ(mapped_lines(in), want);
   std::fclose(f);
+}
+
+TEST(LineInputDeathTest, AMappedFileCutShortIsAnErrorNotACrash) {
+  // 40 pages of lines; after the first line is read the file is truncated, and the next page
+  // touched past the new end raises SIGBUS, which the mapping's handler turns into an error.
+  std::string text;
+  for (int i = 0; i < 40 * 1024; ++i) text += "abc\n";
+  const auto read_cut = [&] {
+    std::FILE* f = file_with(text);
+    vlac::rt::LineInput in(f, vlac::rt::ReadOptions{});
+    std::string_view line;
+    if (!in.read(&line)) std::_Exit(3);
+    if (::ftruncate(::fileno(f), 4096) != 0) std::_Exit(4);
+    while (in.read(&line)) {
+    }
+    std::_Exit(0);
+  };
+  EXPECT_EXIT(read_cut(), ::testing::ExitedWithCode(1),
+              "vlac: error: .*: the input file was cut short while it was being read");
 }
 
 TEST(NearestName, OneRule) {
