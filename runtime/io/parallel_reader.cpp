@@ -287,7 +287,8 @@ void ParallelReader::parse(Worker& w, uint64_t k, uint64_t begin, Chunk& chunk, 
     }
     uint8_t* row = chunk.rows.data() + chunk.count * row_size;
     const bool got = reader.next(row);
-    note_reports(w, chunk);
+    if (has_new_reports(w, chunk)) [[unlikely]]
+      note_reports(w, chunk);
     if (!got) break;
     // The reader's strings live until its next call: the chunk keeps its own copies.
     for (uint32_t off : string_offsets_) {
@@ -306,6 +307,10 @@ void ParallelReader::parse(Worker& w, uint64_t k, uint64_t begin, Chunk& chunk, 
     ++chunk.count;
   }
   end_parse(w, chunk, records);
+}
+
+bool ParallelReader::has_new_reports(const Worker& w, const Chunk& chunk) {
+  return w.collected.size() != chunk.reject_before.size() || w.warnings.size() != chunk.warning_before.size();
 }
 
 void ParallelReader::note_reports(const Worker& w, Chunk& chunk) {
@@ -330,7 +335,8 @@ void ParallelReader::parse_visited(Worker& w, uint64_t k, Chunk& chunk, uint64_t
   visitor_->begin_chunk(w.index, slot);
   for (;;) {
     const bool got = reader.next(w.row.data());
-    note_reports(w, chunk);
+    if (has_new_reports(w, chunk)) [[unlikely]]
+      note_reports(w, chunk);
     if (!got) break;
     visitor_->row(w.index, slot, w.row.data());
     ++chunk.count;

@@ -136,6 +136,9 @@ class ParallelReader final : public RowReader {
   /// warnings that go with the chunk.
   void parse(Worker& w, uint64_t k, uint64_t begin, Chunk& chunk, uint64_t* records);
   uint64_t nominal_begin(uint64_t k) const { return k == 0 ? start_.offset : start_.offset + k * chunk_bytes_; }
+  /// The reader reported a reject or warning that note_reports has not seen (rarely: this test
+  /// is inlined on every row, the call is not).
+  static inline bool has_new_reports(const Worker& w, const Chunk& chunk);
   /// After each call of the chunk's reader: the rejects and warnings it reported come before
   /// the chunk's next row.
   void note_reports(const Worker& w, Chunk& chunk);
