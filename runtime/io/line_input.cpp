@@ -157,6 +157,7 @@ long LineInput::read_file(char* dst, size_t n) {
 
 bool LineInput::fill() {
   if (mapping_.mapped()) {
+    if (widen_mapped()) return true;
     if (!leave_mapping()) return false;
   } else if (may_map_ && map_rest()) {
     return true;
@@ -203,13 +204,32 @@ bool LineInput::map_rest() {
   if (size <= next || unread > next || !mapping_.map(fd_, size)) return false;
   phase_ = Phase::File;  // may_map_: there is no prefix or replay to read first
   data_ = mapping_.data();
-  begin_ = static_cast<size_t>(next) - unread;
-  end_ = static_cast<size_t>(size);
-  delivered_ += size - next;
+  mapped_from_ = next - unread;
+  begin_ = static_cast<size_t>(mapped_from_);
+  end_ = static_cast<size_t>(next);
+  widen_mapped();
   return true;
 #else
   return false;
 #endif
+}
+
+bool LineInput::widen_mapped() {
+  if (end_ >= mapping_.size()) return false;
+  mapping_.release(mapped_from_, begin_);
+  mapped_from_ = std::max<uint64_t>(mapped_from_, begin_);
+  const uint64_t end = std::min<uint64_t>(mapping_.size(), end_ + kMapWindow);
+  delivered_ += end - end_;
+  end_ = static_cast<size_t>(end);
+  return true;
+}
+
+void LineInput::show_mapped(uint64_t at) {
+  mapping_.release(mapped_from_, begin_);  // what was read before the seek
+  mapped_from_ = at;
+  begin_ = end_ = static_cast<size_t>(at);
+  delivered_ = at;
+  widen_mapped();
 }
 
 bool LineInput::leave_mapping() {
@@ -343,11 +363,9 @@ bool LineInput::seek(uint64_t offset, uint64_t line, bool unterminated, std::str
     // The first line end decides for the whole input: a reader that starts later must know it.
     if (ends_ == Ends::Unknown && offset > 0 && !learn_line_ends(error)) return false;
     if (mapping_.mapped() && offset <= mapping_.size()) {  // the mapping's bytes from `offset` on
-      begin_ = static_cast<size_t>(offset);
-      end_ = static_cast<size_t>(mapping_.size());
+      show_mapped(offset);
       scanned_ = 0;
       at_end_ = false;
-      delivered_ = mapping_.size();
     } else {
       if (!reposition(offset, error)) return false;
       drop_buffer();

@@ -4,7 +4,9 @@
 //
 // A regular file read with ReadOptions (no prefix, replay or tee, the default block size) is
 // mapped instead (mapped_file.h): its lines are views into the mapping, and nothing is copied.
-// What is appended to the file after it was mapped is read on with read(2).
+// The mapping is shown 1 MiB at a time, and the pages read are given back at each step, so the
+// resident size stays that of a buffer. What is appended to the file after it was mapped is
+// read on with read(2).
 //
 // Live input (a pipe or terminal): read(2) returns what has arrived, and a new block is read
 // only when the buffer holds no complete line, so a line is returned as soon as its line end
@@ -131,6 +133,11 @@ class LineInput {
   /// The mapped bytes are used up: the unread ones move to the buffer, and the file is read
   /// on from the mapping's end with read(2). False on an error (error_ set).
   bool leave_mapping();
+  /// Mapped: the bytes from the mapping's `at` on, kMapWindow of them at a time (the pages
+  /// read before are given back at each step).
+  void show_mapped(uint64_t at);
+  /// Mapped: widens the bytes shown by kMapWindow; false at the mapping's end.
+  bool widen_mapped();
   /// One read of at most n bytes into dst, from the prefix, the replay or the FILE (teed):
   /// >0 bytes read, 0 at end of input, -1 on an error (error_ set).
   long read_some(char* dst, size_t n);
@@ -158,6 +165,10 @@ class LineInput {
   size_t cap_ = 0;
   bool may_map_ = false;        // a regular file's rest may be mapped (map_rest)
   MappedFile mapping_;
+  // A mapped file is shown kMapWindow bytes at a time: at each step the pages read so far,
+  // from mapped_from_ on, are given back, so that the resident size stays small.
+  static constexpr uint64_t kMapWindow = uint64_t{1} << 20;  // as a read(2) block
+  uint64_t mapped_from_ = 0;
   const char* data_ = nullptr;  // buf_.get(), or the mapping's bytes (file offsets)
   size_t begin_ = 0, end_ = 0;  // unread bytes of data_
   size_t scanned_ = 0;          // bytes after begin_ known to hold no line end

@@ -106,6 +106,13 @@ bool MappedFile::map(int fd, uint64_t size) {
   return true;
 }
 
+void MappedFile::release(uint64_t from, uint64_t to) {
+  const auto page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+  from = (from + page - 1) / page * page;  // whole pages only: the ones around are still read
+  to = to / page * page;
+  if (data_ && from < to && to <= size_) ::madvise(data_ + from, static_cast<size_t>(to - from), MADV_DONTNEED);
+}
+
 void MappedFile::unmap() {
   if (slot_ >= 0) free_slot(slot_);
   slot_ = -1;

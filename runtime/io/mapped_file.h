@@ -26,6 +26,11 @@ class MappedFile {
   bool map(int fd, uint64_t size);
   void unmap();
 
+  /// Gives back the memory of the whole pages in [from, to) (MADV_DONTNEED): reading them
+  /// again maps them again from the page cache. Keeps the process's resident size to what is
+  /// being read rather than the whole file.
+  void release(uint64_t from, uint64_t to);
+
   bool mapped() const { return data_ != nullptr; }
   const char* data() const { return data_; }
   /// The file's bytes mapped; at least kPadding more readable bytes follow them.

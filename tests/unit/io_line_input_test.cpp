@@ -94,6 +94,39 @@ TEST(LineInput, AMappedFileGivesTheLinesAReadOneGives) {
   }
 }
 
+TEST(LineInput, AMappedFileLongerThanItsWindowOfBytes) {
+  // 10 MiB of lines of 1 to 199 bytes: a mapped file is shown 1 MiB at a time (line_input.h),
+  // so lines straddle the steps at arbitrary places.
+  std::string text;
+  Lines want;
+  for (uint64_t i = 0; text.size() < (size_t{10} << 20); ++i) {
+    want.push_back(std::string(1 + (i * 7919) % 199, static_cast<char>('a' + i % 26)) + "\n");
+    text += want.back();
+  }
+  std::FILE* f = file_with(text);
+  vlac::rt::LineInput in(f, vlac::rt::ReadOptions{});
+  Lines got;
+  std::string_view line;
+  uint64_t offset = 0;
+  while (in.read(&line)) {
+    got.emplace_back(line);
+    offset += line.size();
+    if (in.offset() != offset) break;
+  }
+  EXPECT_EQ(in.offset(), text.size());
+  EXPECT_TRUE(got == want) << got.size() << " lines of " << want.size();
+  // Back to the start of a line in the middle of the second step, and on to the end again.
+  size_t at = 0, k = 0;
+  while (at < (size_t{6} << 20)) at += want[k++].size();
+  std::string error;
+  ASSERT_TRUE(in.seek(at, k, false, &error)) << error;
+  Lines rest;
+  while (in.read(&line)) rest.emplace_back(line);
+  EXPECT_TRUE(rest == Lines(want.begin() + static_cast<std::ptrdiff_t>(k), want.end()));
+  EXPECT_EQ(in.line_number(), want.size());
+  std::fclose(f);
+}
+
 TEST(LineInput, AMappedFileReadsOnWhatWasAppendedAfterIt) {
   std::FILE* f = file_with("aaa\nbbb\ncc");
   vlac::rt::LineInput in(f, vlac::rt::ReadOptions{});
