@@ -217,7 +217,7 @@ bool LineInput::map_rest() {
 bool LineInput::widen_mapped() {
   if (end_ >= mapping_.size()) return false;
   mapping_.release(mapped_from_, begin_);
-  mapped_from_ = std::max<uint64_t>(mapped_from_, begin_);
+  mapped_from_ = begin_;
   const uint64_t end = std::min<uint64_t>(mapping_.size(), end_ + kMapWindow);
   delivered_ += end - end_;
   end_ = static_cast<size_t>(end);
@@ -228,6 +228,8 @@ void LineInput::show_mapped(uint64_t at) {
   mapping_.release(mapped_from_, begin_);  // what was read before the seek
   mapped_from_ = at;
   begin_ = end_ = static_cast<size_t>(at);
+  scanned_ = 0;
+  at_end_ = false;
   delivered_ = at;
   widen_mapped();
 }
@@ -364,8 +366,6 @@ bool LineInput::seek(uint64_t offset, uint64_t line, bool unterminated, std::str
     if (ends_ == Ends::Unknown && offset > 0 && !learn_line_ends(error)) return false;
     if (mapping_.mapped() && offset <= mapping_.size()) {  // the mapping's bytes from `offset` on
       show_mapped(offset);
-      scanned_ = 0;
-      at_end_ = false;
     } else {
       if (!reposition(offset, error)) return false;
       drop_buffer();

@@ -134,7 +134,7 @@ class LineInput {
   /// on from the mapping's end with read(2). False on an error (error_ set).
   bool leave_mapping();
   /// Mapped: the bytes from the mapping's `at` on, kMapWindow of them at a time (the pages
-  /// read before are given back at each step).
+  /// read before are given back at each step); as drop_buffer, nothing buffered is scanned.
   void show_mapped(uint64_t at);
   /// Mapped: widens the bytes shown by kMapWindow; false at the mapping's end.
   bool widen_mapped();

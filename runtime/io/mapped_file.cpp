@@ -108,7 +108,9 @@ bool MappedFile::map(int fd, uint64_t size) {
 
 void MappedFile::release(uint64_t from, uint64_t to) {
   const auto page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
-  from = (from + page - 1) / page * page;  // whole pages only: the ones around are still read
+  // Whole pages: the one holding `to` is still being read; the one holding `from` was read past
+  // at the last step, which kept it because of `to`.
+  from = from / page * page;
   to = to / page * page;
   if (data_ && from < to && to <= size_) ::madvise(data_ + from, static_cast<size_t>(to - from), MADV_DONTNEED);
 }

@@ -26,7 +26,8 @@ class MappedFile {
   bool map(int fd, uint64_t size);
   void unmap();
 
-  /// Gives back the memory of the whole pages in [from, to) (MADV_DONTNEED): reading them
+  /// Gives back the memory of the pages from the one holding `from` up to the one holding `to`,
+  /// that one kept (MADV_DONTNEED): reading them
   /// again maps them again from the page cache. Keeps the process's resident size to what is
   /// being read rather than the whole file.
   void release(uint64_t from, uint64_t to);
