@@ -15,7 +15,7 @@ namespace {
 // The mappings the SIGBUS handler knows: an address range and the file's path per slot. A slot
 // is claimed by its `begin` (0: free); the handler reads it without a lock, so the path is
 // written before `end` is published and a slot is freed by clearing `end` first.
-constexpr int kSlots = 64;
+constexpr int kSlots = MappedFile::kMaxMappings;
 struct Slot {
   std::atomic<uintptr_t> begin{0}, end{0};
   char path[256];
@@ -73,7 +73,7 @@ int claim_slot(int fd, uintptr_t begin, uintptr_t end) {
     s.end.store(end, std::memory_order_release);
     return i;
   }
-  return -1;  // more mappings than slots: this one's SIGBUS is not explained
+  return -1;  // more mappings than slots
 }
 
 void free_slot(int i) {
@@ -97,12 +97,16 @@ bool MappedFile::map(int fd, uint64_t size) {
     ::munmap(region, reserved);
     return false;
   }
-  data_ = static_cast<char*>(region);
-  size_ = size;
-  reserved_ = reserved;
   install_handler();
   const auto begin = reinterpret_cast<uintptr_t>(region);
   slot_ = claim_slot(fd, begin, begin + reserved);
+  if (slot_ < 0) {  // the handler could not explain this mapping's SIGBUS: the file is read instead
+    ::munmap(region, reserved);
+    return false;
+  }
+  data_ = static_cast<char*>(region);
+  size_ = size;
+  reserved_ = reserved;
   return true;
 }
 

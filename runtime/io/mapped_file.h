@@ -22,7 +22,12 @@ class MappedFile {
   MappedFile& operator=(const MappedFile&) = delete;
   ~MappedFile() { unmap(); }
 
-  /// Maps bytes [0, size) of the regular file fd; false (and nothing mapped) when it cannot.
+  /// At most this many files are mapped at once (the SIGBUS handler's table); a file past
+  /// them is not mapped, and its reader reads it.
+  static constexpr int kMaxMappings = 64;
+
+  /// Maps bytes [0, size) of the regular file fd; false (and nothing mapped) when it cannot,
+  /// or when kMaxMappings are mapped already.
   bool map(int fd, uint64_t size);
   void unmap();
 

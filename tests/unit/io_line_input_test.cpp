@@ -6,10 +6,12 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "runtime/io/line_input.h"
+#include "runtime/io/mapped_file.h"
 #include "runtime/nearest_name.h"
 
 namespace {
@@ -172,6 +174,26 @@ TEST(LineInput, AMappedFileAfterStdioHeldItsFirstBytes) {
   std::ungetc(std::getc(f), f);
   vlac::rt::LineInput in(f, vlac::rt::ReadOptions{});
   EXPECT_EQ(mapped_lines(in), want);
+  std::fclose(f);
+}
+
+TEST(LineInput, PastTheMappingsTheSigbusHandlerKnowsAFileIsRead) {
+  // Every mapping has a slot in the SIGBUS handler's table; with every slot taken a file is not
+  // mapped, and its lines are read as from any file. A freed slot is taken again.
+  std::FILE* f = file_with("aaa\nbbb\nccc\n");
+  std::vector<std::unique_ptr<vlac::rt::MappedFile>> held;
+  for (int i = 0; i < vlac::rt::MappedFile::kMaxMappings; ++i) {
+    held.push_back(std::make_unique<vlac::rt::MappedFile>());
+    if (!held.back()->map(::fileno(f), 12)) held.pop_back();  // fewer free: another test's still mapped
+  }
+  vlac::rt::MappedFile extra;
+  EXPECT_FALSE(extra.map(::fileno(f), 12));
+  {
+    vlac::rt::LineInput in(f, vlac::rt::ReadOptions{});
+    EXPECT_EQ(mapped_lines(in), (Lines{"aaa\n", "bbb\n", "ccc\n"}));
+  }
+  held.pop_back();
+  EXPECT_TRUE(extra.map(::fileno(f), 12));
   std::fclose(f);
 }
 
