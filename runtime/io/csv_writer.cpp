@@ -63,6 +63,8 @@ class CsvWriter final : public BufferedWriter {
     spill_if_full();
   }
 
+  bool takes_formatted() const override { return true; }
+
   void finish() override {
     if (finished_) return;
     finished_ = true;

@@ -66,6 +66,8 @@ class JsonlWriter final : public BufferedWriter {
     spill_if_full();
   }
 
+  bool takes_formatted() const override { return true; }
+
   void finish() override {
     if (finished_) return;
     finished_ = true;

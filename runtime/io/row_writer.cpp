@@ -89,6 +89,18 @@ void append_value_text(std::string* out, const uint8_t* row, const Field& f, boo
   out->append(tmp, static_cast<size_t>(put_value_text(tmp, row, f, timestamps_ns, iso) - tmp));
 }
 
+RowFormatter::RowFormatter(std::vector<std::string> column_names, RowLayout layout, WriterOptions options) {
+  options.resume = true;  // no header: the real writer writes it
+  writer_ = make_row_writer(nullptr, std::move(column_names), std::move(layout), options);
+  buffered_ = static_cast<BufferedWriter*>(writer_.get());  // CSV and JSON Lines writers are (takes_formatted)
+}
+
+RowFormatter::~RowFormatter() = default;
+
+std::string_view RowFormatter::bytes() const { return buffered_->formatted(); }
+
+void RowFormatter::clear() { buffered_->clear_formatted(); }
+
 std::unique_ptr<RowWriter> make_row_writer(std::FILE* out, std::vector<std::string> column_names, RowLayout layout,
                                            WriterOptions options) {
   switch (options.format) {

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "runtime/row_layout.h"
@@ -47,6 +48,12 @@ class RowWriter {
   virtual void finish() = 0;
   /// Bytes handed to the FILE so far (buffered bytes are not counted until they are written).
   virtual uint64_t bytes_written() const = 0;
+  /// Whether write_formatted() is supported: CSV and JSON Lines (a table sizes its columns to
+  /// the rows it holds).
+  virtual bool takes_formatted() const { return false; }
+  /// Writes whole rows that a RowFormatter of the same columns and options formatted: the bytes
+  /// their write() calls would have written. Only when takes_formatted().
+  virtual void write_formatted(std::string_view) {}
   /// 0, or the errno of the first write or fflush of the FILE that failed (ENOSPC on a full
   /// disk, EPIPE, ...). Once set, nothing more is written; the caller stops the run and reports
   /// it (write_error_message). Not virtual: callers check it after every row.
@@ -55,6 +62,25 @@ class RowWriter {
 
  protected:
   int error_ = 0;
+};
+
+class BufferedWriter;
+
+/// Formats rows into memory as make_row_writer's writer with the same options writes them (no
+/// header): rows formatted on a parser thread, written later in order by a writer's
+/// write_formatted() (`--threads`, runtime/parallel/formatted_run.h). CSV and JSON Lines.
+class RowFormatter {
+ public:
+  RowFormatter(std::vector<std::string> column_names, RowLayout layout, WriterOptions options);
+  ~RowFormatter();
+  /// What rows are written into; its bytes are kept until clear().
+  RowWriter* writer() { return writer_.get(); }
+  std::string_view bytes() const;
+  void clear();
+
+ private:
+  std::unique_ptr<RowWriter> writer_;
+  BufferedWriter* buffered_;  // writer_
 };
 
 /// Whether an output path means the process's standard output: "" (none given), `-` or

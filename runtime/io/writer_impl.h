@@ -59,6 +59,16 @@ class BufferedWriter : public RowWriter {
   void flush() override;
   uint64_t bytes_written() const override { return bytes_written_; }
 
+  /// Formatted rows (RowFormatter): appended as a row is (CSV and JSON Lines say they take them).
+  void write_formatted(std::string_view rows) override {
+    if (finished_) return;
+    buf_.append(rows);
+    spill_if_full();
+  }
+  /// A writer without a FILE (RowFormatter) keeps its rows in the buffer, taken with these.
+  std::string_view formatted() const { return {buf_.data(), buf_.size()}; }
+  void clear_formatted() { buf_.clear(); }
+
  protected:
   BufferedWriter(std::FILE* out, std::vector<std::string> column_names, RowLayout layout, WriterOptions options);
 
@@ -66,7 +76,7 @@ class BufferedWriter : public RowWriter {
   void write_buffer();
   /// Called after each row: keeps memory bounded on large outputs.
   void spill_if_full() {
-    if (buf_.size() >= kSpillBytes) write_buffer();
+    if (buf_.size() >= kSpillBytes && out_) write_buffer();
   }
 
   std::FILE* out_;

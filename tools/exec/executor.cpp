@@ -16,6 +16,7 @@
 #include "runtime/io/stop_signals.h"
 #include "runtime/ops/hosted_operators.h"
 #include "runtime/parallel/dealt_run.h"
+#include "runtime/parallel/formatted_run.h"
 #include "runtime/parallel/output_thread.h"
 #include "runtime/parallel/partitioned_aggregate.h"
 
@@ -128,6 +129,8 @@ class RowDriver {
   virtual std::vector<ExecutionReport::Partitions> partitions() const { return {}; }
   /// `--late`: makes every operator report its late rows to `late`; false when one cannot.
   virtual bool report_late(rt::LateRowWriter& late) = 0;
+  /// Where the output rows were formatted, for `--stats`, when the driver decided it ("": not).
+  virtual std::string outputs_placement() const { return ""; }
 };
 
 /// The runtime operators, wired to a backend's generated functions and driven by rt::Engine.
@@ -320,6 +323,90 @@ bool dealable(const PhysicalPlan& plan, const std::vector<std::vector<InputFile>
   return true;
 }
 
+/// The options of output i's writer.
+rt::WriterOptions writer_options(const ExecutionOptions& options, size_t i) {
+  rt::WriterOptions writer = options.writer;
+  if (i < options.jsonl_outputs.size() && options.jsonl_outputs[i]) writer.format = rt::OutputFormat::Jsonl;
+  return writer;
+}
+
+/// `--threads` over a program of pipelines only, fed by one input file: when the file is split,
+/// the parser threads run the pipelines and format the output rows (rt::FormattedRun, which
+/// says why); otherwise the operator driver runs it.
+class FormattedDriver final : public RowDriver {
+ public:
+  FormattedDriver(const PhysicalPlan& plan, CompiledCode& program, std::vector<void*> outputs, uint64_t* pipeline_rows,
+                  const ExecutionOptions& options)
+      : plan_(plan), program_(program), outputs_(outputs), pipeline_rows_(pipeline_rows), options_(options),
+        fallback_(plan, program, std::move(outputs), pipeline_rows, options.threads) {}
+
+  void attach(const std::vector<std::vector<rt::RowReader*>>& readers) override {
+    fallback_.attach(readers);
+    auto* reader = dynamic_cast<rt::ParallelReader*>(readers[0][0]);
+    if (!reader || !reader->split()) return;
+    reader_ = reader;
+    rt::FormattedSource source;
+    source.entry = lookup<RowFn>(program_, source_entry_fn_name(0));
+    source.operators = plan_.operators.size();
+    source.pipeline_counters = pipeline_rows_ ? 2 * plan_.pipelines.size() : 0;
+    std::vector<rt::RowWriter*> writers;
+    for (void* w : outputs_) writers.push_back(static_cast<rt::RowWriter*>(w));
+    formatted_ = std::make_unique<rt::FormattedRun>(
+        source, std::move(writers),
+        [&](size_t i) {
+          return std::make_unique<rt::RowFormatter>(plan_.outputs[i].column_names, plan_.outputs[i].layout,
+                                                    writer_options(options_, i));
+        },
+        *reader);
+  }
+
+  bool run(const std::function<void()>& after_row, rt::RunStop* stop) override {
+    if (!formatted_) return fallback_.run(after_row, stop);
+    const bool completed = formatted_->run(*reader_, stop);
+    if (pipeline_rows_) formatted_->add_pipeline_rows(pipeline_rows_);
+    return completed;
+  }
+  std::vector<rt::OperatorStats> operator_stats() const override { return fallback_.operator_stats(); }
+  // Not with checkpoints or --late (formattable()): these are the operator driver's.
+  void save_state(rt::StateWriter& w) const override { fallback_.save_state(w); }
+  bool load_state(rt::StateReader& r) override { return fallback_.load_state(r); }
+  rt::InputPosition position(size_t i) const override { return fallback_.position(i); }
+  bool report_late(rt::LateRowWriter& late) override { return fallback_.report_late(late); }
+  std::string outputs_placement() const override {
+    return formatted_ ? "formatted on the parser threads, with the filters and projections before them" : "";
+  }
+
+ private:
+  const PhysicalPlan& plan_;
+  CompiledCode& program_;
+  std::vector<void*> outputs_;
+  uint64_t* pipeline_rows_;
+  const ExecutionOptions& options_;
+  OperatorDriver fallback_;
+  rt::ParallelReader* reader_ = nullptr;
+  std::unique_ptr<rt::FormattedRun> formatted_;
+};
+
+/// Whether FormattedDriver may run the program: `--threads`, one input file, no operator, CSV or
+/// JSON Lines outputs each on a file of its own (not shared with another output, rejects or
+/// messages: they would interleave differently), and none of what needs one thread's moments:
+/// checkpoints, --late, --on-error fail, --drain, --idle-timeout.
+bool formattable(const PhysicalPlan& plan, const std::vector<std::vector<InputFile>>& inputs,
+                 const std::vector<std::FILE*>& outputs, const ExecutionOptions& options) {
+  if (options.threads < 2 || options.late || options.fail_fast || options.checkpoint || options.drain ||
+      options.idle_timeout_ns != 0)
+    return false;
+  if (plan.sources.size() != 1 || inputs.size() != 1 || inputs[0].size() != 1 || inputs[0][0].live) return false;
+  if (!plan.operators.empty() || outputs.empty()) return false;
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    if (writer_options(options, i).format == rt::OutputFormat::Table) return false;
+    if (outputs[i] == options.rejects || outputs[i] == options.messages) return false;
+    for (size_t j = 0; j < i; ++j)
+      if (outputs[j] == outputs[i]) return false;
+  }
+  return true;
+}
+
 /// The firmware class compiled for this machine: it keeps its own watermarks, so it only needs
 /// the rows in event-time order (rt::InputMerger, as the engine reads them) and the end.
 class FirmwareDriver final : public RowDriver {
@@ -432,15 +519,14 @@ std::unique_ptr<rt::RowReader> open_reader(const InputFile& in, const rt::Source
 /// Opens the readers and writers, runs `make_driver`'s driver over them and reports.
 ExecutionReport run_program(const PhysicalPlan& plan, const std::vector<std::vector<InputFile>>& inputs,
                             const std::vector<std::FILE*>& outputs, const ExecutionOptions& options,
-                            const MakeDriver& make_driver) {
+                            const MakeDriver& make_driver, bool formatted_on_parser_threads = false) {
   ExecutionReport report;
   const CheckpointOptions* checkpoint = options.checkpoint;
   const rt::Snapshot* restore = checkpoint ? checkpoint->restore : nullptr;
   std::vector<std::unique_ptr<rt::RowWriter>> writers;
   std::vector<void*> output_ptrs;
   for (size_t i = 0; i < plan.outputs.size(); ++i) {
-    rt::WriterOptions writer = options.writer;
-    if (i < options.jsonl_outputs.size() && options.jsonl_outputs[i]) writer.format = rt::OutputFormat::Jsonl;
+    rt::WriterOptions writer = writer_options(options, i);
     // A restored output already holds its header (and rows) unless it was still empty.
     writer.resume = restore && i < restore->outputs.size() && restore->outputs[i].bytes > 0;
     writers.push_back(rt::make_row_writer(outputs[i], plan.outputs[i].column_names, plan.outputs[i].layout, writer));
@@ -450,7 +536,7 @@ ExecutionReport run_program(const PhysicalPlan& plan, const std::vector<std::vec
   // a file with them (`--late -`, `--rejects -`), written by the run's thread in between. A
   // checkpoint flushes the outputs through the thread (everything handed over is written first),
   // so it records the bytes of the rows before it.
-  bool own_thread = options.threads > 1 && !writers.empty();
+  bool own_thread = options.threads > 1 && !writers.empty() && !formatted_on_parser_threads;
   for (const auto& files : inputs)
     for (const InputFile& in : files) own_thread &= !in.live;
   for (std::FILE* f : outputs) own_thread &= f != options.late && f != options.rejects;
@@ -576,7 +662,7 @@ ExecutionReport run_program(const PhysicalPlan& plan, const std::vector<std::vec
   if (checkpoints) checkpoints->wait();  // a commit in flight when the run stopped
   for (rt::RowWriter* w : sinks) w->finish();
   if (late) late->finish();
-  if (output_thread) report.outputs_placement = output_thread->placement();
+  report.outputs_placement = output_thread ? output_thread->placement() : driver->outputs_placement();
 
   for (size_t s = 0; s < plan.sources.size(); ++s) {
     rt::InputStats sum;
@@ -645,12 +731,15 @@ ExecutionReport execute(const PhysicalPlan& plan, CompiledCode& program,
                         const std::vector<std::vector<InputFile>>& inputs, const std::vector<std::FILE*>& outputs,
                         const ExecutionOptions& options) {
   const bool dealt = dealable(plan, inputs, outputs, options);
+  // Pipelines only: formatted on the parser threads, so no output thread (FormattedDriver).
+  const bool formatted = formattable(plan, inputs, outputs, options);
   return run_program(plan, inputs, outputs, options, [&](std::vector<void*> writers, uint64_t* pipeline_rows) -> std::unique_ptr<RowDriver> {
     if (dealt) return std::make_unique<DealtDriver>(plan, program, std::move(writers), pipeline_rows, options.threads);
+    if (formatted) return std::make_unique<FormattedDriver>(plan, program, std::move(writers), pipeline_rows, options);
     // Under --late a keyed aggregate is not partitioned: its drops come in one thread's order.
     return std::make_unique<OperatorDriver>(plan, program, std::move(writers), pipeline_rows, options.late ? 1 : options.threads,
                                             options.idle_timeout_ns);
-  });
+  }, formatted);
 }
 
 ExecutionReport execute_firmware(const PhysicalPlan& plan, cpp::FirmwareProgram& program,

@@ -1,0 +1,69 @@
+#include "runtime/parallel/formatted_run.h"
+
+#include <algorithm>
+
+namespace vlac::rt {
+
+FormattedRun::FormattedRun(const FormattedSource& source, std::vector<RowWriter*> writers,
+                           const std::function<std::unique_ptr<RowFormatter>(size_t)>& make_formatter,
+                           const ParallelReader& reader)
+    : source_(source), writers_(std::move(writers)) {
+  for (int w = 0; w < reader.parser_threads(); ++w) {
+    workers_.push_back(std::make_unique<Worker>());
+    Worker& worker = *workers_.back();
+    for (size_t i = 0; i < writers_.size(); ++i) {
+      worker.formatters.push_back(make_formatter(i));
+      worker.outputs.push_back(worker.formatters.back()->writer());
+    }
+    worker.operators.assign(std::max<size_t>(source_.operators, 1), nullptr);
+    worker.pipeline_rows.assign(std::max<size_t>(source_.pipeline_counters, 1), 0);
+    worker.ctx.operators = worker.operators.data();
+    worker.ctx.outputs = worker.outputs.data();
+    worker.ctx.pipeline_rows = source_.pipeline_counters ? worker.pipeline_rows.data() : nullptr;
+  }
+  slots_.resize(reader.chunk_slots());
+  for (Slot& s : slots_) s.bytes.resize(writers_.size());
+}
+
+// ---- the parser threads ---------------------------------------------------------------------
+
+void FormattedRun::begin_chunk(int worker, size_t) {
+  // Also when a chunk is parsed again (its guessed start was wrong): what it formatted goes.
+  for (auto& f : workers_[static_cast<size_t>(worker)]->formatters) f->clear();
+}
+
+void FormattedRun::row(int worker, size_t, const uint8_t* row) {
+  Worker& w = *workers_[static_cast<size_t>(worker)];
+  w.ctx.scratch.reset();
+  source_.entry(&w.ctx, row);  // writes the outputs' rows into w's formatters
+}
+
+void FormattedRun::end_chunk(int worker, size_t slot) {
+  Worker& w = *workers_[static_cast<size_t>(worker)];
+  Slot& s = slots_[slot];
+  for (size_t i = 0; i < w.formatters.size(); ++i) {
+    s.bytes[i].assign(w.formatters[i]->bytes());  // the slot's string keeps its capacity
+    w.formatters[i]->clear();
+  }
+}
+
+// ---- the run's thread -----------------------------------------------------------------------
+
+bool FormattedRun::run(ParallelReader& reader, RunStop* stop) {
+  reader.set_visitor(this);
+  VisitedChunk chunk;
+  while (reader.next_visited(&chunk)) {
+    Slot& s = slots_[chunk.slot];
+    for (size_t i = 0; i < writers_.size(); ++i) writers_[i]->write_formatted(s.bytes[i]);
+    reader.release_visited(chunk.slot);
+    if (stop && stop->now()) return false;
+  }
+  return true;
+}
+
+void FormattedRun::add_pipeline_rows(uint64_t* counters) const {
+  for (const auto& w : workers_)
+    for (size_t i = 0; i < source_.pipeline_counters; ++i) counters[i] += w->pipeline_rows[i];
+}
+
+}  // namespace vlac::rt
