@@ -25,8 +25,10 @@ Disorder stays under the watermark bound, so no row is late. The expected rows c
 ordered by window and then by the first row of each key in the window (LANGUAGE.md §5). At 1, 2
 and 4 threads the output must equal them, the rejects file must hold exactly the malformed
 records, and the messages must name their physical lines, in order.
-A filter that writes most rows must print one thread's bytes at 2 and 4 threads, its outputs
-written on their own thread or tried against the run's thread (VLAC_TEST_OUTPUT_TRIAL).
+A filter that writes most rows must give a reference model's rows at 1, 2 and 4 threads, run
+and formatted on the parser threads (rt::FormattedRun); beside a second output on standard output,
+one thread's bytes at 2 and 4 threads, its outputs written on their own thread or tried against
+the run's thread (VLAC_TEST_OUTPUT_TRIAL).
 Usage: threads_keys_test.py VLAC
 """
 
@@ -76,6 +78,16 @@ def note(rng):
     text = " ".join(parts)
     value = text.replace('""', '"')
     return '"' + text + '"', value
+
+
+def csv_text(value):
+    """A STRING field as CSV output writes it (LANGUAGE.md §7): NULL empty, the empty string
+    `""`, quoted (quotes doubled) when it holds a comma, a quote or a line break."""
+    if value is None:
+        return ""
+    if value == "" or any(c in value for c in ',"\n\r'):
+        return '"' + value.replace('"', '""') + '"'
+    return value
 
 
 def generate(path, rng, key_of):
@@ -236,20 +248,41 @@ with tempfile.TemporaryDirectory() as d:
                 check(label + ": --stats says where it ran, and every row reached it",
                       m is not None and m.group(2).startswith(says) and sum(int(x) for x in m.group(1).split(" + ")) == len(rows),
                       run.stderr[-1000:])
-    # A filter that writes most rows (strings with quotes and line breaks among them): at 2 and 4
-    # threads the outputs are written on a thread of their own, or tried against the run's
-    # thread every few rows with the outcome fixed (VLAC_TEST_OUTPUT_TRIAL); one thread's bytes.
+    # A filter that writes most rows (strings with quotes and line breaks among them). Alone, it
+    # runs and formats its rows on the parser threads (rt::FormattedRun): at 1, 2 and 4 threads
+    # the rows of a reference model of the filter, in the file's order.
+    head = PROGRAM.split("CREATE STREAM per_key")[0]
     pass_prog = os.path.join(d, "pass.vsql")
     with open(pass_prog, "w") as f:
-        f.write(PROGRAM.split("CREATE STREAM per_key")[0] + "SELECT ts, k, v, note FROM e WHERE v % 3 <> 0;\n")
-    one = subprocess.run([vlac, "run", pass_prog, "--input", "e=" + data, "--timestamps", "ns"], capture_output=True, timeout=600)
-    check("pass-through, 1 thread: exit 0 and most rows", one.returncode == 0 and one.stdout.count(b"\n") > len(rows) // 2,
+        f.write(head + "SELECT ts, k, v, note FROM e WHERE v % 3 <> 0;\n")
+    want_pass = ("ts,k,v,note\n" + "".join("%d,%s,%d,%s\n" % (ts, csv_text(k), v, csv_text(n))
+                                          for ts, k, v, n in rows if v % 3 != 0)).encode()
+    for threads in (1, 2, 4):
+        run = subprocess.run([vlac, "run", pass_prog, "--input", "e=" + data, "--timestamps", "ns", "--threads", str(threads),
+                              "--stats"], capture_output=True, timeout=600, env=env)
+        label = "filter, %d thread%s" % (threads, "s" if threads > 1 else "")
+        check(label + ": the filter's rows", run.returncode == 0 and run.stdout == want_pass,
+              "%s; %d lines, expected %d" % (run.stderr[-500:], run.stdout.count(b"\n"), want_pass.count(b"\n")))
+        if threads > 1:
+            check(label + ": formatted on the parser threads",
+                  b"outputs: formatted on the parser threads" in run.stderr and b"chunks parsed on %d threads" % threads in run.stderr,
+                  run.stderr[-500:])
+    # Beside a second output on standard output it is not (the two outputs' rows interleave
+    # there by their writers' buffers, which a chunk's bytes would not keep): at 2 and 4 threads
+    # the outputs are written on a thread of their own, or tried against the run's thread every
+    # few rows with the outcome fixed (VLAC_TEST_OUTPUT_TRIAL); one thread's bytes.
+    two_prog = os.path.join(d, "two.vsql")
+    with open(two_prog, "w") as f:
+        f.write(head + "CREATE STREAM kept AS SELECT ts, k, v, note FROM e WHERE v % 3 <> 0;\n"
+                "CREATE STREAM few AS SELECT ts, k FROM e WHERE v < 0;\n")
+    two_args = [vlac, "run", two_prog, "--input", "e=" + data, "--timestamps", "ns", "--output", "kept=-", "--output", "few=-"]
+    one = subprocess.run(two_args, capture_output=True, timeout=600)
+    check("two outputs, 1 thread: exit 0 and most rows", one.returncode == 0 and one.stdout.count(b"\n") > len(rows) // 2,
           one.stderr[-500:])
     for threads, hook in ((2, None), (2, "thread"), (2, "run"), (4, "run")):
         run_env = dict(env, VLAC_TEST_OUTPUT_TRIAL=hook) if hook else env
-        run = subprocess.run([vlac, "run", pass_prog, "--input", "e=" + data, "--timestamps", "ns", "--threads", str(threads),
-                              "--stats"], capture_output=True, timeout=600, env=run_env)
-        label = "pass-through, %d threads%s" % (threads, ", output trial kept " + hook if hook else "")
+        run = subprocess.run(two_args + ["--threads", str(threads), "--stats"], capture_output=True, timeout=600, env=run_env)
+        label = "two outputs, %d threads%s" % (threads, ", output trial kept " + hook if hook else "")
         check(label + ": one thread's bytes", run.returncode == 0 and run.stdout == one.stdout, run.stderr[-500:])
         # Without the hook the trial goes by timing (a loaded machine may keep the run's thread).
         says = {None: [b"formatted and written on a thread of their own", b"formatted and written on the run's thread after a trial"],
