@@ -289,18 +289,24 @@ class DealtDriver final : public RowDriver {
   std::unique_ptr<rt::DealtRunner> dealt_;
 };
 
-/// Whether DealtDriver may run the program: `--threads`, one input file and one keyed aggregate
-/// or OVER (rt::DealtAggregateOp::can_deal, rt::DealtOverOp::can_deal) that only that file's
-/// rows reach, with outputs of its own
-/// (no rejects or messages between its rows: they are reported a chunk at a time), and none of
-/// what needs one thread's moments: checkpoints, --late, --on-error fail, --drain, --idle-timeout.
-bool dealable(const PhysicalPlan& plan, const std::vector<std::vector<InputFile>>& inputs,
-              const std::vector<std::FILE*>& outputs, const ExecutionOptions& options) {
+/// What both ways of running a program on the parser threads (DealtDriver, FormattedDriver)
+/// need: `--threads`, one source read from one file (not live), and none of what needs one
+/// thread's moments: checkpoints, --late, --on-error fail, --drain, --idle-timeout.
+bool parser_threads_may_run(const PhysicalPlan& plan, const std::vector<std::vector<InputFile>>& inputs,
+                            const ExecutionOptions& options) {
   if (options.threads < 2 || options.late || options.fail_fast || options.checkpoint || options.drain ||
       options.idle_timeout_ns != 0)
     return false;
-  if (plan.sources.size() != 1 || inputs.size() != 1 || inputs[0].size() != 1 || inputs[0][0].live) return false;
-  if (plan.operators.size() != 1) return false;
+  return plan.sources.size() == 1 && inputs.size() == 1 && inputs[0].size() == 1 && !inputs[0][0].live;
+}
+
+/// Whether DealtDriver may run the program: parser_threads_may_run(), and one keyed aggregate
+/// or OVER (rt::DealtAggregateOp::can_deal, rt::DealtOverOp::can_deal) that only that file's
+/// rows reach, with outputs of its own (no rejects or messages between its rows: they are
+/// reported a chunk at a time).
+bool dealable(const PhysicalPlan& plan, const std::vector<std::vector<InputFile>>& inputs,
+              const std::vector<std::FILE*>& outputs, const ExecutionOptions& options) {
+  if (!parser_threads_may_run(plan, inputs, options) || plan.operators.size() != 1) return false;
   const PhysicalOperator& op = plan.operators[0];
   if (op.kind == OperatorKind::Over) {
     const std::vector<rt::OverCallSpec> calls = operator_settings(op).calls;
@@ -387,17 +393,12 @@ class FormattedDriver final : public RowDriver {
   std::unique_ptr<rt::FormattedRun> formatted_;
 };
 
-/// Whether FormattedDriver may run the program: `--threads`, one input file, no operator, CSV or
-/// JSON Lines outputs each on a file of its own (not shared with another output, rejects or
-/// messages: they would interleave differently), and none of what needs one thread's moments:
-/// checkpoints, --late, --on-error fail, --drain, --idle-timeout.
+/// Whether FormattedDriver may run the program: parser_threads_may_run(), no operator, and CSV
+/// or JSON Lines outputs each on a file of its own (not shared with another output, rejects or
+/// messages: they would interleave differently).
 bool formattable(const PhysicalPlan& plan, const std::vector<std::vector<InputFile>>& inputs,
                  const std::vector<std::FILE*>& outputs, const ExecutionOptions& options) {
-  if (options.threads < 2 || options.late || options.fail_fast || options.checkpoint || options.drain ||
-      options.idle_timeout_ns != 0)
-    return false;
-  if (plan.sources.size() != 1 || inputs.size() != 1 || inputs[0].size() != 1 || inputs[0][0].live) return false;
-  if (!plan.operators.empty() || outputs.empty()) return false;
+  if (!parser_threads_may_run(plan, inputs, options) || !plan.operators.empty() || outputs.empty()) return false;
   for (size_t i = 0; i < outputs.size(); ++i) {
     if (writer_options(options, i).format == rt::OutputFormat::Table) return false;
     if (outputs[i] == options.rejects || outputs[i] == options.messages) return false;
