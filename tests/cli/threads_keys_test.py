@@ -308,6 +308,23 @@ with tempfile.TemporaryDirectory() as d:
               run.stderr[:1000])
         if threads > 1:
             check(label + ": the file was split", "chunks parsed on %d threads" % threads in run.stderr, run.stderr[-1000:])
+    # The filter over the JSON Lines file, formatted on the parser threads as JSON Lines too
+    # (--format jsonl): the filter's rows, as a reference model writes them (LANGUAGE.md §7).
+    def json_text(value):  # a STRING as vlac writes it: `"` and `\` escaped, control characters as \u00XX
+        if value is None:
+            return "null"
+        return '"' + "".join("\\" + c if c in '"\\' else "\\u%04x" % ord(c) if ord(c) < 0x20 else c for c in value) + '"'
+    want_jsonl_pass = "".join('{"ts":%d,"k":%s,"v":%d,"note":%s}\n' % (ts, json_text(k), v, json_text(n))
+                              for ts, k, v, n in rows if v % 3 != 0)
+    for threads in (1, 2):
+        run = subprocess.run([vlac, "run", pass_prog, "--input", "e=" + data, "--timestamps", "ns", "--format", "jsonl",
+                              "--threads", str(threads), "--stats"], capture_output=True, text=True, timeout=600, env=env)
+        label = "JSON Lines filter, %d thread%s" % (threads, "s" if threads > 1 else "")
+        check(label + ": the filter's rows", run.returncode == 0 and run.stdout == want_jsonl_pass,
+              "%s; %d lines, expected %d" % (run.stderr[-500:], run.stdout.count("\n"), want_jsonl_pass.count("\n")))
+        if threads > 1:
+            check(label + ": formatted on the parser threads", "outputs: formatted on the parser threads" in run.stderr,
+                  run.stderr[-500:])
     # --threads 0 is every core; a malformed count is a usage error (exit 2).
     run = subprocess.run([vlac, "run", prog, "--input", "e=" + data, "--timestamps", "ns", "--threads", "0", "--stats"],
                          capture_output=True, text=True, timeout=600, env=env)
