@@ -90,13 +90,16 @@ class KeyRows {
   /// as words: hash() of such a key is hash_words() of its words.
   static constexpr uint32_t kMaxWords = 4;
   static uint64_t hash_words(const uint64_t* w, uint32_t n) {
-    // Each word is folded to 32 bits (a value sits in the high half after the null bytes of an
-    // INT32 key) and the result multiplied by 2^64 / golden ratio: the top bits of the product
-    // (GroupTable's slot) spread consecutive values evenly (Fibonacci hashing), so small dense
-    // keys such as camera ids do not collide; xor-ing the top half down makes the low bits
-    // usable too (HostedKeyTable).
+    // Each word is folded so that a value in either half lands in the low bits (one sits in the
+    // high half after the null bytes of an INT32 key; two NOT NULL INT32 columns share a word):
+    // its high half plus its low half times an odd constant. Not high ^ low, which gave (1,1),
+    // (2,2), ... one hash and the 28 (robot, joint) keys of the suite 8 hashes in all. The result
+    // is multiplied by 2^64 / golden ratio: the top bits of the product (GroupTable's slot)
+    // spread consecutive values evenly (Fibonacci hashing), so small dense keys such as camera
+    // ids do not collide; xor-ing the top half down makes the low bits usable too
+    // (HostedKeyTable).
     uint64_t x = 0;
-    for (uint32_t i = 0; i < n; ++i) x = x * 0xBF58476D1CE4E5B9ull + static_cast<uint32_t>(w[i] ^ (w[i] >> 32));
+    for (uint32_t i = 0; i < n; ++i) x = x * 0xBF58476D1CE4E5B9ull + ((w[i] >> 32) + (w[i] & 0xFFFFFFFFull) * 0x9E3779B1ull);
     const uint64_t h = x * 0x9E3779B97F4A7C15ull;
     return h ^ (h >> 32);
   }

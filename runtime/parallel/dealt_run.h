@@ -55,6 +55,7 @@
 #include "runtime/ops/hosted_operators.h"
 #include "runtime/parallel/batch_queue.h"
 #include "runtime/parallel/fired_groups.h"
+#include "runtime/parallel/key_partition.h"
 #include "runtime/parallel/packed_rows.h"
 
 namespace vlac::rt {
@@ -99,9 +100,7 @@ class alignas(kCacheLine) KeyDealer {
 
   void deal(const uint8_t* row) {
     const uint8_t* key = front.key_of(row);
-    // Mixed again, as PartitionedWindowAggregate does, so a partition's keys spread over its tables.
-    const uint64_t h = keys.hash(key) * 0xD6E8FEB86659FD93ull;
-    const uint64_t p = ((h >> 32) * partitions) >> 32;  // in [0, partitions) without a division
+    const uint32_t p = key_partition(keys.hash(key), partitions);
     if constexpr (kMaySlice)
       if (slice_time_offset >= 0) announce_slice(row);
     packer->append(lists[p].rows, row, seq++, max_before);

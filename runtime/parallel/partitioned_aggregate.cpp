@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "runtime/parallel/fired_groups.h"
+#include "runtime/parallel/key_partition.h"
 #include "runtime/parallel/trial.h"
 
 namespace vlac::rt {
@@ -110,10 +111,7 @@ void PartitionedWindowAggregate::work(Partition& part) {
 }
 
 uint32_t PartitionedWindowAggregate::partition_of(const uint8_t* key) const {
-  // GroupTable places a key by the top bits of the same hash: mixed again, so that the keys of
-  // one partition still spread over its tables' slots.
-  const uint64_t h = keys_.hash(key) * 0xD6E8FEB86659FD93ull;
-  return static_cast<uint32_t>((h >> 32) % parts_.size());
+  return key_partition(keys_.hash(key), parts_.size());
 }
 
 void PartitionedWindowAggregate::push(const uint8_t* row) {

@@ -6,10 +6,12 @@
 
 #include <cstring>
 #include <map>
+#include <set>
 #include <random>
 #include <vector>
 
 #include "runtime/ops/group_table.h"
+#include "runtime/parallel/key_partition.h"
 
 namespace vlac::rt {
 namespace {
@@ -52,6 +54,32 @@ void check_against_model(int columns, uint64_t limit) {
   }
   ASSERT_EQ(table.size(), model.size());
   for (const auto& [bytes, g] : model) EXPECT_EQ(std::memcmp(table.key(g), bytes.data(), bytes.size()), 0);
+}
+
+TEST(KeyRows, TwoIntColumnsInOneWordHashApart) {
+  // Two NOT NULL INT32 columns share a word: (robot, joint) of 4 robots and 7 joints, the
+  // suite's OVER key. A fold of the word by high ^ low gave (1,1), (2,2), ... one hash, 8 in all
+  // (every such key collided in the tables, and the partitions got 22 and 6 keys).
+  const RowLayout layout = RowLayout::make({{FieldType::Int32, false, 0}, {FieldType::Int32, false, 0}});
+  ASSERT_EQ(layout.size, 8u);
+  KeyRows rows;
+  rows.init(&layout);
+  std::set<uint64_t> hashes;
+  std::vector<std::vector<int>> per_partition(5, std::vector<int>(5, 0));  // [partitions][p]: keys
+  for (int32_t robot = 1; robot <= 4; ++robot) {
+    for (int32_t joint = 1; joint <= 7; ++joint) {
+      std::vector<uint8_t> key(layout.size, 0);
+      put(key.data(), layout.fields[0], robot);
+      put(key.data(), layout.fields[1], joint);
+      const uint64_t h = rows.hash(key.data());
+      hashes.insert(h);
+      for (uint64_t n = 2; n <= 4; ++n) ++per_partition[n][key_partition(h, n)];
+    }
+  }
+  EXPECT_EQ(hashes.size(), 28u);
+  // Each of 2, 3 and 4 partitions takes some of the 28 keys (none is left idle).
+  for (uint64_t n = 2; n <= 4; ++n)
+    for (uint64_t p = 0; p < n; ++p) EXPECT_GE(per_partition[n][p], 3) << n << " partitions, partition " << p;
 }
 
 TEST(GroupTable, WordKeysAndLongerKeysMatchAMapModel) {
