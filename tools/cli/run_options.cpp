@@ -60,10 +60,11 @@ options:
   --restore-from ID       start from an older snapshot (`vlac checkpoints DIR` lists them): the
                           outputs are cut back to it and the newer snapshots are deleted
   --threads N             parse input files (CSV, JSON Lines) on N threads and run keyed window
-                          aggregates in N partitions by key (0: every core; default 1); when
-                          every input is a file, without --checkpoint, the outputs are written
-                          on a thread of their own; the output is the same, row for row, as
-                          with one thread
+                          aggregates in N partitions by key (0: every core; default 1); a
+                          program of filters and projections over one file runs them and
+                          formats its rows on those threads too; otherwise, when every input
+                          is a file, without --checkpoint, the outputs are written on a thread
+                          of their own; the output is the same, row for row, as with one thread
   --drain                 SIGINT or SIGTERM ends the live inputs (stdin, MQTT) after what has
                           arrived, as the end of a file does (files are read to their end):
                           every open window fires and the run exits 0
