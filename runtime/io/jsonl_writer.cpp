@@ -67,6 +67,7 @@ class JsonlWriter final : public BufferedWriter {
   }
 
   bool takes_formatted() const override { return true; }
+  void write_formatted(std::string_view rows) override { append_formatted(rows); }
 
   void finish() override {
     if (finished_) return;

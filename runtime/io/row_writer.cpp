@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 #include "runtime/io/writer_impl.h"
@@ -92,7 +93,8 @@ void append_value_text(std::string* out, const uint8_t* row, const Field& f, boo
 RowFormatter::RowFormatter(std::vector<std::string> column_names, RowLayout layout, WriterOptions options) {
   options.resume = true;  // no header: the real writer writes it
   writer_ = make_row_writer(nullptr, std::move(column_names), std::move(layout), options);
-  buffered_ = static_cast<BufferedWriter*>(writer_.get());  // CSV and JSON Lines writers are (takes_formatted)
+  if (!writer_->takes_formatted()) std::abort();  // a table: the caller's bug (formattable())
+  buffered_ = static_cast<BufferedWriter*>(writer_.get());  // CSV and JSON Lines writers are
 }
 
 RowFormatter::~RowFormatter() = default;

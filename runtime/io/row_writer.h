@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -52,8 +53,9 @@ class RowWriter {
   /// the rows it holds).
   virtual bool takes_formatted() const { return false; }
   /// Writes whole rows that a RowFormatter of the same columns and options formatted: the bytes
-  /// their write() calls would have written. Only when takes_formatted().
-  virtual void write_formatted(std::string_view) {}
+  /// their write() calls would have written. Only when takes_formatted(): anywhere else the
+  /// rows would be lost, so it aborts.
+  virtual void write_formatted(std::string_view) { std::abort(); }
   /// 0, or the errno of the first write or fflush of the FILE that failed (ENOSPC on a full
   /// disk, EPIPE, ...). Once set, nothing more is written; the caller stops the run and reports
   /// it (write_error_message). Not virtual: callers check it after every row.

@@ -59,12 +59,6 @@ class BufferedWriter : public RowWriter {
   void flush() override;
   uint64_t bytes_written() const override { return bytes_written_; }
 
-  /// Formatted rows (RowFormatter): appended as a row is (CSV and JSON Lines say they take them).
-  void write_formatted(std::string_view rows) override {
-    if (finished_) return;
-    buf_.append(rows);
-    spill_if_full();
-  }
   /// A writer without a FILE (RowFormatter) keeps its rows in the buffer, taken with these.
   std::string_view formatted() const { return {buf_.data(), buf_.size()}; }
   void clear_formatted() { buf_.clear(); }
@@ -74,6 +68,13 @@ class BufferedWriter : public RowWriter {
 
   /// Hands the buffer to the FILE (without fflush).
   void write_buffer();
+  /// Formatted rows (RowFormatter), for the writers that take them (CSV, JSON Lines): appended
+  /// as a row is.
+  void append_formatted(std::string_view rows) {
+    if (finished_) return;
+    buf_.append(rows);
+    spill_if_full();
+  }
   /// Called after each row: keeps memory bounded on large outputs.
   void spill_if_full() {
     if (buf_.size() >= kSpillBytes && out_) write_buffer();
