@@ -15,9 +15,7 @@ FormattedRun::FormattedRun(const FormattedSource& source, std::vector<RowWriter*
       worker.formatters.push_back(make_formatter(i));
       worker.outputs.push_back(worker.formatters.back()->writer());
     }
-    worker.operators.assign(std::max<size_t>(source_.operators, 1), nullptr);
     worker.pipeline_rows.assign(std::max<size_t>(source_.pipeline_counters, 1), 0);
-    worker.ctx.operators = worker.operators.data();
     worker.ctx.outputs = worker.outputs.data();
     worker.ctx.pipeline_rows = source_.pipeline_counters ? worker.pipeline_rows.data() : nullptr;
   }

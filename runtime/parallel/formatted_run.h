@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/cache_lines.h"
 #include "runtime/exec_context.h"
 #include "runtime/io/parallel_reader.h"
 #include "runtime/io/row_writer.h"
@@ -35,8 +36,7 @@ namespace vlac::rt {
 
 /// The source of a formatted run and the program around it.
 struct FormattedSource {
-  void (*entry)(ExecContext*, const uint8_t*) = nullptr;  // generated: the source's pipelines
-  size_t operators = 0;          // the program's operators (what ExecContext::operators holds): none run
+  void (*entry)(ExecContext*, const uint8_t*) = nullptr;  // generated: the source's pipelines (no operator)
   size_t pipeline_counters = 0;  // 2 x pipelines when `--stats` counts them, else 0
 };
 
@@ -58,10 +58,10 @@ class FormattedRun final : public RowVisitor {
 
  private:
   /// A parser thread's pipelines and formatters; its thread writes it on every row.
-  struct alignas(64) Worker {
+  struct alignas(kCacheLine) Worker {
     ExecContext ctx;
     std::vector<std::unique_ptr<RowFormatter>> formatters;  // per output
-    std::vector<void*> operators, outputs;
+    std::vector<void*> outputs;
     std::vector<uint64_t> pipeline_rows;
   };
   /// A chunk slot: its bytes per output, once its parser thread is done with it.

@@ -218,12 +218,13 @@ class OperatorDriver final : public RowDriver {
   rt::Engine engine_;
 };
 
-/// `--threads` over a program of one keyed aggregate or OVER fed by one input file: when the
-/// file is split, its rows are dealt out to the operator's partitions by the parser threads
-/// (rt::DealtRun, which says why); otherwise the operator driver runs it.
-class DealtDriver final : public RowDriver {
+/// What DealtDriver and FormattedDriver share: a program over one input file that the parser
+/// threads run when the file is split (start() then sets up that run); otherwise, and for what
+/// such a run never needs (checkpoints, --late: parser_threads_may_run()), the operator driver.
+class ParserThreadsDriver : public RowDriver {
  public:
-  DealtDriver(const PhysicalPlan& plan, CompiledCode& program, std::vector<void*> outputs, uint64_t* pipeline_rows, int threads)
+  ParserThreadsDriver(const PhysicalPlan& plan, CompiledCode& program, std::vector<void*> outputs, uint64_t* pipeline_rows,
+                      int threads)
       : plan_(plan), program_(program), outputs_(outputs), pipeline_rows_(pipeline_rows), threads_(threads),
         fallback_(plan, program, std::move(outputs), pipeline_rows, threads) {}
 
@@ -232,6 +233,51 @@ class DealtDriver final : public RowDriver {
     auto* reader = dynamic_cast<rt::ParallelReader*>(readers[0][0]);
     if (!reader || !reader->split()) return;
     reader_ = reader;
+    start(*reader);
+  }
+  std::vector<rt::OperatorStats> operator_stats() const override { return fallback_.operator_stats(); }
+  void save_state(rt::StateWriter& w) const override { fallback_.save_state(w); }
+  bool load_state(rt::StateReader& r) override { return fallback_.load_state(r); }
+  rt::InputPosition position(size_t i) const override { return fallback_.position(i); }
+  bool report_late(rt::LateRowWriter& late) override { return fallback_.report_late(late); }
+
+ protected:
+  /// The file is split: makes the run on its parser threads.
+  virtual void start(rt::ParallelReader& reader) = 0;
+
+  const PhysicalPlan& plan_;
+  CompiledCode& program_;
+  std::vector<void*> outputs_;
+  uint64_t* pipeline_rows_;
+  int threads_;
+  OperatorDriver fallback_;
+  rt::ParallelReader* reader_ = nullptr;  // once split
+};
+
+/// `--threads` over a program of one keyed aggregate or OVER fed by one input file: when the
+/// file is split, its rows are dealt out to the operator's partitions by the parser threads
+/// (rt::DealtRun, which says why); otherwise the operator driver runs it.
+class DealtDriver final : public ParserThreadsDriver {
+ public:
+  using ParserThreadsDriver::ParserThreadsDriver;
+
+  bool run(const std::function<void()>& after_row, rt::RunStop* stop) override {
+    if (!dealt_) return fallback_.run(after_row, stop);
+    const bool completed = dealt_->run(*reader_, stop);
+    if (pipeline_rows_) dealt_->add_pipeline_rows(pipeline_rows_);
+    return completed;
+  }
+  std::vector<rt::OperatorStats> operator_stats() const override {
+    if (!dealt_) return fallback_.operator_stats();
+    return {dealt_->stats()};
+  }
+  std::vector<ExecutionReport::Partitions> partitions() const override {
+    if (!dealt_) return fallback_.partitions();
+    return {{0, dealt_->partition_rows(), "rows dealt out by the parser threads", plan_.operators[0].kind == OperatorKind::Over}};
+  }
+
+ private:
+  void start(rt::ParallelReader& reader) override {
     const PhysicalOperator& op = plan_.operators[0];
     const PhysicalSource& src = plan_.sources[0];
     operators_.assign(plan_.operators.size(), nullptr);  // what the rows after the aggregate read: none
@@ -249,43 +295,15 @@ class DealtDriver final : public RowDriver {
     if (op.kind == OperatorKind::Over) {
       const std::vector<rt::OverCallSpec> calls = operator_settings(op).calls;  // the constructor copies them
       dealt_ = std::make_unique<rt::DealtOver>(&ctx_, over_config(op, calls), over_kernels(op, program_), &op.input_layout,
-                                               &op.output_layout, threads_, source, *reader);
+                                               &op.output_layout, threads_, source, reader);
     } else {
       dealt_ = std::make_unique<rt::DealtAggregate>(&ctx_, hosted_window_aggregate_config(op), window_aggregate_kernels(op, program_),
-                                                    &op.input_layout, &op.output_layout, threads_, source, *reader);
+                                                    &op.input_layout, &op.output_layout, threads_, source, reader);
     }
   }
 
-  bool run(const std::function<void()>& after_row, rt::RunStop* stop) override {
-    if (!dealt_) return fallback_.run(after_row, stop);
-    const bool completed = dealt_->run(*reader_, stop);
-    if (pipeline_rows_) dealt_->add_pipeline_rows(pipeline_rows_);
-    return completed;
-  }
-  std::vector<rt::OperatorStats> operator_stats() const override {
-    if (!dealt_) return fallback_.operator_stats();
-    return {dealt_->stats()};
-  }
-  // Not with checkpoints or --late (dealable()): these are the operator driver's.
-  void save_state(rt::StateWriter& w) const override { fallback_.save_state(w); }
-  bool load_state(rt::StateReader& r) override { return fallback_.load_state(r); }
-  rt::InputPosition position(size_t i) const override { return fallback_.position(i); }
-  bool report_late(rt::LateRowWriter& late) override { return fallback_.report_late(late); }
-  std::vector<ExecutionReport::Partitions> partitions() const override {
-    if (!dealt_) return fallback_.partitions();
-    return {{0, dealt_->partition_rows(), "rows dealt out by the parser threads", plan_.operators[0].kind == OperatorKind::Over}};
-  }
-
- private:
-  const PhysicalPlan& plan_;
-  CompiledCode& program_;
-  std::vector<void*> outputs_;
-  uint64_t* pipeline_rows_;
-  int threads_;
-  OperatorDriver fallback_;
   rt::ExecContext ctx_;
   std::vector<void*> operators_;
-  rt::ParallelReader* reader_ = nullptr;
   std::unique_ptr<rt::DealtRunner> dealt_;
 };
 
@@ -339,21 +357,26 @@ rt::WriterOptions writer_options(const ExecutionOptions& options, size_t i) {
 /// `--threads` over a program of pipelines only, fed by one input file: when the file is split,
 /// the parser threads run the pipelines and format the output rows (rt::FormattedRun, which
 /// says why); otherwise the operator driver runs it.
-class FormattedDriver final : public RowDriver {
+class FormattedDriver final : public ParserThreadsDriver {
  public:
   FormattedDriver(const PhysicalPlan& plan, CompiledCode& program, std::vector<void*> outputs, uint64_t* pipeline_rows,
                   const ExecutionOptions& options)
-      : plan_(plan), program_(program), outputs_(outputs), pipeline_rows_(pipeline_rows), options_(options),
-        fallback_(plan, program, std::move(outputs), pipeline_rows, options.threads) {}
+      : ParserThreadsDriver(plan, program, std::move(outputs), pipeline_rows, options.threads), options_(options) {}
 
-  void attach(const std::vector<std::vector<rt::RowReader*>>& readers) override {
-    fallback_.attach(readers);
-    auto* reader = dynamic_cast<rt::ParallelReader*>(readers[0][0]);
-    if (!reader || !reader->split()) return;
-    reader_ = reader;
+  bool run(const std::function<void()>& after_row, rt::RunStop* stop) override {
+    if (!formatted_) return fallback_.run(after_row, stop);
+    const bool completed = formatted_->run(*reader_, stop);
+    if (pipeline_rows_) formatted_->add_pipeline_rows(pipeline_rows_);
+    return completed;
+  }
+  std::string outputs_placement() const override {
+    return formatted_ ? "formatted on the parser threads, with the filters and projections before them" : "";
+  }
+
+ private:
+  void start(rt::ParallelReader& reader) override {
     rt::FormattedSource source;
     source.entry = lookup<RowFn>(program_, source_entry_fn_name(0));
-    source.operators = plan_.operators.size();
     source.pipeline_counters = pipeline_rows_ ? 2 * plan_.pipelines.size() : 0;
     std::vector<rt::RowWriter*> writers;
     for (void* w : outputs_) writers.push_back(static_cast<rt::RowWriter*>(w));
@@ -363,33 +386,10 @@ class FormattedDriver final : public RowDriver {
           return std::make_unique<rt::RowFormatter>(plan_.outputs[i].column_names, plan_.outputs[i].layout,
                                                     writer_options(options_, i));
         },
-        *reader);
+        reader);
   }
 
-  bool run(const std::function<void()>& after_row, rt::RunStop* stop) override {
-    if (!formatted_) return fallback_.run(after_row, stop);
-    const bool completed = formatted_->run(*reader_, stop);
-    if (pipeline_rows_) formatted_->add_pipeline_rows(pipeline_rows_);
-    return completed;
-  }
-  std::vector<rt::OperatorStats> operator_stats() const override { return fallback_.operator_stats(); }
-  // Not with checkpoints or --late (formattable()): these are the operator driver's.
-  void save_state(rt::StateWriter& w) const override { fallback_.save_state(w); }
-  bool load_state(rt::StateReader& r) override { return fallback_.load_state(r); }
-  rt::InputPosition position(size_t i) const override { return fallback_.position(i); }
-  bool report_late(rt::LateRowWriter& late) override { return fallback_.report_late(late); }
-  std::string outputs_placement() const override {
-    return formatted_ ? "formatted on the parser threads, with the filters and projections before them" : "";
-  }
-
- private:
-  const PhysicalPlan& plan_;
-  CompiledCode& program_;
-  std::vector<void*> outputs_;
-  uint64_t* pipeline_rows_;
   const ExecutionOptions& options_;
-  OperatorDriver fallback_;
-  rt::ParallelReader* reader_ = nullptr;
   std::unique_ptr<rt::FormattedRun> formatted_;
 };
 
