@@ -15,6 +15,10 @@ constexpr int64_t kWindowStart = -1;
 // Set in DealtRun::published_ once no more chunks come.
 constexpr uint64_t kEnded = uint64_t{1} << 63;
 
+// A formatted result: [int64 seq][int64 place][uint32 bytes per output, padded to 8 bytes]; a
+// marker as in PackedRows ([negative kind][int64 value]).
+size_t formatted_entry_size(size_t outputs) { return 16 + ((4 * outputs + 7) & ~size_t{7}); }
+
 }  // namespace
 
 bool DealtAggregateOp::can_deal(const WindowAggregateConfig& c) {
@@ -29,8 +33,9 @@ bool DealtOverOp::can_deal(const OverConfig& c) {
 template <class Traits>
 DealtRun<Traits>::DealtRun(ExecContext* ctx, const typename Traits::Config& config, const typename Traits::Kernels& kernels,
                            const RowLayout* in_layout, const RowLayout* out_layout, int partitions, const DealtSource& source,
-                           const ParallelReader& reader)
+                           const ParallelReader& reader, const DealtFormatting* formatting)
     : ctx_(ctx), config_(config), kernels_(kernels), source_(source), in_packer_(in_layout), out_packer_(out_layout) {
+  if (formatting) writers_ = formatting->writers;
   front_.init(ctx_, config_, kernels_);
   typename Traits::Kernels own = kernels_;
   own.emit = pack_result;  // OVER emits its results as it releases rows: they are packed
@@ -41,6 +46,18 @@ DealtRun<Traits>::DealtRun(ExecContext* ctx, const typename Traits::Config& conf
     part.run = this;
     part.ctx.outputs = part.outputs;
     part.out_row.assign(out_layout->size, 0);
+    for (size_t i = 0; i < writers_.size(); ++i) {
+      part.formatters.push_back(formatting->make_formatter(i));
+      part.formatter_outputs.push_back(part.formatters.back()->writer());
+    }
+    part.out.text.resize(writers_.size());
+    part.text_at.assign(writers_.size(), 0);
+    part.lengths.assign(writers_.size(), 0);
+    part.no_operators.assign(std::max<size_t>(source_.operators, 1), nullptr);  // none after the operator
+    part.pipeline_rows.assign(std::max<size_t>(source_.pipeline_counters, 1), 0);
+    part.fctx.operators = part.no_operators.data();
+    part.fctx.outputs = part.formatter_outputs.data();
+    part.fctx.pipeline_rows = source_.pipeline_counters ? part.pipeline_rows.data() : nullptr;
   }
   // Everything that reads the configuration is made here: OVER's calls are the caller's.
   for (int w = 0; w < reader.parser_threads(); ++w) {
@@ -202,11 +219,11 @@ void DealtRun<DealtAggregateOp>::fire_sliced(Partition& part, int64_t before, in
   part.due.clear();
   part.op.due_windows(before, w, [&](int64_t ws, int64_t we) { part.due.emplace_back(ws, we); });
   for (const auto& [ws, we] : part.due) {
-    PackedRows::append_marker(part.out, kWindowStart, ws);
+    PackedRows::append_marker(part.out.entries, kWindowStart, ws);
     part.op.take_window_groups(ws, we, [&, ws = ws, we = we](const uint8_t* key, const uint8_t* acc, int64_t seq) {
       part.op.finalize_group(key, acc, ws, we, part.out_row.data());
-      out_packer_.append(part.out, part.out_row.data(), seq, we);
-      part.ctx.scratch.reset();  // packed
+      result(part, part.out_row.data(), seq, we);
+      part.ctx.scratch.reset();  // packed or formatted
     });
   }
   part.op.sliced_fired_to(w);
@@ -226,14 +243,14 @@ void DealtRun<DealtAggregateOp>::advance(Partition& part, int64_t w) {
   take_fired_groups(
       part.op, config_.mode == WindowMode::Session, w, part.groups,
       [&](int64_t start, int64_t end) {
-        PackedRows::append_marker(part.out, kWindowStart, start);
+        PackedRows::append_marker(part.out.entries, kWindowStart, start);
         window_start = start;
         window_end = end;
       },
       [&](const uint8_t* key, const uint8_t* acc, int64_t seq) {
         part.op.finalize_group(key, acc, window_start, window_end, part.out_row.data());
-        out_packer_.append(part.out, part.out_row.data(), seq, window_end);
-        part.ctx.scratch.reset();  // packed
+        result(part, part.out_row.data(), seq, window_end);
+        part.ctx.scratch.reset();  // packed or formatted
       });
 }
 
@@ -248,22 +265,45 @@ void DealtRun<DealtOverOp>::advance(Partition& part, int64_t w) {
 template <class Traits>
 void DealtRun<Traits>::pack_result(ExecContext* ctx, const uint8_t* row) {
   auto& part = *static_cast<Partition*>(ctx->outputs[0]);
-  if constexpr (std::is_same_v<Traits, DealtOverOp>)
-    part.run->out_packer_.append(part.out, row, part.op.emitting_seq(), part.op.emitting_time());
+  if constexpr (std::is_same_v<Traits, DealtOverOp>) part.run->result(part, row, part.op.emitting_seq(), part.op.emitting_time());
+}
+
+template <class Traits>
+void DealtRun<Traits>::result(Partition& part, const uint8_t* row, int64_t seq, int64_t place) {
+  if (writers_.empty()) return out_packer_.append(part.out.entries, row, seq, place);
+  // What one thread does with the result on the run's thread (the emit kernel: the pipelines
+  // after the operator, into the outputs), here into the formatters; the bytes each output got
+  // are the result's.
+  const size_t outputs = writers_.size();
+  for (size_t i = 0; i < outputs; ++i) part.lengths[i] = static_cast<uint32_t>(part.formatters[i]->bytes().size());
+  part.fctx.scratch.reset();
+  kernels_.emit(&part.fctx, row);
+  uint8_t* entry = part.out.entries.grow(formatted_entry_size(outputs));
+  std::memcpy(entry, &seq, 8);
+  std::memcpy(entry + 8, &place, 8);
+  for (size_t i = 0; i < outputs; ++i) {
+    const uint32_t n = static_cast<uint32_t>(part.formatters[i]->bytes().size()) - part.lengths[i];
+    std::memcpy(entry + 16 + 4 * i, &n, 4);
+  }
 }
 
 template <class Traits>
 void DealtRun<Traits>::hand_over(Partition& part) {
   {
     std::lock_guard<std::mutex> lock(part.mu);
-    if (part.out.size() == 0 && part.progress == part.watermark) return;
-    if (part.out.size() > 0) {
+    if (part.out.entries.size() == 0 && part.progress == part.watermark) return;
+    if (part.out.entries.size() > 0) {
+      for (size_t i = 0; i < part.formatters.size(); ++i) {
+        part.out.text[i].assign(part.formatters[i]->bytes());  // keeps the string's capacity
+        part.formatters[i]->clear();
+      }
       part.handed.push_back(std::move(part.out));
-      part.out = BatchQueue::Bytes();
+      part.out = Results();
+      part.out.text.resize(writers_.size());
       if (!part.spare.empty()) {
         part.out = std::move(part.spare.back());
         part.spare.pop_back();
-        part.out.clear();
+        part.out.entries.clear();
       }
     }
     part.progress = part.watermark;
@@ -311,14 +351,23 @@ bool DealtRun<Traits>::run(ParallelReader& reader, RunStop* stop) {
   return true;
 }
 
-template <>
-void DealtRun<DealtAggregateOp>::emit(const uint8_t* row) {
-  front_.emit_finalized(row);
-}
-
-template <>
-void DealtRun<DealtOverOp>::emit(const uint8_t* row) {
-  kernels_.emit(ctx_, row);
+template <class Traits>
+void DealtRun<Traits>::emit(Partition& part) {
+  ++emitted_;
+  if (writers_.empty()) {
+    if constexpr (std::is_same_v<Traits, DealtAggregateOp>) front_.emit_finalized(part.head);
+    else kernels_.emit(ctx_, part.head);
+    return;
+  }
+  // The head is in the first of the partition's results: its bytes are next in each output's text.
+  Results& r = part.merging.front();
+  for (size_t i = 0; i < writers_.size(); ++i) {
+    uint32_t n;
+    std::memcpy(&n, part.head + 4 * i, 4);
+    if (n == 0) continue;
+    writers_[i]->write_formatted(std::string_view(r.text[i]).substr(part.text_at[i], n));
+    part.text_at[i] += n;
+  }
 }
 
 template <class Traits>
@@ -326,7 +375,7 @@ bool DealtRun<Traits>::merge() {
   int64_t progress = INT64_MAX;  // every partition has handed over every result placed up to here
   for (auto& part : parts_) {
     std::lock_guard<std::mutex> lock(part->mu);
-    for (BatchQueue::Bytes& b : part->handed) part->merging.push_back(std::move(b));
+    for (Results& b : part->handed) part->merging.push_back(std::move(b));
     part->handed.clear();
     progress = std::min(progress, part->progress);
   }
@@ -343,7 +392,7 @@ bool DealtRun<Traits>::merge() {
     // OVER's row at time t is out once the watermark is past t; a window ending at W once it is W.
     const bool out = first && (progress == INT64_MAX || (Traits::kStrict ? first->head_place < progress : first->head_place <= progress));
     if (!out) return !first && progress == INT64_MAX;
-    emit(first->head);
+    emit(*first);
     first->has_head = false;
   }
 }
@@ -351,17 +400,28 @@ bool DealtRun<Traits>::merge() {
 template <class Traits>
 bool DealtRun<Traits>::load_head(Partition& part) {
   while (!part.merging.empty()) {
-    BatchQueue::Bytes& b = part.merging.front();
+    Results& r = part.merging.front();
+    BatchQueue::Bytes& b = r.entries;
     if (part.at == b.size()) {
       std::lock_guard<std::mutex> lock(part.mu);
-      part.spare.push_back(std::move(b));
+      part.spare.push_back(std::move(r));
       part.merging.pop_front();
       part.at = 0;
+      std::fill(part.text_at.begin(), part.text_at.end(), 0);
       continue;
     }
     uint8_t* row;
     int64_t seq, value;
-    uint8_t* next = out_packer_.unpack(b.data() + part.at, &row, &seq, &value);
+    uint8_t* const entry = b.data() + part.at;
+    uint8_t* next;
+    if (writers_.empty()) {
+      next = out_packer_.unpack(entry, &row, &seq, &value);
+    } else {  // formatted: the row is its byte counts
+      std::memcpy(&seq, entry, 8);
+      std::memcpy(&value, entry + 8, 8);
+      row = seq < 0 ? nullptr : entry + 16;
+      next = entry + (seq < 0 ? 16 : formatted_entry_size(writers_.size()));
+    }
     part.at = static_cast<size_t>(next - b.data());
     if (!row) {  // a window's start
       part.start = value;
@@ -384,7 +444,7 @@ OperatorStats DealtRun<Traits>::stats() const {
     if constexpr (std::is_same_v<Traits, DealtAggregateOp>) part->op.refresh_stats();  // sliced: kept by its slice store
     add_partition_stats(s, part->op.stats());
   }
-  if constexpr (std::is_same_v<Traits, DealtAggregateOp>) s.rows_out = front_.stats().rows_out;
+  if constexpr (std::is_same_v<Traits, DealtAggregateOp>) s.rows_out = emitted_;
   return s;
 }
 
@@ -399,6 +459,8 @@ template <class Traits>
 void DealtRun<Traits>::add_pipeline_rows(uint64_t* counters) const {
   for (const auto& d : dealers_)
     for (size_t i = 0; i < source_.pipeline_counters; ++i) counters[i] += d->pipeline_rows[i];
+  for (const auto& part : parts_)  // the pipelines after the operator, when they ran there (formatting)
+    for (size_t i = 0; i < source_.pipeline_counters; ++i) counters[i] += part->pipeline_rows[i];
 }
 
 template class DealtRun<DealtAggregateOp>;

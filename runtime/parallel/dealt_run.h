@@ -19,6 +19,12 @@
 //                             ParallelReader::next_visited), tells the partitions where each
 //                             begins, and emits the partitions' results merged by that place.
 //
+// When the outputs are CSV or JSON Lines files of their own (DealtFormatting), each partition
+// also runs what comes after the operator (its emit kernel: the pipelines into the outputs) and
+// formats the rows it writes, so that the run's thread only writes each result's bytes in that
+// order: otherwise an operator with as many results as rows (OVER) left the run's thread as
+// much work as every other thread.
+//
 // Why the partitions need not fire together: over the whole run, one thread's results come in
 // an order the partitions can give each result, and a partition whose watermark has reached W
 // has given every result placed at or before W (docs/decisions.md, "Issue 16: dealt runs"):
@@ -41,7 +47,9 @@
 #include <cstdint>
 #include <cstring>
 #include <deque>
+#include <functional>
 #include <memory>
+#include <string>
 #include <mutex>
 #include <thread>
 #include <utility>
@@ -50,6 +58,7 @@
 #include "runtime/cache_lines.h"
 #include "runtime/exec_context.h"
 #include "runtime/io/parallel_reader.h"
+#include "runtime/io/row_writer.h"
 #include "runtime/io/run_stop.h"
 #include "runtime/ops/group_table.h"
 #include "runtime/ops/hosted_operators.h"
@@ -69,6 +78,13 @@ struct DealtSource {
   size_t op_id = 0;          // the dealt operator's
   size_t outputs = 0;        // the program's outputs
   size_t pipeline_counters = 0;  // 2 x pipelines when `--stats` counts them, else 0
+};
+
+/// Results formatted on the partitions' threads (above): the program's outputs, each
+/// takes_formatted() and on a file of its own, and a formatter like each.
+struct DealtFormatting {
+  std::vector<RowWriter*> writers;
+  std::function<std::unique_ptr<RowFormatter>(size_t)> make_formatter;
 };
 
 /// A chunk's rows for one partition: packed rows [local seq][max time before]. Its parser
@@ -185,9 +201,10 @@ class DealtRun final : public DealtRunner {
   /// `ctx`: the run's thread's, through which results are emitted. `reader`: the split input
   /// (its parser threads and chunk slots), read by run(). Starts the partition threads, each
   /// of which makes its operator (runtime/cache_lines.h says why there) and waits for chunks.
+  /// `formatting`: null, or the outputs the partitions format the results for.
   DealtRun(ExecContext* ctx, const typename Traits::Config& config, const typename Traits::Kernels& kernels,
            const RowLayout* in_layout, const RowLayout* out_layout, int partitions, const DealtSource& source,
-           const ParallelReader& reader);
+           const ParallelReader& reader, const DealtFormatting* formatting = nullptr);
   ~DealtRun() override;
 
   bool run(ParallelReader& reader, RunStop* stop) override;
@@ -200,6 +217,13 @@ class DealtRun final : public DealtRunner {
   void end_chunk(int worker, size_t slot) override;
 
  private:
+  /// Results handed from a partition to the run's thread: entries placed as the traits say
+  /// (packed rows, or when formatting each output's byte count), and when formatting each
+  /// output's bytes of those entries, in their order.
+  struct Results {
+    BatchQueue::Bytes entries;
+    std::vector<std::string> text;  // per output
+  };
   struct alignas(kCacheLine) Partition {  // its thread writes it on every row
     size_t index = 0;
     DealtRun* run = nullptr;
@@ -209,18 +233,25 @@ class DealtRun final : public DealtRunner {
     std::thread thread;
     uint64_t rows = 0;
     int64_t watermark = INT64_MIN;
-    BatchQueue::Bytes out;  // results not yet handed over (the traits say how they are placed)
+    Results out;  // results not yet handed over
     std::vector<uint8_t> out_row;
+    // Formatting: what comes after the operator runs on fctx, whose outputs are the formatters.
+    ExecContext fctx;
+    std::vector<std::unique_ptr<RowFormatter>> formatters;
+    std::vector<void*> formatter_outputs, no_operators;
+    LineVector<uint64_t> pipeline_rows;
+    std::vector<uint32_t> lengths;  // a result's bytes per output
     std::vector<FiredGroup> groups;
     std::vector<std::pair<int64_t, int64_t>> due;  // sliced: the windows a firing completes
     // Handed to the run's thread, under mu.
     std::mutex mu;
-    std::deque<BatchQueue::Bytes> handed;
-    std::vector<BatchQueue::Bytes> spare;  // buffers the run's thread is done with
+    std::deque<Results> handed;
+    std::vector<Results> spare;  // buffers the run's thread is done with
     int64_t progress = INT64_MIN;          // every result placed up to here has been handed
     // The run's thread's merge.
-    std::deque<BatchQueue::Bytes> merging;
-    size_t at = 0;     // in merging.front()
+    std::deque<Results> merging;
+    size_t at = 0;     // in merging.front().entries
+    std::vector<size_t> text_at;  // in each of merging.front().text
     int64_t start = 0;  // a window's start, from the last marker
     bool has_head = false;
     uint8_t* head = nullptr;
@@ -235,7 +266,10 @@ class DealtRun final : public DealtRunner {
   void open_slice(Partition& part, int64_t t);
   /// Sliced: fires the windows that the watermark's move from `before` to w completes.
   void fire_sliced(Partition& part, int64_t before, int64_t w);
-  void emit(const uint8_t* row);
+  /// A result of the partition, placed at (place, seq): packed, or formatted (DealtFormatting).
+  void result(Partition& part, const uint8_t* row, int64_t seq, int64_t place);
+  /// Writes or emits the merge's next result, the head of `part`.
+  void emit(Partition& part);
   /// OVER's emit kernel in a partition: packs the result with its place.
   static void pack_result(ExecContext* ctx, const uint8_t* row);
   void hand_over(Partition& part);
@@ -264,6 +298,8 @@ class DealtRun final : public DealtRunner {
   // constructor's local, because a thread still notifies after the constructor may have seen it).
   std::atomic<size_t> made_{0};
   std::atomic<uint32_t> events_{0};  // bumped when a partition hands results over
+  std::vector<RowWriter*> writers_;  // formatting: the outputs (else empty)
+  uint64_t emitted_ = 0;             // results merged
 };
 
 using DealtAggregate = DealtRun<DealtAggregateOp>;

@@ -20,7 +20,8 @@ that is a decimal) at known physical lines.
 
 The program is a TUMBLE(1 s) per key with COUNT, SUM and MAX(LENGTH(note)), and again a HOP(500
 ms, 2 s), whose windows are computed from slices that every partition holds (LANGUAGE.md §4);
-both are dealt out by the parser threads, and the HOP beside a second output is tried instead.
+both are dealt out by the parser threads (their rows formatted on the partitions' threads), and
+the HOP beside a second output is tried instead.
 Disorder stays under the watermark bound, so no row is late. The expected rows come from SQLite: the batch query,
 ordered by window and then by the first row of each key in the window (LANGUAGE.md §5). At 1, 2
 and 4 threads the output must equal them, the rejects file must hold exactly the malformed
@@ -202,6 +203,10 @@ with tempfile.TemporaryDirectory() as d:
                 parts = [int(x) for x in m.group(2).split(" + ")] if m else []
                 check(label + ": the aggregate ran in %d partitions that took every row" % threads,
                       m is not None and int(m.group(1)) == threads and sum(parts) == len(rows), run.stderr[-1000:])
+                # The partitions also formatted the rows (rt::DealtFormatting: the only output
+                # is standard output, the rejects a file of their own).
+                check(label + ": the results were formatted on the partitions' threads",
+                      "outputs: formatted on the partitions' threads" in run.stderr, run.stderr[-1000:])
                 if m:
                     skew = float(m.group(3))
                     check(label + ": the skew reflects the keys (%.2f)" % skew,

@@ -6,10 +6,12 @@
 // order, those of one HostedWindowAggregate fed the same file by one reader, the watermark
 // advanced after every row as the engine does, with the same counters, in every dealable mode
 // (TUMBLE, HOP, CUMULATE, the last two also sliced, SESSION, GROUP BY without windows) at 2, 3
-// and 4 partitions and several chunk sizes; and OVER (ROWS and RANGE frames, LAG) the same way. Also built under
-// ThreadSanitizer (tests/tsan/).
+// and 4 partitions and several chunk sizes; and OVER (ROWS and RANGE frames, LAG) the same way.
+// Both also with the results formatted on the partitions' threads (DealtFormatting): the CSV
+// file written must be one thread's, byte for byte. Also built under ThreadSanitizer (tests/tsan/).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -23,6 +25,7 @@
 #include "runtime/io/parallel_reader.h"
 #include "runtime/io/reject_sink.h"
 #include "runtime/io/row_reader.h"
+#include "runtime/io/row_writer.h"
 #include "runtime/ops/hosted_operators.h"
 #include "runtime/parallel/dealt_run.h"
 #include "runtime/scalar/time_math.h"
@@ -98,6 +101,20 @@ rt::WindowAggregateKernels kernels() {
     static_cast<std::vector<std::string>*>(ctx->outputs[0])->emplace_back(s.data, s.size);
   };
   return k;
+}
+
+// The emit kernel of a program whose output is a file: it writes the row (as output_push does).
+void write_row(rt::ExecContext* ctx, const uint8_t* row) { static_cast<rt::RowWriter*>(ctx->outputs[0])->write(row); }
+
+/// The output file's writer: CSV, one column.
+std::unique_ptr<rt::RowWriter> csv_writer(std::FILE* f) { return rt::make_row_writer(f, {"r"}, out_layout(), rt::WriterOptions{}); }
+
+std::string text_of(std::FILE* f) {
+  std::string out;
+  std::rewind(f);
+  char buf[4096];
+  for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) out.append(buf, n);
+  return out;
 }
 
 // The source's pipeline, as generated code is: a WHERE (v % 5 <> 0), then the push into the
@@ -228,6 +245,7 @@ std::string generate(const std::string& path, uint64_t seed, int n, bool hot) {
 
 struct Result {
   std::vector<std::string> rows;
+  std::string text;  // written to a CSV file (`to_file`)
   rt::OperatorStats stats;
   std::vector<std::string> messages;
 };
@@ -241,8 +259,9 @@ std::vector<std::string> lines_of(std::FILE* f) {
 }
 
 /// One reader, one operator, the watermark after every row: what the engine does on one thread.
-/// `c`: the window aggregate's; OVER when `over`.
-Result one_thread(const std::string& path, const rt::WindowAggregateConfig& c, bool over = false) {
+/// `c`: the window aggregate's; OVER when `over`. `to_file`: the results are written to a CSV
+/// file (Result::text).
+Result one_thread(const std::string& path, const rt::WindowAggregateConfig& c, bool over = false, bool to_file = false) {
   Result r;
   std::FILE* messages = std::tmpfile();
   rt::RejectSink sink(messages);
@@ -251,14 +270,19 @@ Result one_thread(const std::string& path, const rt::WindowAggregateConfig& c, b
   std::string error;
   EXPECT_TRUE(reader->open(&error)) << error;
   rt::ExecContext ctx;
-  void* outputs[1] = {&r.rows};
+  std::FILE* out = std::tmpfile();
+  std::unique_ptr<rt::RowWriter> writer = csv_writer(out);
+  void* outputs[1] = {to_file ? static_cast<void*>(writer.get()) : &r.rows};
   rt::HostedWindowAggregate aggregate;
   rt::HostedOver over_op;
   void* operators[1] = {over ? static_cast<void*>(&over_op) : &aggregate};
   ctx.outputs = outputs;
   ctx.operators = operators;
-  if (over) over_op.init(&ctx, over_config(), over_kernels());
-  else aggregate.init(&ctx, c, kernels());
+  rt::OverKernels ok = over_kernels();
+  rt::WindowAggregateKernels ak = kernels();
+  if (to_file) ok.emit = ak.emit = write_row;
+  if (over) over_op.init(&ctx, over_config(), ok);
+  else aggregate.init(&ctx, c, ak);
   auto advance = [&](int64_t w) { over ? over_op.advance(w) : aggregate.advance(w); };
   std::vector<uint8_t> row(in_layout().size);
   int64_t max_time = INT64_MIN, watermark = INT64_MIN;
@@ -273,6 +297,9 @@ Result one_thread(const std::string& path, const rt::WindowAggregateConfig& c, b
     }
   }
   advance(INT64_MAX);
+  writer->finish();
+  r.text = text_of(out);
+  std::fclose(out);
   r.stats = over ? over_op.stats() : aggregate.stats();
   reader.reset();
   std::fclose(file);
@@ -281,8 +308,9 @@ Result one_thread(const std::string& path, const rt::WindowAggregateConfig& c, b
   return r;
 }
 
+/// `to_file`: the partitions format the results (DealtFormatting) for a CSV file.
 Result dealt(const std::string& path, const rt::WindowAggregateConfig& c, int partitions, uint64_t chunk_bytes, bool* split,
-             bool over = false) {
+             bool over = false, bool to_file = false) {
   Result r;
   std::FILE* messages = std::tmpfile();
   rt::RejectSink sink(messages);
@@ -298,16 +326,25 @@ Result dealt(const std::string& path, const rt::WindowAggregateConfig& c, int pa
     EXPECT_TRUE(reader.open(&error)) << error;
     *split = reader.split();
     rt::ExecContext ctx;
-    void* outputs[1] = {&r.rows};
+    std::FILE* out = std::tmpfile();
+    std::unique_ptr<rt::RowWriter> writer = csv_writer(out);
+    void* outputs[1] = {to_file ? static_cast<void*>(writer.get()) : &r.rows};
     ctx.outputs = outputs;
+    rt::DealtFormatting formatting;
+    formatting.writers = {writer.get()};
+    formatting.make_formatter = [](size_t) { return std::make_unique<rt::RowFormatter>(std::vector<std::string>{"r"}, out_layout(), rt::WriterOptions{}); };
+    const rt::DealtFormatting* format = to_file ? &formatting : nullptr;
+    rt::OverKernels ok = over_kernels();
+    rt::WindowAggregateKernels ak = kernels();
+    if (to_file) ok.emit = ak.emit = write_row;
     rt::DealtSource source;
     source.entry = over ? over_entry : entry;
     source.time_offset = static_cast<int32_t>(in(1).offset);
     source.bound_ns = kBound;
     source.outputs = 1;
     std::unique_ptr<rt::DealtRunner> op;
-    if (over) op = std::make_unique<rt::DealtOver>(&ctx, over_config(), over_kernels(), &in_layout(), &out_layout(), partitions, source, reader);
-    else op = std::make_unique<rt::DealtAggregate>(&ctx, c, kernels(), &in_layout(), &out_layout(), partitions, source, reader);
+    if (over) op = std::make_unique<rt::DealtOver>(&ctx, over_config(), ok, &in_layout(), &out_layout(), partitions, source, reader, format);
+    else op = std::make_unique<rt::DealtAggregate>(&ctx, c, ak, &in_layout(), &out_layout(), partitions, source, reader, format);
     if (*split) {
       EXPECT_TRUE(op->run(reader, nullptr));
       r.stats = op->stats();
@@ -315,6 +352,9 @@ Result dealt(const std::string& path, const rt::WindowAggregateConfig& c, int pa
       for (uint64_t n : op->partition_rows()) rows += n;
       EXPECT_EQ(rows, r.stats.rows_in) << "the partitions took every row";
     }
+    writer->finish();
+    r.text = text_of(out);
+    std::fclose(out);
   }
   std::fclose(file);
   r.messages = lines_of(messages);
@@ -333,7 +373,10 @@ TEST(DealtAggregate, EmitsOneThreadsRowsInOrder) {
       const std::string path = generate(dir + "/dealt_" + std::to_string(seed) + (hot ? "_hot" : "") + ".csv", seed, 6000, hot);
       for (const rt::WindowAggregateConfig& c : configs) {
         const Result want = one_thread(path, c);
+        const Result want_file = one_thread(path, c, /*over=*/false, /*to_file=*/true);
         ASSERT_GT(want.rows.size(), 10u);
+        // Every row and the header (keys hold line breaks: some rows are two lines).
+        ASSERT_GE(std::count(want_file.text.begin(), want_file.text.end(), '\n'), static_cast<long>(want.rows.size() + 1));
         if (c.mode != rt::WindowMode::EndOfInput) ASSERT_GT(want.stats.late_dropped, 0u);
         for (int partitions : {2, 3, 4}) {
           for (uint64_t chunk : {uint64_t{997}, uint64_t{16384}}) {
@@ -342,9 +385,12 @@ TEST(DealtAggregate, EmitsOneThreadsRowsInOrder) {
                                      std::to_string(partitions) +
                                      " partitions, chunks of " + std::to_string(chunk);
             bool split = false;
-            const Result got = dealt(path, c, partitions, chunk, &split);
+            // Formatted on the partitions' threads in one of the two chunk sizes (each takes a run).
+            const bool to_file = (chunk == 997) == (partitions % 2 == 0);
+            const Result got = dealt(path, c, partitions, chunk, &split, /*over=*/false, to_file);
             ASSERT_TRUE(split) << what;
-            EXPECT_EQ(got.rows, want.rows) << what;
+            if (to_file) EXPECT_EQ(got.text, want_file.text) << what << ", formatted";
+            else EXPECT_EQ(got.rows, want.rows) << what;
             EXPECT_EQ(got.messages, want.messages) << what;
             EXPECT_EQ(got.stats.rows_in, want.stats.rows_in) << what;
             EXPECT_EQ(got.stats.rows_out, want.stats.rows_out) << what;
@@ -364,16 +410,21 @@ TEST(DealtAggregate, OverEmitsOneThreadsRowsInOrder) {
     for (bool hot : {false, true}) {
       const std::string path = generate(dir + "/dealt_over_" + std::to_string(seed) + (hot ? "_hot" : "") + ".csv", seed, 6000, hot);
       const Result want = one_thread(path, config(rt::WindowMode::Tumble), /*over=*/true);
+      const Result want_file = one_thread(path, config(rt::WindowMode::Tumble), /*over=*/true, /*to_file=*/true);
       ASSERT_GT(want.rows.size(), 1000u);
+      // Every row and the header (keys hold line breaks: some rows are two lines).
+      ASSERT_GE(std::count(want_file.text.begin(), want_file.text.end(), '\n'), static_cast<long>(want.rows.size() + 1));
       ASSERT_GT(want.stats.late_dropped, 0u);
       for (int partitions : {2, 3, 4}) {
         for (uint64_t chunk : {uint64_t{997}, uint64_t{16384}}) {
           const std::string what = "seed " + std::to_string(seed) + (hot ? " hot" : "") + ", " + std::to_string(partitions) +
                                    " partitions, chunks of " + std::to_string(chunk);
           bool split = false;
-          const Result got = dealt(path, config(rt::WindowMode::Tumble), partitions, chunk, &split, /*over=*/true);
+          const bool to_file = (chunk == 997) == (partitions % 2 == 0);
+          const Result got = dealt(path, config(rt::WindowMode::Tumble), partitions, chunk, &split, /*over=*/true, to_file);
           ASSERT_TRUE(split) << what;
-          EXPECT_EQ(got.rows, want.rows) << what;
+          if (to_file) EXPECT_EQ(got.text, want_file.text) << what << ", formatted";
+          else EXPECT_EQ(got.rows, want.rows) << what;
           EXPECT_EQ(got.messages, want.messages) << what;
           EXPECT_EQ(got.stats.rows_in, want.stats.rows_in) << what;
           EXPECT_EQ(got.stats.rows_out, want.stats.rows_out) << what;

@@ -254,12 +254,29 @@ class ParserThreadsDriver : public RowDriver {
   rt::ParallelReader* reader_ = nullptr;  // once split
 };
 
+/// The options of output i's writer.
+rt::WriterOptions writer_options(const ExecutionOptions& options, size_t i) {
+  rt::WriterOptions writer = options.writer;
+  if (i < options.jsonl_outputs.size() && options.jsonl_outputs[i]) writer.format = rt::OutputFormat::Jsonl;
+  return writer;
+}
+
+/// Makes output i's formatter: what the parser threads (FormattedDriver) or the partitions
+/// (DealtDriver) format the rows into.
+std::unique_ptr<rt::RowFormatter> make_formatter(const PhysicalPlan& plan, const ExecutionOptions& options, size_t i) {
+  return std::make_unique<rt::RowFormatter>(plan.outputs[i].column_names, plan.outputs[i].layout, writer_options(options, i));
+}
+
 /// `--threads` over a program of one keyed aggregate or OVER fed by one input file: when the
 /// file is split, its rows are dealt out to the operator's partitions by the parser threads
-/// (rt::DealtRun, which says why); otherwise the operator driver runs it.
+/// (rt::DealtRun, which says why); otherwise the operator driver runs it. `formatted`: the
+/// partitions also format the results (outputs_take_formatted()).
 class DealtDriver final : public ParserThreadsDriver {
  public:
-  using ParserThreadsDriver::ParserThreadsDriver;
+  DealtDriver(const PhysicalPlan& plan, CompiledCode& program, std::vector<void*> outputs, uint64_t* pipeline_rows,
+              const ExecutionOptions& options, bool formatted)
+      : ParserThreadsDriver(plan, program, std::move(outputs), pipeline_rows, options.threads), options_(options),
+        formatted_(formatted) {}
 
   bool run(const std::function<void()>& after_row, rt::RunStop* stop) override {
     if (!dealt_) return fallback_.run(after_row, stop);
@@ -274,6 +291,9 @@ class DealtDriver final : public ParserThreadsDriver {
   std::vector<ExecutionReport::Partitions> partitions() const override {
     if (!dealt_) return fallback_.partitions();
     return {{0, dealt_->partition_rows(), "rows dealt out by the parser threads", plan_.operators[0].kind == OperatorKind::Over}};
+  }
+  std::string outputs_placement() const override {
+    return dealt_ && formatted_ ? "formatted on the partitions' threads, with the filters and projections after the operator" : "";
   }
 
  private:
@@ -292,16 +312,24 @@ class DealtDriver final : public ParserThreadsDriver {
     source.op_id = static_cast<size_t>(op.id);
     source.outputs = plan_.outputs.size();
     source.pipeline_counters = pipeline_rows_ ? 2 * plan_.pipelines.size() : 0;
+    rt::DealtFormatting formatting;
+    if (formatted_) {
+      for (void* w : outputs_) formatting.writers.push_back(static_cast<rt::RowWriter*>(w));
+      formatting.make_formatter = [this](size_t i) { return make_formatter(plan_, options_, i); };
+    }
+    const rt::DealtFormatting* format = formatted_ ? &formatting : nullptr;
     if (op.kind == OperatorKind::Over) {
       const std::vector<rt::OverCallSpec> calls = operator_settings(op).calls;  // the constructor copies them
       dealt_ = std::make_unique<rt::DealtOver>(&ctx_, over_config(op, calls), over_kernels(op, program_), &op.input_layout,
-                                               &op.output_layout, threads_, source, reader);
+                                               &op.output_layout, threads_, source, reader, format);
     } else {
       dealt_ = std::make_unique<rt::DealtAggregate>(&ctx_, hosted_window_aggregate_config(op), window_aggregate_kernels(op, program_),
-                                                    &op.input_layout, &op.output_layout, threads_, source, reader);
+                                                    &op.input_layout, &op.output_layout, threads_, source, reader, format);
     }
   }
 
+  const ExecutionOptions& options_;
+  bool formatted_;
   rt::ExecContext ctx_;
   std::vector<void*> operators_;
   std::unique_ptr<rt::DealtRunner> dealt_;
@@ -347,13 +375,6 @@ bool dealable(const PhysicalPlan& plan, const std::vector<std::vector<InputFile>
   return true;
 }
 
-/// The options of output i's writer.
-rt::WriterOptions writer_options(const ExecutionOptions& options, size_t i) {
-  rt::WriterOptions writer = options.writer;
-  if (i < options.jsonl_outputs.size() && options.jsonl_outputs[i]) writer.format = rt::OutputFormat::Jsonl;
-  return writer;
-}
-
 /// `--threads` over a program of pipelines only, fed by one input file: when the file is split,
 /// the parser threads run the pipelines and format the output rows (rt::FormattedRun, which
 /// says why); otherwise the operator driver runs it.
@@ -381,24 +402,18 @@ class FormattedDriver final : public ParserThreadsDriver {
     std::vector<rt::RowWriter*> writers;
     for (void* w : outputs_) writers.push_back(static_cast<rt::RowWriter*>(w));
     formatted_ = std::make_unique<rt::FormattedRun>(
-        source, std::move(writers),
-        [&](size_t i) {
-          return std::make_unique<rt::RowFormatter>(plan_.outputs[i].column_names, plan_.outputs[i].layout,
-                                                    writer_options(options_, i));
-        },
-        reader);
+        source, std::move(writers), [&](size_t i) { return make_formatter(plan_, options_, i); }, reader);
   }
 
   const ExecutionOptions& options_;
   std::unique_ptr<rt::FormattedRun> formatted_;
 };
 
-/// Whether FormattedDriver may run the program: parser_threads_may_run(), no operator, and CSV
-/// or JSON Lines outputs each on a file of its own (not shared with another output, rejects or
-/// messages: they would interleave differently).
-bool formattable(const PhysicalPlan& plan, const std::vector<std::vector<InputFile>>& inputs,
-                 const std::vector<std::FILE*>& outputs, const ExecutionOptions& options) {
-  if (!parser_threads_may_run(plan, inputs, options) || !plan.operators.empty() || outputs.empty()) return false;
+/// Whether rows formatted elsewhere may be written to the outputs in bytes: CSV or JSON Lines
+/// outputs each on a file of its own (not shared with another output, rejects or messages: they
+/// would interleave differently).
+bool outputs_take_formatted(const std::vector<std::FILE*>& outputs, const ExecutionOptions& options) {
+  if (outputs.empty()) return false;
   for (size_t i = 0; i < outputs.size(); ++i) {
     if (writer_options(options, i).format == rt::OutputFormat::Table) return false;
     if (outputs[i] == options.rejects || outputs[i] == options.messages) return false;
@@ -406,6 +421,13 @@ bool formattable(const PhysicalPlan& plan, const std::vector<std::vector<InputFi
       if (outputs[j] == outputs[i]) return false;
   }
   return true;
+}
+
+/// Whether FormattedDriver may run the program: parser_threads_may_run(), no operator, and
+/// outputs_take_formatted().
+bool formattable(const PhysicalPlan& plan, const std::vector<std::vector<InputFile>>& inputs,
+                 const std::vector<std::FILE*>& outputs, const ExecutionOptions& options) {
+  return parser_threads_may_run(plan, inputs, options) && plan.operators.empty() && outputs_take_formatted(outputs, options);
 }
 
 /// The firmware class compiled for this machine: it keeps its own watermarks, so it only needs
@@ -732,15 +754,18 @@ ExecutionReport execute(const PhysicalPlan& plan, CompiledCode& program,
                         const std::vector<std::vector<InputFile>>& inputs, const std::vector<std::FILE*>& outputs,
                         const ExecutionOptions& options) {
   const bool dealt = dealable(plan, inputs, outputs, options);
-  // Pipelines only: formatted on the parser threads, so no output thread (FormattedDriver).
+  // Pipelines only: formatted on the parser threads, so no output thread (FormattedDriver). A
+  // dealt operator's results: formatted on its partitions' threads, likewise.
   const bool formatted = formattable(plan, inputs, outputs, options);
+  const bool dealt_formatted = dealt && outputs_take_formatted(outputs, options);
   return run_program(plan, inputs, outputs, options, [&](std::vector<void*> writers, uint64_t* pipeline_rows) -> std::unique_ptr<RowDriver> {
-    if (dealt) return std::make_unique<DealtDriver>(plan, program, std::move(writers), pipeline_rows, options.threads);
+    if (dealt)
+      return std::make_unique<DealtDriver>(plan, program, std::move(writers), pipeline_rows, options, dealt_formatted);
     if (formatted) return std::make_unique<FormattedDriver>(plan, program, std::move(writers), pipeline_rows, options);
     // Under --late a keyed aggregate is not partitioned: its drops come in one thread's order.
     return std::make_unique<OperatorDriver>(plan, program, std::move(writers), pipeline_rows, options.late ? 1 : options.threads,
                                             options.idle_timeout_ns);
-  }, formatted);
+  }, formatted || dealt_formatted);
 }
 
 ExecutionReport execute_firmware(const PhysicalPlan& plan, cpp::FirmwareProgram& program,
