@@ -227,7 +227,7 @@ void PartitionedWindowAggregate::fire(int64_t before, int64_t w) {
 }
 
 uint64_t PartitionedWindowAggregate::rows_pushed() const {
-  uint64_t rows = rows_gathered_;  // in this run (a restored one counts from its snapshot)
+  uint64_t rows = rows_gathered();  // in this run (a restored one counts from its snapshot)
   for (uint64_t n : rows_before_) rows += n;
   if (!single_)
     for (const auto& part : parts_) rows += part->rows;
@@ -335,7 +335,7 @@ void PartitionedWindowAggregate::gather() {
 }
 
 void PartitionedWindowAggregate::split() {
-  rows_before_ = partition_rows();  // the run's thread's partition took the gathered rows
+  gathered_before_ += rows_gathered_;
   rows_gathered_ = 0;
   start_partitions(partitions_);
   deal_out(*single_);  // never full: a partitioned operator has no capacity limits
@@ -372,11 +372,8 @@ const OperatorStats& PartitionedWindowAggregate::stats() const {
 
 std::vector<uint64_t> PartitionedWindowAggregate::partition_rows() const {
   std::vector<uint64_t> rows = rows_before_;
-  if (single_) {
-    rows[0] += rows_gathered_;  // the run's thread's partition takes every row while gathered
-    return rows;
-  }
-  for (size_t p = 0; p < parts_.size(); ++p) rows[p] += parts_[p]->rows;
+  if (!single_)
+    for (size_t p = 0; p < parts_.size(); ++p) rows[p] += parts_[p]->rows;
   return rows;
 }
 

@@ -104,8 +104,11 @@ class PartitionedWindowAggregate final : public StatefulOperator {
   /// its rows here.
   void* target() override { return &front_; }
 
-  /// The rows each partition took (`--stats`).
+  /// The rows each partition took while it ran in partitions (`--stats`).
   std::vector<uint64_t> partition_rows() const;
+  /// The rows it took while gathered on the run's thread (`--stats`: not in any partition's
+  /// count, where they would look like a hot key).
+  uint64_t rows_gathered() const { return gathered_before_ + rows_gathered_; }
   /// Whether it runs gathered on the run's thread now (above).
   bool gathered() const { return single_ != nullptr; }
   /// Whether it was gathered for the trial and then taken back by its partitions.
@@ -203,7 +206,8 @@ class PartitionedWindowAggregate final : public StatefulOperator {
   size_t partitions_;
   std::unique_ptr<HostedWindowAggregate> single_;  // while gathered: the operator, run as on one thread
   std::vector<uint64_t> rows_before_;  // per partition: the rows it took before it last started
-  uint64_t rows_gathered_ = 0;  // rows pushed while gathered
+  uint64_t rows_gathered_ = 0;  // rows pushed while gathered, since it was last gathered
+  uint64_t gathered_before_ = 0;  // rows pushed while gathered before it was last split
   // The trial: steps so far (in partitions, then gathered), where the measured steps began
   // (time in seconds, rows pushed), the rows per second of each way.
   enum class Phase { Probing, TrialGathered, Decided } phase_ = Phase::Probing;

@@ -249,10 +249,14 @@ with tempfile.TemporaryDirectory() as d:
                         got = f.read()
                 label = "%s, %s, 2 threads, trial kept %s" % (name, what, outcome)
                 check(label + ": rows equal SQLite's", run.returncode == 0 and got == want_rows, run.stderr[-500:])
-                m = re.search(r"operator #0 partitions: 2 \(rows ([\d +]+), skew [\d.]+\), (.*)", run.stderr)
+                # The rows it took once gathered are counted apart from the partitions'.
+                m = re.search(r"operator #0 partitions: 2 \(rows ([\d +]+), skew [\d.]+(?:; (\d+) on the run's thread once gathered)?\), (.*)",
+                              run.stderr)
+                gathered = int(m.group(2)) if m and m.group(2) else 0
                 check(label + ": --stats says where it ran, and every row reached it",
-                      m is not None and m.group(2).startswith(says) and sum(int(x) for x in m.group(1).split(" + ")) == len(rows),
-                      run.stderr[-1000:])
+                      m is not None and m.group(3).startswith(says) and
+                      sum(int(x) for x in m.group(1).split(" + ")) + gathered == len(rows) and
+                      (gathered > 0) == (program == trial_prog), run.stderr[-1000:])
     # A filter that writes most rows (strings with quotes and line breaks among them). Alone, it
     # runs and formats its rows on the parser threads (rt::FormattedRun): at 1, 2 and 4 threads
     # the rows of a reference model of the filter, in the file's order.

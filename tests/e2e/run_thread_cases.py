@@ -43,7 +43,8 @@ CHUNKS = ["1", "7", "61", "4096"]
 NEVER_GATHER_AT = {4}  # thread counts run with VLAC_TEST_NEVER_GATHER (--quick: 2 as well)
 STATS_HEADER = re.compile(rb"^vlac: stats \((JIT|C\+\+|firmware) compile \d+ ms\)$", re.M)
 PARALLEL_LINE = re.compile(rb"^  input [^\n]*: \d+ chunks parsed on [^\n]*\n", re.M)
-PARTITIONS_LINE = re.compile(rb"^  operator #\d+ partitions: (\d+) \(rows ([\d +]+), skew [\d.]+\)[^\n]*\n", re.M)
+PARTITIONS_LINE = re.compile(
+    rb"^  operator #\d+ partitions: (\d+) \(rows ([\d +]+), skew [\d.]+(?:; (\d+) on the run's thread once gathered)?\)[^\n]*\n", re.M)
 OUTPUTS_LINE = re.compile(rb"^  outputs: formatted [^\n]*\n", re.M)
 # Parse chunks run with the outputs tried against the run's thread every few rows, the trial's
 # outcome fixed (the test hook VLAC_TEST_OUTPUT_TRIAL); the others write them on their thread.
@@ -82,12 +83,14 @@ def run(vlac, case_dir, args, threads, chunk=None, feed=None):
 
 
 def partition_lines_hold(stderr, threads):
-    """Each `operator #i partitions: P (rows a + b ..., skew s)` line has P = threads and rows
-    summing to the `operator #i ...: N in` count of the same run."""
+    """Each `operator #i partitions: P (rows a + b ..., skew s[; g on the run's thread once
+    gathered])` line has P = threads and rows (with g) summing to the `operator #i ...: N in`
+    count of the same run."""
     for m in PARTITIONS_LINE.finditer(stderr):
         op = re.search(rb"^  operator #%s \S+: (\d+) in" % m.group(0).split(b"#")[1].split(b" ")[0], stderr, re.M)
         rows = [int(x) for x in m.group(2).split(b" + ")]
-        if int(m.group(1)) != threads or len(rows) != threads or not op or sum(rows) != int(op.group(1)):
+        gathered = int(m.group(3)) if m.group(3) else 0
+        if int(m.group(1)) != threads or len(rows) != threads or not op or sum(rows) + gathered != int(op.group(1)):
             return False
     return True
 

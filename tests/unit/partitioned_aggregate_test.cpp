@@ -256,7 +256,10 @@ TEST(PartitionedAggregate, EmitsWhatOneThreadEmits) {
             const bool split = trial.trial == rt::PartitionPolicy::Trial::Partitions;
             EXPECT_EQ(p->split_after_trial(), split);
             EXPECT_EQ(p->gathered(), !split);
-            uint64_t total = 0;
+            // Every row went to a partition or, while gathered for the trial (and after it,
+            // when the trial kept it there), to the run's thread.
+            uint64_t total = p->rows_gathered();
+            EXPECT_GT(p->rows_gathered(), 0u);
             for (uint64_t n : p->partition_rows()) total += n;
             EXPECT_EQ(total, one.op->stats().rows_in);
           }

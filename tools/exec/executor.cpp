@@ -204,7 +204,7 @@ class OperatorDriver final : public RowDriver {
     std::vector<ExecutionReport::Partitions> out;
     for (size_t i = 0; i < operators_.size(); ++i)
       if (auto* p = dynamic_cast<const rt::PartitionedWindowAggregate*>(operators_[i].get()))
-        out.push_back({i, p->partition_rows(), p->placement()});
+        out.push_back({i, p->partition_rows(), p->rows_gathered(), p->placement()});
     return out;
   }
 
@@ -290,7 +290,7 @@ class DealtDriver final : public ParserThreadsDriver {
   }
   std::vector<ExecutionReport::Partitions> partitions() const override {
     if (!dealt_) return fallback_.partitions();
-    return {{0, dealt_->partition_rows(), "rows dealt out by the parser threads", plan_.operators[0].kind == OperatorKind::Over}};
+    return {{0, dealt_->partition_rows(), 0, "rows dealt out by the parser threads", plan_.operators[0].kind == OperatorKind::Over}};
   }
   std::string outputs_placement() const override {
     return dealt_ && formatted_ ? "formatted on the partitions' threads, with the filters and projections after the operator" : "";
@@ -874,8 +874,9 @@ void print_stats(std::FILE* to, const PhysicalPlan& plan, const ExecutionReport&
                  static_cast<unsigned long long>(p.reparsed));
   }
   // --threads: the rows each partition of a keyed operator took, and the skew (the busiest
-  // partition's rows over the mean; one hot key makes it large). Partition 0 is the run's
-  // thread's, which takes every row once the operator is gathered there.
+  // partition's rows over the mean; one hot key makes it large); then the rows it took once
+  // gathered onto the run's thread, which no partition took (counted in partition 0, they
+  // looked like a hot key).
   for (const ExecutionReport::Partitions& p : report.partitioned_operators) {
     uint64_t total = 0, most = 0;
     std::string parts;
@@ -885,8 +886,10 @@ void print_stats(std::FILE* to, const PhysicalPlan& plan, const ExecutionReport&
       parts += (parts.empty() ? "" : " + ") + std::to_string(n);
     }
     const double mean = static_cast<double>(total) / static_cast<double>(p.rows.size());
-    std::fprintf(to, "  operator #%zu partitions: %zu (rows %s, skew %.2f)", p.op, p.rows.size(), parts.c_str(),
+    std::fprintf(to, "  operator #%zu partitions: %zu (rows %s, skew %.2f", p.op, p.rows.size(), parts.c_str(),
                  mean > 0 ? static_cast<double>(most) / mean : 1.0);
+    if (p.gathered_rows > 0) std::fprintf(to, "; %llu on the run's thread once gathered", static_cast<unsigned long long>(p.gathered_rows));
+    std::fputc(')', to);
     if (!p.placement.empty()) std::fprintf(to, ", %s", p.placement.c_str());
     std::fputc('\n', to);
   }

@@ -92,6 +92,7 @@ struct ExecutionReport {
   struct Partitions {
     size_t op;                  // its index
     std::vector<uint64_t> rows;  // the rows each partition took
+    uint64_t gathered_rows = 0;  // the rows it took while gathered on the run's thread
     std::string placement;  // "" or where it ran and why (gathered onto the run's thread, ...)
     /// Its peak of buffered rows is the sum of its partitions' peaks (a dealt OVER: one
     /// thread's, which no thread sees, is at most that).
