@@ -71,6 +71,12 @@ DealtRun<Traits>::DealtRun(ExecContext* ctx, const typename Traits::Config& conf
     d.operators.assign(source_.operators, nullptr);
     d.operators[source_.op_id] = &d.front;
     d.outputs.assign(std::max<size_t>(source_.outputs, 1), nullptr);
+    d.formatters.resize(writers_.size());
+    for (size_t i = 0; i < writers_.size() && i < formatting->from_source.size(); ++i) {
+      if (!formatting->from_source[i]) continue;
+      d.formatters[i] = formatting->make_formatter(i);
+      d.outputs[i] = d.formatters[i]->writer();
+    }
     d.pipeline_rows.assign(std::max<size_t>(source_.pipeline_counters, 1), 0);
     d.ctx.operators = d.operators.data();
     d.ctx.outputs = d.outputs.data();
@@ -79,6 +85,7 @@ DealtRun<Traits>::DealtRun(ExecContext* ctx, const typename Traits::Config& conf
   for (size_t s = 0; s < reader.chunk_slots(); ++s) {
     chunks_.push_back(std::make_unique<DealtChunk>());
     chunks_.back()->lists.resize(parts_.size());
+    chunks_.back()->source_bytes.resize(writers_.size());
   }
   // Each partition's state is made by its own thread, in that thread's heap: made here, it
   // would lie among what the parser threads write on every row (runtime/cache_lines.h). The threads
@@ -120,6 +127,9 @@ void DealtRun<Traits>::begin_chunk(int worker, size_t slot) {
   KeyDealer<Op>& d = *dealers_[static_cast<size_t>(worker)];
   DealtChunk& c = *chunks_[slot];
   for (DealtList& list : c.lists) list.rows.clear();
+  // Also when a chunk is parsed again (its guessed start was wrong): what it formatted goes.
+  for (auto& f : d.formatters)
+    if (f) f->clear();
   d.chunk = &c;
   d.lists = c.lists.data();
   d.partitions = c.lists.size();
@@ -146,6 +156,11 @@ void DealtRun<Traits>::end_chunk(int worker, size_t) {
   KeyDealer<Op>& d = *dealers_[static_cast<size_t>(worker)];
   d.chunk->max_time = d.max_before;
   d.chunk->pushes = static_cast<uint64_t>(d.seq);
+  for (size_t i = 0; i < d.formatters.size(); ++i) {
+    if (!d.formatters[i]) continue;
+    d.chunk->source_bytes[i].assign(d.formatters[i]->bytes());  // the string keeps its capacity
+    d.formatters[i]->clear();
+  }
 }
 
 // ---- the partitions -------------------------------------------------------------------------
@@ -324,6 +339,10 @@ bool DealtRun<Traits>::run(ParallelReader& reader, RunStop* stop) {
   VisitedChunk chunk;
   while (reader.next_visited(&chunk)) {
     DealtChunk& c = *chunks_[chunk.slot];
+    // The rows the source wrote to outputs of its own: the chunk's, in order (before the
+    // partitions may release the slot).
+    for (size_t i = 0; i < c.source_bytes.size(); ++i)
+      if (!c.source_bytes[i].empty()) writers_[i]->write_formatted(c.source_bytes[i]);
     c.base_max = max_time;
     c.base_seq = pushes;
     max_time = std::max(max_time, c.max_time);

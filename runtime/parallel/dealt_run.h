@@ -23,7 +23,10 @@
 // also runs what comes after the operator (its emit kernel: the pipelines into the outputs) and
 // formats the rows it writes, so that the run's thread only writes each result's bytes in that
 // order: otherwise an operator with as many results as rows (OVER) left the run's thread as
-// much work as every other thread.
+// much work as every other thread. The source may then also write to outputs of its own
+// (filtered rows beside the aggregate): the parser threads format those rows a chunk at a time,
+// and the run's thread writes each chunk's bytes as it takes the chunk, as in a formatted run
+// (runtime/parallel/formatted_run.h).
 //
 // Why the partitions need not fire together: over the whole run, one thread's results come in
 // an order the partitions can give each result, and a partition whose watermark has reached W
@@ -38,7 +41,7 @@
 //
 // What it needs (the traits' can_deal and the executor's dealable()): one input file, split;
 // the operator is the program's only one, fed by that input only, and writes only to outputs
-// of its own; a key and no capacity limits; no checkpoints, --late, --on-error fail or live
+// of its own (the source may write to others when they are formatted: above); a key and no capacity limits; no checkpoints, --late, --on-error fail or live
 // input. Sliced windows (HOP, CUMULATE) are dealt too: every partition holds every slice, as
 // in PartitionedWindowAggregate, because the dealers announce to every partition the rows that
 // may open one (KeyDealer::announce_slice).
@@ -85,6 +88,9 @@ struct DealtSource {
 struct DealtFormatting {
   std::vector<RowWriter*> writers;
   std::function<std::unique_ptr<RowFormatter>(size_t)> make_formatter;
+  /// Per output: written by the source's pipelines (on the parser threads), not by the
+  /// operator's results. Empty: none is.
+  std::vector<bool> from_source;
 };
 
 /// A chunk's rows for one partition: packed rows [local seq][max time before]. Its parser
@@ -101,6 +107,7 @@ struct alignas(kCacheLine) DealtChunk {
   int64_t base_max = INT64_MIN;          // of the chunks before (set by the run's thread)
   uint64_t base_seq = 0;                 // rows pushed in the chunks before
   std::atomic<size_t> done{0};           // partitions done with it
+  std::vector<std::string> source_bytes;  // per output the source writes to: its rows' bytes
 };
 
 /// A parser thread's end of the operator: the generated pipeline pushes the rows at `front`
@@ -155,6 +162,7 @@ class alignas(kCacheLine) KeyDealer {
   ExecContext ctx;
   std::vector<void*> operators, outputs;
   LineVector<uint64_t> pipeline_rows;
+  std::vector<std::unique_ptr<RowFormatter>> formatters;  // per output the source writes to (else null)
 };
 
 /// What the executor and `--stats` need of a dealt run, whatever its operator.

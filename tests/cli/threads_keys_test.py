@@ -27,7 +27,8 @@ ordered by window and then by the first row of each key in the window (LANGUAGE.
 and 4 threads the output must equal them, the rejects file must hold exactly the malformed
 records, and the messages must name their physical lines, in order.
 A filter that writes most rows must give a reference model's rows at 1, 2 and 4 threads, run
-and formatted on the parser threads (rt::FormattedRun); beside a second output on standard output,
+and formatted on the parser threads (rt::FormattedRun); beside the TUMBLE aggregate, each in a
+file of its own, both reference outputs with the aggregate dealt out; beside a second output on standard output,
 one thread's bytes at 2 and 4 threads, its outputs written on their own thread or tried against
 the run's thread (VLAC_TEST_OUTPUT_TRIAL).
 Usage: threads_keys_test.py VLAC
@@ -57,10 +58,10 @@ GROUP BY k, window_start, window_end;
 
 HOP_PROGRAM = PROGRAM.replace("TUMBLE(e, ts, INTERVAL '1' SECOND)", "HOP(e, ts, INTERVAL '500' MILLISECOND, INTERVAL '2' SECOND)")
 
-# The HOP aggregate beside an output the source feeds directly: not dealt out by the parser
-# threads (the executor's dealable()), so its partitions are fed by the run's thread and tried
-# against it.
-TRIAL_PROGRAM = HOP_PROGRAM + "CREATE STREAM few AS SELECT ts, k FROM e WHERE v < 0;\n"
+# The HOP aggregate beside a second operator (which no row reaches): not dealt out by the parser
+# threads (a dealt run has one operator: the executor's dealable()), so its partitions are fed
+# by the run's thread and tried against it.
+TRIAL_PROGRAM = HOP_PROGRAM + "CREATE STREAM few AS SELECT k, COUNT(*) AS n FROM e WHERE v < 0 GROUP BY k;\n"
 
 
 def note(rng):
@@ -234,7 +235,7 @@ with tempfile.TemporaryDirectory() as d:
         dealt = "rows dealt out by the parser threads"
         out_file = os.path.join(d, "per_key.csv")
         for program, what, want_rows in ((prog, "TUMBLE", expected(rows)), (hop_prog, "HOP", want),
-                                         (trial_prog, "HOP beside another output", want)):
+                                         (trial_prog, "HOP beside another operator", want)):
             for outcome, says in (("partitions", "back in partitions after a trial on the run's thread"),
                                   ("gathered", "gathered onto the run's thread after a trial")):
                 if program != trial_prog:
@@ -276,6 +277,31 @@ with tempfile.TemporaryDirectory() as d:
             check(label + ": formatted on the parser threads",
                   b"outputs: formatted on the parser threads" in run.stderr and b"chunks parsed on %d threads" % threads in run.stderr,
                   run.stderr[-500:])
+    # The same filter beside the TUMBLE aggregate, each into a file of its own: the aggregate is
+    # dealt out by the parser threads, which also format the filter's rows (rt::DealtFormatting);
+    # the partitions format the aggregate's. Both files hold the reference rows (the filter's
+    # model, SQLite's windows) at 1, 2 and 4 threads.
+    both_prog = os.path.join(d, "both.vsql")
+    with open(both_prog, "w") as f:
+        f.write(PROGRAM + "CREATE STREAM kept AS SELECT ts, k, v, note FROM e WHERE v % 3 <> 0;\n")
+    want_windows = expected(rows).encode()
+    kept_file, windows_file = os.path.join(d, "kept.csv"), os.path.join(d, "windows.csv")
+    for threads in (1, 2, 4):
+        run = subprocess.run([vlac, "run", both_prog, "--input", "e=" + data, "--timestamps", "ns", "--threads", str(threads),
+                              "--output", "kept=" + kept_file, "--output", "per_key=" + windows_file, "--stats"],
+                             capture_output=True, timeout=600, env=env)
+        label = "filter beside the aggregate, %d thread%s" % (threads, "s" if threads > 1 else "")
+        with open(kept_file, "rb") as f:
+            kept = f.read()
+        with open(windows_file, "rb") as f:
+            windows = f.read()
+        check(label + ": the filter's rows and the aggregate's", run.returncode == 0 and kept == want_pass and windows == want_windows,
+              "%s; %d and %d lines, expected %d and %d" % (run.stderr[-500:], kept.count(b"\n"), windows.count(b"\n"),
+                                                         want_pass.count(b"\n"), want_windows.count(b"\n")))
+        if threads > 1:
+            check(label + ": dealt, and formatted on the parser threads and the partitions' threads",
+                  b"rows dealt out by the parser threads" in run.stderr and
+                  b"and on the parser threads for the rows the source writes" in run.stderr, run.stderr[-500:])
     # Beside a second output on standard output it is not (the two outputs' rows interleave
     # there by their writers' buffers, which a chunk's bytes would not keep): at 2 and 4 threads
     # the outputs are written on a thread of their own, or tried against the run's thread every

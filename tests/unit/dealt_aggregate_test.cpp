@@ -7,8 +7,10 @@
 // advanced after every row as the engine does, with the same counters, in every dealable mode
 // (TUMBLE, HOP, CUMULATE, the last two also sliced, SESSION, GROUP BY without windows) at 2, 3
 // and 4 partitions and several chunk sizes; and OVER (ROWS and RANGE frames, LAG) the same way.
-// Both also with the results formatted on the partitions' threads (DealtFormatting): the CSV
-// file written must be one thread's, byte for byte. Also built under ThreadSanitizer (tests/tsan/).
+// Both also with the results formatted on the partitions' threads (DealtFormatting), and the
+// source also writing the rows that pass its filter to a second output, formatted on the parser
+// threads: both CSV files must be one thread's, byte for byte. Also built under
+// ThreadSanitizer (tests/tsan/).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -108,6 +110,10 @@ void write_row(rt::ExecContext* ctx, const uint8_t* row) { static_cast<rt::RowWr
 
 /// The output file's writer: CSV, one column.
 std::unique_ptr<rt::RowWriter> csv_writer(std::FILE* f) { return rt::make_row_writer(f, {"r"}, out_layout(), rt::WriterOptions{}); }
+/// The second output's: the source's rows.
+std::unique_ptr<rt::RowWriter> source_writer(std::FILE* f) {
+  return rt::make_row_writer(f, spec().column_names, in_layout(), rt::WriterOptions{});
+}
 
 std::string text_of(std::FILE* f) {
   std::string out;
@@ -222,6 +228,16 @@ void over_entry(rt::ExecContext* ctx, const uint8_t* row) {
   else over->push(row);
 }
 
+// A program whose source also writes the rows that pass the WHERE to output 1 (`to_file`).
+void entry_and_output(rt::ExecContext* ctx, const uint8_t* row) {
+  if (passes(row)) static_cast<rt::RowWriter*>(ctx->outputs[1])->write(row);
+  entry(ctx, row);
+}
+void over_entry_and_output(rt::ExecContext* ctx, const uint8_t* row) {
+  if (passes(row)) static_cast<rt::RowWriter*>(ctx->outputs[1])->write(row);
+  over_entry(ctx, row);
+}
+
 /// A CSV file of `n` records; `hot`: nine in ten have one key. Returns its path.
 std::string generate(const std::string& path, uint64_t seed, int n, bool hot) {
   std::mt19937_64 rng(seed);
@@ -245,7 +261,8 @@ std::string generate(const std::string& path, uint64_t seed, int n, bool hot) {
 
 struct Result {
   std::vector<std::string> rows;
-  std::string text;  // written to a CSV file (`to_file`)
+  std::string text;         // written to a CSV file (`to_file`)
+  std::string source_text;  // the source's rows, written to a second CSV file (`to_file`)
   rt::OperatorStats stats;
   std::vector<std::string> messages;
 };
@@ -271,8 +288,9 @@ Result one_thread(const std::string& path, const rt::WindowAggregateConfig& c, b
   EXPECT_TRUE(reader->open(&error)) << error;
   rt::ExecContext ctx;
   std::FILE* out = std::tmpfile();
-  std::unique_ptr<rt::RowWriter> writer = csv_writer(out);
-  void* outputs[1] = {to_file ? static_cast<void*>(writer.get()) : &r.rows};
+  std::FILE* source_out = std::tmpfile();
+  std::unique_ptr<rt::RowWriter> writer = csv_writer(out), source_rows = source_writer(source_out);
+  void* outputs[2] = {to_file ? static_cast<void*>(writer.get()) : &r.rows, source_rows.get()};
   rt::HostedWindowAggregate aggregate;
   rt::HostedOver over_op;
   void* operators[1] = {over ? static_cast<void*>(&over_op) : &aggregate};
@@ -288,7 +306,8 @@ Result one_thread(const std::string& path, const rt::WindowAggregateConfig& c, b
   int64_t max_time = INT64_MIN, watermark = INT64_MIN;
   while (reader->next(row.data())) {
     ctx.scratch.reset();
-    (over ? over_entry : entry)(&ctx, row.data());
+    if (to_file) (over ? over_entry_and_output : entry_and_output)(&ctx, row.data());
+    else (over ? over_entry : entry)(&ctx, row.data());
     const int64_t t = rt::get<int64_t>(row.data(), in(1));
     if (t > max_time) {
       max_time = t;
@@ -298,8 +317,11 @@ Result one_thread(const std::string& path, const rt::WindowAggregateConfig& c, b
   }
   advance(INT64_MAX);
   writer->finish();
+  source_rows->finish();
   r.text = text_of(out);
+  r.source_text = text_of(source_out);
   std::fclose(out);
+  std::fclose(source_out);
   r.stats = over ? over_op.stats() : aggregate.stats();
   reader.reset();
   std::fclose(file);
@@ -327,21 +349,26 @@ Result dealt(const std::string& path, const rt::WindowAggregateConfig& c, int pa
     *split = reader.split();
     rt::ExecContext ctx;
     std::FILE* out = std::tmpfile();
-    std::unique_ptr<rt::RowWriter> writer = csv_writer(out);
-    void* outputs[1] = {to_file ? static_cast<void*>(writer.get()) : &r.rows};
+    std::FILE* source_out = std::tmpfile();
+    std::unique_ptr<rt::RowWriter> writer = csv_writer(out), source_rows = source_writer(source_out);
+    void* outputs[2] = {to_file ? static_cast<void*>(writer.get()) : &r.rows, source_rows.get()};
     ctx.outputs = outputs;
     rt::DealtFormatting formatting;
-    formatting.writers = {writer.get()};
-    formatting.make_formatter = [](size_t) { return std::make_unique<rt::RowFormatter>(std::vector<std::string>{"r"}, out_layout(), rt::WriterOptions{}); };
+    formatting.writers = {writer.get(), source_rows.get()};
+    formatting.from_source = {false, true};
+    formatting.make_formatter = [](size_t i) {
+      return i == 0 ? std::make_unique<rt::RowFormatter>(std::vector<std::string>{"r"}, out_layout(), rt::WriterOptions{})
+                    : std::make_unique<rt::RowFormatter>(spec().column_names, in_layout(), rt::WriterOptions{});
+    };
     const rt::DealtFormatting* format = to_file ? &formatting : nullptr;
     rt::OverKernels ok = over_kernels();
     rt::WindowAggregateKernels ak = kernels();
     if (to_file) ok.emit = ak.emit = write_row;
     rt::DealtSource source;
-    source.entry = over ? over_entry : entry;
+    source.entry = to_file ? (over ? over_entry_and_output : entry_and_output) : over ? over_entry : entry;
     source.time_offset = static_cast<int32_t>(in(1).offset);
     source.bound_ns = kBound;
-    source.outputs = 1;
+    source.outputs = to_file ? 2 : 1;
     std::unique_ptr<rt::DealtRunner> op;
     if (over) op = std::make_unique<rt::DealtOver>(&ctx, over_config(), ok, &in_layout(), &out_layout(), partitions, source, reader, format);
     else op = std::make_unique<rt::DealtAggregate>(&ctx, c, ak, &in_layout(), &out_layout(), partitions, source, reader, format);
@@ -353,8 +380,11 @@ Result dealt(const std::string& path, const rt::WindowAggregateConfig& c, int pa
       EXPECT_EQ(rows, r.stats.rows_in) << "the partitions took every row";
     }
     writer->finish();
+    source_rows->finish();
     r.text = text_of(out);
+    r.source_text = text_of(source_out);
     std::fclose(out);
+    std::fclose(source_out);
   }
   std::fclose(file);
   r.messages = lines_of(messages);
@@ -377,6 +407,7 @@ TEST(DealtAggregate, EmitsOneThreadsRowsInOrder) {
         ASSERT_GT(want.rows.size(), 10u);
         // Every row and the header (keys hold line breaks: some rows are two lines).
         ASSERT_GE(std::count(want_file.text.begin(), want_file.text.end(), '\n'), static_cast<long>(want.rows.size() + 1));
+        ASSERT_GT(want_file.source_text.size(), 10000u);
         if (c.mode != rt::WindowMode::EndOfInput) ASSERT_GT(want.stats.late_dropped, 0u);
         for (int partitions : {2, 3, 4}) {
           for (uint64_t chunk : {uint64_t{997}, uint64_t{16384}}) {
@@ -390,6 +421,7 @@ TEST(DealtAggregate, EmitsOneThreadsRowsInOrder) {
             const Result got = dealt(path, c, partitions, chunk, &split, /*over=*/false, to_file);
             ASSERT_TRUE(split) << what;
             if (to_file) EXPECT_EQ(got.text, want_file.text) << what << ", formatted";
+            if (to_file) EXPECT_EQ(got.source_text, want_file.source_text) << what << ", the source's rows";
             else EXPECT_EQ(got.rows, want.rows) << what;
             EXPECT_EQ(got.messages, want.messages) << what;
             EXPECT_EQ(got.stats.rows_in, want.stats.rows_in) << what;
@@ -414,6 +446,7 @@ TEST(DealtAggregate, OverEmitsOneThreadsRowsInOrder) {
       ASSERT_GT(want.rows.size(), 1000u);
       // Every row and the header (keys hold line breaks: some rows are two lines).
       ASSERT_GE(std::count(want_file.text.begin(), want_file.text.end(), '\n'), static_cast<long>(want.rows.size() + 1));
+      ASSERT_GT(want_file.source_text.size(), 10000u);
       ASSERT_GT(want.stats.late_dropped, 0u);
       for (int partitions : {2, 3, 4}) {
         for (uint64_t chunk : {uint64_t{997}, uint64_t{16384}}) {
@@ -424,6 +457,7 @@ TEST(DealtAggregate, OverEmitsOneThreadsRowsInOrder) {
           const Result got = dealt(path, config(rt::WindowMode::Tumble), partitions, chunk, &split, /*over=*/true, to_file);
           ASSERT_TRUE(split) << what;
           if (to_file) EXPECT_EQ(got.text, want_file.text) << what << ", formatted";
+          if (to_file) EXPECT_EQ(got.source_text, want_file.source_text) << what << ", the source's rows";
           else EXPECT_EQ(got.rows, want.rows) << what;
           EXPECT_EQ(got.messages, want.messages) << what;
           EXPECT_EQ(got.stats.rows_in, want.stats.rows_in) << what;

@@ -254,6 +254,28 @@ class ParserThreadsDriver : public RowDriver {
   rt::ParallelReader* reader_ = nullptr;  // once split
 };
 
+/// Marks in `reached` the outputs that the rows given to `consumers` reach through pipelines;
+/// false if they reach an operator other than `op_id`.
+bool reach_outputs(const PhysicalPlan& plan, std::vector<Consumer> consumers, int op_id, std::vector<bool>* reached) {
+  while (!consumers.empty()) {
+    const Consumer c = consumers.back();
+    consumers.pop_back();
+    if (c.kind == ConsumerKind::Operator && c.index != op_id) return false;
+    if (c.kind == ConsumerKind::Output) (*reached)[static_cast<size_t>(c.index)] = true;
+    if (c.kind == ConsumerKind::Pipeline)
+      for (const Consumer& next : plan.pipelines[static_cast<size_t>(c.index)].consumers) consumers.push_back(next);
+  }
+  return true;
+}
+
+/// Per output: whether the program's source writes to it through pipelines (not through its
+/// operator).
+std::vector<bool> source_outputs(const PhysicalPlan& plan) {
+  std::vector<bool> from_source(plan.outputs.size(), false);
+  reach_outputs(plan, plan.sources[0].consumers, plan.operators.empty() ? -1 : plan.operators[0].id, &from_source);
+  return from_source;
+}
+
 /// The options of output i's writer.
 rt::WriterOptions writer_options(const ExecutionOptions& options, size_t i) {
   rt::WriterOptions writer = options.writer;
@@ -293,7 +315,12 @@ class DealtDriver final : public ParserThreadsDriver {
     return {{0, dealt_->partition_rows(), 0, "rows dealt out by the parser threads", plan_.operators[0].kind == OperatorKind::Over}};
   }
   std::string outputs_placement() const override {
-    return dealt_ && formatted_ ? "formatted on the partitions' threads, with the filters and projections after the operator" : "";
+    if (!dealt_ || !formatted_) return "";
+    for (bool b : source_outputs(plan_))
+      if (b)
+        return "formatted on the partitions' threads, with the filters and projections after the operator, and on the "
+               "parser threads for the rows the source writes";
+    return "formatted on the partitions' threads, with the filters and projections after the operator";
   }
 
  private:
@@ -316,6 +343,7 @@ class DealtDriver final : public ParserThreadsDriver {
     if (formatted_) {
       for (void* w : outputs_) formatting.writers.push_back(static_cast<rt::RowWriter*>(w));
       formatting.make_formatter = [this](size_t i) { return make_formatter(plan_, options_, i); };
+      formatting.from_source = source_outputs(plan_);
     }
     const rt::DealtFormatting* format = formatted_ ? &formatting : nullptr;
     if (op.kind == OperatorKind::Over) {
@@ -346,10 +374,13 @@ bool parser_threads_may_run(const PhysicalPlan& plan, const std::vector<std::vec
   return plan.sources.size() == 1 && inputs.size() == 1 && inputs[0].size() == 1 && !inputs[0][0].live;
 }
 
+bool outputs_take_formatted(const std::vector<std::FILE*>& outputs, const ExecutionOptions& options);
+
 /// Whether DealtDriver may run the program: parser_threads_may_run(), and one keyed aggregate
 /// or OVER (rt::DealtAggregateOp::can_deal, rt::DealtOverOp::can_deal) that only that file's
 /// rows reach, with outputs of its own (no rejects or messages between its rows: they are
-/// reported a chunk at a time).
+/// reported a chunk at a time). The source may also write to outputs of its own when every
+/// output takes formatted rows (outputs_take_formatted(): the parser threads format them).
 bool dealable(const PhysicalPlan& plan, const std::vector<std::vector<InputFile>>& inputs,
               const std::vector<std::FILE*>& outputs, const ExecutionOptions& options) {
   if (!parser_threads_may_run(plan, inputs, options) || plan.operators.size() != 1) return false;
@@ -363,16 +394,18 @@ bool dealable(const PhysicalPlan& plan, const std::vector<std::vector<InputFile>
   }
   for (std::FILE* f : outputs)
     if (f == options.rejects || f == options.messages) return false;
-  // The source's rows reach the aggregate only, through pipelines.
-  std::vector<Consumer> todo = plan.sources[0].consumers;
-  while (!todo.empty()) {
-    const Consumer c = todo.back();
-    todo.pop_back();
-    if (c.kind == ConsumerKind::Output || (c.kind == ConsumerKind::Operator && c.index != plan.operators[0].id)) return false;
-    if (c.kind == ConsumerKind::Pipeline)
-      for (const Consumer& next : plan.pipelines[static_cast<size_t>(c.index)].consumers) todo.push_back(next);
+  // The source's rows reach the operator, through pipelines, and maybe outputs that the
+  // operator's rows do not reach.
+  std::vector<bool> from_source(plan.outputs.size(), false), from_operator(plan.outputs.size(), false);
+  if (!reach_outputs(plan, plan.sources[0].consumers, op.id, &from_source) ||
+      !reach_outputs(plan, op.consumers, op.id, &from_operator))
+    return false;
+  bool source_writes = false;
+  for (size_t i = 0; i < from_source.size(); ++i) {
+    if (from_source[i] && from_operator[i]) return false;
+    source_writes |= from_source[i];
   }
-  return true;
+  return !source_writes || outputs_take_formatted(outputs, options);
 }
 
 /// `--threads` over a program of pipelines only, fed by one input file: when the file is split,
