@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "io_test_support.h"
 #include "runtime/exec_context.h"
 #include "runtime/io/parallel_reader.h"
 #include "runtime/io/reject_sink.h"
@@ -113,14 +114,6 @@ std::unique_ptr<rt::RowWriter> csv_writer(std::FILE* f) { return rt::make_row_wr
 /// The second output's: the source's rows.
 std::unique_ptr<rt::RowWriter> source_writer(std::FILE* f) {
   return rt::make_row_writer(f, spec().column_names, in_layout(), rt::WriterOptions{});
-}
-
-std::string text_of(std::FILE* f) {
-  std::string out;
-  std::rewind(f);
-  char buf[4096];
-  for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) out.append(buf, n);
-  return out;
 }
 
 // The source's pipeline, as generated code is: a WHERE (v % 5 <> 0), then the push into the
@@ -267,6 +260,24 @@ struct Result {
   std::vector<std::string> messages;
 };
 
+/// The two CSV files of a run `to_file`: the operator's results and the rows of the source.
+struct OutputFiles {
+  std::FILE* out = std::tmpfile();
+  std::FILE* source_out = std::tmpfile();
+  std::unique_ptr<rt::RowWriter> writer = csv_writer(out), source_rows = source_writer(source_out);
+  /// Ends both writers and keeps what they wrote in `r`.
+  void finish(Result* r) {
+    writer->finish();
+    source_rows->finish();
+    r->text = rt::io_test::contents(out);
+    r->source_text = rt::io_test::contents(source_out);
+  }
+  ~OutputFiles() {
+    std::fclose(out);
+    std::fclose(source_out);
+  }
+};
+
 std::vector<std::string> lines_of(std::FILE* f) {
   std::vector<std::string> out;
   std::rewind(f);
@@ -287,10 +298,8 @@ Result one_thread(const std::string& path, const rt::WindowAggregateConfig& c, b
   std::string error;
   EXPECT_TRUE(reader->open(&error)) << error;
   rt::ExecContext ctx;
-  std::FILE* out = std::tmpfile();
-  std::FILE* source_out = std::tmpfile();
-  std::unique_ptr<rt::RowWriter> writer = csv_writer(out), source_rows = source_writer(source_out);
-  void* outputs[2] = {to_file ? static_cast<void*>(writer.get()) : &r.rows, source_rows.get()};
+  OutputFiles files;
+  void* outputs[2] = {to_file ? static_cast<void*>(files.writer.get()) : &r.rows, files.source_rows.get()};
   rt::HostedWindowAggregate aggregate;
   rt::HostedOver over_op;
   void* operators[1] = {over ? static_cast<void*>(&over_op) : &aggregate};
@@ -316,12 +325,7 @@ Result one_thread(const std::string& path, const rt::WindowAggregateConfig& c, b
     }
   }
   advance(INT64_MAX);
-  writer->finish();
-  source_rows->finish();
-  r.text = text_of(out);
-  r.source_text = text_of(source_out);
-  std::fclose(out);
-  std::fclose(source_out);
+  files.finish(&r);
   r.stats = over ? over_op.stats() : aggregate.stats();
   reader.reset();
   std::fclose(file);
@@ -348,13 +352,11 @@ Result dealt(const std::string& path, const rt::WindowAggregateConfig& c, int pa
     EXPECT_TRUE(reader.open(&error)) << error;
     *split = reader.split();
     rt::ExecContext ctx;
-    std::FILE* out = std::tmpfile();
-    std::FILE* source_out = std::tmpfile();
-    std::unique_ptr<rt::RowWriter> writer = csv_writer(out), source_rows = source_writer(source_out);
-    void* outputs[2] = {to_file ? static_cast<void*>(writer.get()) : &r.rows, source_rows.get()};
+    OutputFiles files;
+    void* outputs[2] = {to_file ? static_cast<void*>(files.writer.get()) : &r.rows, files.source_rows.get()};
     ctx.outputs = outputs;
     rt::DealtFormatting formatting;
-    formatting.writers = {writer.get(), source_rows.get()};
+    formatting.writers = {files.writer.get(), files.source_rows.get()};
     formatting.from_source = {false, true};
     formatting.make_formatter = [](size_t i) {
       return i == 0 ? std::make_unique<rt::RowFormatter>(std::vector<std::string>{"r"}, out_layout(), rt::WriterOptions{})
@@ -379,12 +381,7 @@ Result dealt(const std::string& path, const rt::WindowAggregateConfig& c, int pa
       for (uint64_t n : op->partition_rows()) rows += n;
       EXPECT_EQ(rows, r.stats.rows_in) << "the partitions took every row";
     }
-    writer->finish();
-    source_rows->finish();
-    r.text = text_of(out);
-    r.source_text = text_of(source_out);
-    std::fclose(out);
-    std::fclose(source_out);
+    files.finish(&r);
   }
   std::fclose(file);
   r.messages = lines_of(messages);

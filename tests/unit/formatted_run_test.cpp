@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "io_test_support.h"
 #include "runtime/exec_context.h"
 #include "runtime/io/parallel_reader.h"
 #include "runtime/io/reject_sink.h"
@@ -67,14 +68,6 @@ std::string generate(const std::string& path, uint64_t seed, int n) {
   return path;
 }
 
-std::string text_of(std::FILE* f) {
-  std::string out;
-  std::rewind(f);
-  char buf[4096];
-  for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) out.append(buf, n);
-  return out;
-}
-
 struct Result {
   std::string outputs[2];
   std::string messages;
@@ -94,10 +87,10 @@ Result with_outputs(const rt::WriterOptions& options, Body body) {
     for (auto& w : writers) w->finish();
   }
   for (int i = 0; i < 2; ++i) {
-    r.outputs[i] = text_of(files[i]);
+    r.outputs[i] = rt::io_test::contents(files[i]);
     std::fclose(files[i]);
   }
-  r.messages = text_of(messages);
+  r.messages = rt::io_test::contents(messages);
   std::fclose(messages);
   return r;
 }
@@ -198,8 +191,8 @@ TEST(RowFormatter, FormatsAsTheWriterWithoutTheHeader) {
   EXPECT_EQ(formatter.bytes(), "");
   a->finish();
   b->finish();
-  EXPECT_EQ(text_of(via), "k,t,v,x\n" + line + line + line);
-  EXPECT_EQ(text_of(direct), text_of(via));
+  EXPECT_EQ(rt::io_test::contents(via), "k,t,v,x\n" + line + line + line);
+  EXPECT_EQ(rt::io_test::contents(direct), rt::io_test::contents(via));
   std::fclose(direct);
   std::fclose(via);
 }
