@@ -144,18 +144,24 @@ def generate_jsonl(path, rng, key_of):
     return rows, bad, warn_line
 
 
-def expected(rows, slide=1_000_000_000, size=1_000_000_000):
-    """The windows of `size` every `slide` (a TUMBLE when equal), each key's rows of each."""
+def windows(rows, slide=1_000_000_000, size=1_000_000_000):
+    """The windows of `size` every `slide` (a TUMBLE when equal), each key's rows of each:
+    (k, window_start, window_end, n, total, longest) in one thread's order, from SQLite."""
     db = sqlite3.connect(":memory:")
     db.execute("CREATE TABLE e (rid INTEGER PRIMARY KEY, ts INTEGER, k TEXT, v INTEGER, note TEXT)")
     db.executemany("INSERT INTO e (ts, k, v, note) VALUES (?, ?, ?, ?)", rows)
     db.execute("CREATE TABLE back (i INTEGER)")  # a row is in the windows starting i slides before its last
     db.executemany("INSERT INTO back VALUES (?)", [(i,) for i in range(size // slide)])
-    out = ["k,window_start,window_end,n,total,longest"]
     q = """SELECT k, ws, ws + %d, COUNT(*), SUM(v), MAX(LENGTH(note)) FROM
              (SELECT e.*, (ts / %d - back.i) * %d AS ws FROM e, back)
            GROUP BY k, ws ORDER BY ws + %d, ws, MIN(rid)""" % (size, slide, slide, size)
-    for k, ws, we, n, total, longest in db.execute(q):
+    return list(db.execute(q))
+
+
+def expected(rows, slide=1_000_000_000, size=1_000_000_000):
+    """windows() as vlac writes them to CSV."""
+    out = ["k,window_start,window_end,n,total,longest"]
+    for k, ws, we, n, total, longest in windows(rows, slide, size):
         out.append("%s,%d,%d,%d,%d,%s" % (k, ws, we, n, total, "" if longest is None else longest))
     return "\n".join(out) + "\n"
 
@@ -294,9 +300,9 @@ with tempfile.TemporaryDirectory() as d:
         with open(kept_file, "rb") as f:
             kept = f.read()
         with open(windows_file, "rb") as f:
-            windows = f.read()
-        check(label + ": the filter's rows and the aggregate's", run.returncode == 0 and kept == want_pass and windows == want_windows,
-              "%s; %d and %d lines, expected %d and %d" % (run.stderr[-500:], kept.count(b"\n"), windows.count(b"\n"),
+            got_windows = f.read()
+        check(label + ": the filter's rows and the aggregate's", run.returncode == 0 and kept == want_pass and got_windows == want_windows,
+              "%s; %d and %d lines, expected %d and %d" % (run.stderr[-500:], kept.count(b"\n"), got_windows.count(b"\n"),
                                                          want_pass.count(b"\n"), want_windows.count(b"\n")))
         if threads > 1:
             check(label + ": dealt, and formatted on the parser threads and the partitions' threads",
@@ -360,6 +366,28 @@ with tempfile.TemporaryDirectory() as d:
         if threads > 1:
             check(label + ": formatted on the parser threads", "outputs: formatted on the parser threads" in run.stderr,
                   run.stderr[-500:])
+    # The filter beside the aggregate again, both files as JSON Lines: the partitions format the
+    # windows, the parser threads the filter's rows.
+    want_jsonl_windows = "".join('{"k":%s,"window_start":%d,"window_end":%d,"n":%d,"total":%d,"longest":%s}\n' %
+                                 (json_text(k), ws, we, n, total, "null" if longest is None else longest)
+                                 for k, ws, we, n, total, longest in windows(rows))
+    for threads in (1, 2):
+        run = subprocess.run([vlac, "run", both_prog, "--input", "e=" + data, "--timestamps", "ns", "--format", "jsonl",
+                              "--threads", str(threads), "--output", "kept=" + kept_file, "--output", "per_key=" + windows_file,
+                              "--stats"], capture_output=True, text=True, timeout=600, env=env)
+        label = "JSON Lines filter beside the aggregate, %d thread%s" % (threads, "s" if threads > 1 else "")
+        with open(kept_file, newline="") as f:
+            kept = f.read()
+        with open(windows_file, newline="") as f:
+            got_windows = f.read()
+        check(label + ": the filter's rows and the aggregate's",
+              run.returncode == 0 and kept == want_jsonl_pass and got_windows == want_jsonl_windows,
+              "%s; %d and %d lines, expected %d and %d" % (run.stderr[-500:], kept.count("\n"), got_windows.count("\n"),
+                                                         want_jsonl_pass.count("\n"), want_jsonl_windows.count("\n")))
+        if threads > 1:
+            check(label + ": dealt, and formatted on the parser threads and the partitions' threads",
+                  "rows dealt out by the parser threads" in run.stderr and
+                  "and on the parser threads for the rows the source writes" in run.stderr, run.stderr[-500:])
     # --threads 0 is every core; a malformed count is a usage error (exit 2).
     run = subprocess.run([vlac, "run", prog, "--input", "e=" + data, "--timestamps", "ns", "--threads", "0", "--stats"],
                          capture_output=True, text=True, timeout=600, env=env)
