@@ -52,7 +52,7 @@ DealtRun<Traits>::DealtRun(ExecContext* ctx, const typename Traits::Config& conf
     }
     part.out.text.resize(writers_.size());
     part.text_at.assign(writers_.size(), 0);
-    part.lengths.assign(writers_.size(), 0);
+    part.size_before.assign(writers_.size(), 0);
     part.no_operators.assign(std::max<size_t>(source_.operators, 1), nullptr);  // none after the operator
     part.pipeline_rows.assign(std::max<size_t>(source_.pipeline_counters, 1), 0);
     part.fctx.operators = part.no_operators.data();
@@ -70,22 +70,20 @@ DealtRun<Traits>::DealtRun(ExecContext* ctx, const typename Traits::Config& conf
     d.packer = &in_packer_;
     d.operators.assign(source_.operators, nullptr);
     d.operators[source_.op_id] = &d.front;
-    d.outputs.assign(std::max<size_t>(source_.outputs, 1), nullptr);
-    d.formatters.resize(writers_.size());
-    for (size_t i = 0; i < writers_.size() && i < formatting->from_source.size(); ++i) {
-      if (!formatting->from_source[i]) continue;
-      d.formatters[i] = formatting->make_formatter(i);
-      d.outputs[i] = d.formatters[i]->writer();
-    }
+    // Without formatting no output is the source's (dealable()).
+    const std::vector<bool> none;
+    const std::vector<bool>& from_source = formatting ? formatting->from_source : none;
+    d.source_rows.init(
+        source_.outputs, [&](size_t i) { return i < from_source.size() && from_source[i]; },
+        [&](size_t i) { return formatting->make_formatter(i); });
     d.pipeline_rows.assign(std::max<size_t>(source_.pipeline_counters, 1), 0);
     d.ctx.operators = d.operators.data();
-    d.ctx.outputs = d.outputs.data();
+    d.ctx.outputs = d.source_rows.outputs();
     d.ctx.pipeline_rows = source_.pipeline_counters ? d.pipeline_rows.data() : nullptr;
   }
   for (size_t s = 0; s < reader.chunk_slots(); ++s) {
     chunks_.push_back(std::make_unique<DealtChunk>());
     chunks_.back()->lists.resize(parts_.size());
-    chunks_.back()->source_bytes.resize(writers_.size());
   }
   // Each partition's state is made by its own thread, in that thread's heap: made here, it
   // would lie among what the parser threads write on every row (runtime/cache_lines.h). The threads
@@ -127,9 +125,7 @@ void DealtRun<Traits>::begin_chunk(int worker, size_t slot) {
   KeyDealer<Op>& d = *dealers_[static_cast<size_t>(worker)];
   DealtChunk& c = *chunks_[slot];
   for (DealtList& list : c.lists) list.rows.clear();
-  // Also when a chunk is parsed again (its guessed start was wrong): what it formatted goes.
-  for (auto& f : d.formatters)
-    if (f) f->clear();
+  d.source_rows.begin_chunk();
   d.chunk = &c;
   d.lists = c.lists.data();
   d.partitions = c.lists.size();
@@ -156,11 +152,7 @@ void DealtRun<Traits>::end_chunk(int worker, size_t) {
   KeyDealer<Op>& d = *dealers_[static_cast<size_t>(worker)];
   d.chunk->max_time = d.max_before;
   d.chunk->pushes = static_cast<uint64_t>(d.seq);
-  for (size_t i = 0; i < d.formatters.size(); ++i) {
-    if (!d.formatters[i]) continue;
-    d.chunk->source_bytes[i].assign(d.formatters[i]->bytes());  // the string keeps its capacity
-    d.formatters[i]->clear();
-  }
+  d.source_rows.end_chunk(&d.chunk->source_bytes);
 }
 
 // ---- the partitions -------------------------------------------------------------------------
@@ -290,14 +282,14 @@ void DealtRun<Traits>::result(Partition& part, const uint8_t* row, int64_t seq, 
   // after the operator, into the outputs), here into the formatters; the bytes each output got
   // are the result's.
   const size_t outputs = writers_.size();
-  for (size_t i = 0; i < outputs; ++i) part.lengths[i] = static_cast<uint32_t>(part.formatters[i]->bytes().size());
+  for (size_t i = 0; i < outputs; ++i) part.size_before[i] = static_cast<uint32_t>(part.formatters[i]->bytes().size());
   part.fctx.scratch.reset();
   kernels_.emit(&part.fctx, row);
   uint8_t* entry = part.out.entries.grow(formatted_entry_size(outputs));
   std::memcpy(entry, &seq, 8);
   std::memcpy(entry + 8, &place, 8);
   for (size_t i = 0; i < outputs; ++i) {
-    const uint32_t n = static_cast<uint32_t>(part.formatters[i]->bytes().size()) - part.lengths[i];
+    const uint32_t n = static_cast<uint32_t>(part.formatters[i]->bytes().size()) - part.size_before[i];
     std::memcpy(entry + 16 + 4 * i, &n, 4);
   }
 }
@@ -341,8 +333,7 @@ bool DealtRun<Traits>::run(ParallelReader& reader, RunStop* stop) {
     DealtChunk& c = *chunks_[chunk.slot];
     // The rows the source wrote to outputs of its own: the chunk's, in order (before the
     // partitions may release the slot).
-    for (size_t i = 0; i < c.source_bytes.size(); ++i)
-      if (!c.source_bytes[i].empty()) writers_[i]->write_formatted(c.source_bytes[i]);
+    ChunkFormatters::write(c.source_bytes, writers_);
     c.base_max = max_time;
     c.base_seq = pushes;
     max_time = std::max(max_time, c.max_time);

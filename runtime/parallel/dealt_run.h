@@ -66,6 +66,7 @@
 #include "runtime/ops/group_table.h"
 #include "runtime/ops/hosted_operators.h"
 #include "runtime/parallel/batch_queue.h"
+#include "runtime/parallel/chunk_formatters.h"
 #include "runtime/parallel/fired_groups.h"
 #include "runtime/parallel/key_partition.h"
 #include "runtime/parallel/packed_rows.h"
@@ -107,7 +108,7 @@ struct alignas(kCacheLine) DealtChunk {
   int64_t base_max = INT64_MIN;          // of the chunks before (set by the run's thread)
   uint64_t base_seq = 0;                 // rows pushed in the chunks before
   std::atomic<size_t> done{0};           // partitions done with it
-  std::vector<std::string> source_bytes;  // per output the source writes to: its rows' bytes
+  std::vector<std::string> source_bytes;  // per output the source writes to: its rows' bytes (ChunkFormatters)
 };
 
 /// A parser thread's end of the operator: the generated pipeline pushes the rows at `front`
@@ -160,9 +161,9 @@ class alignas(kCacheLine) KeyDealer {
   int32_t slice_time_offset = -1;  // sliced: of the rows' event time (announce_slice)
   int64_t slice_start = 1, slice_end = 0;  // the slice of the chunk's last row (none yet)
   ExecContext ctx;
-  std::vector<void*> operators, outputs;
+  std::vector<void*> operators;
   LineVector<uint64_t> pipeline_rows;
-  std::vector<std::unique_ptr<RowFormatter>> formatters;  // per output the source writes to (else null)
+  ChunkFormatters source_rows;  // the outputs the source writes to (DealtFormatting::from_source)
 };
 
 /// What the executor and `--stats` need of a dealt run, whatever its operator.
@@ -248,7 +249,7 @@ class DealtRun final : public DealtRunner {
     std::vector<std::unique_ptr<RowFormatter>> formatters;
     std::vector<void*> formatter_outputs, no_operators;
     LineVector<uint64_t> pipeline_rows;
-    std::vector<uint32_t> lengths;  // a result's bytes per output
+    std::vector<uint32_t> size_before;  // a result's: each formatter's size before it
     std::vector<FiredGroup> groups;
     std::vector<std::pair<int64_t, int64_t>> due;  // sliced: the windows a firing completes
     // Handed to the run's thread, under mu.

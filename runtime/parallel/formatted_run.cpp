@@ -11,23 +11,18 @@ FormattedRun::FormattedRun(const FormattedSource& source, std::vector<RowWriter*
   for (int w = 0; w < reader.parser_threads(); ++w) {
     workers_.push_back(std::make_unique<Worker>());
     Worker& worker = *workers_.back();
-    for (size_t i = 0; i < writers_.size(); ++i) {
-      worker.formatters.push_back(make_formatter(i));
-      worker.outputs.push_back(worker.formatters.back()->writer());
-    }
+    worker.formatters.init(writers_.size(), [](size_t) { return true; }, make_formatter);
     worker.pipeline_rows.assign(std::max<size_t>(source_.pipeline_counters, 1), 0);
-    worker.ctx.outputs = worker.outputs.data();
+    worker.ctx.outputs = worker.formatters.outputs();
     worker.ctx.pipeline_rows = source_.pipeline_counters ? worker.pipeline_rows.data() : nullptr;
   }
-  slots_.resize(reader.chunk_slots());
-  for (Slot& s : slots_) s.bytes.resize(writers_.size());
+  slots_.resize(reader.chunk_slots());  // their bytes sized by ChunkFormatters::end_chunk
 }
 
 // ---- the parser threads ---------------------------------------------------------------------
 
 void FormattedRun::begin_chunk(int worker, size_t) {
-  // Also when a chunk is parsed again (its guessed start was wrong): what it formatted goes.
-  for (auto& f : workers_[static_cast<size_t>(worker)]->formatters) f->clear();
+  workers_[static_cast<size_t>(worker)]->formatters.begin_chunk();
 }
 
 void FormattedRun::row(int worker, size_t, const uint8_t* row) {
@@ -37,12 +32,7 @@ void FormattedRun::row(int worker, size_t, const uint8_t* row) {
 }
 
 void FormattedRun::end_chunk(int worker, size_t slot) {
-  Worker& w = *workers_[static_cast<size_t>(worker)];
-  Slot& s = slots_[slot];
-  for (size_t i = 0; i < w.formatters.size(); ++i) {
-    s.bytes[i].assign(w.formatters[i]->bytes());  // the slot's string keeps its capacity
-    w.formatters[i]->clear();
-  }
+  workers_[static_cast<size_t>(worker)]->formatters.end_chunk(&slots_[slot].bytes);
 }
 
 // ---- the run's thread -----------------------------------------------------------------------
@@ -51,8 +41,7 @@ bool FormattedRun::run(ParallelReader& reader, RunStop* stop) {
   reader.set_visitor(this);
   VisitedChunk chunk;
   while (reader.next_visited(&chunk)) {
-    Slot& s = slots_[chunk.slot];
-    for (size_t i = 0; i < writers_.size(); ++i) writers_[i]->write_formatted(s.bytes[i]);
+    ChunkFormatters::write(slots_[chunk.slot].bytes, writers_);
     reader.release_visited(chunk.slot);
     if (stop && stop->now()) return false;
   }

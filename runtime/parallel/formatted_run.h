@@ -31,6 +31,7 @@
 #include "runtime/io/parallel_reader.h"
 #include "runtime/io/row_writer.h"
 #include "runtime/io/run_stop.h"
+#include "runtime/parallel/chunk_formatters.h"
 
 namespace vlac::rt {
 
@@ -60,8 +61,7 @@ class FormattedRun final : public RowVisitor {
   /// A parser thread's pipelines and formatters; its thread writes it on every row.
   struct alignas(kCacheLine) Worker {
     ExecContext ctx;
-    std::vector<std::unique_ptr<RowFormatter>> formatters;  // per output
-    std::vector<void*> outputs;
+    ChunkFormatters formatters;  // every output's
     std::vector<uint64_t> pipeline_rows;
   };
   /// A chunk slot: its bytes per output, once its parser thread is done with it.

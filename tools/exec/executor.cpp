@@ -268,11 +268,11 @@ bool reach_outputs(const PhysicalPlan& plan, std::vector<Consumer> consumers, in
   return true;
 }
 
-/// Per output: whether the program's source writes to it through pipelines (not through its
-/// operator).
+/// Per output: whether the source of a program of one operator writes to it through pipelines
+/// (not through the operator).
 std::vector<bool> source_outputs(const PhysicalPlan& plan) {
   std::vector<bool> from_source(plan.outputs.size(), false);
-  reach_outputs(plan, plan.sources[0].consumers, plan.operators.empty() ? -1 : plan.operators[0].id, &from_source);
+  reach_outputs(plan, plan.sources[0].consumers, plan.operators[0].id, &from_source);
   return from_source;
 }
 
@@ -316,10 +316,10 @@ class DealtDriver final : public ParserThreadsDriver {
   }
   std::string outputs_placement() const override {
     if (!dealt_ || !formatted_) return "";
-    for (bool b : source_outputs(plan_))
-      if (b)
-        return "formatted on the partitions' threads, with the filters and projections after the operator, and on the "
-               "parser threads for the rows the source writes";
+    const std::vector<bool>& from_source = formatting_.from_source;
+    if (std::find(from_source.begin(), from_source.end(), true) != from_source.end())
+      return "formatted on the partitions' threads, with the filters and projections after the operator, and on the "
+             "parser threads for the rows the source writes";
     return "formatted on the partitions' threads, with the filters and projections after the operator";
   }
 
@@ -339,13 +339,12 @@ class DealtDriver final : public ParserThreadsDriver {
     source.op_id = static_cast<size_t>(op.id);
     source.outputs = plan_.outputs.size();
     source.pipeline_counters = pipeline_rows_ ? 2 * plan_.pipelines.size() : 0;
-    rt::DealtFormatting formatting;
     if (formatted_) {
-      for (void* w : outputs_) formatting.writers.push_back(static_cast<rt::RowWriter*>(w));
-      formatting.make_formatter = [this](size_t i) { return make_formatter(plan_, options_, i); };
-      formatting.from_source = source_outputs(plan_);
+      for (void* w : outputs_) formatting_.writers.push_back(static_cast<rt::RowWriter*>(w));
+      formatting_.make_formatter = [this](size_t i) { return make_formatter(plan_, options_, i); };
+      formatting_.from_source = source_outputs(plan_);
     }
-    const rt::DealtFormatting* format = formatted_ ? &formatting : nullptr;
+    const rt::DealtFormatting* format = formatted_ ? &formatting_ : nullptr;
     if (op.kind == OperatorKind::Over) {
       const std::vector<rt::OverCallSpec> calls = operator_settings(op).calls;  // the constructor copies them
       dealt_ = std::make_unique<rt::DealtOver>(&ctx_, over_config(op, calls), over_kernels(op, program_), &op.input_layout,
@@ -358,6 +357,7 @@ class DealtDriver final : public ParserThreadsDriver {
 
   const ExecutionOptions& options_;
   bool formatted_;
+  rt::DealtFormatting formatting_;  // when formatted_, once started
   rt::ExecContext ctx_;
   std::vector<void*> operators_;
   std::unique_ptr<rt::DealtRunner> dealt_;
