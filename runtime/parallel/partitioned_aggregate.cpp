@@ -33,29 +33,6 @@ constexpr int64_t kFireWindows = -2;
 
 }  // namespace
 
-PartitionPolicy PartitionPolicy::from_environment() {
-  PartitionPolicy policy;
-  // The test hook VLAC_TEST_NEVER_GATHER keeps every operator in partitions, so that the tests
-  // of small inputs run them partitioned to the end; VLAC_TEST_TRIAL fixes what a trial keeps.
-  if (std::getenv("VLAC_TEST_NEVER_GATHER")) policy.gather_rows = 0;
-  if (const char* trial = std::getenv("VLAC_TEST_TRIAL")) {
-    if (std::strcmp(trial, "partitions") == 0) return short_trial(Trial::Partitions);
-    if (std::strcmp(trial, "gathered") == 0) return short_trial(Trial::Gathered);
-  }
-  return policy;
-}
-
-PartitionPolicy PartitionPolicy::short_trial(Trial trial) {
-  PartitionPolicy policy;
-  policy.gather_rows = 1;
-  policy.gather_rows_out = 0;
-  policy.probe_steps = 4;
-  policy.trial_steps = 2;
-  policy.rows_per_step = 29;
-  policy.trial = trial;
-  return policy;
-}
-
 bool PartitionedWindowAggregate::can_partition(const WindowAggregateConfig& c) {
   const bool windows = c.mode == WindowMode::Tumble || c.mode == WindowMode::Hop || c.mode == WindowMode::Cumulate;
   const bool others = c.mode == WindowMode::Session || c.mode == WindowMode::EndOfInput;
@@ -68,13 +45,12 @@ bool PartitionedWindowAggregate::can_partition(const WindowAggregateConfig& c) {
 PartitionedWindowAggregate::PartitionedWindowAggregate(ExecContext* ctx, const WindowAggregateConfig& config,
                                                        const WindowAggregateKernels& kernels, const RowLayout* in_layout,
                                                        const RowLayout* out_layout, int partitions, const PartitionPolicy& policy)
-    : ctx_(ctx), config_(config), kernels_(kernels), packer_(in_layout), out_packer_(out_layout), policy_(policy),
+    : ctx_(ctx), config_(config), kernels_(kernels), packer_(in_layout), out_packer_(out_layout), trial_(policy),
       partitions_(static_cast<size_t>(partitions)) {
   front_.init(ctx, config_, kernels_);
   front_.set_partitioned(this);
   keys_.init(config_.key_layout);
   sliced_ = front_.sliced();
-  if (policy_.gather_rows == 0) phase_ = Phase::Decided;
   rows_before_.assign(partitions_, 0);
   start_partitions(partitions_);
 }
@@ -115,7 +91,8 @@ uint32_t PartitionedWindowAggregate::partition_of(const uint8_t* key) const {
 }
 
 void PartitionedWindowAggregate::push(const uint8_t* row) {
-  if (config_.mode == WindowMode::EndOfInput && phase_ != Phase::Decided && ++step_rows_ == policy_.rows_per_step) {
+  if (config_.mode == WindowMode::EndOfInput && trial_.phase() != PartitionTrial::Phase::Decided &&
+      ++step_rows_ == trial_.policy().rows_per_step) {
     step_rows_ = 0;
     step();  // it fires only at the end: a step is so many rows
   }
@@ -188,7 +165,7 @@ void PartitionedWindowAggregate::drain() const {
 
 void PartitionedWindowAggregate::advance(int64_t w) {
   if (single_) {
-    if (phase_ != Phase::TrialGathered || config_.mode == WindowMode::EndOfInput) return single_->advance(w);
+    if (trial_.phase() != PartitionTrial::Phase::TrialGathered || config_.mode == WindowMode::EndOfInput) return single_->advance(w);
     // A firing that emitted rows is a step of the trial (as one in partitions, which emits them).
     const uint64_t out = single_->stats().rows_out;
     single_->advance(w);
@@ -223,7 +200,7 @@ void PartitionedWindowAggregate::fire(int64_t before, int64_t w) {
   emit_fired();
   next_fire_ = INT64_MAX;
   for (const auto& part : parts_) next_fire_ = std::min(next_fire_, part->op.next_fire());
-  if (phase_ == Phase::Probing && config_.mode != WindowMode::EndOfInput) step();
+  if (trial_.phase() == PartitionTrial::Phase::Probing && config_.mode != WindowMode::EndOfInput) step();
 }
 
 uint64_t PartitionedWindowAggregate::rows_pushed() const {
@@ -234,39 +211,16 @@ uint64_t PartitionedWindowAggregate::rows_pushed() const {
   return rows;
 }
 
-void PartitionedWindowAggregate::mark() {
-  mark_seconds_ = trial::seconds_now();
-  mark_rows_ = rows_pushed();
-}
-
-double PartitionedWindowAggregate::rate_since_mark() const {
-  return static_cast<double>(rows_pushed() - mark_rows_) / std::max(trial::seconds_now() - mark_seconds_, 1e-9);
-}
-
 void PartitionedWindowAggregate::step() {
-  ++steps_;
-  if (phase_ == Phase::Probing) {
-    if (steps_ == policy_.probe_steps - policy_.trial_steps) mark();  // warmed up: the trial measures from here
-    if (steps_ < policy_.probe_steps) return;
-    const uint64_t probed = policy_.probe_steps;  // with windows, the steps are its firings
-    if (config_.mode != WindowMode::EndOfInput &&
-        (rows_pushed() < policy_.gather_rows * probed || front_.stats().rows_out < policy_.gather_rows_out * probed)) {
-      gathered_at_firing_ = probed;  // frequent or small firings: no trial
-      phase_ = Phase::Decided;
-      return gather();
-    }
-    partitioned_rate_ = rate_since_mark();
-    gather();
-    phase_ = Phase::TrialGathered;
-    steps_ = 0;
-    mark();  // after gathering, whose merge is paid once
-    return;
+  // With windows the steps are its firings; without, so many rows.
+  switch (trial_.step(rows_pushed(), front_.stats().rows_out, config_.mode != WindowMode::EndOfInput)) {
+    case PartitionTrial::Next::Stay: return;
+    case PartitionTrial::Next::Gather: return gather();
+    case PartitionTrial::Next::TryGathered:
+      gather();
+      return trial_.mark(rows_pushed());  // after gathering, whose merge is paid once
+    case PartitionTrial::Next::Split: return split();
   }
-  if (phase_ != Phase::TrialGathered || steps_ < policy_.trial_steps) return;
-  gathered_rate_ = rate_since_mark();
-  phase_ = Phase::Decided;
-  using Trial = PartitionPolicy::Trial;
-  if (policy_.trial == Trial::Partitions || (policy_.trial == Trial::Faster && trial::threads_win(partitioned_rate_, gathered_rate_))) split();
 }
 
 void PartitionedWindowAggregate::fire_partition(Partition& part, ExecContext* ctx) const {
@@ -344,7 +298,6 @@ void PartitionedWindowAggregate::split() {
   // (The slice known to be open in every partition, slice_start_, still is: each has all of
   // single_'s slices, and one that single_ let go takes only late rows.)
   single_.reset();
-  split_ = true;
 }
 
 void PartitionedWindowAggregate::stop_threads() {
@@ -375,18 +328,6 @@ std::vector<uint64_t> PartitionedWindowAggregate::partition_rows() const {
   if (!single_)
     for (size_t p = 0; p < parts_.size(); ++p) rows[p] += parts_[p]->rows;
   return rows;
-}
-
-std::string PartitionedWindowAggregate::placement() const {
-  char rates[160];
-  std::snprintf(rates, sizeof rates, "%.2f M rows/s in partitions, %.2f M gathered", partitioned_rate_ / 1e6,
-                gathered_rate_ / 1e6);
-  if (gathered_at_firing_ > 0)
-    return "gathered onto the run's thread after " + std::to_string(gathered_at_firing_) + " firings";
-  if (split_) return "back in partitions after a trial on the run's thread (" + std::string(rates) + ")";
-  if (phase_ == Phase::Decided && single_) return "gathered onto the run's thread after a trial (" + std::string(rates) + ")";
-  if (single_) return "on the run's thread for a trial";
-  return "";
 }
 
 void PartitionedWindowAggregate::merge_sliced_into(HostedWindowAggregate& merged) const {

@@ -49,36 +49,12 @@
 #include "runtime/parallel/batch_queue.h"
 #include "runtime/parallel/fired_groups.h"
 #include "runtime/parallel/packed_rows.h"
+#include "runtime/parallel/partition_trial.h"
+#include "runtime/parallel/partitioned_operator.h"
 
 namespace vlac::rt {
 
-/// When a partitioned aggregate is gathered onto the run's thread (PartitionedWindowAggregate).
-struct PartitionPolicy {
-  /// Gathered for good after `probe_steps` firings that came fewer rows apart than this on
-  /// average (0: never gathered, no trial)...
-  uint64_t gather_rows = 16384;
-  /// ... or emitted fewer rows than this each.
-  uint64_t gather_rows_out = 4096;
-  /// Steps in partitions before the trial: its last `trial_steps` are measured, then as many
-  /// gathered (probe_steps >= trial_steps).
-  uint64_t probe_steps = 8;
-  uint64_t trial_steps = 4;
-  /// A step of an aggregate that fires only at the end of input (GROUP BY without windows).
-  uint64_t rows_per_step = 131072;
-  /// What the trial keeps: the partitions if more than 5 % faster (less is within the noise of
-  /// so short a measurement, and one thread takes less CPU), or (tests) always the partitions or
-  /// always one thread.
-  enum class Trial { Faster, Partitions, Gathered } trial = Trial::Faster;
-
-  /// The defaults, except under the test hooks VLAC_TEST_NEVER_GATHER (stays in partitions)
-  /// and VLAC_TEST_TRIAL=partitions|gathered (short_trial()).
-  static PartitionPolicy from_environment();
-  /// For tests: no gathering for frequent firings, a trial after 4 steps (of 29 rows without
-  /// windows) for 2 steps, which keeps what `trial` says.
-  static PartitionPolicy short_trial(Trial trial);
-};
-
-class PartitionedWindowAggregate final : public StatefulOperator {
+class PartitionedWindowAggregate final : public StatefulOperator, public PartitionedOperator {
  public:
   /// Whether an aggregate so configured gives one thread's rows when partitioned (and is worth
   /// it: it has keys to deal out).
@@ -104,17 +80,13 @@ class PartitionedWindowAggregate final : public StatefulOperator {
   /// its rows here.
   void* target() override { return &front_; }
 
-  /// The rows each partition took while it ran in partitions (`--stats`).
-  std::vector<uint64_t> partition_rows() const;
-  /// The rows it took while gathered on the run's thread (`--stats`: not in any partition's
-  /// count, where they would look like a hot key).
-  uint64_t rows_gathered() const { return gathered_before_ + rows_gathered_; }
+  std::vector<uint64_t> partition_rows() const override;
+  uint64_t rows_gathered() const override { return gathered_before_ + rows_gathered_; }
   /// Whether it runs gathered on the run's thread now (above).
   bool gathered() const { return single_ != nullptr; }
   /// Whether it was gathered for the trial and then taken back by its partitions.
-  bool split_after_trial() const { return split_; }
-  /// Where it ran and why, for `--stats` ("" when in partitions throughout).
-  std::string placement() const;
+  bool split_after_trial() const { return trial_.split(); }
+  std::string placement() const override { return trial_.placement(gathered()); }
 
  private:
   struct Window {
@@ -180,9 +152,6 @@ class PartitionedWindowAggregate final : public StatefulOperator {
   void step();
   /// Rows pushed so far in this run, in partitions or gathered.
   uint64_t rows_pushed() const;
-  /// Notes the time and rows_pushed() where a measured run of steps begins; its rows per second.
-  void mark();
-  double rate_since_mark() const;
 
   ExecContext* ctx_;
   WindowAggregateConfig config_;
@@ -202,22 +171,13 @@ class PartitionedWindowAggregate final : public StatefulOperator {
   int64_t seq_ = 0;
   OperatorStats restored_;  // the counters of a restored snapshot, before this run
   mutable OperatorStats stats_;
-  PartitionPolicy policy_;
+  PartitionTrial trial_;
   size_t partitions_;
   std::unique_ptr<HostedWindowAggregate> single_;  // while gathered: the operator, run as on one thread
   std::vector<uint64_t> rows_before_;  // per partition: the rows it took before it last started
   uint64_t rows_gathered_ = 0;  // rows pushed while gathered, since it was last gathered
   uint64_t gathered_before_ = 0;  // rows pushed while gathered before it was last split
-  // The trial: steps so far (in partitions, then gathered), where the measured steps began
-  // (time in seconds, rows pushed), the rows per second of each way.
-  enum class Phase { Probing, TrialGathered, Decided } phase_ = Phase::Probing;
-  uint64_t steps_ = 0;
   uint64_t step_rows_ = 0;  // GROUP BY without windows: rows in this step
-  double mark_seconds_ = 0;
-  uint64_t mark_rows_ = 0;
-  double partitioned_rate_ = 0, gathered_rate_ = 0;
-  bool split_ = false;
-  uint64_t gathered_at_firing_ = 0;  // gathered after this many firings (by the frequent-firings rule)
 };
 
 }  // namespace vlac::rt

@@ -203,7 +203,7 @@ class OperatorDriver final : public RowDriver {
   std::vector<ExecutionReport::Partitions> partitions() const override {
     std::vector<ExecutionReport::Partitions> out;
     for (size_t i = 0; i < operators_.size(); ++i)
-      if (auto* p = dynamic_cast<const rt::PartitionedWindowAggregate*>(operators_[i].get()))
+      if (auto* p = dynamic_cast<const rt::PartitionedOperator*>(operators_[i].get()))
         out.push_back({i, p->partition_rows(), p->rows_gathered(), p->placement()});
     return out;
   }
