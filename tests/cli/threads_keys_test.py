@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """`vlac run --threads N` on larger files against SQLite (LANGUAGE.md §11).
 
-Two generated inputs of 300,000 records, split into 64 KiB parse chunks (VLAC_TEST_PARSE_CHUNK_BYTES)
-so that each is parsed in about 150 chunks:
+Two generated inputs of 300,000 records (--records N: fewer, as the sanitizer build runs it), split
+into parse chunks (VLAC_TEST_PARSE_CHUNK_BYTES, 64 KiB at 300,000 records) so that each is parsed
+in about 150 chunks:
   - hot key: 90 % of the rows have key 'hot', the rest 2,000 other keys;
   - many keys: 60,000 distinct keys;
   - the same as JSON Lines, with an unknown field on some objects (one warning, at the first
@@ -31,7 +32,7 @@ and formatted on the parser threads (rt::FormattedRun); beside the TUMBLE aggreg
 file of its own, both reference outputs with the aggregate dealt out; beside a second output on standard output,
 one thread's bytes at 2 and 4 threads, its outputs written on their own thread or tried against
 the run's thread (VLAC_TEST_OUTPUT_TRIAL).
-Usage: threads_keys_test.py VLAC
+Usage: threads_keys_test.py VLAC [--records N]
 """
 
 import os
@@ -46,6 +47,9 @@ import tempfile
 from checks import check, summary
 
 vlac = sys.argv[1]
+RECORDS = int(sys.argv[sys.argv.index("--records") + 1]) if "--records" in sys.argv else 300_000
+# About 150 parse chunks per input at any size (64 KiB at 300,000 records).
+CHUNK_BYTES = str(max(4096, 65536 * RECORDS // 300_000))
 
 PROGRAM = """
 CREATE STREAM e (ts TIMESTAMP NOT NULL, k STRING, v BIGINT, note STRING,
@@ -98,7 +102,7 @@ def generate(path, rng, key_of):
     t = 1_700_000_000_000_000_000
     with open(path, "w", newline="") as f:
         f.write("ts,k,v,note\n")
-        for i in range(300_000):
+        for i in range(RECORDS):
             if rng.random() < 0.001:
                 raw = rng.choice(["notatime,k,1,x\n", "1700000000000000000,k\n", "1700000000000000000,k,1.5,x\n"])
                 f.write(raw)
@@ -124,7 +128,7 @@ def generate_jsonl(path, rng, key_of):
     rows, bad, warn_line = [], [], None
     t = 1_700_000_000_000_000_000
     with open(path, "w", newline="") as f:
-        for line in range(1, 300_001):
+        for line in range(1, RECORDS + 1):
             if rng.random() < 0.001:
                 raw = rng.choice(['{"ts":"notatime","k":"k","v":1,"zzz":0}\n', '{"ts":1700000000000000000,"k":"k","v":1.5}\n',
                                   "not json\n"])
@@ -183,7 +187,7 @@ with tempfile.TemporaryDirectory() as d:
         f.write(TRIAL_PROGRAM)
     # VLAC_TEST_NEVER_GATHER: the aggregate stays in its partitions (its 1-second windows fire
     # often enough that it would otherwise be gathered onto the run's thread).
-    env = dict(os.environ, VLAC_TEST_PARSE_CHUNK_BYTES="65536", VLAC_TEST_NEVER_GATHER="1")
+    env = dict(os.environ, VLAC_TEST_PARSE_CHUNK_BYTES=CHUNK_BYTES, VLAC_TEST_NEVER_GATHER="1")
     for seed, (name, key_of) in enumerate(CASES.items()):
         data = os.path.join(d, name + ".csv")
         rows, bad = generate(data, random.Random(seed), key_of)
@@ -247,7 +251,7 @@ with tempfile.TemporaryDirectory() as d:
                 if program != trial_prog:
                     says = dealt
                 outputs = ["--output", "per_key=" + out_file, "--output", "few=" + os.devnull] if program == trial_prog else []
-                trial_env = dict(os.environ, VLAC_TEST_PARSE_CHUNK_BYTES="65536", VLAC_TEST_TRIAL=outcome)
+                trial_env = dict(os.environ, VLAC_TEST_PARSE_CHUNK_BYTES=CHUNK_BYTES, VLAC_TEST_TRIAL=outcome)
                 run = subprocess.run([vlac, "run", program, "--input", "e=" + data, "--timestamps", "ns", "--threads", "2",
                                       "--stats"] + outputs, capture_output=True, text=True, timeout=600, env=trial_env)
                 got = run.stdout
