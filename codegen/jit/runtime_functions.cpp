@@ -11,6 +11,7 @@
 #include "runtime/ops/hosted_operators.h"
 #include "runtime/parallel/dealt_run.h"
 #include "runtime/parallel/partitioned_aggregate.h"
+#include "runtime/parallel/partitioned_window_join.h"
 #include "runtime/scalar/math_functions.h"
 #include "runtime/scalar/string_functions.h"
 #include "runtime/value_format.h"
@@ -34,7 +35,13 @@ void window_assign_push(void* op, const uint8_t* row) { static_cast<rt::HostedWi
 void output_push(void* sink, const uint8_t* row) { static_cast<rt::RowWriter*>(sink)->write(row); }
 void interval_join_push(void* op, int32_t port, const uint8_t* row) { static_cast<rt::HostedIntervalJoin*>(op)->push(port, row); }
 void asof_join_push(void* op, int32_t port, const uint8_t* row) { static_cast<rt::HostedAsofJoin*>(op)->push(port, row); }
-void window_join_push(void* op, int32_t port, const uint8_t* row) { static_cast<rt::HostedWindowJoin*>(op)->push(port, row); }
+void window_join_push(void* op, int32_t port, const uint8_t* row) {
+  auto* join = static_cast<rt::HostedWindowJoin*>(op);
+  // --threads: a partitioned join deals the rows out to its partitions (one predictable branch).
+  if (void* partitioned = join->partitioned()) [[unlikely]]
+    return static_cast<rt::PartitionedWindowJoin*>(partitioned)->push(port, row);
+  join->push(port, row);
+}
 void over_push(void* op, const uint8_t* row) {
   auto* over = static_cast<rt::HostedOver*>(op);
   // On a parser thread of a dealt run: the row goes to its key's partition's list (one predictable branch).

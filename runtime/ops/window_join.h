@@ -37,23 +37,25 @@ class WindowJoin : public JoinCore<Ctx, K, S, WindowKeyChain> {
     next_end_ = INT64_MAX;
   }
 
-  void push(int port, const uint8_t* row) {
+  /// Takes a row of `port`; returns the slot it is held in, or kNil when it is not (late, or
+  /// dropped for capacity).
+  uint32_t push(int port, const uint8_t* row) {
     ++this->stats_.rows_in;
     const int64_t start = this->load_time(row, port == 0 ? config_.left_window_start : config_.right_window_start);
     const int64_t end = this->load_time(row, port == 0 ? config_.left_window_end : config_.right_window_end);
     if (end <= watermark_[port]) {  // its window has fired
       this->drop_late(port, row);
-      return;
+      return kNil;
     }
     const uint32_t slot = this->add_row(port, row);
-    if (slot == kNil) return;
+    if (slot == kNil) return kNil;
     uint32_t key = kNil;  // a NULL key matches nothing
     if (this->key_of(port, row)) {
       key = this->hold_key();
       if (key == kNil) {
         this->remove_row(port, slot);
         ++this->stats_.capacity_dropped;
-        return;
+        return kNil;
       }
     }
     meta_[port].ensure(slot + 1);
@@ -61,6 +63,7 @@ class WindowJoin : public JoinCore<Ctx, K, S, WindowKeyChain> {
     order_[port].push_back(slot);
     if (end < next_end_) next_end_ = end;
     this->note_buffered();
+    return slot;
   }
 
   void advance(int64_t w) {
@@ -95,6 +98,46 @@ class WindowJoin : public JoinCore<Ctx, K, S, WindowKeyChain> {
     this->note_buffered();
   }
   int64_t output_watermark(int64_t input_w) const { return input_w; }
+
+#if !defined(VLAC_FIRMWARE)
+  // ---- hosted `--threads` (runtime/parallel/partitioned_window_join.h) -------------------------
+  // The partitioned join routes the rows pushed at its front join (partitioned()) to partitions
+  // by key; each partition is a join like this one, told each row's side's watermark with the
+  // row (push_partitioned) and to fire when the run's thread fires; while it fires, the left
+  // row it joins (firing_left) places each result in one thread's order.
+
+  /// The partitioned operator that takes the rows pushed at this one (the runtime's push
+  /// function checks); null when this join does its own work.
+  void* partitioned() const { return partitioned_; }
+  void set_partitioned(void* p) { partitioned_ = p; }
+  /// push() of a row that arrived while its side's watermark was `watermark`: late is decided
+  /// as on one thread, and nothing fires.
+  uint32_t push_partitioned(int port, const uint8_t* row, int64_t watermark) {
+    if (watermark > watermark_[port]) watermark_[port] = watermark;
+    return push(port, row);
+  }
+  /// The row's key, as push() computes it, into `key` (config key_size bytes); false when NULL.
+  bool key_for_partition(int port, const uint8_t* row, uint8_t* key) { return this->key_into(port, row, key); }
+  /// During a firing's emits: the slot of the left row being joined.
+  uint32_t firing_left() const { return firing_left_; }
+  /// The earliest window end of a held row (INT64_MAX: none).
+  int64_t next_fire() const { return next_end_; }
+  /// Calls f(slot, row) for each row `port` holds, in arrival order.
+  template <class F>
+  void for_each_held(int port, F f) {
+    Order& order = order_[port];
+    for (size_t i = 0; i < order.size(); ++i) f(order[i], this->row_of(port, order[i]));
+  }
+  /// Sets the counters and watermarks of a join whose held rows were pushed again (a
+  /// partitioned join's state gathered into one join, or dealt out to partitions).
+  void restore_progress(const OperatorStats& stats, const int64_t* watermarks) {
+    this->stats_ = stats;
+    for (int p = 0; p < 2; ++p) watermark_[p] = watermarks[p];
+    this->note_buffered();
+  }
+  /// The watermarks of each side.
+  const int64_t* watermarks() const { return watermark_; }
+#endif
 
   /// Its whole state (LANGUAGE.md §10): join_core's, each side's held slots in arrival order with
   /// their windows and key ids, and the earliest end. (due_ and links_ are a firing's scratch;
@@ -189,6 +232,9 @@ class WindowJoin : public JoinCore<Ctx, K, S, WindowKeyChain> {
     }
     for (size_t x = i; x < i_end; ++x) {
       const uint32_t left = due_[0][x].slot;
+#if !defined(VLAC_FIRMWARE)
+      firing_left_ = left;
+#endif
       const uint32_t key = meta_[0][left].key;
       bool matched = false;
       // (at <= links: a chain restored from a snapshot can only be 0, but is not trusted.)
@@ -220,6 +266,10 @@ class WindowJoin : public JoinCore<Ctx, K, S, WindowKeyChain> {
   typename Core::template PerRow<Meta> meta_[2];  // by slot
   Order order_[2];  // held slots, in arrival order
   int64_t next_end_ = INT64_MAX;  // the earliest end of a held row's window
+#if !defined(VLAC_FIRMWARE)
+  void* partitioned_ = nullptr;  // hosted --threads: see partitioned()
+  uint32_t firing_left_ = kNil;  // hosted --threads: see firing_left()
+#endif
   // Scratch of a firing: each side's due rows, the right rows' chains.
   typename S::template Vector<Due, D::max_buffered_rows> due_[2];
   typename S::template Vector<Link, D::max_buffered_rows> links_;

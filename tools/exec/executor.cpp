@@ -19,6 +19,7 @@
 #include "runtime/parallel/formatted_run.h"
 #include "runtime/parallel/output_thread.h"
 #include "runtime/parallel/partitioned_aggregate.h"
+#include "runtime/parallel/partitioned_window_join.h"
 
 namespace vlac {
 namespace {
@@ -39,7 +40,7 @@ std::unique_ptr<rt::StatefulOperator> engine_operator(rt::ExecContext* ctx, cons
 }
 
 std::unique_ptr<rt::StatefulOperator> make_join(const PhysicalOperator& op, CompiledCode& program, rt::ExecContext* ctx,
-                                                RowFn emit) {
+                                                RowFn emit, int threads) {
   rt::JoinKernels k;
   k.left_key = lookup<decltype(k.left_key)>(program, aggregate_kernel_fn_name(op.id, "left_key"));
   k.right_key = lookup<decltype(k.right_key)>(program, aggregate_kernel_fn_name(op.id, "right_key"));
@@ -48,6 +49,8 @@ std::unique_ptr<rt::StatefulOperator> make_join(const PhysicalOperator& op, Comp
   const rt::JoinConfig config = join_config(op);
   if (op.kind == OperatorKind::IntervalJoin) return engine_operator<rt::HostedIntervalJoin>(ctx, config, k);
   if (op.kind == OperatorKind::AsofJoin) return engine_operator<rt::HostedAsofJoin>(ctx, config, k);
+  if (threads > 1 && rt::PartitionedWindowJoin::can_partition(config))
+    return std::make_unique<rt::PartitionedWindowJoin>(ctx, config, k, &op.output_layout, threads);
   return engine_operator<rt::HostedWindowJoin>(ctx, config, k);
 }
 
@@ -94,7 +97,8 @@ std::unique_ptr<rt::StatefulOperator> make_window_aggregate(const PhysicalOperat
 }
 
 /// One runtime operator for a physical operator, wired to its generated kernels.
-/// `threads` > 1 partitions a keyed aggregate (LANGUAGE.md §11) unless it `shares_slices`.
+/// `threads` > 1 partitions a keyed aggregate (LANGUAGE.md §11) unless it `shares_slices`, and a
+/// keyed window join.
 std::unique_ptr<rt::StatefulOperator> make_operator(const PhysicalOperator& op, CompiledCode& program, rt::ExecContext* ctx,
                                                     int threads, bool shares_slices) {
   auto emit = lookup<RowFn>(program, operator_emit_fn_name(op.id));
@@ -103,7 +107,7 @@ std::unique_ptr<rt::StatefulOperator> make_operator(const PhysicalOperator& op, 
     case OperatorKind::WindowAssign: return engine_operator<rt::HostedWindowAssign>(ctx, window_assign_config(op), rt::EmitKernels{emit});
     case OperatorKind::IntervalJoin:
     case OperatorKind::AsofJoin:
-    case OperatorKind::WindowJoin: return make_join(op, program, ctx, emit);
+    case OperatorKind::WindowJoin: return make_join(op, program, ctx, emit, threads);
     case OperatorKind::Over: return make_over(op, program, ctx);
   }
   return nullptr;

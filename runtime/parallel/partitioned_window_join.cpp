@@ -1,0 +1,346 @@
+#include "runtime/parallel/partitioned_window_join.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "runtime/parallel/key_partition.h"
+
+namespace vlac::rt {
+namespace {
+
+// A batch is handed over when it holds this many rows or bytes (as partitioned_aggregate.cpp).
+constexpr uint32_t kBatchRows = 512;
+constexpr size_t kBatchBytes = 256 * 1024;
+
+// The marker that tells a partition to fire (PackedRows::append_marker).
+constexpr int64_t kFire = -1;
+
+int64_t load_time(const uint8_t* row, int32_t offset) {
+  int64_t t;
+  std::memcpy(&t, row + offset, sizeof t);
+  return t;
+}
+
+}  // namespace
+
+bool PartitionedWindowJoin::can_partition(const JoinConfig& c) {
+  return c.key_layout && c.key_size > 0 && c.max_keys == UINT64_MAX && c.max_buffered_rows == UINT64_MAX;
+}
+
+PartitionedWindowJoin::PartitionedWindowJoin(ExecContext* ctx, const JoinConfig& config, const JoinKernels& kernels,
+                                             const RowLayout* out_layout, int partitions, const PartitionPolicy& policy)
+    : ctx_(ctx), config_(config), kernels_(kernels), out_packer_(out_layout), trial_(policy),
+      partitions_(static_cast<size_t>(partitions)) {
+  partition_kernels_ = kernels_;
+  partition_kernels_.emit = &PartitionedWindowJoin::capture;
+  front_.init(ctx_, config_, kernels_);
+  front_.set_partitioned(this);
+  keys_.init(config_.key_layout);
+  key_.assign(config_.key_size, 0);
+  in_packer_[0].init(config_.left_layout);
+  in_packer_[1].init(config_.right_layout);
+  rows_before_.assign(partitions_, 0);
+  start_partitions(partitions_);
+}
+
+PartitionedWindowJoin::~PartitionedWindowJoin() { stop_threads(); }
+
+void PartitionedWindowJoin::start_partitions(size_t n) {
+  stop_.store(false, std::memory_order_relaxed);
+  for (size_t p = 0; p < n; ++p) {
+    parts_.push_back(std::make_unique<Partition>());
+    Partition& part = *parts_.back();
+    part.ctx.owner = this;
+    part.ctx.part = &part;
+    part.join.init(&part.ctx, config_, partition_kernels_);
+  }
+  for (size_t p = 1; p < parts_.size(); ++p) parts_[p]->thread = std::thread([this, part = parts_[p].get()] { work(*part); });
+}
+
+void PartitionedWindowJoin::stop_threads() {
+  stop_.store(true, std::memory_order_release);
+  for (size_t p = 1; p < parts_.size(); ++p) {
+    if (!parts_[p]->thread.joinable()) continue;
+    parts_[p]->queue.signal();
+    parts_[p]->thread.join();
+  }
+}
+
+void PartitionedWindowJoin::work(Partition& part) {
+  while (BatchQueue::Batch* batch = part.queue.take(stop_)) {
+    uint8_t* at = batch->bytes.data();
+    for (uint32_t i = 0; i < batch->rows; ++i) {
+      int64_t tag;  // the arrival number times two plus the side, or a marker's kind
+      std::memcpy(&tag, at, sizeof tag);
+      const int port = tag < 0 ? 0 : static_cast<int>(tag & 1);
+      uint8_t* row;
+      int64_t seq, watermark;
+      at = in_packer_[port].unpack(at, &row, &seq, &watermark);
+      if (!row) {  // the only marker: fire
+        fire_partition(part);
+        continue;
+      }
+      part.ctx.scratch.reset();
+      hold(part, port, row, seq >> 1, watermark);
+    }
+    part.queue.release();
+  }
+}
+
+void PartitionedWindowJoin::hold(Partition& part, int port, const uint8_t* row, int64_t seq, int64_t watermark) const {
+  const uint32_t slot = part.join.push_partitioned(port, row, watermark);
+  if (slot == UINT32_MAX) return;  // late (a partitioned join has no capacity to drop for)
+  std::vector<Held>& held = part.held[port];
+  if (held.size() <= slot) held.resize(std::max<size_t>(slot + 1, 2 * held.size()));
+  const bool left = port == 0;
+  held[slot] = Held{seq, load_time(row, left ? config_.left_window_start : config_.right_window_start),
+                    load_time(row, left ? config_.left_window_end : config_.right_window_end)};
+}
+
+uint32_t PartitionedWindowJoin::partition_of(int port, const uint8_t* row) {
+  if (!front_.key_for_partition(port, row, key_.data())) return 0;  // a NULL key matches nothing
+  return key_partition(keys_.hash(key_.data()), parts_.size());
+}
+
+void PartitionedWindowJoin::push(int port, const uint8_t* row) {
+  if (single_) {
+    ++rows_gathered_;
+    single_->push(port, row);
+    return;
+  }
+  const int64_t seq = seq_++;
+  const bool left = port == 0;
+  // A row not late for its window lowers the next firing to the window's end.
+  // (A row is held unless late: WindowJoin::push's rule, and a partitioned join has no
+  // capacity. Counted here, the rows held give one thread's peak, which no partition sees.)
+  const int64_t end = load_time(row, left ? config_.left_window_end : config_.right_window_end);
+  if (end > watermark_[port]) {
+    next_fire_ = std::min(next_fire_, end);
+    peak_ = std::max(peak_, ++held_);
+  }
+  Partition& part = *parts_[partition_of(port, row)];
+  ++part.rows;
+  if (&part == parts_[0].get()) return hold(part, port, row, seq, watermark_[port]);
+  in_packer_[port].append(filling(part).bytes, row, 2 * seq + port, watermark_[port]);
+  added(part);
+}
+
+BatchQueue::Batch& PartitionedWindowJoin::filling(Partition& part) {
+  if (!part.filling) part.filling = &part.queue.open();
+  return *part.filling;
+}
+
+void PartitionedWindowJoin::added(Partition& part) {
+  BatchQueue::Batch& batch = *part.filling;
+  if (++batch.rows >= kBatchRows || batch.bytes.size() >= kBatchBytes) publish(part);
+}
+
+void PartitionedWindowJoin::publish(Partition& part) const {
+  if (!part.filling) return;
+  part.filling = nullptr;
+  part.queue.publish();
+}
+
+void PartitionedWindowJoin::drain() const {
+  for (const auto& part : parts_) publish(*part);
+  for (const auto& part : parts_) part->queue.wait_empty();
+}
+
+void PartitionedWindowJoin::advance(int64_t w) {
+  const int64_t both[2] = {w, w};
+  advance_ports(both, 2);
+}
+
+void PartitionedWindowJoin::advance_ports(const int64_t* w, int) {
+  if (single_) {
+    if (trial_.phase() != PartitionTrial::Phase::TrialGathered) return single_->advance_ports(w, 2);
+    // A firing that emitted rows is a step of the trial (as one in partitions, which emits them).
+    const uint64_t out = single_->stats().rows_out;
+    single_->advance_ports(w, 2);
+    if (single_->stats().rows_out != out) step();
+    return;
+  }
+  for (int p = 0; p < 2; ++p) watermark_[p] = std::max(watermark_[p], w[p]);
+  if (std::min(watermark_[0], watermark_[1]) < next_fire_) return;  // nothing ends yet: the usual case
+  fire();
+}
+
+void PartitionedWindowJoin::fire() {
+  // Every partition fires on its own thread at once (the run's thread partition 0's); a marker
+  // after its rows tells it to, and the queue's release makes fire_w_ visible to it.
+  fire_w_[0] = watermark_[0];
+  fire_w_[1] = watermark_[1];
+  for (size_t p = 1; p < parts_.size(); ++p) {
+    PackedRows::append_marker(filling(*parts_[p]).bytes, kFire, 0);
+    added(*parts_[p]);
+    publish(*parts_[p]);
+  }
+  fire_partition(*parts_[0]);
+  for (size_t p = 1; p < parts_.size(); ++p) parts_[p]->queue.wait_empty();
+  emit_fired();
+  next_fire_ = INT64_MAX;
+  held_ = 0;
+  for (const auto& part : parts_) {
+    next_fire_ = std::min(next_fire_, part->join.next_fire());
+    held_ += part->join.stats().buffered;
+  }
+  if (trial_.phase() == PartitionTrial::Phase::Probing) step();
+}
+
+void PartitionedWindowJoin::fire_partition(Partition& part) const {
+  part.fired.clear();
+  part.windows.clear();
+  part.join.advance_ports(fire_w_, 2);  // its emits: capture()
+}
+
+void PartitionedWindowJoin::capture(ExecContext* ctx, const uint8_t* row) {
+  auto* c = static_cast<Context*>(ctx);
+  Partition& part = *c->part;
+  const Held& left = part.held[0][part.join.firing_left()];
+  if (part.windows.empty() || part.windows.back().end != left.end || part.windows.back().start != left.start)
+    part.windows.push_back({left.end, left.start});
+  c->owner->out_packer_.append(part.fired, row, left.seq, static_cast<int64_t>(part.windows.size() - 1));
+  ctx->scratch.reset();  // packed: the next pair's strings may reuse it
+}
+
+void PartitionedWindowJoin::emit_fired() {
+  for (const auto& part : parts_) {
+    part->next = part->fired.data();
+    next_fired(*part);
+  }
+  // Each partition's rows are in order: the least of their heads, row by row. A left row's
+  // matches are all in its partition, one after the other.
+  auto before = [](const Partition& a, const Partition& b) {
+    const Window& x = a.windows[static_cast<size_t>(a.window)];
+    const Window& y = b.windows[static_cast<size_t>(b.window)];
+    if (x.end != y.end) return x.end < y.end;
+    if (x.start != y.start) return x.start < y.start;
+    return a.seq < b.seq;
+  };
+  for (;;) {
+    Partition* first = nullptr;
+    for (const auto& part : parts_)
+      if (part->row && (!first || before(*part, *first))) first = part.get();
+    if (!first) return;
+    kernels_.emit(ctx_, first->row);
+    next_fired(*first);
+  }
+}
+
+void PartitionedWindowJoin::next_fired(Partition& part) const {
+  if (part.next == part.fired.data() + part.fired.size()) {
+    part.row = nullptr;
+    return;
+  }
+  part.next = out_packer_.unpack(part.next, &part.row, &part.seq, &part.window);
+}
+
+uint64_t PartitionedWindowJoin::rows_pushed() const {
+  uint64_t rows = rows_gathered();
+  for (uint64_t n : rows_before_) rows += n;
+  if (!single_)
+    for (const auto& part : parts_) rows += part->rows;
+  return rows;
+}
+
+void PartitionedWindowJoin::step() {
+  switch (trial_.step(rows_pushed(), stats().rows_out, /*firings=*/true)) {
+    case PartitionTrial::Next::Stay: return;
+    case PartitionTrial::Next::Gather: return gather();
+    case PartitionTrial::Next::TryGathered:
+      gather();
+      return trial_.mark(rows_pushed());  // after gathering, whose merge is paid once
+    case PartitionTrial::Next::Split: return split();
+  }
+}
+
+std::vector<uint64_t> PartitionedWindowJoin::partition_rows() const {
+  std::vector<uint64_t> rows = rows_before_;
+  if (!single_)
+    for (size_t p = 0; p < parts_.size(); ++p) rows[p] += parts_[p]->rows;
+  return rows;
+}
+
+const OperatorStats& PartitionedWindowJoin::stats() const {
+  if (single_) return single_->stats();
+  drain();  // a run stopped early may leave rows in flight
+  stats_ = restored_;
+  stats_.buffered = stats_.peak_buffered = 0;  // the partitions hold what it held; the peak is counted here
+  for (const auto& part : parts_) add_partition_stats(stats_, part->join.stats());
+  stats_.peak_buffered = peak_;
+  return stats_;
+}
+
+void PartitionedWindowJoin::merge_into(HostedWindowJoin& merged) const {
+  drain();
+  // Each side's held rows of every partition, in arrival order: one thread's held rows.
+  struct Row {
+    int64_t seq;
+    const uint8_t* row;
+  };
+  std::vector<Row> rows;
+  for (int port = 0; port < 2; ++port) {
+    rows.clear();
+    for (const auto& part : parts_)
+      part->join.for_each_held(port, [&](uint32_t slot, const uint8_t* row) { rows.push_back({part->held[port][slot].seq, row}); });
+    std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.seq < b.seq; });
+    for (const Row& r : rows) merged.push(port, r.row);  // never late: its watermarks come after
+  }
+  merged.restore_progress(stats(), watermark_);
+}
+
+void PartitionedWindowJoin::deal_out(HostedWindowJoin& merged) {
+  // In arrival order within each side (one thread's order of the window's rows); the arrival
+  // numbers start again, which keeps that order.
+  for (int port = 0; port < 2; ++port)
+    merged.for_each_held(port, [&](uint32_t, const uint8_t* row) {
+      Partition& part = *parts_[partition_of(port, row)];
+      hold(part, port, row, seq_++, INT64_MIN);
+    });
+  restored_ = merged.stats();
+  held_ = restored_.buffered;
+  peak_ = restored_.peak_buffered;
+  for (int p = 0; p < 2; ++p) watermark_[p] = merged.watermarks()[p];
+  next_fire_ = INT64_MAX;
+  for (const auto& part : parts_) {
+    part->join.restore_progress(OperatorStats{}, watermark_);
+    next_fire_ = std::min(next_fire_, part->join.next_fire());
+  }
+}
+
+void PartitionedWindowJoin::gather() {
+  auto single = std::make_unique<HostedWindowJoin>();
+  single->init(ctx_, config_, kernels_);
+  merge_into(*single);
+  rows_before_ = partition_rows();
+  stop_threads();
+  parts_.clear();
+  single_ = std::move(single);  // last: until here, stats() and partition_rows() read the partitions
+}
+
+void PartitionedWindowJoin::split() {
+  gathered_before_ += rows_gathered_;
+  rows_gathered_ = 0;
+  start_partitions(partitions_);
+  deal_out(*single_);
+  single_.reset();
+}
+
+void PartitionedWindowJoin::save_state(StateWriter& w) const {
+  if (single_) return single_->save_state(w);
+  HostedWindowJoin merged;
+  merged.init(ctx_, config_, kernels_);
+  merge_into(merged);
+  merged.save_state(w);
+}
+
+bool PartitionedWindowJoin::load_state(StateReader& r) {
+  if (single_) return single_->load_state(r);
+  HostedWindowJoin merged;
+  merged.init(ctx_, config_, kernels_);
+  if (!merged.load_state(r)) return false;
+  deal_out(merged);  // into partitions that hold nothing yet: a snapshot is loaded before the run
+  return true;
+}
+
+}  // namespace vlac::rt
