@@ -12,11 +12,6 @@
 namespace vlac::rt {
 namespace {
 
-// A batch is handed over when it holds this many rows or bytes: big enough that the queue's
-// synchronisation is rare, small enough that a partition starts soon.
-constexpr uint32_t kBatchRows = 512;
-constexpr size_t kBatchBytes = 256 * 1024;
-
 // Each firing waits for every partition, a round trip between threads, and what partitions
 // save is mostly a firing's work (combining slices, finalizing), which grows with its groups:
 // dealing rows out costs the run's thread about what a row's update saves. So an operator is
@@ -56,19 +51,15 @@ PartitionedWindowAggregate::PartitionedWindowAggregate(ExecContext* ctx, const W
 }
 
 void PartitionedWindowAggregate::start_partitions(size_t n) {
-  stop_.store(false, std::memory_order_relaxed);
-  for (size_t p = 0; p < n; ++p) {
-    parts_.push_back(std::make_unique<Partition>());
-    Partition& part = *parts_.back();
-    part.op.init(p == 0 ? ctx_ : &part.ctx, config_, kernels_);  // partition 0: the run's thread
-  }
-  for (size_t p = 1; p < parts_.size(); ++p) parts_[p]->thread = std::thread([this, part = parts_[p].get()] { work(*part); });
+  parts_.start(
+      n, [this](Partition& part, size_t p) { part.op.init(p == 0 ? ctx_ : &part.ctx, config_, kernels_); },  // partition 0: the run's thread
+      [this](Partition& part) { work(part); });
 }
 
-PartitionedWindowAggregate::~PartitionedWindowAggregate() { stop_threads(); }
+PartitionedWindowAggregate::~PartitionedWindowAggregate() { parts_.stop(); }
 
 void PartitionedWindowAggregate::work(Partition& part) {
-  while (BatchQueue::Batch* batch = part.queue.take(stop_)) {
+  while (BatchQueue::Batch* batch = parts_.take(part)) {
     uint8_t* at = batch->bytes.data();
     for (uint32_t i = 0; i < batch->rows; ++i) {
       uint8_t* row;
@@ -102,8 +93,8 @@ void PartitionedWindowAggregate::push(const uint8_t* row) {
   }
   const int64_t seq = seq_++;
   // The key is computed by the run's own partition, which then needs it no more if it takes the row.
-  const uint32_t p = partition_of(parts_[0]->op.key_of(row));
-  Partition& part = *parts_[p];
+  const uint32_t p = partition_of(parts_[0].op.key_of(row));
+  Partition& part = parts_[p];
   // The earliest window the row opens lowers the next firing (a late window opens nothing); a
   // session it opens or extends ends no earlier than its time plus the gap.
   if (config_.mode != WindowMode::EndOfInput) {
@@ -118,18 +109,8 @@ void PartitionedWindowAggregate::push(const uint8_t* row) {
   if (sliced_) open_slice_everywhere(row);
   ++part.rows;
   if (p == 0) return part.op.push_partitioned(row, seq, watermark_, /*key_computed=*/true);
-  packer_.append(filling(part).bytes, row, seq, watermark_);
-  added(part);
-}
-
-BatchQueue::Batch& PartitionedWindowAggregate::filling(Partition& part) {
-  if (!part.filling) part.filling = &part.queue.open();
-  return *part.filling;
-}
-
-void PartitionedWindowAggregate::added(Partition& part) {
-  BatchQueue::Batch& batch = *part.filling;
-  if (++batch.rows >= kBatchRows || batch.bytes.size() >= kBatchBytes) publish(part);
+  packer_.append(parts_.filling(part).bytes, row, seq, watermark_);
+  parts_.added(part);
 }
 
 void PartitionedWindowAggregate::open_slice_everywhere(const uint8_t* row) {
@@ -140,27 +121,13 @@ void PartitionedWindowAggregate::open_slice_everywhere(const uint8_t* row) {
   int64_t t;
   std::memcpy(&t, row + config_.time_offset, sizeof t);
   if (t >= slice_start_ && t < slice_end_) return;
-  HostedWindowAggregate& own = parts_[0]->op;
+  HostedWindowAggregate& own = parts_[0].op;
   if (own.late_for_all(t, watermark_)) return;  // dropped: opens nothing
   if (!own.has_slice_of(t)) {
     own.open_slice_of(t);
-    for (size_t p = 1; p < parts_.size(); ++p) {
-      PackedRows::append_marker(filling(*parts_[p]).bytes, kOpenSlice, t);
-      added(*parts_[p]);
-    }
+    parts_.mark_others(kOpenSlice, t, /*hand_over=*/false);
   }
   own.slice_of(t, &slice_start_, &slice_end_);
-}
-
-void PartitionedWindowAggregate::publish(Partition& part) const {
-  if (!part.filling) return;
-  part.filling = nullptr;
-  part.queue.publish();
-}
-
-void PartitionedWindowAggregate::drain() const {
-  for (const auto& part : parts_) publish(*part);
-  for (const auto& part : parts_) part->queue.wait_empty();
 }
 
 void PartitionedWindowAggregate::advance(int64_t w) {
@@ -188,26 +155,20 @@ void PartitionedWindowAggregate::fire(int64_t before, int64_t w) {
   fire_to_ = w;
   if (sliced_) {  // every partition has the same slices: partition 0 lists the windows
     due_.clear();
-    parts_[0]->op.due_windows(before, w, [&](int64_t ws, int64_t we) { due_.push_back({ws, we}); });
+    parts_[0].op.due_windows(before, w, [&](int64_t ws, int64_t we) { due_.push_back({ws, we}); });
   }
-  for (size_t p = 1; p < parts_.size(); ++p) {
-    PackedRows::append_marker(filling(*parts_[p]).bytes, kFireWindows, 0);
-    added(*parts_[p]);
-    publish(*parts_[p]);
-  }
-  fire_partition(*parts_[0], ctx_);
-  for (size_t p = 1; p < parts_.size(); ++p) parts_[p]->queue.wait_empty();
-  emit_fired();
+  parts_.mark_others(kFireWindows, 0, /*hand_over=*/true);
+  fire_partition(parts_[0], ctx_);
+  parts_.wait_others();
+  parts_.emit_fired(out_packer_, [this](const uint8_t* row) { front_.emit_finalized(row); });
   next_fire_ = INT64_MAX;
-  for (const auto& part : parts_) next_fire_ = std::min(next_fire_, part->op.next_fire());
+  for (const auto& part : parts_.all()) next_fire_ = std::min(next_fire_, part->op.next_fire());
   if (trial_.phase() == PartitionTrial::Phase::Probing && config_.mode != WindowMode::EndOfInput) step();
 }
 
 uint64_t PartitionedWindowAggregate::rows_pushed() const {
-  uint64_t rows = rows_gathered();  // in this run (a restored one counts from its snapshot)
+  uint64_t rows = rows_gathered() + parts_.total_rows();  // in this run (a restored one counts from its snapshot)
   for (uint64_t n : rows_before_) rows += n;
-  if (!single_)
-    for (const auto& part : parts_) rows += part->rows;
   return rows;
 }
 
@@ -224,12 +185,11 @@ void PartitionedWindowAggregate::step() {
 }
 
 void PartitionedWindowAggregate::fire_partition(Partition& part, ExecContext* ctx) const {
-  part.fired.clear();
-  part.windows.clear();
+  part.clear_fired();
   part.out.resize(config_.out_size);
   // Finalizes a group of the last window in part.windows and packs it (with its strings).
   auto finalize = [&](const uint8_t* key, const uint8_t* acc, int64_t seq) {
-    const Window& window = part.windows.back();
+    const FiredWindow& window = part.windows.back();
     part.op.finalize_group(key, acc, window.start, window.end, part.out.data());
     out_packer_.append(part.fired, part.out.data(), seq, static_cast<int64_t>(part.windows.size() - 1));
     if (ctx != ctx_) ctx->scratch.reset();  // packed (the run's scratch may hold its current row's strings)
@@ -247,43 +207,11 @@ void PartitionedWindowAggregate::fire_partition(Partition& part, ExecContext* ct
       [&](int64_t start, int64_t end) { part.windows.push_back({end, start}); }, finalize);
 }
 
-void PartitionedWindowAggregate::emit_fired() {
-  for (const auto& part : parts_) {
-    part->next = part->fired.data();
-    next_fired(*part);
-  }
-  // Each partition's rows are in order: the least of their heads, row by row.
-  auto before = [](const Partition& a, const Partition& b) {
-    const Window& x = a.windows[static_cast<size_t>(a.window)];
-    const Window& y = b.windows[static_cast<size_t>(b.window)];
-    if (x.end != y.end) return x.end < y.end;
-    if (x.start != y.start) return x.start < y.start;
-    return a.seq < b.seq;
-  };
-  for (;;) {
-    Partition* first = nullptr;
-    for (const auto& part : parts_)
-      if (part->row && (!first || before(*part, *first))) first = part.get();
-    if (!first) return;
-    front_.emit_finalized(first->row);
-    next_fired(*first);
-  }
-}
-
-void PartitionedWindowAggregate::next_fired(Partition& part) const {
-  if (part.next == part.fired.data() + part.fired.size()) {
-    part.row = nullptr;
-    return;
-  }
-  part.next = out_packer_.unpack(part.next, &part.row, &part.seq, &part.window);
-}
-
 void PartitionedWindowAggregate::gather() {
   auto single = std::make_unique<HostedWindowAggregate>();
   single->init(ctx_, config_, kernels_);
   merge_into(*single);
   rows_before_ = partition_rows();
-  stop_threads();
   parts_.clear();
   single_ = std::move(single);  // last: until here, stats() and partition_rows() read the partitions
 }
@@ -300,21 +228,12 @@ void PartitionedWindowAggregate::split() {
   single_.reset();
 }
 
-void PartitionedWindowAggregate::stop_threads() {
-  stop_.store(true, std::memory_order_release);
-  for (size_t p = 1; p < parts_.size(); ++p) {
-    if (!parts_[p]->thread.joinable()) continue;
-    parts_[p]->queue.signal();
-    parts_[p]->thread.join();
-  }
-}
-
 const OperatorStats& PartitionedWindowAggregate::stats() const {
   if (single_) return single_->stats();
-  drain();  // a run stopped early may leave rows in flight
+  parts_.drain();  // a run stopped early may leave rows in flight
   stats_ = restored_;
   stats_.rows_out += front_.stats().rows_out;
-  for (const auto& part : parts_) {
+  for (const auto& part : parts_.all()) {
     part->op.refresh_stats();
     OperatorStats s = part->op.stats();
     s.rows_out = 0;
@@ -323,12 +242,7 @@ const OperatorStats& PartitionedWindowAggregate::stats() const {
   return stats_;
 }
 
-std::vector<uint64_t> PartitionedWindowAggregate::partition_rows() const {
-  std::vector<uint64_t> rows = rows_before_;
-  if (!single_)
-    for (size_t p = 0; p < parts_.size(); ++p) rows[p] += parts_[p]->rows;
-  return rows;
-}
+std::vector<uint64_t> PartitionedWindowAggregate::partition_rows() const { return parts_.rows(rows_before_); }
 
 void PartitionedWindowAggregate::merge_sliced_into(HostedWindowAggregate& merged) const {
   // Every partition has one thread's slices and FIFO with its own keys' groups: partition 0's
@@ -336,11 +250,11 @@ void PartitionedWindowAggregate::merge_sliced_into(HostedWindowAggregate& merged
   // place, in first-arrival order (as one thread inserted them).
   std::vector<uint8_t> bytes;
   StateWriter w(&bytes);
-  parts_[0]->op.save_state(w);
+  parts_[0].op.save_state(w);
   StateReader r(bytes.data(), bytes.size());
   merged.load_state(r);  // the bytes of an operator of the same configuration
   std::vector<std::vector<GroupTable*>> tables(parts_.size());
-  for (size_t p = 0; p < parts_.size(); ++p) parts_[p]->op.for_each_sliced_table([&](GroupTable& t) { tables[p].push_back(&t); });
+  for (size_t p = 0; p < parts_.size(); ++p) parts_[p].op.for_each_sliced_table([&](GroupTable& t) { tables[p].push_back(&t); });
   size_t i = 0;
   std::vector<FiredGroup> groups;
   merged.for_each_sliced_table([&](GroupTable& into) {
@@ -348,7 +262,7 @@ void PartitionedWindowAggregate::merge_sliced_into(HostedWindowAggregate& merged
     for (const auto& part_tables : tables)
       for (uint32_t g = 0; g < part_tables[i]->size(); ++g) {
         const uint8_t* acc = part_tables[i]->acc(g);
-        groups.push_back({parts_[0]->op.group_first_seq(acc), part_tables[i]->key(g), acc});
+        groups.push_back({parts_[0].op.group_first_seq(acc), part_tables[i]->key(g), acc});
       }
     std::sort(groups.begin(), groups.end(), FiredGroup::arrived_before);
     into.clear();
@@ -364,7 +278,7 @@ void PartitionedWindowAggregate::split_sliced(const HostedWindowAggregate& merge
   merged.save_state(w);
   GroupTable kept;
   for (size_t p = 0; p < parts_.size(); ++p) {
-    HostedWindowAggregate& op = parts_[p]->op;
+    HostedWindowAggregate& op = parts_[p].op;
     StateReader r(bytes.data(), bytes.size());
     op.load_state(r);
     op.reset_counters();
@@ -382,7 +296,7 @@ void PartitionedWindowAggregate::split_sliced(const HostedWindowAggregate& merge
 void PartitionedWindowAggregate::merge_into(HostedWindowAggregate& merged) const {
   // The operator one thread would have: every partition's windows and groups, merged by
   // window and arrival (a group is inserted where it first appeared), then its counters.
-  drain();
+  parts_.drain();
   if (sliced_) {
     merge_sliced_into(merged);
     return merged.restore_progress({stats(), watermark_, seq_});
@@ -393,7 +307,7 @@ void PartitionedWindowAggregate::merge_into(HostedWindowAggregate& merged) const
     const uint8_t* acc;
   };
   std::vector<Held> held;
-  for (const auto& part : parts_)
+  for (const auto& part : parts_.all())
     part->op.for_each_open_group([&](int64_t start, int64_t end, const uint8_t* key, const uint8_t* acc, int64_t seq) {
       held.push_back({start, end, seq, key, acc});
     });
@@ -405,7 +319,7 @@ void PartitionedWindowAggregate::merge_into(HostedWindowAggregate& merged) const
   // Never full: a partitioned operator has no capacity limits (can_partition).
   for (const Held& h : held) merged.restore_group(h.start, h.end, h.key, h.acc);
   // SESSION: a key's sessions are all in one partition, in the order they opened there.
-  for (const auto& part : parts_)
+  for (const auto& part : parts_.all())
     part->op.for_each_open_session([&](const uint8_t* key, int64_t start, int64_t end, int64_t seq, const uint8_t* acc) {
       merged.restore_session(key, start, end, seq, acc);
     });
@@ -430,17 +344,17 @@ bool PartitionedWindowAggregate::deal_out(HostedWindowAggregate& merged) {
   bool fits = true;
   if (sliced_) split_sliced(merged);
   else merged.for_each_open_group([&](int64_t start, int64_t end, const uint8_t* key, const uint8_t* acc, int64_t) {
-    fits &= parts_[partition_of(key)]->op.restore_group(start, end, key, acc);
+    fits &= parts_[partition_of(key)].op.restore_group(start, end, key, acc);
   });
   merged.for_each_open_session([&](const uint8_t* key, int64_t start, int64_t end, int64_t seq, const uint8_t* acc) {
-    fits &= parts_[partition_of(key)]->op.restore_session(key, start, end, seq, acc);
+    fits &= parts_[partition_of(key)].op.restore_session(key, start, end, seq, acc);
   });
   const HostedWindowAggregate::Progress progress = merged.progress();
   restored_ = progress.stats;
   watermark_ = progress.watermark;
   seq_ = progress.seq;
   next_fire_ = INT64_MAX;
-  for (const auto& part : parts_) {
+  for (const auto& part : parts_.all()) {
     part->op.fired_to(watermark_);
     next_fire_ = std::min(next_fire_, part->op.next_fire());
   }

@@ -34,11 +34,9 @@
 // key's slices in one thread's order (runtime/ops/slice_fifo.h); partition 0 lists the windows
 // to fire. Not (yet): joins, OVER (docs/decisions.md, "Issue 16").
 
-#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -49,6 +47,7 @@
 #include "runtime/parallel/batch_queue.h"
 #include "runtime/parallel/fired_groups.h"
 #include "runtime/parallel/packed_rows.h"
+#include "runtime/parallel/partition_set.h"
 #include "runtime/parallel/partition_trial.h"
 #include "runtime/parallel/partitioned_operator.h"
 
@@ -89,35 +88,15 @@ class PartitionedWindowAggregate final : public StatefulOperator, public Partiti
   std::string placement() const override { return trial_.placement(gathered()); }
 
  private:
-  struct Window {
-    int64_t end, start;
-  };
-  struct Partition {
+  struct Partition : PartitionQueue {
     HostedWindowAggregate op;
     ExecContext ctx;  // a partition thread's own scratch for the key kernel
-    BatchQueue queue;  // partitions 1..N-1: their rows
-    BatchQueue::Batch* filling = nullptr;  // the batch the run's thread is filling, if any
-    uint64_t rows = 0;
-    // A firing: the rows it finalized, packed, each with its first arrival and the index of
-    // its window (or session) in `windows`; the groups of a window, the row being finalized.
-    BatchQueue::Bytes fired;
-    std::vector<Window> windows;
+    // A firing: the groups of a window, the row being finalized.
     std::vector<FiredGroup> groups;
     std::vector<uint8_t> out;
-    // The run's thread's merge of `fired`: the next entry, and the one unpacked (null: none).
-    uint8_t* next = nullptr;
-    uint8_t* row = nullptr;
-    int64_t seq = 0, window = 0;
-    std::thread thread;
   };
 
   void work(Partition& part);
-  void publish(Partition& part) const;
-  /// Publishes every partial batch and waits until every partition has pushed its rows.
-  void drain() const;
-  BatchQueue::Batch& filling(Partition& part);
-  /// One more entry in part's filling batch: published when full.
-  void added(Partition& part);
   /// Sliced: opens the row's slice in every partition when it is new.
   void open_slice_everywhere(const uint8_t* row);
   /// Emits the windows (sessions) of every partition that end at or before w (the watermark
@@ -127,10 +106,6 @@ class PartitionedWindowAggregate final : public StatefulOperator, public Partiti
   /// fire_to_ (sliced: of the windows due_ lists) into part.fired, in one thread's order for
   /// its keys (on the partition's own thread, or the run's for partition 0, whose `ctx` it is).
   void fire_partition(Partition& part, ExecContext* ctx) const;
-  /// Emits every partition's fired rows, merged into one thread's order.
-  void emit_fired();
-  /// Unpacks part's next fired row into part.row (null at the end).
-  void next_fired(Partition& part) const;
   uint32_t partition_of(const uint8_t* key) const;
   /// Puts every partition's groups, in one thread's order, and the counters into `merged`.
   void merge_into(HostedWindowAggregate& merged) const;
@@ -147,7 +122,6 @@ class PartitionedWindowAggregate final : public StatefulOperator, public Partiti
   void split();
   /// Gives the partitions the state of one thread's operator `merged` (each its own keys').
   bool deal_out(HostedWindowAggregate& merged);
-  void stop_threads();
   /// A step (above) ended: gathers, tries or splits as the policy says.
   void step();
   /// Rows pushed so far in this run, in partitions or gathered.
@@ -159,13 +133,11 @@ class PartitionedWindowAggregate final : public StatefulOperator, public Partiti
   HostedWindowAggregate front_;  // finalizes and emits, on the run's thread
   KeyRows keys_;
   PackedRows packer_;
-  std::vector<std::unique_ptr<Partition>> parts_;
   bool sliced_ = false;
   int64_t fire_to_ = INT64_MIN;                     // a firing: the watermark it fires under
   std::vector<std::pair<int64_t, int64_t>> due_;  // sliced: the windows it fires (start, end)
   PackedRows out_packer_;                           // finalized rows
   int64_t slice_start_ = 0, slice_end_ = 0;  // sliced: a slice open in every partition
-  std::atomic<bool> stop_{false};
   int64_t watermark_ = INT64_MIN;
   int64_t next_fire_ = INT64_MAX;  // no window of any partition ends before this
   int64_t seq_ = 0;
@@ -178,6 +150,7 @@ class PartitionedWindowAggregate final : public StatefulOperator, public Partiti
   uint64_t rows_gathered_ = 0;  // rows pushed while gathered, since it was last gathered
   uint64_t gathered_before_ = 0;  // rows pushed while gathered before it was last split
   uint64_t step_rows_ = 0;  // GROUP BY without windows: rows in this step
+  PartitionSet<Partition> parts_;  // last: its threads stop before what they use goes
 };
 
 }  // namespace vlac::rt

@@ -8,10 +8,6 @@
 namespace vlac::rt {
 namespace {
 
-// A batch is handed over when it holds this many rows or bytes (as partitioned_aggregate.cpp).
-constexpr uint32_t kBatchRows = 512;
-constexpr size_t kBatchBytes = 256 * 1024;
-
 // The marker that tells a partition to fire (PackedRows::append_marker).
 constexpr int64_t kFire = -1;
 
@@ -43,31 +39,21 @@ PartitionedWindowJoin::PartitionedWindowJoin(ExecContext* ctx, const JoinConfig&
   start_partitions(partitions_);
 }
 
-PartitionedWindowJoin::~PartitionedWindowJoin() { stop_threads(); }
+PartitionedWindowJoin::~PartitionedWindowJoin() { parts_.stop(); }
 
 void PartitionedWindowJoin::start_partitions(size_t n) {
-  stop_.store(false, std::memory_order_relaxed);
-  for (size_t p = 0; p < n; ++p) {
-    parts_.push_back(std::make_unique<Partition>());
-    Partition& part = *parts_.back();
-    part.ctx.owner = this;
-    part.ctx.part = &part;
-    part.join.init(&part.ctx, config_, partition_kernels_);
-  }
-  for (size_t p = 1; p < parts_.size(); ++p) parts_[p]->thread = std::thread([this, part = parts_[p].get()] { work(*part); });
-}
-
-void PartitionedWindowJoin::stop_threads() {
-  stop_.store(true, std::memory_order_release);
-  for (size_t p = 1; p < parts_.size(); ++p) {
-    if (!parts_[p]->thread.joinable()) continue;
-    parts_[p]->queue.signal();
-    parts_[p]->thread.join();
-  }
+  parts_.start(
+      n,
+      [this](Partition& part, size_t) {
+        part.ctx.owner = this;
+        part.ctx.part = &part;
+        part.join.init(&part.ctx, config_, partition_kernels_);
+      },
+      [this](Partition& part) { work(part); });
 }
 
 void PartitionedWindowJoin::work(Partition& part) {
-  while (BatchQueue::Batch* batch = part.queue.take(stop_)) {
+  while (BatchQueue::Batch* batch = parts_.take(part)) {
     uint8_t* at = batch->bytes.data();
     for (uint32_t i = 0; i < batch->rows; ++i) {
       int64_t tag;  // the arrival number times two plus the side, or a marker's kind
@@ -118,32 +104,11 @@ void PartitionedWindowJoin::push(int port, const uint8_t* row) {
     next_fire_ = std::min(next_fire_, end);
     peak_ = std::max(peak_, ++held_);
   }
-  Partition& part = *parts_[partition_of(port, row)];
+  Partition& part = parts_[partition_of(port, row)];
   ++part.rows;
-  if (&part == parts_[0].get()) return hold(part, port, row, seq, watermark_[port]);
-  in_packer_[port].append(filling(part).bytes, row, 2 * seq + port, watermark_[port]);
-  added(part);
-}
-
-BatchQueue::Batch& PartitionedWindowJoin::filling(Partition& part) {
-  if (!part.filling) part.filling = &part.queue.open();
-  return *part.filling;
-}
-
-void PartitionedWindowJoin::added(Partition& part) {
-  BatchQueue::Batch& batch = *part.filling;
-  if (++batch.rows >= kBatchRows || batch.bytes.size() >= kBatchBytes) publish(part);
-}
-
-void PartitionedWindowJoin::publish(Partition& part) const {
-  if (!part.filling) return;
-  part.filling = nullptr;
-  part.queue.publish();
-}
-
-void PartitionedWindowJoin::drain() const {
-  for (const auto& part : parts_) publish(*part);
-  for (const auto& part : parts_) part->queue.wait_empty();
+  if (&part == &parts_[0]) return hold(part, port, row, seq, watermark_[port]);
+  in_packer_[port].append(parts_.filling(part).bytes, row, 2 * seq + port, watermark_[port]);
+  parts_.added(part);
 }
 
 void PartitionedWindowJoin::advance(int64_t w) {
@@ -167,20 +132,18 @@ void PartitionedWindowJoin::advance_ports(const int64_t* w, int) {
 
 void PartitionedWindowJoin::fire() {
   // Every partition fires on its own thread at once (the run's thread partition 0's); a marker
-  // after its rows tells it to, and the queue's release makes fire_w_ visible to it.
+  // after its rows tells it to, and the queue's release makes fire_w_ visible to it. The run's
+  // thread then emits their rows merged into one thread's order (a left row's matches are all
+  // in its partition, one after the other).
   fire_w_[0] = watermark_[0];
   fire_w_[1] = watermark_[1];
-  for (size_t p = 1; p < parts_.size(); ++p) {
-    PackedRows::append_marker(filling(*parts_[p]).bytes, kFire, 0);
-    added(*parts_[p]);
-    publish(*parts_[p]);
-  }
-  fire_partition(*parts_[0]);
-  for (size_t p = 1; p < parts_.size(); ++p) parts_[p]->queue.wait_empty();
-  emit_fired();
+  parts_.mark_others(kFire, 0, /*hand_over=*/true);
+  fire_partition(parts_[0]);
+  parts_.wait_others();
+  parts_.emit_fired(out_packer_, [this](const uint8_t* row) { kernels_.emit(ctx_, row); });
   next_fire_ = INT64_MAX;
   held_ = 0;
-  for (const auto& part : parts_) {
+  for (const auto& part : parts_.all()) {
     next_fire_ = std::min(next_fire_, part->join.next_fire());
     held_ += part->join.stats().buffered;
   }
@@ -188,8 +151,7 @@ void PartitionedWindowJoin::fire() {
 }
 
 void PartitionedWindowJoin::fire_partition(Partition& part) const {
-  part.fired.clear();
-  part.windows.clear();
+  part.clear_fired();
   part.join.advance_ports(fire_w_, 2);  // its emits: capture()
 }
 
@@ -197,49 +159,13 @@ void PartitionedWindowJoin::capture(ExecContext* ctx, const uint8_t* row) {
   auto* c = static_cast<Context*>(ctx);
   Partition& part = *c->part;
   const Held& left = part.held[0][part.join.firing_left()];
-  if (part.windows.empty() || part.windows.back().end != left.end || part.windows.back().start != left.start)
-    part.windows.push_back({left.end, left.start});
-  c->owner->out_packer_.append(part.fired, row, left.seq, static_cast<int64_t>(part.windows.size() - 1));
+  c->owner->out_packer_.append(part.fired, row, left.seq, part.window_index(left.start, left.end));
   ctx->scratch.reset();  // packed: the next pair's strings may reuse it
 }
 
-void PartitionedWindowJoin::emit_fired() {
-  for (const auto& part : parts_) {
-    part->next = part->fired.data();
-    next_fired(*part);
-  }
-  // Each partition's rows are in order: the least of their heads, row by row. A left row's
-  // matches are all in its partition, one after the other.
-  auto before = [](const Partition& a, const Partition& b) {
-    const Window& x = a.windows[static_cast<size_t>(a.window)];
-    const Window& y = b.windows[static_cast<size_t>(b.window)];
-    if (x.end != y.end) return x.end < y.end;
-    if (x.start != y.start) return x.start < y.start;
-    return a.seq < b.seq;
-  };
-  for (;;) {
-    Partition* first = nullptr;
-    for (const auto& part : parts_)
-      if (part->row && (!first || before(*part, *first))) first = part.get();
-    if (!first) return;
-    kernels_.emit(ctx_, first->row);
-    next_fired(*first);
-  }
-}
-
-void PartitionedWindowJoin::next_fired(Partition& part) const {
-  if (part.next == part.fired.data() + part.fired.size()) {
-    part.row = nullptr;
-    return;
-  }
-  part.next = out_packer_.unpack(part.next, &part.row, &part.seq, &part.window);
-}
-
 uint64_t PartitionedWindowJoin::rows_pushed() const {
-  uint64_t rows = rows_gathered();
+  uint64_t rows = rows_gathered() + parts_.total_rows();
   for (uint64_t n : rows_before_) rows += n;
-  if (!single_)
-    for (const auto& part : parts_) rows += part->rows;
   return rows;
 }
 
@@ -254,25 +180,20 @@ void PartitionedWindowJoin::step() {
   }
 }
 
-std::vector<uint64_t> PartitionedWindowJoin::partition_rows() const {
-  std::vector<uint64_t> rows = rows_before_;
-  if (!single_)
-    for (size_t p = 0; p < parts_.size(); ++p) rows[p] += parts_[p]->rows;
-  return rows;
-}
+std::vector<uint64_t> PartitionedWindowJoin::partition_rows() const { return parts_.rows(rows_before_); }
 
 const OperatorStats& PartitionedWindowJoin::stats() const {
   if (single_) return single_->stats();
-  drain();  // a run stopped early may leave rows in flight
+  parts_.drain();  // a run stopped early may leave rows in flight
   stats_ = restored_;
   stats_.buffered = stats_.peak_buffered = 0;  // the partitions hold what it held; the peak is counted here
-  for (const auto& part : parts_) add_partition_stats(stats_, part->join.stats());
+  for (const auto& part : parts_.all()) add_partition_stats(stats_, part->join.stats());
   stats_.peak_buffered = peak_;
   return stats_;
 }
 
 void PartitionedWindowJoin::merge_into(HostedWindowJoin& merged) const {
-  drain();
+  parts_.drain();
   // Each side's held rows of every partition, in arrival order: one thread's held rows.
   struct Row {
     int64_t seq;
@@ -281,7 +202,7 @@ void PartitionedWindowJoin::merge_into(HostedWindowJoin& merged) const {
   std::vector<Row> rows;
   for (int port = 0; port < 2; ++port) {
     rows.clear();
-    for (const auto& part : parts_)
+    for (const auto& part : parts_.all())
       part->join.for_each_held(port, [&](uint32_t slot, const uint8_t* row) { rows.push_back({part->held[port][slot].seq, row}); });
     std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.seq < b.seq; });
     for (const Row& r : rows) merged.push(port, r.row);  // never late: its watermarks come after
@@ -294,15 +215,14 @@ void PartitionedWindowJoin::deal_out(HostedWindowJoin& merged) {
   // numbers start again, which keeps that order.
   for (int port = 0; port < 2; ++port)
     merged.for_each_held(port, [&](uint32_t, const uint8_t* row) {
-      Partition& part = *parts_[partition_of(port, row)];
-      hold(part, port, row, seq_++, INT64_MIN);
+      hold(parts_[partition_of(port, row)], port, row, seq_++, INT64_MIN);
     });
   restored_ = merged.stats();
   held_ = restored_.buffered;
   peak_ = restored_.peak_buffered;
   for (int p = 0; p < 2; ++p) watermark_[p] = merged.watermarks()[p];
   next_fire_ = INT64_MAX;
-  for (const auto& part : parts_) {
+  for (const auto& part : parts_.all()) {
     part->join.restore_progress(OperatorStats{}, watermark_);
     next_fire_ = std::min(next_fire_, part->join.next_fire());
   }
@@ -313,7 +233,6 @@ void PartitionedWindowJoin::gather() {
   single->init(ctx_, config_, kernels_);
   merge_into(*single);
   rows_before_ = partition_rows();
-  stop_threads();
   parts_.clear();
   single_ = std::move(single);  // last: until here, stats() and partition_rows() read the partitions
 }

@@ -30,19 +30,17 @@
 // Partitioned: window joins with a key and no capacity limits (can_partition()); not the
 // interval and as-of joins (docs/decisions.md, "Issue 16: window joins in partitions").
 
-#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "runtime/exec_context.h"
 #include "runtime/ops/group_table.h"
 #include "runtime/ops/hosted_operators.h"
 #include "runtime/ops/operator.h"
-#include "runtime/parallel/batch_queue.h"
 #include "runtime/parallel/packed_rows.h"
+#include "runtime/parallel/partition_set.h"
 #include "runtime/parallel/partition_trial.h"
 #include "runtime/parallel/partitioned_operator.h"
 
@@ -86,25 +84,10 @@ class PartitionedWindowJoin final : public StatefulOperator, public PartitionedO
   struct Held {
     int64_t seq, start, end;
   };
-  struct Window {
-    int64_t end, start;
-  };
-  struct Partition {
+  struct Partition : PartitionQueue {
     HostedWindowJoin join;
     Context ctx;
     std::vector<Held> held[2];  // by the join's slot, per side
-    BatchQueue queue;  // partitions 1..N-1: their rows
-    BatchQueue::Batch* filling = nullptr;
-    uint64_t rows = 0;
-    // A firing: the rows it emitted, packed, each with the left row's arrival number and the
-    // index of its window in `windows`.
-    BatchQueue::Bytes fired;
-    std::vector<Window> windows;
-    // The run's thread's merge of `fired`: the next entry, and the one unpacked (null: none).
-    uint8_t* next = nullptr;
-    uint8_t* row = nullptr;
-    int64_t seq = 0, window = 0;
-    std::thread thread;
   };
 
   /// The kernel partitions emit through: packs the row, placed by the left row being joined.
@@ -115,15 +98,8 @@ class PartitionedWindowJoin final : public StatefulOperator, public PartitionedO
   /// Its join fires what the watermarks fire_w_ complete, into part.fired.
   void fire_partition(Partition& part) const;
   void fire();
-  void emit_fired();
-  void next_fired(Partition& part) const;
-  BatchQueue::Batch& filling(Partition& part);
-  void added(Partition& part);
-  void publish(Partition& part) const;
-  void drain() const;
   /// Makes `n` empty partitions and starts the threads of 1..n-1.
   void start_partitions(size_t n);
-  void stop_threads();
   /// Pushes every partition's held rows, each side in arrival order, into `merged` (init()ed),
   /// with the counters and watermarks of the whole.
   void merge_into(HostedWindowJoin& merged) const;
@@ -144,8 +120,6 @@ class PartitionedWindowJoin final : public StatefulOperator, public PartitionedO
   std::vector<uint8_t> key_;
   PackedRows in_packer_[2];
   PackedRows out_packer_;
-  std::vector<std::unique_ptr<Partition>> parts_;
-  std::atomic<bool> stop_{false};
   int64_t watermark_[2] = {INT64_MIN, INT64_MIN};
   int64_t fire_w_[2] = {INT64_MIN, INT64_MIN};  // a firing's watermarks (read by the partitions)
   int64_t next_fire_ = INT64_MAX;               // no held row's window ends before this
@@ -159,6 +133,7 @@ class PartitionedWindowJoin final : public StatefulOperator, public PartitionedO
   std::vector<uint64_t> rows_before_;          // per partition: the rows it took before it last started
   uint64_t rows_gathered_ = 0;                 // rows pushed while gathered, since it was last gathered
   uint64_t gathered_before_ = 0;               // rows pushed while gathered before it was last split
+  PartitionSet<Partition> parts_;  // last: its threads stop before what they use goes
 };
 
 }  // namespace vlac::rt

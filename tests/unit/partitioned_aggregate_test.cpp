@@ -24,6 +24,7 @@
 #include "runtime/ops/hosted_operators.h"
 #include "runtime/parallel/partitioned_aggregate.h"
 #include "operator_steps.h"
+#include "partition_policies.h"
 
 namespace {
 
@@ -162,17 +163,10 @@ std::vector<Step> make_steps(uint64_t seed, int n, bool hot, std::deque<std::str
   return steps.finish();
 }
 
-// When partitions are gathered onto the run's thread: never; after their first 8 firings
-// (these fire every few rows); or after a short trial whose outcome is fixed.
-rt::PartitionPolicy policy(uint64_t gather_rows) {
-  rt::PartitionPolicy p;
-  p.gather_rows = gather_rows;
-  return p;
-}
-const rt::PartitionPolicy kNeverGathered = policy(0);
-const rt::PartitionPolicy kGathered = policy(1u << 20);
-const rt::PartitionPolicy kSplitAfterTrial = rt::PartitionPolicy::short_trial(rt::PartitionPolicy::Trial::Partitions);
-const rt::PartitionPolicy kGatheredAfterTrial = rt::PartitionPolicy::short_trial(rt::PartitionPolicy::Trial::Gathered);
+using vlac::test::kGathered;
+using vlac::test::kGatheredAfterTrial;
+using vlac::test::kNeverGathered;
+using vlac::test::kSplitAfterTrial;
 
 /// One thread's operator or a partitioned one, with its own output.
 struct Aggregation {

@@ -22,6 +22,7 @@
 #include "runtime/exec_context.h"
 #include "runtime/ops/hosted_operators.h"
 #include "runtime/parallel/partitioned_window_join.h"
+#include "partition_policies.h"
 
 namespace {
 
@@ -143,15 +144,10 @@ std::vector<Step> make_steps(uint64_t seed, int n, bool hot, std::deque<std::str
   return steps;
 }
 
-rt::PartitionPolicy policy(uint64_t gather_rows) {
-  rt::PartitionPolicy p;
-  p.gather_rows = gather_rows;
-  return p;
-}
-const rt::PartitionPolicy kNeverGathered = policy(0);
-const rt::PartitionPolicy kGathered = policy(1u << 20);
-const rt::PartitionPolicy kSplitAfterTrial = rt::PartitionPolicy::short_trial(rt::PartitionPolicy::Trial::Partitions);
-const rt::PartitionPolicy kGatheredAfterTrial = rt::PartitionPolicy::short_trial(rt::PartitionPolicy::Trial::Gathered);
+using vlac::test::kGathered;
+using vlac::test::kGatheredAfterTrial;
+using vlac::test::kNeverGathered;
+using vlac::test::kSplitAfterTrial;
 
 /// One thread's join or a partitioned one, with its own output.
 struct Join {
