@@ -106,7 +106,10 @@ void PartitionedWindowJoin::push(int port, const uint8_t* row) {
   }
   Partition& part = parts_[partition_of(port, row)];
   ++part.rows;
-  if (&part == &parts_[0]) return hold(part, port, row, seq, watermark_[port]);
+  if (&part == &parts_[0]) {
+    part.ctx.scratch.reset();  // as a partition thread does before each row (a key may be a computed string)
+    return hold(part, port, row, seq, watermark_[port]);
+  }
   in_packer_[port].append(parts_.filling(part).bytes, row, 2 * seq + port, watermark_[port]);
   parts_.added(part);
 }
