@@ -32,7 +32,8 @@
 // by its own rows or by a marker the run's thread sends when another partition's row opens
 // one, so that each partition's FIFO of slice merges has one thread's shape and merges each
 // key's slices in one thread's order (runtime/ops/slice_fifo.h); partition 0 lists the windows
-// to fire. Not (yet): joins, OVER (docs/decisions.md, "Issue 16").
+// to fire. Window joins: partitioned_window_join.h, on the same PartitionSet; OVER: dealt runs only
+// (dealt_run.h); not (yet) the interval and as-of joins (docs/decisions.md, "Issue 16").
 
 #include <cstdint>
 #include <memory>
