@@ -66,6 +66,7 @@ class PartitionSet {
   template <class Init, class Work>
   void start(size_t n, Init init, Work work) {
     stop_.store(false, std::memory_order_relaxed);
+    before_.resize(n, 0);
     for (size_t p = 0; p < n; ++p) {
       parts_.push_back(std::make_unique<Part>());
       init(*parts_.back(), p);
@@ -83,9 +84,10 @@ class PartitionSet {
       parts_[p]->thread.join();
     }
   }
-  /// Stops the threads and forgets the partitions.
+  /// Stops the threads and forgets the partitions (not the rows they took: rows()).
   void clear() {
     stop();
+    before_ = rows();
     parts_.clear();
   }
 
@@ -147,14 +149,15 @@ class PartitionSet {
     }
   }
 
-  /// `before` (per partition: rows taken before it last started) plus the rows each took since.
-  std::vector<uint64_t> rows(std::vector<uint64_t> before) const {
-    for (size_t p = 0; p < parts_.size(); ++p) before[p] += parts_[p]->rows;
-    return before;
+  /// The rows each partition took in this run, over every time the partitions were started.
+  std::vector<uint64_t> rows() const {
+    std::vector<uint64_t> rows = before_;
+    for (size_t p = 0; p < parts_.size(); ++p) rows[p] += parts_[p]->rows;
+    return rows;
   }
   uint64_t total_rows() const {
     uint64_t n = 0;
-    for (const auto& part : parts_) n += part->rows;
+    for (uint64_t r : rows()) n += r;
     return n;
   }
 
@@ -173,6 +176,7 @@ class PartitionSet {
   }
 
   std::vector<std::unique_ptr<Part>> parts_;
+  std::vector<uint64_t> before_;  // per partition: the rows it took before the partitions last started
   std::atomic<bool> stop_{false};
 };
 

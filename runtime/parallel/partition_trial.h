@@ -61,6 +61,19 @@ class PartitionTrial {
   /// A step ended with `rows` pushed into the operator so far in this run and `rows_out` emitted;
   /// `firings`: its steps are firings (the rule for frequent or small firings applies).
   Next step(uint64_t rows, uint64_t rows_out, bool firings);
+  /// step(), then what it says: gather() (for the trial, then mark(): its merge is paid once,
+  /// not measured) or split(). rows(): the rows pushed into the operator so far in this run.
+  template <class Rows, class Gather, class Split>
+  void take_step(Rows rows, uint64_t rows_out, bool firings, Gather gather, Split split) {
+    switch (step(rows(), rows_out, firings)) {
+      case Next::Stay: return;
+      case Next::Gather: return gather();
+      case Next::TryGathered:
+        gather();
+        return mark(rows());
+      case Next::Split: return split();
+    }
+  }
   /// Starts a measured stretch at `rows` pushed.
   void mark(uint64_t rows);
   /// Where the operator ran and why, for `--stats` ("" when in partitions throughout);

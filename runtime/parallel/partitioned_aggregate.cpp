@@ -46,7 +46,6 @@ PartitionedWindowAggregate::PartitionedWindowAggregate(ExecContext* ctx, const W
   front_.set_partitioned(this);
   keys_.init(config_.key_layout);
   sliced_ = front_.sliced();
-  rows_before_.assign(partitions_, 0);
   start_partitions(partitions_);
 }
 
@@ -167,21 +166,12 @@ void PartitionedWindowAggregate::fire(int64_t before, int64_t w) {
 }
 
 uint64_t PartitionedWindowAggregate::rows_pushed() const {
-  uint64_t rows = rows_gathered() + parts_.total_rows();  // in this run (a restored one counts from its snapshot)
-  for (uint64_t n : rows_before_) rows += n;
-  return rows;
+  return rows_gathered_ + parts_.total_rows();  // in this run (a restored one counts from its snapshot)
 }
 
 void PartitionedWindowAggregate::step() {
   // With windows the steps are its firings; without, so many rows.
-  switch (trial_.step(rows_pushed(), front_.stats().rows_out, config_.mode != WindowMode::EndOfInput)) {
-    case PartitionTrial::Next::Stay: return;
-    case PartitionTrial::Next::Gather: return gather();
-    case PartitionTrial::Next::TryGathered:
-      gather();
-      return trial_.mark(rows_pushed());  // after gathering, whose merge is paid once
-    case PartitionTrial::Next::Split: return split();
-  }
+  trial_.take_step([this] { return rows_pushed(); }, front_.stats().rows_out, config_.mode != WindowMode::EndOfInput, [this] { gather(); }, [this] { split(); });
 }
 
 void PartitionedWindowAggregate::fire_partition(Partition& part, ExecContext* ctx) const {
@@ -211,14 +201,11 @@ void PartitionedWindowAggregate::gather() {
   auto single = std::make_unique<HostedWindowAggregate>();
   single->init(ctx_, config_, kernels_);
   merge_into(*single);
-  rows_before_ = partition_rows();
   parts_.clear();
-  single_ = std::move(single);  // last: until here, stats() and partition_rows() read the partitions
+  single_ = std::move(single);  // last: until here, stats() reads the partitions
 }
 
 void PartitionedWindowAggregate::split() {
-  gathered_before_ += rows_gathered_;
-  rows_gathered_ = 0;
   start_partitions(partitions_);
   deal_out(*single_);  // never full: a partitioned operator has no capacity limits
   // Its counters hold the rows emitted in partitions before, which front_ counts too.
@@ -242,7 +229,7 @@ const OperatorStats& PartitionedWindowAggregate::stats() const {
   return stats_;
 }
 
-std::vector<uint64_t> PartitionedWindowAggregate::partition_rows() const { return parts_.rows(rows_before_); }
+std::vector<uint64_t> PartitionedWindowAggregate::partition_rows() const { return parts_.rows(); }
 
 void PartitionedWindowAggregate::merge_sliced_into(HostedWindowAggregate& merged) const {
   // Every partition has one thread's slices and FIFO with its own keys' groups: partition 0's

@@ -81,7 +81,7 @@ class PartitionedWindowAggregate final : public StatefulOperator, public Partiti
   void* target() override { return &front_; }
 
   std::vector<uint64_t> partition_rows() const override;
-  uint64_t rows_gathered() const override { return gathered_before_ + rows_gathered_; }
+  uint64_t rows_gathered() const override { return rows_gathered_; }
   /// Whether it runs gathered on the run's thread now (above).
   bool gathered() const { return single_ != nullptr; }
   /// Whether it was gathered for the trial and then taken back by its partitions.
@@ -147,9 +147,7 @@ class PartitionedWindowAggregate final : public StatefulOperator, public Partiti
   PartitionTrial trial_;
   size_t partitions_;
   std::unique_ptr<HostedWindowAggregate> single_;  // while gathered: the operator, run as on one thread
-  std::vector<uint64_t> rows_before_;  // per partition: the rows it took before it last started
-  uint64_t rows_gathered_ = 0;  // rows pushed while gathered, since it was last gathered
-  uint64_t gathered_before_ = 0;  // rows pushed while gathered before it was last split
+  uint64_t rows_gathered_ = 0;  // rows pushed while gathered onto the run's thread
   uint64_t step_rows_ = 0;  // GROUP BY without windows: rows in this step
   PartitionSet<Partition> parts_;  // last: its threads stop before what they use goes
 };

@@ -35,7 +35,6 @@ PartitionedWindowJoin::PartitionedWindowJoin(ExecContext* ctx, const JoinConfig&
   key_.assign(config_.key_size, 0);
   in_packer_[0].init(config_.left_layout);
   in_packer_[1].init(config_.right_layout);
-  rows_before_.assign(partitions_, 0);
   start_partitions(partitions_);
 }
 
@@ -167,23 +166,14 @@ void PartitionedWindowJoin::capture(ExecContext* ctx, const uint8_t* row) {
 }
 
 uint64_t PartitionedWindowJoin::rows_pushed() const {
-  uint64_t rows = rows_gathered() + parts_.total_rows();
-  for (uint64_t n : rows_before_) rows += n;
-  return rows;
+  return rows_gathered_ + parts_.total_rows();
 }
 
 void PartitionedWindowJoin::step() {
-  switch (trial_.step(rows_pushed(), stats().rows_out, /*firings=*/true)) {
-    case PartitionTrial::Next::Stay: return;
-    case PartitionTrial::Next::Gather: return gather();
-    case PartitionTrial::Next::TryGathered:
-      gather();
-      return trial_.mark(rows_pushed());  // after gathering, whose merge is paid once
-    case PartitionTrial::Next::Split: return split();
-  }
+  trial_.take_step([this] { return rows_pushed(); }, stats().rows_out, /*firings=*/true, [this] { gather(); }, [this] { split(); });
 }
 
-std::vector<uint64_t> PartitionedWindowJoin::partition_rows() const { return parts_.rows(rows_before_); }
+std::vector<uint64_t> PartitionedWindowJoin::partition_rows() const { return parts_.rows(); }
 
 const OperatorStats& PartitionedWindowJoin::stats() const {
   if (single_) return single_->stats();
@@ -235,14 +225,11 @@ void PartitionedWindowJoin::gather() {
   auto single = std::make_unique<HostedWindowJoin>();
   single->init(ctx_, config_, kernels_);
   merge_into(*single);
-  rows_before_ = partition_rows();
   parts_.clear();
-  single_ = std::move(single);  // last: until here, stats() and partition_rows() read the partitions
+  single_ = std::move(single);  // last: until here, stats() reads the partitions
 }
 
 void PartitionedWindowJoin::split() {
-  gathered_before_ += rows_gathered_;
-  rows_gathered_ = 0;
   start_partitions(partitions_);
   deal_out(*single_);
   single_.reset();

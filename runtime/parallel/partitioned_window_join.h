@@ -68,7 +68,7 @@ class PartitionedWindowJoin final : public StatefulOperator, public PartitionedO
   void* target() override { return &front_; }
 
   std::vector<uint64_t> partition_rows() const override;
-  uint64_t rows_gathered() const override { return gathered_before_ + rows_gathered_; }
+  uint64_t rows_gathered() const override { return rows_gathered_; }
   std::string placement() const override { return trial_.placement(gathered()); }
   bool gathered() const { return single_ != nullptr; }
 
@@ -130,9 +130,7 @@ class PartitionedWindowJoin final : public StatefulOperator, public PartitionedO
   PartitionTrial trial_;
   size_t partitions_;
   std::unique_ptr<HostedWindowJoin> single_;  // while gathered: the join, run as on one thread
-  std::vector<uint64_t> rows_before_;          // per partition: the rows it took before it last started
-  uint64_t rows_gathered_ = 0;                 // rows pushed while gathered, since it was last gathered
-  uint64_t gathered_before_ = 0;               // rows pushed while gathered before it was last split
+  uint64_t rows_gathered_ = 0;  // rows pushed while gathered onto the run's thread
   PartitionSet<Partition> parts_;  // last: its threads stop before what they use goes
 };
 
