@@ -108,9 +108,15 @@ bool Engine::run() {
       }
     }
     if (after_row_) after_row_();
-    if (stop_ && stop_->after_row()) return false;
+    if (stop_ && stop_->after_row()) {
+      settle();
+      return false;
+    }
   }
-  if (stop_ && stop_->now()) return false;
+  if (stop_ && stop_->now()) {
+    settle();
+    return false;
+  }
   // End of input: every watermark reaches +inf and every open window fires.
   for (EngineStream& s : streams_) {
     s.watermark = INT64_MAX;
@@ -120,6 +126,11 @@ bool Engine::run() {
   for (EngineOperator& op : operators_) op.idle = false;
   propagate();
   return true;
+}
+
+void Engine::settle() {
+  // In topological order: what one operator emits reaches the next before it settles.
+  for (EngineOperator& op : operators_) op.op->settle();
 }
 
 void Engine::save_state(StateWriter& w) const {

@@ -64,8 +64,12 @@ class Engine {
   /// active inputs (Flink's idleness). 0: off. Before run().
   void set_idle_timeout(int64_t ns) { idle_timeout_ns_ = ns; }
 
-  /// Runs to the end of every input. Returns false when the RunStop ended it early.
+  /// Runs to the end of every input. Returns false when the RunStop ended it early (after
+  /// settle()).
   bool run();
+  /// Every operator emits what it owes for the rows so far (StatefulOperator::settle), between
+  /// two rows: before a checkpoint, and when the run stops early.
+  void settle();
 
   /// The engine's part of a checkpoint, between two rows (LANGUAGE.md §10): each stream's
   /// largest event time and watermark, each operator's watermarks, then each operator's state.

@@ -11,6 +11,7 @@
 #include "runtime/ops/hosted_operators.h"
 #include "runtime/parallel/dealt_run.h"
 #include "runtime/parallel/partitioned_aggregate.h"
+#include "runtime/parallel/partitioned_interval_join.h"
 #include "runtime/parallel/partitioned_window_join.h"
 #include "runtime/scalar/math_functions.h"
 #include "runtime/scalar/string_functions.h"
@@ -33,7 +34,13 @@ void window_aggregate_push(void* op, const uint8_t* row) {
 }
 void window_assign_push(void* op, const uint8_t* row) { static_cast<rt::HostedWindowAssign*>(op)->push(row); }
 void output_push(void* sink, const uint8_t* row) { static_cast<rt::RowWriter*>(sink)->write(row); }
-void interval_join_push(void* op, int32_t port, const uint8_t* row) { static_cast<rt::HostedIntervalJoin*>(op)->push(port, row); }
+void interval_join_push(void* op, int32_t port, const uint8_t* row) {
+  auto* join = static_cast<rt::HostedIntervalJoin*>(op);
+  // --threads: a partitioned join deals the rows out to its partitions (one predictable branch).
+  if (void* partitioned = join->partitioned()) [[unlikely]]
+    return static_cast<rt::PartitionedIntervalJoin*>(partitioned)->push(port, row);
+  join->push(port, row);
+}
 void asof_join_push(void* op, int32_t port, const uint8_t* row) { static_cast<rt::HostedAsofJoin*>(op)->push(port, row); }
 void window_join_push(void* op, int32_t port, const uint8_t* row) {
   auto* join = static_cast<rt::HostedWindowJoin*>(op);

@@ -47,39 +47,7 @@ class IntervalJoin : public JoinCore<Ctx, K, S, IntervalKeyLists> {
   void push(int port, const uint8_t* row) {
     int64_t t;
     if (!this->admit(port, row, &t)) return;
-    const int other = 1 - port;
-    if (!keyed_[other] && scans_cost_more(other)) key_side(other);
-    const bool has_key = this->key_of(port, row);
-    bool matched = false;
-    uint32_t key = kNil;  // the key's id, when a keyed side holds it
-    if (has_key) {
-      if (keyed_[0] || keyed_[1]) key = keys_.find(key_buf_.data());
-      if (!keyed_[other]) {
-        matched = scan(port, row, t);
-      } else if (key != kNil) {
-        for (uint32_t s = per_key_[key].head[other]; s != kNil; s = next_[other][s]) {
-          const int64_t ot = time_[other][s];
-          if (!time_diff_within(port == 0 ? t : ot, port == 0 ? ot : t, config_.lower, config_.upper)) continue;
-          matched |= match(port, row, s);
-        }
-      }
-    }
-    const bool keep = (has_key || (port == 0 && config_.left_outer)) && can_match_later(port, t);
-    const uint32_t slot = keep ? hold(port, row, has_key, &key) : kNil;
-    if (slot == kNil) {
-      if (port == 0 && config_.left_outer && !matched) this->emit(row, nullptr);
-      return;
-    }
-    time_[port].ensure(slot + 1);
-    next_[port].ensure(slot + 1);
-    time_[port][slot] = t;
-    if (port == 0) {
-      matched_.ensure(slot + 1);
-      matched_[slot] = matched;
-    }
-    arrival_[port].push_back(Held{t, slot, key});
-    if (key != kNil) append_to_key(port, key, slot);
-    this->note_buffered();
+    join_row(port, row, t, nullptr);
   }
 
   /// Whether the held rows of `port` are found by key (else by a scan; above).
@@ -94,6 +62,74 @@ class IntervalJoin : public JoinCore<Ctx, K, S, IntervalKeyLists> {
   }
   // The output watermark is held back from the input's by the configuration: no state of its own.
   int64_t output_watermark(int64_t w) const { return held_back_watermark(w, config_.hold_back); }
+
+  /// Whether push() holds a row of `port` at time t, with a key or not, under the watermarks now.
+  bool holds(int port, bool has_key, int64_t t) const {
+    return (has_key || (port == 0 && config_.left_outer)) && can_match_later(port, t);
+  }
+  /// A held row's purge time (Held::purge_time) when the last one held on its side had `last`.
+  static int64_t purge_time_after(int64_t last, int64_t t) { return t > last ? t : last; }
+  /// Whether a held row of `port` with that purge time is purged under the watermarks now.
+  bool purges(int port, int64_t purge_time) const { return !can_match_later(port, purge_time); }
+
+#if !defined(VLAC_FIRMWARE)
+  // ---- hosted `--threads` (runtime/parallel/partitioned_interval_join.h) ----------------------
+  // The partitioned join routes the rows pushed at its front join (partitioned()) to partitions
+  // by key. The run's thread admits each row here (rows in, late drops) and decides, as
+  // holds() and purge_time_after() say, whether it is held and by when it is purged; each
+  // partition is a join like this one that takes those decisions with the row
+  // (push_partitioned), purges when told the watermarks (advance_ports), and hands its
+  // unmatched left rows to set_unmatched()'s function instead of emitting them.
+
+  /// The partitioned operator that takes the rows pushed at this one (the runtime's push
+  /// function checks); null when this join does its own work.
+  void* partitioned() const { return partitioned_; }
+  void set_partitioned(void* p) { partitioned_ = p; }
+  /// admit(): counts the row and drops it (counted, reported under --late) when late; else its time.
+  bool admit_for_partition(int port, const uint8_t* row, int64_t* t) { return this->admit(port, row, t); }
+  /// The row's key, as push() computes it, into `key` (config key_size bytes); false when NULL.
+  bool key_for_partition(int port, const uint8_t* row, uint8_t* key) { return this->key_into(port, row, key); }
+  /// push() of an admitted row whose holding the run's thread decided; its slot if held, else kNil.
+  uint32_t push_partitioned(int port, const uint8_t* row, int64_t t, bool hold, int64_t purge_time) {
+    const Decided d{hold, purge_time};
+    return join_row(port, row, t, &d);
+  }
+  /// From now on purge() hands each unmatched left row to f(ctx, slot, row) instead of emitting it.
+  void set_unmatched(void (*f)(Ctx*, uint32_t slot, const uint8_t* row)) { unmatched_ = f; }
+  /// Emits a left row with NULLs for the right side (an unmatched row a partition handed over).
+  void emit_unmatched(const uint8_t* left) { this->emit(left, nullptr); }
+  /// A held row as for_each_held() shows it.
+  struct HeldRow {
+    uint32_t slot;
+    const uint8_t* row;
+    int64_t time, purge_time;
+    bool matched;
+  };
+  /// Calls f(HeldRow) for each row `port` holds, in arrival order.
+  template <class F>
+  void for_each_held(int port, F f) {
+    auto& fifo = arrival_[port];
+    for (size_t i = 0; i < fifo.size(); ++i) {
+      const Held& h = fifo[i];
+      f(HeldRow{h.slot, this->row_of(port, h.slot), h.time, h.purge_time, port == 0 && matched_[h.slot] != 0});
+    }
+  }
+  /// Holds a row again as it was held (for_each_held() of another join), without matching it:
+  /// a partitioned join's rows gathered into one join, or dealt out to partitions. Its slot.
+  uint32_t hold_again(int port, const uint8_t* row, int64_t t, int64_t purge_time, bool matched) {
+    const bool has_key = this->key_of(port, row);
+    const uint32_t key = has_key && (keyed_[0] || keyed_[1]) ? keys_.find(key_buf_.data()) : kNil;
+    return hold_row(port, row, t, purge_time, has_key, key, matched);
+  }
+  /// Sets the counters and watermarks of a join whose held rows were held again.
+  void restore_progress(const OperatorStats& stats, const int64_t* watermarks) {
+    this->stats_ = stats;
+    for (int p = 0; p < 2; ++p) watermark_[p] = watermarks[p];
+    this->note_buffered();
+  }
+  /// The watermarks of each side.
+  const int64_t* watermarks() const { return watermark_; }
+#endif
 
   /// Its whole state (LANGUAGE.md §10): join_core's, then each side's rows in arrival order and
   /// the per-slot times, key lists and matched flags, then whether each side is keyed and its
@@ -135,9 +171,69 @@ class IntervalJoin : public JoinCore<Ctx, K, S, IntervalKeyLists> {
  private:
   struct Held {
     int64_t time;
+    // The largest time of the rows held on its side up to it: it is purged once no row of the
+    // other side can match a row at this time. That is when one thread purges it, the rows
+    // leaving each side in arrival order; and a partition, which holds only some of the rows,
+    // purges it at the same watermark.
+    int64_t purge_time;
     uint32_t slot;
     uint32_t key;  // key id; kNil for a NULL key (kept only by a LEFT join's left side)
   };
+  /// What the run's thread decided for a row pushed into a partition.
+  struct Decided {
+    bool hold;
+    int64_t purge_time;
+  };
+
+  /// push() of an admitted row at time t: matches it, then holds it or (a LEFT join's unmatched
+  /// left row that can match no more) emits it with NULLs. `decided`: whether to hold it and its
+  /// purge time (a partition's); null: as the watermarks say. Its slot if held, else kNil.
+  uint32_t join_row(int port, const uint8_t* row, int64_t t, const Decided* decided) {
+    const int other = 1 - port;
+    if (!keyed_[other] && scans_cost_more(other)) key_side(other);
+    const bool has_key = this->key_of(port, row);
+    bool matched = false;
+    uint32_t key = kNil;  // the key's id, when a keyed side holds it
+    if (has_key) {
+      if (keyed_[0] || keyed_[1]) key = keys_.find(key_buf_.data());
+      if (!keyed_[other]) {
+        matched = scan(port, row, t);
+      } else if (key != kNil) {
+        for (uint32_t s = per_key_[key].head[other]; s != kNil; s = next_[other][s]) {
+          const int64_t ot = time_[other][s];
+          if (!time_diff_within(port == 0 ? t : ot, port == 0 ? ot : t, config_.lower, config_.upper)) continue;
+          matched |= match(port, row, s);
+        }
+      }
+    }
+    const bool keep = decided ? decided->hold : holds(port, has_key, t);
+    auto& fifo = arrival_[port];
+    const int64_t purge_time = decided ? decided->purge_time
+                               : fifo.empty() ? t
+                                              : purge_time_after(fifo[fifo.size() - 1].purge_time, t);
+    const uint32_t slot = keep ? hold_row(port, row, t, purge_time, has_key, key, matched) : kNil;
+    if (slot == kNil && port == 0 && config_.left_outer && !matched) this->emit(row, nullptr);
+    return slot;
+  }
+
+  /// Holds an admitted row (its key in key_buf_ when has_key, its id in `key` if a keyed side
+  /// holds it already); its slot, kNil when it does not fit.
+  uint32_t hold_row(int port, const uint8_t* row, int64_t t, int64_t purge_time, bool has_key, uint32_t key,
+                    bool matched) {
+    const uint32_t slot = hold(port, row, has_key, &key);
+    if (slot == kNil) return kNil;
+    time_[port].ensure(slot + 1);
+    next_[port].ensure(slot + 1);
+    time_[port][slot] = t;
+    if (port == 0) {
+      matched_.ensure(slot + 1);
+      matched_[slot] = matched;
+    }
+    arrival_[port].push_back(Held{t, purge_time, slot, key});
+    if (key != kNil) append_to_key(port, key, slot);
+    this->note_buffered();
+    return slot;
+  }
 
   /// Emits the pair of `row` (of `port`) and the other side's held row in `slot` unless the
   /// rest of the ON condition fails (then it is no match: a LEFT join's left row stays
@@ -240,10 +336,11 @@ class IntervalJoin : public JoinCore<Ctx, K, S, IntervalKeyLists> {
 
   void purge() {
     // Rows leave in arrival order, so each is at the front of its key's list too. A row that
-    // arrived early but can still match holds back the rows behind it: bounded by the disorder.
+    // arrived early but can still match holds back the rows behind it (bounded by the disorder):
+    // the purge time, the largest time up to a row, says so of each row by itself.
     for (int port = 0; port < 2; ++port) {
       auto& fifo = arrival_[port];
-      while (!fifo.empty() && !can_match_later(port, fifo.front().time)) {
+      while (!fifo.empty() && !can_match_later(port, fifo.front().purge_time)) {
         const Held h = fifo.front();
         fifo.pop_front();
         if (h.key != kNil) {
@@ -252,11 +349,20 @@ class IntervalJoin : public JoinCore<Ctx, K, S, IntervalKeyLists> {
           if (l.head[port] == kNil) l.tail[port] = kNil;
           this->release_key(h.key);
         }
-        if (port == 0 && config_.left_outer && !matched_[h.slot]) this->emit(this->row_of(0, h.slot), nullptr);
+        if (port == 0 && config_.left_outer && !matched_[h.slot]) unmatched(h.slot);
         this->remove_row(port, h.slot);
       }
     }
     this->note_buffered();
+  }
+
+  /// A LEFT join's left row in `slot`, purged without a match: emitted with NULLs (or, in a
+  /// partition, handed to the run's thread, which emits it in one thread's order).
+  void unmatched(uint32_t slot) {
+#if !defined(VLAC_FIRMWARE)
+    if (unmatched_) return unmatched_(this->ctx_, slot, this->row_of(0, slot));
+#endif
+    this->emit(this->row_of(0, slot), nullptr);
   }
 
   typename S::template Fifo<Held, D::max_buffered_rows> arrival_[2];  // held rows, in arrival order
@@ -270,6 +376,10 @@ class IntervalJoin : public JoinCore<Ctx, K, S, IntervalKeyLists> {
   uint8_t keyed_[2] = {1, 1};  // bytes, not bool: loaded from a snapshot, then checked
   uint64_t scanned_[2] = {0, 0}, held_[2] = {0, 0};
   typename S::template Bytes<D::key_size> probe_key_;  // a scanned row's key
+#if !defined(VLAC_FIRMWARE)
+  void* partitioned_ = nullptr;                               // hosted --threads: see partitioned()
+  void (*unmatched_)(Ctx*, uint32_t, const uint8_t*) = nullptr;  // a partition's: see set_unmatched()
+#endif
 };
 
 }  // namespace vlac::rt

@@ -25,6 +25,10 @@ class StatefulOperator {
   /// The watermark this operator forwards once it has emitted what the input watermark
   /// completed: by default the input's; joins hold it back so their results are never late.
   virtual int64_t output_watermark(int64_t input_w) const { return input_w; }
+  /// Emits what it still owes for the rows pushed so far: an operator whose results come out in
+  /// rounds (a partitioned interval join) ends its round. Called between two rows, before a
+  /// checkpoint and when a run stops early; the others owe nothing.
+  virtual void settle() {}
   virtual const OperatorStats& stats() const = 0;
   /// `vlac run --late`: where the operator reports each row it drops as late. False when it
   /// cannot (a keyed aggregate run in partitions, whose rows are dropped on their threads: the

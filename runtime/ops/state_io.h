@@ -30,8 +30,8 @@ namespace vlac::rt {
 
 /// Raised whenever an operator's state changes layout: `vlac run` hashes it into the program's
 /// hash, so that a snapshot of another layout is refused as another program's rather than read
-/// wrongly. 2: the interval join saves which sides are keyed.
-constexpr uint32_t kStateLayoutRevision = 2;
+/// wrongly. 2: the interval join saves which sides are keyed; 3: and each held row's purge time.
+constexpr uint32_t kStateLayoutRevision = 3;
 
 class StateWriter {
  public:

@@ -15,9 +15,10 @@ PartitionPolicy PartitionPolicy::from_environment() {
   // of small inputs run them partitioned to the end; VLAC_TEST_TRIAL fixes what a trial keeps.
   if (std::getenv("VLAC_TEST_NEVER_GATHER")) policy.gather_rows = 0;
   if (const char* trial = std::getenv("VLAC_TEST_TRIAL")) {
-    if (std::strcmp(trial, "partitions") == 0) return short_trial(Trial::Partitions);
-    if (std::strcmp(trial, "gathered") == 0) return short_trial(Trial::Gathered);
+    if (std::strcmp(trial, "partitions") == 0) policy = short_trial(Trial::Partitions);
+    if (std::strcmp(trial, "gathered") == 0) policy = short_trial(Trial::Gathered);
   }
+  if (const char* rows = std::getenv("VLAC_TEST_ROUND_ROWS")) policy.rows_per_round = std::max<uint64_t>(1, std::strtoull(rows, nullptr, 10));
   return policy;
 }
 
@@ -28,6 +29,7 @@ PartitionPolicy PartitionPolicy::short_trial(Trial trial) {
   policy.probe_steps = 4;
   policy.trial_steps = 2;
   policy.rows_per_step = 29;
+  policy.rows_per_round = 5;
   policy.trial = trial;
   return policy;
 }

@@ -27,18 +27,24 @@ struct PartitionPolicy {
   /// gathered (probe_steps >= trial_steps).
   uint64_t probe_steps = 8;
   uint64_t trial_steps = 4;
-  /// A step of an aggregate that fires only at the end of input (GROUP BY without windows).
+  /// A step of an aggregate that fires only at the end of input (GROUP BY without windows), or
+  /// of an interval join.
   uint64_t rows_per_step = 131072;
+  /// An interval join's results come out in rounds of this many rows
+  /// (partitioned_interval_join.h): the round trip to every partition is paid once a round.
+  uint64_t rows_per_round = 4096;
   /// What the trial keeps: the partitions if more than 5 % faster (less is within the noise of
   /// so short a measurement, and one thread takes less CPU), or (tests) always the partitions or
   /// always one thread.
   enum class Trial { Faster, Partitions, Gathered } trial = Trial::Faster;
 
-  /// The defaults, except under the test hooks VLAC_TEST_NEVER_GATHER (stays in partitions)
-  /// and VLAC_TEST_TRIAL=partitions|gathered (short_trial()).
+  /// The defaults, except under the test hooks VLAC_TEST_NEVER_GATHER (stays in partitions),
+  /// VLAC_TEST_TRIAL=partitions|gathered (short_trial()) and VLAC_TEST_ROUND_ROWS=n (rounds of n
+  /// rows, so that a test's few rows take several).
   static PartitionPolicy from_environment();
   /// For tests: no gathering for frequent firings, a trial after 4 steps (of 29 rows without
-  /// windows) for 2 steps, which keeps what `trial` says.
+  /// windows or in an interval join, whose rounds are of 5 rows) for 2 steps, which keeps what
+  /// `trial` says.
   static PartitionPolicy short_trial(Trial trial);
 };
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""`vlac run --threads N` over a keyed window join against SQLite (LANGUAGE.md §6, §11).
+"""`vlac run --threads N` over a keyed window join and a keyed interval join against SQLite
+(LANGUAGE.md §6, §11).
 
 Two generated inputs, grips and scans (--rows N each: 20,000 by default), TUMBLE(1 s) windows
 joined on a STRING key (NULL in some rows) and the window, INNER and LEFT:
@@ -12,6 +13,11 @@ unmatched left row alone, with NULLs). At 1, 2 and 4 threads, kept in partitions
 (VLAC_TEST_NEVER_GATHER) or by default (gathered or tried), the output must equal them; at 2 and 4
 threads kept in partitions, `--stats` must show the join in that many partitions that took every
 row, and the peak of held rows one thread shows.
+
+The interval join (s.ts BETWEEN g.ts - 30 ms AND g.ts + 20 ms, on the same key), INNER and LEFT,
+likewise, also in rounds of one row (VLAC_TEST_ROUND_ROWS=1): its rows must be SQLite's batch
+query's (as sorted lines: a pair comes out when its second row arrives, an order of arrival
+that SQLite does not model), and in the order one thread's run gives them, byte for byte.
 
 Usage: threads_join_test.py VLAC [--rows N]
 """
@@ -38,7 +44,17 @@ FROM TUMBLE(grips, ts, INTERVAL '1' SECOND) g
   ON g.k = s.k AND g.window_start = s.window_start AND g.window_end = s.window_end;
 """
 
+INTERVAL_PROGRAM = """
+CREATE STREAM grips (ts TIMESTAMP NOT NULL, k STRING, force BIGINT, WATERMARK FOR ts AS ts - INTERVAL '100' MILLISECOND);
+CREATE STREAM scans (ts TIMESTAMP NOT NULL, k STRING, score BIGINT, WATERMARK FOR ts AS ts - INTERVAL '100' MILLISECOND);
+SELECT g.k, g.ts, g.force, s.score, s.ts AS scan_ts
+FROM grips g
+{join} scans s
+  ON g.k = s.k AND s.ts BETWEEN g.ts - INTERVAL '30' MILLISECOND AND g.ts + INTERVAL '20' MILLISECOND;
+"""
+
 SECOND = 1_000_000_000
+MS = 1_000_000
 
 
 def generate(path, rng, key_of, column):
@@ -73,10 +89,66 @@ def expected(grips, scans, left):
     return "\n".join(out) + "\n"
 
 
+def expected_interval(grips, scans, left):
+    """The interval join as vlac writes it to CSV, from SQLite, as sorted lines."""
+    db = sqlite3.connect(":memory:")
+    for name, rows in (("g", grips), ("s", scans)):
+        db.execute("CREATE TABLE %s (rid INTEGER PRIMARY KEY, ts INTEGER, k TEXT, v INTEGER)" % name)
+        db.executemany("INSERT INTO %s (ts, k, v) VALUES (?, ?, ?)" % name, rows)
+    q = """SELECT g.k, g.ts, g.v, s.v, s.ts FROM g %s JOIN s
+             ON g.k = s.k AND s.ts BETWEEN g.ts - %d AND g.ts + %d""" % ("LEFT" if left else "", 30 * MS, 20 * MS)
+    out = []
+    for k, ts, force, score, scan_ts in db.execute(q):
+        out.append("%s,%d,%d,%s,%s" % ("" if k is None else k, ts, force, "" if score is None else score,
+                                       "" if scan_ts is None else scan_ts))
+    return sorted(out)
+
+
+def sorted_rows(csv_text):
+    lines = csv_text.splitlines()
+    return lines[:1], sorted(lines[1:])
+
+
 CASES = {
     "hot_key": lambda rng: "hot" if rng.random() < 0.5 else "k%d" % rng.randint(0, 99),
     "many_keys": lambda rng: "k%d" % rng.randint(0, 9_999),
 }
+
+def interval_join(d, name, grips, scans, grips_csv, scans_csv, left):
+    prog = os.path.join(d, "interval.vsql")
+    with open(prog, "w") as f:
+        f.write(INTERVAL_PROGRAM.format(join="LEFT JOIN" if left else "JOIN"))
+    want = expected_interval(grips, scans, left)
+    one = None
+    for threads, never_gather, round_rows in ((1, False, None), (2, True, None), (4, True, None), (2, True, "1"), (2, False, None)):
+        env = dict(os.environ)
+        if never_gather:
+            env["VLAC_TEST_NEVER_GATHER"] = "1"
+        if round_rows:
+            env["VLAC_TEST_ROUND_ROWS"] = round_rows
+        run = subprocess.run([vlac, "run", prog, "--input", "grips=" + grips_csv, "--input", "scans=" + scans_csv,
+                              "--timestamps", "ns", "--threads", str(threads), "--stats"],
+                             capture_output=True, text=True, timeout=600, env=env)
+        label = "interval join, %s, %s, %d thread%s%s%s" % (
+            name, "LEFT" if left else "INNER", threads, "s" if threads > 1 else "", ", kept in partitions" if never_gather else "",
+            ", rounds of one row" if round_rows else "")
+        header, rows = sorted_rows(run.stdout)
+        check(label + ": rows equal SQLite's", run.returncode == 0 and header == ["k,ts,force,score,scan_ts"] and rows == want,
+              "%s; %d rows, expected %d" % (run.stderr[-500:], len(rows), len(want)))
+        join = re.search(r"IntervalJoin: (\d+) in, \d+ out, 0 late, 0 over capacity, 0 buffered \(peak (\d+)\)", run.stderr)
+        check(label + ": --stats counts every row in, none late", join is not None and int(join.group(1)) == 2 * ROWS,
+              run.stderr[-800:])
+        if threads == 1:
+            one = (run.stdout, join.group(2) if join else None)
+            continue
+        check(label + ": one thread's rows in one thread's order", run.stdout == one[0])
+        check(label + ": one thread's peak of held rows", join is not None and join.group(2) == one[1], run.stderr[-800:])
+        if never_gather:
+            m = re.search(r"operator #0 partitions: (\d+) \(rows ([\d +]+), skew ([\d.]+)\)\n", run.stderr)
+            check(label + ": the join ran in %d partitions that took every row" % threads,
+                  m is not None and int(m.group(1)) == threads and sum(int(x) for x in m.group(2).split(" + ")) == 2 * ROWS,
+                  run.stderr[-800:])
+
 
 with tempfile.TemporaryDirectory() as d:
     for seed, (name, key_of) in enumerate(CASES.items()):
@@ -84,6 +156,7 @@ with tempfile.TemporaryDirectory() as d:
         grips = generate(grips_csv, random.Random(2 * seed), key_of, "force")
         scans = generate(scans_csv, random.Random(2 * seed + 1), key_of, "score")
         for left in (False, True):
+            interval_join(d, name, grips, scans, grips_csv, scans_csv, left)
             prog = os.path.join(d, "p.vsql")
             with open(prog, "w") as f:
                 f.write(PROGRAM.format(join="LEFT JOIN" if left else "JOIN"))

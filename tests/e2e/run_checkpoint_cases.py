@@ -14,7 +14,8 @@ business, run_cases.py --differential); cases it cannot compile (an unbounded ST
 
 `--threads 2,1,4` (LANGUAGE.md §11) runs the three processes at those thread counts, with parse
 chunks of a few bytes (VLAC_TEST_PARSE_CHUNK_BYTES), so a snapshot taken while a file was parsed
-on N threads is restored with M.
+on N threads is restored with M; a partitioned interval join's results come out in rounds of as
+many rows (VLAC_TEST_ROUND_ROWS).
 """
 import argparse
 import json
@@ -82,6 +83,7 @@ def run_case(vlac, case_dir, backend, seed, threads=None):
             if threads:
                 run = cmd + ["--threads", str(threads[i % len(threads)])]
                 env["VLAC_TEST_PARSE_CHUNK_BYTES"] = str(rng.choice([1, 7, 61]))
+                env["VLAC_TEST_ROUND_ROWS"] = env["VLAC_TEST_PARSE_CHUNK_BYTES"]  # a partitioned interval join's rounds
             p = subprocess.run(run, cwd=case_dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                timeout=TIMEOUT_S)
             log.append(f"$ VLAC_TEST_STOP_AFTER_ROWS={stop or ''} VLAC_TEST_PARSE_CHUNK_BYTES="

@@ -22,6 +22,8 @@ standard input (live, never split) at 2 and 4 threads, against the same one-thre
 
 At 4 threads the test hook VLAC_TEST_NEVER_GATHER keeps keyed aggregates in their partitions to
 the end; at 2 they are gathered back onto the run's thread when they fire often, as by default.
+A partitioned interval join's results come out in rounds of as many rows as the chunk has bytes
+(the test hook VLAC_TEST_ROUND_ROWS): a round per row, per 7 rows, ...
 
 `--quick` (the sanitizer build's ctest) runs 2 threads with 7-byte chunks only, never gathered.
 
@@ -70,6 +72,8 @@ def run(vlac, case_dir, args, threads, chunk=None, feed=None):
         env = dict(os.environ)
         if chunk:
             env["VLAC_TEST_PARSE_CHUNK_BYTES"] = chunk
+            # A partitioned interval join's results come out in rounds of as many rows.
+            env["VLAC_TEST_ROUND_ROWS"] = chunk
             if chunk in OUTPUT_TRIAL:
                 env["VLAC_TEST_OUTPUT_TRIAL"] = OUTPUT_TRIAL[chunk]
         if threads in NEVER_GATHER_AT:  # keyed aggregates stay in partitions to the end (else gathered if they fire often)

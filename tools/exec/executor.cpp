@@ -19,6 +19,7 @@
 #include "runtime/parallel/formatted_run.h"
 #include "runtime/parallel/output_thread.h"
 #include "runtime/parallel/partitioned_aggregate.h"
+#include "runtime/parallel/partitioned_interval_join.h"
 #include "runtime/parallel/partitioned_window_join.h"
 
 namespace vlac {
@@ -39,15 +40,21 @@ std::unique_ptr<rt::StatefulOperator> engine_operator(rt::ExecContext* ctx, cons
   return made;
 }
 
+/// `results_may_wait`: its results may come out a little after the rows that made them
+/// (results_may_wait()), which an interval join's partitions need.
 std::unique_ptr<rt::StatefulOperator> make_join(const PhysicalOperator& op, CompiledCode& program, rt::ExecContext* ctx,
-                                                RowFn emit, int threads) {
+                                                RowFn emit, int threads, bool results_may_wait) {
   rt::JoinKernels k;
   k.left_key = lookup<decltype(k.left_key)>(program, aggregate_kernel_fn_name(op.id, "left_key"));
   k.right_key = lookup<decltype(k.right_key)>(program, aggregate_kernel_fn_name(op.id, "right_key"));
   k.combine = lookup<decltype(k.combine)>(program, aggregate_kernel_fn_name(op.id, "combine"));
   k.emit = emit;
   const rt::JoinConfig config = join_config(op);
-  if (op.kind == OperatorKind::IntervalJoin) return engine_operator<rt::HostedIntervalJoin>(ctx, config, k);
+  if (op.kind == OperatorKind::IntervalJoin) {
+    if (threads > 1 && results_may_wait && rt::PartitionedIntervalJoin::can_partition(config))
+      return std::make_unique<rt::PartitionedIntervalJoin>(ctx, config, k, &op.output_layout, threads);
+    return engine_operator<rt::HostedIntervalJoin>(ctx, config, k);
+  }
   if (op.kind == OperatorKind::AsofJoin) return engine_operator<rt::HostedAsofJoin>(ctx, config, k);
   if (threads > 1 && rt::PartitionedWindowJoin::can_partition(config))
     return std::make_unique<rt::PartitionedWindowJoin>(ctx, config, k, &op.output_layout, threads);
@@ -97,17 +104,17 @@ std::unique_ptr<rt::StatefulOperator> make_window_aggregate(const PhysicalOperat
 }
 
 /// One runtime operator for a physical operator, wired to its generated kernels.
-/// `threads` > 1 partitions a keyed aggregate (LANGUAGE.md §11) unless it `shares_slices`, and a
-/// keyed window join.
+/// `threads` > 1 partitions a keyed aggregate (LANGUAGE.md §11) unless it `shares_slices`, a
+/// keyed window join, and a keyed interval join whose `results_may_wait`.
 std::unique_ptr<rt::StatefulOperator> make_operator(const PhysicalOperator& op, CompiledCode& program, rt::ExecContext* ctx,
-                                                    int threads, bool shares_slices) {
+                                                    int threads, bool shares_slices, bool results_may_wait) {
   auto emit = lookup<RowFn>(program, operator_emit_fn_name(op.id));
   switch (op.kind) {
     case OperatorKind::WindowAggregate: return make_window_aggregate(op, program, ctx, threads, shares_slices);
     case OperatorKind::WindowAssign: return engine_operator<rt::HostedWindowAssign>(ctx, window_assign_config(op), rt::EmitKernels{emit});
     case OperatorKind::IntervalJoin:
     case OperatorKind::AsofJoin:
-    case OperatorKind::WindowJoin: return make_join(op, program, ctx, emit, threads);
+    case OperatorKind::WindowJoin: return make_join(op, program, ctx, emit, threads, results_may_wait);
     case OperatorKind::Over: return make_over(op, program, ctx);
   }
   return nullptr;
@@ -123,6 +130,8 @@ class RowDriver {
   /// stopping early when `stop` (null: never) says so; then (not when stopped) ends the input
   /// so every window fires. False when stopped early.
   virtual bool run(const std::function<void()>& after_row, rt::RunStop* stop) = 0;
+  /// Every operator emits what it owes for the rows so far (rt::Engine::settle): before a checkpoint.
+  virtual void settle() {}
   virtual std::vector<rt::OperatorStats> operator_stats() const = 0;
   /// The state of a checkpoint (between two rows), and its restoration before run().
   virtual void save_state(rt::StateWriter& w) const = 0;
@@ -140,15 +149,17 @@ class RowDriver {
 /// The runtime operators, wired to a backend's generated functions and driven by rt::Engine.
 class OperatorDriver final : public RowDriver {
  public:
+  /// `results_may_wait`: per operator, results_may_wait() (empty: none).
   OperatorDriver(const PhysicalPlan& plan, CompiledCode& program, std::vector<void*> outputs, uint64_t* pipeline_rows,
-                 int threads, int64_t idle_timeout_ns = 0)
+                 int threads, int64_t idle_timeout_ns = 0, const std::vector<bool>& results_may_wait = {})
       : plan_(plan), program_(program), outputs_(std::move(outputs)), engine_(&ctx_) {
     engine_.set_idle_timeout(idle_timeout_ns);
     std::vector<bool> shares_slices(plan.operators.size(), false);
     for (const PhysicalOperator& op : plan.operators)
       if (op.reads_slices_of >= 0) shares_slices[static_cast<size_t>(op.id)] = shares_slices[static_cast<size_t>(op.reads_slices_of)] = true;
     for (const PhysicalOperator& op : plan.operators) {
-      operators_.push_back(make_operator(op, program, &ctx_, threads, shares_slices[static_cast<size_t>(op.id)]));
+      const size_t i = static_cast<size_t>(op.id);
+      operators_.push_back(make_operator(op, program, &ctx_, threads, shares_slices[i], i < results_may_wait.size() && results_may_wait[i]));
       operator_ptrs_.push_back(operators_.back()->target());
     }
     // Window merging: an aggregate that shares another's slices fires from them.
@@ -190,6 +201,7 @@ class OperatorDriver final : public RowDriver {
     engine_.set_stop(stop);
     return engine_.run();
   }
+  void settle() override { engine_.settle(); }
 
   std::vector<rt::OperatorStats> operator_stats() const override {
     std::vector<rt::OperatorStats> out;
@@ -240,6 +252,7 @@ class ParserThreadsDriver : public RowDriver {
     start(*reader);
   }
   std::vector<rt::OperatorStats> operator_stats() const override { return fallback_.operator_stats(); }
+  void settle() override { fallback_.settle(); }
   void save_state(rt::StateWriter& w) const override { fallback_.save_state(w); }
   bool load_state(rt::StateReader& r) override { return fallback_.load_state(r); }
   rt::InputPosition position(size_t i) const override { return fallback_.position(i); }
@@ -712,7 +725,11 @@ ExecutionReport run_program(const PhysicalPlan& plan, const std::vector<std::vec
           driver->save_state(w);
         });
     const uint64_t rows = checkpoint->stop_after_rows ? checkpoint->stop_after_rows : checkpoint->every_rows;
-    stop.set_checkpoints(rows, checkpoint->stop_after_rows ? 0 : checkpoint->every_ns, [&] { return checkpoints->take(); });
+    // Settled first: what the rows so far owe is written before the outputs are flushed.
+    stop.set_checkpoints(rows, checkpoint->stop_after_rows ? 0 : checkpoint->every_ns, [&] {
+      driver->settle();
+      return checkpoints->take();
+    });
   }
   bool completed = driver->run(after_row, &stop);
   const bool cancelled = options.cancel && options.cancel->load();
@@ -785,6 +802,58 @@ ExecutionReport run_program(const PhysicalPlan& plan, const std::vector<std::vec
   return report;
 }
 
+/// Per output: whether the rows given to `consumers` reach it through pipelines (not through an
+/// operator); *operator_reached: whether they reach an operator.
+std::vector<bool> outputs_reached(const PhysicalPlan& plan, std::vector<Consumer> consumers, bool* operator_reached) {
+  std::vector<bool> reached(plan.outputs.size(), false);
+  *operator_reached = false;
+  while (!consumers.empty()) {
+    const Consumer c = consumers.back();
+    consumers.pop_back();
+    if (c.kind == ConsumerKind::Operator) *operator_reached = true;
+    if (c.kind == ConsumerKind::Output) reached[static_cast<size_t>(c.index)] = true;
+    if (c.kind == ConsumerKind::Pipeline)
+      for (const Consumer& next : plan.pipelines[static_cast<size_t>(c.index)].consumers) consumers.push_back(next);
+  }
+  return reached;
+}
+
+/// Per operator: whether its results may come out a little after the rows that made them (in
+/// rounds: rt::PartitionedIntervalJoin), because nothing else is ordered against them. Its rows
+/// reach outputs and no operator; nothing else reaches those outputs, and each is a file of its
+/// own (not shared with another output, the rejects, the messages or the late rows); and no
+/// input is live, whose rows' results are due as they arrive.
+std::vector<bool> results_may_wait(const PhysicalPlan& plan, const std::vector<std::vector<InputFile>>& inputs,
+                                   const std::vector<std::FILE*>& outputs, const ExecutionOptions& options) {
+  std::vector<bool> may_wait(plan.operators.size(), false);
+  for (const auto& files : inputs)
+    for (const InputFile& in : files)
+      if (in.live) return may_wait;
+  // Per origin (each source, then each operator): the outputs it reaches.
+  std::vector<std::vector<bool>> reached;
+  std::vector<bool> reaches_operator;
+  auto add = [&](const std::vector<Consumer>& consumers) {
+    bool op = false;
+    reached.push_back(outputs_reached(plan, consumers, &op));
+    reaches_operator.push_back(op);
+  };
+  for (const PhysicalSource& src : plan.sources) add(src.consumers);
+  for (const PhysicalOperator& op : plan.operators) add(op.consumers);
+  for (size_t o = 0; o < plan.operators.size(); ++o) {
+    const size_t me = plan.sources.size() + o;
+    if (reaches_operator[me]) continue;
+    bool alone = true;
+    for (size_t i = 0; i < plan.outputs.size() && alone; ++i) {
+      if (!reached[me][i]) continue;
+      for (size_t other = 0; other < reached.size(); ++other) alone &= other == me || !reached[other][i];
+      alone &= i < outputs.size() && outputs[i] != options.rejects && outputs[i] != options.messages && outputs[i] != options.late;
+      for (size_t j = 0; j < outputs.size(); ++j) alone &= j == i || outputs[j] != outputs[i];
+    }
+    may_wait[o] = alone;
+  }
+  return may_wait;
+}
+
 }  // namespace
 
 ExecutionReport execute(const PhysicalPlan& plan, CompiledCode& program,
@@ -801,7 +870,7 @@ ExecutionReport execute(const PhysicalPlan& plan, CompiledCode& program,
     if (formatted) return std::make_unique<FormattedDriver>(plan, program, std::move(writers), pipeline_rows, options);
     // Under --late a keyed aggregate is not partitioned: its drops come in one thread's order.
     return std::make_unique<OperatorDriver>(plan, program, std::move(writers), pipeline_rows, options.late ? 1 : options.threads,
-                                            options.idle_timeout_ns);
+                                            options.idle_timeout_ns, results_may_wait(plan, inputs, outputs, options));
   }, formatted || dealt_formatted);
 }
 

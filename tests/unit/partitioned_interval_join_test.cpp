@@ -1,0 +1,300 @@
+// The keyed interval join in partitions (`--threads`, LANGUAGE.md §11,
+// runtime/parallel/partitioned_interval_join.h) against the same join on one thread: random runs
+// of two sides (STRING keys, possibly NULL, that are many or one hot key; disorder; late rows on
+// either side; a residual condition that rejects some pairs), INNER and LEFT, with bounds that
+// contain 0 or not and a side keyed or scanned, at 2, 3 and 4 partitions, in rounds of 1, 7 and
+// 100 rows, kept in partitions and tried on the run's thread with each outcome, must emit the
+// same rows in the same order with the same counters (the rows held and their peak too). A
+// snapshot taken in partitions (or gathered) must restore into another partition count, and into
+// one thread, and go on as one uninterrupted run; one thread's snapshot must restore into
+// partitions. Also built under ThreadSanitizer (tests/tsan/).
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <cstring>
+#include <deque>
+#include <memory>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "runtime/exec_context.h"
+#include "runtime/ops/hosted_operators.h"
+#include "runtime/parallel/partitioned_interval_join.h"
+#include "partition_policies.h"
+
+namespace {
+
+namespace rt = vlac::rt;
+
+// Both sides' rows: k STRING NULL, ts TIMESTAMP, id INT64, v INT64, name STRING.
+const rt::RowLayout& row_layout() {
+  static const rt::RowLayout l = rt::RowLayout::make({{rt::FieldType::String, true, 0},
+                                                      {rt::FieldType::Timestamp, false, 0},
+                                                      {rt::FieldType::Int64, false, 0},
+                                                      {rt::FieldType::Int64, false, 0},
+                                                      {rt::FieldType::String, false, 0}});
+  return l;
+}
+const rt::RowLayout& key_layout() {
+  static const rt::RowLayout l = rt::RowLayout::make({{rt::FieldType::String, true, 0}});
+  return l;
+}
+const rt::Field& in(int i) { return row_layout().fields[static_cast<size_t>(i)]; }
+std::string_view view(rt::StringRef s) { return s.size ? std::string_view(s.data, s.size) : std::string_view(); }
+
+struct Sink {
+  std::vector<std::string> rows;
+};
+
+std::string describe(const uint8_t* row) {
+  return "#" + std::to_string(rt::get<int64_t>(row, in(2))) + "@" + std::to_string(rt::get<int64_t>(row, in(1))) + " " +
+         std::string(view(rt::get<rt::StringRef>(row, in(4))));
+}
+
+rt::JoinKernels kernels() {
+  rt::JoinKernels k;
+  auto key = [](rt::ExecContext*, const uint8_t* row, uint8_t* key) {
+    const rt::Field& f = key_layout().fields[0];
+    rt::set_null(key, f, rt::is_null(row, in(0)));
+    if (!rt::is_null(row, in(0))) rt::put(key, f, rt::get<rt::StringRef>(row, in(0)));
+  };
+  k.left_key = key;
+  k.right_key = key;
+  // The residual condition rejects a pair whose values sum to a multiple of 7. The output is a
+  // pointer to the pair's text (taken back by emit), made only for a pair that is output.
+  k.combine = [](rt::ExecContext*, const uint8_t* left, const uint8_t* right, uint8_t* out) -> int32_t {
+    if (right && (rt::get<int64_t>(left, in(3)) + rt::get<int64_t>(right, in(3))) % 7 == 0) return 0;
+    auto* text = new std::string(describe(left) + " | " + (right ? describe(right) : "NULL"));
+    std::memcpy(out, &text, sizeof text);
+    return 1;
+  };
+  k.emit = [](rt::ExecContext* ctx, const uint8_t* row) {
+    std::string* text;
+    std::memcpy(&text, row, sizeof text);
+    static_cast<Sink*>(ctx->outputs[0])->rows.push_back(std::move(*text));
+    delete text;
+  };
+  return k;
+}
+
+const rt::RowLayout& out_layout() {
+  static const rt::RowLayout l = rt::RowLayout::make({{rt::FieldType::Int64, false, 0}});
+  return l;
+}
+
+/// right.ts - left.ts in [lower, upper]; scan_ratio 0 keys both sides from the start.
+struct Bounds {
+  int64_t lower, upper;
+  uint32_t scan_ratio;
+};
+
+rt::JoinConfig config(bool left_outer, const Bounds& b) {
+  rt::JoinConfig c;
+  c.left_outer = left_outer;
+  c.left_time = c.right_time = static_cast<int32_t>(in(1).offset);
+  c.lower = b.lower;
+  c.upper = b.upper;
+  c.hold_back = std::max<int64_t>(b.upper, 0) - std::min<int64_t>(b.lower, 0);
+  c.scan_ratio = b.scan_ratio;
+  c.scan_grace = 16;
+  c.key_size = key_layout().size;
+  c.out_size = 8;
+  c.key_null_bytes = key_layout().null_bytes;
+  c.left_layout = c.right_layout = &row_layout();
+  c.key_layout = &key_layout();
+  return c;
+}
+
+/// A row of a side, or both sides' watermarks (is_row false).
+struct Step {
+  bool is_row;
+  int port;
+  std::vector<uint8_t> row;
+  int64_t w[2];
+};
+
+/// Each side's times mostly increase, with disorder and late rows; each side's watermark is its
+/// largest time so far minus 4, announced with the other's when it rises; INT64_MAX at the end.
+std::vector<Step> make_steps(uint64_t seed, int n, bool hot, std::deque<std::string>* pool) {
+  std::mt19937_64 rng(seed);
+  std::vector<Step> steps;
+  int64_t now = -50, max_t[2] = {INT64_MIN, INT64_MIN}, w[2] = {INT64_MIN, INT64_MIN};
+  for (int i = 0; i < n; ++i) {
+    const int port = static_cast<int>(rng() % 2);
+    now += static_cast<int64_t>(rng() % 3);
+    int64_t t = now - static_cast<int64_t>(rng() % 10);
+    if (rng() % 50 == 0) t -= 40;  // late
+    std::vector<uint8_t> row(row_layout().size, 0);
+    const bool null_key = rng() % 19 == 0;
+    rt::set_null(row.data(), in(0), null_key);
+    pool->push_back(hot && rng() % 10 != 0 ? "hot" : "k" + std::to_string(rng() % 40));
+    if (!null_key) rt::put(row.data(), in(0), rt::StringRef{pool->back().data(), static_cast<uint32_t>(pool->back().size())});
+    rt::put(row.data(), in(1), t);
+    rt::put(row.data(), in(2), static_cast<int64_t>(i));
+    rt::put(row.data(), in(3), static_cast<int64_t>(rng() % 100));
+    pool->push_back(std::string(rng() % 5, static_cast<char>('a' + rng() % 26)));
+    rt::put(row.data(), in(4), rt::StringRef{pool->back().data(), static_cast<uint32_t>(pool->back().size())});
+    steps.push_back({true, port, std::move(row), {0, 0}});
+    if (t > max_t[port]) {
+      max_t[port] = t;
+      if (t - 4 > w[port]) {
+        w[port] = t - 4;
+        steps.push_back({false, 0, {}, {w[0], w[1]}});
+      }
+    }
+  }
+  steps.push_back({false, 0, {}, {INT64_MAX, INT64_MAX}});
+  return steps;
+}
+
+using vlac::test::kGatheredAfterTrial;
+using vlac::test::kNeverGathered;
+using vlac::test::kSplitAfterTrial;
+
+rt::PartitionPolicy in_rounds_of(uint64_t rows) {
+  rt::PartitionPolicy p = kNeverGathered;
+  p.rows_per_round = rows;
+  return p;
+}
+
+/// One thread's join or a partitioned one, with its own output.
+struct Join {
+  Sink sink;
+  void* outputs[1] = {&sink};
+  rt::ExecContext ctx;
+  std::unique_ptr<rt::StatefulOperator> op;
+  Join(bool left_outer, const Bounds& b, int partitions, const rt::PartitionPolicy& policy = kNeverGathered) {
+    ctx.outputs = outputs;
+    if (partitions > 1) {
+      op = std::make_unique<rt::PartitionedIntervalJoin>(&ctx, config(left_outer, b), kernels(), &out_layout(), partitions,
+                                                         policy);
+    } else {
+      auto one = std::make_unique<rt::EngineOperatorOf<rt::HostedIntervalJoin>>();
+      one->op.init(&ctx, config(left_outer, b), kernels());
+      op = std::move(one);
+    }
+  }
+  rt::PartitionedIntervalJoin* partitioned() { return dynamic_cast<rt::PartitionedIntervalJoin*>(op.get()); }
+  void play(const std::vector<Step>& steps, size_t from, size_t to) {
+    for (size_t i = from; i < to; ++i) {
+      if (!steps[i].is_row) {
+        op->advance_ports(steps[i].w, 2);
+        continue;
+      }
+      auto* front = static_cast<rt::HostedIntervalJoin*>(op->target());  // as the runtime's push function
+      if (void* p = front->partitioned()) static_cast<rt::PartitionedIntervalJoin*>(p)->push(steps[i].port, steps[i].row.data());
+      else front->push(steps[i].port, steps[i].row.data());
+    }
+  }
+  /// Settled first, as the run does before a checkpoint.
+  std::vector<uint8_t> save() {
+    op->settle();
+    std::vector<uint8_t> bytes;
+    rt::StateWriter w(&bytes);
+    op->save_state(w);
+    return bytes;
+  }
+};
+
+void expect_same_stats(const rt::OperatorStats& a, const rt::OperatorStats& b) {
+  EXPECT_EQ(a.rows_in, b.rows_in);
+  EXPECT_EQ(a.rows_out, b.rows_out);
+  EXPECT_EQ(a.late_dropped, b.late_dropped);
+  EXPECT_EQ(a.buffered, b.buffered);
+  EXPECT_EQ(a.peak_buffered, b.peak_buffered);
+}
+
+const Bounds kBounds[] = {{-5, 5, 4}, {0, 0, 0}, {-12, -2, 4}, {3, 12, 0}};
+
+std::string bounds_name(const Bounds& b) {
+  return "[" + std::to_string(b.lower) + "," + std::to_string(b.upper) + "]" + (b.scan_ratio ? " scanned" : " keyed");
+}
+
+TEST(PartitionedIntervalJoin, EmitsWhatOneThreadEmits) {
+  uint64_t late = 0, out = 0, unmatched = 0;
+  for (bool left_outer : {false, true})
+    for (const Bounds& b : kBounds)
+      for (bool hot : {false, true})
+        for (uint64_t seed = 1; seed <= 2; ++seed) {
+          std::deque<std::string> pool;
+          const std::vector<Step> steps = make_steps(seed * 13 + (hot ? 100 : 0) + static_cast<uint64_t>(b.upper), 2000, hot, &pool);
+          Join one(left_outer, b, 1);
+          one.play(steps, 0, steps.size());
+          late += one.op->stats().late_dropped;
+          out += one.op->stats().rows_out;
+          for (const std::string& r : one.sink.rows) unmatched += r.find("| NULL") != std::string::npos;
+          for (int partitions : {2, 3, 4})
+            for (uint64_t round : {1, 7, 100}) {
+              SCOPED_TRACE(std::string(left_outer ? "LEFT " : "INNER ") + bounds_name(b) + (hot ? " hot" : " many") + " seed " +
+                           std::to_string(seed) + " partitions " + std::to_string(partitions) + " rounds of " +
+                           std::to_string(round));
+              Join many(left_outer, b, partitions, in_rounds_of(round));
+              many.play(steps, 0, steps.size());
+              EXPECT_EQ(many.sink.rows, one.sink.rows);
+              expect_same_stats(many.op->stats(), one.op->stats());
+              // Every row reached a partition, and with many keys each partition had some.
+              uint64_t total = 0;
+              for (uint64_t n : many.partitioned()->partition_rows()) {
+                total += n;
+                if (!hot) EXPECT_GT(n, 0u);
+              }
+              EXPECT_EQ(total, one.op->stats().rows_in);
+            }
+          // Tried on the run's thread, then kept there or taken back by the partitions.
+          for (const rt::PartitionPolicy& trial : {kSplitAfterTrial, kGatheredAfterTrial}) {
+            SCOPED_TRACE(std::string(left_outer ? "LEFT " : "INNER ") + bounds_name(b) + (hot ? " hot" : " many") + " seed " +
+                         std::to_string(seed) + (trial.trial == rt::PartitionPolicy::Trial::Partitions ? " split" : " gathered"));
+            Join tried(left_outer, b, 3, trial);
+            tried.play(steps, 0, steps.size());
+            EXPECT_EQ(tried.sink.rows, one.sink.rows);
+            expect_same_stats(tried.op->stats(), one.op->stats());
+            const bool split = trial.trial == rt::PartitionPolicy::Trial::Partitions;
+            EXPECT_EQ(tried.partitioned()->gathered(), !split);
+            uint64_t rows = tried.partitioned()->rows_gathered();
+            EXPECT_GT(rows, 0u);
+            for (uint64_t n : tried.partitioned()->partition_rows()) rows += n;
+            EXPECT_EQ(rows, one.op->stats().rows_in);
+          }
+        }
+  EXPECT_GT(late, 0u);  // the runs had late rows, output and unmatched LEFT rows
+  EXPECT_GT(out, 0u);
+  EXPECT_GT(unmatched, 0u);
+}
+
+TEST(PartitionedIntervalJoin, SnapshotRestoresIntoAnyPartitionCount) {
+  for (bool left_outer : {false, true})
+    for (const Bounds& b : {kBounds[0], kBounds[3]})
+      for (uint64_t seed = 1; seed <= 3; ++seed) {
+        std::deque<std::string> pool;
+        const std::vector<Step> steps = make_steps(seed * 17, 2000, seed == 2, &pool);
+        Join whole(left_outer, b, 1);
+        whole.play(steps, 0, steps.size());
+        for (int from : {1, 2, 3})
+          for (int to : {1, 2, 4}) {
+            SCOPED_TRACE(std::string(left_outer ? "LEFT " : "INNER ") + bounds_name(b) + " seed " + std::to_string(seed) + " " +
+                         std::to_string(from) + " -> " + std::to_string(to) + " partitions");
+            const size_t cut = steps.size() * (static_cast<size_t>(from + to) % 5 + 1) / 7;
+            std::vector<uint8_t> bytes;
+            std::vector<std::string> before;
+            {
+              // Seed 2: saved once taken back by the partitions after a trial; 3: once gathered.
+              Join first(left_outer, b, from, seed == 3 ? kGatheredAfterTrial : seed == 2 ? kSplitAfterTrial : in_rounds_of(7));
+              first.play(steps, 0, cut);
+              bytes = first.save();
+              before = first.sink.rows;
+            }  // destroyed: the restored state must hold its own strings
+            Join second(left_outer, b, to, in_rounds_of(7));
+            rt::StateReader r(bytes.data(), bytes.size());
+            ASSERT_TRUE(second.op->load_state(r));
+            EXPECT_TRUE(r.at_end());
+            second.play(steps, cut, steps.size());
+            before.insert(before.end(), second.sink.rows.begin(), second.sink.rows.end());
+            EXPECT_EQ(before, whole.sink.rows);
+            expect_same_stats(second.op->stats(), whole.op->stats());
+          }
+      }
+}
+
+}  // namespace
