@@ -11,6 +11,7 @@
 #include "runtime/ops/hosted_operators.h"
 #include "runtime/parallel/dealt_run.h"
 #include "runtime/parallel/partitioned_aggregate.h"
+#include "runtime/parallel/partitioned_asof_join.h"
 #include "runtime/parallel/partitioned_interval_join.h"
 #include "runtime/parallel/partitioned_window_join.h"
 #include "runtime/scalar/math_functions.h"
@@ -41,7 +42,13 @@ void interval_join_push(void* op, int32_t port, const uint8_t* row) {
     return static_cast<rt::PartitionedIntervalJoin*>(partitioned)->push(port, row);
   join->push(port, row);
 }
-void asof_join_push(void* op, int32_t port, const uint8_t* row) { static_cast<rt::HostedAsofJoin*>(op)->push(port, row); }
+void asof_join_push(void* op, int32_t port, const uint8_t* row) {
+  auto* join = static_cast<rt::HostedAsofJoin*>(op);
+  // --threads: a partitioned join deals the rows out to its partitions (one predictable branch).
+  if (void* partitioned = join->partitioned()) [[unlikely]]
+    return static_cast<rt::PartitionedAsofJoin*>(partitioned)->push(port, row);
+  join->push(port, row);
+}
 void window_join_push(void* op, int32_t port, const uint8_t* row) {
   auto* join = static_cast<rt::HostedWindowJoin*>(op);
   // --threads: a partitioned join deals the rows out to its partitions (one predictable branch).

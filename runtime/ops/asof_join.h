@@ -30,14 +30,7 @@ class AsofJoin : public JoinCore<Ctx, K, S> {
   void push(int port, const uint8_t* row) {
     int64_t t;
     if (!this->admit(port, row, &t)) return;
-    const bool has_key = this->key_of(port, row);
-    if (port == 1) {
-      if (!has_key) return;  // a NULL key never matches
-      push_right(row, t);
-    } else {
-      push_left(row, t, has_key);
-    }
-    this->note_buffered();
+    join_row(port, row, t);
   }
 
   void advance(int64_t w) {
@@ -50,12 +43,67 @@ class AsofJoin : public JoinCore<Ctx, K, S> {
     // Purging walks every key: once in a while, for keys that went quiet, and at the end.
     if (++advances_since_purge_ >= kPurgeEvery || watermark_[0] == kEndOfInput) {
       advances_since_purge_ = 0;
-      for (uint32_t k = 0; k < keys_.high(); ++k)
-        if (versions_[k] != 0) purge_key(k);
+      ++key_purges_;
+      if (purges_keys_) purge_keys();
     }
     this->note_buffered();
   }
   int64_t output_watermark(int64_t input_w) const { return input_w; }
+  /// Walks every key, dropping the right versions no left row can meet any more.
+  void purge_keys() {
+    for (uint32_t k = 0; k < keys_.high(); ++k)
+      if (versions_[k] != 0) purge_key(k);
+    this->note_buffered();
+  }
+
+#if !defined(VLAC_FIRMWARE)
+  // ---- hosted `--threads` (runtime/parallel/partitioned_asof_join.h) -------------------------
+  // The partitioned join routes the rows pushed at its front join (partitioned()) to partitions
+  // by key. The run's thread admits each row here (rows in, late drops) and keeps the
+  // watermarks; each partition is a join like this one that takes its rows without that
+  // (push_partitioned), releases when told the watermarks (advance_ports), and walks its keys
+  // when the front join does (purge_keys), not on its own count.
+
+  void* partitioned() const { return partitioned_; }
+  void set_partitioned(void* p) { partitioned_ = p; }
+  /// admit(): counts the row and drops it (counted, reported under --late) when late; else its time.
+  bool admit_for_partition(int port, const uint8_t* row, int64_t* t) { return this->admit(port, row, t); }
+  /// The row's key, as push() computes it, into `key` (config key_size bytes); false when NULL.
+  bool key_for_partition(int port, const uint8_t* row, uint8_t* key) { return this->key_into(port, row, key); }
+  /// push() of an admitted row at time t; the slot of a left row held, else kNil.
+  uint32_t push_partitioned(int port, const uint8_t* row, int64_t t) { return join_row(port, row, t); }
+  /// How many times advance_ports() has walked every key (or would have: see walks_keys()).
+  uint64_t key_purges() const { return key_purges_; }
+  /// Whether advance_ports() walks every key on its own count (a partition's does not).
+  void set_walks_keys(bool walks) { purges_keys_ = walks; }
+  /// During a release's emit: the slot of the left row being released.
+  uint32_t releasing_left() const { return releasing_left_; }
+  /// Calls left(slot, row, time, arrival) for each waiting left row (in no particular order:
+  /// arrival is this join's own count) and right(row, time) for each right version, per key in
+  /// time order.
+  template <class Left, class Right>
+  void for_each_held(Left left, Right right) {
+    for (size_t i = 0; i < pending_.size(); ++i) {
+      const auto& it = pending_.item(i);
+      left(it.slot, this->row_of(0, it.slot), it.time, it.seq);
+    }
+    for (uint32_t k = 0; k < keys_.high(); ++k)
+      if (versions_[k] != 0)
+        for (uint32_t at = head_[k]; at != kNil; at = next_[at]) right(this->row_of(1, at), rtime_[at]);
+  }
+  /// Holds a row again as it was held (for_each_held() of another join): a partitioned join's
+  /// rows gathered into one join, or dealt out to partitions. Each side in arrival order, after
+  /// restore_progress().
+  uint32_t hold_again(int port, const uint8_t* row, int64_t t) { return join_row(port, row, t); }
+  /// Sets the counters, watermarks and purge countdown of a join whose rows are to be held again.
+  void restore_progress(const OperatorStats& stats, const int64_t* watermarks, uint64_t advances_since_purge) {
+    this->stats_ = stats;
+    for (int p = 0; p < 2; ++p) watermark_[p] = watermarks[p];
+    advances_since_purge_ = advances_since_purge;
+  }
+  const int64_t* watermarks() const { return watermark_; }
+  uint64_t advances_since_purge() const { return advances_since_purge_; }
+#endif
 
   /// Its whole state (LANGUAGE.md §10): join_core's, the waiting left rows in heap order (ties
   /// by their arrival numbers), the right versions' lists and the purge countdown.
@@ -86,6 +134,20 @@ class AsofJoin : public JoinCore<Ctx, K, S> {
 
  private:
   static constexpr uint64_t kPurgeEvery = 1024;
+
+  /// push() of an admitted row at time t; the slot of a left row held, else kNil.
+  uint32_t join_row(int port, const uint8_t* row, int64_t t) {
+    const bool has_key = this->key_of(port, row);
+    uint32_t slot = kNil;
+    if (port == 1) {
+      if (!has_key) return kNil;  // a NULL key never matches
+      push_right(row, t);
+    } else {
+      slot = push_left(row, t, has_key);
+    }
+    this->note_buffered();
+    return slot;
+  }
 
   /// A right row becomes a version of its key: its place by time is found from the back (rows
   /// come nearly in time order); an equal time replaces the version (the later arrival wins).
@@ -120,19 +182,24 @@ class AsofJoin : public JoinCore<Ctx, K, S> {
     purge_key(key);  // amortised O(1): each version is purged once
   }
 
-  void push_left(const uint8_t* row, int64_t t, bool has_key) {
+  /// Its slot, kNil when it did not fit.
+  uint32_t push_left(const uint8_t* row, int64_t t, bool has_key) {
     const uint32_t slot = this->add_row(0, row);
-    if (slot == kNil) return;
+    if (slot == kNil) return kNil;
     uint32_t key = kNil;
     if (has_key) {
       key = keys_.find(key_buf_.data());
       if (key == kNil) key = new_key();
       else ++this->per_key_[key].refs;
-      if (key == kNil) return this->remove_row(0, slot);
+      if (key == kNil) {
+        this->remove_row(0, slot);
+        return kNil;
+      }
     }
     pending_key_.ensure(slot + 1);
     pending_key_[slot] = key;
     pending_.push({t, seq_++, slot});
+    return slot;
   }
 
   /// Holds the new key in key_buf_ (one reference) with no versions; kNil (counted
@@ -164,6 +231,9 @@ class AsofJoin : public JoinCore<Ctx, K, S> {
         while (at != kNil && rtime_[at] > item.time) at = prev_[at];
         if (at != kNil) right = this->row_of(1, at);
       }
+#if !defined(VLAC_FIRMWARE)
+      releasing_left_ = item.slot;
+#endif
       if (right || config_.left_outer) this->emit(left, right);
       this->remove_row(0, item.slot);
       if (key != kNil) this->release_key(key);
@@ -193,6 +263,12 @@ class AsofJoin : public JoinCore<Ctx, K, S> {
   typename Core::template PerKey<uint32_t> head_, tail_, versions_;
   int64_t seq_ = 0;
   uint64_t advances_since_purge_ = 0;
+  uint64_t key_purges_ = 0;  // not state: a partitioned join's front counts them (hosted)
+  bool purges_keys_ = true;
+#if !defined(VLAC_FIRMWARE)
+  void* partitioned_ = nullptr;  // hosted --threads: see partitioned()
+  uint32_t releasing_left_ = kNil;
+#endif
 };
 
 }  // namespace vlac::rt

@@ -176,6 +176,8 @@ class HostedPendingHeap {
   size_t size() const { return items_.size(); }
   bool empty() const { return items_.empty(); }
   const Item& top() const { return items_.front(); }
+  /// The i-th item of the heap array (in no particular order).
+  const Item& item(size_t i) const { return items_[i]; }
   bool push(const Item& it) {
     items_.push_back(it);
     pending_sift_up(items_.data(), items_.size() - 1);

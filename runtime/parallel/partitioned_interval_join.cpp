@@ -3,21 +3,14 @@
 #include <algorithm>
 #include <cstring>
 
+#include "runtime/parallel/join_rounds.h"
 #include "runtime/parallel/key_partition.h"
 #include "runtime/scalar/time_math.h"
 
 namespace vlac::rt {
 namespace {
 
-// The markers (PackedRows::append_marker): the round ends (the partition purges under round_w_);
-// and the watermarks of each side as the rows before it were pushed (the partition purges under
-// them after the second).
-constexpr int64_t kRoundEnd = -1;
-constexpr int64_t kLeftWatermark = -2;
-constexpr int64_t kRightWatermark = -3;
-// A partition is told the watermarks after every this many rows: it purges as it goes, so that
-// its held rows, which its rows scan, stay few (as one thread's, which purges at every row).
-constexpr uint32_t kWatermarksEvery = 16;
+using namespace join_rounds;
 
 // A row's entry tag: its arrival number, whether it is held, and its side.
 int64_t row_tag(int64_t seq, bool hold, int port) { return seq * 4 + (hold ? 2 : 0) + port; }
@@ -68,12 +61,7 @@ void PartitionedIntervalJoin::work(Partition& part) {
       int64_t purge_time;
       at = in_packer_[port].unpack(at, &row, &tag, &purge_time);
       if (!row) {  // a marker: its kind in tag, its value in purge_time
-        if (tag == kRoundEnd) purge_partition(part, round_w_);
-        else if (tag == kLeftWatermark) part.w[0] = purge_time;
-        else {
-          part.w[1] = purge_time;
-          purge_partition(part, part.w);
-        }
+        if (const int64_t* w = on_marker(part.watermarks, tag, purge_time, round_w_)) purge_partition(part, w);
         continue;
       }
       part.ctx.scratch.reset();
@@ -150,16 +138,9 @@ void PartitionedIntervalJoin::push(int port, const uint8_t* row) {
     purge_partition(part, front_.watermarks());  // as one thread has by now
     return join_in(part, port, row, seq, hold, purge_time);
   }
-  BatchQueue::Bytes& bytes = parts_.filling(part).bytes;
-  in_packer_[port].append(bytes, row, row_tag(seq, hold, port), purge_time);
+  in_packer_[port].append(parts_.filling(part).bytes, row, row_tag(seq, hold, port), purge_time);
   parts_.added(part);
-  if (++part.rows_since_watermarks == kWatermarksEvery) {
-    part.rows_since_watermarks = 0;
-    for (int side = 0; side < 2; ++side) {
-      PackedRows::append_marker(parts_.filling(part).bytes, side == 0 ? kLeftWatermark : kRightWatermark, front_.watermarks()[side]);
-      parts_.added(part);
-    }
-  }
+  after_row(parts_, part, front_.watermarks());
 }
 
 void PartitionedIntervalJoin::advance(int64_t w) {

@@ -48,6 +48,7 @@
 #include "runtime/ops/group_table.h"
 #include "runtime/ops/hosted_operators.h"
 #include "runtime/ops/operator.h"
+#include "runtime/parallel/join_rounds.h"
 #include "runtime/parallel/packed_rows.h"
 #include "runtime/parallel/partition_set.h"
 #include "runtime/parallel/partition_trial.h"
@@ -99,8 +100,7 @@ class PartitionedIntervalJoin final : public StatefulOperator, public Partitione
     Context ctx;
     std::vector<int64_t> held_seq[2];  // by the join's slot, per side: the held row's arrival number
     int64_t pushing = 0;          // the arrival number of the row being pushed: its results' place
-    int64_t w[2] = {INT64_MIN, INT64_MIN};  // the watermarks it was last told (partitions 1..N-1)
-    uint32_t rows_since_watermarks = 0;     // rows sent to it since (kept by the run's thread)
+    join_rounds::PartitionWatermarks watermarks;  // partitions 1..N-1: the watermarks they were told
     // The unmatched left rows it purged this round, packed, each with its arrival number (in
     // arrival order); and the merge's place in them.
     BatchQueue::Bytes unmatched;

@@ -1,6 +1,6 @@
 #pragma once
 // What `vlac run --stats` asks of an operator run in partitions (hosted `--threads`, LANGUAGE.md
-// §11): partitioned_aggregate.h and partitioned_window_join.h.
+// §11): partitioned_aggregate.h and the partitioned joins.
 
 #include <cstdint>
 #include <string>
@@ -18,6 +18,9 @@ class PartitionedOperator {
   virtual uint64_t rows_gathered() const = 0;
   /// Where it ran and why ("" when in partitions throughout).
   virtual std::string placement() const = 0;
+  /// Whether its peak of rows held is its partitions' peaks added up (which is at least one
+  /// thread's), not one thread's own.
+  virtual bool peak_summed() const { return false; }
 };
 
 }  // namespace vlac::rt

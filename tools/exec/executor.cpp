@@ -19,6 +19,7 @@
 #include "runtime/parallel/formatted_run.h"
 #include "runtime/parallel/output_thread.h"
 #include "runtime/parallel/partitioned_aggregate.h"
+#include "runtime/parallel/partitioned_asof_join.h"
 #include "runtime/parallel/partitioned_interval_join.h"
 #include "runtime/parallel/partitioned_window_join.h"
 
@@ -41,7 +42,7 @@ std::unique_ptr<rt::StatefulOperator> engine_operator(rt::ExecContext* ctx, cons
 }
 
 /// `results_may_wait`: its results may come out a little after the rows that made them
-/// (results_may_wait()), which an interval join's partitions need.
+/// (results_may_wait()), which an interval or as-of join's partitions need.
 std::unique_ptr<rt::StatefulOperator> make_join(const PhysicalOperator& op, CompiledCode& program, rt::ExecContext* ctx,
                                                 RowFn emit, int threads, bool results_may_wait) {
   rt::JoinKernels k;
@@ -55,7 +56,11 @@ std::unique_ptr<rt::StatefulOperator> make_join(const PhysicalOperator& op, Comp
       return std::make_unique<rt::PartitionedIntervalJoin>(ctx, config, k, &op.output_layout, threads);
     return engine_operator<rt::HostedIntervalJoin>(ctx, config, k);
   }
-  if (op.kind == OperatorKind::AsofJoin) return engine_operator<rt::HostedAsofJoin>(ctx, config, k);
+  if (op.kind == OperatorKind::AsofJoin) {
+    if (threads > 1 && results_may_wait && rt::PartitionedAsofJoin::can_partition(config))
+      return std::make_unique<rt::PartitionedAsofJoin>(ctx, config, k, &op.output_layout, threads);
+    return engine_operator<rt::HostedAsofJoin>(ctx, config, k);
+  }
   if (threads > 1 && rt::PartitionedWindowJoin::can_partition(config))
     return std::make_unique<rt::PartitionedWindowJoin>(ctx, config, k, &op.output_layout, threads);
   return engine_operator<rt::HostedWindowJoin>(ctx, config, k);
@@ -105,7 +110,7 @@ std::unique_ptr<rt::StatefulOperator> make_window_aggregate(const PhysicalOperat
 
 /// One runtime operator for a physical operator, wired to its generated kernels.
 /// `threads` > 1 partitions a keyed aggregate (LANGUAGE.md §11) unless it `shares_slices`, a
-/// keyed window join, and a keyed interval join whose `results_may_wait`.
+/// keyed window join, and a keyed interval or as-of join whose `results_may_wait`.
 std::unique_ptr<rt::StatefulOperator> make_operator(const PhysicalOperator& op, CompiledCode& program, rt::ExecContext* ctx,
                                                     int threads, bool shares_slices, bool results_may_wait) {
   auto emit = lookup<RowFn>(program, operator_emit_fn_name(op.id));
@@ -220,7 +225,7 @@ class OperatorDriver final : public RowDriver {
     std::vector<ExecutionReport::Partitions> out;
     for (size_t i = 0; i < operators_.size(); ++i)
       if (auto* p = dynamic_cast<const rt::PartitionedOperator*>(operators_[i].get()))
-        out.push_back({i, p->partition_rows(), p->rows_gathered(), p->placement()});
+        out.push_back({i, p->partition_rows(), p->rows_gathered(), p->placement(), p->peak_summed()});
     return out;
   }
 
@@ -819,7 +824,8 @@ std::vector<bool> outputs_reached(const PhysicalPlan& plan, std::vector<Consumer
 }
 
 /// Per operator: whether its results may come out a little after the rows that made them (in
-/// rounds: rt::PartitionedIntervalJoin), because nothing else is ordered against them. Its rows
+/// rounds: rt::PartitionedIntervalJoin, rt::PartitionedAsofJoin), because nothing else is ordered
+/// against them. Its rows
 /// reach outputs and no operator; nothing else reaches those outputs, and each is a file of its
 /// own (not shared with another output, the rejects, the messages or the late rows); and no
 /// input is live, whose rows' results are due as they arrive.

@@ -1,0 +1,170 @@
+// The keyed as-of join in partitions (`--threads`, LANGUAGE.md §11,
+// runtime/parallel/partitioned_asof_join.h) against the same join on one thread: random runs of
+// two sides (STRING keys, possibly NULL, that are many or one hot key; disorder; late rows on
+// either side; right rows of equal times, the later replacing the earlier), INNER and LEFT, at 2,
+// 3 and 4 partitions, in rounds of 1, 7 and 100 rows, kept in partitions and tried on the run's
+// thread with each outcome, must emit the same rows in the same order with the same counters of
+// rows in, out and late and the rows held at the end; their peak, the partitions' peaks added up,
+// is at least one thread's. A snapshot taken in partitions (or gathered) must restore into
+// another partition count, and into one thread, and go on as one uninterrupted run; one thread's
+// snapshot must restore into partitions. Also built under ThreadSanitizer (tests/tsan/).
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runtime/exec_context.h"
+#include "runtime/ops/hosted_operators.h"
+#include "runtime/parallel/partitioned_asof_join.h"
+#include "join_test_rows.h"
+#include "partition_policies.h"
+
+namespace {
+
+namespace rt = vlac::rt;
+
+using namespace vlac::test::join_rows;
+using vlac::test::in_rounds_of;
+using vlac::test::kGatheredAfterTrial;
+using vlac::test::kNeverGathered;
+using vlac::test::kSplitAfterTrial;
+
+/// One thread's join or a partitioned one, with its own output.
+struct Join {
+  Sink sink;
+  void* outputs[1] = {&sink};
+  rt::ExecContext ctx;
+  std::unique_ptr<rt::StatefulOperator> op;
+  Join(bool left_outer, int partitions, const rt::PartitionPolicy& policy = kNeverGathered) {
+    ctx.outputs = outputs;
+    if (partitions > 1) {
+      op = std::make_unique<rt::PartitionedAsofJoin>(&ctx, config(left_outer), kernels(), &out_layout(), partitions, policy);
+    } else {
+      auto one = std::make_unique<rt::EngineOperatorOf<rt::HostedAsofJoin>>();
+      one->op.init(&ctx, config(left_outer), kernels());
+      op = std::move(one);
+    }
+  }
+  rt::PartitionedAsofJoin* partitioned() { return dynamic_cast<rt::PartitionedAsofJoin*>(op.get()); }
+  void play(const std::vector<Step>& steps, size_t from, size_t to) {
+    for (size_t i = from; i < to; ++i) {
+      if (!steps[i].is_row) {
+        op->advance_ports(steps[i].w, 2);
+        continue;
+      }
+      auto* front = static_cast<rt::HostedAsofJoin*>(op->target());  // as the runtime's push function
+      if (void* p = front->partitioned()) static_cast<rt::PartitionedAsofJoin*>(p)->push(steps[i].port, steps[i].row.data());
+      else front->push(steps[i].port, steps[i].row.data());
+    }
+  }
+  /// Settled first, as the run does before a checkpoint.
+  std::vector<uint8_t> save() {
+    op->settle();
+    std::vector<uint8_t> bytes;
+    rt::StateWriter w(&bytes);
+    op->save_state(w);
+    return bytes;
+  }
+};
+
+/// The same counters, but for the peak of rows held: the partitions' peaks added up, at least one
+/// thread's.
+void expect_same_stats(const rt::OperatorStats& partitioned, const rt::OperatorStats& one) {
+  EXPECT_EQ(partitioned.rows_in, one.rows_in);
+  EXPECT_EQ(partitioned.rows_out, one.rows_out);
+  EXPECT_EQ(partitioned.late_dropped, one.late_dropped);
+  EXPECT_EQ(partitioned.buffered, one.buffered);
+  EXPECT_GE(partitioned.peak_buffered, one.peak_buffered);
+}
+
+TEST(PartitionedAsofJoin, EmitsWhatOneThreadEmits) {
+  uint64_t late = 0, out = 0, unmatched = 0;
+  for (bool left_outer : {false, true})
+    for (bool hot : {false, true})
+      for (uint64_t seed = 1; seed <= 3; ++seed) {
+        std::deque<std::string> pool;
+        const std::vector<Step> steps = make_steps(seed * 31 + (hot ? 100 : 0), 2500, hot, &pool);
+        Join one(left_outer, 1);
+        one.play(steps, 0, steps.size());
+        late += one.op->stats().late_dropped;
+        out += one.op->stats().rows_out;
+        for (const std::string& r : one.sink.rows) unmatched += r.find("| NULL") != std::string::npos;
+        for (int partitions : {2, 3, 4})
+          for (uint64_t round : {1, 7, 100}) {
+            SCOPED_TRACE(std::string(left_outer ? "LEFT" : "INNER") + (hot ? " hot" : " many") + " seed " + std::to_string(seed) +
+                         " partitions " + std::to_string(partitions) + " rounds of " + std::to_string(round));
+            Join many(left_outer, partitions, in_rounds_of(round));
+            many.play(steps, 0, steps.size());
+            EXPECT_EQ(many.sink.rows, one.sink.rows);
+            expect_same_stats(many.op->stats(), one.op->stats());
+            EXPECT_TRUE(many.partitioned()->peak_summed());
+            // Every row reached a partition, and with many keys each partition had some.
+            uint64_t total = 0;
+            for (uint64_t n : many.partitioned()->partition_rows()) {
+              total += n;
+              if (!hot) EXPECT_GT(n, 0u);
+            }
+            EXPECT_EQ(total, one.op->stats().rows_in);
+          }
+        // Tried on the run's thread, then kept there or taken back by the partitions.
+        for (const rt::PartitionPolicy& trial : {kSplitAfterTrial, kGatheredAfterTrial}) {
+          const bool split = trial.trial == rt::PartitionPolicy::Trial::Partitions;
+          SCOPED_TRACE(std::string(left_outer ? "LEFT" : "INNER") + (hot ? " hot" : " many") + " seed " + std::to_string(seed) +
+                       (split ? " split" : " gathered"));
+          Join tried(left_outer, 3, trial);
+          tried.play(steps, 0, steps.size());
+          EXPECT_EQ(tried.sink.rows, one.sink.rows);
+          expect_same_stats(tried.op->stats(), one.op->stats());
+          EXPECT_EQ(tried.partitioned()->gathered(), !split);
+          uint64_t rows = tried.partitioned()->rows_gathered();
+          EXPECT_GT(rows, 0u);
+          for (uint64_t n : tried.partitioned()->partition_rows()) rows += n;
+          EXPECT_EQ(rows, one.op->stats().rows_in);
+        }
+      }
+  EXPECT_GT(late, 0u);  // the runs had late rows, output and unmatched LEFT rows
+  EXPECT_GT(out, 0u);
+  EXPECT_GT(unmatched, 0u);
+}
+
+TEST(PartitionedAsofJoin, SnapshotRestoresIntoAnyPartitionCount) {
+  for (bool left_outer : {false, true})
+    for (uint64_t seed = 1; seed <= 3; ++seed) {
+      std::deque<std::string> pool;
+      const std::vector<Step> steps = make_steps(seed * 19, 2000, seed == 2, &pool);
+      Join whole(left_outer, 1);
+      whole.play(steps, 0, steps.size());
+      for (int from : {1, 2, 3})
+        for (int to : {1, 2, 4}) {
+          SCOPED_TRACE(std::string(left_outer ? "LEFT" : "INNER") + " seed " + std::to_string(seed) + " " + std::to_string(from) +
+                       " -> " + std::to_string(to) + " partitions");
+          const size_t cut = steps.size() * (static_cast<size_t>(from + to) % 5 + 1) / 7;
+          std::vector<uint8_t> bytes;
+          std::vector<std::string> before;
+          {
+            // Seed 2: saved once taken back by the partitions after a trial; 3: once gathered.
+            Join first(left_outer, from, seed == 3 ? kGatheredAfterTrial : seed == 2 ? kSplitAfterTrial : in_rounds_of(7));
+            first.play(steps, 0, cut);
+            bytes = first.save();
+            before = first.sink.rows;
+          }  // destroyed: the restored state must hold its own strings
+          Join second(left_outer, to, in_rounds_of(7));
+          rt::StateReader r(bytes.data(), bytes.size());
+          ASSERT_TRUE(second.op->load_state(r));
+          EXPECT_TRUE(r.at_end());
+          second.play(steps, cut, steps.size());
+          before.insert(before.end(), second.sink.rows.begin(), second.sink.rows.end());
+          EXPECT_EQ(before, whole.sink.rows);
+          const rt::OperatorStats a = second.op->stats(), b = whole.op->stats();
+          EXPECT_EQ(a.rows_in, b.rows_in);
+          EXPECT_EQ(a.rows_out, b.rows_out);
+          EXPECT_EQ(a.late_dropped, b.late_dropped);
+          EXPECT_EQ(a.buffered, b.buffered);
+        }
+    }
+}
+
+}  // namespace
