@@ -3,75 +3,26 @@
 #include <algorithm>
 #include <cstring>
 
-#include "runtime/parallel/key_partition.h"
 
 namespace vlac::rt {
-namespace {
-
-using namespace join_rounds;
-
-}  // namespace
-
-bool PartitionedAsofJoin::can_partition(const JoinConfig& c) {
-  return c.key_layout && c.key_size > 0 && c.max_keys == UINT64_MAX && c.max_buffered_rows == UINT64_MAX;
-}
 
 PartitionedAsofJoin::PartitionedAsofJoin(ExecContext* ctx, const JoinConfig& config, const JoinKernels& kernels,
                                          const RowLayout* out_layout, int partitions, const PartitionPolicy& policy)
-    : ctx_(ctx), config_(config), kernels_(kernels), out_packer_(out_layout), trial_(policy),
-      partitions_(static_cast<size_t>(partitions)) {
-  partition_kernels_ = kernels_;
-  partition_kernels_.emit = &PartitionedAsofJoin::capture;
-  front_.init(ctx_, config_, kernels_);
-  front_.set_partitioned(this);
-  keys_.init(config_.key_layout);
-  key_.assign(config_.key_size, 0);
-  in_packer_[0].init(config_.left_layout);
-  in_packer_[1].init(config_.right_layout);
+    : JoinInRounds(ctx, config, kernels, out_layout, partitions, policy, &PartitionedAsofJoin::capture) {
   start_partitions(partitions_);
 }
 
 PartitionedAsofJoin::~PartitionedAsofJoin() { parts_.stop(); }
 
-void PartitionedAsofJoin::start_partitions(size_t n) {
-  parts_.start(
-      n,
-      [this](Partition& part, size_t) {
-        part.ctx.owner = this;
-        part.ctx.part = &part;
-        part.join.init(&part.ctx, config_, partition_kernels_);
-        part.join.set_walks_keys(false);  // when the run's thread says (purge_keys())
-      },
-      [this](Partition& part) { work(part); });
+void PartitionedAsofJoin::init_partition(Partition& part) {
+  part.join.set_walks_keys(false);  // when the run's thread says (purge_keys())
 }
 
-void PartitionedAsofJoin::work(Partition& part) {
-  while (BatchQueue::Batch* batch = parts_.take(part)) {
-    uint8_t* at = batch->bytes.data();
-    for (uint32_t i = 0; i < batch->rows; ++i) {
-      int64_t tag;  // the arrival number times two plus the side, or a marker's kind
-      std::memcpy(&tag, at, sizeof tag);
-      const int port = tag < 0 ? 0 : static_cast<int>(tag & 1);
-      uint8_t* row;
-      int64_t value;
-      at = in_packer_[port].unpack(at, &row, &tag, &value);
-      if (!row) {  // a marker: its kind in tag
-        if (tag == kPurgeKeys) part.join.purge_keys();
-        else if (const int64_t* w = on_marker(part.watermarks, tag, value, round_w_)) part.join.advance_ports(w, 2);
-        continue;
-      }
-      part.ctx.scratch.reset();
-      join_in(part, port, row, tag >> 1);
-    }
-    part.queue.release();
-  }
+void PartitionedAsofJoin::take_row(Partition& part, int port, const uint8_t* row, int64_t tag, int64_t) const {
+  join_in(part, port, row, tag >> 1);
 }
 
-int64_t PartitionedAsofJoin::row_time(int port, const uint8_t* row) const {
-  int64_t t;
-  std::memcpy(&t, row + (port == 0 ? config_.left_time : config_.right_time), sizeof t);
-  return t;
-}
+void PartitionedAsofJoin::walk_keys(Partition& part) const { part.join.purge_keys(); }
 
 void PartitionedAsofJoin::join_in(Partition& part, int port, const uint8_t* row, int64_t seq) const {
   const int64_t t = row_time(port, row);
@@ -82,93 +33,35 @@ void PartitionedAsofJoin::join_in(Partition& part, int port, const uint8_t* row,
 }
 
 void PartitionedAsofJoin::capture(ExecContext* ctx, const uint8_t* row) {
-  auto* c = static_cast<Context*>(ctx);
+  auto* c = static_cast<decltype(Partition::ctx)*>(ctx);
   Partition& part = *c->part;
   const Left& left = part.left[part.join.releasing_left()];
   c->owner->out_packer_.append(part.fired, row, left.seq, left.time);
   ctx->scratch.reset();  // packed: the next row's strings may reuse it
 }
 
-uint32_t PartitionedAsofJoin::partition_of(int port, const uint8_t* row, bool* has_key) {
-  *has_key = front_.key_for_partition(port, row, key_.data());
-  if (!*has_key) return 0;  // a NULL key matches nothing
-  return key_partition(keys_.hash(key_.data()), parts_.size());
-}
-
 void PartitionedAsofJoin::push(int port, const uint8_t* row) {
-  ++pushed_;
-  if (single_) {
-    ++rows_gathered_;
-    return single_->push(port, row);
+  Arrival a;
+  if (!arrive(port, row, &a)) return;
+  if (port == 1 && !a.has_key) return;  // a right row with a NULL key is never met
+  if (a.part == 0) {
+    before_row_at_0();
+    return join_in(parts_[0], port, row, a.seq);
   }
-  const int64_t seq = seq_++;
-  int64_t t;
-  if (!front_.admit_for_partition(port, row, &t)) {  // late: counted and reported here, in arrival order
-    ++parts_[0].rows;
-    return;
-  }
-  bool has_key;
-  const uint32_t p = partition_of(port, row, &has_key);
-  Partition& part = parts_[p];
-  ++part.rows;
-  if (port == 1 && !has_key) return;  // a right row with a NULL key is never met
-  if (p == 0) {
-    part.ctx.scratch.reset();  // as a partition thread does before each row (a key may be a computed string)
-    part.join.advance_ports(front_.watermarks(), 2);  // as one thread has by now
-    return join_in(part, port, row, seq);
-  }
-  in_packer_[port].append(parts_.filling(part).bytes, row, 2 * seq + port, 0);
-  parts_.added(part);
-  after_row(parts_, part, front_.watermarks());
+  send(parts_[a.part], port, row, 2 * a.seq + port, 0);
 }
 
-void PartitionedAsofJoin::advance(int64_t w) {
-  const int64_t both[2] = {w, w};
-  advance_ports(both, 2);
-}
-
-void PartitionedAsofJoin::advance_ports(const int64_t* w, int) {
-  if (single_) {
-    single_->advance_ports(w, 2);
-    if (trial_.phase() == PartitionTrial::Phase::TrialGathered && pushed_ - step_start_ >= trial_.policy().rows_per_step) step();
-    return;
-  }
-  const uint64_t purges = front_.key_purges();
-  front_.advance_ports(w, 2);  // holds nothing: keeps the watermarks and counts the steps
-  if (front_.key_purges() != purges) purge_keys();
-  const int64_t* now = front_.watermarks();
-  const bool end = now[0] == kEndOfInput && now[1] == kEndOfInput;
-  if (end || static_cast<uint64_t>(seq_ - round_start_) >= trial_.policy().rows_per_round) end_round();
-}
-
-void PartitionedAsofJoin::purge_keys() {
+void PartitionedAsofJoin::after_advance() {
+  if (front_.key_purges() == key_walks_) return;
+  key_walks_ = front_.key_purges();
   // Where one thread walks its keys: every partition does, after the watermarks one thread has.
   for (size_t p = 1; p < parts_.size(); ++p) {
-    send_watermarks(parts_, parts_[p], front_.watermarks());
-    PackedRows::append_marker(parts_.filling(parts_[p]).bytes, kPurgeKeys, 0);
+    join_rounds::send_watermarks(parts_, parts_[p], front_.watermarks());
+    PackedRows::append_marker(parts_.filling(parts_[p]).bytes, join_rounds::kPurgeKeys, 0);
     parts_.added(parts_[p]);
   }
   parts_[0].join.advance_ports(front_.watermarks(), 2);
   parts_[0].join.purge_keys();
-}
-
-void PartitionedAsofJoin::settle() {
-  if (!single_) end_round();
-}
-
-void PartitionedAsofJoin::end_round() {
-  // Every partition releases under the watermarks now, on its own thread (the run's thread
-  // partition 0's); a marker after its rows tells it to, and the queue's release makes round_w_
-  // visible to it. Then the run's thread emits the round's rows.
-  round_w_[0] = front_.watermarks()[0];
-  round_w_[1] = front_.watermarks()[1];
-  parts_.mark_others(kRoundEnd, 0, /*hand_over=*/true);
-  parts_[0].join.advance_ports(round_w_, 2);
-  parts_.wait_others();
-  merge_round();
-  merged_w_ = std::min(round_w_[0], round_w_[1]);
-  round_start_ = seq_;
-  if (trial_.phase() == PartitionTrial::Phase::Probing && pushed_ - step_start_ >= trial_.policy().rows_per_step) step();
 }
 
 void PartitionedAsofJoin::merge_round() {
@@ -191,18 +84,6 @@ void PartitionedAsofJoin::merge_round() {
   }
   for (const auto& part : parts_.all()) part->fired.clear();
 }
-
-int64_t PartitionedAsofJoin::output_watermark(int64_t input_w) const {
-  // Rows pushed since the last round may still come out: the watermark waits for the round.
-  return single_ ? input_w : std::min(input_w, merged_w_);
-}
-
-void PartitionedAsofJoin::step() {
-  step_start_ = pushed_;
-  trial_.take_step([this] { return pushed_; }, stats().rows_out, /*firings=*/false, [this] { gather(); }, [this] { split(); });
-}
-
-std::vector<uint64_t> PartitionedAsofJoin::partition_rows() const { return parts_.rows(); }
 
 const OperatorStats& PartitionedAsofJoin::stats() const {
   if (single_) return single_->stats();
@@ -257,40 +138,8 @@ void PartitionedAsofJoin::deal_out(HostedAsofJoin& merged) {
     bool has_key;
     join_in(parts_[partition_of(0, r.row, &has_key)], 0, r.row, seq_++);
   }
-  round_start_ = seq_;
-  merged_w_ = std::min(merged.watermarks()[0], merged.watermarks()[1]);
-}
-
-void PartitionedAsofJoin::gather() {
-  end_round();
-  auto single = std::make_unique<HostedAsofJoin>();
-  single->init(ctx_, config_, kernels_);
-  merge_into(*single);
-  parts_.clear();
-  single_ = std::move(single);  // last: until here, stats() reads the partitions
-}
-
-void PartitionedAsofJoin::split() {
-  start_partitions(partitions_);
-  deal_out(*single_);
-  single_.reset();
-}
-
-void PartitionedAsofJoin::save_state(StateWriter& w) const {
-  if (single_) return single_->save_state(w);
-  HostedAsofJoin merged;
-  merged.init(ctx_, config_, kernels_);
-  merge_into(merged);
-  merged.save_state(w);
-}
-
-bool PartitionedAsofJoin::load_state(StateReader& r) {
-  if (single_) return single_->load_state(r);
-  HostedAsofJoin merged;
-  merged.init(ctx_, config_, kernels_);
-  if (!merged.load_state(r)) return false;
-  deal_out(merged);  // into partitions that hold nothing yet: a snapshot is loaded before the run
-  return true;
+  key_walks_ = front_.key_purges();
+  new_round(merged.watermarks());
 }
 
 }  // namespace vlac::rt

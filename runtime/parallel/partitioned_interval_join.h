@@ -36,32 +36,39 @@
 // with its purge time and matched flag, in one join: that join holds what one thread holds.
 // Restoring, and a split after the trial, deal such a join's rows out again by key.
 //
-// Partitioned: interval joins with a key and no capacity limits (can_partition()).
+// Partitioned: interval joins with a key and no capacity limits (can_partition(); what every
+// partitioned join shares: partitioned_join.h).
 
 #include <cstdint>
 #include <deque>
-#include <memory>
-#include <string>
 #include <vector>
 
-#include "runtime/exec_context.h"
-#include "runtime/ops/group_table.h"
 #include "runtime/ops/hosted_operators.h"
-#include "runtime/ops/operator.h"
+#include "runtime/parallel/join_in_rounds.h"
 #include "runtime/parallel/join_rounds.h"
-#include "runtime/parallel/packed_rows.h"
-#include "runtime/parallel/partition_set.h"
-#include "runtime/parallel/partition_trial.h"
-#include "runtime/parallel/partitioned_operator.h"
 
 namespace vlac::rt {
 
-class PartitionedIntervalJoin final : public StatefulOperator, public PartitionedOperator {
- public:
-  /// Whether an interval join so configured is partitioned: it has a key to deal rows out by,
-  /// and no capacity (which counts the rows and keys of the whole join).
-  static bool can_partition(const JoinConfig& config);
+class PartitionedIntervalJoin;
 
+/// A partition: its join, each held row's arrival number, and the unmatched left rows it hands
+/// over.
+struct IntervalJoinPartition : PartitionQueue {
+  HostedIntervalJoin join;
+  PartitionContext<PartitionedIntervalJoin, IntervalJoinPartition> ctx;
+  std::vector<int64_t> held_seq[2];  // by the join's slot, per side: the held row's arrival number
+  int64_t pushing = 0;               // the arrival number of the row being pushed: its results' place
+  join_rounds::PartitionWatermarks watermarks;  // partitions 1..N-1: the watermarks they were told
+  // The unmatched left rows it purged this round, packed, each with its arrival number (in
+  // arrival order); and the merge's place in them.
+  BatchQueue::Bytes unmatched;
+  uint8_t* next_unmatched = nullptr;
+  uint8_t* unmatched_row = nullptr;
+  int64_t unmatched_seq = 0;
+};
+
+class PartitionedIntervalJoin final : public JoinInRounds<HostedIntervalJoin, IntervalJoinPartition> {
+ public:
   /// `out_layout`: the rows it emits. Starts `partitions` - 1 threads.
   PartitionedIntervalJoin(ExecContext* ctx, const JoinConfig& config, const JoinKernels& kernels,
                           const RowLayout* out_layout, int partitions,
@@ -70,44 +77,10 @@ class PartitionedIntervalJoin final : public StatefulOperator, public Partitione
 
   /// Takes a row of `port` (the runtime's push function sends the rows of target() here).
   void push(int port, const uint8_t* row);
-
-  void advance(int64_t w) override;
-  void advance_ports(const int64_t* w, int ports) override;
-  int64_t output_watermark(int64_t input_w) const override;
-  /// Ends the round: emits every row due for the rows pushed so far.
-  void settle() override;
   const OperatorStats& stats() const override;
-  /// After settle() (a checkpoint is taken between two rows, settled).
-  void save_state(StateWriter& w) const override;
-  bool load_state(StateReader& r) override;
-  void* target() override { return &front_; }
-
-  std::vector<uint64_t> partition_rows() const override;
-  uint64_t rows_gathered() const override { return rows_gathered_; }
-  std::string placement() const override { return trial_.placement(gathered()); }
-  bool gathered() const { return single_ != nullptr; }
 
  private:
-  struct Partition;
-  /// A partition's ExecContext: the kernels it calls get it, and its emit kernel (capture)
-  /// finds the partition through it.
-  struct Context : ExecContext {
-    const PartitionedIntervalJoin* owner = nullptr;
-    Partition* part = nullptr;
-  };
-  struct Partition : PartitionQueue {
-    HostedIntervalJoin join;
-    Context ctx;
-    std::vector<int64_t> held_seq[2];  // by the join's slot, per side: the held row's arrival number
-    int64_t pushing = 0;          // the arrival number of the row being pushed: its results' place
-    join_rounds::PartitionWatermarks watermarks;  // partitions 1..N-1: the watermarks they were told
-    // The unmatched left rows it purged this round, packed, each with its arrival number (in
-    // arrival order); and the merge's place in them.
-    BatchQueue::Bytes unmatched;
-    uint8_t* next_unmatched = nullptr;
-    uint8_t* unmatched_row = nullptr;
-    int64_t unmatched_seq = 0;
-  };
+  using Partition = IntervalJoinPartition;
   /// A row one thread holds (the run's thread's shadow of each side).
   struct Shadow {
     int64_t purge_time, seq;
@@ -124,55 +97,26 @@ class PartitionedIntervalJoin final : public StatefulOperator, public Partitione
   static void capture(ExecContext* ctx, const uint8_t* row);
   /// Where partitions' joins hand their unmatched left rows (IntervalJoin::set_unmatched).
   static void capture_unmatched(ExecContext* ctx, uint32_t slot, const uint8_t* row);
-  void work(Partition& part);
+  void init_partition(Partition& part) override;
+  /// The shadow purges what one thread purges under the watermarks now.
+  void after_advance() override;
+  void take_row(Partition& part, int port, const uint8_t* row, int64_t tag, int64_t purge_time) const override;
   /// Pushes a row into the partition's join (on its thread, or the run's for partition 0).
   void join_in(Partition& part, int port, const uint8_t* row, int64_t seq, bool hold, int64_t purge_time) const;
-  /// Its join purges under the watermarks w (both sides').
-  void purge_partition(Partition& part, const int64_t* w) const;
-  /// The shadow purges what one thread purges under the watermarks now.
-  void purge_shadow();
-  void end_round();
-  /// Emits a round's rows in one thread's order.
-  void merge_round();
-  /// Makes `n` empty partitions and starts the threads of 1..n-1.
-  void start_partitions(size_t n);
+  void merge_round() override;
+  void after_gather() override;
   /// Holds every partition's rows again, each side in arrival order, in `merged` (init()ed),
-  /// with the counters and watermarks of the whole.
-  void merge_into(HostedIntervalJoin& merged) const;
+  /// with the counters and watermarks of the whole (after the round's end).
+  void merge_into(HostedIntervalJoin& merged) const override;
   /// Deals the held rows of `merged` out to the partitions by key, in arrival order.
-  void deal_out(HostedIntervalJoin& merged);
-  void gather();
-  void split();
-  void step();
-  uint32_t partition_of(int port, const uint8_t* row, bool* has_key);
-  int64_t row_time(int port, const uint8_t* row) const;
+  void deal_out(HostedIntervalJoin& merged) override;
 
-  ExecContext* ctx_;
-  JoinConfig config_;
-  JoinKernels kernels_;            // the generated ones: the merged rows are emitted with kernels_.emit
-  JoinKernels partition_kernels_;  // the same, emitting through capture()
-  // What generated code pushes at (it routes here). The run's thread's bookkeeping: it admits
-  // each row, keys it, keeps the watermarks, counts what the partitions do not (rows in, late
-  // rows, unmatched rows emitted) and emits the unmatched rows.
-  HostedIntervalJoin front_;
-  KeyRows keys_;
-  std::vector<uint8_t> key_;
-  PackedRows in_packer_[2];
-  PackedRows out_packer_;
+  // front_ (partitioned_join.h) also counts what the partitions do not (rows in, late rows,
+  // unmatched rows emitted) and emits the unmatched rows.
   std::deque<Shadow> shadow_[2];
   std::vector<Purged> purged_;  // this round's
   uint64_t peak_ = 0;           // of the rows one thread holds
-  int64_t round_w_[2] = {INT64_MIN, INT64_MIN};  // the watermarks at a round's end (read by the partitions)
-  int64_t merged_w_ = INT64_MIN;                 // the input watermark when the last round ended
-  int64_t seq_ = 0;
-  int64_t round_start_ = 0;  // the arrival number the round started at
-  uint64_t pushed_ = 0, step_start_ = 0;  // rows pushed (partitioned or gathered), and at the last step
   mutable OperatorStats stats_;
-  PartitionTrial trial_;
-  size_t partitions_;
-  std::unique_ptr<HostedIntervalJoin> single_;  // while gathered: the join, run as on one thread
-  uint64_t rows_gathered_ = 0;  // rows pushed while gathered onto the run's thread
-  PartitionSet<Partition> parts_;  // last: its threads stop before what they use goes
 };
 
 }  // namespace vlac::rt

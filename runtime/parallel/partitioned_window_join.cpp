@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstring>
 
-#include "runtime/parallel/key_partition.h"
 
 namespace vlac::rt {
 namespace {
@@ -19,37 +18,13 @@ int64_t load_time(const uint8_t* row, int32_t offset) {
 
 }  // namespace
 
-bool PartitionedWindowJoin::can_partition(const JoinConfig& c) {
-  return c.key_layout && c.key_size > 0 && c.max_keys == UINT64_MAX && c.max_buffered_rows == UINT64_MAX;
-}
-
 PartitionedWindowJoin::PartitionedWindowJoin(ExecContext* ctx, const JoinConfig& config, const JoinKernels& kernels,
                                              const RowLayout* out_layout, int partitions, const PartitionPolicy& policy)
-    : ctx_(ctx), config_(config), kernels_(kernels), out_packer_(out_layout), trial_(policy),
-      partitions_(static_cast<size_t>(partitions)) {
-  partition_kernels_ = kernels_;
-  partition_kernels_.emit = &PartitionedWindowJoin::capture;
-  front_.init(ctx_, config_, kernels_);
-  front_.set_partitioned(this);
-  keys_.init(config_.key_layout);
-  key_.assign(config_.key_size, 0);
-  in_packer_[0].init(config_.left_layout);
-  in_packer_[1].init(config_.right_layout);
+    : PartitionedJoin(ctx, config, kernels, out_layout, partitions, policy, &PartitionedWindowJoin::capture) {
   start_partitions(partitions_);
 }
 
 PartitionedWindowJoin::~PartitionedWindowJoin() { parts_.stop(); }
-
-void PartitionedWindowJoin::start_partitions(size_t n) {
-  parts_.start(
-      n,
-      [this](Partition& part, size_t) {
-        part.ctx.owner = this;
-        part.ctx.part = &part;
-        part.join.init(&part.ctx, config_, partition_kernels_);
-      },
-      [this](Partition& part) { work(part); });
-}
 
 void PartitionedWindowJoin::work(Partition& part) {
   while (BatchQueue::Batch* batch = parts_.take(part)) {
@@ -82,11 +57,6 @@ void PartitionedWindowJoin::hold(Partition& part, int port, const uint8_t* row, 
                     load_time(row, left ? config_.left_window_end : config_.right_window_end)};
 }
 
-uint32_t PartitionedWindowJoin::partition_of(int port, const uint8_t* row) {
-  if (!front_.key_for_partition(port, row, key_.data())) return 0;  // a NULL key matches nothing
-  return key_partition(keys_.hash(key_.data()), parts_.size());
-}
-
 void PartitionedWindowJoin::push(int port, const uint8_t* row) {
   if (single_) {
     ++rows_gathered_;
@@ -103,7 +73,8 @@ void PartitionedWindowJoin::push(int port, const uint8_t* row) {
     next_fire_ = std::min(next_fire_, end);
     peak_ = std::max(peak_, ++held_);
   }
-  Partition& part = parts_[partition_of(port, row)];
+  bool has_key;  // a NULL key matches nothing but is held: in partition 0
+  Partition& part = parts_[partition_of(port, row, &has_key)];
   ++part.rows;
   if (&part == &parts_[0]) {
     part.ctx.scratch.reset();  // as a partition thread does before each row (a key may be a computed string)
@@ -158,7 +129,7 @@ void PartitionedWindowJoin::fire_partition(Partition& part) const {
 }
 
 void PartitionedWindowJoin::capture(ExecContext* ctx, const uint8_t* row) {
-  auto* c = static_cast<Context*>(ctx);
+  auto* c = static_cast<decltype(Partition::ctx)*>(ctx);
   Partition& part = *c->part;
   const Held& left = part.held[0][part.join.firing_left()];
   c->owner->out_packer_.append(part.fired, row, left.seq, part.window_index(left.start, left.end));
@@ -170,10 +141,9 @@ uint64_t PartitionedWindowJoin::rows_pushed() const {
 }
 
 void PartitionedWindowJoin::step() {
-  trial_.take_step([this] { return rows_pushed(); }, stats().rows_out, /*firings=*/true, [this] { gather(); }, [this] { split(); });
+  trial_.take_step([this] { return rows_pushed(); }, stats().rows_out, /*firings=*/true, [this] { gather_partitions(); },
+                   [this] { split_partitions(); });
 }
-
-std::vector<uint64_t> PartitionedWindowJoin::partition_rows() const { return parts_.rows(); }
 
 const OperatorStats& PartitionedWindowJoin::stats() const {
   if (single_) return single_->stats();
@@ -208,7 +178,8 @@ void PartitionedWindowJoin::deal_out(HostedWindowJoin& merged) {
   // numbers start again, which keeps that order.
   for (int port = 0; port < 2; ++port)
     merged.for_each_held(port, [&](uint32_t, const uint8_t* row) {
-      hold(parts_[partition_of(port, row)], port, row, seq_++, INT64_MIN);
+      bool has_key;
+      hold(parts_[partition_of(port, row, &has_key)], port, row, seq_++, INT64_MIN);
     });
   restored_ = merged.stats();
   held_ = restored_.buffered;
@@ -219,37 +190,6 @@ void PartitionedWindowJoin::deal_out(HostedWindowJoin& merged) {
     part->join.restore_progress(OperatorStats{}, watermark_);
     next_fire_ = std::min(next_fire_, part->join.next_fire());
   }
-}
-
-void PartitionedWindowJoin::gather() {
-  auto single = std::make_unique<HostedWindowJoin>();
-  single->init(ctx_, config_, kernels_);
-  merge_into(*single);
-  parts_.clear();
-  single_ = std::move(single);  // last: until here, stats() reads the partitions
-}
-
-void PartitionedWindowJoin::split() {
-  start_partitions(partitions_);
-  deal_out(*single_);
-  single_.reset();
-}
-
-void PartitionedWindowJoin::save_state(StateWriter& w) const {
-  if (single_) return single_->save_state(w);
-  HostedWindowJoin merged;
-  merged.init(ctx_, config_, kernels_);
-  merge_into(merged);
-  merged.save_state(w);
-}
-
-bool PartitionedWindowJoin::load_state(StateReader& r) {
-  if (single_) return single_->load_state(r);
-  HostedWindowJoin merged;
-  merged.init(ctx_, config_, kernels_);
-  if (!merged.load_state(r)) return false;
-  deal_out(merged);  // into partitions that hold nothing yet: a snapshot is loaded before the run
-  return true;
 }
 
 }  // namespace vlac::rt

@@ -27,31 +27,31 @@
 // (its slots and key ids may differ from one thread's, so its bytes may too). Restoring, and a
 // split after the trial, deal such a join's rows out again by key.
 //
-// Partitioned: window joins with a key and no capacity limits (can_partition()); not the
-// interval and as-of joins (docs/decisions.md, "Issue 16: window joins in partitions").
+// Partitioned: window joins with a key and no capacity limits (can_partition(); what every
+// partitioned join shares: partitioned_join.h).
 
 #include <cstdint>
-#include <memory>
-#include <string>
 #include <vector>
 
-#include "runtime/exec_context.h"
-#include "runtime/ops/group_table.h"
 #include "runtime/ops/hosted_operators.h"
-#include "runtime/ops/operator.h"
-#include "runtime/parallel/packed_rows.h"
-#include "runtime/parallel/partition_set.h"
-#include "runtime/parallel/partition_trial.h"
-#include "runtime/parallel/partitioned_operator.h"
+#include "runtime/parallel/partitioned_join.h"
 
 namespace vlac::rt {
 
-class PartitionedWindowJoin final : public StatefulOperator, public PartitionedOperator {
- public:
-  /// Whether a window join so configured is partitioned: it has a key to deal rows out by, and
-  /// no capacity (which counts the rows and keys of the whole join).
-  static bool can_partition(const JoinConfig& config);
+class PartitionedWindowJoin;
 
+/// A partition: its join, and each held row's arrival number and window.
+struct WindowJoinPartition : PartitionQueue {
+  struct Held {
+    int64_t seq, start, end;
+  };
+  HostedWindowJoin join;
+  PartitionContext<PartitionedWindowJoin, WindowJoinPartition> ctx;
+  std::vector<Held> held[2];  // by the join's slot, per side
+};
+
+class PartitionedWindowJoin final : public PartitionedJoin<HostedWindowJoin, WindowJoinPartition> {
+ public:
   /// `out_layout`: the rows it emits. Starts `partitions` - 1 threads.
   PartitionedWindowJoin(ExecContext* ctx, const JoinConfig& config, const JoinKernels& kernels, const RowLayout* out_layout,
                         int partitions, const PartitionPolicy& policy = PartitionPolicy::from_environment());
@@ -63,63 +63,28 @@ class PartitionedWindowJoin final : public StatefulOperator, public PartitionedO
   void advance(int64_t w) override;
   void advance_ports(const int64_t* w, int ports) override;
   const OperatorStats& stats() const override;
-  void save_state(StateWriter& w) const override;
-  bool load_state(StateReader& r) override;
-  void* target() override { return &front_; }
-
-  std::vector<uint64_t> partition_rows() const override;
-  uint64_t rows_gathered() const override { return rows_gathered_; }
-  std::string placement() const override { return trial_.placement(gathered()); }
-  bool gathered() const { return single_ != nullptr; }
 
  private:
-  struct Partition;
-  /// A partition's ExecContext: the kernels it calls get it, and its emit kernel (capture)
-  /// finds the partition through it.
-  struct Context : ExecContext {
-    const PartitionedWindowJoin* owner = nullptr;
-    Partition* part = nullptr;
-  };
-  /// A row a partition holds: its arrival number and window.
-  struct Held {
-    int64_t seq, start, end;
-  };
-  struct Partition : PartitionQueue {
-    HostedWindowJoin join;
-    Context ctx;
-    std::vector<Held> held[2];  // by the join's slot, per side
-  };
+  using Partition = WindowJoinPartition;
+  using Held = WindowJoinPartition::Held;
 
   /// The kernel partitions emit through: packs the row, placed by the left row being joined.
   static void capture(ExecContext* ctx, const uint8_t* row);
-  void work(Partition& part);
+  void init_partition(Partition&) override {}
+  void work(Partition& part) override;
   /// Pushes a row into the partition's join (on its thread, or the run's for partition 0).
   void hold(Partition& part, int port, const uint8_t* row, int64_t seq, int64_t watermark) const;
   /// Its join fires what the watermarks fire_w_ complete, into part.fired.
   void fire_partition(Partition& part) const;
   void fire();
-  /// Makes `n` empty partitions and starts the threads of 1..n-1.
-  void start_partitions(size_t n);
   /// Pushes every partition's held rows, each side in arrival order, into `merged` (init()ed),
   /// with the counters and watermarks of the whole.
-  void merge_into(HostedWindowJoin& merged) const;
+  void merge_into(HostedWindowJoin& merged) const override;
   /// Deals the held rows of `merged` out to the partitions by key, in arrival order.
-  void deal_out(HostedWindowJoin& merged);
-  uint32_t partition_of(int port, const uint8_t* row);
-  void gather();
-  void split();
+  void deal_out(HostedWindowJoin& merged) override;
   void step();
   uint64_t rows_pushed() const;
 
-  ExecContext* ctx_;
-  JoinConfig config_;
-  JoinKernels kernels_;            // the generated ones: the merged rows are emitted with kernels_.emit
-  JoinKernels partition_kernels_;  // the same, emitting through capture()
-  HostedWindowJoin front_;         // what generated code pushes at (it routes here); computes keys
-  KeyRows keys_;
-  std::vector<uint8_t> key_;
-  PackedRows in_packer_[2];
-  PackedRows out_packer_;
   int64_t watermark_[2] = {INT64_MIN, INT64_MIN};
   int64_t fire_w_[2] = {INT64_MIN, INT64_MIN};  // a firing's watermarks (read by the partitions)
   int64_t next_fire_ = INT64_MAX;               // no held row's window ends before this
@@ -127,11 +92,6 @@ class PartitionedWindowJoin final : public StatefulOperator, public PartitionedO
   uint64_t held_ = 0, peak_ = 0;  // the rows the partitions hold together (as of the last firing, plus those since), and the most
   OperatorStats restored_;  // the counters of a restored snapshot, before the partitions
   mutable OperatorStats stats_;
-  PartitionTrial trial_;
-  size_t partitions_;
-  std::unique_ptr<HostedWindowJoin> single_;  // while gathered: the join, run as on one thread
-  uint64_t rows_gathered_ = 0;  // rows pushed while gathered onto the run's thread
-  PartitionSet<Partition> parts_;  // last: its threads stop before what they use goes
 };
 
 }  // namespace vlac::rt

@@ -14,10 +14,13 @@
 #include "runtime/exec_context.h"
 #include "runtime/ops/join_core.h"
 #include "runtime/ops/hosted_operators.h"
+#include "join_harness.h"
 
 namespace vlac::test::join_rows {
 
 namespace rt = vlac::rt;
+using vlac::test::Sink;
+using Step = vlac::test::JoinStep;
 
 // Both sides' rows: k STRING NULL, ts TIMESTAMP, id INT64, v INT64, name STRING.
 inline const rt::RowLayout& row_layout() {
@@ -34,10 +37,6 @@ inline const rt::RowLayout& key_layout() {
 }
 inline const rt::Field& in(int i) { return row_layout().fields[static_cast<size_t>(i)]; }
 inline std::string_view view(rt::StringRef s) { return s.size ? std::string_view(s.data, s.size) : std::string_view(); }
-
-struct Sink {
-  std::vector<std::string> rows;
-};
 
 inline std::string describe(const uint8_t* row) {
   return "#" + std::to_string(rt::get<int64_t>(row, in(2))) + "@" + std::to_string(rt::get<int64_t>(row, in(1))) + " " +
@@ -74,14 +73,6 @@ inline const rt::RowLayout& out_layout() {
   static const rt::RowLayout l = rt::RowLayout::make({{rt::FieldType::Int64, false, 0}});
   return l;
 }
-
-/// A row of a side, or both sides' watermarks (is_row false).
-struct Step {
-  bool is_row;
-  int port;
-  std::vector<uint8_t> row;
-  int64_t w[2];
-};
 
 /// Each side's times mostly increase, with disorder and late rows; each side's watermark is its
 /// largest time so far minus 4, announced with the other's when it rises; INT64_MAX at the end.

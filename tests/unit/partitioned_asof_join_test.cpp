@@ -19,6 +19,7 @@
 #include "runtime/exec_context.h"
 #include "runtime/ops/hosted_operators.h"
 #include "runtime/parallel/partitioned_asof_join.h"
+#include "join_harness.h"
 #include "join_test_rows.h"
 #include "partition_policies.h"
 
@@ -33,41 +34,9 @@ using vlac::test::kNeverGathered;
 using vlac::test::kSplitAfterTrial;
 
 /// One thread's join or a partitioned one, with its own output.
-struct Join {
-  Sink sink;
-  void* outputs[1] = {&sink};
-  rt::ExecContext ctx;
-  std::unique_ptr<rt::StatefulOperator> op;
-  Join(bool left_outer, int partitions, const rt::PartitionPolicy& policy = kNeverGathered) {
-    ctx.outputs = outputs;
-    if (partitions > 1) {
-      op = std::make_unique<rt::PartitionedAsofJoin>(&ctx, config(left_outer), kernels(), &out_layout(), partitions, policy);
-    } else {
-      auto one = std::make_unique<rt::EngineOperatorOf<rt::HostedAsofJoin>>();
-      one->op.init(&ctx, config(left_outer), kernels());
-      op = std::move(one);
-    }
-  }
-  rt::PartitionedAsofJoin* partitioned() { return dynamic_cast<rt::PartitionedAsofJoin*>(op.get()); }
-  void play(const std::vector<Step>& steps, size_t from, size_t to) {
-    for (size_t i = from; i < to; ++i) {
-      if (!steps[i].is_row) {
-        op->advance_ports(steps[i].w, 2);
-        continue;
-      }
-      auto* front = static_cast<rt::HostedAsofJoin*>(op->target());  // as the runtime's push function
-      if (void* p = front->partitioned()) static_cast<rt::PartitionedAsofJoin*>(p)->push(steps[i].port, steps[i].row.data());
-      else front->push(steps[i].port, steps[i].row.data());
-    }
-  }
-  /// Settled first, as the run does before a checkpoint.
-  std::vector<uint8_t> save() {
-    op->settle();
-    std::vector<uint8_t> bytes;
-    rt::StateWriter w(&bytes);
-    op->save_state(w);
-    return bytes;
-  }
+struct Join : vlac::test::JoinUnderTest<rt::HostedAsofJoin, rt::PartitionedAsofJoin> {
+  Join(bool left_outer, int partitions, const rt::PartitionPolicy& policy = kNeverGathered)
+      : JoinUnderTest(config(left_outer), kernels(), &out_layout(), partitions, policy) {}
 };
 
 /// The same counters, but for the peak of rows held: the partitions' peaks added up, at least one
@@ -102,12 +71,7 @@ TEST(PartitionedAsofJoin, EmitsWhatOneThreadEmits) {
             expect_same_stats(many.op->stats(), one.op->stats());
             EXPECT_TRUE(many.partitioned()->peak_summed());
             // Every row reached a partition, and with many keys each partition had some.
-            uint64_t total = 0;
-            for (uint64_t n : many.partitioned()->partition_rows()) {
-              total += n;
-              if (!hot) EXPECT_GT(n, 0u);
-            }
-            EXPECT_EQ(total, one.op->stats().rows_in);
+            vlac::test::expect_rows_add_up(*many.partitioned(), one.op->stats().rows_in, !hot);
           }
         // Tried on the run's thread, then kept there or taken back by the partitions.
         for (const rt::PartitionPolicy& trial : {kSplitAfterTrial, kGatheredAfterTrial}) {
@@ -119,10 +83,7 @@ TEST(PartitionedAsofJoin, EmitsWhatOneThreadEmits) {
           EXPECT_EQ(tried.sink.rows, one.sink.rows);
           expect_same_stats(tried.op->stats(), one.op->stats());
           EXPECT_EQ(tried.partitioned()->gathered(), !split);
-          uint64_t rows = tried.partitioned()->rows_gathered();
-          EXPECT_GT(rows, 0u);
-          for (uint64_t n : tried.partitioned()->partition_rows()) rows += n;
-          EXPECT_EQ(rows, one.op->stats().rows_in);
+          vlac::test::expect_rows_add_up(*tried.partitioned(), one.op->stats().rows_in, false, /*gathered_some=*/true);
         }
       }
   EXPECT_GT(late, 0u);  // the runs had late rows, output and unmatched LEFT rows

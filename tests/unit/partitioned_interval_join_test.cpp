@@ -19,6 +19,7 @@
 #include "runtime/exec_context.h"
 #include "runtime/ops/hosted_operators.h"
 #include "runtime/parallel/partitioned_interval_join.h"
+#include "join_harness.h"
 #include "join_test_rows.h"
 #include "partition_policies.h"
 
@@ -50,42 +51,9 @@ using vlac::test::kSplitAfterTrial;
 using vlac::test::in_rounds_of;
 
 /// One thread's join or a partitioned one, with its own output.
-struct Join {
-  Sink sink;
-  void* outputs[1] = {&sink};
-  rt::ExecContext ctx;
-  std::unique_ptr<rt::StatefulOperator> op;
-  Join(bool left_outer, const Bounds& b, int partitions, const rt::PartitionPolicy& policy = kNeverGathered) {
-    ctx.outputs = outputs;
-    if (partitions > 1) {
-      op = std::make_unique<rt::PartitionedIntervalJoin>(&ctx, config(left_outer, b), kernels(), &out_layout(), partitions,
-                                                         policy);
-    } else {
-      auto one = std::make_unique<rt::EngineOperatorOf<rt::HostedIntervalJoin>>();
-      one->op.init(&ctx, config(left_outer, b), kernels());
-      op = std::move(one);
-    }
-  }
-  rt::PartitionedIntervalJoin* partitioned() { return dynamic_cast<rt::PartitionedIntervalJoin*>(op.get()); }
-  void play(const std::vector<Step>& steps, size_t from, size_t to) {
-    for (size_t i = from; i < to; ++i) {
-      if (!steps[i].is_row) {
-        op->advance_ports(steps[i].w, 2);
-        continue;
-      }
-      auto* front = static_cast<rt::HostedIntervalJoin*>(op->target());  // as the runtime's push function
-      if (void* p = front->partitioned()) static_cast<rt::PartitionedIntervalJoin*>(p)->push(steps[i].port, steps[i].row.data());
-      else front->push(steps[i].port, steps[i].row.data());
-    }
-  }
-  /// Settled first, as the run does before a checkpoint.
-  std::vector<uint8_t> save() {
-    op->settle();
-    std::vector<uint8_t> bytes;
-    rt::StateWriter w(&bytes);
-    op->save_state(w);
-    return bytes;
-  }
+struct Join : vlac::test::JoinUnderTest<rt::HostedIntervalJoin, rt::PartitionedIntervalJoin> {
+  Join(bool left_outer, const Bounds& b, int partitions, const rt::PartitionPolicy& policy = kNeverGathered)
+      : JoinUnderTest(config(left_outer, b), kernels(), &out_layout(), partitions, policy) {}
 };
 
 void expect_same_stats(const rt::OperatorStats& a, const rt::OperatorStats& b) {
@@ -125,12 +93,7 @@ TEST(PartitionedIntervalJoin, EmitsWhatOneThreadEmits) {
               EXPECT_EQ(many.sink.rows, one.sink.rows);
               expect_same_stats(many.op->stats(), one.op->stats());
               // Every row reached a partition, and with many keys each partition had some.
-              uint64_t total = 0;
-              for (uint64_t n : many.partitioned()->partition_rows()) {
-                total += n;
-                if (!hot) EXPECT_GT(n, 0u);
-              }
-              EXPECT_EQ(total, one.op->stats().rows_in);
+              vlac::test::expect_rows_add_up(*many.partitioned(), one.op->stats().rows_in, !hot);
             }
           // Tried on the run's thread, then kept there or taken back by the partitions.
           for (const rt::PartitionPolicy& trial : {kSplitAfterTrial, kGatheredAfterTrial}) {
@@ -142,10 +105,7 @@ TEST(PartitionedIntervalJoin, EmitsWhatOneThreadEmits) {
             expect_same_stats(tried.op->stats(), one.op->stats());
             const bool split = trial.trial == rt::PartitionPolicy::Trial::Partitions;
             EXPECT_EQ(tried.partitioned()->gathered(), !split);
-            uint64_t rows = tried.partitioned()->rows_gathered();
-            EXPECT_GT(rows, 0u);
-            for (uint64_t n : tried.partitioned()->partition_rows()) rows += n;
-            EXPECT_EQ(rows, one.op->stats().rows_in);
+            vlac::test::expect_rows_add_up(*tried.partitioned(), one.op->stats().rows_in, false, /*gathered_some=*/true);
           }
         }
   EXPECT_GT(late, 0u);  // the runs had late rows, output and unmatched LEFT rows

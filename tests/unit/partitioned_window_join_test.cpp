@@ -22,11 +22,14 @@
 #include "runtime/exec_context.h"
 #include "runtime/ops/hosted_operators.h"
 #include "runtime/parallel/partitioned_window_join.h"
+#include "join_harness.h"
 #include "partition_policies.h"
 
 namespace {
 
 namespace rt = vlac::rt;
+using vlac::test::Sink;
+using Step = vlac::test::JoinStep;
 
 // Both sides' rows: k STRING NULL, window_start, window_end, id INT64, v INT64, name STRING.
 const rt::RowLayout& row_layout() {
@@ -44,10 +47,6 @@ const rt::RowLayout& key_layout() {
 }
 const rt::Field& in(int i) { return row_layout().fields[static_cast<size_t>(i)]; }
 std::string_view view(rt::StringRef s) { return s.size ? std::string_view(s.data, s.size) : std::string_view(); }
-
-struct Sink {
-  std::vector<std::string> rows;
-};
 
 std::string describe(const uint8_t* row) {
   return "#" + std::to_string(rt::get<int64_t>(row, in(3))) + " " + std::string(view(rt::get<rt::StringRef>(row, in(5))));
@@ -99,14 +98,6 @@ rt::JoinConfig config(bool left_outer) {
   return c;
 }
 
-/// A row of a side, or both sides' watermarks (is_row false).
-struct Step {
-  bool is_row;
-  int port;
-  std::vector<uint8_t> row;
-  int64_t w[2];
-};
-
 /// Each side's times mostly increase, with disorder and rows late for their window; each side's
 /// watermark is its largest time so far minus 4, announced with the other's when it rises;
 /// INT64_MAX at the end. Windows: [10 i, 10 i + 10) or, one row in four, [10 i, 10 i + 20).
@@ -150,39 +141,9 @@ using vlac::test::kNeverGathered;
 using vlac::test::kSplitAfterTrial;
 
 /// One thread's join or a partitioned one, with its own output.
-struct Join {
-  Sink sink;
-  void* outputs[1] = {&sink};
-  rt::ExecContext ctx;
-  std::unique_ptr<rt::StatefulOperator> op;
-  Join(bool left_outer, int partitions, const rt::PartitionPolicy& policy = kNeverGathered) {
-    ctx.outputs = outputs;
-    if (partitions > 1) {
-      op = std::make_unique<rt::PartitionedWindowJoin>(&ctx, config(left_outer), kernels(), &out_layout(), partitions, policy);
-    } else {
-      auto one = std::make_unique<rt::EngineOperatorOf<rt::HostedWindowJoin>>();
-      one->op.init(&ctx, config(left_outer), kernels());
-      op = std::move(one);
-    }
-  }
-  rt::PartitionedWindowJoin* partitioned() { return dynamic_cast<rt::PartitionedWindowJoin*>(op.get()); }
-  void play(const std::vector<Step>& steps, size_t from, size_t to) {
-    for (size_t i = from; i < to; ++i) {
-      if (!steps[i].is_row) {
-        op->advance_ports(steps[i].w, 2);
-        continue;
-      }
-      auto* front = static_cast<rt::HostedWindowJoin*>(op->target());  // as the runtime's push function
-      if (void* p = front->partitioned()) static_cast<rt::PartitionedWindowJoin*>(p)->push(steps[i].port, steps[i].row.data());
-      else front->push(steps[i].port, steps[i].row.data());
-    }
-  }
-  std::vector<uint8_t> save() const {
-    std::vector<uint8_t> bytes;
-    rt::StateWriter w(&bytes);
-    op->save_state(w);
-    return bytes;
-  }
+struct Join : vlac::test::JoinUnderTest<rt::HostedWindowJoin, rt::PartitionedWindowJoin> {
+  Join(bool left_outer, int partitions, const rt::PartitionPolicy& policy = kNeverGathered)
+      : JoinUnderTest(config(left_outer), kernels(), &out_layout(), partitions, policy) {}
 };
 
 void expect_same_stats(const rt::OperatorStats& a, const rt::OperatorStats& b) {
@@ -213,12 +174,7 @@ TEST(PartitionedWindowJoin, EmitsWhatOneThreadEmits) {
           EXPECT_EQ(many.sink.rows, one.sink.rows);
           expect_same_stats(many.op->stats(), one.op->stats());
           // Every row reached a partition, and with many keys each partition had some.
-          uint64_t total = 0;
-          for (uint64_t n : many.partitioned()->partition_rows()) {
-            total += n;
-            if (!hot) EXPECT_GT(n, 0u);
-          }
-          EXPECT_EQ(total, one.op->stats().rows_in);
+          vlac::test::expect_rows_add_up(*many.partitioned(), one.op->stats().rows_in, !hot);
           // Gathered onto one thread after its first 8 firings: the same rows too.
           Join gathered(left_outer, partitions, kGathered);
           gathered.play(steps, 0, steps.size());
@@ -233,10 +189,7 @@ TEST(PartitionedWindowJoin, EmitsWhatOneThreadEmits) {
             expect_same_stats(tried.op->stats(), one.op->stats());
             const bool split = trial.trial == rt::PartitionPolicy::Trial::Partitions;
             EXPECT_EQ(tried.partitioned()->gathered(), !split);
-            uint64_t rows = tried.partitioned()->rows_gathered();
-            EXPECT_GT(rows, 0u);
-            for (uint64_t n : tried.partitioned()->partition_rows()) rows += n;
-            EXPECT_EQ(rows, one.op->stats().rows_in);
+            vlac::test::expect_rows_add_up(*tried.partitioned(), one.op->stats().rows_in, false, /*gathered_some=*/true);
           }
         }
       }
