@@ -807,53 +807,63 @@ ExecutionReport run_program(const PhysicalPlan& plan, const std::vector<std::vec
   return report;
 }
 
-/// Per output: whether the rows given to `consumers` reach it through pipelines (not through an
-/// operator); *operator_reached: whether they reach an operator.
-std::vector<bool> outputs_reached(const PhysicalPlan& plan, std::vector<Consumer> consumers, bool* operator_reached) {
-  std::vector<bool> reached(plan.outputs.size(), false);
-  *operator_reached = false;
+/// Where the rows given to `consumers` go through pipelines: per output whether they reach it,
+/// and the operators they reach.
+struct Reach {
+  std::vector<bool> outputs;
+  std::vector<int> operators;
+};
+Reach reach_of(const PhysicalPlan& plan, std::vector<Consumer> consumers) {
+  Reach r{std::vector<bool>(plan.outputs.size(), false), {}};
   while (!consumers.empty()) {
     const Consumer c = consumers.back();
     consumers.pop_back();
-    if (c.kind == ConsumerKind::Operator) *operator_reached = true;
-    if (c.kind == ConsumerKind::Output) reached[static_cast<size_t>(c.index)] = true;
+    if (c.kind == ConsumerKind::Operator) r.operators.push_back(c.index);
+    if (c.kind == ConsumerKind::Output) r.outputs[static_cast<size_t>(c.index)] = true;
     if (c.kind == ConsumerKind::Pipeline)
       for (const Consumer& next : plan.pipelines[static_cast<size_t>(c.index)].consumers) consumers.push_back(next);
   }
-  return reached;
+  return r;
 }
 
 /// Per operator: whether its results may come out a little after the rows that made them (in
 /// rounds: rt::PartitionedIntervalJoin, rt::PartitionedAsofJoin), because nothing else is ordered
-/// against them. Its rows
-/// reach outputs and no operator; nothing else reaches those outputs, and each is a file of its
-/// own (not shared with another output, the rejects, the messages or the late rows); and no
-/// input is live, whose rows' results are due as they arrive.
+/// against them, and no input is live (whose rows' results are due as they arrive). Its rows
+/// reach outputs where no other path writes, each a file of its own (not shared with another
+/// output, the rejects, the messages or the late rows); and operators with one input, fed by it
+/// alone, whose rows do the same, and so on. Such an operator sees the same rows in the same
+/// order, with a watermark that advances later and in larger steps (the join's waits for its
+/// rounds): it fires the same windows, in the same order, and drops nothing more as late.
 std::vector<bool> results_may_wait(const PhysicalPlan& plan, const std::vector<std::vector<InputFile>>& inputs,
                                    const std::vector<std::FILE*>& outputs, const ExecutionOptions& options) {
   std::vector<bool> may_wait(plan.operators.size(), false);
   for (const auto& files : inputs)
     for (const InputFile& in : files)
       if (in.live) return may_wait;
-  // Per origin (each source, then each operator): the outputs it reaches.
-  std::vector<std::vector<bool>> reached;
-  std::vector<bool> reaches_operator;
-  auto add = [&](const std::vector<Consumer>& consumers) {
-    bool op = false;
-    reached.push_back(outputs_reached(plan, consumers, &op));
-    reaches_operator.push_back(op);
+  // Per origin (each source, then each operator): where its rows go.
+  std::vector<Reach> reach;
+  for (const PhysicalSource& src : plan.sources) reach.push_back(reach_of(plan, src.consumers));
+  for (const PhysicalOperator& op : plan.operators) reach.push_back(reach_of(plan, op.consumers));
+  auto output_alone = [&](size_t me, size_t i) {
+    for (size_t other = 0; other < reach.size(); ++other)
+      if (other != me && reach[other].outputs[i]) return false;
+    if (i >= outputs.size() || outputs[i] == options.rejects || outputs[i] == options.messages || outputs[i] == options.late)
+      return false;
+    for (size_t j = 0; j < outputs.size(); ++j)
+      if (j != i && outputs[j] == outputs[i]) return false;
+    return true;
   };
-  for (const PhysicalSource& src : plan.sources) add(src.consumers);
-  for (const PhysicalOperator& op : plan.operators) add(op.consumers);
-  for (size_t o = 0; o < plan.operators.size(); ++o) {
+  // Operators come in topological order: the ones after an operator are decided first, from the
+  // back.
+  for (size_t o = plan.operators.size(); o-- > 0;) {
     const size_t me = plan.sources.size() + o;
-    if (reaches_operator[me]) continue;
     bool alone = true;
-    for (size_t i = 0; i < plan.outputs.size() && alone; ++i) {
-      if (!reached[me][i]) continue;
-      for (size_t other = 0; other < reached.size(); ++other) alone &= other == me || !reached[other][i];
-      alone &= i < outputs.size() && outputs[i] != options.rejects && outputs[i] != options.messages && outputs[i] != options.late;
-      for (size_t j = 0; j < outputs.size(); ++j) alone &= j == i || outputs[j] != outputs[i];
+    for (size_t i = 0; i < plan.outputs.size() && alone; ++i)
+      if (reach[me].outputs[i]) alone = output_alone(me, i);
+    for (int d : reach[me].operators) {
+      const std::vector<std::vector<TimeOrigin>>& ports = plan.operators[static_cast<size_t>(d)].port_origins;
+      alone &= ports.size() == 1 && ports[0].size() == 1 && !ports[0][0].is_source &&
+               ports[0][0].index == static_cast<int>(o) && may_wait[static_cast<size_t>(d)];
     }
     may_wait[o] = alone;
   }
