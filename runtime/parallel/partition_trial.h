@@ -27,8 +27,7 @@ struct PartitionPolicy {
   /// gathered (probe_steps >= trial_steps).
   uint64_t probe_steps = 8;
   uint64_t trial_steps = 4;
-  /// A step of an aggregate that fires only at the end of input (GROUP BY without windows), or
-  /// of an interval join.
+  /// A step of an aggregate that fires only at the end of input (GROUP BY without windows).
   uint64_t rows_per_step = 131072;
   /// An interval join's results come out in rounds of this many rows
   /// (partitioned_interval_join.h): the round trip to every partition is paid once a round.

@@ -24,7 +24,7 @@
 // own count of watermark steps says so.
 //
 // Gathered onto the run's thread, tried there, or split, as the other partitioned operators
-// (partition_trial.h), a step being `rows_per_step` rows. Gathering, and a checkpoint, push every
+// (partition_trial.h), a step being 8 rounds (join_in_rounds.h). Gathering, and a checkpoint, push every
 // partition's held rows again into one join (left rows in arrival order, each key's right
 // versions in time order); restoring, and a split, deal such a join's rows out again by key.
 //

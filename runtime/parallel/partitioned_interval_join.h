@@ -31,7 +31,7 @@
 // would have.
 //
 // Gathered onto the run's thread (a plain join that emits as it goes), tried there, or split,
-// as the other partitioned operators (partition_trial.h); a step is `rows_per_step` rows.
+// as the other partitioned operators (partition_trial.h); a step is 8 rounds (join_in_rounds.h).
 // Gathering, and a checkpoint, hold every partition's rows again, each side in arrival order
 // with its purge time and matched flag, in one join: that join holds what one thread holds.
 // Restoring, and a split after the trial, deal such a join's rows out again by key.
