@@ -89,6 +89,7 @@ const OperatorStats& PartitionedAsofJoin::stats() const {
   if (single_) return single_->stats();
   parts_.drain();  // a run stopped early may leave rows in flight
   stats_ = front_.stats();
+  stats_.buffered = 0;  // the partitions hold the rows (the front's count is a restored join's)
   uint64_t peaks = 0;
   for (const auto& part : parts_.all()) {
     const OperatorStats& s = part->join.stats();
