@@ -64,12 +64,6 @@ class AsofJoin : public JoinCore<Ctx, K, S> {
   // (push_partitioned), releases when told the watermarks (advance_ports), and walks its keys
   // when the front join does (purge_keys), not on its own count.
 
-  void* partitioned() const { return partitioned_; }
-  void set_partitioned(void* p) { partitioned_ = p; }
-  /// admit(): counts the row and drops it (counted, reported under --late) when late; else its time.
-  bool admit_for_partition(int port, const uint8_t* row, int64_t* t) { return this->admit(port, row, t); }
-  /// The row's key, as push() computes it, into `key` (config key_size bytes); false when NULL.
-  bool key_for_partition(int port, const uint8_t* row, uint8_t* key) { return this->key_into(port, row, key); }
   /// push() of an admitted row at time t; the slot of a left row held, else kNil.
   uint32_t push_partitioned(int port, const uint8_t* row, int64_t t) { return join_row(port, row, t); }
   /// How many times advance_ports() has walked every key (or would have: see walks_keys()).
@@ -97,11 +91,9 @@ class AsofJoin : public JoinCore<Ctx, K, S> {
   uint32_t hold_again(int port, const uint8_t* row, int64_t t) { return join_row(port, row, t); }
   /// Sets the counters, watermarks and purge countdown of a join whose rows are to be held again.
   void restore_progress(const OperatorStats& stats, const int64_t* watermarks, uint64_t advances_since_purge) {
-    this->stats_ = stats;
-    for (int p = 0; p < 2; ++p) watermark_[p] = watermarks[p];
+    Core::restore_progress(stats, watermarks);
     advances_since_purge_ = advances_since_purge;
   }
-  const int64_t* watermarks() const { return watermark_; }
   uint64_t advances_since_purge() const { return advances_since_purge_; }
 #endif
 
@@ -266,7 +258,6 @@ class AsofJoin : public JoinCore<Ctx, K, S> {
   uint64_t key_purges_ = 0;  // not state: a partitioned join's front counts them (hosted)
   bool purges_keys_ = true;
 #if !defined(VLAC_FIRMWARE)
-  void* partitioned_ = nullptr;  // hosted --threads: see partitioned()
   uint32_t releasing_left_ = kNil;
 #endif
 };

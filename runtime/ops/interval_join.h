@@ -81,14 +81,6 @@ class IntervalJoin : public JoinCore<Ctx, K, S, IntervalKeyLists> {
   // (push_partitioned), purges when told the watermarks (advance_ports), and hands its
   // unmatched left rows to set_unmatched()'s function instead of emitting them.
 
-  /// The partitioned operator that takes the rows pushed at this one (the runtime's push
-  /// function checks); null when this join does its own work.
-  void* partitioned() const { return partitioned_; }
-  void set_partitioned(void* p) { partitioned_ = p; }
-  /// admit(): counts the row and drops it (counted, reported under --late) when late; else its time.
-  bool admit_for_partition(int port, const uint8_t* row, int64_t* t) { return this->admit(port, row, t); }
-  /// The row's key, as push() computes it, into `key` (config key_size bytes); false when NULL.
-  bool key_for_partition(int port, const uint8_t* row, uint8_t* key) { return this->key_into(port, row, key); }
   /// push() of an admitted row whose holding the run's thread decided; its slot if held, else kNil.
   uint32_t push_partitioned(int port, const uint8_t* row, int64_t t, bool hold, int64_t purge_time) {
     const Decided d{hold, purge_time};
@@ -121,14 +113,6 @@ class IntervalJoin : public JoinCore<Ctx, K, S, IntervalKeyLists> {
     const uint32_t key = has_key && (keyed_[0] || keyed_[1]) ? keys_.find(key_buf_.data()) : kNil;
     return hold_row(port, row, t, purge_time, has_key, key, matched);
   }
-  /// Sets the counters and watermarks of a join whose held rows were held again.
-  void restore_progress(const OperatorStats& stats, const int64_t* watermarks) {
-    this->stats_ = stats;
-    for (int p = 0; p < 2; ++p) watermark_[p] = watermarks[p];
-    this->note_buffered();
-  }
-  /// The watermarks of each side.
-  const int64_t* watermarks() const { return watermark_; }
 #endif
 
   /// Its whole state (LANGUAGE.md §10): join_core's, then each side's rows in arrival order and
@@ -377,7 +361,6 @@ class IntervalJoin : public JoinCore<Ctx, K, S, IntervalKeyLists> {
   uint64_t scanned_[2] = {0, 0}, held_[2] = {0, 0};
   typename S::template Bytes<D::key_size> probe_key_;  // a scanned row's key
 #if !defined(VLAC_FIRMWARE)
-  void* partitioned_ = nullptr;                               // hosted --threads: see partitioned()
   void (*unmatched_)(Ctx*, uint32_t, const uint8_t*) = nullptr;  // a partition's: see set_unmatched()
 #endif
 };

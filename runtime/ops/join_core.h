@@ -70,6 +70,26 @@ class JoinCore {
 #if !defined(VLAC_FIRMWARE)
   /// `--late`: where this join reports the rows it drops as late (runtime/ops/late_rows.h).
   void set_late_rows(const LateRows& late) { late_ = late; }
+
+  // ---- hosted `--threads`: what every partitioned join asks of its joins
+  // (runtime/parallel/partitioned_join.h; each join adds its own below).
+  /// The partitioned operator that takes the rows pushed at this join (the runtime's push
+  /// function checks); null when this join does its own work.
+  void* partitioned() const { return partitioned_; }
+  void set_partitioned(void* p) { partitioned_ = p; }
+  /// admit(): counts the row and drops it (counted, reported under --late) when late; else its time.
+  bool admit_for_partition(int port, const uint8_t* row, int64_t* t) { return admit(port, row, t); }
+  /// The row's key, as push() computes it, into `key` (config key_size bytes); false when NULL.
+  bool key_for_partition(int port, const uint8_t* row, uint8_t* key) { return key_into(port, row, key); }
+  /// Sets the counters and watermarks of a join whose held rows were (or are to be) held again:
+  /// a partitioned join's state gathered into one join, or dealt out to partitions.
+  void restore_progress(const OperatorStats& stats, const int64_t* watermarks) {
+    stats_ = stats;
+    for (int p = 0; p < 2; ++p) watermark_[p] = watermarks[p];
+    note_buffered();
+  }
+  /// The watermarks of each side.
+  const int64_t* watermarks() const { return watermark_; }
 #endif
 
  protected:
@@ -213,6 +233,7 @@ class JoinCore {
   OperatorStats stats_;
 #if !defined(VLAC_FIRMWARE)
   LateRows late_;
+  void* partitioned_ = nullptr;  // hosted --threads: see partitioned()
 #else
   static constexpr LateRows late_{};
 #endif

@@ -106,18 +106,12 @@ class WindowJoin : public JoinCore<Ctx, K, S, WindowKeyChain> {
   // row (push_partitioned) and to fire when the run's thread fires; while it fires, the left
   // row it joins (firing_left) places each result in one thread's order.
 
-  /// The partitioned operator that takes the rows pushed at this one (the runtime's push
-  /// function checks); null when this join does its own work.
-  void* partitioned() const { return partitioned_; }
-  void set_partitioned(void* p) { partitioned_ = p; }
   /// push() of a row that arrived while its side's watermark was `watermark`: late is decided
   /// as on one thread, and nothing fires.
   uint32_t push_partitioned(int port, const uint8_t* row, int64_t watermark) {
     if (watermark > watermark_[port]) watermark_[port] = watermark;
     return push(port, row);
   }
-  /// The row's key, as push() computes it, into `key` (config key_size bytes); false when NULL.
-  bool key_for_partition(int port, const uint8_t* row, uint8_t* key) { return this->key_into(port, row, key); }
   /// During a firing's emits: the slot of the left row being joined.
   uint32_t firing_left() const { return firing_left_; }
   /// The earliest window end of a held row (INT64_MAX: none).
@@ -128,15 +122,6 @@ class WindowJoin : public JoinCore<Ctx, K, S, WindowKeyChain> {
     Order& order = order_[port];
     for (size_t i = 0; i < order.size(); ++i) f(order[i], this->row_of(port, order[i]));
   }
-  /// Sets the counters and watermarks of a join whose held rows were pushed again (a
-  /// partitioned join's state gathered into one join, or dealt out to partitions).
-  void restore_progress(const OperatorStats& stats, const int64_t* watermarks) {
-    this->stats_ = stats;
-    for (int p = 0; p < 2; ++p) watermark_[p] = watermarks[p];
-    this->note_buffered();
-  }
-  /// The watermarks of each side.
-  const int64_t* watermarks() const { return watermark_; }
 #endif
 
   /// Its whole state (LANGUAGE.md §10): join_core's, each side's held slots in arrival order with
@@ -267,7 +252,6 @@ class WindowJoin : public JoinCore<Ctx, K, S, WindowKeyChain> {
   Order order_[2];  // held slots, in arrival order
   int64_t next_end_ = INT64_MAX;  // the earliest end of a held row's window
 #if !defined(VLAC_FIRMWARE)
-  void* partitioned_ = nullptr;  // hosted --threads: see partitioned()
   uint32_t firing_left_ = kNil;  // hosted --threads: see firing_left()
 #endif
   // Scratch of a firing: each side's due rows, the right rows' chains.

@@ -128,10 +128,7 @@ class PartitionSet {
   /// end, window start, arrival number): each partition's are in that order already.
   template <class Emit>
   void emit_fired(const PackedRows& packer, Emit emit) const {
-    for (const auto& part : parts_) {
-      part->next = part->fired.data();
-      next_fired(packer, *part);
-    }
+    start_merge(packer);
     auto before = [](const Part& a, const Part& b) {
       const FiredWindow& x = a.windows[static_cast<size_t>(a.window)];
       const FiredWindow& y = b.windows[static_cast<size_t>(b.window)];
@@ -147,6 +144,23 @@ class PartitionSet {
       emit(first->row);
       next_fired(packer, *first);
     }
+  }
+
+  /// Puts every partition's merge at its first fired row (unpacked by `packer` into row, seq
+  /// and window; row null when it fired none).
+  void start_merge(const PackedRows& packer) const {
+    for (const auto& part : parts_) {
+      part->next = part->fired.data();
+      next_fired(packer, *part);
+    }
+  }
+  /// Moves a partition's merge on to its next fired row.
+  static void next_fired(const PackedRows& packer, Part& part) {
+    if (part.next == part.fired.data() + part.fired.size()) {
+      part.row = nullptr;
+      return;
+    }
+    part.next = packer.unpack(part.next, &part.row, &part.seq, &part.window);
   }
 
   /// The rows each partition took in this run, over every time the partitions were started.
@@ -166,14 +180,6 @@ class PartitionSet {
   // synchronisation is rare, small enough that a partition starts soon.
   static constexpr uint32_t kBatchRows = 512;
   static constexpr size_t kBatchBytes = 256 * 1024;
-
-  static void next_fired(const PackedRows& packer, Part& part) {
-    if (part.next == part.fired.data() + part.fired.size()) {
-      part.row = nullptr;
-      return;
-    }
-    part.next = packer.unpack(part.next, &part.row, &part.seq, &part.window);
-  }
 
   std::vector<std::unique_ptr<Part>> parts_;
   std::vector<uint64_t> before_;  // per partition: the rows it took before the partitions last started

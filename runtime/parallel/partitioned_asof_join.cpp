@@ -28,8 +28,7 @@ void PartitionedAsofJoin::join_in(Partition& part, int port, const uint8_t* row,
   const int64_t t = row_time(port, row);
   const uint32_t slot = part.join.push_partitioned(port, row, t);
   if (slot == UINT32_MAX) return;  // a right row, or (never: no capacity) a left row not held
-  if (part.left.size() <= slot) part.left.resize(std::max<size_t>(slot + 1, 2 * part.left.size()));
-  part.left[slot] = Left{seq, t};
+  set_by_slot(part.left, slot, Left{seq, t});
 }
 
 void PartitionedAsofJoin::capture(ExecContext* ctx, const uint8_t* row) {
@@ -65,14 +64,7 @@ void PartitionedAsofJoin::after_advance() {
 }
 
 void PartitionedAsofJoin::merge_round() {
-  auto next_row = [this](Partition& part) {
-    if (part.next == part.fired.data() + part.fired.size()) part.row = nullptr;
-    else part.next = out_packer_.unpack(part.next, &part.row, &part.seq, &part.window);  // window: the left row's time
-  };
-  for (const auto& part : parts_.all()) {
-    part->next = part->fired.data();
-    next_row(*part);
-  }
+  parts_.start_merge(out_packer_);  // each row's `window` is its left row's time (capture())
   for (;;) {  // by (left time, left arrival): each partition's rows are in that order already
     Partition* first = nullptr;
     for (const auto& part : parts_.all())
@@ -80,7 +72,7 @@ void PartitionedAsofJoin::merge_round() {
         first = part.get();
     if (!first) break;
     kernels_.emit(ctx_, first->row);
-    next_row(*first);
+    parts_.next_fired(out_packer_, *first);
   }
   for (const auto& part : parts_.all()) part->fired.clear();
 }

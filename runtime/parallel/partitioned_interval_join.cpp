@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstring>
 
-
 namespace vlac::rt {
 namespace {
 
@@ -33,10 +32,7 @@ void PartitionedIntervalJoin::join_in(Partition& part, int port, const uint8_t* 
                                       int64_t purge_time) const {
   part.pushing = seq;
   const uint32_t slot = part.join.push_partitioned(port, row, row_time(port, row), hold, purge_time);
-  if (slot == UINT32_MAX) return;
-  std::vector<int64_t>& seqs = part.held_seq[port];
-  if (seqs.size() <= slot) seqs.resize(std::max<size_t>(slot + 1, 2 * seqs.size()));
-  seqs[slot] = seq;
+  if (slot != UINT32_MAX) set_by_slot(part.held_seq[port], slot, seq);
 }
 
 void PartitionedIntervalJoin::capture(ExecContext* ctx, const uint8_t* row) {
@@ -82,19 +78,13 @@ void PartitionedIntervalJoin::after_advance() {
 }
 
 void PartitionedIntervalJoin::merge_round() {
-  auto next_row = [this](Partition& part) {
-    int64_t unused;
-    if (part.next == part.fired.data() + part.fired.size()) part.row = nullptr;
-    else part.next = out_packer_.unpack(part.next, &part.row, &part.seq, &unused);
-  };
   auto next_unmatched = [this](Partition& part) {
     int64_t unused;
     if (part.next_unmatched == part.unmatched.data() + part.unmatched.size()) part.unmatched_row = nullptr;
     else part.next_unmatched = in_packer_[0].unpack(part.next_unmatched, &part.unmatched_row, &part.unmatched_seq, &unused);
   };
+  parts_.start_merge(out_packer_);
   for (const auto& part : parts_.all()) {
-    part->next = part->fired.data();
-    next_row(*part);
     part->next_unmatched = part->unmatched.data();
     next_unmatched(*part);
   }
@@ -118,7 +108,7 @@ void PartitionedIntervalJoin::merge_round() {
     }
     if (!first) break;
     kernels_.emit(ctx_, first->row);
-    next_row(*first);
+    parts_.next_fired(out_packer_, *first);
   }
   purged_.clear();
   for (const auto& part : parts_.all()) {
@@ -170,10 +160,7 @@ void PartitionedIntervalJoin::deal_out(HostedIntervalJoin& merged) {
       const uint32_t p = partition_of(port, h.row, &has_key);
       Partition& part = parts_[p];
       const int64_t seq = seq_++;
-      const uint32_t slot = part.join.hold_again(port, h.row, h.time, h.purge_time, h.matched);
-      std::vector<int64_t>& seqs = part.held_seq[port];
-      if (seqs.size() <= slot) seqs.resize(std::max<size_t>(slot + 1, 2 * seqs.size()));
-      seqs[slot] = seq;
+      set_by_slot(part.held_seq[port], part.join.hold_again(port, h.row, h.time, h.purge_time, h.matched), seq);
       shadow_[port].push_back({h.purge_time, seq, p});
     });
   }

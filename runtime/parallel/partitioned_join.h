@@ -12,6 +12,7 @@
 // - A checkpoint, gathering, restoring and a split all go through one join holding what one
 //   thread holds: merge_into() fills it from the partitions, deal_out() deals it out to them.
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -28,6 +29,14 @@
 #include "runtime/parallel/partitioned_operator.h"
 
 namespace vlac::rt {
+
+/// v[slot] = value, growing v (by doubling) for a slot a partition's join has not handed out
+/// before: what a partitioned join keeps per held row, by the row's slot.
+template <class T>
+void set_by_slot(std::vector<T>& v, uint32_t slot, const T& value) {
+  if (v.size() <= slot) v.resize(std::max<size_t>(slot + 1, 2 * v.size()));
+  v[slot] = value;
+}
 
 /// A partition's ExecContext: the kernels it calls get it, and the emit kernel a partitioned
 /// join gives it finds the join and the partition through it.

@@ -50,11 +50,10 @@ void PartitionedWindowJoin::work(Partition& part) {
 void PartitionedWindowJoin::hold(Partition& part, int port, const uint8_t* row, int64_t seq, int64_t watermark) const {
   const uint32_t slot = part.join.push_partitioned(port, row, watermark);
   if (slot == UINT32_MAX) return;  // late (a partitioned join has no capacity to drop for)
-  std::vector<Held>& held = part.held[port];
-  if (held.size() <= slot) held.resize(std::max<size_t>(slot + 1, 2 * held.size()));
   const bool left = port == 0;
-  held[slot] = Held{seq, load_time(row, left ? config_.left_window_start : config_.right_window_start),
-                    load_time(row, left ? config_.left_window_end : config_.right_window_end)};
+  set_by_slot(part.held[port], slot,
+              Held{seq, load_time(row, left ? config_.left_window_start : config_.right_window_start),
+                   load_time(row, left ? config_.left_window_end : config_.right_window_end)});
 }
 
 void PartitionedWindowJoin::push(int port, const uint8_t* row) {

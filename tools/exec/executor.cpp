@@ -276,18 +276,32 @@ class ParserThreadsDriver : public RowDriver {
   rt::ParallelReader* reader_ = nullptr;  // once split
 };
 
-/// Marks in `reached` the outputs that the rows given to `consumers` reach through pipelines;
-/// false if they reach an operator other than `op_id`.
-bool reach_outputs(const PhysicalPlan& plan, std::vector<Consumer> consumers, int op_id, std::vector<bool>* reached) {
+/// Where the rows given to `consumers` go through pipelines: per output whether they reach it,
+/// and the operators they reach.
+struct Reach {
+  std::vector<bool> outputs;
+  std::vector<int> operators;
+};
+Reach reach_of(const PhysicalPlan& plan, std::vector<Consumer> consumers) {
+  Reach r{std::vector<bool>(plan.outputs.size(), false), {}};
   while (!consumers.empty()) {
     const Consumer c = consumers.back();
     consumers.pop_back();
-    if (c.kind == ConsumerKind::Operator && c.index != op_id) return false;
-    if (c.kind == ConsumerKind::Output) (*reached)[static_cast<size_t>(c.index)] = true;
+    if (c.kind == ConsumerKind::Operator) r.operators.push_back(c.index);
+    if (c.kind == ConsumerKind::Output) r.outputs[static_cast<size_t>(c.index)] = true;
     if (c.kind == ConsumerKind::Pipeline)
       for (const Consumer& next : plan.pipelines[static_cast<size_t>(c.index)].consumers) consumers.push_back(next);
   }
-  return true;
+  return r;
+}
+
+/// Marks in `reached` the outputs that the rows given to `consumers` reach through pipelines;
+/// false if they reach an operator other than `op_id`.
+bool reach_outputs(const PhysicalPlan& plan, const std::vector<Consumer>& consumers, int op_id, std::vector<bool>* reached) {
+  const Reach r = reach_of(plan, consumers);
+  for (size_t i = 0; i < r.outputs.size(); ++i)
+    if (r.outputs[i]) (*reached)[i] = true;
+  return std::all_of(r.operators.begin(), r.operators.end(), [&](int op) { return op == op_id; });
 }
 
 /// Per output: whether the source of a program of one operator writes to it through pipelines
@@ -805,25 +819,6 @@ ExecutionReport run_program(const PhysicalPlan& plan, const std::vector<std::vec
     break;
   }
   return report;
-}
-
-/// Where the rows given to `consumers` go through pipelines: per output whether they reach it,
-/// and the operators they reach.
-struct Reach {
-  std::vector<bool> outputs;
-  std::vector<int> operators;
-};
-Reach reach_of(const PhysicalPlan& plan, std::vector<Consumer> consumers) {
-  Reach r{std::vector<bool>(plan.outputs.size(), false), {}};
-  while (!consumers.empty()) {
-    const Consumer c = consumers.back();
-    consumers.pop_back();
-    if (c.kind == ConsumerKind::Operator) r.operators.push_back(c.index);
-    if (c.kind == ConsumerKind::Output) r.outputs[static_cast<size_t>(c.index)] = true;
-    if (c.kind == ConsumerKind::Pipeline)
-      for (const Consumer& next : plan.pipelines[static_cast<size_t>(c.index)].consumers) consumers.push_back(next);
-  }
-  return r;
 }
 
 /// Per operator: whether its results may come out a little after the rows that made them (in
