@@ -13,6 +13,7 @@
 #include "runtime/parallel/partitioned_aggregate.h"
 #include "runtime/parallel/partitioned_asof_join.h"
 #include "runtime/parallel/partitioned_interval_join.h"
+#include "runtime/parallel/partitioned_over.h"
 #include "runtime/parallel/partitioned_window_join.h"
 #include "runtime/scalar/math_functions.h"
 #include "runtime/scalar/string_functions.h"
@@ -58,9 +59,12 @@ void window_join_push(void* op, int32_t port, const uint8_t* row) {
 }
 void over_push(void* op, const uint8_t* row) {
   auto* over = static_cast<rt::HostedOver*>(op);
-  // On a parser thread of a dealt run: the row goes to its key's partition's list (one predictable branch).
-  if (void* dealer = over->dealer()) [[unlikely]]
-    return static_cast<rt::KeyDealer<rt::HostedOver>*>(dealer)->deal(row);
+  // --threads: a partitioned OVER deals the rows out to its partitions (one predictable branch).
+  if (void* partitioned = over->partitioned()) [[unlikely]] {
+    // On a parser thread of a dealt run: the row goes to its key's partition's list.
+    if (over->dealing()) return static_cast<rt::KeyDealer<rt::HostedOver>*>(partitioned)->deal(row);
+    return static_cast<rt::PartitionedOver*>(partitioned)->push(row);
+  }
   over->push(row);
 }
 char* scratch(ExecContext* ctx, uint32_t n) { return ctx->scratch.alloc(n); }

@@ -158,6 +158,7 @@ class GroupTable {
     arena_.clear();
   }
   uint8_t* key(uint32_t group) { return keys_.data() + static_cast<size_t>(group) * key_layout_->size; }
+  const uint8_t* key(uint32_t group) const { return keys_.data() + static_cast<size_t>(group) * key_layout_->size; }
   uint8_t* acc(uint32_t group) { return accs_.data() + static_cast<size_t>(group) * acc_size_; }
   StringArena& arena() { return arena_; }
 

@@ -129,12 +129,19 @@ class Over {
   /// `--late`: where this operator reports the rows it drops as late (runtime/ops/late_rows.h).
   void set_late_rows(const LateRows& late) { late_ = late; }
 
-  // Hosted `--threads`, a dealt run (runtime/parallel/dealt_run.h). A parser thread's copy only
-  // computes keys and hands the rows pushed at it to its dealer (the runtime's push function
-  // checks dealer()); a partition's copy takes rows with their arrival numbers and emits its
-  // results through its kernels, which read the time and arrival number of the row emitted.
-  void set_dealer(void* dealer) { dealer_ = dealer; }
-  void* dealer() const { return dealer_; }
+  // Hosted `--threads`. The runtime's push function sends the rows pushed at an operator with a
+  // partitioned() one there: a parser thread's copy in a dealt run (runtime/parallel/dealt_run.h)
+  // only computes keys and hands its rows to its dealer (dealing()); the front of a
+  // PartitionedOver (runtime/parallel/partitioned_over.h) admits rows for it. A partition's copy
+  // takes rows with their arrival numbers and emits its results through its kernels, which read
+  // the time and arrival number of the row emitted.
+  void* partitioned() const { return partitioned_; }
+  bool dealing() const { return dealing_; }
+  void set_partitioned(void* p) { partitioned_ = p; }
+  void set_dealer(void* dealer) {
+    partitioned_ = dealer;
+    dealing_ = true;
+  }
   /// The row's partition key, as the operator computes it (valid until the next call).
   const uint8_t* key_of(const uint8_t* row) {
     __builtin_memset(key_buf_.data(), 0, config_.key_size);
@@ -149,6 +156,61 @@ class Over {
   /// While a result is being emitted: the time and arrival number of its row.
   int64_t emitting_time() const { return emitting_time_; }
   int64_t emitting_seq() const { return emitting_seq_; }
+
+  // What a PartitionedOver asks of its front and its partitions, as a partitioned join asks of
+  // its joins (runtime/parallel/partitioned_join.h; one port, told twice where a join has two).
+  /// push(), as a join's (one port).
+  void push(int, const uint8_t* row) { push(row); }
+  /// Counts the row and drops it (counted, reported under --late) when late; else its time.
+  bool admit_for_partition(int, const uint8_t* row, int64_t* t) {
+    ++stats_.rows_in;
+    __builtin_memcpy(t, row + config_.time_offset, sizeof *t);
+    if (*t >= watermark_) return true;
+    late_.drop(&stats_.late_dropped, 0, row, watermark_);
+    return false;
+  }
+  /// The row's partition key into `key` (key_size bytes); true: a NULL key is a partition too.
+  bool key_for_partition(int, const uint8_t* row, uint8_t* key) {
+    __builtin_memcpy(key, key_of(row), config_.key_size);
+    return true;
+  }
+  /// The watermark, as a join's pair.
+  const int64_t* watermarks() const {
+    both_watermarks_[0] = both_watermarks_[1] = watermark_;
+    return both_watermarks_;
+  }
+  /// The counters, watermark and next arrival number of an operator whose rows and partitions
+  /// were (or are to be) held again: a partitioned OVER gathered into one, or dealt out.
+  void restore_progress(const OperatorStats& stats, int64_t watermark, int64_t seq) {
+    stats_ = stats;
+    watermark_ = watermark;
+    seq_ = seq;
+    stats_.buffered = rows_.size();
+  }
+  int64_t next_seq() const { return seq_; }
+  /// Calls f(row, time, arrival number) for every row waiting for the watermark (in no order).
+  template <class F>
+  void for_each_waiting(F&& f) const {
+    for (size_t i = 0; i < pending_.size(); ++i) {
+      const PendingItem& it = pending_.item(i);
+      f(rows_.row(it.slot), it.time, it.seq);
+    }
+  }
+  /// Holds a waiting row again, with its arrival number.
+  void hold_again(const uint8_t* row, int64_t time, int64_t seq) {
+    pending_.push({time, seq, rows_.add(row)});  // never full: a partitioned OVER has no capacities
+    stats_.buffered = rows_.size();
+    if (stats_.buffered > stats_.peak_buffered) stats_.peak_buffered = stats_.buffered;
+  }
+  /// The partition keys it holds, with ids 0..keys()-1.
+  uint32_t keys() const { return partitions_index_.size(); }
+  const uint8_t* key(uint32_t id) const { return partitions_index_.key(id); }
+  /// Takes partition `id` of `from` (its key, row count and frames) as a new partition.
+  void copy_key(const Over& from, uint32_t id) {
+    bool inserted;
+    partitions_index_.find_or_insert(from.key(id), &inserted);
+    partitions_.push_back(from.partitions_[id]);
+  }
 #endif
 
   /// Its whole state (LANGUAGE.md §10): counters, watermark and arrival number, the waiting rows
@@ -359,7 +421,9 @@ class Over {
   OperatorStats stats_;
 #if !defined(VLAC_FIRMWARE)
   LateRows late_;
-  void* dealer_ = nullptr;  // a dealt run's parser thread: see dealer()
+  void* partitioned_ = nullptr;  // hosted --threads: see partitioned()
+  bool dealing_ = false;
+  mutable int64_t both_watermarks_[2] = {INT64_MIN, INT64_MIN};  // watermarks()
   std::vector<int64_t> group_seq_;  // arrival numbers of group_, for emitting_seq()
   int64_t emitting_time_ = 0, emitting_seq_ = 0;
 #else

@@ -18,13 +18,12 @@
 
 #include "runtime/parallel/join_rounds.h"
 #include "runtime/parallel/partitioned_join.h"
-#include "runtime/scalar/time_math.h"
 
 namespace vlac::rt {
 
-template <class Join, class Part>
-class JoinInRounds : public PartitionedJoin<Join, Part> {
-  using Base = PartitionedJoin<Join, Part>;
+template <class Join, class Part, class Config = JoinConfig, class Kernels = JoinKernels>
+class JoinInRounds : public PartitionedJoin<Join, Part, Config, Kernels> {
+  using Base = PartitionedJoin<Join, Part, Config, Kernels>;
 
  public:
   void advance(int64_t w) override {
@@ -45,7 +44,7 @@ class JoinInRounds : public PartitionedJoin<Join, Part> {
   }
   int64_t output_watermark(int64_t input_w) const override {
     // Rows pushed since the last round may still come out: the watermark waits for the round.
-    return held_back_watermark(this->single_ ? input_w : std::min(input_w, merged_w_), this->config_.hold_back);
+    return this->front_.output_watermark(this->single_ ? input_w : std::min(input_w, merged_w_));
   }
   /// Ends the round: emits every row due for the rows pushed so far.
   void settle() override {
@@ -95,7 +94,7 @@ class JoinInRounds : public PartitionedJoin<Join, Part> {
   }
   int64_t row_time(int port, const uint8_t* row) const {
     int64_t t;
-    std::memcpy(&t, row + (port == 0 ? this->config_.left_time : this->config_.right_time), sizeof t);
+    std::memcpy(&t, row + port_time(this->config_, port), sizeof t);
     return t;
   }
 
@@ -109,6 +108,23 @@ class JoinInRounds : public PartitionedJoin<Join, Part> {
   virtual void merge_round() = 0;
   /// After the partitions were gathered onto the run's thread.
   virtual void after_gather() {}
+
+  /// Emits the round's rows of every partition merged by (time, arrival): each partition's
+  /// fired rows packed with the arrival number and time of the row releasing them (the as-of
+  /// join's left row, OVER's row), in that order already. Then forgets them.
+  void emit_in_time_order() {
+    this->parts_.start_merge(this->out_packer_);  // a packed row's `window` is its time
+    for (;;) {  // the least of their heads, row by row
+      Part* first = nullptr;
+      for (const auto& part : this->parts_.all())
+        if (part->row && (!first || part->window < first->window || (part->window == first->window && part->seq < first->seq)))
+          first = part.get();
+      if (!first) break;
+      this->kernels_.emit(this->ctx_, first->row);
+      this->parts_.next_fired(this->out_packer_, *first);
+    }
+    for (const auto& part : this->parts_.all()) part->fired.clear();
+  }
 
   void work(Part& part) override {
     while (BatchQueue::Batch* batch = this->parts_.take(part)) {

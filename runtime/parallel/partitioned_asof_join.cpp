@@ -63,19 +63,7 @@ void PartitionedAsofJoin::after_advance() {
   parts_[0].join.purge_keys();
 }
 
-void PartitionedAsofJoin::merge_round() {
-  parts_.start_merge(out_packer_);  // each row's `window` is its left row's time (capture())
-  for (;;) {  // by (left time, left arrival): each partition's rows are in that order already
-    Partition* first = nullptr;
-    for (const auto& part : parts_.all())
-      if (part->row && (!first || part->window < first->window || (part->window == first->window && part->seq < first->seq)))
-        first = part.get();
-    if (!first) break;
-    kernels_.emit(ctx_, first->row);
-    parts_.next_fired(out_packer_, *first);
-  }
-  for (const auto& part : parts_.all()) part->fired.clear();
-}
+void PartitionedAsofJoin::merge_round() { emit_in_time_order(); }  // by (left time, left arrival): capture()
 
 const OperatorStats& PartitionedAsofJoin::stats() const {
   if (single_) return single_->stats();

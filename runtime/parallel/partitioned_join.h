@@ -1,8 +1,10 @@
 #pragma once
-// What every join run in partitions (`vlac run --threads N`, LANGUAGE.md §11) has:
-// partitioned_window_join.h, partitioned_interval_join.h, partitioned_asof_join.h. Join: the
-// join each partition is (HostedWindowJoin, ...); Part: a partition (a PartitionQueue with the
-// join, its Context, and what the operator keeps per partition).
+// What every join run in partitions (`vlac run --threads N`, LANGUAGE.md §11) has, and OVER
+// fed by the run's thread too: partitioned_window_join.h, partitioned_interval_join.h,
+// partitioned_asof_join.h, partitioned_over.h. Join: the operator each partition is
+// (HostedWindowJoin, ..., HostedOver), with its Config and Kernels; Part: a partition (a
+// PartitionQueue with the operator as `join`, its Context, and what the operator keeps per
+// partition). OVER has one port; what this asks of a join's two it asks of OVER's one.
 //
 // - The front join, which generated code pushes at (the runtime's push function routes its rows
 //   here: target()): the run's thread keys each row with it (the join's own key kernel).
@@ -47,7 +49,13 @@ struct PartitionContext : ExecContext {
   Part* part = nullptr;
 };
 
-template <class Join, class Part>
+/// The layout of a port's rows, and the offset of their event time.
+inline const RowLayout* port_layout(const JoinConfig& c, int port) { return port == 0 ? c.left_layout : c.right_layout; }
+inline int32_t port_time(const JoinConfig& c, int port) { return port == 0 ? c.left_time : c.right_time; }
+inline const RowLayout* port_layout(const OverConfig& c, int) { return c.input_layout; }
+inline int32_t port_time(const OverConfig& c, int) { return c.time_offset; }
+
+template <class Join, class Part, class Config = JoinConfig, class Kernels = JoinKernels>
 class PartitionedJoin : public StatefulOperator, public PartitionedOperator {
  public:
   /// Whether a join so configured is partitioned: it has a key to deal rows out by, and no
@@ -81,7 +89,7 @@ class PartitionedJoin : public StatefulOperator, public PartitionedOperator {
  protected:
   /// `capture`: the emit kernel of the partitions' joins. The derived constructor calls
   /// start_partitions() (its threads run the derived work()).
-  PartitionedJoin(ExecContext* ctx, const JoinConfig& config, const JoinKernels& kernels, const RowLayout* out_layout,
+  PartitionedJoin(ExecContext* ctx, const Config& config, const Kernels& kernels, const RowLayout* out_layout,
                   int partitions, const PartitionPolicy& policy, void (*capture)(ExecContext*, const uint8_t*))
       : ctx_(ctx), config_(config), kernels_(kernels), out_packer_(out_layout), trial_(policy),
         partitions_(static_cast<size_t>(partitions)) {
@@ -91,8 +99,8 @@ class PartitionedJoin : public StatefulOperator, public PartitionedOperator {
     front_.set_partitioned(this);
     keys_.init(config_.key_layout);
     key_.assign(config_.key_size, 0);
-    in_packer_[0].init(config_.left_layout);
-    in_packer_[1].init(config_.right_layout);
+    in_packer_[0].init(port_layout(config_, 0));
+    in_packer_[1].init(port_layout(config_, 1));
   }
 
   /// Sets up a new partition's join (its kernels emit through capture).
@@ -141,9 +149,9 @@ class PartitionedJoin : public StatefulOperator, public PartitionedOperator {
   }
 
   ExecContext* ctx_;
-  JoinConfig config_;
-  JoinKernels kernels_;            // the generated ones: the merged rows are emitted with kernels_.emit
-  JoinKernels partition_kernels_;  // the same, emitting through the capture kernel
+  Config config_;
+  Kernels kernels_;            // the generated ones: the merged rows are emitted with kernels_.emit
+  Kernels partition_kernels_;  // the same, emitting through the capture kernel
   Join front_;                     // what generated code pushes at (it routes here); computes keys
   KeyRows keys_;
   std::vector<uint8_t> key_;

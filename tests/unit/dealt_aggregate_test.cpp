@@ -217,7 +217,7 @@ rt::OverConfig over_config() {
 void over_entry(rt::ExecContext* ctx, const uint8_t* row) {
   if (!passes(row)) return;
   auto* over = static_cast<rt::HostedOver*>(ctx->operators[0]);
-  if (void* dealer = over->dealer()) static_cast<rt::KeyDealer<rt::HostedOver>*>(dealer)->deal(row);
+  if (void* dealer = over->partitioned()) static_cast<rt::KeyDealer<rt::HostedOver>*>(dealer)->deal(row);
   else over->push(row);
 }
 

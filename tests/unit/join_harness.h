@@ -1,8 +1,9 @@
 #pragma once
 // A join under test, on one thread or partitioned (`--threads`), for the partitioned join tests
-// (partitioned_window_join_test, partitioned_interval_join_test, partitioned_asof_join_test): it
-// plays rows and watermarks as generated code and the engine would, and collects what it emits
-// (as text: the tests' combine kernels make each output row a pointer to a string).
+// (partitioned_window_join_test, partitioned_interval_join_test, partitioned_asof_join_test, and
+// partitioned_over_test, OVER being run in partitions as a join of one port): it plays rows and
+// watermarks as generated code and the engine would, and collects what it emits (as text: the
+// tests' kernels make each output row a pointer to a string).
 
 #include <gtest/gtest.h>
 
@@ -32,6 +33,13 @@ struct JoinStep {
   int64_t w[2];
 };
 
+/// A row of `port` pushed into a partitioned join (OVER's one port takes every row).
+template <class Partitioned>
+void push_to(Partitioned* p, int port, const uint8_t* row) {
+  if constexpr (requires { p->push(port, row); }) p->push(port, row);
+  else p->push(row);
+}
+
 /// One (the join on one thread: HostedWindowJoin, ...) or Partitioned (PartitionedWindowJoin,
 /// ...) with its own output.
 template <class One, class Partitioned>
@@ -42,8 +50,9 @@ struct JoinUnderTest {
   std::unique_ptr<rt::StatefulOperator> op;
 
   /// Partitioned when `partitions` > 1.
-  JoinUnderTest(const rt::JoinConfig& config, const rt::JoinKernels& kernels, const rt::RowLayout* out_layout,
-                int partitions, const rt::PartitionPolicy& policy) {
+  template <class Config, class Kernels>
+  JoinUnderTest(const Config& config, const Kernels& kernels, const rt::RowLayout* out_layout, int partitions,
+                const rt::PartitionPolicy& policy) {
     ctx.outputs = outputs;
     if (partitions > 1) {
       op = std::make_unique<Partitioned>(&ctx, config, kernels, out_layout, partitions, policy);
@@ -61,7 +70,7 @@ struct JoinUnderTest {
         continue;
       }
       auto* front = static_cast<One*>(op->target());  // as the runtime's push function
-      if (void* p = front->partitioned()) static_cast<Partitioned*>(p)->push(steps[i].port, steps[i].row.data());
+      if (void* p = front->partitioned()) push_to(static_cast<Partitioned*>(p), steps[i].port, steps[i].row.data());
       else front->push(steps[i].port, steps[i].row.data());
     }
   }

@@ -21,6 +21,7 @@
 #include "runtime/parallel/partitioned_aggregate.h"
 #include "runtime/parallel/partitioned_asof_join.h"
 #include "runtime/parallel/partitioned_interval_join.h"
+#include "runtime/parallel/partitioned_over.h"
 #include "runtime/parallel/partitioned_window_join.h"
 
 namespace vlac {
@@ -75,9 +76,14 @@ rt::OverKernels over_kernels(const PhysicalOperator& op, CompiledCode& program) 
   return k;
 }
 
-std::unique_ptr<rt::StatefulOperator> make_over(const PhysicalOperator& op, CompiledCode& program, rt::ExecContext* ctx) {
+/// `results_may_wait`: as make_join's (a partitioned OVER's results come out in rounds).
+std::unique_ptr<rt::StatefulOperator> make_over(const PhysicalOperator& op, CompiledCode& program, rt::ExecContext* ctx,
+                                                int threads, bool results_may_wait) {
   const std::vector<rt::OverCallSpec> calls = operator_settings(op).calls;  // init copies them
-  return engine_operator<rt::HostedOver>(ctx, over_config(op, calls), over_kernels(op, program));
+  const rt::OverConfig config = over_config(op, calls);
+  if (threads > 1 && results_may_wait && rt::PartitionedOver::can_partition(config))
+    return std::make_unique<rt::PartitionedOver>(ctx, config, over_kernels(op, program), &op.output_layout, threads);
+  return engine_operator<rt::HostedOver>(ctx, config, over_kernels(op, program));
 }
 
 rt::WindowAggregateKernels window_aggregate_kernels(const PhysicalOperator& op, CompiledCode& program) {
@@ -110,7 +116,7 @@ std::unique_ptr<rt::StatefulOperator> make_window_aggregate(const PhysicalOperat
 
 /// One runtime operator for a physical operator, wired to its generated kernels.
 /// `threads` > 1 partitions a keyed aggregate (LANGUAGE.md §11) unless it `shares_slices`, a
-/// keyed window join, and a keyed interval or as-of join whose `results_may_wait`.
+/// keyed window join, and a keyed interval or as-of join or OVER whose `results_may_wait`.
 std::unique_ptr<rt::StatefulOperator> make_operator(const PhysicalOperator& op, CompiledCode& program, rt::ExecContext* ctx,
                                                     int threads, bool shares_slices, bool results_may_wait) {
   auto emit = lookup<RowFn>(program, operator_emit_fn_name(op.id));
@@ -120,7 +126,7 @@ std::unique_ptr<rt::StatefulOperator> make_operator(const PhysicalOperator& op, 
     case OperatorKind::IntervalJoin:
     case OperatorKind::AsofJoin:
     case OperatorKind::WindowJoin: return make_join(op, program, ctx, emit, threads, results_may_wait);
-    case OperatorKind::Over: return make_over(op, program, ctx);
+    case OperatorKind::Over: return make_over(op, program, ctx, threads, results_may_wait);
   }
   return nullptr;
 }
@@ -822,7 +828,7 @@ ExecutionReport run_program(const PhysicalPlan& plan, const std::vector<std::vec
 }
 
 /// Per operator: whether its results may come out a little after the rows that made them (in
-/// rounds: rt::PartitionedIntervalJoin, rt::PartitionedAsofJoin), because nothing else is ordered
+/// rounds: rt::PartitionedIntervalJoin, rt::PartitionedAsofJoin, rt::PartitionedOver), because nothing else is ordered
 /// against them, and no input is live (whose rows' results are due as they arrive). Its rows
 /// reach outputs where no other path writes, each a file of its own (not shared with another
 /// output, the rejects, the messages or the late rows); and operators with one input, fed by it
