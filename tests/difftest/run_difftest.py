@@ -173,6 +173,9 @@ THREAD_RUNS = [
            "VLAC_TEST_JOIN_SCANS": "early"}),
     ("2", {"VLAC_TEST_PARSE_CHUNK_BYTES": "97", "VLAC_TEST_TRIAL": "gathered", "VLAC_TEST_OUTPUT_TRIAL": "thread",
            "VLAC_TEST_ROUND_ROWS": "1"}),
+    # No dealt run: a one-operator program's partitions fed by the run's thread.
+    ("3", {"VLAC_TEST_PARSE_CHUNK_BYTES": "53", "VLAC_TEST_NEVER_GATHER": "1", "VLAC_TEST_NO_DEALING": "1",
+           "VLAC_TEST_ROUND_ROWS": "5"}),
 ]
 
 

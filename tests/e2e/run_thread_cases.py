@@ -23,7 +23,9 @@ standard input (live, never split) at 2 and 4 threads, against the same one-thre
 At 4 threads the test hook VLAC_TEST_NEVER_GATHER keeps keyed aggregates in their partitions to
 the end; at 2 they are gathered back onto the run's thread when they fire often, as by default.
 A partitioned interval join's results come out in rounds of as many rows as the chunk has bytes
-(the test hook VLAC_TEST_ROUND_ROWS): a round per row, per 7 rows, ...
+(the test hook VLAC_TEST_ROUND_ROWS): a round per row, per 7 rows, ... With 61-byte chunks no run
+is dealt (the test hook VLAC_TEST_NO_DEALING): a program of one keyed aggregate or OVER then has
+its partitions fed by the run's thread.
 
 `--quick` (the sanitizer build's ctest) runs 2 threads with 7-byte chunks only, never gathered.
 
@@ -51,6 +53,9 @@ OUTPUTS_LINE = re.compile(rb"^  outputs: formatted [^\n]*\n", re.M)
 # Parse chunks run with the outputs tried against the run's thread every few rows, the trial's
 # outcome fixed (the test hook VLAC_TEST_OUTPUT_TRIAL); the others write them on their thread.
 OUTPUT_TRIAL = {"7": "run", "61": "thread"}
+# Parse chunks run with no dealt run (the test hook VLAC_TEST_NO_DEALING): a program of one keyed
+# aggregate or OVER over one file then has its partitions fed by the run's thread, as any other.
+NO_DEALING = {"61"}
 
 
 def stdin_variant(args):
@@ -76,6 +81,8 @@ def run(vlac, case_dir, args, threads, chunk=None, feed=None):
             env["VLAC_TEST_ROUND_ROWS"] = chunk
             if chunk in OUTPUT_TRIAL:
                 env["VLAC_TEST_OUTPUT_TRIAL"] = OUTPUT_TRIAL[chunk]
+            if chunk in NO_DEALING:
+                env["VLAC_TEST_NO_DEALING"] = "1"
         if threads in NEVER_GATHER_AT:  # keyed aggregates stay in partitions to the end (else gathered if they fire often)
             env["VLAC_TEST_NEVER_GATHER"] = "1"
         proc = subprocess.run(cmd, cwd=case_dir, input=feed, stdout=subprocess.PIPE, stderr=subprocess.PIPE,

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <functional>
 #include <memory>
 
@@ -423,9 +424,12 @@ bool outputs_take_formatted(const std::vector<std::FILE*>& outputs, const Execut
 /// rows reach, with outputs of its own (no rejects or messages between its rows: they are
 /// reported a chunk at a time). The source may also write to outputs of its own when every
 /// output takes formatted rows (outputs_take_formatted(): the parser threads format them).
+/// The test hook VLAC_TEST_NO_DEALING makes the run's thread feed the operator's partitions
+/// instead, so that the tests' one-operator programs cover that way too.
 bool dealable(const PhysicalPlan& plan, const std::vector<std::vector<InputFile>>& inputs,
               const std::vector<std::FILE*>& outputs, const ExecutionOptions& options) {
-  if (!parser_threads_may_run(plan, inputs, options) || plan.operators.size() != 1) return false;
+  if (!parser_threads_may_run(plan, inputs, options) || plan.operators.size() != 1 || std::getenv("VLAC_TEST_NO_DEALING"))
+    return false;
   const PhysicalOperator& op = plan.operators[0];
   if (op.kind == OperatorKind::Over) {
     const std::vector<rt::OverCallSpec> calls = operator_settings(op).calls;
