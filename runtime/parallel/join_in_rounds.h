@@ -117,6 +117,25 @@ class JoinInRounds : public PartitionedJoin<Join, Part, Config, Kernels> {
   /// After the partitions were gathered onto the run's thread.
   virtual void after_gather() {}
 
+  /// The counters of an operator whose partitions hold its rows (the as-of join's, OVER's): rows
+  /// in and late from the front, rows out and held from the partitions; the peak their peaks
+  /// added up (peak_summed()), which is at least one thread's, or a restored operator's peak.
+  const OperatorStats& summed_stats() const {
+    if (this->single_) return this->single_->stats();
+    this->parts_.drain();  // a run stopped early may leave rows in flight
+    summed_ = this->front_.stats();
+    summed_.buffered = 0;  // the partitions hold the rows (the front's count is a restored operator's)
+    uint64_t peaks = 0;
+    for (const auto& part : this->parts_.all()) {
+      const OperatorStats& s = part->join.stats();
+      summed_.rows_out += s.rows_out;
+      summed_.buffered += s.buffered;
+      peaks += s.peak_buffered;
+    }
+    summed_.peak_buffered = std::max(restored_peak_, peaks);
+    return summed_;
+  }
+
   /// Emits the round's rows of every partition merged by (time, arrival): each partition's
   /// fired rows packed with the arrival number and time of the row releasing them (the as-of
   /// join's left row, OVER's row), in that order already. Then forgets them.
@@ -183,6 +202,8 @@ class JoinInRounds : public PartitionedJoin<Join, Part, Config, Kernels> {
   int64_t round_start_ = 0;                      // the arrival number the round started at
   uint64_t pushed_ = 0, step_start_ = 0;  // rows pushed (partitioned or gathered), and at the last step
   LateRows late_;                          // --late: where the late rows go
+  uint64_t restored_peak_ = 0;             // summed_stats(): the peak of a restored or split operator's rows
+  mutable OperatorStats summed_;
 
  private:
   /// A step of the trial is kRoundsPerStep rounds' rows: long enough to measure, short enough

@@ -65,21 +65,7 @@ void PartitionedAsofJoin::after_advance() {
 
 void PartitionedAsofJoin::merge_round() { emit_in_time_order(); }  // by (left time, left arrival): capture()
 
-const OperatorStats& PartitionedAsofJoin::stats() const {
-  if (single_) return single_->stats();
-  parts_.drain();  // a run stopped early may leave rows in flight
-  stats_ = front_.stats();
-  stats_.buffered = 0;  // the partitions hold the rows (the front's count is a restored join's)
-  uint64_t peaks = 0;
-  for (const auto& part : parts_.all()) {
-    const OperatorStats& s = part->join.stats();
-    stats_.rows_out += s.rows_out;
-    stats_.buffered += s.buffered;
-    peaks += s.peak_buffered;
-  }
-  stats_.peak_buffered = std::max(restored_peak_, peaks);
-  return stats_;
-}
+const OperatorStats& PartitionedAsofJoin::stats() const { return summed_stats(); }
 
 void PartitionedAsofJoin::merge_into(HostedAsofJoin& merged) const {
   parts_.drain();

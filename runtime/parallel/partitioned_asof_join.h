@@ -86,8 +86,6 @@ class PartitionedAsofJoin final : public JoinInRounds<HostedAsofJoin, AsofJoinPa
   void deal_out(HostedAsofJoin& merged) override;
 
   uint64_t key_walks_ = 0;       // the front join's key_purges() when the partitions last walked theirs
-  uint64_t restored_peak_ = 0;   // the peak of a restored or split join's rows
-  mutable OperatorStats stats_;
 };
 
 }  // namespace vlac::rt

@@ -38,20 +38,7 @@ void PartitionedOver::push(const uint8_t* row) {
 
 void PartitionedOver::merge_round() { emit_in_time_order(); }  // by (time, arrival): capture()
 
-const OperatorStats& PartitionedOver::stats() const {
-  if (single_) return single_->stats();
-  parts_.drain();  // a run stopped early may leave rows in flight
-  stats_ = front_.stats();  // rows in, late rows; it holds none
-  uint64_t peaks = 0;
-  for (const auto& part : parts_.all()) {
-    const OperatorStats& s = part->join.stats();
-    stats_.rows_out += s.rows_out;
-    stats_.buffered += s.buffered;
-    peaks += s.peak_buffered;
-  }
-  stats_.peak_buffered = std::max(restored_peak_, peaks);
-  return stats_;
-}
+const OperatorStats& PartitionedOver::stats() const { return summed_stats(); }
 
 namespace {
 

@@ -80,8 +80,6 @@ class PartitionedOver final : public JoinInRounds<HostedOver, OverPartition, Ove
   void deal_out(HostedOver& merged) override;
 
   std::vector<OverCallSpec> calls_;  // config_.calls: the caller's array need not outlive the constructor
-  uint64_t restored_peak_ = 0;  // the peak of a restored or split operator's rows
-  mutable OperatorStats stats_;
 };
 
 }  // namespace vlac::rt

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "io_test_support.h"
+#include "over_test_calls.h"
 #include "runtime/exec_context.h"
 #include "runtime/io/parallel_reader.h"
 #include "runtime/io/reject_sink.h"
@@ -148,47 +149,20 @@ rt::WindowAggregateConfig config(rt::WindowMode mode, bool sliced = false) {
   return c;
 }
 
-// OVER (PARTITION BY k ORDER BY t): SUM(v) over ROWS 2 PRECEDING, COUNT(*) over RANGE 5
-// PRECEDING (peers), and LAG(v). Arguments: v; results: three nullable INT64.
-const rt::RowLayout& args_layout() {
-  static const rt::RowLayout l = rt::RowLayout::make({{rt::FieldType::Int64, true, 0}});
-  return l;
-}
-const rt::RowLayout& results_layout() {
-  static const rt::RowLayout l = rt::RowLayout::make(
-      {{rt::FieldType::Int64, true, 0}, {rt::FieldType::Int64, true, 0}, {rt::FieldType::Int64, true, 0}});
-  return l;
-}
-const std::vector<rt::OverCallSpec>& over_calls() {
-  static const std::vector<rt::OverCallSpec> calls = [] {
-    std::vector<rt::OverCallSpec> c(3);
-    c[0].function = rt::OverFunction::Sum;
-    c[0].rows = true;
-    c[0].unbounded = false;
-    c[0].preceding = 2;
-    c[1].function = rt::OverFunction::CountStar;
-    c[1].unbounded = false;
-    c[1].preceding = 5;
-    c[2].function = rt::OverFunction::Lag;
-    for (size_t i = 0; i < c.size(); ++i) {
-      c[i].arg = args_layout().fields[0];
-      c[i].result = results_layout().fields[i];
-    }
-    return c;
-  }();
-  return calls;
-}
+using vlac::test::over_args_layout;
+using vlac::test::over_calls;
+using vlac::test::over_results_layout;
 
 rt::OverKernels over_kernels() {
   rt::OverKernels k;
   k.key = kernels().key;
   k.args = [](rt::ExecContext*, const uint8_t* row, uint8_t* args) {
-    rt::put(args, args_layout().fields[0], rt::get<int64_t>(row, in(2)));
+    rt::put(args, over_args_layout().fields[0], rt::get<int64_t>(row, in(2)));
   };
   k.finish = [](rt::ExecContext* ctx, const uint8_t* row, const uint8_t* results, uint8_t* out) {
     std::string s = rt::is_null(row, in(0)) ? "NULL" : std::string(rt::get<rt::StringRef>(row, in(0)).data, rt::get<rt::StringRef>(row, in(0)).size);
     s += " t=" + std::to_string(rt::get<int64_t>(row, in(1))) + " v=" + std::to_string(rt::get<int64_t>(row, in(2)));
-    for (const rt::Field& f : results_layout().fields)
+    for (const rt::Field& f : over_results_layout().fields)
       s += rt::is_null(results, f) ? " NULL" : " " + std::to_string(rt::get<int64_t>(results, f));
     char* text = ctx->scratch.alloc(static_cast<uint32_t>(s.size()));
     std::memcpy(text, s.data(), s.size());
@@ -203,8 +177,8 @@ rt::OverConfig over_config() {
   c.time_offset = static_cast<int32_t>(in(1).offset);
   c.in_size = in_layout().size;
   c.key_size = key_layout().size;
-  c.args_size = args_layout().size;
-  c.results_size = results_layout().size;
+  c.args_size = over_args_layout().size;
+  c.results_size = over_results_layout().size;
   c.out_size = out_layout().size;
   c.input_layout = &in_layout();
   c.key_layout = &key_layout();

@@ -74,6 +74,13 @@ struct JoinUnderTest {
       else front->push(steps[i].port, steps[i].row.data());
     }
   }
+  /// Loads what save() wrote (every byte of it); false when it does not load.
+  bool restore(const std::vector<uint8_t>& bytes) {
+    rt::StateReader r(bytes.data(), bytes.size());
+    if (!op->load_state(r)) return false;
+    EXPECT_TRUE(r.at_end());
+    return true;
+  }
   /// Settled first, as the run does before a checkpoint.
   std::vector<uint8_t> save() {
     op->settle();
@@ -83,6 +90,17 @@ struct JoinUnderTest {
     return bytes;
   }
 };
+
+/// The same counters of rows in, out, late and held; the same peak of rows held, or, when the
+/// partitioned operator's is its partitions' peaks added up (`peak_summed`), at least one thread's.
+inline void expect_same_stats(const rt::OperatorStats& got, const rt::OperatorStats& want, bool peak_summed = false) {
+  EXPECT_EQ(got.rows_in, want.rows_in);
+  EXPECT_EQ(got.rows_out, want.rows_out);
+  EXPECT_EQ(got.late_dropped, want.late_dropped);
+  EXPECT_EQ(got.buffered, want.buffered);
+  if (peak_summed) EXPECT_GE(got.peak_buffered, want.peak_buffered);
+  else EXPECT_EQ(got.peak_buffered, want.peak_buffered);
+}
 
 /// The rows a partitioned join's partitions took, and those it took on the run's thread once
 /// gathered, add up to `rows_in`; `each_some`: every partition took some; `gathered_some`: some

@@ -32,22 +32,13 @@ using vlac::test::in_rounds_of;
 using vlac::test::kGatheredAfterTrial;
 using vlac::test::kNeverGathered;
 using vlac::test::kSplitAfterTrial;
+using vlac::test::expect_same_stats;
 
 /// One thread's join or a partitioned one, with its own output.
 struct Join : vlac::test::JoinUnderTest<rt::HostedAsofJoin, rt::PartitionedAsofJoin> {
   Join(bool left_outer, int partitions, const rt::PartitionPolicy& policy = kNeverGathered)
       : JoinUnderTest(config(left_outer), kernels(), &out_layout(), partitions, policy) {}
 };
-
-/// The same counters, but for the peak of rows held: the partitions' peaks added up, at least one
-/// thread's.
-void expect_same_stats(const rt::OperatorStats& partitioned, const rt::OperatorStats& one) {
-  EXPECT_EQ(partitioned.rows_in, one.rows_in);
-  EXPECT_EQ(partitioned.rows_out, one.rows_out);
-  EXPECT_EQ(partitioned.late_dropped, one.late_dropped);
-  EXPECT_EQ(partitioned.buffered, one.buffered);
-  EXPECT_GE(partitioned.peak_buffered, one.peak_buffered);
-}
 
 TEST(PartitionedAsofJoin, EmitsWhatOneThreadEmits) {
   uint64_t late = 0, out = 0, unmatched = 0;
@@ -68,7 +59,7 @@ TEST(PartitionedAsofJoin, EmitsWhatOneThreadEmits) {
             Join many(left_outer, partitions, in_rounds_of(round));
             many.play(steps, 0, steps.size());
             EXPECT_EQ(many.sink.rows, one.sink.rows);
-            expect_same_stats(many.op->stats(), one.op->stats());
+            expect_same_stats(many.op->stats(), one.op->stats(), /*peak_summed=*/true);
             EXPECT_TRUE(many.partitioned()->peak_summed());
             // Every row reached a partition, and with many keys each partition had some.
             vlac::test::expect_rows_add_up(*many.partitioned(), one.op->stats().rows_in, !hot);
@@ -81,7 +72,7 @@ TEST(PartitionedAsofJoin, EmitsWhatOneThreadEmits) {
           Join tried(left_outer, 3, trial);
           tried.play(steps, 0, steps.size());
           EXPECT_EQ(tried.sink.rows, one.sink.rows);
-          expect_same_stats(tried.op->stats(), one.op->stats());
+          expect_same_stats(tried.op->stats(), one.op->stats(), /*peak_summed=*/true);
           EXPECT_EQ(tried.partitioned()->gathered(), !split);
           vlac::test::expect_rows_add_up(*tried.partitioned(), one.op->stats().rows_in, false, /*gathered_some=*/true);
         }
@@ -113,9 +104,7 @@ TEST(PartitionedAsofJoin, SnapshotRestoresIntoAnyPartitionCount) {
             before = first.sink.rows;
           }  // destroyed: the restored state must hold its own strings
           Join second(left_outer, to, in_rounds_of(7));
-          rt::StateReader r(bytes.data(), bytes.size());
-          ASSERT_TRUE(second.op->load_state(r));
-          EXPECT_TRUE(r.at_end());
+          ASSERT_TRUE(second.restore(bytes));
           second.play(steps, cut, steps.size());
           before.insert(before.end(), second.sink.rows.begin(), second.sink.rows.end());
           EXPECT_EQ(before, whole.sink.rows);

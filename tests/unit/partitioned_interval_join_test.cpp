@@ -48,6 +48,7 @@ rt::JoinConfig config(bool left_outer, const Bounds& b) {
 using vlac::test::kGatheredAfterTrial;
 using vlac::test::kNeverGathered;
 using vlac::test::kSplitAfterTrial;
+using vlac::test::expect_same_stats;
 using vlac::test::in_rounds_of;
 
 /// One thread's join or a partitioned one, with its own output.
@@ -55,14 +56,6 @@ struct Join : vlac::test::JoinUnderTest<rt::HostedIntervalJoin, rt::PartitionedI
   Join(bool left_outer, const Bounds& b, int partitions, const rt::PartitionPolicy& policy = kNeverGathered)
       : JoinUnderTest(config(left_outer, b), kernels(), &out_layout(), partitions, policy) {}
 };
-
-void expect_same_stats(const rt::OperatorStats& a, const rt::OperatorStats& b) {
-  EXPECT_EQ(a.rows_in, b.rows_in);
-  EXPECT_EQ(a.rows_out, b.rows_out);
-  EXPECT_EQ(a.late_dropped, b.late_dropped);
-  EXPECT_EQ(a.buffered, b.buffered);
-  EXPECT_EQ(a.peak_buffered, b.peak_buffered);
-}
 
 const Bounds kBounds[] = {{-5, 5, 4}, {0, 0, 0}, {-12, -2, 4}, {3, 12, 0}};
 
@@ -136,9 +129,7 @@ TEST(PartitionedIntervalJoin, SnapshotRestoresIntoAnyPartitionCount) {
               before = first.sink.rows;
             }  // destroyed: the restored state must hold its own strings
             Join second(left_outer, b, to, in_rounds_of(7));
-            rt::StateReader r(bytes.data(), bytes.size());
-            ASSERT_TRUE(second.op->load_state(r));
-            EXPECT_TRUE(r.at_end());
+            ASSERT_TRUE(second.restore(bytes));
             second.play(steps, cut, steps.size());
             before.insert(before.end(), second.sink.rows.begin(), second.sink.rows.end());
             EXPECT_EQ(before, whole.sink.rows);

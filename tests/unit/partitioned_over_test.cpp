@@ -19,6 +19,7 @@
 #include "runtime/parallel/partitioned_over.h"
 #include "join_harness.h"
 #include "join_test_rows.h"
+#include "over_test_calls.h"
 #include "partition_policies.h"
 
 namespace {
@@ -30,52 +31,26 @@ using vlac::test::in_rounds_of;
 using vlac::test::kGatheredAfterTrial;
 using vlac::test::kNeverGathered;
 using vlac::test::kSplitAfterTrial;
+using vlac::test::expect_same_stats;
 
-// OVER (PARTITION BY k ORDER BY ts): SUM(v) over ROWS 2 PRECEDING, COUNT(v) over RANGE 5
-// PRECEDING (peers, NULL values not counted), LAG(v). Arguments: v (NULL when v % 11 == 0);
-// results: three nullable INT64.
-const rt::RowLayout& args_layout() {
-  static const rt::RowLayout l = rt::RowLayout::make({{rt::FieldType::Int64, true, 0}});
-  return l;
-}
-const rt::RowLayout& results_layout() {
-  static const rt::RowLayout l = rt::RowLayout::make(
-      {{rt::FieldType::Int64, true, 0}, {rt::FieldType::Int64, true, 0}, {rt::FieldType::Int64, true, 0}});
-  return l;
-}
-const std::vector<rt::OverCallSpec>& calls() {
-  static const std::vector<rt::OverCallSpec> c = [] {
-    std::vector<rt::OverCallSpec> c(3);
-    c[0].function = rt::OverFunction::Sum;
-    c[0].rows = true;
-    c[0].unbounded = false;
-    c[0].preceding = 2;
-    c[1].function = rt::OverFunction::Count;
-    c[1].unbounded = false;
-    c[1].preceding = 5;
-    c[2].function = rt::OverFunction::Lag;
-    for (size_t i = 0; i < c.size(); ++i) {
-      c[i].arg = args_layout().fields[0];
-      c[i].result = results_layout().fields[i];
-    }
-    return c;
-  }();
-  return c;
-}
+using vlac::test::over_args_layout;
+using vlac::test::over_calls;
+using vlac::test::over_results_layout;
 
+/// over_calls()'s kernels over join_test_rows' rows: the argument v is NULL when v % 11 == 0.
 rt::OverKernels over_kernels() {
   rt::OverKernels k;
   k.key = kernels().left_key;
   k.args = [](rt::ExecContext*, const uint8_t* row, uint8_t* args) {
     const int64_t v = rt::get<int64_t>(row, in(3));
-    rt::set_null(args, args_layout().fields[0], v % 11 == 0);
-    if (v % 11 != 0) rt::put(args, args_layout().fields[0], v);
+    rt::set_null(args, over_args_layout().fields[0], v % 11 == 0);
+    if (v % 11 != 0) rt::put(args, over_args_layout().fields[0], v);
   };
   // The output is a pointer to the row's text with its results (taken back by emit).
   k.finish = [](rt::ExecContext*, const uint8_t* row, const uint8_t* results, uint8_t* out) {
     auto* text = new std::string((rt::is_null(row, in(0)) ? std::string("NULL") : std::string(view(rt::get<rt::StringRef>(row, in(0))))) +
                                  " " + describe(row));
-    for (const rt::Field& f : results_layout().fields)
+    for (const rt::Field& f : over_results_layout().fields)
       *text += rt::is_null(results, f) ? " NULL" : " " + std::to_string(rt::get<int64_t>(results, f));
     std::memcpy(out, &text, sizeof text);
   };
@@ -88,13 +63,13 @@ rt::OverConfig over_config() {
   c.time_offset = static_cast<int32_t>(in(1).offset);
   c.in_size = row_layout().size;
   c.key_size = key_layout().size;
-  c.args_size = args_layout().size;
-  c.results_size = results_layout().size;
+  c.args_size = over_args_layout().size;
+  c.results_size = over_results_layout().size;
   c.out_size = out_layout().size;
   c.input_layout = &row_layout();
   c.key_layout = &key_layout();
-  c.calls = calls().data();
-  c.num_calls = static_cast<uint32_t>(calls().size());
+  c.calls = over_calls().data();
+  c.num_calls = static_cast<uint32_t>(over_calls().size());
   return c;
 }
 
@@ -104,16 +79,6 @@ struct Over : vlac::test::JoinUnderTest<rt::HostedOver, rt::PartitionedOver> {
   Over(int partitions, const rt::PartitionPolicy& policy = kNeverGathered)
       : JoinUnderTest(over_config(), over_kernels(), &out_layout(), partitions, policy) {}
 };
-
-/// The same counters, but for the peak of rows waiting: the partitions' peaks added up, at least
-/// one thread's.
-void expect_same_stats(const rt::OperatorStats& partitioned, const rt::OperatorStats& one) {
-  EXPECT_EQ(partitioned.rows_in, one.rows_in);
-  EXPECT_EQ(partitioned.rows_out, one.rows_out);
-  EXPECT_EQ(partitioned.late_dropped, one.late_dropped);
-  EXPECT_EQ(partitioned.buffered, one.buffered);
-  EXPECT_GE(partitioned.peak_buffered, one.peak_buffered);
-}
 
 TEST(PartitionedOver, EmitsWhatOneThreadEmits) {
   uint64_t late = 0, out = 0, lagged = 0;
@@ -133,7 +98,7 @@ TEST(PartitionedOver, EmitsWhatOneThreadEmits) {
           Over many(partitions, in_rounds_of(round));
           many.play(steps, 0, steps.size());
           EXPECT_EQ(many.sink.rows, one.sink.rows);
-          expect_same_stats(many.op->stats(), one.op->stats());
+          expect_same_stats(many.op->stats(), one.op->stats(), /*peak_summed=*/true);
           EXPECT_TRUE(many.partitioned()->peak_summed());
           // Every row reached a partition, and with many keys each partition had some.
           vlac::test::expect_rows_add_up(*many.partitioned(), one.op->stats().rows_in, !hot);
@@ -145,7 +110,7 @@ TEST(PartitionedOver, EmitsWhatOneThreadEmits) {
         Over tried(3, trial);
         tried.play(steps, 0, steps.size());
         EXPECT_EQ(tried.sink.rows, one.sink.rows);
-        expect_same_stats(tried.op->stats(), one.op->stats());
+        expect_same_stats(tried.op->stats(), one.op->stats(), /*peak_summed=*/true);
         EXPECT_EQ(tried.partitioned()->gathered(), !split);
         vlac::test::expect_rows_add_up(*tried.partitioned(), one.op->stats().rows_in, false, /*gathered_some=*/true);
       }
@@ -175,9 +140,7 @@ TEST(PartitionedOver, SnapshotRestoresIntoAnyPartitionCount) {
           before = first.sink.rows;
         }  // destroyed: the restored state must hold its own strings
         Over second(to, in_rounds_of(7));
-        rt::StateReader r(bytes.data(), bytes.size());
-        ASSERT_TRUE(second.op->load_state(r));
-        EXPECT_TRUE(r.at_end());
+        ASSERT_TRUE(second.restore(bytes));
         second.play(steps, cut, steps.size());
         before.insert(before.end(), second.sink.rows.begin(), second.sink.rows.end());
         EXPECT_EQ(before, whole.sink.rows);

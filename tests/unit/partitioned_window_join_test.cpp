@@ -139,20 +139,13 @@ using vlac::test::kGathered;
 using vlac::test::kGatheredAfterTrial;
 using vlac::test::kNeverGathered;
 using vlac::test::kSplitAfterTrial;
+using vlac::test::expect_same_stats;
 
 /// One thread's join or a partitioned one, with its own output.
 struct Join : vlac::test::JoinUnderTest<rt::HostedWindowJoin, rt::PartitionedWindowJoin> {
   Join(bool left_outer, int partitions, const rt::PartitionPolicy& policy = kNeverGathered)
       : JoinUnderTest(config(left_outer), kernels(), &out_layout(), partitions, policy) {}
 };
-
-void expect_same_stats(const rt::OperatorStats& a, const rt::OperatorStats& b) {
-  EXPECT_EQ(a.rows_in, b.rows_in);
-  EXPECT_EQ(a.rows_out, b.rows_out);
-  EXPECT_EQ(a.late_dropped, b.late_dropped);
-  EXPECT_EQ(a.buffered, b.buffered);
-  EXPECT_EQ(a.peak_buffered, b.peak_buffered);
-}
 
 TEST(PartitionedWindowJoin, EmitsWhatOneThreadEmits) {
   uint64_t late = 0, out = 0, unmatched = 0;
@@ -220,9 +213,7 @@ TEST(PartitionedWindowJoin, SnapshotRestoresIntoAnyPartitionCount) {
             before = first.sink.rows;
           }  // destroyed: the restored state must hold its own strings
           Join second(left_outer, to);
-          rt::StateReader r(bytes.data(), bytes.size());
-          ASSERT_TRUE(second.op->load_state(r));
-          EXPECT_TRUE(r.at_end());
+          ASSERT_TRUE(second.restore(bytes));
           second.play(steps, cut, steps.size());
           before.insert(before.end(), second.sink.rows.begin(), second.sink.rows.end());
           EXPECT_EQ(before, whole.sink.rows);
