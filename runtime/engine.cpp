@@ -93,6 +93,12 @@ bool Engine::run() {
   int stream;
   const uint8_t* row;
   int64_t time;
+  auto before_waiting = [&] {
+    if (!settle_before_waiting_ || !inputs.may_wait()) return;
+    settle();
+    if (after_row_) after_row_();
+  };
+  before_waiting();
   while (inputs.next(&stream, &row, &time)) {
     // --idle-timeout: an input turned idle or active while the merger waited.
     if (idle_timeout_ns_ > 0 && inputs.take_idle_change() && update_idle()) propagate();
@@ -112,6 +118,7 @@ bool Engine::run() {
       settle();
       return false;
     }
+    before_waiting();
   }
   if (stop_ && stop_->now()) {
     settle();

@@ -54,6 +54,10 @@ class Engine {
   std::vector<EngineOperator>& operators() { return operators_; }
   /// Called after every input row when the input is live (standard input), to flush outputs.
   void set_after_row(std::function<void()> f) { after_row_ = std::move(f); }
+  /// Live input with operators whose results come out in rounds (`--threads`: their settle()
+  /// owes rows): before the run waits for input, every operator settles and the after-row
+  /// function runs again, so that what the rows so far owe is out, as one thread's would be.
+  void set_settle_before_waiting(bool on) { settle_before_waiting_ = on; }
 
   /// Asked after every row whether to stop the run (`--on-error fail` after a malformed row, a
   /// failed write, a signal); null: never stops early. Not owned.
@@ -103,6 +107,7 @@ class Engine {
   bool restored_ = false;  // load_state() set the watermarks: run() keeps them
   int64_t idle_timeout_ns_ = 0;
   bool any_idle_ = false;  // some stream is idle now
+  bool settle_before_waiting_ = false;
 };
 
 }  // namespace vlac::rt

@@ -55,6 +55,19 @@ class InputMerger {
     return changed;
   }
 
+  /// Whether next() may wait for live input: an input it reads first has no whole record
+  /// buffered (RowReader::wait_fd). False for files.
+  bool may_wait() {
+    for (size_t i = 0; i < cursors_.size(); ++i) {
+      Cursor& c = cursors_[i];
+      // One input reads its next row at every call; merged inputs read all at the first call,
+      // then the one whose row was returned (and, idling, those still wanted).
+      const bool reads = cursors_.size() == 1 ? !ended_ : !started_ || static_cast<int>(i) == last_ || c.wanted;
+      if (reads && c.reader->wait_fd() >= 0) return true;
+    }
+    return false;
+  }
+
   /// The next row, its stream and its event time (INT64_MIN without one); false once every
   /// input has ended. The row stays valid until the next call.
   bool next(int* stream, const uint8_t** row, int64_t* time) {

@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """Live standard input (LANGUAGE.md §7): rows are processed as they arrive, results are written
 and flushed as soon as they exist, and the rows are the same as from a file (batch = stream).
+A TUMBLE aggregate on one thread, and an OVER at `--threads 2` kept in its partitions (its
+results come out in rounds, which the run ends whenever it is about to wait for input: LANGUAGE.md
+§11, docs/decisions.md "Issue 16: live input and operators in rounds").
 
 Usage: live_stdin_test.py PATH/TO/vlac
 """
@@ -11,12 +14,20 @@ import sys
 import tempfile
 import time
 
-PROGRAM = """
+TUMBLE = """
 CREATE STREAM camera (ts TIMESTAMP NOT NULL, cam_id INT32, brightness FLOAT32,
                       WATERMARK FOR ts AS ts - INTERVAL '50' MILLISECOND);
 SELECT cam_id, window_start, COUNT(*) AS frames, MAX(brightness) AS peak
 FROM TUMBLE(camera, ts, INTERVAL '1' SECOND)
 GROUP BY cam_id, window_start, window_end;
+"""
+
+OVER = """
+CREATE STREAM camera (ts TIMESTAMP NOT NULL, cam_id INT32, brightness FLOAT32,
+                      WATERMARK FOR ts AS ts - INTERVAL '50' MILLISECOND);
+SELECT ts, cam_id, COUNT(*) OVER (PARTITION BY cam_id ORDER BY ts) AS n,
+       LAG(brightness) OVER (PARTITION BY cam_id ORDER BY ts) AS before
+FROM camera;
 """
 
 # Two seconds of frames from two cameras, 100 ms apart, slightly out of order.
@@ -44,53 +55,64 @@ def main():
             failed += 1
             print(f"FAIL {name} {detail}")
 
-    with tempfile.TemporaryDirectory() as d:
-        prog = os.path.join(d, "p.vsql")
-        with open(prog, "w") as f:
-            f.write(PROGRAM)
-        data = "ts,cam_id,brightness\n" + "".join(line(*r) for r in ROWS)
-        path = os.path.join(d, "camera.csv")
-        with open(path, "w") as f:
-            f.write(data)
-        from_file = subprocess.run([vlac, "run", prog, "--input", f"camera={path}"], capture_output=True, text=True, timeout=60)
-        check("file run exits 0", from_file.returncode == 0, from_file.stderr)
+    def run_live(name, program, extra, env, early_lines):
+        """Writes ROWS to a live run one by one; after the row at 1.1 s (watermark 1.05 s) the
+        output must have `early_lines` lines (header included) before the rest is written."""
+        with tempfile.TemporaryDirectory() as d:
+            prog = os.path.join(d, "p.vsql")
+            with open(prog, "w") as f:
+                f.write(program)
+            data = "ts,cam_id,brightness\n" + "".join(line(*r) for r in ROWS)
+            path = os.path.join(d, "camera.csv")
+            with open(path, "w") as f:
+                f.write(data)
+            from_file = subprocess.run([vlac, "run", prog, "--input", f"camera={path}"], capture_output=True, text=True, timeout=60)
+            check(f"{name}: file run exits 0", from_file.returncode == 0, from_file.stderr)
 
-        live = subprocess.Popen([vlac, "run", prog, "--input", "camera=-"], stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1)
-        out = ""
+            live = subprocess.Popen([vlac, "run", prog, "--input", "camera=-", "--stats"] + extra, stdin=subprocess.PIPE,
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1,
+                                    env=dict(os.environ, **env))
+            out = ""
 
-        def read_available(wait):
-            nonlocal out
-            deadline = time.time() + wait
-            while time.time() < deadline:
-                r, _, _ = select.select([live.stdout], [], [], 0.05)
-                if r:
-                    chunk = os.read(live.stdout.fileno(), 65536).decode()
-                    if not chunk:
-                        return
-                    out += chunk
-                    if out.count("\n") >= 3:
-                        return
+            def read_available(wait):
+                nonlocal out
+                deadline = time.time() + wait
+                while time.time() < deadline:
+                    r, _, _ = select.select([live.stdout], [], [], 0.05)
+                    if r:
+                        chunk = os.read(live.stdout.fileno(), 65536).decode()
+                        if not chunk:
+                            return
+                        out += chunk
+                        if out.count("\n") >= early_lines:
+                            return
 
-        live.stdin.write("ts,cam_id,brightness\n")
-        first_window_seen_early = False
-        for i, r in enumerate(ROWS):
-            live.stdin.write(line(*r))
-            live.stdin.flush()
-            time.sleep(0.01)
-            # The row at 1.1 s moves the watermark to 1.05 s >= the end of window [0 s, 1 s):
-            # both cameras' first windows must come out now, before the rest of the input.
-            if r[0] >= 1100 and not first_window_seen_early:
-                read_available(5.0)
-                first_window_seen_early = out.count("\n") >= 3  # header + two rows
-        check("results flushed while input is still open", first_window_seen_early, repr(out))
-        live.stdin.close()
-        rest = live.stdout.read()
-        err = live.stderr.read()
-        live.wait(timeout=60)
-        out += rest
-        check("live run exits 0", live.returncode == 0, err)
-        check("live rows equal file rows", out == from_file.stdout, f"\nlive:\n{out}\nfile:\n{from_file.stdout}")
+            live.stdin.write("ts,cam_id,brightness\n")
+            seen_early = False
+            for r in ROWS:
+                live.stdin.write(line(*r))
+                live.stdin.flush()
+                time.sleep(0.01)
+                if r[0] >= 1100 and not seen_early:
+                    read_available(5.0)
+                    seen_early = out.count("\n") >= early_lines
+            check(f"{name}: results flushed while input is still open", seen_early, repr(out))
+            live.stdin.close()
+            rest = live.stdout.read()
+            err = live.stderr.read()
+            live.wait(timeout=60)
+            out += rest
+            check(f"{name}: live run exits 0", live.returncode == 0, err)
+            check(f"{name}: live rows equal file rows", out == from_file.stdout, f"\nlive:\n{out}\nfile:\n{from_file.stdout}")
+            return err
+
+    # The first window of both cameras ([0 s, 1 s)): header + two rows.
+    run_live("TUMBLE", TUMBLE, [], {}, 3)
+    # OVER: the rows before 1.05 s of both cameras (0-1.0 s: 11 each), header + 22 rows; in two
+    # partitions to the end, in rounds of 4,096 rows (the default), so only the run's settling
+    # before it waits for input brings them out.
+    err = run_live("OVER --threads 2", OVER, ["--threads", "2"], {"VLAC_TEST_NEVER_GATHER": "1"}, 23)
+    check("OVER --threads 2: ran in two partitions", "operator #0 partitions: 2 " in err, err)
     print(f"live-stdin: {passed} passed, {failed} failed")
     return 1 if failed else 0
 

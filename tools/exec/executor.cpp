@@ -163,11 +163,15 @@ class OperatorDriver final : public RowDriver {
  public:
   /// `results_may_wait`: per operator, results_may_wait() (empty: none). `late` (--late): only
   /// the operators that drop late rows on the run's thread are partitioned (rt::JoinInRounds'),
-  /// so that the late rows come in one thread's order.
+  /// so that the late rows come in one thread's order. `live`: some input is live; operators in
+  /// rounds then settle whenever the run is about to wait for input.
   OperatorDriver(const PhysicalPlan& plan, CompiledCode& program, std::vector<void*> outputs, uint64_t* pipeline_rows,
-                 int threads, int64_t idle_timeout_ns = 0, const std::vector<bool>& results_may_wait = {}, bool late = false)
+                 int threads, int64_t idle_timeout_ns = 0, const std::vector<bool>& results_may_wait = {}, bool late = false,
+                 bool live = false)
       : plan_(plan), program_(program), outputs_(std::move(outputs)), engine_(&ctx_) {
     engine_.set_idle_timeout(idle_timeout_ns);
+    engine_.set_settle_before_waiting(live && threads > 1 &&
+                                      std::find(results_may_wait.begin(), results_may_wait.end(), true) != results_may_wait.end());
     std::vector<bool> shares_slices(plan.operators.size(), false);
     for (const PhysicalOperator& op : plan.operators)
       if (op.reads_slices_of >= 0) shares_slices[static_cast<size_t>(op.id)] = shares_slices[static_cast<size_t>(op.reads_slices_of)] = true;
@@ -835,20 +839,26 @@ ExecutionReport run_program(const PhysicalPlan& plan, const std::vector<std::vec
   return report;
 }
 
+bool any_live(const std::vector<std::vector<InputFile>>& inputs) {
+  for (const auto& files : inputs)
+    for (const InputFile& in : files)
+      if (in.live) return true;
+  return false;
+}
+
 /// Per operator: whether its results may come out a little after the rows that made them (in
 /// rounds: rt::PartitionedIntervalJoin, rt::PartitionedAsofJoin, rt::PartitionedOver), because nothing else is ordered
-/// against them, and no input is live (whose rows' results are due as they arrive). Its rows
+/// against them. (With live input the engine settles them whenever it is about to wait for
+/// input, so that the results of what has arrived are out when one thread's would be:
+/// rt::Engine::set_settle_before_waiting.) Its rows
 /// reach outputs where no other path writes, each a file of its own (not shared with another
 /// output, the rejects, the messages or the late rows); and operators with one input, fed by it
 /// alone, whose rows do the same, and so on. Such an operator sees the same rows in the same
 /// order, with a watermark that advances later and in larger steps (the join's waits for its
 /// rounds): it fires the same windows, in the same order, and drops nothing more as late.
-std::vector<bool> results_may_wait(const PhysicalPlan& plan, const std::vector<std::vector<InputFile>>& inputs,
-                                   const std::vector<std::FILE*>& outputs, const ExecutionOptions& options) {
+std::vector<bool> results_may_wait(const PhysicalPlan& plan, const std::vector<std::FILE*>& outputs,
+                                   const ExecutionOptions& options) {
   std::vector<bool> may_wait(plan.operators.size(), false);
-  for (const auto& files : inputs)
-    for (const InputFile& in : files)
-      if (in.live) return may_wait;
   // Per origin (each source, then each operator): where its rows go.
   std::vector<Reach> reach;
   for (const PhysicalSource& src : plan.sources) reach.push_back(reach_of(plan, src.consumers));
@@ -895,8 +905,8 @@ ExecutionReport execute(const PhysicalPlan& plan, CompiledCode& program,
     if (formatted) return std::make_unique<FormattedDriver>(plan, program, std::move(writers), pipeline_rows, options);
     // Under --late a keyed aggregate or window join is not partitioned: its drops come in one thread's order.
     return std::make_unique<OperatorDriver>(plan, program, std::move(writers), pipeline_rows, options.threads,
-                                            options.idle_timeout_ns, results_may_wait(plan, inputs, outputs, options),
-                                            options.late != nullptr);
+                                            options.idle_timeout_ns, results_may_wait(plan, outputs, options),
+                                            options.late != nullptr, any_live(inputs));
   }, formatted || dealt_formatted);
 }
 
