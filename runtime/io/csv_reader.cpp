@@ -65,7 +65,7 @@ class CsvReader final : public RowReader {
 
   bool open(std::string* error) override;
   bool next(uint8_t* row) override;
-  int wait_fd() override { return lines_.wait_fd(); }
+  int wait_fd() override { return lines_.wait_fd(/*quoted_records=*/true); }
   const InputStats& stats() const override { return stats_; }
   const std::string& read_error() const override { return read_error_; }
   InputPosition position() const override { return reader_position(lines_, stats_); }

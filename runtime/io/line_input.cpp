@@ -75,7 +75,22 @@ bool LineInput::wait_live() {
   }
 }
 
-int LineInput::wait_fd() {
+namespace {
+
+/// Whether [b, e), from a CSV record's start, holds a line end outside double quotes (an
+/// escaped quote "" toggles twice).
+bool record_end_in(const char* b, const char* e) {
+  bool quoted = false;
+  for (const char* p = b; p < e; ++p) {
+    if (*p == '"') quoted = !quoted;
+    else if (!quoted && (*p == '\n' || *p == '\r')) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+int LineInput::wait_fd(bool quoted_records) {
   if (fd_ < 0 || at_end_ || failed() || phase_ != Phase::File) return -1;
   if (regular_file_ < 0) {
     struct stat st {};
@@ -83,7 +98,9 @@ int LineInput::wait_fd() {
   }
   if (regular_file_ == 1) return -1;
   const char* b = data_ ? data_ + begin_ : nullptr;
-  if (b && (find_byte(b, data_ + end_, '\n') || find_byte(b, data_ + end_, '\r'))) return -1;  // a line is there
+  if (b && (find_byte(b, data_ + end_, '\n') || find_byte(b, data_ + end_, '\r')) &&
+      (!quoted_records || record_end_in(b, data_ + end_)))
+    return -1;  // a line (a record) is there
 #if defined(__GLIBC__)
   if (!stdio_drained_ && stdio_buffered(in_) > 0) return -1;
 #endif

@@ -90,8 +90,10 @@ class LineInput {
 
   /// Live input (not a regular file) with no whole line buffered: the descriptor whose
   /// readability says that read() has something new to look at; else -1 (read() would not wait
-  /// for input, or the input is a file, which never waits long).
-  int wait_fd();
+  /// for input, or the input is a file, which never waits long). `quoted_records` (CSV, read
+  /// from a record's start): a line end inside double quotes does not end a record, so a record
+  /// whose quoted line break has arrived without the rest of it is not whole either.
+  int wait_fd(bool quoted_records = false);
 
   bool failed() const { return !error_.empty(); }
   /// What went wrong, e.g. "cannot read: Is a directory" or "cannot copy the input to the
