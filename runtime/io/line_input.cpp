@@ -97,10 +97,10 @@ int LineInput::wait_fd(bool quoted_records) {
     regular_file_ = ::fstat(fd_, &st) == 0 && S_ISREG(st.st_mode) ? 1 : 0;
   }
   if (regular_file_ == 1) return -1;
-  const char* b = data_ ? data_ + begin_ : nullptr;
-  if (b && (find_byte(b, data_ + end_, '\n') || find_byte(b, data_ + end_, '\r')) &&
-      (!quoted_records || record_end_in(b, data_ + end_)))
-    return -1;  // a line (a record) is there
+  if (data_) {
+    const char *b = data_ + begin_, *e = data_ + end_;
+    if (quoted_records ? record_end_in(b, e) : find_byte(b, e, '\n') || find_byte(b, e, '\r')) return -1;  // a line (a record) is there
+  }
 #if defined(__GLIBC__)
   if (!stdio_drained_ && stdio_buffered(in_) > 0) return -1;
 #endif

@@ -52,6 +52,11 @@ void add_waiting(const HostedOver& over, std::vector<Waiting>& rows) {
   over.for_each_waiting([&](const uint8_t* row, int64_t time, int64_t seq) { rows.push_back({seq, time, row}); });
 }
 
+/// In arrival order, as one thread took them (the heap's order is by time and arrival anyway).
+void sort_by_arrival(std::vector<Waiting>& rows) {
+  std::sort(rows.begin(), rows.end(), [](const Waiting& a, const Waiting& b) { return a.seq < b.seq; });
+}
+
 }  // namespace
 
 void PartitionedOver::merge_into(HostedOver& merged) const {
@@ -62,8 +67,7 @@ void PartitionedOver::merge_into(HostedOver& merged) const {
     for (uint32_t id = 0; id < part->join.keys(); ++id) merged.copy_key(part->join, id);
     add_waiting(part->join, rows);
   }
-  // In arrival order, as one thread took them (the heap's order is by time and arrival anyway).
-  std::sort(rows.begin(), rows.end(), [](const Waiting& a, const Waiting& b) { return a.seq < b.seq; });
+  sort_by_arrival(rows);
   for (const Waiting& r : rows) merged.hold_again(r.row, r.time, r.seq);
 }
 
@@ -77,7 +81,7 @@ void PartitionedOver::deal_out(HostedOver& merged) {
     parts_[key_partition(keys_.hash(merged.key(id)), parts_.size())].join.copy_key(merged, id);
   std::vector<Waiting> rows;
   add_waiting(merged, rows);
-  std::sort(rows.begin(), rows.end(), [](const Waiting& a, const Waiting& b) { return a.seq < b.seq; });
+  sort_by_arrival(rows);
   for (const Waiting& r : rows) {
     bool has_key;
     parts_[partition_of(0, r.row, &has_key)].join.hold_again(r.row, r.time, r.seq);
