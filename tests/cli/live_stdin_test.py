@@ -55,6 +55,20 @@ def line(ms, cam, b):
     return f"2026-11-24T06:00:{ms // 1000:02d}.{ms % 1000:03d}Z,{cam},{b:.2f}\n"
 
 
+def read_lines(live, out, lines, wait):
+    """`out` and what the live run writes until `out` has `lines` lines, its output ends, or
+    `wait` seconds pass."""
+    deadline = time.time() + wait
+    while time.time() < deadline and out.count("\n") < lines:
+        r, _, _ = select.select([live.stdout], [], [], 0.05)
+        if r:
+            chunk = os.read(live.stdout.fileno(), 65536).decode()
+            if not chunk:
+                break
+            out += chunk
+    return out
+
+
 def main():
     vlac = sys.argv[1]
     passed = failed = 0
@@ -86,19 +100,6 @@ def main():
                                     env=dict(os.environ, **env))
             out = ""
 
-            def read_available(wait):
-                nonlocal out
-                deadline = time.time() + wait
-                while time.time() < deadline:
-                    r, _, _ = select.select([live.stdout], [], [], 0.05)
-                    if r:
-                        chunk = os.read(live.stdout.fileno(), 65536).decode()
-                        if not chunk:
-                            return
-                        out += chunk
-                        if out.count("\n") >= early_lines:
-                            return
-
             live.stdin.write("ts,cam_id,brightness\n")
             seen_early = checked = False
             for r in ROWS:
@@ -106,7 +107,7 @@ def main():
                 live.stdin.flush()
                 time.sleep(0.01)
                 if r[0] >= 1100 and not checked:  # right after that row, before the next
-                    read_available(5.0)
+                    out = read_lines(live, out, early_lines, 5.0)
                     seen_early = out.count("\n") >= early_lines
                     checked = True
             check(f"{name}: results flushed while input is still open", seen_early, repr(out))
@@ -152,15 +153,7 @@ def main():
         first_piece = lines[k + 1].index("\n") + 1
         live.stdin.write(lines[k] + lines[k + 1][:first_piece])
         live.stdin.flush()
-        out = ""
-        deadline = time.time() + 5.0
-        while time.time() < deadline and out.count("\n") < 22:
-            r, _, _ = select.select([live.stdout], [], [], 0.05)
-            if r:
-                chunk = os.read(live.stdout.fileno(), 65536).decode()
-                if not chunk:
-                    break
-                out += chunk
+        out = read_lines(live, "", 22, 5.0)
         check("quoted: released rows out before the rest of a split quoted record", out.count("\n") >= 22, repr(out))
         live.stdin.write(lines[k + 1][first_piece:] + "".join(lines[k + 2:]))
         live.stdin.close()
