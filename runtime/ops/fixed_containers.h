@@ -576,6 +576,7 @@ class FixedLists {
   void ensure(uint32_t) {}  // every key's list exists
   size_t size(uint32_t k) const { return count_[k]; }
   T& at(uint32_t k, size_t i) { return items_[k][i]; }
+  const T& at(uint32_t k, size_t i) const { return items_[k][i]; }
   /// Appends a default item to key k's list; nullptr when it holds kPerKey.
   T* push(uint32_t k) {
     if (count_[k] >= kPerKey) return nullptr;
@@ -656,6 +657,7 @@ class FixedLists<T, 0, kPerKey> {
   void ensure(uint32_t) {}
   size_t size(uint32_t) const { return 0; }
   T& at(uint32_t, size_t) { return dummy_; }
+  const T& at(uint32_t, size_t) const { return dummy_; }
   T* push(uint32_t) { return nullptr; }
   void erase(uint32_t, size_t) {}
   template <class Item = RawItem>

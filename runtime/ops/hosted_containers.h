@@ -109,6 +109,7 @@ class HostedLists {
   }
   size_t size(uint32_t k) const { return lists_[k].size(); }
   T& at(uint32_t k, size_t i) { return lists_[k][i]; }
+  const T& at(uint32_t k, size_t i) const { return lists_[k][i]; }
   T* push(uint32_t k) {
     if (lists_[k].size() >= per_key_) return nullptr;
     return &lists_[k].emplace_back();

@@ -31,8 +31,7 @@ class StatefulOperator {
   virtual void settle() {}
   virtual const OperatorStats& stats() const = 0;
   /// `vlac run --late`: where the operator reports each row it drops as late. False when it
-  /// cannot (a keyed aggregate or window join run in partitions, whose rows are dropped on their
-  /// threads: the run does not partition those under --late).
+  /// cannot (a partitioned operator drops its late rows on the run's thread, so it can).
   virtual bool set_late_rows(const LateRows&) { return false; }
   /// Its whole state as bytes (LANGUAGE.md §10, runtime/ops/state_io.h): counters, watermark,
   /// open windows, buffers, ... never a pointer.

@@ -368,8 +368,22 @@ class WindowAggregate {
   // partition lists its own (sliced_window_due, due_windows): they have the same slices.
 
   bool sliced() const { return sliced_; }
-  /// Whether a row at time t is late for every window (dropped, opening no slice).
-  bool late_for_all(int64_t t, int64_t watermark) const { return store_->readers[reader_].last_end(t) <= watermark; }
+  /// TUMBLE, HOP, CUMULATE (sliced or not): whether a row at time t is late for every window by
+  /// `watermark` (dropped as late; a sliced one opens no slice).
+  bool late_for_all(int64_t t, int64_t watermark) const {
+    if (sliced_) return store_->readers[reader_].last_end(t) <= watermark;
+    const bool tumble = config_.mode == WindowMode::Tumble;  // a HOP whose slide is its size
+    return last_window_end(tumble ? 1 : static_cast<int>(config_.mode), t, config_.size, tumble ? config_.size : config_.slide,
+                           config_.offset) <= watermark;
+  }
+  /// SESSION: whether a row of `key` at time t is late by `watermark`: it overlaps none of the
+  /// key's open sessions and its own would have fired (add_to_session's rule).
+  bool session_late(const uint8_t* key, int64_t t, int64_t watermark) const {
+    const int64_t end = sat_add(t, config_.gap);
+    if (end > watermark) return false;
+    const uint32_t k = session_keys_.find(key);
+    return k == SessionKeys::kNone || first_overlap(k, t, end) == sessions_.size(k);
+  }
   /// Whether the slice of time t is open.
   bool has_slice_of(int64_t t) {
     int64_t start, end;
@@ -624,12 +638,7 @@ class WindowAggregate {
   void add_to_session(uint32_t k, const uint8_t* row, int64_t t, int64_t end, int64_t seq) {
     // Sessions [start, end) that the new event's [t, t + gap) overlaps merge with it: into the
     // first, the others from the last back.
-    size_t first = sessions_.size(k);
-    for (size_t i = 0; i < sessions_.size(k); ++i)
-      if (overlaps(sessions_.at(k, i), t, end)) {
-        first = i;
-        break;
-      }
+    const size_t first = first_overlap(k, t, end);
     if (first == sessions_.size(k)) {
       if (end <= watermark_) {  // its own session would already have fired
         late_.drop(&stats_.late_dropped, 0, row, watermark_);
@@ -681,6 +690,12 @@ class WindowAggregate {
 
   /// Whether an event's [t, end) overlaps the session (ends clamped at INT64_MAX).
   static bool overlaps(const Session& s, int64_t t, int64_t end) { return before_end(s.start, end) && before_end(t, s.end); }
+  /// The first of key k's sessions that an event's [t, end) overlaps; sessions_.size(k): none.
+  size_t first_overlap(uint32_t k, int64_t t, int64_t end) const {
+    for (size_t i = 0; i < sessions_.size(k); ++i)
+      if (overlaps(sessions_.at(k, i), t, end)) return i;
+    return sessions_.size(k);
+  }
 
   void fire(const uint8_t* key, const uint8_t* acc, int64_t start, int64_t end) {
     __builtin_memset(out_buf_.data(), 0, config_.out_size);

@@ -42,7 +42,7 @@ class WindowJoin : public JoinCore<Ctx, K, S, WindowKeyChain> {
   uint32_t push(int port, const uint8_t* row) {
     ++this->stats_.rows_in;
     const int64_t start = this->load_time(row, port == 0 ? config_.left_window_start : config_.right_window_start);
-    const int64_t end = this->load_time(row, port == 0 ? config_.left_window_end : config_.right_window_end);
+    const int64_t end = window_end(port, row);
     if (end <= watermark_[port]) {  // its window has fired
       this->drop_late(port, row);
       return kNil;
@@ -64,6 +64,12 @@ class WindowJoin : public JoinCore<Ctx, K, S, WindowKeyChain> {
     if (end < next_end_) next_end_ = end;
     this->note_buffered();
     return slot;
+  }
+
+  /// The end of the window of a row of `port`: the row is late when that side's watermark has
+  /// reached it.
+  int64_t window_end(int port, const uint8_t* row) const {
+    return this->load_time(row, port == 0 ? config_.left_window_end : config_.right_window_end);
   }
 
   void advance(int64_t w) {

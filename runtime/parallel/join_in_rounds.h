@@ -50,14 +50,6 @@ class JoinInRounds : public PartitionedJoin<Join, Part, Config, Kernels> {
   void settle() override {
     if (!this->single_) end_round();
   }
-  /// `--late`: the run's thread drops late rows (arrive()), in arrival order, as one thread does;
-  /// a partition never does (its watermarks are never ahead of one thread's).
-  bool set_late_rows(const LateRows& late) override {
-    late_ = late;
-    this->front_.set_late_rows(late);
-    if (this->single_) this->single_->set_late_rows(late);
-    return true;
-  }
   // save_state() comes after settle() (a checkpoint is taken between two rows, settled).
 
  protected:
@@ -201,7 +193,6 @@ class JoinInRounds : public PartitionedJoin<Join, Part, Config, Kernels> {
   int64_t seq_ = 0;                              // arrival numbers
   int64_t round_start_ = 0;                      // the arrival number the round started at
   uint64_t pushed_ = 0, step_start_ = 0;  // rows pushed (partitioned or gathered), and at the last step
-  LateRows late_;                          // --late: where the late rows go
   uint64_t restored_peak_ = 0;             // summed_stats(): the peak of a restored or split operator's rows
   mutable OperatorStats summed_;
 
@@ -218,7 +209,6 @@ class JoinInRounds : public PartitionedJoin<Join, Part, Config, Kernels> {
         [this] {
           end_round();  // every result is out, and the partitions hold what one thread holds
           this->gather_partitions();
-          this->single_->set_late_rows(late_);
           after_gather();
         },
         [this] { this->split_partitions(); });

@@ -99,6 +99,7 @@ void PartitionedWindowAggregate::push(const uint8_t* row) {
   if (config_.mode != WindowMode::EndOfInput) {
     int64_t t;
     std::memcpy(&t, row + config_.time_offset, sizeof t);
+    if (dropped_late(row, t, part)) return;
     auto lower = [&](int64_t, int64_t end) {
       if (end > watermark_ && end < next_fire_) next_fire_ = end;
     };
@@ -112,6 +113,28 @@ void PartitionedWindowAggregate::push(const uint8_t* row) {
   parts_.added(part);
 }
 
+bool PartitionedWindowAggregate::dropped_late(const uint8_t* row, int64_t t, const Partition& part) {
+  if (config_.mode == WindowMode::Session) {
+    // Rare (a row behind the watermark by more than the gap): the partition must have taken
+    // every row before this one for its sessions to be one thread's.
+    if (sat_add(t, config_.gap) > watermark_) return false;
+    parts_.drain();
+    if (!part.op.session_late(parts_[0].op.key_of(row), t, watermark_)) return false;
+  } else if (t >= watermark_ || !parts_[0].op.late_for_all(t, watermark_)) {  // (its windows end after t)
+    return false;
+  }
+  ++dropped_.rows_in;
+  ++parts_[0].rows;  // as a partitioned join counts its late rows
+  late_.drop(&dropped_.late_dropped, 0, row, watermark_);
+  return true;
+}
+
+bool PartitionedWindowAggregate::set_late_rows(const LateRows& late) {
+  late_ = late;
+  if (single_) single_->set_late_rows(late);
+  return true;
+}
+
 void PartitionedWindowAggregate::open_slice_everywhere(const uint8_t* row) {
   // One thread opens a slice with the first row that falls in it; every partition must open
   // it then too (slice_opened in runtime/ops/slice_fifo.h says why). Partition 0, the run's
@@ -120,8 +143,7 @@ void PartitionedWindowAggregate::open_slice_everywhere(const uint8_t* row) {
   int64_t t;
   std::memcpy(&t, row + config_.time_offset, sizeof t);
   if (t >= slice_start_ && t < slice_end_) return;
-  HostedWindowAggregate& own = parts_[0].op;
-  if (own.late_for_all(t, watermark_)) return;  // dropped: opens nothing
+  HostedWindowAggregate& own = parts_[0].op;  // (a late row was dropped before: it opens nothing)
   if (!own.has_slice_of(t)) {
     own.open_slice_of(t);
     parts_.mark_others(kOpenSlice, t, /*hand_over=*/false);
@@ -201,6 +223,7 @@ void PartitionedWindowAggregate::gather() {
   auto single = std::make_unique<HostedWindowAggregate>();
   single->init(ctx_, config_, kernels_);
   merge_into(*single);
+  single->set_late_rows(late_);
   parts_.clear();
   single_ = std::move(single);  // last: until here, stats() reads the partitions
 }
@@ -220,6 +243,8 @@ const OperatorStats& PartitionedWindowAggregate::stats() const {
   parts_.drain();  // a run stopped early may leave rows in flight
   stats_ = restored_;
   stats_.rows_out += front_.stats().rows_out;
+  stats_.rows_in += dropped_.rows_in;
+  stats_.late_dropped += dropped_.late_dropped;
   for (const auto& part : parts_.all()) {
     part->op.refresh_stats();
     OperatorStats s = part->op.stats();
@@ -337,7 +362,8 @@ bool PartitionedWindowAggregate::deal_out(HostedWindowAggregate& merged) {
     fits &= parts_[partition_of(key)].op.restore_session(key, start, end, seq, acc);
   });
   const HostedWindowAggregate::Progress progress = merged.progress();
-  restored_ = progress.stats;
+  restored_ = progress.stats;  // with the rows dropped here before
+  dropped_ = OperatorStats{};
   watermark_ = progress.watermark;
   seq_ = progress.seq;
   next_fire_ = INT64_MAX;

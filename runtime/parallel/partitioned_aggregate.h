@@ -4,8 +4,7 @@
 // HostedWindowAggregate. Partition 0 is the run's own thread's; each other one has a thread of
 // its own, fed through a bounded lock-free queue of row batches. The run's thread computes each
 // row's key and picks the partition: its own takes the row at once, another gets it packed
-// (with its arrival number and the watermark it arrived under, so that it drops late rows
-// exactly as one thread would).
+// (with its arrival number and the watermark it arrived under, to which its windows have fired).
 //
 // An operator that fires so often that the waiting costs more than the partitions save is
 // gathered back onto the run's thread after its first firings (gather()): from then on it is the
@@ -15,6 +14,9 @@
 // (split()). A step is a firing, or 131,072 rows for GROUP BY without windows (it fires once,
 // at the end).
 // Either way the rows and their order are one thread's: only the speed differs.
+//
+// Late rows are dropped by the run's thread, before dealing, so that `--late` reports them in
+// arrival order among every operator's drops (LANGUAGE.md §12): the partitions never see one.
 //
 // Firing: when the watermark reaches the end of an open window, every partition finalizes its
 // groups of the windows that end on its own thread at once (a marker after its rows tells it
@@ -74,6 +76,9 @@ class PartitionedWindowAggregate final : public StatefulOperator, public Partiti
 
   void advance(int64_t w) override;
   const OperatorStats& stats() const override;
+  /// `--late`: the run's thread drops the late rows (push()), in arrival order, as one thread
+  /// does; a partition never does.
+  bool set_late_rows(const LateRows& late) override;
   void save_state(StateWriter& w) const override;
   bool load_state(StateReader& r) override;
   /// What generated code pushes rows into: the operator that emits the results, which sends
@@ -108,6 +113,10 @@ class PartitionedWindowAggregate final : public StatefulOperator, public Partiti
   /// its keys (on the partition's own thread, or the run's for partition 0, whose `ctx` it is).
   void fire_partition(Partition& part, ExecContext* ctx) const;
   uint32_t partition_of(const uint8_t* key) const;
+  /// Whether a row at time t (of the key just computed, which goes to `part`) is late: counted
+  /// and reported, on the run's thread. A SESSION row whose own session would have fired waits
+  /// for the partition to tell whether the key's sessions take it.
+  bool dropped_late(const uint8_t* row, int64_t t, const Partition& part);
   /// Puts every partition's groups, in one thread's order, and the counters into `merged`.
   void merge_into(HostedWindowAggregate& merged) const;
   void merge_sliced_into(HostedWindowAggregate& merged) const;
@@ -143,6 +152,8 @@ class PartitionedWindowAggregate final : public StatefulOperator, public Partiti
   int64_t next_fire_ = INT64_MAX;  // no window of any partition ends before this
   int64_t seq_ = 0;
   OperatorStats restored_;  // the counters of a restored snapshot, before this run
+  OperatorStats dropped_;   // the rows dropped as late on the run's thread (rows_in, late_dropped)
+  LateRows late_;           // --late: where the late rows go
   mutable OperatorStats stats_;
   PartitionTrial trial_;
   size_t partitions_;

@@ -77,6 +77,14 @@ class PartitionedJoin : public StatefulOperator, public PartitionedOperator {
     merge_into(merged);
     merged.save_state(w);
   }
+  /// `--late`: the run's thread drops late rows (the derived push()), in arrival order among
+  /// every operator's drops, as one thread does; a partition never does.
+  bool set_late_rows(const LateRows& late) override {
+    late_ = late;
+    front_.set_late_rows(late);
+    if (single_) single_->set_late_rows(late);
+    return true;
+  }
   bool load_state(StateReader& r) override {
     if (single_) return single_->load_state(r);
     Join merged;
@@ -138,6 +146,7 @@ class PartitionedJoin : public StatefulOperator, public PartitionedOperator {
     auto single = std::make_unique<Join>();
     single->init(ctx_, config_, kernels_);
     merge_into(*single);
+    single->set_late_rows(late_);
     parts_.clear();
     single_ = std::move(single);  // last: until here, stats() reads the partitions
   }
@@ -161,6 +170,7 @@ class PartitionedJoin : public StatefulOperator, public PartitionedOperator {
   size_t partitions_;
   std::unique_ptr<Join> single_;  // while gathered: the join, run as on one thread
   uint64_t rows_gathered_ = 0;    // rows pushed while gathered onto the run's thread
+  LateRows late_;                 // --late: where the late rows go
   PartitionSet<Part> parts_;      // last: its threads stop before what they use goes (the derived destructor stops them)
 };
 

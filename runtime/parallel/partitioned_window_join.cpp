@@ -63,15 +63,19 @@ void PartitionedWindowJoin::push(int port, const uint8_t* row) {
     return;
   }
   const int64_t seq = seq_++;
-  const bool left = port == 0;
-  // A row not late for its window lowers the next firing to the window's end.
-  // (A row is held unless late: WindowJoin::push's rule, and a partitioned join has no
-  // capacity. Counted here, the rows held give one thread's peak, which no partition sees.)
-  const int64_t end = load_time(row, left ? config_.left_window_end : config_.right_window_end);
-  if (end > watermark_[port]) {
-    next_fire_ = std::min(next_fire_, end);
-    peak_ = std::max(peak_, ++held_);
+  // A row whose window has fired is late (WindowJoin::push's rule): dropped here, so that
+  // `--late` reports it in arrival order among every operator's drops. Any other row is held (a
+  // partitioned join has no capacity) and lowers the next firing to its window's end. Counted
+  // here, the rows held give one thread's peak, which no partition sees.
+  const int64_t end = front_.window_end(port, row);
+  if (end <= watermark_[port]) {
+    ++dropped_.rows_in;
+    ++parts_[0].rows;
+    late_.drop(&dropped_.late_dropped, port, row, watermark_[port]);
+    return;
   }
+  next_fire_ = std::min(next_fire_, end);
+  peak_ = std::max(peak_, ++held_);
   bool has_key;  // a NULL key matches nothing but is held: in partition 0
   Partition& part = parts_[partition_of(port, row, &has_key)];
   ++part.rows;
@@ -150,6 +154,8 @@ const OperatorStats& PartitionedWindowJoin::stats() const {
   stats_ = restored_;
   stats_.buffered = stats_.peak_buffered = 0;  // the partitions hold what it held; the peak is counted here
   for (const auto& part : parts_.all()) add_partition_stats(stats_, part->join.stats());
+  stats_.rows_in += dropped_.rows_in;
+  stats_.late_dropped += dropped_.late_dropped;
   stats_.peak_buffered = peak_;
   return stats_;
 }
@@ -180,7 +186,8 @@ void PartitionedWindowJoin::deal_out(HostedWindowJoin& merged) {
       bool has_key;
       hold(parts_[partition_of(port, row, &has_key)], port, row, seq_++, INT64_MIN);
     });
-  restored_ = merged.stats();
+  restored_ = merged.stats();  // with the rows dropped here before
+  dropped_ = OperatorStats{};
   held_ = restored_.buffered;
   peak_ = restored_.peak_buffered;
   for (int p = 0; p < 2; ++p) watermark_[p] = merged.watermarks()[p];

@@ -7,8 +7,9 @@
 // (partitioned_aggregate.h). A row whose key is NULL matches nothing but is still held (a LEFT
 // join emits it with NULLs): it goes to partition 0.
 //
-// Each row goes with its arrival number and its side's watermark when it arrived, so that the
-// partition drops it as late exactly when one thread would. A window joins only rows of one
+// The run's thread drops late rows (their window has fired), so that `--late` reports them in
+// arrival order among every operator's drops (LANGUAGE.md §12). Each other row goes with its
+// arrival number and its side's watermark when it arrived. A window joins only rows of one
 // key, so each partition joins its keys' rows of every window completely.
 //
 // Firing: when both watermarks reach the end of a held row's window, every partition fires on
@@ -91,6 +92,7 @@ class PartitionedWindowJoin final : public PartitionedJoin<HostedWindowJoin, Win
   int64_t seq_ = 0;
   uint64_t held_ = 0, peak_ = 0;  // the rows the partitions hold together (as of the last firing, plus those since), and the most
   OperatorStats restored_;  // the counters of a restored snapshot, before the partitions
+  OperatorStats dropped_;   // the rows dropped as late on the run's thread (rows_in, late_dropped)
   mutable OperatorStats stats_;
 };
 

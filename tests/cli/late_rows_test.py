@@ -11,10 +11,10 @@ Every end-to-end case of tests/e2e/cases runs with `--late FILE --stats` on the 
     floats to 1e-6), and no input row is reported twice by one operator; a record of a derived
     stream is checked the same way against the input file whose header holds all its columns,
     when one does;
-  - `--backend cpp` writes the same bytes, and so does `--threads 2`, also with the interval and
-    as-of joins and OVER kept in partitions and their results merged in rounds of one row (their
-    late rows are dropped on the run's thread, in arrival order; keyed aggregates and window
-    joins stay whole under --late).
+  - `--backend cpp` writes the same bytes, and so does `--threads 2`, also with every keyed
+    operator kept in partitions (the interval and as-of joins' and OVER's results merged in rounds
+    of one row): a partitioned operator drops its late rows on the run's thread, in arrival order.
+    Across the cases, each kind of keyed operator must have run in partitions under --late.
 For three cases the late rows are computed here, independently, by replaying the input in arrival
 order with §5's rule (W = max(event time so far) - bound; TUMBLE: late when the row's window end
 <= W; SESSION: when its own session would end at or before W and it joins no open one; a join:
@@ -25,7 +25,8 @@ watermarks included:
   ISO timestamps).
 Window merging: two aggregates sharing slices each report their own late rows (against the same
 replay). Also: --late with --backend firmware is a usage error (exit 2); --late and --checkpoint stopped
-mid-run (VLAC_TEST_STOP_AFTER_ROWS) and resumed give the uninterrupted run's late file.
+mid-run (VLAC_TEST_STOP_AFTER_ROWS) and resumed give the uninterrupted run's late file, at one
+thread and at two with the aggregates kept in partitions.
 Usage: late_rows_test.py VLAC
 """
 
@@ -46,6 +47,9 @@ from checks import check, summary
 vlac = os.path.abspath(sys.argv[1])
 CASES = pathlib.Path(__file__).resolve().parent.parent / "e2e" / "cases"
 STATS_OP = re.compile(r"^  operator #(\d+) (\S+): \d+ in, \d+ out, (\d+) late", re.M)
+PARTITIONS = re.compile(r"^  operator #(\d+) partitions: ", re.M)
+IN_PARTITIONS = {"VLAC_TEST_NEVER_GATHER": "1", "VLAC_TEST_ROUND_ROWS": "1"}
+PARTITIONED_UNDER_LATE = set()  # the kinds of operator that ran in partitions under --late
 ISO = re.compile(r"^(-?\d{4,})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:?\d\d)?$")
 
 
@@ -180,13 +184,15 @@ def check_case(case_dir):
         check(f"{name}: {op}: late lines = --stats late", per_op.get(op, 0) == stats.get(op, -1),
               f"lines {per_op.get(op, 0)}, stats {stats.get(op)}")
     match_rows(name, records, case_inputs(case_dir, args))
-    # At 2 threads an interval or as-of join or OVER runs in partitions (the run's thread drops
-    # its late rows): kept there, its results merged in rounds of one row, and as by default.
-    in_rounds = {"VLAC_TEST_NEVER_GATHER": "1", "VLAC_TEST_ROUND_ROWS": "1"}
-    for extra, env in ((["--backend", "cpp"], None), (["--threads", "2"], None), (["--threads", "2"], in_rounds)):
+    # At 2 threads every keyed operator runs in partitions (the run's thread drops their late
+    # rows): kept there (the joins' and OVER's results merged in rounds of one row), and as by default.
+    for extra, env in ((["--backend", "cpp"], None), (["--threads", "2"], None), (["--threads", "2"], IN_PARTITIONS)):
         q, other, cmd2 = run(case_dir, args, extra, env)
-        what = " ".join(extra) + (" in rounds of one row" if env else "")
+        what = " ".join(extra) + (" kept in partitions" if env else "")
         check(f"{name}: {what} writes the same late rows and output", q.returncode == 0 and other == late and q.stdout == p.stdout, cmd2)
+        if env:
+            kinds = {m.group(1): m.group(2) for m in STATS_OP.finditer(q.stderr.decode())}
+            PARTITIONED_UNDER_LATE.update(kinds.get(n, "?") for n in PARTITIONS.findall(q.stderr.decode()))
     return records, late
 
 
@@ -338,24 +344,32 @@ def main():
     p, _, cmd = run(d, args, ["--backend", "firmware"])
     check("--late with --backend firmware: exit 2", p.returncode == 2 and b"--late" in p.stderr, cmd + p.stderr.decode())
 
+    keyed = {"WindowAggregate", "WindowJoin", "IntervalJoin", "AsofJoin", "Over"}
+    check("--late --threads 2: every kind of keyed operator ran in partitions", keyed <= PARTITIONED_UNDER_LATE,
+          f"in partitions: {sorted(PARTITIONED_UNDER_LATE)}")
+
     # --checkpoint: stopped after checkpoints and resumed, the late file is the uninterrupted run's
     d = CASES / "chained_rollup"
     args = shlex.split((d / "args").read_text())
     whole = raw.get("chained_rollup")
-    with tempfile.TemporaryDirectory() as tmp:
-        out, late, ckdir = pathlib.Path(tmp) / "out.csv", pathlib.Path(tmp) / "late.jsonl", pathlib.Path(tmp) / "ck"
-        base = [vlac, "run", "program.vsql"] + args + ["--output", "cam_rollup=" + str(out), "--late", str(late),
-                                                       "--checkpoint", str(ckdir), "--checkpoint-every", "97rows"]
-        for stop in ("150", "700", "1100"):
-            p = subprocess.run(base, cwd=d, env=dict(os.environ, VLAC_TEST_STOP_AFTER_ROWS=stop), capture_output=True)
-            check(f"--late --checkpoint: stops after a checkpoint ({stop} rows)", p.returncode == 0, p.stderr.decode())
-            with open(late, "ab") as f:  # what a crash may leave after the snapshot's offset
-                f.write(b'{"partial')
-        p = subprocess.run(base, cwd=d, capture_output=True)
-        check("--late --checkpoint: resumes to the end", p.returncode == 0, p.stderr.decode())
-        check("--late --checkpoint: the late file is the uninterrupted run's", bool(whole) and late.read_bytes() == whole,
-              late.read_text())
-        check("--late --checkpoint: the output is expected.csv", out.read_bytes() == (d / "expected.csv").read_bytes())
+    for threads, env in ((["--threads", "1"], {}), (["--threads", "2"], IN_PARTITIONS)):
+        what = "--late --checkpoint " + " ".join(threads)
+        with tempfile.TemporaryDirectory() as tmp:
+            out, late, ckdir = pathlib.Path(tmp) / "out.csv", pathlib.Path(tmp) / "late.jsonl", pathlib.Path(tmp) / "ck"
+            base = [vlac, "run", "program.vsql"] + args + threads + [
+                "--output", "cam_rollup=" + str(out), "--late", str(late), "--checkpoint", str(ckdir), "--checkpoint-every", "97rows"]
+            for stop in ("150", "700", "1100"):
+                p = subprocess.run(base, cwd=d, env=dict(os.environ, VLAC_TEST_STOP_AFTER_ROWS=stop, **env), capture_output=True)
+                check(f"{what}: stops after a checkpoint ({stop} rows)", p.returncode == 0, p.stderr.decode())
+                with open(late, "ab") as f:  # what a crash may leave after the snapshot's offset
+                    f.write(b'{"partial')
+            p = subprocess.run(base + ["--stats"], cwd=d, env=dict(os.environ, **env), capture_output=True)
+            check(f"{what}: resumes to the end", p.returncode == 0, p.stderr.decode())
+            if env:
+                check(f"{what}: its aggregates ran in partitions", PARTITIONS.search(p.stderr.decode()) is not None, p.stderr.decode())
+            check(f"{what}: the late file is the uninterrupted run's", bool(whole) and late.read_bytes() == whole,
+                  late.read_text())
+            check(f"{what}: the output is expected.csv", out.read_bytes() == (d / "expected.csv").read_bytes())
     return summary("late rows")
 
 

@@ -34,6 +34,7 @@ import same_output  # noqa: E402  (tests/e2e, on the path set up by values)
 
 # Float fields of unoptimised runs that differed from the optimised run's within 1e-12.
 UNOPTIMISED = {"runs": 0, "tolerated": 0}
+LATE = {"runs": 0, "with_rows": 0}  # --threads runs whose late rows were compared, and how many had some
 
 
 def make(family, seed, skip):
@@ -180,15 +181,24 @@ THREAD_RUNS = [
 
 
 def check_threads(vlac, d, one_thread, which):
-    """None when `--threads` prints one thread's rows (`which` picks a THREAD_RUNS entry)."""
+    """None when `--threads` prints one thread's rows, and with `--late` one thread's late rows
+    (LANGUAGE.md §12: in the order of the drops) (`which` picks a THREAD_RUNS entry)."""
     threads, env = THREAD_RUNS[which % len(THREAD_RUNS)]
-    out, err = run_vlac(vlac, d, "jit", extra=["--threads", threads], env=env)
-    what = "jit --threads %s (%s)" % (threads, " ".join("%s=%s" % kv for kv in sorted(env.items())))
+    out, err = run_vlac(vlac, d, "jit", extra=["--threads", threads, "--late", "late_threads.jsonl"], env=env)
+    what = "jit --threads %s --late (%s)" % (threads, " ".join("%s=%s" % kv for kv in sorted(env.items())))
     if out is None:
         return "%s: %s" % (what, err)
     if out != one_thread:
         (d / "actual_jit_threads.csv").write_text(out)
         return "%s gives other rows than one thread (see actual_jit_threads.csv)" % what
+    one, err = run_vlac(vlac, d, "jit", extra=["--late", "late_one.jsonl"])
+    if one is None:
+        return "jit --late: %s" % err
+    late = (d / "late_one.jsonl").read_bytes()
+    LATE["runs"] += 1
+    LATE["with_rows"] += bool(late)
+    if (d / "late_threads.jsonl").read_bytes() != late:
+        return "%s reports other late rows than one thread (late_threads.jsonl, late_one.jsonl)" % what
     return None
 
 
@@ -336,6 +346,8 @@ def main():
     if not args.no_unoptimised:
         summary += "; --no-optimize: %d runs compared, %d float fields tolerated (within 1e-12 relative)" % (
             UNOPTIMISED["runs"], UNOPTIMISED["tolerated"])
+    if LATE["runs"]:
+        summary += "; --threads --late: %d runs compared, %d with late rows" % (LATE["runs"], LATE["with_rows"])
     print(summary)
     return 1 if failed else 0
 

@@ -16,6 +16,7 @@
 #include "runtime/ops/hosted_operators.h"
 #include "runtime/ops/operator.h"
 #include "runtime/parallel/partition_trial.h"
+#include "late_log.h"
 
 namespace vlac::test {
 
@@ -41,10 +42,11 @@ void push_to(Partitioned* p, int port, const uint8_t* row) {
 }
 
 /// One (the join on one thread: HostedWindowJoin, ...) or Partitioned (PartitionedWindowJoin,
-/// ...) with its own output.
+/// ...) with its own output and late rows (`--late`).
 template <class One, class Partitioned>
 struct JoinUnderTest {
   Sink sink;
+  std::vector<LateRow> late;
   void* outputs[1] = {&sink};
   rt::ExecContext ctx;
   std::unique_ptr<rt::StatefulOperator> op;
@@ -61,6 +63,7 @@ struct JoinUnderTest {
       one->op.init(&ctx, config, kernels);
       op = std::move(one);
     }
+    log_late_rows(*op, &late);
   }
   Partitioned* partitioned() { return dynamic_cast<Partitioned*>(op.get()); }
   void play(const std::vector<JoinStep>& steps, size_t from, size_t to) {

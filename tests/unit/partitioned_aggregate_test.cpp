@@ -1,7 +1,7 @@
 // The keyed window aggregate in partitions (`--threads`, LANGUAGE.md §11,
 // runtime/parallel/partitioned_aggregate.h) against the same operator on one thread: random
-// runs (STRING keys, possibly NULL, that are many or one hot key; disorder; late rows; a STRING
-// MAX accumulator) in every partitionable mode (SESSION included; HOP and CUMULATE also
+// runs (STRING keys, possibly NULL, that are many or one hot key; disorder; late rows, which
+// `--late` must report in one thread's order; a STRING MAX accumulator) in every partitionable mode (SESSION included; HOP and CUMULATE also
 // sliced, whose slice merges are order-sensitive here), at 2, 3 and 4 partitions,
 // must emit the same rows in the same order with the same counters. A snapshot taken in partitions must hold the
 // bytes one thread saves at the same row, and restore into another partition count (and into
@@ -23,6 +23,7 @@
 #include "runtime/exec_context.h"
 #include "runtime/ops/hosted_operators.h"
 #include "runtime/parallel/partitioned_aggregate.h"
+#include "late_log.h"
 #include "operator_steps.h"
 #include "partition_policies.h"
 
@@ -168,9 +169,10 @@ using vlac::test::kGatheredAfterTrial;
 using vlac::test::kNeverGathered;
 using vlac::test::kSplitAfterTrial;
 
-/// One thread's operator or a partitioned one, with its own output.
+/// One thread's operator or a partitioned one, with its own output and late rows.
 struct Aggregation {
   Sink sink;
+  std::vector<vlac::test::LateRow> late;
   void* outputs[1] = {&sink};
   rt::ExecContext ctx;
   std::unique_ptr<rt::StatefulOperator> op;
@@ -183,6 +185,7 @@ struct Aggregation {
       one->op.init(&ctx, config(mode), kernels());
       op = std::move(one);
     }
+    vlac::test::log_late_rows(*op, &late);
   }
   void push(const uint8_t* row) {
     auto* front = static_cast<rt::HostedWindowAggregate*>(op->target());
@@ -231,12 +234,14 @@ TEST(PartitionedAggregate, EmitsWhatOneThreadEmits) {
           Aggregation many(mode, partitions);
           many.play(steps, 0, steps.size());
           EXPECT_EQ(many.sink.rows, one.sink.rows);
+          EXPECT_EQ(many.late, one.late);  // --late: the same rows in the same order
           expect_same_stats(many.op->stats(), one.op->stats());
           // Gathered onto one thread after its first 8 firings (these fire every few rows):
           // the same rows too.
           Aggregation gathered(mode, partitions, kGathered);
           gathered.play(steps, 0, steps.size());
           EXPECT_EQ(gathered.sink.rows, one.sink.rows);
+          EXPECT_EQ(gathered.late, one.late);
           expect_same_stats(gathered.op->stats(), one.op->stats());
           if (mode.mode != rt::WindowMode::EndOfInput)
             EXPECT_TRUE(static_cast<rt::PartitionedWindowAggregate*>(gathered.op.get())->gathered());
@@ -245,6 +250,7 @@ TEST(PartitionedAggregate, EmitsWhatOneThreadEmits) {
             Aggregation tried(mode, partitions, trial);
             tried.play(steps, 0, steps.size());
             EXPECT_EQ(tried.sink.rows, one.sink.rows);
+            EXPECT_EQ(tried.late, one.late);
             expect_same_stats(tried.op->stats(), one.op->stats());
             const auto* p = static_cast<rt::PartitionedWindowAggregate*>(tried.op.get());
             const bool split = trial.trial == rt::PartitionPolicy::Trial::Partitions;

@@ -59,6 +59,7 @@ TEST(PartitionedAsofJoin, EmitsWhatOneThreadEmits) {
             Join many(left_outer, partitions, in_rounds_of(round));
             many.play(steps, 0, steps.size());
             EXPECT_EQ(many.sink.rows, one.sink.rows);
+            EXPECT_EQ(many.late, one.late);  // --late: the same rows in the same order
             expect_same_stats(many.op->stats(), one.op->stats(), /*peak_summed=*/true);
             EXPECT_TRUE(many.partitioned()->peak_summed());
             // Every row reached a partition, and with many keys each partition had some.
@@ -72,6 +73,7 @@ TEST(PartitionedAsofJoin, EmitsWhatOneThreadEmits) {
           Join tried(left_outer, 3, trial);
           tried.play(steps, 0, steps.size());
           EXPECT_EQ(tried.sink.rows, one.sink.rows);
+          EXPECT_EQ(tried.late, one.late);  // --late: the same rows in the same order
           expect_same_stats(tried.op->stats(), one.op->stats(), /*peak_summed=*/true);
           EXPECT_EQ(tried.partitioned()->gathered(), !split);
           vlac::test::expect_rows_add_up(*tried.partitioned(), one.op->stats().rows_in, false, /*gathered_some=*/true);

@@ -84,6 +84,7 @@ TEST(PartitionedIntervalJoin, EmitsWhatOneThreadEmits) {
               Join many(left_outer, b, partitions, in_rounds_of(round));
               many.play(steps, 0, steps.size());
               EXPECT_EQ(many.sink.rows, one.sink.rows);
+              EXPECT_EQ(many.late, one.late);  // --late: the same rows in the same order
               expect_same_stats(many.op->stats(), one.op->stats());
               // Every row reached a partition, and with many keys each partition had some.
               vlac::test::expect_rows_add_up(*many.partitioned(), one.op->stats().rows_in, !hot);
@@ -95,6 +96,7 @@ TEST(PartitionedIntervalJoin, EmitsWhatOneThreadEmits) {
             Join tried(left_outer, b, 3, trial);
             tried.play(steps, 0, steps.size());
             EXPECT_EQ(tried.sink.rows, one.sink.rows);
+            EXPECT_EQ(tried.late, one.late);  // --late: the same rows in the same order
             expect_same_stats(tried.op->stats(), one.op->stats());
             const bool split = trial.trial == rt::PartitionPolicy::Trial::Partitions;
             EXPECT_EQ(tried.partitioned()->gathered(), !split);

@@ -165,6 +165,7 @@ TEST(PartitionedWindowJoin, EmitsWhatOneThreadEmits) {
           Join many(left_outer, partitions);
           many.play(steps, 0, steps.size());
           EXPECT_EQ(many.sink.rows, one.sink.rows);
+          EXPECT_EQ(many.late, one.late);  // --late: the same rows in the same order
           expect_same_stats(many.op->stats(), one.op->stats());
           // Every row reached a partition, and with many keys each partition had some.
           vlac::test::expect_rows_add_up(*many.partitioned(), one.op->stats().rows_in, !hot);
@@ -172,6 +173,7 @@ TEST(PartitionedWindowJoin, EmitsWhatOneThreadEmits) {
           Join gathered(left_outer, partitions, kGathered);
           gathered.play(steps, 0, steps.size());
           EXPECT_EQ(gathered.sink.rows, one.sink.rows);
+          EXPECT_EQ(gathered.late, one.late);  // --late: the same rows in the same order
           expect_same_stats(gathered.op->stats(), one.op->stats());
           EXPECT_TRUE(gathered.partitioned()->gathered());
           // Tried on the run's thread, then kept there or taken back by the partitions.
@@ -179,6 +181,7 @@ TEST(PartitionedWindowJoin, EmitsWhatOneThreadEmits) {
             Join tried(left_outer, partitions, trial);
             tried.play(steps, 0, steps.size());
             EXPECT_EQ(tried.sink.rows, one.sink.rows);
+            EXPECT_EQ(tried.late, one.late);  // --late: the same rows in the same order
             expect_same_stats(tried.op->stats(), one.op->stats());
             const bool split = trial.trial == rt::PartitionPolicy::Trial::Partitions;
             EXPECT_EQ(tried.partitioned()->gathered(), !split);

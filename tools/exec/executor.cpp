@@ -161,13 +161,12 @@ class RowDriver {
 /// The runtime operators, wired to a backend's generated functions and driven by rt::Engine.
 class OperatorDriver final : public RowDriver {
  public:
-  /// `results_may_wait`: per operator, results_may_wait() (empty: none). `late` (--late): only
-  /// the operators that drop late rows on the run's thread are partitioned (rt::JoinInRounds'),
-  /// so that the late rows come in one thread's order. `live`: some input is live; operators in
-  /// rounds then settle whenever the run is about to wait for input.
+  /// `results_may_wait`: per operator, results_may_wait() (empty: none). `live`: some input is
+  /// live; operators in rounds then settle whenever the run is about to wait for input. (Every
+  /// partitioned operator drops its late rows on the run's thread, so `--late` partitions them
+  /// all.)
   OperatorDriver(const PhysicalPlan& plan, CompiledCode& program, std::vector<void*> outputs, uint64_t* pipeline_rows,
-                 int threads, int64_t idle_timeout_ns = 0, const std::vector<bool>& results_may_wait = {}, bool late = false,
-                 bool live = false)
+                 int threads, int64_t idle_timeout_ns = 0, const std::vector<bool>& results_may_wait = {}, bool live = false)
       : plan_(plan), program_(program), outputs_(std::move(outputs)), engine_(&ctx_) {
     engine_.set_idle_timeout(idle_timeout_ns);
     engine_.set_settle_before_waiting(live && threads > 1 &&
@@ -177,8 +176,7 @@ class OperatorDriver final : public RowDriver {
       if (op.reads_slices_of >= 0) shares_slices[static_cast<size_t>(op.id)] = shares_slices[static_cast<size_t>(op.reads_slices_of)] = true;
     for (const PhysicalOperator& op : plan.operators) {
       const size_t i = static_cast<size_t>(op.id);
-      const bool in_rounds = op.kind == OperatorKind::IntervalJoin || op.kind == OperatorKind::AsofJoin || op.kind == OperatorKind::Over;
-      operators_.push_back(make_operator(op, program, &ctx_, late && !in_rounds ? 1 : threads, shares_slices[i],
+      operators_.push_back(make_operator(op, program, &ctx_, threads, shares_slices[i],
                                          i < results_may_wait.size() && results_may_wait[i]));
       operator_ptrs_.push_back(operators_.back()->target());
     }
@@ -903,10 +901,9 @@ ExecutionReport execute(const PhysicalPlan& plan, CompiledCode& program,
     if (dealt)
       return std::make_unique<DealtDriver>(plan, program, std::move(writers), pipeline_rows, options, dealt_formatted);
     if (formatted) return std::make_unique<FormattedDriver>(plan, program, std::move(writers), pipeline_rows, options);
-    // Under --late a keyed aggregate or window join is not partitioned: its drops come in one thread's order.
     return std::make_unique<OperatorDriver>(plan, program, std::move(writers), pipeline_rows, options.threads,
                                             options.idle_timeout_ns, results_may_wait(plan, outputs, options),
-                                            options.late != nullptr, any_live(inputs));
+                                            any_live(inputs));
   }, formatted || dealt_formatted);
 }
 
