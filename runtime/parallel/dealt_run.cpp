@@ -91,6 +91,7 @@ DealtRun<Traits>::DealtRun(ExecContext* ctx, const typename Traits::Config& conf
   for (auto& part : parts_)
     part->thread = std::thread([this, p = part.get(), own] {
       p->op.init(&p->ctx, config_, own);
+      if (source_.late.report) p->op.set_late_rows(LateRows{&DealtRun::keep_late, p});
       made_.fetch_add(1, std::memory_order_release);
       made_.notify_one();
       work(*p);
@@ -169,7 +170,7 @@ void DealtRun<Traits>::work(Partition& part) {
     if (abort_.load(std::memory_order_acquire)) return;
     if ((n & ~kEnded) <= k) {  // the end of input: every watermark reaches +inf
       advance(part, INT64_MAX);
-      hand_over(part);
+      hand_over(part, INT64_MAX);
       return;
     }
     DealtChunk& c = *chunks_[k % slots];
@@ -187,11 +188,12 @@ void DealtRun<Traits>::work(Partition& part) {
       }
       advance(part, watermark_of(std::max(c.base_max, max_before)));
       part.ctx.scratch.reset();
-      push(part, row, static_cast<int64_t>(c.base_seq) + seq);
+      part.seq = static_cast<int64_t>(c.base_seq) + seq;
+      push(part, row, part.seq);
       ++part.rows;
     }
     advance(part, watermark_of(std::max(c.base_max, c.max_time)));  // after the chunk's last row
-    hand_over(part);
+    hand_over(part, static_cast<int64_t>(c.base_seq + c.pushes));
     if (c.done.fetch_add(1, std::memory_order_acq_rel) + 1 == parts_.size()) {
       c.done.store(0, std::memory_order_relaxed);
       reader_->release_visited(k % slots);
@@ -295,9 +297,22 @@ void DealtRun<Traits>::result(Partition& part, const uint8_t* row, int64_t seq, 
 }
 
 template <class Traits>
-void DealtRun<Traits>::hand_over(Partition& part) {
+void DealtRun<Traits>::keep_late(void* p, int, const uint8_t* row, int64_t watermark) {
+  auto& part = *static_cast<Partition*>(p);
+  part.run->in_packer_.append(part.late, row, part.seq, watermark);
+}
+
+template <class Traits>
+void DealtRun<Traits>::hand_over(Partition& part, int64_t late_done) {
   {
     std::lock_guard<std::mutex> lock(part.mu);
+    if (source_.late.report) {
+      if (part.late.size() > 0) {
+        part.handed_late.push_back(std::move(part.late));
+        part.late = BatchQueue::Bytes();
+      }
+      part.late_done = late_done;
+    }
     if (part.out.entries.size() == 0 && part.progress == part.watermark) return;
     if (part.out.entries.size() > 0) {
       for (size_t i = 0; i < part.formatters.size(); ++i) {
@@ -383,12 +398,17 @@ void DealtRun<Traits>::emit(Partition& part) {
 template <class Traits>
 bool DealtRun<Traits>::merge() {
   int64_t progress = INT64_MAX;  // every partition has handed over every result placed up to here
+  int64_t late_done = INT64_MAX;  // ... and every late row arriving before this
   for (auto& part : parts_) {
     std::lock_guard<std::mutex> lock(part->mu);
     for (Results& b : part->handed) part->merging.push_back(std::move(b));
     part->handed.clear();
     progress = std::min(progress, part->progress);
+    for (BatchQueue::Bytes& b : part->handed_late) part->merging_late.push_back(std::move(b));
+    part->handed_late.clear();
+    late_done = std::min(late_done, part->late_done);
   }
+  if (source_.late.report) report_late(late_done);
   for (;;) {
     Partition* first = nullptr;
     for (auto& part : parts_) {
@@ -405,6 +425,34 @@ bool DealtRun<Traits>::merge() {
     emit(*first);
     first->has_head = false;
   }
+}
+
+template <class Traits>
+void DealtRun<Traits>::report_late(int64_t done) {
+  for (;;) {  // the least arrival of the partitions' heads, row by row (a partition's are in arrival order)
+    Partition* first = nullptr;
+    for (auto& part : parts_)
+      if ((part->late_head || load_late(*part)) && (!first || part->late_seq < first->late_seq)) first = part.get();
+    if (!first || first->late_seq >= done) return;
+    source_.late.report(source_.late.user, 0, first->late_head, first->late_watermark);  // counted by the partition
+    first->late_head = nullptr;
+  }
+}
+
+template <class Traits>
+bool DealtRun<Traits>::load_late(Partition& part) {
+  while (!part.merging_late.empty()) {
+    BatchQueue::Bytes& b = part.merging_late.front();
+    if (part.late_at == b.size()) {
+      part.merging_late.pop_front();
+      part.late_at = 0;
+      continue;
+    }
+    uint8_t* const next = in_packer_.unpack(b.data() + part.late_at, &part.late_head, &part.late_seq, &part.late_watermark);
+    part.late_at = static_cast<size_t>(next - b.data());
+    return true;
+  }
+  return false;
 }
 
 template <class Traits>

@@ -39,9 +39,13 @@
 //     time, and a later row with an earlier time than the watermark is late.
 // A result that every partition has fired past is therefore safe to emit.
 //
+// `--late`: a partition drops late rows as one thread would, and keeps each with its arrival
+// number; the run's thread reports them in arrival order, those of every partition merged, up
+// to the rows every partition has taken (its chunks done).
+//
 // What it needs (the traits' can_deal and the executor's dealable()): one input file, split;
 // the operator is the program's only one, fed by that input only, and writes only to outputs
-// of its own (the source may write to others when they are formatted: above); a key and no capacity limits; no checkpoints, --late, --on-error fail or live
+// of its own (the source may write to others when they are formatted: above); a key and no capacity limits; no checkpoints, --on-error fail or live
 // input. Sliced windows (HOP, CUMULATE) are dealt too: every partition holds every slice, as
 // in PartitionedWindowAggregate, because the dealers announce to every partition the rows that
 // may open one (KeyDealer::announce_slice).
@@ -82,6 +86,7 @@ struct DealtSource {
   size_t op_id = 0;          // the dealt operator's
   size_t outputs = 0;        // the program's outputs
   size_t pipeline_counters = 0;  // 2 x pipelines when `--stats` counts them, else 0
+  LateRows late;                 // `--late`: where the operator's late rows go (none: null report)
 };
 
 /// Results formatted on the partitions' threads (above): the program's outputs, each
@@ -243,6 +248,8 @@ class DealtRun final : public DealtRunner {
     uint64_t rows = 0;
     int64_t watermark = INT64_MIN;
     Results out;  // results not yet handed over
+    int64_t seq = 0;         // the arrival number of the row being pushed
+    BatchQueue::Bytes late;  // --late: the rows dropped as late since the last hand-over (packed with their arrival numbers)
     std::vector<uint8_t> out_row;
     // Formatting: what comes after the operator runs on fctx, whose outputs are the formatters.
     ExecContext fctx;
@@ -257,6 +264,8 @@ class DealtRun final : public DealtRunner {
     std::deque<Results> handed;
     std::vector<Results> spare;  // buffers the run's thread is done with
     int64_t progress = INT64_MIN;          // every result placed up to here has been handed
+    std::deque<BatchQueue::Bytes> handed_late;
+    int64_t late_done = 0;  // --late: every late row arriving before this has been handed
     // The run's thread's merge.
     std::deque<Results> merging;
     size_t at = 0;     // in merging.front().entries
@@ -265,6 +274,11 @@ class DealtRun final : public DealtRunner {
     bool has_head = false;
     uint8_t* head = nullptr;
     int64_t head_seq = 0, head_place = 0, head_start = 0;
+    // The run's thread's merge of the late rows (--late).
+    std::deque<BatchQueue::Bytes> merging_late;
+    size_t late_at = 0;  // in merging_late.front()
+    uint8_t* late_head = nullptr;  // null: none loaded
+    int64_t late_seq = 0, late_watermark = 0;
   };
 
   void work(Partition& part);
@@ -281,7 +295,14 @@ class DealtRun final : public DealtRunner {
   void emit(Partition& part);
   /// OVER's emit kernel in a partition: packs the result with its place.
   static void pack_result(ExecContext* ctx, const uint8_t* row);
-  void hand_over(Partition& part);
+  /// Hands the results over, and the late rows with `late_done` (the arrival number before
+  /// which every row the partition is dealt has been taken).
+  void hand_over(Partition& part, int64_t late_done);
+  /// The LateRows of a partition's operator: keeps the row, with its arrival number.
+  static void keep_late(void* part, int port, const uint8_t* row, int64_t watermark);
+  /// Reports the late rows arriving before `done`, every partition's merged by arrival.
+  void report_late(int64_t done);
+  bool load_late(Partition& part);
   int64_t watermark_of(int64_t max_time) const;
   /// Emits every result that no partition can still precede; true when every partition has
   /// finished and everything is emitted.

@@ -11,10 +11,13 @@ Every end-to-end case of tests/e2e/cases runs with `--late FILE --stats` on the 
     floats to 1e-6), and no input row is reported twice by one operator; a record of a derived
     stream is checked the same way against the input file whose header holds all its columns,
     when one does;
-  - `--backend cpp` writes the same bytes, and so does `--threads 2`, also with every keyed
-    operator kept in partitions (the interval and as-of joins' and OVER's results merged in rounds
-    of one row): a partitioned operator drops its late rows on the run's thread, in arrival order.
-    Across the cases, each kind of keyed operator must have run in partitions under --late.
+  - `--backend cpp` writes the same bytes, and so does `--threads 2`: by default; with the file
+    parsed in chunks of 61 bytes, so that a program of one keyed aggregate or OVER is dealt out
+    by the parser threads (its partitions keep their late rows, the run's thread reports them in
+    arrival order); and with every keyed operator kept in partitions fed by the run's thread (the
+    interval and as-of joins' and OVER's results merged in rounds of one row), which drops their
+    late rows in arrival order. Across the cases, each kind of keyed operator must have run in
+    partitions under --late, and some case must have been dealt.
 For three cases the late rows are computed here, independently, by replaying the input in arrival
 order with §5's rule (W = max(event time so far) - bound; TUMBLE: late when the row's window end
 <= W; SESSION: when its own session would end at or before W and it joins no open one; a join:
@@ -48,8 +51,11 @@ vlac = os.path.abspath(sys.argv[1])
 CASES = pathlib.Path(__file__).resolve().parent.parent / "e2e" / "cases"
 STATS_OP = re.compile(r"^  operator #(\d+) (\S+): \d+ in, \d+ out, (\d+) late", re.M)
 PARTITIONS = re.compile(r"^  operator #(\d+) partitions: ", re.M)
-IN_PARTITIONS = {"VLAC_TEST_NEVER_GATHER": "1", "VLAC_TEST_ROUND_ROWS": "1"}
+DEALT_OP = re.compile(r"^  operator #(\d+) partitions: .*rows dealt out by the parser threads", re.M)
+IN_PARTITIONS = {"VLAC_TEST_NEVER_GATHER": "1", "VLAC_TEST_ROUND_ROWS": "1", "VLAC_TEST_NO_DEALING": "1"}
+DEALT = {"VLAC_TEST_PARSE_CHUNK_BYTES": "61"}
 PARTITIONED_UNDER_LATE = set()  # the kinds of operator that ran in partitions under --late
+DEALT_UNDER_LATE = set()  # the kinds of operator that were dealt out by the parser threads under --late
 ISO = re.compile(r"^(-?\d{4,})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:?\d\d)?$")
 
 
@@ -184,15 +190,20 @@ def check_case(case_dir):
         check(f"{name}: {op}: late lines = --stats late", per_op.get(op, 0) == stats.get(op, -1),
               f"lines {per_op.get(op, 0)}, stats {stats.get(op)}")
     match_rows(name, records, case_inputs(case_dir, args))
-    # At 2 threads every keyed operator runs in partitions (the run's thread drops their late
-    # rows): kept there (the joins' and OVER's results merged in rounds of one row), and as by default.
-    for extra, env in ((["--backend", "cpp"], None), (["--threads", "2"], None), (["--threads", "2"], IN_PARTITIONS)):
+    # At 2 threads: by default, dealt by the parser threads, and every keyed operator kept in
+    # partitions fed by the run's thread (the joins' and OVER's results merged in rounds of one row).
+    runs = ((["--backend", "cpp"], None, ""), (["--threads", "2"], None, ""), (["--threads", "2"], DEALT, " in 61-byte chunks"),
+            (["--threads", "2"], IN_PARTITIONS, " kept in partitions"))
+    for extra, env, how in runs:
         q, other, cmd2 = run(case_dir, args, extra, env)
-        what = " ".join(extra) + (" kept in partitions" if env else "")
+        what = " ".join(extra) + how
         check(f"{name}: {what} writes the same late rows and output", q.returncode == 0 and other == late and q.stdout == p.stdout, cmd2)
-        if env:
-            kinds = {m.group(1): m.group(2) for m in STATS_OP.finditer(q.stderr.decode())}
-            PARTITIONED_UNDER_LATE.update(kinds.get(n, "?") for n in PARTITIONS.findall(q.stderr.decode()))
+        err = q.stderr.decode()
+        kinds = {m.group(1): m.group(2) for m in STATS_OP.finditer(err)}
+        if env is IN_PARTITIONS:
+            PARTITIONED_UNDER_LATE.update(kinds.get(n, "?") for n in PARTITIONS.findall(err))
+        if env is DEALT:
+            DEALT_UNDER_LATE.update(kinds.get(n, "?") for n in DEALT_OP.findall(err))
     return records, late
 
 
@@ -347,6 +358,8 @@ def main():
     keyed = {"WindowAggregate", "WindowJoin", "IntervalJoin", "AsofJoin", "Over"}
     check("--late --threads 2: every kind of keyed operator ran in partitions", keyed <= PARTITIONED_UNDER_LATE,
           f"in partitions: {sorted(PARTITIONED_UNDER_LATE)}")
+    check("--late --threads 2: window aggregates and OVER were dealt out by the parser threads",
+          {"WindowAggregate", "Over"} <= DEALT_UNDER_LATE, f"dealt: {sorted(DEALT_UNDER_LATE)}")
 
     # --checkpoint: stopped after checkpoints and resumed, the late file is the uninterrupted run's
     d = CASES / "chained_rollup"

@@ -9,7 +9,8 @@
 // and 4 partitions and several chunk sizes; and OVER (ROWS and RANGE frames, LAG) the same way.
 // Both also with the results formatted on the partitions' threads (DealtFormatting), and the
 // source also writing the rows that pass its filter to a second output, formatted on the parser
-// threads: both CSV files must be one thread's, byte for byte. Also built under
+// threads: both CSV files must be one thread's, byte for byte. The late rows (`--late`) must be
+// one thread's, in one thread's order, with their watermarks. Also built under
 // ThreadSanitizer (tests/tsan/).
 #include <gtest/gtest.h>
 
@@ -228,6 +229,7 @@ std::string generate(const std::string& path, uint64_t seed, int n, bool hot) {
 
 struct Result {
   std::vector<std::string> rows;
+  std::vector<std::string> late;  // `--late`: the rows dropped as late, in the order reported
   std::string text;         // written to a CSV file (`to_file`)
   std::string source_text;  // the source's rows, written to a second CSV file (`to_file`)
   rt::OperatorStats stats;
@@ -260,6 +262,18 @@ std::vector<std::string> lines_of(std::FILE* f) {
   return out;
 }
 
+/// What `--late` reports: the row's values and the watermark, appended to *user (a Result::late).
+void log_late(void* user, int, const uint8_t* row, int64_t watermark) {
+  auto text = [&](int i) {
+    if (rt::is_null(row, in(i))) return std::string("NULL");
+    const rt::StringRef s = rt::get<rt::StringRef>(row, in(i));
+    return std::string(s.data, s.size);
+  };
+  static_cast<std::vector<std::string>*>(user)->push_back(text(0) + "|" + std::to_string(rt::get<int64_t>(row, in(1))) + "|" +
+                                                          std::to_string(rt::get<int64_t>(row, in(2))) + "|" + text(3) + " @" +
+                                                          std::to_string(watermark));
+}
+
 /// One reader, one operator, the watermark after every row: what the engine does on one thread.
 /// `c`: the window aggregate's; OVER when `over`. `to_file`: the results are written to a CSV
 /// file (Result::text).
@@ -284,6 +298,9 @@ Result one_thread(const std::string& path, const rt::WindowAggregateConfig& c, b
   if (to_file) ok.emit = ak.emit = write_row;
   if (over) over_op.init(&ctx, over_config(), ok);
   else aggregate.init(&ctx, c, ak);
+  const rt::LateRows late{log_late, &r.late};
+  if (over) over_op.set_late_rows(late);
+  else aggregate.set_late_rows(late);
   auto advance = [&](int64_t w) { over ? over_op.advance(w) : aggregate.advance(w); };
   std::vector<uint8_t> row(in_layout().size);
   int64_t max_time = INT64_MIN, watermark = INT64_MIN;
@@ -345,6 +362,7 @@ Result dealt(const std::string& path, const rt::WindowAggregateConfig& c, int pa
     source.time_offset = static_cast<int32_t>(in(1).offset);
     source.bound_ns = kBound;
     source.outputs = to_file ? 2 : 1;
+    source.late = rt::LateRows{log_late, &r.late};
     std::unique_ptr<rt::DealtRunner> op;
     if (over) op = std::make_unique<rt::DealtOver>(&ctx, over_config(), ok, &in_layout(), &out_layout(), partitions, source, reader, format);
     else op = std::make_unique<rt::DealtAggregate>(&ctx, c, ak, &in_layout(), &out_layout(), partitions, source, reader, format);
@@ -395,6 +413,7 @@ TEST(DealtAggregate, EmitsOneThreadsRowsInOrder) {
             if (to_file) EXPECT_EQ(got.source_text, want_file.source_text) << what << ", the source's rows";
             else EXPECT_EQ(got.rows, want.rows) << what;
             EXPECT_EQ(got.messages, want.messages) << what;
+            EXPECT_EQ(got.late, want.late) << what << ": --late, in arrival order";
             EXPECT_EQ(got.stats.rows_in, want.stats.rows_in) << what;
             EXPECT_EQ(got.stats.rows_out, want.stats.rows_out) << what;
             EXPECT_EQ(got.stats.late_dropped, want.stats.late_dropped) << what;
@@ -431,6 +450,7 @@ TEST(DealtAggregate, OverEmitsOneThreadsRowsInOrder) {
           if (to_file) EXPECT_EQ(got.source_text, want_file.source_text) << what << ", the source's rows";
           else EXPECT_EQ(got.rows, want.rows) << what;
           EXPECT_EQ(got.messages, want.messages) << what;
+          EXPECT_EQ(got.late, want.late) << what << ": --late, in arrival order";
           EXPECT_EQ(got.stats.rows_in, want.stats.rows_in) << what;
           EXPECT_EQ(got.stats.rows_out, want.stats.rows_out) << what;
           EXPECT_EQ(got.stats.late_dropped, want.stats.late_dropped) << what;

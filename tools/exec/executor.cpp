@@ -254,7 +254,7 @@ class OperatorDriver final : public RowDriver {
 
 /// What DealtDriver and FormattedDriver share: a program over one input file that the parser
 /// threads run when the file is split (start() then sets up that run); otherwise, and for what
-/// such a run never needs (checkpoints, --late: parser_threads_may_run()), the operator driver.
+/// such a run never needs (checkpoints, --on-error fail: parser_threads_may_run()), the operator driver.
 class ParserThreadsDriver : public RowDriver {
  public:
   ParserThreadsDriver(const PhysicalPlan& plan, CompiledCode& program, std::vector<void*> outputs, uint64_t* pipeline_rows,
@@ -388,6 +388,7 @@ class DealtDriver final : public ParserThreadsDriver {
     source.op_id = static_cast<size_t>(op.id);
     source.outputs = plan_.outputs.size();
     source.pipeline_counters = pipeline_rows_ ? 2 * plan_.pipelines.size() : 0;
+    source.late = late_rows_;
     if (formatted_) {
       for (void* w : outputs_) formatting_.writers.push_back(static_cast<rt::RowWriter*>(w));
       formatting_.make_formatter = [this](size_t i) { return make_formatter(plan_, options_, i); };
@@ -404,8 +405,16 @@ class DealtDriver final : public ParserThreadsDriver {
     }
   }
 
+  /// `--late`: the operator's late rows go where one thread's would (reported by rt::DealtRun's
+  /// run's thread, in arrival order).
+  bool report_late(rt::LateRowWriter& late) override {
+    late_rows_ = late.late_rows(0);
+    return fallback_.report_late(late);
+  }
+
   const ExecutionOptions& options_;
   bool formatted_;
+  rt::LateRows late_rows_;          // --late (else reports nothing)
   rt::DealtFormatting formatting_;  // when formatted_, once started
   rt::ExecContext ctx_;
   std::vector<void*> operators_;
@@ -414,10 +423,10 @@ class DealtDriver final : public ParserThreadsDriver {
 
 /// What both ways of running a program on the parser threads (DealtDriver, FormattedDriver)
 /// need: `--threads`, one source read from one file (not live), and none of what needs one
-/// thread's moments: checkpoints, --late, --on-error fail, --drain, --idle-timeout.
+/// thread's moments: checkpoints, --on-error fail, --drain, --idle-timeout.
 bool parser_threads_may_run(const PhysicalPlan& plan, const std::vector<std::vector<InputFile>>& inputs,
                             const ExecutionOptions& options) {
-  if (options.threads < 2 || options.late || options.fail_fast || options.checkpoint || options.drain ||
+  if (options.threads < 2 || options.fail_fast || options.checkpoint || options.drain ||
       options.idle_timeout_ns != 0)
     return false;
   return plan.sources.size() == 1 && inputs.size() == 1 && inputs[0].size() == 1 && !inputs[0][0].live;
@@ -444,8 +453,8 @@ bool dealable(const PhysicalPlan& plan, const std::vector<std::vector<InputFile>
              !rt::DealtAggregateOp::can_deal(hosted_window_aggregate_config(op))) {
     return false;
   }
-  for (std::FILE* f : outputs)
-    if (f == options.rejects || f == options.messages) return false;
+  for (std::FILE* f : outputs)  // (late rows and results are written at other moments than one thread's)
+    if (f == options.rejects || f == options.messages || f == options.late) return false;
   // The source's rows reach the operator, through pipelines, and maybe outputs that the
   // operator's rows do not reach.
   std::vector<bool> from_source(plan.outputs.size(), false), from_operator(plan.outputs.size(), false);
