@@ -92,14 +92,15 @@ void PartitionedWindowAggregate::push(const uint8_t* row) {
   }
   const int64_t seq = seq_++;
   // The key is computed by the run's own partition, which then needs it no more if it takes the row.
-  const uint32_t p = partition_of(parts_[0].op.key_of(row));
+  const uint8_t* key = parts_[0].op.key_of(row);
+  const uint32_t p = partition_of(key);
   Partition& part = parts_[p];
   // The earliest window the row opens lowers the next firing (a late window opens nothing); a
   // session it opens or extends ends no earlier than its time plus the gap.
   if (config_.mode != WindowMode::EndOfInput) {
     int64_t t;
     std::memcpy(&t, row + config_.time_offset, sizeof t);
-    if (dropped_late(row, t, part)) return;
+    if (dropped_late(row, t, key, part)) return;
     auto lower = [&](int64_t, int64_t end) {
       if (end > watermark_ && end < next_fire_) next_fire_ = end;
     };
@@ -113,19 +114,18 @@ void PartitionedWindowAggregate::push(const uint8_t* row) {
   parts_.added(part);
 }
 
-bool PartitionedWindowAggregate::dropped_late(const uint8_t* row, int64_t t, const Partition& part) {
+bool PartitionedWindowAggregate::dropped_late(const uint8_t* row, int64_t t, const uint8_t* key, const Partition& part) {
   if (config_.mode == WindowMode::Session) {
     // Rare (a row behind the watermark by more than the gap): the partition must have taken
     // every row before this one for its sessions to be one thread's.
     if (sat_add(t, config_.gap) > watermark_) return false;
     parts_.drain();
-    if (!part.op.session_late(parts_[0].op.key_of(row), t, watermark_)) return false;
+    if (!part.op.session_late(key, t, watermark_)) return false;
   } else if (t >= watermark_ || !parts_[0].op.late_for_all(t, watermark_)) {  // (its windows end after t)
     return false;
   }
-  ++dropped_.rows_in;
   ++parts_[0].rows;  // as a partitioned join counts its late rows
-  late_.drop(&dropped_.late_dropped, 0, row, watermark_);
+  late_.drop(&dropped_late_, 0, row, watermark_);
   return true;
 }
 
@@ -243,8 +243,8 @@ const OperatorStats& PartitionedWindowAggregate::stats() const {
   parts_.drain();  // a run stopped early may leave rows in flight
   stats_ = restored_;
   stats_.rows_out += front_.stats().rows_out;
-  stats_.rows_in += dropped_.rows_in;
-  stats_.late_dropped += dropped_.late_dropped;
+  stats_.rows_in += dropped_late_;
+  stats_.late_dropped += dropped_late_;
   for (const auto& part : parts_.all()) {
     part->op.refresh_stats();
     OperatorStats s = part->op.stats();
@@ -363,7 +363,7 @@ bool PartitionedWindowAggregate::deal_out(HostedWindowAggregate& merged) {
   });
   const HostedWindowAggregate::Progress progress = merged.progress();
   restored_ = progress.stats;  // with the rows dropped here before
-  dropped_ = OperatorStats{};
+  dropped_late_ = 0;
   watermark_ = progress.watermark;
   seq_ = progress.seq;
   next_fire_ = INT64_MAX;

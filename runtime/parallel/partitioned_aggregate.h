@@ -113,10 +113,10 @@ class PartitionedWindowAggregate final : public StatefulOperator, public Partiti
   /// its keys (on the partition's own thread, or the run's for partition 0, whose `ctx` it is).
   void fire_partition(Partition& part, ExecContext* ctx) const;
   uint32_t partition_of(const uint8_t* key) const;
-  /// Whether a row at time t (of the key just computed, which goes to `part`) is late: counted
-  /// and reported, on the run's thread. A SESSION row whose own session would have fired waits
-  /// for the partition to tell whether the key's sessions take it.
-  bool dropped_late(const uint8_t* row, int64_t t, const Partition& part);
+  /// Whether a row at time t, of `key` (which goes to `part`), is late: counted and reported,
+  /// on the run's thread. A SESSION row whose own session would have fired waits for the
+  /// partition to tell whether the key's sessions take it.
+  bool dropped_late(const uint8_t* row, int64_t t, const uint8_t* key, const Partition& part);
   /// Puts every partition's groups, in one thread's order, and the counters into `merged`.
   void merge_into(HostedWindowAggregate& merged) const;
   void merge_sliced_into(HostedWindowAggregate& merged) const;
@@ -152,7 +152,7 @@ class PartitionedWindowAggregate final : public StatefulOperator, public Partiti
   int64_t next_fire_ = INT64_MAX;  // no window of any partition ends before this
   int64_t seq_ = 0;
   OperatorStats restored_;  // the counters of a restored snapshot, before this run
-  OperatorStats dropped_;   // the rows dropped as late on the run's thread (rows_in, late_dropped)
+  uint64_t dropped_late_ = 0;  // rows dropped as late on the run's thread (each a row in and a late row)
   LateRows late_;           // --late: where the late rows go
   mutable OperatorStats stats_;
   PartitionTrial trial_;

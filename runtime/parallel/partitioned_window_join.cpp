@@ -69,9 +69,8 @@ void PartitionedWindowJoin::push(int port, const uint8_t* row) {
   // here, the rows held give one thread's peak, which no partition sees.
   const int64_t end = front_.window_end(port, row);
   if (end <= watermark_[port]) {
-    ++dropped_.rows_in;
     ++parts_[0].rows;
-    late_.drop(&dropped_.late_dropped, port, row, watermark_[port]);
+    late_.drop(&dropped_late_, port, row, watermark_[port]);
     return;
   }
   next_fire_ = std::min(next_fire_, end);
@@ -154,8 +153,8 @@ const OperatorStats& PartitionedWindowJoin::stats() const {
   stats_ = restored_;
   stats_.buffered = stats_.peak_buffered = 0;  // the partitions hold what it held; the peak is counted here
   for (const auto& part : parts_.all()) add_partition_stats(stats_, part->join.stats());
-  stats_.rows_in += dropped_.rows_in;
-  stats_.late_dropped += dropped_.late_dropped;
+  stats_.rows_in += dropped_late_;
+  stats_.late_dropped += dropped_late_;
   stats_.peak_buffered = peak_;
   return stats_;
 }
@@ -187,7 +186,7 @@ void PartitionedWindowJoin::deal_out(HostedWindowJoin& merged) {
       hold(parts_[partition_of(port, row, &has_key)], port, row, seq_++, INT64_MIN);
     });
   restored_ = merged.stats();  // with the rows dropped here before
-  dropped_ = OperatorStats{};
+  dropped_late_ = 0;
   held_ = restored_.buffered;
   peak_ = restored_.peak_buffered;
   for (int p = 0; p < 2; ++p) watermark_[p] = merged.watermarks()[p];

@@ -92,7 +92,7 @@ class PartitionedWindowJoin final : public PartitionedJoin<HostedWindowJoin, Win
   int64_t seq_ = 0;
   uint64_t held_ = 0, peak_ = 0;  // the rows the partitions hold together (as of the last firing, plus those since), and the most
   OperatorStats restored_;  // the counters of a restored snapshot, before the partitions
-  OperatorStats dropped_;   // the rows dropped as late on the run's thread (rows_in, late_dropped)
+  uint64_t dropped_late_ = 0;  // rows dropped as late on the run's thread (each a row in and a late row)
   mutable OperatorStats stats_;
 };
 

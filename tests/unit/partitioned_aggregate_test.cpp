@@ -1,8 +1,9 @@
 // The keyed window aggregate in partitions (`--threads`, LANGUAGE.md §11,
 // runtime/parallel/partitioned_aggregate.h) against the same operator on one thread: random
 // runs (STRING keys, possibly NULL, that are many or one hot key; disorder; late rows, which
-// `--late` must report in one thread's order; a STRING MAX accumulator) in every partitionable mode (SESSION included; HOP and CUMULATE also
-// sliced, whose slice merges are order-sensitive here), at 2, 3 and 4 partitions,
+// `--late` must report in one thread's order; a STRING MAX accumulator) in every partitionable
+// mode (SESSION included; HOP and CUMULATE also sliced, whose slice merges are order-sensitive
+// here), at 2, 3 and 4 partitions,
 // must emit the same rows in the same order with the same counters. A snapshot taken in partitions must hold the
 // bytes one thread saves at the same row, and restore into another partition count (and into
 // one thread) to go on as one uninterrupted run. The same for an operator gathered back onto the
