@@ -27,7 +27,7 @@ bool DealtAggregateOp::can_deal(const WindowAggregateConfig& c) {
 
 bool DealtOverOp::can_deal(const OverConfig& c) {
   // A capacity counts the rows and partitions of the whole operator, which partitions could not keep.
-  return c.key_layout && c.key_size > 0 && c.max_keys == UINT64_MAX && c.max_buffered_rows == UINT64_MAX;
+  return has_key(c.key_layout) && c.max_keys == UINT64_MAX && c.max_buffered_rows == UINT64_MAX;
 }
 
 template <class Traits>

@@ -4,7 +4,15 @@
 
 #include <cstdint>
 
+#include "runtime/row_layout.h"
+
 namespace vlac::rt {
+
+/// Whether an operator whose key rows are laid out as `key` has a key to partition by. Not its
+/// size: a layout of no fields still takes 8 bytes (RowLayout::make), and an operator without
+/// a key (a window aggregate grouped by its window only, a join without key equality, OVER
+/// without PARTITION BY) runs once (LANGUAGE.md §11), rather than in one of its partitions.
+inline bool has_key(const RowLayout* key) { return key && !key->fields.empty(); }
 
 /// The partition in [0, partitions) of a key whose KeyRows::hash is `hash`. The hash is built
 /// for GroupTable, which takes its slot from the top bits (Fibonacci hashing: consecutive keys

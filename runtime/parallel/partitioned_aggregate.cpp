@@ -33,7 +33,7 @@ bool PartitionedWindowAggregate::can_partition(const WindowAggregateConfig& c) {
   const bool others = c.mode == WindowMode::Session || c.mode == WindowMode::EndOfInput;
   // A capacity counts groups and windows per operator: partitions would hold more than one
   // thread does, and drop other rows.
-  return c.key_layout && c.key_size > 0 && !c.global && (windows || others) &&
+  return has_key(c.key_layout) && !c.global && (windows || others) &&
          c.max_keys == UINT64_MAX && c.max_open_windows == UINT64_MAX;
 }
 

@@ -61,7 +61,7 @@ class PartitionedJoin : public StatefulOperator, public PartitionedOperator {
   /// Whether a join so configured is partitioned: it has a key to deal rows out by, and no
   /// capacity (which counts the rows and keys of the whole join).
   static bool can_partition(const JoinConfig& c) {
-    return c.key_layout && c.key_size > 0 && c.max_keys == UINT64_MAX && c.max_buffered_rows == UINT64_MAX;
+    return has_key(c.key_layout) && c.max_keys == UINT64_MAX && c.max_buffered_rows == UINT64_MAX;
   }
 
   void* target() override { return &front_; }

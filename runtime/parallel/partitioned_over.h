@@ -35,6 +35,7 @@
 
 #include "runtime/ops/hosted_operators.h"
 #include "runtime/parallel/join_in_rounds.h"
+#include "runtime/parallel/key_partition.h"
 
 namespace vlac::rt {
 
@@ -52,7 +53,7 @@ class PartitionedOver final : public JoinInRounds<HostedOver, OverPartition, Ove
   /// Whether an OVER so configured is partitioned: it has a PARTITION BY key, and no capacity
   /// (which counts the keys and rows of the whole operator).
   static bool can_partition(const OverConfig& c) {
-    return c.key_layout && c.key_size > 0 && c.max_keys == UINT64_MAX && c.max_buffered_rows == UINT64_MAX;
+    return has_key(c.key_layout) && c.max_keys == UINT64_MAX && c.max_buffered_rows == UINT64_MAX;
   }
   /// `out_layout`: the rows it emits. Starts `partitions` - 1 threads.
   PartitionedOver(ExecContext* ctx, const OverConfig& config, const OverKernels& kernels, const RowLayout* out_layout,
