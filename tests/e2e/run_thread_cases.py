@@ -11,7 +11,9 @@ on CRLF, on rejected records), must give the same exit status, stdout, rejects f
 (messages with their line numbers, --stats counts), byte for byte; only the stats header (its
 compile time), the `input ...: N chunks parsed on T threads` line, which says how the parse was
 shared, the `operator #i partitions: ...` line, which says how a keyed operator's rows were
-dealt out, and the `outputs: ...` line, which says where they were formatted and written (a
+dealt out, the `operator #i: ...` line, which says why an operator with state ran whole or once
+on the run's thread (every operator with state must have one of the two: placement_lines_hold),
+and the `outputs: ...` line, which says where they were formatted and written (a
 program of pipelines only formats them on the parser threads when the file is split; with 7- and 61-byte
 chunks, the test hook VLAC_TEST_OUTPUT_TRIAL tries the run's thread against the output thread
 every few rows and keeps one), are left out of the comparison; but each partitions line must name as many partitions
@@ -50,6 +52,8 @@ PARALLEL_LINE = re.compile(rb"^  input [^\n]*: \d+ chunks parsed on [^\n]*\n", r
 PARTITIONS_LINE = re.compile(
     rb"^  operator #\d+ partitions: (\d+) \(rows ([\d +]+), skew [\d.]+(?:; (\d+) on the run's thread once gathered)?\)[^\n]*\n", re.M)
 OUTPUTS_LINE = re.compile(rb"^  outputs: formatted [^\n]*\n", re.M)
+WHOLE_LINE = re.compile(rb"^  operator #\d+: (?:runs once|whole on the run's thread)[^\n]*\n", re.M)
+OPERATOR_LINE = re.compile(rb"^  operator #(\d+) (\w+): \d+ in", re.M)
 # Parse chunks run with the outputs tried against the run's thread every few rows, the trial's
 # outcome fixed (the test hook VLAC_TEST_OUTPUT_TRIAL); the others write them on their thread.
 OUTPUT_TRIAL = {"7": "run", "61": "thread"}
@@ -87,9 +91,13 @@ def run(vlac, case_dir, args, threads, chunk=None, feed=None):
             env["VLAC_TEST_NEVER_GATHER"] = "1"
         proc = subprocess.run(cmd, cwd=case_dir, input=feed, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               timeout=TIMEOUT_S, env=env)
-        err = OUTPUTS_LINE.sub(b"", PARTITIONS_LINE.sub(b"", PARALLEL_LINE.sub(b"", STATS_HEADER.sub(b"vlac: stats", proc.stderr))))
+        err = STATS_HEADER.sub(b"vlac: stats", proc.stderr)
+        for line in (PARALLEL_LINE, PARTITIONS_LINE, WHOLE_LINE, OUTPUTS_LINE):
+            err = line.sub(b"", err)
         if not partition_lines_hold(proc.stderr, threads):
             err += b"\n(a partitions line does not add up)"
+        if threads > 1 and not placement_lines_hold(proc.stderr):
+            err += b"\n(an operator with state does not say where it ran)"
         return (proc.returncode, proc.stdout, rejects.read_bytes() if rejects.exists() else b"", err), shlex.join(cmd)
 
 
@@ -102,6 +110,18 @@ def partition_lines_hold(stderr, threads):
         rows = [int(x) for x in m.group(2).split(b" + ")]
         gathered = int(m.group(3)) if m.group(3) else 0
         if int(m.group(1)) != threads or len(rows) != threads or not op or sum(rows) + gathered != int(op.group(1)):
+            return False
+    return True
+
+
+def placement_lines_hold(stderr):
+    """With threads, every operator with state (all but a window assignment) says where it ran:
+    in one `operator #i partitions: ...` line, or one `operator #i: ...` line saying why it ran
+    whole or once."""
+    for m in OPERATOR_LINE.finditer(stderr):
+        if m.group(2) == b"WindowAssign":
+            continue
+        if len(re.findall(rb"^  operator #%s(?: partitions)?: " % m.group(1), stderr, re.M)) != 1:
             return False
     return True
 

@@ -18,6 +18,7 @@
 #include "runtime/ops/hosted_operators.h"
 #include "runtime/parallel/dealt_run.h"
 #include "runtime/parallel/formatted_run.h"
+#include "runtime/parallel/key_partition.h"
 #include "runtime/parallel/output_thread.h"
 #include "runtime/parallel/partitioned_aggregate.h"
 #include "runtime/parallel/partitioned_asof_join.h"
@@ -43,16 +44,38 @@ std::unique_ptr<rt::StatefulOperator> engine_operator(rt::ExecContext* ctx, cons
   return made;
 }
 
+// --threads: why an operator with state runs whole on the run's thread (`--stats`); what each
+// make_*() below decides, with the runtime's can_partition().
+constexpr const char* kNoKey = "runs once, on the run's thread: it has no key to partition by";
+constexpr const char* kCapacities =
+    "whole on the run's thread: its WITH capacities count the state of the whole operator, which partitions could not";
+constexpr const char* kSharesSlices =
+    "whole on the run's thread: it shares its slices with another aggregate (merge-windows), and they fire from one store";
+constexpr const char* kResultsShared =
+    "whole on the run's thread: its rows reach an output or an operator with other rows, which must see them at one "
+    "thread's moments";
+
+/// The reason an operator whose configuration `keyed` (has a key) and has `capacities` (WITH
+/// limits) is not partitioned, when the rest allowed it.
+const char* whole_reason(bool keyed, bool capacities, const char* otherwise) {
+  return !keyed ? kNoKey : capacities ? kCapacities : otherwise;
+}
+
 /// `results_may_wait`: its results may come out a little after the rows that made them
-/// (results_may_wait()), which an interval or as-of join's partitions need.
+/// (results_may_wait()), which an interval or as-of join's partitions need. `whole`: with
+/// `threads` > 1, set to why it is not partitioned.
 std::unique_ptr<rt::StatefulOperator> make_join(const PhysicalOperator& op, CompiledCode& program, rt::ExecContext* ctx,
-                                                RowFn emit, int threads, bool results_may_wait) {
+                                                RowFn emit, int threads, bool results_may_wait, std::string* whole) {
   rt::JoinKernels k;
   k.left_key = lookup<decltype(k.left_key)>(program, aggregate_kernel_fn_name(op.id, "left_key"));
   k.right_key = lookup<decltype(k.right_key)>(program, aggregate_kernel_fn_name(op.id, "right_key"));
   k.combine = lookup<decltype(k.combine)>(program, aggregate_kernel_fn_name(op.id, "combine"));
   k.emit = emit;
   const rt::JoinConfig config = join_config(op);
+  const bool keyed = rt::has_key(config.key_layout);
+  const bool capacities = config.max_keys != UINT64_MAX || config.max_buffered_rows != UINT64_MAX;
+  const bool in_rounds = op.kind == OperatorKind::IntervalJoin || op.kind == OperatorKind::AsofJoin;
+  if (threads > 1) *whole = whole_reason(keyed, capacities, in_rounds && !results_may_wait ? kResultsShared : "");
   if (op.kind == OperatorKind::IntervalJoin) {
     if (threads > 1 && results_may_wait && rt::PartitionedIntervalJoin::can_partition(config))
       return std::make_unique<rt::PartitionedIntervalJoin>(ctx, config, k, &op.output_layout, threads);
@@ -77,11 +100,15 @@ rt::OverKernels over_kernels(const PhysicalOperator& op, CompiledCode& program) 
   return k;
 }
 
-/// `results_may_wait`: as make_join's (a partitioned OVER's results come out in rounds).
+/// `results_may_wait`, `whole`: as make_join's (a partitioned OVER's results come out in rounds).
 std::unique_ptr<rt::StatefulOperator> make_over(const PhysicalOperator& op, CompiledCode& program, rt::ExecContext* ctx,
-                                                int threads, bool results_may_wait) {
+                                                int threads, bool results_may_wait, std::string* whole) {
   const std::vector<rt::OverCallSpec> calls = operator_settings(op).calls;  // init copies them
   const rt::OverConfig config = over_config(op, calls);
+  if (threads > 1)
+    *whole = whole_reason(rt::has_key(config.key_layout),
+                          config.max_keys != UINT64_MAX || config.max_buffered_rows != UINT64_MAX,
+                          results_may_wait ? "" : kResultsShared);
   if (threads > 1 && results_may_wait && rt::PartitionedOver::can_partition(config))
     return std::make_unique<rt::PartitionedOver>(ctx, config, over_kernels(op, program), &op.output_layout, threads);
   return engine_operator<rt::HostedOver>(ctx, config, over_kernels(op, program));
@@ -106,9 +133,14 @@ rt::WindowAggregateConfig hosted_window_aggregate_config(const PhysicalOperator&
 }
 
 std::unique_ptr<rt::StatefulOperator> make_window_aggregate(const PhysicalOperator& op, CompiledCode& program,
-                                                            rt::ExecContext* ctx, int threads, bool shares_slices) {
+                                                            rt::ExecContext* ctx, int threads, bool shares_slices,
+                                                            std::string* whole) {
   const rt::WindowAggregateKernels k = window_aggregate_kernels(op, program);
   const rt::WindowAggregateConfig config = hosted_window_aggregate_config(op);
+  if (threads > 1)
+    *whole = whole_reason(rt::has_key(config.key_layout) && !config.global,
+                          config.max_keys != UINT64_MAX || config.max_open_windows != UINT64_MAX,
+                          shares_slices ? kSharesSlices : "");
   // One that shares its slices with another (window merging) stays whole: they fire from one store.
   if (config.first_seq && threads > 1 && !shares_slices)
     return std::make_unique<rt::PartitionedWindowAggregate>(ctx, config, k, &op.input_layout, &op.output_layout, threads);
@@ -117,17 +149,19 @@ std::unique_ptr<rt::StatefulOperator> make_window_aggregate(const PhysicalOperat
 
 /// One runtime operator for a physical operator, wired to its generated kernels.
 /// `threads` > 1 partitions a keyed aggregate (LANGUAGE.md §11) unless it `shares_slices`, a
-/// keyed window join, and a keyed interval or as-of join or OVER whose `results_may_wait`.
+/// keyed window join, and a keyed interval or as-of join or OVER whose `results_may_wait`, all
+/// without capacities; `whole` is then set to why an operator with state is not ("" when it is).
 std::unique_ptr<rt::StatefulOperator> make_operator(const PhysicalOperator& op, CompiledCode& program, rt::ExecContext* ctx,
-                                                    int threads, bool shares_slices, bool results_may_wait) {
+                                                    int threads, bool shares_slices, bool results_may_wait,
+                                                    std::string* whole) {
   auto emit = lookup<RowFn>(program, operator_emit_fn_name(op.id));
   switch (op.kind) {
-    case OperatorKind::WindowAggregate: return make_window_aggregate(op, program, ctx, threads, shares_slices);
+    case OperatorKind::WindowAggregate: return make_window_aggregate(op, program, ctx, threads, shares_slices, whole);
     case OperatorKind::WindowAssign: return engine_operator<rt::HostedWindowAssign>(ctx, window_assign_config(op), rt::EmitKernels{emit});
     case OperatorKind::IntervalJoin:
     case OperatorKind::AsofJoin:
-    case OperatorKind::WindowJoin: return make_join(op, program, ctx, emit, threads, results_may_wait);
-    case OperatorKind::Over: return make_over(op, program, ctx, threads, results_may_wait);
+    case OperatorKind::WindowJoin: return make_join(op, program, ctx, emit, threads, results_may_wait, whole);
+    case OperatorKind::Over: return make_over(op, program, ctx, threads, results_may_wait, whole);
   }
   return nullptr;
 }
@@ -152,6 +186,8 @@ class RowDriver {
   virtual rt::InputPosition position(size_t i) const = 0;
   /// The partitioned operators (--threads) and what their partitions took.
   virtual std::vector<ExecutionReport::Partitions> partitions() const { return {}; }
+  /// --threads: the operators with state that run whole, and why.
+  virtual std::vector<ExecutionReport::Whole> whole_operators() const { return {}; }
   /// `--late`: makes every operator report its late rows to `late`; false when one cannot.
   virtual bool report_late(rt::LateRowWriter& late) = 0;
   /// Where the output rows were formatted, for `--stats`, when the driver decided it ("": not).
@@ -176,8 +212,10 @@ class OperatorDriver final : public RowDriver {
       if (op.reads_slices_of >= 0) shares_slices[static_cast<size_t>(op.id)] = shares_slices[static_cast<size_t>(op.reads_slices_of)] = true;
     for (const PhysicalOperator& op : plan.operators) {
       const size_t i = static_cast<size_t>(op.id);
+      std::string whole;
       operators_.push_back(make_operator(op, program, &ctx_, threads, shares_slices[i],
-                                         i < results_may_wait.size() && results_may_wait[i]));
+                                         i < results_may_wait.size() && results_may_wait[i], &whole));
+      if (!whole.empty()) whole_.push_back({i, whole});
       operator_ptrs_.push_back(operators_.back()->target());
     }
     // Window merging: an aggregate that shares another's slices fires from them.
@@ -241,6 +279,7 @@ class OperatorDriver final : public RowDriver {
         out.push_back({i, p->partition_rows(), p->rows_gathered(), p->placement(), p->peak_summed()});
     return out;
   }
+  std::vector<ExecutionReport::Whole> whole_operators() const override { return whole_; }
 
  private:
   const PhysicalPlan& plan_;
@@ -248,6 +287,7 @@ class OperatorDriver final : public RowDriver {
   rt::ExecContext ctx_;
   std::vector<void*> outputs_;
   std::vector<std::unique_ptr<rt::StatefulOperator>> operators_;
+  std::vector<ExecutionReport::Whole> whole_;  // --threads: the operators not partitioned (make_operator)
   std::vector<void*> operator_ptrs_;
   rt::Engine engine_;
 };
@@ -270,6 +310,10 @@ class ParserThreadsDriver : public RowDriver {
     start(*reader);
   }
   std::vector<rt::OperatorStats> operator_stats() const override { return fallback_.operator_stats(); }
+  // Run on the parser threads, the operator (if any) is partitioned.
+  std::vector<ExecutionReport::Whole> whole_operators() const override {
+    return reader_ ? std::vector<ExecutionReport::Whole>{} : fallback_.whole_operators();
+  }
   void settle() override { fallback_.settle(); }
   void save_state(rt::StateWriter& w) const override { fallback_.save_state(w); }
   bool load_state(rt::StateReader& r) override { return fallback_.load_state(r); }
@@ -796,6 +840,7 @@ ExecutionReport run_program(const PhysicalPlan& plan, const std::vector<std::vec
   }
   report.operators = driver->operator_stats();
   report.partitioned_operators = driver->partitions();
+  report.whole_operators = driver->whole_operators();
   for (size_t i = 0; i < readers.size(); ++i)
     if (auto* p = dynamic_cast<const rt::ParallelReader*>(readers[i].get()); p && p->parallel_stats().parallel)
       report.parallel_inputs.emplace_back(input_names[i], p->parallel_stats());
@@ -1041,6 +1086,7 @@ void print_stats(std::FILE* to, const PhysicalPlan& plan, const ExecutionReport&
     if (!p.placement.empty()) std::fprintf(to, ", %s", p.placement.c_str());
     std::fputc('\n', to);
   }
+  for (const ExecutionReport::Whole& w : report.whole_operators) std::fprintf(to, "  operator #%zu: %s\n", w.op, w.reason.c_str());
   if (!report.outputs_placement.empty()) std::fprintf(to, "  outputs: %s\n", report.outputs_placement.c_str());
   // A UNION ALL: the rows of each branch, and their sum.
   for (size_t u = 0; u < plan.unions.size(); ++u) {

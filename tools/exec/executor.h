@@ -99,6 +99,12 @@ struct ExecutionReport {
     bool peak_summed = false;
   };
   std::vector<Partitions> partitioned_operators;
+  /// --threads: the operators with state that run whole on the run's thread, and why.
+  struct Whole {
+    size_t op;
+    std::string reason;
+  };
+  std::vector<Whole> whole_operators;
   /// --threads: where the outputs were formatted and written (rt::OutputThread::placement), or "".
   std::string outputs_placement;
 };
