@@ -13,7 +13,9 @@ rules and docs/decisions.md ("Issue 16 at a glance"):
   - an interval join whose rows share an output with another stream's (UNION ALL): whole, its
     results must come at one thread's moments;
   - a keyed TUMBLE aggregate, OVER with PARTITION BY and the same interval join writing to an
-    output of its own: in partitions, with no such line.
+    output of its own: in partitions, with no such line;
+  - the keyed aggregate through `--backend firmware`: whole, the firmware class runs its
+    operators itself.
 Every run must also write one thread's bytes.
 Usage: threads_placement_test.py VLAC
 """
@@ -30,16 +32,20 @@ from checks import check, summary
 vlac = os.path.abspath(sys.argv[1])
 
 STREAMS = """
-CREATE STREAM e (ts TIMESTAMP NOT NULL, k STRING, v BIGINT, WATERMARK FOR ts AS ts - INTERVAL '10' MILLISECOND);
-CREATE STREAM f (ts TIMESTAMP NOT NULL, k STRING, v BIGINT, WATERMARK FOR ts AS ts - INTERVAL '10' MILLISECOND);
+CREATE STREAM e (ts TIMESTAMP NOT NULL, k STRING(8), v BIGINT, WATERMARK FOR ts AS ts - INTERVAL '10' MILLISECOND);
+CREATE STREAM f (ts TIMESTAMP NOT NULL, k STRING(8), v BIGINT, WATERMARK FOR ts AS ts - INTERVAL '10' MILLISECOND);
 """
 
 NO_KEY = "runs once, on the run's thread: it has no key to partition by"
 CAPACITIES = "whole on the run's thread: its WITH capacities count the state of the whole operator"
 SHARES_SLICES = "whole on the run's thread: it shares its slices with another aggregate (merge-windows)"
 RESULTS_SHARED = "whole on the run's thread: its rows reach an output or an operator with other rows"
+FIRMWARE = "whole on the run's thread: the firmware class runs its operators itself"
 
 JOIN = "SELECT e.ts, e.k, e.v, f.v AS w FROM e JOIN f ON e.k = f.k AND f.ts BETWEEN e.ts - INTERVAL '5' MILLISECOND AND e.ts"
+
+KEYED = ("SELECT k, window_start, COUNT(*) AS n FROM TUMBLE(e, ts, INTERVAL '100' MILLISECOND) "
+         "GROUP BY k, window_start, window_end;")
 
 # name, program (after STREAMS), extra options, {operator: expected reason prefix, or None: partitioned}
 CASES = [
@@ -57,9 +63,8 @@ CASES = [
      "CREATE STREAM b AS SELECT k, window_start, SUM(v) AS s FROM TUMBLE(e, ts, INTERVAL '500' MILLISECOND) "
      "GROUP BY k, window_start, window_end;", ["--output", "a=-", "--output", "b=-"], {0: SHARES_SLICES, 1: SHARES_SLICES}),
     ("join shares its output", JOIN + "\nUNION ALL\nSELECT ts, k, v, v AS w FROM f;", [], {0: RESULTS_SHARED}),
-    ("keyed aggregate",
-     "SELECT k, window_start, COUNT(*) AS n FROM TUMBLE(e, ts, INTERVAL '100' MILLISECOND) "
-     "GROUP BY k, window_start, window_end;", [], {0: None}),
+    ("keyed aggregate", KEYED, [], {0: None}),
+    ("firmware backend", KEYED, ["--backend", "firmware"], {0: FIRMWARE}),
     ("OVER with PARTITION BY",
      "SELECT ts, k, SUM(v) OVER (PARTITION BY k ORDER BY ts ROWS BETWEEN 3 PRECEDING AND CURRENT ROW) AS s FROM e;", [],
      {0: None}),

@@ -45,7 +45,7 @@ std::unique_ptr<rt::StatefulOperator> engine_operator(rt::ExecContext* ctx, cons
 }
 
 // --threads: why an operator with state runs whole on the run's thread (`--stats`); what each
-// make_*() below decides, with the runtime's can_partition().
+// make_*() below decides, with the runtime's can_partition(), or the firmware backend.
 constexpr const char* kNoKey = "runs once, on the run's thread: it has no key to partition by";
 constexpr const char* kCapacities =
     "whole on the run's thread: its WITH capacities count the state of the whole operator, which partitions could not";
@@ -54,6 +54,8 @@ constexpr const char* kSharesSlices =
 constexpr const char* kResultsShared =
     "whole on the run's thread: its rows reach an output or an operator with other rows, which must see them at one "
     "thread's moments";
+constexpr const char* kFirmwareClass =
+    "whole on the run's thread: the firmware class runs its operators itself, on one thread (docs/firmware.md)";
 
 /// The reason an operator whose configuration `keyed` (has a key) and has `capacities` (WITH
 /// limits) is not partitioned, when the rest allowed it.
@@ -572,10 +574,20 @@ bool formattable(const PhysicalPlan& plan, const std::vector<std::vector<InputFi
 /// the rows in event-time order (rt::InputMerger, as the engine reads them) and the end.
 class FirmwareDriver final : public RowDriver {
  public:
-  FirmwareDriver(const PhysicalPlan& plan, cpp::FirmwareProgram& program, std::vector<void*> outputs, uint64_t* pipeline_rows)
-      : plan_(plan), program_(program), outputs_(std::move(outputs)) {
+  /// `threads`: `--threads`, which parses the files on threads; the class runs every operator.
+  FirmwareDriver(const PhysicalPlan& plan, cpp::FirmwareProgram& program, std::vector<void*> outputs, uint64_t* pipeline_rows,
+                 int threads)
+      : plan_(plan), program_(program), outputs_(std::move(outputs)), threads_(threads) {
     auto write = [](void* writer, const uint8_t* row) { static_cast<rt::RowWriter*>(writer)->write(row); };
     program_.start(write, outputs_.data(), pipeline_rows);
+  }
+
+  std::vector<ExecutionReport::Whole> whole_operators() const override {
+    std::vector<ExecutionReport::Whole> whole;
+    if (threads_ > 1)
+      for (size_t i = 0; i < plan_.operators.size(); ++i)
+        if (plan_.operators[i].kind != OperatorKind::WindowAssign) whole.push_back({i, kFirmwareClass});
+    return whole;
   }
 
   void attach(const std::vector<std::vector<rt::RowReader*>>& readers) override {
@@ -625,6 +637,7 @@ class FirmwareDriver final : public RowDriver {
   const PhysicalPlan& plan_;
   cpp::FirmwareProgram& program_;
   std::vector<void*> outputs_;
+  int threads_;
   rt::InputMerger inputs_;
 };
 
@@ -965,7 +978,7 @@ ExecutionReport execute_firmware(const PhysicalPlan& plan, cpp::FirmwareProgram&
                                  const std::vector<std::vector<InputFile>>& inputs, const std::vector<std::FILE*>& outputs,
                                  const ExecutionOptions& options) {
   return run_program(plan, inputs, outputs, options, [&](std::vector<void*> writers, uint64_t* pipeline_rows) {
-    return std::make_unique<FirmwareDriver>(plan, program, std::move(writers), pipeline_rows);
+    return std::make_unique<FirmwareDriver>(plan, program, std::move(writers), pipeline_rows, options.threads);
   });
 }
 
