@@ -57,10 +57,11 @@ constexpr const char* kResultsShared =
 constexpr const char* kFirmwareClass =
     "whole on the run's thread: the firmware class runs its operators itself, on one thread (docs/firmware.md)";
 
-/// The reason an operator whose configuration `keyed` (has a key) and has `capacities` (WITH
-/// limits) is not partitioned, when the rest allowed it.
-const char* whole_reason(bool keyed, bool capacities, const char* otherwise) {
-  return !keyed ? kNoKey : capacities ? kCapacities : otherwise;
+/// Why an operator that `--threads` did not partition runs on the run's thread: `keyed` (it has
+/// a key) and `partitionable` (its can_partition(): a key and, since every mode of each kind is
+/// partitioned, no capacities), else `otherwise`, what its make_*() adds.
+const char* whole_reason(bool keyed, bool partitionable, const char* otherwise) {
+  return !keyed ? kNoKey : !partitionable ? kCapacities : otherwise;
 }
 
 /// `results_may_wait`: its results may come out a little after the rows that made them
@@ -74,22 +75,21 @@ std::unique_ptr<rt::StatefulOperator> make_join(const PhysicalOperator& op, Comp
   k.combine = lookup<decltype(k.combine)>(program, aggregate_kernel_fn_name(op.id, "combine"));
   k.emit = emit;
   const rt::JoinConfig config = join_config(op);
-  const bool keyed = rt::has_key(config.key_layout);
-  const bool capacities = config.max_keys != UINT64_MAX || config.max_buffered_rows != UINT64_MAX;
+  // Every join's can_partition() is PartitionedJoin's. An interval or as-of join's results come
+  // out in rounds, so it also needs them allowed to wait.
+  const bool partitionable = rt::PartitionedWindowJoin::can_partition(config);
   const bool in_rounds = op.kind == OperatorKind::IntervalJoin || op.kind == OperatorKind::AsofJoin;
-  if (threads > 1) *whole = whole_reason(keyed, capacities, in_rounds && !results_may_wait ? kResultsShared : "");
+  const bool partitioned = threads > 1 && partitionable && (!in_rounds || results_may_wait);
+  if (threads > 1 && !partitioned) *whole = whole_reason(rt::has_key(config.key_layout), partitionable, kResultsShared);
   if (op.kind == OperatorKind::IntervalJoin) {
-    if (threads > 1 && results_may_wait && rt::PartitionedIntervalJoin::can_partition(config))
-      return std::make_unique<rt::PartitionedIntervalJoin>(ctx, config, k, &op.output_layout, threads);
+    if (partitioned) return std::make_unique<rt::PartitionedIntervalJoin>(ctx, config, k, &op.output_layout, threads);
     return engine_operator<rt::HostedIntervalJoin>(ctx, config, k);
   }
   if (op.kind == OperatorKind::AsofJoin) {
-    if (threads > 1 && results_may_wait && rt::PartitionedAsofJoin::can_partition(config))
-      return std::make_unique<rt::PartitionedAsofJoin>(ctx, config, k, &op.output_layout, threads);
+    if (partitioned) return std::make_unique<rt::PartitionedAsofJoin>(ctx, config, k, &op.output_layout, threads);
     return engine_operator<rt::HostedAsofJoin>(ctx, config, k);
   }
-  if (threads > 1 && rt::PartitionedWindowJoin::can_partition(config))
-    return std::make_unique<rt::PartitionedWindowJoin>(ctx, config, k, &op.output_layout, threads);
+  if (partitioned) return std::make_unique<rt::PartitionedWindowJoin>(ctx, config, k, &op.output_layout, threads);
   return engine_operator<rt::HostedWindowJoin>(ctx, config, k);
 }
 
@@ -107,11 +107,10 @@ std::unique_ptr<rt::StatefulOperator> make_over(const PhysicalOperator& op, Comp
                                                 int threads, bool results_may_wait, std::string* whole) {
   const std::vector<rt::OverCallSpec> calls = operator_settings(op).calls;  // init copies them
   const rt::OverConfig config = over_config(op, calls);
-  if (threads > 1)
-    *whole = whole_reason(rt::has_key(config.key_layout),
-                          config.max_keys != UINT64_MAX || config.max_buffered_rows != UINT64_MAX,
-                          results_may_wait ? "" : kResultsShared);
-  if (threads > 1 && results_may_wait && rt::PartitionedOver::can_partition(config))
+  const bool partitionable = rt::PartitionedOver::can_partition(config);
+  const bool partitioned = threads > 1 && partitionable && results_may_wait;
+  if (threads > 1 && !partitioned) *whole = whole_reason(rt::has_key(config.key_layout), partitionable, kResultsShared);
+  if (partitioned)
     return std::make_unique<rt::PartitionedOver>(ctx, config, over_kernels(op, program), &op.output_layout, threads);
   return engine_operator<rt::HostedOver>(ctx, config, over_kernels(op, program));
 }
@@ -139,12 +138,12 @@ std::unique_ptr<rt::StatefulOperator> make_window_aggregate(const PhysicalOperat
                                                             std::string* whole) {
   const rt::WindowAggregateKernels k = window_aggregate_kernels(op, program);
   const rt::WindowAggregateConfig config = hosted_window_aggregate_config(op);
-  if (threads > 1)
-    *whole = whole_reason(rt::has_key(config.key_layout) && !config.global,
-                          config.max_keys != UINT64_MAX || config.max_open_windows != UINT64_MAX,
-                          shares_slices ? kSharesSlices : "");
-  // One that shares its slices with another (window merging) stays whole: they fire from one store.
-  if (config.first_seq && threads > 1 && !shares_slices)
+  // config.first_seq is can_partition(). One that shares its slices with another (window
+  // merging) stays whole: they fire from one store.
+  const bool partitioned = threads > 1 && config.first_seq && !shares_slices;
+  if (threads > 1 && !partitioned)
+    *whole = whole_reason(rt::has_key(config.key_layout) && !config.global, config.first_seq, kSharesSlices);
+  if (partitioned)
     return std::make_unique<rt::PartitionedWindowAggregate>(ctx, config, k, &op.input_layout, &op.output_layout, threads);
   return engine_operator<rt::HostedWindowAggregate>(ctx, config, k);
 }
