@@ -897,14 +897,45 @@ class WindowAggregate {
         for (uint32_t g = 0; g < groups.size(); ++g) f(groups.key(g), groups.acc(g));
         return;
       }
-      fire_order_.clear();
-      for (uint32_t g = 0; g < groups.size(); ++g) fire_order_.push_back(g);
-      heap_sort(fire_order_.data(), fire_order_.size(), [&](uint32_t a, uint32_t b) { return first_seq(groups.acc(a)) < first_seq(groups.acc(b)); });
-      for (size_t i = 0; i < fire_order_.size(); ++i) f(groups.key(fire_order_[i]), groups.acc(fire_order_[i]));
+      sort_by_first_seq(groups);
+      for (size_t i = 0; i < fire_order_.size(); ++i) {
+        const uint32_t g = static_cast<uint32_t>(fire_order_[i]);
+        f(groups.key(g), groups.acc(g));
+      }
     });
     // Groups a combined table had no room for (more than max_keys across the window's
     // slices) are counted over capacity, never dropped silently.
     store_->readers[reader_].capacity_dropped += fifo_.take_refused();  // sync_stats() reports it
+  }
+
+  /// Fills fire_order_ with the groups of `groups` in first-arrival order (their low 32 bits).
+  /// A combined table holds its slices' groups slice by slice, so it is rarely in order. Each
+  /// group is sorted as one integer, (first arrival - the least) << 32 | its index, so that a
+  /// comparison loads nothing from the table (comparing through it cost q5 a fifth of its run);
+  /// a window whose arrivals span 2^32 or more (never, in practice) is sorted through the table.
+  template <class Table>
+  void sort_by_first_seq(Table& groups) {
+    fire_order_.clear();
+    const uint32_t n = groups.size();
+    int64_t least = INT64_MAX, most = INT64_MIN;
+    bool sorted = true;
+    for (uint32_t g = 0; g < n; ++g) {
+      const int64_t s = first_seq(groups.acc(g));
+      sorted = sorted && s > most;
+      least = s < least ? s : least;
+      most = s > most ? s : most;
+      fire_order_.push_back(g);
+    }
+    if (sorted) return;
+    if (static_cast<uint64_t>(most) - static_cast<uint64_t>(least) < (uint64_t{1} << 32)) {
+      for (uint32_t g = 0; g < n; ++g)
+        fire_order_[g] |= (static_cast<uint64_t>(first_seq(groups.acc(g))) - static_cast<uint64_t>(least)) << 32;
+      heap_sort(fire_order_.data(), fire_order_.size(), [](uint64_t a, uint64_t b) { return a < b; });
+      return;
+    }
+    heap_sort(fire_order_.data(), fire_order_.size(), [&](uint64_t a, uint64_t b) {
+      return first_seq(groups.acc(static_cast<uint32_t>(a))) < first_seq(groups.acc(static_cast<uint32_t>(b)));
+    });
   }
 
   int64_t first_seq(const uint8_t* group_acc) const {
@@ -1029,7 +1060,7 @@ class WindowAggregate {
   uint64_t seen_opened_ = 0;   // sliced: store_->opened when next_fire_ was last brought up to date
   Fifo fifo_;                    // sliced: the slices of this operator's windows, combined
   FireGroups fire_;              // sliced: the window being fired, when fifo_ combines two tables
-  typename S::template Vector<uint32_t, (D::sliced ? D::max_keys : 0)> fire_order_;
+  typename S::template Vector<uint64_t, (D::sliced ? D::max_keys : 0)> fire_order_;  // sliced: sort_by_first_seq
   typename S::template Bytes<D::key_size> key_buf_;
   typename S::template Bytes<D::acc_size> acc_buf_;
   typename S::template Bytes<D::out_size> out_buf_;

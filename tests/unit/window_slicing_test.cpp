@@ -141,8 +141,11 @@ struct Result {
   rt::OperatorStats stats;
 };
 
-/// Runs the hosted operator, sliced (slice > 0) or one state per window (slice 0).
-Result run_hosted(const Window& w, int64_t slice, const std::vector<Step>& steps, uint64_t max_keys = UINT64_MAX) {
+/// Runs the hosted operator, sliced (slice > 0) or one state per window (slice 0). A nonzero
+/// `arrival_stride` gives the i-th row arrival number stride * i, as a partition of `--threads`
+/// is given them, under the watermark the steps last advanced to.
+Result run_hosted(const Window& w, int64_t slice, const std::vector<Step>& steps, uint64_t max_keys = UINT64_MAX,
+                  int64_t arrival_stride = 0) {
   rt::RowLayout key_layout = rt::RowLayout::make({{rt::FieldType::Int64, false, 0}});
   Sink sink;
   void* outputs[1] = {&sink};
@@ -152,7 +155,17 @@ Result run_hosted(const Window& w, int64_t slice, const std::vector<Step>& steps
   rt::WindowAggregateConfig c = config(w, slice, &key_layout);
   c.max_keys = max_keys;
   op.init(&ctx, c, hosted_kernels());
-  for (const Step& s : steps) s.is_row ? op.push(s.row.data()) : op.advance(s.w);
+  int64_t watermark = INT64_MIN, seq = 0;
+  for (const Step& s : steps) {
+    if (!s.is_row) {
+      op.advance(watermark = s.w);
+    } else if (arrival_stride == 0) {
+      op.push(s.row.data());
+    } else {
+      op.push_partitioned(s.row.data(), seq, watermark);
+      seq += arrival_stride;
+    }
+  }
   return {sink.rows, op.stats()};
 }
 
@@ -266,6 +279,21 @@ TEST(WindowSlicing, GroupsFireInFirstAppearanceOrderOfTheWindow) {
   for (const Row& row : r.rows) got.push_back({ld(row.data() + 8), ld(row.data())});
   std::vector<std::array<int64_t, 2>> want = {{-10, 1}, {0, 2}, {0, 3}, {0, 1}, {10, 2}, {10, 3}};
   EXPECT_EQ(got, want);
+}
+
+TEST(WindowSlicing, GroupsFireInFirstAppearanceOrderWhateverTheArrivalNumbers) {
+  // A window's groups are sorted by first arrival packed into one integer when the window's
+  // arrival numbers span less than 2^32, through the table otherwise: both must give the order
+  // of one state per window, whose table holds its groups as they first appeared. Strides 1
+  // and 2^31 + 1 (three rows apart already span more than 2^32).
+  for (int64_t stride : {int64_t{1}, (int64_t{1} << 31) + 1})
+    for (const Window& w : kWindows)
+      for (uint64_t seed = 1; seed <= 4; ++seed) {
+        SCOPED_TRACE(testing::Message() << "stride " << stride << " mode " << static_cast<int>(w.mode) << " size " << w.size
+                                        << " slide " << w.slide << " seed " << seed);
+        auto steps = random_steps(seed, -200, 300, 2 + static_cast<int>(seed % 6), 15, 4);
+        expect_same(run_hosted(w, 0, steps, UINT64_MAX, stride), run_hosted(w, slice_of(w), steps, UINT64_MAX, stride));
+      }
 }
 
 TEST(WindowSlicing, LateRowsIntoSlicesAlreadyCombined) {
