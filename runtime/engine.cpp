@@ -75,12 +75,7 @@ bool Engine::update_idle() {
   return changed;
 }
 
-bool Engine::run() {
-  InputMerger& inputs = inputs_;
-  inputs = InputMerger();
-  for (size_t s = 0; s < streams_.size(); ++s)
-    for (RowReader* r : streams_[s].readers) inputs.add(static_cast<int>(s), r, streams_[s].row_size, streams_[s].time_offset);
-  inputs.set_idle_timeout(idle_timeout_ns_);
+void Engine::prepare() {
   if (!restored_)
     for (EngineOperator& op : operators_) op.watermarks = OperatorWatermarks{};
   single_origin_.clear();
@@ -89,6 +84,33 @@ bool Engine::run() {
     const WatermarkOrigin* o = single ? &op.ports[0][0] : nullptr;
     single_origin_.push_back(!o ? nullptr : o->is_stream ? &streams_[o->index].watermark : &operators_[o->index].watermarks.out);
   }
+}
+
+void Engine::raise_watermark(int stream, int64_t w) {
+  EngineStream& s = streams_[static_cast<size_t>(stream)];
+  if (w <= s.watermark) return;
+  s.watermark = w;
+  propagate();
+}
+
+void Engine::end_of_input() {
+  // Every watermark reaches +inf and every open window fires.
+  for (EngineStream& s : streams_) {
+    s.watermark = INT64_MAX;
+    s.idle = false;
+  }
+  any_idle_ = false;
+  for (EngineOperator& op : operators_) op.idle = false;
+  propagate();
+}
+
+bool Engine::run() {
+  InputMerger& inputs = inputs_;
+  inputs = InputMerger();
+  for (size_t s = 0; s < streams_.size(); ++s)
+    for (RowReader* r : streams_[s].readers) inputs.add(static_cast<int>(s), r, streams_[s].row_size, streams_[s].time_offset);
+  inputs.set_idle_timeout(idle_timeout_ns_);
+  prepare();
 
   int stream;
   const uint8_t* row;
@@ -124,14 +146,7 @@ bool Engine::run() {
     settle();
     return false;
   }
-  // End of input: every watermark reaches +inf and every open window fires.
-  for (EngineStream& s : streams_) {
-    s.watermark = INT64_MAX;
-    s.idle = false;
-  }
-  any_idle_ = false;
-  for (EngineOperator& op : operators_) op.idle = false;
-  propagate();
+  end_of_input();
   return true;
 }
 

@@ -71,6 +71,15 @@ class Engine {
   /// Runs to the end of every input. Returns false when the RunStop ended it early (after
   /// settle()).
   bool run();
+  /// A run whose rows another takes (rt::DealtRun feeding further operators): no input is
+  /// read; the caller moves the watermarks instead. prepare() is what run() does before the
+  /// first row; raise_watermark(s, w) then moves stream s's watermark to w (when higher), as a
+  /// row raising its largest event time would, and lets the operators fire; end_of_input() is
+  /// run()'s end, every watermark at +inf.
+  void prepare();
+  void raise_watermark(int stream, int64_t w);
+  void end_of_input();
+
   /// Every operator emits what it owes for the rows so far (StatefulOperator::settle), between
   /// two rows: before a checkpoint, and when the run stops early.
   void settle();

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cstring>
+#include <numeric>
 
+#include "runtime/ops/window_math.h"
 #include "runtime/parallel/partitioned_aggregate.h"
 #include "runtime/scalar/time_math.h"
 
@@ -25,6 +27,20 @@ bool DealtAggregateOp::can_deal(const WindowAggregateConfig& c) {
   return PartitionedWindowAggregate::can_partition(c);
 }
 
+bool DealtAggregateOp::window_end_grid(const WindowAggregateConfig& c, int64_t* grid, int64_t* phase) {
+  *phase = c.offset;
+  switch (c.mode) {
+    case WindowMode::Tumble: *grid = c.size; break;
+    // HOP: ends are starts (offset + k * slide) plus the size; CUMULATE: starts (offset + k *
+    // size) plus j steps. Both lie on the grid of their gcd.
+    case WindowMode::Hop:
+    case WindowMode::Cumulate: *grid = std::gcd(c.size, c.slide); break;
+    case WindowMode::EndOfInput: *grid = 0; return true;
+    case WindowMode::Session: return false;
+  }
+  return *grid > 0;
+}
+
 bool DealtOverOp::can_deal(const OverConfig& c) {
   // A capacity counts the rows and partitions of the whole operator, which partitions could not keep.
   return has_key(c.key_layout) && c.max_keys == UINT64_MAX && c.max_buffered_rows == UINT64_MAX;
@@ -36,6 +52,7 @@ DealtRun<Traits>::DealtRun(ExecContext* ctx, const typename Traits::Config& conf
                            const ParallelReader& reader, const DealtFormatting* formatting)
     : ctx_(ctx), config_(config), kernels_(kernels), source_(source), in_packer_(in_layout), out_packer_(out_layout) {
   if (formatting) writers_ = formatting->writers;
+  if (source_.replay && !Traits::window_end_grid(config_, &end_grid_, &end_phase_)) source_.replay = nullptr;  // never asked: dealable
   front_.init(ctx_, config_, kernels_);
   typename Traits::Kernels own = kernels_;
   own.emit = pack_result;  // OVER emits its results as it releases rows: they are packed
@@ -126,6 +143,7 @@ void DealtRun<Traits>::begin_chunk(int worker, size_t slot) {
   KeyDealer<Op>& d = *dealers_[static_cast<size_t>(worker)];
   DealtChunk& c = *chunks_[slot];
   for (DealtList& list : c.lists) list.rows.clear();
+  c.crossings.clear();
   d.source_rows.begin_chunk();
   d.chunk = &c;
   d.lists = c.lists.data();
@@ -144,8 +162,20 @@ void DealtRun<Traits>::row(int worker, size_t, const uint8_t* row) {
   if (source_.time_offset >= 0) {
     int64_t t;
     std::memcpy(&t, row + source_.time_offset, sizeof t);
-    if (t > d.max_before) d.max_before = t;  // after the row: its own time is not in its watermark
+    if (t > d.max_before) {  // after the row: its own time is not in its watermark
+      if (source_.replay && crosses_window_end(d.max_before, t)) d.chunk->crossings.emplace_back(d.max_before, t);
+      d.max_before = t;
+    }
   }
+}
+
+template <class Traits>
+bool DealtRun<Traits>::crosses_window_end(int64_t before, int64_t after) const {
+  if (end_grid_ == 0) return false;  // every window ends at the end of input
+  const int64_t from = watermark_of(before), to = watermark_of(after);
+  // The first end after `from`: the end of the grid step holding it.
+  const int64_t start = tumble_start(from, end_grid_, end_phase_);
+  return start <= INT64_MAX - end_grid_ && start + end_grid_ <= to;
 }
 
 template <class Traits>
@@ -351,11 +381,13 @@ bool DealtRun<Traits>::run(ParallelReader& reader, RunStop* stop) {
     ChunkFormatters::write(c.source_bytes, writers_);
     c.base_max = max_time;
     c.base_seq = pushes;
+    if (source_.replay) queue_crossings(c);  // before the partitions may release the slot
     max_time = std::max(max_time, c.max_time);
     pushes += c.pushes;
     published_.store(chunk.index + 1, std::memory_order_release);
     published_.notify_all();
-    merge();
+    if (source_.replay) replay_ready(collect());
+    else merge();
     if (stop && stop->now()) {
       stop_partitions();
       return false;
@@ -365,15 +397,51 @@ bool DealtRun<Traits>::run(ParallelReader& reader, RunStop* stop) {
   published_.notify_all();
   for (;;) {
     const uint32_t seen = events_.load(std::memory_order_acquire);
-    if (merge()) break;
+    if (source_.replay) {
+      const int64_t progress = collect();
+      replay_ready(progress);
+      if (progress == INT64_MAX) break;  // every partition finished: the end of input emits the rest
+    } else if (merge()) {
+      break;
+    }
     if (stop && stop->now()) {
       stop_partitions();
       return false;
     }
     events_.wait(seen, std::memory_order_acquire);
   }
+  if (source_.replay) {
+    // As on one thread, the rest is at the last row's watermark when the end of input fires what is left.
+    source_.replay->raise_watermark(watermark_of(max_time));
+    source_.replay->end_of_input();
+  }
   for (auto& part : parts_) part->thread.join();
   return true;
+}
+
+template <class Traits>
+void DealtRun<Traits>::queue_crossings(const DealtChunk& c) {
+  // A chunk's times are its own: the watermark is that of the largest time of the chunks
+  // before and of its rows before.
+  for (const auto& [before, after] : c.crossings) {
+    const int64_t from = watermark_of(std::max(c.base_max, before)), to = watermark_of(std::max(c.base_max, after));
+    if (to > from) crossings_.emplace_back(from, to);
+  }
+}
+
+template <class Traits>
+void DealtRun<Traits>::replay_ready(int64_t progress) {
+  while (!crossings_.empty() && crossings_.front().second <= progress) {
+    const auto [from, to] = crossings_.front();
+    crossings_.pop_front();
+    source_.replay->raise_watermark(from);  // where the rest stands when the firing's results come
+    source_.replay->raise_watermark(to);    // the stand-in emits them (emit_until), then the rest moves on
+  }
+}
+
+template <class Traits>
+void DealtRun<Traits>::emit_until(int64_t w) {
+  emit_merged(collect(), w);
 }
 
 template <class Traits>
@@ -397,6 +465,11 @@ void DealtRun<Traits>::emit(Partition& part) {
 
 template <class Traits>
 bool DealtRun<Traits>::merge() {
+  return emit_merged(collect(), INT64_MAX);
+}
+
+template <class Traits>
+int64_t DealtRun<Traits>::collect() {
   int64_t progress = INT64_MAX;  // every partition has handed over every result placed up to here
   int64_t late_done = INT64_MAX;  // ... and every late row arriving before this
   for (auto& part : parts_) {
@@ -409,6 +482,13 @@ bool DealtRun<Traits>::merge() {
     late_done = std::min(late_done, part->late_done);
   }
   if (source_.late.report) report_late(late_done);
+  return progress;
+}
+
+template <class Traits>
+bool DealtRun<Traits>::emit_merged(int64_t progress, int64_t limit) {
+  // OVER's row at time t is out once the watermark is past t; a window ending at W once it is W.
+  auto placed_by = [](int64_t place, int64_t w) { return w == INT64_MAX || (Traits::kStrict ? place < w : place <= w); };
   for (;;) {
     Partition* first = nullptr;
     for (auto& part : parts_) {
@@ -419,8 +499,7 @@ bool DealtRun<Traits>::merge() {
            (part->head_start < f->head_start || (part->head_start == f->head_start && part->head_seq < f->head_seq))))
         first = part.get();
     }
-    // OVER's row at time t is out once the watermark is past t; a window ending at W once it is W.
-    const bool out = first && (progress == INT64_MAX || (Traits::kStrict ? first->head_place < progress : first->head_place <= progress));
+    const bool out = first && placed_by(first->head_place, progress) && placed_by(first->head_place, limit);
     if (!out) return !first && progress == INT64_MAX;
     emit(*first);
     first->has_head = false;

@@ -46,7 +46,20 @@
 // What it needs (the traits' can_deal and the executor's dealable()): one input file, split;
 // the operator is the program's only one, fed by that input only, and writes only to outputs
 // of its own (the source may write to others when they are formatted: above); a key and no capacity limits; no checkpoints, --on-error fail or live
-// input. Sliced windows (HOP, CUMULATE) are dealt too: every partition holds every slice, as
+// input.
+//
+// Feeding further operators (DealtSource::replay; the executor's dealt_feeding_operator()): a
+// TUMBLE, HOP or CUMULATE aggregate that alone takes the file's rows may feed the rest of the
+// program, which runs on the run's thread in an rt::Engine where a DealtStandIn takes the
+// operator's place. There the rest must see the source's watermark move as on one thread: the
+// operator's results of a firing arrive when the watermark is the last one before the firing,
+// then the watermark moves to the one that fired it. Between two firings no row reaches the rest,
+// and moving an operator's watermark from W' to W'' in steps with no row between does what moving
+// it at once does (operators fire by thresholds, in order, and only rows are judged late). So
+// only the watermark moves across a window end matter. The parser threads note them per chunk
+// (DealtChunk::crossings: window ends lie on a grid, DealtAggregateOp::window_end_grid), and the
+// run's thread replays each, once every partition has fired up to it: the watermark before it,
+// then after it, the stand-in emitting the merged results up to the latter (emit_until). Sliced windows (HOP, CUMULATE) are dealt too: every partition holds every slice, as
 // in PartitionedWindowAggregate, because the dealers announce to every partition the rows that
 // may open one (KeyDealer::announce_slice).
 
@@ -69,6 +82,7 @@
 #include "runtime/io/run_stop.h"
 #include "runtime/ops/group_table.h"
 #include "runtime/ops/hosted_operators.h"
+#include "runtime/ops/operator.h"
 #include "runtime/parallel/batch_queue.h"
 #include "runtime/parallel/chunk_formatters.h"
 #include "runtime/parallel/fired_groups.h"
@@ -76,6 +90,17 @@
 #include "runtime/parallel/packed_rows.h"
 
 namespace vlac::rt {
+
+/// The rest of the program when a dealt operator feeds further operators (above): an engine on
+/// the run's thread, whose stand-in for the dealt operator emits the merged results.
+class DealtReplay {
+ public:
+  virtual ~DealtReplay() = default;
+  /// The source's watermark is now w (when higher): the engine moves every operator to it.
+  virtual void raise_watermark(int64_t w) = 0;
+  /// The end of input: every watermark at +inf.
+  virtual void end_of_input() = 0;
+};
 
 /// The source of a dealt run and the program around its operator.
 struct DealtSource {
@@ -87,6 +112,8 @@ struct DealtSource {
   size_t outputs = 0;        // the program's outputs
   size_t pipeline_counters = 0;  // 2 x pipelines when `--stats` counts them, else 0
   LateRows late;                 // `--late`: where the operator's late rows go (none: null report)
+  /// Feeding further operators (above): what moves their watermark; null: the operator feeds none.
+  DealtReplay* replay = nullptr;
 };
 
 /// Results formatted on the partitions' threads (above): the program's outputs, each
@@ -114,6 +141,9 @@ struct alignas(kCacheLine) DealtChunk {
   uint64_t base_seq = 0;                 // rows pushed in the chunks before
   std::atomic<size_t> done{0};           // partitions done with it
   std::vector<std::string> source_bytes;  // per output the source writes to: its rows' bytes (ChunkFormatters)
+  // Feeding further operators: (the largest event time before, after) for each row after which
+  // the chunk's watermark passes a window end, in order.
+  std::vector<std::pair<int64_t, int64_t>> crossings;
 };
 
 /// A parser thread's end of the operator: the generated pipeline pushes the rows at `front`
@@ -181,6 +211,24 @@ class DealtRunner : public RowVisitor {
   virtual std::vector<uint64_t> partition_rows() const = 0;
   /// Adds what the parser threads counted for `--stats` to `counters` (pipeline_counters long).
   virtual void add_pipeline_rows(uint64_t* counters) const = 0;
+  /// Feeding further operators, on the run's thread: emits the results placed up to w, which
+  /// every partition has handed over.
+  virtual void emit_until(int64_t w) = 0;
+};
+
+/// The dealt operator's place in the engine of the rest of the program (DealtReplay): advancing
+/// it emits the run's results up to the watermark. Its counters are the run's (stats()).
+class DealtStandIn final : public StatefulOperator {
+ public:
+  void advance(int64_t w) override { run->emit_until(w); }
+  const OperatorStats& stats() const override { return stats_; }
+  void save_state(StateWriter&) const override {}  // never checkpointed: runs on the parser threads are not
+  bool load_state(StateReader&) override { return false; }
+
+  DealtRunner* run = nullptr;  // set once made
+
+ private:
+  OperatorStats stats_;
 };
 
 /// How a window aggregate runs dealt. Its results: [first arrival][window end] rows, each
@@ -194,6 +242,10 @@ struct DealtAggregateOp {
   static const RowLayout* key_layout(const Config& c) { return c.key_layout; }
   /// Sliced: where the rows' event time is, so that the dealers announce the slices they open.
   static int32_t slice_time_offset(const Config& c) { return computes_from_slices(c) ? c.time_offset : -1; }
+  /// Every end of its windows is phase + k * grid (grid 0: they all end at the end of input);
+  /// false when they lie on no grid (SESSION). A coarser truth is enough: a crossing noted
+  /// where no window ends replays as a watermark move with nothing fired.
+  static bool window_end_grid(const Config& c, int64_t* grid, int64_t* phase);
 };
 
 /// How OVER runs dealt. Its results: [arrival][time] rows.
@@ -205,6 +257,7 @@ struct DealtOverOp {
   static bool can_deal(const Config& config);
   static const RowLayout* key_layout(const Config& c) { return c.key_layout; }
   static int32_t slice_time_offset(const Config&) { return -1; }
+  static bool window_end_grid(const Config&, int64_t*, int64_t*) { return false; }  // emits at every row's time
 };
 
 template <class Traits>
@@ -225,6 +278,7 @@ class DealtRun final : public DealtRunner {
   OperatorStats stats() const override;
   std::vector<uint64_t> partition_rows() const override;
   void add_pipeline_rows(uint64_t* counters) const override;
+  void emit_until(int64_t w) override;
 
   void begin_chunk(int worker, size_t slot) override;
   void row(int worker, size_t slot, const uint8_t* row) override;
@@ -307,6 +361,19 @@ class DealtRun final : public DealtRunner {
   /// Emits every result that no partition can still precede; true when every partition has
   /// finished and everything is emitted.
   bool merge();
+  /// Takes what the partitions handed over; returns how far every partition has handed its
+  /// results (INT64_MAX: all finished).
+  int64_t collect();
+  /// Emits the merged results placed up to `progress` (collect()'s) and `limit`; true when
+  /// every partition has finished and everything is emitted.
+  bool emit_merged(int64_t progress, int64_t limit);
+  /// Feeding further operators: whether the watermark's move from the largest event time
+  /// `before` to `after` passes a window end.
+  bool crosses_window_end(int64_t before, int64_t after) const;
+  /// Queues chunk c's crossings as the source's watermarks before and after each.
+  void queue_crossings(const DealtChunk& c);
+  /// Replays the queued crossings that every partition has fired past (`progress`).
+  void replay_ready(int64_t progress);
   bool load_head(Partition& part);
   void stop_partitions();
 
@@ -330,6 +397,8 @@ class DealtRun final : public DealtRunner {
   std::atomic<uint32_t> events_{0};  // bumped when a partition hands results over
   std::vector<RowWriter*> writers_;  // formatting: the outputs (else empty)
   uint64_t emitted_ = 0;             // results merged
+  int64_t end_grid_ = 0, end_phase_ = 0;  // feeding further operators: window_end_grid()
+  std::deque<std::pair<int64_t, int64_t>> crossings_;  // ... and the watermarks of those to replay
 };
 
 using DealtAggregate = DealtRun<DealtAggregateOp>;

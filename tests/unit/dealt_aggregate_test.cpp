@@ -7,6 +7,8 @@
 // advanced after every row as the engine does, with the same counters, in every dealable mode
 // (TUMBLE, HOP, CUMULATE, the last two also sliced, SESSION, GROUP BY without windows) at 2, 3
 // and 4 partitions and several chunk sizes; and OVER (ROWS and RANGE frames, LAG) the same way.
+// A window aggregate feeding further operators must also give each result to them at one
+// thread's watermark (the rest's, when the result comes).
 // Both also with the results formatted on the partitions' threads (DealtFormatting), and the
 // source also writing the rows that pass its filter to a second output, formatted on the parser
 // threads: both CSV files must be one thread's, byte for byte. The late rows (`--late`) must be
@@ -107,6 +109,35 @@ rt::WindowAggregateKernels kernels() {
   };
   return k;
 }
+
+// Feeding further operators: where the results go, each with the watermark the rest of the
+// program stood at when it came (what the rest can see of the moments a result arrives at).
+struct Fed {
+  std::vector<std::string> rows;
+  int64_t rest = INT64_MIN;  // the rest's watermark
+};
+void emit_fed(rt::ExecContext* ctx, const uint8_t* row) {
+  auto* fed = static_cast<Fed*>(ctx->outputs[0]);
+  const rt::StringRef s = rt::get<rt::StringRef>(row, out_layout().fields[0]);
+  fed->rows.push_back("@" + std::to_string(fed->rest) + " " + std::string(s.data, s.size));
+}
+
+/// The rest of the program for a dealt run that feeds it: moves its watermark as the run asks,
+/// the stand-in's results first (rt::DealtStandIn::advance), as an rt::Engine does.
+class FedRest final : public rt::DealtReplay {
+ public:
+  explicit FedRest(Fed* fed) : fed_(fed) {}
+  void raise_watermark(int64_t w) override {
+    if (w <= fed_->rest) return;
+    run->emit_until(w);
+    fed_->rest = w;
+  }
+  void end_of_input() override { raise_watermark(INT64_MAX); }
+  rt::DealtRunner* run = nullptr;
+
+ private:
+  Fed* fed_;
+};
 
 // The emit kernel of a program whose output is a file: it writes the row (as output_push does).
 void write_row(rt::ExecContext* ctx, const uint8_t* row) { static_cast<rt::RowWriter*>(ctx->outputs[0])->write(row); }
@@ -277,8 +308,10 @@ void log_late(void* user, int, const uint8_t* row, int64_t watermark) {
 /// One reader, one operator, the watermark after every row: what the engine does on one thread.
 /// `c`: the window aggregate's; OVER when `over`. `to_file`: the results are written to a CSV
 /// file (Result::text).
-Result one_thread(const std::string& path, const rt::WindowAggregateConfig& c, bool over = false, bool to_file = false) {
+Result one_thread(const std::string& path, const rt::WindowAggregateConfig& c, bool over = false, bool to_file = false,
+                  bool feeding = false) {
   Result r;
+  Fed fed;
   std::FILE* messages = std::tmpfile();
   rt::RejectSink sink(messages);
   std::FILE* file = std::fopen(path.c_str(), "rb");
@@ -287,7 +320,8 @@ Result one_thread(const std::string& path, const rt::WindowAggregateConfig& c, b
   EXPECT_TRUE(reader->open(&error)) << error;
   rt::ExecContext ctx;
   OutputFiles files;
-  void* outputs[2] = {to_file ? static_cast<void*>(files.writer.get()) : &r.rows, files.source_rows.get()};
+  void* outputs[2] = {to_file ? static_cast<void*>(files.writer.get()) : feeding ? static_cast<void*>(&fed) : &r.rows,
+                      files.source_rows.get()};
   rt::HostedWindowAggregate aggregate;
   rt::HostedOver over_op;
   void* operators[1] = {over ? static_cast<void*>(&over_op) : &aggregate};
@@ -296,12 +330,16 @@ Result one_thread(const std::string& path, const rt::WindowAggregateConfig& c, b
   rt::OverKernels ok = over_kernels();
   rt::WindowAggregateKernels ak = kernels();
   if (to_file) ok.emit = ak.emit = write_row;
+  if (feeding) ak.emit = emit_fed;
   if (over) over_op.init(&ctx, over_config(), ok);
   else aggregate.init(&ctx, c, ak);
   const rt::LateRows late{log_late, &r.late};
   if (over) over_op.set_late_rows(late);
   else aggregate.set_late_rows(late);
-  auto advance = [&](int64_t w) { over ? over_op.advance(w) : aggregate.advance(w); };
+  auto advance = [&](int64_t w) {
+    over ? over_op.advance(w) : aggregate.advance(w);
+    fed.rest = w;  // the rest moves after the operator's results
+  };
   std::vector<uint8_t> row(in_layout().size);
   int64_t max_time = INT64_MIN, watermark = INT64_MIN;
   while (reader->next(row.data())) {
@@ -317,6 +355,7 @@ Result one_thread(const std::string& path, const rt::WindowAggregateConfig& c, b
   }
   advance(INT64_MAX);
   files.finish(&r);
+  if (feeding) r.rows = fed.rows;
   r.stats = over ? over_op.stats() : aggregate.stats();
   reader.reset();
   std::fclose(file);
@@ -326,9 +365,12 @@ Result one_thread(const std::string& path, const rt::WindowAggregateConfig& c, b
 }
 
 /// `to_file`: the partitions format the results (DealtFormatting) for a CSV file.
+/// `feeding`: the results feed further operators (FedRest), without `--late`.
 Result dealt(const std::string& path, const rt::WindowAggregateConfig& c, int partitions, uint64_t chunk_bytes, bool* split,
-             bool over = false, bool to_file = false) {
+             bool over = false, bool to_file = false, bool feeding = false) {
   Result r;
+  Fed fed;
+  FedRest rest(&fed);
   std::FILE* messages = std::tmpfile();
   rt::RejectSink sink(messages);
   std::FILE* file = std::fopen(path.c_str(), "rb");
@@ -344,7 +386,8 @@ Result dealt(const std::string& path, const rt::WindowAggregateConfig& c, int pa
     *split = reader.split();
     rt::ExecContext ctx;
     OutputFiles files;
-    void* outputs[2] = {to_file ? static_cast<void*>(files.writer.get()) : &r.rows, files.source_rows.get()};
+    void* outputs[2] = {to_file ? static_cast<void*>(files.writer.get()) : feeding ? static_cast<void*>(&fed) : &r.rows,
+                        files.source_rows.get()};
     ctx.outputs = outputs;
     rt::DealtFormatting formatting;
     formatting.writers = {files.writer.get(), files.source_rows.get()};
@@ -357,15 +400,18 @@ Result dealt(const std::string& path, const rt::WindowAggregateConfig& c, int pa
     rt::OverKernels ok = over_kernels();
     rt::WindowAggregateKernels ak = kernels();
     if (to_file) ok.emit = ak.emit = write_row;
+    if (feeding) ak.emit = emit_fed;
     rt::DealtSource source;
     source.entry = to_file ? (over ? over_entry_and_output : entry_and_output) : over ? over_entry : entry;
     source.time_offset = static_cast<int32_t>(in(1).offset);
     source.bound_ns = kBound;
     source.outputs = to_file ? 2 : 1;
-    source.late = rt::LateRows{log_late, &r.late};
+    if (!feeding) source.late = rt::LateRows{log_late, &r.late};
+    if (feeding) source.replay = &rest;
     std::unique_ptr<rt::DealtRunner> op;
     if (over) op = std::make_unique<rt::DealtOver>(&ctx, over_config(), ok, &in_layout(), &out_layout(), partitions, source, reader, format);
     else op = std::make_unique<rt::DealtAggregate>(&ctx, c, ak, &in_layout(), &out_layout(), partitions, source, reader, format);
+    rest.run = op.get();
     if (*split) {
       EXPECT_TRUE(op->run(reader, nullptr));
       r.stats = op->stats();
@@ -374,6 +420,7 @@ Result dealt(const std::string& path, const rt::WindowAggregateConfig& c, int pa
       EXPECT_EQ(rows, r.stats.rows_in) << "the partitions took every row";
     }
     files.finish(&r);
+    if (feeding) r.rows = fed.rows;
   }
   std::fclose(file);
   r.messages = lines_of(messages);
@@ -418,6 +465,46 @@ TEST(DealtAggregate, EmitsOneThreadsRowsInOrder) {
             EXPECT_EQ(got.stats.rows_out, want.stats.rows_out) << what;
             EXPECT_EQ(got.stats.late_dropped, want.stats.late_dropped) << what;
             EXPECT_EQ(got.stats.windows_updated, want.stats.windows_updated) << what;
+          }
+        }
+      }
+      std::filesystem::remove(path);
+    }
+  }
+}
+
+TEST(DealtAggregate, FeedsFurtherOperatorsAtOneThreadsWatermarks) {
+  // Feeding further operators (rt::DealtReplay): every result must reach the rest of the program
+  // when the rest stands at the watermark it stood at on one thread, the results in one
+  // thread's order; windows on a grid (TUMBLE, HOP, CUMULATE, sliced or not) and GROUP BY
+  // without windows (every result at the end).
+  const std::string dir = ::testing::TempDir();
+  const rt::WindowAggregateConfig configs[] = {
+      config(rt::WindowMode::Tumble),   config(rt::WindowMode::Hop),     config(rt::WindowMode::Hop, /*sliced=*/true),
+      config(rt::WindowMode::Cumulate), config(rt::WindowMode::Cumulate, /*sliced=*/true), config(rt::WindowMode::EndOfInput)};
+  for (uint64_t seed = 5; seed <= 6; ++seed) {
+    for (bool hot : {false, true}) {
+      const std::string path = generate(dir + "/dealt_fed_" + std::to_string(seed) + (hot ? "_hot" : "") + ".csv", seed, 6000, hot);
+      for (const rt::WindowAggregateConfig& c : configs) {
+        const Result want = one_thread(path, c, /*over=*/false, /*to_file=*/false, /*feeding=*/true);
+        ASSERT_GT(want.rows.size(), 10u);
+        if (c.mode != rt::WindowMode::EndOfInput) {  // results reach the rest at many watermarks
+          std::vector<std::string> at;
+          for (const std::string& row : want.rows) at.push_back(row.substr(0, row.find(' ')));
+          ASSERT_GT(std::unique(at.begin(), at.end()) - at.begin(), 100);
+        }
+        for (int partitions : {2, 3}) {
+          for (uint64_t chunk : {uint64_t{997}, uint64_t{16384}}) {
+            const std::string what = "seed " + std::to_string(seed) + (hot ? " hot" : "") + ", mode " +
+                                     std::to_string(static_cast<int>(c.mode)) + (c.slice ? " sliced" : "") + ", " +
+                                     std::to_string(partitions) + " partitions, chunks of " + std::to_string(chunk);
+            bool split = false;
+            const Result got = dealt(path, c, partitions, chunk, &split, /*over=*/false, /*to_file=*/false, /*feeding=*/true);
+            ASSERT_TRUE(split) << what;
+            EXPECT_EQ(got.rows, want.rows) << what;
+            EXPECT_EQ(got.messages, want.messages) << what;
+            EXPECT_EQ(got.stats.rows_out, want.stats.rows_out) << what;
+            EXPECT_EQ(got.stats.late_dropped, want.stats.late_dropped) << what;
           }
         }
       }

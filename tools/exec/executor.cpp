@@ -201,9 +201,11 @@ class OperatorDriver final : public RowDriver {
   /// `results_may_wait`: per operator, results_may_wait() (empty: none). `live`: some input is
   /// live; operators in rounds then settle whenever the run is about to wait for input. (Every
   /// partitioned operator drops its late rows on the run's thread, so `--late` partitions them
-  /// all.)
+  /// all.) `given` (with `given_for`, its operator's index): an operator made elsewhere, in that
+  /// operator's place (a dealt operator's DealtStandIn).
   OperatorDriver(const PhysicalPlan& plan, CompiledCode& program, std::vector<void*> outputs, uint64_t* pipeline_rows,
-                 int threads, int64_t idle_timeout_ns = 0, const std::vector<bool>& results_may_wait = {}, bool live = false)
+                 int threads, int64_t idle_timeout_ns = 0, const std::vector<bool>& results_may_wait = {}, bool live = false,
+                 int given_for = -1, std::unique_ptr<rt::StatefulOperator> given = nullptr)
       : plan_(plan), program_(program), outputs_(std::move(outputs)), engine_(&ctx_) {
     engine_.set_idle_timeout(idle_timeout_ns);
     engine_.set_settle_before_waiting(live && threads > 1 &&
@@ -214,8 +216,11 @@ class OperatorDriver final : public RowDriver {
     for (const PhysicalOperator& op : plan.operators) {
       const size_t i = static_cast<size_t>(op.id);
       std::string whole;
-      operators_.push_back(make_operator(op, program, &ctx_, threads, shares_slices[i],
-                                         i < results_may_wait.size() && results_may_wait[i], &whole));
+      if (op.id == given_for)
+        operators_.push_back(std::move(given));
+      else
+        operators_.push_back(make_operator(op, program, &ctx_, threads, shares_slices[i],
+                                           i < results_may_wait.size() && results_may_wait[i], &whole));
       if (!whole.empty()) whole_.push_back({i, whole});
       operator_ptrs_.push_back(operators_.back()->target());
     }
@@ -281,6 +286,11 @@ class OperatorDriver final : public RowDriver {
     return out;
   }
   std::vector<ExecutionReport::Whole> whole_operators() const override { return whole_; }
+
+  /// A run whose rows another takes (DealtDriver feeding further operators): the engine, for
+  /// rt::Engine::prepare() and the watermark moves, and the context the operators emit through.
+  rt::Engine& engine() { return engine_; }
+  rt::ExecContext* context() { return &ctx_; }
 
  private:
   const PhysicalPlan& plan_;
@@ -386,13 +396,16 @@ std::unique_ptr<rt::RowFormatter> make_formatter(const PhysicalPlan& plan, const
 /// `--threads` over a program of one keyed aggregate or OVER fed by one input file: when the
 /// file is split, its rows are dealt out to the operator's partitions by the parser threads
 /// (rt::DealtRun, which says why); otherwise the operator driver runs it. `formatted`: the
-/// partitions also format the results (outputs_take_formatted()).
-class DealtDriver final : public ParserThreadsDriver {
+/// partitions also format the results (outputs_take_formatted()). `feeding` >= 0: the operator
+/// of that index is a keyed TUMBLE, HOP or CUMULATE aggregate that alone takes the file's rows
+/// and feeds further operators (dealt_feeding_operator()); they run on the run's thread in an
+/// engine of their own, which the dealt run moves (rt::DealtReplay).
+class DealtDriver final : public ParserThreadsDriver, rt::DealtReplay {
  public:
   DealtDriver(const PhysicalPlan& plan, CompiledCode& program, std::vector<void*> outputs, uint64_t* pipeline_rows,
-              const ExecutionOptions& options, bool formatted)
+              const ExecutionOptions& options, bool formatted, int feeding = -1)
       : ParserThreadsDriver(plan, program, std::move(outputs), pipeline_rows, options.threads), options_(options),
-        formatted_(formatted) {}
+        formatted_(formatted), op_index_(feeding >= 0 ? static_cast<size_t>(feeding) : 0), feeding_(feeding >= 0) {}
 
   bool run(const std::function<void()>& after_row, rt::RunStop* stop) override {
     if (!dealt_) return fallback_.run(after_row, stop);
@@ -402,11 +415,20 @@ class DealtDriver final : public ParserThreadsDriver {
   }
   std::vector<rt::OperatorStats> operator_stats() const override {
     if (!dealt_) return fallback_.operator_stats();
-    return {dealt_->stats()};
+    std::vector<rt::OperatorStats> stats = rest_ ? rest_->operator_stats() : std::vector<rt::OperatorStats>(1);
+    stats[op_index_] = dealt_->stats();
+    return stats;
   }
   std::vector<ExecutionReport::Partitions> partitions() const override {
     if (!dealt_) return fallback_.partitions();
-    return {{0, dealt_->partition_rows(), 0, "rows dealt out by the parser threads", plan_.operators[0].kind == OperatorKind::Over}};
+    std::vector<ExecutionReport::Partitions> out = rest_ ? rest_->partitions() : std::vector<ExecutionReport::Partitions>{};
+    out.insert(out.begin(), {op_index_, dealt_->partition_rows(), 0, "rows dealt out by the parser threads",
+                             plan_.operators[op_index_].kind == OperatorKind::Over});
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.op < b.op; });
+    return out;
+  }
+  std::vector<ExecutionReport::Whole> whole_operators() const override {
+    return rest_ ? rest_->whole_operators() : ParserThreadsDriver::whole_operators();
   }
   std::string outputs_placement() const override {
     if (!dealt_ || !formatted_) return "";
@@ -419,12 +441,24 @@ class DealtDriver final : public ParserThreadsDriver {
 
  private:
   void start(rt::ParallelReader& reader) override {
-    const PhysicalOperator& op = plan_.operators[0];
+    const PhysicalOperator& op = plan_.operators[op_index_];
     const PhysicalSource& src = plan_.sources[0];
-    operators_.assign(plan_.operators.size(), nullptr);  // what the rows after the aggregate read: none
-    ctx_.operators = operators_.data();
-    ctx_.outputs = outputs_.data();
-    ctx_.pipeline_rows = pipeline_rows_;
+    rt::ExecContext* ctx = &ctx_;
+    if (feeding_) {
+      // The rest of the program, with a stand-in where the dealt operator was; no input of its own.
+      auto stand_in = std::make_unique<rt::DealtStandIn>();
+      stand_in_ = stand_in.get();
+      rest_ = std::make_unique<OperatorDriver>(plan_, program_, outputs_, pipeline_rows_, threads_, 0, std::vector<bool>{},
+                                               false, op.id, std::move(stand_in));
+      rest_->attach(std::vector<std::vector<rt::RowReader*>>(plan_.sources.size()));
+      rest_->engine().prepare();
+      ctx = rest_->context();
+    } else {
+      operators_.assign(plan_.operators.size(), nullptr);  // what the rows after the aggregate read: none
+      ctx_.operators = operators_.data();
+      ctx_.outputs = outputs_.data();
+      ctx_.pipeline_rows = pipeline_rows_;
+    }
     rt::DealtSource source;
     source.entry = lookup<RowFn>(program_, source_entry_fn_name(0));
     source.time_offset = src.time_field >= 0 ? static_cast<int32_t>(src.layout.fields[src.time_field].offset) : -1;
@@ -434,6 +468,7 @@ class DealtDriver final : public ParserThreadsDriver {
     source.outputs = plan_.outputs.size();
     source.pipeline_counters = pipeline_rows_ ? 2 * plan_.pipelines.size() : 0;
     source.late = late_rows_;
+    if (feeding_) source.replay = this;
     if (formatted_) {
       for (void* w : outputs_) formatting_.writers.push_back(static_cast<rt::RowWriter*>(w));
       formatting_.make_formatter = [this](size_t i) { return make_formatter(plan_, options_, i); };
@@ -442,27 +477,36 @@ class DealtDriver final : public ParserThreadsDriver {
     const rt::DealtFormatting* format = formatted_ ? &formatting_ : nullptr;
     if (op.kind == OperatorKind::Over) {
       const std::vector<rt::OverCallSpec> calls = operator_settings(op).calls;  // the constructor copies them
-      dealt_ = std::make_unique<rt::DealtOver>(&ctx_, over_config(op, calls), over_kernels(op, program_), &op.input_layout,
+      dealt_ = std::make_unique<rt::DealtOver>(ctx, over_config(op, calls), over_kernels(op, program_), &op.input_layout,
                                                &op.output_layout, threads_, source, reader, format);
     } else {
-      dealt_ = std::make_unique<rt::DealtAggregate>(&ctx_, hosted_window_aggregate_config(op), window_aggregate_kernels(op, program_),
+      dealt_ = std::make_unique<rt::DealtAggregate>(ctx, hosted_window_aggregate_config(op), window_aggregate_kernels(op, program_),
                                                     &op.input_layout, &op.output_layout, threads_, source, reader, format);
     }
+    if (stand_in_) stand_in_->run = dealt_.get();
   }
+
+  // rt::DealtReplay: the source is the rest's only stream.
+  void raise_watermark(int64_t w) override { rest_->engine().raise_watermark(0, w); }
+  void end_of_input() override { rest_->engine().end_of_input(); }
 
   /// `--late`: the operator's late rows go where one thread's would (reported by rt::DealtRun's
   /// run's thread, in arrival order).
   bool report_late(rt::LateRowWriter& late) override {
-    late_rows_ = late.late_rows(0);
+    late_rows_ = late.late_rows(op_index_);
     return fallback_.report_late(late);
   }
 
   const ExecutionOptions& options_;
   bool formatted_;
+  size_t op_index_;  // the dealt operator
+  bool feeding_;     // ... feeds further operators
   rt::LateRows late_rows_;          // --late (else reports nothing)
   rt::DealtFormatting formatting_;  // when formatted_, once started
   rt::ExecContext ctx_;
   std::vector<void*> operators_;
+  std::unique_ptr<OperatorDriver> rest_;       // feeding: the operators after the dealt one
+  rt::DealtStandIn* stand_in_ = nullptr;       // ... the dealt one's place among them
   std::unique_ptr<rt::DealtRunner> dealt_;
 };
 
@@ -512,6 +556,39 @@ bool dealable(const PhysicalPlan& plan, const std::vector<std::vector<InputFile>
     source_writes |= from_source[i];
   }
   return !source_writes || outputs_take_formatted(outputs, options);
+}
+
+/// The operator whose rows DealtDriver may deal out while it feeds further operators (rt::DealtRun
+/// says how), or -1: parser_threads_may_run(), several operators, and the source's rows reach
+/// one of them only, a keyed TUMBLE, HOP or CUMULATE aggregate without capacities that shares
+/// no slices (rt::DealtAggregateOp); no `--late` (its late rows and the rest's would be reported
+/// at other moments), and no output on the file of the rejects or messages (reported a chunk at a
+/// time). The test hook VLAC_TEST_NO_DEALING turns it off, as for dealable().
+int dealt_feeding_operator(const PhysicalPlan& plan, const std::vector<std::vector<InputFile>>& inputs,
+                           const std::vector<std::FILE*>& outputs, const ExecutionOptions& options) {
+  if (!parser_threads_may_run(plan, inputs, options) || plan.operators.size() < 2 || options.late ||
+      std::getenv("VLAC_TEST_NO_DEALING"))
+    return -1;
+  const Reach source = reach_of(plan, plan.sources[0].consumers);
+  if (source.operators.empty() || std::find(source.outputs.begin(), source.outputs.end(), true) != source.outputs.end())
+    return -1;
+  const int a = source.operators[0];
+  if (std::any_of(source.operators.begin(), source.operators.end(), [a](int o) { return o != a; })) return -1;
+  const PhysicalOperator& op = plan.operators[static_cast<size_t>(a)];
+  if (op.kind != OperatorKind::WindowAggregate || op.reads_slices_of >= 0) return -1;
+  for (const PhysicalOperator& other : plan.operators) {
+    if (other.reads_slices_of == a) return -1;
+    if (other.id == a) continue;
+    for (const auto& port : other.port_origins)  // the source's watermark reaches the others through the operator only
+      for (const TimeOrigin& t : port)
+        if (t.is_source) return -1;
+  }
+  const rt::WindowAggregateConfig config = hosted_window_aggregate_config(op);
+  int64_t grid, phase;
+  if (!rt::DealtAggregateOp::can_deal(config) || !rt::DealtAggregateOp::window_end_grid(config, &grid, &phase)) return -1;
+  for (std::FILE* f : outputs)
+    if (f == options.rejects || f == options.messages) return -1;
+  return a;
 }
 
 /// `--threads` over a program of pipelines only, fed by one input file: when the file is split,
@@ -959,6 +1036,7 @@ ExecutionReport execute(const PhysicalPlan& plan, CompiledCode& program,
                         const std::vector<std::vector<InputFile>>& inputs, const std::vector<std::FILE*>& outputs,
                         const ExecutionOptions& options) {
   const bool dealt = dealable(plan, inputs, outputs, options);
+  const int feeding = dealt ? -1 : dealt_feeding_operator(plan, inputs, outputs, options);
   // Pipelines only: formatted on the parser threads, so no output thread (FormattedDriver). A
   // dealt operator's results: formatted on its partitions' threads, likewise.
   const bool formatted = formattable(plan, inputs, outputs, options);
@@ -966,6 +1044,8 @@ ExecutionReport execute(const PhysicalPlan& plan, CompiledCode& program,
   return run_program(plan, inputs, outputs, options, [&](std::vector<void*> writers, uint64_t* pipeline_rows) -> std::unique_ptr<RowDriver> {
     if (dealt)
       return std::make_unique<DealtDriver>(plan, program, std::move(writers), pipeline_rows, options, dealt_formatted);
+    if (feeding >= 0)
+      return std::make_unique<DealtDriver>(plan, program, std::move(writers), pipeline_rows, options, false, feeding);
     if (formatted) return std::make_unique<FormattedDriver>(plan, program, std::move(writers), pipeline_rows, options);
     return std::make_unique<OperatorDriver>(plan, program, std::move(writers), pipeline_rows, options.threads,
                                             options.idle_timeout_ns, results_may_wait(plan, outputs, options),

@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""`vlac run --threads N` over programs whose keyed window aggregate takes one file's rows and
+feeds further operators (LANGUAGE.md §11; rt::DealtRun "Feeding further operators").
+
+Such an aggregate is dealt out to its partitions by the parser threads while the rest of the
+program runs on the run's thread, its watermark moved as one thread moves it. The output must be
+one thread's bytes (§11: identical for every program and input; one thread's rows are checked
+against SQLite and reference models by the e2e and random-program tests), at 2 and 4 threads and
+two parse chunk sizes, with the rejected records and their messages one thread's too, and the
+aggregate must say that the parser threads dealt its rows out. The shapes, over a generated file
+with STRING keys (NULL, quoted with commas and line breaks), disorder, rows late for every
+window, and malformed records:
+  - Nexmark q5's: a HOP count per key into a global TUMBLE's MAX and a join of the two;
+  - a TUMBLE per key into a TUMBLE per key over its window_time, with HAVING;
+  - a CUMULATE per key into OVER (PARTITION BY key), and the aggregate's rows to an output too;
+  - a GROUP BY without windows into a global aggregate (every result at the end of input);
+  - a TUMBLE per key with a WHERE before it, into an interval join with itself.
+With `--late` the aggregate is not dealt (its late rows and the rest's would be reported at other
+moments); the rows are still one thread's.
+Usage: threads_feeding_test.py VLAC
+"""
+
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+
+from checks import check, summary
+
+vlac = os.path.abspath(sys.argv[1])
+
+STREAM = """
+CREATE STREAM e (ts TIMESTAMP NOT NULL, k STRING, v BIGINT, WATERMARK FOR ts AS ts - INTERVAL '20' MILLISECOND);
+"""
+
+CASES = [
+    ("q5 shape", """
+CREATE STREAM counts AS
+SELECT k, window_start, window_end, COUNT(*) AS num
+FROM HOP(e, ts, INTERVAL '20' MILLISECOND, INTERVAL '100' MILLISECOND)
+GROUP BY k, window_start, window_end;
+CREATE STREAM most AS
+SELECT MAX(num) AS max_num FROM TUMBLE(counts, window_time, INTERVAL '20' MILLISECOND)
+GROUP BY window_start, window_end;
+SELECT c.k, c.window_start, c.window_end, c.num FROM counts c JOIN most m
+  ON c.num = m.max_num AND c.window_time = m.window_time;
+""", []),
+    ("chained TUMBLE with HAVING", """
+CREATE STREAM per_key AS
+SELECT k, window_start, window_end, COUNT(*) AS n, SUM(v) AS total
+FROM TUMBLE(e, ts, INTERVAL '10' MILLISECOND) GROUP BY k, window_start, window_end;
+SELECT k, window_start, SUM(n) AS n, MAX(total) AS most, COUNT(*) AS windows
+FROM TUMBLE(per_key, window_time, INTERVAL '50' MILLISECOND)
+GROUP BY k, window_start, window_end HAVING SUM(n) > 2;
+""", []),
+    ("CUMULATE into OVER, and to an output", """
+CREATE STREAM cum AS
+SELECT k, window_start, window_end, window_time, COUNT(*) AS n, MIN(v) AS least
+FROM CUMULATE(e, ts, INTERVAL '10' MILLISECOND, INTERVAL '40' MILLISECOND)
+GROUP BY k, window_start, window_end;
+CREATE STREAM smooth AS
+SELECT k, window_end, n, SUM(n) OVER (PARTITION BY k ORDER BY window_time ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) AS s
+FROM cum;
+CREATE STREAM cum_rows AS SELECT k, window_end, n, least FROM cum;
+""", ["--output", "cum_rows=OUT1", "--output", "smooth=OUT2"]),
+    ("GROUP BY without windows into a global aggregate", """
+CREATE STREAM per_key AS SELECT k, COUNT(*) AS n, SUM(v) AS total FROM e GROUP BY k;
+SELECT COUNT(*) AS keys, SUM(n) AS rows_in, MAX(total) AS most FROM per_key;
+""", []),
+    ("TUMBLE into an interval self-join", """
+CREATE STREAM w AS
+SELECT k, window_time, COUNT(*) AS n
+FROM TUMBLE(e, ts, INTERVAL '10' MILLISECOND) WHERE v % 3 <> 0 GROUP BY k, window_start, window_end;
+SELECT a.k, a.window_time, a.n, b.window_time AS later, b.n AS later_n FROM w a JOIN w b
+  ON a.k = b.k AND b.window_time BETWEEN a.window_time + INTERVAL '1' MILLISECOND AND a.window_time + INTERVAL '30' MILLISECOND;
+""", []),
+]
+
+DEALT = re.compile(r"^  operator #(\d+) partitions: (\d+) \(.*\), rows dealt out by the parser threads$", re.M)
+
+
+def generate(path, rng, rows):
+    keys = ["k%d" % i for i in range(40)] + ['"q,1"', '"line\nbreak"', ""]
+    with open(path, "w", newline="") as f:
+        f.write("ts,k,v\n")
+        t = 0
+        for i in range(rows):
+            t += rng.randrange(0, 3) * 100_000
+            ts = t - rng.randrange(0, 15) * 100_000
+            if rng.random() < 0.01:
+                ts -= 200_000_000  # late for every window
+            k = rng.choice(keys) if rng.random() > 0.3 else "hot"
+            if rng.random() < 0.003:
+                f.write("%s,notatime,1\n" % k)
+            elif rng.random() < 0.003:
+                f.write("%d,%s\n" % (ts, k))
+            else:
+                f.write("%d,%s,%d\n" % (ts, k, rng.randrange(0, 1000)))
+
+
+def run(tmp, name, program, extra, threads, chunk):
+    """Exit status, standard output, the files of `--output NAME=OUTn` options, the rejects file,
+    the messages (stderr without --stats) and the whole stderr."""
+    prog = os.path.join(tmp, "p.vsql")
+    with open(prog, "w") as f:
+        f.write(STREAM + program)
+    tag = "%s_%d_%s" % (name.replace(" ", "_"), threads, chunk)
+    args, files = [], []
+    for a in extra:  # NAME=OUTn -> NAME=<a file of this run>
+        if "=OUT" in a:
+            stream, which = a.split("=")
+            files.append(os.path.join(tmp, "%s_%s.csv" % (tag, which)))
+            a = "%s=%s" % (stream, files[-1])
+        args.append(a)
+    rejects = os.path.join(tmp, tag + "_rejects.csv")
+    env = dict(os.environ, VLAC_TEST_PARSE_CHUNK_BYTES=chunk, VLAC_TEST_NEVER_GATHER="1")
+    cmd = [vlac, "run", prog, "--input", "e=" + os.path.join(tmp, "e.csv"), "--threads", str(threads), "--stats",
+           "--rejects", rejects] + args
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, timeout=300)
+    written = []
+    for path in files:
+        with open(path, "rb") as f:
+            written.append(f.read())
+    with open(rejects, "rb") as f:
+        rejected = f.read()
+    err = p.stderr.decode()
+    messages = [l for l in err.splitlines() if not l.startswith("  ") and not l.startswith("vlac: stats")]
+    return p.returncode, p.stdout, written, rejected, messages, err
+
+
+def main():
+    rng = random.Random(20261206)
+    with tempfile.TemporaryDirectory() as tmp:
+        generate(os.path.join(tmp, "e.csv"), rng, 40_000)
+        for name, program, extra in CASES:
+            one = run(tmp, name, program, extra, 1, "4096")
+            check(name + ": one thread runs", one[0] == 0, one[5])
+            check(name + ": one thread writes rows", len(one[1]) + sum(len(f) for f in one[2]) > 30, one[1][:200])
+            check(name + ": rejects", one[3].count(b"\n") >= 50, one[3][:200])
+            for threads in (2, 4):
+                for chunk in ("4096", "61"):
+                    got = run(tmp, name, program, extra, threads, chunk)
+                    what = "%s at %d threads, chunks of %s" % (name, threads, chunk)
+                    check(what + ": runs", got[0] == 0, got[5])
+                    check(what + ": one thread's rows", got[1] == one[1] and got[2] == one[2],
+                          (len(got[1]), len(one[1])))
+                    check(what + ": one thread's rejects", got[3] == one[3])
+                    check(what + ": one thread's messages", got[4] == one[4], (got[4][:3], one[4][:3]))
+                    dealt = DEALT.search(got[5])
+                    check(what + ": the aggregate's rows dealt out by the parser threads",
+                          dealt is not None and dealt.group(1) == "0" and dealt.group(2) == str(threads), got[5])
+        # --late: not dealt, still one thread's rows and late rows.
+        name, program, extra = CASES[0]
+        late = {}
+        for threads in (1, 2):
+            path = os.path.join(tmp, "late_%d.jsonl" % threads)
+            got = run(tmp, name, program, extra + ["--late", path], threads, "4096")
+            with open(path, "rb") as f:
+                late[threads] = (got[1], f.read(), got[5])
+        check("--late at 2 threads: one thread's rows", late[2][0] == late[1][0])
+        check("--late at 2 threads: one thread's late rows", late[2][1] == late[1][1] and late[1][1].count(b"\n") > 10)
+        check("--late at 2 threads: not dealt", DEALT.search(late[2][2]) is None, late[2][2])
+    return summary("threads_feeding")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
