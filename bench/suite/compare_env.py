@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""Times vlac on the suite's workloads under several environment settings, in turns.
+
+For measuring one change with one binary: a test hook that turns a way of running off (say
+VLAC_TEST_NO_DEALING=1), or a tuning knob (VLAC_TEST_PARSE_CHUNK_BYTES=...), against the default.
+Every workload runs RUNS times per setting, the settings in turns (run 1 of each, then run 2,
+...), pinned to the first THREADS cores (`taskset`), writing to a pipe that is read and hashed;
+each setting's least and median wall seconds are printed, and DIFFER when the settings' outputs
+differ. The data is what bench/suite/suite.py generated (--data: its --work folder).
+
+Usage: compare_env.py VLAC --threads N [--runs R] [--data DIR] [--only W1,W2] SETTING...
+  SETTING: "" for the default, or NAME=VALUE[,NAME=VALUE...]
+Example: compare_env.py build/vlac --threads 2 --runs 7 --only nexmark_q5 "" VLAC_TEST_NO_DEALING=1
+"""
+
+import argparse
+import hashlib
+import json
+import os
+import pathlib
+import statistics
+import subprocess
+import sys
+import time
+
+WORKLOADS = pathlib.Path(__file__).resolve().parent / "workloads"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("vlac")
+    ap.add_argument("settings", nargs="+")
+    ap.add_argument("--threads", type=int, required=True)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--data", default="/tmp/vb/w2m", help="suite.py's --work folder (robot/, nexmark/)")
+    ap.add_argument("--only", default="", help="comma-separated workload names")
+    args = ap.parse_args()
+    settings = [dict(kv.split("=", 1) for kv in s.split(",") if kv) for s in args.settings]
+    only = [w for w in args.only.split(",") if w]
+    cores = ",".join(str(c) for c in range(args.threads))
+    for w in sorted(p.name for p in WORKLOADS.iterdir()):
+        if only and w not in only:
+            continue
+        spec = json.loads((WORKLOADS / w / "workload.json").read_text())
+        data = pathlib.Path(args.data) / spec["family"]
+        cmd = ["taskset", "-c", cores, args.vlac, "run", str(WORKLOADS / w / "program.vsql"), "--threads",
+               str(args.threads), "--timestamps", "ns"]
+        for name, f in spec["inputs"].items():
+            cmd += ["--input", "%s=%s" % (name, data / f)]
+        times = [[] for _ in settings]
+        digests = set()
+        for _ in range(args.runs):
+            for i, s in enumerate(settings):
+                start = time.perf_counter()
+                p = subprocess.run(cmd, env=dict(os.environ, **s), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+                times[i].append(time.perf_counter() - start)
+                if p.returncode != 0:
+                    sys.exit("%s: exit status %d with %s" % (w, p.returncode, s))
+                digests.add(hashlib.sha256(p.stdout).hexdigest())
+        cells = ["%.3f/%.3f" % (min(t), statistics.median(t)) for t in times]
+        print("%-26s %s%s" % (w, "  ".join(cells), "" if len(digests) == 1 else "  DIFFER"), flush=True)
+
+
+if __name__ == "__main__":
+    main()
