@@ -46,7 +46,9 @@
 // What it needs (the traits' can_deal and the executor's dealable()): one input file, split;
 // the operator is the program's only one, fed by that input only, and writes only to outputs
 // of its own (the source may write to others when they are formatted: above); a key and no capacity limits; no checkpoints, --on-error fail or live
-// input.
+// input. Sliced windows (HOP, CUMULATE) are dealt too: every partition holds every slice, as
+// in PartitionedWindowAggregate, because the dealers announce to every partition the rows that
+// may open one (KeyDealer::announce_slice).
 //
 // Feeding further operators (DealtSource::replay; the executor's dealt_feeding_operator()): a
 // TUMBLE, HOP or CUMULATE aggregate that alone takes the file's rows may feed the rest of the
@@ -59,9 +61,7 @@
 // only the watermark moves across a window end matter. The parser threads note them per chunk
 // (DealtChunk::crossings: window ends lie on a grid, DealtAggregateOp::window_end_grid), and the
 // run's thread replays each, once every partition has fired up to it: the watermark before it,
-// then after it, the stand-in emitting the merged results up to the latter (emit_until). Sliced windows (HOP, CUMULATE) are dealt too: every partition holds every slice, as
-// in PartitionedWindowAggregate, because the dealers announce to every partition the rows that
-// may open one (KeyDealer::announce_slice).
+// then after it, the stand-in emitting the merged results up to the latter (emit_until).
 
 #include <atomic>
 #include <cstdint>
