@@ -152,6 +152,7 @@ void DealtRun<Traits>::begin_chunk(int worker, size_t slot) {
   d.max_before = INT64_MIN;
   d.slice_start = 1;  // no slice known to be announced in this chunk
   d.slice_end = 0;
+  if (source_.replay) d.next_window_end = next_window_end_after(watermark_of(INT64_MIN));
 }
 
 template <class Traits>
@@ -163,19 +164,24 @@ void DealtRun<Traits>::row(int worker, size_t, const uint8_t* row) {
     int64_t t;
     std::memcpy(&t, row + source_.time_offset, sizeof t);
     if (t > d.max_before) {  // after the row: its own time is not in its watermark
-      if (source_.replay && crosses_window_end(d.max_before, t)) d.chunk->crossings.emplace_back(d.max_before, t);
+      if (source_.replay) {
+        const int64_t w = watermark_of(t);
+        if (w >= d.next_window_end) {  // the watermark passes a window end
+          d.chunk->crossings.emplace_back(d.max_before, t);
+          d.next_window_end = next_window_end_after(w);
+        }
+      }
       d.max_before = t;
     }
   }
 }
 
 template <class Traits>
-bool DealtRun<Traits>::crosses_window_end(int64_t before, int64_t after) const {
-  if (end_grid_ == 0) return false;  // every window ends at the end of input
-  const int64_t from = watermark_of(before), to = watermark_of(after);
-  // The first end after `from`: the end of the grid step holding it.
-  const int64_t start = tumble_start(from, end_grid_, end_phase_);
-  return start <= INT64_MAX - end_grid_ && start + end_grid_ <= to;
+int64_t DealtRun<Traits>::next_window_end_after(int64_t w) const {
+  if (end_grid_ == 0) return INT64_MAX;  // every window ends at the end of input
+  // The end of the grid step holding w.
+  const int64_t start = tumble_start(w, end_grid_, end_phase_);
+  return start <= INT64_MAX - end_grid_ ? start + end_grid_ : INT64_MAX;
 }
 
 template <class Traits>
@@ -441,7 +447,7 @@ void DealtRun<Traits>::replay_ready(int64_t progress) {
 
 template <class Traits>
 void DealtRun<Traits>::emit_until(int64_t w) {
-  emit_merged(collect(), w);
+  emit_merged(std::min(collect(), w));
 }
 
 template <class Traits>
@@ -465,7 +471,7 @@ void DealtRun<Traits>::emit(Partition& part) {
 
 template <class Traits>
 bool DealtRun<Traits>::merge() {
-  return emit_merged(collect(), INT64_MAX);
+  return emit_merged(collect());
 }
 
 template <class Traits>
@@ -486,9 +492,7 @@ int64_t DealtRun<Traits>::collect() {
 }
 
 template <class Traits>
-bool DealtRun<Traits>::emit_merged(int64_t progress, int64_t limit) {
-  // OVER's row at time t is out once the watermark is past t; a window ending at W once it is W.
-  auto placed_by = [](int64_t place, int64_t w) { return w == INT64_MAX || (Traits::kStrict ? place < w : place <= w); };
+bool DealtRun<Traits>::emit_merged(int64_t up_to) {
   for (;;) {
     Partition* first = nullptr;
     for (auto& part : parts_) {
@@ -499,8 +503,9 @@ bool DealtRun<Traits>::emit_merged(int64_t progress, int64_t limit) {
            (part->head_start < f->head_start || (part->head_start == f->head_start && part->head_seq < f->head_seq))))
         first = part.get();
     }
-    const bool out = first && placed_by(first->head_place, progress) && placed_by(first->head_place, limit);
-    if (!out) return !first && progress == INT64_MAX;
+    // OVER's row at time t is out once the watermark is past t; a window ending at W once it is W.
+    const bool out = first && (up_to == INT64_MAX || (Traits::kStrict ? first->head_place < up_to : first->head_place <= up_to));
+    if (!out) return !first && up_to == INT64_MAX;
     emit(*first);
     first->has_head = false;
   }

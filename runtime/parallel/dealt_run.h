@@ -193,6 +193,7 @@ class alignas(kCacheLine) KeyDealer {
   uint64_t partitions = 1;
   int64_t seq = 0;                 // rows pushed in it so far
   int64_t max_before = INT64_MIN;  // the largest event time of its rows before this one
+  int64_t next_window_end = INT64_MAX;  // feeding further operators: the first after max_before's watermark
   int32_t slice_time_offset = -1;  // sliced: of the rows' event time (announce_slice)
   int64_t slice_start = 1, slice_end = 0;  // the slice of the chunk's last row (none yet)
   ExecContext ctx;
@@ -364,12 +365,12 @@ class DealtRun final : public DealtRunner {
   /// Takes what the partitions handed over; returns how far every partition has handed its
   /// results (INT64_MAX: all finished).
   int64_t collect();
-  /// Emits the merged results placed up to `progress` (collect()'s) and `limit`; true when
-  /// every partition has finished and everything is emitted.
-  bool emit_merged(int64_t progress, int64_t limit);
-  /// Feeding further operators: whether the watermark's move from the largest event time
-  /// `before` to `after` passes a window end.
-  bool crosses_window_end(int64_t before, int64_t after) const;
+  /// Emits the merged results placed up to `up_to` (at most collect()'s); true when it is
+  /// INT64_MAX (every partition has finished) and everything is emitted.
+  bool emit_merged(int64_t up_to);
+  /// Feeding further operators: the first window end after watermark w (INT64_MAX: none before
+  /// the end of input).
+  int64_t next_window_end_after(int64_t w) const;
   /// Queues chunk c's crossings as the source's watermarks before and after each.
   void queue_crossings(const DealtChunk& c);
   /// Replays the queued crossings that every partition has fired past (`progress`).

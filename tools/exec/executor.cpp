@@ -444,12 +444,13 @@ class DealtDriver final : public ParserThreadsDriver, rt::DealtReplay {
     const PhysicalOperator& op = plan_.operators[op_index_];
     const PhysicalSource& src = plan_.sources[0];
     rt::ExecContext* ctx = &ctx_;
+    rt::DealtStandIn* stand_in = nullptr;
     if (feeding_) {
       // The rest of the program, with a stand-in where the dealt operator was; no input of its own.
-      auto stand_in = std::make_unique<rt::DealtStandIn>();
-      stand_in_ = stand_in.get();
+      auto made = std::make_unique<rt::DealtStandIn>();
+      stand_in = made.get();
       rest_ = std::make_unique<OperatorDriver>(plan_, program_, outputs_, pipeline_rows_, threads_, 0, std::vector<bool>{},
-                                               false, op.id, std::move(stand_in));
+                                               false, op.id, std::move(made));
       rest_->attach(std::vector<std::vector<rt::RowReader*>>(plan_.sources.size()));
       rest_->engine().prepare();
       ctx = rest_->context();
@@ -483,7 +484,7 @@ class DealtDriver final : public ParserThreadsDriver, rt::DealtReplay {
       dealt_ = std::make_unique<rt::DealtAggregate>(ctx, hosted_window_aggregate_config(op), window_aggregate_kernels(op, program_),
                                                     &op.input_layout, &op.output_layout, threads_, source, reader, format);
     }
-    if (stand_in_) stand_in_->run = dealt_.get();
+    if (stand_in) stand_in->run = dealt_.get();
   }
 
   // rt::DealtReplay: the source is the rest's only stream.
@@ -505,8 +506,7 @@ class DealtDriver final : public ParserThreadsDriver, rt::DealtReplay {
   rt::DealtFormatting formatting_;  // when formatted_, once started
   rt::ExecContext ctx_;
   std::vector<void*> operators_;
-  std::unique_ptr<OperatorDriver> rest_;       // feeding: the operators after the dealt one
-  rt::DealtStandIn* stand_in_ = nullptr;       // ... the dealt one's place among them
+  std::unique_ptr<OperatorDriver> rest_;  // feeding: the operators after the dealt one
   std::unique_ptr<rt::DealtRunner> dealt_;
 };
 
@@ -522,6 +522,13 @@ bool parser_threads_may_run(const PhysicalPlan& plan, const std::vector<std::vec
 }
 
 bool outputs_take_formatted(const std::vector<std::FILE*>& outputs, const ExecutionOptions& options);
+
+/// Whether an output shares its file with the rejects, the messages or the late rows, which a
+/// run on the parser threads reports at other moments than one thread (a chunk at a time).
+bool an_output_takes_reports(const std::vector<std::FILE*>& outputs, const ExecutionOptions& options) {
+  return std::any_of(outputs.begin(), outputs.end(),
+                     [&](std::FILE* f) { return f == options.rejects || f == options.messages || f == options.late; });
+}
 
 /// Whether DealtDriver may run the program: parser_threads_may_run(), and one keyed aggregate
 /// or OVER (rt::DealtAggregateOp::can_deal, rt::DealtOverOp::can_deal) that only that file's
@@ -542,8 +549,7 @@ bool dealable(const PhysicalPlan& plan, const std::vector<std::vector<InputFile>
              !rt::DealtAggregateOp::can_deal(hosted_window_aggregate_config(op))) {
     return false;
   }
-  for (std::FILE* f : outputs)  // (late rows and results are written at other moments than one thread's)
-    if (f == options.rejects || f == options.messages || f == options.late) return false;
+  if (an_output_takes_reports(outputs, options)) return false;
   // The source's rows reach the operator, through pipelines, and maybe outputs that the
   // operator's rows do not reach.
   std::vector<bool> from_source(plan.outputs.size(), false), from_operator(plan.outputs.size(), false);
@@ -586,8 +592,7 @@ int dealt_feeding_operator(const PhysicalPlan& plan, const std::vector<std::vect
   const rt::WindowAggregateConfig config = hosted_window_aggregate_config(op);
   int64_t grid, phase;
   if (!rt::DealtAggregateOp::can_deal(config) || !rt::DealtAggregateOp::window_end_grid(config, &grid, &phase)) return -1;
-  for (std::FILE* f : outputs)
-    if (f == options.rejects || f == options.messages) return -1;
+  if (an_output_takes_reports(outputs, options)) return -1;
   return a;
 }
 
