@@ -233,7 +233,6 @@ int run_build(const std::vector<std::string>& args) {
                                                                          "runtime/ops/state_io.h", "runtime/ops/container_state.h",
                                                                          "runtime/ops/over_spec.h", "runtime/ops/over_frame.h",
                                                                          "runtime/ops/storage.h", "runtime/ops/fixed_containers.h",
-                                                                         "runtime/ops/state_io.h", "runtime/ops/container_state.h",
                                                                          "runtime/ops/sort.h", "runtime/ops/slice_store.h", "runtime/ops/slice_fifo.h",
                                                                          "runtime/ops/window_aggregate.h",
                                                                          "runtime/watermarks.h",
