@@ -167,7 +167,7 @@ void DealtRun<Traits>::row(int worker, size_t, const uint8_t* row) {
       if (source_.replay) {
         const int64_t w = watermark_of(t);
         if (w >= d.next_window_end) {  // the watermark passes a window end
-          d.chunk->crossings.emplace_back(d.max_before, t);
+          d.chunk->crossings.push_back({d.max_before, t, d.seq});
           d.next_window_end = next_window_end_after(w);
         }
       }
@@ -393,7 +393,7 @@ bool DealtRun<Traits>::run(ParallelReader& reader, RunStop* stop) {
     published_.store(chunk.index + 1, std::memory_order_release);
     published_.notify_all();
     if (source_.replay) replay_ready(collect());
-    else merge();
+    else merge();  // reports the late rows too
     if (stop && stop->now()) {
       stop_partitions();
       return false;
@@ -417,6 +417,7 @@ bool DealtRun<Traits>::run(ParallelReader& reader, RunStop* stop) {
     events_.wait(seen, std::memory_order_acquire);
   }
   if (source_.replay) {
+    if (source_.late.report) report_late(INT64_MAX);  // every row came before the end of input
     // As on one thread, the rest is at the last row's watermark when the end of input fires what is left.
     source_.replay->raise_watermark(watermark_of(max_time));
     source_.replay->end_of_input();
@@ -429,20 +430,26 @@ template <class Traits>
 void DealtRun<Traits>::queue_crossings(const DealtChunk& c) {
   // A chunk's times are its own: the watermark is that of the largest time of the chunks
   // before and of its rows before.
-  for (const auto& [before, after] : c.crossings) {
-    const int64_t from = watermark_of(std::max(c.base_max, before)), to = watermark_of(std::max(c.base_max, after));
-    if (to > from) crossings_.emplace_back(from, to);
+  for (const DealtCrossing& x : c.crossings) {
+    const int64_t from = watermark_of(std::max(c.base_max, x.before)), to = watermark_of(std::max(c.base_max, x.after));
+    if (to > from) crossings_.push_back({from, to, static_cast<int64_t>(c.base_seq) + x.pushes});
   }
 }
 
 template <class Traits>
 void DealtRun<Traits>::replay_ready(int64_t progress) {
-  while (!crossings_.empty() && crossings_.front().second <= progress) {
-    const auto [from, to] = crossings_.front();
+  // `--late`: one thread reports a late row as it arrives, so before the firings of the rows
+  // after it, and the rest's (if it had any) as they come. Every partition has handed the late
+  // rows of the chunks it fired past (hand_over), so up to a crossing's row once it is ready; a
+  // chunk not yet queued starts after late_done_.
+  while (!crossings_.empty() && crossings_.front().after <= progress) {
+    const DealtCrossing x = crossings_.front();
     crossings_.pop_front();
-    source_.replay->raise_watermark(from);  // where the rest stands when the firing's results come
-    source_.replay->raise_watermark(to);    // the stand-in emits them (emit_until), then the rest moves on
+    if (source_.late.report) report_late(std::min(late_done_, x.pushes));
+    source_.replay->raise_watermark(x.before);  // where the rest stands when the firing's results come
+    source_.replay->raise_watermark(x.after);   // the stand-in emits them (emit_until), then the rest moves on
   }
+  if (source_.late.report) report_late(crossings_.empty() ? late_done_ : std::min(late_done_, crossings_.front().pushes));
 }
 
 template <class Traits>
@@ -487,7 +494,8 @@ int64_t DealtRun<Traits>::collect() {
     part->handed_late.clear();
     late_done = std::min(late_done, part->late_done);
   }
-  if (source_.late.report) report_late(late_done);
+  late_done_ = late_done;
+  if (source_.late.report && !source_.replay) report_late(late_done);  // else replay_ready() does, between the firings
   return progress;
 }
 

@@ -41,7 +41,8 @@
 //
 // `--late`: a partition drops late rows as one thread would, and keeps each with its arrival
 // number; the run's thread reports them in arrival order, those of every partition merged, up
-// to the rows every partition has taken (its chunks done).
+// to the rows every partition has taken (its chunks done), and when the operator feeds others
+// only up to the next firing it replays (below), as one thread reports them between firings.
 //
 // What it needs (the traits' can_deal and the executor's dealable()): one input file, split;
 // the operator is the program's only one, fed by that input only, and writes only to outputs
@@ -132,6 +133,16 @@ struct alignas(kCacheLine) DealtList {
   BatchQueue::Bytes rows;
 };
 
+/// Feeding further operators: a row after which the source's watermark passes a window end.
+/// In a chunk: the largest event times of its rows before and with it, and the rows pushed at
+/// the operator up to it; queued on the run's thread: the source's watermarks they give, and
+/// the pushes of the whole run.
+struct DealtCrossing {
+  int64_t before = 0;
+  int64_t after = 0;
+  int64_t pushes = 0;  // `--late`: the late rows arriving before this are reported before the firing
+};
+
 /// A chunk's rows for each partition, and what the partitions need to know of the chunk.
 struct alignas(kCacheLine) DealtChunk {
   std::vector<DealtList> lists;  // per partition
@@ -141,9 +152,9 @@ struct alignas(kCacheLine) DealtChunk {
   uint64_t base_seq = 0;                 // rows pushed in the chunks before
   std::atomic<size_t> done{0};           // partitions done with it
   std::vector<std::string> source_bytes;  // per output the source writes to: its rows' bytes (ChunkFormatters)
-  // Feeding further operators: (the largest event time before, after) for each row after which
-  // the chunk's watermark passes a window end, in order.
-  std::vector<std::pair<int64_t, int64_t>> crossings;
+  // Feeding further operators: each row after which the chunk's watermark passes a window end,
+  // in order (arrival numbers in the chunk).
+  std::vector<DealtCrossing> crossings;
 };
 
 /// A parser thread's end of the operator: the generated pipeline pushes the rows at `front`
@@ -225,6 +236,7 @@ class DealtStandIn final : public StatefulOperator {
   const OperatorStats& stats() const override { return stats_; }
   void save_state(StateWriter&) const override {}  // never checkpointed: runs on the parser threads are not
   bool load_state(StateReader&) override { return false; }
+  bool set_late_rows(const LateRows&) override { return true; }  // the dealt run reports the operator's (DealtSource::late)
 
   DealtRunner* run = nullptr;  // set once made
 
@@ -399,7 +411,8 @@ class DealtRun final : public DealtRunner {
   std::vector<RowWriter*> writers_;  // formatting: the outputs (else empty)
   uint64_t emitted_ = 0;             // results merged
   int64_t end_grid_ = 0, end_phase_ = 0;  // feeding further operators: window_end_grid()
-  std::deque<std::pair<int64_t, int64_t>> crossings_;  // ... and the watermarks of those to replay
+  std::deque<DealtCrossing> crossings_;  // ... those to replay (the source's watermarks; arrival numbers in the run)
+  int64_t late_done_ = 0;                // --late: every partition has handed the late rows arriving before this
 };
 
 using DealtAggregate = DealtRun<DealtAggregateOp>;

@@ -177,8 +177,9 @@ THREAD_RUNS = [
     # No dealt run: a one-operator program's partitions fed by the run's thread.
     ("3", {"VLAC_TEST_PARSE_CHUNK_BYTES": "53", "VLAC_TEST_NEVER_GATHER": "1", "VLAC_TEST_NO_DEALING": "1",
            "VLAC_TEST_ROUND_ROWS": "5"}),
-    # Without --late: a keyed window aggregate that alone takes the rows and feeds further
-    # operators is then dealt out too, the rest replayed on the run's thread.
+    # Without --late, which the others report. A keyed window aggregate that alone takes the
+    # rows and feeds further operators is dealt out either way, the rest replayed on the run's
+    # thread.
     ("2", {"VLAC_TEST_PARSE_CHUNK_BYTES": "43", "VLAC_TEST_NEVER_GATHER": "1", "VLAC_TEST_ROUND_ROWS": "2"}),
 ]
 NO_LATE_RUNS = {4}  # THREAD_RUNS entries run without --late

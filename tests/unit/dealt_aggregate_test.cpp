@@ -333,7 +333,7 @@ Result one_thread(const std::string& path, const rt::WindowAggregateConfig& c, b
   if (feeding) ak.emit = emit_fed;
   if (over) over_op.init(&ctx, over_config(), ok);
   else aggregate.init(&ctx, c, ak);
-  const rt::LateRows late{log_late, &r.late};
+  const rt::LateRows late{log_late, feeding ? &fed.rows : &r.late};  // feeding: where they come between the results
   if (over) over_op.set_late_rows(late);
   else aggregate.set_late_rows(late);
   auto advance = [&](int64_t w) {
@@ -365,7 +365,7 @@ Result one_thread(const std::string& path, const rt::WindowAggregateConfig& c, b
 }
 
 /// `to_file`: the partitions format the results (DealtFormatting) for a CSV file.
-/// `feeding`: the results feed further operators (FedRest), without `--late`.
+/// `feeding`: the results feed further operators (FedRest), the late rows reported among them.
 Result dealt(const std::string& path, const rt::WindowAggregateConfig& c, int partitions, uint64_t chunk_bytes, bool* split,
              bool over = false, bool to_file = false, bool feeding = false) {
   Result r;
@@ -406,7 +406,7 @@ Result dealt(const std::string& path, const rt::WindowAggregateConfig& c, int pa
     source.time_offset = static_cast<int32_t>(in(1).offset);
     source.bound_ns = kBound;
     source.outputs = to_file ? 2 : 1;
-    if (!feeding) source.late = rt::LateRows{log_late, &r.late};
+    source.late = rt::LateRows{log_late, feeding ? &fed.rows : &r.late};
     if (feeding) source.replay = &rest;
     std::unique_ptr<rt::DealtRunner> op;
     if (over) op = std::make_unique<rt::DealtOver>(&ctx, over_config(), ok, &in_layout(), &out_layout(), partitions, source, reader, format);
@@ -476,8 +476,9 @@ TEST(DealtAggregate, EmitsOneThreadsRowsInOrder) {
 TEST(DealtAggregate, FeedsFurtherOperatorsAtOneThreadsWatermarks) {
   // Feeding further operators (rt::DealtReplay): every result must reach the rest of the program
   // when the rest stands at the watermark it stood at on one thread, the results in one
-  // thread's order; windows on a grid (TUMBLE, HOP, CUMULATE, sliced or not) and GROUP BY
-  // without windows (every result at the end).
+  // thread's order, and `--late`'s rows reported between them as on one thread (before the
+  // firing of any row after theirs); windows on a grid (TUMBLE, HOP, CUMULATE, sliced or not)
+  // and GROUP BY without windows (every result at the end).
   const std::string dir = ::testing::TempDir();
   const rt::WindowAggregateConfig configs[] = {
       config(rt::WindowMode::Tumble),   config(rt::WindowMode::Hop),     config(rt::WindowMode::Hop, /*sliced=*/true),
@@ -488,6 +489,7 @@ TEST(DealtAggregate, FeedsFurtherOperatorsAtOneThreadsWatermarks) {
       for (const rt::WindowAggregateConfig& c : configs) {
         const Result want = one_thread(path, c, /*over=*/false, /*to_file=*/false, /*feeding=*/true);
         ASSERT_GT(want.rows.size(), 10u);
+        if (c.mode != rt::WindowMode::EndOfInput) ASSERT_GT(want.stats.late_dropped, 10u);
         if (c.mode != rt::WindowMode::EndOfInput) {  // results reach the rest at many watermarks
           std::vector<std::string> at;
           for (const std::string& row : want.rows) at.push_back(row.substr(0, row.find(' ')));

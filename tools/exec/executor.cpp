@@ -452,6 +452,7 @@ class DealtDriver final : public ParserThreadsDriver, rt::DealtReplay {
       rest_ = std::make_unique<OperatorDriver>(plan_, program_, outputs_, pipeline_rows_, threads_, 0, std::vector<bool>{},
                                                false, op.id, std::move(made));
       rest_->attach(std::vector<std::vector<rt::RowReader*>>(plan_.sources.size()));
+      if (late_writer_) rest_->report_late(*late_writer_);  // its operators' late rows, if any (the stand-in's are the run's)
       rest_->engine().prepare();
       ctx = rest_->context();
     } else {
@@ -495,6 +496,7 @@ class DealtDriver final : public ParserThreadsDriver, rt::DealtReplay {
   /// run's thread, in arrival order).
   bool report_late(rt::LateRowWriter& late) override {
     late_rows_ = late.late_rows(op_index_);
+    late_writer_ = &late;
     return fallback_.report_late(late);
   }
 
@@ -503,6 +505,7 @@ class DealtDriver final : public ParserThreadsDriver, rt::DealtReplay {
   size_t op_index_;  // the dealt operator
   bool feeding_;     // ... feeds further operators
   rt::LateRows late_rows_;          // --late (else reports nothing)
+  rt::LateRowWriter* late_writer_ = nullptr;  // --late: where the rest's operators report theirs (feeding)
   rt::DealtFormatting formatting_;  // when formatted_, once started
   rt::ExecContext ctx_;
   std::vector<void*> operators_;
@@ -567,13 +570,12 @@ bool dealable(const PhysicalPlan& plan, const std::vector<std::vector<InputFile>
 /// The operator whose rows DealtDriver may deal out while it feeds further operators (rt::DealtRun
 /// says how), or -1: parser_threads_may_run(), several operators, and the source's rows reach
 /// one of them only, a keyed TUMBLE, HOP or CUMULATE aggregate without capacities that shares
-/// no slices (rt::DealtAggregateOp); no `--late` (its late rows and the rest's would be reported
-/// at other moments), and no output on the file of the rejects or messages (reported a chunk at a
-/// time). The test hook VLAC_TEST_NO_DEALING turns it off, as for dealable().
+/// no slices (rt::DealtAggregateOp), and no output on the file of the rejects, messages or late
+/// rows (reported a chunk at a time). The test hook VLAC_TEST_NO_DEALING turns it off, as for
+/// dealable().
 int dealt_feeding_operator(const PhysicalPlan& plan, const std::vector<std::vector<InputFile>>& inputs,
                            const std::vector<std::FILE*>& outputs, const ExecutionOptions& options) {
-  if (!parser_threads_may_run(plan, inputs, options) || plan.operators.size() < 2 || options.late ||
-      std::getenv("VLAC_TEST_NO_DEALING"))
+  if (!parser_threads_may_run(plan, inputs, options) || plan.operators.size() < 2 || std::getenv("VLAC_TEST_NO_DEALING"))
     return -1;
   const Reach source = reach_of(plan, plan.sources[0].consumers);
   if (source.operators.empty() || std::find(source.outputs.begin(), source.outputs.end(), true) != source.outputs.end())
