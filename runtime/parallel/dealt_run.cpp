@@ -27,7 +27,7 @@ bool DealtAggregateOp::can_deal(const WindowAggregateConfig& c) {
   return PartitionedWindowAggregate::can_partition(c);
 }
 
-bool DealtAggregateOp::window_end_grid(const WindowAggregateConfig& c, int64_t* grid, int64_t* phase) {
+void DealtAggregateOp::window_end_grid(const WindowAggregateConfig& c, int64_t* grid, int64_t* phase) {
   *phase = c.offset;
   switch (c.mode) {
     case WindowMode::Tumble: *grid = c.size; break;
@@ -35,10 +35,12 @@ bool DealtAggregateOp::window_end_grid(const WindowAggregateConfig& c, int64_t* 
     // size) plus j steps. Both lie on the grid of their gcd.
     case WindowMode::Hop:
     case WindowMode::Cumulate: *grid = std::gcd(c.size, c.slide); break;
-    case WindowMode::EndOfInput: *grid = 0; return true;
-    case WindowMode::Session: return false;
+    case WindowMode::EndOfInput: *grid = 0; break;
+    // A session ends wherever its last row's time and the gap put it: every nanosecond is on
+    // the grid, so every move of the watermark is a crossing (replay_ready() skips those that
+    // fire nothing).
+    case WindowMode::Session: *grid = 1; *phase = 0; break;
   }
-  return *grid > 0;
 }
 
 bool DealtOverOp::can_deal(const OverConfig& c) {
@@ -52,7 +54,7 @@ DealtRun<Traits>::DealtRun(ExecContext* ctx, const typename Traits::Config& conf
                            const ParallelReader& reader, const DealtFormatting* formatting)
     : ctx_(ctx), config_(config), kernels_(kernels), source_(source), in_packer_(in_layout), out_packer_(out_layout) {
   if (formatting) writers_ = formatting->writers;
-  if (source_.replay && !Traits::window_end_grid(config_, &end_grid_, &end_phase_)) source_.replay = nullptr;  // never asked: dealable
+  if (source_.replay) Traits::window_end_grid(config_, &end_grid_, &end_phase_);
   front_.init(ctx_, config_, kernels_);
   typename Traits::Kernels own = kernels_;
   own.emit = pack_result;  // OVER emits its results as it releases rows: they are packed
@@ -427,13 +429,38 @@ bool DealtRun<Traits>::run(ParallelReader& reader, RunStop* stop) {
 }
 
 template <class Traits>
-void DealtRun<Traits>::queue_crossings(const DealtChunk& c) {
-  // A chunk's times are its own: the watermark is that of the largest time of the chunks
-  // before and of its rows before.
-  for (const DealtCrossing& x : c.crossings) {
-    const int64_t from = watermark_of(std::max(c.base_max, x.before)), to = watermark_of(std::max(c.base_max, x.after));
-    if (to > from) crossings_.push_back({from, to, static_cast<int64_t>(c.base_seq) + x.pushes});
+void DealtRun<Traits>::queue_crossings(DealtChunk& c) {
+  // The chunk's list is taken whole (the slot is reused once the partitions are done with it),
+  // and an empty one of the same capacity left in its place.
+  if (c.crossings.empty()) return;
+  CrossingBatch& b = crossing_batches_.emplace_back();
+  b.base_max = c.base_max;
+  b.base_seq = static_cast<int64_t>(c.base_seq);
+  b.list.swap(c.crossings);
+  if (!spare_crossings_.empty()) {
+    c.crossings.swap(spare_crossings_.back());
+    spare_crossings_.pop_back();
   }
+}
+
+template <class Traits>
+size_t DealtRun<Traits>::first_reaching(const CrossingBatch& b, int64_t target) const {
+  // Galloping from b.at: the one sought is mostly the next (OVER fires at nearly every move).
+  const auto below = [&](size_t i) { return watermark_of(std::max(b.base_max, b.list[i].after)) < target; };
+  size_t lo = b.at;
+  const size_t n = b.list.size();
+  if (lo == n || !below(lo)) return lo;
+  size_t step = 1, hi = lo + 1;
+  while (hi < n && below(hi)) {  // below(lo) holds
+    lo = hi;
+    step *= 2;
+    hi = std::min(n, lo + step);
+  }
+  while (hi - lo > 1) {  // below(lo), and hi == n or !below(hi)
+    const size_t mid = lo + (hi - lo) / 2;
+    (below(mid) ? lo : hi) = mid;
+  }
+  return hi;
 }
 
 template <class Traits>
@@ -442,14 +469,43 @@ void DealtRun<Traits>::replay_ready(int64_t progress) {
   // after it, and the rest's (if it had any) as they come. Every partition has handed the late
   // rows of the chunks it fired past (hand_over), so up to a crossing's row once it is ready; a
   // chunk not yet queued starts after late_done_.
-  while (!crossings_.empty() && crossings_.front().after <= progress) {
-    const DealtCrossing x = crossings_.front();
-    crossings_.pop_front();
-    if (source_.late.report) report_late(std::min(late_done_, x.pushes));
-    source_.replay->raise_watermark(x.before);  // where the rest stands when the firing's results come
-    source_.replay->raise_watermark(x.after);   // the stand-in emits them (emit_until), then the rest moves on
+  //
+  // A crossing that fires nothing need not be replayed: with no row between, the rest moves to
+  // the next one's watermarks at once as it would in steps (rt::DealtRun says why). Where every
+  // move of the watermark is a crossing (SESSION, OVER) most fire nothing, so the next that
+  // fires is searched for (first_reaching): a chunk's crossings are in the order of their times.
+  while (!crossing_batches_.empty()) {
+    CrossingBatch& b = crossing_batches_.front();
+    if (b.at == b.list.size()) {
+      b.list.clear();
+      spare_crossings_.push_back(std::move(b.list));
+      crossing_batches_.pop_front();
+      continue;
+    }
+    // The least watermark that may fire something: the next result's (past it, for OVER), and
+    // no crossing past `progress` (a result up to it may not be handed over yet).
+    int64_t target = progress == INT64_MAX ? INT64_MAX : progress + 1;
+    if (const Partition* next = next_result())
+      target = std::min(target, Traits::kStrict && next->head_place < INT64_MAX ? next->head_place + 1 : next->head_place);
+    b.at = first_reaching(b, target);
+    if (b.at == b.list.size()) continue;
+    const DealtCrossing& x = b.list[b.at];
+    const int64_t from = watermark_of(std::max(b.base_max, x.before)), to = watermark_of(std::max(b.base_max, x.after));
+    if (to > progress) break;  // not ready
+    ++b.at;
+    if (to <= from) continue;  // the chunks before had passed it
+    if (source_.late.report) report_late(std::min(late_done_, b.base_seq + x.pushes));
+    source_.replay->raise_watermark(from);  // where the rest stands when the firing's results come
+    source_.replay->raise_watermark(to);    // the stand-in emits them (emit_until), then the rest moves on
   }
-  if (source_.late.report) report_late(crossings_.empty() ? late_done_ : std::min(late_done_, crossings_.front().pushes));
+  if (source_.late.report) {
+    int64_t bound = late_done_;
+    if (!crossing_batches_.empty()) {
+      const CrossingBatch& b = crossing_batches_.front();
+      if (b.at < b.list.size()) bound = std::min(bound, b.base_seq + b.list[b.at].pushes);
+    }
+    report_late(bound);
+  }
 }
 
 template <class Traits>
@@ -500,17 +556,23 @@ int64_t DealtRun<Traits>::collect() {
 }
 
 template <class Traits>
+typename DealtRun<Traits>::Partition* DealtRun<Traits>::next_result() {
+  Partition* first = nullptr;
+  for (auto& part : parts_) {
+    if (!part->has_head && !load_head(*part)) continue;
+    const Partition* f = first;
+    if (!f || part->head_place < f->head_place ||
+        (part->head_place == f->head_place &&
+         (part->head_start < f->head_start || (part->head_start == f->head_start && part->head_seq < f->head_seq))))
+      first = part.get();
+  }
+  return first;
+}
+
+template <class Traits>
 bool DealtRun<Traits>::emit_merged(int64_t up_to) {
   for (;;) {
-    Partition* first = nullptr;
-    for (auto& part : parts_) {
-      if (!part->has_head && !load_head(*part)) continue;
-      const Partition* f = first;
-      if (!f || part->head_place < f->head_place ||
-          (part->head_place == f->head_place &&
-           (part->head_start < f->head_start || (part->head_start == f->head_start && part->head_seq < f->head_seq))))
-        first = part.get();
-    }
+    Partition* first = next_result();
     // OVER's row at time t is out once the watermark is past t; a window ending at W once it is W.
     const bool out = first && (up_to == INT64_MAX || (Traits::kStrict ? first->head_place < up_to : first->head_place <= up_to));
     if (!out) return !first && up_to == INT64_MAX;

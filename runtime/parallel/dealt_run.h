@@ -52,7 +52,7 @@
 // may open one (KeyDealer::announce_slice).
 //
 // Feeding further operators (DealtSource::replay; the executor's dealt_feeding_operator()): a
-// TUMBLE, HOP or CUMULATE aggregate that alone takes the file's rows may feed the rest of the
+// keyed window aggregate or OVER that alone takes the file's rows may feed the rest of the
 // program, which runs on the run's thread in an rt::Engine where a DealtStandIn takes the
 // operator's place. There the rest must see the source's watermark move as on one thread: the
 // operator's results of a firing arrive when the watermark is the last one before the firing,
@@ -60,9 +60,10 @@
 // and moving an operator's watermark from W' to W'' in steps with no row between does what moving
 // it at once does (operators fire by thresholds, in order, and only rows are judged late). So
 // only the watermark moves across a window end matter. The parser threads note them per chunk
-// (DealtChunk::crossings: window ends lie on a grid, DealtAggregateOp::window_end_grid), and the
-// run's thread replays each, once every partition has fired up to it: the watermark before it,
-// then after it, the stand-in emitting the merged results up to the latter (emit_until).
+// (DealtChunk::crossings: window ends lie on a grid, DealtAggregateOp::window_end_grid; for
+// SESSION and OVER every nanosecond, so every move), and the run's thread replays each that
+// fires something, once every partition has fired up to it: the watermark before it, then after
+// it, the stand-in emitting the merged results up to the latter (emit_until).
 
 #include <atomic>
 #include <cstdint>
@@ -133,10 +134,9 @@ struct alignas(kCacheLine) DealtList {
   BatchQueue::Bytes rows;
 };
 
-/// Feeding further operators: a row after which the source's watermark passes a window end.
-/// In a chunk: the largest event times of its rows before and with it, and the rows pushed at
-/// the operator up to it; queued on the run's thread: the source's watermarks they give, and
-/// the pushes of the whole run.
+/// Feeding further operators: a row after which the chunk's watermark passes a window end:
+/// the largest event times of the chunk's rows before and with it, and the rows pushed at the
+/// operator up to it.
 struct DealtCrossing {
   int64_t before = 0;
   int64_t after = 0;
@@ -255,10 +255,10 @@ struct DealtAggregateOp {
   static const RowLayout* key_layout(const Config& c) { return c.key_layout; }
   /// Sliced: where the rows' event time is, so that the dealers announce the slices they open.
   static int32_t slice_time_offset(const Config& c) { return computes_from_slices(c) ? c.time_offset : -1; }
-  /// Every end of its windows is phase + k * grid (grid 0: they all end at the end of input);
-  /// false when they lie on no grid (SESSION). A coarser truth is enough: a crossing noted
-  /// where no window ends replays as a watermark move with nothing fired.
-  static bool window_end_grid(const Config& c, int64_t* grid, int64_t* phase);
+  /// Every end of its windows is phase + k * grid (grid 0: they all end at the end of input;
+  /// SESSION: grid 1, every nanosecond). A coarser truth is enough: a crossing noted where no
+  /// window ends fires nothing, and is skipped.
+  static void window_end_grid(const Config& c, int64_t* grid, int64_t* phase);
 };
 
 /// How OVER runs dealt. Its results: [arrival][time] rows.
@@ -270,7 +270,11 @@ struct DealtOverOp {
   static bool can_deal(const Config& config);
   static const RowLayout* key_layout(const Config& c) { return c.key_layout; }
   static int32_t slice_time_offset(const Config&) { return -1; }
-  static bool window_end_grid(const Config&, int64_t*, int64_t*) { return false; }  // emits at every row's time
+  /// It emits a row once the watermark passes the row's time, which may be any nanosecond.
+  static void window_end_grid(const Config&, int64_t* grid, int64_t* phase) {
+    *grid = 1;
+    *phase = 0;
+  }
 };
 
 template <class Traits>
@@ -380,11 +384,14 @@ class DealtRun final : public DealtRunner {
   /// Emits the merged results placed up to `up_to` (at most collect()'s); true when it is
   /// INT64_MAX (every partition has finished) and everything is emitted.
   bool emit_merged(int64_t up_to);
+  /// The partition whose head is the merge's next result (heads loaded from what was handed
+  /// over); null: none handed over.
+  Partition* next_result();
   /// Feeding further operators: the first window end after watermark w (INT64_MAX: none before
   /// the end of input).
   int64_t next_window_end_after(int64_t w) const;
-  /// Queues chunk c's crossings as the source's watermarks before and after each.
-  void queue_crossings(const DealtChunk& c);
+  /// Queues chunk c's crossings (taking its list).
+  void queue_crossings(DealtChunk& c);
   /// Replays the queued crossings that every partition has fired past (`progress`).
   void replay_ready(int64_t progress);
   bool load_head(Partition& part);
@@ -411,7 +418,19 @@ class DealtRun final : public DealtRunner {
   std::vector<RowWriter*> writers_;  // formatting: the outputs (else empty)
   uint64_t emitted_ = 0;             // results merged
   int64_t end_grid_ = 0, end_phase_ = 0;  // feeding further operators: window_end_grid()
-  std::deque<DealtCrossing> crossings_;  // ... those to replay (the source's watermarks; arrival numbers in the run)
+  // ... those to replay: each chunk's list, with what the chunks before it add to its times and
+  // arrival numbers, and how far it has been replayed.
+  struct CrossingBatch {
+    std::vector<DealtCrossing> list;
+    int64_t base_max = INT64_MIN;
+    int64_t base_seq = 0;
+    size_t at = 0;
+  };
+  std::deque<CrossingBatch> crossing_batches_;
+  /// The first of b's crossings from b.at whose watermark after is at least `target` (b.list's
+  /// size: none).
+  size_t first_reaching(const CrossingBatch& b, int64_t target) const;
+  std::vector<std::vector<DealtCrossing>> spare_crossings_;  // lists replayed, their capacity kept for chunks to come
   int64_t late_done_ = 0;                // --late: every partition has handed the late rows arriving before this
 };
 

@@ -14,8 +14,10 @@ window, and malformed records:
   - a TUMBLE per key into a TUMBLE per key over its window_time, with HAVING;
   - a CUMULATE per key into OVER (PARTITION BY key), and the aggregate's rows to an output too;
   - a GROUP BY without windows into a global aggregate (every result at the end of input);
+  - a SESSION per key into a global TUMBLE, and OVER into a TUMBLE per key beside an output
+    (their results come at any nanosecond: every move of the watermark may fire);
   - a TUMBLE per key with a WHERE before it, into an interval join with itself.
-With `--late` too, where the late rows must be one thread's as well: the aggregate's, reported
+With `--late` too, where the late rows must be one thread's as well: the operator's, reported
 between the firings it replays into the rest as one thread reports them.
 Usage: threads_feeding_test.py VLAC
 """
@@ -69,6 +71,23 @@ CREATE STREAM cum_rows AS SELECT k, window_end, n, least FROM cum;
 CREATE STREAM per_key AS SELECT k, COUNT(*) AS n, SUM(v) AS total FROM e GROUP BY k;
 SELECT COUNT(*) AS keys, SUM(n) AS rows_in, MAX(total) AS most FROM per_key;
 """, []),
+    ("SESSION into a global TUMBLE", """
+CREATE STREAM s AS
+SELECT k, window_start, window_end, COUNT(*) AS n, MAX(v) AS most
+FROM SESSION(e, ts, INTERVAL '3' MILLISECOND) GROUP BY k, window_start, window_end;
+SELECT window_start, COUNT(*) AS sessions, SUM(n) AS rows_in, MAX(most) AS most
+FROM TUMBLE(s, window_time, INTERVAL '50' MILLISECOND) GROUP BY window_start, window_end;
+""", []),
+    ("OVER into a TUMBLE per key, and to an output", """
+CREATE STREAM sm AS
+SELECT k, ts, v, AVG(v) OVER (PARTITION BY k ORDER BY ts ROWS BETWEEN 3 PRECEDING AND CURRENT ROW) AS a,
+       LAG(v) OVER (PARTITION BY k ORDER BY ts) AS before
+FROM e;
+CREATE STREAM per_key AS
+SELECT k, window_start, COUNT(*) AS n, MAX(a) AS most, SUM(before) AS total
+FROM TUMBLE(sm, ts, INTERVAL '10' MILLISECOND) GROUP BY k, window_start, window_end;
+CREATE STREAM sm_rows AS SELECT k, ts, a FROM sm WHERE v > 900;
+""", ["--output", "per_key=OUT1", "--output", "sm_rows=OUT2"]),
     ("TUMBLE into an interval self-join", """
 CREATE STREAM w AS
 SELECT k, window_time, COUNT(*) AS n

@@ -397,8 +397,8 @@ std::unique_ptr<rt::RowFormatter> make_formatter(const PhysicalPlan& plan, const
 /// file is split, its rows are dealt out to the operator's partitions by the parser threads
 /// (rt::DealtRun, which says why); otherwise the operator driver runs it. `formatted`: the
 /// partitions also format the results (outputs_take_formatted()). `feeding` >= 0: the operator
-/// of that index is a keyed TUMBLE, HOP or CUMULATE aggregate that alone takes the file's rows
-/// and feeds further operators (dealt_feeding_operator()); they run on the run's thread in an
+/// of that index is a keyed window aggregate or OVER that alone takes the file's rows and
+/// feeds further operators (dealt_feeding_operator()); they run on the run's thread in an
 /// engine of their own, which the dealt run moves (rt::DealtReplay).
 class DealtDriver final : public ParserThreadsDriver, rt::DealtReplay {
  public:
@@ -569,8 +569,8 @@ bool dealable(const PhysicalPlan& plan, const std::vector<std::vector<InputFile>
 
 /// The operator whose rows DealtDriver may deal out while it feeds further operators (rt::DealtRun
 /// says how), or -1: parser_threads_may_run(), several operators, and the source's rows reach
-/// one of them only, a keyed TUMBLE, HOP or CUMULATE aggregate without capacities that shares
-/// no slices (rt::DealtAggregateOp), and no output on the file of the rejects, messages or late
+/// one of them only, a keyed window aggregate without capacities that shares no slices
+/// (rt::DealtAggregateOp) or a keyed OVER without capacities (rt::DealtOverOp), and no output on the file of the rejects, messages or late
 /// rows (reported a chunk at a time). The test hook VLAC_TEST_NO_DEALING turns it off, as for
 /// dealable().
 int dealt_feeding_operator(const PhysicalPlan& plan, const std::vector<std::vector<InputFile>>& inputs,
@@ -583,7 +583,13 @@ int dealt_feeding_operator(const PhysicalPlan& plan, const std::vector<std::vect
   const int a = source.operators[0];
   if (std::any_of(source.operators.begin(), source.operators.end(), [a](int o) { return o != a; })) return -1;
   const PhysicalOperator& op = plan.operators[static_cast<size_t>(a)];
-  if (op.kind != OperatorKind::WindowAggregate || op.reads_slices_of >= 0) return -1;
+  if (op.kind == OperatorKind::Over) {
+    const std::vector<rt::OverCallSpec> calls = operator_settings(op).calls;
+    if (!rt::DealtOverOp::can_deal(over_config(op, calls))) return -1;
+  } else if (op.kind != OperatorKind::WindowAggregate || op.reads_slices_of >= 0 ||
+             !rt::DealtAggregateOp::can_deal(hosted_window_aggregate_config(op))) {
+    return -1;
+  }
   for (const PhysicalOperator& other : plan.operators) {
     if (other.reads_slices_of == a) return -1;
     if (other.id == a) continue;
@@ -591,9 +597,6 @@ int dealt_feeding_operator(const PhysicalPlan& plan, const std::vector<std::vect
       for (const TimeOrigin& t : port)
         if (t.is_source) return -1;
   }
-  const rt::WindowAggregateConfig config = hosted_window_aggregate_config(op);
-  int64_t grid, phase;
-  if (!rt::DealtAggregateOp::can_deal(config) || !rt::DealtAggregateOp::window_end_grid(config, &grid, &phase)) return -1;
   if (an_output_takes_reports(outputs, options)) return -1;
   return a;
 }
