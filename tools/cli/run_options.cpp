@@ -48,8 +48,7 @@ options:
                           order of the drops: {"operator": "#N Kind" as --stats names it,
                           "stream": the stream its input reads, "watermark": the operator's
                           watermark that made it late, "row": the operator's input row}
-                          (PATH - : standard output; not with --backend firmware; keyed
-                          aggregates then run on one thread whatever --threads says)
+                          (PATH - : standard output; not with --backend firmware)
   --on-error skip|fail    skip malformed rows (default) or stop with exit status 1
   --checkpoint DIR        write snapshots of the run's state to DIR, and start from the newest one
                           there: after a crash the outputs end exactly as an uninterrupted run's
@@ -59,12 +58,15 @@ options:
   --keep-checkpoints N    snapshots kept in DIR (default 2)
   --restore-from ID       start from an older snapshot (`vlac checkpoints DIR` lists them): the
                           outputs are cut back to it and the newer snapshots are deleted
-  --threads N             parse input files (CSV, JSON Lines) on N threads and run keyed window
-                          aggregates in N partitions by key (0: every core; default 1); a
-                          program of filters and projections over one file runs them and
-                          formats its rows on those threads too; otherwise, when every input
-                          is a file, without --checkpoint, the outputs are written on a thread
-                          of their own; the output is the same, row for row, as with one thread
+  --threads N             use N threads (0: every core; default 1): input files (CSV, JSON
+                          Lines) are parsed on N threads, and keyed window aggregates, joins
+                          and OVER run in N partitions by key where that measures faster; a
+                          program over one file whose rows reach one keyed aggregate or OVER
+                          has them dealt out to its partitions by the parser threads, and one
+                          of filters and projections only runs them there; outputs may be
+                          written on a thread of their own; the output, rejects and late rows
+                          are the same, byte for byte, as with one thread, and --stats says
+                          where each operator ran (docs/threads.md)
   --drain                 SIGINT or SIGTERM ends the live inputs (stdin, MQTT) after what has
                           arrived, as the end of a file does (files are read to their end):
                           every open window fires and the run exits 0
