@@ -622,7 +622,9 @@ def _left_interval(world, tr, run, pairs, lo, hi):
     """LEFT: an a row that no b row matched (on the whole ON) is emitted with NULLs when the
     join lets go of it: at once if at its arrival no later b row can match it (a.ts + hi < W_b),
     else when it leaves the buffer. Buffered a rows leave in arrival order (first in, first
-    out) once a.ts + hi < W_b, after the pairs of that arrival; at the end of input, all."""
+    out) once a.ts + hi < W_b, after the pairs of that arrival; at the end of input, all.
+    A later b row's time is a TIMESTAMP, at least INT64_MIN: before any b row (W_b = -inf) an
+    a row whose a.ts + hi lies below INT64_MIN can meet none."""
     late = set(run.late)
     by_second = {}
     for sa, sb in pairs:
@@ -633,11 +635,11 @@ def _left_interval(world, tr, run, pairs, lo, hi):
             out.append(p)
             matched.add(p[0])
         if src.name == "a" and seq not in late:
-            if r["ts"] + hi >= tr.w_before[seq]["b"]:
+            if r["ts"] + hi >= max(tr.w_before[seq]["b"], G.INT64_MIN):
                 fifo.append(seq)
             elif seq not in matched:
                 out.append((seq, None))
-        wb = tr.w_after[seq]["b"]
+        wb = max(tr.w_after[seq]["b"], G.INT64_MIN)
         while fifo and world.row(fifo[0])["ts"] + hi < wb:
             s = fifo.pop(0)
             if s not in matched:
