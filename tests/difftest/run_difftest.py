@@ -234,6 +234,10 @@ def check_case(vlac, d, backends, unoptimised=True, threads=None):
             return "%s: output differs from expected.csv (see actual_%s.csv)" % (be, be)
         if unoptimised:  # the same rows without the optimizer (issue 13)
             plain, err = run_vlac(vlac, d, be, extra=["--no-optimize"])
+            if plain is None and err == FIRMWARE_REFUSED:
+                # The optimizer pruned what the firmware target cannot compile (a computed STRING
+                # column that nothing reads); unoptimised, the program keeps it.
+                continue
             if plain is None:
                 return "%s --no-optimize: %s" % (be, err)
             same, tolerated, why = same_output.compare(out, plain)
