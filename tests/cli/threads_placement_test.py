@@ -17,6 +17,9 @@ rules and docs/decisions.md ("Issue 16 at a glance"):
   - the keyed aggregate through `--backend firmware`: whole, the firmware class runs its
     operators itself.
 Every run must also write one thread's bytes.
+And where a keyed operator could have its rows dealt out by the parser threads but does not, a
+`rows not dealt out by the parser threads: ...` line says why (the run's options, several
+inputs, the rows reaching several operators); a dealt run has no such line.
 Usage: threads_placement_test.py VLAC
 """
 
@@ -71,6 +74,26 @@ CASES = [
     ("join on its own", JOIN + ";", [], {0: None}),
 ]
 
+DEALT = re.compile(r"^  operator #0 partitions: \d+ \(.*\), rows dealt out by the parser threads$", re.M)
+NOT_DEALT = re.compile(r"^  rows not dealt out by the parser threads: (.*)$", re.M)
+
+# name, program, extra options, the reason expected (None: dealt, no such line)
+DEALING = [
+    ("one keyed aggregate", KEYED, [], None),
+    ("one keyed aggregate, --on-error fail", KEYED, ["--on-error", "fail"],
+     "--on-error fail stops at the first malformed row, in one thread's order"),
+    ("two keyed aggregates",
+     "CREATE STREAM a AS SELECT k, window_start, COUNT(*) AS n FROM TUMBLE(e, ts, INTERVAL '100' MILLISECOND) "
+     "GROUP BY k, window_start, window_end;\n"
+     "CREATE STREAM b AS SELECT v, window_start, COUNT(*) AS n FROM TUMBLE(e, ts, INTERVAL '100' MILLISECOND) "
+     "GROUP BY v, window_start, window_end;", ["--output", "a=-", "--output", "b=-"],
+     "the file's rows reach 2 operators (#0, #1)"),
+    ("a keyed aggregate over two inputs",
+     "SELECT k, window_start, COUNT(*) AS n FROM TUMBLE((SELECT ts, k FROM e UNION ALL SELECT ts, k FROM f), ts, "
+     "INTERVAL '100' MILLISECOND) GROUP BY k, window_start, window_end;", [],
+     "the program reads several inputs, merged by event time on the run's thread"),
+]
+
 
 def generate(path, rng):
     with open(path, "w") as f:
@@ -81,10 +104,11 @@ def generate(path, rng):
             f.write("%d,k%d,%d\n" % (t, rng.randrange(20), rng.randrange(100)))
 
 
-def run(program, threads, options, cwd):
+def run(program, threads, options, cwd, streams=("e", "f")):
     env = dict(os.environ, VLAC_TEST_PARSE_CHUNK_BYTES="4096")  # several chunks: the files are split
-    cmd = [vlac, "run", program, "--timestamps", "ns", "--input", "e=e.csv", "--input", "f=f.csv", "--threads", str(threads),
-           "--stats"] + options
+    cmd = [vlac, "run", program, "--timestamps", "ns", "--threads", str(threads), "--stats"] + options
+    for stream in streams:  # a stream given an input is read, used or not
+        cmd += ["--input", "%s=%s.csv" % (stream, stream)]
     return subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, timeout=120)
 
 
@@ -114,6 +138,24 @@ def main():
                     else:
                         check(f"{name}, {threads} threads: operator #{op} says why it is not partitioned",
                               len(whole) == 1 and whole[0].startswith(reason) and not parts, err)
+        for name, text, options, reason in DEALING:
+            # Every declared stream is read: one that is not used would be a second input.
+            streams = ("e", "f") if "FROM f" in text else ("e",)
+            program = os.path.join(d, "p.vsql")
+            with open(program, "w") as f:
+                f.write("".join(l + "\n" for l in STREAMS.strip().splitlines() if l.split()[2] in streams) + text + "\n")
+            one = run(program, 1, options, d, streams)
+            check(f"{name}: one thread runs", one.returncode == 0 and one.stdout.count(b"\n") > 10, one.stderr[-600:])
+            check(f"{name}: one thread says nothing of dealing", NOT_DEALT.search(one.stderr.decode()) is None)
+            got = run(program, 2, options, d, streams)
+            err = got.stderr.decode()
+            check(f"{name}, 2 threads: one thread's bytes", got.returncode == 0 and got.stdout == one.stdout, err[-600:])
+            said = NOT_DEALT.findall(err)
+            if reason is None:
+                check(f"{name}, 2 threads: dealt, and no reason why not", DEALT.search(err) is not None and not said, err)
+            else:
+                check(f"{name}, 2 threads: says why its rows are not dealt out", said == [reason] and DEALT.search(err) is None,
+                      err)
     return summary("threads placement")
 
 

@@ -13,7 +13,8 @@ compile time), the `input ...: N chunks parsed on T threads` line, which says ho
 shared, the `operator #i partitions: ...` line, which says how a keyed operator's rows were
 dealt out, the `operator #i: ...` line, which says why an operator with state ran whole or once
 on the run's thread (every operator with state must have one of the two: placement_lines_hold),
-and the `outputs: ...` line, which says where they were formatted and written (a
+the `rows not dealt out by the parser threads: ...` line, which says why a keyed operator's
+rows were not (several inputs, ...), and the `outputs: ...` line, which says where they were formatted and written (a
 program of pipelines only formats them on the parser threads when the file is split; with 7- and 61-byte
 chunks, the test hook VLAC_TEST_OUTPUT_TRIAL tries the run's thread against the output thread
 every few rows and keeps one), are left out of the comparison; but each partitions line must name as many partitions
@@ -52,6 +53,7 @@ PARALLEL_LINE = re.compile(rb"^  input [^\n]*: \d+ chunks parsed on [^\n]*\n", r
 PARTITIONS_LINE = re.compile(
     rb"^  operator #\d+ partitions: (\d+) \(rows ([\d +]+), skew [\d.]+(?:; (\d+) on the run's thread once gathered)?\)[^\n]*\n", re.M)
 OUTPUTS_LINE = re.compile(rb"^  outputs: formatted [^\n]*\n", re.M)
+NOT_DEALT_LINE = re.compile(rb"^  rows not dealt out by the parser threads: [^\n]*\n", re.M)
 WHOLE_LINE = re.compile(rb"^  operator #\d+: (?:runs once|whole on the run's thread)[^\n]*\n", re.M)
 OPERATOR_LINE = re.compile(rb"^  operator #(\d+) (\w+): \d+ in", re.M)
 # Parse chunks run with the outputs tried against the run's thread every few rows, the trial's
@@ -92,7 +94,7 @@ def run(vlac, case_dir, args, threads, chunk=None, feed=None):
         proc = subprocess.run(cmd, cwd=case_dir, input=feed, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               timeout=TIMEOUT_S, env=env)
         err = STATS_HEADER.sub(b"vlac: stats", proc.stderr)
-        for line in (PARALLEL_LINE, PARTITIONS_LINE, WHOLE_LINE, OUTPUTS_LINE):
+        for line in (PARALLEL_LINE, PARTITIONS_LINE, WHOLE_LINE, OUTPUTS_LINE, NOT_DEALT_LINE):
             err = line.sub(b"", err)
         if not partition_lines_hold(proc.stderr, threads):
             err += b"\n(a partitions line does not add up)"

@@ -515,19 +515,40 @@ class DealtDriver final : public ParserThreadsDriver, rt::DealtReplay {
 
 /// What both ways of running a program on the parser threads (DealtDriver, FormattedDriver)
 /// need: `--threads`, one source read from one file (not live), and none of what needs one
-/// thread's moments: checkpoints, --on-error fail, --drain, --idle-timeout.
+/// thread's moments: checkpoints, --on-error fail, --drain, --idle-timeout. `why` (may be
+/// null): set to the reason, for `--stats`, when it returns false with `--threads`.
 bool parser_threads_may_run(const PhysicalPlan& plan, const std::vector<std::vector<InputFile>>& inputs,
-                            const ExecutionOptions& options) {
-  if (options.threads < 2 || options.fail_fast || options.checkpoint || options.drain ||
-      options.idle_timeout_ns != 0)
-    return false;
-  return plan.sources.size() == 1 && inputs.size() == 1 && inputs[0].size() == 1 && !inputs[0][0].live;
+                            const ExecutionOptions& options, std::string* why = nullptr) {
+  const char* reason = nullptr;
+  if (options.threads < 2) return false;
+  if (options.checkpoint) reason = "--checkpoint takes its snapshots between the rows of one thread";
+  else if (options.fail_fast) reason = "--on-error fail stops at the first malformed row, in one thread's order";
+  else if (options.drain || options.idle_timeout_ns != 0) reason = "--drain and --idle-timeout act between the rows of one thread";
+  else if (plan.sources.size() != 1 || inputs.size() != 1) reason = "the program reads several inputs, merged by event time on the run's thread";
+  else if (inputs[0].size() != 1) reason = "the input is several files, merged by event time on the run's thread";
+  else if (inputs[0][0].live) reason = "the input is live, read on the run's thread as it comes";
+  if (reason && why) *why = reason;
+  return !reason;
+}
+
+/// Whether the parser threads could deal out `op`'s rows at all: a keyed aggregate without
+/// capacities sharing no slices (rt::DealtAggregateOp::can_deal), or a keyed OVER without
+/// capacities (rt::DealtOverOp::can_deal). The others run whole or once, which `--stats` says.
+bool dealable_kind(const PhysicalOperator& op) {
+  if (op.kind == OperatorKind::Over) {
+    const std::vector<rt::OverCallSpec> calls = operator_settings(op).calls;
+    return rt::DealtOverOp::can_deal(over_config(op, calls));
+  }
+  return op.kind == OperatorKind::WindowAggregate && op.reads_slices_of < 0 &&
+         rt::DealtAggregateOp::can_deal(hosted_window_aggregate_config(op));
 }
 
 bool outputs_take_formatted(const std::vector<std::FILE*>& outputs, const ExecutionOptions& options);
 
 /// Whether an output shares its file with the rejects, the messages or the late rows, which a
 /// run on the parser threads reports at other moments than one thread (a chunk at a time).
+constexpr const char* kOutputTakesReports =
+    "an output shares its file with the rejects, the messages or the late rows, which the parser threads report a chunk at a time";
 bool an_output_takes_reports(const std::vector<std::FILE*>& outputs, const ExecutionOptions& options) {
   return std::any_of(outputs.begin(), outputs.end(),
                      [&](std::FILE* f) { return f == options.rejects || f == options.messages || f == options.late; });
@@ -541,18 +562,15 @@ bool an_output_takes_reports(const std::vector<std::FILE*>& outputs, const Execu
 /// The test hook VLAC_TEST_NO_DEALING makes the run's thread feed the operator's partitions
 /// instead, so that the tests' one-operator programs cover that way too.
 bool dealable(const PhysicalPlan& plan, const std::vector<std::vector<InputFile>>& inputs,
-              const std::vector<std::FILE*>& outputs, const ExecutionOptions& options) {
-  if (!parser_threads_may_run(plan, inputs, options) || plan.operators.size() != 1 || std::getenv("VLAC_TEST_NO_DEALING"))
+              const std::vector<std::FILE*>& outputs, const ExecutionOptions& options, std::string* why) {
+  if (plan.operators.size() != 1 || !dealable_kind(plan.operators[0]) || std::getenv("VLAC_TEST_NO_DEALING") ||
+      !parser_threads_may_run(plan, inputs, options, why))
     return false;
   const PhysicalOperator& op = plan.operators[0];
-  if (op.kind == OperatorKind::Over) {
-    const std::vector<rt::OverCallSpec> calls = operator_settings(op).calls;
-    if (!rt::DealtOverOp::can_deal(over_config(op, calls))) return false;
-  } else if (op.kind != OperatorKind::WindowAggregate || op.reads_slices_of >= 0 ||
-             !rt::DealtAggregateOp::can_deal(hosted_window_aggregate_config(op))) {
+  if (an_output_takes_reports(outputs, options)) {
+    *why = kOutputTakesReports;
     return false;
   }
-  if (an_output_takes_reports(outputs, options)) return false;
   // The source's rows reach the operator, through pipelines, and maybe outputs that the
   // operator's rows do not reach.
   std::vector<bool> from_source(plan.outputs.size(), false), from_operator(plan.outputs.size(), false);
@@ -561,10 +579,17 @@ bool dealable(const PhysicalPlan& plan, const std::vector<std::vector<InputFile>
     return false;
   bool source_writes = false;
   for (size_t i = 0; i < from_source.size(); ++i) {
-    if (from_source[i] && from_operator[i]) return false;
+    if (from_source[i] && from_operator[i]) {
+      *why = "an output takes both the file's rows and the operator's";
+      return false;
+    }
     source_writes |= from_source[i];
   }
-  return !source_writes || outputs_take_formatted(outputs, options);
+  if (source_writes && !outputs_take_formatted(outputs, options)) {
+    *why = "the file's rows also go to an output that is not a CSV or JSON Lines file of its own";
+    return false;
+  }
+  return true;
 }
 
 /// The operator whose rows DealtDriver may deal out while it feeds further operators (rt::DealtRun
@@ -574,30 +599,41 @@ bool dealable(const PhysicalPlan& plan, const std::vector<std::vector<InputFile>
 /// rows (reported a chunk at a time). The test hook VLAC_TEST_NO_DEALING turns it off, as for
 /// dealable().
 int dealt_feeding_operator(const PhysicalPlan& plan, const std::vector<std::vector<InputFile>>& inputs,
-                           const std::vector<std::FILE*>& outputs, const ExecutionOptions& options) {
-  if (!parser_threads_may_run(plan, inputs, options) || plan.operators.size() < 2 || std::getenv("VLAC_TEST_NO_DEALING"))
+                           const std::vector<std::FILE*>& outputs, const ExecutionOptions& options, std::string* why) {
+  if (plan.operators.size() < 2 || std::none_of(plan.operators.begin(), plan.operators.end(), dealable_kind) ||
+      std::getenv("VLAC_TEST_NO_DEALING") || !parser_threads_may_run(plan, inputs, options, why))
     return -1;
   const Reach source = reach_of(plan, plan.sources[0].consumers);
-  if (source.operators.empty() || std::find(source.outputs.begin(), source.outputs.end(), true) != source.outputs.end())
-    return -1;
-  const int a = source.operators[0];
-  if (std::any_of(source.operators.begin(), source.operators.end(), [a](int o) { return o != a; })) return -1;
-  const PhysicalOperator& op = plan.operators[static_cast<size_t>(a)];
-  if (op.kind == OperatorKind::Over) {
-    const std::vector<rt::OverCallSpec> calls = operator_settings(op).calls;
-    if (!rt::DealtOverOp::can_deal(over_config(op, calls))) return -1;
-  } else if (op.kind != OperatorKind::WindowAggregate || op.reads_slices_of >= 0 ||
-             !rt::DealtAggregateOp::can_deal(hosted_window_aggregate_config(op))) {
+  if (source.operators.empty()) return -1;
+  if (std::find(source.outputs.begin(), source.outputs.end(), true) != source.outputs.end()) {
+    *why = "the file's rows also go to an output, beside the operators";
     return -1;
   }
+  std::vector<int> reached = source.operators;
+  std::sort(reached.begin(), reached.end());
+  reached.erase(std::unique(reached.begin(), reached.end()), reached.end());
+  if (reached.size() > 1) {
+    *why = "the file's rows reach " + std::to_string(reached.size()) + " operators (";
+    for (size_t i = 0; i < reached.size(); ++i) *why += (i ? ", #" : "#") + std::to_string(reached[i]);
+    *why += ")";
+    return -1;
+  }
+  const int a = reached[0];
+  if (!dealable_kind(plan.operators[static_cast<size_t>(a)])) return -1;  // whole or once: --stats says why
   for (const PhysicalOperator& other : plan.operators) {
-    if (other.reads_slices_of == a) return -1;
+    if (other.reads_slices_of == a) return -1;  // whole: --stats says why
     if (other.id == a) continue;
     for (const auto& port : other.port_origins)  // the source's watermark reaches the others through the operator only
       for (const TimeOrigin& t : port)
-        if (t.is_source) return -1;
+        if (t.is_source) {
+          *why = "operator #" + std::to_string(other.id) + " also takes the file's watermark";
+          return -1;
+        }
   }
-  if (an_output_takes_reports(outputs, options)) return -1;
+  if (an_output_takes_reports(outputs, options)) {
+    *why = kOutputTakesReports;
+    return -1;
+  }
   return a;
 }
 
@@ -1045,13 +1081,17 @@ std::vector<bool> results_may_wait(const PhysicalPlan& plan, const std::vector<s
 ExecutionReport execute(const PhysicalPlan& plan, CompiledCode& program,
                         const std::vector<std::vector<InputFile>>& inputs, const std::vector<std::FILE*>& outputs,
                         const ExecutionOptions& options) {
-  const bool dealt = dealable(plan, inputs, outputs, options);
-  const int feeding = dealt ? -1 : dealt_feeding_operator(plan, inputs, outputs, options);
+  // --stats: why the parser threads did not deal out a keyed operator's rows, where that is
+  // not said by the operator's own line (whole, or runs once).
+  std::string one_why, feeding_why;
+  const bool dealt = dealable(plan, inputs, outputs, options, &one_why);
+  const int feeding = dealt ? -1 : dealt_feeding_operator(plan, inputs, outputs, options, &feeding_why);
+  const std::string not_dealt = dealt || feeding >= 0 ? "" : plan.operators.size() == 1 ? one_why : feeding_why;
   // Pipelines only: formatted on the parser threads, so no output thread (FormattedDriver). A
   // dealt operator's results: formatted on its partitions' threads, likewise.
   const bool formatted = formattable(plan, inputs, outputs, options);
   const bool dealt_formatted = dealt && outputs_take_formatted(outputs, options);
-  return run_program(plan, inputs, outputs, options, [&](std::vector<void*> writers, uint64_t* pipeline_rows) -> std::unique_ptr<RowDriver> {
+  ExecutionReport report = run_program(plan, inputs, outputs, options, [&](std::vector<void*> writers, uint64_t* pipeline_rows) -> std::unique_ptr<RowDriver> {
     if (dealt)
       return std::make_unique<DealtDriver>(plan, program, std::move(writers), pipeline_rows, options, dealt_formatted);
     if (feeding >= 0)
@@ -1061,6 +1101,8 @@ ExecutionReport execute(const PhysicalPlan& plan, CompiledCode& program,
                                             options.idle_timeout_ns, results_may_wait(plan, outputs, options),
                                             any_live(inputs));
   }, formatted || dealt_formatted);
+  if (!report.parallel_inputs.empty()) report.not_dealt = not_dealt;  // said only where a file was split
+  return report;
 }
 
 ExecutionReport execute_firmware(const PhysicalPlan& plan, cpp::FirmwareProgram& program,
@@ -1168,6 +1210,7 @@ void print_stats(std::FILE* to, const PhysicalPlan& plan, const ExecutionReport&
                  mean > 0 ? static_cast<double>(most) / mean : 1.0, static_cast<unsigned long long>(p.rows_per_thread.back()),
                  static_cast<unsigned long long>(p.reparsed));
   }
+  if (!report.not_dealt.empty()) std::fprintf(to, "  rows not dealt out by the parser threads: %s\n", report.not_dealt.c_str());
   // --threads: the rows each partition of a keyed operator took, and the skew (the busiest
   // partition's rows over the mean; one hot key makes it large); then the rows it took once
   // gathered onto the run's thread, which no partition took (counted in partition 0, they

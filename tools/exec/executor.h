@@ -107,6 +107,9 @@ struct ExecutionReport {
   std::vector<Whole> whole_operators;
   /// --threads: where the outputs were formatted and written (rt::OutputThread::placement), or "".
   std::string outputs_placement;
+  /// --threads over a split file: why the parser threads did not deal out the rows of a keyed
+  /// operator that they could otherwise deal, or "" (dealt, or the operator's line says why).
+  std::string not_dealt;
 };
 
 /// Runs `program` (compiled from `plan`) over `inputs[s]` (the files of source stream s),
