@@ -446,7 +446,7 @@ void DealtRun<Traits>::queue_crossings(DealtChunk& c) {
 template <class Traits>
 size_t DealtRun<Traits>::first_reaching(const CrossingBatch& b, int64_t target) const {
   // Galloping from b.at: the one sought is mostly the next (OVER fires at nearly every move).
-  const auto below = [&](size_t i) { return watermark_of(std::max(b.base_max, b.list[i].after)) < target; };
+  const auto below = [&](size_t i) { return b.watermark(b.list[i].after, *this) < target; };
   size_t lo = b.at;
   const size_t n = b.list.size();
   if (lo == n || !below(lo)) return lo;
@@ -490,7 +490,7 @@ void DealtRun<Traits>::replay_ready(int64_t progress) {
     b.at = first_reaching(b, target);
     if (b.at == b.list.size()) continue;
     const DealtCrossing& x = b.list[b.at];
-    const int64_t from = watermark_of(std::max(b.base_max, x.before)), to = watermark_of(std::max(b.base_max, x.after));
+    const int64_t from = b.watermark(x.before, *this), to = b.watermark(x.after, *this);
     if (to > progress) break;  // not ready
     ++b.at;
     if (to <= from) continue;  // the chunks before had passed it

@@ -425,6 +425,8 @@ class DealtRun final : public DealtRunner {
     int64_t base_max = INT64_MIN;
     int64_t base_seq = 0;
     size_t at = 0;
+    /// The source's watermark after a row whose chunk's largest time up to it is t.
+    int64_t watermark(int64_t t, const DealtRun& run) const { return run.watermark_of(std::max(base_max, t)); }
   };
   std::deque<CrossingBatch> crossing_batches_;
   /// The first of b's crossings from b.at whose watermark after is at least `target` (b.list's

@@ -545,10 +545,12 @@ bool dealable_kind(const PhysicalOperator& op) {
 
 bool outputs_take_formatted(const std::vector<std::FILE*>& outputs, const ExecutionOptions& options);
 
-/// Whether an output shares its file with the rejects, the messages or the late rows, which a
-/// run on the parser threads reports at other moments than one thread (a chunk at a time).
+/// `--stats`' reason when an_output_takes_reports().
 constexpr const char* kOutputTakesReports =
     "an output shares its file with the rejects, the messages or the late rows, which the parser threads report a chunk at a time";
+
+/// Whether an output shares its file with the rejects, the messages or the late rows, which a
+/// run on the parser threads reports at other moments than one thread (a chunk at a time).
 bool an_output_takes_reports(const std::vector<std::FILE*>& outputs, const ExecutionOptions& options) {
   return std::any_of(outputs.begin(), outputs.end(),
                      [&](std::FILE* f) { return f == options.rejects || f == options.messages || f == options.late; });
@@ -594,10 +596,10 @@ bool dealable(const PhysicalPlan& plan, const std::vector<std::vector<InputFile>
 
 /// The operator whose rows DealtDriver may deal out while it feeds further operators (rt::DealtRun
 /// says how), or -1: parser_threads_may_run(), several operators, and the source's rows reach
-/// one of them only, a keyed window aggregate without capacities that shares no slices
-/// (rt::DealtAggregateOp) or a keyed OVER without capacities (rt::DealtOverOp), and no output on the file of the rejects, messages or late
-/// rows (reported a chunk at a time). The test hook VLAC_TEST_NO_DEALING turns it off, as for
-/// dealable().
+/// one of them only (dealable_kind()), and no output on the file of the rejects, messages or
+/// late rows (reported a chunk at a time). `why`: set to the reason, for `--stats`, where one
+/// says more than the operator's own line. The test hook VLAC_TEST_NO_DEALING turns it off, as
+/// for dealable().
 int dealt_feeding_operator(const PhysicalPlan& plan, const std::vector<std::vector<InputFile>>& inputs,
                            const std::vector<std::FILE*>& outputs, const ExecutionOptions& options, std::string* why) {
   if (plan.operators.size() < 2 || std::none_of(plan.operators.begin(), plan.operators.end(), dealable_kind) ||
