@@ -186,22 +186,32 @@ bool LineInput::fill() {
   }
   if (end_ == cap_) {  // one line fills the buffer: grow it
     const size_t cap = cap_ * 2;
-    auto grown = std::make_unique<char[]>(cap + kPadding);
+    auto grown = allocate(cap);
     std::memcpy(grown.get(), buf_.get(), end_);
     buf_ = std::move(grown);
     data_ = buf_.get();
     cap_ = cap;
   }
   const long n = read_some(buf_.get() + end_, std::min(cap_ - end_, block_));
+  if (n > 0) {
+    end_ += static_cast<size_t>(n);
+    delivered_ += static_cast<uint64_t>(n);
+  }
+  clear_padding();
   if (n < 0) return false;  // error_ says why
   if (n == 0) {
     at_end_ = true;
     return false;
   }
-  end_ += static_cast<size_t>(n);
-  delivered_ += static_cast<uint64_t>(n);
   return true;
 }
+
+std::unique_ptr<char[]> LineInput::allocate(size_t cap) {
+  // Not zeroed: a reader of a few rows would otherwise touch the whole first block (1 MiB).
+  return std::make_unique_for_overwrite<char[]>(cap + kPadding);
+}
+
+void LineInput::clear_padding() { std::memset(buf_.get() + end_, 0, kPadding); }
 
 bool LineInput::map_rest() {
 #if defined(__GLIBC__)
@@ -256,7 +266,7 @@ bool LineInput::leave_mapping() {
   if (cap_ < unread) {
     size_t cap = std::max(cap_, block_);
     while (cap < unread) cap *= 2;
-    buf_ = std::make_unique<char[]>(cap + kPadding);
+    buf_ = allocate(cap);
     cap_ = cap;
   }
   std::memcpy(buf_.get(), data_ + begin_, unread);
@@ -265,6 +275,7 @@ bool LineInput::leave_mapping() {
   data_ = buf_.get();
   begin_ = 0;
   end_ = unread;
+  clear_padding();
   if (::lseek(fd_, static_cast<off_t>(resume), SEEK_SET) < 0) {
     error_ = std::string("cannot seek: ") + std::strerror(errno);
     return false;
@@ -303,8 +314,9 @@ bool LineInput::read_slow(std::string_view* line) {
   if (!in_ || failed()) return false;
   if (!data_) {
     cap_ = block_;
-    buf_ = std::make_unique<char[]>(cap_ + kPadding);  // zeroed: the padding is defined
+    buf_ = allocate(cap_);
     data_ = buf_.get();
+    clear_padding();
   }
   while (true) {
     const char* e = find_line_end();
@@ -332,6 +344,7 @@ void LineInput::drop_buffer() {
   }
   begin_ = end_ = scanned_ = 0;
   at_end_ = false;
+  if (buf_) clear_padding();
 }
 
 bool LineInput::reposition(uint64_t at, std::string* error) {

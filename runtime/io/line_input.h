@@ -163,6 +163,12 @@ class LineInput {
   bool at_end_ = false;
   Ends ends_ = Ends::Unknown;
   size_t block_;
+  /// A buffer of cap + kPadding bytes, not zeroed.
+  static std::unique_ptr<char[]> allocate(size_t cap);
+  /// Zeroes the kPadding bytes after end_ in buf_, so that what a vector load past a line's
+  /// end reads is always defined (called wherever end_ moves in buf_).
+  void clear_padding();
+
   std::unique_ptr<char[]> buf_;  // cap_ + kPadding bytes
   size_t cap_ = 0;
   bool may_map_ = false;        // a regular file's rest may be mapped (map_rest)
