@@ -208,7 +208,8 @@ bool LineInput::fill() {
 
 std::unique_ptr<char[]> LineInput::allocate(size_t cap) {
   // Not zeroed: a reader of a few rows would otherwise touch the whole first block (1 MiB).
-  return std::make_unique_for_overwrite<char[]>(cap + kPadding);
+  // (new char[n], not make_unique_for_overwrite: this runtime also builds as C++17 for hosts.)
+  return std::unique_ptr<char[]>(new char[cap + kPadding]);
 }
 
 void LineInput::clear_padding() { std::memset(buf_.get() + end_, 0, kPadding); }
