@@ -197,7 +197,10 @@ bool LineInput::fill() {
     end_ += static_cast<size_t>(n);
     delivered_ += static_cast<uint64_t>(n);
   }
-  clear_padding();
+  // The buffer is not zeroed (allocate): lines are only ever returned from bytes a fill() put
+  // there, so zeroing the padding after them here keeps what a vector load past a line's end
+  // reads defined.
+  std::memset(buf_.get() + end_, 0, kPadding);
   if (n < 0) return false;  // error_ says why
   if (n == 0) {
     at_end_ = true;
@@ -211,8 +214,6 @@ std::unique_ptr<char[]> LineInput::allocate(size_t cap) {
   // (new char[n], not make_unique_for_overwrite: this runtime also builds as C++17 for hosts.)
   return std::unique_ptr<char[]>(new char[cap + kPadding]);
 }
-
-void LineInput::clear_padding() { std::memset(buf_.get() + end_, 0, kPadding); }
 
 bool LineInput::map_rest() {
 #if defined(__GLIBC__)
@@ -276,7 +277,6 @@ bool LineInput::leave_mapping() {
   data_ = buf_.get();
   begin_ = 0;
   end_ = unread;
-  clear_padding();
   if (::lseek(fd_, static_cast<off_t>(resume), SEEK_SET) < 0) {
     error_ = std::string("cannot seek: ") + std::strerror(errno);
     return false;
@@ -317,7 +317,6 @@ bool LineInput::read_slow(std::string_view* line) {
     cap_ = block_;
     buf_ = allocate(cap_);
     data_ = buf_.get();
-    clear_padding();
   }
   while (true) {
     const char* e = find_line_end();
@@ -345,7 +344,6 @@ void LineInput::drop_buffer() {
   }
   begin_ = end_ = scanned_ = 0;
   at_end_ = false;
-  if (buf_) clear_padding();
 }
 
 bool LineInput::reposition(uint64_t at, std::string* error) {

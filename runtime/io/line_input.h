@@ -163,11 +163,8 @@ class LineInput {
   bool at_end_ = false;
   Ends ends_ = Ends::Unknown;
   size_t block_;
-  /// A buffer of cap + kPadding bytes, not zeroed.
+  /// A buffer of cap + kPadding bytes, not zeroed (fill() zeroes the padding after what it read).
   static std::unique_ptr<char[]> allocate(size_t cap);
-  /// Zeroes the kPadding bytes after end_ in buf_, so that what a vector load past a line's
-  /// end reads is always defined (called wherever end_ moves in buf_).
-  void clear_padding();
 
   std::unique_ptr<char[]> buf_;  // cap_ + kPadding bytes
   size_t cap_ = 0;
