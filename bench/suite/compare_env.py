@@ -8,9 +8,12 @@ Every workload runs RUNS times per setting, the settings in turns (run 1 of each
 each setting's least and median wall seconds are printed, and DIFFER when the settings' outputs
 differ. The data is what bench/suite/suite.py generated (--data: its --work folder).
 
+Two builds compare the same way: the setting VLAC=PATH runs that binary instead of VLAC.
+
 Usage: compare_env.py VLAC --threads N [--runs R] [--data DIR] [--only W1,W2] SETTING...
-  SETTING: "" for the default, or NAME=VALUE[,NAME=VALUE...]
+  SETTING: "" for the default, or NAME=VALUE[,NAME=VALUE...]; VLAC=PATH: another binary
 Example: compare_env.py build/vlac --threads 2 --runs 7 --only nexmark_q5 "" VLAC_TEST_NO_DEALING=1
+         compare_env.py build/vlac --threads 2 "" VLAC=/tmp/vlac_before
 """
 
 import argparse
@@ -51,8 +54,11 @@ def main():
         digests = set()
         for _ in range(args.runs):
             for i, s in enumerate(settings):
+                env = dict(os.environ, **{k: v for k, v in s.items() if k != "VLAC"})
+                binary = s.get("VLAC", args.vlac)
                 start = time.perf_counter()
-                p = subprocess.run(cmd, env=dict(os.environ, **s), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+                p = subprocess.run(cmd[:3] + [binary] + cmd[4:], env=env, stdout=subprocess.PIPE,
+                                   stderr=subprocess.DEVNULL)
                 times[i].append(time.perf_counter() - start)
                 if p.returncode != 0:
                     sys.exit("%s: exit status %d with %s" % (w, p.returncode, s))
