@@ -248,6 +248,7 @@ bool LineInput::widen_mapped() {
   mapping_.release(mapped_from_, begin_);
   mapped_from_ = begin_;
   const uint64_t end = std::min<uint64_t>(mapping_.size(), end_ + kMapWindow);
+  mapping_.populate(end_, end);
   delivered_ += end - end_;
   end_ = static_cast<size_t>(end);
   return true;

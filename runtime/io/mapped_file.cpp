@@ -4,6 +4,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <mutex>
@@ -117,6 +118,17 @@ void MappedFile::release(uint64_t from, uint64_t to) {
   from = from / page * page;
   to = to / page * page;
   if (data_ && from < to && to <= size_) ::madvise(data_ + from, static_cast<size_t>(to - from), MADV_DONTNEED);
+}
+
+void MappedFile::populate(uint64_t from, uint64_t to) {
+#ifdef MADV_POPULATE_READ
+  const auto page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+  from = from / page * page;
+  to = std::min(to, size_);
+  if (data_ && from < to) ::madvise(data_ + from, static_cast<size_t>(to - from), MADV_POPULATE_READ);
+#else
+  (void)from, (void)to;
+#endif
 }
 
 void MappedFile::unmap() {
