@@ -39,6 +39,9 @@ def main():
     ap.add_argument("--only", default="", help="comma-separated workload names")
     args = ap.parse_args()
     settings = [dict(kv.split("=", 1) for kv in s.split(",") if kv) for s in args.settings]
+    # Each setting's binary (VLAC=PATH, else the one given) and environment.
+    runs_as = [(s.get("VLAC", args.vlac), dict(os.environ, **{k: v for k, v in s.items() if k != "VLAC"}))
+               for s in settings]
     only = [w for w in args.only.split(",") if w]
     cores = ",".join(str(c) for c in range(args.threads))
     for w in sorted(p.name for p in WORKLOADS.iterdir()):
@@ -46,22 +49,19 @@ def main():
             continue
         spec = json.loads((WORKLOADS / w / "workload.json").read_text())
         data = pathlib.Path(args.data) / spec["family"]
-        cmd = ["taskset", "-c", cores, args.vlac, "run", str(WORKLOADS / w / "program.vsql"), "--threads",
-               str(args.threads), "--timestamps", "ns"]
+        run_args = ["run", str(WORKLOADS / w / "program.vsql"), "--threads", str(args.threads), "--timestamps", "ns"]
         for name, f in spec["inputs"].items():
-            cmd += ["--input", "%s=%s" % (name, data / f)]
+            run_args += ["--input", "%s=%s" % (name, data / f)]
         times = [[] for _ in settings]
         digests = set()
         for _ in range(args.runs):
-            for i, s in enumerate(settings):
-                env = dict(os.environ, **{k: v for k, v in s.items() if k != "VLAC"})
-                binary = s.get("VLAC", args.vlac)
+            for i, (binary, env) in enumerate(runs_as):
                 start = time.perf_counter()
-                p = subprocess.run(cmd[:3] + [binary] + cmd[4:], env=env, stdout=subprocess.PIPE,
+                p = subprocess.run(["taskset", "-c", cores, binary] + run_args, env=env, stdout=subprocess.PIPE,
                                    stderr=subprocess.DEVNULL)
                 times[i].append(time.perf_counter() - start)
                 if p.returncode != 0:
-                    sys.exit("%s: exit status %d with %s" % (w, p.returncode, s))
+                    sys.exit("%s: exit status %d with %s" % (w, p.returncode, args.settings[i] or "the default"))
                 digests.add(hashlib.sha256(p.stdout).hexdigest())
         cells = ["%.3f/%.3f" % (min(t), statistics.median(t)) for t in times]
         print("%-26s %s%s" % (w, "  ".join(cells), "" if len(digests) == 1 else "  DIFFER"), flush=True)

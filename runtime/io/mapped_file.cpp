@@ -82,11 +82,16 @@ void free_slot(int i) {
   g_slots[i].begin.store(0, std::memory_order_release);
 }
 
+uint64_t page_size() {
+  static const auto page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+  return page;
+}
+
 }  // namespace
 
 bool MappedFile::map(int fd, uint64_t size) {
   unmap();
-  const auto page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+  const uint64_t page = page_size();
   if (size == 0 || size > SIZE_MAX - 2 * page) return false;
   // A region one page longer than the file's pages, of anonymous zero pages; the file is then
   // mapped over its start. Past the file's last page the zeros stay: touching a page of a file
@@ -112,7 +117,7 @@ bool MappedFile::map(int fd, uint64_t size) {
 }
 
 void MappedFile::release(uint64_t from, uint64_t to) {
-  const auto page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+  const uint64_t page = page_size();
   // Whole pages: the one holding `to` is still being read; the one holding `from` was read past
   // at the last step, which kept it because of `to`.
   from = from / page * page;
@@ -122,7 +127,7 @@ void MappedFile::release(uint64_t from, uint64_t to) {
 
 void MappedFile::populate(uint64_t from, uint64_t to) {
 #ifdef MADV_POPULATE_READ
-  const auto page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+  const uint64_t page = page_size();
   from = from / page * page;
   to = std::min(to, size_);
   if (data_ && from < to) ::madvise(data_ + from, static_cast<size_t>(to - from), MADV_POPULATE_READ);

@@ -15,7 +15,7 @@ namespace {
 
 uint8_t byte_at(size_t i, uint8_t salt) { return static_cast<uint8_t>((i * 131 + salt) >> 3); }
 
-/// Appends `total` bytes in pieces of uneven sizes (1 byte to 70 KB), each a function of its
+/// Appends `total` bytes in pieces of uneven sizes (1 byte to 300 KB), each a function of its
 /// place.
 void fill(BatchQueue::Bytes& b, size_t total, uint8_t salt) {
   const size_t pieces[] = {1, 7, 4096, 65536, 70001, 13, 300000};
