@@ -98,6 +98,7 @@ def reference(rows, windowed):
 
 
 def seq_sum(values):
+    """Left to right, as one thread adds them (not sum(): since Python 3.12 it compensates floats)."""
     total = 0.0
     for value in values:
         total += value
@@ -115,13 +116,15 @@ def check_reference(label, out, rows, windowed):
     why = "%d rows, expected %d" % (len(got), len(groups))
     for r, g in zip(got, groups):
         xs, ys, vs = g["xs"], g["ys"], g["vs"]
-        want = {"k": g["k"], "n": str(g["n"]), "sx": seq_sum(xs) if xs else None, "sv": str(wrap64(sum(vs))) if vs else ""}
-        want["ax"] = seq_sum(xs) / len(xs) if xs else None
+        sx = seq_sum(xs) if xs else None
+        sy = seq_sum(ys) if ys else None
+        want = {"k": g["k"], "n": str(g["n"]), "sx": sx, "ax": sx / len(xs) if xs else None,
+                "sv": str(wrap64(sum(vs))) if vs else ""}
         fields = ["k", "n", "sx", "ax", "sv"]
         if windowed:
             want.update({"window_start": str(g["start"]), "window_end": str(g["start"] + SIZE_NS), "nx": str(len(xs)),
                          "lo": min(xs) if xs else None, "hi": max(xs) if xs else None,
-                         "sy": seq_sum(ys) if ys else None, "ay": seq_sum(ys) / len(ys) if ys else None, "mk": g["k"]})
+                         "sy": sy, "ay": sy / len(ys) if ys else None, "mk": g["k"]})
             fields += ["window_start", "window_end", "nx", "lo", "hi", "sy", "ay", "mk"]
         for f in fields:
             w = want[f]
