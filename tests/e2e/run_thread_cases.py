@@ -30,7 +30,8 @@ A partitioned interval join's results come out in rounds of as many rows as the 
 is dealt (the test hook VLAC_TEST_NO_DEALING): a program of one keyed aggregate or OVER then has
 its partitions fed by the run's thread.
 
-`--quick` (the sanitizer build's ctest) runs 2 threads with 7-byte chunks only, never gathered.
+`--quick` runs 2 threads with 7-byte chunks only, never gathered (a quick look; ctest runs it
+whole, in the sanitizer build too).
 
 Ends with `threads: N runs agree, M disagree`; exits 1 if any disagree.
 """
