@@ -71,10 +71,11 @@ inline T abs_of(T x) {
   if constexpr (std::is_floating_point_v<T>) return std::fabs(x);
   else return x < 0 ? wrap_neg(x) : x;
 }
-/// SIGN: -1, 0 or 1 in the argument's type, and NaN for NaN.
+/// SIGN: -1, 0 or 1 in the argument's type; NaN for NaN, and a float zero keeps its sign
+/// (SIGN(-0.0) is -0.0, as Java's Math.signum gives it in Flink).
 template <typename T>
 inline T sign_of(T x) {
-  if (x != x) return x;
+  if (x != x || x == T(0)) return x;
   return static_cast<T>((x > T(0)) - (x < T(0)));
 }
 

@@ -67,6 +67,11 @@ TEST(ValueRules, NaNRanksAboveEveryNumber) {
   EXPECT_TRUE(std::isnan(rt::sign_of(kNaN)));
   EXPECT_EQ(rt::sign_of(-0.5f), -1.0f);
   EXPECT_EQ(rt::sign_of<int64_t>(-9), -1);
+  EXPECT_EQ(rt::sign_of<int32_t>(0), 0);
+  // A float zero keeps its sign, as Java's Math.signum (Flink): printed "-0" and "0".
+  EXPECT_TRUE(std::signbit(rt::sign_of(-0.0)) && rt::sign_of(-0.0) == 0.0);
+  EXPECT_TRUE(std::signbit(rt::sign_of(-0.0f)));
+  EXPECT_FALSE(std::signbit(rt::sign_of(0.0)));
   EXPECT_EQ(rt::abs_of<int32_t>(INT32_MIN), INT32_MIN);  // wraps
   EXPECT_EQ(rt::abs_of(-0.0f), 0.0f);
 }
