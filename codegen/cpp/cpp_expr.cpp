@@ -450,22 +450,25 @@ CppValue CppExpr::call(const ScalarExpr& e) {
     case ScalarFunction::Log10:
     case ScalarFunction::Power:
     case ScalarFunction::Asin:
-    case ScalarFunction::Acos: {
+    case ScalarFunction::Acos:
+    case ScalarFunction::Sin:
+    case ScalarFunction::Cos:
+    case ScalarFunction::Tan: {
       const char* fn = e.function == ScalarFunction::Sqrt    ? "vlac::rt::sqrt_checked"
                        : e.function == ScalarFunction::Ln    ? "vlac::rt::ln_checked"
                        : e.function == ScalarFunction::Log10 ? "vlac::rt::log10_checked"
                        : e.function == ScalarFunction::Power ? "vlac::rt::power_checked"
                        : e.function == ScalarFunction::Asin  ? "vlac::rt::asin_checked"
-                                                             : "vlac::rt::acos_checked";
+                       : e.function == ScalarFunction::Acos  ? "vlac::rt::acos_checked"
+                       : e.function == ScalarFunction::Sin   ? "vlac::rt::sin_checked"
+                       : e.function == ScalarFunction::Cos   ? "vlac::rt::cos_checked"
+                                                             : "vlac::rt::tan_checked";
       std::string args = a[0].value;
       if (e.function == ScalarFunction::Power) args += ", " + a[1].value;
       CppValue r = body_.checked_call(type, fn, args);
       return {r.value, either_null(null, r.null)};
     }
     case ScalarFunction::Exp: return fn1("std::exp");
-    case ScalarFunction::Sin: return fn1("std::sin");
-    case ScalarFunction::Cos: return fn1("std::cos");
-    case ScalarFunction::Tan: return fn1("std::tan");
     case ScalarFunction::Atan: return fn1("std::atan");
     case ScalarFunction::Atan2: return {body_.local(type, "std::atan2(" + a[0].value + ", " + a[1].value + ")"), null};
     case ScalarFunction::Least:

@@ -523,9 +523,9 @@ CgValue ExprCodegen::call(const ScalarExpr& e) {
     case ScalarFunction::Asin: return checked_call("vlac_rule_asin", a, out.null);
     case ScalarFunction::Acos: return checked_call("vlac_rule_acos", a, out.null);
     case ScalarFunction::Exp: out.value = b_.CreateCall(ir_.libm("exp", 1), {a[0].value}); return out;
-    case ScalarFunction::Sin: out.value = b_.CreateCall(ir_.libm("sin", 1), {a[0].value}); return out;
-    case ScalarFunction::Cos: out.value = b_.CreateCall(ir_.libm("cos", 1), {a[0].value}); return out;
-    case ScalarFunction::Tan: out.value = b_.CreateCall(ir_.libm("tan", 1), {a[0].value}); return out;
+    case ScalarFunction::Sin: return checked_call("vlac_rule_sin", a, out.null);
+    case ScalarFunction::Cos: return checked_call("vlac_rule_cos", a, out.null);
+    case ScalarFunction::Tan: return checked_call("vlac_rule_tan", a, out.null);
     case ScalarFunction::Atan: out.value = b_.CreateCall(ir_.libm("atan", 1), {a[0].value}); return out;
     case ScalarFunction::Atan2: out.value = b_.CreateCall(ir_.libm("atan2", 2), {a[0].value, a[1].value}); return out;
     case ScalarFunction::Least:

@@ -62,9 +62,10 @@ inline double round_decimal(double x, int32_t digits, bool is_float32) {
 #endif
 }
 
-/// SQRT, LN, LOG10, POWER, ASIN and ACOS outside their domain are NULL (*null), not NaN: a
-/// negative SQRT, a logarithm of zero or less, a negative base to a fractional power or zero to
-/// a negative power, an arc sine or cosine beyond [-1, 1]. NaN arguments give NaN.
+/// A stdlib function outside its domain is NULL (*null), not NaN or a pole's infinity
+/// (LANGUAGE.md §2): a negative SQRT, a logarithm of zero or less, a negative base to a
+/// fractional power or zero to a negative one, an arc sine or cosine beyond [-1, 1], the sine,
+/// cosine or tangent of an infinity. A NaN argument gives NaN (but x^0 is 1, docs/decisions.md).
 inline double sqrt_checked(double x, bool* null) {
   *null = x < 0;
   return std::sqrt(x);
@@ -77,9 +78,20 @@ inline double log10_checked(double x, bool* null) {
   *null = x <= 0;
   return std::log10(x);
 }
+/// POWER as Java's Math.pow (Flink's): x^±0 is 1 for every x, NaN otherwise propagates (C's pow
+/// gives pow(1, NaN) = 1), and ±1 to ±infinity is undefined (C's pow gives 1), so NULL here, as
+/// is every other NaN that non-NaN arguments give (a finite negative base, a finite fractional
+/// exponent) and zero to a negative power.
 inline double power_checked(double x, double y, bool* null) {
+  *null = false;
+  if (y == 0) return 1.0;
+  if (x != x || y != y) return x + y;  // NaN
+  if (std::fabs(x) == 1 && std::isinf(y)) {
+    *null = true;
+    return 0.0;
+  }
   const double p = std::pow(x, y);
-  *null = (p != p && x == x && y == y) || (x == 0 && y < 0);
+  *null = p != p || (x == 0 && y < 0);
   return p;
 }
 inline double asin_checked(double x, bool* null) {
@@ -89,6 +101,18 @@ inline double asin_checked(double x, bool* null) {
 inline double acos_checked(double x, bool* null) {
   *null = std::fabs(x) > 1;
   return std::acos(x);
+}
+inline double sin_checked(double x, bool* null) {
+  *null = std::isinf(x);
+  return std::sin(x);
+}
+inline double cos_checked(double x, bool* null) {
+  *null = std::isinf(x);
+  return std::cos(x);
+}
+inline double tan_checked(double x, bool* null) {
+  *null = std::isinf(x);
+  return std::tan(x);
 }
 
 /// ROUND(x, digits) for integers: digits >= 0 leaves x; negative digits round to tens, hundreds,

@@ -211,6 +211,9 @@ class ExprGen:
                 return rng.choice(cands)
             return self.literal(typ)
         d = depth - 1
+        if typ == "FLOAT64" and rng.random() < 0.15:
+            name = rng.choice(sorted(V.REAL_FUNCTIONS))
+            return V.real_e(name, [self.of(rng.choice(NUMS), d) for _ in range(V.REAL_FUNCTIONS[name])])
         if typ in NUMS:
             r = rng.random()
             if r < 0.4:
@@ -246,10 +249,11 @@ class ExprGen:
                 if "round_substring_extremes" not in self.skip and rng.random() < 0.1:
                     digits = rng.choice([2147483647, 400, 30])
                 return V.round_e(self.of(typ, d), digits)
-            if typ in INTS:
-                name = rng.choice(["LEAST", "GREATEST"])
-                return V.least(name, [self.of(typ, d), self.of(typ, d)])
-            return self.of(typ, d)
+            name = rng.choice(["LEAST", "GREATEST", "CLAMP"])
+            n = 3 if name == "CLAMP" else rng.randint(1, 3)
+            # Arguments of this type or narrower (their common type is typ).
+            e = V.least(name, [self.of(rng.choice([t for t in NUMS if V.promote(t, typ) == typ]), d) for _ in range(n)])
+            return V.coerce(e, typ) if e.b != typ else e
         if typ == "BOOL":
             r = rng.random()
             if r < 0.4:

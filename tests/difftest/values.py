@@ -370,7 +370,22 @@ def round_e(x, d):
     return E("ROUND(%s, %d)" % (x.text, d), x.typ, x.null, fn)
 
 
+def less_ranked(x, cur):
+    """MIN/MAX's order, also LEAST/GREATEST/CLAMP's: NaN above every number; among equal
+    values (0.0 and -0.0) the earlier argument stays."""
+    if isinstance(cur, float) and math.isnan(cur):
+        return not (isinstance(x, float) and math.isnan(x))
+    return not (isinstance(x, float) and math.isnan(x)) and x < cur
+
+
+def greater_ranked(x, cur):
+    if isinstance(x, float) and math.isnan(x):
+        return not (isinstance(cur, float) and math.isnan(cur))
+    return not (isinstance(cur, float) and math.isnan(cur)) and x > cur
+
+
 def least(name, xs):
+    """LEAST/GREATEST (any number of arguments) and CLAMP(x, lo, hi) = LEAST(GREATEST(x, lo), hi)."""
     t = common(*xs)
     cs = [coerce(x, t) for x in xs]
 
@@ -378,8 +393,76 @@ def least(name, xs):
         vs = [c.ev(row) for c in cs]
         if None in vs:
             return None
-        return min(vs) if name == "LEAST" else max(vs)
+        if name == "CLAMP":
+            g = vs[1] if greater_ranked(vs[1], vs[0]) else vs[0]
+            return vs[2] if less_ranked(vs[2], g) else g
+        cur = vs[0]
+        for v in vs[1:]:
+            if (less_ranked if name == "LEAST" else greater_ranked)(v, cur):
+                cur = v
+        return cur
     return E("%s(%s)" % (name, ", ".join(x.text for x in xs)), t, any(x.null for x in xs), fn)
+
+
+REAL_FUNCTIONS = {"EXP": 1, "LN": 1, "LOG10": 1, "POWER": 2, "SIN": 1, "COS": 1, "TAN": 1,
+                  "ASIN": 1, "ACOS": 1, "ATAN": 1, "ATAN2": 2}
+
+
+def _odd_integer(y):
+    return math.isfinite(y) and y == math.floor(y) and abs(y) < 2.0 ** 53 and int(y) % 2 == 1
+
+
+def real_function(name, a, b=None):
+    """The real functions of docs/reference.md on FLOAT64 values: outside the domain NULL (a
+    result that would be NaN from non-NaN arguments, or a pole), a NaN argument NaN, overflow
+    +-Infinity. Python's math module calls the same C library as vlac for finite values, so
+    its special cases are decided here, before it is called."""
+    if name == "POWER":
+        if b == 0:
+            return 1.0  # x^0, even for NaN
+        if math.isnan(a) or math.isnan(b):
+            return float("nan")
+        if abs(a) == 1 and math.isinf(b):
+            return None
+        if a == 0 and b < 0:
+            return None
+        if a < 0 and math.isfinite(a) and math.isfinite(b) and b != math.floor(b):
+            return None
+        try:
+            return math.pow(a, b)
+        except OverflowError:
+            return -math.inf if a < 0 and _odd_integer(b) else math.inf
+    if name == "ATAN2":
+        return math.atan2(a, b)
+    if math.isnan(a):
+        return a
+    if name == "EXP":
+        try:
+            return math.exp(a)
+        except OverflowError:
+            return math.inf
+    if name in ("LN", "LOG10"):
+        if a <= 0:
+            return None
+        return a if math.isinf(a) else (math.log(a) if name == "LN" else math.log10(a))
+    if name in ("SIN", "COS", "TAN"):
+        return None if math.isinf(a) else getattr(math, name.lower())(a)
+    if name in ("ASIN", "ACOS"):
+        return None if abs(a) > 1 else getattr(math, name.lower())(a)
+    if name == "ATAN":
+        return math.atan(a)
+    raise AssertionError(name)
+
+
+def real_e(name, xs):
+    """EXP LN LOG10 POWER SIN COS TAN ASIN ACOS ATAN ATAN2 of numbers of any type (FLOAT64)."""
+    cs = [coerce(x, "FLOAT64") for x in xs]
+
+    def fn(row):
+        vs = [c.ev(row) for c in cs]
+        return None if None in vs else real_function(name, *vs)
+    may_be_null = name not in ("EXP", "ATAN", "ATAN2") or any(x.null for x in xs)
+    return E("%s(%s)" % (name, ", ".join(x.text for x in xs)), "FLOAT64", may_be_null, fn)
 
 
 def substring(x, i, n):

@@ -74,6 +74,12 @@ const Case kCases[] = {
     {"ROUND(1234, -2)", "1200"}, {"ROUND(1250, -2)", "1300"}, {"ROUND(f)", "3"}, {"FLOOR(-2.5)", "-3"}, {"CEIL(2.1)", "3"},
     {"SIGN(neg)", "-1"}, {"SIGN(f)", "1"}, {"LEAST(i, 3, 9)", "3"}, {"GREATEST(i, n)", ""}, {"CLAMP(i, 0, 5)", "5"},
     {"ASIN(2)", ""}, {"ATAN2(1, 1)", "0.7853981633974483"}, {"COS(0)", "1"},
+    // POWER as Java's Math.pow (Flink's): a NaN propagates but x^0 is 1; 1^inf is undefined (NULL).
+    {"POWER(1, CAST('NaN' AS FLOAT64))", "NaN"}, {"POWER(CAST('NaN' AS FLOAT64), 0)", "1"},
+    {"POWER(-1, CAST('Infinity' AS FLOAT64))", ""}, {"POWER(CAST('-Infinity' AS FLOAT64), 0.5)", "Infinity"},
+    // The sine, cosine and tangent of an infinity are outside their domain.
+    {"SIN(CAST('Infinity' AS FLOAT64))", ""}, {"COS(CAST('-Infinity' AS FLOAT64))", ""}, {"TAN(CAST('Infinity' AS FLOAT64))", ""},
+    {"SIN(CAST('NaN' AS FLOAT64))", "NaN"},
     // Time: timestamp ± interval, timestamp − timestamp is an interval in nanoseconds.
     {"ts + INTERVAL '1' SECOND", "2026-11-24T06:31:30.5Z"}, {"ts - 500ms", "2026-11-24T06:31:29Z"},
     {"ts - TIMESTAMP '2026-11-24T06:31:29Z'", "500000000"}, {"ts + 1ns", "2026-11-24T06:31:29.500000001Z"},

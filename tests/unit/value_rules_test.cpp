@@ -96,6 +96,27 @@ TEST(ValueRules, OutsideTheDomainIsNull) {
   EXPECT_FALSE(null);
   rt::asin_checked(1.5, &null);
   EXPECT_TRUE(null);
+  // POWER as Java's Math.pow where C's pow differs: pow(1, NaN) and pow(-1, inf) are 1 in C.
+  EXPECT_TRUE(std::isnan(rt::power_checked(1, kNaN, &null)));
+  EXPECT_FALSE(null);
+  EXPECT_EQ(rt::power_checked(kNaN, -0.0, &null), 1);  // x^0 is 1 for every x
+  EXPECT_FALSE(null);
+  rt::power_checked(-1, -INFINITY, &null);
+  EXPECT_TRUE(null);
+  EXPECT_EQ(rt::power_checked(-INFINITY, 0.5, &null), INFINITY);  // C and Java agree
+  EXPECT_FALSE(null);
+  EXPECT_EQ(rt::power_checked(-0.5, INFINITY, &null), 0);
+  EXPECT_FALSE(null);
+  for (auto* f : {rt::sin_checked, rt::cos_checked, rt::tan_checked}) {
+    f(INFINITY, &null);
+    EXPECT_TRUE(null);
+    f(-INFINITY, &null);
+    EXPECT_TRUE(null);
+    EXPECT_TRUE(std::isnan(f(kNaN, &null)));
+    EXPECT_FALSE(null);
+  }
+  EXPECT_EQ(rt::sin_checked(0, &null), 0);
+  EXPECT_FALSE(null);
 }
 
 TEST(ValueRules, VarianceFinalize) {

@@ -85,6 +85,9 @@ double vlac_rule_log10(double x, bool* null) { return log10_checked(x, null); }
 double vlac_rule_power(double x, double y, bool* null) { return power_checked(x, y, null); }
 double vlac_rule_asin(double x, bool* null) { return asin_checked(x, null); }
 double vlac_rule_acos(double x, bool* null) { return acos_checked(x, null); }
+double vlac_rule_sin(double x, bool* null) { return sin_checked(x, null); }
+double vlac_rule_cos(double x, bool* null) { return cos_checked(x, null); }
+double vlac_rule_tan(double x, bool* null) { return tan_checked(x, null); }
 int64_t vlac_rule_round_i64(int64_t x, int32_t digits) { return round_integer(x, digits); }
 
 }  // extern "C"
