@@ -48,6 +48,7 @@ class Program:
         self.approx = set()     # column positions compared with a relative tolerance
         self.tolerance = {}     # (output row, column) -> absolute tolerance, for reassociated sums
         self.tags = set()
+        self.input_types = {}   # file name -> [(column, base type)], for the JSON Lines run
 
 
 # ============================================================================================
@@ -167,6 +168,7 @@ class World:
                 fs = [str(r["ts"])] + [field_text(r[c], t) for c, t, _ in s.cols]
                 lines.append(",".join("" if f is None else mc.csv_field(f) for f in fs))
             prog.inputs[s.name + ".csv"] = ("\n".join(lines) + "\n").encode()
+            prog.input_types[s.name + ".csv"] = cols
             prog.args += ["--input", "%s=%s.csv" % (s.name, s.name)]
             m = mc.Source(s.name, cols, "ts", s.bound)
             m.rows = [self._parse(prog.inputs[s.name + ".csv"], cols)]

@@ -3,6 +3,7 @@
 
     python3 tests/difftest/run_difftest.py VLAC [--seed S] [--count N] [--cpp-count N] [--firmware-count N]
         [--backend jit|cpp|firmware|all] [--family F[,F...]] [--skip-known ITEM[,ITEM...]|all] [--keep DIR]
+        [--threads-count N] [--jsonl-count N]
 
 Each program runs through `vlac run` (JIT and/or `--backend cpp`, `--backend firmware` with
 capacities raised above what a program holds; a program the firmware target cannot compile,
@@ -11,11 +12,13 @@ expected rows of the models and, between backends, be byte-identical. A mismatch
 self-contained reproduction folder and prints its path. The folders under regressions/ run too.
 Each program also runs with `--no-optimize` on each of its backends, and must print the
 optimised run's rows (float fields within 1e-12 relative: tests/e2e/same_output.py);
-`--no-unoptimised` leaves that out.
+`--no-unoptimised` leaves that out. A third also run with JSON Lines inputs and output
+(jsonl_run.py), which must give the CSV run's rows.
 Ends with `difftest: N passed, M failed`.
 """
 
 import argparse
+import json
 import math
 import os
 import pathlib
@@ -30,10 +33,12 @@ sys.path.insert(0, str(HERE))
 
 import families as F  # noqa: E402
 import gen as G  # noqa: E402
+import jsonl_run  # noqa: E402
 import same_output  # noqa: E402  (tests/e2e, on the path set up by values)
 
 # Float fields of unoptimised runs that differed from the optimised run's within 1e-12.
 UNOPTIMISED = {"runs": 0, "tolerated": 0}
+JSONL = {"runs": 0}  # programs also run with JSON Lines inputs and output
 LATE = {"runs": 0, "with_rows": 0}  # --threads runs whose late rows were compared, and how many had some
 
 
@@ -52,6 +57,8 @@ def write_case(prog, d):
     (d / "args").write_text(" ".join(prog.args) + "\n")
     (d / "expected.csv").write_text(",".join(prog.header) + "\n" + "".join(r + "\n" for r in prog.expected))
     (d / "approx").write_text(" ".join(str(i) for i in sorted(prog.approx)) + "\n")
+    if prog.input_types:
+        (d / "input_types.json").write_text(json.dumps(prog.input_types))
     if prog.tolerance:
         (d / "tolerance").write_text("".join("%d %d %r\n" % (r, c, t) for (r, c), t in sorted(prog.tolerance.items())))
 
@@ -210,7 +217,7 @@ def check_threads(vlac, d, one_thread, which):
     return None
 
 
-def check_case(vlac, d, backends, unoptimised=True, threads=None):
+def check_case(vlac, d, backends, unoptimised=True, threads=None, jsonl=None):
     """Returns None when the case passes, else a reason. threads: also run the JIT with
     --threads, the THREAD_RUNS entry of this index."""
     expected = (d / "expected.csv").read_text()
@@ -265,6 +272,24 @@ def check_case(vlac, d, backends, unoptimised=True, threads=None):
         if out != outs["jit"]:
             (d / "actual_jit_stdin.csv").write_text(out)
             return "jit: input on stdin gives other rows than the file (see actual_jit_stdin.csv)"
+    if "jit" in outs and jsonl and (d / "input_types.json").exists():  # JSON Lines in and out (§7)
+        jargs = jsonl_run.write_inputs(d, json.loads((d / "input_types.json").read_text()), jsonl)
+        (d / "args").write_text(" ".join(jargs) + "\n")
+        try:
+            out, err = run_vlac(vlac, d, "jit", extra=["--format", "jsonl"])
+        finally:
+            (d / "args").write_text(" ".join(args) + "\n")
+        if out is None:
+            return "jit, JSON Lines in and out: %s" % err
+        (d / "actual_jit.jsonl").write_text(out)
+        try:
+            as_csv = jsonl_run.to_csv(out, outs["jit"].split("\n", 1)[0])
+        except ValueError as e:
+            return "jit, JSON Lines in and out: unreadable output (actual_jit.jsonl): %s" % e
+        JSONL["runs"] += 1
+        if as_csv != outs["jit"]:
+            return ("jit, JSON Lines in and out: other rows than the CSV run (actual_jit.jsonl; inputs *.jsonl, "
+                    "run with: --input NAME=FILE.jsonl --format jsonl)")
     return None
 
 
@@ -279,6 +304,8 @@ def main():
                     help="programs also through --backend firmware (default: count/8; g++ per program)")
     ap.add_argument("--threads-count", type=int, default=None,
                     help="programs also run with --threads 2 or 4 (default: count/2)")
+    ap.add_argument("--jsonl-count", type=int, default=None,
+                    help="programs also run with JSON Lines inputs and output (default: count/3)")
     ap.add_argument("--backend", choices=["jit", "cpp", "firmware", "all"], default="all")
     ap.add_argument("--family", default="", help="comma-separated families (default: all)")
     ap.add_argument("--skip-known", default="",
@@ -298,6 +325,7 @@ def main():
     cpp_count = args.count // 6 if args.cpp_count is None else args.cpp_count
     firmware_count = args.count // 8 if args.firmware_count is None else args.firmware_count
     threads_count = args.count // 2 if args.threads_count is None else args.threads_count
+    jsonl_count = args.count // 3 if args.jsonl_count is None else args.jsonl_count
     keep = pathlib.Path(args.keep) if args.keep else pathlib.Path(tempfile.mkdtemp(prefix="difftest_"))
     keep.mkdir(parents=True, exist_ok=True)
     work = pathlib.Path(tempfile.mkdtemp(prefix="difftest_work_"))
@@ -311,11 +339,12 @@ def main():
                 jobs.append(("regression", d))
     if args.only:
         fam, seed = args.only.rsplit("_", 1)
-        jobs = [("random", (fam, int(seed), True, True, int(seed)))]
+        jobs = [("random", (fam, int(seed), True, True, int(seed), int(seed)))]
     for i in range(0 if args.only else args.count):
         seed = args.seed * 100000 + i
         fam = fams[i % len(fams)]
-        jobs.append(("random", (fam, seed, i < cpp_count, i < firmware_count, i if i < threads_count else None)))
+        jobs.append(("random", (fam, seed, i < cpp_count, i < firmware_count, i if i < threads_count else None,
+                                seed if i < jsonl_count else None)))
     for n, (kind, job) in enumerate(jobs):
         if kind == "regression":
             d = work / ("regression_" + job.name)
@@ -323,8 +352,9 @@ def main():
             name = "regressions/" + job.name
             backends = ["jit", "cpp", "firmware"] if args.backend == "all" else [args.backend]
             threads = n  # each regression at one of the thread runs, by turns
+            jsonl = None
         else:
-            fam, seed, with_cpp, with_firmware, threads = job
+            fam, seed, with_cpp, with_firmware, threads, jsonl = job
             try:
                 prog = make(fam, seed, skip)
             except Exception as e:  # a generator (model) defect: report it, run the rest
@@ -339,7 +369,7 @@ def main():
                         "all": ["jit"] + (["cpp"] if with_cpp else []) + (["firmware"] if with_firmware else [])}[args.backend]
             if not backends:
                 continue
-        why = check_case(vlac, d, backends, not args.no_unoptimised, threads)
+        why = check_case(vlac, d, backends, not args.no_unoptimised, threads, jsonl)
         if why is None:
             passed += 1
             shutil.rmtree(d)
@@ -358,6 +388,8 @@ def main():
     if not args.no_unoptimised:
         summary += "; --no-optimize: %d runs compared, %d float fields tolerated (within 1e-12 relative)" % (
             UNOPTIMISED["runs"], UNOPTIMISED["tolerated"])
+    if JSONL["runs"]:
+        summary += "; JSON Lines in and out: %d runs" % JSONL["runs"]
     if LATE["runs"]:
         summary += "; --threads --late: %d runs compared, %d with late rows" % (LATE["runs"], LATE["with_rows"])
     print(summary)
