@@ -3,7 +3,7 @@
 
     python3 tests/difftest/run_difftest.py VLAC [--seed S] [--count N] [--cpp-count N] [--firmware-count N]
         [--backend jit|cpp|firmware|all] [--family F[,F...]] [--skip-known ITEM[,ITEM...]|all] [--keep DIR]
-        [--threads-count N] [--jsonl-count N]
+        [--threads-count N] [--jsonl-count N] [--checkpoint-count N]
 
 Each program runs through `vlac run` (JIT and/or `--backend cpp`, `--backend firmware` with
 capacities raised above what a program holds; a program the firmware target cannot compile,
@@ -13,7 +13,8 @@ self-contained reproduction folder and prints its path. The folders under regres
 Each program also runs with `--no-optimize` on each of its backends, and must print the
 optimised run's rows (float fields within 1e-12 relative: tests/e2e/same_output.py);
 `--no-unoptimised` leaves that out. A third also run with JSON Lines inputs and output
-(jsonl_run.py), which must give the CSV run's rows.
+(jsonl_run.py), which must give the CSV run's rows; a quarter are stopped twice and restored
+from checkpoints (checkpoint_run.py), which must give the uninterrupted run's rows.
 Ends with `difftest: N passed, M failed`.
 """
 
@@ -33,12 +34,14 @@ sys.path.insert(0, str(HERE))
 
 import families as F  # noqa: E402
 import gen as G  # noqa: E402
+import checkpoint_run  # noqa: E402
 import jsonl_run  # noqa: E402
 import same_output  # noqa: E402  (tests/e2e, on the path set up by values)
 
 # Float fields of unoptimised runs that differed from the optimised run's within 1e-12.
 UNOPTIMISED = {"runs": 0, "tolerated": 0}
 JSONL = {"runs": 0}  # programs also run with JSON Lines inputs and output
+CHECKPOINTS = {"runs": 0}  # programs also stopped twice and restored from checkpoints
 LATE = {"runs": 0, "with_rows": 0}  # --threads runs whose late rows were compared, and how many had some
 
 
@@ -217,7 +220,7 @@ def check_threads(vlac, d, one_thread, which):
     return None
 
 
-def check_case(vlac, d, backends, unoptimised=True, threads=None, jsonl=None):
+def check_case(vlac, d, backends, unoptimised=True, threads=None, jsonl=None, checkpoint=None):
     """Returns None when the case passes, else a reason. threads: also run the JIT with
     --threads, the THREAD_RUNS entry of this index."""
     expected = (d / "expected.csv").read_text()
@@ -290,6 +293,11 @@ def check_case(vlac, d, backends, unoptimised=True, threads=None, jsonl=None):
         if as_csv != outs["jit"]:
             return ("jit, JSON Lines in and out: other rows than the CSV run (actual_jit.jsonl; inputs *.jsonl, "
                     "run with: --input NAME=FILE.jsonl --format jsonl)")
+    if "jit" in outs and checkpoint is not None:  # stopped twice and restored (§10)
+        why = checkpoint_run.check(vlac, d, outs["jit"], checkpoint)
+        if why:
+            return "jit, checkpoints: " + why
+        CHECKPOINTS["runs"] += 1
     return None
 
 
@@ -306,6 +314,8 @@ def main():
                     help="programs also run with --threads 2 or 4 (default: count/2)")
     ap.add_argument("--jsonl-count", type=int, default=None,
                     help="programs also run with JSON Lines inputs and output (default: count/3)")
+    ap.add_argument("--checkpoint-count", type=int, default=None,
+                    help="programs also stopped twice and restored from checkpoints (default: count/4)")
     ap.add_argument("--backend", choices=["jit", "cpp", "firmware", "all"], default="all")
     ap.add_argument("--family", default="", help="comma-separated families (default: all)")
     ap.add_argument("--skip-known", default="",
@@ -326,6 +336,7 @@ def main():
     firmware_count = args.count // 8 if args.firmware_count is None else args.firmware_count
     threads_count = args.count // 2 if args.threads_count is None else args.threads_count
     jsonl_count = args.count // 3 if args.jsonl_count is None else args.jsonl_count
+    checkpoint_count = args.count // 4 if args.checkpoint_count is None else args.checkpoint_count
     keep = pathlib.Path(args.keep) if args.keep else pathlib.Path(tempfile.mkdtemp(prefix="difftest_"))
     keep.mkdir(parents=True, exist_ok=True)
     work = pathlib.Path(tempfile.mkdtemp(prefix="difftest_work_"))
@@ -339,12 +350,12 @@ def main():
                 jobs.append(("regression", d))
     if args.only:
         fam, seed = args.only.rsplit("_", 1)
-        jobs = [("random", (fam, int(seed), True, True, int(seed), int(seed)))]
+        jobs = [("random", (fam, int(seed), True, True, int(seed), int(seed), int(seed)))]
     for i in range(0 if args.only else args.count):
         seed = args.seed * 100000 + i
         fam = fams[i % len(fams)]
         jobs.append(("random", (fam, seed, i < cpp_count, i < firmware_count, i if i < threads_count else None,
-                                seed if i < jsonl_count else None)))
+                                seed if i < jsonl_count else None, seed if i < checkpoint_count else None)))
     for n, (kind, job) in enumerate(jobs):
         if kind == "regression":
             d = work / ("regression_" + job.name)
@@ -352,9 +363,9 @@ def main():
             name = "regressions/" + job.name
             backends = ["jit", "cpp", "firmware"] if args.backend == "all" else [args.backend]
             threads = n  # each regression at one of the thread runs, by turns
-            jsonl = None
+            jsonl = checkpoint = None
         else:
-            fam, seed, with_cpp, with_firmware, threads, jsonl = job
+            fam, seed, with_cpp, with_firmware, threads, jsonl, checkpoint = job
             try:
                 prog = make(fam, seed, skip)
             except Exception as e:  # a generator (model) defect: report it, run the rest
@@ -369,7 +380,7 @@ def main():
                         "all": ["jit"] + (["cpp"] if with_cpp else []) + (["firmware"] if with_firmware else [])}[args.backend]
             if not backends:
                 continue
-        why = check_case(vlac, d, backends, not args.no_unoptimised, threads, jsonl)
+        why = check_case(vlac, d, backends, not args.no_unoptimised, threads, jsonl, checkpoint)
         if why is None:
             passed += 1
             shutil.rmtree(d)
@@ -390,6 +401,8 @@ def main():
             UNOPTIMISED["runs"], UNOPTIMISED["tolerated"])
     if JSONL["runs"]:
         summary += "; JSON Lines in and out: %d runs" % JSONL["runs"]
+    if CHECKPOINTS["runs"]:
+        summary += "; stopped and restored: %d runs" % CHECKPOINTS["runs"]
     if LATE["runs"]:
         summary += "; --threads --late: %d runs compared, %d with late rows" % (LATE["runs"], LATE["with_rows"])
     print(summary)

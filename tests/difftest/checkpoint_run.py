@@ -1,0 +1,77 @@
+"""The stopped-and-restored run of a generated program (LANGUAGE.md §10): `--checkpoint DIR`
+with the test hook VLAC_TEST_STOP_AFTER_ROWS=k (after k input rows a snapshot is written and
+the process exits as SIGTERM would), a second process that goes on from it and stops again,
+and a third that runs to the end. Their output file must hold the uninterrupted run's bytes:
+every operator's state, with the values the random programs give it (NULL keys, NaN, -0,
+strings, times at the INT64 limits), must survive a snapshot exactly.
+
+By turns the three processes run at one thread or at 2, 1 and 4 threads with parse chunks of
+a few bytes (§11), so that a snapshot taken with N threads is restored with M.
+"""
+
+import json
+import os
+import random
+import shlex
+import subprocess
+import tempfile
+
+TIMEOUT_S = 60
+
+
+def output_name(vlac, d):
+    """The program's one output (None: not one)."""
+    p = subprocess.run([vlac, "explain", "program.vsql", "--format", "json"], cwd=d, capture_output=True,
+                       timeout=TIMEOUT_S)
+    outputs = json.loads(p.stdout)["outputs"] if p.returncode == 0 else []
+    return outputs[0]["name"] if len(outputs) == 1 else None
+
+
+def input_rows(d, args):
+    n = 0
+    for i, a in enumerate(args):
+        if a == "--input" and i + 1 < len(args):
+            n += max(0, (d / args[i + 1].split("=", 1)[1]).read_bytes().count(b"\n") - 1)
+    return n
+
+
+def check(vlac, d, expected, seed):
+    """None if the stopped and restored run writes `expected`; else why not."""
+    args = shlex.split((d / "args").read_text())
+    name = output_name(vlac, d)
+    if name is None:
+        return None
+    rng = random.Random(seed)
+    rows = input_rows(d, args)
+    first = rng.randint(1, max(1, rows))
+    second = rng.randint(1, max(1, rows - first + 1))
+    threads = [2, 1, 4] if rng.random() < 0.5 else None
+    with tempfile.TemporaryDirectory(prefix="difftest_ckpt_") as tmp:
+        out = os.path.join(tmp, "out.csv")
+        cmd = [vlac, "run", "program.vsql"] + args + ["--output", "%s=%s" % (name, out), "--checkpoint",
+                                                      os.path.join(tmp, "ck")]
+        log = []
+        for i, stop in enumerate((first, second, None)):
+            env = dict(os.environ)
+            env.pop("VLAC_TEST_STOP_AFTER_ROWS", None)
+            if stop is not None:
+                env["VLAC_TEST_STOP_AFTER_ROWS"] = str(stop)
+            run = list(cmd)
+            if threads:
+                run += ["--threads", str(threads[i])]
+                env["VLAC_TEST_PARSE_CHUNK_BYTES"] = str(rng.choice([7, 61]))
+                env["VLAC_TEST_ROUND_ROWS"] = env["VLAC_TEST_PARSE_CHUNK_BYTES"]
+            try:
+                p = subprocess.run(run, cwd=d, env=env, capture_output=True, timeout=TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                return "timeout after %d s: %s" % (TIMEOUT_S, shlex.join(run))
+            log.append("VLAC_TEST_STOP_AFTER_ROWS=%s VLAC_TEST_PARSE_CHUNK_BYTES=%s %s" % (
+                stop or "", env.get("VLAC_TEST_PARSE_CHUNK_BYTES", ""), shlex.join(run[1:])))
+            if p.returncode != 0:
+                return "exit %d: %s (%s)" % (p.returncode, p.stderr.decode(errors="replace")[-500:], "; ".join(log))
+        got = open(out, encoding="utf-8", errors="replace").read()
+    if got != expected:
+        (d / "actual_jit_restored.csv").write_text(got)
+        return "stopped after %d and %d more rows and restored, other rows than one run (actual_jit_restored.csv): %s" % (
+            first, second, "; ".join(log))
+    return None
