@@ -3,7 +3,8 @@ Lines, its output asked for as JSON Lines, and that output turned back into CSV 
 run's bytes. So every type meets the JSON reader and writer with the values the CSV run
 exercises (NULL as `null` or a missing field, NaN and the infinities as strings, -0, integers
 at their limits, strings with quotes, commas and non-ASCII characters, timestamps as integer
-nanoseconds or ISO-8601 text), and a JSON Lines defect shows as a difference.
+nanoseconds or ISO-8601 text; output times by turns as ISO-8601 text, read back here), and a
+JSON Lines defect shows as a difference.
 
 Both conversions are written here from the spec, with Python's json module; nothing of vlac is
 used. The inputs come from the CSV the model reads (`read_csv_records` tells NULL from ""), and
@@ -58,7 +59,8 @@ def _dumps(pairs, ascii_only):
 
 
 def write_inputs(d, input_types, seed):
-    """Writes FILE.jsonl beside every FILE.csv of the case; returns the arguments naming them."""
+    """Writes FILE.jsonl beside every FILE.csv of the case; returns the arguments naming them,
+    and by turns `--timestamps iso` in place of `ns` (to_csv turns the times back)."""
     rng = random.Random(seed)
     for name, cols in input_types.items():
         types = dict(cols)
@@ -75,12 +77,16 @@ def write_inputs(d, input_types, seed):
             lines.append(_dumps(pairs, ascii_only))
         (d / (name[:-4] + ".jsonl")).write_text("".join(line + "\n" for line in lines), encoding="utf-8")
     args = (d / "args").read_text().split()
-    return [a.replace(".csv", ".jsonl") if "=" in a and a.endswith(".csv") else a for a in args]
+    args = [a.replace(".csv", ".jsonl") if "=" in a and a.endswith(".csv") else a for a in args]
+    if rng.random() < 0.5 and "--timestamps" in args:
+        args[args.index("--timestamps") + 1] = "iso"
+    return args
 
 
-def to_csv(jsonl_text, header_line):
+def to_csv(jsonl_text, header_line, iso_to_ns=False):
     """vlac's JSON Lines output as the CSV it stands for: the columns in order, numbers as
-    written, strings quoted when CSV needs it, null as an empty field."""
+    written, strings quoted when CSV needs it, null as an empty field; with iso_to_ns, an
+    ISO-8601 time (a string only a TIMESTAMP gives) as its integer nanoseconds."""
     out = [header_line]
     names = [f.strip('"') for f in header_line.split(",")]
     for line in jsonl_text.splitlines():
@@ -95,6 +101,8 @@ def to_csv(jsonl_text, header_line):
                 fields.append("true" if v else "false")
             elif isinstance(v, _Raw):
                 fields.append(str(v))
+            elif iso_to_ns and mc._ISO.match(v):
+                fields.append(str(mc.parse_ts(v)))
             else:
                 fields.append(mc.csv_field(v))
         out.append(",".join(fields))

@@ -286,7 +286,7 @@ def check_case(vlac, d, backends, unoptimised=True, threads=None, jsonl=None, ch
             return "jit, JSON Lines in and out: %s" % err
         (d / "actual_jit.jsonl").write_text(out)
         try:
-            as_csv = jsonl_run.to_csv(out, outs["jit"].split("\n", 1)[0])
+            as_csv = jsonl_run.to_csv(out, outs["jit"].split("\n", 1)[0], iso_to_ns="iso" in jargs)
         except ValueError as e:
             return "jit, JSON Lines in and out: unreadable output (actual_jit.jsonl): %s" % e
         JSONL["runs"] += 1
