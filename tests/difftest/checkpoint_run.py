@@ -35,9 +35,11 @@ def input_rows(d, args):
     return n
 
 
-def check(vlac, d, expected, seed):
-    """None if the stopped and restored run writes `expected`; else why not."""
-    args = shlex.split((d / "args").read_text())
+def check(vlac, d, expected, seed, backend="jit", extra=()):
+    """None if the stopped and restored run on `backend` (with `extra` arguments) writes
+    `expected`; else why not. The three processes share a compile cache (the C++ and firmware
+    backends compile once)."""
+    args = shlex.split((d / "args").read_text()) + ["--backend", backend] + list(extra)
     name = output_name(vlac, d)
     if name is None:
         return None
@@ -52,7 +54,7 @@ def check(vlac, d, expected, seed):
                                                       os.path.join(tmp, "ck")]
         log = []
         for i, stop in enumerate((first, second, None)):
-            env = dict(os.environ)
+            env = dict(os.environ, VLAC_CACHE_DIR=os.path.join(tmp, "cache"))
             env.pop("VLAC_TEST_STOP_AFTER_ROWS", None)
             if stop is not None:
                 env["VLAC_TEST_STOP_AFTER_ROWS"] = str(stop)
@@ -71,7 +73,7 @@ def check(vlac, d, expected, seed):
                 return "exit %d: %s (%s)" % (p.returncode, p.stderr.decode(errors="replace")[-500:], "; ".join(log))
         got = open(out, encoding="utf-8", errors="replace").read()
     if got != expected:
-        (d / "actual_jit_restored.csv").write_text(got)
-        return "stopped after %d and %d more rows and restored, other rows than one run (actual_jit_restored.csv): %s" % (
-            first, second, "; ".join(log))
+        (d / ("actual_%s_restored.csv" % backend)).write_text(got)
+        return "stopped after %d and %d more rows and restored, other rows than one run (actual_%s_restored.csv): %s" % (
+            first, second, backend, "; ".join(log))
     return None

@@ -293,11 +293,12 @@ def check_case(vlac, d, backends, unoptimised=True, threads=None, jsonl=None, ch
         if as_csv != outs["jit"]:
             return ("jit, JSON Lines in and out: other rows than the CSV run (actual_jit.jsonl; inputs *.jsonl, "
                     "run with: --input NAME=FILE.jsonl --format jsonl)")
-    if "jit" in outs and checkpoint is not None:  # stopped twice and restored (§10)
-        why = checkpoint_run.check(vlac, d, outs["jit"], checkpoint)
-        if why:
-            return "jit, checkpoints: " + why
-        CHECKPOINTS["runs"] += 1
+    if "jit" in outs and checkpoint is not None:  # stopped twice and restored (§10), on each backend
+        for be in outs:
+            why = checkpoint_run.check(vlac, d, outs["jit"], checkpoint, be, FIRMWARE_ROOMY if be == "firmware" else ())
+            if why:
+                return "%s, checkpoints: %s" % (be, why)
+            CHECKPOINTS["runs"] += 1
     return None
 
 
