@@ -219,18 +219,62 @@ def _window_program(rng, prog, skip, setup, window):
     passing = {seq: ((r[key.text],) if key else ()) for seq, (s, r) in enumerate(world.arrivals)
                if where is None or where.ev(r) == 1}
     run = mc.run_windows(world.items("s"), passing, assign)
-    exp = _window_rows(run, world, key, aggs, having)
-    types = ([key.typ] if key else []) + ["TIMESTAMP", "TIMESTAMP"] + [a[3] for a in aggs]
     off = 1 if key else 0
+    # Window slicing (HOP, CUMULATE) adds a float SUM or AVG per slice, then the slices: where
+    # one association of the sum may pass the largest double and another not, the result may be
+    # +-Infinity, NaN or a number (docs/decisions.md, "Window slicing and float overflow"). Such
+    # a cell, and the expressions over aggregates beside it, may hold any value; a HAVING that
+    # could depend on one is left out.
+    overflow = _may_overflow_when_sliced(wtext, aggs, world) if wtext.startswith(("HOP", "CUMULATE")) else None
+    if having is not None and overflow and any(overflow(ms) for ms in _window_members(run, world, key).values()):
+        having = None
+        q = q[:q.index(" HAVING ")] + ";"
+    exp = _window_rows(run, world, key, aggs, having)
+    if overflow:
+        members = _window_members(run, world, key)
+        row = 0
+        for _idx, groups in run.firings:
+            for wid, k in groups:
+                for i in overflow(members[(wid, k)]):
+                    prog.tolerance[(row, off + 2 + i)] = math.inf
+                row += 1
+    types = ([key.typ] if key else []) + ["TIMESTAMP", "TIMESTAMP"] + [a[3] for a in aggs]
     prog.approx = {off + 2 + i for i, a in enumerate(aggs) if a[4]}
     _finish(prog, world, q, [c.split(" AS ")[-1] for c in sel], types, exp)
 
 
-def _window_rows(run, world, key, aggs, having, with_time=False):
+def _may_overflow_when_sliced(wtext, aggs, world):
+    """A function of a group's arrivals: the aggregates (indices into aggs) whose value may
+    depend on how a float sum is associated because its terms' magnitudes add up past the
+    largest double, with every expression over aggregates (POST) when one does."""
+    sums = [i for i, a in enumerate(aggs) if a[0] in ("SUM", "AVG") and a[1] is not None and a[1].b in V.FLOATS]
+    posts = [i for i, a in enumerate(aggs) if a[0] == "POST"]
+
+    def overflow(ms):
+        out = []
+        for i in sums:
+            terms = [aggs[i][1].ev(world.row(seq)) for seq in ms]
+            finite = [abs(t) for t in terms if t is not None and math.isfinite(t)]
+            try:
+                past = math.fsum(finite) > 1.7976931348623157e308
+            except OverflowError:
+                past = True
+            if past:
+                out.append(i)
+        return out + posts if out else out
+    return overflow if sums else None
+
+
+def _window_members(run, world, key):
     members = {}
     for seq, wid in run.membership:
         k = (world.row(seq)[key.text],) if key else ()
         members.setdefault((wid, k), []).append(seq)
+    return members
+
+
+def _window_rows(run, world, key, aggs, having, with_time=False):
+    members = _window_members(run, world, key)
     exp = []
     for _idx, groups in run.firings:
         for wid, k in groups:
