@@ -649,6 +649,7 @@ ScalarExprPtr ExprBinder::scalar_call(const CallExpr& e, const ScalarFunctionInf
     case Signature::NumericSame:
       if (!expect(0, numeric(0), "a number")) return nullptr;
       result = args[0]->type.type.kind == TypeKind::Null ? Type::float64() : args[0]->type.type;
+      args[0] = coerce(std::move(args[0]), result);  // a NULL literal takes the result's type
       break;
     case Signature::RealMath:
       for (size_t i = 0; i < args.size(); ++i) {
@@ -660,10 +661,12 @@ ScalarExprPtr ExprBinder::scalar_call(const CallExpr& e, const ScalarFunctionInf
     case Signature::Round:
       if (!expect(0, numeric(0), "a number")) return nullptr;
       if (args.size() > 1) {
-        if (!expect(1, args[1]->type.type.is_integer(), "an integer number of digits")) return nullptr;
+        const Type digits = args[1]->type.type;
+        if (!expect(1, digits.is_integer() || digits.kind == TypeKind::Null, "an integer number of digits")) return nullptr;
         args[1] = coerce(std::move(args[1]), Type::int32());
       }
       result = args[0]->type.type.kind == TypeKind::Null ? Type::float64() : args[0]->type.type;
+      args[0] = coerce(std::move(args[0]), result);
       break;
     case Signature::CommonType: {
       Type t = Type::null();
@@ -691,11 +694,13 @@ ScalarExprPtr ExprBinder::scalar_call(const CallExpr& e, const ScalarFunctionInf
     }
     case Signature::StringLength:
       if (!expect(0, args[0]->type.type.is_string() || args[0]->type.type.kind == TypeKind::Null, "a STRING")) return nullptr;
+      if (args[0]->type.type.kind == TypeKind::Null) args[0] = coerce(std::move(args[0]), Type::string());
       result = Type::int32();
       break;
     case Signature::StringCase:
       if (!expect(0, args[0]->type.type.is_string() || args[0]->type.type.kind == TypeKind::Null, "a STRING")) return nullptr;
       result = args[0]->type.type.kind == TypeKind::Null ? Type::string() : args[0]->type.type;
+      args[0] = coerce(std::move(args[0]), result);
       break;
   }
   auto out = ScalarExpr::make(ExprOp::Call, {result, nullable}, std::move(args), e.range);

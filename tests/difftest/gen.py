@@ -204,6 +204,13 @@ class ExprGen:
     def __init__(self, rng, cols, skip):
         self.rng, self.cols, self.skip = rng, cols, skip
 
+    def arg(self, typ, depth, null_type):
+        """A function's argument: sometimes a bare NULL literal where the function gives it
+        the type null_type (ABS(NULL) is a FLOAT64, UPPER(NULL) a STRING), else of(typ)."""
+        if typ == null_type and self.rng.random() < 0.04:
+            return V.lit(None, typ)
+        return self.of(typ, depth)
+
     def of(self, typ, depth=2):
         """A random expression of base type typ (STRING covers STRING(n))."""
         rng = self.rng
@@ -215,7 +222,7 @@ class ExprGen:
         d = depth - 1
         if typ == "FLOAT64" and rng.random() < 0.15:
             name = rng.choice(sorted(V.REAL_FUNCTIONS))
-            return V.real_e(name, [self.of(rng.choice(NUMS), d) for _ in range(V.REAL_FUNCTIONS[name])])
+            return V.real_e(name, [self.arg(rng.choice(NUMS), d, "FLOAT64") for _ in range(V.REAL_FUNCTIONS[name])])
         if typ in NUMS:
             r = rng.random()
             if r < 0.4:
@@ -244,18 +251,21 @@ class ExprGen:
                 if typ == "FLOAT64":
                     fns.append("SQRT")
                 if typ == "INT32":
-                    return V.func1("LENGTH", self.of("STRING", d))
-                return V.func1(rng.choice(fns), self.of(typ, d))
+                    return V.func1("LENGTH", self.arg("STRING", d, "STRING"))
+                return V.func1(rng.choice(fns), self.arg(typ, d, "FLOAT64"))
             if r < 0.94 and typ in FLOATS:
                 digits = rng.randint(0, 3)
                 if "round_substring_extremes" not in self.skip and rng.random() < 0.1:
                     digits = rng.choice([2147483647, 400, 30])
-                return V.round_e(self.of(typ, d), digits)
+                return V.round_e(self.arg(typ, d, "FLOAT64"), digits)
             name = rng.choice(["LEAST", "GREATEST", "CLAMP"])
             n = 3 if name == "CLAMP" else rng.randint(1, 3)
-            # Arguments of this type or narrower (their common type is typ).
-            e = V.least(name, [self.of(rng.choice([t for t in NUMS if V.promote(t, typ) == typ]), d) for _ in range(n)])
-            return V.coerce(e, typ) if e.b != typ else e
+            # Arguments of this type or narrower, one of them of this type (their common type is
+            # typ: vlac types the call by its arguments alone).
+            args = [self.of(typ, d)] + [self.of(rng.choice([t for t in NUMS if V.promote(t, typ) == typ]), d)
+                                        for _ in range(n - 1)]
+            rng.shuffle(args)
+            return V.least(name, args)
         if typ == "BOOL":
             r = rng.random()
             if r < 0.4:
@@ -287,7 +297,7 @@ class ExprGen:
             if r < 0.3:
                 return V.concat(self.of("STRING", d), self.of("STRING", d))
             if r < 0.5:
-                return V.func1(rng.choice(["UPPER", "LOWER"]), self.of("STRING", d))
+                return V.func1(rng.choice(["UPPER", "LOWER"]), self.arg("STRING", d, "STRING"))
             if r < 0.65:
                 n = rng.choice([None, 0, 1, 2, 5])
                 lo = 1 if "substring_negative" in self.skip else -2
