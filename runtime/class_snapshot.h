@@ -26,7 +26,7 @@
 
 namespace vlac::rt {
 
-constexpr uint32_t kClassSnapshotVersion = 1;
+constexpr uint32_t kClassSnapshotVersion = 2;  // 2: an integer AVG keeps its sum's upper word
 constexpr size_t kClassSnapshotHeaderBytes = 32;
 constexpr size_t kClassSnapshotTrailerBytes = 4;
 constexpr size_t kClassSnapshotFrameBytes = kClassSnapshotHeaderBytes + kClassSnapshotTrailerBytes;

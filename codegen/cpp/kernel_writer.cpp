@@ -200,6 +200,11 @@ class KernelWriter {
       case AggregateFunction::Sum:
       case AggregateFunction::Avg: {
         const rt::Field& v = acc_field(op, s.value);
+        if (s.high >= 0) {  // AVG of integers: the exact sum (runtime/scalar/aggregates.h)
+          update_wide_sum(body, op, s, "vlac::rt::wide_sum_add", "int64_t(" + arg.value + ")");
+          bump(s.count);
+          return;
+        }
         std::string next = arg_type.is_float() ? load_raw("acc", v) + " + " + as_double(arg.value)
                                                : "vlac::cg::wrap_add<int64_t>(" + load_raw("acc", v) + ", int64_t(" + arg.value + "))";
         store_raw(body, "acc", v, next);
@@ -255,6 +260,17 @@ class KernelWriter {
     return "vlac::rt::VarianceMoments{" + load_raw(row, acc_field(op, s.count)) + ", " + load_raw(row, acc_field(op, s.pivot)) + ", " +
            load_raw(row, acc_field(op, s.value)) + ", " + load_raw(row, acc_field(op, s.m2)) + "}";
   }
+  /// `fn(&high, &low, args)` on an integer AVG's two words (wide_sum_add, wide_sum_merge).
+  void update_wide_sum(CppBody& body, const PhysicalOperator& op, const AccumulatorSlots& s, const std::string& fn,
+                       const std::string& args) {
+    const rt::Field &high = acc_field(op, s.high), &low = acc_field(op, s.value);
+    const std::string h = body.fresh(), l = body.fresh();
+    body.line("int64_t " + h + " = " + load_raw("acc", high) + ", " + l + " = " + load_raw("acc", low) + ";");
+    body.line(fn + "(&" + h + ", &" + l + ", " + args + ");");
+    store_raw(body, "acc", high, h);
+    store_raw(body, "acc", low, l);
+  }
+
   void store_variance_moments(CppBody& body, const PhysicalOperator& op, const AccumulatorSlots& s, const std::string& m) {
     store_raw(body, "acc", acc_field(op, s.count), m + ".n");
     store_raw(body, "acc", acc_field(op, s.pivot), m + ".pivot");
@@ -273,6 +289,12 @@ class KernelWriter {
       case AggregateFunction::Sum:
       case AggregateFunction::Avg: {
         const rt::Field& v = acc_field(op, s.value);
+        if (s.high >= 0) {
+          update_wide_sum(body, op, s, "vlac::rt::wide_sum_merge",
+                          load_raw("other", acc_field(op, s.high)) + ", " + load_raw("other", v));
+          add_i64(s.count);
+          return;
+        }
         if (v.type == rt::FieldType::Float64) store_raw(body, "acc", v, load_raw("acc", v) + " + " + load_raw("other", v));
         else store_raw(body, "acc", v, "vlac::cg::wrap_add<int64_t>(" + load_raw("acc", v) + ", " + load_raw("other", v) + ")");
         add_i64(s.count);
@@ -330,6 +352,9 @@ class KernelWriter {
         return {body.local(cpp_type(acc_field(op, s.value).type), load_raw("acc", acc_field(op, s.value))), n + " == 0"};
       }
       case AggregateFunction::Avg: {
+        if (s.high >= 0)
+          return body.checked_call("double", "vlac::rt::wide_average", load_raw("acc", acc_field(op, s.high)) + ", " +
+                                                                           load_raw("acc", acc_field(op, s.value)) + ", " + count());
         return body.checked_call("double", "vlac::rt::average", as_double(load_raw("acc", acc_field(op, s.value))) + ", " + count());
       }
       case AggregateFunction::StddevPop:

@@ -340,6 +340,11 @@ class ProgramCodegen {
       case AggregateFunction::Sum:
       case AggregateFunction::Avg: {
         const rt::Field& v = acc_field(op, s.value);
+        if (s.high >= 0) {  // AVG of integers: vlac::rt::wide_sum_add, the exact sum
+          ir_.rule("vlac_rule_wide_sum_add", {field_ptr(op, s.high, acc), field_ptr(op, s.value, acc), as_i64(arg.value)});
+          bump(s.count);
+          return;
+        }
         Value* cur = ir_.load(acc, v).value;
         Value* next = arg_type.is_float() ? b_.CreateFAdd(cur, as_double(arg.value)) : b_.CreateAdd(cur, as_i64(arg.value));
         store_plain(acc, v, next);
@@ -391,6 +396,11 @@ class ProgramCodegen {
     return s.function == AggregateFunction::FirstValue ? "vlac_rule_first_value_replaces" : "vlac_rule_last_value_replaces";
   }
 
+  /// A pointer to an accumulator field of `row` (for the value rules that update in place).
+  Value* field_ptr(const PhysicalOperator& op, int field, Value* row) {
+    return b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), row, acc_field(op, field).offset);
+  }
+
   /// Pointers to a variance accumulator's fields in `row`: n, pivot, mean, M2 (the order of the
   /// vlac_rule_variance_* parameters).
   std::array<Value*, 4> variance_fields(const PhysicalOperator& op, const AccumulatorSlots& s, Value* row) {
@@ -409,6 +419,12 @@ class ProgramCodegen {
       case AggregateFunction::Sum:
       case AggregateFunction::Avg: {
         const rt::Field& v = acc_field(op, s.value);
+        if (s.high >= 0) {  // vlac::rt::wide_sum_merge
+          ir_.rule("vlac_rule_wide_sum_merge", {field_ptr(op, s.high, acc), field_ptr(op, s.value, acc),
+                                                load_i64(other, acc_field(op, s.high)), load_i64(other, v)});
+          add_i64(s.count);
+          return;
+        }
         Value* a = ir_.load(acc, v).value;
         Value* o = ir_.load(other, v).value;
         store_plain(acc, v, a->getType()->isDoubleTy() ? b_.CreateFAdd(a, o) : b_.CreateAdd(a, o));
@@ -470,7 +486,10 @@ class ProgramCodegen {
         r.value = ir_.load(acc, acc_field(op, s.value)).value;
         r.null = b_.CreateICmpEQ(count(), b_.getInt64(0));
         return r;
-      case AggregateFunction::Avg:  // vlac::rt::average
+      case AggregateFunction::Avg:  // vlac::rt::average, wide_average
+        if (s.high >= 0)
+          return ir_.rule_or_null("vlac_rule_wide_average",
+                                  {load_i64(acc, acc_field(op, s.high)), load_i64(acc, acc_field(op, s.value)), count()});
         return ir_.rule_or_null("vlac_rule_average", {as_double(ir_.load(acc, acc_field(op, s.value)).value), count()});
       case AggregateFunction::StddevPop:
       case AggregateFunction::StddevSamp:

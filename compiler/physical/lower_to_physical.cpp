@@ -432,6 +432,7 @@ class Lowering {
         case AggregateFunction::Sum:
         case AggregateFunction::Avg:
           s.value = add(float_arg ? rt::FieldType::Float64 : rt::FieldType::Int64);
+          if (c.function == AggregateFunction::Avg && !float_arg) s.high = add(rt::FieldType::Int64);  // wide_sum_add
           s.count = add(rt::FieldType::Int64);
           break;
         case AggregateFunction::StddevPop:

@@ -79,6 +79,7 @@ struct AccumulatorSlots {
   AggregateFunction function;
   ScalarExprPtr arg;  // over the operator's input row; null for COUNT(*)
   int value = -1;  // field: running value (SUM, MIN, MAX, FIRST, LAST) or mean (STDDEV, VAR)
+  int high = -1;   // field: AVG of integers: the sum's upper 64 bits (value holds the lower)
   int count = -1;  // field: rows counted (COUNT, SUM, AVG, STDDEV, VAR), or has-value flag
   int m2 = -1;     // field: sum of squared differences (STDDEV, VAR: Welford, runtime/scalar/variance.h)
   int pivot = -1;  // field: STDDEV, VAR: the mean and M2 are of the values minus it (first finite value)

@@ -42,7 +42,7 @@ struct Snapshot {
 /// "VLACSNAP": the first eight bytes of every snapshot file.
 inline constexpr char kSnapshotMagic[8] = {'V', 'L', 'A', 'C', 'S', 'N', 'A', 'P'};
 /// Raised whenever the layout changes; a file of another version is refused, never guessed at.
-inline constexpr uint32_t kSnapshotFormatVersion = 1;
+inline constexpr uint32_t kSnapshotFormatVersion = 2;  // 2: an integer AVG keeps its sum's upper word
 
 std::vector<uint8_t> encode_snapshot(const Snapshot& s);
 

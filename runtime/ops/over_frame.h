@@ -23,6 +23,7 @@
 #include "runtime/ops/state_io.h"
 #include "runtime/row_layout.h"
 #include "runtime/scalar/arithmetic.h"
+#include "runtime/scalar/aggregates.h"
 #include "runtime/scalar/variance.h"
 
 namespace vlac::rt {
@@ -182,6 +183,7 @@ struct OverFrame {
   bool has_back_pivot = false;
   int64_t count = 0;  // non-NULL values in the frame (bounded MIN/MAX: unused)
   int64_t isum = 0;   // integer SUM, wrapping
+  int64_t ihigh = 0;  // integer AVG: the word above isum, for the exact sum (wide_sum_add)
   OverEntry first{}, last{}, best{};  // the first (unbounded), last and extreme (unbounded) value
 
   void reset() {
@@ -191,7 +193,7 @@ struct OverFrame {
     back = Moments{};
     front_pivot = back_pivot = 0;
     has_back_pivot = false;
-    count = isum = 0;
+    count = isum = ihigh = 0;
     first = last = best = OverEntry{};
   }
 
@@ -207,6 +209,7 @@ struct OverFrame {
     w.put(static_cast<uint8_t>(has_back_pivot));
     w.put(count);
     w.put(isum);
+    w.put(ihigh);
     w.put(first);
     w.put(last);
     w.put(best);
@@ -223,6 +226,7 @@ struct OverFrame {
     has_back_pivot = has != 0;
     r.get(&count);
     r.get(&isum);
+    r.get(&ihigh);
     r.get(&first);
     r.get(&last);
     r.get(&best);
@@ -253,7 +257,7 @@ struct OverFrame {
     }
     last = e;
     ++count;
-    isum = static_cast<int64_t>(static_cast<uint64_t>(isum) + static_cast<uint64_t>(e.i()));  // (read for integers only)
+    wide_sum_add(&ihigh, &isum, e.i());  // (read for integers only; isum alone is SUM's wrapping sum)
     if (over_needs_moments(c)) {
       const double x = over_is_float(c.arg.type) ? e.f() : static_cast<double>(e.i());
       if (back.n == 0) has_back_pivot = false;
@@ -303,7 +307,7 @@ struct OverFrame {
         has_back_pivot = false;
       }
       --count;
-      isum = static_cast<int64_t>(static_cast<uint64_t>(isum) - static_cast<uint64_t>(values.front().i()));
+      wide_sum_sub(&ihigh, &isum, values.front().i());
       values.pop_front();
       if (moments) front.pop_front();
     }
@@ -331,7 +335,10 @@ struct OverFrame {
         if (any) over_write_number(results, r, isum, is_float ? moments().sum : 0);
         return;
       case OverFunction::Avg:
-        if (any) over_write_number(results, r, 0, (is_float ? moments().sum : static_cast<double>(isum)) / static_cast<double>(count));
+        if (any) {
+          bool none;
+          over_write_number(results, r, 0, is_float ? moments().sum / static_cast<double>(count) : wide_average(ihigh, isum, count, &none));
+        }
         return;
       case OverFunction::VarPop:
       case OverFunction::VarSamp:

@@ -25,4 +25,35 @@ inline double average(double sum, int64_t n, bool* null) {
   return sum / static_cast<double>(n == 0 ? 1 : n);
 }
 
+/// AVG of integers sums exactly, in 128 bits kept as two 64-bit words: `low` is the wrapping
+/// sum SUM gives, `high` the word above it. A wrapped sum divided would give the mean of two
+/// INT64 values near the maximum as -1 (or of six nanosecond timestamps of this century as a
+/// negative number). Unsigned arithmetic throughout: wrapping, never undefined.
+inline void wide_sum_add(int64_t* high, int64_t* low, int64_t x) {
+  const uint64_t lo = static_cast<uint64_t>(*low), sum = lo + static_cast<uint64_t>(x);
+  const uint64_t x_high = x < 0 ? ~uint64_t{0} : 0;  // x sign-extended to 128 bits
+  *high = static_cast<int64_t>(static_cast<uint64_t>(*high) + x_high + (sum < lo ? 1 : 0));
+  *low = static_cast<int64_t>(sum);
+}
+/// The 128-bit sum less x (a value leaving an OVER frame).
+inline void wide_sum_sub(int64_t* high, int64_t* low, int64_t x) {
+  const uint64_t lo = static_cast<uint64_t>(*low), ux = static_cast<uint64_t>(x);
+  const uint64_t x_high = x < 0 ? ~uint64_t{0} : 0;
+  *high = static_cast<int64_t>(static_cast<uint64_t>(*high) - x_high - (lo < ux ? 1 : 0));
+  *low = static_cast<int64_t>(lo - ux);
+}
+/// Adds another 128-bit sum (slices, partial aggregates).
+inline void wide_sum_merge(int64_t* high, int64_t* low, int64_t other_high, int64_t other_low) {
+  const uint64_t lo = static_cast<uint64_t>(*low), sum = lo + static_cast<uint64_t>(other_low);
+  *high = static_cast<int64_t>(static_cast<uint64_t>(*high) + static_cast<uint64_t>(other_high) + (sum < lo ? 1 : 0));
+  *low = static_cast<int64_t>(sum);
+}
+/// The mean of a 128-bit sum: exact and rounded once while the sum fits INT64, as before.
+inline double wide_average(int64_t high, int64_t low, int64_t n, bool* null) {
+  *null = n == 0;
+  const double count = static_cast<double>(n == 0 ? 1 : n);
+  if (high == (low < 0 ? -1 : 0)) return static_cast<double>(low) / count;
+  return (static_cast<double>(high) * 18446744073709551616.0 + static_cast<double>(static_cast<uint64_t>(low))) / count;
+}
+
 }  // namespace vlac::rt

@@ -5,7 +5,7 @@ docs/checkpoints.md alone (not from vlac's sources), so the documented format is
 Expectations by hand: each valid snapshot is one line "ID  TIME  STATE_BYTES  NAME=READ ...",
 the time in ISO-8601 UTC with milliseconds (from Python's datetime), the state size the length
 of the state written; a file with a flipped bit is "damaged: checksum mismatch", a cut one
-"damaged: truncated: K of N bytes", another version "damaged: unknown format version 2 ...";
+"damaged: truncated: K of N bytes", another version "damaged: unknown format version 9 ...";
 .tmp files are neither listed nor removed. Exit 1 when DIR is missing or holds no (complete)
 snapshot, 2 on usage errors.
 Usage: checkpoints_list_test.py VLAC
@@ -42,7 +42,7 @@ def s(text):
     return struct.pack("<I", len(b)) + b
 
 
-def encode(id, time_ns, inputs, outputs, state, program="robot.vsql", program_hash=0x1234, version=1):
+def encode(id, time_ns, inputs, outputs, state, program="robot.vsql", program_hash=0x1234, version=2):
     """inputs: (name, stream, is_stdin, offset, line, read, accepted, rejected, no_line_end, crc, header)."""
     body = struct.pack("<QqQ", id, time_ns, program_hash) + s(program)
     body += struct.pack("<I", len(inputs))
@@ -111,7 +111,7 @@ with tempfile.TemporaryDirectory() as d:
     flipped[30] ^= 0x04
     write(os.path.join(ck, "snapshot-000003.vcp"), bytes(flipped))
     write(os.path.join(ck, "snapshot-000004.vcp"), encode(4, T2, [CAMS], [], b"xyz")[:50])
-    write(os.path.join(ck, "snapshot-000005.vcp"), encode(5, T2, [], [], b"", version=2))
+    write(os.path.join(ck, "snapshot-000005.vcp"), encode(5, T2, [], [], b"", version=9))
     write(os.path.join(ck, "snapshot-000006.vcp.tmp"), encode(6, T2, [], [], b""))
     write(os.path.join(ck, "notes.txt"), b"hello")
     full4 = len(encode(4, T2, [CAMS], [], b"xyz"))
@@ -127,7 +127,7 @@ with tempfile.TemporaryDirectory() as d:
         check("snapshot 2", fields(lines[2]) == ["2", iso(T2), "1000", "data/cams.csv=100", "<stdin>=3"], lines[2])
         check("snapshot 3: flipped bit", fields(lines[3])[0] == "3" and lines[3].endswith("damaged: checksum mismatch"), lines[3])
         check("snapshot 4: truncated", fields(lines[4])[0] == "4" and lines[4].endswith(f"damaged: truncated: 50 of {full4} bytes"), lines[4])
-        check("snapshot 5: other version", fields(lines[5])[0] == "5" and "damaged: unknown format version 2" in lines[5], lines[5])
+        check("snapshot 5: other version", fields(lines[5])[0] == "5" and "damaged: unknown format version 9" in lines[5], lines[5])
     check("the .tmp is left alone", os.path.exists(os.path.join(ck, "snapshot-000006.vcp.tmp")))
 
     # Only damaged snapshots: listed, exit 1.

@@ -153,7 +153,7 @@ TEST(SnapshotFormat, LayoutAsDocumented) {
   const std::vector<uint8_t> b = encode_snapshot(s);
   ASSERT_EQ(b.size(), 69u);
   EXPECT_EQ(std::string(b.begin(), b.begin() + 8), "VLACSNAP");
-  EXPECT_EQ(le(b, 8, 4), 1u);
+  EXPECT_EQ(le(b, 8, 4), 2u);
   EXPECT_EQ(le(b, 12, 8), 69u);
   EXPECT_EQ(b[20], 0x02);
   EXPECT_EQ(b[21], 0x01);
@@ -203,7 +203,7 @@ TEST(SnapshotFormat, UnknownVersionIsNamed) {
   Snapshot out;
   std::string error;
   EXPECT_FALSE(decode_snapshot(bytes.data(), bytes.size(), &out, &error));
-  EXPECT_EQ(error, "unknown format version 9 (this vlac reads version 1)");
+  EXPECT_EQ(error, "unknown format version 9 (this vlac reads version 2)");
 }
 
 // Contents that pass the checksum but do not parse (a writer's bug): refused, never read past.

@@ -119,6 +119,38 @@ TEST(ValueRules, OutsideTheDomainIsNull) {
   EXPECT_FALSE(null);
 }
 
+TEST(ValueRules, IntegerAverageSumsExactly) {
+  // Two INT64 maxima: the wrapping sum is -2, the mean 2^63 - 1 (as a double, 2^63).
+  int64_t high = 0, low = 0;
+  bool null = true;
+  rt::wide_sum_add(&high, &low, INT64_MAX);
+  rt::wide_sum_add(&high, &low, INT64_MAX);
+  EXPECT_EQ(low, -2);  // what SUM gives
+  EXPECT_EQ(high, 0);
+  EXPECT_EQ(rt::wide_average(high, low, 2, &null), 9223372036854775807.0);
+  EXPECT_FALSE(null);
+  // Two minima: -2^64, then a value leaving (OVER) brings the sum back into INT64.
+  int64_t h2 = 0, l2 = 0;
+  rt::wide_sum_add(&h2, &l2, INT64_MIN);
+  rt::wide_sum_add(&h2, &l2, INT64_MIN);
+  EXPECT_EQ(rt::wide_average(h2, l2, 2, &null), -9223372036854775808.0);
+  rt::wide_sum_sub(&h2, &l2, INT64_MIN);
+  EXPECT_EQ(h2, -1);
+  EXPECT_EQ(l2, INT64_MIN);
+  // Merging the two sums: 2^64 - 2 - 2^63 = 2^63 - 2, over 3 values.
+  int64_t h3 = high, l3 = low;
+  rt::wide_sum_merge(&h3, &l3, h2, l2);
+  EXPECT_EQ(h3, 0);
+  EXPECT_EQ(l3, INT64_MAX - 1);
+  EXPECT_EQ(rt::wide_average(h3, l3, 3, &null), static_cast<double>(INT64_MAX - 1) / 3);
+  // Small sums are the plain mean; no values is NULL.
+  int64_t h4 = 0, l4 = 0;
+  for (int64_t x : {1, -4, 6}) rt::wide_sum_add(&h4, &l4, x);
+  EXPECT_EQ(rt::wide_average(h4, l4, 3, &null), 1.0);
+  rt::wide_average(0, 0, 0, &null);
+  EXPECT_TRUE(null);
+}
+
 TEST(ValueRules, VarianceFinalize) {
   // 1, 2, 3, 4: mean 2.5, M2 = 2.25 + 0.25 + 0.25 + 2.25 = 5.
   rt::VarianceMoments m{};

@@ -45,6 +45,11 @@ bool vlac_rule_last_value_replaces(int64_t time, int64_t seq, int64_t kept_time,
   return last_value_replaces(time, seq, kept_time, kept_seq);
 }
 double vlac_rule_average(double sum, int64_t n, bool* null) { return average(sum, n, null); }
+void vlac_rule_wide_sum_add(int64_t* high, int64_t* low, int64_t x) { wide_sum_add(high, low, x); }
+void vlac_rule_wide_sum_merge(int64_t* high, int64_t* low, int64_t other_high, int64_t other_low) {
+  wide_sum_merge(high, low, other_high, other_low);
+}
+double vlac_rule_wide_average(int64_t high, int64_t low, int64_t n, bool* null) { return wide_average(high, low, n, null); }
 
 // ---- MIN / MAX / LEAST / GREATEST / CLAMP order (runtime/scalar/arithmetic.h) --------------------
 
