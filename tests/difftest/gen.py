@@ -357,7 +357,7 @@ def agg_value(name, typ, rows, vals):
         return s
     if name == "AVG":
         if typ in INTS:
-            return float(V.wrap(sum(nn), "INT64")) / len(nn)
+            return sum(nn) / len(nn)  # the exact sum: AVG does not wrap (SUM does)
         s = 0.0
         for v in nn:
             s += v
