@@ -655,6 +655,7 @@ class WindowAggregate {
       s->acc.assign(config_.acc_size, 0);
       __builtin_memset(s->acc.data(), 0, config_.acc_size);
       k_.update(ctx_, s->acc.data(), row, t, seq, &session_arena_);
+      ++stats_.windows_updated;
       if (hint_end_[k] == kNoHint || end < hint_end_[k]) push_hint(k, end);
       if (end < next_fire_) next_fire_ = end;
       return;
@@ -673,6 +674,7 @@ class WindowAggregate {
     into.start = into.start < t ? into.start : t;
     into.end = into.end > end ? into.end : end;
     k_.update(ctx_, into.acc.data(), row, t, seq, &session_arena_);
+    ++stats_.windows_updated;
   }
 
   /// Zeroes the key buffer before the key kernel fills it; the usual keys (up to 32 bytes) by
