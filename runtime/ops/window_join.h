@@ -43,8 +43,11 @@ class WindowJoin : public JoinCore<Ctx, K, S, WindowKeyChain> {
     ++this->stats_.rows_in;
     const int64_t start = this->load_time(row, port == 0 ? config_.left_window_start : config_.right_window_start);
     const int64_t end = window_end(port, row);
-    if (end <= watermark_[port]) {  // its window has fired
-      this->drop_late(port, row);
+    // Late when its window has fired: windows fire at the lower of the two watermarks (§5: an
+    // operator with several inputs uses the minimum), so that, not the row's side's, decides.
+    const int64_t fired = this->lower_watermark();
+    if (end <= fired) {
+      this->drop_late(port, row, fired);
       return kNil;
     }
     const uint32_t slot = this->add_row(port, row);
@@ -66,7 +69,7 @@ class WindowJoin : public JoinCore<Ctx, K, S, WindowKeyChain> {
     return slot;
   }
 
-  /// The end of the window of a row of `port`: the row is late when that side's watermark has
+  /// The end of the window of a row of `port`: the row is late when both watermarks have
   /// reached it.
   int64_t window_end(int port, const uint8_t* row) const {
     return this->load_time(row, port == 0 ? config_.left_window_end : config_.right_window_end);

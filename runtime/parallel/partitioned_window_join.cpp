@@ -63,14 +63,16 @@ void PartitionedWindowJoin::push(int port, const uint8_t* row) {
     return;
   }
   const int64_t seq = seq_++;
-  // A row whose window has fired is late (WindowJoin::push's rule): dropped here, so that
-  // `--late` reports it in arrival order among every operator's drops. Any other row is held (a
-  // partitioned join has no capacity) and lowers the next firing to its window's end. Counted
-  // here, the rows held give one thread's peak, which no partition sees.
+  // A row whose window has fired (both watermarks at its end) is late (WindowJoin::push's rule):
+  // dropped here, so that `--late` reports it in arrival order among every operator's drops. A
+  // partition's own check then never drops more (its watermarks are at most these). Any other
+  // row is held (a partitioned join has no capacity) and lowers the next firing to its window's
+  // end. Counted here, the rows held give one thread's peak, which no partition sees.
   const int64_t end = front_.window_end(port, row);
-  if (end <= watermark_[port]) {
+  const int64_t fired = std::min(watermark_[0], watermark_[1]);
+  if (end <= fired) {
     ++parts_[0].rows;
-    late_.drop(&dropped_late_, port, row, watermark_[port]);
+    late_.drop(&dropped_late_, port, row, fired);
     return;
   }
   next_fire_ = std::min(next_fire_, end);

@@ -1787,7 +1787,7 @@ Rows window_join_model(bool outer, const std::vector<Step>& steps, uint64_t* lat
   for (const Step& s : steps) {
     if (s.is_row) {
       const int64_t start = ld(s.row.data() + 32), end = ld(s.row.data() + 40);
-      if (end <= w[s.port]) ++*late;
+      if (end <= std::min(w[0], w[1])) ++*late;  // its window has fired (the lower watermark)
       else held[s.port].push_back({&s.row, start, end});
       continue;
     }
