@@ -9,30 +9,19 @@ By turns the three processes run at one thread or at 2, 1 and 4 threads with par
 a few bytes (§11), so that a snapshot taken with N threads is restored with M.
 """
 
-import json
 import os
+import pathlib
 import random
 import shlex
 import subprocess
+import sys
 import tempfile
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "e2e"))
+
+from run_checkpoint_cases import input_rows, output_name  # noqa: E402  (the e2e cases' runner)
+
 TIMEOUT_S = 60
-
-
-def output_name(vlac, d):
-    """The program's one output (None: not one)."""
-    p = subprocess.run([vlac, "explain", "program.vsql", "--format", "json"], cwd=d, capture_output=True,
-                       timeout=TIMEOUT_S)
-    outputs = json.loads(p.stdout)["outputs"] if p.returncode == 0 else []
-    return outputs[0]["name"] if len(outputs) == 1 else None
-
-
-def input_rows(d, args):
-    n = 0
-    for i, a in enumerate(args):
-        if a == "--input" and i + 1 < len(args):
-            n += max(0, (d / args[i + 1].split("=", 1)[1]).read_bytes().count(b"\n") - 1)
-    return n
 
 
 def check(vlac, d, expected, seed, backend="jit", extra=()):
