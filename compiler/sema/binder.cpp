@@ -234,7 +234,9 @@ class ProgramBinder {
     // A derived stream with errors is remembered as broken: statements that read it are still
     // checked, without an echo ("used before it is declared") of its errors.
     if (plan && !shallow_enough(plan, "stream '" + st.name.name + "'", st.name.range)) plan = nullptr;
-    if (declared && !plan) catalog_.broken.insert(st.name.name);
+    // So is a name whose declaration was refused (reserved, like `_1`): a later read is not
+    // told that the stream is "used before it is declared" at the refused line.
+    if (!plan || (!declared && !catalog_.streams.count(st.name.name))) catalog_.broken.insert(st.name.name);
     if (!declared || !plan) return nullptr;
     catalog_.streams[st.name.name] = plan;
     return plan;
