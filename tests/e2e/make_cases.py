@@ -166,7 +166,10 @@ def fmt_f32(x):
             cands.add(Context(prec=n, rounding=rounding).plus(exact))
         ok = [c for c in cands if parse_f32(str(c)) == a]
         if ok:
-            best = min(ok, key=lambda c: (abs(c - exact), c))
+            # The closest; between two equally close ones (138.046875 as 138.04687 or 138.04688)
+            # the one rounding half to even gives, as std::to_chars does (round_to_nearest).
+            even = Context(prec=n, rounding=ROUND_HALF_EVEN).plus(exact)
+            best = min(ok, key=lambda c: (abs(c - exact), c != even, c))
             digits, e = _digits_exp(best)
             return _layout(neg, digits, e)
     raise AssertionError("no float32 form for %r" % x)
