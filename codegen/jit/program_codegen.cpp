@@ -404,8 +404,7 @@ class ProgramCodegen {
   /// Pointers to a variance accumulator's fields in `row`: n, pivot, mean, M2 (the order of the
   /// vlac_rule_variance_* parameters).
   std::array<Value*, 4> variance_fields(const PhysicalOperator& op, const AccumulatorSlots& s, Value* row) {
-    auto at = [&](int field) { return b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), row, acc_field(op, field).offset); };
-    return {at(s.count), at(s.pivot), at(s.value), at(s.m2)};
+    return {field_ptr(op, s.count, row), field_ptr(op, s.pivot, row), field_ptr(op, s.value, row), field_ptr(op, s.m2, row)};
   }
 
   void merge_slot(const PhysicalOperator& op, const AccumulatorSlots& s, Value* acc, Value* other, Value* arena, Value* ctx) {

@@ -197,9 +197,9 @@ class JoinCore {
     return false;
   }
   /// Counts and reports a row of `port` behind that side's watermark.
-  void drop_late(int port, const uint8_t* row) { late_.drop(&stats_.late_dropped, port, row, watermark_[port]); }
-  /// A row late against `watermark` (the window join's: the lower of both).
+  /// A row late against `watermark`: its side's (the default), or the window join's, the lower of both.
   void drop_late(int port, const uint8_t* row, int64_t watermark) { late_.drop(&stats_.late_dropped, port, row, watermark); }
+  void drop_late(int port, const uint8_t* row) { drop_late(port, row, watermark_[port]); }
   /// Raises the watermarks to w[0], w[1]; returns whether either moved.
   bool raise_watermarks(const int64_t* w) {
     bool moved = false;
